@@ -1,0 +1,146 @@
+"""The book's one Altair theme and the chart builders chapters share.
+
+Every chart has a title, axis titles with units, a tooltip and a short text
+description (used as the chart's accessible description and shown as its caption).
+Charts render through Altair's ``html`` renderer against the vega scripts vendored
+into ``_static/vendor`` (see :mod:`herd.vendor`).
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+THEME = "herd"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+VERDICT_COLORS = {"win": "#1b7837", "tie": "#bdbdbd", "loss": "#b2182b", "no test": "#efe7d4"}
+FOCUS_COLOR = "#d95f02"
+OTHER_COLOR = "#4c78a8"
+
+
+@alt.theme.register(THEME, enable=False)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 320},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee", "domainColor": "#888"},
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "titleLimit": 400, "labelLimit": 300},
+            "range": {"category": ["#4c78a8", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf", "#bcbd22"]},
+        }
+    }
+
+
+def use_theme() -> None:
+    """Enable the theme and the offline-safe ``html`` renderer."""
+    alt.theme.enable(THEME)
+    alt.renderers.enable("html")
+    alt.data_transformers.disable_max_rows()
+
+
+def _describe(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
+    if not description or len(description) < 20:
+        raise ValueError("every chart needs a short text description (20+ characters)")
+    return chart.properties(description=description)
+
+
+def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 4) -> alt.FacetChart:
+    """Score with its 95 % interval, one small panel per printed benchmark row.
+
+    ``table`` comes from :func:`herd.stats.with_intervals` joined with model names
+    (column ``model_name``) and has rows only where a score is printed.
+    """
+    data = table.dropna(subset=["score"]).copy()
+    data["is_focus"] = data["model"] == focus
+    data["interval"] = data.apply(
+        lambda r: f"{r['low']:.1f}–{r['high']:.1f} ({r['ci_source']})" if pd.notna(r["halfwidth"]) else "no N: no interval",
+        axis=1,
+    )
+    data["note"] = data["footnote"].fillna("")
+    pick = alt.selection_point(fields=["model_name"], bind="legend", name="models")
+    base = alt.Chart(data).encode(
+        y=alt.Y("model_name:N", title=None, sort=alt.EncodingSortField("score", order="descending")),
+        tooltip=[
+            alt.Tooltip("model_name:N", title="Model"),
+            alt.Tooltip("row_label:N", title="Benchmark"),
+            alt.Tooltip("score:Q", title="Score (%)", format=".1f"),
+            alt.Tooltip("interval:N", title="95 % interval (%)"),
+            alt.Tooltip("n:Q", title="Test examples N"),
+            alt.Tooltip("note:N", title="Footnote"),
+        ],
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+    )
+    bars = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("low:Q", title="Score (%, 95 % interval)", scale=alt.Scale(zero=False)),
+        x2="high:Q",
+        color=alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None),
+    )
+    dots = base.mark_point(filled=True, size=50).encode(
+        x=alt.X("score:Q"),
+        color=alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None),
+        shape=alt.Shape("model_name:N", title="Model (click to highlight)"),
+    )
+    chart = (
+        alt.layer(bars, dots, data=data)
+        .properties(width=150, height=alt.Step(14))
+        .facet(
+            facet=alt.Facet("row_label:N", title=None, sort=list(dict.fromkeys(data["row_label"])),
+                            header=alt.Header(labelFontWeight="bold")),
+            columns=columns,
+        )
+        .resolve_scale(x="independent", y="independent")
+        .add_params(pick)
+        .properties(title=alt.Title(title, subtitle="Dots: published score. Lines: 95 % interval from the benchmark's test-set size. Orange: focus model."))
+    )
+    return _describe(chart, description)
+
+
+def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+    """Win / tie / loss of the focus model against each competitor on each row."""
+    data = h2h.copy()
+    data["gap_text"] = data["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+.1f}")
+    data["gap_interval"] = data.apply(
+        lambda r: "" if pd.isna(r["gap_low"]) else f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f}", axis=1
+    )
+    data["setting"] = data["like_for_like"].map({True: "same setting", False: "different prompting (footnote)"})
+    order = list(dict.fromkeys(data["row_label"]))
+    enc = dict(
+        x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("row_label:N", title="Benchmark (setting as printed)", sort=order),
+    )
+    tooltip = [
+        alt.Tooltip("row_label:N", title="Benchmark"),
+        alt.Tooltip("competitor_name:N", title="Competitor"),
+        alt.Tooltip("focus_score:Q", title="Focus score (%)", format=".1f"),
+        alt.Tooltip("competitor_score:Q", title="Competitor score (%)", format=".1f"),
+        alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"),
+        alt.Tooltip("gap_interval:N", title="95 % interval of gap"),
+        alt.Tooltip("p:Q", title="p (z-test)", format=".3g"),
+        alt.Tooltip("p_adjusted:Q", title="p adjusted", format=".3g"),
+        alt.Tooltip("verdict:N", title="Verdict"),
+        alt.Tooltip("reason:N", title="Why no test"),
+        alt.Tooltip("setting:N", title="Setting"),
+    ]
+    cells = alt.Chart(data).mark_rect(stroke="white").encode(
+        **enc,
+        color=alt.Color(
+            "verdict:N",
+            title="Verdict for the focus model",
+            scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values())),
+        ),
+        strokeDash=alt.condition("datum.like_for_like", alt.value([1, 0]), alt.value([3, 2])),
+        tooltip=tooltip,
+    )
+    labels = alt.Chart(data).mark_text(fontSize=11).encode(
+        **enc,
+        text="gap_text:N",
+        color=alt.condition("datum.verdict == 'tie' || datum.verdict == 'no test'", alt.value("#222"), alt.value("white")),
+        tooltip=tooltip,
+    )
+    chart = (cells + labels).properties(
+        width=alt.Step(64),
+        height=alt.Step(24),
+        title=alt.Title(title, subtitle="Cell text: gap in points (focus minus competitor). Colour: verdict after correction for many comparisons."),
+    )
+    return _describe(chart, description)

@@ -1,0 +1,205 @@
+"""The data package: load every table through validation, or stop with a clear error.
+
+``load()`` validates ``data/datapackage.json`` with Frictionless (Table Schema types,
+constraints, enums, primary and foreign keys) and a few cross-column rules the
+schema language cannot state, then returns typed pandas tables.  Any problem is
+raised as :class:`DataError` naming the file, the line and the column.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+PACKAGE_FILE = "datapackage.json"
+
+
+class DataError(ValueError):
+    """A problem in a data file, located precisely enough to fix it."""
+
+    def __init__(self, file: str, message: str, line: int | None = None, column: str | None = None):
+        self.file, self.line, self.column, self.message = file, line, column, message
+        where = [file]
+        if line is not None:
+            where.append(f"line {line} (data row {line - 1})")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(", ".join(where) + f": {message}")
+
+
+def data_dir() -> Path:
+    """The data package folder: ``$HERD_DATA`` or ``data/`` beside the source tree."""
+    env = os.environ.get("HERD_DATA")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in [Path.cwd(), *Path.cwd().parents, *here.parents]:
+        if (parent / "data" / PACKAGE_FILE).exists():
+            return parent / "data"
+    raise FileNotFoundError("no data/datapackage.json found; set HERD_DATA to the data package folder")
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    """The validated tables, typed, plus the checksum of the files they came from."""
+
+    path: Path
+    sha256: str
+    tables: dict[str, pd.DataFrame]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name].copy()
+        raise AttributeError(name)
+
+    def __dir__(self):
+        return [*super().__dir__(), *self.tables]
+
+
+def checksum(path: Path | None = None) -> str:
+    """sha256 over the descriptor and every resource file, in a stable order."""
+    path = Path(path) if path else data_dir()
+    descriptor = json.loads((path / PACKAGE_FILE).read_text())
+    digest = hashlib.sha256()
+    for name in [PACKAGE_FILE, *sorted(r["path"] for r in descriptor["resources"])]:
+        digest.update(name.encode() + b"\0")
+        digest.update((path / name).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load(path: str | Path | None = None) -> DataPackage:
+    """Validate the data package and return its tables (cached by content)."""
+    path = Path(path).resolve() if path else data_dir()
+    return _load_cached(path, checksum(path))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, sha: str) -> DataPackage:
+    descriptor = _read_descriptor(path)
+    validate(path, descriptor)
+    tables = {r["name"]: _read_table(path, r) for r in descriptor["resources"]}
+    _check_rules(path, tables)
+    return DataPackage(path=path, sha256=sha, tables=tables)
+
+
+def _read_descriptor(path: Path) -> dict:
+    file = path / PACKAGE_FILE
+    try:
+        return json.loads(file.read_text())
+    except FileNotFoundError:
+        raise DataError(str(file), "missing") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(str(file), f"not valid JSON: {exc.msg}", line=exc.lineno + 1) from None
+
+
+def validate(path: Path, descriptor: dict | None = None) -> None:
+    """Frictionless validation of every resource; the first error becomes a DataError."""
+    from frictionless import Package, system
+
+    descriptor = descriptor or _read_descriptor(path)
+    for resource in descriptor["resources"]:
+        file = path / resource["path"]
+        if not file.exists():
+            raise DataError(_rel(file), "missing (listed in datapackage.json)")
+    with system.use_context(trusted=True):
+        package = Package(str(path / PACKAGE_FILE))
+        report = package.validate()
+    if report.valid:
+        return
+    for task in report.tasks:
+        for error in task.errors:
+            file = _rel(path / task.place) if task.place else _rel(path / PACKAGE_FILE)
+            row = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None)
+            if column is None and getattr(error, "field_names", None):
+                column = ", ".join(error.field_names)
+            raise DataError(file, _message(error), line=row, column=column)
+    raise DataError(_rel(path / PACKAGE_FILE), "invalid: " + "; ".join(e.message for e in report.errors))
+
+
+def _message(error) -> str:
+    """Frictionless messages, trimmed of the location we already print."""
+    note = getattr(error, "note", "") or ""
+    cell = getattr(error, "cell", None)
+    title = error.title.lower()
+    if error.type == "primary-key":
+        return f"duplicate primary key ({note})"
+    if error.type == "foreign-key":
+        return f"unknown key: {note}"
+    if cell is not None and cell != "":
+        return f"{title}: value {cell!r} — {note}"
+    return f"{title}: {note}" if note else title
+
+
+def _rel(file: Path) -> str:
+    try:
+        return str(file.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(file)
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
+
+
+def _read_table(path: Path, resource: dict) -> pd.DataFrame:
+    fields = resource["schema"]["fields"]
+    dtypes = {f["name"]: _PANDAS_TYPES.get(f["type"], "string") for f in fields}
+    frame = pd.read_csv(
+        path / resource["path"],
+        dtype={k: v for k, v in dtypes.items() if v not in ("boolean",)},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    for f in fields:
+        name = f["name"]
+        if f["type"] == "boolean":
+            frame[name] = frame[name].map({"true": True, "false": False, True: True, False: False}).astype("boolean")
+        elif f["type"] == "date":
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+    return frame
+
+
+def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Rules that span columns, which Table Schema cannot express."""
+    scores = tables.get("scores")
+    if scores is not None:
+        file = _rel(path / "scores.csv")
+        for i, row in scores.iterrows():
+            line = int(i) + 2
+            if pd.isna(row["score"]) and pd.isna(row["footnote"]):
+                raise DataError(file, "a blank score needs a footnote saying why (e.g. dash in the source)", line, "footnote")
+            if pd.isna(row["score"]) and not pd.isna(row["ci95"]):
+                raise DataError(file, "a CI without a score", line, "ci95")
+            if not pd.isna(row["marker"]) and pd.isna(row["footnote"]):
+                raise DataError(file, f"marker {row['marker']!r} has no footnote text", line, "footnote")
+    benchmarks = tables.get("benchmarks")
+    if benchmarks is not None:
+        file = _rel(path / "benchmarks.csv")
+        for i, row in benchmarks.iterrows():
+            if pd.isna(row["test_set_size"]) and pd.isna(row["size_note"]):
+                raise DataError(file, "a blank test-set size needs a note saying why", int(i) + 2, "size_note")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m herd.data``: validate the package and print a summary."""
+    import sys
+
+    try:
+        package = load()
+    except DataError as exc:
+        print(f"data: {exc}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{name} {len(t)}" for name, t in package.tables.items())
+    print(f"data: valid ({counts} rows); sha256 {package.sha256[:12]}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Facts that identify an edition of the book: version, commit, data checksum,
+software versions and each notebook's execution time."""
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .data import checksum
+
+KEY_PACKAGES = (
+    "jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "jupytext", "papermill", "nbval",
+    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless",
+)
+
+
+def commit(root: Path) -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def vendored_versions(root: Path) -> dict[str, str]:
+    lock = json.loads((root / "package-lock.json").read_text())
+    pkgs = lock.get("packages", {})
+    return {k.removeprefix("node_modules/"): v["version"] for k, v in sorted(pkgs.items())
+            if k.count("node_modules/") == 1 and k.removeprefix("node_modules/") in {"vega", "vega-lite", "vega-embed", "mathjax"}}
+
+
+def execution_times(root: Path) -> dict[str, float]:
+    path = root / "book" / "execution.json"
+    if not path.exists():
+        return {}
+    return {name: entry["seconds"] for name, entry in json.loads(path.read_text()).items()}
+
+
+def facts(root: Path) -> dict:
+    return {
+        "version": __version__,
+        "commit": commit(root),
+        "data_sha256": checksum(root / "data"),
+        "software": package_versions(),
+        "vendored": vendored_versions(root),
+        "execution_seconds": execution_times(root),
+    }
