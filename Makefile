@@ -1,27 +1,35 @@
 # Llama 3.1, Reproduced — the two commands a reader needs:
 #   make book   build the HTML book into _build/html (installs what it needs)
 #   make test   run the whole test suite (installs what it needs)
-# Other targets: make bench, make clean. FORCE=1 re-executes every notebook.
+# Other targets: make notebooks, make data, make lock, make clean.
+# FORCE=1 re-executes every notebook and rebuilds every page.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 STAMPS := .make
+VENDOR := _static/vendor/vega-bundle.js
+DATA_FILES := $(wildcard data/*.csv data/*.json)
 
-.PHONY: book test bench clean install data vendor notebooks
+.PHONY: book test notebooks data install vendor lock clean
 
-book: install vendor data
+book: install $(VENDOR) $(STAMPS)/data
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
-test: install vendor
+test: install $(VENDOR) $(STAMPS)/data
 	$(PY) -m pytest
 
-notebooks: install vendor data
+notebooks: install $(VENDOR) $(STAMPS)/data
 	$(PY) -m herd.build --notebooks-only $(if $(FORCE),--force,)
 
+# Validate the data package (types, enums, keys): stops with file, line and column.
 data: install
 	$(PY) -m herd.data
+
+$(STAMPS)/data: $(STAMPS)/python $(DATA_FILES) src/herd/data.py
+	$(PY) -m herd.data
+	@touch $@
 
 install: $(STAMPS)/python
 
@@ -34,16 +42,19 @@ $(STAMPS)/python: pyproject.toml requirements.lock
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (herd)" >/dev/null
 	@touch $@
 
-vendor: $(STAMPS)/node
+vendor: $(VENDOR)
+
+$(VENDOR): $(STAMPS)/node $(STAMPS)/python src/herd/vendor.py
 	$(PY) -m herd.vendor
+	@touch $@
 
 $(STAMPS)/node: package.json package-lock.json
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Regenerate the Python lock after editing pyproject.toml dependencies.
-lock:
+# Regenerate the Python lock after editing the dependencies in pyproject.toml.
+lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
 
 clean:

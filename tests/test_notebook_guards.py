@@ -1,0 +1,51 @@
+"""End-to-end guards on the executed chapters: nbval catches a changed number, and a
+bad papermill parameter stops the notebook with a message naming it."""
+import os
+import subprocess
+import sys
+
+import papermill as pm
+import pytest
+
+from conftest import ROOT, edit_csv
+
+BOOK_NB = ROOT / "book" / "benchmarks.ipynb"
+
+
+def _nbval(env_data) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HERD_DATA": str(env_data)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "sanitize.cfg"), "--nbval-current-env", str(BOOK_NB)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+
+
+def test_nbval_fails_when_a_published_score_changes(data_copy):
+    # line 8 of scores.csv: Table 2, MMLU (5-shot), Llama 3.1 405B Instruct, printed 87.3
+    line = (data_copy / "scores.csv").read_text().splitlines()[7]
+    assert "MMLU (5-shot),llama-3.1-405b-instruct" in line and ",87.3," in line
+    unchanged = _nbval(data_copy)
+    assert unchanged.returncode == 0, unchanged.stdout[-2000:]
+    edit_csv(data_copy / "scores.csv", 8, "score", "84.3")
+    changed = _nbval(data_copy)
+    assert changed.returncode != 0, changed.stdout[-2000:]
+    assert "failed" in changed.stdout
+
+
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"focus_model": "llama-9-1t"}, "parameter 'focus_model' = 'llama-9-1t' is not allowed"),
+        ({"competitors": "gpt-4o"}, "parameter 'competitors' = 'gpt-4o': expected list, got str"),
+        ({"competitors": ["gpt-4o", "gpt-5"]}, "parameter 'competitors' has 'gpt-5' which is not allowed"),
+        ({"alpha": 0.5}, "parameter 'alpha' = 0.5 is above the maximum 0.2"),
+        ({"correction": "tukey"}, "parameter 'correction' = 'tukey' is not allowed; allowed: 'holm'"),
+    ],
+)
+def test_bad_parameter_stops_the_notebook(tmp_path, parameters, message):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(BOOK_NB), str(tmp_path / "out.ipynb"), parameters=parameters,
+                            kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+    assert info.value.ename == "ParameterError"
+    assert message in info.value.evalue
