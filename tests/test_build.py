@@ -112,10 +112,18 @@ def test_clean_gives_altair_ids_stable_names():
     assert html.count("altair-viz-demo-1") == 2 and "0123456789" not in html
 
 
-def test_failed_book_build_keeps_last_good_book(tmp_path):
+@pytest.mark.parametrize(
+    "toc, page",
+    [
+        ("format: jb-book\nroot: index\nchapters:\n  - file: missing_page\n", "# Index\n"),  # an error
+        ("format: jb-book\nroot: index\n", "# Index\n\nSee {ref}`no-such-label`.\n"),  # only a warning
+    ],
+    ids=["error", "warning"],
+)
+def test_failed_book_build_keeps_last_good_book(tmp_path, toc, page):
     (tmp_path / "_config.yml").write_text("title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n")
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: missing_page\n")
-    (tmp_path / "index.md").write_text("# Index\n\nSee {ref}`no-such-label`.\n")
+    (tmp_path / "_toc.yml").write_text(toc)
+    (tmp_path / "index.md").write_text(page)
     good = tmp_path / "_build" / "html"
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good book")
@@ -123,3 +131,15 @@ def test_failed_book_build_keeps_last_good_book(tmp_path):
         build.build_book(tmp_path)
     assert (good / "index.html").read_text() == "last good book"
     assert not list(tmp_path.glob("_build.*"))
+
+
+def test_successful_book_build_swaps_in_and_then_skips(tmp_path, capsys):
+    (tmp_path / "_config.yml").write_text("title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (tmp_path / "index.md").write_text("# Index\n\nHello.\n")
+    (tmp_path / "_build" / "html").mkdir(parents=True)
+    (tmp_path / "_build" / "html" / "index.html").write_text("old")
+    assert build.build_book(tmp_path) is True
+    assert "Hello." in (tmp_path / "_build" / "html" / "index.html").read_text()
+    assert build.build_book(tmp_path) is False
+    assert "book: up to date" in capsys.readouterr().out
