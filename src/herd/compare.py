@@ -23,6 +23,7 @@ def head_to_head(
     competitors: list[str],
     alpha: float = 0.05,
     correction: str = "holm",
+    sizes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (printed row, competitor) with the gap, its interval, p-values and a verdict.
 
@@ -31,8 +32,8 @@ def head_to_head(
     """
     if focus in competitors:
         raise ValueError(f"the focus model {focus!r} is also listed as a competitor")
-    table = stats.with_intervals(scores, benchmarks)
-    cols = ["row_label", "benchmark", "score", "n", "marker", "footnote"]
+    table = stats.with_intervals(scores, benchmarks, sizes)
+    cols = ["row_label", "benchmark", "score", "n", "n_basis", "marker", "footnote"]
     mine = table[table["model"] == focus][cols].rename(
         columns={"score": "focus_score", "marker": "focus_marker", "footnote": "focus_footnote"}
     )

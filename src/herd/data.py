@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 PACKAGE_FILE = "datapackage.json"
+SCALES = {"percent": (0.0, 100.0), "gre-scaled": (130.0, 170.0)}
 
 
 class DataError(ValueError):
@@ -77,6 +78,11 @@ def checksum(path: Path | None = None) -> str:
 def load(path: str | Path | None = None) -> DataPackage:
     """Validate the data package and return its tables (cached by content)."""
     path = Path(path).resolve() if path else data_dir()
+    descriptor = _read_descriptor(path)
+    for resource in descriptor["resources"]:
+        file = path / resource["path"]
+        if not file.exists():
+            raise DataError(_rel(file), "missing (listed in datapackage.json)")
     return _load_cached(path, checksum(path))
 
 
@@ -179,6 +185,25 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                 raise DataError(file, "a CI without a score", line, "ci95")
             if not pd.isna(row["marker"]) and pd.isna(row["footnote"]):
                 raise DataError(file, f"marker {row['marker']!r} has no footnote text", line, "footnote")
+            low, high = SCALES[row["scale"]]
+            if not pd.isna(row["score"]) and not low <= row["score"] <= high:
+                raise DataError(file, f"score {row['score']:g} is outside {low:g}–{high:g} for scale '{row['scale']}'", line, "score")
+    claims = tables.get("claims")
+    if claims is not None and scores is not None:
+        file = _rel(path / "claims.csv")
+        labels = set(scores["row_label"])
+        for i, row in claims.iterrows():
+            if not pd.isna(row["benchmark_row"]) and row["benchmark_row"] not in labels:
+                raise DataError(file, f"benchmark_row {row['benchmark_row']!r} is not a row label in scores.csv", int(i) + 2, "benchmark_row")
+            for other in ([] if pd.isna(row["other"]) else str(row["other"]).split(";")):
+                if other not in set(tables["models"]["key"]):
+                    raise DataError(file, f"unknown model key {other!r} in 'other'", int(i) + 2, "other")
+    contamination = tables.get("contamination")
+    if contamination is not None:
+        file = _rel(path / "contamination.csv")
+        for i, row in contamination.iterrows():
+            if pd.isna(row["contaminated_pct"]) and pd.isna(row["blank_reason"]):
+                raise DataError(file, "a blank row needs the paper's reason in blank_reason", int(i) + 2, "blank_reason")
     benchmarks = tables.get("benchmarks")
     if benchmarks is not None:
         file = _rel(path / "benchmarks.csv")

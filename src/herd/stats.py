@@ -89,12 +89,22 @@ def adjust(pvalues, method: str = "holm") -> np.ndarray:
     return multipletests(p, method=method)[1]
 
 
-def with_intervals(scores: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+def with_intervals(scores: pd.DataFrame, benchmarks: pd.DataFrame, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Scores joined with N and a 95 % interval: the printed CI where there is one,
-    else the paper's formula with N, else none (no fixed test-set size)."""
-    sizes = benchmarks.set_index("key")["test_set_size"]
+    else the paper's formula with N, else none.
+
+    ``sizes`` (from :func:`effective_sizes`) supplies N where the benchmark has no
+    official size; without it only official sizes are used.
+    """
+    if sizes is None:
+        n_by_key = benchmarks.set_index("key")["test_set_size"]
+        basis = pd.Series("official", index=n_by_key.index).where(n_by_key.notna(), "none")
+    else:
+        n_by_key = sizes.set_index("benchmark")["n"]
+        basis = sizes.set_index("benchmark")["basis"]
     out = scores.copy()
-    out["n"] = out["benchmark"].map(sizes).astype("Int64")
+    out["n"] = out["benchmark"].map(n_by_key).astype("Int64")
+    out["n_basis"] = out["benchmark"].map(basis).fillna("none")
     computed = [
         ci95_halfwidth(s, n) if pd.notna(s) and pd.notna(n) else np.nan
         for s, n in zip(out["score"], out["n"])
@@ -104,4 +114,31 @@ def with_intervals(scores: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFra
     out["halfwidth"] = printed.fillna(pd.Series(computed, index=out.index))
     out["low"] = (out["score"] - out["halfwidth"]).clip(lower=0)
     out["high"] = (out["score"] + out["halfwidth"]).clip(upper=100)
+    return out
+
+
+def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """N per benchmark: the official test-set size where there is one, otherwise the
+    N implied by the source's own printed 95 % intervals (median over every printed
+    score ± CI of that benchmark, rounded), otherwise none.
+
+    Returns columns ``benchmark``, ``n`` (Int64), ``basis`` and ``n_from_ci_min`` /
+    ``n_from_ci_max`` (the spread of the inversion, for the reader to judge).
+    """
+    printed = scores.dropna(subset=["score", "ci95"])
+    printed = printed[(printed["ci95"] > 0) & (printed["score"] > 0) & (printed["score"] < 100)]
+    implied = printed.assign(n_implied=[n_from_ci(s, h) for s, h in zip(printed["score"], printed["ci95"])])
+    spread = implied.groupby("benchmark")["n_implied"].agg(["median", "min", "max", "count"])
+    rows = []
+    for key, official in zip(benchmarks["key"], benchmarks["test_set_size"]):
+        lo = spread["min"].get(key, np.nan)
+        hi = spread["max"].get(key, np.nan)
+        if pd.notna(official):
+            rows.append((key, int(official), "official", lo, hi))
+        elif key in spread.index:
+            rows.append((key, int(round(spread.loc[key, "median"])), f"implied by {int(spread.loc[key, 'count'])} printed CIs", lo, hi))
+        else:
+            rows.append((key, pd.NA, "none", np.nan, np.nan))
+    out = pd.DataFrame(rows, columns=["benchmark", "n", "basis", "n_from_ci_min", "n_from_ci_max"])
+    out["n"] = out["n"].astype("Int64")
     return out
