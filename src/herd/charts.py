@@ -144,3 +144,43 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> alt.Layer
         title=alt.Title(title, subtitle="Cell text: gap in points (focus minus competitor). Colour: verdict after correction for many comparisons."),
     )
     return _describe(chart, description)
+
+
+AUDIT_COLORS = {
+    "correct": "#1b7837", "misleading": "#e6ab02", "wrong comparison": "#d95f02",
+    "wrong number": "#b2182b", "not checkable": "#bdbdbd", "pending": "#7570b3",
+}
+
+
+def verdict_summary(audit: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Stacked bars: how many claims of each topic got each verdict."""
+    data = audit.groupby(["topic", "verdict"], as_index=False).agg(claims=("claim_id", "count"))
+    order = [v for v in AUDIT_COLORS if v in set(data["verdict"])]
+    data["order"] = data["verdict"].map({v: i for i, v in enumerate(AUDIT_COLORS)})
+    totals = audit["topic"].value_counts()
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("topic:N", title="Topic of the claim", sort=list(totals.index)),
+        x=alt.X("claims:Q", title="Number of claims", stack="zero"),
+        color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=order, range=[AUDIT_COLORS[v] for v in order]),
+                        sort=order),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("verdict:N", title="Verdict"),
+                 alt.Tooltip("claims:Q", title="Claims")],
+    ).properties(width=520, height=alt.Step(28), title=alt.Title(title, subtitle="Each claim is one number or one comparison the post states; verdicts are computed from the data package."))
+    return _describe(chart, description)
+
+
+def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Models × benchmarks, coloured by which sources print a score for the pair."""
+    data = cover.copy()
+    chart = alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("model_name:N", title="Model", sort=list(dict.fromkeys(data.sort_values("model_order")["model_name"])),
+                axis=alt.Axis(labelAngle=-50, labelLimit=220)),
+        y=alt.Y("benchmark_name:N", title="Benchmark", sort=list(dict.fromkeys(data.sort_values("bench_order")["benchmark_name"])),
+                axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("covered_by:N", title="Printed by"),
+        tooltip=[alt.Tooltip("model_name:N", title="Model"), alt.Tooltip("benchmark_name:N", title="Benchmark"),
+                 alt.Tooltip("covered_by:N", title="Printed by"), alt.Tooltip("where:N", title="Where (source · table, page)"),
+                 alt.Tooltip("printed:Q", title="Printed scores")],
+    ).properties(width=alt.Step(16), height=alt.Step(11), title=alt.Title(title, subtitle="Hover a cell for the table and page that print it."))
+    return _describe(chart, description)

@@ -7,6 +7,7 @@ Each row of ``data/claims.csv`` is one atomic claim taken from the audited blog 
 ``ranking``    "A is above B" / "A is on a par with B" on a Table 2 row;
 ``top``        "A has the best score of the row";
 ``category``   "A beats B, C, … on these rows" (a row, or every row of a category);
+``contamination`` what the paper's contamination table says of a benchmark;
 ``fact``       a non-benchmark number (GPUs, context length, …) against ``data/facts.csv``
                within the claim's stated tolerance;
 ``pending``    needs a measurement a later chapter makes;
@@ -44,7 +45,8 @@ class Verdict:
 class Auditor:
     """Holds the evidence (Table 2, sizes, facts) and checks claims against it."""
 
-    def __init__(self, package, table: tuple[str, str] = SCORE_TABLE):
+    def __init__(self, package, table: tuple[str, str] = SCORE_TABLE, alpha: float = ALPHA):
+        self.alpha = alpha
         scores = package.scores
         self.source, self.table = table
         self.cells = scores[(scores["source"] == self.source) & (scores["table"] == self.table)]
@@ -56,6 +58,7 @@ class Auditor:
         self.categories = package.benchmarks.set_index("key")["category"].to_dict()
         self.facts = package.facts.set_index("key") if "facts" in package.tables else pd.DataFrame()
         self.sources = package.sources.set_index("key")
+        self.contamination = package.contamination.set_index("benchmark") if "contamination" in package.tables else pd.DataFrame()
 
     # ------------------------------------------------------------ helpers
     @property
@@ -122,12 +125,12 @@ class Auditor:
         if relation == "on-par":
             if p is None:
                 return ("correct" if sa == sb else "not checkable"), head
-            return ("correct", head + unlike_text) if p >= ALPHA else ("wrong comparison", head + ": the gap is larger than its uncertainty")
+            return ("correct", head + unlike_text) if p >= self.alpha else ("wrong comparison", head + ": the gap is larger than its uncertainty")
         if relation != "above":
             raise ValueError(f"claim {c['claim_id']}: unknown relation {relation!r}")
         if sa <= sb:
             return "wrong comparison", head + (": the two are equal" if sa == sb else ": the order is the reverse")
-        if p is not None and p >= ALPHA:
+        if p is not None and p >= self.alpha:
             return "misleading", head + ": the gap is inside the sampling uncertainty" + unlike_text
         if unlike:
             return "misleading", head + unlike_text
@@ -151,7 +154,7 @@ class Auditor:
         text = f"{c['benchmark_row']}: {self.name(c['subject'])} {mine:.1f}, next {self.name(runner['model'])} {runner['score']:.1f}; {test}"
         if mine == runner["score"]:
             return Verdict("misleading", text + ": shared first place", self.ref)
-        if p is not None and p >= ALPHA:
+        if p is not None and p >= self.alpha:
             return Verdict("misleading", text + ": the lead is inside the sampling uncertainty", self.ref)
         return Verdict("correct", text, self.ref)
 
@@ -185,10 +188,26 @@ class Auditor:
         actual, stated = float(fact["value"]), float(c["stated_value"])
         tol = float(c["tolerance_pct"]) / 100 if pd.notna(c.get("tolerance_pct")) else 0.0
         ref = f"{fact['source']} {fact['location']}" + (f", p. {int(fact['page'])}" if pd.notna(fact["page"]) else "")
-        evidence = f"stated {stated:,g}; source: {fact['value_as_printed']} ({actual:,g} {fact['unit']})"
+        fmt = (lambda v: f"{v:g}") if fact["unit"] == "year" else (lambda v: f"{v:,g}")
+        evidence = f"stated {fmt(stated)}; source: {fact['value_as_printed']} ({fmt(actual)} {fact['unit']})"
+        unit = c.get("stated_unit")
+        if pd.notna(unit) and unit and str(unit).lower() not in str(fact["unit"]).lower():
+            return Verdict("wrong number", evidence + f"; the post counts {unit}, the source counts {fact['unit']}", ref)
         if abs(stated - actual) <= tol * abs(actual) + 1e-12:
             return Verdict("correct", evidence + (f", within the stated rounding ({tol:.0%})" if tol and stated != actual else ""), ref)
         return Verdict("wrong number", evidence, ref)
+
+    def _check_contamination(self, c) -> Verdict:
+        table = self.contamination
+        if table.empty or c["benchmark"] not in table.index:
+            return Verdict("not checkable", f"no contamination row for {c['benchmark']!r}", "")
+        row = table.loc[c["benchmark"]]
+        ref = f"{row['source']} {row['location']}, p. {int(row['page'])}"
+        if pd.isna(row["contaminated_pct"]):
+            named = "named in the text" in str(row["blank_reason"])
+            return Verdict("correct" if named else "misleading", f"the row is blank: {row['blank_reason']}", ref)
+        return Verdict("wrong comparison", f"the paper prints an estimate: {row['contaminated_pct']:g} % contaminated, "
+                                           f"gain {row['gain_405b']:+g} points for the 405B", ref)
 
     def _check_pending(self, c) -> Verdict:
         return Verdict("pending", str(c["note"]), "")
@@ -197,9 +216,9 @@ class Auditor:
         return Verdict("not checkable", str(c["note"]), "")
 
 
-def audit(package) -> pd.DataFrame:
+def audit(package, alpha: float = ALPHA) -> pd.DataFrame:
     """Every claim with its computed verdict, evidence and reference."""
-    auditor = Auditor(package)
+    auditor = Auditor(package, alpha=alpha)
     claims = package.claims
     results = [auditor.check(row) for _, row in claims.iterrows()]
     out = claims.copy()

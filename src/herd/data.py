@@ -52,6 +52,14 @@ class DataPackage:
     path: Path
     sha256: str
     tables: dict[str, pd.DataFrame]
+    descriptor: dict
+
+    def resource(self, name: str) -> dict:
+        """The descriptor of one table: title, description, path and schema."""
+        for r in self.descriptor["resources"]:
+            if r["name"] == name:
+                return r
+        raise KeyError(name)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
@@ -92,7 +100,7 @@ def _load_cached(path: Path, sha: str) -> DataPackage:
     validate(path, descriptor)
     tables = {r["name"]: _read_table(path, r) for r in descriptor["resources"]}
     _check_rules(path, tables)
-    return DataPackage(path=path, sha256=sha, tables=tables)
+    return DataPackage(path=path, sha256=sha, tables=tables, descriptor=descriptor)
 
 
 def _read_descriptor(path: Path) -> dict:

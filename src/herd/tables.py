@@ -34,7 +34,7 @@ def link(text: str, url: str) -> str:
 
 
 def show(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, escape: bool = True,
-         caption: str | None = None) -> HTML:
+         caption: str | None = None, sortable: bool = False) -> HTML:
     """Render a whole table (no truncation) as HTML with the book's table class."""
     formats = dict(formats or {})
     out = frame.copy()
@@ -46,7 +46,8 @@ def show(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, es
             out[column] = out[column].map(lambda v: "" if pd.isna(v) else html.escape(str(v)))
         else:
             out[column] = out[column].map(lambda v: "" if pd.isna(v) else str(v))
-    body = out.to_html(index=False, escape=False, border=0, classes="herd-table", na_rep="")
+    classes = ["herd-table", "sortable"] if sortable else ["herd-table"]
+    body = out.to_html(index=False, escape=False, border=0, classes=classes, na_rep="")
     if caption:
         body = body.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
     return HTML(f'<div class="herd-table-wrap">{body}</div>')
