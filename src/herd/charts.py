@@ -184,3 +184,59 @@ def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> alt.Ch
                  alt.Tooltip("printed:Q", title="Printed scores")],
     ).properties(width=alt.Step(16), height=alt.Step(11), title=alt.Title(title, subtitle="Hover a cell for the table and page that print it."))
     return _describe(chart, description)
+
+
+def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, description: str) -> alt.VConcatChart:
+    """Compute-optimal tokens and parameters against FLOPs for each law (log–log), with
+    the actual models marked. Click a legend entry to highlight a law."""
+    pick = alt.selection_point(fields=["label"], bind="legend", name="law")
+    color = alt.Color("label:N", title="Law (click to highlight)", legend=alt.Legend(orient="bottom", columns=2, labelLimit=420))
+    x = alt.X("flops:Q", title="Training compute C (FLOPs)", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"))
+
+    def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart:
+        lines = alt.Chart(curves).mark_line(strokeWidth=2).encode(
+            x=x, y=alt.Y(f"{field}:Q", title=axis_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
+            color=color, opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+            tooltip=[alt.Tooltip("label:N", title="Law"), alt.Tooltip("flops:Q", title="FLOPs", format=".2e"),
+                     alt.Tooltip(f"{field}:Q", title=axis_title, format=".3s")],
+        )
+        if with_param:  # one selection, defined once, drives both panels
+            lines = lines.add_params(pick)
+        dots = alt.Chart(points).mark_point(size=110, filled=True, color="black").encode(
+            x="flops:Q", y=f"{field}:Q",
+            shape=alt.Shape("model:N", title="Llama 3.1 as trained", scale=alt.Scale(range=["circle", "square", "diamond"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("flops:Q", title="FLOPs (6·N·D)", format=".2e"),
+                     alt.Tooltip("params:Q", title="Parameters", format=".3s"), alt.Tooltip("tokens:Q", title="Tokens", format=".3s")],
+        )
+        return alt.layer(lines, dots).properties(width=520, height=240)
+
+    chart = alt.vconcat(panel("tokens", "Compute-optimal training tokens", True), panel("params", "Compute-optimal parameters", False)).properties(
+        title=alt.Title(title, subtitle="Lines: each law's compute-optimal allocation. Black marks: the Llama 3.1 models as trained (C = 6·N·D)."))
+    return _describe(chart, description)
+
+
+def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Tokens trained per compute-optimal token, per model and law (log scale, 1 = optimal)."""
+    chart = alt.Chart(table).mark_point(filled=True, size=80).encode(
+        y=alt.Y("model:N", title=None),
+        x=alt.X("token_ratio:Q", title="Training tokens ÷ compute-optimal tokens (log scale; 1 = optimal)", scale=alt.Scale(type="log")),
+        color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=2, labelLimit=420)),
+        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("label:N", title="Law"),
+                 alt.Tooltip("token_ratio:Q", title="Tokens ÷ optimal tokens", format=".2f"),
+                 alt.Tooltip("param_ratio:Q", title="Parameters ÷ optimal parameters", format=".2f")],
+    ).properties(width=520, height=alt.Step(40), title=alt.Title(title, subtitle="Right of 1: trained on more tokens than the law's optimum for the same compute."))
+    rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#666").encode(x="x:Q")
+    return _describe(alt.layer(rule, chart), description)
+
+
+def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subtitle: str, description: str) -> alt.LayerChart:
+    """Implied model size as a function of the exponent α, with rounding intervals shaded."""
+    shade = alt.Chart(bands).mark_rect(opacity=0.18).encode(
+        x="from:Q", x2="to:Q", color=alt.Color("printing:N", title="Values that round to the printed α"))
+    line = alt.Chart(curve).mark_line(color="#333").encode(
+        x=alt.X("alpha:Q", title="Exponent α", scale=alt.Scale(zero=False)),
+        y=alt.Y("params:Q", title="Implied model size at the budget (parameters)", axis=alt.Axis(format=".3s")),
+        tooltip=[alt.Tooltip("alpha:Q", title="α", format=".4f"), alt.Tooltip("tokens:Q", title="Tokens", format=".3s"),
+                 alt.Tooltip("params:Q", title="Parameters", format=".3s")])
+    return _describe(alt.layer(shade, line).properties(width=520, height=260, title=alt.Title(title, subtitle=subtitle)), description)

@@ -16,7 +16,8 @@ Formatter = Callable[[object], str]
 
 def number(decimals: int = 1, sign: bool = False, blank: str = "—") -> Formatter:
     spec = f"{'+' if sign else ''}.{decimals}f"
-    return lambda v: blank if pd.isna(v) else format(float(v), spec)
+    # round first and add 0.0 so that -0.04 prints as 0.0, not -0.0
+    return lambda v: blank if pd.isna(v) else format(round(float(v), decimals) + 0.0, spec)
 
 
 def pvalue(v) -> str:
