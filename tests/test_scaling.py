@@ -79,3 +79,8 @@ def test_bootstrap_is_reproducible_and_brackets_the_point(laws):
 def test_unknown_law(laws):
     with pytest.raises(KeyError, match="no law"):
         scaling.constants(laws, "moore1965")
+
+
+def test_chinchilla_approach2_reproduces_table_a3(laws):
+    # Table A3, Approach 2: 1 trillion parameters at 1.59e26 FLOPs (Hoffmann et al. 2022, p. 26)
+    assert scaling.build_law(laws, "hoffmann2022-approach2").params(1.59e26) == pytest.approx(1e12, rel=0.03)
