@@ -33,11 +33,12 @@ $(STAMPS)/data: $(STAMPS)/python $(DATA_FILES) src/herd/data.py
 
 install: $(STAMPS)/python
 
-$(STAMPS)/python: pyproject.toml requirements.lock
+$(STAMPS)/python: pyproject.toml requirements.lock requirements-nodeps.txt
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements-nodeps.txt
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (herd)" >/dev/null
 	@touch $@

@@ -1,0 +1,95 @@
+"""The real Llama 3 tokenizer, loaded from the file that ships in the PyPI package
+``llama-models``, through tiktoken.
+
+``llama-models`` is installed without its dependencies and never imported: this
+module finds the package folder, reads the BPE ranks file ``llama3/tokenizer.model``
+with tiktoken, and reads the split pattern and the special tokens from
+``llama3/tokenizer.py`` by parsing its source (``ast``), so the definitions used here
+are exactly the package's own.
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import tiktoken
+from tiktoken.load import load_tiktoken_bpe
+
+PACKAGE = "llama_models"
+
+
+class TokenizerSourceError(RuntimeError):
+    """llama-models is missing or its tokenizer source no longer has the expected shape."""
+
+
+def package_dir() -> Path:
+    spec = importlib.util.find_spec(PACKAGE)  # locates the folder without importing the package
+    if spec is None or not spec.submodule_search_locations:
+        raise TokenizerSourceError("the PyPI package llama-models is not installed (see requirements-nodeps.txt)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+@dataclass(frozen=True)
+class TokenizerSpec:
+    model_file: Path
+    pat_str: str
+    special_tokens: list[str]
+
+
+def _class_attr(cls: ast.ClassDef, name: str):
+    for node in cls.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and node.value is not None:
+            return ast.literal_eval(node.value)
+    raise TokenizerSourceError(f"llama3/tokenizer.py: class attribute {name!r} not found")
+
+
+def read_spec(root: Path | None = None) -> TokenizerSpec:
+    """Split pattern and the full list of special tokens, as llama-models defines them."""
+    root = root or package_dir()
+    source_file = root / "llama3" / "tokenizer.py"
+    tree = ast.parse(source_file.read_text())
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Tokenizer"), None)
+    if cls is None:
+        raise TokenizerSourceError(f"{source_file}: no class Tokenizer")
+    pat_str = _class_attr(cls, "pat_str")
+    n_reserved = _class_attr(cls, "num_reserved_special_tokens")
+    named = None
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "special_tokens" for t in node.targets) \
+                and isinstance(node.value, ast.List):
+            named = ast.literal_eval(node.value)
+            break
+    if named is None:
+        raise TokenizerSourceError(f"{source_file}: no literal list of special tokens")
+    # The package fills the remaining slots with reserved tokens numbered after the two it names itself.
+    named_reserved = sum(t.startswith("<|reserved_special_token_") for t in named)
+    reserved = [f"<|reserved_special_token_{named_reserved + i}|>" for i in range(n_reserved - len(named))]
+    return TokenizerSpec(root / "llama3" / "tokenizer.model", pat_str, named + reserved)
+
+
+@lru_cache(maxsize=2)
+def load(root: Path | None = None) -> tiktoken.Encoding:
+    """The Llama 3 tokenizer as a tiktoken Encoding (128,000 BPE tokens + 256 special)."""
+    spec = read_spec(root)
+    ranks = load_tiktoken_bpe(str(spec.model_file))
+    special = {token: len(ranks) + i for i, token in enumerate(spec.special_tokens)}
+    return tiktoken.Encoding(name="llama3", pat_str=spec.pat_str, mergeable_ranks=ranks, special_tokens=special)
+
+
+def encode(text: str, bos: bool = False, eos: bool = False) -> list[int]:
+    """Token ids of ``text`` (special-token strings inside it are encoded as plain text)."""
+    enc = load()
+    ids = enc.encode_ordinary(text)
+    if bos:
+        ids = [enc.encode_single_token("<|begin_of_text|>"), *ids]
+    if eos:
+        ids = [*ids, enc.encode_single_token("<|end_of_text|>")]
+    return ids
+
+
+def count(text: str) -> int:
+    return len(load().encode_ordinary(text))
