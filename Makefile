@@ -11,16 +11,18 @@ UV_VERSION := 0.13.8
 STAMPS := .make
 VENDOR := _static/vendor/vega-bundle.js
 DATA_FILES := $(wildcard data/*.csv data/*.json)
+# Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
+DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 
 .PHONY: book test notebooks data install vendor lock clean
 
-book: install $(VENDOR) $(STAMPS)/data
+book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
-test: install $(VENDOR) $(STAMPS)/data
+test: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m pytest
 
-notebooks: install $(VENDOR) $(STAMPS)/data
+notebooks: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build --notebooks-only $(if $(FORCE),--force,)
 
 # Validate the data package (types, enums, keys): stops with file, line and column.
@@ -32,6 +34,15 @@ $(STAMPS)/data: $(STAMPS)/python $(DATA_FILES) src/herd/data.py
 	@touch $@
 
 install: $(STAMPS)/python
+
+# The texts come from Debian's package registry; installing them needs root.
+$(STAMPS)/texts:
+	@mkdir -p $(STAMPS)
+	@if ! dpkg -s $(DEBIAN_TEXTS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEXTS) >/dev/null; \
+	  else echo "The long-context chapter measures texts from Debian packages; install them with: sudo apt-get install $(DEBIAN_TEXTS)"; exit 1; fi; \
+	fi
+	@touch $@
 
 $(STAMPS)/python: pyproject.toml requirements.lock requirements-nodeps.txt
 	@mkdir -p $(STAMPS)

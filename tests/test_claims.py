@@ -36,7 +36,8 @@ def test_every_claim_has_a_verdict_and_evidence(audit):
     ("infra-gpus", "correct", "up to 16K H100 GPUs"),
     ("contam-threshold-8-words", "wrong number", "the post counts words"),
     ("contam-mmlu-no-estimate", "correct", "named in the text"),
-    ("ctx-words", "pending", "long-context chapter"),
+    ("ctx-words", "misleading", "true only of the most word-dense"),
+    ("ctx-pages", "misleading", "at 500 words per page"),
     ("intro-92-pages", "not checkable", ""),
 ])
 def test_known_verdicts(audit, claim_id, verdict, evidence):

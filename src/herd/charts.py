@@ -240,3 +240,59 @@ def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subt
         tooltip=[alt.Tooltip("alpha:Q", title="α", format=".4f"), alt.Tooltip("tokens:Q", title="Tokens", format=".3s"),
                  alt.Tooltip("params:Q", title="Parameters", format=".3s")])
     return _describe(alt.layer(shade, line).properties(width=520, height=260, title=alt.Title(title, subtitle=subtitle)), description)
+
+
+def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str, description: str) -> alt.LayerChart:
+    """Weights plus KV cache (GB) against context length, with the node's memory as a
+    rule. Dropdown: model; radio: precision; slider: batch size. ``rows`` has one row per
+    (model, context) with ``kv_bytes_per_token_bf16`` and ``weights_bytes_bf16``."""
+    models = list(dict.fromkeys(rows["model"]))
+    model = alt.param(name="model", value=default_model, bind=alt.binding_select(options=models, name="Model "))
+    precision = alt.param(name="precision", value="bf16", bind=alt.binding_radio(options=["bf16", "fp8"], name="Precision "))
+    batch = alt.param(name="batch", value=1, bind=alt.binding_range(min=1, max=64, step=1, name="Sequences in the batch "))
+    factor = "(precision == 'fp8' ? 0.5 : 1)"
+    base = alt.Chart(rows).transform_filter("datum.model == model").transform_calculate(
+        weights_gb=f"datum.weights_bytes_bf16 * {factor} / 1e9",
+        kv_gb=f"datum.kv_bytes_per_token_bf16 * {factor} * datum.context * batch / 1e9",
+        mha_kv_gb=f"datum.mha_kv_bytes_per_token_bf16 * {factor} * datum.context * batch / 1e9",
+    ).transform_calculate(total_gb="datum.weights_gb + datum.kv_gb", mha_total_gb="datum.weights_gb + datum.mha_kv_gb")
+    x = alt.X("context:Q", title="Context length (tokens)", scale=alt.Scale(type="log", base=2), axis=alt.Axis(values=[1024, 4096, 16384, 65536, 131072]))
+    gqa = base.mark_line(strokeWidth=3, color=OTHER_COLOR).encode(
+        x=x, y=alt.Y("total_gb:Q", title="Memory: weights + KV cache (GB)"),
+        tooltip=[alt.Tooltip("context:Q", title="Context (tokens)", format=","), alt.Tooltip("weights_gb:Q", title="Weights (GB)", format=".1f"),
+                 alt.Tooltip("kv_gb:Q", title="KV cache, grouped-query (GB)", format=".1f"), alt.Tooltip("total_gb:Q", title="Total (GB)", format=".1f")])
+    mha = base.mark_line(strokeDash=[5, 3], color=FOCUS_COLOR).encode(
+        x=x, y="mha_total_gb:Q",
+        tooltip=[alt.Tooltip("context:Q", title="Context (tokens)", format=","), alt.Tooltip("mha_kv_gb:Q", title="KV cache, multi-head baseline (GB)", format=".1f"),
+                 alt.Tooltip("mha_total_gb:Q", title="Total with multi-head (GB)", format=".1f")])
+    node = alt.Chart(pd.DataFrame({"gb": [node_gb]})).mark_rule(color="#b2182b").encode(
+        y="gb:Q", tooltip=[alt.Tooltip("gb:Q", title="One 8-GPU node (GB)")])
+    chart = alt.layer(gqa, mha, node).add_params(model, precision, batch).properties(
+        width=520, height=300, title=alt.Title(title, subtitle="Solid: grouped-query attention (8 KV heads). Dashed: same model with one KV head per query head. Red: one 8×H100-80GB node."))
+    return _describe(chart, description)
+
+
+def rope_bands(table: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+    """Wavelength of each rotary dimension pair before and after Llama 3.1's scaling."""
+    long = table.melt(id_vars=["pair", "band"], value_vars=["wavelength_before", "wavelength_after"], var_name="when", value_name="wavelength")
+    long["when"] = long["when"].map({"wavelength_before": "base RoPE (θ = 500,000)", "wavelength_after": "with Llama 3.1 scaling"})
+    points = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("pair:Q", title="Rotary dimension pair (0 = fastest)"),
+        y=alt.Y("wavelength:Q", title="Wavelength (tokens, log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("when:N", title=None),
+        tooltip=[alt.Tooltip("pair:Q", title="Pair"), alt.Tooltip("when:N", title="RoPE"), alt.Tooltip("wavelength:Q", title="Wavelength (tokens)", format=",.0f"),
+                 alt.Tooltip("band:N", title="Band")])
+    rules = alt.Chart(pd.DataFrame({"tokens": [8192, 131072], "label": ["8K (original context)", "128K (extended context)"]})).mark_rule(strokeDash=[4, 3], color="#666").encode(
+        y="tokens:Q", tooltip=[alt.Tooltip("label:N", title="Context")])
+    return _describe(alt.layer(points, rules).properties(width=520, height=300, title=title), description)
+
+
+def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Words per token in every chunk of every text: the spread within and between texts."""
+    chart = alt.Chart(chunks).mark_boxplot(extent="min-max", size=18).encode(
+        y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("words_per_token", op="median", order="descending")),
+        x=alt.X("words_per_token:Q", title="Words per token (chunks of 2,000 words)", scale=alt.Scale(zero=False)),
+        color=alt.Color("kind:N", title="Kind of text"),
+        tooltip=[alt.Tooltip("name:N", title="Text"), alt.Tooltip("kind:N", title="Kind")],
+    ).properties(width=480, height=alt.Step(30), title=title)
+    return _describe(chart, description)

@@ -10,6 +10,8 @@ Each row of ``data/claims.csv`` is one atomic claim taken from the audited blog 
 ``contamination`` what the paper's contamination table says of a benchmark;
 ``fact``       a non-benchmark number (GPUs, context length, …) against ``data/facts.csv``
                within the claim's stated tolerance;
+``context-words`` / ``context-pages``  how many words or pages the context window
+               holds, against the real tokenizer's words per token on English prose;
 ``pending``    needs a measurement a later chapter makes;
 ``unverifiable`` no source in the book can check it.
 
@@ -93,7 +95,7 @@ class Auditor:
     # ------------------------------------------------------------ kinds
     def check(self, claim: pd.Series) -> Verdict:
         kind = claim["kind"]
-        method = getattr(self, f"_check_{kind}", None)
+        method = getattr(self, f"_check_{kind.replace('-', '_')}", None)
         if method is None:
             raise ValueError(f"claim {claim['claim_id']}: unknown kind {kind!r}")
         return method(claim)
@@ -208,6 +210,44 @@ class Auditor:
             return Verdict("correct" if named else "misleading", f"the row is blank: {row['blank_reason']}", ref)
         return Verdict("wrong comparison", f"the paper prints an estimate: {row['contaminated_pct']:g} % contaminated, "
                                            f"gain {row['gain_405b']:+g} points for the 405B", ref)
+
+    # ---- words and pages in a context window: measured with the real tokenizer
+    def capacity(self):
+        """Words in the context window for each prose text (cached): median and range."""
+        if getattr(self, "_capacity", None) is None:
+            from . import texts, textstats
+
+            keys = [k for k, t in texts.TEXTS.items() if t.kind == "prose"]
+            loaded = texts.load(keys)
+            per_text = {k: textstats.measure(v)["words_per_token"] for k, v in loaded.items()}
+            context = float(self.facts.loc["context_length_tokens", "value"])
+            words = {k: v * context for k, v in per_text.items()}
+            self._capacity = (context, words)
+        return self._capacity
+
+    def _words_verdict(self, stated: float, measured: dict[str, float], unit: str) -> tuple[str, str]:
+        values = sorted(measured.values())
+        median = float(pd.Series(values).median())
+        text = (f"stated {stated:,.0f} {unit}; measured on {len(values)} English prose texts: median {median:,.0f}, "
+                f"range {values[0]:,.0f}–{values[-1]:,.0f}")
+        if abs(stated / median - 1) <= 0.10:
+            return "correct", text
+        if values[0] * 0.95 <= stated <= values[-1] * 1.05:
+            holders = [k for k, v in measured.items() if abs(stated / v - 1) <= 0.10]
+            return "misleading", text + f": true only of the most word-dense text{'s' if len(holders) > 1 else ''} ({', '.join(holders) or 'none within 10 %'})"
+        return "wrong number", text
+
+    def _check_context_words(self, c) -> Verdict:
+        context, words = self.capacity()
+        verdict, evidence = self._words_verdict(float(c["stated_value"]), words, "words")
+        return Verdict(verdict, evidence + f" in {context:,.0f} tokens (Llama 3 tokenizer; long-context chapter)", "herd.textstats")
+
+    def _check_context_pages(self, c) -> Verdict:
+        context, words = self.capacity()
+        per_page = float(self.facts.loc[c["fact_key"], "value"])
+        pages = {k: v / per_page for k, v in words.items()}
+        verdict, evidence = self._words_verdict(float(c["stated_value"]), pages, "pages")
+        return Verdict(verdict, evidence + f" at {per_page:.0f} words per page", "herd.textstats; " + str(self.facts.loc[c["fact_key"], "source"]))
 
     def _check_pending(self, c) -> Verdict:
         return Verdict("pending", str(c["note"]), "")

@@ -1,0 +1,41 @@
+"""The measured texts load from the registries' packages and token statistics behave."""
+import pytest
+
+from herd import texts, textstats
+
+
+def test_every_text_loads_and_is_substantial():
+    loaded = texts.load(list(texts.TEXTS))
+    for key, text in loaded.items():
+        assert textstats.words(text) > 5000, key
+    assert "Ge1:1" not in loaded["kjv-bible"][:200]  # verse labels removed
+    assert "\x1f" not in loaded["jargon-file"]
+
+
+def test_unknown_text():
+    with pytest.raises(KeyError, match="unknown text"):
+        texts.load(["war-and-peace"])
+
+
+def test_measure_on_a_known_sentence():
+    m = textstats.measure("This is a test sentence.")
+    assert m["tokens"] == 6 and m["words"] == 5
+    assert m["tokens_per_word"] == pytest.approx(1.2)
+
+
+def test_prose_packs_more_words_per_token_than_code():
+    loaded = texts.load(["kjv-bible", "python-stdlib"])
+    bible = textstats.measure(loaded["kjv-bible"])["words_per_token"]
+    code = textstats.measure(loaded["python-stdlib"])["words_per_token"]
+    assert bible > 0.7 > 0.5 > code
+
+
+def test_chunks_cover_the_text():
+    text = " ".join(f"w{i}" for i in range(4500))
+    parts = textstats.chunks(text, 2000)
+    assert [textstats.words(p) for p in parts] == [2000, 2000, 500]
+
+
+def test_context_capacity():
+    cap = textstats.context_capacity(0.75, 131072, 500)
+    assert cap["words"] == pytest.approx(98304) and cap["pages"] == pytest.approx(196.608)
