@@ -13,7 +13,7 @@ from .data import checksum
 
 KEY_PACKAGES = (
     "jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "jupytext", "papermill", "nbval",
-    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless",
+    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless", "tiktoken", "llama-models",
 )
 
 
