@@ -1,0 +1,113 @@
+"""The contamination scanner: scores, engines, planted recall, and every bad input."""
+import gzip
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from herd import contamination as c
+
+PROMPT_A = 'def add_numbers(a: int, b: int) -> int:\n    """Return the sum of the two integers a and b, without using the plus operator."""\n'
+PROMPT_B = 'def reverse_words(sentence: str) -> str:\n    """Reverse the order of the words in a sentence while keeping the letters of each word in place."""\n'
+PROMPT_C = 'def count_vowels(text: str) -> int:\n    """Count how many vowels appear in the given text, treating upper and lower case the same way."""\n'
+
+
+@pytest.fixture
+def bench(tmp_path):
+    p = tmp_path / "bench.jsonl"
+    p.write_text("\n".join(json.dumps({"task_id": f"T/{i}", "prompt": t}) for i, t in enumerate([PROMPT_A, PROMPT_B, PROMPT_C])) + "\n")
+    return p
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.txt").write_text("Some unrelated prose about gardens and weather.\n" + PROMPT_A + "\nmore text follows here.\n")  # planted whole
+    half = PROMPT_B[: len(PROMPT_B) // 2]
+    (d / "b.jsonl").write_text(json.dumps({"text": "intro " + half}) + "\n" + json.dumps({"text": "nothing to see"}) + "\n")  # planted in part
+    (d / "c.py").write_text("import os\nprint(os.getcwd())\n")
+    return d
+
+
+def test_ngram_hashes_are_positional_and_deterministic():
+    h = c.ngram_hashes(np.arange(10), 8)
+    assert len(h) == 3 and len(set(h.tolist())) == 3
+    assert (c.ngram_hashes(np.arange(10), 8) == h).all()
+    assert c.ngram_hashes(np.arange(5), 8).size == 0
+
+
+def test_scores_whole_partial_and_clean(bench, corpus):
+    result = c.scan(c.read_benchmark(bench, ["prompt"], "task_id"), [corpus])
+    s = result.scores.set_index("id")
+    # planted whole: all but the boundary token(s), whose tokenization depends on what follows in the corpus
+    assert s.loc["T/0", "token_match"] > 0.95 and s.loc["T/0", "longest_match"] >= s.loc["T/0", "tokens"] - 2
+    assert 0.3 < s.loc["T/1", "token_match"] < 0.7
+    assert s.loc["T/2", "token_match"] == 0.0 and s.loc["T/2", "longest_match"] == 0
+    assert s.loc["T/0", "word13_match"] and not s.loc["T/2", "word13_match"]
+    assert result.shards == 3 and result.documents == 4
+
+
+def test_serial_workers_and_dask_agree(bench, corpus):
+    examples = c.read_benchmark(bench, ["prompt"], "task_id")
+    serial = c.scan(examples, [corpus]).scores
+    workers = c.scan(examples, [corpus], engine="workers", workers=2).scores
+    dask = c.scan(examples, [corpus], engine="dask", workers=2).scores
+    pd.testing.assert_frame_equal(serial, workers)
+    pd.testing.assert_frame_equal(serial, dask)
+
+
+def test_parquet_and_gzip_shards(tmp_path, bench):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": [PROMPT_C, "x"]}), tmp_path / "p.parquet")
+    with gzip.open(tmp_path / "g.jsonl.gz", "wt") as f:
+        f.write(json.dumps({"text": PROMPT_B}) + "\n")
+    s = c.scan(c.read_benchmark(bench, ["prompt"], "task_id"), [tmp_path / "p.parquet", tmp_path / "g.jsonl.gz"]).scores.set_index("id")
+    assert s.loc["T/2", "token_match"] > 0.95 and s.loc["T/1", "token_match"] > 0.95 and s.loc["T/0", "token_match"] == 0.0
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda d: d, "corpus is empty"),
+    (lambda d: d / "missing", "corpus path not found"),
+])
+def test_missing_or_empty_corpus(tmp_path, bench, setup, message):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(c.ContaminationInputError, match=message):
+        c.scan(c.read_benchmark(bench, ["prompt"]), [setup(tmp_path / "empty")])
+
+
+def test_malformed_jsonl_line_names_file_and_line(tmp_path, bench):
+    (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{"text": broken\n')
+    with pytest.raises(c.ContaminationInputError, match=r"bad\.jsonl, line 2: not valid JSON"):
+        c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"])
+    result = c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"], skip_bad=True)
+    assert result.problems == [f"{tmp_path / 'bad.jsonl'}, line 2: not valid JSON"] and result.documents == 1
+
+
+def test_unreadable_shard(tmp_path, bench):
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00\x81 not utf-8")
+    with pytest.raises(c.ContaminationInputError, match=r"bin\.txt: unreadable"):
+        c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bin.txt"])
+
+
+def test_benchmark_without_the_field(tmp_path):
+    p = tmp_path / "b.jsonl"
+    p.write_text(json.dumps({"task_id": 1, "question": "x"}) + "\n")
+    with pytest.raises(c.ContaminationInputError, match=r"b\.jsonl, line 1: no field 'prompt'"):
+        c.read_benchmark(p, ["prompt"])
+
+
+def test_command_line(tmp_path, bench, corpus):
+    out = tmp_path / "scores.csv"
+    ok = subprocess.run([sys.executable, "-m", "herd.contamination", "--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "13-gram word rule: 1 examples" in ok.stdout and len(pd.read_csv(out)) == 3
+    bad = subprocess.run([sys.executable, "-m", "herd.contamination", "--benchmark", str(bench), "--corpus", str(tmp_path / "nope"), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "corpus path not found" in bad.stderr
