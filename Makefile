@@ -14,13 +14,17 @@ DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 
-.PHONY: book test notebooks data install vendor lock clean
+.PHONY: book test bench notebooks data install vendor lock clean
 
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
 test: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m pytest
+
+# Speed targets live here, not in timed unit tests: results go to bench/results/.
+bench: install $(STAMPS)/texts
+	$(PY) bench/contamination.py
 
 notebooks: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build --notebooks-only $(if $(FORCE),--force,)

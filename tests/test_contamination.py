@@ -111,3 +111,45 @@ def test_command_line(tmp_path, bench, corpus):
     bad = subprocess.run([sys.executable, "-m", "herd.contamination", "--benchmark", str(bench), "--corpus", str(tmp_path / "nope"), "--out", str(out)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "corpus path not found" in bad.stderr
+
+
+def test_found_sets_compose(bench, corpus, tmp_path):
+    examples = c.read_benchmark(bench, ["prompt"], "task_id")
+    index = c.BenchmarkIndex(examples)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "x.txt").write_text(PROMPT_C)
+    together = c.scan_hashes(index, [corpus, extra])
+    apart = c.scan_hashes(index, [corpus]) | c.scan_hashes(index, [extra])
+    assert (together.tokens == apart.tokens).all() and (together.words == apart.words).all()
+    assert c.score(index, apart.tokens, apart.words).equals(c.score(index, together.tokens, together.words))
+
+
+def test_planting_and_auc(tmp_path, bench):
+    from herd import planting
+
+    examples = c.read_benchmark(bench, ["prompt"], "task_id")
+    truth = planting.plant(examples, ["filler text " * 300], tmp_path / "planted", n_whole=1, n_part=1, seed=3)
+    assert sorted(truth["planted"]) == ["none", "part", "whole"]
+    assert len(list((tmp_path / "planted").iterdir())) == 2
+    assert planting.auc([3, 4], [1, 2]) == 1.0 and planting.auc([1], [1]) == 0.5
+
+
+def test_threshold_selection_finds_gains_in_pure_noise():
+    from herd import selection
+
+    null = selection.simulate(n=300, accuracies=[0.6, 0.7, 0.8], thresholds=np.linspace(0.1, 0.9, 9), reps=200, seed=1)
+    picked = null[null["picked"]]
+    assert 0 < len(picked) < len(null)  # sometimes a "significant" gain appears by chance
+    assert (picked[["gain_0", "gain_1", "gain_2"]].max(axis=1) > 0).all()
+    again = selection.simulate(n=300, accuracies=[0.6, 0.7, 0.8], thresholds=np.linspace(0.1, 0.9, 9), reps=200, seed=1)
+    pd.testing.assert_frame_equal(null, again)
+
+
+def test_dask_client_runs_the_same_scan(bench, corpus):
+    from distributed import Client
+
+    examples = c.read_benchmark(bench, ["prompt"], "task_id")
+    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        on_client = c.scan(examples, [corpus], engine="dask", client=client).scores
+    pd.testing.assert_frame_equal(on_client, c.scan(examples, [corpus]).scores)

@@ -85,9 +85,10 @@ def _hash_files(digest, root: Path, files) -> None:
 
 
 def shared_inputs(root: Path) -> list[Path]:
-    """Files every notebook depends on: data, the herd source, the Python lock."""
+    """Files every notebook depends on: data, the herd source, benchmark results, the Python lock."""
     files = [p for p in (root / "data").rglob("*") if p.is_file()]
     files += [p for p in (root / "src" / "herd").rglob("*.py")]
+    files += [p for p in (root / "bench" / "results").glob("*.json")]  # benchmark results a chapter shows
     lock = root / "requirements.lock"
     if lock.exists():
         files.append(lock)

@@ -296,3 +296,29 @@ def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> alt.C
         tooltip=[alt.Tooltip("name:N", title="Text"), alt.Tooltip("kind:N", title="Kind")],
     ).properties(width=480, height=alt.Step(30), title=title)
     return _describe(chart, description)
+
+
+def score_distribution(scores: pd.DataFrame, value: str, value_title: str, title: str, description: str, group: str = "planted") -> alt.Chart:
+    """Histogram of a per-example contamination score, coloured by group."""
+    chart = alt.Chart(scores).mark_bar(opacity=0.8).encode(
+        x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=25), title=value_title),
+        y=alt.Y("count():Q", title="Benchmark examples", stack=True),
+        color=alt.Color(f"{group}:N", title="Planted in the corpus"),
+        tooltip=[alt.Tooltip(f"{group}:N", title="Planted"), alt.Tooltip("count():Q", title="Examples")],
+    ).properties(width=520, height=240, title=title)
+    return _describe(chart, description)
+
+
+def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+    """Chance 'gains' from threshold selection (box per benchmark) against the reported gain."""
+    box = alt.Chart(null).mark_boxplot(extent="min-max", size=14, color="#bdbdbd").encode(
+        y=alt.Y("benchmark:N", title=None, sort=list(reported["benchmark"])),
+        x=alt.X("gain:Q", title="Estimated performance gain, 405B (points)"),
+    )
+    dots = alt.Chart(reported).mark_point(filled=True, size=90, color=FOCUS_COLOR).encode(
+        y=alt.Y("benchmark:N", sort=list(reported["benchmark"])), x="gain:Q",
+        tooltip=[alt.Tooltip("benchmark:N", title="Benchmark"), alt.Tooltip("gain:Q", title="Reported gain (points)", format="+.1f"),
+                 alt.Tooltip("null_p:Q", title="Share of chance gains at least as large", format=".3f"),
+                 alt.Tooltip("n:Q", title="N used in the simulation")])
+    return _describe(alt.layer(box, dots).properties(width=520, height=alt.Step(22), title=alt.Title(
+        title, subtitle="Grey: gains that picking the best threshold finds when contamination has no effect. Orange: the paper's Table 15.")), description)

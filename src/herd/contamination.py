@@ -267,8 +267,30 @@ def _scan_in_worker(args):
 def scan(examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N, engine: str = "serial", workers: int = 2,
          client=None, text_field: str = "text", skip_bad: bool = False, progress: bool = False) -> ScanResult:
     """Score every example against the corpus. ``engine``: serial, workers or dask."""
-    shards = corpus_shards(corpus)
     index = BenchmarkIndex(examples, n=n)
+    found = scan_hashes(index, corpus, engine, workers, client, text_field, skip_bad, progress)
+    return ScanResult(score(index, found.tokens, found.words), found.shards, found.documents, found.problems)
+
+
+@dataclass
+class Found:
+    """The benchmark n-grams a corpus contains; unions of Found are exact (scans compose)."""
+
+    tokens: np.ndarray
+    words: np.ndarray
+    shards: int
+    documents: int
+    problems: list[str]
+
+    def __or__(self, other: "Found") -> "Found":
+        return Found(np.union1d(self.tokens, other.tokens), np.union1d(self.words, other.words),
+                     self.shards + other.shards, self.documents + other.documents, self.problems + other.problems)
+
+
+def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str = "serial", workers: int = 2, client=None,
+                text_field: str = "text", skip_bad: bool = False, progress: bool = False) -> Found:
+    """The benchmark n-grams found in the corpus, by the chosen engine."""
+    shards = corpus_shards(corpus)
     if engine == "serial":
         iterator = shards
         if progress:
@@ -296,7 +318,7 @@ def scan(examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N
     else:
         raise ValueError(f"unknown engine {engine!r}; use serial, workers or dask")
     tokens, words, docs, problems = _union(parts)
-    return ScanResult(score(index, tokens, words), len(shards), docs, problems)
+    return Found(tokens, words, len(shards), docs, problems)
 
 
 # ------------------------------------------------------------------ command line
