@@ -153,3 +153,12 @@ def test_dask_client_runs_the_same_scan(bench, corpus):
     with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
         on_client = c.scan(examples, [corpus], engine="dask", client=client).scores
     pd.testing.assert_frame_equal(on_client, c.scan(examples, [corpus]).scores)
+
+
+def test_bitmap_prefilter_is_exact():
+    rng = np.random.default_rng(0)
+    members = np.unique(rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64))
+    candidates = np.concatenate([members[::7], rng.integers(0, 2**63, 20000, dtype=np.int64).astype(np.uint64)])
+    with_filter = c._members(candidates, members, c._bitmap(members))
+    without = c._members(candidates, members)
+    assert (with_filter == without).all() and len(without) == len(members[::7])

@@ -26,6 +26,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +61,8 @@ def ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
 
 def word_ids(text: str, vocab: dict[str, int]) -> np.ndarray:
     """Lower-cased alphanumeric words mapped to benchmark-vocabulary ids (unknown → max id)."""
-    unknown = len(vocab)
-    return np.fromiter((vocab.get(w, unknown) for w in WORD.findall(text.lower())), dtype=np.int64)
+    words = WORD.findall(text.lower())
+    return np.fromiter(map(vocab.get, words, repeat(len(vocab))), dtype=np.int64, count=len(words))
 
 
 # ------------------------------------------------------------------ inputs
@@ -189,11 +190,39 @@ class BenchmarkIndex:
             self.word_hashes.append(ngram_hashes(word_ids(ex.text, self.vocab), WORD_N))
         self.all_tokens = np.unique(np.concatenate(self.token_hashes)) if self.token_hashes else np.empty(0, np.uint64)
         self.all_words = np.unique(np.concatenate(self.word_hashes)) if self.word_hashes else np.empty(0, np.uint64)
+        self._bitmaps = None
+
+    @property
+    def bitmaps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Membership prefilters, built lazily in each process (never pickled to workers)."""
+        if self._bitmaps is None:
+            self._bitmaps = (_bitmap(self.all_tokens), _bitmap(self.all_words))
+        return self._bitmaps
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_bitmaps"] = None
+        return state
 
 
-def _members(candidates: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+_FILTER_BITS = 24
+
+
+def _bitmap(sorted_set: np.ndarray) -> np.ndarray:
+    """A 2^24-slot table marking the low bits of every benchmark hash: a cheap first test."""
+    table = np.zeros(1 << _FILTER_BITS, dtype=bool)
+    table[(sorted_set & np.uint64((1 << _FILTER_BITS) - 1)).astype(np.int64)] = True
+    return table
+
+
+def _members(candidates: np.ndarray, sorted_set: np.ndarray, bitmap: np.ndarray | None = None) -> np.ndarray:
+    """The candidates that are in ``sorted_set`` (exact; the bitmap only skips sure misses)."""
     if sorted_set.size == 0 or candidates.size == 0:
         return np.empty(0, dtype=np.uint64)
+    if bitmap is not None:
+        candidates = candidates[bitmap[(candidates & np.uint64((1 << _FILTER_BITS) - 1)).astype(np.int64)]]
+        if candidates.size == 0:
+            return np.empty(0, dtype=np.uint64)
     pos = np.searchsorted(sorted_set, candidates)
     pos[pos == sorted_set.size] = 0
     return np.unique(candidates[sorted_set[pos] == candidates])
@@ -203,8 +232,9 @@ def scan_document(text: str, index: BenchmarkIndex, enc=None) -> tuple[np.ndarra
     """Benchmark token n-gram hashes and word 13-gram hashes found in one document."""
     enc = enc or tokenizer.load()
     ids = np.asarray(enc.encode_ordinary(text), dtype=np.int64)
-    found_tokens = _members(ngram_hashes(ids, index.n), index.all_tokens)
-    found_words = _members(ngram_hashes(word_ids(text, index.vocab), WORD_N), index.all_words)
+    token_bitmap, word_bitmap = index.bitmaps
+    found_tokens = _members(ngram_hashes(ids, index.n), index.all_tokens, token_bitmap)
+    found_words = _members(ngram_hashes(word_ids(text, index.vocab), WORD_N), index.all_words, word_bitmap)
     return found_tokens, found_words
 
 
