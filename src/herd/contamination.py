@@ -73,26 +73,31 @@ class Example:
     text: str
 
 
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) for the non-blank lines of a JSONL file, gzipped or not."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line_no, line in enumerate(f, 1):
+            if line.strip():
+                yield line_no, line
+
+
 def read_benchmark(path: str | Path, fields: list[str], id_field: str | None = None) -> list[Example]:
     """Examples from a JSONL (optionally gzipped) file; ``fields`` are joined and scored."""
     path = Path(path)
     if not path.exists():
         raise ContaminationInputError(f"{path}: benchmark file not found")
-    opener = gzip.open if path.suffix == ".gz" else open
     out = []
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ContaminationInputError(f"{path}, line {line_no}: not valid JSON ({exc.msg})") from None
-            missing = [k for k in fields if k not in record]
-            if missing:
-                raise ContaminationInputError(f"{path}, line {line_no}: no field {missing[0]!r} (fields present: {', '.join(sorted(record))})")
-            ident = str(record[id_field]) if id_field and id_field in record else str(line_no)
-            out.append(Example(ident, "\n".join(str(record[k]) for k in fields)))
+    for line_no, line in _jsonl_lines(path):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ContaminationInputError(f"{path}, line {line_no}: not valid JSON ({exc.msg})") from None
+        missing = [k for k in fields if k not in record]
+        if missing:
+            raise ContaminationInputError(f"{path}, line {line_no}: no field {missing[0]!r} (fields present: {', '.join(sorted(record))})")
+        ident = str(record[id_field]) if id_field and id_field in record else str(line_no)
+        out.append(Example(ident, "\n".join(str(record[k]) for k in fields)))
     if not out:
         raise ContaminationInputError(f"{path}: no examples")
     return out
@@ -142,21 +147,17 @@ def read_shard(path: Path, text_field: str = "text", skip_bad: bool = False, pro
                 raise ContaminationInputError(f"{path}: no column {text_field!r}")
             yield from (t for t in table.column(text_field).to_pylist() if t)
             return
-        opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as f:
-            for line_no, line in enumerate(f, 1):
-                if not line.strip():
+        for line_no, line in _jsonl_lines(path):
+            try:
+                record = json.loads(line)
+                text = record[text_field]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                message = f"{path}, line {line_no}: " + (f"no field {text_field!r}" if isinstance(exc, (KeyError, TypeError)) else "not valid JSON")
+                if skip_bad and problems is not None:
+                    problems.append(message)
                     continue
-                try:
-                    record = json.loads(line)
-                    text = record[text_field]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    message = f"{path}, line {line_no}: " + (f"no field {text_field!r}" if isinstance(exc, (KeyError, TypeError)) else "not valid JSON")
-                    if skip_bad and problems is not None:
-                        problems.append(message)
-                        continue
-                    raise ContaminationInputError(message) from None
-                yield str(text)
+                raise ContaminationInputError(message) from None
+            yield str(text)
     except (UnicodeDecodeError, OSError) as exc:
         message = f"{path}: unreadable ({exc.__class__.__name__}: {exc})"
         if skip_bad and problems is not None:
