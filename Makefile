@@ -19,7 +19,7 @@ DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
-test: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
+test: book $(STAMPS)/chromium
 	$(PY) -m pytest
 
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
@@ -38,6 +38,16 @@ $(STAMPS)/data: $(STAMPS)/python $(DATA_FILES) src/herd/data.py
 	@touch $@
 
 install: $(STAMPS)/python
+
+# The browser tests drive Debian's Chromium (never a downloaded browser). Installed when
+# run as root; otherwise the tests skip and say how to install it.
+$(STAMPS)/chromium:
+	@mkdir -p $(STAMPS)
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests will be skipped: install Debian's chromium (sudo apt-get install chromium)"; fi; \
+	fi
+	@touch $@
 
 # The texts come from Debian's package registry; installing them needs root.
 $(STAMPS)/texts:
