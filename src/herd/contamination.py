@@ -331,8 +331,10 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
     elif engine == "workers":
         from concurrent.futures import ProcessPoolExecutor
 
+        # largest shards first, one at a time, so the workers finish together
+        by_size = sorted(shards, key=lambda p: p.stat().st_size, reverse=True)
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(index,)) as pool:
-            parts = list(pool.map(_scan_in_worker, [(p, text_field, skip_bad) for p in shards], chunksize=max(1, len(shards) // (4 * workers))))
+            parts = list(pool.map(_scan_in_worker, [(p, text_field, skip_bad) for p in by_size], chunksize=1))
     elif engine == "dask":
         import dask.bag as db
 
