@@ -14,13 +14,18 @@ DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 
-.PHONY: book test bench notebooks data install vendor lock clean
+.PHONY: book test bench editions notebooks data install vendor lock clean
 
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
 test: book $(STAMPS)/chromium
 	$(PY) -m pytest
+
+# Every release tag (vX.Y.Z) and the working tree, into site/<edition>/, with site/switcher.json.
+editions: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
+	$(PY) -m herd.build --notebooks-only
+	$(PY) -m herd.editions
 
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
 bench: install $(STAMPS)/texts
@@ -84,4 +89,4 @@ lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf _build _build.* _static/vendor $(STAMPS)
+	rm -rf _build _build.* _static/vendor site $(STAMPS)

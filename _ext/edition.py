@@ -36,7 +36,10 @@ class EditionFacts(SphinxDirective):
 
         root = Path(self.env.srcdir)
         f = facts(root)
-        identity = [("Version", f["version"]), ("Git commit", f["commit"]), ("Data package sha256", f["data_sha256"])]
+        import os
+
+        identity = [("Edition", os.environ.get("HERD_EDITION", "dev")), ("Version", f["version"]), ("Git commit", f["commit"]),
+                    ("Data package sha256", f["data_sha256"])]
         software = list(f["software"].items()) + [(f"{k} (vendored JavaScript)", v) for k, v in f["vendored"].items()]
         times = [(name, f"{seconds:.1f} s") for name, seconds in f["execution_seconds"].items()]
         return [
@@ -46,6 +49,19 @@ class EditionFacts(SphinxDirective):
         ]
 
 
+def _edition_config(app, config):
+    """The edition being built (``HERD_EDITION``, default ``dev``) selects the switcher entry."""
+    import os
+
+    options = dict(config.html_theme_options or {})
+    switcher = dict(options.get("switcher") or {})
+    if switcher:
+        switcher["version_match"] = os.environ.get("HERD_EDITION", "dev")
+        options["switcher"] = switcher
+        config.html_theme_options = options
+
+
 def setup(app):
+    app.connect("config-inited", _edition_config)
     app.add_directive("edition-facts", EditionFacts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -86,3 +86,16 @@ def test_page_loads_offline_and_draws_its_charts(server, browser, page_path):
     page.close()
     assert errors == [], f"console errors on {page_path}: {errors}"
     assert outside == [], f"requests leaving localhost from {page_path}: {outside}"
+
+
+def test_version_switcher_lists_the_editions(server, browser):
+    import json
+
+    page = browser.new_page()
+    page.goto(f"{server}/book/index.html", wait_until="load")
+    page.wait_for_selector(".version-switcher__menu a, .version-switcher__menu .list-group-item", state="attached", timeout=10000)
+    listed = page.locator(".version-switcher__menu a").all_text_contents()
+    expected = [e["name"] for e in json.loads((HTML / "switcher.json").read_text())]
+    assert [t.strip() for t in listed] == expected
+    assert "dev" in page.locator(".version-switcher__button").inner_text()
+    page.close()

@@ -256,6 +256,10 @@ def build_book(root: Path, force: bool = False) -> bool:
         print("build: book: up to date")
         return False
     staging = Path(tempfile.mkdtemp(prefix="_build.", dir=root))
+    # the version switcher's list for a plain build: this working tree only
+    extra = root / "_build" / "edition"
+    extra.mkdir(parents=True, exist_ok=True)
+    (extra / "switcher.json").write_text(json.dumps([{"name": "dev (working tree)", "version": "dev", "url": "/book/index.html"}], indent=1) + "\n")
     try:
         cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(staging),
                "-W", "-n", "--keep-going", "--all", "-q"]
