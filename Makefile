@@ -30,6 +30,7 @@ editions: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
 bench: install $(STAMPS)/texts
 	$(PY) bench/contamination.py
+	$(PY) bench/build.py
 
 notebooks: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build --notebooks-only $(if $(FORCE),--force,)
