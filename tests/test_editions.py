@@ -26,3 +26,22 @@ def test_release_tags_are_semver_and_sorted(tmp_path):
 def test_write_switcher(tmp_path):
     path = editions.write_switcher(tmp_path / "s", ["dev"])
     assert json.loads(path.read_text())[0]["version"] == "dev"
+
+
+def test_data_changes_finds_changed_added_and_removed_numbers(tmp_path):
+    import shutil
+
+    from conftest import DATA, edit_csv
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(DATA, old)
+    shutil.copytree(DATA, new)
+    edit_csv(new / "scores.csv", 2, "score", "70.0")  # Table 2, MMLU (5-shot), Llama 3.1 8B: 69.4 → 70.0
+    lines = (new / "models.csv").read_text().splitlines()
+    (new / "models.csv").write_text("\n".join(lines[:-1]) + "\n")  # drop the last model
+    changes = editions.data_changes(old, new)
+    changed = [c for c in changes if c["field"] == "score"]
+    assert changed == [{"table": "scores", "key": "llama3-paper-v3 / Table 2 / MMLU (5-shot) / llama-3.1-8b-instruct",
+                        "field": "score", "from": "69.4", "to": "70.0"}]
+    assert any(c["table"] == "models" and c["to"] == "removed" for c in changes)
+    assert editions.data_changes(old, old) == []

@@ -90,8 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m herd.editions", description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path.cwd())
     parser.add_argument("--site", type=Path, default=None)
+    parser.add_argument("--changelog-only", action="store_true", help="only rewrite CHANGELOG.md")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    (root / "CHANGELOG.md").write_text(changelog(root))
+    if args.changelog_only:
+        print("editions: CHANGELOG.md written")
+        return 0
     try:
         editions = build_all(root, (args.site or root / "site").resolve())
     except (RuntimeError, subprocess.CalledProcessError) as exc:
@@ -99,6 +104,83 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"editions: built {', '.join(editions)} into site/")
     return 0
+
+
+
+# ------------------------------------------------------------------ changelog
+
+def _read_package(folder: Path) -> dict[str, tuple[list[str], dict[tuple, dict]]]:
+    """{resource: (numeric fields, {primary key: row})} read with the csv module only."""
+    import csv
+
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    out = {}
+    for r in descriptor["resources"]:
+        fields = r["schema"]["fields"]
+        numeric = [f["name"] for f in fields if f["type"] in ("number", "integer")]
+        pk = r["schema"].get("primaryKey") or [fields[0]["name"]]
+        path = folder / r["path"]
+        rows = {}
+        if path.exists():
+            with path.open(newline="") as f:
+                for row in csv.DictReader(f):
+                    rows[tuple(row[k] for k in pk)] = row
+        out[r["name"]] = (numeric, rows)
+    return out
+
+
+def data_changes(old: Path | None, new: Path) -> list[dict]:
+    """Every published number that changed, appeared or disappeared between two data packages."""
+    before = _read_package(old) if old else {}
+    after = _read_package(new)
+    changes = []
+    for name, (numeric, rows) in after.items():
+        old_rows = before.get(name, ([], {}))[1]
+        for key, row in rows.items():
+            prev = old_rows.get(key)
+            for field in numeric:
+                value = row.get(field, "")
+                was = None if prev is None else prev.get(field, "")
+                if value != (was or "") and not (was is None and value == ""):
+                    changes.append({"table": name, "key": " / ".join(key), "field": field, "from": was, "to": value})
+        for key in set(old_rows) - set(rows):
+            changes.append({"table": name, "key": " / ".join(key), "field": "(row)", "from": "present", "to": "removed"})
+    return changes
+
+
+def _data_at(root: Path, ref: str, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", ref, "data"], cwd=root, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "data"
+
+
+def changelog(root: Path, limit: int = 40) -> str:
+    """CHANGELOG.md text: each edition, newest first, with the published numbers that changed."""
+    tags = release_tags(root)
+    lines = ["# Changelog", "",
+             "Editions of *Llama 3.1, Reproduced*, newest first. For each, the published numbers of the data package",
+             "that changed since the previous edition (computed from `data/` at each tag; `make editions` rewrites this file).", ""]
+    with tempfile.TemporaryDirectory(prefix="herd-changelog-") as tmp:
+        refs = [(t, _data_at(root, t, Path(tmp) / t)) for t in tags] + [("dev (working tree)", root / "data")]
+        for i in range(len(refs) - 1, -1, -1):
+            name, folder = refs[i]
+            previous = refs[i - 1] if i > 0 else None
+            changes = data_changes(previous[1] if previous else None, folder)
+            changed = [c for c in changes if c["from"] is not None and c["field"] != "(row)"]
+            added = {(c["table"], c["key"]) for c in changes if c["from"] is None}
+            removed = [c for c in changes if c["field"] == "(row)"]
+            lines.append(f"## {name}")
+            lines.append("")
+            since = f"since {previous[0]}" if previous else "first edition"
+            lines.append(f"{since}: {len(changed)} published number(s) changed, {len(added)} row(s) added, {len(removed)} removed.")
+            lines.append("")
+            for c in changed[:limit]:
+                lines.append(f"- `{c['table']}` {c['key']}, {c['field']}: {c['from']} → {c['to']}")
+            if len(changed) > limit:
+                lines.append(f"- … and {len(changed) - limit} more")
+            lines.append("")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover
