@@ -46,4 +46,4 @@ def test_implied_mfu_formula(package):
 
 def test_missing_fact_is_named(package):
     with pytest.raises(KeyError, match="no row 'nope'"):
-        budget.fact(package.facts, "nope")
+        package.fact("nope")

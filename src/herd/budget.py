@@ -9,14 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data import fact
 from .scaling import training_flops
-
-
-def fact(facts: pd.DataFrame, key: str) -> float:
-    try:
-        return float(facts.set_index("key").loc[key, "value"])
-    except KeyError:
-        raise KeyError(f"facts.csv has no row {key!r}") from None
 
 
 def implied_mfu(facts: pd.DataFrame, models: dict[str, tuple[float, float]], peak_tflops: float | None = None) -> pd.DataFrame:

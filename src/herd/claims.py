@@ -59,6 +59,7 @@ class Auditor:
         self.names = package.models.set_index("key")["name"].to_dict()
         self.categories = package.benchmarks.set_index("key")["category"].to_dict()
         self.facts = package.facts.set_index("key") if "facts" in package.tables else pd.DataFrame()
+        self.fact = package.fact
         self.sources = package.sources.set_index("key")
         self.contamination = package.contamination.set_index("benchmark") if "contamination" in package.tables else pd.DataFrame()
 
@@ -220,7 +221,7 @@ class Auditor:
             keys = [k for k, t in texts.TEXTS.items() if t.kind == "prose"]
             loaded = texts.load(keys)
             per_text = {k: textstats.measure(v)["words_per_token"] for k, v in loaded.items()}
-            context = float(self.facts.loc["context_length_tokens", "value"])
+            context = self.fact("context_length_tokens")
             words = {k: v * context for k, v in per_text.items()}
             self._capacity = (context, words)
         return self._capacity
@@ -244,7 +245,7 @@ class Auditor:
 
     def _check_context_pages(self, c) -> Verdict:
         context, words = self.capacity()
-        per_page = float(self.facts.loc[c["fact_key"], "value"])
+        per_page = self.fact(c["fact_key"])
         pages = {k: v / per_page for k, v in words.items()}
         verdict, evidence = self._words_verdict(float(c["stated_value"]), pages, "pages")
         return Verdict(verdict, evidence + f" at {per_page:.0f} words per page", "herd.textstats; " + str(self.facts.loc[c["fact_key"], "source"]))

@@ -54,6 +54,10 @@ class DataPackage:
     tables: dict[str, pd.DataFrame]
     descriptor: dict
 
+    def fact(self, key: str) -> float:
+        """The numeric value of one row of facts.csv."""
+        return fact(self.tables["facts"], key)
+
     def resource(self, name: str) -> dict:
         """The descriptor of one table: title, description, path and schema."""
         for r in self.descriptor["resources"]:
@@ -69,6 +73,14 @@ class DataPackage:
 
     def __dir__(self):
         return [*super().__dir__(), *self.tables]
+
+
+def fact(facts: pd.DataFrame, key: str) -> float:
+    """The numeric value of the facts.csv row ``key``; a missing key is named in the error."""
+    hit = facts.loc[facts["key"] == key, "value"]
+    if hit.empty:
+        raise KeyError(f"facts.csv has no row {key!r}")
+    return float(hit.iloc[0])
 
 
 def checksum(path: Path | None = None) -> str:
@@ -206,19 +218,18 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             for other in ([] if pd.isna(row["other"]) else str(row["other"]).split(";")):
                 if other not in set(tables["models"]["key"]):
                     raise DataError(file, f"unknown model key {other!r} in 'other'", int(i) + 2, "other")
-    contamination = tables.get("contamination")
-    if contamination is not None:
-        file = _rel(path / "contamination.csv")
-        for i, row in contamination.iterrows():
-            if pd.isna(row["contaminated_pct"]) and pd.isna(row["blank_reason"]):
-                raise DataError(file, "a blank row needs the paper's reason in blank_reason", int(i) + 2, "blank_reason")
-    benchmarks = tables.get("benchmarks")
-    if benchmarks is not None:
-        file = _rel(path / "benchmarks.csv")
-        for i, row in benchmarks.iterrows():
-            if pd.isna(row["test_set_size"]) and pd.isna(row["size_note"]):
-                raise DataError(file, "a blank test-set size needs a note saying why", int(i) + 2, "size_note")
+    _require_reason(path, tables, "contamination", "contaminated_pct", "blank_reason", "a blank row needs the paper's reason in blank_reason")
+    _require_reason(path, tables, "benchmarks", "test_set_size", "size_note", "a blank test-set size needs a note saying why")
 
+
+def _require_reason(path: Path, tables: dict[str, pd.DataFrame], table: str, value: str, reason: str, message: str) -> None:
+    """Where ``value`` is blank, ``reason`` must say why."""
+    frame = tables.get(table)
+    if frame is None:
+        return
+    missing = frame.index[frame[value].isna() & frame[reason].isna()]
+    if len(missing):
+        raise DataError(_rel(path / f"{table}.csv"), message, int(missing[0]) + 2, reason)
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m herd.data``: validate the package and print a summary."""
