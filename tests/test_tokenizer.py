@@ -27,3 +27,44 @@ def test_header_tokens_match_the_chat_format_test():
 
 def test_special_strings_in_text_are_not_special():
     assert 128000 not in tokenizer.encode("<|begin_of_text|>")
+
+
+def test_tokens_of_a_text_are_the_tokens_of_its_pieces():
+    """tokenizer.PIECE_BREAK: cutting at piece breaks never changes the tokens (random text
+    from an alphabet rich in newlines, spaces and Unicode whitespace, and real source files)."""
+    import random
+    import sysconfig
+    from pathlib import Path
+
+    enc = tokenizer.load()
+    tokenizer.check_piece_breaks()
+    alphabet = list("\n\n\n\r  \t\t\x0b\x0cab'sZ09.:(){}#\"-_é\u00a0\u2028\u3000字🙂\u0301")
+    rng = random.Random(1)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    texts += [f.read_text(encoding="utf-8") for f in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:40]]
+    cut_somewhere = 0
+    for text in texts:
+        data = text.encode()
+        pieces = tokenizer.pieces(data)
+        assert [t for a, b in pieces for t in enc.encode_ordinary(data[a:b].decode())] == enc.encode_ordinary(text)
+        cut_somewhere += len(pieces) > 1
+    assert cut_somewhere > 500
+
+
+def test_break_before_and_after():
+    data = b"ab\n  cd\n\n  \nx\ty\n"
+    assert tokenizer.pieces(data) == [(0, 3), (3, 12), (12, 16)]
+    assert (tokenizer.break_before(data, 5), tokenizer.break_after(data, 5)) == (3, 12)
+    assert (tokenizer.break_before(data, 3), tokenizer.break_after(data, 3)) == (3, 3)
+    assert (tokenizer.break_before(data, 2), tokenizer.break_after(data, 13)) == (0, 16)
+
+
+def test_piece_breaks_refuse_another_pattern():
+    import dataclasses
+
+    import pytest
+
+    spec = tokenizer.read_spec()
+    tokenizer.check_piece_breaks(spec)
+    with pytest.raises(tokenizer.TokenizerSourceError, match="pattern changed"):
+        tokenizer.check_piece_breaks(dataclasses.replace(spec, pat_str=spec.pat_str.replace("{1,3}", "{1,4}")))

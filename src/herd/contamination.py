@@ -13,7 +13,13 @@ Which fields are scored: the text fields named by ``fields`` (for HumanEval, the
 ``prompt``: the signature and docstring a model sees), joined by a newline.
 
 The corpus is streamed shard by shard; memory is bounded by the benchmark's n-grams
-(held as sorted arrays of 64-bit hashes), not by the corpus. Engines: ``serial``,
+(held as sorted arrays of 64-bit hashes), not by the corpus. Only the parts of the corpus
+that can match are tokenized: a corpus token n-gram equal to a benchmark n-gram spells out
+the same bytes, so it contains the bytes of one of the benchmark's anchors (a few tokens
+that every n-gram holds one of). An Aho-Corasick search (ahocorasick-rs) finds every anchor
+in the corpus bytes; the text around each hit, cut at piece breaks of the Llama 3
+pre-tokenizer (``tokenizer.PIECE_BREAK``), tokenizes exactly as it does inside the whole
+document. The scores are those of tokenizing everything. Engines: ``serial``,
 ``workers`` (local processes) and ``dask`` (a Dask bag over shards; pass a Dask
 ``Client`` or a scheduler address to run on a cluster).
 """
@@ -21,8 +27,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,12 +38,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import tokenizer
+from . import anchors, tokenizer
 
 TOKEN_N = 8
 WORD_N = 13
+ANCHOR_UNITS = 5  # tokens or words per anchor in the corpus search (see herd.anchors)
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio) for polynomial hashing
-WORD = re.compile(r"[a-z0-9]+")
+# Words: runs of a-z and 0-9 in the lower-cased text; every other byte separates words.
+_WORD_BYTES = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
 
 
 class ContaminationInputError(ValueError):
@@ -59,10 +67,32 @@ def ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
     return h
 
 
-def word_ids(text: str, vocab: dict[str, int]) -> np.ndarray:
-    """Lower-cased alphanumeric words mapped to benchmark-vocabulary ids (unknown → max id)."""
-    words = WORD.findall(text.lower())
-    return np.fromiter(map(vocab.get, words, repeat(len(vocab))), dtype=np.int64, count=len(words))
+def utf8(text: str) -> bytes:
+    """The UTF-8 bytes tiktoken tokenizes: lone surrogates are replaced, as tiktoken does."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
+
+
+def normalized_words(text: str) -> bytes:
+    """The text's words, lower-cased with punctuation removed (the runs of a-z and 0-9 after
+    ``str.lower``), each followed and the first also preceded by one space: b" the words "."""
+    spaced = np.frombuffer(b" " + utf8(text.lower()).translate(_WORD_BYTES) + b" ", dtype=np.uint8)
+    blank = spaced == 0x20
+    keep = np.ones(spaced.size, dtype=bool)
+    keep[1:] = ~(blank[1:] & blank[:-1])  # one space for every run of separators
+    return spaced[keep].tobytes()
+
+
+def words(text: str) -> list[bytes]:
+    """Lower-cased words with punctuation removed."""
+    return normalized_words(text).split()
+
+
+def word_ids(ws: list[bytes], vocab: dict[bytes, int]) -> np.ndarray:
+    """Words mapped to benchmark-vocabulary ids (a word outside the vocabulary → ``len(vocab)``)."""
+    return np.fromiter(map(vocab.get, ws, repeat(len(vocab))), dtype=np.int64, count=len(ws))
 
 
 # ------------------------------------------------------------------ inputs
@@ -176,79 +206,116 @@ class BenchmarkIndex:
     n: int = TOKEN_N
     tokens: list[np.ndarray] = field(default_factory=list)
     token_hashes: list[np.ndarray] = field(default_factory=list)
-    vocab: dict[str, int] = field(default_factory=dict)
+    vocab: dict[bytes, int] = field(default_factory=dict)
     word_hashes: list[np.ndarray] = field(default_factory=list)
 
     def __post_init__(self):
         enc = tokenizer.load()
+        tokenizer.check_piece_breaks()
+        example_words = [words(ex.text) for ex in self.examples]
         for ex in self.examples:
             ids = np.asarray(enc.encode_ordinary(ex.text), dtype=np.int64)
             self.tokens.append(ids)
             self.token_hashes.append(ngram_hashes(ids, self.n))
-            for w in WORD.findall(ex.text.lower()):
+        for ws in example_words:
+            for w in ws:
                 self.vocab.setdefault(w, len(self.vocab))
-        for ex in self.examples:
-            self.word_hashes.append(ngram_hashes(word_ids(ex.text, self.vocab), WORD_N))
-        self.all_tokens = np.unique(np.concatenate(self.token_hashes)) if self.token_hashes else np.empty(0, np.uint64)
-        self.all_words = np.unique(np.concatenate(self.word_hashes)) if self.word_hashes else np.empty(0, np.uint64)
-        self._bitmaps = None
+        self.word_hashes = [ngram_hashes(word_ids(ws, self.vocab), WORD_N) for ws in example_words]
+        self.all_tokens = np.unique(np.concatenate([_EMPTY, *self.token_hashes]))
+        self.all_words = np.unique(np.concatenate([_EMPTY, *self.word_hashes]))
+        digest = hashlib.sha256(np.int64(self.n).tobytes() + self.all_tokens.tobytes() + self.all_words.tobytes())
+        self.fingerprint = digest.hexdigest()
 
-    @property
-    def bitmaps(self) -> tuple[np.ndarray, np.ndarray]:
-        """Membership prefilters, built lazily in each process (never pickled to workers)."""
-        if self._bitmaps is None:
-            self._bitmaps = (_bitmap(self.all_tokens), _bitmap(self.all_words))
-        return self._bitmaps
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_bitmaps"] = None
-        return state
-
-
-_FILTER_BITS = 24
-
-
-def _bitmap(sorted_set: np.ndarray) -> np.ndarray:
-    """A 2^24-slot table marking the low bits of every benchmark hash: a cheap first test."""
-    table = np.zeros(1 << _FILTER_BITS, dtype=bool)
-    table[(sorted_set & np.uint64((1 << _FILTER_BITS) - 1)).astype(np.int64)] = True
-    return table
+    def searches(self) -> tuple[anchors.AnchorSearch | None, anchors.AnchorSearch | None]:
+        """The corpus searches for this benchmark's token n-grams and word 13-grams, built once
+        per process (a worker that scans many shards of one benchmark builds them once)."""
+        found = _SEARCHES.get(self.fingerprint)
+        if found is None:
+            token_bytes = tokenizer.load().decode_single_token_bytes
+            token_search = anchors.AnchorSearch.build(([token_bytes(int(i)) for i in ids] for ids in self.tokens), self.n, ANCHOR_UNITS)
+            word_search = anchors.AnchorSearch.build((words(ex.text) for ex in self.examples), WORD_N, ANCHOR_UNITS, sep=b" ", edge=b" ")
+            found = (token_search, word_search)
+            while len(_SEARCHES) >= 4:  # keep a few benchmarks' searches, not every one ever seen
+                _SEARCHES.pop(next(iter(_SEARCHES)))
+            _SEARCHES[self.fingerprint] = found
+        return found
 
 
-def _members(candidates: np.ndarray, sorted_set: np.ndarray, bitmap: np.ndarray | None = None) -> np.ndarray:
-    """The candidates that are in ``sorted_set`` (exact; the bitmap only skips sure misses)."""
+_SEARCHES: dict[str, tuple] = {}
+_EMPTY = np.empty(0, np.uint64)
+
+
+def _members(candidates: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """The candidates that are in ``sorted_set``."""
     if sorted_set.size == 0 or candidates.size == 0:
-        return np.empty(0, dtype=np.uint64)
-    if bitmap is not None:
-        candidates = candidates[bitmap[(candidates & np.uint64((1 << _FILTER_BITS) - 1)).astype(np.int64)]]
-        if candidates.size == 0:
-            return np.empty(0, dtype=np.uint64)
+        return _EMPTY
     pos = np.searchsorted(sorted_set, candidates)
     pos[pos == sorted_set.size] = 0
     return np.unique(candidates[sorted_set[pos] == candidates])
 
 
-def scan_document(text: str, index: BenchmarkIndex, enc=None) -> tuple[np.ndarray, np.ndarray]:
-    """Benchmark token n-gram hashes and word 13-gram hashes found in one document."""
+@dataclass
+class DocumentScan:
+    """What one document contains of the benchmark, and how much of it was tokenized."""
+
+    tokens: np.ndarray
+    words: np.ndarray
+    bytes: int
+    tokenized_bytes: int
+
+
+def scan_document(text: str, index: BenchmarkIndex, enc=None) -> DocumentScan:
+    """Benchmark token n-gram hashes and word 13-gram hashes found in one document. Only the
+    spans where an anchor occurs are tokenized (or split into words); the result is the same
+    as for the whole document."""
     enc = enc or tokenizer.load()
-    ids = np.asarray(enc.encode_ordinary(text), dtype=np.int64)
-    token_bitmap, word_bitmap = index.bitmaps
-    found_tokens = _members(ngram_hashes(ids, index.n), index.all_tokens, token_bitmap)
-    found_words = _members(ngram_hashes(word_ids(text, index.vocab), WORD_N), index.all_words, word_bitmap)
-    return found_tokens, found_words
+    token_search, word_search = index.searches()
+    data = utf8(text)
+    found_tokens, found_words, spans = _EMPTY, _EMPTY, []
+    if token_search is not None:
+        spans = token_search.spans(data, tokenizer.break_before, tokenizer.break_after)
+        if spans:
+            hashes = [ngram_hashes(np.asarray(enc.encode_ordinary(data[a:b].decode("utf-8")), dtype=np.int64), index.n) for a, b in spans]
+            found_tokens = _members(np.concatenate(hashes), index.all_tokens)
+    if word_search is not None:
+        normalized = normalized_words(text)
+        word_spans = word_search.spans(normalized, anchors.space_before, anchors.space_after)
+        if word_spans:
+            hashes = [ngram_hashes(word_ids(normalized[a:b].split(), index.vocab), WORD_N) for a, b in word_spans]
+            found_words = _members(np.concatenate(hashes), index.all_words)
+    return DocumentScan(found_tokens, found_words, len(data), sum(b - a for a, b in spans))
 
 
-def scan_shard(path: Path, index: BenchmarkIndex, text_field: str = "text", skip_bad: bool = False) -> tuple[np.ndarray, np.ndarray, int, list[str]]:
+@dataclass
+class Found:
+    """The benchmark n-grams a corpus contains; unions of Found are exact (scans compose)."""
+
+    tokens: np.ndarray
+    words: np.ndarray
+    shards: int
+    documents: int
+    problems: list[str]
+    bytes: int = 0
+    tokenized_bytes: int = 0
+
+    def __or__(self, other: "Found") -> "Found":
+        return Found(np.union1d(self.tokens, other.tokens), np.union1d(self.words, other.words),
+                     self.shards + other.shards, self.documents + other.documents, self.problems + other.problems,
+                     self.bytes + other.bytes, self.tokenized_bytes + other.tokenized_bytes)
+
+
+def scan_shard(path: Path, index: BenchmarkIndex, text_field: str = "text", skip_bad: bool = False) -> Found:
     enc = tokenizer.load()
     problems: list[str] = []
-    tokens, words, n_docs = [np.empty(0, np.uint64)], [np.empty(0, np.uint64)], 0
+    tokens, found_words, n_docs, n_bytes, n_tokenized = [_EMPTY], [_EMPTY], 0, 0, 0
     for text in read_shard(Path(path), text_field, skip_bad, problems):
-        t, w = scan_document(text, index, enc)
-        tokens.append(t)
-        words.append(w)
+        doc = scan_document(text, index, enc)
+        tokens.append(doc.tokens)
+        found_words.append(doc.words)
         n_docs += 1
-    return np.unique(np.concatenate(tokens)), np.unique(np.concatenate(words)), n_docs, problems
+        n_bytes += doc.bytes
+        n_tokenized += doc.tokenized_bytes
+    return Found(np.unique(np.concatenate(tokens)), np.unique(np.concatenate(found_words)), 1, n_docs, problems, n_bytes, n_tokenized)
 
 
 def score(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: np.ndarray) -> pd.DataFrame:
@@ -274,25 +341,56 @@ class ScanResult:
     shards: int
     documents: int
     problems: list[str]
+    bytes: int = 0
+    tokenized_bytes: int = 0
 
 
-def _union(parts) -> tuple[np.ndarray, np.ndarray, int, list[str]]:
-    tokens = np.unique(np.concatenate([p[0] for p in parts])) if parts else np.empty(0, np.uint64)
-    words = np.unique(np.concatenate([p[1] for p in parts])) if parts else np.empty(0, np.uint64)
-    return tokens, words, sum(p[2] for p in parts), [m for p in parts for m in p[3]]
+def _union(parts: list[Found]) -> Found:
+    tokens = np.unique(np.concatenate([_EMPTY, *(p.tokens for p in parts)]))
+    found_words = np.unique(np.concatenate([_EMPTY, *(p.words for p in parts)]))
+    return Found(tokens, found_words, sum(p.shards for p in parts), sum(p.documents for p in parts),
+                 [m for p in parts for m in p.problems], sum(p.bytes for p in parts), sum(p.tokenized_bytes for p in parts))
 
 
-_WORKER_INDEX: BenchmarkIndex | None = None
+def scan_shards(paths: list[Path], index: BenchmarkIndex, text_field: str = "text", skip_bad: bool = False) -> Found:
+    """One worker's share: several shards scanned in turn, returned as one Found."""
+    return _union([scan_shard(Path(p), index, text_field, skip_bad) for p in paths])
 
 
-def _init_worker(index: BenchmarkIndex) -> None:
-    global _WORKER_INDEX
-    _WORKER_INDEX = index
+def batches(shards: list[Path], n: int) -> list[list[Path]]:
+    """Shards dealt into ``n`` batches of near-equal bytes (largest first, each to the lightest
+    batch), so parallel workers finish together and each task carries many small shards."""
+    sizes = {p: p.stat().st_size for p in shards}
+    loads = [(0, i, []) for i in range(n)]
+    for p in sorted(shards, key=sizes.__getitem__, reverse=True):
+        size, i, batch = min(loads)
+        batch.append(p)
+        loads[i] = (size + sizes[p], i, batch)
+    return [batch for _, _, batch in sorted(loads, key=lambda t: t[1]) if batch]
 
 
-def _scan_in_worker(args):
-    path, text_field, skip_bad = args
-    return scan_shard(path, _WORKER_INDEX, text_field, skip_bad)
+# In a worker process: the index, the batches of shards, the shared counter of the next batch
+# to take, and the reading options.
+_SHARED: tuple | None = None
+
+
+def _init_worker(*shared) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _drain(shared: tuple | None = None) -> Found:
+    """Take batches from the shared queue until none is left (in each worker, and in the
+    calling process, which is one of the workers)."""
+    index, jobs, next_job, text_field, skip_bad = shared or _SHARED
+    parts = []
+    while True:
+        with next_job.get_lock():
+            i = next_job.value
+            next_job.value += 1
+        if i >= len(jobs):
+            return _union(parts)
+        parts.append(scan_shards(jobs[i], index, text_field, skip_bad))
 
 
 def scan(examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N, engine: str = "serial", workers: int = 2,
@@ -300,22 +398,8 @@ def scan(examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N
     """Score every example against the corpus. ``engine``: serial, workers or dask."""
     index = BenchmarkIndex(examples, n=n)
     found = scan_hashes(index, corpus, engine, workers, client, text_field, skip_bad, progress)
-    return ScanResult(score(index, found.tokens, found.words), found.shards, found.documents, found.problems)
-
-
-@dataclass
-class Found:
-    """The benchmark n-grams a corpus contains; unions of Found are exact (scans compose)."""
-
-    tokens: np.ndarray
-    words: np.ndarray
-    shards: int
-    documents: int
-    problems: list[str]
-
-    def __or__(self, other: "Found") -> "Found":
-        return Found(np.union1d(self.tokens, other.tokens), np.union1d(self.words, other.words),
-                     self.shards + other.shards, self.documents + other.documents, self.problems + other.problems)
+    return ScanResult(score(index, found.tokens, found.words), found.shards, found.documents, found.problems,
+                      found.bytes, found.tokenized_bytes)
 
 
 def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str = "serial", workers: int = 2, client=None,
@@ -329,17 +413,29 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
             iterator = tqdm(shards, unit="shard", desc="scanning")
         parts = [scan_shard(p, index, text_field, skip_bad) for p in iterator]
     elif engine == "workers":
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # largest shards first, one at a time, so the workers finish together
-        by_size = sorted(shards, key=lambda p: p.stat().st_size, reverse=True)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(index,)) as pool:
-            parts = list(pool.map(_scan_in_worker, [(p, text_field, skip_bad) for p in by_size], chunksize=1))
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        index.searches()  # built before the workers start, which inherit them where processes fork
+        # small batches in a shared queue: whoever is free takes the next, the caller included
+        shared = (index, batches(shards, 16 * workers), multiprocessing.Value("i", 0), text_field, skip_bad)
+        if workers == 1:
+            parts = [_drain(shared)]
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers - 1, initializer=_init_worker, initargs=shared)
+            try:
+                others = [pool.submit(_drain) for _ in range(workers - 1)]
+                parts = [_drain(shared)] + [f.result() for f in others]
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)  # the results are in; workers exit on their own
     elif engine == "dask":
         import dask.bag as db
 
-        bag = db.from_sequence([str(p) for p in shards], npartitions=max(1, min(len(shards), 4 * workers)))
-        mapped = bag.map(lambda p: scan_shard(Path(p), index, text_field, skip_bad))
+        groups = [[str(p) for p in b] for b in batches(shards, 2 * workers)]
+        bag = db.from_sequence(groups, npartitions=len(groups))
+        mapped = bag.map(scan_shards, index, text_field, skip_bad)
         if client is not None:
             if isinstance(client, str):
                 from distributed import Client
@@ -350,8 +446,7 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
             parts = mapped.compute(scheduler="processes", num_workers=workers)
     else:
         raise ValueError(f"unknown engine {engine!r}; use serial, workers or dask")
-    tokens, words, docs, problems = _union(parts)
-    return Found(tokens, words, len(shards), docs, problems)
+    return _union(parts)
 
 
 # ------------------------------------------------------------------ command line
@@ -384,7 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         result.scores.to_csv(out, index=False)
     s = result.scores
-    print(f"scanned {result.documents:,} documents in {result.shards:,} shards; {len(s)} examples")
+    print(f"scanned {result.documents:,} documents in {result.shards:,} shards ({result.bytes / 1e6:,.1f} MB, "
+          f"{result.tokenized_bytes / max(result.bytes, 1):.1%} of it tokenized around candidate matches); {len(s)} examples")
     print(f"TOKEN-MATCH > {args.threshold:g}: {(s['token_match'] > args.threshold).sum()} examples; "
           f"mean share {s['token_match'].mean():.3f}; longest span median {s['longest_match'].median():.0f} tokens")
     print(f"13-gram word rule: {int(s['word13_match'].sum())} examples")

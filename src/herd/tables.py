@@ -9,7 +9,7 @@ import html
 from collections.abc import Callable, Mapping
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, display
 
 Formatter = Callable[[object], str]
 
@@ -35,8 +35,9 @@ def link(text: str, url: str) -> str:
 
 
 def show(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, escape: bool = True,
-         caption: str | None = None, sortable: bool = False) -> HTML:
-    """Render a whole table (no truncation) as HTML with the book's table class."""
+         caption: str | None = None, sortable: bool = False) -> None:
+    """Display a whole table (no truncation) as HTML with the book's table class. It is
+    displayed wherever the call stands in a cell, not only as the cell's last line."""
     formats = dict(formats or {})
     out = frame.copy()
     for column in out.columns:
@@ -51,4 +52,4 @@ def show(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, es
     body = out.to_html(index=False, escape=False, border=0, classes=classes, na_rep="")
     if caption:
         body = body.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
-    return HTML(f'<div class="herd-table-wrap">{body}</div>')
+    display(HTML(f'<div class="herd-table-wrap">{body}</div>'))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,3 +94,47 @@ def encode(text: str, bos: bool = False, eos: bool = False) -> list[int]:
 
 def count(text: str) -> int:
     return len(load().encode_ordinary(text))
+
+
+# ------------------------------------------------------------------ where tokenization can be split
+
+# The pre-tokenizer pattern for which the break rule below was derived (llama-models, llama3/tokenizer.py).
+PATTERN_WITH_PIECE_BREAKS = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+                             r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+
+# A piece break: the position just after a newline that is followed, past any spaces and tabs,
+# by a printable ASCII character. With the pattern above, no pre-token can contain a newline
+# followed by anything but newlines: the alternatives that take a newline end at the last
+# newline of a whitespace run ("\s*[\r\n]+", and "[\r\n]*" after punctuation), letters and digits
+# exclude it, and "\s+(?!\S)" is never reached while a newline lies ahead in the run. The
+# pattern has no look-behind and its only look-ahead stays inside the whitespace run, and BPE
+# works inside one pre-token. So the tokens of a text are the tokens of its pieces between
+# breaks, concatenated; tests/test_tokenizer.py checks this on random and real text.
+PIECE_BREAK = re.compile(rb"\n(?=[ \t]*[!-~])")
+
+
+def check_piece_breaks(spec: TokenizerSpec | None = None) -> None:
+    """Refuse to split text if llama-models' pattern is not the one the break rule was derived for."""
+    spec = spec or read_spec()
+    if spec.pat_str != PATTERN_WITH_PIECE_BREAKS:
+        raise TokenizerSourceError("llama3/tokenizer.py: the pre-tokenizer pattern changed; re-derive PIECE_BREAK before splitting text")
+
+
+def break_before(data: bytes, pos: int) -> int:
+    """The last piece break at or before byte ``pos`` of UTF-8 ``data`` (0 if none)."""
+    i = data.rfind(b"\n", 0, pos)
+    while i >= 0 and not PIECE_BREAK.match(data, i):
+        i = data.rfind(b"\n", 0, i)
+    return i + 1
+
+
+def break_after(data: bytes, pos: int) -> int:
+    """The first piece break at or after byte ``pos`` of UTF-8 ``data`` (its length if none)."""
+    m = PIECE_BREAK.search(data, max(pos - 1, 0))
+    return m.end() if m else len(data)
+
+
+def pieces(data: bytes) -> list[tuple[int, int]]:
+    """``data`` cut at every piece break, as (start, end) byte offsets."""
+    cuts = [0, *(m.end() for m in PIECE_BREAK.finditer(data)), len(data)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
