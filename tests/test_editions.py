@@ -45,3 +45,21 @@ def test_data_changes_finds_changed_added_and_removed_numbers(tmp_path):
                         "field": "score", "from": "69.4", "to": "70.0"}]
     assert any(c["table"] == "models" and c["to"] == "removed" for c in changes)
     assert editions.data_changes(old, old) == []
+
+
+def test_an_edition_shows_the_version_of_its_own_tree(tmp_path):
+    from herd import __version__, edition
+
+    (tmp_path / "src" / "herd").mkdir(parents=True)
+    (tmp_path / "src" / "herd" / "__init__.py").write_text('__version__ = "0.9.3"\n')
+    assert edition.version(tmp_path) == "0.9.3"
+    assert edition.version(tmp_path / "elsewhere") == __version__
+
+
+def test_citation_file_cites_this_version():
+    from pathlib import Path
+
+    from herd import __version__
+
+    cff = (Path(__file__).resolve().parent.parent / "CITATION.cff").read_text()
+    assert f"\nversion: {__version__}\n" in cff

@@ -2,6 +2,7 @@
 software versions and each notebook's execution time."""
 from __future__ import annotations
 
+import ast
 import json
 import platform
 import subprocess
@@ -13,7 +14,7 @@ from .data import checksum
 
 KEY_PACKAGES = (
     "jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "jupytext", "papermill", "nbval",
-    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless", "tiktoken", "llama-models",
+    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless", "tiktoken", "ahocorasick-rs", "dask", "llama-models",
 )
 
 
@@ -25,6 +26,17 @@ def commit(root: Path) -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return head + (" with uncommitted changes" if dirty else "")
+
+
+def version(root: Path) -> str:
+    """The version written in the built tree's own ``src/herd/__init__.py``: an older edition,
+    built from its tag, shows its version, not the installed package's."""
+    init = root / "src" / "herd" / "__init__.py"
+    if init.exists():
+        for node in ast.parse(init.read_text()).body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+                return ast.literal_eval(node.value)
+    return __version__
 
 
 def package_versions() -> dict[str, str]:
@@ -53,7 +65,7 @@ def execution_times(root: Path) -> dict[str, float]:
 
 def facts(root: Path) -> dict:
     return {
-        "version": __version__,
+        "version": version(root),
         "commit": commit(root),
         "data_sha256": checksum(root / "data"),
         "software": package_versions(),
