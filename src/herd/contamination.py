@@ -433,17 +433,28 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
     elif engine == "dask":
         import dask.bag as db
 
-        groups = [[str(p) for p in b] for b in batches(shards, 2 * workers)]
-        bag = db.from_sequence(groups, npartitions=len(groups))
-        mapped = bag.map(scan_shards, index, text_field, skip_bad)
-        if client is not None:
-            if isinstance(client, str):
-                from distributed import Client
+        if isinstance(client, str):
+            from distributed import Client
 
-                client = Client(client)
+            client = Client(client)
+        # two balanced partitions per worker thread: of the local pool, or of the whole cluster
+        slots = max(1, sum(client.nthreads().values())) if client is not None else workers
+        groups = [[str(p) for p in b] for b in batches(shards, 2 * slots)]
+        mapped = db.from_sequence(groups, npartitions=len(groups)).map(scan_shards, index, text_field, skip_bad)
+        if client is not None:
             parts = client.compute(mapped).result()
         else:
-            parts = mapped.compute(scheduler="processes", num_workers=workers)
+            import multiprocessing
+
+            import dask
+
+            # Forked, as the workers engine is: the pool inherits the loaded tokenizer and the
+            # search tables instead of starting fresh interpreters (dask's default is spawn).
+            context = "fork" if "fork" in multiprocessing.get_all_start_methods() else dask.config.get("multiprocessing.context", "spawn")
+            index.searches()
+            with dask.config.set({"multiprocessing.context": context}):
+                # one partition per dispatch (dask batches several by default, which can leave a worker idle)
+                parts = mapped.compute(scheduler="processes", num_workers=workers, chunksize=1)
     else:
         raise ValueError(f"unknown engine {engine!r}; use serial, workers or dask")
     return _union(parts)
