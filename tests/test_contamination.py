@@ -48,7 +48,7 @@ def test_scores_whole_partial_and_clean(bench, corpus):
     assert 0.3 < s.loc["T/1", "token_match"] < 0.7
     assert s.loc["T/2", "token_match"] == 0.0 and s.loc["T/2", "longest_match"] == 0
     assert s.loc["T/0", "word13_match"] and not s.loc["T/2", "word13_match"]
-    assert result.shards == 3 and result.documents == 4
+    assert result.found.shards == 3 and result.found.documents == 4
 
 
 def test_serial_workers_and_dask_agree(bench, corpus):
@@ -86,7 +86,7 @@ def test_malformed_jsonl_line_names_file_and_line(tmp_path, bench):
     with pytest.raises(c.ContaminationInputError, match=r"bad\.jsonl, line 2: not valid JSON"):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"])
     result = c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"], skip_bad=True)
-    assert result.problems == [f"{tmp_path / 'bad.jsonl'}, line 2: not valid JSON"] and result.documents == 1
+    assert result.found.problems == [f"{tmp_path / 'bad.jsonl'}, line 2: not valid JSON"] and result.found.documents == 1
 
 
 def test_unreadable_shard(tmp_path, bench):

@@ -337,12 +337,10 @@ def score(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: np.ndarr
 
 @dataclass
 class ScanResult:
+    """Per-example scores, and what the scan found and read."""
+
     scores: pd.DataFrame
-    shards: int
-    documents: int
-    problems: list[str]
-    bytes: int = 0
-    tokenized_bytes: int = 0
+    found: Found
 
 
 def _union(parts: list[Found]) -> Found:
@@ -398,8 +396,7 @@ def scan(examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N
     """Score every example against the corpus. ``engine``: serial, workers or dask."""
     index = BenchmarkIndex(examples, n=n)
     found = scan_hashes(index, corpus, engine, workers, client, text_field, skip_bad, progress)
-    return ScanResult(score(index, found.tokens, found.words), found.shards, found.documents, found.problems,
-                      found.bytes, found.tokenized_bytes)
+    return ScanResult(score(index, found.tokens, found.words), found)
 
 
 def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str = "serial", workers: int = 2, client=None,
@@ -489,15 +486,15 @@ def main(argv: list[str] | None = None) -> int:
         result.scores.to_parquet(out, index=False)
     else:
         result.scores.to_csv(out, index=False)
-    s = result.scores
-    print(f"scanned {result.documents:,} documents in {result.shards:,} shards ({result.bytes / 1e6:,.1f} MB, "
-          f"{result.tokenized_bytes / max(result.bytes, 1):.1%} of it tokenized around candidate matches); {len(s)} examples")
+    s, found = result.scores, result.found
+    print(f"scanned {found.documents:,} documents in {found.shards:,} shards ({found.bytes / 1e6:,.1f} MB, "
+          f"{found.tokenized_bytes / max(found.bytes, 1):.1%} of it tokenized around candidate matches); {len(s)} examples")
     print(f"TOKEN-MATCH > {args.threshold:g}: {(s['token_match'] > args.threshold).sum()} examples; "
           f"mean share {s['token_match'].mean():.3f}; longest span median {s['longest_match'].median():.0f} tokens")
     print(f"13-gram word rule: {int(s['word13_match'].sum())} examples")
-    if result.problems:
-        print(f"skipped {len(result.problems)} bad input(s):")
-        for p in result.problems:
+    if found.problems:
+        print(f"skipped {len(found.problems)} bad input(s):")
+        for p in found.problems:
             print(f"  {p}")
     print(f"scores written to {out}")
     return 0
