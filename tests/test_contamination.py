@@ -225,3 +225,19 @@ def test_search_tables_are_rebuilt_not_pickled(bench, corpus):
 
     assert again.spans(data, tokenizer.break_before, tokenizer.break_after) == token_search.spans(data, tokenizer.break_before, tokenizer.break_after) != []
     assert index.searches()[0] is token_search  # built once per process
+
+
+def test_parquet_shards_stream_and_fail_clearly(tmp_path, bench):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = [f"document {i}" for i in range(3000)]
+    pq.write_table(pa.table({"text": texts, "other": list(range(3000))}), tmp_path / "many.parquet", row_group_size=500)
+    assert list(c.read_shard(tmp_path / "many.parquet")) == texts
+    with pytest.raises(c.ContaminationInputError, match=r"many\.parquet: no column 'body' \(columns: text, other\)"):
+        list(c.read_shard(tmp_path / "many.parquet", text_field="body"))
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(c.ContaminationInputError, match=r"broken\.parquet: unreadable .*not a readable Parquet file"):
+        c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "broken.parquet"])
+    problems = []
+    assert list(c.read_shard(tmp_path / "broken.parquet", skip_bad=True, problems=problems)) == [] and len(problems) == 1

@@ -162,20 +162,27 @@ def _kind(p: Path) -> str | None:
 
 
 def read_shard(path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None) -> Iterator[str]:
-    """Documents of one shard. Errors name the file (and line); with ``skip_bad`` they are
-    recorded in ``problems`` instead."""
+    """Documents of one shard: a text file is one document (read whole); JSONL lines and
+    Parquet rows are read one batch at a time. Errors name the file (and line); with
+    ``skip_bad`` they are recorded in ``problems`` instead."""
     kind = _kind(path)
     try:
         if kind == "text":
             yield path.read_text(encoding="utf-8")
             return
         if kind == "parquet":
+            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pq.read_table(path)
-            if text_field not in table.column_names:
-                raise ContaminationInputError(f"{path}: no column {text_field!r}")
-            yield from (t for t in table.column(text_field).to_pylist() if t)
+            try:
+                parquet = pq.ParquetFile(path)
+                if text_field not in parquet.schema_arrow.names:
+                    raise ContaminationInputError(f"{path}: no column {text_field!r} (columns: {', '.join(parquet.schema_arrow.names)})")
+                # row batch by row batch: a large Parquet shard is never held whole
+                for batch in parquet.iter_batches(columns=[text_field], batch_size=1024):
+                    yield from (t for t in batch.column(0).to_pylist() if t)
+            except pa.ArrowException as exc:
+                raise OSError(f"not a readable Parquet file ({exc})") from None
             return
         for line_no, line in _jsonl_lines(path):
             try:
