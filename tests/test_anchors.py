@@ -26,7 +26,7 @@ def test_spans_cover_every_occurrence_of_every_ngram():
     for _ in range(200):
         text = b"".join(rng.choice(alphabet + [b"x"]) for _ in range(rng.randint(20, 120)))
         text += rng.choice(sorted(ngrams))  # at least one occurrence
-        spans = search.spans(text, lambda d, p: p, lambda d, p: p)
+        spans = search.spans(text, lambda d, p, floor=0: p, lambda d, p: p)
         assert spans == sorted(spans) and all(b1 < a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
         for g in ngrams:
             start = text.find(g)
@@ -45,3 +45,27 @@ def test_word_anchors_with_separators_and_reach():
     assert text[a:b] == b" " + b" ".join(examples[0]) + b" "
     assert anchors.AnchorSearch.build([[b"short"]], n=13, m=5) is None
     assert np.array_equal(search.before, [0])
+
+
+def test_many_hits_on_one_long_line_are_snapped_without_rescanning():
+    """A long line with no piece break and many separate anchor hits: one span, and the
+    snapping searches the text once, not once per hit."""
+    from herd import contamination, tokenizer
+
+    sentence = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi"
+    index = contamination.BenchmarkIndex([contamination.Example("x", sentence)])
+    line = ((sentence + " " * 300) * 5000).encode()  # hits far apart, all on one line
+    calls = {"before": 0, "after": 0}
+
+    def before(data, pos, floor=0):
+        calls["before"] += 1
+        return tokenizer.break_before(data, pos, floor)
+
+    def after(data, pos):
+        calls["after"] += 1
+        return tokenizer.break_after(data, pos)
+
+    token_search, _ = index.searches()
+    assert token_search.spans(line, before, after) == [(0, len(line))]
+    assert calls == {"before": 1, "after": 1}
+    assert tokenizer.break_before(b"ab\ncd\nef", 7, floor=4) == 6 and tokenizer.break_before(b"ab\ncd", 5, floor=4) == 4

@@ -26,7 +26,7 @@ import numpy as np
 # many pattern bytes the library's default (a compact NFA) is used instead.
 DFA_MAX_PATTERN_BYTES = 250_000
 
-Snap = Callable[[bytes, int], int]
+Snap = Callable[..., int]  # (data, pos) -> pos; the snap before also takes a floor it need not search below
 
 
 @dataclass
@@ -74,8 +74,21 @@ class AnchorSearch:
         if not hits:
             return []
         before, after = self.before, self.after
-        reached = sorted((max(0, s - int(before[k])), min(len(data), e + int(after[k]))) for k, s, e in hits)
-        return _merge((snap_before(data, a), snap_after(data, b)) for a, b in _merge(reached))
+        reached = _merge(sorted((max(0, s - int(before[k])), min(len(data), e + int(after[k]))) for k, s, e in hits))
+        out: list[list[int]] = []
+        for a, b in reached:  # snapping never searches text already covered, so many hits on one long line stay cheap
+            end = out[-1][1] if out else 0
+            if out and b <= end:
+                continue
+            if out and a <= end:
+                out[-1][1] = snap_after(data, b)
+                continue
+            start = snap_before(data, a, end)
+            if out and start <= end:
+                out[-1][1] = snap_after(data, b)
+            else:
+                out.append([start, snap_after(data, b)])
+        return [(a, b) for a, b in out]
 
     def __getstate__(self):  # the compiled search is rebuilt where the object is unpickled
         return {k: v for k, v in self.__dict__.items() if k != "_search"}
@@ -96,9 +109,10 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def space_before(data: bytes, pos: int) -> int:
-    """The last space at or before ``pos`` (normalised word text starts with one)."""
-    return max(data.rfind(b" ", 0, pos + 1), 0)
+def space_before(data: bytes, pos: int, floor: int = 0) -> int:
+    """The last space at or before ``pos`` (normalised word text starts with one); ``floor``
+    if there is none at or above it."""
+    return max(data.rfind(b" ", floor, pos + 1), floor)
 
 
 def space_after(data: bytes, pos: int) -> int:

@@ -120,12 +120,13 @@ def check_piece_breaks(spec: TokenizerSpec | None = None) -> None:
         raise TokenizerSourceError("llama3/tokenizer.py: the pre-tokenizer pattern changed; re-derive PIECE_BREAK before splitting text")
 
 
-def break_before(data: bytes, pos: int) -> int:
-    """The last piece break at or before byte ``pos`` of UTF-8 ``data`` (0 if none)."""
-    i = data.rfind(b"\n", 0, pos)
-    while i >= 0 and not PIECE_BREAK.match(data, i):
-        i = data.rfind(b"\n", 0, i)
-    return i + 1
+def break_before(data: bytes, pos: int, floor: int = 0) -> int:
+    """The last piece break at or before byte ``pos`` of UTF-8 ``data``; ``floor`` if there
+    is none above it (0 by default: the start of the text)."""
+    i = data.rfind(b"\n", floor, pos)
+    while i >= floor and not PIECE_BREAK.match(data, i):
+        i = data.rfind(b"\n", floor, i)
+    return i + 1 if i >= floor else floor
 
 
 def break_after(data: bytes, pos: int) -> int:
