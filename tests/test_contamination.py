@@ -241,3 +241,10 @@ def test_parquet_shards_stream_and_fail_clearly(tmp_path, bench):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "broken.parquet"])
     problems = []
     assert list(c.read_shard(tmp_path / "broken.parquet", skip_bad=True, problems=problems)) == [] and len(problems) == 1
+
+
+@pytest.mark.parametrize("engine", ["serial", "workers", "dask"])
+def test_progress_bar_counts_every_shard(bench, corpus, engine, capsys):
+    found = c.scan_hashes(c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id")), [corpus], engine=engine, progress=True)
+    err = capsys.readouterr().err
+    assert found.shards == 3 and f"scanning ({engine})" in err and "3/3" in err

@@ -384,15 +384,18 @@ def _init_worker(*shared) -> None:
     _SHARED = shared
 
 
-def _drain(shared: tuple | None = None) -> Found:
+def _drain(shared: tuple | None = None, bar=None) -> Found:
     """Take batches from the shared queue until none is left (in each worker, and in the
-    calling process, which is one of the workers)."""
+    calling process, which is one of the workers and moves the progress bar, if any, to the
+    number of shards handed out so far)."""
     index, jobs, next_job, text_field, skip_bad = shared or _SHARED
     parts = []
     while True:
         with next_job.get_lock():
             i = next_job.value
             next_job.value += 1
+        if bar is not None:
+            bar.update(sum(len(b) for b in jobs[:min(i, len(jobs))]) - bar.n)
         if i >= len(jobs):
             return _union(parts)
         parts.append(scan_shards(jobs[i], index, text_field, skip_bad))
@@ -410,12 +413,26 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
                 text_field: str = "text", skip_bad: bool = False, progress: bool = False) -> Found:
     """The benchmark n-grams found in the corpus, by the chosen engine."""
     shards = corpus_shards(corpus)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(shards), unit="shard", desc=f"scanning ({engine})")
+    try:
+        parts = _run_engine(index, shards, engine, workers, client, text_field, skip_bad, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return _union(parts)
+
+
+def _run_engine(index: BenchmarkIndex, shards: list[Path], engine: str, workers: int, client, text_field: str, skip_bad: bool, bar) -> list[Found]:
     if engine == "serial":
-        iterator = shards
-        if progress:
-            from tqdm import tqdm
-            iterator = tqdm(shards, unit="shard", desc="scanning")
-        parts = [scan_shard(p, index, text_field, skip_bad) for p in iterator]
+        parts = []
+        for p in shards:
+            parts.append(scan_shard(p, index, text_field, skip_bad))
+            if bar is not None:
+                bar.update(1)
     elif engine == "workers":
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -426,12 +443,12 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
         # small batches in a shared queue: whoever is free takes the next, the caller included
         shared = (index, batches(shards, 16 * workers), multiprocessing.Value("i", 0), text_field, skip_bad)
         if workers == 1:
-            parts = [_drain(shared)]
+            parts = [_drain(shared, bar)]
         else:
             pool = ProcessPoolExecutor(max_workers=workers - 1, initializer=_init_worker, initargs=shared)
             try:
                 others = [pool.submit(_drain) for _ in range(workers - 1)]
-                parts = [_drain(shared)] + [f.result() for f in others]
+                parts = [_drain(shared, bar)] + [f.result() for f in others]
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)  # the results are in; workers exit on their own
     elif engine == "dask":
@@ -446,7 +463,14 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
         groups = [[str(p) for p in b] for b in batches(shards, 2 * slots)]
         mapped = db.from_sequence(groups, npartitions=len(groups)).map(scan_shards, index, text_field, skip_bad)
         if client is not None:
-            parts = client.compute(mapped).result()
+            from distributed import as_completed
+
+            parts = []
+            for future in as_completed(client.compute(mapped.to_delayed())):  # one future per partition
+                done = future.result()
+                parts += done
+                if bar is not None:
+                    bar.update(sum(f.shards for f in done))
         else:
             import multiprocessing
 
@@ -456,12 +480,38 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
             # search tables instead of starting fresh interpreters (dask's default is spawn).
             context = "fork" if "fork" in multiprocessing.get_all_start_methods() else dask.config.get("multiprocessing.context", "spawn")
             index.searches()
-            with dask.config.set({"multiprocessing.context": context}):
+            with dask.config.set({"multiprocessing.context": context}), _PartitionTicks(bar):
                 # one partition per dispatch (dask batches several by default, which can leave a worker idle)
                 parts = mapped.compute(scheduler="processes", num_workers=workers, chunksize=1)
     else:
         raise ValueError(f"unknown engine {engine!r}; use serial, workers or dask")
-    return _union(parts)
+    if bar is not None:
+        bar.update(len(shards) - bar.n)
+    return parts
+
+
+def _PartitionTicks(bar):
+    """A dask callback that moves the progress bar as each partition of shards finishes."""
+    from contextlib import nullcontext
+
+    from dask.callbacks import Callback
+
+    if bar is None:
+        return nullcontext()
+
+    class Ticks(Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen: set[int] = set()
+
+        def _posttask(self, key, result, dsk, state, worker_id):
+            # a partition's result arrives under more than one key; count each partition once
+            if isinstance(key, tuple) and isinstance(result, list) and result and all(isinstance(r, Found) for r in result) \
+                    and key[-1] not in self.seen:
+                self.seen.add(key[-1])
+                bar.update(sum(r.shards for r in result))
+
+    return Ticks()
 
 
 # ------------------------------------------------------------------ command line
@@ -484,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         examples = read_benchmark(args.benchmark, args.fields, args.id_field)
         result = scan(examples, args.corpus, n=args.n, engine=args.engine, workers=args.workers, client=args.scheduler,
-                      text_field=args.text_field, skip_bad=args.skip_bad, progress=args.engine == "serial")
+                      text_field=args.text_field, skip_bad=args.skip_bad, progress=True)
     except ContaminationInputError as exc:
         print(f"contamination: error: {exc}", file=sys.stderr)
         return 2
