@@ -480,7 +480,7 @@ def _run_engine(index: BenchmarkIndex, shards: list[Path], engine: str, workers:
             # search tables instead of starting fresh interpreters (dask's default is spawn).
             context = "fork" if "fork" in multiprocessing.get_all_start_methods() else dask.config.get("multiprocessing.context", "spawn")
             index.searches()
-            with dask.config.set({"multiprocessing.context": context}), _PartitionTicks(bar):
+            with dask.config.set({"multiprocessing.context": context}), _partition_ticks(bar):
                 # one partition per dispatch (dask batches several by default, which can leave a worker idle)
                 parts = mapped.compute(scheduler="processes", num_workers=workers, chunksize=1)
     else:
@@ -490,7 +490,7 @@ def _run_engine(index: BenchmarkIndex, shards: list[Path], engine: str, workers:
     return parts
 
 
-def _PartitionTicks(bar):
+def _partition_ticks(bar):
     """A dask callback that moves the progress bar as each partition of shards finishes."""
     from contextlib import nullcontext
 
