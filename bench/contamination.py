@@ -25,7 +25,6 @@ from herd import contamination, texts, tokenizer
 
 OUT = Path(__file__).parent / "results" / "contamination.json"
 TARGETS = {"end_to_end_vs_tokenization": 0.8, "vs_janitor": 5.0, "two_workers_vs_one": 1.7}
-SKIP_PARTS = {"test", "tests", "idle_test"}
 
 
 def load_janitor():
@@ -45,18 +44,11 @@ def timed(fn, repeat: int):
     return best
 
 
-def python_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.py") if not SKIP_PARTS & set(p.relative_to(root).parts))
-
-
 def corpora(work: Path) -> dict[str, list[Path]]:
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    prose = work / "prose"
-    prose.mkdir()
-    for key, text in texts.load([k for k, t in texts.TEXTS.items() if t.kind == "prose"]).items():
-        (prose / f"{key}.txt").write_text(text)
-    chapter = [p for p in python_files(stdlib) if "site-packages" not in p.parts] + contamination.corpus_shards([prose])
-    packages = python_files(Path(sysconfig.get_paths()["purelib"]))
+    """The contamination chapter's corpus, and the same with every installed package's source."""
+    texts.write_texts([k for k, t in texts.TEXTS.items() if t.kind == "prose"], work / "prose")
+    chapter = texts.python_sources(Path(sysconfig.get_paths()["stdlib"])) + contamination.corpus_shards([work / "prose"])
+    packages = texts.python_sources(Path(sysconfig.get_paths()["purelib"]))
     return {"chapter": chapter, "with_packages": chapter + packages}
 
 

@@ -39,3 +39,17 @@ def test_chunks_cover_the_text():
 def test_context_capacity():
     cap = textstats.context_capacity(0.75, 131072, 500)
     assert cap["words"] == pytest.approx(98304) and cap["pages"] == pytest.approx(196.608)
+
+
+def test_python_sources_leave_out_tests_and_installed_packages(tmp_path):
+    for rel in ["a.py", "pkg/b.py", "pkg/tests/t.py", "test/u.py", "site-packages/dep/c.py", "notes.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n")
+    assert [p.relative_to(tmp_path).as_posix() for p in texts.python_sources(tmp_path)] == ["a.py", "pkg/b.py"]
+    site = tmp_path / "site-packages"
+    assert [p.relative_to(site).as_posix() for p in texts.python_sources(site)] == ["dep/c.py"]
+
+
+def test_write_texts(tmp_path):
+    written = texts.write_texts(["python-reference"], tmp_path / "corpus")
+    assert (tmp_path / "corpus" / "python-reference.txt").read_text() == written["python-reference"] != ""

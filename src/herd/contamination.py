@@ -306,9 +306,7 @@ class Found:
     tokenized_bytes: int = 0
 
     def __or__(self, other: "Found") -> "Found":
-        return Found(np.union1d(self.tokens, other.tokens), np.union1d(self.words, other.words),
-                     self.shards + other.shards, self.documents + other.documents, self.problems + other.problems,
-                     self.bytes + other.bytes, self.tokenized_bytes + other.tokenized_bytes)
+        return _union([self, other])
 
 
 def scan_shard(path: Path, index: BenchmarkIndex, text_field: str = "text", skip_bad: bool = False) -> Found:

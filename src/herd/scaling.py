@@ -96,24 +96,10 @@ class ParametricLoss:
 
 
 @dataclass(frozen=True)
-class KaplanLaw:
-    """Kaplan et al. (2020): N_opt = k·(C / PF-day)^e, tokens from C ≈ 6·N·D."""
-
-    k: float
-    e: float
-    pf_day: float
-
-    def params(self, flops):
-        return self.k * (np.asarray(flops, dtype=float) / self.pf_day) ** self.e
-
-    def tokens(self, flops):
-        return tokens_for(flops, self.params(flops))
-
-
-@dataclass(frozen=True)
 class AnchoredPowerLaw:
-    """N_opt ∝ C^a through an anchor point (C0, N0); used for Chinchilla's
-    Approaches 1 and 2, whose paper publishes exponents and projected points."""
+    """N_opt = N0·(C / C0)^a through an anchor point (C0, N0), tokens from C ≈ 6·N·D. Used for
+    Chinchilla's Approaches 1 and 2, whose paper publishes exponents and projected points,
+    and for Kaplan et al. (2020), N_opt = k·(C / PF-day)^e: the anchor is (1 PF-day, k)."""
 
     a: float
     flops0: float
@@ -173,7 +159,7 @@ def build_law(table: pd.DataFrame, law: str):
     if law.startswith("hoffmann2022-approach3") or law == "besiroglu2024":
         return ParametricLoss(c["E"], c["A"], c["B"], c["alpha"], c["beta"])
     if law == "kaplan2020":
-        return KaplanLaw(c["k"], c["e"], c["pf_day"])
+        return AnchoredPowerLaw(c["e"], c["pf_day"], c["k"])
     raise KeyError(f"no rule to build law {law!r}")
 
 

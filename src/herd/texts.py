@@ -108,3 +108,22 @@ def load(keys: list[str]) -> dict[str, str]:
 
 def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+SOURCE_SKIP = {"test", "tests", "idle_test", "site-packages"}
+
+
+def python_sources(root: Path) -> list[Path]:
+    """The ``.py`` files under ``root``, without test folders and without installed packages
+    (``site-packages``) below it: for the standard library, its own source."""
+    root = Path(root)
+    return sorted(p for p in root.rglob("*.py") if not SOURCE_SKIP & set(p.relative_to(root).parts))
+
+
+def write_texts(keys: list[str], folder: Path) -> dict[str, str]:
+    """Write each text to ``folder/<key>.txt`` (a corpus of files) and return the texts."""
+    loaded = load(keys)
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, text in loaded.items():
+        (folder / f"{key}.txt").write_text(text)
+    return loaded
