@@ -5,54 +5,88 @@ import pytest
 from herd import compare
 
 
-def _scores(rows):
-    return pd.DataFrame(rows, columns=["row_label", "model", "benchmark", "score", "ci95", "marker", "footnote"])
+def _scores(rows, table="T"):
+    frame = pd.DataFrame(rows, columns=["row_label", "model", "benchmark", "score", "marker", "footnote"])
+    frame["source"], frame["table"], frame["page"], frame["ci95"] = "paper", table, 1, np.nan
+    return frame
 
 
-BENCH = pd.DataFrame({"key": ["big", "small", "nosize"], "test_set_size": pd.array([10000, 100, pd.NA], dtype="Int64")})
+BENCH = pd.DataFrame({
+    "key": ["big", "small", "nosize", "recall", "macro"],
+    "test_set_size": pd.array([10000, 100, pd.NA, pd.NA, 400], dtype="Int64"),
+    "n_items": pd.array([pd.NA] * 5, dtype="Int64"),
+    "metric_kind": ["proportion", "proportion", "proportion", "average-recall", "macro-average"],
+})
+SUBSETS = pd.DataFrame({"benchmark": ["macro"] * 4, "subset": list("abcd"), "n": [100, 100, 100, 100]})
+MODELS = pd.DataFrame({"key": ["f", "c", "d", "s"], "size_class": ["large", "large", "large", "small"]})
 
 
-def test_verdicts():
+def test_verdicts_reasons_and_orientation():
     s = _scores([
-        ("Big", "f", "big", 80.0, np.nan, np.nan, np.nan),
-        ("Big", "c", "big", 75.0, np.nan, np.nan, np.nan),       # 5 points on 10,000: win
-        ("Small", "f", "small", 80.0, np.nan, np.nan, np.nan),
-        ("Small", "c", "small", 75.0, np.nan, "♢", "zero-shot"),  # 5 points on 100: tie
-        ("Loss", "f", "big", 60.0, np.nan, np.nan, np.nan),
-        ("Loss", "c", "big", 70.0, np.nan, np.nan, np.nan),       # -10 on 10,000: loss
-        ("NoN", "f", "nosize", 90.0, np.nan, np.nan, np.nan),
-        ("NoN", "c", "nosize", 80.0, np.nan, np.nan, np.nan),     # no N: no test
-        ("Dash", "f", "big", 90.0, np.nan, np.nan, np.nan),
-        ("Dash", "c", "big", np.nan, np.nan, np.nan, "dash"),     # missing score: no test
+        ("Big", "f", "big", 80.0, np.nan, np.nan), ("Big", "c", "big", 75.0, np.nan, np.nan),       # 5 on 10,000: ahead
+        ("Small", "f", "small", 80.0, np.nan, np.nan), ("Small", "c", "small", 75.0, np.nan, np.nan),  # 5 on 100: not resolved
+        ("Loss", "f", "big", 60.0, np.nan, np.nan), ("Loss", "c", "big", 70.0, np.nan, np.nan),     # -10 on 10,000: behind
+        ("Same", "f", "big", 70.0, np.nan, np.nan), ("Same", "c", "big", 70.2, np.nan, np.nan),     # equivalent within 2
+        ("NoN", "f", "nosize", 90.0, np.nan, np.nan), ("NoN", "c", "nosize", 80.0, np.nan, np.nan),
+        ("Dash", "f", "big", 90.0, np.nan, np.nan), ("Dash", "c", "big", np.nan, np.nan, "dash"),
+        ("Unlike", "f", "big", 90.0, np.nan, np.nan), ("Unlike", "c", "big", 70.0, "♢", "zero-shot"),
+        ("Recall", "f", "recall", 99.0, np.nan, np.nan), ("Recall", "c", "recall", 90.0, np.nan, np.nan),
+        ("Macro", "f", "macro", 90.0, np.nan, np.nan), ("Macro", "c", "macro", 70.0, np.nan, np.nan),
     ])
-    out = compare.head_to_head(s, BENCH, "f", ["c"]).set_index("row_label")
-    assert out.loc["Big", "verdict"] == "win"
-    assert out.loc["Small", "verdict"] == "tie"
-    assert out.loc["Loss", "verdict"] == "loss"
-    assert out.loc["NoN", "verdict"] == "no test"
-    assert out.loc["Dash", "verdict"] == "no test"
-    assert "dash" in out.loc["Dash", "reason"] and "size" in out.loc["NoN", "reason"]
-    assert not out.loc["Small", "like_for_like"] and out.loc["Big", "like_for_like"]
-    # Holm: the family is the three testable rows
-    assert (out["p_adjusted"].dropna() >= out["p"].dropna()).all()
+    judged = compare.judge(s, BENCH, subsets=SUBSETS)
+    out = compare.orient(judged, "f").set_index("row_label")
+    assert out.loc["Big", "verdict"] == "ahead" and out.loc["Loss", "verdict"] == "behind"
+    assert out.loc["Small", "verdict"] == "not resolved" and out.loc["Same", "verdict"] == "equivalent"
+    for row, why in [("NoN", "size"), ("Dash", "dash"), ("Unlike", "unlike settings"), ("Recall", "trials")]:
+        assert out.loc[row, "verdict"] == "no test" and why in out.loc[row, "reason"], row
+    assert out.loc["Macro", "verdict"] == "ahead" and "subset" in out.loc["Macro", "n_basis"]
+    assert not out.loc["Unlike", "like_for_like"] and out.loc["Big", "like_for_like"]
+    # seen from the other side, every gap, interval and verdict flips
+    other = compare.orient(judged, "c").set_index("row_label")
+    assert other.loc["Big", "verdict"] == "behind" and other.loc["Loss", "verdict"] == "ahead"
+    assert other.loc["Big", "gap_low"] == pytest.approx(-out.loc["Big", "gap_high"])
     counts = compare.verdict_counts(out.reset_index())
-    assert counts.loc["c"].to_dict() == {"win": 1, "tie": 1, "loss": 1, "no test": 2}
+    assert counts.loc["c"].to_dict() == {"ahead": 2, "behind": 1, "equivalent": 1, "not resolved": 1, "no test": 4}
 
 
-def test_correction_changes_borderline_verdict():
+def test_the_family_is_fixed_by_the_table_not_by_who_is_shown():
     rows = []
     for i in range(10):
-        rows += [(f"r{i}", "f", "small", 80.0, np.nan, np.nan, np.nan), (f"r{i}", "c", "small", 67.0, np.nan, np.nan, np.nan)]
+        rows += [(f"r{i}", "f", "small", 80.0, np.nan, np.nan), (f"r{i}", "c", "small", 66.0, np.nan, np.nan),
+                 (f"r{i}", "d", "small", 70.0, np.nan, np.nan)]
     s = _scores(rows)
-    raw = compare.head_to_head(s, BENCH, "f", ["c"], correction="none")
-    holm = compare.head_to_head(s, BENCH, "f", ["c"], correction="holm")
-    assert (raw["verdict"] == "win").all()  # p ≈ 0.037: each alone is significant
-    assert (holm["verdict"] == "tie").all()
+    raw = compare.orient(compare.judge(s, BENCH, rules=compare.Rules(correction="none")), "f", ["c"])
+    holm = compare.orient(compare.judge(s, BENCH, rules=compare.Rules(correction="holm")), "f", ["c"])
+    assert (raw["verdict"] == "ahead").all()       # each alone is significant (p ≈ 0.02)
+    assert (holm["verdict"] == "not resolved").all()  # not once the 30 comparisons of the table count
+    # the same pair, judged once, read from either chapter's angle
+    judged = compare.judge(s, BENCH)
+    assert compare.pair(judged, "f", "c", "r3")["verdict"] == compare.orient(judged, "f", ["c", "d"]).set_index(
+        ["row_label", "competitor"]).loc[("r3", "c"), "verdict"]
+
+
+def test_size_classes_set_separate_families():
+    s = _scores([("R", m, "big", v, np.nan, np.nan) for m, v in [("f", 80.0), ("c", 79.0), ("d", 78.0), ("s", 50.0)]])
+    judged = compare.judge(s, BENCH, models=MODELS).set_index(["model_a", "model_b"])
+    assert judged.loc[("f", "c"), "family"] == "large" and judged.loc[("f", "s"), "family"] == "across classes"
+
+
+def test_intervals_agree_with_verdicts_at_the_corrected_level():
+    rng = np.random.default_rng(0)
+    rows = [(f"r{i}", m, "big", round(float(rng.uniform(60, 90)), 1), np.nan, np.nan) for i in range(6) for m in "fcd"]
+    judged = compare.judge(_scores(rows), BENCH)
+    for _, r in judged.iterrows():
+        excludes_zero = r["gap_low"] > 0 or r["gap_high"] < 0
+        assert excludes_zero == (r["verdict"] in ("ahead", "behind"))
+        assert excludes_zero == (r["p_adjusted"] < 0.05)
+        assert 0 <= r["score_a"] <= 100 and -100 <= r["gap_low"] <= r["gap_high"] <= 100
 
 
 def test_bad_arguments():
-    s = _scores([("A", "f", "big", 80.0, np.nan, np.nan, np.nan)])
-    with pytest.raises(ValueError, match="also listed"):
-        compare.head_to_head(s, BENCH, "f", ["f"])
-    with pytest.raises(ValueError, match="no printed row"):
-        compare.head_to_head(s, BENCH, "f", ["zzz"])
+    with pytest.raises(ValueError, match="one source table"):
+        compare.judge(pd.concat([_scores([("A", "f", "big", 80.0, np.nan, np.nan)]),
+                                 _scores([("A", "c", "big", 80.0, np.nan, np.nan)], table="U")]), BENCH)
+    with pytest.raises(ValueError, match="allowed"):
+        compare.Rules(correction="tukey")
+    with pytest.raises(ValueError, match="margin"):
+        compare.Rules(margin=0)

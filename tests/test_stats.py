@@ -1,25 +1,158 @@
+"""The statistics module: every method against a published example, and its edge cases."""
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import barnard_exact
 
 from herd import stats
 
 
+# ---------------------------------------------------------------- published examples
+
+@pytest.mark.parametrize("count, n, low, high", [
+    # Newcombe (1998a), Statistics in Medicine 17:857–872, Table I, method 3 (Wilson score, no correction)
+    (81, 263, 0.2553, 0.3662),
+    (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0, 0.1611),
+    (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_interval_matches_newcombe_1998(count, n, low, high):
+    lo, hi = stats.score_interval(100 * count / n, n)
+    assert lo == pytest.approx(100 * low, abs=0.01) and hi == pytest.approx(100 * high, abs=0.01)
+
+
+def test_score_interval_for_the_difference_matches_published_values():
+    # Fagerland, Lydersen & Laake (2015), Stat Methods Med Res 24:224–254, example 7/34 vs 1/34:
+    # Miettinen–Nurminen asymptotic score interval 0.028 to 0.34; R PropCIs::diffscoreci gives
+    # 0.0270416 to 0.3452912 (statsmodels' test suite quotes it).
+    lo, hi = stats.gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="bounded-mean")
+    assert lo == pytest.approx(2.70416, abs=0.005) and hi == pytest.approx(34.52912, abs=0.005)
+    # Newcombe (1998b), Statistics in Medicine 17:873–890, Table II, example (a) 56/70 vs 48/80,
+    # Miettinen–Nurminen: 0.0528 to 0.3382.
+    lo, hi = stats.gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, kind="bounded-mean")
+    assert lo == pytest.approx(5.28, abs=0.01) and hi == pytest.approx(33.82, abs=0.01)
+
+
+def test_exact_unconditional_interval_matches_agresti_min():
+    # Fagerland et al. (2015), same example: Agresti–Min exact unconditional 0.024 to 0.35.
+    lo, hi = stats.gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="proportion")
+    assert stats.gap_method(100 * 7 / 34, 100 * 1 / 34, 34, 34) == "exact"
+    assert lo == pytest.approx(2.4, abs=0.05) and hi == pytest.approx(35.0, abs=0.5)
+
+
+def test_exact_pvalue_matches_barnards_test():
+    # Mehta & Senchaudhuri (2003), vaccine trial 7/15 vs 12/15, as in scipy's barnard_exact docs:
+    # one-sided p = 0.03407.
+    assert stats.exact_pvalue(7, 15, 12, 15, 0.0, "less") == pytest.approx(0.03407, abs=2e-4)
+    # and the two-sided test agrees with scipy's own implementation
+    assert stats.exact_pvalue(7, 15, 12, 15) == pytest.approx(barnard_exact([[7, 12], [8, 3]]).pvalue, abs=5e-4)
+
+
+def test_holm_matches_the_textbook_example():
+    # Holm (1979) procedure on p = 0.01, 0.04, 0.03, 0.005 at alpha 0.05 (the standard worked
+    # example): the two smallest are rejected, adjusted p-values 0.03, 0.06, 0.06, 0.02.
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert list(stats.adjust(p, "holm")) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    levels = stats.comparison_levels(p, 0.05, "holm")
+    assert list(np.asarray(p) < levels) == [True, False, False, True]
+    assert list(levels) == pytest.approx([0.05 / 3, 0.025, 0.025, 0.0125])
+
+
+def test_bh_and_bonferroni_levels_agree_with_their_adjusted_pvalues():
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        p = rng.uniform(0, 0.2, size=rng.integers(1, 30)) ** 2
+        for method in ("holm", "bonferroni", "fdr_bh", "none"):
+            rejected = stats.adjust(p, method) < 0.05
+            assert list(p < stats.comparison_levels(p, 0.05, method)) == list(rejected), method
+
+
+# ---------------------------------------------------------------- consistency and edges
+
+@pytest.mark.parametrize("kind", ["proportion", "bounded-mean"])
+def test_interval_excludes_zero_exactly_when_the_test_rejects(kind):
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        n = int(rng.choice([21, 164, 541, 1319, 14042]))
+        a = round(float(rng.uniform(0, 100)), 1)
+        b = round(float(np.clip(a + rng.normal(0, 200 / math.sqrt(n)), 0, 100)), 1)
+        p, _ = stats.gap_pvalue(a, b, n, n, kind)
+        for alpha in (0.05, 0.001):
+            lo, hi = stats.gap_interval(a, b, n, n, kind, alpha=alpha)
+            assert (p < alpha) == (lo > 0 or hi < 0), (a, b, n, alpha, p, lo, hi)
+            assert -100 <= lo <= hi <= 100
+
+
+def test_edges_never_leave_the_scale_and_never_collapse():
+    lo, hi = stats.score_interval(95.2, 21)
+    assert 0 <= lo < 95.2 < hi <= 100  # the paper's own interval, 95.2 ± 9.1, runs past 100
+    lo, hi = stats.score_interval(100.0, 100)
+    assert hi == pytest.approx(100.0) and lo < 100.0  # not a zero-width interval
+    p, method = stats.gap_pvalue(100.0, 100.0, 21, 21)
+    assert method == "exact" and p == pytest.approx(1.0)
+    lo, hi = stats.gap_interval(100.0, 100.0, 21, 21)
+    assert lo < 0 < hi and hi - lo > 10  # two perfect scores on 21 items say little
+    assert stats.gap_method(99.9, 97.0, 14042, 14042) == "score"
+    assert stats.gap_method(100.0, 97.0, 14042, 14042) == "exact"  # a score at 100 %
+
+
+def test_non_proportions_get_no_test_without_a_bound():
+    with pytest.raises(stats.NoTest, match="trials"):
+        stats.gap_pvalue(100.0, 90.0, 100, 100, kind="average-recall")
+    with pytest.raises(stats.NoTest):
+        stats.gap_interval(160.0, 150.0, 100, 100, kind="scaled-score")
+    for key, kind in stats.METRIC_KINDS.items():
+        assert kind.basis, key  # every kind states its bound or why it has none
+    with pytest.raises(ValueError, match="allowed"):
+        stats.metric_kind("f1")
+
+
+def test_macro_average_bound():
+    # equal subsets: the bound is the binomial variance at the total N (concavity)
+    assert stats.macro_average_n([100] * 57, 88.0) == pytest.approx(5700)
+    # unequal subsets: a smaller N, never more than the total
+    n = stats.macro_average_n([100, 1534, 200, 300], 88.0)
+    assert n < 2134
+    # brute force: the bound is the largest variance over subset accuracies with that mean
+    sizes = np.array([100, 1534, 200, 300])
+    rng = np.random.default_rng(0)
+    worst = 0.0
+    for _ in range(20000):
+        p = rng.dirichlet(np.ones(4)) * 4 * 0.88
+        if np.all(p <= 1):
+            worst = max(worst, float((p * (1 - p) / sizes).sum()) / 16)
+    assert worst <= 0.88 * 0.12 / n * (1 + 1e-9)
+    assert worst >= 0.88 * 0.12 / n * 0.95  # and it is attained, nearly
+
+
+def test_verdicts_and_equivalence():
+    assert stats.verdict(0.5, 3.0) == "ahead"
+    assert stats.verdict(-3.0, -0.2) == "behind"
+    assert stats.verdict(-1.0, 1.5, margin=2.0) == "equivalent"
+    assert stats.verdict(-1.0, 2.5, margin=2.0) == "not resolved"
+    assert set(stats.VERDICTS) == {"ahead", "behind", "equivalent", "not resolved", "no test"}
+
+
+def test_correlation_to_resolve():
+    # HumanEval 89.0 vs 92.0 on 164: significant only if the two models agree very strongly
+    rho = stats.correlation_to_resolve(89.0, 92.0, 164, 0.05)
+    assert 0.5 < rho < 1
+    pa, pb = 0.89, 0.92
+    z = (pb - pa) / math.sqrt((pa * (1 - pa) + pb * (1 - pb) - 2 * rho * math.sqrt(pa * (1 - pa) * pb * (1 - pb))) / 164)
+    assert z == pytest.approx(1.959964, abs=1e-4)
+    assert stats.correlation_to_resolve(60.0, 80.0, 5000, 0.05) == 0.0  # already significant
+    assert stats.correlation_to_resolve(50.0, 50.5, 100, 0.05) == math.inf  # no correlation suffices
+
+
+# ---------------------------------------------------------------- the paper's formula and N
+
 def test_ci_formula_known_value():
     # HumanEval, N = 164, S = 89.0 %: 1.96 * sqrt(0.89 * 0.11 / 164) = 4.79 points
-    assert stats.ci95_halfwidth(89.0, 164) == pytest.approx(100 * 1.96 * math.sqrt(0.89 * 0.11 / 164))
     assert stats.ci95_halfwidth(89.0, 164) == pytest.approx(4.789, abs=1e-3)
-
-
-def test_ci_vectorised_and_bounds():
-    out = stats.ci95_halfwidth(np.array([50.0, 100.0]), np.array([100, 100]))
-    assert out[0] == pytest.approx(9.8) and out[1] == 0
     with pytest.raises(ValueError):
         stats.ci95_halfwidth(101, 10)
-    with pytest.raises(ValueError):
-        stats.ci95_halfwidth(50, 0)
 
 
 def test_n_from_ci_inverts_the_formula():
@@ -30,37 +163,17 @@ def test_n_from_ci_inverts_the_formula():
     assert lo <= 500 <= hi
 
 
-def test_two_proportion_test_matches_hand_computation():
-    a, b, n = 0.70, 0.60, 500
-    pooled = (a + b) / 2
-    z = (a - b) / math.sqrt(pooled * (1 - pooled) * 2 / n)
-    got_z, got_p = stats.two_proportion_test(70, 60, n)
-    assert got_z == pytest.approx(z)
-    assert got_p == pytest.approx(math.erfc(abs(z) / math.sqrt(2)))
-
-
-def test_two_proportion_test_degenerate():
-    assert stats.two_proportion_test(100, 100, 50) == (0.0, 1.0)
-
-
-def test_difference_ci_contains_gap():
-    lo, hi = stats.difference_ci(89.0, 92.0, 164)
-    assert lo < -3.0 < hi and lo < 0 < hi
-
-
-def test_holm_adjustment():
-    p = [0.01, 0.04, 0.03]
-    assert list(stats.adjust(p, "holm")) == pytest.approx([0.03, 0.06, 0.06])
-    assert list(stats.adjust(p, "none")) == p
-    with pytest.raises(ValueError, match="allowed"):
-        stats.adjust(p, "magic")
-
-
-def test_with_intervals_prefers_printed_ci():
-    scores = pd.DataFrame({"benchmark": ["a", "a", "b"], "score": [50.0, 60.0, 70.0], "ci95": [np.nan, 2.0, np.nan]})
-    benchmarks = pd.DataFrame({"key": ["a", "b"], "test_set_size": pd.array([100, pd.NA], dtype="Int64")})
-    out = stats.with_intervals(scores, benchmarks)
-    assert list(out["ci_source"]) == ["formula", "printed", "none"]
-    assert out["halfwidth"].iloc[0] == pytest.approx(9.8)
-    assert out["halfwidth"].iloc[1] == 2.0
-    assert np.isnan(out["halfwidth"].iloc[2])
+def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
+    benchmarks = pd.DataFrame({
+        "key": ["mgsm", "a", "b", "nih"],
+        "test_set_size": pd.array([2750, 100, pd.NA, pd.NA], dtype="Int64"),
+        "n_items": pd.array([250, pd.NA, pd.NA, pd.NA], dtype="Int64"),
+        "metric_kind": ["mean-of-proportions", "proportion", "proportion", "average-recall"],
+    })
+    scores = pd.DataFrame({"benchmark": ["b", "b", "nih"], "score": [50.0, 60.0, 90.0],
+                           "ci95": [round(stats.ci95_halfwidth(50, 400), 1), round(stats.ci95_halfwidth(60, 400), 1), 2.0]})
+    out = stats.effective_sizes(benchmarks, scores).set_index("benchmark")
+    assert out.loc["mgsm", "n"] == 250 and out.loc["mgsm", "basis"] == "distinct items"
+    assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
+    assert 380 <= out.loc["b", "n"] <= 420 and out.loc["b", "basis"].startswith("implied")
+    assert pd.isna(out.loc["nih", "n"])  # average recall: no N, even with printed intervals

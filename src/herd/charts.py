@@ -8,11 +8,13 @@ into ``_static/vendor`` (see :mod:`herd.vendor`).
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 THEME = "herd"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-VERDICT_COLORS = {"win": "#1b7837", "tie": "#bdbdbd", "loss": "#b2182b", "no test": "#efe7d4"}
+VERDICT_COLORS = {"ahead": "#1b7837", "behind": "#b2182b", "equivalent": "#2166ac", "not resolved": "#bdbdbd", "no test": "#efe7d4"}
+VERDICT_TEXT = {"ahead": "white", "behind": "white", "equivalent": "white", "not resolved": "#222", "no test": "#222"}
 FOCUS_COLOR = "#d95f02"
 OTHER_COLOR = "#4c78a8"
 
@@ -45,69 +47,74 @@ def _describe(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
     return chart.properties(description=description)
 
 
-def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 4) -> alt.FacetChart:
-    """Score with its 95 % interval, one small panel per printed benchmark row.
+def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 3) -> alt.FacetChart:
+    """Score with its 95 % Wilson interval, one small panel per printed benchmark row, all on one
+    score axis so that a wide interval looks wide.
 
-    ``table`` comes from :func:`herd.stats.with_intervals` joined with model names
-    (column ``model_name``) and has rows only where a score is printed.
+    ``table`` has columns ``row_label``, ``model``, ``model_name``, ``score``, ``low``, ``high``
+    (blank where no interval can be computed), ``interval_note`` and ``footnote``.
     """
     data = table.dropna(subset=["score"]).copy()
     data["is_focus"] = data["model"] == focus
-    data["interval"] = data.apply(
-        lambda r: f"{r['low']:.1f}–{r['high']:.1f} ({r['ci_source']})" if pd.notna(r["halfwidth"]) else "no N: no interval",
-        axis=1,
-    )
+    data["interval"] = [f"{lo:.1f}–{hi:.1f}" if pd.notna(lo) else note
+                        for lo, hi, note in zip(data["low"], data["high"], data["interval_note"])]
     data["note"] = data["footnote"].fillna("")
     pick = alt.selection_point(fields=["model_name"], bind="legend", name="models")
+    low = max(0.0, 10 * (min(data["low"].min(skipna=True), data["score"].min()) // 10))
+    scale = alt.Scale(domain=[low, 100], nice=False, zero=False)
+    # one model order in every panel (focus model first), so the labels are drawn once per row of panels
+    order = list(dict.fromkeys([*data.loc[data["is_focus"], "model_name"], *data["model_name"]]))
     base = alt.Chart(data).encode(
-        y=alt.Y("model_name:N", title=None, sort=alt.EncodingSortField("score", order="descending")),
+        y=alt.Y("model_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
         tooltip=[
             alt.Tooltip("model_name:N", title="Model"),
             alt.Tooltip("row_label:N", title="Benchmark"),
             alt.Tooltip("score:Q", title="Score (%)", format=".1f"),
             alt.Tooltip("interval:N", title="95 % interval (%)"),
-            alt.Tooltip("n:Q", title="Test examples N"),
+            alt.Tooltip("n_shown:N", title="N behind the interval"),
             alt.Tooltip("note:N", title="Footnote"),
         ],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
     )
     bars = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("low:Q", title="Score (%, 95 % interval)", scale=alt.Scale(zero=False)),
+        x=alt.X("low:Q", title="Score (%)", scale=scale),
         x2="high:Q",
         color=alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None),
     )
     dots = base.mark_point(filled=True, size=50).encode(
-        x=alt.X("score:Q"),
+        x=alt.X("score:Q", scale=scale),
         color=alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None),
-        shape=alt.Shape("model_name:N", title="Model (click to highlight)"),
+        shape=alt.Shape("model_name:N", title="Model (click to highlight)", legend=alt.Legend(columns=3, labelLimit=250)),
     )
     chart = (
         alt.layer(bars, dots, data=data)
-        .properties(width=150, height=alt.Step(14))
+        .properties(width=150, height=alt.Step(13))
         .facet(
             facet=alt.Facet("row_label:N", title=None, sort=list(dict.fromkeys(data["row_label"])),
-                            header=alt.Header(labelFontWeight="bold")),
+                            header=alt.Header(labelFontWeight="bold", labelLimit=200)),
             columns=columns,
         )
-        .resolve_scale(x="independent", y="independent")
         .add_params(pick)
-        .properties(title=alt.Title(title, subtitle="Dots: published score. Lines: 95 % interval from the benchmark's test-set size. Orange: focus model."))
+        .properties(title=alt.Title(title, subtitle=["Dots: published score. Lines: 95 % Wilson interval from the honest N for the",
+                                                     "metric (none where no N applies). Orange: focus model. One score axis for all panels."]))
     )
     return _describe(chart, description)
 
 
 def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
-    """Win / tie / loss of the focus model against each competitor on each row."""
+    """The verdict for the focus model against each competitor on each row (from
+    :func:`herd.compare.orient`, with ``competitor_name``)."""
     data = h2h.copy()
-    data["gap_text"] = data["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+.1f}")
-    data["gap_interval"] = data.apply(
-        lambda r: "" if pd.isna(r["gap_low"]) else f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f}", axis=1
-    )
-    data["setting"] = data["like_for_like"].map({True: "same setting", False: "different prompting (footnote)"})
+    data["gap_text"] = [("" if pd.isna(g) else f"{g:+.1f}") + ("" if like else " ≠")
+                        for g, like in zip(data["gap"], data["like_for_like"])]
+    data["gap_interval"] = [("" if pd.isna(lo) else f"{lo:+.1f} to {hi:+.1f} (level {lvl:.2g})")
+                            for lo, hi, lvl in zip(data["gap_low"], data["gap_high"], data["level"])]
+    data["setting"] = data["like_for_like"].map({True: "same setting", False: "different prompting (footnote): not compared"})
+    data["text_color"] = data["verdict"].map(VERDICT_TEXT)
     order = list(dict.fromkeys(data["row_label"]))
     enc = dict(
-        x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("row_label:N", title="Benchmark (setting as printed)", sort=order),
+        x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+        y=alt.Y("row_label:N", title="Benchmark (setting as printed)", sort=order, axis=alt.Axis(labelLimit=220)),
     )
     tooltip = [
         alt.Tooltip("row_label:N", title="Benchmark"),
@@ -115,40 +122,66 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> alt.Layer
         alt.Tooltip("focus_score:Q", title="Focus score (%)", format=".1f"),
         alt.Tooltip("competitor_score:Q", title="Competitor score (%)", format=".1f"),
         alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"),
-        alt.Tooltip("gap_interval:N", title="95 % interval of gap"),
-        alt.Tooltip("p:Q", title="p (z-test)", format=".3g"),
-        alt.Tooltip("p_adjusted:Q", title="p adjusted", format=".3g"),
+        alt.Tooltip("gap_interval:N", title="Interval of the gap (corrected level)"),
+        alt.Tooltip("p_adjusted:Q", title="p adjusted", format=".2g"),
         alt.Tooltip("verdict:N", title="Verdict"),
         alt.Tooltip("reason:N", title="Why no test"),
         alt.Tooltip("setting:N", title="Setting"),
     ]
     cells = alt.Chart(data).mark_rect(stroke="white").encode(
         **enc,
-        color=alt.Color(
-            "verdict:N",
-            title="Verdict for the focus model",
-            scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values())),
-        ),
-        strokeDash=alt.condition("datum.like_for_like", alt.value([1, 0]), alt.value([3, 2])),
+        color=alt.Color("verdict:N", title="Verdict for the focus model",
+                        scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))),
         tooltip=tooltip,
     )
     labels = alt.Chart(data).mark_text(fontSize=11).encode(
-        **enc,
-        text="gap_text:N",
-        color=alt.condition("datum.verdict == 'tie' || datum.verdict == 'no test'", alt.value("#222"), alt.value("white")),
-        tooltip=tooltip,
+        **enc, text="gap_text:N", color=alt.Color("text_color:N", scale=None), tooltip=tooltip,
     )
     chart = (cells + labels).properties(
-        width=alt.Step(64),
-        height=alt.Step(24),
-        title=alt.Title(title, subtitle="Cell text: gap in points (focus minus competitor). Colour: verdict after correction for many comparisons."),
+        width=alt.Step(72), height=alt.Step(24),
+        title=alt.Title(title, subtitle=["Cell text: gap in points (focus minus competitor); ≠ marks a cell the table footnotes "
+                                         "as obtained in another setting.",
+                                         "Colour: verdict after the correction for many comparisons."]),
     )
     return _describe(chart, description)
 
 
+def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str) -> alt.FacetChart:
+    """Each tested gap with its interval at the corrected level, one panel per competitor on a
+    shared axis, with the ±margin band of equivalence and the line of no difference."""
+    data = h2h[h2h["verdict"] != "no test"].copy()
+    data["interval"] = [f"{lo:+.1f} to {hi:+.1f}" for lo, hi in zip(data["gap_low"], data["gap_high"])]
+    order = list(dict.fromkeys(h2h["row_label"]))
+    lim = float(max(5.0, np.ceil(max(data["gap_high"].abs().max(), data["gap_low"].abs().max()) / 5) * 5)) if len(data) else 5.0
+    scale = alt.Scale(domain=[-lim, lim], nice=False)
+    y = alt.Y("row_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
+    tooltip = [alt.Tooltip("row_label:N", title="Benchmark"), alt.Tooltip("competitor_name:N", title="Competitor"),
+               alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"), alt.Tooltip("interval:N", title="Interval"),
+               alt.Tooltip("level:Q", title="Level of the interval (alpha)", format=".2g"),
+               alt.Tooltip("verdict:N", title="Verdict")]
+    color = alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values())))
+    # one mark per panel: aggregate the panel's rows away, then draw at fixed values
+    band = alt.Chart().transform_aggregate(rows="count()").mark_rect(color="#2166ac", opacity=0.10).encode(
+        x=alt.datum(-margin, scale=scale), x2=alt.datum(margin))
+    zero = alt.Chart().transform_aggregate(rows="count()").mark_rule(color="#555", strokeDash=[3, 3]).encode(
+        x=alt.datum(0.0, scale=scale))
+    rules_ = alt.Chart().mark_rule(strokeWidth=2).encode(
+        x=alt.X("gap_low:Q", title="Gap (points)", scale=scale),
+        x2="gap_high:Q", y=y, color=color, tooltip=tooltip)
+    dots = alt.Chart().mark_point(filled=True, size=40).encode(x=alt.X("gap:Q", scale=scale), y=y, color=color, tooltip=tooltip)
+    chart = alt.layer(band, zero, rules_, dots, data=data).properties(width=230, height=alt.Step(16)).facet(
+        facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold", labelLimit=240)),
+        columns=2,
+    ).properties(title=alt.Title(title, subtitle=["Gap = focus minus competitor. Lines: its interval at the level the corrected test uses,",
+                                                  f"which excludes 0 exactly when the verdict is ahead or behind. Shaded: ±{margin:g} points.",
+                                                  "Comparisons without a test are left out (see the table)."]))
+    return _describe(chart, description)
+
+
 AUDIT_COLORS = {
-    "correct": "#1b7837", "misleading": "#e6ab02", "wrong comparison": "#d95f02",
-    "wrong number": "#b2182b", "not checkable": "#bdbdbd", "pending": "#7570b3",
+    "correct": "#1b7837", "correct, within noise": "#a6dba0", "imprecise": "#d9f0d3", "overstated": "#fee08b",
+    "misleading: leaves out the leader": "#e6ab02", "misleading: unlike settings": "#fdae61", "not resolved": "#bdbdbd",
+    "wrong order": "#d95f02", "wrong number": "#b2182b", "contradicted": "#67001f", "not checkable": "#efe7d4",
 }
 
 

@@ -1,92 +1,262 @@
-"""Head-to-head verdicts: a focus model against competitors, benchmark by benchmark.
+"""Judging comparisons between models: one rule for every chapter and the claims audit.
 
-For every printed row where both models have a score, the gap is tested with a
-two-proportion z-test on the benchmark's test-set size N, and the p-values of the
-whole family of comparisons are adjusted (Holm by default).  A gap counts as a win
-or a loss only when its adjusted p-value is below ``alpha``; otherwise the honest
-reading is a tie.
+- **The family.** The paper's tables compare models within size classes (small, medium,
+  large; ``data/models.csv``). Every pair of models of the same class printed in one source
+  table, on every row where both have a score, is one family of comparisons; the pairs that
+  cross classes in that table are one more family. The correction for many comparisons covers
+  a whole family, so a pair's verdict is fixed by the data, not by which chapter shows it or
+  which models a reader picks.
+- **Like for like.** Two cells are compared only when they come from the same table and row
+  and neither carries a footnote marker saying it was obtained in another setting (other
+  shots, no chain of thought, zero-shot); otherwise the pair gets "no test", with the reason.
+- **The test.** :mod:`herd.stats` chooses it by the benchmark's metric kind; the corrected
+  level of each comparison is also the level of the interval shown for it, so an interval
+  that excludes zero always stands next to "ahead" or "behind".
+- **The verdicts.** ``ahead`` / ``behind`` (the corrected test rejects), ``equivalent`` (the
+  whole interval lies within ±margin), ``not resolved`` (neither), ``no test``.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
 from . import stats
 
-VERDICTS = ("win", "tie", "loss", "no test")
+VERDICTS = stats.VERDICTS
+FAMILY = ("every pair of models of the same size class printed in one source table, on every row where both "
+          "have a score (pairs across classes in that table form one more family)")
+LIKE_FOR_LIKE = ("same table, same row, and neither cell footnoted as obtained in another setting "
+                 "(other shots, no chain of thought, zero-shot)")
 
 
-def head_to_head(
-    scores: pd.DataFrame,
-    benchmarks: pd.DataFrame,
-    focus: str,
-    competitors: list[str],
-    alpha: float = 0.05,
-    correction: str = "holm",
-    sizes: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """One row per (printed row, competitor) with the gap, its interval, p-values and a verdict.
+@dataclass(frozen=True)
+class Rules:
+    """The judging parameters a chapter may change (alpha, correction, equivalence margin)."""
 
-    ``scores`` holds one source table (e.g. the paper's Table 2); rows are matched on
-    ``row_label`` so the two models were evaluated in the same printed setting.
+    alpha: float = 0.05
+    correction: str = "holm"
+    margin: float = stats.DEFAULT_MARGIN
+
+    def __post_init__(self):
+        if not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must lie in (0, 1), got {self.alpha!r}")
+        if self.correction not in stats.CORRECTIONS:
+            raise ValueError(f"unknown correction {self.correction!r}; allowed: {', '.join(stats.CORRECTIONS)}")
+        if not self.margin > 0:
+            raise ValueError(f"the equivalence margin must be positive, got {self.margin!r}")
+
+
+PAIR_COLUMNS = [
+    "source", "table", "page", "family", "row_label", "benchmark", "kind", "model_a", "model_b", "score_a", "score_b",
+    "marker_a", "marker_b", "footnote_a", "footnote_b", "n", "n_basis", "like_for_like", "testable", "reason",
+    "method", "p", "p_adjusted", "level", "gap", "gap_low", "gap_high", "verdict", "within_margin",
+    "smallest_margin", "rho_to_resolve",
+]
+
+
+def judge(scores: pd.DataFrame, benchmarks: pd.DataFrame, sizes: pd.DataFrame | None = None,
+          subsets: pd.DataFrame | None = None, rules: Rules = Rules(), models: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every pair of models on every row of one source table, judged.
+
+    ``scores`` holds the rows of one table (columns of ``data/scores.csv``); ``sizes`` comes
+    from :func:`herd.stats.effective_sizes` over the whole package (official sizes only when
+    omitted); ``subsets`` is ``data/benchmark_subsets.csv`` (needed for macro averages);
+    ``models`` (``data/models.csv``) gives the size classes that set the families (one family
+    when omitted).
     """
-    if focus in competitors:
-        raise ValueError(f"the focus model {focus!r} is also listed as a competitor")
-    table = stats.with_intervals(scores, benchmarks, sizes)
-    cols = ["row_label", "benchmark", "score", "n", "n_basis", "marker", "footnote"]
-    mine = table[table["model"] == focus][cols].rename(
-        columns={"score": "focus_score", "marker": "focus_marker", "footnote": "focus_footnote"}
-    )
-    theirs = table[table["model"].isin(competitors)][["row_label", "model", "score", "marker", "footnote"]]
-    pairs = theirs.merge(mine, on="row_label", how="inner")
-    if pairs.empty:
-        raise ValueError(f"no printed row has both {focus!r} and any of {competitors}")
-    pairs = pairs.rename(
-        columns={"model": "competitor", "score": "competitor_score", "marker": "competitor_marker", "footnote": "competitor_footnote"}
-    )
-    pairs["focus"] = focus
-    pairs["gap"] = pairs["focus_score"] - pairs["competitor_score"]
-
-    testable = pairs["focus_score"].notna() & pairs["competitor_score"].notna() & pairs["n"].notna()
-    z = np.full(len(pairs), np.nan)
-    p = np.full(len(pairs), np.nan)
-    lo = np.full(len(pairs), np.nan)
-    hi = np.full(len(pairs), np.nan)
-    for i, (row_ok, a, b, n) in enumerate(zip(testable, pairs["focus_score"], pairs["competitor_score"], pairs["n"])):
-        if row_ok:
-            z[i], p[i] = stats.two_proportion_test(a, b, int(n))
-            lo[i], hi[i] = stats.difference_ci(a, b, int(n))
-    pairs["z"], pairs["p"], pairs["gap_low"], pairs["gap_high"] = z, p, lo, hi
-    p_adj = np.full(len(pairs), np.nan)
-    p_adj[testable.to_numpy()] = stats.adjust(p[testable.to_numpy()], correction)
-    pairs["p_adjusted"] = p_adj
-
-    def verdict(row) -> str:
-        if np.isnan(row["p_adjusted"]):
-            return "no test"
-        if row["p_adjusted"] >= alpha:
-            return "tie"
-        return "win" if row["gap"] > 0 else "loss"
-
-    pairs["verdict"] = pairs.apply(verdict, axis=1)
-    pairs["reason"] = pairs.apply(_reason, axis=1)
-    # A footnote marker means the source ran that model in another setting than the row label says.
-    pairs["like_for_like"] = pairs["competitor_marker"].isna() & pairs["focus_marker"].isna()
-    return pairs.reset_index(drop=True)
+    tables = scores[["source", "table"]].drop_duplicates()
+    if len(tables) != 1:
+        raise ValueError(f"judge one source table at a time; got {len(tables)}: "
+                         + ", ".join(f"{s} {t}" for s, t in tables.itertuples(index=False)))
+    if sizes is None:
+        sizes = stats.effective_sizes(benchmarks, scores.iloc[:0])
+    info = benchmarks.set_index("key")
+    n_of = sizes.set_index("benchmark")
+    subset_sizes = ({} if subsets is None or subsets.empty
+                    else {b: g["n"].astype(int).tolist() for b, g in subsets.groupby("benchmark")})
+    order = list(dict.fromkeys(scores["model"]))
+    size_class = {} if models is None else models.set_index("key")["size_class"].to_dict()
+    rows = []
+    for row_label, cells in scores.groupby("row_label", sort=False):
+        by_model = cells.set_index("model")
+        present = [m for m in order if m in by_model.index]
+        for a, b in combinations(present, 2):
+            rec = _pair(by_model.loc[a], by_model.loc[b], a, b, row_label, info, n_of, subset_sizes)
+            ca, cb = size_class.get(a, "all"), size_class.get(b, "all")
+            rec["family"] = ca if ca == cb else "across classes"
+            rows.append(rec)
+    out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    return _decide(out, rules)
 
 
-def _reason(row) -> str:
-    if pd.isna(row["focus_score"]) or pd.isna(row["competitor_score"]):
-        return "a score is not reported (dash in the source)"
-    if pd.isna(row["n"]):
-        return "the benchmark has no fixed test-set size"
-    return ""
+def _pair(ca: pd.Series, cb: pd.Series, a: str, b: str, row_label: str, info: pd.DataFrame,
+          n_of: pd.DataFrame, subset_sizes: dict) -> dict:
+    bench = ca["benchmark"]
+    kind = str(info.loc[bench, "metric_kind"]) if "metric_kind" in info else "proportion"
+    rec = {
+        "source": ca["source"], "table": ca["table"], "page": ca.get("page"), "family": "", "row_label": row_label,
+        "benchmark": bench, "kind": kind, "model_a": a, "model_b": b, "score_a": ca["score"], "score_b": cb["score"],
+        "marker_a": ca.get("marker"), "marker_b": cb.get("marker"), "footnote_a": ca.get("footnote"),
+        "footnote_b": cb.get("footnote"), "n": np.nan, "n_basis": "", "like_for_like": True, "testable": False,
+        "reason": "", "method": "", "p": np.nan, "p_adjusted": np.nan, "level": np.nan, "gap": np.nan,
+        "gap_low": np.nan, "gap_high": np.nan, "verdict": "no test", "within_margin": False,
+        "smallest_margin": np.nan, "rho_to_resolve": np.nan,
+    }
+    unlike = [(m, c) for m, c in ((a, ca), (b, cb)) if pd.notna(c.get("marker"))]
+    rec["like_for_like"] = not unlike
+    if pd.isna(ca["score"]) or pd.isna(cb["score"]):
+        rec["reason"] = "a score is not reported (dash in the source)"
+        return rec
+    rec["gap"] = float(ca["score"]) - float(cb["score"])
+    if unlike:
+        rec["reason"] = "unlike settings: " + "; ".join(f"{m}: {c['footnote']}" for m, c in unlike)
+        return rec
+    mk = stats.metric_kind(kind)
+    if not mk.testable:
+        rec["reason"] = mk.basis
+        return rec
+    if kind == "macro-average":
+        sizes = subset_sizes.get(bench)
+        if not sizes:
+            rec["reason"] = "a macro average whose subset sizes are not published or not recorded"
+            return rec
+        rec["n"] = min(stats.macro_average_n(sizes, float(ca["score"])), stats.macro_average_n(sizes, float(cb["score"])))
+        rec["n_basis"] = f"bound from {len(sizes)} subset sizes"
+    else:
+        n = n_of["n"].get(bench, pd.NA) if bench in n_of.index else pd.NA
+        if pd.isna(n):
+            rec["reason"] = "no test-set size is known for this benchmark"
+            return rec
+        rec["n"], rec["n_basis"] = float(n), str(n_of.loc[bench, "basis"])
+    rec["testable"] = True
+    return rec
+
+
+def _decide(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    testable = out["testable"].to_numpy(dtype=bool)
+    idx = np.nonzero(testable)[0]
+    p = np.full(len(out), np.nan)
+    methods = [""] * len(out)
+    for i in idx:
+        r = out.iloc[i]
+        p[i], methods[i] = stats.gap_pvalue(r["score_a"], r["score_b"], r["n"], r["n"], r["kind"])
+    out["p"] = p
+    out["method"] = methods
+    adjusted = np.full(len(out), np.nan)
+    levels = np.full(len(out), np.nan)
+    for _, members in out.iloc[idx].groupby("family").groups.items():
+        where = out.index.get_indexer(members)
+        adjusted[where] = stats.adjust(p[where], rules.correction)
+        levels[where] = stats.comparison_levels(p[where], rules.alpha, rules.correction)
+    out["p_adjusted"] = adjusted
+    out["level"] = levels
+    for i in idx:
+        r = out.iloc[i]
+        lo, hi = stats.gap_interval(r["score_a"], r["score_b"], r["n"], r["n"], r["kind"], alpha=float(r["level"]))
+        rejected = bool(p[i] < levels[i])
+        if rejected != (lo > 0 or hi < 0):
+            raise AssertionError(f"{r['row_label']}: {r['model_a']} vs {r['model_b']}: test (p = {p[i]:.4g} at level "
+                                 f"{levels[i]:.4g}) and interval ({lo:.3f}, {hi:.3f}) disagree")
+        out.at[out.index[i], "gap_low"], out.at[out.index[i], "gap_high"] = lo, hi
+        out.at[out.index[i], "verdict"] = stats.verdict(lo, hi, rules.margin)
+        out.at[out.index[i], "within_margin"] = bool(-rules.margin <= lo and hi <= rules.margin)
+        out.at[out.index[i], "smallest_margin"] = max(abs(lo), abs(hi))
+        if not rejected:
+            out.at[out.index[i], "rho_to_resolve"] = stats.correlation_to_resolve(
+                r["score_a"], r["score_b"], r["n"], float(levels[i]), r["kind"])
+    out["within_margin"] = out["within_margin"].astype(bool)
+    return out
+
+
+FLIP = {"ahead": "behind", "behind": "ahead"}
+
+
+def orient(judged: pd.DataFrame, focus: str, competitors: list[str] | None = None) -> pd.DataFrame:
+    """The judged pairs that involve ``focus``, seen from it: ``competitor``, ``focus_score``,
+    ``competitor_score``, gap = focus − competitor, its interval and the verdict for the focus model."""
+    mine = judged[(judged["model_a"] == focus) | (judged["model_b"] == focus)].copy()
+    flip = mine["model_b"] == focus
+    out = pd.DataFrame({
+        "source": mine["source"], "table": mine["table"], "page": mine["page"], "family": mine["family"],
+        "row_label": mine["row_label"],
+        "benchmark": mine["benchmark"], "kind": mine["kind"], "focus": focus,
+        "competitor": np.where(flip, mine["model_a"], mine["model_b"]),
+        "focus_score": np.where(flip, mine["score_b"], mine["score_a"]),
+        "competitor_score": np.where(flip, mine["score_a"], mine["score_b"]),
+        "focus_marker": np.where(flip, mine["marker_b"], mine["marker_a"]),
+        "competitor_marker": np.where(flip, mine["marker_a"], mine["marker_b"]),
+        "competitor_footnote": np.where(flip, mine["footnote_a"], mine["footnote_b"]),
+        "n": mine["n"], "n_basis": mine["n_basis"], "like_for_like": mine["like_for_like"],
+        "testable": mine["testable"], "reason": mine["reason"], "method": mine["method"], "p": mine["p"],
+        "p_adjusted": mine["p_adjusted"], "level": mine["level"],
+        "gap": np.where(flip, -mine["gap"], mine["gap"]),
+        "gap_low": np.where(flip, -mine["gap_high"], mine["gap_low"]),
+        "gap_high": np.where(flip, -mine["gap_low"], mine["gap_high"]),
+        "verdict": [FLIP.get(v, v) if f else v for v, f in zip(mine["verdict"], flip)],
+        "within_margin": mine["within_margin"], "smallest_margin": mine["smallest_margin"],
+        "rho_to_resolve": mine["rho_to_resolve"],
+    })
+    for col in ("focus_score", "competitor_score", "gap", "gap_low", "gap_high"):
+        out[col] = out[col].astype(float)
+    if competitors is not None:
+        out = out[out["competitor"].isin(competitors)]
+    return out.reset_index(drop=True)
+
+
+def pair(judged: pd.DataFrame, a: str, b: str, row_label: str) -> pd.Series | None:
+    """The judged comparison of ``a`` against ``b`` on one row, seen from ``a`` (None if not printed)."""
+    seen = orient(judged[judged["row_label"] == row_label], a, [b])
+    return None if seen.empty else seen.iloc[0]
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Wins, ties, losses and untestable rows per competitor."""
+    """Verdicts per competitor (from :func:`orient`), in the book's order."""
     counts = table.pivot_table(index="competitor", columns="verdict", values="row_label", aggfunc="count", fill_value=0)
     for v in VERDICTS:
         if v not in counts:
             counts[v] = 0
     return counts[list(VERDICTS)].astype(int)
+
+
+def judge_package(package, source: str, table: str, rules: Rules = Rules()) -> pd.DataFrame:
+    """:func:`judge` for one table of a loaded data package (sizes and subsets from the package)."""
+    scores = package.scores
+    cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+    if cells.empty:
+        raise ValueError(f"no scores from {source} {table} in the data package")
+    return _judge_cached(package, source, table, rules)
+
+
+_CACHE: dict = {}
+
+
+def _judge_cached(package, source: str, table: str, rules: Rules) -> pd.DataFrame:
+    key = (package.sha256, source, table, rules)
+    if key not in _CACHE:
+        scores = package.scores
+        cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+        sizes = stats.effective_sizes(package.benchmarks, scores)
+        subsets = package.tables.get("benchmark_subsets")
+        _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
+    return _CACHE[key].copy()
+
+
+def record(seen: pd.DataFrame, margin: float) -> str:
+    """The comparisons a chapter shows, as JSON, for the test that walks every comparison the
+    book makes (glued into the executed notebook, not displayed). ``seen`` comes from :func:`orient`."""
+    import json
+
+    rows = []
+    for r in seen.itertuples(index=False):
+        rows.append({
+            "source": r.source, "table": r.table, "row": r.row_label, "a": r.focus, "b": r.competitor, "kind": r.kind,
+            "score_a": None if pd.isna(r.focus_score) else float(r.focus_score),
+            "score_b": None if pd.isna(r.competitor_score) else float(r.competitor_score),
+            "testable": bool(r.testable), "verdict": r.verdict, "margin": margin,
+            "low": None if pd.isna(r.gap_low) else float(r.gap_low), "high": None if pd.isna(r.gap_high) else float(r.gap_high),
+            "p_adjusted": None if pd.isna(r.p_adjusted) else float(r.p_adjusted), "reason": r.reason,
+        })
+    return json.dumps(rows, sort_keys=True)

@@ -215,9 +215,16 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
         for i, row in claims.iterrows():
             if not pd.isna(row["benchmark_row"]) and row["benchmark_row"] not in labels:
                 raise DataError(file, f"benchmark_row {row['benchmark_row']!r} is not a row label in scores.csv", int(i) + 2, "benchmark_row")
+            refers_to = "facts" if row["kind"] == "fact" else "models"
+            known = set(tables[refers_to]["key"]) if refers_to in tables else set()
             for other in ([] if pd.isna(row["other"]) else str(row["other"]).split(";")):
-                if other not in set(tables["models"]["key"]):
-                    raise DataError(file, f"unknown model key {other!r} in 'other'", int(i) + 2, "other")
+                if other not in known:
+                    raise DataError(file, f"unknown {refers_to[:-1]} key {other!r} in 'other'", int(i) + 2, "other")
+            if not pd.isna(row["fact_key"]) and "facts" in tables and row["fact_key"] not in set(tables["facts"]["key"]):
+                raise DataError(file, f"fact_key {row['fact_key']!r} is not a key of facts.csv", int(i) + 2, "fact_key")
+            for bench in ([] if pd.isna(row["benchmark"]) else str(row["benchmark"]).split(";")):
+                if bench not in set(tables["benchmarks"]["key"]):
+                    raise DataError(file, f"unknown benchmark key {bench!r}", int(i) + 2, "benchmark")
     _require_reason(path, tables, "contamination", "contaminated_pct", "blank_reason", "a blank row needs the paper's reason in blank_reason")
     _require_reason(path, tables, "benchmarks", "test_set_size", "size_note", "a blank test-set size needs a note saying why")
 
@@ -247,3 +254,14 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+def cite(package: DataPackage, source: str, location: str, page=None) -> str:
+    """How the book cites a source: title (version), location, page. One format everywhere."""
+    sources = package.tables["sources"].set_index("key")
+    if source not in sources.index:
+        raise KeyError(f"sources.csv has no row {source!r}")
+    row = sources.loc[source]
+    version = f" ({row['version']})" if pd.notna(row["version"]) and row["version"] else ""
+    page_text = f", p. {int(page)}" if page is not None and not pd.isna(page) else ""
+    return f"{row['title']}{version}, {location}{page_text}"

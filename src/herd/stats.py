@@ -1,27 +1,111 @@
-"""Sampling uncertainty of benchmark scores and tests between two models.
+"""The book's one statistical method: intervals, gap tests, corrections and verdicts.
 
-A benchmark score S (a share of N test examples answered correctly) carries
-binomial sampling error.  The Llama 3 paper (arXiv 2407.21783, §5) reports
-95 % intervals as CI = 1.96·√(S(1−S)/N); this module uses the same formula, its
-inversion (N from a printed CI), and a two-proportion z-test with a correction
-for many comparisons.
+Every chapter and the claims audit call this module, so a comparison is judged the same
+way wherever it appears. What a score can be tested for depends on what kind of number
+it is (``data/benchmarks.csv``, column ``metric_kind``):
+
+``proportion``          one right-or-wrong outcome per item, averaged over N items;
+``macro-average``       an unweighted mean of per-subset accuracies over disjoint subsets
+                        whose sizes are recorded (``data/benchmark_subsets.csv``);
+``mean-of-proportions`` a mean of k accuracies over the same N items (MGSM's 11 languages
+                        over one set of 250 problems; IFEval's four accuracies);
+``bounded-mean``        a mean over N items of a per-item score in [0, 1] (F1, ROUGE);
+``average-recall``      recall averaged over trials whose number is not published;
+``scaled-score``        a scaled exam score (130–170), not a mean of per-item scores.
+
+Methods, each with a known-value test against a published example (tests/test_stats.py):
+
+- one score: the Wilson score interval (Wilson 1927; Newcombe 1998a);
+- the gap between two scores: the Miettinen–Nurminen score test and the score interval
+  that inverts it (Miettinen & Nurminen 1985), or, for proportions on small test sets
+  (N ≤ ``EXACT_MAX_N``) or at 0 % or 100 %, the exact unconditional test on the same score
+  statistic and the interval that inverts it (Agresti & Min 2001; Barnard 1947);
+- many gaps at once: Holm (default), Bonferroni, Benjamini–Hochberg or none, and for each
+  comparison the level at which its interval is shown, so that an interval excludes zero
+  exactly when the corrected test rejects;
+- equality: a gap is *equivalent within ±m* only when its whole interval lies inside ±m
+  (two one-sided tests at the same level), never because a test failed to reject.
+
+Kinds other than ``proportion`` are tested only under a stated bound on their variance
+(:data:`METRIC_KINDS`); the others get "no test" with the reason.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import gammaln
 from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportions_ztest
+from statsmodels.stats.proportion import proportion_confint
 
 Z95 = float(norm.ppf(0.975))  # 1.959963…; the paper rounds it to 1.96
 PAPER_Z = 1.96
+EXACT_MAX_N = 250  # at or below this N a gap between proportions gets the exact unconditional test
+DEFAULT_MARGIN = 2.0  # points: the default equivalence margin (a stated choice; chapters take it as a parameter)
 
+
+# ---------------------------------------------------------------- metric kinds
+
+@dataclass(frozen=True)
+class MetricKind:
+    """What kind of number a benchmark score is, and what makes a test of it valid (or why none is)."""
+
+    key: str
+    testable: bool
+    basis: str
+
+
+METRIC_KINDS: dict[str, MetricKind] = {
+    k.key: k
+    for k in (
+        MetricKind("proportion", True,
+                   "one right-or-wrong outcome per item: the number right is binomial"),
+        MetricKind("macro-average", True,
+                   "bound: the largest variance an unweighted mean of subset accuracies can have at this score, "
+                   "given the recorded subset sizes"),
+        MetricKind("mean-of-proportions", True,
+                   "bound: each item's mean score lies in [0, 1], so its variance is at most S(1−S) "
+                   "(Bhatia–Davis); binomial formulas at the number of distinct items are conservative"),
+        MetricKind("bounded-mean", True,
+                   "bound: each item's score lies in [0, 1], so its variance is at most S(1−S) (Bhatia–Davis); "
+                   "binomial formulas at N are conservative"),
+        MetricKind("average-recall", False,
+                   "average recall over trials whose number is not published: no honest N"),
+        MetricKind("scaled-score", False,
+                   "a scaled exam score is not a mean of per-item scores: no N applies"),
+    )
+}
+
+VERDICTS = ("ahead", "behind", "equivalent", "not resolved", "no test")
+CORRECTIONS = ("holm", "bonferroni", "fdr_bh", "none")
+CORRECTION_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini–Hochberg", "none": "no correction"}
+
+
+class NoTest(ValueError):
+    """The comparison cannot be tested; the message says why."""
+
+
+def metric_kind(key: str) -> MetricKind:
+    """The :class:`MetricKind` named ``key``; an unknown key is an error naming the allowed ones."""
+    try:
+        return METRIC_KINDS[key]
+    except KeyError:
+        raise ValueError(f"unknown metric kind {key!r}; allowed: {', '.join(METRIC_KINDS)}") from None
+
+
+# ---------------------------------------------------------------- the paper's own formula
 
 def ci95_halfwidth(score: float | np.ndarray, n: int | float | np.ndarray, z: float = PAPER_Z):
-    """Half-width, in points, of the paper's 95 % interval for a score in percent."""
+    """Half-width, in points, of the paper's 95 % interval 1.96·√(S(1−S)/N) (arXiv 2407.21783, §5.1).
+
+    The book shows Wilson intervals instead (:func:`score_interval`); this formula is kept
+    to invert the paper's printed intervals (:func:`n_from_ci`).
+    """
     s = np.asarray(score, dtype=float) / 100.0
     n = np.asarray(n, dtype=float)
     if np.any(n <= 0):
@@ -33,11 +117,7 @@ def ci95_halfwidth(score: float | np.ndarray, n: int | float | np.ndarray, z: fl
 
 
 def n_from_ci(score: float, halfwidth: float, z: float = PAPER_Z) -> float:
-    """Invert the paper's formula: the N that gives this half-width at this score.
-
-    Printed CIs are rounded, so the result is a range in practice; see
-    :func:`n_range_from_ci`.
-    """
+    """Invert the paper's formula: the N that gives this half-width at this score."""
     s = score / 100.0
     h = halfwidth / 100.0
     if h <= 0:
@@ -52,32 +132,274 @@ def n_range_from_ci(score: float, halfwidth: float, decimals: int = 1, z: float 
     return n_from_ci(score, hi_h, z), n_from_ci(score, lo_h, z)
 
 
-def two_proportion_test(score_a: float, score_b: float, n_a: int, n_b: int | None = None) -> tuple[float, float]:
-    """Two-sided pooled z-test for two proportions (statsmodels ``proportions_ztest``).
+# ---------------------------------------------------------------- one score
 
-    Scores are in percent; counts are score·N (not rounded: published scores are
-    averages that need not be whole counts).  Returns (z, p).
+def _check_score(score: float, n: float) -> None:
+    if not (0.0 <= score <= 100.0):
+        raise ValueError(f"score {score!r} is outside 0–100")
+    if not n or n <= 0 or not math.isfinite(n):
+        raise ValueError(f"test-set size {n!r} must be a positive number")
+
+
+def score_interval(score: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval, in points, for a score in percent on N items (statsmodels).
+
+    It never leaves [0, 100] and has positive width at 0 % and 100 %. For the bounded kinds
+    N is the number of distinct items (see :data:`METRIC_KINDS`).
     """
-    n_b = n_a if n_b is None else n_b
-    counts = np.array([score_a / 100.0 * n_a, score_b / 100.0 * n_b])
-    nobs = np.array([n_a, n_b], dtype=float)
-    if counts.sum() in (0.0, nobs.sum()):
-        return 0.0, 1.0  # both at 0 % or both at 100 %: no evidence of a difference
-    z, p = proportions_ztest(counts, nobs, alternative="two-sided")
-    return float(z), float(p)
+    _check_score(score, n)
+    low, high = proportion_confint(score / 100.0 * n, n, alpha=1.0 - level, method="wilson")
+    return 100.0 * float(low), 100.0 * float(high)
 
 
-def difference_ci(score_a: float, score_b: float, n_a: int, n_b: int | None = None, z: float = PAPER_Z) -> tuple[float, float]:
-    """Wald 95 % interval, in points, for score_a − score_b (independent samples)."""
-    n_b = n_a if n_b is None else n_b
-    pa, pb = score_a / 100.0, score_b / 100.0
-    se = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
-    d = score_a - score_b
-    return d - 100 * z * se, d + 100 * z * se
+def macro_average_n(subset_sizes, score: float) -> float:
+    """The N at which binomial formulas bound the variance of a macro average (an unweighted
+    mean of k subset accuracies) with these subset sizes and this mean score.
+
+    The variance is (1/k²)·Σ pᵢ(1−pᵢ)/nᵢ. Over all subset accuracies pᵢ ∈ [0, 1] with mean S,
+    its largest value is found exactly (a concave quadratic: pᵢ = (1 − λ·nᵢ)/2, clipped to
+    [0, 1], with λ set so that the mean is S). The returned N is S(1−S) divided by that largest
+    variance, so S(1−S)/N is a conservative variance for the score.
+    """
+    n = np.asarray(list(subset_sizes), dtype=float)
+    if n.size == 0 or np.any(n <= 0):
+        raise ValueError("subset sizes must be positive")
+    s = score / 100.0
+    if s <= 0.0 or s >= 1.0:
+        return float(n.sum())  # at 0 % or 100 % every subset is at 0 or 1: no variance in either form
+    k = n.size
+
+    def mean_p(lam: float) -> float:
+        return float(np.clip((1.0 - lam * n) / 2.0, 0.0, 1.0).mean())
+
+    lo, hi = -2.0 / n.min(), 2.0 / n.min()
+    while mean_p(lo) < s:
+        lo *= 2
+    while mean_p(hi) > s:
+        hi *= 2
+    lam = brentq(lambda x: mean_p(x) - s, lo, hi, xtol=1e-15, rtol=1e-14)
+    p = np.clip((1.0 - lam * n) / 2.0, 0.0, 1.0)
+    variance = float((p * (1.0 - p) / n).sum()) / (k * k)
+    return s * (1.0 - s) / variance
 
 
-CORRECTIONS = ("holm", "bonferroni", "fdr_bh", "none")
+# ---------------------------------------------------------------- the score statistic
 
+def _constrained_mle(x1, n1: int, x2, n2: int, delta: float):
+    """Maximum-likelihood (p1, p2) under p1 − p2 = delta (Farrington & Manning 1990, closed form)."""
+    x1 = np.asarray(x1, dtype=float)
+    x2 = np.asarray(x2, dtype=float)
+    total = n1 + n2
+    l3 = float(total)
+    l2 = (n1 + 2 * n2) * delta - total - x1 - x2
+    l1 = (n2 * delta - total - 2 * x2) * delta + x1 + x2
+    l0 = x2 * delta * (1 - delta)
+    # products, not powers: numpy's float ** 3 goes through pow() and is ~500 times slower
+    q = l2 * l2 * l2 / (3 * l3) ** 3 - l1 * l2 / (6 * l3 ** 2) + l0 / (2 * l3)
+    p = np.where(q >= 0, 1.0, -1.0) * np.sqrt(np.maximum(l2 * l2 / (3 * l3) ** 2 - l1 / (3 * l3), 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(p == 0, 0.0, q / (p * p * p))
+    a = (np.pi + np.arccos(np.clip(ratio, -1.0, 1.0))) / 3.0
+    p2 = 2 * p * np.cos(a) - l2 / (3 * l3)
+    p1 = p2 + delta
+    return np.clip(p1, 0.0, 1.0), np.clip(p2, 0.0, 1.0)
+
+
+def score_statistic(x1, n1: int, x2, n2: int, delta: float = 0.0, correction: bool = True):
+    """The score statistic for p1 − p2 = delta, with Miettinen–Nurminen's N/(N−1) variance factor.
+
+    Counts may be arrays (every table at once) and need not be whole numbers.
+    """
+    p1, p2 = _constrained_mle(x1, n1, x2, n2, delta)
+    variance = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+    if correction:
+        variance = variance * (n1 + n2) / (n1 + n2 - 1)
+    diff = np.asarray(x1, dtype=float) / n1 - np.asarray(x2, dtype=float) / n2 - delta
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(variance > 0, diff / np.sqrt(np.where(variance > 0, variance, 1.0)),
+                     np.where(np.abs(diff) < 1e-12, 0.0, np.sign(diff) * np.inf))
+    return t
+
+
+def _score_pvalue(x1: float, n1: int, x2: float, n2: int, delta: float = 0.0) -> float:
+    """Two-sided asymptotic p-value of the score statistic (normal reference)."""
+    t = float(score_statistic(x1, n1, x2, n2, delta))
+    return float(2.0 * norm.sf(abs(t)))
+
+
+@lru_cache(maxsize=64)
+def _log_binomial_coefficients(n: int) -> np.ndarray:
+    k = np.arange(n + 1)
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def _binomial_pmf(n: int, probs: np.ndarray) -> np.ndarray:
+    """Binomial probabilities of 0..n successes, one row per success probability."""
+    k = np.arange(n + 1, dtype=float)[None, :]
+    p = np.asarray(probs, dtype=float)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log = _log_binomial_coefficients(n)[None, :] + np.where(k > 0, k * np.log(p), 0.0) \
+            + np.where(n - k > 0, (n - k) * np.log1p(-p), 0.0)
+    return np.exp(log)
+
+
+@lru_cache(maxsize=4096)
+def exact_pvalue(x1: int, n1: int, x2: int, n2: int, delta: float = 0.0, alternative: str = "two-sided") -> float:
+    """Exact unconditional p-value of the score statistic for p1 − p2 = delta.
+
+    The tail probability of tables at least as extreme as the observed one is maximised over
+    the nuisance proportion (a grid, then a bounded local search), as Barnard's test does at
+    delta = 0 and as Agresti & Min's interval does at every delta.
+    """
+    if alternative not in ("two-sided", "less", "greater"):
+        raise ValueError(f"unknown alternative {alternative!r}")
+    a = np.arange(n1 + 1, dtype=float)[:, None]
+    b = np.arange(n2 + 1, dtype=float)[None, :]
+    t = score_statistic(a, n1, b, n2, delta, correction=False)
+    t_obs = float(score_statistic(x1, n1, x2, n2, delta, correction=False))
+    tol = 1e-9
+    if alternative == "two-sided":
+        extreme = (np.abs(t) >= abs(t_obs) - tol).astype(float)
+    elif alternative == "less":
+        extreme = (t <= t_obs + tol).astype(float)
+    else:
+        extreme = (t >= t_obs - tol).astype(float)
+    lo, hi = max(0.0, -delta), min(1.0, 1.0 - delta)
+
+    # einsum, not @: small BLAS products spawn threads that, on a busy machine, cost 100 times the work
+    def tail(p2: float) -> float:
+        p1 = min(max(p2 + delta, 0.0), 1.0)
+        return float(np.einsum("i,ij,j->", _binomial_pmf(n1, np.array([p1]))[0], extreme, _binomial_pmf(n2, np.array([p2]))[0]))
+
+    grid = np.linspace(lo, hi, 41)
+    pm1 = _binomial_pmf(n1, np.clip(grid + delta, 0.0, 1.0))
+    pm2 = _binomial_pmf(n2, grid)
+    values = (np.einsum("gi,ij->gj", pm1, extreme) * pm2).sum(axis=1)
+    k = int(np.argmax(values))
+    best = float(values[k])
+    left, right = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
+    if right > left:
+        found = minimize_scalar(lambda v: -tail(v), bounds=(left, right), method="bounded", options={"xatol": 1e-6})
+        best = max(best, -float(found.fun))
+    return min(1.0, best)
+
+
+# ---------------------------------------------------------------- the gap between two scores
+
+def counts(score: float, n: int) -> int:
+    """The number right that a printed score on N items stands for (rounded)."""
+    return int(round(score / 100.0 * n))
+
+
+def gap_method(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion") -> str:
+    """Which test judges this gap: ``"exact"`` or ``"score"``; raises :class:`NoTest` if none applies."""
+    mk = metric_kind(kind)
+    if not mk.testable:
+        raise NoTest(mk.basis)
+    _check_score(score_a, n_a)
+    _check_score(score_b, n_b)
+    if kind == "proportion":
+        n_a, n_b = int(round(n_a)), int(round(n_b))
+        edge = counts(score_a, n_a) in (0, n_a) or counts(score_b, n_b) in (0, n_b)
+        if min(n_a, n_b) <= EXACT_MAX_N or edge:
+            return "exact"
+    return "score"
+
+
+METHOD_NAMES = {
+    "exact": "exact unconditional test on the score statistic (Agresti–Min interval)",
+    "score": "Miettinen–Nurminen score test and interval",
+}
+
+
+def gap_pvalue(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion") -> tuple[float, str]:
+    """Two-sided p-value for "the two scores differ", and the method used."""
+    method = gap_method(score_a, score_b, n_a, n_b, kind)
+    if method == "exact":
+        na, nb = int(round(n_a)), int(round(n_b))
+        return exact_pvalue(counts(score_a, na), na, counts(score_b, nb), nb), method
+    return _score_pvalue(score_a / 100 * n_a, n_a, score_b / 100 * n_b, n_b), method
+
+
+def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion",
+                 alpha: float = 0.05) -> tuple[float, float]:
+    """Interval, in points, for score_a − score_b: the set of gaps the same test does not reject
+    at level ``alpha``. So 0 lies outside it exactly when :func:`gap_pvalue` < ``alpha``."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    method = gap_method(score_a, score_b, n_a, n_b, kind)
+    x1, x2 = score_a / 100 * n_a, score_b / 100 * n_b
+    estimate = x1 / n_a - x2 / n_b
+
+    def asymptotic(d: float) -> float:
+        return _score_pvalue(x1, n_a, x2, n_b, d)
+    low = _bound(asymptotic, estimate, -1.0, alpha)
+    high = _bound(asymptotic, estimate, 1.0, alpha)
+    if method == "exact":
+        na, nb = int(round(n_a)), int(round(n_b))
+        c1, c2 = counts(score_a, na), counts(score_b, nb)
+
+        def exact(d: float) -> float:
+            return exact_pvalue(c1, na, c2, nb, round(d, 9))
+        estimate = c1 / na - c2 / nb
+        # the exact bound lies near the asymptotic one: search outwards from there
+        step = 1.0 / (4 * max(na, nb))
+        low = _bound(exact, estimate, -1.0, alpha, start=low, scan_step=step)
+        high = _bound(exact, estimate, 1.0, alpha, start=high, scan_step=step)
+    return 100.0 * low, 100.0 * high
+
+
+def _bound(pval, estimate: float, edge: float, alpha: float, start: float | None = None,
+           scan_step: float | None = None) -> float:
+    """The gap between ``estimate`` and ``edge`` (−1 or +1) where the p-value falls to alpha
+    (to 1e-6, far below the printed precision). With ``start``, the search brackets the bound
+    near that guess first, which saves most evaluations of an expensive p-value."""
+    sign = 1.0 if edge > estimate else -1.0
+    inner = estimate + sign * 1e-9
+    outer = edge - sign * 1e-12
+    if sign * (outer - inner) <= 0:
+        return edge
+    if pval(inner) < alpha:
+        return estimate
+
+    def clamp(x: float) -> float:
+        return min(max(x, min(inner, outer)), max(inner, outer))
+    a, b = inner, outer  # p(a) >= alpha > p(b)
+    if start is not None:
+        step = 0.005
+        lo_guess, hi_guess = clamp(start - sign * step), clamp(start + sign * step)
+        if pval(lo_guess) >= alpha:
+            a = lo_guess
+            if pval(hi_guess) < alpha:
+                b = hi_guess
+    if b == outer and pval(outer) >= alpha:
+        return edge
+    bound = brentq(lambda d: pval(d) - alpha, min(a, b), max(a, b), xtol=2e-5)
+    if scan_step is None:
+        return bound
+    # An exact p-value is a saw-tooth in the gap: the interval is the hull of all gaps not
+    # rejected, so look further out for teeth that rise above alpha again.
+    x, quiet = bound, 0
+    while quiet < 4:
+        y = x + sign * scan_step
+        if sign * (y - outer) >= 0:
+            return edge if pval(outer) >= alpha else bound
+        py = pval(y)
+        if py >= alpha:
+            z = y + sign * scan_step
+            while sign * (z - outer) < 0 and pval(z) >= alpha:
+                y, z = z, z + sign * scan_step
+            if sign * (z - outer) >= 0:
+                return edge
+            bound = brentq(lambda d: pval(d) - alpha, min(y, z), max(y, z), xtol=2e-5)
+            x, quiet = bound, 0
+            continue
+        quiet = quiet + 1 if py < alpha / 2 else 0
+        x = y
+    return bound
+
+
+# ---------------------------------------------------------------- many comparisons
 
 def adjust(pvalues, method: str = "holm") -> np.ndarray:
     """p-values adjusted for the family of comparisons (statsmodels ``multipletests``)."""
@@ -89,56 +411,156 @@ def adjust(pvalues, method: str = "holm") -> np.ndarray:
     return multipletests(p, method=method)[1]
 
 
-def with_intervals(scores: pd.DataFrame, benchmarks: pd.DataFrame, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Scores joined with N and a 95 % interval: the printed CI where there is one,
-    else the paper's formula with N, else none.
+def comparison_levels(pvalues, alpha: float = 0.05, method: str = "holm") -> np.ndarray:
+    """For each comparison of a family, the level its test is judged at and its interval drawn at.
 
-    ``sizes`` (from :func:`effective_sizes`) supplies N where the benchmark has no
-    official size; without it only official sizes are used.
+    A comparison is rejected exactly when its p-value is below its level, the same decisions
+    as the corrected p-values below ``alpha``:
+
+    - none: alpha; Bonferroni: alpha/m;
+    - Holm: alpha/(m − j + 1) for the j-th smallest p-value up to the first that is not
+      rejected; that level for it and all larger ones (their intervals then contain 0);
+    - Benjamini–Hochberg: R·alpha/m for all, R the number rejected (the false-coverage-rate
+      level of Benjamini & Yekutieli 2005), alpha/m when none is.
     """
-    if sizes is None:
-        n_by_key = benchmarks.set_index("key")["test_set_size"]
-        basis = pd.Series("official", index=n_by_key.index).where(n_by_key.notna(), "none")
-    else:
-        n_by_key = sizes.set_index("benchmark")["n"]
-        basis = sizes.set_index("benchmark")["basis"]
-    out = scores.copy()
-    out["n"] = out["benchmark"].map(n_by_key).astype("Int64")
-    out["n_basis"] = out["benchmark"].map(basis).fillna("none")
-    computed = [
-        ci95_halfwidth(s, n) if pd.notna(s) and pd.notna(n) else np.nan
-        for s, n in zip(out["score"], out["n"])
-    ]
-    printed = out["ci95"].astype(float)
-    out["ci_source"] = np.where(printed.notna(), "printed", np.where(pd.notna(computed), "formula", "none"))
-    out["halfwidth"] = printed.fillna(pd.Series(computed, index=out.index))
-    out["low"] = (out["score"] - out["halfwidth"]).clip(lower=0)
-    out["high"] = (out["score"] + out["halfwidth"]).clip(upper=100)
-    return out
+    if method not in CORRECTIONS:
+        raise ValueError(f"unknown correction {method!r}; allowed: {', '.join(CORRECTIONS)}")
+    p = np.asarray(pvalues, dtype=float)
+    m = p.size
+    if m == 0 or method == "none":
+        return np.full(m, alpha)
+    if method == "bonferroni":
+        return np.full(m, alpha / m)
+    order = np.argsort(p, kind="stable")
+    levels = np.empty(m)
+    if method == "holm":
+        stop = None
+        for j, i in enumerate(order):
+            threshold = alpha / (m - j)
+            if stop is None and p[i] >= threshold:
+                stop = threshold
+            levels[i] = threshold if stop is None else stop
+        return levels
+    ranked = p[order]
+    passed = np.nonzero(ranked <= alpha * np.arange(1, m + 1) / m)[0]
+    r = int(passed[-1]) + 1 if passed.size else 0
+    return np.full(m, (r if r else 1) * alpha / m)
 
+
+# ---------------------------------------------------------------- verdicts
+
+def verdict(low: float, high: float, margin: float = DEFAULT_MARGIN) -> str:
+    """The book's verdict for a gap whose interval (at its comparison level) is [low, high]:
+    ahead or behind when the interval excludes 0, equivalent when it lies within ±margin,
+    otherwise not resolved."""
+    if low > 0:
+        return "ahead"
+    if high < 0:
+        return "behind"
+    if -margin <= low and high <= margin:
+        return "equivalent"
+    return "not resolved"
+
+
+def correlation_to_resolve(score_a: float, score_b: float, n: float, alpha: float, kind: str = "proportion") -> float:
+    """How strongly two models' per-item results would have to agree (correlation ρ) for a paired
+    test on the same N items to reject "no difference" at level ``alpha``.
+
+    With per-item variances Va, Vb (binomial, or their bound for the bounded kinds), the paired
+    difference has variance (Va + Vb − 2ρ√(VaVb))/N; the gap becomes significant once that falls
+    to (gap/z)². Returns 0 when the gap is significant even for independent results, and
+    infinity when no correlation two right-or-wrong outcomes with these rates can have suffices
+    (their largest correlation is √(p(1−q)/(q(1−p))) for rates p ≤ q). A normal approximation.
+    """
+    metric_kind(kind)
+    _check_score(score_a, n)
+    _check_score(score_b, n)
+    pa, pb = score_a / 100.0, score_b / 100.0
+    va, vb = pa * (1 - pa), pb * (1 - pb)
+    if va == 0 or vb == 0:
+        return math.inf
+    z = float(norm.isf(alpha / 2.0))
+    needed = ((pa - pb) / z) ** 2 * n
+    rho = (va + vb - needed) / (2.0 * math.sqrt(va * vb))
+    if rho <= 0:
+        return 0.0
+    lo, hi = sorted((pa, pb))
+    ceiling = math.sqrt(lo * (1 - hi) / (hi * (1 - lo))) if kind == "proportion" else 1.0
+    return rho if rho <= ceiling else math.inf
+
+
+# ---------------------------------------------------------------- N for every benchmark
 
 def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """N per benchmark: the official test-set size where there is one, otherwise the
-    N implied by the source's own printed 95 % intervals (median over every printed
-    score ± CI of that benchmark, rounded), otherwise none.
+    """N per benchmark, the honest one for its metric kind.
 
-    Returns columns ``benchmark``, ``n`` (Int64), ``basis`` and ``n_from_ci_min`` /
+    In order: ``n_items`` (the number of distinct items, where it differs from the test-set
+    size, e.g. MGSM's 250 problems in 11 languages), the official ``test_set_size``, or the N
+    implied by the source's own printed 95 % intervals (median over every printed score ± CI
+    of that benchmark, rounded; only for kinds the paper's formula applies to), otherwise none.
+
+    Returns ``benchmark``, ``n`` (Int64), ``basis``, ``kind``, and ``n_from_ci_min`` /
     ``n_from_ci_max`` (the spread of the inversion, for the reader to judge).
     """
     printed = scores.dropna(subset=["score", "ci95"])
     printed = printed[(printed["ci95"] > 0) & (printed["score"] > 0) & (printed["score"] < 100)]
     implied = printed.assign(n_implied=[n_from_ci(s, h) for s, h in zip(printed["score"], printed["ci95"])])
     spread = implied.groupby("benchmark")["n_implied"].agg(["median", "min", "max", "count"])
+    items = benchmarks["n_items"] if "n_items" in benchmarks else pd.Series(pd.NA, index=benchmarks.index)
+    kinds = benchmarks["metric_kind"] if "metric_kind" in benchmarks else pd.Series("proportion", index=benchmarks.index)
     rows = []
-    for key, official in zip(benchmarks["key"], benchmarks["test_set_size"]):
+    for key, official, distinct, kind in zip(benchmarks["key"], benchmarks["test_set_size"], items, kinds):
         lo = spread["min"].get(key, np.nan)
         hi = spread["max"].get(key, np.nan)
-        if pd.notna(official):
-            rows.append((key, int(official), "official", lo, hi))
-        elif key in spread.index:
-            rows.append((key, int(round(spread.loc[key, "median"])), f"implied by {int(spread.loc[key, 'count'])} printed CIs", lo, hi))
+        if pd.notna(distinct):
+            rows.append((key, int(distinct), "distinct items", kind, lo, hi))
+        elif pd.notna(official):
+            rows.append((key, int(official), "official", kind, lo, hi))
+        elif key in spread.index and metric_kind(kind).testable:
+            rows.append((key, int(round(spread.loc[key, "median"])), f"implied by {int(spread.loc[key, 'count'])} printed CIs",
+                         kind, lo, hi))
         else:
-            rows.append((key, pd.NA, "none", np.nan, np.nan))
-    out = pd.DataFrame(rows, columns=["benchmark", "n", "basis", "n_from_ci_min", "n_from_ci_max"])
+            rows.append((key, pd.NA, "none", kind, np.nan, np.nan))
+    out = pd.DataFrame(rows, columns=["benchmark", "n", "basis", "kind", "n_from_ci_min", "n_from_ci_max"])
     out["n"] = out["n"].astype("Int64")
+    return out
+
+
+def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.DataFrame,
+                    subsets: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Printed scores with the book's interval for each: Wilson at the honest N of the
+    benchmark's metric kind (for a macro average, the N its subset sizes bound), or none with
+    the reason. Adds ``n``, ``n_shown``, ``low``, ``high`` and ``interval_note``."""
+    sizes = effective_sizes(benchmarks, scores).set_index("benchmark")
+    kinds = benchmarks.set_index("key")["metric_kind"]
+    by_bench = {} if subsets is None else {b: g["n"].tolist() for b, g in subsets.groupby("benchmark")}
+    out = cells.copy()
+    n_col, low, high, note, shown = [], [], [], [], []
+    for bench, score in zip(out["benchmark"], out["score"]):
+        kind = metric_kind(kinds.get(bench, "proportion"))
+        n = np.nan
+        why = ""
+        if pd.isna(score):
+            why = "no score"
+        elif not kind.testable:
+            why = "no interval: " + kind.basis
+        elif kind.key == "macro-average":
+            if by_bench.get(bench):
+                n = macro_average_n(by_bench[bench], float(score))
+            else:
+                why = "no interval: subset sizes not published or not recorded"
+        elif bench in sizes.index and pd.notna(sizes.loc[bench, "n"]):
+            n = float(sizes.loc[bench, "n"])
+        else:
+            why = "no interval: no test-set size known"
+        if np.isnan(n):
+            lo = hi = np.nan
+        else:
+            lo, hi = score_interval(float(score), n, level)
+        n_col.append(n)
+        low.append(lo)
+        high.append(hi)
+        note.append(why)
+        shown.append("" if np.isnan(n) else (f"{n:,.0f}" if kind.key != "macro-average" else f"{n:,.0f} (bound from subset sizes)"))
+    out["n"], out["n_shown"], out["low"], out["high"], out["interval_note"] = n_col, shown, low, high, note
     return out

@@ -5,7 +5,6 @@ code (the Python standard library). Each text says where it comes from and its l
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 import sysconfig
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ class Text:
     key: str
     name: str
     kind: str  # "prose" or "code"
+    register: str  # "narrative" (continuous storytelling or literary prose), "technical" (reference, legal or jargon) or "code"
     origin: str
     licence: str
     reader: Callable[[], str]
@@ -82,18 +82,18 @@ def _python_stdlib() -> str:
 
 TEXTS = {
     t.key: t for t in [
-        Text("kjv-bible", "The King James Bible", "prose", "Debian package bible-kjv (the bible program, Genesis 1:1 to Revelation 22:21)",
+        Text("kjv-bible", "The King James Bible", "prose", "narrative", "Debian package bible-kjv (the bible program, Genesis 1:1 to Revelation 22:21)",
              "public domain (Crown rights in the United Kingdom)", _kjv),
-        Text("fortunes-literature", "Quotations from literature (fortune)", "prose", "Debian package fortunes-min (/usr/share/games/fortunes/literature)",
+        Text("fortunes-literature", "Quotations from literature (fortune)", "prose", "narrative", "Debian package fortunes-min (/usr/share/games/fortunes/literature)",
              "BSD (fortune-mod); quotations from their authors", _fortunes_literature),
-        Text("jargon-file", "The Jargon File 4.0.0", "prose", "Debian package jargon (/usr/share/info/jargon.info.gz)", "public domain", _jargon),
-        Text("debian-faq", "The Debian GNU/Linux FAQ", "prose", "Debian package doc-debian (/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz)",
+        Text("jargon-file", "The Jargon File 4.0.0", "prose", "technical", "Debian package jargon (/usr/share/info/jargon.info.gz)", "public domain", _jargon),
+        Text("debian-faq", "The Debian GNU/Linux FAQ", "prose", "technical", "Debian package doc-debian (/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz)",
              "GPL-2+", _gz("/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz", "doc-debian")),
-        Text("debian-governance", "Debian Constitution and Social Contract", "prose", "Debian package doc-debian (/usr/share/doc/debian/)",
+        Text("debian-governance", "Debian Constitution and Social Contract", "prose", "technical", "Debian package doc-debian (/usr/share/doc/debian/)",
              "Open Publication License / GPL (see the package copyright)", _debian_governance),
-        Text("python-reference", "Python language reference topics (pydoc_data)", "prose", "Python standard library, pydoc_data/topics.py",
+        Text("python-reference", "Python language reference topics (pydoc_data)", "prose", "technical", "Python standard library, pydoc_data/topics.py",
              "PSF License", _python_reference),
-        Text("python-stdlib", "Python standard library source (top-level modules)", "code", "Python standard library, lib/python3.11/*.py",
+        Text("python-stdlib", "Python standard library source (top-level modules)", "code", "code", "Python standard library, lib/python3.11/*.py",
              "PSF License", _python_stdlib),
     ]
 }
@@ -104,10 +104,6 @@ def load(keys: list[str]) -> dict[str, str]:
     if unknown:
         raise KeyError(f"unknown text(s) {unknown}; known: {sorted(TEXTS)}")
     return {k: TEXTS[k].read() for k in keys}
-
-
-def fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 SOURCE_SKIP = {"test", "tests", "idle_test", "site-packages"}

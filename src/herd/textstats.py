@@ -50,6 +50,12 @@ def context_capacity(words_per_token: float, context_tokens: int, words_per_page
     return {"words": w, "pages": w / words_per_page}
 
 
-def spread(values: pd.Series) -> tuple[float, float, float]:
-    v = np.asarray(values, dtype=float)
-    return float(np.median(v)), float(np.percentile(v, 5)), float(np.percentile(v, 95))
+def capacity(measured: pd.DataFrame) -> pd.DataFrame:
+    """Words per token of each measured text with its name and register, the record the claims
+    audit judges "words in the context window" against (``measured`` from :func:`measure_texts`)."""
+    from . import texts
+
+    out = measured[["text", "words_per_token"]].copy()
+    out["name"] = out["text"].map(lambda k: texts.TEXTS[k].name)
+    out["register"] = out["text"].map(lambda k: texts.TEXTS[k].register)
+    return out[["text", "name", "register", "words_per_token"]]
