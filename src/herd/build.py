@@ -364,16 +364,16 @@ def write_switcher(folder: Path, entries: list[dict]) -> Path:
 
 
 def jupyter_book(source: Path, out: Path, builder: str = "html", edition: str = "dev",
-                 bin_dir: Path | None = None, strict: bool = True) -> Path:
+                 bin_dir: Path | None = None, strict: bool = True, env: dict | None = None) -> Path:
     """``jupyter-book build`` of the book in ``source`` into ``out`` (its ``--path-output``), as
     edition ``edition`` (the About page and the version switcher read ``HERD_EDITION``), with the
-    ``jupyter-book`` of ``bin_dir`` (default: this environment). Returns ``out/_build/<builder>``."""
+    ``jupyter-book`` of ``bin_dir`` (default: this environment) and ``env`` added to the
+    environment. Returns ``out/_build/<builder>``."""
     jb = (bin_dir or Path(sys.executable).parent) / "jupyter-book"
     cmd = [str(jb), "build", str(source), "--path-output", str(out), "--builder", builder, "-n", "--keep-going", "--all", "-q"]
     if strict:
         cmd.insert(5, "-W")
-    env = {**os.environ, "HERD_EDITION": edition}
-    proc = subprocess.run(cmd, cwd=source, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=source, env={**os.environ, **(env or {}), "HERD_EDITION": edition}, capture_output=True, text=True)
     result = out / "_build" / builder
     if proc.returncode != 0 or not (result / "index.html").exists():
         log = (proc.stdout + proc.stderr).strip().splitlines()
