@@ -67,6 +67,14 @@ def test_about_pages_name_their_own_commit_and_are_clean(clone):
     assert f'href="../{editions.pdf_name("dev")}"' in (site / "dev" / "book" / "about.html").read_text()
 
 
+def test_every_page_of_dev_offers_the_pdf_in_its_download_menu(clone):
+    pages = sorted((clone / "site" / "dev" / "book").glob("*.html"))
+    assert len(pages) >= 7
+    for page in pages:
+        menu = re.search(r'<a href="([^"]+)"[^>]*class="[^"]*btn-download-edition-pdf-button', page.read_text())
+        assert menu and menu.group(1) == f"../{editions.pdf_name('dev')}", f"{page.name}: no PDF in the download menu"
+
+
 def test_each_edition_has_its_pdf_with_every_chapter_and_chart(clone):
     site = clone / "site"
     for name in [r.name for r in editions.load_releases(clone)] + ["dev"]:

@@ -53,9 +53,14 @@ def _commit(repo, message):
     return _git(repo, "rev-parse", "HEAD")
 
 
-def _glue_notebook(values: dict) -> str:
+def _glue_notebook(values: dict, verdicts: dict | None = None) -> str:
     outputs = [{"output_type": "display_data", "metadata": {"scrapbook": {"name": k, "mime_prefix": "application/papermill.record/"}},
                 "data": {"application/papermill.record/text/plain": repr(v)}} for k, v in values.items()]
+    if verdicts:  # a table as herd.tables shows it: benchmark and competitor identify a row
+        rows = "".join(f"<tr><td>{b}</td><td>{c}</td><td>{g}</td><td>{v}</td></tr>" for (b, c), (g, v) in verdicts.items())
+        outputs.append({"output_type": "display_data", "metadata": {}, "data": {"text/html": [
+            "<table><thead><tr><th>benchmark</th><th>competitor</th><th>gap (points)</th><th>verdict</th></tr></thead>",
+            f"<tbody>{rows}</tbody></table>"]}})
     return json.dumps({"cells": [{"cell_type": "code", "source": "glue", "metadata": {}, "outputs": outputs}],
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
 
@@ -68,15 +73,18 @@ def repo(tmp_path):
     (r / "src" / "herd").mkdir(parents=True)
     (r / "book").mkdir()
     (r / "src" / "herd" / "__init__.py").write_text('__version__ = "1.0.0"\n')
-    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook({"n_win": 16, "n_tie": 37, "focus_name": "Llama 3.1 405B Instruct"}))
+    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook(
+        {"n_win": 16, "n_tie": 37, "focus_name": "Llama 3.1 405B Instruct"},
+        {("MMLU", "GPT-4o"): ("+1.2", "tie"), ("MMLU", "GPT-4 (0125)"): ("+3.0", "win"), ("GSM8K", "GPT-4o"): ("+0.4", "tie")}))
     _git(r, "init", "-q")
     first = _commit(r, "1.0.0")
     edit_csv(r / "data" / "scores.csv", 2, "score", "70.0")  # Table 2, MMLU (5-shot), Llama 3.1 8B: 69.4 → 70.0
     lines = (r / "data" / "models.csv").read_text().splitlines()
     (r / "data" / "models.csv").write_text("\n".join(lines[:-1]) + "\n")  # drop the last model
     (r / "src" / "herd" / "__init__.py").write_text('__version__ = "1.1.0"\n')
-    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook({"n_win": 17, "n_tie": 36, "focus_name": "Llama 3.1 405B Instruct",
-                                                                 "n_equivalent": 9}))
+    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook(
+        {"n_win": 17, "n_tie": 36, "focus_name": "Llama 3.1 405B Instruct", "n_equivalent": 9},
+        {("MMLU", "GPT-4o"): ("+2.9", "win"), ("MMLU", "GPT-4 (0125)"): ("+3.1", "win"), ("IFEval", "GPT-4o"): ("-0.1", "tie")}))
     second = _commit(r, "1.1.0")
     (r / "editions.yml").write_text(textwrap.dedent(f"""\
         # releases
@@ -103,7 +111,12 @@ def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
     assert "- benchmarks, `n_win`: 16 → 17" in text and "- benchmarks, `n_tie`: 37 → 36" in text
     assert "- benchmarks, `n_equivalent`: (new) → 9" in text
     assert "focus_name" not in text  # unchanged values are not listed
-    assert "First edition: 10 tables" in text
+    assert "- benchmarks, (benchmark, competitor) = (MMLU, GPT-4o): tie → win" in text
+    assert "- benchmarks, (benchmark, competitor) = (GSM8K, GPT-4o): tie → (removed)" in text
+    assert "- benchmarks, (benchmark, competitor) = (IFEval, GPT-4o): (new) → tie" in text
+    assert "GPT-4 (0125)): " not in text  # its gap moved, its verdict did not
+    assert "3 verdict(s) changed, appeared or disappeared" in text
+    assert "First edition: 10 tables" in text and "3 table rows with a verdict in the chapters" in text
 
 
 def test_changelog_reads_commits_not_the_working_tree(repo):
@@ -182,6 +195,15 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
     assert changes["benchmarks"]["changed"] == []  # a new column is reported once, not on every row
     assert changes["benchmarks"]["added"] == [("gpqa-diamond",)]
     assert all(not t["changed"] and not t["added"] for t in editions.data_changes(old, old).values())
+
+
+def test_verdicts_read_from_the_chapters_tables():
+    tables = editions.verdicts(ROOT / "book")
+    benchmarks = tables[("benchmarks", ("benchmark", "competitor"))]
+    assert len(benchmarks) >= 16 and set(benchmarks.values()) <= {"win", "tie", "loss", "no test"}
+    claims = tables[("claims", ("id",))]
+    assert claims[("mmlu-cot-405b",)] and len(claims) >= 100
+    assert editions.verdict_changes(tables, tables) == []
 
 
 def test_glued_values_read_from_executed_notebooks():

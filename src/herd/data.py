@@ -103,8 +103,10 @@ def load(path: str | Path | None = None) -> DataPackage:
     path = Path(path).resolve() if path else data_dir()
     descriptor = _read_descriptor(path)
     for resource in descriptor["resources"]:
-        scan_csv(path / resource["path"])
-    return _load_cached(path, checksum(path))
+        file = path / resource["path"]
+        if not file.exists():
+            raise DataError(_rel(file), "missing (listed in datapackage.json)")
+    return _load_cached(path, checksum(path))  # validation (first use of these bytes) scans each file
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html.parser
 import datetime
 import html
 import json
@@ -294,8 +295,13 @@ def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | 
         if not only or "dev" in only:
             check_dev(root)  # before spending minutes on the releases
         chosen = [r for r in releases if not only or r.name in only]
-        staging = Path(tempfile.mkdtemp(prefix="site.", dir=root))
+        unknown = sorted(set(only or []) - {r.name for r in releases} - {"dev"})
+        if unknown:
+            raise EditionsError(f"no edition {', '.join(unknown)} in {EDITIONS_FILE}; recorded: "
+                                + ", ".join([r.name for r in releases] + ["dev"]))
         work_root = root / "_build" / "editions"
+        shutil.rmtree(work_root, ignore_errors=True)  # logs of an earlier run
+        staging = Path(tempfile.mkdtemp(prefix="site.", dir=root))
         try:
             names = []
             for r in chosen:
@@ -312,9 +318,9 @@ def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | 
             if site.exists():
                 shutil.rmtree(site)
             staging.rename(site)
+            shutil.rmtree(work_root, ignore_errors=True)  # kept after a failure: its build logs
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(work_root, ignore_errors=True)
             _git(root, "worktree", "prune", check=False)
     return names
 
@@ -426,6 +432,74 @@ def glued_values(book: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+class _Tables(html.parser.HTMLParser):
+    """Every HTML table in an output: a list of rows, each a list of cell texts (header row first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables and self.tables[-1]:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(re.sub(r"\s+", " ", "".join(self._cell)).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def verdicts(book: Path) -> dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
+    """The verdicts each executed notebook shows in its tables: for every output table with a
+    ``verdict`` column, ``{(chapter, key columns): {row key: verdict}}``. A row's key is its
+    leading columns, as few as make every row of the table distinct."""
+    out = {}
+    for path in sorted(book.glob("*.ipynb")):
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                page = output.get("data", {}).get("text/html")
+                if not page:
+                    continue
+                parser = _Tables()
+                parser.feed("".join(page) if isinstance(page, list) else page)
+                for table in parser.tables:
+                    header = [h.lower() for h in table[0]] if table else []
+                    if "verdict" not in header:
+                        continue
+                    col = header.index("verdict")
+                    rows = [r for r in table[1:] if len(r) == len(header)]
+                    width = next((w for w in range(1, col + 1) if len({tuple(r[:w]) for r in rows}) == len(rows)), None)
+                    if not rows or width is None:
+                        continue
+                    out[(path.stem, tuple(table[0][:width]))] = {tuple(r[:width]): r[col] for r in rows}
+    return out
+
+
+def verdict_changes(old: dict, new: dict) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None]]:
+    """``(chapter, key columns, row key, old verdict, new verdict)`` for every verdict that
+    changed, appeared or disappeared in a table present in both editions."""
+    out = []
+    for table in sorted(set(old) & set(new)):
+        a, b = old[table], new[table]
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                out.append((table[0], table[1], key, a.get(key), b.get(key)))
+    return out
+
+
 def glue_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[tuple[str, str, str | None, str | None]]:
     """``(chapter, name, old, new)`` for every glued value that changed, appeared or disappeared."""
     out = []
@@ -458,8 +532,8 @@ def changelog(root: Path, releases: list[Release] | None = None, limit: int = 20
     lines = ["# Changelog", "",
              f"The editions of *{TITLE}* recorded in `{EDITIONS_FILE}`, newest first. For each: the data rows that",
              "changed since the previous edition (by table and primary key, every changed value old → new) and the",
-             "values the chapters quote in their prose (myst-nb glue, read from each edition's executed notebooks,",
-             "so verdict counts and headline numbers show here when they move). Nothing is re-executed to make it.",
+             "verdicts in the chapters' tables and the values the chapters quote in their prose (myst-nb glue), both read",
+             "from each edition's executed notebooks. Nothing is re-executed to make it.",
              "", "Generated by `make changelog` from the recorded commits; a test fails when this file is out of date.", ""]
     with tempfile.TemporaryDirectory(prefix="herd-changelog-") as tmp:
         snaps = [_snapshot(root, r.commit, Path(tmp) / r.name) for r in releases]
@@ -472,10 +546,12 @@ def changelog(root: Path, releases: list[Release] | None = None, limit: int = 20
                 tables = read_package(snap / "data")
                 n_rows = sum(len(t["rows"]) for t in tables.values())
                 n_glue = sum(len(v) for v in glue.values())
-                lines += [f"First edition: {len(tables)} tables with {n_rows:,} data rows; {n_glue} values quoted in the prose "
-                          f"of {len(glue)} chapters.", ""]
+                n_verdicts = sum(len(v) for v in verdicts(snap / "book").values())
+                lines += [f"First edition: {len(tables)} tables with {n_rows:,} data rows; {n_verdicts} table rows with a verdict in the "
+                          f"chapters; {n_glue} values quoted in the prose of {len(glue)} chapters.", ""]
                 continue
             lines += _data_section(data_changes(prev[1] / "data", snap / "data"), prev[0].name, limit)
+            lines += _verdict_section(verdict_changes(verdicts(prev[1] / "book"), verdicts(snap / "book")), prev[0].name, limit)
             lines += _glue_section(glue_changes(glued_values(prev[1] / "book"), glue), prev[0].name, limit)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -510,6 +586,15 @@ def _data_section(tables: dict, since: str, limit: int) -> list[str]:
                     shown += 1
     if shown > limit:
         out.append(f"- … and {shown - limit} more (compare the two commits' `data/` for the rest)")
+    return out + [""]
+
+
+def _verdict_section(changes: list, since: str, limit: int) -> list[str]:
+    out = [f"### Verdicts since {since}", "", f"{len(changes)} verdict(s) changed, appeared or disappeared in the chapters' tables.", ""]
+    for chapter, columns, key, a, b in changes[:limit]:
+        out.append(f"- {chapter}, ({', '.join(columns)}) = ({', '.join(key)}): {a or '(new)'} → {b or '(removed)'}")
+    if len(changes) > limit:
+        out.append(f"- … and {len(changes) - limit} more")
     return out + [""]
 
 

@@ -51,7 +51,7 @@ details.hide, button.toggle-button, .headerlink, .copybtn, #pst-back-to-top, .bd
   padding: 0 !important; margin: 0 !important; }
 body { font-size: 10pt; }
 table { font-size: 7.5pt; width: 100% !important; table-layout: auto; }
-td, th { word-break: break-word; overflow-wrap: anywhere; }
+td, th { overflow-wrap: anywhere; }  /* a wide table wraps inside the page rather than being cut off */
 .table-wrapper, .output, .cell_output { overflow: visible !important; max-height: none !important; }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 7.5pt; }
 h2, h3 { break-after: avoid; }
