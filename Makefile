@@ -1,7 +1,7 @@
 # Llama 3.1, Reproduced — the two commands a reader needs:
 #   make book   build the HTML book into _build/html (installs what it needs)
 #   make test   run the whole test suite (installs what it needs)
-# Other targets: make notebooks, make data, make lock, make clean.
+# Other targets: make editions, make changelog, make pdf, make notebooks, make data, make lock, make clean.
 # FORCE=1 re-executes every notebook and rebuilds every page.
 
 PYTHON ?= python3
@@ -14,7 +14,7 @@ DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 
-.PHONY: book test bench editions notebooks data install vendor lock clean
+.PHONY: book test bench editions editions-check changelog pdf notebooks data install vendor lock clean
 
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
@@ -22,10 +22,24 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 test: book $(STAMPS)/chromium
 	$(PY) -m pytest
 
-# Every release tag (vX.Y.Z) and the working tree, into site/<edition>/, with site/switcher.json.
-editions: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
-	$(PY) -m herd.build --notebooks-only
-	$(PY) -m herd.editions
+# Every release recorded in editions.yml, each built from its own commit by its own Makefile,
+# and the working tree as dev, into site/<edition>/ with a PDF of each, site/switcher.json and
+# site/CHANGELOG.md. Executes no notebook and writes no tracked file.
+editions: install $(VENDOR) $(STAMPS)/data $(STAMPS)/chromium
+	$(PY) -m herd.editions build
+
+# What `make editions` does on a fresh clone of this commit (v1.0.0 and dev with their PDFs, and
+# a clean `git status` afterwards); CI runs it after `make test`.
+editions-check: install $(STAMPS)/chromium
+	$(PY) -m pytest -o addopts= -p no:cacheprovider tests/fresh_clone_check.py
+
+# Rewrite CHANGELOG.md from the releases in editions.yml (after recording one).
+changelog: install
+	$(PY) -m herd.editions changelog --write
+
+# The PDF of the working tree alone: _build/pdf/llama-3.1-reproduced-dev.pdf.
+pdf: install $(VENDOR) $(STAMPS)/chromium
+	$(PY) -m herd.editions build --only dev --site _build/pdf
 
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
 bench: install $(STAMPS)/texts
@@ -90,4 +104,4 @@ lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf _build _build.* _static/vendor site $(STAMPS)
+	rm -rf _build _build.* site.* _static/vendor site $(STAMPS)

@@ -1,8 +1,14 @@
 """Sphinx extension: the ``edition-facts`` directive renders this edition's identity
 (version, commit, data checksum, software, notebook execution times) at build time,
-so the page is always true of the build that produced it."""
+so the page is always true of the build that produced it.
+
+When the book is built as an edition of the site (``make editions`` sets ``HERD_EDITION``
+and ``HERD_PDF``, the file name of the edition's PDF beside its ``book/`` folder), the About
+page links the PDF and the site's list of editions, and every page's download menu offers
+the PDF of the whole edition."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from docutils import nodes
@@ -42,8 +48,25 @@ class EditionFacts(SphinxDirective):
                     ("Data package sha256", f["data_sha256"])]
         software = list(f["software"].items()) + [(f"{k} (vendored JavaScript)", v) for k, v in f["vendored"].items()]
         times = [(name, f"{seconds:.1f} s") for name, seconds in f["execution_seconds"].items()]
+        up = "../" * self.env.docname.count("/")
+        pdf = os.environ.get("HERD_PDF")
+        links = nodes.bullet_list()
+        if pdf:
+            for text, uri in ((f"PDF of this edition ({pdf})", up + pdf),
+                              ("Every edition, with its PDF, and what changed between them", up + "../changelog.html")):
+                item = nodes.list_item()
+                para = nodes.paragraph()
+                para += nodes.reference(text=text, refuri=uri, classes=["edition-download"])
+                item += para
+                links += item
+        else:
+            item = nodes.list_item()
+            item += nodes.paragraph(text="PDF: not part of this build (`make pdf` prints this working tree; "
+                                         "`make editions` builds every edition with its PDF).")
+            links += item
         return [
             _table("This edition", identity),
+            links,
             _table("Software", software),
             _table("Notebook execution time (papermill, last run)", times or [("(none recorded)", "")]),
         ]
@@ -61,7 +84,20 @@ def _edition_config(app, config):
         config.html_theme_options = options
 
 
+def _download_menu(app, pagename, templatename, context, doctree):
+    """The whole edition as a PDF, first in each page's download menu (after the theme fills it)."""
+    pdf = os.environ.get("HERD_PDF")
+    if not pdf or app.builder.name != "html":
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].insert(0, {"type": "link", "url": context["pathto"](pdf, 1), "text": "book .pdf",
+                                         "tooltip": "Download this edition of the book as a PDF", "icon": "fas fa-book",
+                                         "label": "download-edition-pdf-button"})
+
+
 def setup(app):
     app.connect("config-inited", _edition_config)
+    app.connect("html-page-context", _download_menu, priority=600)
     app.add_directive("edition-facts", EditionFacts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,10 @@
 """The runner: one-way conversion, papermill execution, clean metadata, skip when
 nothing changed, clear failures, and an atomic book swap."""
 import json
+import shutil
+import tempfile
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -68,13 +71,18 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
     assert json.loads((tmp_path / "book" / "execution.json").read_text())["demo"]["seconds"] >= 0
 
 
-def test_failing_cell_names_notebook_cell_and_error(tmp_path):
+def test_failing_cell_names_the_line_of_the_text_notebook(tmp_path):
     nb = _project(tmp_path, """
         ```{code-cell} ipython3
         x = 1
         ```
 
+        Some prose.
+
         ```{code-cell} ipython3
+        :tags: [hide-input]
+
+        y = x + 1
         raise ValueError("the data said no")
         ```
         """)
@@ -83,9 +91,35 @@ def test_failing_cell_names_notebook_cell_and_error(tmp_path):
     with pytest.raises(build.BuildError) as info:
         build.run_notebooks(tmp_path)
     message = str(info.value)
-    assert "notebooks/demo.md" in message and "cell 1" in message
-    assert "ValueError: the data said no" in message
+    md = nb.text.read_text().splitlines()
+    line = md.index('raise ValueError("the data said no")') + 1
+    assert message.startswith(f"notebooks/demo.md, line {line}: ValueError: the data said no")
+    assert f"in the code cell starting at line {line - 1}" in message
+    assert f">   {line} | raise ValueError" in message
+    assert "cell 1" not in message and "cell 3" not in message
     assert nb.executed.read_text() == "previous good notebook"
+
+
+def test_failure_inside_a_function_points_at_the_calling_line():
+    text = HEADER + textwrap.dedent("""
+        ```{code-cell} ipython3
+        ---
+        tags: [hide-input]
+        ---
+        def f():
+            return 1 / 0
+        ```
+
+        ```{code-cell} ipython3
+        a = 1
+        b = f()
+        ```
+        """)
+    md = text.splitlines()
+    tb = ["\x1b[0;31mZeroDivisionError\x1b[0m", "Cell \x1b[0;32mIn[2], line 2\x1b[0m\n----> 2 b = f()", "Cell In[1], line 2, in f()"]
+    assert build.failure_line(text, "a = 1\nb = f()", tb) == (md.index("a = 1") + 1, md.index("b = f()") + 1)
+    assert build.failure_line(text, "def f():\n    return 1 / 0\n", ["Cell In[1], line 2"]) == (md.index("def f():") + 1, md.index("    return 1 / 0") + 1)
+    assert build.failure_line(text, "not in the notebook", []) is None
 
 
 def test_unknown_parameter_is_rejected(tmp_path):
@@ -143,3 +177,82 @@ def test_successful_book_build_swaps_in_and_then_skips(tmp_path, capsys):
     assert "Hello." in (tmp_path / "_build" / "html" / "index.html").read_text()
     assert build.build_book(tmp_path) is False
     assert "book: up to date" in capsys.readouterr().out
+
+
+def test_a_second_build_waits_for_the_lock_and_says_so(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from herd import build\n"
+        f"with build.build_lock(Path({str(tmp_path)!r}), 'first'):\n"
+        "    print('held', flush=True); time.sleep(2)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    start = time.monotonic()
+    waiter = subprocess.run([sys.executable, "-c", (
+        "from pathlib import Path; from herd import build\n"
+        f"with build.build_lock(Path({str(tmp_path)!r}), 'second'):\n    print('got it')\n")],
+        capture_output=True, text=True, timeout=60)
+    holder.wait(timeout=30)
+    assert waiter.stdout.strip() == "got it"
+    assert f"another build is running in this folder (first, pid {holder.pid}" in waiter.stderr
+    assert "waiting for it to finish" in waiter.stderr
+    assert time.monotonic() - start > 0.5  # it really waited for the holder
+
+
+def test_leftovers_of_an_interrupted_build_are_removed(tmp_path, capsys):
+    for name in ("_build.k3x9_a0q", "site.abcd1234"):
+        (tmp_path / name / "deep").mkdir(parents=True)
+        (tmp_path / name / "deep" / "file").write_text("17 MB of pages")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "demo.ipynb.tmp").write_text("half")
+    (tmp_path / "book" / "demo.ipynb").write_text("kept")
+    (tmp_path / "site").mkdir()  # the real site and other names stay
+    (tmp_path / "site.webmanifest").write_text("kept")
+    with build.build_lock(tmp_path):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".herd-build.lock", "book", "site", "site.webmanifest"]
+    assert [p.name for p in (tmp_path / "book").iterdir()] == ["demo.ipynb"]
+    assert "_build.k3x9_a0q" in capsys.readouterr().out
+
+
+def test_leftover_patterns_are_ignored_by_git():
+    from conftest import ROOT
+    import subprocess
+
+    for name in ("_build.k3x9_a0q/x", "site.abcd1234/x", ".herd-build.lock", "book/demo.ipynb.tmp"):
+        assert subprocess.run(["git", "check-ignore", "-q", "--no-index", name], cwd=ROOT).returncode == 0, name
+
+
+def test_git_state_of_a_tree(tmp_path):
+    import subprocess
+
+    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)
+    assert build.git_commit(tmp_path) is None and build.git_describe(tmp_path) == "unknown"
+    run("init", "-q")
+    (tmp_path / ".gitignore").write_text("_build/\n")
+    (tmp_path / "f").write_text("x")
+    run("add", ".")
+    run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
+    head = build.git_commit(tmp_path)
+    assert len(head) == 40 and not build.git_dirty(tmp_path) and build.git_describe(tmp_path) == head
+    (tmp_path / "_build").mkdir()
+    (tmp_path / "_build" / "page.html").write_text("built")  # ignored build output: still clean
+    assert not build.git_dirty(tmp_path)
+    (tmp_path / "new.md").write_text("a new chapter")  # untracked, not ignored: changes what is built
+    assert build.git_dirty(tmp_path) and build.git_describe(tmp_path) == head + "+dirty"
+    (tmp_path / "new.md").unlink()
+    (tmp_path / "f").write_text("changed")
+    assert build.git_dirty(tmp_path)
+
+
+def test_switcher_prefers_the_newest_release():
+    entries = build.switcher(["v1.0.0", "v1.2.0", "v1.10.0", "dev"])
+    assert [e["version"] for e in entries] == ["v1.10.0", "v1.2.0", "v1.0.0", "dev"]
+    assert entries[0]["preferred"] and entries[0]["name"] == "v1.10.0 (latest)"
+    assert entries[-1]["url"] == "/dev/book/index.html"
+    assert build.switcher(["dev"]) == [{"name": "dev (working tree)", "version": "dev", "url": "/dev/book/index.html"}]
+    path = build.write_switcher(tmp := Path(tempfile.mkdtemp()), build.switcher(["dev"]))
+    assert json.loads(path.read_text())[0]["version"] == "dev"
+    shutil.rmtree(tmp)

@@ -91,7 +91,17 @@ def test_duplicate_primary_key(data_copy):
     (data_copy / "models.csv").write_text("\n".join([*lines, lines[1]]) + "\n")
     err = _error(data_copy)
     assert err.file.endswith("models.csv") and err.line == len(lines) + 1
-    assert "duplicate" in str(err)
+    assert "duplicate primary key: (key) = ('llama-3.1-8b-instruct') is already on line 2" in str(err)
+
+
+def test_duplicate_composite_key_names_its_columns_values_and_both_lines(data_copy):
+    lines = (data_copy / "scores.csv").read_text().splitlines()
+    (data_copy / "scores.csv").write_text("\n".join([*lines[:6], lines[3], *lines[6:]]) + "\n")  # line 4 again as line 7
+    err = _error(data_copy)
+    assert err.file.endswith("scores.csv") and err.line == 7
+    assert ("(source, table, row_label, model) = ('llama3-paper-v3', 'Table 2', 'MMLU (5-shot)', 'mistral-7b-instruct') "
+            "is already on line 4") in str(err)
+    assert "position" not in str(err) and "data row" not in str(err)  # one numbering: the file's lines
 
 
 def test_empty_source(data_copy):
@@ -104,7 +114,120 @@ def test_wrong_type(data_copy):
     edit_csv(data_copy / "benchmarks.csv", 3, "test_set_size", "about 500")
     err = _error(data_copy)
     assert err.file.endswith("benchmarks.csv") and err.line == 3 and err.column == "test_set_size"
-    assert "about 500" in str(err)
+    assert "'about 500' is not a whole number such as 1319" in str(err)
+
+
+def test_percent_sign_in_a_number_column_says_what_the_column_accepts(data_copy):
+    edit_csv(data_copy / "scores.csv", 5, "score", "88.4%")
+    err = _error(data_copy)
+    assert (err.line, err.column) == (5, "score")
+    assert "'88.4%' is not a number such as 88.4" in str(err) and "no %" in str(err)
+    assert "number/default" not in str(err)
+
+
+def test_value_outside_an_enum_lists_what_is_allowed(data_copy):
+    edit_csv(data_copy / "scores.csv", 3, "scale", "percentage")
+    err = _error(data_copy)
+    assert (err.line, err.column) == (3, "scale")
+    assert "'percentage' is not allowed; this column accepts: percent, gre-scaled" in str(err)
+
+
+# ---- bad input that once crashed or was located wrongly (issue: hostile test)
+
+def test_non_utf8_byte_is_a_validation_error_with_file_and_line(data_copy):
+    raw = (data_copy / "scores.csv").read_bytes().split(b"\n")
+    raw[6] = raw[6].replace(b"Table 2", b"Table \xe92")  # Latin-1 'é' on line 7
+    (data_copy / "scores.csv").write_bytes(b"\n".join(raw))
+    err = _error(data_copy)
+    assert err.file.endswith("scores.csv") and err.line == 7
+    assert "not UTF-8: byte 0xe9" in str(err) and "character 23" in str(err)
+
+
+@pytest.mark.parametrize("where", ["middle", "last line"])
+def test_unterminated_quote_is_a_validation_error_with_file_and_line(data_copy, where):
+    lines = (data_copy / "models.csv").read_text().splitlines()
+    at = 5 if where == "middle" else len(lines)
+    cells = lines[at - 1].split(",")
+    cells[1] = '"' + cells[1]  # an opening quote with no closing one
+    lines[at - 1] = ",".join(cells)
+    (data_copy / "models.csv").write_text("\n".join(lines) + "\n")
+    err = _error(data_copy)
+    assert err.file.endswith("models.csv") and err.line == at
+    assert "quote" in str(err)
+
+
+def test_unknown_field_type_in_the_descriptor(data_copy):
+    text = (data_copy / "datapackage.json").read_text()
+    at = text.index('"type": "number"')
+    (data_copy / "datapackage.json").write_text(text[:at] + '"type": "numbr"' + text[at + len('"type": "number"'):])
+    err = _error(data_copy)
+    assert err.file.endswith("datapackage.json") and err.line == text[:at].count("\n") + 1
+    assert "unknown type 'numbr' (did you mean 'number'?)" in str(err)
+
+
+def test_json_syntax_error_is_reported_on_its_line_and_not_as_a_data_row(data_copy):
+    lines = (data_copy / "datapackage.json").read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith('"title"'))
+    lines[at] = lines[at].rstrip(",")  # line at+1 (1-based) loses its comma
+    (data_copy / "datapackage.json").write_text("\n".join(lines) + "\n")
+    err = _error(data_copy)
+    assert err.file.endswith("datapackage.json") and err.line == at + 1
+    assert "not valid JSON: ',' missing" in str(err) and "row" not in str(err)
+
+
+def test_json_error_without_a_missing_comma_is_on_the_parser_line(data_copy):
+    lines = (data_copy / "datapackage.json").read_text().splitlines()
+    lines[5] = lines[5] + " }"
+    (data_copy / "datapackage.json").write_text("\n".join(lines) + "\n")
+    err = _error(data_copy)
+    assert err.line == 6 and "not valid JSON" in str(err)
+
+
+def test_extra_csv_column_is_named(data_copy):
+    lines = (data_copy / "benchmarks.csv").read_text().splitlines()
+    lines = [lines[0] + ",reviewer", *(line + ",x" for line in lines[1:])]
+    (data_copy / "benchmarks.csv").write_text("\n".join(lines) + "\n")
+    err = _error(data_copy)
+    assert err.file.endswith("benchmarks.csv") and err.line == 1 and err.column == "reviewer"
+    assert "column 10 'reviewer' is not in the schema" in str(err)
+    assert "column ''" not in str(err)
+
+
+def test_extra_unnamed_csv_column_is_described(data_copy):
+    lines = (data_copy / "benchmarks.csv").read_text().splitlines()
+    (data_copy / "benchmarks.csv").write_text("\n".join([lines[0] + ",", *lines[1:]]) + "\n")
+    err = _error(data_copy)
+    assert err.line == 1 and err.column is None
+    assert "column 10 with no name (a trailing comma?)" in str(err) and "column ''" not in str(err)
+
+
+def test_extra_value_in_a_row(data_copy):
+    lines = (data_copy / "benchmarks.csv").read_text().splitlines()
+    lines[3] += ",stray"
+    (data_copy / "benchmarks.csv").write_text("\n".join(lines) + "\n")
+    err = _error(data_copy)
+    assert err.line == 4 and "'stray' in column 10" in str(err)
+
+
+@pytest.mark.parametrize("breakage", ["non-utf8", "unterminated quote", "numbr", "json syntax", "extra column"])
+def test_command_line_never_shows_a_traceback(data_copy, breakage):
+    if breakage == "non-utf8":
+        (data_copy / "facts.csv").write_bytes((data_copy / "facts.csv").read_bytes() + b"x,\xff\n")
+    elif breakage == "unterminated quote":
+        (data_copy / "facts.csv").write_text((data_copy / "facts.csv").read_text() + '"open,1\n')
+    elif breakage == "numbr":
+        text = (data_copy / "datapackage.json").read_text()
+        (data_copy / "datapackage.json").write_text(text.replace('"type": "number"', '"type": "numbr"', 1))
+    elif breakage == "json syntax":
+        (data_copy / "datapackage.json").write_text((data_copy / "datapackage.json").read_text().replace(",", "", 1))
+    else:
+        text = (data_copy / "models.csv").read_text().splitlines()
+        (data_copy / "models.csv").write_text("\n".join([text[0] + ",x", *text[1:]]) + "\n")
+    proc = subprocess.run([sys.executable, "-m", "herd.data"], capture_output=True, text=True,
+                          env={"HERD_DATA": str(data_copy), "PATH": ""}, cwd=ROOT)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("data: ") and ", line " in proc.stderr
 
 
 def test_blank_score_needs_a_reason(data_copy):

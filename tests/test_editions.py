@@ -1,65 +1,241 @@
+"""Editions recorded in editions.yml (validated, no tags needed), the changelog made from the
+recorded commits (data rows and glued values that changed), and the site's root files."""
 import json
+import shutil
 import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
-from herd import editions
+import pytest
 
-
-def test_switcher_prefers_the_newest_release():
-    entries = editions.switcher(["v1.0.0", "v1.2.0", "v1.10.0", "dev"])
-    assert [e["version"] for e in entries] == ["v1.10.0", "v1.2.0", "v1.0.0", "dev"]
-    assert entries[0]["preferred"] and entries[0]["name"] == "v1.10.0 (latest)"
-    assert entries[-1]["url"] == "/dev/book/index.html"
-    assert editions.switcher(["dev"]) == [{"name": "dev (working tree)", "version": "dev", "url": "/dev/book/index.html"}]
+from conftest import DATA, ROOT, edit_csv
+from herd import __version__, build, edition, editions
 
 
-def test_release_tags_are_semver_and_sorted(tmp_path):
-    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)
-    run("init", "-q")
-    (tmp_path / "f").write_text("x")
-    run("add", "f")
-    run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
-    for tag in ("v1.10.0", "v1.2.0", "draft", "v2.0"):
-        run("tag", tag)
-    assert editions.release_tags(tmp_path) == ["v1.2.0", "v1.10.0"]
+# ---------------------------------------------------------------- the committed record
+
+def test_recorded_editions_are_valid_and_start_with_1_0_0():
+    releases = editions.load_releases(ROOT)
+    first = releases[0]
+    assert (first.name, first.commit, first.date) == ("v1.0.0", "684b8ab0d43cc2552e5187a367001054d6d3e9aa", "2026-11-27")
+    assert editions.tree_version((ROOT / "src" / "herd" / "__init__.py").read_text()) == __version__
+    # the working tree is never behind the newest release
+    assert editions._key(__version__) >= editions._key(releases[-1].version)
 
 
-def test_write_switcher(tmp_path):
-    path = editions.write_switcher(tmp_path / "s", ["dev"])
-    assert json.loads(path.read_text())[0]["version"] == "dev"
+def test_changelog_is_current():
+    expected = editions.changelog(ROOT)
+    assert (ROOT / "CHANGELOG.md").read_text() == expected, "CHANGELOG.md is out of date: run `make changelog` and commit it"
 
 
-def test_data_changes_finds_changed_added_and_removed_numbers(tmp_path):
-    import shutil
-
-    from conftest import DATA, edit_csv
-
-    old, new = tmp_path / "old", tmp_path / "new"
-    shutil.copytree(DATA, old)
-    shutil.copytree(DATA, new)
-    edit_csv(new / "scores.csv", 2, "score", "70.0")  # Table 2, MMLU (5-shot), Llama 3.1 8B: 69.4 → 70.0
-    lines = (new / "models.csv").read_text().splitlines()
-    (new / "models.csv").write_text("\n".join(lines[:-1]) + "\n")  # drop the last model
-    changes = editions.data_changes(old, new)
-    changed = [c for c in changes if c["field"] == "score"]
-    assert changed == [{"table": "scores", "key": "llama3-paper-v3 / Table 2 / MMLU (5-shot) / llama-3.1-8b-instruct",
-                        "field": "score", "from": "69.4", "to": "70.0"}]
-    assert any(c["table"] == "models" and c["to"] == "removed" for c in changes)
-    assert editions.data_changes(old, old) == []
+def test_citation_file_cites_this_version():
+    cff = (ROOT / "CITATION.cff").read_text()
+    assert f"\nversion: {__version__}\n" in cff
 
 
 def test_an_edition_shows_the_version_of_its_own_tree(tmp_path):
-    from herd import __version__, edition
-
     (tmp_path / "src" / "herd").mkdir(parents=True)
     (tmp_path / "src" / "herd" / "__init__.py").write_text('__version__ = "0.9.3"\n')
     assert edition.version(tmp_path) == "0.9.3"
     assert edition.version(tmp_path / "elsewhere") == __version__
 
 
-def test_citation_file_cites_this_version():
-    from pathlib import Path
+# ---------------------------------------------------------------- a repository with two releases
 
-    from herd import __version__
+def _git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
 
-    cff = (Path(__file__).resolve().parent.parent / "CITATION.cff").read_text()
-    assert f"\nversion: {__version__}\n" in cff
+
+def _commit(repo, message):
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def _glue_notebook(values: dict, verdicts: dict | None = None) -> str:
+    outputs = [{"output_type": "display_data", "metadata": {"scrapbook": {"name": k, "mime_prefix": "application/papermill.record/"}},
+                "data": {"application/papermill.record/text/plain": repr(v)}} for k, v in values.items()]
+    if verdicts:  # a table as herd.tables shows it: benchmark and competitor identify a row
+        rows = "".join(f"<tr><td>{b}</td><td>{c}</td><td>{g}</td><td>{v}</td></tr>" for (b, c), (g, v) in verdicts.items())
+        outputs.append({"output_type": "display_data", "metadata": {}, "data": {"text/html": [
+            "<table><thead><tr><th>benchmark</th><th>competitor</th><th>gap (points)</th><th>verdict</th></tr></thead>",
+            f"<tbody>{rows}</tbody></table>"]}})
+    return json.dumps({"cells": [{"cell_type": "code", "source": "glue", "metadata": {}, "outputs": outputs}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository whose data package and glued values change between 1.0.0 and 1.1.0."""
+    r = tmp_path / "repo"
+    shutil.copytree(DATA, r / "data")
+    (r / "src" / "herd").mkdir(parents=True)
+    (r / "book").mkdir()
+    (r / "src" / "herd" / "__init__.py").write_text('__version__ = "1.0.0"\n')
+    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook(
+        {"n_win": 16, "n_tie": 37, "focus_name": "Llama 3.1 405B Instruct"},
+        {("MMLU", "GPT-4o"): ("+1.2", "tie"), ("MMLU", "GPT-4 (0125)"): ("+3.0", "win"), ("GSM8K", "GPT-4o"): ("+0.4", "tie")}))
+    _git(r, "init", "-q")
+    first = _commit(r, "1.0.0")
+    edit_csv(r / "data" / "scores.csv", 2, "score", "70.0")  # Table 2, MMLU (5-shot), Llama 3.1 8B: 69.4 → 70.0
+    lines = (r / "data" / "models.csv").read_text().splitlines()
+    (r / "data" / "models.csv").write_text("\n".join(lines[:-1]) + "\n")  # drop the last model
+    (r / "src" / "herd" / "__init__.py").write_text('__version__ = "1.1.0"\n')
+    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook(
+        {"n_win": 17, "n_tie": 36, "focus_name": "Llama 3.1 405B Instruct", "n_equivalent": 9},
+        {("MMLU", "GPT-4o"): ("+2.9", "win"), ("MMLU", "GPT-4 (0125)"): ("+3.1", "win"), ("IFEval", "GPT-4o"): ("-0.1", "tie")}))
+    second = _commit(r, "1.1.0")
+    (r / "editions.yml").write_text(textwrap.dedent(f"""\
+        # releases
+        - version: 1.0.0
+          commit: {first}
+          date: 2026-11-27
+          summary: First edition.
+        - version: 1.1.0
+          commit: {second}
+          date: 2026-12-10
+          summary: Statistics and claims revised.
+        """))
+    return r
+
+
+def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
+    text = editions.changelog(repo)
+    assert text.index("## v1.1.0 (2026-12-10)") < text.index("## v1.0.0 (2026-11-27)")  # newest first
+    assert ("- `scores` (source, table, row_label, model) = (llama3-paper-v3, Table 2, MMLU (5-shot), llama-3.1-8b-instruct): "
+            "score: 69.4 → 70.0") in text
+    dropped = (DATA / "models.csv").read_text().splitlines()[-1].split(",")[0]
+    assert f"- `models` (key) = ({dropped}): row removed" in text
+    assert "1 row(s) changed, 0 added, 1 removed." in text
+    assert "- benchmarks, `n_win`: 16 → 17" in text and "- benchmarks, `n_tie`: 37 → 36" in text
+    assert "- benchmarks, `n_equivalent`: (new) → 9" in text
+    assert "focus_name" not in text  # unchanged values are not listed
+    assert "- benchmarks, (benchmark, competitor) = (MMLU, GPT-4o): tie → win" in text
+    assert "- benchmarks, (benchmark, competitor) = (GSM8K, GPT-4o): tie → (removed)" in text
+    assert "- benchmarks, (benchmark, competitor) = (IFEval, GPT-4o): (new) → tie" in text
+    assert "GPT-4 (0125)): " not in text  # its gap moved, its verdict did not
+    assert "3 verdict(s) changed, appeared or disappeared" in text
+    assert "First edition: 10 tables" in text and "3 table rows with a verdict in the chapters" in text
+
+
+def test_changelog_reads_commits_not_the_working_tree(repo):
+    before = editions.changelog(repo)
+    edit_csv(repo / "data" / "scores.csv", 3, "score", "1.0")  # uncommitted: not part of any edition
+    shutil.rmtree(repo / "book")
+    assert editions.changelog(repo) == before
+
+
+def test_changelog_check_and_write_from_the_command_line(repo):
+    check = subprocess.run([sys.executable, "-m", "herd.editions", "--root", str(repo), "changelog", "--check"], capture_output=True, text=True)
+    assert check.returncode == 1 and "run `make changelog`" in check.stderr
+    assert editions.main(["--root", str(repo), "changelog", "--write"]) == 0
+    assert editions.main(["--root", str(repo), "changelog", "--check"]) == 0
+
+
+def test_tags_are_optional_and_made_from_the_record(repo):
+    assert _git(repo, "tag") == ""
+    assert [r.name for r in editions.load_releases(repo)] == ["v1.0.0", "v1.1.0"]
+    assert editions.create_tags(repo) == ["v1.0.0", "v1.1.0"]
+    assert editions.create_tags(repo) == []
+    assert _git(repo, "rev-parse", "v1.0.0") == editions.load_releases(repo)[0].commit
+
+
+def _entry(repo, **change):
+    first = _git(repo, "rev-list", "--max-parents=0", "HEAD")
+    fields = {"version": "1.0.0", "commit": first, "date": "2026-11-27", "summary": "First edition."} | change
+    return "\n".join(["- " + "\n  ".join(f"{k}: {v}" for k, v in fields.items() if v is not None)]) + "\n"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"commit": "684b8ab"}, "line 2: commit '684b8ab' is not a full 40-character hash"),
+    ({"commit": "0" * 40}, "line 2: commit 000000000000 is not in this clone"),
+    ({"version": "1.1.0"}, "line 1: commit .* carries version 1.0.0, not 1.1.0"),
+    ({"version": "v1.0"}, "line 1: version 'v1.0' is not X.Y.Z"),
+    ({"date": "27/11/2026"}, "line 3: date '27/11/2026' is not YYYY-MM-DD"),
+    ({"summary": None}, "line 1: missing summary"),
+    ({"tag": "v1.0.0"}, "line 5: unknown field 'tag'"),
+])
+def test_bad_edition_records_name_the_line(repo, change, message):
+    (repo / "editions.yml").write_text(_entry(repo, **change))
+    with pytest.raises(editions.EditionsError, match="^editions.yml, " + message):
+        editions.load_releases(repo)
+
+
+def test_editions_out_of_order_and_bad_yaml(repo):
+    text = (repo / "editions.yml").read_text()
+    older, newer = text.split("- version: 1.1.0")
+    (repo / "editions.yml").write_text("- version: 1.1.0" + newer + older.replace("# releases\n", ""))
+    with pytest.raises(editions.EditionsError, match=r"line 5: version 1.0.0 does not come after 1.1.0"):
+        editions.load_releases(repo)
+    (repo / "editions.yml").write_text("- version: 1.0.0\n  commit: [unclosed\n")
+    with pytest.raises(editions.EditionsError, match=r"^editions.yml, line 3: not valid YAML"):
+        editions.load_releases(repo)
+    assert subprocess.run([sys.executable, "-m", "herd.editions", "--root", str(repo), "check"], capture_output=True, text=True).returncode == 1
+
+
+# ---------------------------------------------------------------- pieces of the site
+
+def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(DATA, old)
+    shutil.copytree(DATA, new)
+    edit_csv(new / "scores.csv", 2, "score", "70.0")
+    lines = (new / "benchmarks.csv").read_text().splitlines()
+    (new / "benchmarks.csv").write_text("\n".join([lines[0] + ",n_source_page", *(l + "," for l in lines[1:]),
+                                                   "gpqa-diamond,GPQA Diamond" + "," * 8]) + "\n")
+    descriptor = json.loads((new / "datapackage.json").read_text())
+    bench = next(r for r in descriptor["resources"] if r["name"] == "benchmarks")
+    bench["schema"]["fields"].append({"name": "n_source_page", "type": "integer"})
+    (new / "datapackage.json").write_text(json.dumps(descriptor))
+    changes = editions.data_changes(old, new)
+    assert changes["scores"]["changed"] == [{"key": ("llama3-paper-v3", "Table 2", "MMLU (5-shot)", "llama-3.1-8b-instruct"),
+                                             "changes": [("score", "69.4", "70.0")]}]
+    assert changes["benchmarks"]["columns_added"] == ["n_source_page"]
+    assert changes["benchmarks"]["changed"] == []  # a new column is reported once, not on every row
+    assert changes["benchmarks"]["added"] == [("gpqa-diamond",)]
+    assert all(not t["changed"] and not t["added"] for t in editions.data_changes(old, old).values())
+
+
+def test_verdicts_read_from_the_chapters_tables():
+    tables = editions.verdicts(ROOT / "book")
+    benchmarks = tables[("benchmarks", ("benchmark", "competitor"))]
+    assert len(benchmarks) >= 16 and set(benchmarks.values()) <= {"win", "tie", "loss", "no test"}
+    claims = tables[("claims", ("id",))]
+    assert claims[("mmlu-cot-405b",)] and len(claims) >= 100
+    assert editions.verdict_changes(tables, tables) == []
+
+
+def test_glued_values_read_from_executed_notebooks():
+    values = editions.glued_values(ROOT / "book")
+    assert set(values) == {nb.name for nb in build.notebooks(ROOT)}
+    assert values["benchmarks"]["focus_name"] == "Llama 3.1 405B Instruct"
+    assert int(values["benchmarks"]["n_win"]) >= 0
+    assert editions.glue_changes(values, values) == []
+
+
+def test_site_root_lists_every_edition_with_its_pdf(tmp_path, repo):
+    releases = editions.load_releases(repo)
+    editions.write_site_index(tmp_path, releases, ["v1.0.0", "v1.1.0", "dev"], "# Changelog\n\n## v1.1.0\n")
+    switcher = json.loads((tmp_path / "switcher.json").read_text())
+    assert [e["version"] for e in switcher] == ["v1.1.0", "v1.0.0", "dev"] and switcher[0]["preferred"]
+    assert 'url=v1.1.0/book/index.html' in (tmp_path / "index.html").read_text()
+    page = (tmp_path / "changelog.html").read_text()
+    for name in ("v1.1.0", "v1.0.0", "dev"):
+        assert f'href="{name}/{editions.pdf_name(name)}"' in page and f'href="{name}/book/index.html"' in page
+    assert "<h1>Changelog</h1>" in page
+    assert (tmp_path / "CHANGELOG.md").read_text().startswith("# Changelog")
+
+
+def test_dev_edition_refuses_stale_notebooks(tmp_path, monkeypatch):
+    fake = build.Notebook("demo", tmp_path / "notebooks" / "demo.md", tmp_path / "book" / "demo.ipynb", {})
+    monkeypatch.setattr(build, "stale_notebooks", lambda root: [fake])
+    with pytest.raises(editions.EditionsError, match=r"book/demo.ipynb; run `make book`.*never executes notebooks"):
+        editions.build_dev(tmp_path, tmp_path / "site" / "dev", tmp_path / "work")
+
+
+def test_a_release_build_gets_none_of_the_callers_make_or_build_settings(monkeypatch):
+    for name in ("MAKEFLAGS", "FORCE", "HERD_DATA", "MAKELEVEL"):
+        monkeypatch.setenv(name, "1")
+    env = editions._child_env(HERD_EDITION="v1.0.0")
+    assert not {"MAKEFLAGS", "FORCE", "HERD_DATA", "MAKELEVEL"} & set(env) and env["HERD_EDITION"] == "v1.0.0"

@@ -13,11 +13,21 @@
    a temporary folder and swap it into ``_build/html`` only when it succeeded.
    When nothing the book depends on changed since the last good build, skip it.
 
+One build runs at a time in a folder: a second one waits for the lock
+``.herd-build.lock`` (and says so), then removes what an interrupted build left
+behind (``_build.*``/``site.*`` staging folders, half-written notebooks).
+
+It is also the one home of what the book builds share: the git state of a tree
+(:func:`git_commit`, :func:`git_dirty`), the ``jupyter-book`` call
+(:func:`jupyter_book`) and the version switcher's list (:func:`switcher`).
+
 This module knows nothing of the analysis: it imports no other ``herd`` module.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -35,6 +45,9 @@ import yaml
 PARAMETERS_FILE = "notebooks/parameters.yml"
 EXECUTION_LOG = "book/execution.json"
 STAMP = ".herd-build.json"
+LOCK_FILE = ".herd-build.lock"
+# mkdtemp names: a prefix, a dot and eight characters; what an interrupted build leaves behind
+STAGING = re.compile(r"^(_build|site)\.[a-z0-9_]{8}$")
 ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]{32}")
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
 VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")
@@ -184,13 +197,78 @@ def _check_declared_parameters(nb: Notebook, src: Path) -> None:
         )
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}")
+
+
+def code_cells(text: str) -> list[tuple[int, str]]:
+    """``(line, code)`` for each code cell of a MyST text notebook: the line (1-based, in the
+    text file) of the cell's first non-blank line of code, and the code without surrounding blank lines."""
+    lines = text.splitlines()
+    cells, i = [], 0
+    while i < len(lines):
+        fence = FENCE.match(lines[i])
+        i += 1
+        if not fence:
+            continue
+        body = []
+        while i < len(lines) and lines[i].strip() != fence.group(1):
+            body.append(i)
+            i += 1
+        i += 1
+        j = 0
+        if body and lines[body[0]].strip() == "---":  # a YAML block of options
+            j = 1
+            while j < len(body) and lines[body[j]].strip() != "---":
+                j += 1
+            j += 1
+        while j < len(body) and re.match(r"^:[\w-]+:", lines[body[j]]):  # :tags: [...] style options
+            j += 1
+        code = [k for k in body[j:]]
+        while code and not lines[code[0]].strip():
+            code.pop(0)
+        cells.append((code[0] + 1 if code else i, "\n".join(lines[k] for k in code).strip()))
+    return cells
+
+
+def failure_line(text: str, source: str, traceback: list[str]) -> tuple[int, int] | None:
+    """Where a failing cell is in the text notebook: ``(first line of the cell, failing line)``,
+    both as lines of the ``.md`` file; None when the cell is not found."""
+    source = source or ""
+    start = next((line for line, code in code_cells(text) if code == source.strip()), None)
+    if start is None:
+        return None
+    lead = source[: len(source) - len(source.lstrip())].count("\n")  # blank lines before the code in the cell
+    within = re.search(r"Cell In\[\d+\], line (\d+)", ANSI.sub("", "\n".join(traceback or [])))
+    return start, (start + int(within.group(1)) - 1 - lead if within else start)
+
+
 def _describe_failure(nb: Notebook, exc) -> str:
-    source = (exc.source or "").strip().splitlines()
-    shown = "\n".join("    " + line for line in source[:12])
-    return (
-        f"notebook {nb.text} failed in cell {exc.cell_index} (execution count {exc.exec_count}):\n"
-        f"{shown}\n{exc.ename}: {exc.evalue}"
-    )
+    text = nb.text.read_text()
+    where = failure_line(text, exc.source, exc.traceback)
+    error = f"{exc.ename}: {exc.evalue}"
+    if where is None:
+        shown = "\n".join("    " + line for line in (exc.source or "").strip().splitlines()[:12])
+        return f"notebook {nb.text} failed in its code cell {exc.cell_index}:\n{shown}\n{error}"
+    start, line = where
+    lines = text.splitlines()
+    first, last = max(start, line - 6), line
+    while last < min(line + 2, len(lines)) and not FENCE.match(lines[last]) and not lines[last].startswith(("```", "~~~")):
+        last += 1
+    shown = "\n".join(f"  {'>' if k == line else ' '} {k:4d} | {lines[k - 1]}" for k in range(first, last + 1))
+    return f"{_show(nb.text)}, line {line}: {error}\n(in the code cell starting at line {start})\n{shown}"
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(path.parents[1]))  # notebooks/<name>.md
+    except ValueError:
+        return str(path)
+
+
+def stale_notebooks(root: Path) -> list[Notebook]:
+    """The notebooks whose executed form in ``book/`` is missing or was run on other inputs."""
+    return [nb for nb in notebooks(root) if recorded_hash(nb) != input_hash(root, nb)]
 
 
 def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None) -> dict[str, float]:
@@ -237,14 +315,114 @@ def book_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def git_describe(root: Path) -> str:
-    """The commit and whether the tree differs from it (the edition page shows both)."""
+def _git(root: Path, *args: str) -> str | None:
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def git_commit(root: Path) -> str | None:
+    """The full commit hash checked out in ``root``, or None outside a git checkout."""
+    out = _git(root, "rev-parse", "HEAD")
+    return out.strip() if out else None
+
+
+def git_dirty(root: Path) -> bool:
+    """Whether ``root`` differs from its commit: a changed tracked file or a new file that is not
+    ignored (either can change what is built). Build products are ignored, so they do not count."""
+    out = _git(root, "status", "--porcelain")
+    return bool(out and out.strip())
+
+
+def git_describe(root: Path) -> str:
+    """The commit and whether the tree differs from it, e.g. ``684b8ab…+dirty``."""
+    head = git_commit(root)
+    if head is None:
         return "unknown"
-    return head + ("+dirty" if dirty.strip() else "")
+    return head + ("+dirty" if git_dirty(root) else "")
+
+
+def switcher(editions: list[str]) -> list[dict]:
+    """The version switcher's entries (pydata-sphinx-theme): releases ``vX.Y.Z`` newest first, the
+    newest preferred, then ``dev`` for the working tree."""
+    semver = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
+    releases = sorted((e for e in editions if semver.match(e)), key=lambda e: tuple(int(x) for x in semver.match(e).groups()))
+    newest = releases[-1] if releases else None
+    entries = [{"name": f"{e} (latest)" if e == newest else e, "version": e, "url": f"/{e}/book/index.html",
+                **({"preferred": True} if e == newest else {})} for e in reversed(releases)]
+    if "dev" in editions:
+        entries.append({"name": "dev (working tree)", "version": "dev", "url": "/dev/book/index.html"})
+    return entries
+
+
+def write_switcher(folder: Path, entries: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "switcher.json"
+    path.write_text(json.dumps(entries, indent=1) + "\n")
+    return path
+
+
+def jupyter_book(source: Path, out: Path, builder: str = "html", edition: str = "dev",
+                 bin_dir: Path | None = None, strict: bool = True, env: dict | None = None) -> Path:
+    """``jupyter-book build`` of the book in ``source`` into ``out`` (its ``--path-output``), as
+    edition ``edition`` (the About page and the version switcher read ``HERD_EDITION``), with the
+    ``jupyter-book`` of ``bin_dir`` (default: this environment) and ``env`` added to the
+    environment. Returns ``out/_build/<builder>``."""
+    jb = (bin_dir or Path(sys.executable).parent) / "jupyter-book"
+    cmd = [str(jb), "build", str(source), "--path-output", str(out), "--builder", builder, "-n", "--keep-going", "--all", "-q"]
+    if strict:
+        cmd.insert(5, "-W")
+    proc = subprocess.run(cmd, cwd=source, env={**os.environ, **(env or {}), "HERD_EDITION": edition}, capture_output=True, text=True)
+    result = out / "_build" / builder
+    if proc.returncode != 0 or not (result / "index.html").exists():
+        log = (proc.stdout + proc.stderr).strip().splitlines()
+        raise BuildError(f"jupyter-book build ({builder}) of {source} failed:\n" + "\n".join(log[-40:]))
+    return result
+
+
+# ---------------------------------------------------------------- one build at a time
+
+@contextlib.contextmanager
+def build_lock(root: Path, who: str = "build"):
+    """Hold ``.herd-build.lock`` in ``root`` for the duration; if another build holds it, say so
+    and wait. Then remove what an interrupted build left behind."""
+    root.mkdir(parents=True, exist_ok=True)
+    handle = open(root / LOCK_FILE, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            print(f"{who}: another build is running in this folder ({holder}); waiting for it to finish...",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            print(f"{who}: the other build finished; going on", file=sys.stderr, flush=True)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{who}, pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
+        remove_leftovers(root)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def remove_leftovers(root: Path) -> list[str]:
+    """Delete staging folders and half-written files of interrupted builds (call with the lock held)."""
+    removed = []
+    for path in sorted(root.iterdir()):
+        if path.is_dir() and STAGING.match(path.name):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for path in [*sorted((root / "book").glob("*.ipynb.tmp")), root / "_build" / "html.old"]:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+            removed.append(str(path.relative_to(root)))
+    if removed:
+        print(f"build: removed what an interrupted build left: {', '.join(removed)}", flush=True)
+    return removed
 
 
 def build_book(root: Path, force: bool = False) -> bool:
@@ -257,19 +435,13 @@ def build_book(root: Path, force: bool = False) -> bool:
         return False
     staging = Path(tempfile.mkdtemp(prefix="_build.", dir=root))
     # the version switcher's list for a plain build: this working tree only
-    extra = root / "_build" / "edition"
-    extra.mkdir(parents=True, exist_ok=True)
-    (extra / "switcher.json").write_text(json.dumps([{"name": "dev (working tree)", "version": "dev", "url": "/book/index.html"}], indent=1) + "\n")
+    write_switcher(root / "_build" / "edition", switcher(["dev"]))
     try:
-        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(staging),
-               "-W", "-n", "--keep-going", "--all", "-q"]
         print("build: book: jupyter-book build (warnings are errors)", flush=True)
-        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-        html = staging / "_build" / "html"
-        if proc.returncode != 0 or not (html / "index.html").exists():
-            log = (proc.stdout + proc.stderr).strip().splitlines()
-            raise BuildError("jupyter-book build failed; the last good book in _build/html is untouched:\n"
-                             + "\n".join(log[-40:]))
+        try:
+            html = jupyter_book(root, staging, "html", edition=os.environ.get("HERD_EDITION", "dev"))
+        except BuildError as exc:
+            raise BuildError(f"{exc}\nthe last good book in _build/html is untouched") from None
         (html / STAMP).write_text(json.dumps({"inputs_sha256": digest}) + "\n")
         target.parent.mkdir(exist_ok=True)
         old = None
@@ -297,9 +469,10 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     force = args.force or os.environ.get("FORCE") == "1"
     try:
-        run_notebooks(root, force=force, only=args.only)
-        if not args.notebooks_only:
-            build_book(root, force=force)
+        with build_lock(root):
+            run_notebooks(root, force=force, only=args.only)
+            if not args.notebooks_only:
+                build_book(root, force=force)
     except BuildError as exc:
         print(f"build: FAILED: {exc}", file=sys.stderr)
         return 1

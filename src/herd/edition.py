@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 import json
 import platform
-import subprocess
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .build import git_commit, git_dirty
 from .data import checksum
 
 KEY_PACKAGES = (
@@ -19,13 +19,12 @@ KEY_PACKAGES = (
 
 
 def commit(root: Path) -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    """The commit the book is built from, and whether the tree differs from it (as the runner
+    judges it: :func:`herd.build.git_dirty`)."""
+    head = git_commit(root)
+    if head is None:
         return "unknown (not a git checkout)"
-    return head + (" with uncommitted changes" if dirty else "")
+    return head + (" with uncommitted changes" if git_dirty(root) else "")
 
 
 def version(root: Path) -> str:

@@ -1,0 +1,222 @@
+"""The PDF of an edition: its single-page HTML build printed offline by Debian's Chromium
+(driven by Playwright, as the browser tests drive it), after every chart has drawn, with a
+title page naming the edition and its commit, and page numbers.
+
+Like the runner, this module knows nothing of the analysis. :func:`read` opens a PDF again
+(pypdfium2) to check what was printed: its text and the pictures of its charts.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import re
+import shutil
+import socketserver
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM_PATHS = ("chromium", "/usr/bin/chromium", "chromium-browser")
+INSTALL_HINT = "install Debian's Chromium (sudo apt-get install chromium); no browser is ever downloaded"
+
+# Each chart is a vega-embed container; drawn means its marks exist, have a size, and (for a
+# canvas) are not a blank box.
+CHARTS_DRAWN = """() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))"""
+CHART_REPORT = """() => [...document.querySelectorAll('.vega-embed')].map((c, i) => {
+  const m = c.querySelector('svg.marks, canvas.marks');
+  if (!m) return {index: i, drawn: false, why: 'no marks'};
+  const box = m.getBoundingClientRect();
+  let inked = 0;
+  if (m.tagName.toLowerCase() === 'canvas') {
+    const d = m.getContext('2d').getImageData(0, 0, m.width, m.height).data;
+    for (let k = 0; k < d.length; k += 4) if (d[k + 3] > 0 && (d[k] < 235 || d[k + 1] < 235 || d[k + 2] < 235)) inked++;
+  } else {
+    inked = m.querySelectorAll('path, rect, line, text, circle, symbol').length;
+  }
+  return {index: i, drawn: box.width > 50 && box.height > 50 && inked > 0, kind: m.tagName.toLowerCase(),
+          width: box.width, height: box.height, inked: inked,
+          title: (m.querySelector('.role-title-text') || {}).textContent || '',
+          axes: [...m.querySelectorAll('.role-axis-title')].map(t => t.textContent.trim()).filter(t => t)};
+})"""
+
+PRINT_CSS = """
+@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+html, body { background: #fff !important; }
+.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .bd-footer-article,
+.header-article, .prev-next-area, .bd-header-article, .toggle-details, .cell_input.docutils.container.tag_hide-input,
+details.hide, button.toggle-button, .headerlink, .copybtn, #pst-back-to-top, .bd-search, .search-button-field,
+.version-switcher__container, .skip-link, .vega-embed > details, .vega-actions { display: none !important; }
+.bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width { max-width: none !important; width: 100% !important;
+  padding: 0 !important; margin: 0 !important; }
+body { font-size: 10pt; }
+table { font-size: 7.5pt; width: 100% !important; table-layout: auto; }
+td, th { overflow-wrap: anywhere; }  /* a wide table wraps inside the page rather than being cut off */
+.table-wrapper, .output, .cell_output { overflow: visible !important; max-height: none !important; }
+pre { white-space: pre-wrap; word-break: break-word; font-size: 7.5pt; }
+h2, h3 { break-after: avoid; }
+.vega-embed, figure, img, svg { break-inside: avoid; max-width: 100%; }
+.herd-chapter { break-before: page; }
+.herd-title-page { break-after: page; display: flex; flex-direction: column; justify-content: center; min-height: 200mm; }
+.herd-title-page h1 { font-size: 28pt; margin-bottom: 8mm; }
+.herd-title-page p { font-size: 12pt; margin: 2mm 0; }
+.herd-title-page .herd-summary { font-style: italic; margin-top: 6mm; }
+.herd-title-page .herd-small { font-size: 9pt; color: #444; margin-top: 12mm; }
+"""
+
+
+class PdfError(RuntimeError):
+    """Printing an edition failed; the message says which step and why."""
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    """What the title page says about the edition."""
+
+    title: str
+    edition: str
+    version: str
+    commit: str
+    date: str = ""
+    summary: str = ""
+
+    def html(self) -> str:
+        e = html.escape
+        lines = [f"<h1>{e(self.title)}</h1>", f"<p><strong>Edition {e(self.edition)}</strong> (version {e(self.version)})</p>",
+                 f"<p>Commit <code>{e(self.commit)}</code></p>"]
+        if self.date:
+            lines.append(f"<p>Released {e(self.date)}</p>")
+        if self.summary:
+            lines.append(f'<p class="herd-summary">{e(self.summary)}</p>')
+        lines.append('<p class="herd-small">Printed from the single-page HTML build of this edition. Every number in it is '
+                     "computed from the data package of the commit above; check out that commit and run <code>make book</code> "
+                     "to rebuild it.</p>")
+        return '<section class="herd-title-page">' + "".join(lines) + "</section>"
+
+
+def chromium() -> str | None:
+    """Path of Debian's Chromium, or None."""
+    for name in CHROMIUM_PATHS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_page(single: Path) -> Path:
+    """The page to print in a single-page HTML build. Sphinx writes the root document at its
+    own path (``book/index.html``) with links made for the output root, so it is copied there."""
+    redirect = (single / "index.html").read_text(errors="replace")
+    target = re.search(r"url=([^\"'>\s]+)", redirect)
+    page = single / target.group(1) if target and "Refresh" in redirect else single / "index.html"
+    if not page.exists():
+        raise PdfError(f"{single}: no single-page HTML document ({page.name} missing)")
+    out = single / "print.html"
+    shutil.copyfile(page, out)
+    return out
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -> dict:
+    """Print the single-page HTML build in ``single`` to ``out`` (PDF). Served on 127.0.0.1 with
+    every other address refused; every chart must have drawn before printing. Returns what was
+    checked: the charts (each with ``drawn``), and requests refused."""
+    from playwright.sync_api import sync_playwright
+
+    browser_path = chromium()
+    if browser_path is None:
+        raise PdfError(f"the PDF is printed with Chromium: {INSTALL_HINT}")
+    page_file = print_page(single)
+    handler = functools.partial(_Quiet, directory=str(single))
+    refused: list[str] = []
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=browser_path,
+                                            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                page = browser.new_page(viewport={"width": 1100, "height": 1400}, device_scale_factor=2)
+
+                def route(r):
+                    if r.request.url.startswith(base):
+                        r.continue_()
+                    else:
+                        refused.append(r.request.url)
+                        r.abort()
+
+                page.route("**/*", route)
+                page.goto(f"{base}/{page_file.name}", wait_until="load", timeout=timeout_ms)
+                try:
+                    page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
+                except Exception:
+                    pass  # reported chart by chart below
+                page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+                charts = page.evaluate(CHART_REPORT)
+                blank = [c for c in charts if not c["drawn"]]
+                if blank:
+                    raise PdfError(f"{len(blank)} of {len(charts)} charts did not draw before printing: "
+                                   + "; ".join(f"chart {c['index'] + 1} {c.get('title', '')!r} ({c.get('why', 'blank')})" for c in blank[:5]))
+                page.add_style_tag(content=PRINT_CSS)
+                page.evaluate("""(titleHtml) => {
+                    const printToc = document.querySelector('#jb-print-docs-body');  // the theme's contents list
+                    if (printToc) printToc.insertAdjacentHTML('beforebegin', titleHtml);
+                    else (document.querySelector('article.bd-article') || document.body).insertAdjacentHTML('afterbegin', titleHtml);
+                    document.querySelectorAll('[id^="document-"]').forEach(m => {
+                        const next = m.nextElementSibling; if (next) next.classList.add('herd-chapter'); });
+                    document.querySelectorAll('details').forEach(d => { if (!d.classList.contains('hide')) d.open = true; });
+                }""", title.html())
+                page.evaluate("(t) => { document.title = t; }", f"{title.title} — edition {title.edition}")
+                page.emulate_media(media="print")
+                footer = ('<div style="font-size:7.5pt;width:100%;padding:0 14mm;color:#555;display:flex;justify-content:space-between">'
+                          f"<span>{html.escape(title.title)} · edition {html.escape(title.edition)} · {html.escape(title.commit[:12])}</span>"
+                          '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+                out.parent.mkdir(parents=True, exist_ok=True)
+                tmp = out.with_suffix(".pdf.tmp")
+                page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True, display_header_footer=True,
+                         header_template="<span></span>", footer_template=footer)
+                tmp.replace(out)
+                browser.close()
+        finally:
+            server.shutdown()
+    return {"charts": charts, "refused": refused}
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a PDF holds: the text of each page, and for each picture on it whether it is blank."""
+
+    pages: list[str]
+    pictures: list[dict]
+    paths: list[int]  # vector path objects on each page (charts print as vector paths)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.pages))
+
+
+def read(path: Path) -> Printed:
+    """Open a PDF: the text of every page, its vector paths and, for every picture (a chart
+    printed from a canvas), its size and how many colours it holds (a blank box has one)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(path))
+    pages, pictures, paths = [], [], []
+    try:
+        for number, page in enumerate(doc, start=1):
+            pages.append(page.get_textpage().get_text_range().replace("\r", ""))
+            paths.append(sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4)))
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                pixels = obj.get_bitmap(render=False).to_numpy()
+                flat = pixels.reshape(-1, pixels.shape[-1]) if pixels.ndim == 3 else pixels.reshape(-1, 1)
+                colours = len(np.unique(flat[:: max(1, len(flat) // 20000)], axis=0))
+                pictures.append({"page": number, "width": pixels.shape[1], "height": pixels.shape[0], "colours": int(colours)})
+    finally:
+        doc.close()
+    return Printed(pages, pictures, paths)
