@@ -104,4 +104,4 @@ lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf _build _build.* site.* _static/vendor site $(STAMPS)
+	rm -rf _build _build.* site.* _static/vendor site $(STAMPS) .cache

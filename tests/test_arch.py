@@ -11,9 +11,17 @@ def args():
     return arch.read_arch_args()
 
 
+def test_every_llama_3x_text_model_is_read(args):
+    assert {"llama-3.1-8b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b-instruct", "llama-3.3-70b-instruct"} <= set(args)
+    assert not any("vision" in k for k in args)
+    assert arch.model_key("llama3_3_70b_instruct") == "llama-3.3-70b-instruct"
+    assert args["llama-3.3-70b-instruct"] == arch.ArchArgs(**{**args["llama-3.1-70b"].__dict__, "model": "llama-3.3-70b-instruct"})
+
+
 def test_official_args_match_the_papers_table_3(args):
     facts = data.load(DATA).facts.set_index("key")["value"]
-    for key, a in args.items():
+    for key in ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"):
+        a = args[key]
         assert a.n_layers == facts[f"architecture.{key}.layers"]
         assert a.dim == facts[f"architecture.{key}.model-dimension"]
         assert a.ffn_dim == facts[f"architecture.{key}.ffn-dimension"]
@@ -62,3 +70,56 @@ def test_rope_scaling(args):
     assert list(fast["wavelength_after"]) == pytest.approx(list(fast["wavelength_before"]))
     assert list(slow["wavelength_after"]) == pytest.approx(list(8 * slow["wavelength_before"]))
     assert w["wavelength_after"].max() > 131_072  # the slowest pairs now span more than 128K tokens
+
+
+def test_check_against_paper_skips_models_the_paper_does_not_describe(args):
+    facts = data.load(DATA).facts
+    out = arch.check_against_paper({k: args[k] for k in ("llama-3.1-8b", "llama-3.3-70b-instruct")}, facts, 256)
+    ours = out[out["model"] == "llama-3.1-8b"]
+    assert (ours["agree"] == "yes").all() and len(ours) == 7
+    theirs = out[out["model"] == "llama-3.3-70b-instruct"]
+    assert theirs["agree"].str.startswith("no paper value").all()
+
+
+def test_fp8_recipe_keeps_attention_and_the_outer_layers_in_bf16(args):
+    # Erratum: the paper's FP8 inference (§6.2) quantizes only the feed-forward weights of the inner
+    # layers, so the 405B's weights are about 487 GB, not the 406 GB of "every weight in FP8".
+    a = args["llama-3.1-405b"]
+    total = arch.parameter_counts(a)["total"]
+    fp8 = arch.weight_bytes(a, "fp8-mixed")
+    ffn_inner = (a.n_layers - 2) * 3 * a.dim * a.ffn_dim
+    assert fp8 == 2 * (total - ffn_inner) + ffn_inner + 2 * (a.n_layers - 2) * (2 * a.ffn_dim + a.dim)
+    assert fp8 / 1e9 == pytest.approx(487.2, abs=0.1) and fp8 > total
+    # on one 8×80 GB node: two 128K sequences with a BF16 cache, not the six of an all-FP8 reading
+    assert arch.sequences_that_fit(a, 131_072, 640e9, "fp8-mixed", "bf16") == 2
+    assert arch.sequences_that_fit(a, 131_072, 640e9, "bf16", "bf16") == 0
+    with pytest.raises(ValueError, match="allowed"):
+        arch.weight_bytes(a, "int4")
+
+
+def test_one_long_sequence_is_not_dominated_by_the_cache(args):
+    # Erratum: serving one 128K context of the 405B in BF16 is dominated by the weights (812 GB vs
+    # 68 GB of cache); the cache outweighs them only with about 12 such sequences in flight.
+    a = args["llama-3.1-405b"]
+    tokens = arch.kv_dominance_tokens(a)
+    assert arch.kv_cache_bytes(a, 131_072) < arch.weight_bytes(a)
+    assert 11 < tokens / 131_072 < 13
+
+
+def test_rope_scaling_slows_only_the_pairs_longer_than_the_pretraining_context(args):
+    # Erratum: the scaling changes the low-frequency pairs, whose wavelength exceeds the 8K
+    # pre-training context; the fast pairs (under 2K tokens) keep their frequency.
+    scaling = arch.read_rope_scaling()
+    w = arch.rope_wavelengths(args["llama-3.1-405b"], scaling)
+    slow = w[w["band"].str.startswith("low")]
+    fast = w[w["band"].str.startswith("high")]
+    assert (slow["wavelength_before"] > scaling["old_context_len"]).all()
+    assert (fast["wavelength_before"] < scaling["old_context_len"] / scaling["high_freq_factor"]).all()
+    changed = w[~np.isclose(w["wavelength_after"], w["wavelength_before"])]
+    assert (changed["wavelength_before"] >= scaling["old_context_len"] / scaling["high_freq_factor"]).all()
+
+
+def test_one_architecture_per_model(args):
+    kept = arch.one_per_model(args)
+    assert "llama-3.1-405b" in kept and "llama-3.1-405b-instruct" not in kept
+    assert "llama-3.3-70b-instruct" in kept  # no base model of its own

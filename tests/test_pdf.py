@@ -42,7 +42,7 @@ def _toc_titles():
 def test_pdf_has_every_chapter(printed):
     files, titles = _toc_titles()
     assert printed["manifest"]["chapters"] == titles
-    assert len(titles) == len(files) == 7
+    assert len(titles) == len(files) == len(re.findall(r"- file: ", (ROOT / "_toc.yml").read_text()))
     text = printed["read"].text
     for title in titles:
         assert title in text, f"chapter {title!r} missing from the PDF"

@@ -1,5 +1,5 @@
-"""The official Llama 3.1 architecture arguments and what follows from them:
-parameter counts by component, KV-cache size, and RoPE frequency scaling.
+"""The official Llama 3.x architecture arguments and what follows from them: parameter counts
+by component, weight and KV-cache memory, and RoPE frequency scaling.
 
 The arguments are read from the PyPI package ``llama-models`` (``sku_list.py``, and
 ``llama3/model.py`` for the RoPE scaling constants) by parsing its source, without
@@ -17,8 +17,23 @@ import pandas as pd
 
 from .tokenizer import package_dir
 
-MODELS = {"llama3_1_8b": "llama-3.1-8b", "llama3_1_70b": "llama-3.1-70b", "llama3_1_405b": "llama-3.1-405b"}
+# The functions of llama-models' sku_list.py that describe Llama 3.x text models (base and instruct).
+SKU_FUNCTIONS = ("llama3_1_base_models", "llama3_1_instruct_models", "llama3_2_base_models", "llama3_2_instruct_models",
+                 "llama3_3_instruct_models")
 BYTES = {"bf16": 2, "fp8": 1}
+# Weight precisions: all BF16, or the FP8 recipe of the paper (§6.2) and of llama-models' quantization loader:
+# the feed-forward weights of every layer but the first and the last in FP8, with one BF16 scale per output row;
+# attention, embeddings, norms and the output head stay in BF16.
+WEIGHT_SCHEMES = ("bf16", "fp8-mixed")
+
+
+def model_key(core_model_id: str) -> str:
+    """The data package's key for a llama-models core model id: llama3_1_405b → llama-3.1-405b,
+    llama3_3_70b_instruct → llama-3.3-70b-instruct."""
+    head, _, rest = core_model_id.partition("_")  # "llama3", "1_405b"
+    major = head.removeprefix("llama")
+    minor, _, rest = rest.partition("_")
+    return f"llama-{major}.{minor}-{rest.replace('_', '-')}"
 
 
 class ArchSourceError(RuntimeError):
@@ -69,6 +84,8 @@ def _module_constants(tree: ast.Module) -> dict:
 
 
 def _resolve(node: ast.AST, names: dict):
+    if isinstance(node, ast.Dict) and any(k is None for k in node.keys):  # {**helper(), ...}
+        return None
     if isinstance(node, ast.Name):
         if node.id not in names:
             raise ArchSourceError(f"sku_list.py: unknown name {node.id}")
@@ -79,24 +96,37 @@ def _resolve(node: ast.AST, names: dict):
 
 
 def read_arch_args(root: Path | None = None) -> dict[str, ArchArgs]:
-    """{model key: ArchArgs} for the Llama 3.1 base models in llama-models' sku_list.py."""
+    """{model key: ArchArgs} for every Llama 3.x text model in llama-models' sku_list.py (vision
+    models, whose arguments ArchArgs does not describe, are left out)."""
     source = (root or package_dir()) / "sku_list.py"
     tree = ast.parse(source.read_text())
     names = _module_constants(tree)
-    func = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "llama3_1_base_models"), None)
-    if func is None:
-        raise ArchSourceError(f"{source}: no function llama3_1_base_models")
+    helpers = {}  # functions such as arch_args_1b() that return an arguments dict
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and len(node.body) == 1 and isinstance(node.body[0], ast.Return):
+            if isinstance(node.body[0].value, ast.Dict):
+                helpers[node.name] = node.body[0].value
+    fields = set(ArchArgs.__dataclass_fields__) - {"model"}
     found: dict[str, ArchArgs] = {}
-    for call in ast.walk(func):
-        if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Model"):
-            continue
-        kw = {k.arg: k.value for k in call.keywords}
-        core = kw["core_model_id"].attr if isinstance(kw.get("core_model_id"), ast.Attribute) else None
-        if core in MODELS and MODELS[core] not in found:
-            args = _resolve(kw["arch_args"], names)
-            found[MODELS[core]] = ArchArgs(model=MODELS[core], **args)
-    if set(found) != set(MODELS.values()):
-        raise ArchSourceError(f"{source}: expected arch_args for {sorted(MODELS.values())}, found {sorted(found)}")
+    for name in SKU_FUNCTIONS:
+        func = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+        if func is None:
+            raise ArchSourceError(f"{source}: no function {name}")
+        for call in ast.walk(func):
+            if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Model"):
+                continue
+            kw = {k.arg: k.value for k in call.keywords}
+            core = kw["core_model_id"].attr if isinstance(kw.get("core_model_id"), ast.Attribute) else None
+            node = kw.get("arch_args")
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in helpers:
+                node = helpers[node.func.id]
+            args = _resolve(node, names)
+            if core is None or not isinstance(args, dict) or set(args) != fields:
+                continue  # a vision model, or another kind of entry
+            found.setdefault(model_key(core), ArchArgs(model=model_key(core), **args))
+    expected = {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"}
+    if not expected <= set(found):
+        raise ArchSourceError(f"{source}: expected arch_args for {sorted(expected)}, found {sorted(found)}")
     return found
 
 
@@ -137,6 +167,37 @@ def kv_cache_bytes(a: ArchArgs, tokens: int, precision: str = "bf16", batch: int
     return 2 * a.n_layers * heads * a.head_dim * BYTES[precision] * tokens * batch
 
 
+def weight_bytes(a: ArchArgs, scheme: str = "bf16") -> int:
+    """Bytes of the weights in a precision scheme (:data:`WEIGHT_SCHEMES`).
+
+    ``fp8-mixed`` is the paper's FP8 inference (§6.2) as llama-models' quantization loader applies
+    it: the three feed-forward matrices of every layer except the first and the last are stored in
+    FP8 with one BF16 scale per output row; everything else stays BF16.
+    """
+    if scheme not in WEIGHT_SCHEMES:
+        raise ValueError(f"unknown weight scheme {scheme!r}; allowed: {', '.join(WEIGHT_SCHEMES)}")
+    total = parameter_counts(a)["total"]
+    if scheme == "bf16":
+        return total * BYTES["bf16"]
+    fp8_layers = max(a.n_layers - 2, 0)
+    fp8_params = fp8_layers * 3 * a.dim * a.ffn_dim
+    scales = fp8_layers * (2 * a.ffn_dim + a.dim)  # one per output row of w1, w3 (ffn_dim rows) and w2 (dim rows)
+    return (total - fp8_params) * BYTES["bf16"] + fp8_params * BYTES["fp8"] + scales * BYTES["bf16"]
+
+
+def kv_dominance_tokens(a: ArchArgs, scheme: str = "bf16", kv_precision: str = "bf16") -> float:
+    """Tokens in flight (context length × sequences) beyond which the KV cache outweighs the weights."""
+    return weight_bytes(a, scheme) / kv_cache_bytes(a, 1, kv_precision)
+
+
+def sequences_that_fit(a: ArchArgs, context: int, memory_bytes: float, scheme: str = "bf16",
+                       kv_precision: str = "bf16") -> int:
+    """Full-length sequences whose KV cache fits beside the weights in ``memory_bytes`` (weights and
+    KV cache only; 0 when the weights alone do not fit)."""
+    free = memory_bytes - weight_bytes(a, scheme)
+    return max(0, int(free // kv_cache_bytes(a, context, kv_precision)))
+
+
 def rope_wavelengths(a: ArchArgs, scaling: dict[str, float]) -> pd.DataFrame:
     """Wavelength (in tokens) of every rotary dimension pair, before and after
     Llama 3.1's frequency scaling, with the band each pair falls in."""
@@ -152,3 +213,65 @@ def rope_wavelengths(a: ArchArgs, scaling: dict[str, float]) -> pd.DataFrame:
     band = np.where(wavelen < high_wavelen, "high frequency: unchanged",
                     np.where(wavelen > low_wavelen, f"low frequency: divided by {factor:g}", "middle: interpolated"))
     return pd.DataFrame({"pair": i // 2, "wavelength_before": wavelen, "wavelength_after": 2 * math.pi / new, "band": band})
+
+
+PAPER_ARGUMENTS = (("layers", "n_layers", "layers"), ("model dimension", "dim", "model-dimension"),
+                   ("FFN dimension", "ffn_dim", "ffn-dimension"), ("attention heads", "n_heads", "attention-heads"),
+                   ("key/value heads", "n_kv_heads", "key-value-heads"))
+
+
+def check_against_paper(args: dict[str, ArchArgs], facts: pd.DataFrame, special_tokens: int) -> pd.DataFrame:
+    """Each model's llama-models arguments beside the paper's Table 3 (``facts.csv`` rows
+    ``architecture.<model>.<argument>``); a model the paper does not describe gets its row
+    with the reason instead of a verdict."""
+    values = facts.set_index("key")["value"]
+    vocab = values.get("architecture.vocabulary-size")
+    theta = values.get("architecture.positional-embeddings-rope")
+    rows = []
+    for key, a in args.items():
+        for label, attr, fact_key in PAPER_ARGUMENTS:
+            paper = values.get(f"architecture.{key}.{fact_key}")
+            rows.append((key, label, getattr(a, attr), paper))
+        if any(f"architecture.{key}." in k for k in values.index):
+            rows.append((key, "vocabulary (BPE + special)", a.vocab_size, None if vocab is None else vocab + special_tokens))
+            rows.append((key, "RoPE θ", a.rope_theta, theta))
+    out = pd.DataFrame(rows, columns=["model", "argument", "llama-models", "paper Table 3"])
+    out["agree"] = ["no paper value: the paper's Table 3 does not describe this model" if pd.isna(p)
+                    else ("yes" if m == p else "NO") for m, p in zip(out["llama-models"], out["paper Table 3"])]
+    return out
+
+
+def node_fit(args: dict[str, ArchArgs], context: int, memory_bytes: float) -> pd.DataFrame:
+    """For each model and precision choice: weights, KV cache per full-length sequence, and how many
+    such sequences fit beside the weights in ``memory_bytes`` (weights and cache only)."""
+    rows = []
+    for key, a in args.items():
+        for scheme in WEIGHT_SCHEMES:
+            for kv in ("bf16", "fp8"):
+                rows.append({"model": key, "weights": scheme, "KV cache": kv, "weights (GB)": weight_bytes(a, scheme) / 1e9,
+                             "KV cache per sequence (GB)": kv_cache_bytes(a, context, kv) / 1e9,
+                             "sequences that fit": sequences_that_fit(a, context, memory_bytes, scheme, kv)})
+    return pd.DataFrame(rows)
+
+
+def describe_fit(fit: pd.DataFrame, model: str, label: str, memory_gb: float) -> str:
+    """One sentence on what fits on a node for one model (from :func:`node_fit`)."""
+    def row(scheme, kv):
+        return fit[(fit["model"] == model) & (fit["weights"] == scheme) & (fit["KV cache"] == kv)].iloc[0]
+    bf16, fp8, fp8kv = row("bf16", "bf16"), row("fp8-mixed", "bf16"), row("fp8-mixed", "fp8")
+    if bf16["weights (GB)"] > memory_gb:
+        first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) do not fit in {memory_gb:.0f} GB at all"
+    else:
+        first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for {bf16['sequences that fit']} full-length sequences"
+    if fp8["weights (GB)"] > memory_gb:
+        second = f"even with the paper's FP8 recipe ({fp8['weights (GB)']:.0f} GB) the weights do not fit"
+    else:
+        second = (f"with the paper's FP8 recipe (feed-forward weights of the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
+                  f"{fp8['sequences that fit']} fit with a BF16 cache and {fp8kv['sequences that fit']} with an FP8 cache")
+    return f"For the {label}, {first}; {second}."
+
+
+def one_per_model(args: dict[str, ArchArgs]) -> dict[str, ArchArgs]:
+    """Drop the instruct variant of every model whose base model is listed: post-training does
+    not change the architecture."""
+    return {k: a for k, a in args.items() if not (k.endswith("-instruct") and k.removesuffix("-instruct") in args)}

@@ -114,7 +114,7 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> alt.Layer
     order = list(dict.fromkeys(data["row_label"]))
     enc = dict(
         x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-        y=alt.Y("row_label:N", title="Benchmark (setting as printed)", sort=order, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("row_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
     )
     tooltip = [
         alt.Tooltip("row_label:N", title="Benchmark"),

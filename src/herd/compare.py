@@ -17,8 +17,11 @@
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -233,14 +236,51 @@ def judge_package(package, source: str, table: str, rules: Rules = Rules()) -> p
 _CACHE: dict = {}
 
 
+def _cache_dir() -> Path | None:
+    """Where judged tables are kept between processes: ``$HERD_CACHE``, else ``.cache/herd`` in
+    the repository (ignored by git); None when neither can be written."""
+    env = os.environ.get("HERD_CACHE")
+    folder = Path(env) if env else Path(__file__).resolve().parents[2] / ".cache" / "herd"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def _cache_key(package, source: str, table: str, rules: Rules) -> str:
+    """Everything a judged table depends on: the data, the rules, the code of the method and the
+    versions of the libraries it calls."""
+    import numpy
+    import scipy
+    import statsmodels
+
+    digest = hashlib.sha256()
+    for part in (package.sha256, source, table, repr(rules), numpy.__version__, scipy.__version__, statsmodels.__version__):
+        digest.update(str(part).encode() + b"\0")
+    for module in (stats, __import__(__name__, fromlist=["judge"])):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:24]
+
+
 def _judge_cached(package, source: str, table: str, rules: Rules) -> pd.DataFrame:
-    key = (package.sha256, source, table, rules)
+    """:func:`judge` for one table, memoised in the process and on disk (exact tests are slow)."""
+    key = _cache_key(package, source, table, rules)
     if key not in _CACHE:
-        scores = package.scores
-        cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-        sizes = stats.effective_sizes(package.benchmarks, scores)
-        subsets = package.tables.get("benchmark_subsets")
-        _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
+        folder = _cache_dir()
+        path = folder / f"judged-{key}.pkl" if folder else None
+        if path is not None and path.exists():
+            _CACHE[key] = pd.read_pickle(path)
+        else:
+            scores = package.scores
+            cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+            sizes = stats.effective_sizes(package.benchmarks, scores)
+            subsets = package.tables.get("benchmark_subsets")
+            _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
+            if path is not None:
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                _CACHE[key].to_pickle(tmp)
+                tmp.replace(path)
     return _CACHE[key].copy()
 
 
