@@ -170,3 +170,9 @@ def test_sources_used_are_links_from_the_data(package):
     text = " ".join(out["source"])
     assert "arxiv.org/abs/2404.10102" in text and "analyzing-chinchilla/blob/92258837" in text and "MODEL_CARD.md" in text
     assert "kaplan" not in text.lower()
+
+
+def test_chart_precision_keeps_six_significant_figures():
+    out = scaling.chart_precision([630118924790.4557, 0.0215999999, 0.0, 123456789.0])
+    assert list(out) == [630119000000.0, 0.0216, 0.0, 123457000.0]
+    assert scaling.chart_precision(np.array([[1.23456789]])).shape == (1, 1)

@@ -80,3 +80,14 @@ def test_data_readme_lists_exactly_the_facts_the_code_reads():
     section = readme[readme.index("### Facts the chapters read"):]
     listed = re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
     assert sorted(listed) == sorted({*scaling.FACT_KEYS, *budget.FACT_KEYS})
+
+
+def test_a_model_without_facts_stops_the_chapter_with_its_name(tmp_path):
+    import papermill as pm
+
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(ROOT / "book" / "scaling.ipynb"), str(tmp_path / "out.ipynb"),
+                            parameters={"models": ["llama-3.1-405b", "llama-3.1-405b-instruct"]},
+                            kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+    assert info.value.ename == "ParameterError"
+    assert "parameter 'models' has 'llama-3.1-405b-instruct' which is not allowed" in info.value.evalue

@@ -80,6 +80,16 @@ def fact_interval(facts: pd.DataFrame, key: str) -> tuple[float, float]:
     return value - half * scale, value + half * scale
 
 
+def chart_precision(values, digits: int = 6):
+    """Values rounded to ``digits`` significant figures for a chart's embedded data: more digits
+    than a reader can see, and few enough that re-running an optimiser on another CPU (whose
+    exp and log may differ in the last bit) gives the same page."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(v == 0, 0, digits - 1 - np.floor(np.log10(np.abs(v))))
+    return np.array([round(x, int(k)) if np.isfinite(x) else x for x, k in zip(v.ravel(), np.ravel(scale))]).reshape(v.shape)
+
+
 class MissingFact(LookupError):
     """A fact a chapter needs is not in the data package; the message names the key."""
 
@@ -483,7 +493,7 @@ def curves(table: pd.DataFrame, laws: list[str], flops=FLOPS_GRID, refit: Refit 
     """Long table of (law, FLOPs, optimal params, optimal tokens) for charts."""
     flops = np.asarray(flops, dtype=float)
     frames = [pd.DataFrame({"law": law, "label": LAW_LABELS.get(law, law), "flops": flops,
-                            "params": model.params(flops), "tokens": model.tokens(flops)})
+                            "params": chart_precision(model.params(flops)), "tokens": chart_precision(model.tokens(flops))})
               for law, model in law_objects(table, laws, refit).items()]
     return pd.concat(frames, ignore_index=True)
 
@@ -496,7 +506,9 @@ def distance_to_optimum(table: pd.DataFrame, laws: list[str], points: pd.DataFra
         for law, model in law_objects(table, laws, refit).items():
             rows.append({"model": p.name, "model_key": p.model, "params_actual": p.params, "law": law, "label": LAW_LABELS.get(law, law),
                          "token_ratio": p.tokens / float(model.tokens(p.flops)), "param_ratio": p.params / float(model.params(p.flops))})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["token_ratio"], out["param_ratio"] = chart_precision(out["token_ratio"]), chart_precision(out["param_ratio"])
+    return out
 
 
 def distance_summary(dist: pd.DataFrame, apart: str = "kaplan2020") -> dict[str, str]:
@@ -651,17 +663,19 @@ def refit_glue(refit: Refit, opt: pd.DataFrame, boot: pd.DataFrame, trained_para
 def bootstrap_histogram(boot: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
     """Counts of the draws' compute-optimal N in ``bins`` equal steps of log N."""
     counts, edges = np.histogram(np.log10(boot["params"]), bins=bins)
-    return pd.DataFrame({"low": 10 ** edges[:-1], "high": 10 ** edges[1:], "draws": counts})
+    return pd.DataFrame({"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts})
 
 
 def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
     """Vertical marks for the bootstrap chart: the interval's ends, the refit's optimum, the
     paper's predicted size and the size trained."""
     row = opt.set_index("law").loc[REFIT]
-    return pd.DataFrame([
+    marks = pd.DataFrame([
         {"label": "bootstrap interval, lower end", "params": row["params_low"]},
         {"label": "bootstrap interval, upper end", "params": row["params_high"]},
         {"label": "refit to the runs themselves", "params": row["params"]},
         {"label": "the paper's predicted size", "params": package.fact("scaling.predicted_params")},
         {"label": "the size trained", "params": package.fact("training.parameters")},
     ])
+    marks["params"] = chart_precision(marks["params"])
+    return marks
