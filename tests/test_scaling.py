@@ -158,7 +158,7 @@ def test_distance_to_optimum_names_smallest_and_largest(package, laws):
     points = scaling.model_points(package, ["llama-3.1-405b", "llama-3.1-8b"])
     dist = scaling.distance_to_optimum(laws, ["llama3-figure", "kaplan2020"], points)
     s = scaling.distance_summary(dist)
-    assert s["small_model"].startswith("Llama 3.1 8B") and s["large_model"].startswith("Llama 3.1 405B")
+    assert (s["small_model"], s["large_model"]) == ("Llama 3.1 8B", "Llama 3.1 405B")  # names without "(pre-trained)"
     fig = dist[(dist["law"] == "llama3-figure") & (dist["model_key"] == "llama-3.1-405b")]["token_ratio"].iloc[0]
     assert s["large_low"] == s["large_high"] == f"{fig:.1f}"  # one Chinchilla-family law: one value
     assert "Kaplan" in s["apart_sentence"]

@@ -519,12 +519,13 @@ def distance_summary(dist: pd.DataFrame, apart: str = "kaplan2020") -> dict[str,
     small = dist.loc[dist["params_actual"].idxmin(), "model"]
     large = dist.loc[dist["params_actual"].idxmax(), "model"]
     s, l = family.loc[family["model"] == small, "token_ratio"], family.loc[family["model"] == large, "token_ratio"]
-    out = {"small_model": small, "large_model": large, "small_low": f"{s.min():.0f}", "small_high": f"{s.max():.0f}",
+    short = {name: re.sub(r" \([^)]*\)$", "", name) for name in (small, large)}  # "Llama 3.1 8B (pre-trained)" → "Llama 3.1 8B"
+    out = {"small_model": short[small], "large_model": short[large], "small_low": f"{s.min():.0f}", "small_high": f"{s.max():.0f}",
            "large_low": f"{l.min():.1f}", "large_high": f"{l.max():.1f}", "apart_sentence": ""}
     other = dist[(dist["law"] == apart) & (dist["model"] == small)]
     if len(other):
         out["apart_sentence"] = (f"Kaplan et al.'s law, which favours much larger models trained on fewer tokens, puts the "
-                                 f"{small} at {float(other['token_ratio'].iloc[0]):.0f} times its optimum.")
+                                 f"{short[small]} at {float(other['token_ratio'].iloc[0]):.0f} times its optimum.")
     return out
 
 
