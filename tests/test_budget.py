@@ -1,8 +1,8 @@
-import pandas as pd
 import pytest
 
 from conftest import DATA
-from herd import budget, data
+from conftest import edit_csv
+from herd import budget, data, scaling
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,8 @@ def test_interruption_summary(package):
 
 
 def test_implied_mfu_formula(package):
-    out = budget.implied_mfu(package.facts, {"llama-3.1-405b": (405e9, 15.6e12)}, peak_tflops=1000.0)
+    points = scaling.model_points(package, ["llama-3.1-405b"])
+    out = budget.implied_mfu(package.facts, points, peak_tflops=1000.0)
     row = out.iloc[0]
     assert row["flops"] == pytest.approx(6 * 405e9 * 15.6e12)
     assert row["implied_mfu_pct"] == pytest.approx(100 * 6 * 405e9 * 15.6e12 / (30.84e6 * 3600 * 1e15))
@@ -47,3 +48,84 @@ def test_implied_mfu_formula(package):
 def test_missing_fact_is_named(package):
     with pytest.raises(KeyError, match="no row 'nope'"):
         package.fact("nope")
+
+
+def test_column_step():
+    assert budget.column_step([430, 400, 380]) == 10
+    assert budget.column_step([43, 41, 38]) == 1
+    assert budget.column_step([400, 800]) == 100
+    assert budget.column_step([40.5, 41]) == 1
+
+
+def test_table4_row2_peak_is_rounding_not_an_error(package):
+    # 400 TFLOP/s at 41 % read as exact allows a peak up to 400.5 / 0.405 = 988.9, 0.05 % short of
+    # the whitepaper's 989.4; the column prints multiples of ten, so 400 stands for 395-405.
+    par = budget.parallelism_checks(package.parallelism, 989.4).set_index("row")
+    assert not par.loc[2, "peak_within_units"] and par.loc[2, "peak_within"]
+    assert par.loc[2, "peak_high_units"] == pytest.approx(400.5 / 0.405)
+    assert par["peak_within"].all()
+    note = budget.peak_rounding_note(par.reset_index(), 989.4)
+    assert "row 2" in note and "0.05 %" in note
+
+
+@pytest.fixture(scope="module")
+def checks(package):
+    return budget.checks(package)
+
+
+def test_inconsistencies_are_counted_by_cause(checks):
+    # Erratum: the chapter counted 7 inconsistent cells of 16; they have 3 distinct causes,
+    # plus one difference of definition, and a rounding miss is not an inconsistency.
+    assert set(checks["verdict"]) <= set(budget.VERDICTS)
+    causes = budget.causes(checks).set_index("cause")
+    assert set(causes.index[causes["kind"] == "inconsistency"]) == {
+        "predicted-size-off-budget", "text-constants-truncated", "table5-faulty-gpu-percent"}
+    assert set(causes.index[causes["kind"] == "difference of definition"]) == {"gpu-hours-whole-training"}
+    # one misprint, seen in Table 5, in the sum of its percentages and in the text's GPU share
+    assert causes.loc["table5-faulty-gpu-percent", "checks"] == 3
+    assert "35.3 %" in causes.loc["table5-faulty-gpu-percent", "explanation"]
+    assert (checks["explanation"] != "").sum() == (checks["cause"] != "").sum()
+    counts = budget.summary_counts(checks)
+    assert (counts["inconsistencies"], counts["definitions"], counts["inconsistent_checks"]) == (3, 1, 5)
+    assert counts["agree"] + counts["rounding"] + counts["not_agreeing"] == counts["checks"]
+    assert budget.causes_phrase(counts) == "3 inconsistencies with distinct causes and 1 difference of definition"
+
+
+def test_rounding_is_not_an_inconsistency(checks):
+    table4 = checks[checks["topic"] == "parallelism (Table 4)"]
+    assert (table4["verdict"] != budget.INCONSISTENT).all()
+    run = checks[checks["topic"] == "training run"].iloc[0]
+    assert run["verdict"] == budget.ROUNDING  # 6 x 405B x 15.6T = 3.79e25 against a printed 3.8e25
+    hardware = checks[checks["the source says"].str.startswith("hardware share")].iloc[0]
+    assert hardware["verdict"] == budget.ROUNDING  # 77.3 against "approximately 78"
+
+
+def test_gpu_hours_against_mfu_is_a_difference_of_definition(checks):
+    row = checks[checks["topic"] == "GPU hours"].iloc[0]
+    assert row["verdict"] == budget.DEFINITION and row["cause"] == "gpu-hours-whole-training"
+    assert "38.3 %" in row["explanation"]  # 34.5 % / 0.90 effective training time
+
+
+def test_text_constants_are_truncated_not_rounded(checks):
+    row = checks[checks["cause"] == "text-constants-truncated"].iloc[0]
+    assert "rounding gives 0.54 and 0.30" in row["explanation"]
+    fig = checks[checks["recomputation gives"].str.contains("Figure 3 constants")].iloc[0]
+    assert fig["verdict"] == budget.ROUNDING
+
+
+def test_correcting_the_misprint_removes_its_cause(data_copy):
+    lines = (data_copy / "interruptions.csv").read_text().splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith("Faulty GPU,"))
+    edit_csv(data_copy / "interruptions.csv", line, "percent", "35.3")
+    causes = budget.causes(budget.checks(data.load(data_copy))).set_index("cause")
+    assert "table5-faulty-gpu-percent" not in causes.index
+    # the text's 58.7 % GPU share is then on its own: the sum of the old printed percentages
+    assert "interruptions-gpu-counts" in causes.index
+
+
+def test_checks_name_a_missing_fact(data_copy):
+    lines = (data_copy / "facts.csv").read_text().splitlines()
+    kept = [l for l in lines if not l.startswith("h100.bf16_dense_tflops,")]
+    (data_copy / "facts.csv").write_text("\n".join(kept) + "\n")
+    with pytest.raises(scaling.MissingFact, match="no row 'h100.bf16_dense_tflops', which herd.budget reads"):
+        budget.checks(data.load(data_copy))

@@ -1,9 +1,11 @@
-"""Each published law reproduces a value its own paper prints; 6·N·D inverts cleanly."""
+"""Each published law reproduces a value its own paper prints; 6·N·D inverts cleanly; model points and
+the chapter's tables come from data by key."""
 import numpy as np
 import pytest
 
 from conftest import DATA
 from herd import data, scaling
+from conftest import edit_csv
 
 
 @pytest.fixture(scope="module")
@@ -65,17 +67,6 @@ def test_kaplan_reproduces_its_intersection_point(laws):
     assert law.params(1e4 * 8.64e19) == pytest.approx(1e12, rel=0.1)
 
 
-def test_bootstrap_is_reproducible_and_brackets_the_point(laws):
-    means = scaling.constants(laws, "besiroglu2024")
-    ses = scaling.standard_errors(laws, "besiroglu2024")
-    a = scaling.bootstrap_parametric(means, ses, 3.8e25, draws=500, seed=1)
-    b = scaling.bootstrap_parametric(means, ses, 3.8e25, draws=500, seed=1)
-    assert a.equals(b)
-    point = scaling.build_law(laws, "besiroglu2024").params(3.8e25)
-    lo, hi = np.percentile(a["params"], [2.5, 97.5])
-    assert lo < point < hi
-
-
 def test_unknown_law(laws):
     with pytest.raises(KeyError, match="no law"):
         scaling.constants(laws, "moore1965")
@@ -84,3 +75,104 @@ def test_unknown_law(laws):
 def test_chinchilla_approach2_reproduces_table_a3(laws):
     # Table A3, Approach 2: 1 trillion parameters at 1.59e26 FLOPs (Hoffmann et al. 2022, p. 26)
     assert scaling.build_law(laws, "hoffmann2022-approach2").params(1.59e26) == pytest.approx(1e12, rel=0.03)
+
+
+@pytest.fixture(scope="module")
+def package():
+    return data.load(DATA)
+
+
+def test_fact_interval_reads_the_printed_precision(package):
+    f = package.facts
+    assert scaling.fact_interval(f, "scaling.predicted_tokens") == pytest.approx((16.545e12, 16.555e12))
+    assert scaling.fact_interval(f, "scaling.flagship_flops") == pytest.approx((3.75e25, 3.85e25))
+    assert scaling.fact_interval(f, "training.parameters") == pytest.approx((404.5e9, 405.5e9))
+    # "Approximately 78%": a whole unit either way
+    hw = "interruptions.54-day-snapshot.share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
+    assert scaling.fact_interval(f, hw) == pytest.approx((77.0, 79.0))
+    with pytest.raises(scaling.MissingFact, match="no row 'nope'"):
+        scaling.fact_interval(f, "nope")
+
+
+def test_model_points_come_from_facts_by_key(package):
+    points = scaling.model_points(package, ["llama-3.1-8b", "llama-3.1-405b"]).set_index("model")
+    # the 405B's tokens are the paper's 15.6T, the 8B's the model card's ~15T; GPU hours from the card
+    assert points.loc["llama-3.1-405b", "tokens"] == 15.6e12
+    assert points.loc["llama-3.1-405b", "training_tokens_fact"] == "training.tokens"
+    assert points.loc["llama-3.1-8b", "tokens"] == 15e12
+    assert points.loc["llama-3.1-8b", "params"] == 8e9
+    assert points.loc["llama-3.1-405b", "gpu_hours"] == 30.84e6
+    assert points.loc["llama-3.1-405b", "flops"] == pytest.approx(6 * 405e9 * 15.6e12)
+    assert points.loc["llama-3.1-8b", "name"] == "Llama 3.1 8B (pre-trained)"
+
+
+def test_model_without_its_facts_is_named(package, data_copy):
+    with pytest.raises(scaling.MissingFact, match="no row for model 'llama-3.1-8b-instruct', quantity 'parameters'"):
+        scaling.model_points(package, ["llama-3.1-8b-instruct"])
+    # a fact in the wrong unit is named with the unit it needs
+    lines = (data_copy / "model_facts.csv").read_text().splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith("llama-3.1-8b,gpu_hours,"))
+    edit_csv(data_copy / "model_facts.csv", line, "fact", "modelcard.llama-3.1-8b.co2_location_t")
+    with pytest.raises(scaling.MissingFact, match="'gpu_hours' of 'llama-3.1-8b' must be in 'GPU hours'"):
+        scaling.model_points(data.load(data_copy), ["llama-3.1-8b"])
+
+
+def test_model_facts_must_name_an_existing_fact(data_copy):
+    lines = (data_copy / "model_facts.csv").read_text().splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith("llama-3.1-70b,gpu_hours,"))
+    edit_csv(data_copy / "model_facts.csv", line, "fact", "modelcard.llama-3.1-70b.gpu_hour")
+    with pytest.raises(data.DataError, match=f"model_facts.csv, line {line}.*modelcard.llama-3.1-70b.gpu_hour"):
+        data.load(data_copy)
+
+
+def test_missing_fact_is_named_with_its_reader(package):
+    facts = package.facts[package.facts["key"] != "scaling.predicted_tokens"]
+
+    class Stub:
+        pass
+
+    stub = Stub()
+    stub.facts = facts
+    with pytest.raises(scaling.MissingFact, match="no row 'scaling.predicted_tokens', which the scaling chapter reads"):
+        scaling.require_facts(stub)
+    scaling.require_facts(package)  # every key the chapter reads is present
+
+
+def test_token_law_rerun_and_its_text(package):
+    rerun = scaling.token_law_rerun(package, 3.8e25).set_index("law")
+    assert rerun.loc["llama3-figure", "tokens"] == pytest.approx(16.29e12, rel=1e-3)
+    # the rounding range of the figure's constants contains the stated 16.55T; the text's does not
+    assert rerun.loc["llama3-figure", "tokens_low"] < 16.55e12 < rerun.loc["llama3-figure", "tokens_high"]
+    assert rerun.loc["llama3-text", "tokens_high"] < 16.55e12
+    g = scaling.rerun_glue(rerun.reset_index(), package, 3.8e25)
+    assert (g["paper_params"], g["paper_tokens"], g["actual_params"], g["orders_beyond"]) == ("402", "16.55", "405", "3.6")
+
+
+def test_alpha_sensitivity_and_bands(laws):
+    curve, bands, A = scaling.alpha_sensitivity(laws, 3.8e25)
+    assert A == 0.299 and curve["params"].is_monotonic_decreasing
+    assert bands.set_index("printing").loc["text (0.53)", "from"] == pytest.approx(0.525)
+
+
+def test_distance_to_optimum_names_smallest_and_largest(package, laws):
+    points = scaling.model_points(package, ["llama-3.1-405b", "llama-3.1-8b"])
+    dist = scaling.distance_to_optimum(laws, ["llama3-figure", "kaplan2020"], points)
+    s = scaling.distance_summary(dist)
+    assert (s["small_model"], s["large_model"]) == ("Llama 3.1 8B", "Llama 3.1 405B")  # names without "(pre-trained)"
+    fig = dist[(dist["law"] == "llama3-figure") & (dist["model_key"] == "llama-3.1-405b")]["token_ratio"].iloc[0]
+    assert s["large_low"] == s["large_high"] == f"{fig:.1f}"  # one Chinchilla-family law: one value
+    assert "Kaplan" in s["apart_sentence"]
+    assert scaling.distance_summary(dist[dist["law"] != "kaplan2020"])["apart_sentence"] == ""
+
+
+def test_sources_used_are_links_from_the_data(package):
+    out = scaling.sources_used(package, ["besiroglu2024"], ["llama-3.1-405b"])
+    text = " ".join(out["source"])
+    assert "arxiv.org/abs/2404.10102" in text and "analyzing-chinchilla/blob/92258837" in text and "MODEL_CARD.md" in text
+    assert "kaplan" not in text.lower()
+
+
+def test_chart_precision_keeps_six_significant_figures():
+    out = scaling.chart_precision([630118924790.4557, 0.0215999999, 0.0, 123456789.0])
+    assert list(out) == [630119000000.0, 0.0216, 0.0, 123457000.0]
+    assert scaling.chart_precision(np.array([[1.23456789]])).shape == (1, 1)

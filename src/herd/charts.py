@@ -355,3 +355,38 @@ def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, descripti
                  alt.Tooltip("n:Q", title="N used in the simulation")])
     return _describe(alt.layer(box, dots).properties(width=520, height=alt.Step(22), title=alt.Title(
         title, subtitle="Grey: gains that picking the best threshold finds when contamination has no effect. Orange: the paper's Table 15.")), description)
+
+
+def figure4_runs(points: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Chinchilla's training runs as read off its Figure 4: compute against model size (log–log),
+    coloured by final loss; runs left out of the fit drawn as crosses."""
+    data = points.assign(fit=points["excluded"].map({True: "left out (highest loss)", False: "used in the fit"}))
+    chart = alt.Chart(data).mark_point(size=45, filled=True).encode(
+        x=alt.X("training_flops:Q", title="Training compute C (FLOPs)", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
+        y=alt.Y("parameters:Q", title="Model size N (parameters)", scale=alt.Scale(type="log"),
+                axis=alt.Axis(labelExpr="replace(format(datum.value, '.2s'), 'G', 'B')")),
+        color=alt.Color("loss:Q", title="Final loss (nats/token)", scale=alt.Scale(scheme="viridis", reverse=True),
+                        legend=alt.Legend(orient="right")),
+        shape=alt.Shape("fit:N", title=None, scale=alt.Scale(domain=["used in the fit", "left out (highest loss)"], range=["circle", "cross"])),
+        tooltip=[alt.Tooltip("source_line:Q", title="Line in Epoch AI's file"), alt.Tooltip("parameters:Q", title="Parameters", format=".3s"),
+                 alt.Tooltip("training_flops:Q", title="FLOPs", format=".3e"), alt.Tooltip("tokens:Q", title="Tokens D = C/(6N)", format=".3s"),
+                 alt.Tooltip("loss:Q", title="Loss", format=".3f"), alt.Tooltip("fit:N", title="Fit")],
+    ).properties(width=460, height=300, title=alt.Title(title, subtitle="Each mark is one training run, placed where Figure 4 draws it."))
+    return _describe(chart, description)
+
+
+def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str, description: str) -> alt.LayerChart:
+    """Histogram of the compute-optimal model size over bootstrap draws on a log axis (``bins``:
+    columns low, high, draws), with vertical rules at ``marks`` (columns params, label: the
+    interval's ends, the refit, the paper's prediction, the trained model)."""
+    x = alt.X("low:Q", title="Compute-optimal parameters N (log scale)", scale=alt.Scale(type="log"),
+              axis=alt.Axis(labelExpr="replace(format(datum.value, '.2s'), 'G', 'B')", labelOverlap="greedy"))
+    bars = alt.Chart(bins).mark_rect(color=OTHER_COLOR, opacity=0.7).encode(
+        x=x, x2="high:Q", y=alt.Y("draws:Q", title="Bootstrap draws"), y2=alt.datum(0),
+        tooltip=[alt.Tooltip("low:Q", title="From", format=".3s"), alt.Tooltip("high:Q", title="To", format=".3s"),
+                 alt.Tooltip("draws:Q", title="Draws")])
+    rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
+        x=alt.X("params:Q"), color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
+        strokeDash=alt.StrokeDash("label:N", legend=None),
+        tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params:Q", title="Parameters", format=".3s")])
+    return _describe(alt.layer(bars, rules).properties(width=520, height=240, title=alt.Title(title, subtitle=subtitle)), description)

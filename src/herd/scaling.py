@@ -1,20 +1,34 @@
-"""Scaling laws: the Llama 3 paper's token law, Chinchilla, Epoch's replication, Kaplan.
+"""Scaling laws: the published laws, a refit of Chinchilla's parametric law from data, and the
+chapter's tables built from them.
 
 All laws answer one question: for a training budget of C FLOPs, how many parameters N
 and training tokens D are compute-optimal? They are linked by the usual approximation
 C ≈ 6·N·D (forward and backward pass, dense transformer, attention ignored).
 
-Constants are never literals here: they come from ``data/scaling_laws.csv`` and
-``data/facts.csv`` through :func:`constants`.
+Constants are never literals here: published ones come from ``data/scaling_laws.csv`` and
+``data/facts.csv`` through :func:`constants`; the refit's come from the 245 training runs
+Epoch AI read off Chinchilla's Figure 4 (``data/chinchilla_figure4.csv``) through
+:func:`fit_parametric`, and their uncertainty from resampling those runs
+(:func:`bootstrap_refit`).
 """
 from __future__ import annotations
 
+import itertools
+import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import huber
+from threadpoolctl import threadpool_limits
+
+from . import tables
 
 FLOPS_PER_PARAM_TOKEN = 6.0
+FLOPS_GRID = np.logspace(18, 26, 81)
+"""Budgets (FLOPs) at which the chapter draws each law's compute-optimal curve."""
 
 
 def training_flops(params, tokens):
@@ -41,6 +55,48 @@ def printed_interval(printed: str) -> tuple[float, float]:
     return value - half, value + half
 
 
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def fact_interval(facts: pd.DataFrame, key: str) -> tuple[float, float]:
+    """The values a fact could have, given how it is printed: '16.55T tokens' → 16.545–16.555 T.
+
+    The first number in the fact's ``value_as_printed`` sets the precision (half a unit of its
+    last digit, scaled to the stored value); a printed 'approximately' or 'about' widens it to
+    a whole unit. A fact without a printed number is taken as exact.
+    """
+    row = facts.loc[facts["key"] == key]
+    if row.empty:
+        raise MissingFact(f"facts.csv has no row {key!r}")
+    value = float(row["value"].iloc[0])
+    printed = str(row["value_as_printed"].iloc[0])
+    match = _NUMBER.search(printed)
+    if not match or float(match.group().replace(",", "")) == 0:
+        return value, value
+    number = match.group().replace(",", "")
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    half = (1.0 if re.search(r"approximately|about|~", printed, re.I) else 0.5) * 10.0 ** (-decimals)
+    scale = value / float(number)
+    return value - half * scale, value + half * scale
+
+
+def chart_precision(values, digits: int = 6):
+    """Values rounded to ``digits`` significant figures for a chart's embedded data: more digits
+    than a reader can see, and few enough that re-running an optimiser on another CPU (whose
+    exp and log may differ in the last bit) gives the same page."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(v == 0, 0, digits - 1 - np.floor(np.log10(np.abs(v))))
+    return np.array([round(x, int(k)) if np.isfinite(x) else x for x, k in zip(v.ravel(), np.ravel(scale))]).reshape(v.shape)
+
+
+class MissingFact(LookupError):
+    """A fact a chapter needs is not in the data package; the message names the key."""
+
+
+# --------------------------------------------------------------------------- published laws
+
+
 @dataclass(frozen=True)
 class TokenLaw:
     """The Llama 3 paper's law for compute-optimal training tokens: D*(C) = A·C^α."""
@@ -55,9 +111,11 @@ class TokenLaw:
         return params_for(flops, self.tokens(flops))
 
 
-def token_law_range(flops: float, A_printed: str, alpha_printed: str) -> tuple[float, float]:
-    """Lowest and highest D*(C) over every (A, α) that rounds to the printed pair."""
-    corners = [TokenLaw(a, al).tokens(flops) for a in printed_interval(A_printed) for al in printed_interval(alpha_printed)]
+def token_law_range(flops: float, A_printed: str, alpha_printed: str, flops_range: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Lowest and highest D*(C) over every (A, α) that rounds to the printed pair (and, if
+    given, every budget in ``flops_range``)."""
+    budgets = flops_range or (flops, flops)
+    corners = [TokenLaw(a, al).tokens(c) for a in printed_interval(A_printed) for al in printed_interval(alpha_printed) for c in budgets]
     return float(min(corners)), float(max(corners))
 
 
@@ -112,18 +170,6 @@ class AnchoredPowerLaw:
         return tokens_for(flops, self.params(flops))
 
 
-def bootstrap_parametric(means: dict, ses: dict, flops: float, draws: int = 4000, seed: int = 0) -> pd.DataFrame:
-    """Parametric bootstrap: draw (E, A, B, α, β) independently from normals with the
-    published means and standard errors, keep draws with positive constants, and
-    return N_opt and D_opt at ``flops`` for each draw."""
-    rng = np.random.default_rng(seed)
-    names = ["E", "A", "B", "alpha", "beta"]
-    samples = {n: rng.normal(means[n], ses.get(n, 0.0), size=draws) for n in names}
-    ok = np.all([samples[n] > 0 for n in names], axis=0)
-    laws = [ParametricLoss(*(samples[n][i] for n in names)) for i in np.flatnonzero(ok)]
-    return pd.DataFrame({"params": [l.params(flops) for l in laws], "tokens": [l.tokens(flops) for l in laws]})
-
-
 def constants(laws: pd.DataFrame, law: str) -> dict[str, float]:
     """{parameter: value} for one law of data/scaling_laws.csv."""
     rows = laws[laws["law"] == law]
@@ -137,6 +183,7 @@ def standard_errors(laws: pd.DataFrame, law: str) -> dict[str, float]:
     return dict(zip(rows["parameter"], rows["standard_error"].astype(float)))
 
 
+REFIT = "refit"
 LAW_LABELS = {
     "llama3-text": "Llama 3 paper, text constants (α 0.53, A 0.29)",
     "llama3-figure": "Llama 3 paper, Figure 3 constants (α 0.537, A 0.299)",
@@ -144,8 +191,9 @@ LAW_LABELS = {
     "hoffmann2022-approach2": "Chinchilla Approach 2 (IsoFLOP profiles)",
     "hoffmann2022-approach3": "Chinchilla Approach 3 (parametric fit, Eq. 10 as printed)",
     "hoffmann2022-approach3-unrounded": "Chinchilla Approach 3 (unrounded constants)",
-    "besiroglu2024": "Epoch AI replication (Besiroglu et al. 2024)",
+    "besiroglu2024": "Epoch AI replication (Besiroglu et al. 2024), published constants",
     "kaplan2020": "Kaplan et al. 2020",
+    REFIT: "Refit of Chinchilla's Figure 4 data (this chapter)",
 }
 
 
@@ -163,21 +211,472 @@ def build_law(table: pd.DataFrame, law: str):
     raise KeyError(f"no rule to build law {law!r}")
 
 
-def optimum_table(table: pd.DataFrame, laws: list[str], flops: float) -> pd.DataFrame:
-    """Compute-optimal parameters, tokens and tokens per parameter at ``flops`` for each law."""
+def law_objects(table: pd.DataFrame, laws: list[str], refit: "Refit | None" = None) -> dict[str, object]:
+    """{law key: law object} for the chosen published laws, plus the refit (key ``refit``) if given."""
+    out = {law: build_law(table, law) for law in laws}
+    if refit is not None:
+        out[REFIT] = refit.law
+    return out
+
+
+# --------------------------------------------------------------------------- refit from data
+
+HUBER_DELTA = 1e-3
+"""Huber threshold on log-loss residuals: Hoffmann et al. 2022, Appendix D.2 (δ = 10⁻³)."""
+
+CHINCHILLA_GRID = {
+    "a": np.arange(0.0, 30.0, 5.0),
+    "b": np.arange(0.0, 30.0, 5.0),
+    "e": np.arange(-1.0, 1.5, 0.5),
+    "alpha": np.arange(0.0, 2.5, 0.5),
+    "beta": np.arange(0.0, 2.5, 0.5),
+}
+"""Starting points of Hoffmann et al. 2022, Appendix D.2: a, b ∈ {0, 5, …, 25}, e ∈ {−1, −0.5, …, 1},
+α, β ∈ {0, 0.5, …, 2}, where A = eᵃ, B = eᵇ, E = eᵉ (4,500 starts)."""
+
+OUTLIERS_EXCLUDED = 5
+"""Epoch AI's fit leaves out the five runs with the highest loss (all near 10¹⁹ FLOPs);
+:func:`figure4_points` marks them."""
+
+_TIGHT = {"ftol": 1e-12, "gtol": 1e-9, "maxiter": 15_000}
+# The summed Huber loss is about 1e-3 at its minimum. L-BFGS-B stops when an iteration lowers the
+# objective by less than ftol·max(|f|, 1), i.e. by an absolute 2.2e-9 with scipy's default: a fit
+# started near its optimum (every bootstrap draw) then stops after a few steps and the bootstrap
+# spread collapses. These tolerances let each fit converge; the grid search uses scipy's defaults
+# and only its best start is refined with them.
+
+
+def figure4_points(package, exclude_highest: int = OUTLIERS_EXCLUDED) -> pd.DataFrame:
+    """Chinchilla's training runs as Epoch AI read them off Figure 4: parameters N, compute C,
+    loss, tokens D = C / (6N) (as Epoch computed them), and whether the run is one of the
+    ``exclude_highest`` highest-loss runs left out of the fit."""
+    t = package.chinchilla_figure4
+    t["tokens"] = tokens_for(t["training_flops"], t["parameters"])
+    t["excluded"] = False
+    if exclude_highest:
+        cutoff = np.sort(t["loss"].to_numpy())[-exclude_highest]
+        t["excluded"] = t["loss"] >= cutoff
+    return t
+
+
+def huber_objective(theta, log_params, log_tokens, log_loss, weights, delta: float = HUBER_DELTA):
+    """Σ wᵢ·Huber_δ(LSE(a − α·log Nᵢ, b − β·log Dᵢ, e) − log Lᵢ) and its gradient in
+    θ = (a, b, e, α, β): Hoffmann et al.'s objective, with bootstrap weights wᵢ."""
+    a, b, e, alpha, beta = theta
+    t1 = a - alpha * log_params
+    t2 = b - beta * log_tokens
+    top = np.maximum(np.maximum(t1, t2), e)
+    x1, x2, x3 = np.exp(t1 - top), np.exp(t2 - top), np.exp(e - top)
+    total = x1 + x2 + x3
+    residual = top + np.log(total) - log_loss
+    value = float((weights * huber(delta, residual)).sum())
+    slope = weights * np.clip(residual, -delta, delta) / total
+    g1, g2 = slope * x1, slope * x2
+    grad = np.array([g1.sum(), g2.sum(), (slope * x3).sum(), -(g1 * log_params).sum(), -(g2 * log_tokens).sum()])
+    return value, grad
+
+
+def _law_from_theta(theta) -> ParametricLoss:
+    a, b, e, alpha, beta = (float(v) for v in theta)
+    return ParametricLoss(E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha, beta=beta)
+
+
+@dataclass(frozen=True)
+class Refit:
+    """The best fit of L(N, D) = E + A/N^α + B/D^β to a set of training runs."""
+
+    law: ParametricLoss
+    theta: tuple[float, float, float, float, float]
+    objective: float
+    points: int
+    starts: int
+    at_best: int
+    """how many starts ended within 10⁻⁹ of the best objective (before refinement)"""
+
+
+def _check_runs(params, tokens, loss) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    arrays = []
+    for name, values in (("params", params), ("tokens", tokens), ("loss", loss)):
+        v = np.asarray(values, dtype=float)
+        if v.ndim != 1 or not len(v):
+            raise ValueError(f"{name}: expected a non-empty 1-D array of numbers")
+        if not np.all(np.isfinite(v) & (v > 0)):
+            raise ValueError(f"{name}: every value must be a positive finite number")
+        arrays.append(v)
+    if len({len(v) for v in arrays}) != 1:
+        raise ValueError(f"params, tokens and loss must have the same length, got {[len(v) for v in arrays]}")
+    return arrays[0], arrays[1], arrays[2]
+
+
+def fit_parametric(params, tokens, loss, *, delta: float = HUBER_DELTA, grid: dict | None = None, weights=None) -> Refit:
+    """Fit L(N, D) the way Hoffmann et al. (2022) and Besiroglu et al. (2024) did: minimise the
+    Huber loss (threshold ``delta``) between predicted and observed log loss with L-BFGS from
+    every starting point of ``grid`` (default :data:`CHINCHILLA_GRID`), keep the best, and refine
+    it to convergence."""
+    n, d, l = _check_runs(params, tokens, loss)
+    w = np.ones(len(n)) if weights is None else np.asarray(weights, dtype=float)
+    args = (np.log(n), np.log(d), np.log(l), w, delta)
+    grid = CHINCHILLA_GRID if grid is None else grid
+    starts = list(itertools.product(*(grid[k] for k in ("a", "b", "e", "alpha", "beta"))))
+    with threadpool_limits(limits=1):  # L-BFGS-B's BLAS calls on 5-vectors: threads only cost time
+        ends = [minimize(huber_objective, start, args=args, jac=True, method="L-BFGS-B") for start in starts]
+        values = np.array([r.fun for r in ends])
+        best = ends[int(np.argmin(values))]
+        refined = minimize(huber_objective, best.x, args=args, jac=True, method="L-BFGS-B", options=_TIGHT)
+    final = refined if refined.fun <= best.fun else best
+    return Refit(law=_law_from_theta(final.x), theta=tuple(float(v) for v in final.x), objective=float(final.fun),
+                 points=len(n), starts=len(starts), at_best=int(np.sum(values <= values.min() + 1e-9)))
+
+
+def fit_figure4(package, exclude_highest: int = OUTLIERS_EXCLUDED, grid: dict | None = None) -> Refit:
+    """:func:`fit_parametric` on Chinchilla's Figure 4 runs, without the excluded ones."""
+    pts = figure4_points(package, exclude_highest)
+    kept = pts[~pts["excluded"]]
+    return fit_parametric(kept["parameters"], kept["tokens"], kept["loss"], grid=grid)
+
+
+def bootstrap_refit(points: pd.DataFrame, refit: Refit, flops: float, draws: int, seed: int, delta: float = HUBER_DELTA) -> pd.DataFrame:
+    """Resample the runs (with replacement, ``draws`` times, from ``seed``), refit each resample
+    starting from ``refit``, and return each draw's constants and its compute-optimal N and D at
+    ``flops``. Resampling runs, not constants, keeps the correlation between the constants.
+
+    A resample is drawn as multinomial counts over the runs, used as weights in the objective
+    (the same sum as repeating each run that many times), so no data are copied.
+    """
+    if draws < 1:
+        raise ValueError(f"draws: expected a positive count, got {draws}")
+    kept = points[~points["excluded"]] if "excluded" in points else points
+    n, d, l = _check_runs(kept["parameters"], kept["tokens"], kept["loss"])
+    logs = (np.log(n), np.log(d), np.log(l))
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(len(n), np.full(len(n), 1.0 / len(n)), size=draws).astype(float)
     rows = []
-    for law in laws:
-        model = build_law(table, law)
-        n, d = float(model.params(flops)), float(model.tokens(flops))
-        rows.append({"law": law, "label": LAW_LABELS.get(law, law), "params": n, "tokens": d, "tokens_per_param": d / n})
+    with threadpool_limits(limits=1):
+        ends = [minimize(huber_objective, refit.theta, args=(*logs, w, delta), jac=True, method="L-BFGS-B", options=_TIGHT)
+                for w in counts]
+    for i, r in enumerate(ends):
+        law = _law_from_theta(r.x)
+        rows.append({"draw": i, "E": law.E, "A": law.A, "B": law.B, "alpha": law.alpha, "beta": law.beta,
+                     "params": float(law.params(flops)), "tokens": float(law.tokens(flops)), "converged": bool(r.success)})
     return pd.DataFrame(rows)
 
 
-def curves(table: pd.DataFrame, laws: list[str], flops: np.ndarray) -> pd.DataFrame:
-    """Long table of (law, FLOPs, optimal params, optimal tokens) for charts."""
-    frames = []
-    for law in laws:
+def percentile_interval(values, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` percentile interval of ``values``."""
+    tail = 100 * (1 - level) / 2
+    lo, hi = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
+CONSTANTS = ("E", "A", "B", "alpha", "beta")
+
+
+def compare_with_published(refit: Refit, boot: pd.DataFrame, table: pd.DataFrame, law: str = "besiroglu2024") -> pd.DataFrame:
+    """The refit's constants and bootstrap standard errors beside a published fit's, with the
+    difference in units of the published standard error."""
+    published, ses = constants(table, law), standard_errors(table, law)
+    rows = []
+    for name in CONSTANTS:
+        value = getattr(refit.law, name)
+        se = ses.get(name, float("nan"))
+        rows.append({"constant": name, "refit": value, "bootstrap SE": float(boot[name].std(ddof=1)),
+                     "published": published[name], "published SE": se,
+                     "difference in published SEs": (value - published[name]) / se})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- facts and model points
+
+MODEL_QUANTITIES = {"parameters": "parameters", "training_tokens": "tokens", "gpu_hours": "GPU hours"}
+"""Quantities data/model_facts.csv maps to facts.csv rows, with the unit each fact must have."""
+
+FACT_KEYS = (
+    "scaling.flagship_flops",
+    "scaling.predicted_params",
+    "scaling.predicted_tokens",
+    "scaling.fit_flops.high",
+    "training.flops",
+    "training.parameters",
+    "training.tokens",
+)
+"""facts.csv rows the scaling chapter reads by key (besides each model's rows in model_facts.csv)."""
+
+
+def require_facts(package, keys=FACT_KEYS, reader: str = "the scaling chapter") -> None:
+    """Stop with every missing key named if facts.csv lacks a row ``reader`` needs."""
+    missing = [k for k in keys if k not in set(package.facts["key"])]
+    if missing:
+        raise MissingFact(f"facts.csv has no row {', '.join(repr(k) for k in missing)}, which {reader} reads "
+                          "(data/README.md, 'Facts the chapters read')")
+
+
+def model_points(package, models: list[str]) -> pd.DataFrame:
+    """Each model's parameters, training tokens and GPU hours, read from facts.csv through
+    data/model_facts.csv, with its training compute C = 6·N·D. A missing row or fact is an
+    error naming the model, the quantity and the key."""
+    facts = package.facts.set_index("key")
+    mapping = package.model_facts.set_index(["model", "quantity"])["fact"]
+    names = package.models.set_index("key")["name"]
+    rows = []
+    for model in models:
+        row = {"model": model, "name": names.get(model, model)}
+        for quantity, unit in MODEL_QUANTITIES.items():
+            if (model, quantity) not in mapping.index:
+                raise MissingFact(f"data/model_facts.csv has no row for model {model!r}, quantity {quantity!r}: add one naming "
+                                  "the facts.csv row that holds it (data/README.md, 'Facts the chapters read')")
+            key = mapping[(model, quantity)]
+            if key not in facts.index:
+                raise MissingFact(f"facts.csv has no row {key!r} (data/model_facts.csv names it for {model!r}, {quantity!r})")
+            if facts.loc[key, "unit"] != unit:
+                raise MissingFact(f"facts.csv row {key!r} is in {facts.loc[key, 'unit']!r}; {quantity!r} of {model!r} must be in {unit!r}")
+            row[quantity] = float(facts.loc[key, "value"])
+            row[f"{quantity}_fact"] = key
+        rows.append(row)
+    out = pd.DataFrame(rows).rename(columns={"training_tokens": "tokens", "parameters": "params"})
+    out["flops"] = training_flops(out["params"], out["tokens"])
+    return out
+
+
+# --------------------------------------------------------------------------- the chapter's tables
+
+
+def token_law_rerun(package, flops: float) -> pd.DataFrame:
+    """The paper's token law at ``flops`` with each printing of its constants, the range every
+    rounding of them allows, the paper's stated optimum and the run actually trained."""
+    table, fact = package.scaling_laws, package.fact
+    rows = []
+    for law in ("llama3-text", "llama3-figure"):
         model = build_law(table, law)
-        frames.append(pd.DataFrame({"law": law, "label": LAW_LABELS.get(law, law), "flops": flops,
-                                    "params": model.params(flops), "tokens": model.tokens(flops)}))
+        lo, hi = token_law_range(flops, f"{model.A:g}", f"{model.alpha:g}")
+        d = float(model.tokens(flops))
+        rows.append({"constants": LAW_LABELS[law], "law": law, "tokens": d, "params": float(params_for(flops, d)),
+                     "tokens_low": lo, "tokens_high": hi, "params_low": float(params_for(flops, hi)), "params_high": float(params_for(flops, lo))})
+    rows.append({"constants": "the paper's stated optimum", "law": "stated",
+                 "tokens": fact("scaling.predicted_tokens"), "params": fact("scaling.predicted_params")})
+    rows.append({"constants": "the run actually trained", "law": "trained",
+                 "tokens": fact("training.tokens"), "params": fact("training.parameters")})
+    return pd.DataFrame(rows)
+
+
+def alpha_sensitivity(table: pd.DataFrame, flops: float, alphas=None) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Implied model size at ``flops`` as α varies (A fixed at the figure's value), and the
+    rounding interval of each printed α. Returns (curve, bands, A)."""
+    alphas = np.linspace(0.52, 0.545, 26) if alphas is None else np.asarray(alphas, dtype=float)
+    A = constants(table, "llama3-figure")["A"]
+    tokens = A * float(flops) ** alphas
+    curve = pd.DataFrame({"alpha": alphas, "tokens": tokens, "params": params_for(flops, tokens)})
+    bands = []
+    for name, law in (("text", "llama3-text"), ("figure", "llama3-figure")):
+        alpha = constants(table, law)["alpha"]
+        lo, hi = printed_interval(f"{alpha:g}")
+        bands.append({"from": lo, "to": hi, "printing": f"{name} ({alpha:g})"})
+    return curve, pd.DataFrame(bands), A
+
+
+def optimum_table(table: pd.DataFrame, laws: list[str], flops: float, refit: Refit | None = None,
+                  boot: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Compute-optimal parameters, tokens and tokens per parameter at ``flops`` for each law
+    (and the refit, with its bootstrap interval when ``boot`` is given)."""
+    rows = []
+    for law, model in law_objects(table, laws, refit).items():
+        n, d = float(model.params(flops)), float(model.tokens(flops))
+        row = {"law": law, "label": LAW_LABELS.get(law, law), "params": n, "tokens": d, "tokens_per_param": d / n,
+               "params_low": np.nan, "params_high": np.nan, "tokens_low": np.nan, "tokens_high": np.nan}
+        if law == REFIT and boot is not None:
+            row["params_low"], row["params_high"] = percentile_interval(boot["params"], level)
+            row["tokens_low"], row["tokens_high"] = percentile_interval(boot["tokens"], level)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def curves(table: pd.DataFrame, laws: list[str], flops=FLOPS_GRID, refit: Refit | None = None) -> pd.DataFrame:
+    """Long table of (law, FLOPs, optimal params, optimal tokens) for charts."""
+    flops = np.asarray(flops, dtype=float)
+    frames = [pd.DataFrame({"law": law, "label": LAW_LABELS.get(law, law), "flops": flops,
+                            "params": chart_precision(model.params(flops)), "tokens": chart_precision(model.tokens(flops))})
+              for law, model in law_objects(table, laws, refit).items()]
     return pd.concat(frames, ignore_index=True)
+
+
+def distance_to_optimum(table: pd.DataFrame, laws: list[str], points: pd.DataFrame, refit: Refit | None = None) -> pd.DataFrame:
+    """For each model and law: actual tokens ÷ the law's compute-optimal tokens at the model's own
+    compute (and the same for parameters)."""
+    rows = []
+    for p in points.itertuples():
+        for law, model in law_objects(table, laws, refit).items():
+            rows.append({"model": p.name, "model_key": p.model, "params_actual": p.params, "law": law, "label": LAW_LABELS.get(law, law),
+                         "token_ratio": p.tokens / float(model.tokens(p.flops)), "param_ratio": p.params / float(model.params(p.flops))})
+    out = pd.DataFrame(rows)
+    out["token_ratio"], out["param_ratio"] = chart_precision(out["token_ratio"]), chart_precision(out["param_ratio"])
+    return out
+
+
+def distance_summary(dist: pd.DataFrame, apart: str = "kaplan2020") -> dict[str, str]:
+    """Text for the chapter: the smallest and the largest model's token ratios across the
+    Llama 3 and Chinchilla-family laws (all but ``apart``), and the smallest model's ratio
+    under ``apart`` if it was chosen."""
+    family = dist[dist["law"] != apart]
+    small = dist.loc[dist["params_actual"].idxmin(), "model"]
+    large = dist.loc[dist["params_actual"].idxmax(), "model"]
+    s, l = family.loc[family["model"] == small, "token_ratio"], family.loc[family["model"] == large, "token_ratio"]
+    short = {name: re.sub(r" \([^)]*\)$", "", name) for name in (small, large)}  # "Llama 3.1 8B (pre-trained)" → "Llama 3.1 8B"
+    out = {"small_model": short[small], "large_model": short[large], "small_low": f"{s.min():.0f}", "small_high": f"{s.max():.0f}",
+           "large_low": f"{l.min():.1f}", "large_high": f"{l.max():.1f}", "apart_sentence": ""}
+    other = dist[(dist["law"] == apart) & (dist["model"] == small)]
+    if len(other):
+        out["apart_sentence"] = (f"Kaplan et al.'s law, which favours much larger models trained on fewer tokens, puts the "
+                                 f"{short[small]} at {float(other['token_ratio'].iloc[0]):.0f} times its optimum.")
+    return out
+
+
+def sources_used(package, laws: list[str], models: list[str], fact_keys=()) -> pd.DataFrame:
+    """The documents the chapter's numbers come from (the chosen laws' constants, the Figure 4
+    runs, the models' facts and ``fact_keys``), as links, in order of first use."""
+    facts = package.facts.set_index("key")["source"]
+    mapped = package.model_facts[package.model_facts["model"].isin(models)]["fact"]
+    keys = [*package.scaling_laws[package.scaling_laws["law"].isin(laws)]["source"], *package.chinchilla_figure4["source"],
+            *facts.reindex([*FACT_KEYS, *mapped, *fact_keys]).dropna()]
+    src = package.sources.set_index("key")
+    rows = []
+    for key in dict.fromkeys(keys):
+        r = src.loc[key]
+        title = tables.link(r["title"], r["url"]) if pd.notna(r["url"]) else r["title"]
+        version = "" if pd.isna(r["version"]) else str(r["version"])
+        if re.fullmatch(r"[0-9a-f]{40}", version):
+            version = f"commit {version[:12]}"
+        rows.append({"source": title, "by": r["publisher"], "version": version})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- display
+
+
+def billions(v) -> str:
+    return "—" if pd.isna(v) else f"{v / 1e9:,.0f} B"
+
+
+def trillions(v) -> str:
+    return "—" if pd.isna(v) else f"{v / 1e12:,.1f} T"
+
+
+def trillions2(v) -> str:
+    return "—" if pd.isna(v) else f"{v / 1e12:,.2f} T"
+
+
+def millions(v) -> str:
+    return "—" if pd.isna(v) else f"{v / 1e6:,.2f} M"
+
+
+def scientific(v) -> str:
+    return "—" if pd.isna(v) else f"{v:.2e}"
+
+
+def significant(v) -> str:
+    return "—" if pd.isna(v) else f"{v:,.3g}"
+
+
+def general(v) -> str:
+    return "" if pd.isna(v) else f"{v:g}"
+
+
+def _range(lo, hi, fmt) -> str:
+    return "" if pd.isna(lo) else f"{fmt(lo).split(' ')[0]}–{fmt(hi)}"
+
+
+def rerun_display(rerun: pd.DataFrame) -> pd.DataFrame:
+    """:func:`token_law_rerun` as the chapter shows it."""
+    return pd.DataFrame({
+        "constants": rerun["constants"],
+        "tokens D*": rerun["tokens"].map(trillions2),
+        "implied parameters N = C/(6D)": rerun["params"].map(billions),
+        "D* range from rounding": [_range(lo, hi, trillions) for lo, hi in zip(rerun.get("tokens_low"), rerun.get("tokens_high"))],
+        "N range from rounding": [_range(lo, hi, billions) for lo, hi in zip(rerun.get("params_low"), rerun.get("params_high"))],
+    })
+
+
+def optimum_display(opt: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """:func:`optimum_table` as the chapter shows it."""
+    label = f"{100 * level:g} % bootstrap interval"
+    return pd.DataFrame({
+        "law": opt["label"],
+        "parameters N": opt["params"].map(billions),
+        f"N, {label}": [_range(lo, hi, billions) for lo, hi in zip(opt["params_low"], opt["params_high"])],
+        "tokens D": opt["tokens"].map(trillions),
+        f"D, {label}": [_range(lo, hi, trillions) for lo, hi in zip(opt["tokens_low"], opt["tokens_high"])],
+        "tokens per parameter": opt["tokens_per_param"].map(significant),
+    })
+
+
+def comparison_glue(comparison: pd.DataFrame) -> dict[str, str]:
+    """Numbers the chapter quotes about :func:`compare_with_published`, formatted."""
+    ratio = comparison["bootstrap SE"] / comparison["published SE"]
+    return {"max_se_gap": f"{comparison['difference in published SEs'].abs().max():.2f}",
+            "se_ratio_low": f"{ratio.min():.2f}", "se_ratio_high": f"{ratio.max():.2f}"}
+
+
+def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_with_published` as the chapter shows it (4 significant figures)."""
+    out = comparison.copy()
+    for column in ("refit", "bootstrap SE", "published", "published SE"):
+        out[column] = out[column].map(lambda v: f"{v:.4g}")
+    out["difference in published SEs"] = out["difference in published SEs"].map(tables.number(2, sign=True))
+    out["constant"] = out["constant"].map({"alpha": "α", "beta": "β"}).fillna(out["constant"])
+    return out
+
+
+# --------------------------------------------------------------------------- text for the chapter
+
+
+def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
+    """Numbers the chapter's prose quotes about the paper's token law, formatted."""
+    by = rerun.set_index("law")
+    fit_high = package.fact("scaling.fit_flops.high")
+    return {
+        "text_tokens": f"{by.loc['llama3-text', 'tokens'] / 1e12:.1f}",
+        "fig_tokens": f"{by.loc['llama3-figure', 'tokens'] / 1e12:.1f}",
+        "text_params": f"{by.loc['llama3-text', 'params'] / 1e9:.0f}",
+        "paper_tokens": f"{by.loc['stated', 'tokens'] / 1e12:.2f}",
+        "paper_params": f"{by.loc['stated', 'params'] / 1e9:.0f}",
+        "actual_tokens": f"{by.loc['trained', 'tokens'] / 1e12:.1f}",
+        "actual_params": f"{by.loc['trained', 'params'] / 1e9:.0f}",
+        "fit_high": f"{fit_high:.0e}",
+        "orders_beyond": f"{np.log10(flops / fit_high):.1f}",
+    }
+
+
+def refit_glue(refit: Refit, opt: pd.DataFrame, boot: pd.DataFrame, trained_params: float, level: float = 0.95) -> dict[str, str]:
+    """Numbers the chapter's prose quotes about the refit and its bootstrap, formatted."""
+    row = opt.set_index("law").loc[REFIT]
+    inside = row["params_low"] <= trained_params <= row["params_high"]
+    return {
+        "refit_n": f"{row['params'] / 1e9:.0f}", "refit_d": f"{row['tokens'] / 1e12:.1f}",
+        "refit_n_lo": f"{row['params_low'] / 1e9:.0f}", "refit_n_hi": f"{row['params_high'] / 1e9:,.0f}",
+        "refit_d_lo": f"{row['tokens_low'] / 1e12:.1f}", "refit_d_hi": f"{row['tokens_high'] / 1e12:.1f}",
+        "refit_ratio": f"{row['params_high'] / row['params_low']:.1f}",
+        "contains_trained": "contains" if inside else "does not contain",
+        "level": f"{100 * level:g}",
+        "n_points": f"{refit.points}", "n_starts": f"{refit.starts:,}", "n_at_best": f"{refit.at_best:,}",
+        "n_draws": f"{len(boot):,}", "n_not_converged": f"{int((~boot['converged']).sum()):,}",
+        "refit_alpha": f"{refit.law.alpha:.3f}", "refit_beta": f"{refit.law.beta:.3f}",
+    }
+
+
+def bootstrap_histogram(boot: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
+    """Counts of the draws' compute-optimal N in ``bins`` equal steps of log N."""
+    counts, edges = np.histogram(np.log10(boot["params"]), bins=bins)
+    return pd.DataFrame({"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts})
+
+
+def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
+    """Vertical marks for the bootstrap chart: the interval's ends, the refit's optimum, the
+    paper's predicted size and the size trained."""
+    row = opt.set_index("law").loc[REFIT]
+    marks = pd.DataFrame([
+        {"label": "bootstrap interval, lower end", "params": row["params_low"]},
+        {"label": "bootstrap interval, upper end", "params": row["params_high"]},
+        {"label": "refit to the runs themselves", "params": row["params"]},
+        {"label": "the paper's predicted size", "params": package.fact("scaling.predicted_params")},
+        {"label": "the size trained", "params": package.fact("training.parameters")},
+    ])
+    marks["params"] = chart_precision(marks["params"])
+    return marks
