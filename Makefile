@@ -85,9 +85,11 @@ $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Regenerate the Python lock after editing the dependencies in pyproject.toml.
+# Regenerate the Python locks after editing the dependencies in pyproject.toml: the book's,
+# then Binder's (the same pins plus the `jupyter` group: JupyterLab, Notebook, the widget renderer).
 lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra jupyter --python-version 3.11 -c requirements.lock -o binder/requirements.txt
 
 clean:
 	rm -rf _build _build.* _static/vendor site $(STAMPS)
