@@ -1,6 +1,7 @@
 # Llama 3.1, Reproduced — the two commands a reader needs:
 #   make book   build the HTML book into _build/html (installs what it needs)
 #   make test   run the whole test suite (installs what it needs)
+# make test-binder tests the Binder environment in JupyterLab (CI runs it after make test).
 # Other targets: make notebooks, make data, make lock, make clean.
 # FORCE=1 re-executes every notebook and rebuilds every page.
 
@@ -14,13 +15,28 @@ DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 
-.PHONY: book test bench editions notebooks data install vendor lock clean
+.PHONY: book test test-binder bench editions notebooks data install vendor lock clean
 
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
 test: book $(STAMPS)/chromium
 	$(PY) -m pytest
+
+# Binder with its real client: build the environment as repo2docker does (binder/local-env:
+# fresh venv, apt.txt, binder/requirements.txt, postBuild), then drive its JupyterLab in
+# Chromium with the network closed (a network namespace with loopback only, when the
+# machine allows one) through the launch link of the built book.
+BINDER_ENV := _build/binder-env
+test-binder: book $(STAMPS)/chromium
+	bash binder/local-env $(BINDER_ENV)
+	@if unshare -rn true 2>/dev/null && command -v ip >/dev/null; then \
+	  echo "test-binder: network closed (loopback only)"; \
+	  HERD_BINDER_ENV=$(BINDER_ENV) unshare -rn sh -c 'ip link set lo up && exec "$$@"' sh $(PY) -m pytest tests/test_binder_jupyterlab.py -o addopts= -ra; \
+	else \
+	  echo "test-binder: cannot close the network here (unshare); outside requests still fail the test"; \
+	  HERD_BINDER_ENV=$(BINDER_ENV) $(PY) -m pytest tests/test_binder_jupyterlab.py -o addopts= -ra; \
+	fi
 
 # Every release tag (vX.Y.Z) and the working tree, into site/<edition>/, with site/switcher.json.
 editions: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
