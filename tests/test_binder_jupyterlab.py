@@ -69,7 +69,7 @@ def _tracked_copy(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    env = Path(ENV)
+    env = Path(ENV).resolve()
     assert (env / "bin" / "jupyter-lab").exists(), f"{env}: no JupyterLab; build it with binder/local-env"
     repo = _tracked_copy(tmp_path_factory.mktemp("repo"))
     home = tmp_path_factory.mktemp("home")
