@@ -1,6 +1,7 @@
 # Llama 3.1, Reproduced — the two commands a reader needs:
 #   make book   build the HTML book into _build/html (installs what it needs)
 #   make test   run the whole test suite (installs what it needs)
+# make test-binder tests the Binder environment in JupyterLab (CI runs it after make test).
 # Other targets: make editions, make changelog, make pdf, make notebooks, make data, make lock, make clean.
 # FORCE=1 re-executes every notebook and rebuilds every page.
 
@@ -14,7 +15,7 @@ DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 
-.PHONY: book test bench editions editions-check changelog pdf notebooks data install vendor lock clean
+.PHONY: book test test-binder bench editions editions-check changelog pdf notebooks data install vendor lock clean
 
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
@@ -40,6 +41,21 @@ changelog: install
 # The PDF of the working tree alone: _build/pdf/llama-3.1-reproduced-dev.pdf.
 pdf: install $(VENDOR) $(STAMPS)/chromium
 	$(PY) -m herd.editions build --only dev --site _build/pdf
+
+# Binder with its real client: build the environment as repo2docker does (binder/local-env:
+# fresh venv, apt.txt, binder/requirements.txt, postBuild), then drive its JupyterLab in
+# Chromium with the network closed (a network namespace with loopback only, when the
+# machine allows one) through the launch link of the built book.
+BINDER_ENV := _build/binder-env
+test-binder: book $(STAMPS)/chromium
+	bash binder/local-env $(BINDER_ENV)
+	@if unshare -rn true 2>/dev/null && command -v ip >/dev/null; then \
+	  echo "test-binder: network closed (loopback only)"; \
+	  HERD_BINDER_ENV=$(BINDER_ENV) unshare -rn sh -c 'ip link set lo up && exec "$$@"' sh $(PY) -m pytest tests/test_binder_jupyterlab.py -o addopts= -ra; \
+	else \
+	  echo "test-binder: cannot close the network here (unshare); outside requests still fail the test"; \
+	  HERD_BINDER_ENV=$(BINDER_ENV) $(PY) -m pytest tests/test_binder_jupyterlab.py -o addopts= -ra; \
+	fi
 
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
 bench: install $(STAMPS)/texts
@@ -99,9 +115,11 @@ $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Regenerate the Python lock after editing the dependencies in pyproject.toml.
+# Regenerate the Python locks after editing the dependencies in pyproject.toml: the book's,
+# then Binder's (the same pins plus the `jupyter` group: JupyterLab, Notebook, the widget renderer).
 lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra jupyter --python-version 3.11 -c requirements.lock -o binder/requirements.txt
 
 clean:
 	rm -rf _build _build.* site.* _static/vendor site $(STAMPS) .cache

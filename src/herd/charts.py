@@ -2,10 +2,16 @@
 
 Every chart has a title, axis titles with units, a tooltip and a short text
 description (used as the chart's accessible description and shown as its caption).
-Charts render through Altair's ``html`` renderer against the vega scripts vendored
-into ``_static/vendor`` (see :mod:`herd.vendor`).
+In the book, charts render through Altair's ``html`` renderer against the vega scripts
+vendored into ``_static/vendor`` (see :mod:`herd.vendor`); inside Jupyter, through
+Altair's widget renderer, offline (see :func:`chart_renderer`).
 """
 from __future__ import annotations
+
+import importlib.util
+import os
+import warnings
+from collections.abc import Mapping
 
 import altair as alt
 import numpy as np
@@ -34,10 +40,40 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
-def use_theme() -> None:
-    """Enable the theme and the offline-safe ``html`` renderer."""
+def chart_renderer(environ: Mapping[str, str] | None = None) -> str:
+    """The Altair renderer for where the chapter runs: ``"jupyter"`` or ``"html"``.
+
+    A kernel that a Jupyter server started (JupyterLab, Notebook, Binder) has the
+    session's file in ``JPY_SESSION_NAME``; there charts use Altair's widget renderer
+    (JupyterChart, an anywidget) in offline mode, which draws with the vega bundle shipped
+    inside the vl-convert-python wheel. Everywhere else (papermill and nbval building and
+    checking the book, a plain ``python``) charts use the ``html`` renderer, whose pages
+    load vega from ``_static/vendor`` in the book.
+    """
+    environ = os.environ if environ is None else environ
+    if not environ.get("JPY_SESSION_NAME"):
+        return "html"
+    missing = [name for name in ("anywidget", "vl_convert") if importlib.util.find_spec(name) is None]
+    if missing:
+        warnings.warn(
+            f"charts: {' and '.join(missing)} not installed, so charts in Jupyter load vega from the "
+            "internet; install the `jupyter` extra (binder/requirements.txt) to draw them offline",
+            stacklevel=2,
+        )
+        return "html"
+    return "jupyter"
+
+
+def use_theme(renderer: str | None = None) -> None:
+    """Enable the theme and the renderer (:func:`chart_renderer` unless given)."""
+    renderer = renderer or chart_renderer()
     alt.theme.enable(THEME)
-    alt.renderers.enable("html")
+    if renderer == "jupyter":
+        alt.renderers.enable("jupyter", offline=True)
+    elif renderer == "html":
+        alt.renderers.enable("html")
+    else:
+        raise ValueError(f"renderer: expected 'html' or 'jupyter', got {renderer!r}")
     alt.data_transformers.disable_max_rows()
 
 
