@@ -184,7 +184,7 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
     edit_csv(new / "scores.csv", 2, "score", "70.0")
     lines = (new / "benchmarks.csv").read_text().splitlines()
     (new / "benchmarks.csv").write_text("\n".join([lines[0] + ",n_source_page", *(l + "," for l in lines[1:]),
-                                                   "gpqa-diamond,GPQA Diamond" + "," * 8]) + "\n")
+                                                   "example-benchmark,Example benchmark" + "," * 9]) + "\n")
     descriptor = json.loads((new / "datapackage.json").read_text())
     bench = next(r for r in descriptor["resources"] if r["name"] == "benchmarks")
     bench["schema"]["fields"].append({"name": "n_source_page", "type": "integer"})
@@ -194,7 +194,7 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
                                              "changes": [("score", "69.4", "70.0")]}]
     assert changes["benchmarks"]["columns_added"] == ["n_source_page"]
     assert changes["benchmarks"]["changed"] == []  # a new column is reported once, not on every row
-    assert changes["benchmarks"]["added"] == [("gpqa-diamond",)]
+    assert changes["benchmarks"]["added"] == [("example-benchmark",)]
     assert all(not t["changed"] and not t["added"] for t in editions.data_changes(old, old).values())
 
 

@@ -59,3 +59,32 @@ def test_tables_9_to_22_match_second_copy():
     assert len(mine) == len(theirs) == 520
     assert set(mine) == set(theirs)
     assert {k: (mine[k], theirs[k]) for k in mine if mine[k] != theirs[k]} == {}
+
+
+def test_llama33_card_matches_second_copy():
+    """The Llama 3.3 model card's benchmark table, entered twice independently."""
+    package = data.load(DATA)
+    s = package.scores
+    models = package.models.set_index("key")
+    # The card's column labels: the 3.3 model's as models.csv records it, the 3.1 models' are their names.
+    names = models["label_in_source"].where(models["source"] == "llama-models-model-card-3.3", models["name"])
+    first = s[s["source"] == "llama-models-model-card-3.3"]
+    mine = {(r.row_label, names[r.model]): float(r.score) for r in first.itertuples()}
+    with (DATA / "transcriptions" / "llama33-card-second-copy.csv").open() as f:
+        theirs = {(row["row_label"], row["model_label"]): float(row["score"]) for row in csv.DictReader(f)}
+    assert len(mine) == len(theirs) == 36
+    assert {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)} == {}
+
+
+def test_llama33_card_repeats_the_llama31_card_where_both_print_the_same_benchmark():
+    """Every Llama 3.1 cell of the 3.3 card equals the 3.1 card's cell on the same benchmark and
+    shots; GPQA Diamond and BFCL v2 are other versions (version_of), so they have no counterpart."""
+    package = data.load(DATA)
+    s = package.scores
+    new = s[(s["source"] == "llama-models-model-card-3.3") & s["model"].str.startswith("llama-3.1-")]
+    old = s[(s["source"] == "llama-models-model-card") & (s["table"] == "Instruction tuned models")]
+    merged = new.merge(old, on=["model", "benchmark", "shots"], suffixes=("_new", "_old"))
+    assert set(new["benchmark"]) - set(merged["benchmark"]) == {"gpqa-diamond", "bfcl-v2"}
+    assert (merged["score_new"] == merged["score_old"]).all()
+    versions = package.benchmarks.set_index("key")["version_of"]
+    assert versions["gpqa-diamond"] == "gpqa" and versions["bfcl-v2"] == "bfcl"

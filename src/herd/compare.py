@@ -300,3 +300,36 @@ def record(seen: pd.DataFrame, margin: float) -> str:
             "p_adjusted": None if pd.isna(r.p_adjusted) else float(r.p_adjusted), "reason": r.reason,
         })
     return json.dumps(rows, sort_keys=True)
+
+
+def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: float) -> str:
+    """One sentence answering "is ``focus`` equivalent to ``other``?" from :func:`orient` rows of
+    one pair: how many tested rows are equivalent, ahead, behind, not resolved, and untested."""
+    tested = seen[seen["verdict"] != "no test"]
+    by = {v: list(tested.loc[tested["verdict"] == v, "row_label"]) for v in VERDICTS}
+    untested = list(seen.loc[seen["verdict"] == "no test", "row_label"])
+
+    def rows(labels: list[str]) -> str:
+        return ", ".join(labels)
+
+    n = len(tested)
+    eq = by["equivalent"]
+    if not n:
+        head = f"None of the {len(seen)} benchmarks the table prints for both can be tested"
+    elif len(eq) == n:
+        head = f"Yes on all {n} tested benchmarks: every gap lies within ±{margin:g} points"
+    else:
+        which = "none" if not eq else f"{len(eq)}"
+        head = (f"{focus_name} is equivalent to {other_name} within ±{margin:g} points on {which} of the {n} tested "
+                f"benchmarks" + (f" ({rows(eq)})" if eq else ""))
+    parts = []
+    if by["behind"]:
+        parts.append(f"{other_name} is ahead on {len(by['behind'])} ({rows(by['behind'])})")
+    if by["ahead"]:
+        parts.append(f"{focus_name} is ahead on {len(by['ahead'])} ({rows(by['ahead'])})")
+    if by["not resolved"]:
+        parts.append(f"{len(by['not resolved'])} {'is' if len(by['not resolved']) == 1 else 'are'} not resolved "
+                     f"({rows(by['not resolved'])})")
+    tail = f"; {'; '.join(parts)}" if parts and len(eq) != n else ""
+    untested_text = (f". {len(untested)} cannot be tested ({rows(untested)})" if untested and n else "")
+    return f"{head}{tail}{untested_text}."

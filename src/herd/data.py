@@ -294,7 +294,18 @@ def _located(file: str, resource: dict | None, error) -> DataError:
         first = f"line {other.group(1)}" if other else "an earlier line"
         return DataError(file, f"duplicate primary key: ({', '.join(pk)}) = ({values}) is already on {first}", line)
     if kind == "foreign-key":
-        return DataError(file, f"unknown key: {note}", line, ", ".join(getattr(error, "field_names", None) or []) or column)
+        names = list(getattr(error, "field_names", None) or [])
+        for fk in (resource or {}).get("schema", {}).get("foreignKeys", []):
+            if list(fk["fields"]) == names or fk["fields"] == (names[0] if len(names) == 1 else None):
+                target = fk["reference"]["resource"] or (resource or {}).get("name", "")
+                keys = fk["reference"]["fields"]
+                keys = [keys] if isinstance(keys, str) else keys
+                values = [repr(c) for c in (getattr(error, "cells", None) or [])]
+                fields_list = list(fields)
+                shown = ", ".join(values[fields_list.index(n)] for n in names if fields_list.index(n) < len(values))
+                return DataError(file, f"unknown key: ({', '.join(names)}) = ({shown}) is not a value of "
+                                       f"{target}.csv column {', '.join(keys)}", line, ", ".join(names) or column)
+        return DataError(file, f"unknown key: {note}", line, ", ".join(names) or column)
     if kind == "type-error":
         accepts = ACCEPTS.get(field.get("type", ""), f"a {field.get('type')}")
         return DataError(file, f"{cell!r} is not {accepts}: this column holds {field.get('type')} values", line, column)

@@ -437,6 +437,31 @@ def model_points(package, models: list[str]) -> pd.DataFrame:
     return out
 
 
+def models_by_size(package, models) -> list[str]:
+    """``models`` ordered by parameter count (from their model_facts rows), then by key."""
+    mapping = package.model_facts.set_index(["model", "quantity"])["fact"]
+    facts = package.facts.set_index("key")["value"]
+
+    def size(m):
+        key = mapping.get((m, "parameters"))
+        return float(facts.get(key, float("inf"))) if key is not None else float("inf")
+
+    return sorted(models, key=lambda m: (size(m), m))
+
+
+def shared_points(points: pd.DataFrame) -> str:
+    """A sentence naming the models whose printed size, tokens and GPU hours are all the same (they
+    share one point on the charts), or "" when every model has its own."""
+    named = points.assign(name=points["name"].str.replace(" (pre-trained)", "", regex=False))
+    groups = named.groupby(["params", "tokens", "gpu_hours"], sort=False)["name"].apply(list)
+    same = [names for names in groups if len(names) > 1]
+    if not same:
+        return ""
+    parts = [" and ".join([", ".join(n[:-1]), n[-1]] if len(n) > 2 else n) for n in same]
+    return ("The sources print the same size, training tokens and GPU hours for " + "; for ".join(parts)
+            + ": on the charts they share one point.")
+
+
 # --------------------------------------------------------------------------- the chapter's tables
 
 

@@ -1,0 +1,126 @@
+"""A model added as data only reaches every chapter.
+
+A copy of the data package gets one more model, as a contributor following data/README.md
+("How to add a model") would add it: a source, a new family in the schema's enum, the model,
+its facts and their model_facts rows, one small printed table (score_tables.csv and
+scores.csv). No code changes. Each chapter then runs on that package with papermill and
+either shows the model or says on the page why it does not apply.
+"""
+import csv
+import json
+import re
+
+import papermill as pm
+import pytest
+
+from conftest import ROOT
+
+MODEL = "fixture-70b-instruct"
+NAME = "Fixture 70B Instruct"
+SOURCE = "fixture-model-card"
+TABLE = "Fixture benchmark table"
+
+
+def _append(path, rows):
+    with path.open(newline="") as f:
+        header = next(csv.reader(f))
+    with path.open("a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        for row in rows:
+            writer.writerow(row)
+
+
+@pytest.fixture(scope="module")
+def package_with_model(tmp_path_factory):
+    import shutil
+
+    data = tmp_path_factory.mktemp("added") / "data"
+    shutil.copytree(ROOT / "data", data)
+    descriptor = json.loads((data / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        if resource["name"] == "models":
+            for field in resource["schema"]["fields"]:
+                if field["name"] == "family":
+                    field["constraints"]["enum"].append("Fixture")
+    (data / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    _append(data / "sources.csv", [{
+        "key": SOURCE, "title": "Fixture 70B model card", "publisher": "Test fixture", "url": "https://example.org/card",
+        "version": "1", "date": "2025-04-05", "kind": "model-card"}])
+    _append(data / "models.csv", [{
+        "key": MODEL, "name": NAME, "label_in_source": "Fixture-70B", "developer": "Test fixture", "family": "Fixture",
+        "size_class": "medium", "parameters_billion": "70", "open_weights": "true", "release_date": "2025-04-05",
+        "source": SOURCE, "source_location": "model information"}])
+    facts = [("parameters", 70e9, "parameters", "70B"), ("pretraining_tokens", 20e12, "tokens", "20T"),
+             ("gpu_hours", 5e6, "GPU hours", "5.0M")]
+    _append(data / "facts.csv", [{
+        "key": f"modelcard.{MODEL}.{q}", "topic": "compute" if q == "gpu_hours" else "training", "subject": MODEL,
+        "quantity": q.replace("_", " "), "value": v, "unit": unit, "value_as_printed": printed, "source": SOURCE,
+        "location": "model information", "page": "", "note": ""} for q, v, unit, printed in facts])
+    _append(data / "model_facts.csv", [
+        {"model": MODEL, "quantity": quantity, "fact": f"modelcard.{MODEL}.{fact}", "note": ""}
+        for quantity, fact in [("parameters", "parameters"), ("training_tokens", "pretraining_tokens"), ("gpu_hours", "gpu_hours")]])
+    _append(data / "score_tables.csv", [{
+        "source": SOURCE, "table": TABLE, "name": "the fixture card's benchmark table", "page": "",
+        "location": "Benchmarks", "compares": "the fixture model beside Llama 3.1 405B Instruct", "training": "post-trained",
+        "highlight": "", "intervals": "false", "entry": "entered once (test fixture)"}])
+    cells = [("MMLU (CoT)", "mmlu", "0", "true", 87.0, 88.6), ("HumanEval", "humaneval", "0", "false", 85.0, 89.0),
+             ("MATH (CoT)", "math", "0", "true", 74.0, 73.8)]
+    _append(data / "scores.csv", [
+        {"source": SOURCE, "table": TABLE, "page": "", "row_label": label, "model": model, "benchmark": bench,
+         "training": "post-trained", "shots": shots, "cot": cot, "score": score, "scale": "percent", "ci95": "",
+         "marker": "", "footnote": ""}
+        for label, bench, shots, cot, mine, ref in cells
+        for model, score in [(MODEL, mine), ("llama-3.1-405b-instruct", ref)]])
+    return data
+
+
+def test_the_added_model_validates(package_with_model, monkeypatch):
+    from herd import data
+
+    monkeypatch.setenv("HERD_DATA", str(package_with_model))
+    package = data.load(package_with_model)
+    assert MODEL in set(package.models["key"])
+
+
+RELEASED = f"{NAME} (released 2025-04-05)"
+CHAPTERS = {
+    # chapter: (parameters, what the page must say about the model)
+    "benchmarks": ({"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL,
+                    "pair_reference": "llama-3.1-405b-instruct"}, [f"<th>{NAME}</th>", f"{NAME} is equivalent to"]),
+    "scaling": ({}, [f"<td>{NAME}</td>"]),
+    "long_context": ({}, [RELEASED, "not on this page: the pinned llama-models release does not describe its architecture"]),
+    "claims": ({}, [RELEASED, "not on this page: the post, published on 13 August 2024, came out before"]),
+    "contamination": ({"null_reps": 20, "planted_whole": 2, "planted_part": 2},
+                      [RELEASED, "not on this page: the data package holds no contamination analysis"]),
+    "data": ({}, [NAME, "<td>the fixture card&#x27;s benchmark table</td>"]),
+}
+
+
+def _page_text(notebook: dict) -> str:
+    """Everything a reader can see: markdown cells with glued values substituted, and outputs."""
+    parts = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            parts.append("".join(cell["source"]))
+        for out in cell.get("outputs", []):
+            for kind in ("text/plain", "text/markdown", "text/html", "application/papermill.record/text/plain",
+                         "application/papermill.record/text/markdown", "application/vnd.vegalite.v5+json"):
+                value = out.get("data", {}).get(kind)
+                if value is not None:
+                    parts.append(value if isinstance(value, str) else json.dumps(value) if not isinstance(value, list) else "".join(value))
+            if "text" in out:
+                parts.append("".join(out["text"]))
+    return re.sub(r"\s+", " ", "\n".join(parts))
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_each_chapter_shows_the_added_model_or_says_why_not(package_with_model, chapter, tmp_path, monkeypatch):
+    monkeypatch.setenv("HERD_DATA", str(package_with_model))
+    monkeypatch.setenv("HERD_CACHE", str(tmp_path / "cache"))
+    parameters, expected = CHAPTERS[chapter]
+    out = tmp_path / f"{chapter}.ipynb"
+    pm.execute_notebook(str(ROOT / "book" / f"{chapter}.ipynb"), str(out), parameters=parameters,
+                        kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+    text = _page_text(json.loads(out.read_text()))
+    for phrase in expected:
+        assert phrase in text, f"{chapter}: the page does not say {phrase!r}"

@@ -1,0 +1,84 @@
+"""The printed score tables as data: metadata, the models each prints, other versions of a
+benchmark, and the later models a page names when it cannot show them."""
+import pandas as pd
+import pytest
+
+from conftest import DATA
+from herd import compare, coverage, data, scaling, score_tables
+from herd.params import ParameterError
+
+
+@pytest.fixture(scope="module")
+def package():
+    return data.load(DATA)
+
+
+def test_every_scores_table_has_its_metadata(package):
+    printed = set(map(tuple, package.scores[["source", "table"]].drop_duplicates().to_numpy()))
+    described = set(map(tuple, package.score_tables[["source", "table"]].to_numpy()))
+    assert printed == described
+
+
+def test_read_gives_the_table_its_models_and_a_citation(package):
+    t = score_tables.read(package, "llama3-paper-v3", "Table 2")
+    assert t.name == "the paper's Table 2" and t.page == 3 and t.marks_best
+    assert len(t.rows) == 16 and len(t.models) == 11
+    assert t.citation.endswith("Table 2, p. 3")
+    card = score_tables.read(package, "llama-models-model-card-3.3", "Instruction tuned models")
+    assert card.models == ["llama-3.1-8b-instruct", "llama-3.1-70b-instruct", "llama-3.3-70b-instruct", "llama-3.1-405b-instruct"]
+    assert not card.marks_best and "marks no best result" in card.reading()
+
+
+def test_an_unknown_table_lists_the_tables_there_are(package):
+    with pytest.raises(ParameterError, match=r"no score table 'llama3-paper-v3': 'Table 99'.*'llama3-paper-v3: Table 2'"):
+        score_tables.read(package, "llama3-paper-v3", "Table 99")
+
+
+def test_other_versions_pair_gpqa_diamond_with_gpqa_and_never_mix_them(package):
+    card = score_tables.read(package, "llama-models-model-card-3.3", "Instruction tuned models")
+    v = score_tables.other_versions(package, card.cells[card.cells["model"] == "llama-3.1-405b-instruct"])
+    assert set(zip(v["benchmark"], v["other"])) == {("gpqa-diamond", "gpqa"), ("bfcl-v2", "bfcl")}
+    gpqa = v[v["benchmark"] == "gpqa-diamond"].set_index("other_where")["other_score"]
+    assert gpqa["the paper's Table 2"] == 51.1 and gpqa["the Llama 3.1 model card's instruction-tuned table"] == 50.7
+    # no judged pair in any table compares two versions: judging is per table and row
+    judged = compare.judge_package(package, "llama-models-model-card-3.3", "Instruction tuned models")
+    assert set(judged["benchmark"]) >= {"gpqa-diamond", "bfcl-v2"} and "gpqa" not in set(judged["benchmark"])
+
+
+def test_the_card_invites_equivalence_and_the_book_answers_with_its_margin(package):
+    judged = compare.judge_package(package, "llama-models-model-card-3.3", "Instruction tuned models")
+    seen = compare.orient(judged, "llama-3.3-70b-instruct", ["llama-3.1-405b-instruct"]).set_index("row_label")
+    assert seen.loc["BFCL v2", "verdict"] == "no test"  # macro average without recorded subset sizes
+    assert seen.loc["MMLU Pro (CoT)", "verdict"] == "behind" and seen.loc["MATH (CoT)", "verdict"] == "ahead"
+    assert seen.loc["HumanEval", "verdict"] == "not resolved"  # 164 problems: not equivalent, not resolved
+    assert (seen["family"] == "across classes").all()
+    wide = compare.orient(compare.judge_package(package, "llama-models-model-card-3.3", "Instruction tuned models",
+                                                compare.Rules(margin=20.0)), "llama-3.3-70b-instruct")
+    assert (wide.loc[wide["competitor"] == "llama-3.1-405b-instruct", "verdict"].isin(["equivalent", "no test", "ahead", "behind"])).all()
+
+
+def test_describe_pair_says_none_equivalent_and_names_the_rows():
+    seen = pd.DataFrame({"row_label": ["A", "B", "C", "D"], "verdict": ["behind", "ahead", "not resolved", "no test"]})
+    text = compare.describe_pair(seen, "Small", "Large", 2.0)
+    assert text == ("Small is equivalent to Large within ±2 points on none of the 3 tested benchmarks; Large is ahead on 1 (A); "
+                    "Small is ahead on 1 (B); 1 is not resolved (C). 1 cannot be tested (D).")
+    same = pd.DataFrame({"row_label": ["A", "B"], "verdict": ["equivalent", "equivalent"]})
+    assert compare.describe_pair(same, "Small", "Large", 3.0) == "Yes on all 2 tested benchmarks: every gap lies within ±3 points."
+
+
+def test_later_models_are_those_released_after_llama_31(package):
+    later = coverage.later_models(package)
+    assert list(later["key"]) == ["llama-3.3-70b-instruct"]
+    assert coverage.note(package, ["llama-3.3-70b-instruct"], "x") == ""
+    assert coverage.note(package, ["llama-3.3-70b"], "x") == ""  # base and instruct count as one
+    assert coverage.note(package, [], "no reason") == "Llama 3.3 70B Instruct (released 2024-12-06) is not on this page: no reason."
+
+
+def test_scaling_places_every_described_model_by_size_and_says_which_share_a_point(package):
+    described = sorted(set(package.model_facts["model"]))
+    ordered = scaling.models_by_size(package, described)
+    assert ordered[0] == "llama-3.1-8b" and ordered[-1] == "llama-3.1-405b"
+    points = scaling.model_points(package, ordered)
+    assert scaling.shared_points(points).startswith(
+        "The sources print the same size, training tokens and GPU hours for Llama 3.1 70B and Llama 3.3 70B Instruct")
+    assert scaling.shared_points(points[points["model"] != "llama-3.3-70b-instruct"]) == ""
