@@ -49,11 +49,12 @@ GOOD = """
 
 
 def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys):
-    nb = _project(tmp_path, GOOD, "demo:\n  n: 3\n")
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
     ran = build.run_notebooks(tmp_path)
     assert set(ran) == {"demo"}
     out = json.loads(nb.executed.read_text())
-    assert out["cells"][-1]["outputs"][0]["text"] == ["111\n"]  # parameter injected from parameters.yml
+    assert out["cells"][-1]["outputs"][0]["text"] == ["11\n"]  # the parameters cell's default: nothing injected
+    assert not any("injected-parameters" in c["metadata"].get("tags", []) for c in out["cells"])
     raw = nb.executed.read_text()
     for volatile in ("start_time", "duration", "papermill\": {", "iopub"):
         assert volatile not in raw
@@ -67,7 +68,7 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
     # a change in the data re-executes
     (tmp_path / "data" / "facts.csv").write_text("x\n2\n")
     assert set(build.run_notebooks(tmp_path)) == {"demo"}
-    assert json.loads(nb.executed.read_text())["cells"][-1]["outputs"][0]["text"] == ["222\n"]
+    assert json.loads(nb.executed.read_text())["cells"][-1]["outputs"][0]["text"] == ["22\n"]
     assert json.loads((tmp_path / "book" / "execution.json").read_text())["demo"]["seconds"] >= 0
 
 
@@ -122,15 +123,26 @@ def test_failure_inside_a_function_points_at_the_calling_line():
     assert build.failure_line(text, "not in the notebook", []) is None
 
 
-def test_unknown_parameter_is_rejected(tmp_path):
-    _project(tmp_path, GOOD, "demo:\n  m: 3\n")
+def test_schema_and_parameters_cell_must_name_the_same_parameters(tmp_path):
+    _project(tmp_path, GOOD, "demo:\n  m: {type: int, help: times}\n")
     with pytest.raises(build.BuildError, match="no parameter.*m.*declares: n"):
         build.run_notebooks(tmp_path)
 
 
+def test_a_parameter_the_schema_does_not_describe_is_rejected(tmp_path):
+    _project(tmp_path, GOOD.replace("n = 2", "n = 2\n    k = 1"), "demo:\n  n: {type: int, help: times}\n")
+    with pytest.raises(build.BuildError, match="declares parameter.*k.*schema does not describe"):
+        build.run_notebooks(tmp_path)
+
+
+def test_a_bad_schema_entry_is_a_build_error(tmp_path):
+    with pytest.raises(build.BuildError, match=r"notebooks/parameters.yml: demo.n: type 'integer' is not one of"):
+        _project(tmp_path, GOOD, "demo:\n  n: {type: integer, help: times}\n")
+
+
 def test_parameters_for_a_missing_notebook(tmp_path):
     with pytest.raises(build.BuildError, match="unknown notebook.*ghost"):
-        _project(tmp_path, GOOD, "ghost:\n  n: 3\n")
+        _project(tmp_path, GOOD, "ghost:\n  n: {type: int, help: times}\n")
 
 
 def test_clean_gives_altair_ids_stable_names():

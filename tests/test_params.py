@@ -25,3 +25,62 @@ def test_rejects_with_the_parameter_named(args, kwargs, message):
     with pytest.raises(ParameterError) as info:
         check(*args, **kwargs)
     assert message in str(info.value)
+
+
+# --------------------------------------------------------------------------- the chapters' schema
+
+from herd import arch, params, stats  # noqa: E402
+
+SCHEMA = params.load_schema()
+
+
+def test_the_schema_describes_every_parameter_of_every_chapter():
+    from conftest import ROOT
+    from herd import build
+
+    for nb in build.notebooks(ROOT):
+        import jupytext
+        import nbformat
+        import papermill as pm
+
+        path = ROOT / "book" / f"{nb.name}.ipynb"
+        declared = pm.inspect_notebook(str(path))
+        assert set(declared) == set(SCHEMA[nb.name]), nb.name
+        assert all(spec["help"] for spec in SCHEMA[nb.name].values())
+
+
+def test_static_choices_in_the_schema_match_the_code():
+    for chapter in ("benchmarks", "method", "claims"):
+        assert SCHEMA[chapter]["correction"]["choices"] == list(stats.CORRECTIONS)
+    assert SCHEMA["long_context"]["precision"]["choices"] == sorted(arch.BYTES)
+    assert SCHEMA["long_context"]["weights"]["choices"] == list(arch.WEIGHT_SCHEMES)
+
+
+def _namespace(**values):
+    base = {"In": [], "Out": {}, "get_ipython": print, "pd": params, "_": None}
+    good = {"alpha": 0.05, "correction": "holm", "margin": 2.0}
+    return {**base, **good, **values}
+
+
+def test_check_chapter_accepts_the_defaults_and_an_int_for_a_float():
+    params.check_chapter(_namespace(), "method", SCHEMA)
+    params.check_chapter(_namespace(margin=3), "method", SCHEMA)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"margn": 3.0}, "chapter 'method' has no parameter 'margn' (did you mean 'margin'?); its parameters: alpha, correction, margin"),
+    ({"alpha": "0.05"}, "parameter 'alpha' = '0.05': expected float, got str"),
+    ({"correction": "tukey"}, "parameter 'correction' = 'tukey' is not allowed; allowed: 'holm'"),
+    ({"margin": 0.0}, "parameter 'margin' = 0.0 is below the minimum 0.1"),
+])
+def test_check_chapter_rejects_unknown_names_and_bad_values(values, message):
+    with pytest.raises(ParameterError) as info:
+        params.check_chapter(_namespace(**values), "method", SCHEMA)
+    assert message in str(info.value)
+
+
+def test_list_items_are_checked_against_their_spec():
+    ns = {"model": "llama-3.1-405b", "precision": "bf16", "weights": "bf16", "context_lengths": [8192, 0],
+          "batch_size": 1, "texts_to_measure": ["kjv-bible"], "words_per_page": 500}
+    with pytest.raises(ParameterError, match="parameter 'context_lengths item' = 0 is below the minimum 1"):
+        params.check_chapter(ns, "long_context", SCHEMA)

@@ -3,7 +3,7 @@
 ``python -m herd.build`` does, in order:
 
 1. For each ``notebooks/<name>.md`` (MyST text notebook), compute a content hash
-   of its inputs: the text, its parameters from ``notebooks/parameters.yml``, the
+   of its inputs: the text, the schema of its parameters (``notebooks/parameters.yml``), the
    data package, the ``herd`` source and the Python lock file.  When the hash
    differs from the one recorded in ``book/<name>.ipynb`` (or with ``--force``),
    convert the text one way with jupytext, execute it with papermill, strip
@@ -62,13 +62,13 @@ class Notebook:
     name: str
     text: Path
     executed: Path
-    parameters: dict
+    schema: dict
 
 
 # ---------------------------------------------------------------- discovery
 
 def notebooks(root: Path) -> list[Notebook]:
-    """Every text notebook with its declared parameters."""
+    """Every text notebook with the schema of its parameters."""
     params = load_parameters(root)
     found = sorted((root / "notebooks").glob("*.md"))
     unknown = set(params) - {p.stem for p in found}
@@ -78,16 +78,16 @@ def notebooks(root: Path) -> list[Notebook]:
 
 
 def load_parameters(root: Path) -> dict[str, dict]:
+    """The parameters' schema (:func:`herd.params.load_schema`), {} when the file is absent."""
+    from . import params
+
     path = root / PARAMETERS_FILE
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise BuildError(f"{PARAMETERS_FILE}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise BuildError(f"{PARAMETERS_FILE}: expected a mapping of notebook name to a mapping of parameters")
-    return data
+        return params.load_schema(path)
+    except params.ParameterError as exc:
+        raise BuildError(str(exc).replace(path.name, PARAMETERS_FILE, 1)) from None
 
 
 # ---------------------------------------------------------------- hashing
@@ -111,7 +111,7 @@ def shared_inputs(root: Path) -> list[Path]:
 def input_hash(root: Path, nb: Notebook) -> str:
     digest = hashlib.sha256()
     digest.update(nb.text.read_bytes())
-    digest.update(json.dumps(nb.parameters, sort_keys=True).encode())
+    digest.update(json.dumps(nb.schema, sort_keys=True).encode())
     _hash_files(digest, root, shared_inputs(root))
     return digest.hexdigest()
 
@@ -169,7 +169,7 @@ def execute(root: Path, nb: Notebook, digest: str) -> float:
         start = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(src), str(out), parameters=nb.parameters, kernel_name="python3",
+                str(src), str(out), kernel_name="python3",
                 cwd=str(root), progress_bar=False, log_output=False, report_mode=False,
             )
         except pm.PapermillExecutionError as exc:
@@ -189,11 +189,17 @@ def _check_declared_parameters(nb: Notebook, src: Path) -> None:
     import papermill as pm
 
     declared = pm.inspect_notebook(str(src))
-    unknown = sorted(set(nb.parameters) - set(declared))
+    unknown = sorted(set(nb.schema) - set(declared))
     if unknown:
         raise BuildError(
             f"{PARAMETERS_FILE}: notebook '{nb.name}' has no parameter(s) {', '.join(unknown)}; "
             f"its parameters cell declares: {', '.join(declared) or 'none'}"
+        )
+    undescribed = sorted(set(declared) - set(nb.schema))
+    if nb.schema and undescribed:
+        raise BuildError(
+            f"{PARAMETERS_FILE}: notebook '{nb.name}' declares parameter(s) {', '.join(undescribed)} that the schema "
+            "does not describe (add each with its type and help)"
         )
 
 

@@ -8,6 +8,7 @@ it allows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -30,9 +31,9 @@ def check(
 
     ``choices`` limits a scalar; ``items`` limits each element of a list parameter.
     """
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if float in kinds and int not in kinds and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
     if isinstance(value, bool) and bool not in kinds:
         raise ParameterError(f"parameter '{name}' = {value!r}: expected {_names(kinds)}, got a boolean")
     if not isinstance(value, kinds):
@@ -69,3 +70,101 @@ def _names(kinds: tuple[type, ...]) -> str:
 
 def _listing(values: Sequence[Any]) -> str:
     return ", ".join(repr(v) for v in values)
+
+
+# --------------------------------------------------------------------------- the chapters' schema
+
+SCHEMA_FILE = "notebooks/parameters.yml"
+TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
+CONSTRAINTS = ("minimum", "maximum", "choices", "min_items", "items")
+IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+VALUE_TYPES = (str, int, float, bool, list, tuple, dict, type(None))
+
+
+def schema_path() -> Path:
+    """``notebooks/parameters.yml`` of the repository: ``$HERD_PARAMETERS``, else found from the
+    working directory or this package upwards."""
+    import os
+
+    env = os.environ.get("HERD_PARAMETERS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in [Path.cwd(), *Path.cwd().parents, *here.parents]:
+        if (parent / SCHEMA_FILE).exists():
+            return parent / SCHEMA_FILE
+    raise FileNotFoundError(f"no {SCHEMA_FILE} found; set HERD_PARAMETERS to its path")
+
+
+def load_schema(path: Path | None = None) -> dict[str, dict[str, dict]]:
+    """{chapter: {parameter: spec}} from the schema file, each spec checked: ``type`` (str, int,
+    float, bool, list, or several joined by ``|``), ``help``, and optional ``minimum``,
+    ``maximum``, ``choices``, ``min_items`` and ``items`` (a spec for each element of a list)."""
+    import yaml
+
+    path = path or schema_path()
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path.name}: expected a mapping of chapter to its parameters")
+    for chapter, specs in data.items():
+        if not isinstance(specs, dict):
+            raise ParameterError(f"{path.name}: chapter '{chapter}': expected a mapping of parameter to its spec")
+        for name, spec in specs.items():
+            _check_spec(f"{path.name}: {chapter}.{name}", spec)
+    return data
+
+
+def _check_spec(where: str, spec: Any) -> None:
+    if not isinstance(spec, dict) or "type" not in spec or "help" not in spec:
+        raise ParameterError(f"{where}: a parameter needs a 'type' and a 'help' text")
+    unknown = set(spec) - {"type", "help", *CONSTRAINTS}
+    if unknown:
+        raise ParameterError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: type, help, {', '.join(CONSTRAINTS)}")
+    for kind in str(spec["type"]).split("|"):
+        if kind.strip() not in TYPES:
+            raise ParameterError(f"{where}: type '{kind.strip()}' is not one of {', '.join(TYPES)}")
+    if "items" in spec:
+        item = spec["items"]
+        if not isinstance(item, dict) or "type" not in item:
+            raise ParameterError(f"{where}: 'items' must be a spec with a 'type'")
+
+
+def _kinds(spec: dict) -> tuple[type, ...]:
+    return tuple(TYPES[k.strip()] for k in str(spec["type"]).split("|"))
+
+
+def check_chapter(namespace: dict, chapter: str, schema: dict | None = None) -> None:
+    """Check a chapter's parameters as they stand in ``namespace`` (the notebook's globals, right
+    after its parameters cell) against the schema: a name the chapter does not declare (a
+    misspelled ``papermill -p``) stops it, and so does a value of the wrong type or out of bounds.
+    Constraints that depend on the data (models printed in a table) stay in the chapter."""
+    schema = load_schema() if schema is None else schema
+    if chapter not in schema:
+        raise ParameterError(f"{SCHEMA_FILE} has no chapter '{chapter}'")
+    specs = schema[chapter]
+    given = {k for k, v in namespace.items()
+             if not k.startswith("_") and k not in IPYTHON_NAMES and isinstance(v, VALUE_TYPES)}
+    unknown = sorted(given - set(specs))
+    if unknown:
+        import difflib
+
+        hints = [f"{u!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(u, specs, n=1)) else repr(u)
+                 for u in unknown]
+        raise ParameterError(f"chapter '{chapter}' has no parameter {', '.join(hints)}; its parameters: "
+                             f"{', '.join(specs)}")
+    missing = [k for k in specs if k not in namespace]
+    if missing:
+        raise ParameterError(f"chapter '{chapter}': parameter(s) {', '.join(missing)} not set (the parameters cell "
+                             f"and {SCHEMA_FILE} disagree)")
+    for name, spec in specs.items():
+        value = namespace[name]
+        check(name, value, _kinds(spec), **{k: spec[k] for k in ("minimum", "maximum", "choices") if k in spec},
+              min_items=spec.get("min_items", 0) if isinstance(value, list) else 0)
+        if isinstance(value, list) and "items" in spec:
+            item = spec["items"]
+            for element in value:
+                check(f"{name} item", element, _kinds(item),
+                      **{k: item[k] for k in ("minimum", "maximum", "choices") if k in item})
