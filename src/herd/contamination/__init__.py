@@ -30,7 +30,7 @@ import numpy as np
 
 from . import engines
 from .engines import ENGINE_NAMES, PLANS, Options, batches
-from .hashing import (EMPTY, TOKEN_N, WORD_N, members, ngram_hashes, normalized_words, segment_hashes, utf8, word_ids,
+from .hashing import (TOKEN_N, WORD_N, members, ngram_hashes, normalized_words, segment_hashes, utf8, word_ids,
                       words)
 from .index import BenchmarkIndex, score
 from .readers import (ContaminationInputError, Corpus, Example, corpus_files, corpus_shards, read_benchmark, read_shard,
@@ -59,7 +59,7 @@ class ScanResult:
 def scanner_for(index: BenchmarkIndex, shards: list[Path], text_field: str = "text", skip_bad: bool = False,
                 choice: str = "auto") -> Scanner:
     """A scanner for these shards: anchors chosen, and the plan measured, on a sample of them."""
-    chosen, found_anchors = plan(index, corpus_sample(shards, text_field), choice)
+    chosen, found_anchors = plan(index, corpus_sample(shards, text_field) if choice != "full" else [], choice)
     return Scanner(index, chosen, found_anchors, text_field, skip_bad)
 
 

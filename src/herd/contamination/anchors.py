@@ -31,7 +31,7 @@ import numpy as np
 from .hashing import FOLD
 
 WINDOW = 8  # bytes in one window (one uint64)
-TABLE_BITS = 23  # the first table, at most: one byte per slot, 8 MiB (a sixteenth full or less)
+TABLE_BITS = 23  # the first table, at most: one byte per slot, 8 MiB (smaller ones a sixteenth full or less)
 CONFIRM_BITS = 26  # the second, at most: one bit per slot, 8 MiB
 COUNT_BITS = 22  # window counts of the corpus sample
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
@@ -327,7 +327,7 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
         cols[c] = np.concatenate([p[c] for p in parts])
         for p in parts:
             del p[c]
-    order = np.argsort(cols["value"], kind="stable")
+    order = np.argsort(cols["value"])
     for c in names:
         cols[c] = cols[c][order]
     del order

@@ -52,14 +52,12 @@ class BenchmarkIndex:
         self.token_hashes = _per_example(self.token_ids, lengths, self.n)
         # the word rule: each example's words as " w1 w2 ... " (normalised) and as vocabulary ids
         self.normalized = [normalized_bytes(data, ex.text) for data, ex in zip(self.example_bytes, self.examples)]
-        word_ids_, word_lengths = array("q"), array("q")
-        vocab = self.vocab
-        for text in self.normalized:
-            ws = text.split()
-            word_ids_.extend([vocab.setdefault(w, len(vocab)) for w in ws])
-            word_lengths.append(len(ws))
-        self.word_ids = np.frombuffer(word_ids_, dtype=np.int64).copy() if word_ids_ else np.empty(0, np.int64)
-        word_lengths = np.frombuffer(word_lengths, dtype=np.int64).copy() if word_lengths else np.empty(0, np.int64)
+        split = [text.split() for text in self.normalized]
+        all_words = [w for ws in split for w in ws]
+        self.vocab.update((w, i) for i, w in enumerate(dict.fromkeys(all_words)))  # ids in order of first appearance
+        self.word_ids = np.fromiter(map(self.vocab.__getitem__, all_words), dtype=np.int64, count=len(all_words))
+        word_lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        del split, all_words
         self.word_hashes = _per_example(self.word_ids, word_lengths, WORD_N)
         self.all_tokens = distinct(np.concatenate([EMPTY, *self.token_hashes]))
         self.all_words = distinct(np.concatenate([EMPTY, *self.word_hashes]))

@@ -104,39 +104,41 @@ def _chunks(sizes: list[int]) -> list[range]:
 
 
 def token_units(index: BenchmarkIndex) -> Iterator[Units]:
-    """The benchmark's token n-grams as byte spans of its examples laid end to end, a quarter
-    of a megabyte of examples at a time."""
+    """The benchmark's token n-grams as byte spans of its examples laid end to end (one byte
+    between examples), a quarter of a megabyte of examples at a time."""
     lengths = tokenizer.token_byte_lengths()
+    n = index.n
     for chunk in _chunks([len(b) for b in index.example_bytes]):
-        starts, ends, example, parts, at = [], [], [], [], 0
-        for i in chunk:
-            data, ids = index.example_bytes[i], index.tokens[i]
-            offsets = np.concatenate([[0], np.cumsum(lengths[ids])]) + at
-            if offsets[-1] - at != len(data):
-                raise tokenizer.TokenizerSourceError(f"example {index.examples[i].id!r}: its tokens do not spell out its bytes")
-            if len(ids) >= index.n:
-                starts.append(offsets[:-index.n])
-                ends.append(offsets[index.n:])
-                example.append(np.full(len(ids) - index.n + 1, i))
-            parts.append(data)
-            at += len(data) + 1
-        yield Units(TOKEN, RAW, b"\n".join(parts) + b"\n" + PAD, _cat(starts), _cat(ends), _cat(example))
+        first, last = chunk[0], chunk[-1] + 1
+        ids = index.token_ids[index.token_starts[first]:index.token_starts[last]]
+        counts = np.diff(index.token_starts[first:last + 1])
+        sizes = np.fromiter((len(index.example_bytes[i]) for i in chunk), dtype=np.int64, count=len(chunk))
+        example_start = np.concatenate([[0], np.cumsum(sizes + 1)[:-1]])  # byte where each example begins
+        if not np.array_equal(np.bincount(np.repeat(np.arange(len(chunk)), counts), weights=lengths[ids], minlength=len(chunk)), sizes):
+            raise tokenizer.TokenizerSourceError("the benchmark's tokens do not spell out its bytes")
+        example = np.repeat(np.arange(len(chunk)), counts)
+        token_start = np.cumsum(lengths[ids]) - lengths[ids] + np.repeat(example_start - np.concatenate([[0], np.cumsum(sizes)[:-1]]), counts)
+        token_end = token_start + lengths[ids]
+        ok = np.zeros(len(ids), dtype=bool)  # token t starts an n-gram if t + n - 1 is in the same example
+        if len(ids) >= n:
+            ok[:len(ids) - n + 1] = example[n - 1:] == example[:len(ids) - n + 1]
+        at = np.flatnonzero(ok)
+        data = b"\n".join(index.example_bytes[first:last]) + b"\n" + PAD
+        yield Units(TOKEN, RAW, data, token_start[at], token_end[at + n - 1], example[at] + first)
 
 
 def word_units(index: BenchmarkIndex) -> Iterator[Units]:
     """The benchmark's word 13-grams as byte spans of its normalised words (" w1 w2 ... ", the
     form a document takes in the collapsed stream), examples laid end to end."""
     for chunk in _chunks([len(t) for t in index.normalized]):
-        starts, ends, example, at = [], [], [], 0
-        for i in chunk:
-            t = index.normalized[i]
-            spaces = np.flatnonzero(np.frombuffer(t, dtype=np.uint8) == 0x20) + at  # one before each word, one after the last
-            if len(spaces) - 1 >= WORD_N:
-                starts.append(spaces[:-WORD_N])
-                ends.append(spaces[WORD_N:] + 1)
-                example.append(np.full(len(spaces) - WORD_N, i))
-            at += len(t)
-        yield Units(WORD, COLLAPSED, b"".join(index.normalized[i] for i in chunk) + PAD, _cat(starts), _cat(ends), _cat(example))
+        first, last = chunk[0], chunk[-1] + 1
+        data = b"".join(index.normalized[first:last])
+        sizes = np.fromiter((len(index.normalized[i]) for i in chunk), dtype=np.int64, count=len(chunk))
+        spaces = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x20)  # one before each word, one after the last
+        example = np.searchsorted(np.cumsum(sizes), spaces, side="right")
+        j = np.arange(max(len(spaces) - WORD_N, 0))
+        j = j[example[j + WORD_N] == example[j]]
+        yield Units(WORD, COLLAPSED, data + PAD, spaces[j], spaces[j + WORD_N] + 1, example[j] + first)
 
 
 def _cat(xs: list[np.ndarray]) -> np.ndarray:
@@ -446,36 +448,36 @@ def _pieces(chunk: bytes) -> bytes:
 
 
 def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto") -> tuple[Plan, Anchors | None]:
-    """Choose the plan: anchors are chosen by their rarity in half of the sample; on the other
-    half both plans are run and timed. ``choice`` (anchored or full) forces one; the sample
-    still measures it."""
+    """Choose the plan. Anchors are chosen by their rarity in half of the sample; on the other
+    half the anchored plan is run and timed, and the full plan on a part of it. ``choice``
+    forces a plan: anchored (still measured on the sample, for the report) or full (which needs
+    no anchors and no sample)."""
     if choice not in ("auto", "anchored", "full"):
         raise ValueError(f"plan must be auto, anchored or full, not {choice!r}")
+    if choice == "full":
+        return Plan("full", "forced"), None
     learn, test = sample[0::2], [_pieces(c) for c in sample[1::2]]
-    if not test:  # too small to split: learn and test on the same text
+    if not any(test):  # too small to split: learn and test on the same text
         learn, test = sample, [_pieces(c) for c in sample]
     found_anchors = build_anchors(index, WindowCounts.of(learn))
     test = [t for t in test if t]
     test_bytes = sum(map(len, test))
-    kw = dict(anchors=found_anchors.n_anchors, passes=len(found_anchors.passes))
+    counts = dict(anchors=found_anchors.n_anchors, passes=len(found_anchors.passes))
     if test_bytes == 0:
-        name = "anchored" if choice == "auto" else choice
-        return Plan(name, "forced" if choice != "auto" else "no sample to measure", **kw), found_anchors if name == "anchored" else None
+        return Plan("anchored", "forced" if choice == "anchored" else "no sample to measure", **counts), found_anchors
     enc = tokenizer.load()
-    anchored = Scanner(index, Plan("anchored", ""), found_anchors)
-    full = Scanner(index, Plan("full", ""))
-    t0 = time.perf_counter()
-    _, _, tokenized = anchored.batch(test, enc)
-    t1 = time.perf_counter()
-    full_part = test[: max(1, len(test) // 4)]
-    full.batch(full_part, enc)
-    t2 = time.perf_counter()
-    anchored_rate = test_bytes / max(t1 - t0, 1e-9) / 1e6
-    full_rate = sum(map(len, full_part)) / max(t2 - t1, 1e-9) / 1e6
-    if choice == "auto":
-        name = "anchored" if anchored_rate > full_rate else "full"
-        reason = "faster on the sample" if name == "anchored" else "the anchors are too frequent in this corpus"
+    start = time.perf_counter()
+    _, _, tokenized = Scanner(index, Plan("anchored", ""), found_anchors).batch(test, enc)
+    anchored_rate = test_bytes / max(time.perf_counter() - start, 1e-9) / 1e6
+    part = test[: max(1, len(test) // 4)]
+    start = time.perf_counter()
+    Scanner(index, Plan("full", "")).batch(part, enc)
+    full_rate = sum(map(len, part)) / max(time.perf_counter() - start, 1e-9) / 1e6
+    if choice == "anchored":
+        name, reason = "anchored", "forced"
+    elif anchored_rate > full_rate:
+        name, reason = "anchored", "faster on the sample"
     else:
-        name, reason = choice, "forced"
-    chosen = Plan(name, reason, test_bytes, tokenized / test_bytes, anchored_rate, full_rate, **kw)
+        name, reason = "full", "the anchors are too frequent in this corpus"
+    chosen = Plan(name, reason, test_bytes, tokenized / test_bytes, anchored_rate, full_rate, **counts)
     return chosen, (found_anchors if name == "anchored" else None)
