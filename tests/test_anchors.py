@@ -86,16 +86,17 @@ def test_anchors_avoid_windows_the_sample_has_often():
 
 
 def test_the_table_does_not_grow_with_the_number_of_anchors():
-    """The cost of testing one byte is one lookup in a table of at most 8 MiB, however many
+    """The cost of testing one byte is one lookup in a table of at most 4 MiB, however many
     anchors there are; below that size the table is at most a sixteenth full."""
     rng = np.random.default_rng(0)
     for n_values in (10, 10_000, 1_000_000):
         values = np.unique(rng.integers(0, 2**63, n_values, dtype=np.uint64))
         z32 = np.zeros(len(values), dtype=np.int32)
         p = a.Pass(a.RAW, 8, 4, values, np.arange(len(values) + 1), np.zeros(len(values), np.int8), z32,
-                   np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8), z32, z32)
-        assert p.table.nbytes <= 1 << a.TABLE_BITS and p.confirm.nbytes <= 1 << (a.CONFIRM_BITS - 3)
-        assert p.table.mean() <= (1 / 16 if p.table.nbytes < 1 << a.TABLE_BITS else 1 / 8)
+                   np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8), z32, z32, z32,
+                   np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8))
+        assert p.table.nbytes <= 1 << a.TABLE_BITS
+        assert p.table.mean() <= (1 / 16 if p.table.nbytes < 1 << a.TABLE_BITS else 1 / 4)
 
 
 def test_collapse_makes_runs_of_spaces_one():
@@ -156,3 +157,16 @@ def test_word_spans_hold_whole_words_of_one_document():
     words = collapsed.words([np.array([start0 + 8, start1 - 3])], [np.array([start0 + 13, start1 + 3])], [])
     assert words == [[b"beta", b"gamma"], [b"delta"]]
     assert collapsed.data[start0:int(collapsed.ends[0])].split() == [b"alpha", b"beta", b"gamma"]
+
+
+def test_value_lookup_finds_every_anchor_and_nothing_else():
+    rng = np.random.default_rng(5)
+    values = np.unique(rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64))
+    z = np.zeros(len(values), np.int32)
+    p = a.Pass(a.RAW, 8, 4, values, np.arange(len(values) + 1), np.zeros(len(values), np.int8), z,
+               np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8), z, z)
+    assert np.array_equal(p.lookup(values), np.arange(len(values)))
+    others = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64)
+    others = others[~np.isin(others, values)]
+    assert (p.lookup(others) == -1).all()
+    assert (p.lookup(values[::-1]) == np.arange(len(values))[::-1]).all()

@@ -109,7 +109,7 @@ def _return_freed_memory() -> None:
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD: 1 MiB
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 18)  # M_MMAP_THRESHOLD: 256 KiB
     except (OSError, AttributeError):  # not glibc: nothing to tune
         pass
 

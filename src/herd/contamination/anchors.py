@@ -6,12 +6,12 @@ one space between each and one at each end, in the document's *collapsed* text (
 applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` ≤ 8 of its
 bytes, read as one 64-bit integer, chosen where a sample of the corpus has the fewest such
 windows (windows of neighbouring n-grams tie the same way, so they share anchors), and a
-*check*: up to 8 more of its bytes, from the far end of what the n-grams sharing the anchor
-have in common.
+*check*: the first and the last 8 bytes of what the n-grams sharing the anchor have in
+common.
 
 The scan reads each stream once per pass: the window at every ``stride``-th byte is hashed
-into a byte table (8 MiB), the few that hit are confirmed by a bit table and then exactly, and
-a confirmed anchor must also show its check bytes at their offset. The cost per byte does not
+into a byte table (at most 4 MiB), the few that hit are looked up exactly (an open-addressing
+hash table), and an anchor found must also show its check bytes at their offsets. The cost per byte does not
 grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
 position, so one of them lies on a tested byte.
 
@@ -31,8 +31,7 @@ import numpy as np
 from .hashing import FOLD
 
 WINDOW = 8  # bytes in one window (one uint64)
-TABLE_BITS = 23  # the first table, at most: one byte per slot, 8 MiB (smaller ones a sixteenth full or less)
-CONFIRM_BITS = 26  # the second, at most: one bit per slot, 8 MiB
+TABLE_BITS = 22  # the first table, at most: one byte per slot, 4 MiB (smaller ones a sixteenth full or less)
 COUNT_BITS = 22  # window counts of the corpus sample
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
 RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
@@ -95,15 +94,22 @@ class WindowCounts:
     def sample_bytes(self) -> int:
         return max(len(self.raw) - len(PAD), 0)
 
+    def drop(self, stream: int) -> None:
+        """Forget the counts of one stream (its anchors are chosen)."""
+        for key in [key for key in self._counts if key[0] == stream]:
+            del self._counts[key]
+
     def get(self, stream: int, k: int, values: np.ndarray) -> np.ndarray:
         key = (stream, k)
         if key not in self._counts:
             data = self.raw if stream == RAW else collapse(self.raw.translate(FOLD))[0] + PAD
-            counts = np.zeros(1 << COUNT_BITS, dtype=np.int64)
-            w = windows(data)
-            for a in range(0, len(w), 1 << 22):
-                counts += np.bincount(_hash(w[a:a + (1 << 22)] & _mask(k), _M3, COUNT_BITS), minlength=1 << COUNT_BITS)
-            self._counts[key] = np.minimum(counts, _COST_CAP).astype(np.uint16)
+            hashes = _hash(windows(data) & _mask(k), _M3, COUNT_BITS)
+            counts = np.zeros(1 << COUNT_BITS, dtype=np.uint16)
+            part = 1 << (COUNT_BITS - 2)  # counted a quarter of the counters at a time, to keep memory low
+            for q in range(4):
+                mine = hashes[(hashes >> np.uint64(COUNT_BITS - 2)) == np.uint64(q)] & np.uint64(part - 1)
+                counts[q * part:(q + 1) * part] = np.minimum(np.bincount(mine, minlength=part), _COST_CAP)
+            self._counts[key] = counts
         return self._counts[key][_hash(values & _mask(k), _M3, COUNT_BITS)].astype(np.int64)
 
 
@@ -140,19 +146,51 @@ class Pass:
     check_len: np.ndarray
     before: np.ndarray  # bytes an n-gram holding the anchor can start before the hit
     after: np.ndarray  # ... and end after the anchor's end
+    delta2: np.ndarray = None  # a second check, like the first (none: no second check)
+    check2: np.ndarray = None
+    check2_len: np.ndarray = None
     table: np.ndarray = field(repr=False, default=None)
-    confirm: np.ndarray = field(repr=False, default=None)
 
     def __post_init__(self):
         if self.table is None:
             size = max(int(len(self.values)), 1).bit_length()
             self.table_bits = min(TABLE_BITS, max(16, size + 4))
-            self.confirm_bits = min(CONFIRM_BITS, max(19, size + 7))
             self.table = np.zeros(1 << self.table_bits, dtype=np.uint8)
             self.table[_hash(self.values, _M1, self.table_bits)] = 1
-            self.confirm = np.zeros(1 << (self.confirm_bits - 3), dtype=np.uint8)
-            slot = _hash(self.values, _M2, self.confirm_bits)
-            np.bitwise_or.at(self.confirm, (slot >> np.uint64(3)).astype(np.int64), np.left_shift(1, (slot & np.uint64(7))).astype(np.uint8))
+        self._index()
+
+    def _index(self) -> None:
+        """An open-addressing hash table from value to its position in ``values`` (a few
+        gathers per lookup, where a binary search takes twenty)."""
+        bits = max(4, (2 * max(len(self.values), 1) - 1).bit_length())
+        self.slot_bits = bits
+        self.slot_index = np.full(1 << bits, -1, dtype=np.int32)
+        mask = (1 << bits) - 1
+        todo = np.arange(len(self.values), dtype=np.int64)
+        slot = _hash(self.values, _M3, bits).astype(np.int64)
+        while todo.size:
+            free = self.slot_index[slot] < 0
+            # of the keys aiming at one free slot, the first takes it; the rest probe on
+            take, first = np.unique(slot[free], return_index=True)
+            placed = np.flatnonzero(free)[first]
+            self.slot_index[take] = todo[placed]
+            keep = np.ones(todo.size, dtype=bool)
+            keep[placed] = False
+            todo, slot = todo[keep], (slot[keep] + 1) & mask
+
+    def lookup(self, v: np.ndarray) -> np.ndarray:
+        """The position of each value in ``values``, or -1."""
+        out = np.full(len(v), -1, dtype=np.int64)
+        mask = (1 << self.slot_bits) - 1
+        active = np.arange(len(v))
+        slot = _hash(v, _M3, self.slot_bits).astype(np.int64)
+        while active.size:
+            index = self.slot_index[slot]
+            hit = (index >= 0) & (self.values[np.maximum(index, 0)] == v[active])
+            out[active[hit]] = index[hit]
+            go_on = (index >= 0) & ~hit  # an occupied slot holding another value: probe the next
+            active, slot = active[go_on], (slot[go_on] + 1) & mask
+        return out
 
     @property
     def entries(self) -> int:
@@ -172,12 +210,8 @@ class Pass:
             if candidates.size == 0:
                 continue
             v = v[candidates]
-            slot = _hash(v, _M2, self.confirm_bits)
-            sure = ((self.confirm.take((slot >> np.uint64(3)).astype(np.int64)) >> (slot & np.uint64(7)).astype(np.uint8)) & 1).astype(bool)
-            candidates, v = candidates[sure], v[sure]
-            at = np.searchsorted(self.values, v)
-            at[at == len(self.values)] = 0
-            equal = self.values[at] == v
+            at = self.lookup(v)
+            equal = at >= 0
             found_pos.append((candidates[equal] + a) * self.stride)
             found_value.append(at[equal])
         if not found_pos:
@@ -186,12 +220,19 @@ class Pass:
         counts = self.first[value + 1] - self.first[value]
         hit = np.repeat(np.arange(len(pos)), counts)
         entry = np.repeat(self.first[value] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(int(counts.sum()))
-        at = pos[hit] + self.delta[entry].astype(np.int64)
         full = windows(data)
+        good = self._checked(full, pos[hit], entry, self.delta, self.check, self.check_len)
+        if self.delta2 is not None:
+            good[good] = self._checked(full, pos[hit[good]], entry[good], self.delta2, self.check2, self.check2_len)
+        return pos[hit[good]], entry[good]
+
+    @staticmethod
+    def _checked(full: np.ndarray, pos: np.ndarray, entry: np.ndarray, delta, check, length) -> np.ndarray:
+        at = pos + delta[entry].astype(np.int64)
         inside = (at >= 0) & (at < len(full))
         good = np.zeros(len(at), dtype=bool)
-        good[inside] = (full[at[inside]] & _CHECK_MASKS[self.check_len[entry[inside]]]) == self.check[entry[inside]]
-        return pos[hit[good]], entry[good]
+        good[inside] = (full[at[inside]] & _CHECK_MASKS[length[entry[inside]]]) == check[entry[inside]]
+        return good
 
 
 @dataclass
@@ -213,8 +254,18 @@ def choose(units: Iterable[Units], counts: WindowCounts) -> Anchors:
     windows. An n-gram too short for 8-byte windows at every shift takes 5-byte ones; one
     shorter still, the longest window it holds, tested at every byte."""
     entries: dict[tuple[int, int, int], list[dict]] = {}
-    ngrams = 0
+    passes: list[Pass] = []
+    ngrams, stream = 0, None
+
+    def finish(done: int) -> None:  # a stream's units are all in: free its counts, make its passes
+        counts.drop(done)
+        for key in sorted(k for k in entries if k[0] == done):
+            passes.append(_make_pass(*key, entries.pop(key)))
+
     for u in units:
+        if stream is not None and u.stream != stream:
+            finish(stream)
+        stream = u.stream
         ngrams += len(u.start)
         left = np.ones(len(u.start), dtype=bool)
         room = u.end - u.start
@@ -229,7 +280,8 @@ def choose(units: Iterable[Units], counts: WindowCounts) -> Anchors:
             left &= ~got
         if left.any():  # cannot happen: the last level fits the shortest n-gram
             raise AssertionError(f"{int(left.sum())} n-grams got no anchor")
-    passes = [_make_pass(stream, k, s, parts) for (stream, k, s), parts in sorted(entries.items())]
+    if stream is not None:
+        finish(stream)
     return Anchors(passes, counts.sample_bytes, sum(p.entries for p in passes), ngrams)
 
 
@@ -295,24 +347,28 @@ def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -
     g_last = np.concatenate([g_first[1:], [len(which)]]) - 1
     first, last, p = which[g_first], which[g_last], at[g_first]
     full = windows(u.data)
-    reach = k + stride - 1
     shared_lo, shared_hi = u.start[last], u.end[first]  # every n-gram of the group holds these bytes
+    # two checks: the first and the last 8 of those bytes (fewer if there are fewer)
     left = shared_lo
     right = np.maximum(shared_hi - WINDOW, shared_lo)
-    overlap_left = np.maximum(0, np.minimum(left + WINDOW, p + reach) - np.maximum(left, p))
-    overlap_right = np.maximum(0, np.minimum(right + WINDOW, p + reach) - np.maximum(right, p))
-    c = np.where(overlap_left <= overlap_right, left, right)
-    check_len = np.minimum(WINDOW, shared_hi - c).astype(np.uint8)
-    check = full[c] & _CHECK_MASKS[check_len]
-    out: dict[str, list] = {name: [] for name in ("value", "delta", "before", "after")}
+    left_len = np.minimum(WINDOW, shared_hi - left).astype(np.uint8)
+    right_len = np.minimum(WINDOW, shared_hi - right).astype(np.uint8)
+    check = full[left] & _CHECK_MASKS[left_len]
+    check2 = full[right] & _CHECK_MASKS[right_len]
+    out: dict[str, list] = {name: [] for name in ("value", "delta", "delta2", "before", "after")}
     for j in range(stride):
         out["value"].append(full[p + j] & _mask(k))
-        out["delta"].append(c - (p + j))
+        out["delta"].append(left - (p + j))
+        out["delta2"].append(right - (p + j))
         out["before"].append(p + j - u.start[first])
         out["after"].append(u.end[last] - (p + j + k))
-    cols = {name: np.concatenate(v).astype(np.int32 if name != "value" else np.uint64) for name, v in out.items()}
+    cols = {name: np.concatenate(v) for name, v in out.items()}
+    small = max((int(np.abs(c).max()) for name, c in cols.items() if name != "value" and c.size), default=0) < 1 << 15
+    cols = {name: c.astype(np.uint64 if name == "value" else np.int16 if small else np.int32) for name, c in cols.items()}
     cols["check"] = np.tile(check, stride)
-    cols["check_len"] = np.tile(check_len, stride)
+    cols["check_len"] = np.tile(left_len, stride)
+    cols["check2"] = np.tile(check2, stride)
+    cols["check2_len"] = np.tile(right_len, stride)
     cols["rule"] = np.full(len(cols["value"]), u.rule, dtype=np.int8)
     return cols
 
@@ -323,8 +379,10 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
     Columns are gathered and reordered one at a time, to keep memory low."""
     names = list(parts[0])
     cols = {}
-    for c in names:
-        cols[c] = np.concatenate([p[c] for p in parts])
+    for c in names:  # one width for the reach and offsets: the widest any chunk needed
+        cols[c] = np.concatenate([p[c] for p in parts]) if c in ("value", "check", "check2", "check_len", "check2_len", "rule") \
+            else np.concatenate([p[c].astype(np.int32) for p in parts]) if len({p[c].dtype for p in parts}) > 1 \
+            else np.concatenate([p[c] for p in parts])
         for p in parts:
             del p[c]
     order = np.argsort(cols["value"])
@@ -337,12 +395,13 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
     if shared.any():
         rows = np.flatnonzero(shared)
         with np.errstate(over="ignore"):
-            rest = (cols["check"][rows] * _M1) ^ (cols["delta"][rows].astype(np.uint64) * _M2) \
-                ^ (cols["check_len"][rows].astype(np.uint64) << np.uint64(56)) ^ cols["rule"][rows].astype(np.uint64)
+            rest = (cols["check"][rows] * _M1) ^ (cols["delta"][rows].astype(np.uint64) * _M2) ^ (cols["check2"][rows] * _M3) \
+                ^ (cols["delta2"][rows].astype(np.uint64) << np.uint64(40)) ^ (cols["check_len"][rows].astype(np.uint64) << np.uint64(56)) \
+                ^ cols["rule"][rows].astype(np.uint64)
         sub = rows[np.lexsort((rest, value[rows]))]
         for c in names:
             cols[c][rows] = cols[c][sub]
-    key_cols = ("value", "rule", "delta", "check", "check_len")
+    key_cols = ("value", "rule", "delta", "check", "check_len", "delta2", "check2", "check2_len")
     same = np.ones(max(len(value) - 1, 0), dtype=bool)
     for c in key_cols:
         same &= cols[c][1:] == cols[c][:-1]
@@ -360,4 +419,4 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
     values = value[first]
     first = np.concatenate([first, [len(value)]]).astype(np.int64)
     return Pass(stream, k, stride, values, first, merged["rule"], merged["delta"], merged["check"], merged["check_len"],
-                merged["before"], merged["after"])
+                merged["before"], merged["after"], merged["delta2"], merged["check2"], merged["check2_len"])
