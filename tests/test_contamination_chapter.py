@@ -167,3 +167,13 @@ def test_debian_paragraphs_parser():
     html = ('<p>One <b>two</b>\n three</p><div class="para">Four <span class="indexterm">IDX</span>five</div>'
             '<ul><li>six <p>seven</p></li></ul><p>  </p>')
     assert texts.html_paragraphs(html) == ["One two three", "Four five", "six seven"]
+
+
+def test_corpus_parts_table(tmp_path):
+    from herd import texts
+
+    f = tmp_path / "m.py"
+    f.write_text("x = 1\n")
+    table = texts.corpus_parts([f], {"jargon-file": "abc"})
+    assert list(table["part"]) == ["Python standard library source", texts.TEXTS["jargon-file"].name]
+    assert table["MB"].tolist() == [6 / 1e6, 3 / 1e6] and table["files"].tolist() == [1, 1]

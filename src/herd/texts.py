@@ -201,6 +201,17 @@ def debian_manual_paragraphs(min_words: int = 5) -> list[tuple[str, str]]:
     return out
 
 
+def corpus_parts(code_files: list[Path], prose: dict[str, str]):
+    """The contamination chapter's corpus as a table: the standard library's source files, then
+    each prose text, with files, megabytes and licence."""
+    import pandas as pd
+
+    rows = [{"part": "Python standard library source", "files": len(code_files), "MB": sum(p.stat().st_size for p in code_files) / 1e6,
+             "licence": "PSF License"}]
+    rows += [{"part": TEXTS[k].name, "files": 1, "MB": len(t.encode()) / 1e6, "licence": TEXTS[k].licence} for k, t in prose.items()]
+    return pd.DataFrame(rows)
+
+
 def write_texts(keys: list[str], folder: Path) -> dict[str, str]:
     """Write each text to ``folder/<key>.txt`` (a corpus of files) and return the texts."""
     loaded = load(keys)
