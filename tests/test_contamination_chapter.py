@@ -138,7 +138,8 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
     assert throughput.dask_efficiency(_results()) == 0.9
     table = throughput.sweep(_results(), cores=64)
     assert list(table["examples"]) == [164, 15000]
-    assert table["1 TB on 64 cores, scan (h)"].iloc[1] == pytest.approx(throughput.hours_per_terabyte(30.0, 64, 0.9))
+    assert table["1 TB on 64 cores, scan (min)"].iloc[1] == pytest.approx(60 * throughput.hours_per_terabyte(30.0, 64, 0.9))
+    assert throughput.duration(0.25) == "15 minutes" and throughput.duration(2.04) == "2.0 hours"
     assert table["scan ÷ tokenize-all"].iloc[0] == 5.0
     long = throughput.sweep_long(_results())
     assert len(long) == 4 and set(long["what"]) == {"scanner (plan chosen from a sample)", "tokenize everything"}
@@ -177,3 +178,13 @@ def test_corpus_parts_table(tmp_path):
     table = texts.corpus_parts([f], {"jargon-file": "abc"})
     assert list(table["part"]) == ["Python standard library source", texts.TEXTS["jargon-file"].name]
     assert table["MB"].tolist() == [6 / 1e6, 3 / 1e6] and table["files"].tolist() == [1, 1]
+
+
+def test_headline_grammar_and_claim_follow_the_counts():
+    f = planting.findings(_planted_scores(), 0.5)
+    assert planting.found_every_copy(f)
+    assert planting.verb(0, 4, "crosses", "cross") == "crosses" and planting.verb(4, 4, "crosses", "cross") == "crosses"
+    assert planting.verb(2, 4, "crosses", "cross") == "cross"
+    worse = _planted_scores()
+    worse.loc[2, "word13_match"] = False
+    assert not planting.found_every_copy(planting.findings(worse, 0.5))

@@ -91,3 +91,15 @@ def how_many(k: int, n: int) -> str:
     if n and k == n:
         return f"every one of the {n}"
     return f"none of the {n}" if k == 0 else f"{k} of the {n}"
+
+
+def verb(k: int, n: int, singular: str, plural: str) -> str:
+    """The verb that agrees with ``how_many(k, n)``: 'every one of' and 'none of' and '1 of'
+    take the singular."""
+    return singular if k in (0, 1) or k == n else plural
+
+
+def found_every_copy(f: dict) -> bool:
+    """Whether every planted copy is found: whole copies over the threshold, half copies by the
+    13-gram word rule."""
+    return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]

@@ -37,10 +37,15 @@ def hours_per_terabyte(mb_per_s_per_core: float, cores: int, efficiency: float) 
     return TERABYTE / (mb_per_s_per_core * 1e6 * cores * efficiency) / 3600
 
 
+def duration(hours: float) -> str:
+    """A duration a reader takes in at a glance: minutes below an hour, else hours."""
+    return f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
+
+
 def sweep(results: dict, cores: int = CORES) -> pd.DataFrame:
     """One row per benchmark size: share of the corpus tokenized, MB/s on one core (scan and
     tokenize-all, same run), their ratio, the index build time, the command line's peak
-    memory, and hours for a terabyte on ``cores`` cores with Dask (scan and tokenize-all)."""
+    memory, and minutes for a terabyte on ``cores`` cores with Dask (scan and tokenize-all)."""
     efficiency = dask_efficiency(results)
     rows = []
     for s in results["sweep"]:
@@ -49,8 +54,8 @@ def sweep(results: dict, cores: int = CORES) -> pd.DataFrame:
                      "tokenize-all MB/s per core": s["mb_per_s_per_core"]["tokenize_all"],
                      "scan ÷ tokenize-all": s["ratio_to_tokenize_all"], "index build (s)": s["index_build_seconds"],
                      "peak memory (MiB)": s["command_line"]["peak_mib"],
-                     f"1 TB on {cores} cores, scan (h)": hours_per_terabyte(s["mb_per_s_per_core"]["scan"], cores, efficiency),
-                     f"1 TB on {cores} cores, tokenize-all (h)": hours_per_terabyte(s["mb_per_s_per_core"]["tokenize_all"], cores, efficiency)})
+                     f"1 TB on {cores} cores, scan (min)": 60 * hours_per_terabyte(s["mb_per_s_per_core"]["scan"], cores, efficiency),
+                     f"1 TB on {cores} cores, tokenize-all (min)": 60 * hours_per_terabyte(s["mb_per_s_per_core"]["tokenize_all"], cores, efficiency)})
     return pd.DataFrame(rows)
 
 
