@@ -139,7 +139,7 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
     table = throughput.sweep(_results(), cores=64)
     assert list(table["examples"]) == [164, 15000]
     assert table["1 TB on 64 cores, scan (min)"].iloc[1] == pytest.approx(60 * throughput.hours_per_terabyte(30.0, 64, 0.9))
-    assert throughput.duration(0.25) == "15 minutes" and throughput.duration(2.04) == "2.0 hours"
+    assert throughput.span_of_time(0.25) == "15 minutes" and throughput.span_of_time(2.04) == "2.0 hours"
     assert table["scan ÷ tokenize-all"].iloc[0] == 5.0
     long = throughput.sweep_long(_results())
     assert len(long) == 4 and set(long["what"]) == {"scanner (plan chosen from a sample)", "tokenize everything"}

@@ -37,8 +37,8 @@ def hours_per_terabyte(mb_per_s_per_core: float, cores: int, efficiency: float) 
     return TERABYTE / (mb_per_s_per_core * 1e6 * cores * efficiency) / 3600
 
 
-def duration(hours: float) -> str:
-    """A duration a reader takes in at a glance: minutes below an hour, else hours."""
+def span_of_time(hours: float) -> str:
+    """A length of time a reader takes in at a glance: minutes below an hour, else hours."""
     return f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
 
 
