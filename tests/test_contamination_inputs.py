@@ -260,3 +260,21 @@ def test_package_files_show_the_pipeline():
 
     for f in engines.ENGINES.values():
         assert list(inspect.signature(f).parameters) == ["scanner", "shards", "options", "bar"]
+
+
+def test_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, bench, corpus, monkeypatch, capsys):
+    """An OSError from the engine (here: no scheduler at the address) is reported as itself,
+    not as a problem with the output file."""
+    from herd.contamination import __main__ as cli_module
+    from herd.contamination import engines
+
+    def unreachable(*args, **kwargs):
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 1 s")
+
+    monkeypatch.setitem(engines.ENGINES, "dask", unreachable)
+    out = tmp_path / "s.csv"
+    code = cli_module.main(["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out), "--engine", "dask",
+                            "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert err == "contamination: error: Timed out trying to connect to tcp://127.0.0.1:1 after 1 s"

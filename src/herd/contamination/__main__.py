@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     except ContaminationInputError as exc:
         print(f"contamination: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
-        print(f"contamination: error: {exc.filename or out}: {exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # a file that cannot be written or read, or a Dask scheduler that cannot be reached
+        print(f"contamination: error: {str(exc.filename) + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 2
     share, longest, word = columns["token_match"], columns["longest_match"], columns["word13_match"]
     print(found.plan.describe() if found.plan else "plan: not chosen")

@@ -81,8 +81,8 @@ class Plan:
     def describe(self) -> str:
         if self.sample_bytes == 0:
             return f"plan: {self.name} ({self.reason})"
-        return (f"plan: {self.name} ({self.reason}; on a {self.sample_bytes / 1e6:.1f} MB sample the anchored plan would "
-                f"tokenize {self.share_tokenized:.1%} at {self.anchored_mb_s:.0f} MB/s, the full plan runs at {self.full_mb_s:.0f} MB/s)")
+        return (f"plan: {self.name} ({self.reason}; on a {self.sample_bytes / 1e6:.2g} MB sample the anchored plan would "
+                f"tokenize {self.share_tokenized:.1%} at {self.anchored_mb_s:.3g} MB/s, the full plan runs at {self.full_mb_s:.3g} MB/s)")
 
 
 # ------------------------------------------------------------------ the benchmark's anchors
