@@ -14,6 +14,9 @@ VENDOR := _static/vendor/vega-bundle.js
 DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
+# Debian's English manuals: the paragraphs make bench draws its benchmarks from (herd.texts.DEBIAN_MANUALS).
+BENCH_TEXTS := debian-handbook debian-reference-en developers-reference maint-guide debian-policy installation-guide-amd64 \
+	debmake-doc harden-doc aptitude-doc-en debian-kernel-handbook debian-history apt-doc
 
 .PHONY: book test test-binder bench editions editions-check changelog pdf notebooks data install vendor lock clean
 
@@ -58,7 +61,7 @@ test-binder: book $(STAMPS)/chromium
 	fi
 
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
-bench: install $(STAMPS)/texts
+bench: install $(STAMPS)/texts $(STAMPS)/bench-texts
 	$(PY) bench/contamination.py
 	$(PY) bench/build.py
 
@@ -91,6 +94,14 @@ $(STAMPS)/texts:
 	@if ! dpkg -s $(DEBIAN_TEXTS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEXTS) >/dev/null; \
 	  else echo "The long-context chapter measures texts from Debian packages; install them with: sudo apt-get install $(DEBIAN_TEXTS)"; exit 1; fi; \
+	fi
+	@touch $@
+
+$(STAMPS)/bench-texts:
+	@mkdir -p $(STAMPS)
+	@if ! dpkg -s $(BENCH_TEXTS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_TEXTS) >/dev/null; \
+	  else echo "make bench draws benchmarks from Debian's manuals; install them with: sudo apt-get install $(BENCH_TEXTS)"; exit 1; fi; \
 	fi
 	@touch $@
 

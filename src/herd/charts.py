@@ -426,3 +426,19 @@ def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subti
         strokeDash=alt.StrokeDash("label:N", legend=None),
         tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params:Q", title="Parameters", format=".3s")])
     return _describe(alt.layer(bars, rules).properties(width=520, height=240, title=alt.Title(title, subtitle=subtitle)), description)
+
+
+def scan_sweep(rates: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+    """The scanner's MB/s per core against the benchmark's size, with the tokenize-all line
+    (``rates``: examples, what, mb_per_s, share_tokenized; from herd.throughput.sweep_long)."""
+    base = alt.Chart(rates).encode(
+        x=alt.X("examples:Q", scale=alt.Scale(type="log"), title="Benchmark examples (log scale)",
+                axis=alt.Axis(values=sorted(rates["examples"].unique().tolist()), format=",")),
+        y=alt.Y("mb_per_s:Q", title="Corpus MB per second, one core"),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(range=[FOCUS_COLOR, "#888888"])),
+        tooltip=[alt.Tooltip("what:N", title="What"), alt.Tooltip("examples:Q", title="Examples", format=","),
+                 alt.Tooltip("mb_per_s:Q", title="MB/s per core", format=".1f"),
+                 alt.Tooltip("share_tokenized:Q", title="Share of the corpus tokenized", format=".1%")])
+    chart = alt.layer(base.mark_line(), base.mark_point(filled=True, size=60)).properties(width=520, height=280, title=alt.Title(
+        title, subtitle="Same run, interleaved, one core; the grey line tokenizes every document whole."))
+    return _describe(chart, description)

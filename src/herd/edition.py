@@ -14,7 +14,7 @@ from .data import checksum
 
 KEY_PACKAGES = (
     "jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "jupytext", "papermill", "nbval",
-    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless", "tiktoken", "ahocorasick-rs", "dask", "llama-models",
+    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless", "tiktoken", "dask", "llama-models",
 )
 
 

@@ -38,3 +38,68 @@ def auc(positive, negative) -> float:
     greater = (pos[:, None] > neg[None, :]).sum()
     ties = (pos[:, None] == neg[None, :]).sum()
     return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
+
+
+def findings(scores: pd.DataFrame, threshold: float) -> dict:
+    """What the planted validation shows, from scores merged with the truth (``planted``:
+    whole, part or none): per group, how many examples there are, how many cross the
+    TOKEN-MATCH threshold and how many the 13-gram word rule flags; the largest share of an
+    unplanted example's tokens inside corpus n-grams, and the share of unplanted examples with
+    any."""
+    out = {}
+    for group in ("whole", "part", "none"):
+        g = scores[scores["planted"] == group]
+        out[group] = {"examples": len(g), "over_threshold": int((g["token_match"] > threshold).sum()),
+                      "word13": int(g["word13_match"].sum())}
+    none = scores[scores["planted"] == "none"]
+    out["max_unplanted"] = float(none["token_match"].max()) if len(none) else float("nan")
+    out["share_unplanted_any"] = float((none["token_match"] > 0).mean()) if len(none) else float("nan")
+    return out
+
+
+def summary(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """One row per group (planted whole, in part, not at all) and how each rule scores it."""
+    rows = []
+    for group in ("whole", "part", "none"):
+        g = scores[scores["planted"] == group]
+        if len(g):
+            rows.append({"planted": group, "examples": len(g), f"TOKEN-MATCH > {threshold:g}": int((g["token_match"] > threshold).sum()),
+                         "median TOKEN-MATCH": g["token_match"].median(), "max TOKEN-MATCH": g["token_match"].max(),
+                         "median LONGEST-MATCH (tokens)": g["longest_match"].median(), "13-gram word rule": int(g["word13_match"].sum())})
+    return pd.DataFrame(rows)
+
+
+def aucs(scores: pd.DataFrame) -> pd.DataFrame:
+    """AUC of TOKEN-MATCH and LONGEST-MATCH: planted whole, and in part, against unplanted."""
+    groups = {g: scores[scores["planted"] == g] for g in ("whole", "part", "none")}
+    return pd.DataFrame([
+        {"rule": label, "planted whole vs none": auc(groups["whole"][col], groups["none"][col]),
+         "planted in part vs none": auc(groups["part"][col], groups["none"][col])}
+        for label, col in (("TOKEN-MATCH (share of tokens)", "token_match"), ("LONGEST-MATCH (longest run)", "longest_match"))])
+
+
+def compare(first: float, second: float, digits: int = 3) -> str:
+    """How ``first`` compares with ``second`` as printed with ``digits`` decimals: 'as well
+    as', 'better than' or 'worse than' (a sentence never claims a difference its table does not
+    show)."""
+    a, b = round(first, digits), round(second, digits)
+    return "as well as" if a == b else "better than" if a > b else "worse than"
+
+
+def how_many(k: int, n: int) -> str:
+    """'every one of the n', 'none of the n' or 'k of the n'."""
+    if n and k == n:
+        return f"every one of the {n}"
+    return f"none of the {n}" if k == 0 else f"{k} of the {n}"
+
+
+def verb(k: int, n: int, singular: str, plural: str) -> str:
+    """The verb that agrees with ``how_many(k, n)``: 'every one of' and 'none of' and '1 of'
+    take the singular."""
+    return singular if k in (0, 1) or k == n else plural
+
+
+def found_every_copy(f: dict) -> bool:
+    """Whether every planted copy is found: whole copies over the threshold, half copies by the
+    13-gram word rule."""
+    return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]

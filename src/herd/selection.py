@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+
+from . import stats
 
 
 def estimated_gain(correct: np.ndarray, contaminated: np.ndarray) -> float:
@@ -24,16 +25,12 @@ def estimated_gain(correct: np.ndarray, contaminated: np.ndarray) -> float:
 
 
 def _significant(correct: np.ndarray, contaminated: np.ndarray, alpha: float) -> bool:
-    """Two-proportion z-test between contaminated and clean accuracy."""
+    """Whether contaminated and clean accuracy differ at ``alpha``, by the book's test of two
+    independent proportions (:func:`herd.stats.score_pvalue`)."""
     a, b = correct[contaminated], correct[~contaminated]
     if len(a) < 2 or len(b) < 2:
         return False
-    p = (a.sum() + b.sum()) / (len(a) + len(b))
-    se = np.sqrt(p * (1 - p) * (1 / len(a) + 1 / len(b)))
-    if se == 0:
-        return False
-    z = (a.mean() - b.mean()) / se
-    return 2 * norm.sf(abs(z)) < alpha
+    return stats.score_pvalue(float(a.sum()), len(a), float(b.sum()), len(b)) < alpha
 
 
 def simulate(n: int, accuracies: list[float], thresholds: np.ndarray, reps: int = 1000, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
@@ -64,3 +61,56 @@ def simulate(n: int, accuracies: list[float], thresholds: np.ndarray, reps: int 
             rows.append({"rep": r, "picked": True, "threshold": best[1], "contaminated_pct": 100 * best[2],
                          **{f"gain_{i}": g for i, g in enumerate(best[3])}})
     return pd.DataFrame(rows)
+
+
+MODELS = ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b")
+THRESHOLDS = np.linspace(0.1, 0.9, 9)
+WIDEST = 0.5  # the accuracy with the largest binomial variance: the widest null
+
+
+def accuracies(scores: pd.DataFrame, benchmark: str, models=MODELS) -> tuple[list[float], str]:
+    """Each model's pre-trained accuracy on ``benchmark`` (a share), and where it comes from:
+    the paper's pre-trained tables, else the model card; where neither prints one, 0.5, the
+    accuracy whose null is widest."""
+    pre = scores[(scores["training"] == "pre-trained") & (scores["benchmark"] == benchmark)].dropna(subset=["score"])
+    for source, label in (("llama3-paper-v3", "paper, pre-trained tables"), ("llama-models-model-card", "model card, base models")):
+        rows = pre[pre["source"] == source]
+        found = [rows[rows["model"] == m]["score"] for m in models]
+        if all(len(f) for f in found):
+            return [float(f.iloc[0]) / 100 for f in found], label
+    return [WIDEST] * len(models), "not published: 0.5, the widest null"
+
+
+def table15_null(t15: pd.DataFrame, sizes: pd.DataFrame, scores: pd.DataFrame, names: pd.Series, reps: int = 200,
+                 alpha: float = 0.05, seed: int = 0, thresholds: np.ndarray = THRESHOLDS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selection rule's null for every row of Table 15 at the benchmark's full N.
+
+    ``t15``: the paper's table (``data.contamination``); ``sizes``: ``stats.effective_sizes``
+    indexed by benchmark; ``scores``: the score table (for each model's accuracy); ``names``:
+    benchmark names by key. Returns the chance gains of the 405B (one row per replicate that
+    picked a threshold, for the chart) and one row per Table 15 benchmark: the reported gain,
+    N and its basis, the accuracies used and their source, the share of null benchmarks where
+    the rule picks a threshold, the median chance gain, and the share of null benchmarks with a
+    gain at least as large as the reported one. A row that cannot be simulated says why in
+    ``not_simulated`` and keeps its place."""
+    nulls, rows = [], []
+    for i, row in enumerate(t15.itertuples()):
+        name = names.get(row.benchmark, row.benchmark)
+        n = sizes["n"].get(row.benchmark, pd.NA)
+        accs, acc_source = accuracies(scores, row.benchmark)
+        base = {"benchmark": name, "gain": row.gain_405b, "n": pd.NA if pd.isna(n) else int(n),
+                "n_basis": sizes["basis"].get(row.benchmark, "none"), "accuracies": " / ".join(f"{a:.3f}" for a in accs),
+                "accuracy_source": acc_source, "null_picked": np.nan, "null_median": np.nan, "null_p": np.nan, "not_simulated": ""}
+        if pd.isna(row.gain_405b):
+            rows.append(base | {"not_simulated": f"no gain reported ({row.blank_reason})"})
+            continue
+        if pd.isna(n):
+            rows.append(base | {"not_simulated": "no test-set size N, from a source or from printed intervals"})
+            continue
+        sim = simulate(int(n), accs, thresholds, reps=reps, alpha=alpha, seed=seed + i)
+        gains = sim.loc[sim["picked"], f"gain_{len(accs) - 1}"].to_numpy()
+        nulls.append(pd.DataFrame({"benchmark": name, "gain": gains}))
+        rows.append(base | {"null_picked": float(sim["picked"].mean()), "null_median": float(np.median(gains)) if len(gains) else np.nan,
+                            "null_p": float((gains >= row.gain_405b).sum() / len(sim))})
+    null = pd.concat(nulls, ignore_index=True) if nulls else pd.DataFrame(columns=["benchmark", "gain"])
+    return null, pd.DataFrame(rows)

@@ -221,8 +221,9 @@ def score_statistic(x1, n1: int, x2, n2: int, delta: float = 0.0, correction: bo
     return t
 
 
-def _score_pvalue(x1: float, n1: int, x2: float, n2: int, delta: float = 0.0) -> float:
-    """Two-sided asymptotic p-value of the score statistic (normal reference)."""
+def score_pvalue(x1: float, n1: int, x2: float, n2: int, delta: float = 0.0) -> float:
+    """Two-sided asymptotic p-value of the score statistic (normal reference): the book's test of two
+    independent proportions (Miettinen–Nurminen), also used by the contamination null simulation."""
     t = float(score_statistic(x1, n1, x2, n2, delta))
     return float(2.0 * norm.sf(abs(t)))
 
@@ -318,7 +319,7 @@ def gap_pvalue(score_a: float, score_b: float, n_a: float, n_b: float, kind: str
     if method == "exact":
         na, nb = int(round(n_a)), int(round(n_b))
         return exact_pvalue(counts(score_a, na), na, counts(score_b, nb), nb), method
-    return _score_pvalue(score_a / 100 * n_a, n_a, score_b / 100 * n_b, n_b), method
+    return score_pvalue(score_a / 100 * n_a, n_a, score_b / 100 * n_b, n_b), method
 
 
 def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion",
@@ -332,7 +333,7 @@ def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: s
     estimate = x1 / n_a - x2 / n_b
 
     def asymptotic(d: float) -> float:
-        return _score_pvalue(x1, n_a, x2, n_b, d)
+        return score_pvalue(x1, n_a, x2, n_b, d)
     low = _bound(asymptotic, estimate, -1.0, alpha)
     high = _bound(asymptotic, estimate, 1.0, alpha)
     if method == "exact":

@@ -4,10 +4,12 @@ code (the Python standard library). Each text says where it comes from and its l
 """
 from __future__ import annotations
 
+import glob
 import gzip
 import re
 import sysconfig
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
@@ -114,6 +116,96 @@ def python_sources(root: Path) -> list[Path]:
     (``site-packages``) below it: for the standard library, its own source."""
     root = Path(root)
     return sorted(p for p in root.rglob("*.py") if not SOURCE_SKIP & set(p.relative_to(root).parts))
+
+
+# ------------------------------------------------------------------ paragraphs of Debian's manuals
+
+# English HTML manuals from Debian packages, none of them in the contamination chapter's corpus:
+# a source of real prose "benchmark examples" for make bench (package -> files, in order).
+DEBIAN_MANUALS = {
+    "debian-handbook": ["/usr/share/doc/debian-handbook/html/en-US/*.html"],
+    "debian-reference-en": ["/usr/share/debian-reference/*.en.html"],
+    "developers-reference": ["/usr/share/developers-reference/*.html"],
+    "maint-guide": ["/usr/share/doc/maint-guide/html/*.en.html"],
+    "debian-policy": ["/usr/share/doc/debian-policy/*.html", "/usr/share/doc/debian-policy/*/*.html"],
+    "installation-guide-amd64": ["/usr/share/doc/installation-guide-amd64/en/*.html"],
+    "debmake-doc": ["/usr/share/doc/debmake-doc/html/*.en.html"],
+    "harden-doc": ["/usr/share/doc/harden-doc/html/en-US/*.html"],
+    "aptitude-doc-en": ["/usr/share/doc/aptitude/html/en/*.html"],
+    "debian-kernel-handbook": ["/usr/share/doc/debian-kernel-handbook/kernel-handbook.html/*.html"],
+    "debian-history": ["/usr/share/doc/debian-history/docs/*.en.html"],
+    "apt-doc": ["/usr/share/doc/apt-doc/guide.html/*.html", "/usr/share/doc/apt-doc/offline.html/*.html"],
+}
+
+
+class _Paragraphs(HTMLParser):
+    """The text of each outermost paragraph-like element (p, li, dd, div class="para"), white
+    space made single, index terms left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []  # (tag, role): role is "para", "skip" or ""
+        self.parts: list[str] = []
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "indexterm" in classes:
+            role = "skip"
+        elif not self.stack and (tag in ("p", "li", "dd") or (tag == "div" and "para" in classes)):
+            role, self.parts = "para", []
+        else:
+            role = ""
+        if self.stack or role:
+            self.stack.append((tag, role))
+
+    def handle_endtag(self, tag):
+        if not self.stack:
+            return
+        _, role = self.stack.pop()
+        if role == "para":
+            self.out.append(" ".join("".join(self.parts).split()))
+
+    def handle_data(self, data):
+        if self.stack and not any(role == "skip" for _, role in self.stack):
+            self.parts.append(data)
+
+
+def html_paragraphs(html: str) -> list[str]:
+    """The paragraphs of an HTML page, as single-spaced text."""
+    parser = _Paragraphs()
+    parser.feed(html)
+    return [p for p in parser.out if p]
+
+
+def debian_manual_paragraphs(min_words: int = 5) -> list[tuple[str, str]]:
+    """(package, paragraph) for every distinct paragraph of at least ``min_words`` words in
+    the Debian manuals of DEBIAN_MANUALS, in a fixed order; an error names the packages to
+    install if one is missing."""
+    missing = [pkg for pkg, patterns in DEBIAN_MANUALS.items() if not any(glob.glob(p) for p in patterns)]
+    if missing:
+        raise TextMissingError(f"Debian manuals missing; install the Debian packages: apt-get install {' '.join(missing)}")
+    seen, out = set(), []
+    for pkg, patterns in DEBIAN_MANUALS.items():
+        for path in (f for pattern in patterns for f in sorted(glob.glob(pattern))):
+            if not Path(path).is_file():
+                continue
+            for para in html_paragraphs(Path(path).read_text(encoding="utf-8", errors="replace")):
+                if len(para.split()) >= min_words and para not in seen:
+                    seen.add(para)
+                    out.append((pkg, para))
+    return out
+
+
+def corpus_parts(code_files: list[Path], prose: dict[str, str]):
+    """The contamination chapter's corpus as a table: the standard library's source files, then
+    each prose text, with files, megabytes and licence."""
+    import pandas as pd
+
+    rows = [{"part": "Python standard library source", "files": len(code_files), "MB": sum(p.stat().st_size for p in code_files) / 1e6,
+             "licence": "PSF License"}]
+    rows += [{"part": TEXTS[k].name, "files": 1, "MB": len(t.encode()) / 1e6, "licence": TEXTS[k].licence} for k, t in prose.items()]
+    return pd.DataFrame(rows)
 
 
 def write_texts(keys: list[str], folder: Path) -> dict[str, str]:

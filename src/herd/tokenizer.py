@@ -120,19 +120,38 @@ def check_piece_breaks(spec: TokenizerSpec | None = None) -> None:
         raise TokenizerSourceError("llama3/tokenizer.py: the pre-tokenizer pattern changed; re-derive PIECE_BREAK before splitting text")
 
 
-def break_before(data: bytes, pos: int, floor: int = 0) -> int:
+def break_before(data: bytes, pos: int, floor: int = 0, end: int | None = None) -> int:
     """The last piece break at or before byte ``pos`` of UTF-8 ``data``; ``floor`` if there
-    is none above it (0 by default: the start of the text)."""
+    is none above it (0 by default: the start of the text). ``floor`` and ``end`` bound the
+    text when ``data`` holds several documents."""
+    end = len(data) if end is None else end
     i = data.rfind(b"\n", floor, pos)
-    while i >= floor and not PIECE_BREAK.match(data, i):
+    while i >= floor and not PIECE_BREAK.match(data, i, end):
         i = data.rfind(b"\n", floor, i)
     return i + 1 if i >= floor else floor
 
 
-def break_after(data: bytes, pos: int) -> int:
-    """The first piece break at or after byte ``pos`` of UTF-8 ``data`` (its length if none)."""
-    m = PIECE_BREAK.search(data, max(pos - 1, 0))
-    return m.end() if m else len(data)
+def break_after(data: bytes, pos: int, end: int | None = None) -> int:
+    """The first piece break at or after byte ``pos`` of UTF-8 ``data``, or the end of the
+    text (``end``, by default its length) if there is none."""
+    end = len(data) if end is None else end
+    m = PIECE_BREAK.search(data, max(pos - 1, 0), end)
+    return m.end() if m else end
+
+
+@lru_cache(maxsize=2)
+def token_byte_lengths(root: Path | None = None):
+    """The number of bytes each ordinary token id stands for, as a numpy array (special tokens
+    count 0: ``encode_ordinary`` never produces them)."""
+    import numpy as np
+
+    enc = load() if root is None else load(root)  # one cache entry for the default
+    lengths = np.zeros(enc.n_vocab, dtype=np.int64)
+    ranks = getattr(enc, "_mergeable_ranks", None)
+    if ranks is None:  # not exposed by this tiktoken version: ask token by token
+        ranks = {enc.decode_single_token_bytes(i): i for i in range(enc.n_vocab - len(enc.special_tokens_set))}
+    lengths[np.fromiter(ranks.values(), dtype=np.int64, count=len(ranks))] = np.fromiter(map(len, ranks), dtype=np.int64, count=len(ranks))
+    return lengths
 
 
 def pieces(data: bytes) -> list[tuple[int, int]]:

@@ -1,0 +1,157 @@
+"""The command line: ``python -m herd.contamination --benchmark … --corpus … --out …``.
+
+Bad input (a file, a line, an option) stops with exit code 2 and one line naming it; the
+output path is checked before the scan and written atomically (a temporary file in the same
+folder, renamed into place), so a failed run never leaves a partial file.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from . import ENGINE_NAMES, PLANS, TOKEN_N, BenchmarkIndex, ContaminationInputError, Options, read_benchmark, scan_hashes
+from .index import score_columns
+
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit code 2 (argparse's own code)
+        print(f"contamination: error: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _whole_number(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum} (got {value})")
+        return value
+    return parse
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1 (got {text!r})") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (got {value:g})")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m herd.contamination", description="Score a benchmark's examples for n-gram contamination against a corpus.")
+    p.add_argument("--benchmark", required=True, help="JSONL (or .jsonl.gz) file of examples")
+    p.add_argument("--fields", nargs="+", default=["prompt"], help="fields of each example to score (joined)")
+    p.add_argument("--id-field", default="task_id")
+    p.add_argument("--corpus", nargs="+", required=True, help="files or folders: text, JSONL (with --text-field) or Parquet")
+    p.add_argument("--text-field", default="text")
+    p.add_argument("--out", required=True, help="per-example scores, .csv or .parquet")
+    p.add_argument("--n", type=_whole_number(1), default=TOKEN_N, help=f"tokens per n-gram (default {TOKEN_N})")
+    p.add_argument("--engine", choices=list(ENGINE_NAMES), default="serial")
+    p.add_argument("--workers", type=_whole_number(1), default=2)
+    p.add_argument("--scheduler", help="Dask scheduler address (with --engine dask)")
+    p.add_argument("--plan", choices=list(PLANS), default="auto",
+                   help="anchored (tokenize around possible matches), full (tokenize everything) or auto (chosen from a sample; default)")
+    p.add_argument("--threshold", type=_share, default=0.5, help="TOKEN-MATCH share above which an example counts as contaminated, for the summary")
+    p.add_argument("--skip-bad", action="store_true", help="skip unreadable shards and malformed lines, and report them")
+    return p
+
+
+def check_output(out: Path) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    if out.suffix not in OUTPUT_SUFFIXES:
+        raise ContaminationInputError(f"--out {out}: use a .csv or .parquet file name")
+    if out.is_dir():
+        raise ContaminationInputError(f"--out {out}: is a folder, not a file")
+    folder = out.parent
+    if not folder.is_dir():
+        raise ContaminationInputError(f"--out {out}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ContaminationInputError(f"--out {out}: the folder {folder} is not writable")
+
+
+def write_atomically(columns: dict, out: Path) -> None:
+    """Write the score columns to a temporary file beside ``out`` (CSV, or Parquet through
+    pyarrow), then rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        if out.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({k: list(v) if isinstance(v, list) else v for k, v in columns.items()}), tmp)
+        else:
+            with open(tmp, "w", newline="", encoding="utf-8") as f:
+                writer = csv.writer(f, lineterminator="\n")
+                writer.writerow(list(columns))
+                writer.writerows(zip(*(c.tolist() if hasattr(c, "tolist") else c for c in columns.values())))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _return_freed_memory() -> None:
+    """Large arrays are given back to the system when freed (glibc otherwise keeps raising the
+    size above which it does so), so the scan's memory stays what the benchmark needs."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 18)  # M_MMAP_THRESHOLD: 256 KiB
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    out = Path(args.out)
+    _return_freed_memory()
+    try:
+        check_output(out)
+        # a progress bar on a terminal only: logs and pipes get the summary alone
+        options = Options(args.engine, args.workers, args.scheduler, args.text_field, args.skip_bad, sys.stderr.isatty(), args.plan).check()
+        examples = read_benchmark(args.benchmark, args.fields, args.id_field)
+        index = BenchmarkIndex(examples, n=args.n)
+        found = scan_hashes(index, args.corpus, options.engine, options.workers, options.client, options.text_field,
+                            options.skip_bad, options.progress, options.plan)
+        columns = score_columns(index, found.tokens, found.words)
+        write_atomically(columns, out)
+    except ContaminationInputError as exc:
+        print(f"contamination: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be written or read, or a Dask scheduler that cannot be reached
+        print(f"contamination: error: {str(exc.filename) + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    share, longest, word = columns["token_match"], columns["longest_match"], columns["word13_match"]
+    print(found.plan.describe() if found.plan else "plan: not chosen")
+    print(f"scanned {found.documents:,} documents in {found.shards:,} shards ({found.bytes / 1e6:,.1f} MB, "
+          f"{found.tokenized_bytes / max(found.bytes, 1):.1%} of it tokenized); {len(share)} examples")
+    print(f"TOKEN-MATCH > {args.threshold:g}: {int((share > args.threshold).sum())} examples; "
+          f"mean share {share.mean():.3f}; longest span median {float(np.median(longest)):.0f} tokens")
+    print(f"13-gram word rule: {int(word.sum())} examples")
+    if found.ignored:
+        print(f"ignored {len(found.ignored)} file(s) in the corpus folders:")
+        for m in found.ignored:
+            print(f"  {m}")
+    if found.problems:
+        print(f"skipped {len(found.problems)} bad input(s):")
+        for p in found.problems:
+            print(f"  {p}")
+    print(f"scores written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

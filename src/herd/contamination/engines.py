@@ -1,0 +1,184 @@
+"""Engines: how the shards of a scan are spread over processes. Each is one function taking
+the scanner, the shards and one ``Options`` object, and returning the per-worker Founds:
+``serial`` (this process), ``workers`` (local processes sharing a queue of shard batches) and
+``dask`` (a Dask bag over shard batches: local processes, or a cluster given a ``Client`` or
+a scheduler address)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .readers import ContaminationInputError
+from .scanning import Found, Scanner, union
+
+ENGINE_NAMES = ("serial", "workers", "dask")
+PLANS = ("auto", "anchored", "full")
+
+
+@dataclass
+class Options:
+    """How to run a scan: the engine and its workers (or a Dask ``client``: a Client or a
+    scheduler address), how to read shards, whether to show progress, and the plan (auto
+    chooses from a sample of the corpus)."""
+
+    engine: str = "serial"
+    workers: int = 2
+    client: Any = None
+    text_field: str = "text"
+    skip_bad: bool = False
+    progress: bool = False
+    plan: str = "auto"
+
+    def check(self) -> "Options":
+        """The options, or a ContaminationInputError naming the one that is wrong."""
+        if self.engine not in ENGINE_NAMES:
+            raise ContaminationInputError(f"engine: unknown engine {self.engine!r}; use {', '.join(ENGINE_NAMES)}")
+        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
+            raise ContaminationInputError(f"workers: must be a whole number, at least 1 (got {self.workers!r})")
+        if self.plan not in PLANS:
+            raise ContaminationInputError(f"plan: must be one of {', '.join(PLANS)} (got {self.plan!r})")
+        return self
+
+
+def batches(shards: list[Path], n: int) -> list[list[Path]]:
+    """Shards dealt into ``n`` batches of near-equal bytes (largest first, each to the lightest
+    batch), so parallel workers finish together and each task carries many small shards."""
+    sizes = {p: p.stat().st_size for p in shards}
+    loads = [(0, i, []) for i in range(n)]
+    for p in sorted(shards, key=sizes.__getitem__, reverse=True):
+        size, i, batch = min(loads)
+        batch.append(p)
+        loads[i] = (size + sizes[p], i, batch)
+    return [batch for _, _, batch in sorted(loads, key=lambda t: t[1]) if batch]
+
+
+def serial(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+    return [scanner.shards(shards, bar.update if bar is not None else None)]
+
+
+# In a worker process: the scanner, the batches of shards and the shared counter of the next
+# batch to take.
+_SHARED: tuple | None = None
+
+
+def _init_worker(*shared) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _drain(shared: tuple | None = None, bar=None) -> Found:
+    """Take batches from the shared queue until none is left (in each worker, and in the
+    calling process, which is one of the workers and moves the progress bar, if any, to the
+    number of shards handed out so far)."""
+    scanner, jobs, next_job = shared or _SHARED
+    parts = []
+    while True:
+        with next_job.get_lock():
+            i = next_job.value
+            next_job.value += 1
+        if bar is not None:
+            bar.update(sum(len(b) for b in jobs[:min(i, len(jobs))]) - bar.n)
+        if i >= len(jobs):
+            return union(parts)
+        parts.append(scanner.shards(jobs[i]))
+
+
+def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # small batches in a shared queue: whoever is free takes the next, the caller included;
+    # where processes fork, the workers inherit the scanner (tokenizer and tables) built here
+    shared = (scanner, batches(shards, 16 * options.workers), multiprocessing.Value("i", 0))
+    if options.workers == 1:
+        return [_drain(shared, bar)]
+    pool = ProcessPoolExecutor(max_workers=options.workers - 1, initializer=_init_worker, initargs=shared)
+    try:
+        others = [pool.submit(_drain) for _ in range(options.workers - 1)]
+        return [_drain(shared, bar)] + [f.result() for f in others]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # the results are in; workers exit on their own
+
+
+def _scan_group(paths: list[str], scanner: Scanner) -> Found:
+    return scanner.shards([Path(p) for p in paths])
+
+
+def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+    import dask.bag as db
+
+    client = options.client
+    if isinstance(client, str):
+        from distributed import Client
+
+        client = Client(client)
+    # two balanced partitions per worker thread: of the local pool, or of the whole cluster
+    slots = max(1, sum(client.nthreads().values())) if client is not None else options.workers
+    groups = [[str(p) for p in b] for b in batches(shards, 2 * slots)]
+    mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, scanner)
+    if client is not None:
+        from distributed import as_completed
+
+        parts = []
+        for future in as_completed(client.compute(mapped.to_delayed())):  # one future per partition
+            done = future.result()
+            parts += done
+            if bar is not None:
+                bar.update(sum(f.shards for f in done))
+        return parts
+    import multiprocessing
+
+    import dask as dask_module
+
+    # Forked, as the workers engine is: the pool inherits the loaded tokenizer and the tables
+    # instead of starting fresh interpreters (dask's default is spawn).
+    context = "fork" if "fork" in multiprocessing.get_all_start_methods() else dask_module.config.get("multiprocessing.context", "spawn")
+    with dask_module.config.set({"multiprocessing.context": context}), _partition_ticks(bar):
+        # one partition per dispatch (dask batches several by default, which can leave a worker idle)
+        return mapped.compute(scheduler="processes", num_workers=options.workers, chunksize=1)
+
+
+ENGINES: dict[str, Callable[..., list[Found]]] = {"serial": serial, "workers": workers, "dask": dask}
+
+
+def run(scanner: Scanner, shards: list[Path], options: Options) -> list[Found]:
+    """The scan of ``shards`` by the engine ``options`` names, with a progress bar over shards
+    when asked."""
+    bar = None
+    if options.progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(shards), unit="shard", desc=f"scanning ({options.engine})")
+    try:
+        parts = ENGINES[options.engine](scanner, shards, options, bar)
+        if bar is not None:
+            bar.update(len(shards) - bar.n)
+    finally:
+        if bar is not None:
+            bar.close()
+    return parts
+
+
+def _partition_ticks(bar):
+    """A dask callback that moves the progress bar as each partition of shards finishes."""
+    if bar is None:
+        return nullcontext()
+    from dask.callbacks import Callback
+
+    class Ticks(Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen: set[int] = set()
+
+        def _posttask(self, key, result, dsk, state, worker_id):
+            # a partition's result arrives under more than one key; count each partition once
+            if isinstance(key, tuple) and isinstance(result, list) and result and all(isinstance(r, Found) for r in result) \
+                    and key[-1] not in self.seen:
+                self.seen.add(key[-1])
+                bar.update(sum(r.shards for r in result))
+
+    return Ticks()
+

@@ -1,0 +1,208 @@
+"""Reading the inputs: a benchmark's examples, and the corpus's documents as UTF-8 bytes.
+
+Files are read as bytes and decoded strictly: no newline translation (a CRLF or a lone CR
+stays what it is), and a byte that is not UTF-8 is an error located by file, line and
+column. JSONL is split at ``\\n`` only, line by line, so ``skip_bad`` skips exactly the line
+that is bad and the rest of the file is read.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .hashing import utf8
+
+TEXT_SUFFIXES = (".txt", ".py", ".md", ".rst", ".text")
+
+
+class ContaminationInputError(ValueError):
+    """Bad benchmark or corpus input, located by file and line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    text: str
+
+
+def _where(path: Path, line: int | None = None, column: int | None = None) -> str:
+    return f"{path}" + (f", line {line}" if line else "") + (f", column {column}" if column else "")
+
+
+def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
+    """``raw`` decoded as UTF-8, or an error naming the line and column of the first bad byte
+    (``line`` given: ``raw`` is that line; otherwise ``raw`` is the whole file)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        at_line = line if line is not None else raw.count(b"\n", 0, exc.start) + 1
+        raise ContaminationInputError(f"{_where(path, at_line, exc.start - start + 1)}: not valid UTF-8 "
+                                      f"(byte 0x{raw[exc.start]:02x})") from None
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of every line of a file, gzipped or not, split at ``\\n`` only.
+    A damaged gzip stream is an error naming the line where it broke."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    line_no = 0
+    try:
+        with opener(path, "rb") as f:
+            for line_no, line in enumerate(f, 1):
+                yield line_no, line
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ContaminationInputError(f"{_where(path, line_no + 1)}: not a readable gzip file ({exc})") from None
+    except OSError as exc:
+        raise ContaminationInputError(f"{path}: unreadable ({exc.strerror or exc})") from None
+
+
+def _record(line: bytes, path: Path, line_no: int) -> dict:
+    """One JSONL line as a JSON object, or an error naming the file, line and column."""
+    text = _decode(line[:-1] if line.endswith(b"\n") else line, path, line_no)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ContaminationInputError(f"{_where(path, line_no, exc.colno)}: not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise ContaminationInputError(f"{_where(path, line_no)}: not a JSON object (found {type(record).__name__}: {text.strip()[:40]})")
+    return record
+
+
+def read_benchmark(path: str | Path, fields: list[str], id_field: str | None = None) -> list[Example]:
+    """Examples from a JSONL (optionally gzipped) file; ``fields`` are joined and scored."""
+    path = Path(path)
+    if not path.is_file():
+        raise ContaminationInputError(f"{path}: benchmark file not found")
+    out = []
+    for line_no, line in _lines(path):
+        if not line.strip():
+            continue
+        record = _record(line, path, line_no)
+        missing = [k for k in fields if k not in record]
+        if missing:
+            raise ContaminationInputError(f"{_where(path, line_no)}: no field {missing[0]!r} (fields present: {', '.join(sorted(record))})")
+        ident = str(record[id_field]) if id_field and id_field in record else str(line_no)
+        out.append(Example(ident, "\n".join(str(record[k]) for k in fields)))
+    if not out:
+        raise ContaminationInputError(f"{path}: no examples")
+    return out
+
+
+def kind(p: Path) -> str | None:
+    """The shard format of a file (text, jsonl or parquet), from its name; None if unsupported."""
+    name = p.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        return "jsonl"
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+@dataclass
+class Corpus:
+    """The shard files of a corpus, and the files found in its folders that are not shards."""
+
+    shards: list[Path]
+    ignored: list[str] = field(default_factory=list)
+
+
+def corpus_files(paths: Iterable[str | Path]) -> Corpus:
+    """Expand files and folders into shard files (.txt, .py, .md, .rst, .text, .jsonl,
+    .jsonl.gz, .parquet). A file named on its own must be a shard; a file of another type
+    inside a folder is listed in ``ignored`` with the reason, never dropped silently."""
+    shards, ignored = [], []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for q in sorted(q for q in p.rglob("*") if q.is_file()):
+                if kind(q) is None:
+                    ignored.append(f"{q}: not a corpus file type (text, JSONL or Parquet)")
+                else:
+                    shards.append(q)
+        elif p.exists():
+            if kind(p) is None:
+                raise ContaminationInputError(f"{p}: unsupported corpus file type (use text, JSONL or Parquet)")
+            shards.append(p)
+        else:
+            raise ContaminationInputError(f"{p}: corpus path not found")
+    if not shards:
+        raise ContaminationInputError("the corpus is empty: no text, JSONL or Parquet files found"
+                                      + (f" ({len(ignored)} other files ignored)" if ignored else ""))
+    return Corpus(shards, ignored)
+
+
+def corpus_shards(paths: Iterable[str | Path]) -> list[Path]:
+    """The shard files of ``paths`` (files and folders); see ``corpus_files``."""
+    return corpus_files(paths).shards
+
+
+def shard_documents(path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None) -> Iterator[bytes]:
+    """The documents of one shard as UTF-8 bytes: a text file is one document (read whole);
+    JSONL lines and Parquet rows are read one at a time or one batch at a time. Errors name the
+    file (and line and column); with ``skip_bad`` they are appended to ``problems`` instead and
+    reading goes on with the next line (a text file, one document, is skipped whole)."""
+    path = Path(path)
+
+    def bad(message: str) -> bool:
+        if skip_bad and problems is not None:
+            problems.append(message)
+            return True
+        raise ContaminationInputError(message)
+
+    shard_kind = kind(path)
+    try:
+        if shard_kind == "text":
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ContaminationInputError(f"{path}: unreadable ({exc.strerror or exc})") from None
+            if not data.isascii():
+                _decode(data, path)
+            yield data
+        elif shard_kind == "parquet":
+            yield from _parquet_documents(path, text_field)
+        else:
+            for line_no, line in _lines(path):
+                if not line.strip():
+                    continue
+                try:
+                    record = _record(line, path, line_no)
+                except ContaminationInputError as exc:
+                    bad(str(exc))
+                    continue
+                if text_field not in record:
+                    bad(f"{_where(path, line_no)}: no field {text_field!r}")
+                    continue
+                text = record[text_field]
+                yield utf8(text if isinstance(text, str) else str(text))
+    except ContaminationInputError as exc:
+        bad(str(exc))
+
+
+def _parquet_documents(path: Path, text_field: str) -> Iterator[bytes]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
+        if text_field not in names:
+            raise ContaminationInputError(f"{path}: no column {text_field!r} (columns: {', '.join(names)})")
+        # row batch by row batch: a large Parquet shard is never held whole
+        for batch in parquet.iter_batches(columns=[text_field], batch_size=1024):
+            for t in batch.column(0).to_pylist():
+                if t:
+                    yield utf8(t if isinstance(t, str) else str(t))
+    except (pa.ArrowException, OSError) as exc:
+        raise ContaminationInputError(f"{path}: unreadable (not a readable Parquet file: {exc})") from None
+
+
+def read_shard(path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None) -> Iterator[str]:
+    """The documents of one shard as text (see ``shard_documents``)."""
+    for data in shard_documents(path, text_field, skip_bad, problems):
+        yield data.decode("utf-8")

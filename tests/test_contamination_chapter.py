@@ -1,0 +1,190 @@
+"""The contamination chapter's numbers, computed by functions: the planted-copy findings and
+the headline built from them, the AUC comparison, the null simulation over every row of
+Table 15 at each benchmark's full N, and the scanner's throughput from the bench results.
+Each erratum of the chapter has a test here that the old statement fails."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from herd import data, planting, selection, stats, throughput
+
+
+@pytest.fixture(scope="module")
+def package():
+    return data.load()
+
+
+# ------------------------------------------------------------------ planted copies and the headline
+
+
+def _planted_scores():
+    return pd.DataFrame({
+        "id": [f"x{i}" for i in range(8)],
+        "planted": ["whole", "whole", "part", "part", "none", "none", "none", "none"],
+        "token_match": [0.99, 0.98, 0.52, 0.44, 0.43, 0.0, 0.1, 0.0],
+        "longest_match": [120, 110, 40, 35, 6, 0, 3, 0],
+        "word13_match": [True, True, True, True, False, False, False, False],
+    })
+
+
+def test_findings_say_both_what_crosses_the_threshold_and_what_the_word_rule_finds():
+    """The old headline gave only 'up to 43 % of tokens'; the findings carry the two facts
+    that belong beside it: how many unplanted problems cross the threshold (none here), and
+    how many partial copies the 13-gram rule finds (all)."""
+    f = planting.findings(_planted_scores(), 0.5)
+    assert f["none"] == {"examples": 4, "over_threshold": 0, "word13": 0}
+    assert f["part"] == {"examples": 2, "over_threshold": 1, "word13": 2}
+    assert f["whole"]["over_threshold"] == 2 and f["max_unplanted"] == 0.43 and f["share_unplanted_any"] == 0.5
+    assert planting.how_many(f["none"]["over_threshold"], f["none"]["examples"]) == "none of the 4"
+    assert planting.how_many(f["part"]["word13"], f["part"]["examples"]) == "every one of the 2"
+    assert planting.how_many(1, 2) == "1 of the 2"
+
+
+def test_summary_and_aucs_tables():
+    s = planting.summary(_planted_scores(), 0.5)
+    assert list(s["planted"]) == ["whole", "part", "none"] and list(s["TOKEN-MATCH > 0.5"]) == [2, 1, 0]
+    a = planting.aucs(_planted_scores()).set_index("rule")
+    assert a.loc["TOKEN-MATCH (share of tokens)", "planted whole vs none"] == 1.0
+
+
+def test_the_auc_sentence_never_claims_a_difference_its_table_does_not_show():
+    """The chapter said the longest run separates part copies 'with an AUC of 0.995, against
+    0.995' for the share of tokens, as if one were better; the comparison is made on the values
+    as printed."""
+    assert planting.compare(0.995, 0.995) == "as well as"
+    assert planting.compare(0.99514, 0.99486, digits=3) == "as well as"
+    assert planting.compare(0.98, 0.95) == "better than" and planting.compare(0.90, 0.95) == "worse than"
+
+
+# ------------------------------------------------------------------ the null simulation
+
+
+@pytest.fixture(scope="module")
+def null_table(package):
+    sizes = stats.effective_sizes(package.benchmarks, package.scores).set_index("benchmark")
+    names = package.benchmarks.set_index("key")["name"]
+    return selection.table15_null(package.contamination, sizes, package.scores, names, reps=20, seed=0), sizes, names
+
+
+def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
+    """The chapter skipped BoolQ, HellaSwag and NaturalQuestions silently ('if pd.isna(n):
+    continue') while saying 'each benchmark of Table 15'."""
+    (null, reported), sizes, names = null_table
+    t15 = package.contamination
+    assert len(reported) == len(t15)
+    assert list(reported["benchmark"]) == [names[k] for k in t15["benchmark"]]
+    blank = t15["gain_405b"].isna().to_numpy()
+    assert (reported["not_simulated"][blank] != "").all() and (reported["not_simulated"][~blank] == "").all()
+    assert reported["not_simulated"][blank].str.startswith("no gain reported").all()
+    for key in ("boolq", "hellaswag", "naturalquestions"):
+        row = reported[reported["benchmark"] == names[key]].iloc[0]
+        assert row["not_simulated"] == "" and row["n"] == int(package.benchmarks.set_index("key").loc[key, "test_set_size"])
+        assert 0 <= row["null_picked"] <= 1 and np.isfinite(row["null_p"])
+    assert set(null["benchmark"]) <= set(reported["benchmark"]) and len(null) > 0
+
+
+def test_n_is_the_full_test_set_size_not_capped(package, null_table):
+    """The column said 'N (capped at 5,000)' and showed larger values while the simulation
+    used 5,000: WorldSense's null was about four times too wide. N is now the size itself."""
+    (_, reported), sizes, names = null_table
+    simulated = reported[reported["not_simulated"] == ""].set_index("benchmark")
+    keys = {names[k]: k for k in sizes.index if k in names}
+    for name, row in simulated.iterrows():
+        assert row["n"] == sizes.loc[keys[name], "n"]
+    assert (simulated["n"] > 5000).sum() >= 4 and simulated.loc[names["worldsense"], "n"] == 87048
+
+
+def test_the_null_narrows_with_n():
+    """At the full N the chance gains are smaller than at a capped N: the cap widened the null."""
+    small = selection.simulate(5000, [0.455, 0.611, 0.637], selection.THRESHOLDS, reps=60, seed=1)
+    large = selection.simulate(87048, [0.455, 0.611, 0.637], selection.THRESHOLDS, reps=60, seed=1)
+    spread = lambda s: s.loc[s["picked"], "gain_2"].abs().median()  # noqa: E731
+    assert spread(large) < spread(small) / 2
+
+
+def test_accuracies_come_from_the_paper_then_the_model_card_then_the_widest_null(package):
+    accs, source = selection.accuracies(package.scores, "worldsense")
+    assert source == "paper, pre-trained tables" and all(0 < a < 1 for a in accs)
+    accs, source = selection.accuracies(package.scores, "boolq")
+    assert source == "model card, base models" and accs == [0.75, 0.794, 0.8]
+    accs, source = selection.accuracies(package.scores, "hellaswag")
+    assert source.startswith("not published") and accs == [0.5, 0.5, 0.5]
+
+
+def test_new_sizes_have_sources(package):
+    b = package.benchmarks.set_index("key")
+    sources = set(package.sources["key"])
+    for key, n in (("boolq", 3270), ("hellaswag", 10042), ("naturalquestions", 3610)):
+        assert b.loc[key, "test_set_size"] == n and b.loc[key, "size_source"] in sources
+        assert "paper" in b.loc[key, "size_note"]  # says the paper prints no interval to check it against
+
+
+# ------------------------------------------------------------------ throughput
+
+
+def _results():
+    return {"engines": {"megabytes": 100.0, "ratios": {"dask_two_workers_vs_one": 1.8},
+                        "seconds": {"serial": 2.0, "two_workers": 1.1, "dask_two_workers": 1.2, "tokenize_all": 10.0, "janitor": 20.0}},
+            "machine": {"cpus": 2},
+            "sweep": [{"examples": n, "anchors": 10 * n, "share_tokenized": s, "mb_per_s_per_core": {"scan": r, "tokenize_all": 10.0},
+                       "ratio_to_tokenize_all": r / 10, "index_build_seconds": 0.1 * n / 1000, "command_line": {"peak_mib": 200 + n / 100}}
+                      for n, s, r in ((164, 0.003, 50.0), (15000, 0.08, 30.0))]}
+
+
+def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
+    assert throughput.hours_per_terabyte(10.0, 64, 0.9) == pytest.approx(1e12 / (10e6 * 64 * 0.9) / 3600)
+    assert throughput.dask_efficiency(_results()) == 0.9
+    table = throughput.sweep(_results(), cores=64)
+    assert list(table["examples"]) == [164, 15000]
+    assert table["1 TB on 64 cores, scan (min)"].iloc[1] == pytest.approx(60 * throughput.hours_per_terabyte(30.0, 64, 0.9))
+    assert throughput.span_of_time(0.25) == "15 minutes" and throughput.span_of_time(2.04) == "2.0 hours"
+    assert table["scan ÷ tokenize-all"].iloc[0] == 5.0
+    long = throughput.sweep_long(_results())
+    assert len(long) == 4 and set(long["what"]) == {"scanner (plan chosen from a sample)", "tokenize everything"}
+    engines = throughput.engines(_results()).set_index("what")
+    assert engines.loc["scanner, one process", "MB/s"] == 50.0
+
+
+def test_bench_results_load_or_say_how_to_make_them(tmp_path):
+    with pytest.raises(throughput.BenchResultsMissingError, match="run make bench"):
+        throughput.load(tmp_path / "none.json")
+    (tmp_path / "r.json").write_text(json.dumps(_results()))
+    assert throughput.load(tmp_path / "r.json")["machine"]["cpus"] == 2
+
+
+def test_committed_bench_results_have_the_sweep_and_the_targets():
+    results = throughput.load()
+    assert [s["examples"] for s in results["sweep"]] == [164, 1000, 5000, 15000]
+    assert set(results["targets"]) == set(results["meets_targets"]) == set(results["measured"])
+    assert all(s["same_ngrams_as_tokenize_all"] for s in results["sweep"])
+    assert "load_average_1min" in results["machine"]
+
+
+def test_debian_paragraphs_parser():
+    from herd import texts
+
+    html = ('<p>One <b>two</b>\n three</p><div class="para">Four <span class="indexterm">IDX</span>five</div>'
+            '<ul><li>six <p>seven</p></li></ul><p>  </p>')
+    assert texts.html_paragraphs(html) == ["One two three", "Four five", "six seven"]
+
+
+def test_corpus_parts_table(tmp_path):
+    from herd import texts
+
+    f = tmp_path / "m.py"
+    f.write_text("x = 1\n")
+    table = texts.corpus_parts([f], {"jargon-file": "abc"})
+    assert list(table["part"]) == ["Python standard library source", texts.TEXTS["jargon-file"].name]
+    assert table["MB"].tolist() == [6 / 1e6, 3 / 1e6] and table["files"].tolist() == [1, 1]
+
+
+def test_headline_grammar_and_claim_follow_the_counts():
+    f = planting.findings(_planted_scores(), 0.5)
+    assert planting.found_every_copy(f)
+    assert planting.verb(0, 4, "crosses", "cross") == "crosses" and planting.verb(4, 4, "crosses", "cross") == "crosses"
+    assert planting.verb(2, 4, "crosses", "cross") == "cross"
+    worse = _planted_scores()
+    worse.loc[2, "word13_match"] = False
+    assert not planting.found_every_copy(planting.findings(worse, 0.5))

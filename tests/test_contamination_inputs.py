@@ -1,0 +1,280 @@
+"""Bad input to the scanner: each gets exit code 2 and one line naming the file and line (or
+the option), never a traceback; --skip-bad skips exactly what is bad and says where; the
+output is checked before the scan and written atomically. And the package keeps the public
+API and command line it had as one module."""
+import gzip
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from herd import contamination as c
+
+PROMPT = 'def add(a: int, b: int) -> int:\n    """Return the sum of a and b, two integers given by the caller of this function."""\n'
+
+
+@pytest.fixture
+def bench(tmp_path):
+    p = tmp_path / "bench.jsonl"
+    p.write_text(json.dumps({"task_id": "T/0", "prompt": PROMPT}) + "\n")
+    return p
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.txt").write_text("Some prose.\n" + PROMPT)
+    return d
+
+
+def cli(*args, cwd=None):
+    done = subprocess.run([sys.executable, "-m", "herd.contamination", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return done.returncode, done.stdout, done.stderr
+
+
+def assert_one_line_error(code, err, *needles):
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("contamination: error: "), err
+    for needle in needles:
+        assert needle in lines[0], (needle, err)
+
+
+# ------------------------------------------------------------------ --skip-bad
+
+
+def test_skip_bad_skips_exactly_the_bad_line_and_names_it(tmp_path, bench):
+    """3,000 JSONL lines with a byte that is not UTF-8 on line 2,500: 2,999 documents are
+    scanned, and the report names that file and line (it used to drop the rest of the shard)."""
+    lines = [json.dumps({"text": f"document number {i} " + ("x" * 50)}).encode() for i in range(3000)]
+    lines[2499] = b'{"text": "bad \xff byte"}'
+    shard = tmp_path / "big.jsonl"
+    shard.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "s.csv"
+    code, stdout, err = cli("--benchmark", bench, "--corpus", shard, "--out", out, "--skip-bad")
+    assert code == 0, err
+    assert "scanned 2,999 documents" in stdout
+    assert f"skipped 1 bad input(s):\n  {shard}, line 2500, column 15: not valid UTF-8 (byte 0xff)" in stdout
+    code, _, err = cli("--benchmark", bench, "--corpus", shard, "--out", out)
+    assert_one_line_error(code, err, f"{shard}, line 2500, column 15: not valid UTF-8")
+
+
+def test_skip_bad_reports_each_bad_line_and_reads_the_rest(tmp_path, bench):
+    shard = tmp_path / "mixed.jsonl"
+    shard.write_bytes(b'{"text": "one"}\n[1, 2]\n{"text": "three"}\n{"other": 4}\n{"text": broken\n{"text": "six"}\n')
+    problems = []
+    docs = list(c.read_shard(shard, skip_bad=True, problems=problems))
+    assert docs == ["one", "three", "six"]
+    assert problems == [f"{shard}, line 2: not a JSON object (found list: [1, 2])", f"{shard}, line 4: no field 'text'",
+                        f"{shard}, line 5, column 10: not valid JSON (Expecting value)"]
+
+
+def test_text_shard_that_is_not_utf8_names_its_line_and_column(tmp_path):
+    shard = tmp_path / "t.txt"
+    shard.write_bytes(b"fine\nstill fine\nbad \xc3( here\n")
+    with pytest.raises(c.ContaminationInputError, match=r"t\.txt, line 3, column 5: not valid UTF-8 \(byte 0xc3\)"):
+        list(c.read_shard(shard))
+    problems = []
+    assert list(c.read_shard(shard, skip_bad=True, problems=problems)) == [] and len(problems) == 1
+
+
+def test_damaged_gzip_shard_names_the_line_where_it_broke(tmp_path):
+    data = gzip.compress(b"".join(json.dumps({"text": f"doc {i}"}).encode() + b"\n" for i in range(2000)))
+    shard = tmp_path / "cut.jsonl.gz"
+    shard.write_bytes(data[: len(data) // 2])
+    with pytest.raises(c.ContaminationInputError, match=r"cut\.jsonl\.gz, line \d+: not a readable gzip file"):
+        list(c.read_shard(shard))
+    problems = []
+    docs = list(c.read_shard(shard, skip_bad=True, problems=problems))
+    assert 0 < len(docs) < 2000 and len(problems) == 1
+
+
+# ------------------------------------------------------------------ the output
+
+
+def test_output_into_a_missing_folder_fails_before_the_scan(tmp_path, bench, corpus):
+    out = tmp_path / "no" / "such" / "s.csv"
+    code, stdout, err = cli("--benchmark", bench, "--corpus", corpus, "--out", out)
+    assert_one_line_error(code, err, f"--out {out}: the folder {out.parent} does not exist")
+    assert "scanned" not in stdout and not out.parent.exists()
+
+
+@pytest.mark.parametrize("name, message", [("s.txt", "use a .csv or .parquet file name"), ("folder.csv", "is a folder")])
+def test_output_name_is_checked(tmp_path, bench, corpus, name, message):
+    (tmp_path / "folder.csv").mkdir()
+    code, _, err = cli("--benchmark", bench, "--corpus", corpus, "--out", tmp_path / name)
+    assert_one_line_error(code, err, message)
+
+
+def test_output_is_written_atomically(tmp_path, bench, corpus, monkeypatch):
+    """A failure while writing leaves neither a partial file nor the temporary one."""
+    from herd.contamination import __main__ as cli_module
+
+    out = tmp_path / "s.csv"
+    out.write_text("the previous scores\n")
+
+    def broken_writerows(self, rows):
+        raise OSError(28, "No space left on device")
+
+    import csv
+
+    monkeypatch.setattr(csv, "writer", lambda f, **kw: type("W", (), {"writerow": lambda self, r: None, "writerows": broken_writerows})())
+    assert cli_module.main(["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out)]) == 2
+    assert out.read_text() == "the previous scores\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bench.jsonl", "corpus", "s.csv"]
+    monkeypatch.undo()
+    assert cli_module.main(["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out)]) == 0
+    assert len(pd.read_csv(out)) == 1
+
+
+def test_parquet_output(tmp_path, bench, corpus):
+    out = tmp_path / "s.parquet"
+    code, _, err = cli("--benchmark", bench, "--corpus", corpus, "--out", out)
+    assert code == 0, err
+    got = pd.read_parquet(out)
+    assert list(got.columns) == ["id", "tokens", "token_match", "longest_match", "word13_match"] and got["token_match"][0] > 0.9
+
+
+# ------------------------------------------------------------------ options and benchmark files
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--n", "0"], "argument --n: must be at least 1 (got 0)"),
+    (["--n", "-1"], "argument --n: must be at least 1 (got -1)"),
+    (["--n", "eight"], "argument --n: must be a whole number (got 'eight')"),
+    (["--workers", "0", "--engine", "workers"], "argument --workers: must be at least 1 (got 0)"),
+    (["--workers", "0", "--engine", "dask"], "argument --workers: must be at least 1 (got 0)"),
+    (["--threshold", "2"], "argument --threshold: must be between 0 and 1"),
+    (["--engine", "spark"], "argument --engine: invalid choice"),
+    (["--plan", "fast"], "argument --plan: invalid choice"),
+])
+def test_bad_options_are_one_line_errors(tmp_path, bench, corpus, args, needle):
+    code, _, err = cli("--benchmark", bench, "--corpus", corpus, "--out", tmp_path / "s.csv", *args)
+    assert_one_line_error(code, err, needle)
+
+
+@pytest.mark.parametrize("content, needle", [
+    (b'{"task_id": 1, "prompt": "x"}\n[1, 2, 3]\n', "line 2: not a JSON object (found list: [1, 2, 3])"),
+    (b'"just a string"\n', "line 1: not a JSON object (found str"),
+    (b'{"task_id": 1, "prompt": "x"}\n{"task_id": 2\n', "line 2, column 14: not valid JSON"),
+    (b'{"task_id": 1, "prompt": "caf\xe9"}\n', "line 1, column 30: not valid UTF-8 (byte 0xe9)"),
+    (b'{"task_id": 1, "question": "x"}\n', "line 1: no field 'prompt'"),
+    (b"\n\n", "no examples"),
+])
+def test_bad_benchmark_lines_are_one_line_errors(tmp_path, corpus, content, needle):
+    b = tmp_path / "b.jsonl"
+    b.write_bytes(content)
+    code, _, err = cli("--benchmark", b, "--corpus", corpus, "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, str(b), needle)
+
+
+def test_corrupt_gzipped_benchmark_is_a_one_line_error(tmp_path, corpus):
+    b = tmp_path / "b.jsonl.gz"
+    b.write_bytes(b"\x1f\x8b\x08\x00 this is not a gzip stream")
+    code, _, err = cli("--benchmark", b, "--corpus", corpus, "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, f"{b}, line 1: not a readable gzip file")
+    b.write_bytes(gzip.compress(b'{"task_id": 1, "prompt": "x"}\n' * 500)[:60])
+    code, _, err = cli("--benchmark", b, "--corpus", corpus, "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, f"{b}, line", "not a readable gzip file")
+
+
+def test_missing_benchmark_file(tmp_path, corpus):
+    code, _, err = cli("--benchmark", tmp_path / "none.jsonl", "--corpus", corpus, "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, "none.jsonl: benchmark file not found")
+
+
+def test_files_of_other_types_in_the_corpus_are_reported(tmp_path, bench, corpus):
+    (corpus / "weights.bin").write_bytes(b"\x00\x01\x02")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "notes.pdf").write_bytes(b"%PDF")
+    code, stdout, err = cli("--benchmark", bench, "--corpus", corpus, "--out", tmp_path / "s.csv")
+    assert code == 0, err
+    assert "ignored 2 file(s) in the corpus folders:" in stdout
+    assert f"  {corpus / 'sub' / 'notes.pdf'}: not a corpus file type (text, JSONL or Parquet)" in stdout
+    assert f"  {corpus / 'weights.bin'}: not a corpus file type" in stdout
+    found = c.corpus_files([corpus])
+    assert [p.name for p in found.shards] == ["a.txt"] and len(found.ignored) == 2
+    code, _, err = cli("--benchmark", bench, "--corpus", corpus / "weights.bin", "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, "weights.bin: unsupported corpus file type")
+
+
+def test_engine_options_are_checked_in_the_api(bench, corpus):
+    examples = c.read_benchmark(bench, ["prompt"], "task_id")
+    for kwargs, needle in [({"engine": "workers", "workers": 0}, "workers: must be a whole number, at least 1 (got 0)"),
+                           ({"engine": "dask", "workers": 0}, "workers: must be"),
+                           ({"engine": "spark"}, "unknown engine 'spark'"), ({"plan": "quick"}, "plan: must be one of")]:
+        with pytest.raises(c.ContaminationInputError, match=re.escape(needle)):
+            c.scan(examples, [corpus], **kwargs)
+    with pytest.raises(ValueError, match="n must be a whole number of tokens, at least 1"):
+        c.BenchmarkIndex(examples, n=0)
+
+
+# ------------------------------------------------------------------ the package keeps its interface
+
+
+def test_public_api_is_unchanged():
+    """Every name the single-module scanner offered is still offered, with the same call."""
+    import inspect
+
+    for name in ["TOKEN_N", "WORD_N", "ContaminationInputError", "Example", "BenchmarkIndex", "DocumentScan", "Found",
+                 "ScanResult", "ngram_hashes", "utf8", "normalized_words", "words", "word_ids", "read_benchmark",
+                 "corpus_shards", "read_shard", "scan_document", "scan_shard", "scan_shards", "score", "scan",
+                 "scan_hashes", "batches", "main"]:
+        assert hasattr(c, name), name
+    assert c.TOKEN_N == 8 and c.WORD_N == 13
+    params = lambda f: list(inspect.signature(f).parameters)  # noqa: E731
+    assert params(c.scan)[:9] == ["examples", "corpus", "n", "engine", "workers", "client", "text_field", "skip_bad", "progress"]
+    assert params(c.scan_hashes)[:8] == ["index", "corpus", "engine", "workers", "client", "text_field", "skip_bad", "progress"]
+    assert params(c.read_benchmark) == ["path", "fields", "id_field"]
+    assert params(c.read_shard) == ["path", "text_field", "skip_bad", "problems"]
+    assert params(c.score) == ["index", "found_tokens", "found_words"]
+    assert params(c.scan_shard) == ["path", "index", "text_field", "skip_bad"]
+    assert params(c.scan_document) == ["text", "index", "enc"]
+    assert [f.name for f in __import__("dataclasses").fields(c.Found)][:7] == [
+        "tokens", "words", "shards", "documents", "problems", "bytes", "tokenized_bytes"]
+
+
+def test_command_line_options_are_unchanged():
+    from herd.contamination.__main__ import parser
+
+    options = {a.dest for a in parser()._actions}
+    assert {"benchmark", "fields", "id_field", "corpus", "text_field", "out", "n", "engine", "workers", "scheduler", "threshold",
+            "skip_bad"} <= options
+
+
+def test_package_files_show_the_pipeline():
+    from pathlib import Path
+
+    folder = Path(c.__file__).parent
+    assert {p.name for p in folder.glob("*.py")} == {"__init__.py", "__main__.py", "readers.py", "hashing.py", "index.py",
+                                                     "anchors.py", "scanning.py", "engines.py"}
+    from herd.contamination import engines
+
+    assert set(engines.ENGINES) == {"serial", "workers", "dask"}
+    import inspect
+
+    for f in engines.ENGINES.values():
+        assert list(inspect.signature(f).parameters) == ["scanner", "shards", "options", "bar"]
+
+
+def test_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, bench, corpus, monkeypatch, capsys):
+    """An OSError from the engine (here: no scheduler at the address) is reported as itself,
+    not as a problem with the output file."""
+    from herd.contamination import __main__ as cli_module
+    from herd.contamination import engines
+
+    def unreachable(*args, **kwargs):
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 1 s")
+
+    monkeypatch.setitem(engines.ENGINES, "dask", unreachable)
+    out = tmp_path / "s.csv"
+    code = cli_module.main(["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out), "--engine", "dask",
+                            "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert err == "contamination: error: Timed out trying to connect to tcp://127.0.0.1:1 after 1 s"
