@@ -257,7 +257,9 @@ def test_launched_chapter_opens_as_notebook_runs_and_draws(lab, browser):
     charts = _charts(page)
     assert charts, "no chart in the notebook"
     for i, c in enumerate(charts):
-        assert c["width"] > 50 and c["height"] > 50 and c["coloured"] > 50, f"chart {i} drew no marks: {c}"
+        # a blank chart has no coloured pixel at all (axes, grid and text are grey); a chart whose
+        # marks are mostly grey (unresolved gaps) still draws a few dozen coloured ones
+        assert c["width"] > 50 and c["height"] > 50 and c["coloured"] > 20, f"chart {i} drew no marks: {c}"
     _scroll_to(page, ".jp-NotebookPanel .vega-embed")
     _shot(page, f"{CHAPTER}-chart")
     assert text.read_text() == original, "a save without edits changed the text notebook"
@@ -280,7 +282,7 @@ def test_launched_chapter_opens_as_notebook_runs_and_draws(lab, browser):
     assert f"`focus_name` {CHANGED_NAME}" in second_run
     charts = _charts(page)
     for i, c in enumerate(charts):
-        assert c["width"] > 50 and c["height"] > 50 and c["coloured"] > 50, f"chart {i} drew no marks after the change: {c}"
+        assert c["width"] > 50 and c["height"] > 50 and c["coloured"] > 20, f"chart {i} drew no marks after the change: {c}"
     _scroll_to(page, ".jp-NotebookPanel .vega-embed")
     _shot(page, f"{CHAPTER}-changed")
 

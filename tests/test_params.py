@@ -84,3 +84,15 @@ def test_list_items_are_checked_against_their_spec():
           "batch_size": 1, "texts_to_measure": ["kjv-bible"], "words_per_page": 500}
     with pytest.raises(ParameterError, match="parameter 'context_lengths item' = 0 is below the minimum 1"):
         params.check_chapter(ns, "long_context", SCHEMA)
+
+
+def test_names_left_by_an_earlier_run_in_the_same_kernel_do_not_count():
+    # IPython's history: an earlier run of the whole chapter, then its parameters cell again,
+    # papermill's injected cell, and the current cell; leftovers such as `rules` are ignored
+    history = ["", "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0", "import x\nrules = 1",
+               "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0", "# Parameters\nmargin = 3.0\n", "params.check_chapter(...)"]
+    ns = {**_namespace(margin=3.0), "In": history, "rules": [1], "name": {"a": "b"}}
+    params.check_chapter(ns, "method", SCHEMA)
+    history[-2] = "# Parameters\nmargn = 3.0\n"
+    with pytest.raises(ParameterError, match="no parameter 'margn'"):
+        params.check_chapter({**ns, "In": history, "margn": 3.0}, "method", SCHEMA)

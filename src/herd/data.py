@@ -71,7 +71,9 @@ class DataPackage:
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
         if name in tables:
-            return tables[name].copy()
+            # a shallow copy: with pandas' copy-on-write a caller's edits never reach the cached
+            # table, and no data is copied until someone writes
+            return tables[name].copy(deep=False)
         raise AttributeError(name)
 
     def __dir__(self):

@@ -132,6 +132,43 @@ def _check_spec(where: str, spec: Any) -> None:
             raise ParameterError(f"{where}: 'items' must be a spec with a 'type'")
 
 
+def _assigned_names(source: str) -> set[str] | None:
+    """The names a cell of plain assignments sets (a parameters cell, or the one papermill
+    injects after it); None when the cell does anything else."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    names: set[str] = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else None
+        if targets is None or not all(isinstance(t, ast.Name) for t in targets):
+            return None
+        names.update(t.id for t in targets)
+    return names
+
+
+def _parameter_names(namespace: dict) -> set[str]:
+    """The names the chapter was given: those set by the run of plain-assignment cells just
+    before the current one (the parameters cell and papermill's injected cell), read from
+    IPython's input history, so that names left by an earlier run in the same kernel do not
+    count; without that history, every plain value in the namespace."""
+    history = namespace.get("In")
+    if isinstance(history, list) and len(history) >= 2:
+        given: set[str] = set()
+        for source in reversed(history[:-1]):
+            names = _assigned_names(source) if source.strip() else set()
+            if names is None:
+                break
+            given |= names
+        if given:
+            return given
+    return {k for k, v in namespace.items()
+            if not k.startswith("_") and k not in IPYTHON_NAMES and isinstance(v, VALUE_TYPES)}
+
+
 def _kinds(spec: dict) -> tuple[type, ...]:
     return tuple(TYPES[k.strip()] for k in str(spec["type"]).split("|"))
 
@@ -145,8 +182,7 @@ def check_chapter(namespace: dict, chapter: str, schema: dict | None = None) -> 
     if chapter not in schema:
         raise ParameterError(f"{SCHEMA_FILE} has no chapter '{chapter}'")
     specs = schema[chapter]
-    given = {k for k, v in namespace.items()
-             if not k.startswith("_") and k not in IPYTHON_NAMES and isinstance(v, VALUE_TYPES)}
+    given = _parameter_names(namespace)
     unknown = sorted(given - set(specs))
     if unknown:
         import difflib
