@@ -115,6 +115,7 @@ def test_figure_adds_the_download_link_in_the_book_only():
     data, meta = fig._repr_mimebundle_()
     assert "Download CSV" in data["text/html"] and meta["herd"]["downloads"][0]["file"] == fig.items[0]["file"]
     assert fig.items[0]["file"].startswith(downloads.slug("Title"))
+    assert data["text/plain"] == "Figure('Title')"  # no memory address: the same on every run, as nbval needs
 
 
 def test_every_chart_needs_a_description():

@@ -104,6 +104,7 @@ class Figure:
 
     def __init__(self, chart: alt.TopLevelMixin, data: Mapping[str, pd.DataFrame], label: str):
         self.chart = chart
+        self.label = label
         self.data = dict(data)
         self.items = [downloads.frame_csv(frame, f"{label} {name}" if len(data) > 1 else label, name)
                       for name, frame in data.items()]
@@ -111,9 +112,13 @@ class Figure:
     def to_dict(self) -> dict:
         return self.chart.to_dict()
 
+    def __repr__(self) -> str:  # the same on every run (no memory address), so nbval can compare it
+        return f"Figure({self.label!r})"
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.chart._repr_mimebundle_(include=include, exclude=exclude)
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = {**data, "text/plain": repr(self)}
         if alt.renderers.active == "html" and "text/html" in data:
             data = {**data, "text/html": data["text/html"] + "\n" + downloads.link_html(self.items)}
             meta = {**(meta or {}), **downloads.metadata(self.items)}
