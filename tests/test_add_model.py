@@ -86,13 +86,13 @@ RELEASED = f"{NAME} (released 2025-04-05)"
 CHAPTERS = {
     # chapter: (parameters, what the page must say about the model)
     "benchmarks": ({"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL,
-                    "pair_reference": "llama-3.1-405b-instruct"}, [f"<th>{NAME}</th>", f"{NAME} is equivalent to"]),
-    "scaling": ({}, [f"<td>{NAME}</td>"]),
+                    "pair_reference": "llama-3.1-405b-instruct"}, [f">{NAME}</th>", f"{NAME} is equivalent to"]),
+    "scaling": ({}, [f">{NAME}</td>"]),
     "long_context": ({}, [RELEASED, "not on this page: the pinned llama-models release does not describe its architecture"]),
     "claims": ({}, [RELEASED, "not on this page: the post, published on 13 August 2024, came out before"]),
     "contamination": ({"null_reps": 20, "planted_whole": 2, "planted_part": 2},
                       [RELEASED, "not on this page: the data package holds no contamination analysis"]),
-    "data": ({}, [NAME, "<td>the fixture card&#x27;s benchmark table</td>"]),
+    "data": ({}, [NAME, ">the fixture card&#x27;s benchmark table</td>"]),
 }
 
 

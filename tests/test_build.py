@@ -268,3 +268,33 @@ def test_switcher_prefers_the_newest_release():
     path = build.write_switcher(tmp := Path(tempfile.mkdtemp()), build.switcher(["dev"]))
     assert json.loads(path.read_text())[0]["version"] == "dev"
     shutil.rmtree(tmp)
+
+
+def test_a_page_reading_other_chapters_runs_after_them_and_follows_their_results(tmp_path):
+    """A text notebook that declares ``herd: reads: [...]`` (the home page's findings) is executed
+    after the notebooks it reads, and its inputs include their executed notebooks."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "book").mkdir()
+    (tmp_path / "data" / "facts.csv").write_text("x\n1\n")
+    front, rest = HEADER.split("kernelspec:", 1)
+    (tmp_path / "notebooks" / "a_home.md").write_text(front + "herd:\n  reads: [b_chapter]\nkernelspec:" + rest + "# Home\n")
+    (tmp_path / "notebooks" / "b_chapter.md").write_text(HEADER + "# Chapter\n")
+    found = build.notebooks(tmp_path)
+    assert [nb.name for nb in found] == ["b_chapter", "a_home"]
+    home = found[1]
+    assert home.reads == ("b_chapter",) and found[0].reads == ()
+    before = build.input_hash(tmp_path, home)
+    (tmp_path / "book" / "b_chapter.ipynb").write_text("{}")
+    after = build.input_hash(tmp_path, home)
+    assert before != after and build.input_hash(tmp_path, found[0]) == build.input_hash(tmp_path, found[0])
+    (tmp_path / "book" / "b_chapter.ipynb").write_text('{"changed": 1}')
+    assert build.input_hash(tmp_path, home) != after
+
+
+def test_reading_an_unknown_notebook_is_an_error(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    front, rest = HEADER.split("kernelspec:", 1)
+    (tmp_path / "notebooks" / "home.md").write_text(front + "herd:\n  reads: [nowhere]\nkernelspec:" + rest + "# Home\n")
+    with pytest.raises(build.BuildError, match="nowhere"):
+        build.notebooks(tmp_path)

@@ -1,23 +1,65 @@
-"""Tables reach the reader: every call displays, and every executed call left its table."""
+"""Tables reach the reader: every call displays, every executed call left its table, each
+column is laid out by what it holds, and each table carries the CSV of the rows it shows."""
+import csv
+import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from herd import tables
+from herd import downloads, formats, tables
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 
 
 def test_show_displays_each_call(monkeypatch):
     shown = []
-    monkeypatch.setattr(tables, "display", shown.append)
+    monkeypatch.setattr(tables, "display", lambda obj, **kw: shown.append((obj, kw)))
     frame = pd.DataFrame({"x": [1.234, None], "name": ["<b>", "ok"]})
     assert tables.show(frame, formats={"x": tables.number(1)}, caption="First") is None
     tables.show(frame)
     assert len(shown) == 2
-    first = shown[0].data
-    assert "<caption>First</caption>" in first and "1.2" in first and "—" in first and "&lt;b&gt;" in first
+    first, meta = shown[0][0].data, shown[0][1]["metadata"]
+    assert '<p class="herd-caption">First</p>' in first and "1.2" in first and "—" in first and "&lt;b&gt;" in first
+    (item,) = meta["herd"]["downloads"]
+    assert f'href="downloads/{item["file"]}"' in first and item["file"].startswith("first-")
+
+
+def test_columns_are_laid_out_by_what_they_hold():
+    frame = pd.DataFrame({"benchmark": ["MMLU (5-shot)", "GSM8K"], "N": [14042, 1319],
+                          "why": ["a long explanation " * 5, ""], "verdict": ["ahead", "not resolved"]})
+    body, _ = tables.render(frame, {"N": formats.count})
+    assert '<th class="num">N</th>' in body and '<td class="num">14,042</td>' in body
+    assert '<td class="short">ahead</td>' in body and '<td class="long">' in body
+    assert body.index("<table") < body.index("</table>") < body.index("Download CSV")
+
+
+def test_the_csv_holds_the_numbers_as_computed_and_the_text_as_shown():
+    frame = pd.DataFrame({"model": ["A & B", "C"], "gap": [1.8412, -0.04], "p": [1.98e-111, 0.5],
+                          "n": [np.int64(19194), np.int64(21)], "source": [tables.link("Paper", "https://example.org/p"), ""]})
+    body, meta = tables.render(frame, {"gap": formats.gap, "p": formats.pvalue, "n": formats.count, "source": str})
+    text = meta["herd"]["downloads"][0]["csv"]
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["model", "gap", "p", "n", "source"]
+    assert rows[1] == ["A & B", "1.8412", "1.98e-111", "19194", "Paper (https://example.org/p)"]
+    assert rows[2][1] == "-0.04" and rows[2][4] == ""
+    # what the page shows stands for what the CSV holds
+    assert formats.matches("+1.8", float(rows[1][1])) and formats.matches("< 0.001", float(rows[1][2]))
+    assert "19,194" in body and "< 0.001" in body
+
+
+def test_formats_for_missing_columns_are_an_error():
+    with pytest.raises(KeyError, match="nope"):
+        tables.render(pd.DataFrame({"a": [1]}), {"nope": formats.count})
+
+
+def test_same_rows_same_file_other_rows_other_file():
+    a = downloads.table_csv(pd.DataFrame({"x": [1, 2]}), "Some caption")
+    b = downloads.table_csv(pd.DataFrame({"x": [1, 2]}), "Some caption")
+    c = downloads.table_csv(pd.DataFrame({"x": [1, 3]}), "Some caption")
+    assert a["file"] == b["file"] != c["file"] and a["file"].startswith("some-caption-")
 
 
 def test_every_table_in_the_executed_notebooks_was_displayed():
@@ -26,8 +68,29 @@ def test_every_table_in_the_executed_notebooks_was_displayed():
         for i, cell in enumerate(json.loads(path.read_text())["cells"]):
             if cell["cell_type"] != "code":
                 continue
-            calls = "".join(cell["source"]).count("tables.show(")
+            source = "".join(cell["source"])
+            calls = source.count("tables.show(")
+            if "for " in source and calls:  # a loop shows one table per pass
+                calls = 1
             shown = sum("herd-table" in "".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"])
             if calls > shown:
                 missing.append(f"{path.name} cell {i}: {calls} tables.show calls, {shown} tables in the outputs")
     assert not missing, "\n".join(missing)
+
+
+def test_every_table_and_chart_in_the_executed_notebooks_carries_its_csv():
+    """Each output that shows a table or a chart has a "Download CSV" link, and the CSV it links
+    is in the output's metadata (where the build reads it from)."""
+    problems = []
+    for path in sorted(BOOK.glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            for out in cell.get("outputs", []):
+                page = out.get("data", {}).get("text/html", "")
+                page = "".join(page) if isinstance(page, list) else page
+                if "herd-table" not in page and "vegaEmbed" not in page:
+                    continue
+                files = {d["file"] for d in (out.get("metadata", {}).get("herd") or {}).get("downloads", [])}
+                linked = set(__import__("re").findall(r'href="downloads/([^"]+\.csv)"', page))
+                if not linked or linked != files:
+                    problems.append(f"{path.name} cell {i}: links {sorted(linked)}, carries {sorted(files)}")
+    assert not problems, "\n".join(problems)

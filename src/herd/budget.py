@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import scaling
+from . import formats, scaling
 from .data import fact
 
 AGREES = "agrees"
@@ -168,27 +168,28 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     n_rng, d_rng = scaling.fact_interval(f, "scaling.predicted_params"), scaling.fact_interval(f, "scaling.predicted_tokens")
     c_pred = float(scaling.training_flops(n_pred, d_pred))
     c_pred_rng = (float(scaling.training_flops(n_rng[0], d_rng[0])), float(scaling.training_flops(n_rng[1], d_rng[1])))
-    says = f"{n_pred / 1e9:.0f}B parameters on {d_pred / 1e12:.2f}T tokens at {C:.2g} FLOPs"
-    gives = f"6·N·D = {c_pred:.3g} FLOPs, {100 * (c_pred / C - 1):+.1f} % off the budget"
+    says = f"{formats.params(n_pred)} parameters on {formats.tokens(d_pred, 2)} tokens at {formats.scientific(C)} FLOPs"
+    gives = f"6·N·D = {formats.scientific(c_pred, 3)} FLOPs, {formats.gap(100 * (c_pred / C - 1))} % off the budget"
     if c_pred == C:
         add("scaling law", says, gives, AGREES)
     elif _overlap(c_pred_rng, C_range):
         add("scaling law", says, gives, ROUNDING)
     else:
         add("scaling law", says, gives, INCONSISTENT, "predicted-size-off-budget",
-            f"The predicted {n_pred / 1e9:.0f}B parameters and {d_pred / 1e12:.2f}T tokens need {c_pred:.3g} FLOPs under C = 6·N·D, "
-            f"{100 * (c_pred / C - 1):.0f} % more than the {C:.2g} they are predicted for (the tokens alone imply "
-            f"{float(scaling.params_for(C, d_pred)) / 1e9:.0f}B); the paper's own run meets C = 6·N·D, and it does not say how "
-            f"{n_pred / 1e9:.0f}B was derived.")
+            f"The predicted {formats.params(n_pred)} parameters and {formats.tokens(d_pred, 2)} tokens need "
+            f"{formats.scientific(c_pred, 3)} FLOPs under C = 6·N·D, {formats.number(100 * (c_pred / C - 1), 0)} % more than the "
+            f"{formats.scientific(C)} they are predicted for (the tokens alone imply "
+            f"{formats.params(float(scaling.params_for(C, d_pred)))}); the paper's own run meets C = 6·N·D, and it does not say how "
+            f"{formats.params(n_pred)} was derived.")
 
     fig = scaling.constants(laws, "llama3-figure")
     for law, label in (("llama3-text", "text"), ("llama3-figure", "Figure 3")):
         c = scaling.constants(laws, law)
         d = float(scaling.build_law(laws, law).tokens(C))
         lo, hi = scaling.token_law_range(C, f"{c['A']:g}", f"{c['alpha']:g}", C_range)
-        says = f"D* = {d_pred / 1e12:.2f}T tokens at {C:.2g} FLOPs"
-        gives = (f"the {label} constants (α {c['alpha']:g}, A {c['A']:g}) give D* = {d / 1e12:.2f}T; "
-                 f"every rounding of them, {lo / 1e12:.1f}–{hi / 1e12:.1f}T")
+        says = f"D* = {formats.tokens(d_pred, 2)} tokens at {formats.scientific(C)} FLOPs"
+        gives = (f"the {label} constants (α {c['alpha']:g}, A {c['A']:g}) give D* = {formats.tokens(d, 2)}; "
+                 f"every rounding of them, {formats.span(lo / 1e12, hi / 1e12, formats.number, 'T')}")
         if _overlap((lo, hi), d_rng):
             add("scaling law", says, gives, ROUNDING)
             continue
@@ -198,7 +199,7 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
                f"{round(fig['alpha'], digits):.{digits}f} and {round(fig['A'], digits):.{digits}f})") if cut else f"constants printed to {digits} decimals"
         add("scaling law", says, gives, INCONSISTENT, "text-constants-truncated" if cut else f"{law}-constants",
             f"The text's (α, A) = ({c['alpha']:g}, {c['A']:g}) are {how}; no values that round to them give more than "
-            f"{hi / 1e12:.1f}T tokens, so the text's constants cannot produce its own {d_pred / 1e12:.2f}T.")
+            f"{formats.tokens(hi)} tokens, so the text's constants cannot produce its own {formats.tokens(d_pred, 2)}.")
 
     # --- the training run
     n_act, d_act = fact(f, "training.parameters"), fact(f, "training.tokens")
@@ -206,8 +207,8 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     c_act = float(scaling.training_flops(n_act, d_act))
     c_stated, c_stated_rng = fact(f, "training.flops"), scaling.fact_interval(f, "training.flops")
     c_act_rng = (float(scaling.training_flops(n_act_rng[0], d_act_rng[0])), float(scaling.training_flops(n_act_rng[1], d_act_rng[1])))
-    add("training run", f"{n_act / 1e9:.0f}B parameters on {d_act / 1e12:.1f}T tokens with {c_stated:.2g} FLOPs",
-        f"6·N·D = {c_act:.3g} FLOPs", ROUNDING if _overlap(c_act_rng, c_stated_rng) else INCONSISTENT,
+    add("training run", f"{formats.params(n_act)} parameters on {formats.tokens(d_act)} tokens with {formats.scientific(c_stated)} FLOPs",
+        f"6·N·D = {formats.scientific(c_act, 3)} FLOPs", ROUNDING if _overlap(c_act_rng, c_stated_rng) else INCONSISTENT,
         "" if _overlap(c_act_rng, c_stated_rng) else "training-run-off-budget",
         "" if _overlap(c_act_rng, c_stated_rng) else "The run's parameters and tokens do not give its stated compute under C = 6·N·D.")
 
@@ -215,7 +216,7 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     points = scaling.model_points(package, [MFU_MODEL])
     m = implied_mfu(f, points).iloc[0]
     says = f"BF16 MFU of {m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % (Table 4 configurations)"
-    gives = f"{m['gpu_hours'] / 1e6:.2f}M H100 hours (model card) for 6·N·D FLOPs imply {m['implied_mfu_pct']:.1f} % of peak"
+    gives = f"{formats.scaled(m['gpu_hours'], 'M', 2)} H100 hours (model card) for 6·N·D FLOPs imply {formats.percent(m['implied_mfu_pct'])} of peak"
     if m["within_stated"]:
         add("GPU hours", says, gives, AGREES)
     elif m["implied_mfu_pct"] < m["stated_low_pct"]:
@@ -223,8 +224,8 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
         add("GPU hours", says, gives, DEFINITION, "gpu-hours-whole-training",
             f"The card's hours are the total GPU time to train the model; the {m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % "
             f"is the steady-state throughput of Table 4's configurations. Counting only useful time (the paper reports more than "
-            f"{effective:.0f} % effective training time) raises {m['implied_mfu_pct']:.1f} % to at most "
-            f"{m['implied_mfu_pct'] / (effective / 100):.1f} %, so the hours most likely also count work outside those "
+            f"{effective:.0f} % effective training time) raises {formats.percent(m['implied_mfu_pct'])} to at most "
+            f"{formats.percent(m['implied_mfu_pct'] / (effective / 100))}, so the hours most likely also count work outside those "
             f"configurations: a difference in what is counted, not a contradiction.")
     else:
         add("GPU hours", says, gives, INCONSISTENT, "gpu-hours-too-few",

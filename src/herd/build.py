@@ -4,7 +4,9 @@
 
 1. For each ``notebooks/<name>.md`` (MyST text notebook), compute a content hash
    of its inputs: the text, the schema of its parameters (``notebooks/parameters.yml``), the
-   data package, the ``herd`` source and the Python lock file.  When the hash
+   data package, the ``herd`` source and the Python lock file, and for a page that
+   reads other chapters' results (``herd: reads: [...]`` in its front matter, such as
+   the home page's findings) those chapters' executed notebooks.  When the hash
    differs from the one recorded in ``book/<name>.ipynb`` (or with ``--force``),
    convert the text one way with jupytext, execute it with papermill, strip
    volatile metadata and write ``book/<name>.ipynb``.  A failing cell stops the
@@ -63,6 +65,7 @@ class Notebook:
     text: Path
     executed: Path
     schema: dict
+    reads: tuple[str, ...] = ()  # chapters whose executed notebooks this one reads (run after them)
 
 
 # ---------------------------------------------------------------- discovery
@@ -74,7 +77,47 @@ def notebooks(root: Path) -> list[Notebook]:
     unknown = set(params) - {p.stem for p in found}
     if unknown:
         raise BuildError(f"{PARAMETERS_FILE}: parameters for unknown notebook(s): {', '.join(sorted(unknown))}")
-    return [Notebook(p.stem, p, root / "book" / f"{p.stem}.ipynb", params.get(p.stem, {})) for p in found]
+    names = {p.stem for p in found}
+    out = []
+    for p in found:
+        reads = reads_executed(p)
+        missing = sorted(set(reads) - names) + (["itself"] if p.stem in reads else [])
+        if missing:
+            raise BuildError(f"{p.relative_to(root)}: 'herd: reads' names {', '.join(missing)}, not another text notebook in notebooks/")
+        out.append(Notebook(p.stem, p, root / "book" / f"{p.stem}.ipynb", params.get(p.stem, {}), reads))
+    return in_order(out)
+
+
+def reads_executed(text: Path) -> tuple[str, ...]:
+    """The chapters a text notebook reads the executed results of, from its front matter
+    (``herd: {reads: [benchmarks, claims]}``); none for most notebooks."""
+    lines = text.read_text(encoding="utf-8").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return ()
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+    if end is None:
+        return ()
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError(f"{text}: front matter is not valid YAML: {exc}") from None
+    reads = (meta.get("herd") or {}).get("reads") or []
+    if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads):
+        raise BuildError(f"{text}: 'herd: reads' must be a list of notebook names")
+    return tuple(reads)
+
+
+def in_order(found: list[Notebook]) -> list[Notebook]:
+    """The notebooks in name order, except that one reading others comes after them."""
+    done: list[Notebook] = []
+    left = list(found)
+    while left:
+        ready = [nb for nb in left if set(nb.reads) <= {d.name for d in done}]
+        if not ready:
+            raise BuildError("notebooks read each other in a cycle: " + ", ".join(nb.name for nb in left))
+        done += ready
+        left = [nb for nb in left if nb not in ready]
+    return done
 
 
 def load_parameters(root: Path) -> dict[str, dict]:
@@ -113,6 +156,9 @@ def input_hash(root: Path, nb: Notebook) -> str:
     digest.update(nb.text.read_bytes())
     digest.update(json.dumps(nb.schema, sort_keys=True).encode())
     _hash_files(digest, root, shared_inputs(root))
+    for name in nb.reads:  # what the chapters it reads computed
+        executed = root / "book" / f"{name}.ipynb"
+        digest.update(name.encode() + b"\0" + (executed.read_bytes() if executed.exists() else b"missing") + b"\0")
     return digest.hexdigest()
 
 

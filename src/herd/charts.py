@@ -1,10 +1,17 @@
 """The book's one Altair theme and the chart builders chapters share.
 
 Every chart has a title, axis titles with units, a tooltip and a short text
-description (used as the chart's accessible description and shown as its caption).
-In the book, charts render through Altair's ``html`` renderer against the vega scripts
-vendored into ``_static/vendor`` (see :mod:`herd.vendor`); inside Jupyter, through
-Altair's widget renderer, offline (see :func:`chart_renderer`).
+description (used as the chart's accessible description). Every chart fits the text
+column of the book's pages (:data:`WIDTH`): titles and subtitles are wrapped to it, axis and
+legend labels are never cut short, and a legend names every kind of mark. Panels that are
+compared share their scales. Numbers on axes and in tooltips are written as
+:mod:`herd.formats` writes them (B and T for sizes, powers of ten for FLOPs).
+
+A builder returns a :class:`Figure`: the chart plus the rows it draws, which the book offers
+as CSV downloads under the chart (:mod:`herd.downloads`). In the book, charts render through
+Altair's ``html`` renderer against the vega scripts vendored into ``_static/vendor`` (see
+:mod:`herd.vendor`); inside Jupyter, through Altair's widget renderer, offline (see
+:func:`chart_renderer`).
 """
 from __future__ import annotations
 
@@ -13,9 +20,13 @@ import os
 import warnings
 from collections.abc import Mapping
 
+import textwrap
+
 import altair as alt
 import numpy as np
 import pandas as pd
+
+from . import downloads, formats
 
 THEME = "herd"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -23,6 +34,15 @@ VERDICT_COLORS = {"ahead": "#1b7837", "behind": "#b2182b", "equivalent": "#2166a
 VERDICT_TEXT = {"ahead": "white", "behind": "white", "equivalent": "white", "not resolved": "#222", "no test": "#222"}
 FOCUS_COLOR = "#d95f02"
 OTHER_COLOR = "#4c78a8"
+# The text column of a chapter page is 688 px wide at a 1280 px window, of which vega-embed keeps
+# 38 px for its menu; every chart is laid out to fit the rest (narrower screens scroll a chart
+# sideways inside its own box).
+WIDTH = 610
+TITLE_CHARS = 66     # a line of the 15 px bold title
+SUBTITLE_CHARS = 100  # a line of the 12 px subtitle
+FACET_SPACING = 16
+NO_LIMIT = 2000      # px: a label or title limit no text reaches, so Vega never cuts one short
+LABEL_PX = 6.4       # width of a character of an 11 px axis or legend label
 
 
 @alt.theme.register(THEME, enable=False)
@@ -33,8 +53,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 320},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee", "domainColor": "#888"},
-            "header": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "titleLimit": 400, "labelLimit": 300},
+            "header": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": NO_LIMIT},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "titleLimit": NO_LIMIT, "labelLimit": NO_LIMIT},
+            "axisX": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT}, "axisY": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT},
             "range": {"category": ["#4c78a8", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf", "#bcbd22"]},
         }
     }
@@ -77,31 +98,99 @@ def use_theme(renderer: str | None = None) -> None:
     alt.data_transformers.disable_max_rows()
 
 
-def _describe(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
+class Figure:
+    """A chart and the rows it draws. Displayed in the book, it is the chart followed by a
+    "Download CSV" link for each of its tables of rows; in Jupyter, the chart alone."""
+
+    def __init__(self, chart: alt.TopLevelMixin, data: Mapping[str, pd.DataFrame], label: str):
+        self.chart = chart
+        self.label = label
+        self.data = dict(data)
+        self.items = [downloads.frame_csv(frame, f"{label} {name}" if len(data) > 1 else label, name)
+                      for name, frame in data.items()]
+
+    def to_dict(self) -> dict:
+        return self.chart.to_dict()
+
+    def __repr__(self) -> str:  # the same on every run (no memory address), so nbval can compare it
+        return f"Figure({self.label!r})"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.chart._repr_mimebundle_(include=include, exclude=exclude)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = {**data, "text/plain": repr(self)}
+        if alt.renderers.active == "html" and "text/html" in data:
+            data = {**data, "text/html": data["text/html"] + "\n" + downloads.link_html(self.items)}
+            meta = {**(meta or {}), **downloads.metadata(self.items)}
+        return data, meta
+
+
+def _lines(text: str | list[str], chars: int) -> list[str]:
+    parts = [text] if isinstance(text, str) else list(text)
+    return [line for part in parts for line in (textwrap.wrap(part, chars) or [""])]
+
+
+def _title(title: str, subtitle: str | list[str] | None = None) -> alt.Title:
+    """The title and subtitle wrapped to the width of the book's text column."""
+    lines = _lines(title, TITLE_CHARS)
+    kwargs = {"subtitle": _lines(subtitle, SUBTITLE_CHARS)} if subtitle else {}
+    return alt.Title(lines if len(lines) > 1 else lines[0], **kwargs)
+
+
+def label_px(values) -> int:
+    """The width an axis needs for the longest of ``values`` as labels (11 px font), in pixels."""
+    return int(LABEL_PX * max((len(str(v)) for v in values), default=0)) + 12
+
+
+def _fit(chart: alt.TopLevelMixin, height=None) -> alt.TopLevelMixin:
+    """A single or layered chart sized to the book's width: Vega shrinks the plot so that the
+    axes, legends and titles fit within :data:`WIDTH` too."""
+    props = {"width": WIDTH, "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
+    if height is not None:
+        props["height"] = height
+    return chart.properties(**props)
+
+
+def _finish(chart: alt.TopLevelMixin, description: str, data: Mapping[str, pd.DataFrame], label: str) -> Figure:
     if not description or len(description) < 20:
         raise ValueError("every chart needs a short text description (20+ characters)")
-    return chart.properties(description=description)
+    return Figure(chart.properties(description=description), data, label)
 
 
-def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 3) -> alt.FacetChart:
+def _verdict_color(title: str = "Verdict", present=None) -> alt.Color:
+    domain = [v for v in VERDICT_COLORS if present is None or v in set(present)]
+    return alt.Color("verdict:N", title=title, scale=alt.Scale(domain=domain, range=[VERDICT_COLORS[v] for v in domain]),
+                     legend=alt.Legend(orient="bottom", columns=3))
+
+
+def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 3) -> Figure:
     """Score with its 95 % Wilson interval, one small panel per printed benchmark row, all on one
-    score axis so that a wide interval looks wide.
+    shared score axis so that a wide interval looks wide. A cell the table footnotes as
+    obtained in another setting carries ≠ beside its dot.
 
     ``table`` has columns ``row_label``, ``model``, ``model_name``, ``score``, ``low``, ``high``
-    (blank where no interval can be computed), ``interval_note`` and ``footnote``.
+    (blank where no interval can be computed), ``n_shown``, ``interval_note`` and ``footnote``.
     """
     data = table.dropna(subset=["score"]).copy()
     data["is_focus"] = data["model"] == focus
-    data["interval"] = [f"{lo:.1f}–{hi:.1f}" if pd.notna(lo) else note
+    data["interval"] = [formats.interval(lo, hi, signed=False) if pd.notna(lo) else note
                         for lo, hi, note in zip(data["low"], data["high"], data["interval_note"])]
     data["note"] = data["footnote"].fillna("")
+    data["marked"] = ["≠" if note else "" for note in data["note"]]
+    data = data[["row_label", "model", "model_name", "is_focus", "score", "low", "high", "interval", "n_shown", "note", "marked"]]
     pick = alt.selection_point(fields=["model_name"], bind="legend", name="models")
     low = max(0.0, 10 * (min(data["low"].min(skipna=True), data["score"].min()) // 10))
     scale = alt.Scale(domain=[low, 100], nice=False, zero=False)
     # one model order in every panel (focus model first), so the labels are drawn once per row of panels
     order = list(dict.fromkeys([*data.loc[data["is_focus"], "model_name"], *data["model_name"]]))
-    base = alt.Chart(data).encode(
-        y=alt.Y("model_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+    # as many columns as fit the book's width with every panel at least as wide as its header
+    header = int(7.4 * data["row_label"].str.len().max()) + 8
+    while columns > 1 and (WIDTH - label_px(order) - 16 - FACET_SPACING * (columns - 1)) / columns < header:
+        columns -= 1
+    panel = int((WIDTH - label_px(order) - FACET_SPACING * (columns - 1) - 16) / columns)
+    color = alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None)
+    base = alt.Chart().encode(
+        y=alt.Y("model_name:N", title=None, sort=order),
         tooltip=[
             alt.Tooltip("model_name:N", title="Model"),
             alt.Tooltip("row_label:N", title="Benchmark"),
@@ -112,106 +201,112 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
         ],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
     )
-    bars = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("low:Q", title="Score (%)", scale=scale),
-        x2="high:Q",
-        color=alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None),
-    )
+    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title="Score (%)", scale=scale), x2="high:Q", color=color)
     dots = base.mark_point(filled=True, size=50).encode(
-        x=alt.X("score:Q", scale=scale),
-        color=alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None),
-        shape=alt.Shape("model_name:N", title="Model (click to highlight)", legend=alt.Legend(columns=3, labelLimit=250)),
+        x=alt.X("score:Q", scale=scale), color=color,
+        shape=alt.Shape("model_name:N", title="Model (click to highlight)", sort=order, legend=alt.Legend(columns=2)),
     )
+    marks = base.transform_filter("datum.marked != ''").mark_text(dx=10, fontSize=13, fontWeight="bold", color="#222").encode(
+        x=alt.X("score:Q", scale=scale), text="marked:N")
     chart = (
-        alt.layer(bars, dots, data=data)
-        .properties(width=150, height=alt.Step(13))
+        alt.layer(bars, dots, marks, data=data)
+        .properties(width=panel, height=alt.Step(13))
         .facet(
             facet=alt.Facet("row_label:N", title=None, sort=list(dict.fromkeys(data["row_label"])),
-                            header=alt.Header(labelFontWeight="bold", labelLimit=200)),
-            columns=columns,
+                            header=alt.Header(labelFontWeight="bold")),
+            columns=columns, spacing=FACET_SPACING,
         )
+        .resolve_scale(x="shared", y="shared")
         .add_params(pick)
-        .properties(title=alt.Title(title, subtitle=["Dots: published score. Lines: 95 % Wilson interval from the honest N for the",
-                                                     "metric (none where no N applies). Orange: focus model. One score axis for all panels."]))
+        .properties(title=_title(title, "Dots: published score. Lines: 95 % Wilson interval from the honest N for the metric "
+                                        "(none where no N applies). Orange: the focus model. ≠ beside a dot: a cell the table "
+                                        "footnotes as obtained in another setting. One score axis for all panels."))
     )
-    return _describe(chart, description)
+    return _finish(chart, description, {"scores": data.drop(columns=["is_focus"])}, title)
 
 
-def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     """The verdict for the focus model against each competitor on each row (from
-    :func:`herd.compare.orient`, with ``competitor_name``)."""
+    :func:`herd.compare.orient`, with ``competitor_name``). A cell the table footnotes as
+    obtained in another setting carries ≠ after its gap."""
     data = h2h.copy()
-    data["gap_text"] = [("" if pd.isna(g) else f"{g:+.1f}") + ("" if like else " ≠")
+    data["gap_text"] = [("" if pd.isna(g) else formats.gap(g)) + ("" if like else " ≠")
                         for g, like in zip(data["gap"], data["like_for_like"])]
-    data["gap_interval"] = [("" if pd.isna(lo) else f"{lo:+.1f} to {hi:+.1f} (level {lvl:.2g})")
+    data["gap_interval"] = [("" if pd.isna(lo) else f"{formats.interval(lo, hi)} ({formats.confidence(lvl)} interval)")
                             for lo, hi, lvl in zip(data["gap_low"], data["gap_high"], data["level"])]
+    data["p_text"] = data["p_adjusted"].map(lambda p: "" if pd.isna(p) else formats.pvalue(p))
     data["setting"] = data["like_for_like"].map({True: "same setting", False: "different prompting (footnote): not compared"})
     data["text_color"] = data["verdict"].map(VERDICT_TEXT)
+    data["reason"] = data["reason"].fillna("")
+    data = data[["row_label", "competitor_name", "focus_score", "competitor_score", "gap", "gap_low", "gap_high", "gap_text",
+                 "gap_interval", "p_adjusted", "p_text", "verdict", "reason", "setting", "text_color"]]
     order = list(dict.fromkeys(data["row_label"]))
     enc = dict(
-        x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-        y=alt.Y("row_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("row_label:N", title=None, sort=order),
     )
     tooltip = [
         alt.Tooltip("row_label:N", title="Benchmark"),
         alt.Tooltip("competitor_name:N", title="Competitor"),
         alt.Tooltip("focus_score:Q", title="Focus score (%)", format=".1f"),
         alt.Tooltip("competitor_score:Q", title="Competitor score (%)", format=".1f"),
-        alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"),
-        alt.Tooltip("gap_interval:N", title="Interval of the gap (corrected level)"),
-        alt.Tooltip("p_adjusted:Q", title="p adjusted", format=".2g"),
+        alt.Tooltip("gap_text:N", title="Gap (points)"),
+        alt.Tooltip("gap_interval:N", title="Interval of the gap"),
+        alt.Tooltip("p_text:N", title="p adjusted"),
         alt.Tooltip("verdict:N", title="Verdict"),
         alt.Tooltip("reason:N", title="Why no test"),
         alt.Tooltip("setting:N", title="Setting"),
     ]
-    cells = alt.Chart(data).mark_rect(stroke="white").encode(
-        **enc,
-        color=alt.Color("verdict:N", title="Verdict for the focus model",
-                        scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))),
-        tooltip=tooltip,
-    )
-    labels = alt.Chart(data).mark_text(fontSize=11).encode(
+    cells = alt.Chart().mark_rect(stroke="white").encode(**enc, color=_verdict_color("Verdict for the focus model"), tooltip=tooltip)
+    labels = alt.Chart().mark_text(fontSize=11).encode(
         **enc, text="gap_text:N", color=alt.Color("text_color:N", scale=None), tooltip=tooltip,
     )
-    chart = (cells + labels).properties(
+    chart = alt.layer(cells, labels, data=data).properties(
         width=alt.Step(72), height=alt.Step(24),
-        title=alt.Title(title, subtitle=["Cell text: gap in points (focus minus competitor); ≠ marks a cell the table footnotes "
-                                         "as obtained in another setting.",
-                                         "Colour: verdict after the correction for many comparisons."]),
+        title=_title(title, ["Cell text: gap in points (focus minus competitor); ≠ marks a cell the table footnotes as "
+                             "obtained in another setting.", "Colour: verdict after the correction for many comparisons."]),
     )
-    return _describe(chart, description)
+    return _finish(chart, description, {"comparisons": data.drop(columns=["text_color"])}, title)
 
 
-def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str) -> alt.FacetChart:
+def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str, limit: float | None = None) -> Figure:
     """Each tested gap with its interval at the corrected level, one panel per competitor on a
-    shared axis, with the ±margin band of equivalence and the line of no difference."""
+    shared axis, with the ±margin band of equivalence and the line of no difference. ``limit``
+    sets the axis to ±limit points (default: the widest interval, rounded up to 5)."""
     data = h2h[h2h["verdict"] != "no test"].copy()
-    data["interval"] = [f"{lo:+.1f} to {hi:+.1f}" for lo, hi in zip(data["gap_low"], data["gap_high"])]
+    data["interval"] = [formats.interval(lo, hi) for lo, hi in zip(data["gap_low"], data["gap_high"])]
+    data["confidence"] = data["level"].map(formats.confidence)
+    data = data[["row_label", "competitor_name", "gap", "gap_low", "gap_high", "interval", "level", "confidence", "verdict"]]
     order = list(dict.fromkeys(h2h["row_label"]))
-    lim = float(max(5.0, np.ceil(max(data["gap_high"].abs().max(), data["gap_low"].abs().max()) / 5) * 5)) if len(data) else 5.0
-    scale = alt.Scale(domain=[-lim, lim], nice=False)
-    y = alt.Y("row_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
+    if limit is None:
+        limit = float(max(5.0, np.ceil(max(data["gap_high"].abs().max(), data["gap_low"].abs().max()) / 5) * 5)) if len(data) else 5.0
+    scale = alt.Scale(domain=[-limit, limit], nice=False)
+    columns = 2 if data["competitor_name"].nunique() > 1 else 1
+    header = int(7.4 * data["competitor_name"].str.len().max()) + 8 if len(data) else 0
+    if columns == 2 and (WIDTH - label_px(order) - 16 - FACET_SPACING) / 2 < header:
+        columns = 1
+    panel = min(400, int((WIDTH - label_px(order) - FACET_SPACING * (columns - 1) - 16) / columns))
+    y = alt.Y("row_label:N", title=None, sort=order)
     tooltip = [alt.Tooltip("row_label:N", title="Benchmark"), alt.Tooltip("competitor_name:N", title="Competitor"),
                alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"), alt.Tooltip("interval:N", title="Interval"),
-               alt.Tooltip("level:Q", title="Level of the interval (alpha)", format=".2g"),
-               alt.Tooltip("verdict:N", title="Verdict")]
-    color = alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values())))
+               alt.Tooltip("confidence:N", title="Confidence of the interval"), alt.Tooltip("verdict:N", title="Verdict")]
+    color = _verdict_color(present=data["verdict"])
     # one mark per panel: aggregate the panel's rows away, then draw at fixed values
     band = alt.Chart().transform_aggregate(rows="count()").mark_rect(color="#2166ac", opacity=0.10).encode(
         x=alt.datum(-margin, scale=scale), x2=alt.datum(margin))
     zero = alt.Chart().transform_aggregate(rows="count()").mark_rule(color="#555", strokeDash=[3, 3]).encode(
         x=alt.datum(0.0, scale=scale))
     rules_ = alt.Chart().mark_rule(strokeWidth=2).encode(
-        x=alt.X("gap_low:Q", title="Gap (points)", scale=scale),
-        x2="gap_high:Q", y=y, color=color, tooltip=tooltip)
+        x=alt.X("gap_low:Q", title="Gap (points)", scale=scale), x2="gap_high:Q", y=y, color=color, tooltip=tooltip)
     dots = alt.Chart().mark_point(filled=True, size=40).encode(x=alt.X("gap:Q", scale=scale), y=y, color=color, tooltip=tooltip)
-    chart = alt.layer(band, zero, rules_, dots, data=data).properties(width=230, height=alt.Step(16)).facet(
-        facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold", labelLimit=240)),
-        columns=2,
-    ).properties(title=alt.Title(title, subtitle=["Gap = focus minus competitor. Lines: its interval at the level the corrected test uses,",
-                                                  f"which excludes 0 exactly when the verdict is ahead or behind. Shaded: ±{margin:g} points.",
-                                                  "Comparisons without a test are left out (see the table)."]))
-    return _describe(chart, description)
+    chart = alt.layer(band, zero, rules_, dots, data=data).properties(width=panel, height=alt.Step(16)).facet(
+        facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold")),
+        columns=columns, spacing=FACET_SPACING,
+    ).resolve_scale(x="shared", y="shared").properties(title=_title(title, [
+        "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which excludes 0 exactly "
+        f"when the verdict is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the equivalence margin.",
+        "Comparisons without a test are left out (see the table)."]))
+    return _finish(chart, description, {"gaps": data}, title)
 
 
 AUDIT_COLORS = {
@@ -221,7 +316,7 @@ AUDIT_COLORS = {
 }
 
 
-def verdict_summary(audit: pd.DataFrame, title: str, description: str) -> alt.Chart:
+def verdict_summary(audit: pd.DataFrame, title: str, description: str) -> Figure:
     """Stacked bars: how many claims of each topic got each verdict."""
     data = audit.groupby(["topic", "verdict"], as_index=False).agg(claims=("claim_id", "count"))
     order = [v for v in AUDIT_COLORS if v in set(data["verdict"])]
@@ -231,87 +326,119 @@ def verdict_summary(audit: pd.DataFrame, title: str, description: str) -> alt.Ch
         y=alt.Y("topic:N", title="Topic of the claim", sort=list(totals.index)),
         x=alt.X("claims:Q", title="Number of claims", stack="zero"),
         color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=order, range=[AUDIT_COLORS[v] for v in order]),
-                        sort=order),
+                        sort=order, legend=alt.Legend(columns=3)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("verdict:N", title="Verdict"),
                  alt.Tooltip("claims:Q", title="Claims")],
-    ).properties(width=520, height=alt.Step(28), title=alt.Title(title, subtitle="Each claim is one number or one comparison the post states; verdicts are computed from the data package."))
-    return _describe(chart, description)
+    ).properties(height=alt.Step(28),
+                 title=_title(title, "Each claim is one number or one comparison the post states; verdicts are computed from the data package."))
+    chart = _fit(chart)
+    return _finish(chart, description, {"claims": data}, title)
 
 
-def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> alt.Chart:
+def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure:
     """Models × benchmarks, coloured by which sources print a score for the pair."""
-    data = cover.copy()
+    data = cover[["model_name", "benchmark_name", "covered_by", "where", "printed", "model_order", "bench_order"]].copy()
     chart = alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("model_name:N", title="Model", sort=list(dict.fromkeys(data.sort_values("model_order")["model_name"])),
-                axis=alt.Axis(labelAngle=-50, labelLimit=220)),
-        y=alt.Y("benchmark_name:N", title="Benchmark", sort=list(dict.fromkeys(data.sort_values("bench_order")["benchmark_name"])),
-                axis=alt.Axis(labelLimit=220)),
+                axis=alt.Axis(labelAngle=-50)),
+        y=alt.Y("benchmark_name:N", title="Benchmark", sort=list(dict.fromkeys(data.sort_values("bench_order")["benchmark_name"]))),
         color=alt.Color("covered_by:N", title="Printed by"),
         tooltip=[alt.Tooltip("model_name:N", title="Model"), alt.Tooltip("benchmark_name:N", title="Benchmark"),
                  alt.Tooltip("covered_by:N", title="Printed by"), alt.Tooltip("where:N", title="Where (source · table, page)"),
                  alt.Tooltip("printed:Q", title="Printed scores")],
-    ).properties(width=alt.Step(16), height=alt.Step(11), title=alt.Title(title, subtitle="Hover a cell for the table and page that print it."))
-    return _describe(chart, description)
+    ).properties(width=alt.Step(16), height=alt.Step(11), title=_title(title, "Hover a cell for the table and page that print it."))
+    return _finish(chart, description, {"coverage": data.drop(columns=["model_order", "bench_order"])}, title)
 
 
-def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, description: str) -> alt.VConcatChart:
+def _size_axis(title: str, powers_only: bool = False, **kwargs) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=formats.vega_size_label(powers_only=powers_only), **kwargs)
+
+
+def _power_axis(title: str, **kwargs) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=formats.vega_power_label(), **kwargs)
+
+
+MODEL_SHAPES = ["circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "triangle-left", "triangle-right"]
+
+
+def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, description: str) -> Figure:
     """Compute-optimal tokens and parameters against FLOPs for each law (log–log), with
-    the actual models marked. Click a legend entry to highlight a law."""
+    the actual models marked and named. Click a legend entry to highlight a law."""
+    curves = curves[["label", "flops", "tokens", "params"]].copy()
+    curves["flops_text"] = curves["flops"].map(formats.scientific)
+    curves["tokens_text"] = curves["tokens"].map(formats.size)
+    curves["params_text"] = curves["params"].map(formats.size)
+    points = points[["model", "flops", "tokens", "params"]].copy()
+    points["flops_text"] = points["flops"].map(formats.scientific)
+    points["tokens_text"] = points["tokens"].map(formats.tokens)
+    points["params_text"] = points["params"].map(formats.params)
+    models = list(dict.fromkeys(points["model"]))
     pick = alt.selection_point(fields=["label"], bind="legend", name="law")
-    color = alt.Color("label:N", title="Law (click to highlight)", legend=alt.Legend(orient="bottom", columns=2, labelLimit=420))
-    x = alt.X("flops:Q", title="Training compute C (FLOPs)", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"))
+    color = alt.Color("label:N", title="Law (click to highlight)", legend=alt.Legend(orient="bottom", columns=1))
+    shape = alt.Shape("model:N", title="Model as trained (C = 6·N·D)", sort=models,
+                      scale=alt.Scale(domain=models, range=MODEL_SHAPES[:len(models)]),
+                      legend=alt.Legend(orient="top", columns=2))
+    x = alt.X("flops:Q", scale=alt.Scale(type="log"), axis=_power_axis("Training compute C (FLOPs)"))
 
     def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart:
         lines = alt.Chart(curves).mark_line(strokeWidth=2).encode(
-            x=x, y=alt.Y(f"{field}:Q", title=axis_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
+            x=x, y=alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), axis=_size_axis(axis_title, powers_only=True)),
             color=color, opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-            tooltip=[alt.Tooltip("label:N", title="Law"), alt.Tooltip("flops:Q", title="FLOPs", format=".2e"),
-                     alt.Tooltip(f"{field}:Q", title=axis_title, format=".3s")],
+            tooltip=[alt.Tooltip("label:N", title="Law"), alt.Tooltip("flops_text:N", title="FLOPs"),
+                     alt.Tooltip(f"{field}_text:N", title=axis_title)],
         )
         if with_param:  # one selection, defined once, drives both panels
             lines = lines.add_params(pick)
         dots = alt.Chart(points).mark_point(size=110, filled=True, color="black").encode(
-            x="flops:Q", y=f"{field}:Q",
-            shape=alt.Shape("model:N", title="Llama 3.1 as trained", scale=alt.Scale(range=["circle", "square", "diamond"]),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("flops:Q", title="FLOPs (6·N·D)", format=".2e"),
-                     alt.Tooltip("params:Q", title="Parameters", format=".3s"), alt.Tooltip("tokens:Q", title="Tokens", format=".3s")],
+            x="flops:Q", y=f"{field}:Q", shape=shape,
+            tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("flops_text:N", title="FLOPs (6·N·D)"),
+                     alt.Tooltip("params_text:N", title="Parameters"), alt.Tooltip("tokens_text:N", title="Tokens")],
         )
-        return alt.layer(lines, dots).properties(width=520, height=240)
+        return alt.layer(lines, dots).properties(width=WIDTH - 100, height=240)
 
     chart = alt.vconcat(panel("tokens", "Compute-optimal training tokens", True), panel("params", "Compute-optimal parameters", False)).properties(
-        title=alt.Title(title, subtitle="Lines: each law's compute-optimal allocation. Black marks: the Llama 3.1 models as trained (C = 6·N·D)."))
-    return _describe(chart, description)
+        title=_title(title, "Lines: each law's compute-optimal allocation. Black marks: the models as trained, each with its own "
+                            "shape (C = 6·N·D); models the sources give the same size and tokens share a mark."))
+    return _finish(chart, description, {"laws": curves, "models": points}, title)
 
 
-def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> alt.Chart:
+def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
     """Tokens trained per compute-optimal token, per model and law (log scale, 1 = optimal)."""
-    chart = alt.Chart(table).mark_point(filled=True, size=80).encode(
+    data = table[["model", "label", "token_ratio", "param_ratio"]].copy()
+    x = alt.X("token_ratio:Q", title="Tokens trained ÷ compute-optimal tokens (log scale)", scale=alt.Scale(type="log"))
+    points = alt.Chart().mark_point(filled=True, size=80).encode(
         y=alt.Y("model:N", title=None),
-        x=alt.X("token_ratio:Q", title="Training tokens ÷ compute-optimal tokens (log scale; 1 = optimal)", scale=alt.Scale(type="log")),
-        color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=2, labelLimit=420)),
+        x=x,
+        color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("label:N", title="Law"),
-                 alt.Tooltip("token_ratio:Q", title="Tokens ÷ optimal tokens", format=".2f"),
-                 alt.Tooltip("param_ratio:Q", title="Parameters ÷ optimal parameters", format=".2f")],
-    ).properties(width=520, height=alt.Step(40), title=alt.Title(title, subtitle="Right of 1: trained on more tokens than the law's optimum for the same compute."))
-    rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#666").encode(x="x:Q")
-    return _describe(alt.layer(rule, chart), description)
+                 alt.Tooltip("token_ratio:Q", title="Tokens ÷ optimal tokens", format=",.2f"),
+                 alt.Tooltip("param_ratio:Q", title="Parameters ÷ optimal parameters", format=",.2f")],
+    )
+    rule = alt.Chart().transform_aggregate(rows="count()").mark_rule(strokeDash=[4, 3], color="#666").encode(x=alt.datum(1.0))
+    chart = _fit(alt.layer(rule, points, data=data)).properties(
+        height=alt.Step(40),
+        title=_title(title, "Right of 1 (dashed): trained on more tokens than the law's optimum for the same compute."))
+    return _finish(chart, description, {"ratios": data}, title)
 
 
-def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subtitle: str, description: str) -> alt.LayerChart:
+def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
     """Implied model size as a function of the exponent α, with rounding intervals shaded."""
+    curve = curve[["alpha", "tokens", "params"]].copy()
+    curve["tokens_text"] = curve["tokens"].map(formats.tokens)
+    curve["params_text"] = curve["params"].map(formats.params)
     shade = alt.Chart(bands).mark_rect(opacity=0.18).encode(
-        x="from:Q", x2="to:Q", color=alt.Color("printing:N", title="Values that round to the printed α"))
+        x="from:Q", x2="to:Q", color=alt.Color("printing:N", title="Values that round to the printed α", legend=alt.Legend(columns=1)))
     line = alt.Chart(curve).mark_line(color="#333").encode(
         x=alt.X("alpha:Q", title="Exponent α", scale=alt.Scale(zero=False)),
-        y=alt.Y("params:Q", title="Implied model size at the budget (parameters)", axis=alt.Axis(format=".3s")),
-        tooltip=[alt.Tooltip("alpha:Q", title="α", format=".4f"), alt.Tooltip("tokens:Q", title="Tokens", format=".3s"),
-                 alt.Tooltip("params:Q", title="Parameters", format=".3s")])
-    return _describe(alt.layer(shade, line).properties(width=520, height=260, title=alt.Title(title, subtitle=subtitle)), description)
+        y=alt.Y("params:Q", axis=_size_axis("Implied model size at the budget (parameters)")),
+        tooltip=[alt.Tooltip("alpha:Q", title="α", format=".4f"), alt.Tooltip("tokens_text:N", title="Tokens"),
+                 alt.Tooltip("params_text:N", title="Parameters")])
+    chart = _fit(alt.layer(shade, line), 260).properties(title=_title(title, subtitle))
+    return _finish(chart, description, {"curve": curve, "rounding intervals": bands}, title)
 
 
-def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str, description: str) -> alt.LayerChart:
+def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str, description: str) -> Figure:
     """Weights plus KV cache (GB) against context length, with the node's memory as a
     rule. Dropdown: model; radio: precision; slider: batch size. ``rows`` has one row per
     (model, context) with ``kv_bytes_per_token_bf16`` and ``weights_bytes_bf16``."""
@@ -320,125 +447,172 @@ def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str
     precision = alt.param(name="precision", value="bf16", bind=alt.binding_radio(options=["bf16", "fp8"], name="Precision "))
     batch = alt.param(name="batch", value=1, bind=alt.binding_range(min=1, max=64, step=1, name="Sequences in the batch "))
     factor = "(precision == 'fp8' ? 0.5 : 1)"
-    base = alt.Chart(rows).transform_filter("datum.model == model").transform_calculate(
+    gqa_name, mha_name = "grouped-query attention (8 KV heads)", "same model, one KV head per query head"
+    node_name = f"one 8×H100-80GB node ({node_gb:,.0f} GB)"
+    series = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[OTHER_COLOR, FOCUS_COLOR, "#b2182b"])
+    dashes = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[[1, 0], [5, 3], [1, 0]])
+    base = alt.Chart().transform_filter("datum.model == model").transform_calculate(
         weights_gb=f"datum.weights_bytes_bf16 * {factor} / 1e9",
         kv_gb=f"datum.kv_bytes_per_token_bf16 * {factor} * datum.context * batch / 1e9",
         mha_kv_gb=f"datum.mha_kv_bytes_per_token_bf16 * {factor} * datum.context * batch / 1e9",
     ).transform_calculate(total_gb="datum.weights_gb + datum.kv_gb", mha_total_gb="datum.weights_gb + datum.mha_kv_gb")
-    x = alt.X("context:Q", title="Context length (tokens)", scale=alt.Scale(type="log", base=2), axis=alt.Axis(values=[1024, 4096, 16384, 65536, 131072]))
-    gqa = base.mark_line(strokeWidth=3, color=OTHER_COLOR).encode(
-        x=x, y=alt.Y("total_gb:Q", title="Memory: weights + KV cache (GB)"),
-        tooltip=[alt.Tooltip("context:Q", title="Context (tokens)", format=","), alt.Tooltip("weights_gb:Q", title="Weights (GB)", format=".1f"),
-                 alt.Tooltip("kv_gb:Q", title="KV cache, grouped-query (GB)", format=".1f"), alt.Tooltip("total_gb:Q", title="Total (GB)", format=".1f")])
-    mha = base.mark_line(strokeDash=[5, 3], color=FOCUS_COLOR).encode(
-        x=x, y="mha_total_gb:Q",
-        tooltip=[alt.Tooltip("context:Q", title="Context (tokens)", format=","), alt.Tooltip("mha_kv_gb:Q", title="KV cache, multi-head baseline (GB)", format=".1f"),
-                 alt.Tooltip("mha_total_gb:Q", title="Total with multi-head (GB)", format=".1f")])
-    node = alt.Chart(pd.DataFrame({"gb": [node_gb]})).mark_rule(color="#b2182b").encode(
-        y="gb:Q", tooltip=[alt.Tooltip("gb:Q", title="One 8-GPU node (GB)")])
-    chart = alt.layer(gqa, mha, node).add_params(model, precision, batch).properties(
-        width=520, height=300, title=alt.Title(title, subtitle="Solid: grouped-query attention (8 KV heads). Dashed: same model with one KV head per query head. Red: one 8×H100-80GB node."))
-    return _describe(chart, description)
+    x = alt.X("context:Q", title="Context length (tokens)", scale=alt.Scale(type="log", base=2),
+              axis=alt.Axis(values=[1024, 4096, 16384, 65536, 131072], labelExpr="format(datum.value / 1024, ',') + 'K'"))
+    lines = base.transform_fold(["total_gb", "mha_total_gb"], as_=["which", "gb"]).transform_calculate(
+        series=f"datum.which == 'total_gb' ? '{gqa_name}' : '{mha_name}'",
+        kv_shown="datum.which == 'total_gb' ? datum.kv_gb : datum.mha_kv_gb",
+    ).mark_line(strokeWidth=3).encode(
+        x=x, y=alt.Y("gb:Q", title="Memory: weights + KV cache (GB)"),
+        color=alt.Color("series:N", title=None, scale=series, legend=alt.Legend(orient="bottom", columns=1)),
+        strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=None),
+        tooltip=[alt.Tooltip("series:N", title="Attention"), alt.Tooltip("context:Q", title="Context (tokens)", format=","),
+                 alt.Tooltip("weights_gb:Q", title="Weights (GB)", format=",.1f"),
+                 alt.Tooltip("kv_shown:Q", title="KV cache (GB)", format=",.1f"), alt.Tooltip("gb:Q", title="Total (GB)", format=",.1f")])
+    node = alt.Chart().transform_aggregate(rows="count()").transform_calculate(limit=f"'{node_name}'").mark_rule(strokeWidth=2).encode(
+        y=alt.datum(node_gb), color=alt.datum(node_name), tooltip=[alt.Tooltip("limit:N", title="Memory limit")])
+    chart = _fit(alt.layer(lines, node, data=rows).add_params(model, precision, batch), 300).properties(
+        title=_title(title, "Choose the model, the precision and the number of sequences below the chart."))
+    return _finish(chart, description, {"memory": rows}, title)
 
 
-def rope_bands(table: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
-    """Wavelength of each rotary dimension pair before and after Llama 3.1's scaling."""
+def rope_bands(table: pd.DataFrame, title: str, description: str) -> Figure:
+    """Wavelength of each rotary dimension pair before and after Llama 3.1's scaling, with the
+    pre-training and extended context lengths drawn and named."""
     long = table.melt(id_vars=["pair", "band"], value_vars=["wavelength_before", "wavelength_after"], var_name="when", value_name="wavelength")
     long["when"] = long["when"].map({"wavelength_before": "base RoPE (θ = 500,000)", "wavelength_after": "with Llama 3.1 scaling"})
+    lengths = pd.DataFrame({"tokens": [8192, 131072], "label": ["8K tokens (pre-training context)", "128K tokens (extended context)"]})
+    y = alt.Y("wavelength:Q", scale=alt.Scale(type="log"), axis=_size_axis("Wavelength (tokens, log scale)", powers_only=True))
     points = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("pair:Q", title="Rotary dimension pair (0 = fastest)"),
-        y=alt.Y("wavelength:Q", title="Wavelength (tokens, log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("when:N", title=None),
+        x=alt.X("pair:Q", title="Rotary dimension pair (0 = fastest)"), y=y,
+        color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("pair:Q", title="Pair"), alt.Tooltip("when:N", title="RoPE"), alt.Tooltip("wavelength:Q", title="Wavelength (tokens)", format=",.0f"),
                  alt.Tooltip("band:N", title="Band")])
-    rules = alt.Chart(pd.DataFrame({"tokens": [8192, 131072], "label": ["8K (original context)", "128K (extended context)"]})).mark_rule(strokeDash=[4, 3], color="#666").encode(
-        y="tokens:Q", tooltip=[alt.Tooltip("label:N", title="Context")])
-    return _describe(alt.layer(points, rules).properties(width=520, height=300, title=title), description)
+    rules = alt.Chart(lengths).mark_rule(strokeDash=[4, 3], color="#666").encode(
+        y=alt.Y("tokens:Q"), tooltip=[alt.Tooltip("label:N", title="Context")])
+    names = alt.Chart(lengths).mark_text(align="left", dx=4, dy=-6, color="#444", fontSize=11).encode(
+        x=alt.datum(0), y=alt.Y("tokens:Q"), text="label:N")
+    chart = _fit(alt.layer(points, rules, names), 300).properties(title=_title(title, "Dashed: the context lengths of pre-training and of the extended model."))
+    return _finish(chart, description, {"wavelengths": long, "context lengths": lengths}, title)
 
 
-def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> alt.Chart:
+def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> Figure:
     """Words per token in every chunk of every text: the spread within and between texts."""
-    chart = alt.Chart(chunks).mark_boxplot(extent="min-max", size=18).encode(
+    data = chunks[["name", "kind", "words_per_token"]]
+    chart = alt.Chart(data).mark_boxplot(extent="min-max", size=18).encode(
         y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("words_per_token", op="median", order="descending")),
         x=alt.X("words_per_token:Q", title="Words per token (chunks of 2,000 words)", scale=alt.Scale(zero=False)),
         color=alt.Color("kind:N", title="Kind of text"),
         tooltip=[alt.Tooltip("name:N", title="Text"), alt.Tooltip("kind:N", title="Kind")],
-    ).properties(width=480, height=alt.Step(30), title=title)
-    return _describe(chart, description)
+    ).properties(height=alt.Step(30),
+                 title=_title(title, "Boxes: the middle half of the chunks of each text; whiskers: the lowest and highest chunk."))
+    chart = _fit(chart)
+    return _finish(chart, description, {"chunks": data}, title)
 
 
-def score_distribution(scores: pd.DataFrame, value: str, value_title: str, title: str, description: str, group: str = "planted") -> alt.Chart:
+def score_distribution(scores: pd.DataFrame, value: str, value_title: str, title: str, description: str, group: str = "planted") -> Figure:
     """Histogram of a per-example contamination score, coloured by group."""
     chart = alt.Chart(scores).mark_bar(opacity=0.8).encode(
         x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=25), title=value_title),
         y=alt.Y("count():Q", title="Benchmark examples", stack=True),
         color=alt.Color(f"{group}:N", title="Planted in the corpus"),
         tooltip=[alt.Tooltip(f"{group}:N", title="Planted"), alt.Tooltip("count():Q", title="Examples")],
-    ).properties(width=520, height=240, title=title)
-    return _describe(chart, description)
+    ).properties(title=_title(title))
+    return _finish(_fit(chart, 240), description, {"scores": scores}, title)
 
 
-def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> Figure:
     """Chance 'gains' from threshold selection (box per benchmark) against the reported gain."""
+    order = list(reported["benchmark"])
     box = alt.Chart(null).mark_boxplot(extent="min-max", size=14, color="#bdbdbd").encode(
-        y=alt.Y("benchmark:N", title=None, sort=list(reported["benchmark"])),
+        y=alt.Y("benchmark:N", title=None, sort=order),
         x=alt.X("gain:Q", title="Estimated performance gain, 405B (points)"),
     )
     dots = alt.Chart(reported).mark_point(filled=True, size=90, color=FOCUS_COLOR).encode(
-        y=alt.Y("benchmark:N", sort=list(reported["benchmark"])), x="gain:Q",
+        y=alt.Y("benchmark:N", sort=order), x="gain:Q",
         tooltip=[alt.Tooltip("benchmark:N", title="Benchmark"), alt.Tooltip("gain:Q", title="Reported gain (points)", format="+.1f"),
                  alt.Tooltip("null_p:Q", title="Share of chance gains at least as large", format=".3f"),
-                 alt.Tooltip("n:Q", title="N used in the simulation")])
-    return _describe(alt.layer(box, dots).properties(width=520, height=alt.Step(22), title=alt.Title(
-        title, subtitle="Grey: gains that picking the best threshold finds when contamination has no effect. Orange: the paper's Table 15.")), description)
+                 alt.Tooltip("n:Q", title="N used in the simulation", format=",")])
+    chart = _fit(alt.layer(box, dots)).properties(height=alt.Step(22), title=_title(
+        title, "Grey: gains that picking the best threshold finds when contamination has no effect. Orange: the paper's Table 15."))
+    return _finish(chart, description, {"chance gains": null, "reported gains": reported}, title)
 
 
-def figure4_runs(points: pd.DataFrame, title: str, description: str) -> alt.Chart:
+def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:
     """Chinchilla's training runs as read off its Figure 4: compute against model size (log–log),
     coloured by final loss; runs left out of the fit drawn as crosses."""
     data = points.assign(fit=points["excluded"].map({True: "left out (highest loss)", False: "used in the fit"}))
+    data = data[["source_line", "parameters", "training_flops", "tokens", "loss", "fit"]].copy()
+    data["parameters_text"] = data["parameters"].map(lambda v: formats.size(v, 1) if v < 1e9 else formats.size(v, 2))
+    data["flops_text"] = data["training_flops"].map(lambda v: formats.scientific(v, 3))
+    data["tokens_text"] = data["tokens"].map(lambda v: formats.size(v, 1))
     chart = alt.Chart(data).mark_point(size=45, filled=True).encode(
-        x=alt.X("training_flops:Q", title="Training compute C (FLOPs)", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
-        y=alt.Y("parameters:Q", title="Model size N (parameters)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(labelExpr="replace(format(datum.value, '.2s'), 'G', 'B')")),
+        x=alt.X("training_flops:Q", scale=alt.Scale(type="log"), axis=_power_axis("Training compute C (FLOPs)")),
+        y=alt.Y("parameters:Q", scale=alt.Scale(type="log"), axis=_size_axis("Model size N (parameters)", powers_only=True)),
         color=alt.Color("loss:Q", title="Final loss (nats/token)", scale=alt.Scale(scheme="viridis", reverse=True),
                         legend=alt.Legend(orient="right")),
-        shape=alt.Shape("fit:N", title=None, scale=alt.Scale(domain=["used in the fit", "left out (highest loss)"], range=["circle", "cross"])),
-        tooltip=[alt.Tooltip("source_line:Q", title="Line in Epoch AI's file"), alt.Tooltip("parameters:Q", title="Parameters", format=".3s"),
-                 alt.Tooltip("training_flops:Q", title="FLOPs", format=".3e"), alt.Tooltip("tokens:Q", title="Tokens D = C/(6N)", format=".3s"),
+        shape=alt.Shape("fit:N", title=None, scale=alt.Scale(domain=["used in the fit", "left out (highest loss)"], range=["circle", "cross"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("source_line:Q", title="Line in Epoch AI's file"), alt.Tooltip("parameters_text:N", title="Parameters"),
+                 alt.Tooltip("flops_text:N", title="FLOPs"), alt.Tooltip("tokens_text:N", title="Tokens D = C/(6N)"),
                  alt.Tooltip("loss:Q", title="Loss", format=".3f"), alt.Tooltip("fit:N", title="Fit")],
-    ).properties(width=460, height=300, title=alt.Title(title, subtitle="Each mark is one training run, placed where Figure 4 draws it."))
-    return _describe(chart, description)
+    ).properties(title=_title(title, "Each mark is one training run, placed where Figure 4 draws it."))
+    return _finish(_fit(chart, 300), description, {"runs": data}, title)
 
 
-def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str, description: str) -> alt.LayerChart:
+def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
     """Histogram of the compute-optimal model size over bootstrap draws on a log axis (``bins``:
     columns low, high, draws), with vertical rules at ``marks`` (columns params, label: the
     interval's ends, the refit, the paper's prediction, the trained model)."""
-    x = alt.X("low:Q", title="Compute-optimal parameters N (log scale)", scale=alt.Scale(type="log"),
-              axis=alt.Axis(labelExpr="replace(format(datum.value, '.2s'), 'G', 'B')", labelOverlap="greedy"))
+    bins = bins.assign(low_text=bins["low"].map(formats.params), high_text=bins["high"].map(formats.params))
+    marks = marks.assign(params_text=marks["params"].map(formats.params))
+    x = alt.X("low:Q", scale=alt.Scale(type="log"),
+              axis=_size_axis("Compute-optimal parameters N (log scale)", labelOverlap="greedy"))
     bars = alt.Chart(bins).mark_rect(color=OTHER_COLOR, opacity=0.7).encode(
         x=x, x2="high:Q", y=alt.Y("draws:Q", title="Bootstrap draws"), y2=alt.datum(0),
-        tooltip=[alt.Tooltip("low:Q", title="From", format=".3s"), alt.Tooltip("high:Q", title="To", format=".3s"),
-                 alt.Tooltip("draws:Q", title="Draws")])
+        tooltip=[alt.Tooltip("low_text:N", title="From"), alt.Tooltip("high_text:N", title="To"),
+                 alt.Tooltip("draws:Q", title="Draws", format=",")])
     rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
-        x=alt.X("params:Q"), color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
-        strokeDash=alt.StrokeDash("label:N", legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params:Q", title="Parameters", format=".3s")])
-    return _describe(alt.layer(bars, rules).properties(width=520, height=240, title=alt.Title(title, subtitle=subtitle)), description)
+        x=alt.X("params:Q"), color=alt.Color("label:N", title=None, sort=list(marks["label"]), legend=alt.Legend(orient="bottom", columns=2)),
+        strokeDash=alt.StrokeDash("label:N", sort=list(marks["label"]), legend=None),
+        tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")])
+    chart = _fit(alt.layer(bars, rules), 240).properties(title=_title(title, subtitle))
+    return _finish(chart, description, {"draws": bins, "marks": marks}, title)
 
 
-def scan_sweep(rates: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figure:
+    """The book's comparisons at a glance: for each question, how many gaps got each verdict
+    (``counts``: columns question, verdict, comparisons, order, link)."""
+    data = counts.copy()
+    order = list(dict.fromkeys(data["question"]))
+    present = [v for v in VERDICT_COLORS if v in set(data["verdict"])]
+    data["rank"] = data["verdict"].map({v: i for i, v in enumerate(VERDICT_COLORS)})
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("question:N", title=None, sort=order),
+        x=alt.X("comparisons:Q", title="Comparisons", stack="zero"),
+        color=_verdict_color("Verdict", present),
+        order=alt.Order("rank:Q"),
+        href="link:N",
+        tooltip=[alt.Tooltip("question:N", title="Question"), alt.Tooltip("verdict:N", title="Verdict"),
+                 alt.Tooltip("comparisons:Q", title="Comparisons")],
+    ).properties(height=alt.Step(30), title=_title(
+        title, "Each bar: every printed gap a chapter tests, by verdict after the correction for many comparisons. "
+               "Click a bar to open its chapter."))
+    return _finish(_fit(chart), description, {"verdicts": data.drop(columns=["rank"])}, title)
+
+
+def scan_sweep(rates: pd.DataFrame, title: str, description: str) -> Figure:
     """The scanner's MB/s per core against the benchmark's size, with the tokenize-all line
     (``rates``: examples, what, mb_per_s, share_tokenized; from herd.throughput.sweep_long)."""
-    base = alt.Chart(rates).encode(
+    data = rates.copy()
+    base = alt.Chart(data).encode(
         x=alt.X("examples:Q", scale=alt.Scale(type="log"), title="Benchmark examples (log scale)",
-                axis=alt.Axis(values=sorted(rates["examples"].unique().tolist()), format=",")),
+                axis=alt.Axis(values=sorted(data["examples"].unique().tolist()), format=",")),
         y=alt.Y("mb_per_s:Q", title="Corpus MB per second, one core"),
-        color=alt.Color("what:N", title=None, scale=alt.Scale(range=[FOCUS_COLOR, "#888888"])),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(range=[FOCUS_COLOR, "#888888"]),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("what:N", title="What"), alt.Tooltip("examples:Q", title="Examples", format=","),
                  alt.Tooltip("mb_per_s:Q", title="MB/s per core", format=".1f"),
                  alt.Tooltip("share_tokenized:Q", title="Share of the corpus tokenized", format=".1%")])
-    chart = alt.layer(base.mark_line(), base.mark_point(filled=True, size=60)).properties(width=520, height=280, title=alt.Title(
-        title, subtitle="Same run, interleaved, one core; the grey line tokenizes every document whole."))
-    return _describe(chart, description)
+    chart = _fit(alt.layer(base.mark_line(), base.mark_point(filled=True, size=60)), 280).properties(title=_title(
+        title, "Same run, interleaved, one core; the grey line tokenizes every document whole."))
+    return _finish(chart, description, {"rates": data}, title)

@@ -15,6 +15,7 @@ data packages and the glued values of the recorded editions.
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import html.parser
 import datetime
@@ -426,10 +427,22 @@ def glued_values(book: Path) -> dict[str, dict[str, str]]:
                 kinds = ("application/papermill.record/text/markdown", "application/papermill.record/text/plain", "text/plain")
                 value = next((data[k] for k in kinds if k in data), "")  # a glued Markdown object by its text
                 value = "".join(value) if isinstance(value, list) else str(value)
-                values[name] = value.strip().strip("'\"")
+                values[name] = _unquote(value.strip())
         if values:
             out[path.stem] = values
     return out
+
+
+def _unquote(text: str) -> str:
+    """A glued string's text: its Python repr (``'it\\'s'``) decoded, other values as they are."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text.strip("'\"")
+        if isinstance(value, str):
+            return value
+    return text
 
 
 class _Tables(html.parser.HTMLParser):

@@ -36,7 +36,10 @@ CHART_REPORT = """() => [...document.querySelectorAll('.vega-embed')].map((c, i)
   }
   return {index: i, drawn: box.width > 50 && box.height > 50 && inked > 0, kind: m.tagName.toLowerCase(),
           width: box.width, height: box.height, inked: inked,
-          title: (m.querySelector('.role-title-text') || {}).textContent || '',
+          // a title wrapped over several lines is one tspan per line: join them with spaces
+          title: (() => { const t = m.querySelector('.role-title-text'); if (!t) return '';
+                          const lines = [...t.querySelectorAll('tspan')].map(s => s.textContent);
+                          return lines.length ? lines.join(' ') : t.textContent; })(),
           axes: [...m.querySelectorAll('.role-axis-title')].map(t => t.textContent.trim()).filter(t => t)};
 })"""
 

@@ -24,7 +24,7 @@ from scipy.optimize import minimize
 from scipy.special import huber
 from threadpoolctl import threadpool_limits
 
-from . import tables
+from . import formats, tables
 
 FLOPS_PER_PARAM_TOKEN = 6.0
 FLOPS_GRID = np.logspace(18, 26, 81)
@@ -576,32 +576,35 @@ def sources_used(package, laws: list[str], models: list[str], fact_keys=()) -> p
 # --------------------------------------------------------------------------- display
 
 
+# The chapter's units, written by herd.formats (B and T for sizes, powers of ten for FLOPs).
+
 def billions(v) -> str:
-    return "—" if pd.isna(v) else f"{v / 1e9:,.0f} B"
+    return formats.scaled(v, "B", 0)
 
 
 def trillions(v) -> str:
-    return "—" if pd.isna(v) else f"{v / 1e12:,.1f} T"
+    return formats.scaled(v, "T", 1)
 
 
 def trillions2(v) -> str:
-    return "—" if pd.isna(v) else f"{v / 1e12:,.2f} T"
+    return formats.scaled(v, "T", 2)
 
 
 def millions(v) -> str:
-    return "—" if pd.isna(v) else f"{v / 1e6:,.2f} M"
+    return formats.scaled(v, "M", 2)
 
 
 def scientific(v) -> str:
-    return "—" if pd.isna(v) else f"{v:.2e}"
+    return formats.scientific(v, 3)
 
 
 def significant(v) -> str:
-    return "—" if pd.isna(v) else f"{v:,.3g}"
+    return formats.significant(v, 3)
 
 
 def general(v) -> str:
-    return "" if pd.isna(v) else f"{v:g}"
+    """A number as printed in its source (every digit it has, no exponent)."""
+    return formats.exact(v)
 
 
 def _range(lo, hi, fmt) -> str:
@@ -635,15 +638,15 @@ def optimum_display(opt: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 def comparison_glue(comparison: pd.DataFrame) -> dict[str, str]:
     """Numbers the chapter quotes about :func:`compare_with_published`, formatted."""
     ratio = comparison["bootstrap SE"] / comparison["published SE"]
-    return {"max_se_gap": f"{comparison['difference in published SEs'].abs().max():.2f}",
-            "se_ratio_low": f"{ratio.min():.2f}", "se_ratio_high": f"{ratio.max():.2f}"}
+    return {"max_se_gap": formats.number(comparison["difference in published SEs"].abs().max(), 2),
+            "se_ratio_low": formats.number(ratio.min(), 2), "se_ratio_high": formats.number(ratio.max(), 2)}
 
 
 def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
     """:func:`compare_with_published` as the chapter shows it (4 significant figures)."""
     out = comparison.copy()
     for column in ("refit", "bootstrap SE", "published", "published SE"):
-        out[column] = out[column].map(lambda v: f"{v:.4g}")
+        out[column] = out[column].map(lambda v: formats.significant(v, 4))
     out["difference in published SEs"] = out["difference in published SEs"].map(tables.number(2, sign=True))
     out["constant"] = out["constant"].map({"alpha": "α", "beta": "β"}).fillna(out["constant"])
     return out
@@ -657,15 +660,15 @@ def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
     by = rerun.set_index("law")
     fit_high = package.fact("scaling.fit_flops.high")
     return {
-        "text_tokens": f"{by.loc['llama3-text', 'tokens'] / 1e12:.1f}",
-        "fig_tokens": f"{by.loc['llama3-figure', 'tokens'] / 1e12:.1f}",
-        "text_params": f"{by.loc['llama3-text', 'params'] / 1e9:.0f}",
-        "paper_tokens": f"{by.loc['stated', 'tokens'] / 1e12:.2f}",
-        "paper_params": f"{by.loc['stated', 'params'] / 1e9:.0f}",
-        "actual_tokens": f"{by.loc['trained', 'tokens'] / 1e12:.1f}",
-        "actual_params": f"{by.loc['trained', 'params'] / 1e9:.0f}",
-        "fit_high": f"{fit_high:.0e}",
-        "orders_beyond": f"{np.log10(flops / fit_high):.1f}",
+        "text_tokens": formats.number(by.loc["llama3-text", "tokens"] / 1e12, 1),
+        "fig_tokens": formats.number(by.loc["llama3-figure", "tokens"] / 1e12, 1),
+        "text_params": formats.count(by.loc["llama3-text", "params"] / 1e9),
+        "paper_tokens": formats.number(by.loc["stated", "tokens"] / 1e12, 2),
+        "paper_params": formats.count(by.loc["stated", "params"] / 1e9),
+        "actual_tokens": formats.number(by.loc["trained", "tokens"] / 1e12, 1),
+        "actual_params": formats.count(by.loc["trained", "params"] / 1e9),
+        "fit_high": formats.scientific(fit_high),
+        "orders_beyond": formats.number(np.log10(flops / fit_high), 1),
     }
 
 
@@ -674,15 +677,15 @@ def refit_glue(refit: Refit, opt: pd.DataFrame, boot: pd.DataFrame, trained_para
     row = opt.set_index("law").loc[REFIT]
     inside = row["params_low"] <= trained_params <= row["params_high"]
     return {
-        "refit_n": f"{row['params'] / 1e9:.0f}", "refit_d": f"{row['tokens'] / 1e12:.1f}",
-        "refit_n_lo": f"{row['params_low'] / 1e9:.0f}", "refit_n_hi": f"{row['params_high'] / 1e9:,.0f}",
-        "refit_d_lo": f"{row['tokens_low'] / 1e12:.1f}", "refit_d_hi": f"{row['tokens_high'] / 1e12:.1f}",
-        "refit_ratio": f"{row['params_high'] / row['params_low']:.1f}",
+        "refit_n": formats.count(row["params"] / 1e9), "refit_d": formats.number(row["tokens"] / 1e12, 1),
+        "refit_n_lo": formats.count(row["params_low"] / 1e9), "refit_n_hi": formats.count(row["params_high"] / 1e9),
+        "refit_d_lo": formats.number(row["tokens_low"] / 1e12, 1), "refit_d_hi": formats.number(row["tokens_high"] / 1e12, 1),
+        "refit_ratio": formats.number(row["params_high"] / row["params_low"], 1),
         "contains_trained": "contains" if inside else "does not contain",
         "level": f"{100 * level:g}",
-        "n_points": f"{refit.points}", "n_starts": f"{refit.starts:,}", "n_at_best": f"{refit.at_best:,}",
-        "n_draws": f"{len(boot):,}", "n_not_converged": f"{int((~boot['converged']).sum()):,}",
-        "refit_alpha": f"{refit.law.alpha:.3f}", "refit_beta": f"{refit.law.beta:.3f}",
+        "n_points": formats.count(refit.points), "n_starts": formats.count(refit.starts), "n_at_best": formats.count(refit.at_best),
+        "n_draws": formats.count(len(boot)), "n_not_converged": formats.count(int((~boot["converged"]).sum())),
+        "refit_alpha": formats.number(refit.law.alpha, 3), "refit_beta": formats.number(refit.law.beta, 3),
     }
 
 

@@ -1,7 +1,15 @@
-"""Tables as a reader sees them: deterministic HTML with formatted numbers and links.
+"""Tables as a reader sees them: deterministic HTML with formatted numbers, links, and the
+rows behind them as a CSV to download.
 
-pandas' Styler embeds random ids, which would make every re-execution differ; these
-helpers render with ``DataFrame.to_html`` so an executed notebook is reproducible.
+pandas' Styler embeds random ids, which would make every re-execution differ; :func:`show`
+writes the HTML itself, so an executed notebook is reproducible. Numbers are written by
+:mod:`herd.formats`. Each column gets a class the book's stylesheet lays out: ``num``
+(right-aligned, never broken), ``short`` (kept on one line), ``text`` and ``long`` (wrapped
+within a readable width). A table wider than the page scrolls inside its own box.
+
+Every table carries its rows as a CSV (the values before formatting, under the headers as
+shown) in the output's metadata; the book's build writes it next to the page
+(:mod:`herd.downloads`), where the table's "Download CSV" link points.
 """
 from __future__ import annotations
 
@@ -11,45 +19,82 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 from IPython.display import HTML, display
 
+from . import downloads, formats
+
 Formatter = Callable[[object], str]
+SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
+LONG = 60   # characters: a column with a cell longer than this gets a wider minimum width
 
 
-def number(decimals: int = 1, sign: bool = False, blank: str = "—") -> Formatter:
-    spec = f"{'+' if sign else ''}.{decimals}f"
-    # round first and add 0.0 so that -0.04 prints as 0.0, not -0.0
-    return lambda v: blank if pd.isna(v) else format(round(float(v), decimals) + 0.0, spec)
+def number(decimals: int = 1, sign: bool = False, blank: str = formats.DASH) -> Formatter:
+    """A column formatter: :func:`herd.formats.gap` when ``sign``, else :func:`herd.formats.number`."""
+    fmt = formats.gap if sign else formats.number
+    return lambda v: blank if formats.missing(v) else fmt(v, decimals)
 
 
-def pvalue(v) -> str:
-    if pd.isna(v):
-        return "—"
-    return "< 0.0001" if v < 1e-4 else f"{v:.4f}"
-
-
-def integer(v) -> str:
-    return "—" if pd.isna(v) else f"{int(v):,}"
+pvalue = formats.pvalue
+integer = formats.count
 
 
 def link(text: str, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
+def _cells(column: pd.Series, fmt: Formatter | None, escape: bool) -> list[str]:
+    if fmt is not None:
+        return [str(fmt(v)) for v in column]
+    if escape:
+        return ["" if formats.missing(v) else html.escape(str(v)) for v in column]
+    return ["" if formats.missing(v) else str(v) for v in column]
+
+
+def _kind(raw: pd.Series, shown: list[str]) -> str:
+    values = [v for v in raw if not formats.missing(v)]
+    text = [downloads.plain(s) for s in shown]
+    width = max((len(t) for t in text), default=0)
+    numeric = values and all(downloads.is_number(v) for v in values)
+    if numeric and width <= SHORT:
+        return "num"
+    if width <= SHORT:
+        return "short"
+    return "long" if width > LONG else "text"
+
+
+def render(frame: pd.DataFrame, formats_: Mapping[str, Formatter] | None = None, escape: bool = True,
+           caption: str | None = None, sortable: bool = False) -> tuple[str, dict]:
+    """The HTML of a table and the download it offers (see :func:`show`)."""
+    formats_ = dict(formats_ or {})
+    unknown = sorted(set(formats_) - set(frame.columns))
+    if unknown:
+        raise KeyError(f"formats given for columns the table does not have: {', '.join(map(str, unknown))}")
+    columns = [str(c) for c in frame.columns]
+    cells = {c: _cells(frame[c], formats_.get(c), escape) for c in frame.columns}
+    kinds = [_kind(frame[c], cells[c]) for c in frame.columns]
+    head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in zip(columns, kinds))
+    rows = []
+    for i in range(len(frame)):
+        rows.append("<tr>" + "".join(f'<td class="{k}">{cells[c][i]}</td>' if k != "text" else f"<td>{cells[c][i]}</td>"
+                                     for c, k in zip(frame.columns, kinds)) + "</tr>")
+    classes = "herd-table sortable" if sortable else "herd-table"
+    label = f' aria-label="{html.escape(caption, quote=True)}"' if caption else ""
+    table = (f'<table class="{classes}"{label}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+             + "\n".join(rows) + "\n</tbody>\n</table>")
+    item = downloads.table_csv(frame, caption or "table", shown=cells)
+    parts = ['<div class="herd-table-block">']
+    if caption:
+        parts.append(f'<p class="herd-caption">{html.escape(caption)}</p>')
+    parts += [f'<div class="herd-table-wrap" tabindex="0">{table}</div>', downloads.link_html([item]), "</div>"]
+    return "\n".join(parts), downloads.metadata([item])
+
+
 def show(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, escape: bool = True,
          caption: str | None = None, sortable: bool = False) -> None:
-    """Display a whole table (no truncation) as HTML with the book's table class. It is
-    displayed wherever the call stands in a cell, not only as the cell's last line."""
-    formats = dict(formats or {})
-    out = frame.copy()
-    for column in out.columns:
-        fmt = formats.get(column)
-        if fmt is not None:
-            out[column] = out[column].map(fmt)
-        elif escape:
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else html.escape(str(v)))
-        else:
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else str(v))
-    classes = ["herd-table", "sortable"] if sortable else ["herd-table"]
-    body = out.to_html(index=False, escape=False, border=0, classes=classes, na_rep="")
-    if caption:
-        body = body.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
-    display(HTML(f'<div class="herd-table-wrap">{body}</div>'))
+    """Display a whole table (no truncation) with the book's table classes, its caption above it
+    and a link to download its rows as a CSV. It is displayed wherever the call stands in a
+    cell, not only as the cell's last line.
+
+    ``formats`` maps a column to a formatter (from :mod:`herd.formats`, or :func:`number`); other
+    columns are shown as text, HTML-escaped unless ``escape`` is false (for columns holding links).
+    """
+    body, metadata = render(frame, formats, escape, caption, sortable)
+    display(HTML(body), metadata=metadata)

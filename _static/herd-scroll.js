@@ -1,0 +1,42 @@
+/* A table or chart wider than the page scrolls sideways inside its own box; this marks each
+   such box (class "herd-overflows") and shows a line above it saying so, and hides the line
+   again when the box fits (after a resize, or once a chart has drawn). */
+(function () {
+  var SELECTOR = ".herd-table-wrap, .pst-scrollable-table-container, [id^='altair-viz-']";
+  function cue(box) {
+    var prev = box.previousElementSibling;
+    if (prev && prev.classList.contains("herd-scroll-cue")) { return prev; }
+    var line = document.createElement("p");
+    line.className = "herd-scroll-cue";
+    line.setAttribute("aria-hidden", "true");
+    line.textContent = !/^altair-viz-/.test(box.id || "")
+      ? "Wider than the page: scroll sideways in the table for more columns →"
+      : "Wider than the page: scroll sideways in the chart to see all of it →";
+    line.hidden = true;
+    box.parentNode.insertBefore(line, box);
+    return line;
+  }
+  function check(box) {
+    var over = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("herd-overflows", over);
+    cue(box).hidden = !over;
+  }
+  function init() {
+    var boxes = document.querySelectorAll(SELECTOR);
+    var observer = window.ResizeObserver ? new ResizeObserver(function (entries) {
+      entries.forEach(function (e) { var box = e.target.closest(SELECTOR) || e.target; check(box); });
+    }) : null;
+    boxes.forEach(function (box) {
+      check(box);
+      if (observer) {
+        observer.observe(box);
+        new MutationObserver(function () {
+          check(box);
+          Array.prototype.forEach.call(box.children, function (child) { observer.observe(child); });
+        }).observe(box, { childList: true });
+      }
+    });
+    window.addEventListener("resize", function () { boxes.forEach(check); });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

@@ -1,0 +1,183 @@
+"""The book's findings at a glance, for its home page: read from the executed chapters.
+
+Every number here is a value a chapter glued into its own prose (``myst_nb.glue``), read back
+from ``book/<chapter>.ipynb`` with :func:`herd.editions.glued_values`; nothing is recomputed,
+so the home page and the chapters cannot disagree. The build re-executes the home page
+whenever an executed chapter changes (the home page's text notebook lists the chapters it
+reads under ``herd: reads:`` in its front matter, and :mod:`herd.build` hashes them into its
+inputs).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import editions, tables
+
+CHAPTERS = ("benchmarks", "claims", "scaling", "long_context", "contamination", "data")
+
+
+class FindingsError(KeyError):
+    """A chapter does not glue a value the home page needs; the message names both."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def book_dir() -> Path:
+    """The folder of executed notebooks: ``$HERD_BOOK``, else ``book/`` of the working copy."""
+    env = os.environ.get("HERD_BOOK")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in [Path.cwd(), *Path.cwd().parents, *here.parents]:
+        if (parent / "book" / "benchmarks.ipynb").exists():
+            return parent / "book"
+    raise FileNotFoundError("no book/ folder with executed chapters found; set HERD_BOOK, or run `make book`")
+
+
+class Glued:
+    """The values the executed chapters glued, looked up by chapter and name with a clear error."""
+
+    def __init__(self, book: Path | None = None):
+        self.book = Path(book) if book is not None else book_dir()
+        self.values = editions.glued_values(self.book)
+
+    def __call__(self, chapter: str, name: str) -> str:
+        if chapter not in self.values:
+            raise FindingsError(f"book/{chapter}.ipynb: missing or glues nothing; run `make book`")
+        if name not in self.values[chapter]:
+            raise FindingsError(f"book/{chapter}.ipynb glues no value named {name!r}, which the home page reads "
+                                f"(notebooks/{chapter}.md must glue it)")
+        return self.values[chapter][name]
+
+    def number(self, chapter: str, name: str) -> float:
+        text = self(chapter, name)
+        try:
+            return float(text.replace(",", "").rstrip("%").strip())
+        except ValueError:
+            raise FindingsError(f"book/{chapter}.ipynb glues {name} = {text!r}, not a number") from None
+
+    def comparisons(self, chapter: str, name: str = "comparisons") -> pd.DataFrame:
+        try:
+            rows = json.loads(self(chapter, name))
+        except json.JSONDecodeError:
+            raise FindingsError(f"book/{chapter}.ipynb glues {name} that is not the JSON of herd.compare.record") from None
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Finding:
+    chapter: str
+    anchor: str
+    question: str
+    finding: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.chapter}.html#{self.anchor}"
+
+
+def findings(g: Glued) -> list[Finding]:
+    """One finding per question the book answers, in the order of the chapters, each with the
+    section of its chapter that shows it."""
+    b = lambda name: g("benchmarks", name)  # noqa: E731
+    c = lambda name: g("claims", name)  # noqa: E731
+    s = lambda name: g("scaling", name)  # noqa: E731
+    lc = lambda name: g("long_context", name)  # noqa: E731
+    ct = lambda name: g("contamination", name)  # noqa: E731
+    d = lambda name: g("data", name)  # noqa: E731
+    return [
+        Finding("benchmarks", "benchmarks-result",
+                f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
+                f"Of {b('n_pairs')} comparisons with {b('n_competitors')} rivals, {b('n_tested')} can be tested: "
+                f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, equivalent on {b('n_equivalent')}, and not resolved "
+                f"by the test sets on {b('n_unresolved')}."),
+        Finding("benchmarks", "benchmarks-pair",
+                f"Is {b('pair_name')} as good as {b('pair_reference_name')}?", b("pair_answer")),
+        Finding("claims", "claims-result",
+                "How much of a popular post about the release holds?",
+                f"Of its {c('n_claims')} claims, {c('n_correct')} are correct and {c('n_within_noise')} right but within the "
+                f"noise; {c('n_wrong')} are wrong and {c('n_misleading_total')} misleading or overstated. It copies "
+                f"{c('n_scores_right')} of {c('n_scores')} scores faithfully but reverses the printed order "
+                f"{c('n_reversed')} times."),
+        Finding("scaling", "scaling-refit",
+                "Where does the scaling law put the compute-optimal model?",
+                f"Refitted to Chinchilla's runs: {s('refit_n')} B parameters, with a {s('level')} % interval of "
+                f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained. "
+                f"The paper's {s('paper_params')} B follows only from its figure's three-decimal constants."),
+        Finding("scaling", "scaling-checks",
+                "Does the arithmetic of the training run add up?",
+                f"{s('n_agree')} of {s('n_checks')} checks agree exactly and {s('n_rounding')} within rounding; the other "
+                f"{s('n_not_agreeing')} come down to {s('causes_phrase')}."),
+        Finding("long_context", "long-context-tokens",
+                f"How much text do {lc('context_k')}K tokens hold?",
+                f"About {lc('narrative_words')} words of narrative English ({lc('narrative_pages')} pages), "
+                f"{lc('technical_words')} of technical prose and {lc('code_words')} of Python code, measured with the real tokenizer."),
+        Finding("long_context", "long-context-benchmarks",
+                "Are the long-context wins real?",
+                f"Of the {lc('n_wins')} printed leads of the 405B, {lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
+                f"on fewer than five test items."),
+        Finding("contamination", "contamination-table15",
+                "Can the paper's contamination analysis be trusted?",
+                f"Its 8-gram method finds whole copies (recall {ct('recall_whole')}) but scores unplanted code up to "
+                f"{ct('max_unplanted')}; picking the threshold per benchmark finds chance gains in {ct('null_share')} of "
+                f"benchmarks with no contamination effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains "
+                f"exceed chance."),
+        Finding("data", "data-disagreements",
+                "Where do the numbers come from?",
+                f"{d('n_rows')} rows in {d('n_tables')} validated tables, each citing one of {d('n_sources')} documents; "
+                f"the sources disagree in {d('n_disagree')} places, and the book keeps both values."),
+    ]
+
+
+def table(items: list[Finding]) -> pd.DataFrame:
+    """The findings as the home page's table: the question, linked to its section, and the answer."""
+    return pd.DataFrame({"question (opens its section)": [tables.link(f.question, f.href) for f in items],
+                         "finding": [tables.html.escape(f.finding) for f in items]})
+
+
+QUESTIONS = (
+    ("benchmarks", "comparisons", "benchmarks-result", "Table 2: {a} vs {n} rivals"),
+    ("benchmarks", "pair_comparisons", "benchmarks-pair", "Model card: {a} vs {b}"),
+    ("long_context", "comparisons", "long-context-benchmarks", "Table 21 (long context): {a} vs {n} rivals"),
+    ("claims", "comparisons", "claims-result", "Audited post: {a} vs {b}"),
+)
+
+
+def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
+    """How many comparisons of each question got each verdict (the home page's figure), from
+    the comparisons each chapter records (:func:`herd.compare.record`); ``names`` maps model
+    keys to the names the figure shows."""
+    from .compare import VERDICTS
+
+    rows = []
+    for chapter, key, anchor, label in QUESTIONS:
+        seen = g.comparisons(chapter, key)
+        if seen.empty:
+            continue
+        a, b = (names.get(k, k).removesuffix(" Instruct") for k in (seen["a"].iloc[0], seen["b"].iloc[0]))
+        text = label.format(a=a, b=b, n=seen["b"].nunique())
+        counts = seen["verdict"].value_counts()
+        for verdict in VERDICTS:
+            if counts.get(verdict, 0):
+                rows.append({"question": text, "verdict": verdict, "comparisons": int(counts[verdict]),
+                             "link": f"{chapter}.html#{anchor}"})
+    return pd.DataFrame(rows)
+
+
+def totals(g: Glued) -> dict[str, str]:
+    """Numbers the home page's "what this means" paragraph quotes, as the chapters wrote them."""
+    return {"t2_tested": g("benchmarks", "n_tested"), "t2_resolved": g("benchmarks", "n_resolved"),
+            "t2_unresolved": g("benchmarks", "n_unresolved"), "focus_name": g("benchmarks", "focus_name"),
+            "post_scores_right": g("claims", "n_scores_right"), "post_scores": g("claims", "n_scores"),
+            "post_rankings": g("claims", "n_rankings"), "post_rankings_resolved": g("claims", "n_rankings_resolved"),
+            "refit_lo": g("scaling", "refit_n_lo"), "refit_hi": g("scaling", "refit_n_hi"),
+            "paper_params": g("scaling", "paper_params"), "narrative_words": g("long_context", "narrative_words"),
+            "technical_words": g("long_context", "technical_words"),
+            "null_share": g("contamination", "null_share"), "n_beyond": g("contamination", "n_beyond"),
+            "n_reported": g("contamination", "n_reported")}

@@ -1,0 +1,285 @@
+"""How the book writes a number: one place for every table cell, chart axis, tooltip and
+number pasted into the prose.
+
+- **Counts** are whole numbers with thousands separators: ``19,194``.
+- **Decimals** have a fixed number of places and thousands separators: ``1,234.5``; a value
+  that rounds to zero never shows a minus sign.
+- **Gaps** (a difference in points) carry their sign: ``+1.8``, ``-2.6``, ``0.0``; an interval
+  of gaps reads ``+0.3 to +4.1``.
+- **p-values** have three decimals, ``< 0.001`` below and ``> 0.999`` above that, never
+  scientific notation and never a bare ``1``.
+- **Percentages** are written with a space before the sign: ``95.2 %`` (:func:`percent` for
+  values already in percent, :func:`share` for fractions).
+- **Sizes** use B for billions and T for trillions (parameters, tokens), M for millions, never
+  the SI prefix G: ``405 B``, ``15.6 T``.
+- **Large magnitudes** (FLOPs) are written as powers of ten: ``3.8 × 10²⁵``.
+- **Missing** values are an em dash.
+
+:func:`read` turns any text these functions write back into the range of values it stands
+for; the tests use it to check that a downloaded CSV holds the numbers a page shows.
+Vega expressions for chart axes (:func:`vega_size_label`, :func:`vega_power_label`) follow the
+same rules inside the charts.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+DASH = "—"
+UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def missing(v) -> bool:
+    """Whether ``v`` stands for no value (None, NaN, NA)."""
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _round(v: float, decimals: int) -> float:
+    return round(float(v), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def count(v) -> str:
+    """A whole number with thousands separators: ``19,194``."""
+    return DASH if missing(v) else f"{int(round(float(v))):,}"
+
+
+def number(v, decimals: int = 1) -> str:
+    """A decimal with ``decimals`` places and thousands separators: ``1,234.5``."""
+    return DASH if missing(v) else f"{_round(v, decimals):,.{decimals}f}"
+
+
+def gap(v, decimals: int = 1) -> str:
+    """A signed difference: ``+1.8``, ``-2.6``, and ``0.0`` for a value that rounds to zero."""
+    if missing(v):
+        return DASH
+    r = _round(v, decimals)
+    return f"{r:,.{decimals}f}" if r == 0 else f"{r:+,.{decimals}f}"
+
+
+def interval(low, high, decimals: int = 1, signed: bool = True) -> str:
+    """An interval: ``+0.3 to +4.1`` (signed, for gaps) or ``77.3 to 99.1``."""
+    if missing(low) or missing(high):
+        return DASH
+    fmt = gap if signed else number
+    return f"{fmt(low, decimals)} to {fmt(high, decimals)}"
+
+
+def span(low, high, fmt=None, unit: str = "") -> str:
+    """A range of two values written with ``fmt`` (default :func:`count`), joined by an en dash,
+    with the unit once at the end: ``390–1,165 B``."""
+    fmt = fmt or count
+    if missing(low) or missing(high):
+        return DASH
+    return f"{fmt(low)}–{fmt(high)}" + (f" {unit}" if unit else "")
+
+
+def pvalue(v) -> str:
+    """A p-value: ``< 0.001``, ``0.046``, ``> 0.999``."""
+    if missing(v):
+        return DASH
+    v = float(v)
+    if v < 0.001:
+        return "< 0.001"
+    if v > 0.999:
+        return "> 0.999"
+    return f"{v:.3f}"
+
+
+def p_text(v) -> str:
+    """A p-value in a sentence: ``p < 0.001``, ``p = 0.046``."""
+    text = pvalue(v)
+    return f"p {text}" if text[0] in "<>" else f"p = {text}"
+
+
+def percent(v, decimals: int = 1) -> str:
+    """A value already in percent: ``95.2 %``."""
+    return DASH if missing(v) else f"{number(v, decimals)} %"
+
+
+def share(v, decimals: int = 0) -> str:
+    """A fraction written as a percentage: ``0.32`` → ``32 %``."""
+    return DASH if missing(v) else percent(100 * float(v), decimals)
+
+
+def confidence(alpha) -> str:
+    """The confidence of an interval drawn at level ``alpha``: ``0.0005`` → ``99.95 %``."""
+    return DASH if missing(alpha) else percent(100 * (1 - float(alpha)), 2)
+
+
+def scaled(v, unit: str, decimals: int = 0) -> str:
+    """``v`` in units of thousand, million, billion or trillion: ``scaled(4.05e11, "B")`` → ``405 B``."""
+    return DASH if missing(v) else f"{number(float(v) / UNITS[unit], decimals)} {unit}"
+
+
+def size(v, decimals: int = 0) -> str:
+    """A parameter or token count in the unit that suits it: ``405 B``, ``15.6 T``, ``350 M``."""
+    if missing(v):
+        return DASH
+    v = float(v)
+    unit = "T" if abs(v) >= 1e12 else "B" if abs(v) >= 1e9 else "M"
+    return scaled(v, unit, decimals if unit != "T" else max(decimals, 1))
+
+
+def params(v, decimals: int = 0) -> str:
+    """A parameter count in billions: ``405 B`` (trillions from 10¹²: ``1.2 T``)."""
+    if missing(v):
+        return DASH
+    return scaled(v, "T", max(decimals, 1)) if abs(float(v)) >= 1e12 else scaled(v, "B", decimals)
+
+
+def tokens(v, decimals: int = 1) -> str:
+    """A token count in trillions: ``15.6 T`` (billions below 10¹²: ``800 B``)."""
+    if missing(v):
+        return DASH
+    return scaled(v, "T", decimals) if abs(float(v)) >= 1e12 else scaled(v, "B", 0)
+
+
+def scientific(v, digits: int = 2) -> str:
+    """A large magnitude as a power of ten with ``digits`` significant digits: ``3.8 × 10²⁵``."""
+    if missing(v):
+        return DASH
+    v = float(v)
+    if v == 0:
+        return "0"
+    exponent = int(math.floor(math.log10(abs(v))))
+    mantissa = round(v / 10 ** exponent, digits - 1)
+    if abs(mantissa) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    power = "10" + str(exponent).translate(SUPERSCRIPT)
+    text = f"{mantissa:.{digits - 1}f}".rstrip("0").rstrip(".") if digits > 1 else f"{mantissa:.0f}"
+    return power if text == "1" else f"{text} × {power}"
+
+
+def exact(v) -> str:
+    """A number with every digit it has and no exponent, as a source prints it: ``0.0038``, ``1,250``."""
+    if missing(v):
+        return DASH
+    v = float(v)
+    if v == int(v) and abs(v) < 1e15:
+        return f"{int(v):,}"
+    whole, _, frac = np.format_float_positional(abs(v), trim="-").partition(".")
+    return ("-" if v < 0 else "") + f"{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+def quantity(v) -> str:
+    """A bare quantity: every digit below a million (:func:`exact`), a power of ten above (:func:`scientific`)."""
+    if missing(v):
+        return DASH
+    return exact(v) if abs(float(v)) < 1e6 else scientific(v, 3)
+
+
+def number_list(text, sep: str = ";") -> str:
+    """Numbers recorded as one field (``16000;700;128k``) as the book writes them: ``16,000, 700, 128k``."""
+    if missing(text) or not str(text).strip():
+        return ""
+    parts = [p.strip() for p in str(text).split(sep)]
+    return ", ".join(exact(float(p)) if re.fullmatch(r"-?\d+(\.\d+)?", p) else p for p in parts)
+
+
+def times(v, decimals: int = 2) -> str:
+    """A ratio: ``1.64×``."""
+    return DASH if missing(v) else f"{number(v, decimals)}×"
+
+
+def significant(v, digits: int = 3) -> str:
+    """``digits`` significant figures, with thousands separators and no exponent: ``0.0123``, ``1,230``."""
+    if missing(v):
+        return DASH
+    v = float(v)
+    if v == 0:
+        return "0"
+    places = digits - 1 - int(math.floor(math.log10(abs(v))))
+    return number(round(v, places), max(0, places))
+
+
+# ------------------------------------------------------------------ reading the text back
+
+_NUMBER = r"[+-]?\d{1,3}(?:,\d{3})*(?:\.\d+)?|[+-]?\d+(?:\.\d+)?"
+_FORMS = [
+    re.compile(rf"^(?P<op>[<>≤≥]) (?P<x>{_NUMBER})(?: ?(?P<pct>%)|(?P<times>×))?$"),
+    re.compile(rf"^(?P<x>{_NUMBER})(?: (?P<unit>[KMBT])| ?(?P<pct>%)|(?P<times>×))?$"),
+    re.compile(rf"^(?P<x>{_NUMBER}) × 10(?P<exp>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)$"),
+    re.compile(r"^10(?P<exp>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)$"),
+]
+
+
+def read(text: str) -> list[tuple[float, float]] | None:
+    """The values a formatted number stands for, as candidate ranges ``(low, high)``: a number
+    written with d decimals stands for anything within half a unit of its last place, in its
+    unit (``405 B`` for 404.5e9 to 405.5e9). A percentage may stand for percent points or for a
+    fraction, so both are returned. ``None`` when ``text`` is not a number these functions write;
+    ``[]`` for the dash of a missing value."""
+    text = str(text).strip().replace("\u2212", "-").replace("\u00a0", " ").replace("\u202f", " ")
+    if text == DASH:
+        return []
+    for form in _FORMS:
+        m = form.match(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        if groups.get("x") is None:  # 10ⁿ
+            value = 10.0 ** int(groups["exp"].translate(PLAIN))
+            return [(value * 0.95, value * 1.05)]
+        raw = groups["x"].replace(",", "")
+        value = float(raw)
+        places = len(raw.split(".")[1]) if "." in raw else 0
+        half = 0.5 * 10 ** -places
+        if groups.get("exp"):
+            scale = 10.0 ** int(groups["exp"].translate(PLAIN))
+            return [((value - half) * scale, (value + half) * scale)]
+        if groups.get("op") in ("<", "≤"):
+            low, high = -math.inf, value
+        elif groups.get("op") in (">", "≥"):
+            low, high = value, math.inf
+        else:
+            low, high = value - half, value + half
+        scale = UNITS[groups["unit"]] if groups.get("unit") else 1.0
+        out = [(low * scale, high * scale)]
+        if groups.get("pct"):
+            out.append((low / 100, high / 100))
+        return out
+    return None
+
+
+def matches(text: str, value) -> bool:
+    """Whether the formatted ``text`` can stand for the raw ``value``."""
+    ranges = read(text)
+    if ranges is None:
+        return False
+    if missing(value):
+        return ranges == []
+    v = float(value)
+    return any(low - 1e-9 * max(1.0, abs(v)) <= v <= high + 1e-9 * max(1.0, abs(v)) for low, high in ranges)
+
+
+# ------------------------------------------------------------------ the same rules inside charts
+
+def vega_size_label(field: str = "datum.value", powers_only: bool = False) -> str:
+    """A Vega expression writing a size on an axis as the book does: ``800 B``, ``1.2 T``, ``350 M``
+    (d3's SI prefixes with G written as B); with ``powers_only``, only 1, 10, 100, 1 K, … are
+    labelled (for log axes over many decades)."""
+    s = f"format({field}, '.3~s')"
+    label = f"replace(replace(replace(replace({s}, 'G', ' B'), 'T', ' T'), 'M', ' M'), 'k', ' K')"
+    if powers_only:
+        return f"abs(log({field}) / LN10 - round(log({field}) / LN10)) < 1e-6 ? {label} : ''"
+    return label
+
+
+def vega_power_label(field: str = "datum.value") -> str:
+    """A Vega expression labelling the powers of ten of a log axis as ``10²²`` (the ticks between
+    them stay unlabelled)."""
+    exponent = f"round(log({field}) / LN10)"
+    digits = f"'' + {exponent}"
+    for plain, sup in zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"):
+        digits = f"replace({digits}, regexp('{plain}', 'g'), '{sup}')"
+    return f"abs(log({field}) / LN10 - {exponent}) < 1e-6 ? '10' + {digits} : ''"

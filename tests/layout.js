@@ -1,0 +1,71 @@
+// The layout checks of tests/test_browser.py, run in the page: returns {check: [problems]}.
+({ strictCharts }) => {
+  const article = document.querySelector("article.bd-article") || document.body;
+  const body = article.getBoundingClientRect();
+  const found = { "table clipped without a scroll box": [], "scroll box without a visible cue": [],
+                  "truncated chart label": [], "chart wider than the text column": [],
+                  "empty toggle": [], "page scrolls sideways": [] };
+  const name = (el) => (el.querySelector("caption, .herd-caption, th") || el).textContent.trim().slice(0, 70);
+  const scrollsX = (el) => { const s = getComputedStyle(el).overflowX; return s === "auto" || s === "scroll"; };
+
+  // Tables: content wider than the page body needs its own scroll box inside the body, and a
+  // box that does scroll says so.
+  for (const table of article.querySelectorAll("table")) {
+    if (!table.offsetParent) continue;  // inside a closed toggle
+    const r = table.getBoundingClientRect();
+    let box = null;
+    for (let el = table.parentElement; el && el !== article; el = el.parentElement) {
+      if (scrollsX(el)) { box = el; break; }
+    }
+    if (!box) {
+      if (r.right > body.right + 1 || table.scrollWidth > table.clientWidth + 1) found["table clipped without a scroll box"].push(name(table));
+      continue;
+    }
+    if (box.getBoundingClientRect().right > body.right + 1) found["table clipped without a scroll box"].push(name(table) + " (its box is wider than the page)");
+    if (box.scrollWidth > box.clientWidth + 1) {
+      const cue = box.previousElementSibling;
+      if (!(cue && cue.classList.contains("herd-scroll-cue") && !cue.hidden && cue.offsetParent)) found["scroll box without a visible cue"].push(name(table));
+    }
+  }
+
+  // Charts: no visible label cut short by Vega (an ellipsis) or by the edge of its SVG; at the
+  // book's width every chart fits its column; a chart that scrolls on a phone says so.
+  for (const chart of article.querySelectorAll(".vega-embed")) {
+    const svg = chart.querySelector("svg.marks");
+    if (!svg) continue;
+    const s = svg.getBoundingClientRect();
+    for (const text of svg.querySelectorAll("text")) {
+      const content = text.textContent;
+      const r = text.getBoundingClientRect();
+      if (!content || r.width === 0) continue;
+      let hidden = false;
+      for (let el = text; el && el !== svg; el = el.parentElement) {
+        if (el.getAttribute("opacity") === "0" || getComputedStyle(el).opacity === "0") { hidden = true; break; }
+      }
+      if (hidden) continue;
+      if (content.includes("…") || r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1) {
+        found["truncated chart label"].push(`${chart.id}: ${content.slice(0, 60)}`);
+      }
+    }
+    if (chart.scrollWidth > chart.clientWidth + 1) {
+      if (strictCharts) found["chart wider than the text column"].push(`${chart.id}: ${chart.scrollWidth} px in ${chart.clientWidth} px`);
+      const cue = chart.previousElementSibling;
+      if (!(cue && cue.classList.contains("herd-scroll-cue") && !cue.hidden)) found["scroll box without a visible cue"].push(chart.id);
+    }
+  }
+
+  // Toggles: a folded code cell must have something to show beside its code.
+  for (const cell of article.querySelectorAll("div.cell")) {
+    if (!cell.querySelector("details.hide, .toggle-details, button.toggle-button")) continue;
+    const output = cell.querySelector(".cell_output");
+    const shows = output && (output.textContent.trim() || output.querySelector("img, svg, canvas, table, [id^='altair-viz-']"));
+    if (!shows) found["empty toggle"].push((cell.querySelector("pre") || cell).textContent.trim().split("\n")[0].slice(0, 70));
+  }
+
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    const wide = [...article.querySelectorAll("*")].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((el) => el.tagName + "." + (el.className.baseVal ?? el.className)).slice(0, 3);
+    found["page scrolls sideways"].push(`${document.documentElement.scrollWidth} px in ${window.innerWidth} px (${wide.join(", ")})`);
+  }
+  return found;
+}

@@ -1,0 +1,130 @@
+"""Charts: each builder returns a Figure whose CSV downloads hold exactly the rows the chart
+draws (every dataset of its spec is one of them), its titles are wrapped to the book's width,
+and panels that are compared share their scales."""
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from herd import charts, downloads
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+
+
+def _csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _same(csv_value: str, spec_value) -> bool:
+    if spec_value is None or (isinstance(spec_value, float) and math.isnan(spec_value)):
+        return csv_value == ""
+    if isinstance(spec_value, bool):
+        return csv_value == str(spec_value)
+    if isinstance(spec_value, (int, float)):
+        try:
+            return math.isclose(float(csv_value), float(spec_value), rel_tol=1e-9, abs_tol=1e-12)
+        except ValueError:
+            return False
+    return csv_value == str(spec_value)
+
+
+def dataset_matches(rows: list[dict], records: list[dict]) -> bool:
+    """Whether a CSV's rows are a dataset's records (same rows, in order, on the CSV's columns)."""
+    if len(rows) != len(records):
+        return False
+    return all(col in rec and _same(row[col], rec[col]) for row, rec in zip(rows, records) for col in row)
+
+
+def chart_outputs():
+    for path in sorted(BOOK.glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            for out in cell.get("outputs", []):
+                page = out.get("data", {}).get("text/html", "")
+                page = "".join(page) if isinstance(page, list) else page
+                if "vegaEmbed" not in page:
+                    continue
+                start = page.find("})(", page.find("function(spec, embedOpt)"))
+                spec, _ = json.JSONDecoder().raw_decode(page[start + 3:])
+                yield f"{path.stem} cell {i}", spec, (out.get("metadata", {}).get("herd") or {}).get("downloads", [])
+
+
+CHARTS = list(chart_outputs())
+
+
+@pytest.mark.parametrize("where, spec, items", CHARTS, ids=[c[0] for c in CHARTS])
+def test_each_chart_offers_exactly_the_rows_it_draws(where, spec, items):
+    datasets = spec.get("datasets", {})
+    assert items, f"{where}: no CSV download"
+    for item in items:
+        rows = _csv_rows(item["csv"])
+        assert any(dataset_matches(rows, records) for records in datasets.values()), f"{where}: {item['file']} is not a dataset of the chart"
+    for name, records in datasets.items():
+        assert any(dataset_matches(_csv_rows(it["csv"]), records) for it in items), f"{where}: dataset {name} has no CSV"
+
+
+@pytest.mark.parametrize("where, spec, items", CHARTS, ids=[c[0] for c in CHARTS])
+def test_each_chart_fits_the_book_and_wraps_its_titles(where, spec, items):
+    title = spec.get("title", {})
+    lines = title.get("text") if isinstance(title, dict) else title
+    lines = [lines] if isinstance(lines, str) else (lines or [])
+    assert all(len(line) <= charts.TITLE_CHARS for line in lines), f"{where}: a title line is longer than the book's width"
+    subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
+    subtitle = [subtitle] if isinstance(subtitle, str) else subtitle
+    assert all(len(line) <= charts.SUBTITLE_CHARS for line in subtitle), f"{where}: a subtitle line is longer than the book's width"
+    width = spec.get("width")
+    if isinstance(width, (int, float)):
+        assert width <= charts.WIDTH
+
+
+def test_the_data_match_rejects_other_rows():
+    rows = [{"x": "1.5", "name": "a"}]
+    assert dataset_matches(rows, [{"x": 1.5, "name": "a", "other": 3}])
+    assert not dataset_matches(rows, [{"x": 1.6, "name": "a"}])
+    assert not dataset_matches(rows, [{"x": 1.5, "name": "a"}, {"x": 2, "name": "b"}])
+    assert not dataset_matches([{"y": "1"}], [{"x": 1}])
+
+
+def _intervals():
+    return pd.DataFrame({
+        "row_label": ["A", "A", "B", "B"], "model": ["f", "g", "f", "g"], "model_name": ["F", "G", "F", "G"],
+        "score": [80.0, 70.0, 50.0, 40.0], "low": [75.0, 60.0, 49.0, 39.0], "high": [85.0, 80.0, 51.0, 41.0],
+        "n_shown": ["100", "100", "9,000", "9,000"], "interval_note": ["", "", "", ""], "footnote": [None, "other prompt", None, None],
+    })
+
+
+def test_score_panels_share_one_axis_and_mark_footnoted_cells():
+    charts.use_theme("html")
+    fig = charts.score_intervals(_intervals(), "f", "Title", "A description of twenty characters or more")
+    spec = fig.to_dict()
+    assert spec["resolve"]["scale"]["x"] == "shared"
+    layers = spec["spec"]["layer"]
+    assert any(layer.get("mark", {}).get("type") == "text" and layer["encoding"]["text"]["field"] == "marked" for layer in layers)
+    (item,) = fig.items
+    rows = _csv_rows(item["csv"])
+    assert [r["marked"] for r in rows] == ["", "≠", "", ""]
+
+
+def test_figure_adds_the_download_link_in_the_book_only():
+    charts.use_theme("html")
+    fig = charts.score_intervals(_intervals(), "f", "Title", "A description of twenty characters or more")
+    data, meta = fig._repr_mimebundle_()
+    assert "Download CSV" in data["text/html"] and meta["herd"]["downloads"][0]["file"] == fig.items[0]["file"]
+    assert fig.items[0]["file"].startswith(downloads.slug("Title"))
+    assert data["text/plain"] == "Figure('Title')"  # no memory address: the same on every run, as nbval needs
+
+
+def test_every_chart_needs_a_description():
+    with pytest.raises(ValueError, match="description"):
+        charts.score_intervals(_intervals(), "f", "Title", "short")
+
+
+def test_long_titles_are_wrapped():
+    title = charts._title("word " * 40, "sub " * 60)
+    assert isinstance(title.text, list) and all(len(line) <= charts.TITLE_CHARS for line in title.text)
+    assert all(len(line) <= charts.SUBTITLE_CHARS for line in title.subtitle)
+    assert isinstance(alt.Title("x"), alt.Title)

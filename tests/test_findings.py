@@ -1,0 +1,65 @@
+"""The home page's findings are read from the executed chapters, never recomputed: each
+finding quotes the values its chapter glued, and a missing value is named."""
+import json
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from herd import data, findings
+
+BOOK = ROOT / "book"
+
+
+@pytest.fixture(scope="module")
+def glued():
+    return findings.Glued(BOOK)
+
+
+def test_every_finding_quotes_its_chapter(glued):
+    found = findings.findings(glued)
+    assert {f.chapter for f in found} == set(findings.CHAPTERS)
+    b = glued.values["benchmarks"]
+    first = found[0]
+    assert first.href == "benchmarks.html#benchmarks-result"
+    for key in ("n_pairs", "n_tested", "n_ahead", "n_behind", "n_unresolved"):
+        assert f" {b[key]}" in first.finding
+    assert glued.values["benchmarks"]["pair_answer"] in [f.finding for f in found]
+    assert glued.values["scaling"]["refit_n_hi"] in found[3].finding
+
+
+def test_each_finding_links_a_section_its_chapter_labels(glued):
+    for f in findings.findings(glued):
+        text = (ROOT / "notebooks" / f"{f.chapter}.md").read_text()
+        assert f"({f.anchor})=" in text, f"notebooks/{f.chapter}.md has no label {f.anchor}"
+
+
+def test_the_figure_counts_the_chapters_recorded_comparisons(glued):
+    names = data.load().models.set_index("key")["name"].to_dict()
+    counts = findings.verdict_counts(glued, names)
+    table2 = counts[counts["link"] == "benchmarks.html#benchmarks-result"]
+    assert table2["comparisons"].sum() == int(glued("benchmarks", "n_pairs"))
+    assert int(table2.loc[table2["verdict"] == "ahead", "comparisons"].sum()) == int(glued("benchmarks", "n_ahead"))
+    assert set(counts["verdict"]) <= {"ahead", "behind", "equivalent", "not resolved", "no test"}
+
+
+def test_a_value_the_chapters_do_not_glue_is_named(tmp_path):
+    shutil.copy(BOOK / "benchmarks.ipynb", tmp_path / "benchmarks.ipynb")
+    g = findings.Glued(tmp_path)
+    with pytest.raises(findings.FindingsError, match=r"book/claims.ipynb: missing"):
+        findings.findings(g)
+    notebook = json.loads((BOOK / "benchmarks.ipynb").read_text())
+    for cell in notebook["cells"]:
+        cell["outputs"] = [o for o in cell.get("outputs", []) if (o.get("metadata", {}).get("scrapbook") or {}).get("name") != "n_ahead"]
+    (tmp_path / "benchmarks.ipynb").write_text(json.dumps(notebook))
+    with pytest.raises(findings.FindingsError, match="no value named 'n_ahead'"):
+        findings.Glued(tmp_path)("benchmarks", "n_ahead")
+
+
+def test_the_home_page_is_executed_after_the_chapters_it_reads():
+    from herd import build
+
+    order = [nb.name for nb in build.notebooks(ROOT)]
+    home = next(nb for nb in build.notebooks(ROOT) if nb.name == "index")
+    assert set(home.reads) == set(findings.CHAPTERS)
+    assert all(order.index(name) < order.index("index") for name in home.reads)
