@@ -17,7 +17,7 @@ TD = re.compile(r"<td\b[^>]*>(.*?)</td>", re.S)
 ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 TAG = re.compile(r"<[^>]+>")
 OLD_FORMS = {
-    "scientific notation": re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[-+]?\d+\b"),
+    "scientific notation": re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[-+]?\d{1,3}\b"),
     "a p-value of exactly 1 or 0": re.compile(r"\bp = [01](?:\.0+)?(?![.\d])"),
     "a p-value below 0.001 written with more zeros": re.compile(r"< 0\.000\d"),
     "the SI prefix G for billions": re.compile(r"(?<![\w.])\d+(?:\.\d+)? ?G\b(?!B)"),
@@ -143,3 +143,8 @@ def test_the_scan_finds_the_old_forms():
     assert not OLD_FORMS["the SI prefix G for billions"].search("80GB node")
     assert BIG_BARE_NUMBER.match("87048") and not BIG_BARE_NUMBER.match("87,048")
     assert SNAKE.match("batch_size_per_dp") and not SNAKE.match("p adjusted")
+
+
+def test_a_short_commit_hash_is_not_scientific_notation():
+    assert not OLD_FORMS["scientific notation"].search("commit 141e24327303")
+    assert OLD_FORMS["scientific notation"].search("3.8e+25 FLOPs")

@@ -124,10 +124,11 @@ def findings(g: Glued) -> list[Finding]:
                 f"on fewer than five test items."),
         Finding("contamination", "contamination-table15",
                 "Can the paper's contamination analysis be trusted?",
-                f"Its 8-gram method finds whole copies (recall {ct('recall_whole')}) but scores unplanted code up to "
-                f"{ct('max_unplanted')}; picking the threshold per benchmark finds chance gains in {ct('null_share')} of "
-                f"benchmarks with no contamination effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains "
-                f"exceed chance."),
+                f"Re-run on real code and prose, its 8-gram method {ct('finds_lead')} ({ct('whole_found')} whole copies "
+                f"{ct('whole_verb')} the threshold; {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
+                f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams); picking "
+                f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
+                f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains exceed chance."),
         Finding("data", "data-disagreements",
                 "Where do the numbers come from?",
                 f"{d('n_rows')} rows in {d('n_tables')} validated tables, each citing one of {d('n_sources')} documents; "
