@@ -51,7 +51,7 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
     ("contam-threshold-8-words", "imprecise", "the post counts words"),
     ("contam-threshold-role", "wrong number", "contamination threshold"),
     ("contam-mmlu-no-estimate", "correct", "named in the text"),
-    ("bl-par-gpt4", "correct, within noise", "against GPT-4 (0125)"),
+    ("bl-par-gpt4", "not resolved", "against GPT-4 (0125)"),
     ("intro-92-pages", "correct", "92"),
     ("scaling-forecast-gpu-time", "contradicted", "says otherwise"),
     ("adversarial-degrades", "overstated", "of all 3"),

@@ -56,7 +56,7 @@ def test_number_list():
 
 
 def test_interval_and_span():
-    assert formats.interval(-0.04, 4.06) == "0.0 to +4.1"
+    assert formats.interval(-0.04, 4.06) == "-0.04 to +4.1"
     assert formats.interval(77.31, 99.06, signed=False) == "77.3 to 99.1"
     assert formats.span(390e9, 1165e9, lambda v: formats.count(v / 1e9), "B") == "390–1,165 B"
     assert formats.interval(float("nan"), 1) == "—"

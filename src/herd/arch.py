@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import formats
 from .tokenizer import package_dir
 
 # The functions of llama-models' sku_list.py that describe Llama 3.x text models (base and instruct).
@@ -262,7 +263,8 @@ def describe_fit(fit: pd.DataFrame, model: str, label: str, memory_gb: float) ->
     if bf16["weights (GB)"] > memory_gb:
         first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) do not fit in {memory_gb:.0f} GB at all"
     else:
-        first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for {bf16['sequences that fit']} full-length sequences"
+        first = (f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for "
+                 f"{formats.noun(bf16['sequences that fit'], 'full-length sequence')}")
     if fp8["weights (GB)"] > memory_gb:
         second = f"even with the paper's FP8 recipe ({fp8['weights (GB)']:.0f} GB) the weights do not fit"
     else:

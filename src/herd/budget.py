@@ -3,8 +3,9 @@ products, the interruption table's shares, and every check of the compute story 
 root cause.
 
 A check compares what a source prints with what recomputation gives and has one verdict:
-it *agrees*, *agrees within rounding* (the printed numbers' own precision allows both), *differs
-by definition* (the two numbers measure different things), or is *inconsistent*. Every check
+it *agrees*, *agrees within rounding* (the printed numbers' own precision allows both), *agrees
+approximately* (only the source's own "approximately" allows both), *differs by definition* (the
+two numbers measure different things), or is *inconsistent*. Every check
 that does not simply agree names a cause; one misprint seen in three places is one cause.
 """
 from __future__ import annotations
@@ -19,9 +20,10 @@ from .data import fact
 
 AGREES = "agrees"
 ROUNDING = "agrees within rounding"
+APPROXIMATE = "agrees approximately"
 DEFINITION = "differs by definition"
 INCONSISTENT = "inconsistent"
-VERDICTS = (AGREES, ROUNDING, DEFINITION, INCONSISTENT)
+VERDICTS = (AGREES, ROUNDING, APPROXIMATE, DEFINITION, INCONSISTENT)
 
 FACT_KEYS = (
     "h100.bf16_dense_tflops",
@@ -136,6 +138,10 @@ def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
     # sums of rounded shares may miss 100 by half a unit per row; percentages from counts may miss the
     # printed one by the printed rounding
     out["within"] = (out["allowed_low"] - 1e-9 <= out["recomputed"]) & (out["recomputed"] <= out["allowed_high"] + 1e-9)
+    # a share the text prints as "approximately" is allowed a whole unit; within half a unit it agrees within rounding
+    strict = {r[0]: scaling.fact_interval(facts, k, widen_approximate=False) for r, k in ((rows[3], gpu_key), (rows[4], gpu_key), (rows[5], hw_key))}
+    out["within_rounding"] = [out.loc[i, "within"] and (r not in strict or strict[r][0] - 1e-9 <= out.loc[i, "recomputed"] <= strict[r][1] + 1e-9)
+                              for i, r in enumerate(out["id"])]
     return out
 
 
@@ -278,7 +284,11 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     single = next(iter(misprints.values()), "") if len(misprints) == 1 else ""
     for key, r in summary.iterrows():
         says, gives = f"{r['check']}: {r['stated']:g}", f"{r['recomputed']:.1f}"
-        if r["within"]:
+        if r["within"] and not r["within_rounding"]:
+            add("interruptions (text)", says, f"{gives} ({formats.gap(r['difference'])} points)", APPROXIMATE, "",
+                f"The text prints approximately {r['stated']:g} % and does not say which categories it counts; "
+                f"the recomputation's grouping ({r['check'].split(': ')[-1]}) gives {r['recomputed']:.1f} %.")
+        elif r["within"]:
             add("interruptions (text)", says, gives, AGREES if r["recomputed"] == r["stated"] else ROUNDING)
         elif key == "sum" and single and abs(corrected_sum - 100) <= 0.05 * len(inter):
             add("interruptions (text)", says, gives, INCONSISTENT, single, "")
@@ -289,8 +299,9 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
                 f"The text's {r['check']} ({r['stated']:g}) does not follow from Table 5 ({r['recomputed']:.1f}).")
     out = pd.DataFrame(rows)
     # every check of one cause carries the explanation written where the cause was found
-    first = out[out["explanation"] != ""].drop_duplicates("cause").set_index("cause")["explanation"]
-    out["explanation"] = out["cause"].map(first).fillna("")
+    first = out[(out["explanation"] != "") & (out["cause"] != "")].drop_duplicates("cause").set_index("cause")["explanation"]
+    named = out["cause"] != ""
+    out.loc[named, "explanation"] = out.loc[named, "cause"].map(first).fillna("")
     return out
 
 
@@ -318,6 +329,7 @@ def summary_counts(checks_table: pd.DataFrame) -> dict[str, int]:
         "checks": len(checks_table),
         "agree": int(counts.get(AGREES, 0)),
         "rounding": int(counts.get(ROUNDING, 0)),
+        "approximate": int(counts.get(APPROXIMATE, 0)),
         "not_agreeing": int(counts.get(INCONSISTENT, 0) + counts.get(DEFINITION, 0)),
         "inconsistent_checks": int(counts.get(INCONSISTENT, 0)),
         "inconsistencies": int((by_cause["kind"] == CAUSE_KINDS[INCONSISTENT]).sum()),
@@ -330,6 +342,14 @@ def causes_phrase(counts: dict[str, int]) -> str:
     n, d = counts["inconsistencies"], counts["definitions"]
     return (f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} with distinct causes and "
             f"{d} {'difference' if d == 1 else 'differences'} of definition")
+
+
+def approximate_note(checks_table: pd.DataFrame) -> str:
+    """Why each check that agrees only through the source's "approximately" does so (empty when none)."""
+    rows = checks_table[checks_table["verdict"] == APPROXIMATE]
+    if rows.empty:
+        return ""
+    return " ".join(rows["explanation"]) + " "
 
 
 def peak_rounding_note(par: pd.DataFrame, peak_tflops: float) -> str:

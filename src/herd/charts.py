@@ -181,6 +181,9 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
     pick = alt.selection_point(fields=["model_name"], bind="legend", name="models")
     low = max(0.0, 10 * (min(data["low"].min(skipna=True), data["score"].min()) // 10))
     scale = alt.Scale(domain=[low, 100], nice=False, zero=False)
+    # at most five ticks on a narrow panel, so the flushed end labels never run into their neighbours
+    step = next(s for s in (10, 20, 25, 50) if (100 - low) / s <= 4)
+    axis = alt.Axis(values=[v for v in range(int(100 - step * ((100 - low) // step)), 101, step)], labelFlush=True)
     # one model order in every panel (focus model first), so the labels are drawn once per row of panels
     order = list(dict.fromkeys([*data.loc[data["is_focus"], "model_name"], *data["model_name"]]))
     # as many columns as fit the book's width with every panel at least as wide as its header
@@ -201,7 +204,7 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
         ],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
     )
-    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title="Score (%)", scale=scale), x2="high:Q", color=color)
+    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title="Score (%)", scale=scale, axis=axis), x2="high:Q", color=color)
     dots = base.mark_point(filled=True, size=50).encode(
         x=alt.X("score:Q", scale=scale), color=color,
         shape=alt.Shape("model_name:N", title="Model (click to highlight)", sort=order, legend=alt.Legend(columns=2)),
@@ -309,27 +312,30 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
     return _finish(chart, description, {"gaps": data}, title)
 
 
-AUDIT_COLORS = {
-    "correct": "#1b7837", "correct, within noise": "#a6dba0", "imprecise": "#d9f0d3", "overstated": "#fee08b",
-    "misleading: leaves out the leader": "#e6ab02", "misleading: unlike settings": "#fdae61", "not resolved": "#bdbdbd",
-    "wrong order": "#d95f02", "wrong number": "#b2182b", "contradicted": "#67001f", "not checkable": "#efe7d4",
-}
 
 
-def verdict_summary(audit: pd.DataFrame, title: str, description: str) -> Figure:
-    """Stacked bars: how many claims of each topic got each verdict."""
-    data = audit.groupby(["topic", "verdict"], as_index=False).agg(claims=("claim_id", "count"))
-    order = [v for v in AUDIT_COLORS if v in set(data["verdict"])]
-    data["order"] = data["verdict"].map({v: i for i, v in enumerate(AUDIT_COLORS)})
+GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#e6ab02", "#9e9ac8", "#d9d9d9")
+
+
+def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str, description: str) -> Figure:
+    """Stacked bars: how many claims of each topic fall in each group of verdicts (``groups``: group
+    name → its verdicts, in order; one distinct colour per group, the verdict itself in the tooltip)."""
+    group_of = {v: g for g, members in groups.items() for v in members}
+    data = audit.assign(group=audit["verdict"].map(group_of)).groupby(["topic", "group", "verdict"], as_index=False).agg(
+        claims=("claim_id", "count"))
+    names = list(groups)
+    order = [g for g in names if g in set(data["group"])]
+    data["order"] = data["group"].map({g: i for i, g in enumerate(names)})
     totals = audit["topic"].value_counts()
+    colors = dict(zip(names, GROUP_COLORS))
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("topic:N", title="Topic of the claim", sort=list(totals.index)),
         x=alt.X("claims:Q", title="Number of claims", stack="zero"),
-        color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=order, range=[AUDIT_COLORS[v] for v in order]),
+        color=alt.Color("group:N", title="Verdict", scale=alt.Scale(domain=order, range=[colors[g] for g in order]),
                         sort=order, legend=alt.Legend(columns=3)),
         order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("verdict:N", title="Verdict"),
-                 alt.Tooltip("claims:Q", title="Claims")],
+        tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("claims:Q", title="Claims")],
     ).properties(height=alt.Step(28),
                  title=_title(title, "Each claim is one number or one comparison the post states; verdicts are computed from the data package."))
     chart = _fit(chart)
@@ -407,8 +413,11 @@ def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
     """Tokens trained per compute-optimal token, per model and law (log scale, 1 = optimal)."""
     data = table[["model", "label", "token_ratio", "param_ratio"]].copy()
     x = alt.X("token_ratio:Q", title="Tokens trained ÷ compute-optimal tokens (log scale)", scale=alt.Scale(type="log"))
-    points = alt.Chart().mark_point(filled=True, size=80).encode(
+    laws = sorted(set(data["label"]))  # the legend's order
+    points = alt.Chart().mark_point(filled=True, size=60).encode(
         y=alt.Y("model:N", title=None),
+        # each law on its own line within a model's band, so laws that agree do not hide each other
+        yOffset=alt.YOffset("label:N", sort=laws, scale=alt.Scale(paddingInner=0.1)),
         x=x,
         color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("label:N", title="Law"),
@@ -417,7 +426,7 @@ def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
     )
     rule = alt.Chart().transform_aggregate(rows="count()").mark_rule(strokeDash=[4, 3], color="#666").encode(x=alt.datum(1.0))
     chart = _fit(alt.layer(rule, points, data=data)).properties(
-        height=alt.Step(40),
+        height=data["model"].nunique() * max(40, 10 * len(laws)),
         title=_title(title, "Right of 1 (dashed): trained on more tokens than the law's optimum for the same compute."))
     return _finish(chart, description, {"ratios": data}, title)
 
@@ -438,23 +447,30 @@ def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subt
     return _finish(chart, description, {"curve": curve, "rounding intervals": bands}, title)
 
 
-def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str, description: str) -> Figure:
+def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str, description: str,
+              default_weights: str = "bf16", default_cache: str = "bf16") -> Figure:
     """Weights plus KV cache (GB) against context length, with the node's memory as a
-    rule. Dropdown: model; radio: precision; slider: batch size. ``rows`` has one row per
-    (model, context) with ``kv_bytes_per_token_bf16`` and ``weights_bytes_bf16``."""
+    rule. Dropdown: model; radios: weight precision (all BF16, or the paper's FP8 recipe) and
+    KV-cache precision (BF16 or FP8); slider: batch size. ``rows`` has one row per (model,
+    context) with ``weights_bytes_bf16``, ``weights_bytes_fp8_recipe``, ``kv_bytes_per_token_bf16``
+    and ``mha_kv_bytes_per_token_bf16``."""
     models = list(dict.fromkeys(rows["model"]))
     model = alt.param(name="model", value=default_model, bind=alt.binding_select(options=models, name="Model "))
-    precision = alt.param(name="precision", value="bf16", bind=alt.binding_radio(options=["bf16", "fp8"], name="Precision "))
+    recipe = "FP8 recipe (paper §6.2)"
+    weights = alt.param(name="weights", value=recipe if default_weights == "fp8-mixed" else "BF16",
+                        bind=alt.binding_radio(options=["BF16", recipe], name="Weights "))
+    cache = alt.param(name="cache", value=default_cache.upper(),
+                      bind=alt.binding_radio(options=["BF16", "FP8"], name="KV cache "))
     batch = alt.param(name="batch", value=1, bind=alt.binding_range(min=1, max=64, step=1, name="Sequences in the batch "))
-    factor = "(precision == 'fp8' ? 0.5 : 1)"
+    kv_factor = "(cache == 'FP8' ? 0.5 : 1)"
     gqa_name, mha_name = "grouped-query attention (8 KV heads)", "same model, one KV head per query head"
     node_name = f"one 8×H100-80GB node ({node_gb:,.0f} GB)"
     series = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[OTHER_COLOR, FOCUS_COLOR, "#b2182b"])
     dashes = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[[1, 0], [5, 3], [1, 0]])
     base = alt.Chart().transform_filter("datum.model == model").transform_calculate(
-        weights_gb=f"datum.weights_bytes_bf16 * {factor} / 1e9",
-        kv_gb=f"datum.kv_bytes_per_token_bf16 * {factor} * datum.context * batch / 1e9",
-        mha_kv_gb=f"datum.mha_kv_bytes_per_token_bf16 * {factor} * datum.context * batch / 1e9",
+        weights_gb=f"(weights == 'BF16' ? datum.weights_bytes_bf16 : datum.weights_bytes_fp8_recipe) / 1e9",
+        kv_gb=f"datum.kv_bytes_per_token_bf16 * {kv_factor} * datum.context * batch / 1e9",
+        mha_kv_gb=f"datum.mha_kv_bytes_per_token_bf16 * {kv_factor} * datum.context * batch / 1e9",
     ).transform_calculate(total_gb="datum.weights_gb + datum.kv_gb", mha_total_gb="datum.weights_gb + datum.mha_kv_gb")
     x = alt.X("context:Q", title="Context length (tokens)", scale=alt.Scale(type="log", base=2),
               axis=alt.Axis(values=[1024, 4096, 16384, 65536, 131072], labelExpr="format(datum.value / 1024, ',') + 'K'"))
@@ -470,8 +486,9 @@ def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str
                  alt.Tooltip("kv_shown:Q", title="KV cache (GB)", format=",.1f"), alt.Tooltip("gb:Q", title="Total (GB)", format=",.1f")])
     node = alt.Chart().transform_aggregate(rows="count()").transform_calculate(limit=f"'{node_name}'").mark_rule(strokeWidth=2).encode(
         y=alt.datum(node_gb), color=alt.datum(node_name), tooltip=[alt.Tooltip("limit:N", title="Memory limit")])
-    chart = _fit(alt.layer(lines, node, data=rows).add_params(model, precision, batch), 300).properties(
-        title=_title(title, "Choose the model, the precision and the number of sequences below the chart."))
+    chart = _fit(alt.layer(lines, node, data=rows).add_params(model, weights, cache, batch), 300).properties(
+        title=_title(title, "Choose the model, the precision of the weights and of the KV cache, and the number of "
+                            "sequences below the chart."))
     return _finish(chart, description, {"memory": rows}, title)
 
 
@@ -533,7 +550,8 @@ def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, descripti
                  alt.Tooltip("null_p:Q", title="Share of chance gains at least as large", format=".3f"),
                  alt.Tooltip("n:Q", title="N used in the simulation", format=",")])
     chart = _fit(alt.layer(box, dots)).properties(height=alt.Step(22), title=_title(
-        title, "Grey: gains that picking the best threshold finds when contamination has no effect. Orange: the paper's Table 15."))
+        title, "Grey: gains that picking the best threshold finds when contamination has no effect (replicates where the rule "
+        "picks one). Orange: the paper's Table 15."))
     return _finish(chart, description, {"chance gains": null, "reported gains": reported}, title)
 
 
@@ -596,6 +614,7 @@ def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figu
                  alt.Tooltip("comparisons:Q", title="Comparisons")],
     ).properties(height=alt.Step(30), title=_title(
         title, "Each bar: every printed gap a chapter tests, by verdict after the correction for many comparisons. "
+               "Table 21 repeats some rows of Table 2; the post's bottom line is judged on Table 2's rows. "
                "Click a bar to open its chapter."))
     return _finish(_fit(chart), description, {"verdicts": data.drop(columns=["rank"])}, title)
 

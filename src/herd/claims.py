@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import compare, data, stats
+from . import compare, data, formats, stats
 
 VERDICTS = (
     "correct", "correct, within noise", "overstated", "imprecise", "misleading: leaves out the leader",
@@ -159,8 +159,8 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
     sa, sb = float(p["focus_score"]), float(p["competitor_score"])
     gap_text = f"gap {sa - sb:+.1f} points"
     if p["testable"]:
-        gap_text += (f", interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} at level {p['level']:.2g} "
-                     f"({stats.CORRECTION_NAMES[ev.rules.correction]}), verdict: {p['verdict']}")
+        gap_text += (f", {formats.confidence(p['level'])} interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} "
+                     f"({stats.CORRECTION_NAMES[ev.rules.correction]}-adjusted α = {p['level']:.2g}), verdict: {p['verdict']}")
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
     extra = dict(gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells, reference=ref)
@@ -230,7 +230,20 @@ def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]
     else:
         cats = ev.package.tables["benchmarks"].set_index("key")["category"]
         hits = scores[scores["benchmark"].map(cats) == claim["category"]]
-    return list(dict.fromkeys(zip(hits["source"], hits["table"], hits["row_label"])))
+    # only tables that print the subject beside at least one of the rivals named
+    rivals = set(str(claim["other"]).split(";"))
+    printed = hits.dropna(subset=["score"])
+    keep = {(t, r) for (t, r), g in printed.groupby(["table", "row_label"])
+            if claim["subject"] in set(g["model"]) and rivals & set(g["model"])}
+    hits = hits[[(t, r) in keep for t, r in zip(hits["table"], hits["row_label"])]]
+    # a benchmark printed in several tables is judged once, in the table that prints intervals
+    meta = ev.package.tables["score_tables"].set_index(["source", "table"])["intervals"]
+    rows = []
+    for _, g in hits.groupby("benchmark", sort=False):
+        tables_here = list(dict.fromkeys(g["table"]))
+        best = next((t for t in tables_here if bool(meta.get((source, t), False))), tables_here[0])
+        rows += [(source, t, r) for t, r in zip(g["table"], g["row_label"]) if t == best]
+    return list(dict.fromkeys(rows))
 
 
 def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -248,7 +261,12 @@ def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
     counts = pd.Series([p[2].verdict for p in checked]).value_counts()
     tally = ", ".join(f"{n} {v}" for v, n in counts.items())
     skipped = len(parts) - len(checked)
-    return Verdict(worst, "composite", rule,
+    code = "composite"
+    if claim["relation"] == "clearly-above":
+        rule += ("; a claim of a clear lead needs every gap resolved, and is overstated when only some are (or none)")
+        if worst == "correct, within noise":
+            worst, code = "overstated", "lead-not-resolved-everywhere"
+    return Verdict(worst, code, rule,
                    f"{len(checked)} comparisons on {len({p[0] for p in checked})} rows: {tally}"
                    + (f"; {skipped} not printed" if skipped else ""), parts=tuple(parts))
 
@@ -278,31 +296,45 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
-    """"At least on par with X, if not superior" / "rivals X": every row of the evidence table."""
+    """"At least on par with X, if not superior" / "rivals X": a claim of non-inferiority, judged on
+    every row of the evidence table. A row shows it when the model is ahead, equivalent, or its
+    gap's interval lies above −margin; a row resolved the other way refutes it."""
     source, table = _evidence_table(claim)
     judged = ev.judged(source, table)
+    margin = ev.rules.margin
     parts, tallies = [], []
+    shown = short = behind = 0
     for other in str(claim["other"]).split(";"):
         seen = compare.orient(judged, claim["subject"], [other])
         counts = seen["verdict"].value_counts()
         tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in compare.VERDICTS}))
         for _, r in seen.iterrows():
+            if r["verdict"] == "no test":
+                v, code = "not checkable", "no-test"
+            elif r["verdict"] == "behind":
+                v, code = "wrong order", "behind"
+                behind += 1
+            elif r["verdict"] in ("ahead", "equivalent") or r["gap_low"] >= -margin:
+                v, code = "correct", "not-inferior"
+                shown += 1
+            else:
+                v, code = "not resolved", "inferiority-not-excluded"
+                short += 1
             parts.append((f"{table} · {r['row_label']}", ev.name(other),
-                          Verdict("correct" if r["verdict"] != "behind" else "wrong order", r["verdict"], "",
-                                  r["reason"] or f"gap {r['gap']:+.1f}", gap=r["gap"], gap_low=r["gap_low"],
+                          Verdict(v, code, "", r["reason"] or f"gap {r['gap']:+.1f} ({r['verdict']}; interval "
+                                  f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f})", gap=r["gap"], gap_low=r["gap_low"],
                                   gap_high=r["gap_high"])))
-    behind = sum(t["behind"] for _, t in tallies)
-    ahead = sum(t["ahead"] for _, t in tallies)
-    equal = sum(t["equivalent"] for _, t in tallies)
-    unresolved = sum(t["not resolved"] for _, t in tallies)
     text = "; ".join(f"against {o}: " + ", ".join(f"{n} {v}" for v, n in t.items() if n) for o, t in tallies)
-    rule = ("'at least on par' fails if any row is resolved against the model; it is correct only if every tested "
-            "row is ahead or equivalent, and correct within noise if the rest are not resolved")
+    text += (f"; at least on a par (ahead, equivalent, or interval above −{margin:g}) on {shown} tested rows, "
+             f"not shown on {short}")
+    rule = (f"'at least on a par' claims non-inferiority: it fails if any row is resolved against the model, and it is "
+            f"correct only if on every tested row the model is ahead, equivalent, or its gap's interval lies above "
+            f"−{margin:g} points; otherwise it is not resolved")
     if behind:
         return Verdict("wrong order", "behind-on-some-rows", rule, text, parts=tuple(parts))
-    if unresolved == 0 and (ahead + equal) > 0:
-        return Verdict("correct", "ahead-or-equivalent-everywhere", rule, text, parts=tuple(parts))
-    return Verdict("correct, within noise", "no-row-behind", rule, text, parts=tuple(parts))
+    if short == 0 and shown > 0:
+        return Verdict("correct", "not-inferior-everywhere", rule, text, parts=tuple(parts))
+    return Verdict("not resolved", "inferiority-not-excluded", rule, text, parts=tuple(parts))
 
 
 def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -383,12 +415,16 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
     large = int((gains >= threshold).sum())
     points = f"{threshold:g} point" + ("" if threshold == 1 else "s")
     if relation == "pervasive":
-        rule = f"'pervasive' holds when at least three quarters of the printed benchmarks show a gain of {points} or more"
+        rule = (f"'pervasive' holds when at least three quarters of the printed benchmarks show a gain of {points} or more "
+                "(a convention: the gains are correlational, and whether each exceeds what choosing a threshold per "
+                "benchmark finds by chance is judged in the contamination chapter)")
         text = f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for the 405B"
         verdict = "correct" if large >= 0.75 * len(printed) else ("overstated" if large else "contradicted")
         return Verdict(verdict, "pervasive", rule, text, "Table 15, gain columns", ref)
     if relation == "no-effect":
-        rule = f"'no effect' fails when any printed benchmark shows an estimated gain of {points} or more"
+        rule = (f"'no effect' fails when any printed benchmark shows an estimated gain of {points} or more (a convention: "
+                "whether each gain exceeds what choosing a threshold per benchmark finds by chance is judged in the "
+                "contamination chapter)")
         top = printed.loc[gains.idxmax()]
         text = (f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for "
                 f"the 405B, up to {top['gain_405b']:+g} points on {top['label_in_source']}")
@@ -478,6 +514,21 @@ def parts_table(audited: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["claim_id", "row", "against", "verdict", "code", "gap", "gap_low", "gap_high", "evidence"])
 
 
+OMISSION_KINDS = ("row-leader",)
+"""Kinds of rows in claims.csv that are the audit's own checks of what the post leaves out, not
+sentences of the post: reported beside the claims, never counted among them."""
+
+
+def stated(audited: pd.DataFrame) -> pd.DataFrame:
+    """The claims the post states (every row but the omission checks)."""
+    return audited[~audited["kind"].isin(OMISSION_KINDS)]
+
+
+def omissions(audited: pd.DataFrame) -> pd.DataFrame:
+    """The audit's omission checks: for each benchmark row the post lists, whether it leaves out the leader."""
+    return audited[audited["kind"].isin(OMISSION_KINDS)]
+
+
 def counts(audited: pd.DataFrame) -> pd.Series:
     """Claims per verdict, in the book's order (every verdict listed, zeros included)."""
     return audited["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
@@ -487,3 +538,58 @@ def summary(audited: pd.DataFrame) -> pd.Series:
     """Claims per summary group (:data:`SUMMARY_GROUPS`); the groups add up to every claim."""
     c = counts(audited)
     return pd.Series({group: int(c[list(members)].sum()) for group, members in SUMMARY_GROUPS.items()})
+
+
+RANKING_KINDS = ("ranking", "top")
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def rankings_sentence(audited: pd.DataFrame) -> str:
+    """What became of the post's rankings (one model above another, or on top), every one
+    accounted for: resolved in the stated direction, right but not resolved, and each way of
+    being wrong or unjudgeable."""
+    r = audited[audited["kind"].isin(RANKING_KINDS)]
+    v = r["verdict"].value_counts()
+    parts = [f"{int(v.get('correct', 0))} are resolved in the direction it states",
+             f"{int(v.get('correct, within noise', 0))} are right in their order but not resolved"]
+    reversed_ = int(r["code"].isin(["reversed", "another-prints-higher", "resolved-other-way"]).sum())
+    equal = int((r["code"] == "equal").sum())
+    wrong_other = int((r["verdict"] == "wrong order").sum()) - reversed_ - equal
+    wrong = []
+    if reversed_:
+        wrong.append(f"reverses the printed order {_times(reversed_)}")
+    if equal:
+        wrong.append(f"calls equal scores a win or a loss {_times(equal)}")
+    if wrong_other > 0:
+        wrong.append(f"is contradicted by a resolved gap the other way {_times(wrong_other)}")
+    unlike = int((r["verdict"] == "misleading: unlike settings").sum())
+    if unlike:
+        wrong.append(f"compares cells obtained in different settings {_times(unlike)}")
+    rest = len(r) - int(v.get("correct", 0)) - int(v.get("correct, within noise", 0)) - int(
+        (r["verdict"] == "wrong order").sum()) - unlike
+    tail = f"; {rest} more are {', '.join(sorted(set(r.loc[~r['verdict'].isin(['correct', 'correct, within noise', 'wrong order', 'misleading: unlike settings']), 'verdict'])))}" if rest else ""
+    return (f"Of its {len(r)} rankings, {parts[0]} and {parts[1]}; it " + ", ".join(wrong[:-1])
+            + (" and " if len(wrong) > 1 else "") + (wrong[-1] if wrong else "gets none wrong") + tail + ".")
+
+
+def bottom_line_sentence(audited: pd.DataFrame, claim_id: str, seen: pd.DataFrame, other_name: str, margin: float) -> str:
+    """The bottom line of a "at least on a par with X" claim in words: the tally of ``seen`` (the
+    subject against X, from :func:`herd.compare.orient`) and what it means for the claim."""
+    claim = audited.set_index("claim_id").loc[claim_id]
+    t = seen["verdict"].value_counts()
+    tested = int(seen["testable"].sum())
+    head = (f"Against {other_name}, the 405B is ahead on {int(t.get('ahead', 0))} of the {tested} benchmarks that can be "
+            f"tested, behind on {int(t.get('behind', 0))}, and not resolved on {int(t.get('not resolved', 0))}"
+            + (f", equivalent on {int(t.get('equivalent', 0))}" if t.get("equivalent", 0) else "") + ". ")
+    short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
+    if claim["verdict"] == "wrong order":
+        return head + "So \"at least on a par\" does not hold: on some benchmarks it is resolved behind."
+    if claim["verdict"] == "correct":
+        return head + (f"So \"at least on a par\" holds: on every tested benchmark the 405B is ahead, equivalent, or "
+                       f"within {margin:g} points at worst.")
+    return head + (f"So \"at least on a par\" is not shown: nothing shows {other_name} ahead, but on {short} benchmarks "
+                   f"the data leave room for a deficit of more than {margin:g} points.")
+

@@ -302,6 +302,21 @@ def record(seen: pd.DataFrame, margin: float) -> str:
     return json.dumps(rows, sort_keys=True)
 
 
+def equivalence_reachable(seen: pd.DataFrame, margin: float) -> pd.Series:
+    """For each tested row of :func:`orient`, whether its test set could show equivalence within
+    ±``margin`` at all: the interval of a zero gap (both scores at their mean), at the row's
+    corrected level, must fit inside the margin. NaN for rows without a test."""
+    out = []
+    for r in seen.itertuples():
+        if r.verdict == "no test" or pd.isna(r.level):
+            out.append(np.nan)
+            continue
+        mid = (float(r.focus_score) + float(r.competitor_score)) / 2
+        lo, hi = stats.gap_interval(mid, mid, r.n, r.n, r.kind, alpha=float(r.level))
+        out.append(bool(-margin <= lo and hi <= margin))
+    return pd.Series(out, index=seen.index, dtype=object)
+
+
 def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: float) -> str:
     """One sentence answering "is ``focus`` equivalent to ``other``?" from :func:`orient` rows of
     one pair: how many tested rows are equivalent, ahead, behind, not resolved, and untested."""
@@ -332,4 +347,8 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
                      f"({rows(by['not resolved'])})")
     tail = f"; {'; '.join(parts)}" if parts and len(eq) != n else ""
     untested_text = (f". {len(untested)} cannot be tested ({rows(untested)})" if untested and n else "")
-    return f"{head}{tail}{untested_text}."
+    reach = equivalence_reachable(seen, margin).dropna() if "level" in seen else pd.Series(dtype=object)
+    out_of_reach = int((~reach.astype(bool)).sum()) if len(reach) else 0
+    reach_text = (f". At these test-set sizes and corrected levels, equivalence within ±{margin:g} points is out of reach on "
+                  f"{out_of_reach} of the {n} tested benchmarks whatever the scores" if out_of_reach else "")
+    return f"{head}{tail}{untested_text}{reach_text}."

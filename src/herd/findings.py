@@ -109,23 +109,27 @@ def findings(g: Glued) -> list[Finding]:
                 "Where does the scaling law put the compute-optimal model?",
                 f"Refitted to Chinchilla's runs: {s('refit_n')} B parameters, with a {s('level')} % interval of "
                 f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained. "
-                f"The paper's {s('paper_params')} B follows only from its figure's three-decimal constants."),
+                f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
+                f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and {s('text_params')} B)."),
         Finding("scaling", "scaling-checks",
                 "Does the arithmetic of the training run add up?",
-                f"{s('n_agree')} of {s('n_checks')} checks agree exactly and {s('n_rounding')} within rounding; the other "
+                f"{s('n_agree')} of {s('n_checks')} checks agree exactly, {s('n_rounding')} within rounding and "
+                f"{s('n_approximate')} only within an \"approximately\"; the other "
                 f"{s('n_not_agreeing')} come down to {s('causes_phrase')}."),
         Finding("long_context", "long-context-tokens",
                 f"How much text do {lc('context_k')}K tokens hold?",
-                f"About {lc('narrative_words')} words of narrative English ({lc('narrative_pages')} pages), "
-                f"{lc('technical_words')} of technical prose and {lc('code_words')} of Python code, measured with the real tokenizer."),
+                f"About {lc('narrative_words')} words of narrative English ({lc('n_narrative')} texts; "
+                f"{lc('narrative_pages')} pages), {lc('technical_words')} of technical prose and {lc('code_words')} of "
+                f"Python code, measured with the real tokenizer on a handful of texts."),
         Finding("long_context", "long-context-benchmarks",
                 "Are the long-context wins real?",
                 f"Of the {lc('n_wins')} printed leads of the 405B, {lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
                 f"on fewer than five test items."),
         Finding("contamination", "contamination-table15",
                 "Can the paper's contamination analysis be trusted?",
-                f"Re-run on real code and prose, its 8-gram method {ct('finds_lead')} ({ct('whole_found')} whole copies "
-                f"{ct('whole_verb')} the threshold; {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
+                f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
+                f"but {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
+                f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
                 f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams); picking "
                 f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
                 f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains exceed chance."),
@@ -145,8 +149,8 @@ def table(items: list[Finding]) -> pd.DataFrame:
 QUESTIONS = (
     ("benchmarks", "comparisons", "benchmarks-result", "Table 2: {a} vs {n} rivals"),
     ("benchmarks", "pair_comparisons", "benchmarks-pair", "Model card: {a} vs {b}"),
-    ("long_context", "comparisons", "long-context-benchmarks", "Table 21 (long context): {a} vs {n} rivals"),
-    ("claims", "comparisons", "claims-result", "Audited post: {a} vs {b}"),
+    ("long_context", "comparisons", "long-context-benchmarks", "Table 21, long context: {a} vs {n} rivals"),
+    ("claims", "comparisons", "claims-result", "Post's bottom line: {a} vs {b}"),
 )
 
 
@@ -177,6 +181,7 @@ def totals(g: Glued) -> dict[str, str]:
             "t2_unresolved": g("benchmarks", "n_unresolved"), "focus_name": g("benchmarks", "focus_name"),
             "post_scores_right": g("claims", "n_scores_right"), "post_scores": g("claims", "n_scores"),
             "post_rankings": g("claims", "n_rankings"), "post_rankings_resolved": g("claims", "n_rankings_resolved"),
+            "t2_equivalent": g("benchmarks", "n_equivalent"), "refit_n": g("scaling", "refit_n"),
             "refit_lo": g("scaling", "refit_n_lo"), "refit_hi": g("scaling", "refit_n_hi"),
             "paper_params": g("scaling", "paper_params"), "narrative_words": g("long_context", "narrative_words"),
             "technical_words": g("long_context", "technical_words"),

@@ -71,7 +71,15 @@ def interval(low, high, decimals: int = 1, signed: bool = True) -> str:
     if missing(low) or missing(high):
         return DASH
     fmt = gap if signed else number
-    return f"{fmt(low, decimals)} to {fmt(high, decimals)}"
+
+    def bound(v: float) -> str:
+        # a bound that excludes zero keeps its sign: print more decimals rather than "0.0"
+        d = decimals
+        while signed and v != 0 and _round(v, d) == 0 and d < 4:
+            d += 1
+        return fmt(v, d)
+
+    return f"{bound(float(low))} to {bound(float(high))}"
 
 
 def span(low, high, fmt=None, unit: str = "") -> str:
@@ -81,6 +89,33 @@ def span(low, high, fmt=None, unit: str = "") -> str:
     if missing(low) or missing(high):
         return DASH
     return f"{fmt(low)}–{fmt(high)}" + (f" {unit}" if unit else "")
+
+
+def rounded_span(values, step: float) -> str:
+    """The range of measured ``values`` rounded to ``step`` (e.g. thousands of words): one value
+    when they round alike, ``n/a`` when there are none. Measurements of a few texts do not
+    deserve more digits than their spread."""
+    import pandas as pd
+
+    values = pd.Series(values, dtype=float).dropna()
+    if values.empty:
+        return "n/a"
+    low, high = (round(float(v) / step) * step for v in (values.min(), values.max()))
+    return count(low) if low == high else span(low, high)
+
+
+def noun(v, singular: str, plural: str | None = None, decimals: int = 0) -> str:
+    """A number with its noun in the right number: ``1 sequence``, ``4 sequences``,
+    ``1.0 example`` (a value that rounds to one takes the singular)."""
+    shown = count(v) if decimals == 0 else number(v, decimals)
+    one = not missing(v) and _round(v, decimals) == 1
+    return f"{shown} {singular if one else (plural or singular + 's')}"
+
+
+def listing(items) -> str:
+    """Items joined as prose: ``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def pvalue(v) -> str:

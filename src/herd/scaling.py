@@ -58,12 +58,13 @@ def printed_interval(printed: str) -> tuple[float, float]:
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
-def fact_interval(facts: pd.DataFrame, key: str) -> tuple[float, float]:
+def fact_interval(facts: pd.DataFrame, key: str, widen_approximate: bool = True) -> tuple[float, float]:
     """The values a fact could have, given how it is printed: '16.55T tokens' → 16.545–16.555 T.
 
     The first number in the fact's ``value_as_printed`` sets the precision (half a unit of its
     last digit, scaled to the stored value); a printed 'approximately' or 'about' widens it to
-    a whole unit. A fact without a printed number is taken as exact.
+    a whole unit (unless ``widen_approximate`` is false). A fact without a printed number is
+    taken as exact.
     """
     row = facts.loc[facts["key"] == key]
     if row.empty:
@@ -75,7 +76,8 @@ def fact_interval(facts: pd.DataFrame, key: str) -> tuple[float, float]:
         return value, value
     number = match.group().replace(",", "")
     decimals = len(number.split(".")[1]) if "." in number else 0
-    half = (1.0 if re.search(r"approximately|about|~", printed, re.I) else 0.5) * 10.0 ** (-decimals)
+    approximate = widen_approximate and re.search(r"approximately|about|~", printed, re.I)
+    half = (1.0 if approximate else 0.5) * 10.0 ** (-decimals)
     scale = value / float(number)
     return value - half * scale, value + half * scale
 
@@ -663,6 +665,7 @@ def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
         "text_tokens": formats.number(by.loc["llama3-text", "tokens"] / 1e12, 1),
         "fig_tokens": formats.number(by.loc["llama3-figure", "tokens"] / 1e12, 1),
         "text_params": formats.count(by.loc["llama3-text", "params"] / 1e9),
+        "fig_params": formats.count(by.loc["llama3-figure", "params"] / 1e9),
         "paper_tokens": formats.number(by.loc["stated", "tokens"] / 1e12, 2),
         "paper_params": formats.count(by.loc["stated", "params"] / 1e9),
         "actual_tokens": formats.number(by.loc["trained", "tokens"] / 1e12, 1),

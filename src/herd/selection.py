@@ -81,6 +81,16 @@ def accuracies(scores: pd.DataFrame, benchmark: str, models=MODELS) -> tuple[lis
     return [WIDEST] * len(models), "not published: 0.5, the widest null"
 
 
+def row_thresholds(thresholds: np.ndarray, contaminated_pct) -> np.ndarray:
+    """The thresholds tried for one benchmark: the grid, plus the one at which uniform scores give
+    the contaminated share the paper reports for it (Table 15 reports up to 99 %, leaving a clean
+    set of 1 %: where chance gains are largest, and beyond the grid's 10–90 %)."""
+    if pd.isna(contaminated_pct):
+        return np.asarray(thresholds, dtype=float)
+    at_reported = 1.0 - float(contaminated_pct) / 100.0
+    return np.unique(np.append(np.asarray(thresholds, dtype=float), np.clip(at_reported, 0.001, 0.999)))
+
+
 def table15_null(t15: pd.DataFrame, sizes: pd.DataFrame, scores: pd.DataFrame, names: pd.Series, reps: int = 200,
                  alpha: float = 0.05, seed: int = 0, thresholds: np.ndarray = THRESHOLDS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The selection rule's null for every row of Table 15 at the benchmark's full N.
@@ -89,6 +99,8 @@ def table15_null(t15: pd.DataFrame, sizes: pd.DataFrame, scores: pd.DataFrame, n
     indexed by benchmark; ``scores``: the score table (for each model's accuracy); ``names``:
     benchmark names by key. Returns the chance gains of the 405B (one row per replicate that
     picked a threshold, for the chart) and one row per Table 15 benchmark: the reported gain,
+    simulated with the grid of thresholds plus the one that gives the benchmark's reported
+    contaminated share (:func:`row_thresholds`),
     N and its basis, the accuracies used and their source, the share of null benchmarks where
     the rule picks a threshold, the median chance gain, and the share of null benchmarks with a
     gain at least as large as the reported one. A row that cannot be simulated says why in
@@ -107,10 +119,27 @@ def table15_null(t15: pd.DataFrame, sizes: pd.DataFrame, scores: pd.DataFrame, n
         if pd.isna(n):
             rows.append(base | {"not_simulated": "no test-set size N, from a source or from printed intervals"})
             continue
-        sim = simulate(int(n), accs, thresholds, reps=reps, alpha=alpha, seed=seed + i)
+        sim = simulate(int(n), accs, row_thresholds(thresholds, row.contaminated_pct), reps=reps, alpha=alpha, seed=seed + i)
         gains = sim.loc[sim["picked"], f"gain_{len(accs) - 1}"].to_numpy()
         nulls.append(pd.DataFrame({"benchmark": name, "gain": gains}))
         rows.append(base | {"null_picked": float(sim["picked"].mean()), "null_median": float(np.median(gains)) if len(gains) else np.nan,
                             "null_p": float((gains >= row.gain_405b).sum() / len(sim))})
     null = pd.concat(nulls, ignore_index=True) if nulls else pd.DataFrame(columns=["benchmark", "gain"])
     return null, pd.DataFrame(rows)
+
+
+NULL_COLUMNS = {"benchmark": "benchmark", "gain": "reported gain 405B", "null_p": "share of null benchmarks at least as large",
+                "null_median": "median chance gain", "null_picked": "share of null benchmarks with a pick", "n": "N",
+                "n_basis": "N from", "accuracies": "accuracy 8B / 70B / 405B", "accuracy_source": "accuracy from",
+                "note": "not simulated"}
+"""The columns of the chapter's null table, decisive ones first, with the names the page shows."""
+
+
+def null_display(reported: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of :func:`table15_null` as the page shows them: the decisive columns first, and a
+    row that was not simulated marked by a letter whose reason the second table gives (one letter
+    per distinct reason)."""
+    reasons = {r: chr(ord("a") + i) for i, r in enumerate(dict.fromkeys(r for r in reported["not_simulated"] if r))}
+    shown = reported.assign(note=reported["not_simulated"].map(lambda r: reasons.get(r, "")))
+    notes = pd.DataFrame({"note": list(reasons.values()), "why the row was not simulated": list(reasons.keys())})
+    return shown[list(NULL_COLUMNS)].rename(columns=NULL_COLUMNS), notes

@@ -498,7 +498,8 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
     In order: ``n_items`` (the number of distinct items, where it differs from the test-set
     size, e.g. MGSM's 250 problems in 11 languages), the official ``test_set_size``, or the N
     implied by the source's own printed 95 % intervals (median over every printed score ± CI
-    of that benchmark, rounded; only for kinds the paper's formula applies to), otherwise none.
+    of that benchmark, rounded; for testable kinds only, and for a bounded mean only an estimate,
+    since the paper's formula treats the score as a proportion), otherwise none.
 
     Returns ``benchmark``, ``n`` (Int64), ``basis``, ``kind``, and ``n_from_ci_min`` /
     ``n_from_ci_max`` (the spread of the inversion, for the reader to judge).
