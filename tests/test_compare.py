@@ -90,3 +90,32 @@ def test_bad_arguments():
         compare.Rules(correction="tukey")
     with pytest.raises(ValueError, match="margin"):
         compare.Rules(margin=0)
+
+
+def test_gap_in_items_and_the_leads_they_make():
+    seen = pd.DataFrame({
+        "row_label": ["Q", "Q", "R", "S"], "competitor": ["x", "y", "x", "y"], "verdict": ["ahead", "not resolved", "no test", "behind"],
+        "focus_score": [90.0, 80.0, 70.0, 50.0], "competitor_score": [80.0, 79.0, 60.0, 60.0], "gap": [10.0, 1.0, 10.0, -10.0],
+        "gap_low": [5.0, -4.0, np.nan, -15.0], "gap_high": [15.0, 6.0, np.nan, -5.0], "p_adjusted": [0.001, 0.5, np.nan, 0.001],
+        "kind": ["proportion", "proportion", "average-recall", "proportion"], "n": [200, 200, np.nan, 100],
+        "reason": ["", "", "no trials", ""],
+    })
+    items = compare.gap_in_items(seen)
+    assert items.iloc[0] == 20 and items.iloc[1] == 2 and np.isnan(items.iloc[2]) and items.iloc[3] == -10
+    shown = compare.items_table(seen, {"x": "X", "y": "Y"}, "405B")
+    assert list(shown.columns[:8]) == ["benchmark", "competitor", "verdict", "gap (points)", "interval", "p adjusted", "N", "gap in items"]
+    assert list(shown["405B"]) == [90.0, 80.0, 70.0, 50.0] and list(shown["competitor"]) == ["X", "Y", "X", "Y"]
+    lead = compare.leads(shown, seen, "Q")
+    assert lead == {"quality_examples": "20.0", "n_wins": 3, "n_wins_sig": 1, "n_wins_untested": 1, "n_wins_small": 1,
+                    "quality_n": 200, "quality_lead": "X: +20.0; Y: +2.0"}
+
+
+def test_versus_competitors_on_the_long_context_table():
+    from herd import data
+
+    package = data.load()
+    seen = compare.versus_competitors(package, "llama3-paper-v3", "Table 21", "llama-3.1-405b-instruct")
+    family = package.models.set_index("key")["family"]
+    assert len(seen) and (seen["competitor"].map(family) == "competitor").all()
+    assert seen[["focus_score", "competitor_score"]].notna().all().all()
+    assert compare.size_label(package, "llama-3.1-405b-instruct") == "405B"

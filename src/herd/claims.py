@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import compare, data, stats
+from . import compare, data, stats, textstats
 
 VERDICTS = (
     "correct", "correct, within noise", "overstated", "imprecise", "misleading: leaves out the leader",
@@ -403,7 +403,7 @@ def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Ve
                        "pass the long-context chapter's measurement as `capacity`")
     context = ev.package.fact("context_length_tokens")
     cap = ev.capacity.copy()
-    cap["value"] = cap["words_per_token"] * context / (per_page or 1.0)
+    cap["value"] = textstats.window_words(cap["words_per_token"], context, per_page)
     narrative = cap[cap["register"] == "narrative"]
     technical = cap[cap["register"] == "technical"]
     stated = float(claim["stated_value"])
@@ -451,10 +451,33 @@ CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
 
 
 def audit(package: data.DataPackage, rules: compare.Rules = compare.Rules(), capacity: pd.DataFrame | None = None,
-          claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap."""
+          claims: pd.DataFrame | None = None, topics: list[str] | None = None) -> pd.DataFrame:
+    """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap.
+
+    Parameters
+    ----------
+    package
+        The data package (``claims.csv`` and the evidence the checks read).
+    rules
+        The level, correction and margin comparisons are judged with.
+    capacity
+        Words per token measured on real texts (:func:`herd.textstats.capacity`); without it the
+        words-and-pages claims are *not checkable*.
+    claims
+        The claims to audit (default: every row of ``claims.csv``).
+    topics
+        Audit only the claims of these topics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The claims with ``verdict``, ``code`` (the reason code), ``rule``, ``evidence``, ``cells``,
+        ``reference``, ``gap``, ``gap_low``, ``gap_high`` and ``parts``.
+    """
     ev = Evidence(package, rules, capacity)
     claims = package.claims if claims is None else claims
+    if topics is not None:
+        claims = claims[claims["topic"].isin(topics)]
     results = []
     for _, claim in claims.iterrows():
         check = CHECKS.get(claim["kind"])

@@ -333,3 +333,115 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
     tail = f"; {'; '.join(parts)}" if parts and len(eq) != n else ""
     untested_text = (f". {len(untested)} cannot be tested ({rows(untested)})" if untested and n else "")
     return f"{head}{tail}{untested_text}."
+
+
+def versus_competitors(package, source: str, table: str, focus: str, rules: Rules = Rules()) -> pd.DataFrame:
+    """``focus`` against every model of the ``competitor`` family that a printed table shows, judged
+    with the table's other comparisons (:func:`judge_package`, :func:`orient`), keeping the rows
+    where both scores are printed.
+
+    Parameters
+    ----------
+    package
+        The data package.
+    source, table
+        The printed table (a source key and a table name of ``data/score_tables.csv``).
+    focus
+        The model seen from (a key of ``data/models.csv`` the table prints).
+    rules
+        The level, correction and margin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`orient`.
+    """
+    scores = package.scores
+    cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+    family = package.models.set_index("key")["family"]
+    rivals = [m for m in dict.fromkeys(cells["model"]) if family[m] == "competitor"]
+    seen = orient(judge_package(package, source, table, rules), focus, rivals)
+    return seen.dropna(subset=["focus_score", "competitor_score"])
+
+
+def gap_in_items(seen: pd.DataFrame) -> pd.Series:
+    """Each gap as a number of test items, gap × N (a share of items only; NaN for other kinds)."""
+    return pd.Series([g * n / 100 if k == "proportion" else float("nan") for g, n, k in zip(seen["gap"], seen["n"], seen["kind"])],
+                     index=seen.index, dtype=float)
+
+
+def items_table(seen: pd.DataFrame, names, focus_label: str) -> pd.DataFrame:
+    """The comparisons of :func:`versus_competitors` as a chapter shows them, with the gap in items.
+
+    Parameters
+    ----------
+    seen
+        Rows of :func:`orient`.
+    names
+        Model names by key (a mapping or a Series).
+    focus_label
+        The column header of the focus model's score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``benchmark``, ``competitor`` (its name), ``verdict``, ``gap (points)``, ``interval``,
+        ``p adjusted``, ``N``, ``gap in items``, the two scores, ``kind`` and ``why no test``.
+    """
+    from . import formats
+
+    out = pd.DataFrame({
+        "benchmark": seen["row_label"], "competitor": seen["competitor"].map(names), "verdict": seen["verdict"],
+        focus_label: seen["focus_score"], "competitor score": seen["competitor_score"],
+        "gap (points)": seen["gap"],
+        "interval": [formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])],
+        "p adjusted": seen["p_adjusted"], "kind": seen["kind"], "N": seen["n"],
+        "gap in items": gap_in_items(seen),
+        "why no test": seen["reason"],
+    })
+    return out[["benchmark", "competitor", "verdict", "gap (points)", "interval", "p adjusted", "N", "gap in items", focus_label,
+                "competitor score", "kind", "why no test"]]
+
+
+def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5) -> dict[str, object]:
+    """The focus model's printed leads, and how many the data resolve.
+
+    Parameters
+    ----------
+    shown
+        The table of :func:`items_table`.
+    seen
+        The rows of :func:`orient` it was made from.
+    row_label
+        The benchmark row to describe lead by lead.
+    few
+        A lead of fewer items than this counts as resting on a few items.
+
+    Returns
+    -------
+    dict
+        ``n_wins`` (printed leads), ``n_wins_sig`` (of those, resolved *ahead*), ``n_wins_untested``,
+        ``n_wins_small`` (fewer than ``few`` items), ``quality_examples`` (the largest lead on
+        ``row_label`` in items, as the book writes it), ``quality_n`` (that row's N) and
+        ``quality_lead`` (each competitor's lead on that row, or ``none``).
+    """
+    from . import formats
+
+    ahead = shown[shown["gap (points)"] > 0]
+    row = ahead[ahead["benchmark"] == row_label]
+    return {
+        "quality_examples": formats.number(row["gap in items"].max()) if len(row) else "n/a",
+        "n_wins": len(ahead),
+        "n_wins_sig": int((ahead["verdict"] == "ahead").sum()),
+        "n_wins_untested": int((ahead["verdict"] == "no test").sum()),
+        "n_wins_small": int((ahead["gap in items"] < few).sum()),
+        "quality_n": int(seen.loc[seen["row_label"] == row_label, "n"].dropna().iloc[0]),
+        "quality_lead": "; ".join(f"{c}: {formats.gap(g)}" for c, g in zip(row["competitor"], row["gap in items"])) or "none",
+    }
+
+
+def size_label(package, model: str) -> str:
+    """A model's size as a short column header, from ``parameters_billion``: ``405B``."""
+    from . import formats
+
+    return f"{formats.count(package.models.set_index('key').loc[model, 'parameters_billion'])}B"

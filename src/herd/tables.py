@@ -32,11 +32,18 @@ def number(decimals: int = 1, sign: bool = False, blank: str = formats.DASH) -> 
     return lambda v: blank if formats.missing(v) else fmt(v, decimals)
 
 
+def formatter(fmt: Callable[..., str], *args, **kwargs) -> Formatter:
+    """A column formatter that writes each value with ``fmt(value, *args, **kwargs)``, e.g.
+    ``formatter(formats.share, 1)`` for shares to one decimal."""
+    return lambda v: fmt(v, *args, **kwargs)
+
+
 pvalue = formats.pvalue
 integer = formats.count
 
 
 def link(text: str, url: str) -> str:
+    """An HTML link with its text and address escaped."""
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
