@@ -177,3 +177,14 @@ def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
     assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
     assert 380 <= out.loc["b", "n"] <= 420 and out.loc["b", "basis"].startswith("implied")
     assert pd.isna(out.loc["nih", "n"])  # average recall: no N, even with printed intervals
+
+
+def test_package_sizes_are_computed_once_per_package_content():
+    from herd import data
+
+    package = data.load()
+    first = stats.package_sizes(package)
+    pd.testing.assert_frame_equal(first, stats.effective_sizes(package.benchmarks, package.scores))
+    first.loc[0, "n"] = -1  # a caller's edit never reaches the cache
+    assert stats.package_sizes(package).loc[0, "n"] != -1
+    assert list(stats._SIZES) == [package.sha256] or package.sha256 in stats._SIZES

@@ -274,7 +274,7 @@ def _judge_cached(package, source: str, table: str, rules: Rules) -> pd.DataFram
         else:
             scores = package.scores
             cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-            sizes = stats.effective_sizes(package.benchmarks, scores)
+            sizes = stats.package_sizes(package)
             subsets = package.tables.get("benchmark_subsets")
             _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
             if path is not None:

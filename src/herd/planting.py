@@ -103,3 +103,39 @@ def found_every_copy(f: dict) -> bool:
     """Whether every planted copy is found: whole copies over the threshold, half copies by the
     13-gram word rule."""
     return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]
+
+
+def scan_with_plants(examples, corpus: list[Path], fillers: list[str], folder: Path, n: int, n_whole: int, n_part: int,
+                     seed: int = 0) -> pd.DataFrame:
+    """Scan a corpus, plant copies of some examples into documents of ``folder``, scan those too,
+    and score every example with what it was planted as.
+
+    Parameters
+    ----------
+    examples
+        The benchmark's examples (:func:`herd.contamination.read_benchmark`).
+    corpus
+        Files and folders to scan.
+    fillers
+        Texts the planted copies are embedded in.
+    folder
+        Where the planted documents are written.
+    n
+        The token n-gram length.
+    n_whole, n_part
+        How many examples to plant whole and in part (:func:`plant`).
+    seed
+        The random seed of the planting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`herd.contamination.score` of every example, with ``planted`` (whole, part, none).
+    """
+    from . import contamination
+
+    index = contamination.BenchmarkIndex(examples, n=n)
+    base = contamination.scan_hashes(index, corpus)
+    truth = plant(examples, fillers, folder, n_whole, n_part, seed=seed)
+    found = base | contamination.scan_hashes(index, [folder])
+    return contamination.score(index, found.tokens, found.words).merge(truth, on="id")

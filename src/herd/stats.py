@@ -527,12 +527,39 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
     return out
 
 
+_SIZES: dict[str, pd.DataFrame] = {}
+
+
+def package_sizes(package) -> pd.DataFrame:
+    """:func:`effective_sizes` over a whole data package, computed once per package content (the
+    cache is keyed by the package's checksum); every chapter and judged table reads N from here."""
+    if package.sha256 not in _SIZES:
+        _SIZES[package.sha256] = effective_sizes(package.tables["benchmarks"], package.tables["scores"])
+    return _SIZES[package.sha256].copy()
+
+
 def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.DataFrame,
-                    subsets: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
+                    subsets: pd.DataFrame | None = None, level: float = 0.95, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Printed scores with the book's interval for each: Wilson at the honest N of the
     benchmark's metric kind (for a macro average, the N its subset sizes bound), or none with
-    the reason. Adds ``n``, ``n_shown``, ``low``, ``high`` and ``interval_note``."""
-    sizes = effective_sizes(benchmarks, scores).set_index("benchmark")
+    the reason. Adds ``n``, ``n_shown``, ``low``, ``high`` and ``interval_note``.
+
+    Parameters
+    ----------
+    cells
+        The printed scores to show (rows of ``scores.csv``).
+    benchmarks
+        ``benchmarks.csv`` (each benchmark's metric kind and size).
+    scores
+        Every printed score (for the N that printed intervals imply), used when ``sizes`` is not given.
+    subsets
+        ``benchmark_subsets.csv`` (a macro average's subset sizes).
+    level
+        The interval's confidence level.
+    sizes
+        :func:`effective_sizes` (or :func:`package_sizes`), if already computed.
+    """
+    sizes = (effective_sizes(benchmarks, scores) if sizes is None else sizes).set_index("benchmark")
     kinds = benchmarks.set_index("key")["metric_kind"]
     by_bench = {} if subsets is None else {b: g["n"].tolist() for b, g in subsets.groupby("benchmark")}
     out = cells.copy()

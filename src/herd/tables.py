@@ -38,6 +38,11 @@ def formatter(fmt: Callable[..., str], *args, **kwargs) -> Formatter:
     return lambda v: fmt(v, *args, **kwargs)
 
 
+def each(columns, fmt: Formatter) -> dict[str, Formatter]:
+    """The same formatter for each of ``columns`` (a mapping to pass to :func:`show`)."""
+    return {c: fmt for c in columns}
+
+
 pvalue = formats.pvalue
 integer = formats.count
 
