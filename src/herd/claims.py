@@ -510,3 +510,162 @@ def summary(audited: pd.DataFrame) -> pd.Series:
     """Claims per summary group (:data:`SUMMARY_GROUPS`); the groups add up to every claim."""
     c = counts(audited)
     return pd.Series({group: int(c[list(members)].sum()) for group, members in SUMMARY_GROUPS.items()})
+
+
+# ---------------------------------------------------------------- the chapter's tables and counts
+
+POST = "blog-llama31-in-depth"  # the audited post's key in sources.csv
+CLAIM_FORMATS = {"evidence and rule": str, "numbers used and source": str}  # columns of :func:`claim_table` holding HTML
+
+
+def in_group(audited: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The claims whose verdict is in one summary group (:data:`SUMMARY_GROUPS`), in their order."""
+    return audited[audited["verdict"].isin(SUMMARY_GROUPS[group])]
+
+
+def definitions_table(audited: pd.DataFrame) -> pd.DataFrame:
+    """Every verdict with its definition and how many claims get it."""
+    c = counts(audited)
+    return pd.DataFrame({"verdict": list(DEFINITIONS), "means": list(DEFINITIONS.values()),
+                         "claims": [int(c[v]) for v in DEFINITIONS]})
+
+
+def gap_text(gap: float, low: float, high: float) -> str:
+    """A gap with its interval, as the tables of claims write it: ``+1.8 (-0.3 to +3.9)``."""
+    from . import formats
+
+    return formats.gap(gap) + ("" if pd.isna(low) or pd.isna(gap) else f" ({formats.interval(low, high)})")
+
+
+def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audited claims as the chapter shows them: id, verdict, paraphrase, the evidence and the rule
+    (HTML, escaped), the gap with its interval, and the numbers used with their source (HTML);
+    show it with ``formats=CLAIM_FORMATS``."""
+    import html
+
+    shown = frame.assign(
+        gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
+        why=[f"{html.escape(e)}<br><small><em>Rule:</em> {html.escape(r)}</small>" for e, r in zip(frame["evidence"], frame["rule"])],
+        source=[html.escape(" · ".join(x for x in (c, r) if x)) for c, r in zip(frame["cells"], frame["reference"])],
+    )
+    return shown[["claim_id", "verdict", "paraphrase", "why", "gap", "source"]].rename(columns={
+        "claim_id": "id", "paraphrase": "claim (paraphrased)", "why": "evidence and rule",
+        "gap": "gap (interval), points", "source": "numbers used and source"})
+
+
+def of_topics(audited: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
+    """The claims of some topics, in the post's order (by paragraph)."""
+    return audited[audited["topic"].isin(topics)].sort_values("paragraph", kind="stable")
+
+
+def parts_record(audited: pd.DataFrame) -> pd.DataFrame:
+    """:func:`parts_table` of the composite claims, with each gap written with its interval."""
+    record = parts_table(audited[audited["kind"].isin(["category"])])
+    record["gap (interval)"] = [gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])]
+    return record
+
+
+def tallies(audited: pd.DataFrame) -> dict[str, int]:
+    """The counts the chapter writes about scores and rankings, from verdict counts and reason codes.
+
+    Returns
+    -------
+    dict
+        ``n_scores`` and ``n_scores_right`` (single scores, and those that match the source),
+        ``n_rankings``, ``n_rankings_resolved`` and ``n_rankings_noise`` (rankings and top-score
+        claims: correct, and correct within noise), ``n_reversed`` (the printed order is the
+        reverse, or another model prints higher), ``n_equal`` (equal scores called a win or a loss),
+        ``n_unlike`` (cells from different settings compared) and ``n_omitted_leader``.
+    """
+    scores = audited[audited["kind"] == "score"]
+    rankings = audited[audited["kind"].isin(["ranking", "top"])]
+    ranked = counts(rankings)
+    return {
+        "n_scores": len(scores),
+        "n_scores_right": int((scores["code"] == "match").sum()),
+        "n_rankings": len(rankings),
+        "n_rankings_resolved": int(ranked["correct"]),
+        "n_rankings_noise": int(ranked["correct, within noise"]),
+        "n_reversed": int(audited["code"].isin(["reversed", "another-prints-higher"]).sum()),
+        "n_equal": int((audited["code"] == "equal").sum()),
+        "n_unlike": int(counts(audited)["misleading: unlike settings"]),
+        "n_omitted_leader": int((audited["code"] == "omitted-leader").sum()),
+    }
+
+
+def post_source(package: data.DataPackage) -> pd.Series:
+    """The audited post's row of ``sources.csv``."""
+    return package.sources.set_index("key").loc[POST]
+
+
+def post_title(package: data.DataPackage) -> str:
+    """The audited post's title as Markdown: a link when its address is known, else in italics."""
+    from . import tables
+
+    post = post_source(package)
+    return tables.link(post["title"], post["url"]) if pd.notna(post["url"]) else f"*{post['title']}*"
+
+
+def paragraph_table(package: data.DataPackage, audited: pd.DataFrame) -> pd.DataFrame:
+    """Every paragraph of the post (``post_paragraphs.csv``) with the number of claims taken from it."""
+    paragraphs = package.post_paragraphs
+    per_paragraph = audited.groupby("paragraph").agg(claims=("claim_id", "count")).reindex(paragraphs["paragraph"], fill_value=0)
+    return paragraphs.assign(claims=per_paragraph["claims"].to_numpy())
+
+
+def paragraph_counts(by_paragraph: pd.DataFrame) -> dict[str, int]:
+    """Paragraphs in all, those that yield claims, and those that state a number (from
+    :func:`paragraph_table`): ``n_paragraphs``, ``n_paragraphs_claims``, ``n_paragraphs_numbers``."""
+    return {"n_paragraphs": len(by_paragraph), "n_paragraphs_claims": int((by_paragraph["claims"] > 0).sum()),
+            "n_paragraphs_numbers": int(by_paragraph["numbers"].notna().sum())}
+
+
+def later_note(package: data.DataPackage) -> str:
+    """What the audit cannot cover: models released after the post, and later models it does not name."""
+    from . import coverage
+
+    post = post_source(package)
+    later = coverage.later_models(package)
+    after_post = later.loc[later["release_date"] > post["date"], "key"]
+    released = "it was" if len(after_post) == 1 else "they were"
+    return " ".join(filter(None, [
+        coverage.note(package, [k for k in later["key"] if k not in set(after_post)],
+                      f"the post, published on {post['date']:%d %B %Y}, came out before {released} released"),
+        coverage.note(package, [*package.claims["subject"].dropna(), *after_post], "the post does not name it"),
+    ]))
+
+
+def bottom_line(package: data.DataPackage, audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> tuple[pd.DataFrame, str]:
+    """The tally behind the post's bottom line: the 405B Instruct against GPT-4 (0125) on every row of
+    the paper's Table 2, and the sentence that says what it supports.
+
+    Parameters
+    ----------
+    package
+        The data package.
+    audited
+        The audit (:func:`audit`), whose claim ``bl-par-gpt4`` is the bottom line.
+    rules
+        The level, correction and margin.
+
+    Returns
+    -------
+    tuple
+        The rows of :func:`herd.compare.orient`, and the sentence.
+    """
+    verdict = audited.set_index("claim_id").loc["bl-par-gpt4", "verdict"]
+    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2", rules)
+    vs_gpt4 = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4-0125"])
+    t = vs_gpt4["verdict"].value_counts()
+    tested = int(vs_gpt4["testable"].sum())
+    sentence = (
+        f"Against GPT-4 (0125), the 405B is ahead on {int(t.get('ahead', 0))} of the {tested} benchmarks of Table 2 that can be "
+        f"tested, behind on {int(t.get('behind', 0))}, and not resolved on {int(t.get('not resolved', 0))}"
+        + (f", equivalent on {int(t.get('equivalent', 0))}" if t.get("equivalent", 0) else "")
+        + ". "
+        + ("So \"at least on a par, if not superior\" holds on the published numbers, in the weak sense that nothing shows GPT-4 "
+           "ahead; where the gap is not resolved they show neither a lead nor a tie."
+           if verdict != "wrong order" else
+           "So \"at least on a par\" does not hold: on some benchmarks GPT-4 is resolved ahead.")
+    )
+    return vs_gpt4, sentence

@@ -394,7 +394,7 @@ def items_table(seen: pd.DataFrame, names, focus_label: str) -> pd.DataFrame:
         "benchmark": seen["row_label"], "competitor": seen["competitor"].map(names), "verdict": seen["verdict"],
         focus_label: seen["focus_score"], "competitor score": seen["competitor_score"],
         "gap (points)": seen["gap"],
-        "interval": [formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])],
+        "interval": interval_text(seen),
         "p adjusted": seen["p_adjusted"], "kind": seen["kind"], "N": seen["n"],
         "gap in items": gap_in_items(seen),
         "why no test": seen["reason"],
@@ -445,3 +445,10 @@ def size_label(package, model: str) -> str:
     from . import formats
 
     return f"{formats.count(package.models.set_index('key').loc[model, 'parameters_billion'])}B"
+
+
+def interval_text(seen: pd.DataFrame) -> pd.Series:
+    """Each gap's interval as the book writes it (``+0.3 to +4.1``), from ``gap_low`` and ``gap_high``."""
+    from . import formats
+
+    return pd.Series([formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])], index=seen.index, dtype=object)

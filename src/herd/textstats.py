@@ -1,12 +1,14 @@
-"""Tokens per word, per character and per page, measured with the Llama 3 tokenizer."""
+"""Tokens per word, per character and per page, measured with the Llama 3 tokenizer, and what a
+context window holds.
+
+The tokenizer is imported only where a text is measured, so code that reads measurements made
+elsewhere (the claims audit) needs neither the tokenizer nor the texts.
+"""
 from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
-
-from . import tokenizer
 
 WORD = re.compile(r"\S+")
 
@@ -18,6 +20,8 @@ def words(text: str) -> int:
 
 def measure(text: str) -> dict[str, float]:
     """Characters, words and Llama 3 tokens of one text, and their ratios."""
+    from . import tokenizer
+
     n_tokens = tokenizer.count(text)
     n_words = words(text)
     return {"characters": len(text), "words": n_words, "tokens": n_tokens,
