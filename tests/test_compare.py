@@ -119,3 +119,44 @@ def test_versus_competitors_on_the_long_context_table():
     assert len(seen) and (seen["competitor"].map(family) == "competitor").all()
     assert seen[["focus_score", "competitor_score"]].notna().all().all()
     assert compare.size_label(package, "llama-3.1-405b-instruct") == "405B"
+
+
+def test_the_benchmarks_chapter_counts_and_tables():
+    from herd import data
+
+    package = data.load()
+    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2")
+    seen = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4o", "claude-3.5-sonnet"])
+    seen["competitor_name"] = seen["competitor"].map(package.models.set_index("key")["name"])
+    t = compare.tally(seen)
+    assert t["n_pairs"] == len(seen) == t["n_tested"] + t["n_untested"]
+    assert t["n_tested"] == t["n_ahead"] + t["n_behind"] + t["n_equivalent"] + t["n_unresolved"]
+    assert compare.family_size(judged, "large") == int(judged.loc[judged["family"] == "large", "testable"].sum()) > 0
+    table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"})
+    assert set(table["competitor"]) == {"GPT-4o", "Claude"} and table[list(compare.VERDICTS)].to_numpy().sum() == len(seen)
+    detail = compare.detail_table(seen)
+    assert list(detail.columns) == ["row_label", "competitor_name", "verdict", "gap", "interval", "p_adjusted", "n", "confidence",
+                                    "test", "rho", "why"]
+    assert set(detail["test"]) <= {"exact", "score", ""}
+    r = compare.resolution(seen)
+    assert r["n_ahead_unresolved"] + r["n_behind_unresolved"] <= t["n_unresolved"]
+    assert r["n_resolved"] == t["n_ahead"] + t["n_behind"] and r["n_resolved_big_n"] <= r["n_resolved"]
+    assert r["n_fragile"] + r["n_robust"] <= t["n_unresolved"]
+    assert compare.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
+    assert compare.size_ratio(package, "llama-3.1-405b-instruct", "gpt-4o") == "an undisclosed multiple of"
+    pair = compare.orient(judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
+    assert compare.family_text(judged, pair).startswith(f"its {int(pair['testable'].sum())} testable rows are corrected together")
+    assert list(compare.pair_detail(pair).columns)[:4] == ["row_label", "verdict", "focus_score", "competitor_score"]
+    tested = pair[pair["verdict"] != "no test"]
+    assert compare.needed_margin(pair) == tested["smallest_margin"].max()
+    assert np.isnan(compare.needed_margin(pair.iloc[:0]))
+
+
+def test_resolution_counts_by_hand():
+    seen = pd.DataFrame({"verdict": ["not resolved", "not resolved", "ahead", "behind", "no test"],
+                         "gap": [1.5, -2.5, 4.0, -3.0, 9.0], "n": [100, 200, 6000, 300, 50],
+                         "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan],
+                         "like_for_like": [True, True, True, True, False]})
+    assert compare.resolution(seen) == {
+        "n_ahead_unresolved": 1, "n_behind_unresolved": 1, "largest_unresolved_gap": "2.5", "smallest_resolved_gap": "3.0",
+        "n_unlike": 1, "n_fragile": 1, "n_robust": 1, "n_resolved": 2, "n_resolved_big_n": 1}

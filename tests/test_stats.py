@@ -188,3 +188,9 @@ def test_package_sizes_are_computed_once_per_package_content():
     first.loc[0, "n"] = -1  # a caller's edit never reaches the cache
     assert stats.package_sizes(package).loc[0, "n"] != -1
     assert list(stats._SIZES) == [package.sha256] or package.sha256 in stats._SIZES
+
+
+def test_widest_interval_is_the_smallest_test_set():
+    intervals = pd.DataFrame({"model": ["a", "a", "a", "b"], "row_label": ["x", "y", "z", "y"],
+                              "low": [40.0, 30.0, np.nan, 0.0], "high": [50.0, 60.0, np.nan, 100.0]})
+    assert stats.widest_interval(intervals, "a")["row_label"] == "y"

@@ -452,3 +452,130 @@ def interval_text(seen: pd.DataFrame) -> pd.Series:
     from . import formats
 
     return pd.Series([formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])], index=seen.index, dtype=object)
+
+
+def tally(seen: pd.DataFrame) -> dict[str, int]:
+    """How many comparisons get each verdict (rows of :func:`orient`).
+
+    Returns
+    -------
+    dict
+        ``n_ahead``, ``n_behind``, ``n_equivalent``, ``n_unresolved``, ``n_untested``, ``n_tested``
+        (every verdict but *no test*) and ``n_pairs``.
+    """
+    counts = seen["verdict"].value_counts()
+    out = {key: int(counts.get(verdict, 0)) for verdict, key in [
+        ("ahead", "n_ahead"), ("behind", "n_behind"), ("equivalent", "n_equivalent"), ("not resolved", "n_unresolved"),
+        ("no test", "n_untested")]}
+    out["n_tested"] = int((seen["verdict"] != "no test").sum())
+    out["n_pairs"] = len(seen)
+    return out
+
+
+def family_size(judged: pd.DataFrame, family: str) -> int:
+    """The testable comparisons of one family (size class, or ``across classes``) of a judged table:
+    the number corrected together."""
+    return int(judged.loc[judged["family"] == family, "testable"].sum())
+
+
+def verdict_table(seen: pd.DataFrame, names) -> pd.DataFrame:
+    """:func:`verdict_counts` as a chapter shows it: one row per competitor, by name."""
+    summary = verdict_counts(seen)
+    summary.columns.name = None
+    summary = summary.reset_index()
+    summary["competitor"] = summary["competitor"].map(names)
+    return summary
+
+
+def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
+    """Every comparison of :func:`orient` with its interval written out, the confidence of its level,
+    the test used and the per-item agreement ρ an unresolved gap would need (``unreachable`` when none
+    would do): ``row_label``, ``competitor_name``, ``verdict``, ``gap``, ``interval``, ``p_adjusted``,
+    ``n``, ``confidence``, ``test``, ``rho``, ``why``."""
+    from . import formats
+
+    detail = seen.assign(
+        interval=interval_text(seen),
+        confidence=seen["level"].map(formats.confidence),
+        test=seen["method"].map({"exact": "exact", "score": "score"}).fillna(""),
+        rho=[("unreachable" if r == float("inf") else formats.number(r, 2)) for r in seen["rho_to_resolve"]],
+        why=seen["reason"],
+    )
+    return detail[["row_label", "competitor_name", "verdict", "gap", "interval", "p_adjusted", "n", "confidence", "test", "rho", "why"]]
+
+
+def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5) -> dict[str, object]:
+    """What the verdicts of :func:`orient` rows say about resolution, as the chapter writes it.
+
+    Parameters
+    ----------
+    seen
+        Rows of :func:`orient`.
+    large_n
+        A benchmark with at least this many items counts as large.
+    modest_rho
+        An unresolved gap that a per-item agreement of at most this would resolve is fragile.
+
+    Returns
+    -------
+    dict
+        ``n_ahead_unresolved`` and ``n_behind_unresolved`` (unresolved gaps where the focus model's
+        printed score is higher, lower), ``largest_unresolved_gap`` and ``smallest_resolved_gap``
+        (points, as the book writes them, or ``none``), ``n_unlike`` (pairs not like for like),
+        ``n_fragile``, ``n_robust`` (no agreement would resolve them), ``n_resolved`` and
+        ``n_resolved_big_n`` (resolved on benchmarks of at least ``large_n`` items).
+    """
+    from . import formats
+
+    tested = seen[seen["verdict"] != "no test"]
+    unresolved = tested[tested["verdict"] == "not resolved"]
+    resolved = tested[tested["verdict"].isin(["ahead", "behind"])]["gap"].abs()
+    big_n = tested[tested["n"] >= large_n]
+    return {
+        "n_ahead_unresolved": int((unresolved["gap"] > 0).sum()),
+        "n_behind_unresolved": int((unresolved["gap"] < 0).sum()),
+        "largest_unresolved_gap": formats.number(unresolved["gap"].abs().max()) if len(unresolved) else "none",
+        "smallest_resolved_gap": formats.number(resolved.min()) if len(resolved) else "none",
+        "n_unlike": int((~seen["like_for_like"]).sum()),
+        "n_fragile": len(unresolved[unresolved["rho_to_resolve"] <= modest_rho]),
+        "n_robust": int((unresolved["rho_to_resolve"] == float("inf")).sum()),
+        "n_resolved": len(resolved),
+        "n_resolved_big_n": int(big_n["verdict"].isin(["ahead", "behind"]).sum()),
+    }
+
+
+def size_ratio(package, model: str, reference: str) -> str:
+    """How many times ``model``'s size ``reference`` is, as the book writes it, or ``an undisclosed
+    multiple of`` when either size is not published."""
+    from . import formats
+
+    sizes = package.models.set_index("key")["parameters_billion"]
+    if pd.notna(sizes[model]) and pd.notna(sizes[reference]):
+        return formats.number(sizes[reference] / sizes[model])
+    return "an undisclosed multiple of"
+
+
+def family_text(judged: pd.DataFrame, seen: pd.DataFrame) -> str:
+    """Which family one pair's comparisons (rows of :func:`orient`) are corrected with, in a sentence."""
+    family = seen["family"].iloc[0] if len(seen) else ""
+    who = "models of different size classes" if family == "across classes" else f"{family} models"
+    return (f"its {int(seen['testable'].sum())} testable rows are corrected together with the other comparisons of "
+            f"{who} in that table, {family_size(judged, family)} in all.")
+
+
+def pair_detail(seen: pd.DataFrame) -> pd.DataFrame:
+    """One pair's comparisons (rows of :func:`orient`) with the interval written out and its
+    confidence: ``row_label``, ``verdict``, the two scores, ``gap``, ``interval``,
+    ``smallest_margin``, ``n``, ``confidence``, ``reason``."""
+    from . import formats
+
+    detail = seen.assign(interval=interval_text(seen), confidence=seen["level"].map(formats.confidence))
+    return detail[["row_label", "verdict", "focus_score", "competitor_score", "gap", "interval", "smallest_margin", "n", "confidence",
+                   "reason"]]
+
+
+def needed_margin(seen: pd.DataFrame) -> float:
+    """The smallest equivalence margin that would make every tested comparison equivalent (NaN when
+    none is tested)."""
+    tested = seen[seen["verdict"] != "no test"]
+    return tested["smallest_margin"].max() if len(tested) else float("nan")

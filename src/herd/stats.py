@@ -592,3 +592,9 @@ def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.Da
         shown.append("" if np.isnan(n) else (f"{n:,.0f}" if kind.key != "macro-average" else f"{n:,.0f} (bound from subset sizes)"))
     out["n"], out["n_shown"], out["low"], out["high"], out["interval_note"] = n_col, shown, low, high, note
     return out
+
+
+def widest_interval(intervals: pd.DataFrame, model: str) -> pd.Series:
+    """The row of :func:`score_intervals` with ``model``'s widest interval (the smallest test set)."""
+    rows = intervals[(intervals["model"] == model) & intervals["low"].notna()]
+    return rows.loc[(rows["high"] - rows["low"]).idxmax()]
