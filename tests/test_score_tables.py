@@ -109,3 +109,9 @@ def test_other_versions_text_names_both_versions(package):
     assert text.startswith("**Other versions of the same benchmark.**") and "*GPQA Diamond* is not *GPQA*" in text
     t2 = score_tables.read(package, "llama3-paper-v3", "Table 21")
     assert score_tables.other_versions_text(package, t2, ["llama-3.1-405b-instruct"], names) == ""
+
+
+def test_overview_counts_each_tables_cells(package):
+    o = score_tables.overview(package).set_index(["source", "table"])
+    t2 = o.loc[("llama3-paper-v3", "Table 2")]
+    assert (t2["models"], t2["rows"]) == (11, 16) and t2["printed"] <= t2["cells"] == 16 * 11

@@ -115,8 +115,7 @@ def _cell_text(ev: Evidence, source: str, table: str, row: str, models: list[str
     parts = [f"{ev.name(m)} {('a dash' if pd.isna(s) else f'{s:.1f}')}{'' if pd.isna(mk) else ' ' + mk}"
              for m, s, mk in zip(hit["model"], hit["score"], hit["marker"])]
     page = cells["page"].dropna()
-    where = f"{table}, p. {int(page.iloc[0])}" if len(page) else table
-    return f"{where}, {row}: " + "; ".join(parts)
+    return f"{data.place(table, page.iloc[0] if len(page) else None)}, {row}: " + "; ".join(parts)
 
 
 # ---------------------------------------------------------------- checks

@@ -219,3 +219,11 @@ def other_versions_text(package, printed: ScoreTable, models: list[str], names) 
     return ("**Other versions of the same benchmark.** The data package has scores for these models on another "
             "version or subset of some of these benchmarks. They are different tests, so the book never "
             "compares a score on one with a score on the other:\n\n" + "\n".join(lines))
+
+
+def overview(package) -> pd.DataFrame:
+    """Every printed score table (``score_tables.csv``) with the models, rows and cells it prints and
+    how many of its cells hold a number."""
+    cells = package.scores.groupby(["source", "table"]).agg(
+        models=("model", "nunique"), rows=("row_label", "nunique"), cells=("score", "size"), printed=("score", "count"))
+    return package.score_tables.join(cells, on=["source", "table"])

@@ -598,3 +598,20 @@ def widest_interval(intervals: pd.DataFrame, model: str) -> pd.Series:
     """The row of :func:`score_intervals` with ``model``'s widest interval (the smallest test set)."""
     rows = intervals[(intervals["model"] == model) & intervals["low"].notna()]
     return rows.loc[(rows["high"] - rows["low"]).idxmax()]
+
+
+def inversion_table(package) -> pd.DataFrame:
+    """The N each benchmark's printed intervals imply (lowest and highest over its cells), for every
+    benchmark with printed intervals, beside its official size and the N the book uses:
+    ``name``, ``test_set_size``, ``n``, ``basis``, ``n_from_ci_min``, ``n_from_ci_max``."""
+    implied = package_sizes(package).merge(package.benchmarks[["key", "name", "test_set_size"]], left_on="benchmark", right_on="key")
+    return implied[implied["n_from_ci_min"].notna()][["name", "test_set_size", "n", "basis", "n_from_ci_min", "n_from_ci_max"]]
+
+
+def inversion_agreement(inversion: pd.DataFrame, tolerance: float = 0.1) -> dict[str, int]:
+    """How many benchmarks with both an official size and printed intervals imply an N within
+    ``tolerance`` of that size (:func:`inversion_table`): ``n_official_checked`` and ``n_official_consistent``."""
+    check = inversion.dropna(subset=["test_set_size"])
+    inside = ((check["n_from_ci_min"] <= check["test_set_size"] * (1 + tolerance))
+              & (check["n_from_ci_max"] >= check["test_set_size"] * (1 - tolerance)))
+    return {"n_official_checked": len(check), "n_official_consistent": int(inside.sum())}
