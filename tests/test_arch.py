@@ -189,3 +189,8 @@ def test_rope_summary_and_bands(args):
     bands = arch.rope_band_table(waves, 131_072).set_index("band")
     assert bands["pairs"].sum() == 64
     assert bands.loc["high frequency: unchanged", "longer than 128K after scaling"] == 0
+
+
+def test_fit_on_node_uses_one_servers_memory(args, package):
+    chosen = {"llama-3.1-405b": args["llama-3.1-405b"]}
+    pd.testing.assert_frame_equal(arch.fit_on_node(package, chosen, 131_072), arch.node_fit(chosen, 131_072, 640e9))

@@ -240,3 +240,11 @@ def test_scan_with_plants_finds_the_planted_copies(tmp_path):
     whole = scores[scores["planted"] == "whole"]
     assert (whole["token_match"] > 0.9).all()
     assert scores.loc[scores["planted"] == "none", "token_match"].max() < 0.5  # shared boilerplate only
+
+
+def test_corpus_megabytes_adds_the_parts(tmp_path):
+    from herd import texts
+
+    f = tmp_path / "m.py"
+    f.write_text("x = 1\n")
+    assert texts.corpus_megabytes(texts.corpus_parts([f], {"jargon-file": "abc"})) == pytest.approx(9 / 1e6)

@@ -459,3 +459,8 @@ def rope_band_table(waves: pd.DataFrame, context: int) -> pd.DataFrame:
     bands[label] = [int((waves[waves["band"] == b]["wavelength_after"] > context).sum()) for b in bands["band"]]
     return bands.rename(columns={"shortest_before": "shortest before", "longest_before": "longest before",
                                  "shortest_after": "shortest after", "longest_after": "longest after"})
+
+
+def fit_on_node(package, args: dict[str, ArchArgs], context: int) -> pd.DataFrame:
+    """:func:`node_fit` on one training server's GPU memory (:func:`node_memory_gb`)."""
+    return node_fit(args, context, node_memory_gb(package) * 1e9)

@@ -708,3 +708,31 @@ def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
     ])
     marks["params"] = chart_precision(marks["params"])
     return marks
+
+
+def runs_summary(runs: pd.DataFrame) -> dict[str, str]:
+    """How many of Chinchilla's runs :func:`figure4_points` reads and how many it leaves out of the
+    fit: ``n_runs``, ``n_excluded``."""
+    return {"n_runs": f"{len(runs)}", "n_excluded": f"{int(runs['excluded'].sum())}"}
+
+
+def points_note(package, points: pd.DataFrame, models: list[str], described: list[str]) -> str:
+    """What the chart of models says beside it: the models that share a point (:func:`shared_points`)
+    and the later models it does not show, with why.
+
+    Parameters
+    ----------
+    package
+        The data package.
+    points
+        The chosen models' points (:func:`model_points`).
+    models
+        The chosen models.
+    described
+        Every model ``model_facts.csv`` describes.
+    """
+    from . import coverage
+
+    why = ("data/model_facts.csv does not say which facts hold its size, tokens and GPU hours"
+           if models == models_by_size(package, described) else "it is not among the chosen models (parameter `models`)")
+    return " ".join(filter(None, [shared_points(points), coverage.note(package, models, why)]))

@@ -237,3 +237,8 @@ def write_texts(keys: list[str], folder: Path) -> dict[str, str]:
     for key, text in loaded.items():
         (folder / f"{key}.txt").write_text(text)
     return loaded
+
+
+def corpus_megabytes(parts) -> float:
+    """The megabytes of a corpus described by :func:`corpus_parts`."""
+    return float(parts["MB"].sum())
