@@ -35,10 +35,10 @@ SCHEMA = params.load_schema()
 
 
 def test_the_schema_describes_every_parameter_of_every_chapter():
+    import papermill as pm
+
     from conftest import ROOT
     from herd import build
-
-    import papermill as pm
 
     for nb in build.notebooks(ROOT):
         path = ROOT / "book" / f"{nb.name}.ipynb"

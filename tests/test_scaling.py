@@ -3,9 +3,8 @@ the chapter's tables come from data by key."""
 import numpy as np
 import pytest
 
-from conftest import DATA
+from conftest import DATA, edit_csv
 from herd import data, scaling
-from conftest import edit_csv
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from scipy.stats import barnard_exact
 
 from herd import stats
 
-
 # ---------------------------------------------------------------- published examples
 
 @pytest.mark.parametrize("count, n, low, high", [

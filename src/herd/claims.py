@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import compare, data, stats, textstats
@@ -162,7 +162,8 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
                      f"({stats.CORRECTION_NAMES[ev.rules.correction]}), verdict: {p['verdict']}")
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
-    extra = dict(gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells, reference=ref)
+    extra: dict[str, Any] = dict(gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells,
+                                 reference=ref)
     if not p["like_for_like"]:
         return Verdict("misleading: unlike settings", "unlike-settings", compare.LIKE_FOR_LIKE,
                        f"{head}: {gap_text}; {p['reason']}", **extra)

@@ -258,8 +258,8 @@ def _cache_key(package, source: str, table: str, rules: Rules) -> str:
     digest = hashlib.sha256()
     for part in (package.sha256, source, table, repr(rules), numpy.__version__, scipy.__version__, statsmodels.__version__):
         digest.update(str(part).encode() + b"\0")
-    for module in (stats, __import__(__name__, fromlist=["judge"])):
-        digest.update(Path(module.__file__).read_bytes())
+    for source_file in (stats.__file__, __file__):
+        digest.update(Path(str(source_file)).read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -388,8 +388,6 @@ def items_table(seen: pd.DataFrame, names, focus_label: str) -> pd.DataFrame:
         ``benchmark``, ``competitor`` (its name), ``verdict``, ``gap (points)``, ``interval``,
         ``p adjusted``, ``N``, ``gap in items``, the two scores, ``kind`` and ``why no test``.
     """
-    from . import formats
-
     out = pd.DataFrame({
         "benchmark": seen["row_label"], "competitor": seen["competitor"].map(names), "verdict": seen["verdict"],
         focus_label: seen["focus_score"], "competitor score": seen["competitor_score"],

@@ -4,6 +4,7 @@ separate the planted examples from the rest."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ def findings(scores: pd.DataFrame, threshold: float) -> dict:
     TOKEN-MATCH threshold and how many the 13-gram word rule flags; the largest share of an
     unplanted example's tokens inside corpus n-grams, and the share of unplanted examples with
     any."""
-    out = {}
+    out: dict[str, Any] = {}
     for group in ("whole", "part", "none"):
         g = scores[scores["planted"] == group]
         out[group] = {"examples": len(g), "over_threshold": int((g["token_match"] > threshold).sum()),

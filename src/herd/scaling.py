@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -211,7 +212,7 @@ def build_law(table: pd.DataFrame, law: str):
     raise KeyError(f"no rule to build law {law!r}")
 
 
-def law_objects(table: pd.DataFrame, laws: list[str], refit: "Refit | None" = None) -> dict[str, object]:
+def law_objects(table: pd.DataFrame, laws: list[str], refit: Refit | None = None) -> dict[str, Any]:
     """{law key: law object} for the chosen published laws, plus the refit (key ``refit``) if given."""
     out = {law: build_law(table, law) for law in laws}
     if refit is not None:
@@ -324,7 +325,8 @@ def fit_parametric(params, tokens, loss, *, delta: float = HUBER_DELTA, grid: di
         best = ends[int(np.argmin(values))]
         refined = minimize(huber_objective, best.x, args=args, jac=True, method="L-BFGS-B", options=_TIGHT)
     final = refined if refined.fun <= best.fun else best
-    return Refit(law=_law_from_theta(final.x), theta=tuple(float(v) for v in final.x), objective=float(final.fun),
+    a, b, e, alpha, beta = (float(v) for v in final.x)
+    return Refit(law=_law_from_theta(final.x), theta=(a, b, e, alpha, beta), objective=float(final.fun),
                  points=len(n), starts=len(starts), at_best=int(np.sum(values <= values.min() + 1e-9)))
 
 

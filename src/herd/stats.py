@@ -221,7 +221,7 @@ def score_statistic(x1, n1: int, x2, n2: int, delta: float = 0.0, correction: bo
     return t
 
 
-def score_pvalue(x1: float, n1: int, x2: float, n2: int, delta: float = 0.0) -> float:
+def score_pvalue(x1: float, n1: float, x2: float, n2: float, delta: float = 0.0) -> float:
     """Two-sided asymptotic p-value of the score statistic (normal reference): the book's test of two
     independent proportions (Miettinen–Nurminen), also used by the contamination null simulation."""
     t = float(score_statistic(x1, n1, x2, n2, delta))

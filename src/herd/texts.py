@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import glob
 import gzip
+import pydoc_data.topics
 import re
 import sysconfig
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
-
-import pydoc_data.topics
 
 
 class TextMissingError(FileNotFoundError):
@@ -126,7 +125,7 @@ def humaneval_path() -> Path:
 
 
 def stdlib_sources() -> list[Path]:
-    """This Python's standard library source files, without its tests (:func:`python_sources`)."""
+    """The running Python's standard library source files, without its tests (:func:`python_sources`)."""
     return python_sources(Path(sysconfig.get_paths()["stdlib"]))
 
 
