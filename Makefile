@@ -126,11 +126,12 @@ $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Regenerate the Python locks after editing the dependencies in pyproject.toml: the book's,
-# then Binder's (the same pins plus the `jupyter` group: JupyterLab, Notebook, the widget renderer).
+# Regenerate the Python locks after editing the dependencies in pyproject.toml: the book's (with the
+# `dev` group: ruff, mypy, pre-commit), then Binder's (the same pins plus the `jupyter` group:
+# JupyterLab, Notebook, the widget renderer).
 lock: install
-	$(VENV)/bin/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
-	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra jupyter --python-version 3.11 -c requirements.lock -o binder/requirements.txt
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev --extra jupyter --python-version 3.11 -c requirements.lock -o binder/requirements.txt
 
 clean:
 	rm -rf _build _build.* site.* _static/vendor site $(STAMPS) .cache

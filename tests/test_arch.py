@@ -1,5 +1,6 @@
 """Architecture arguments from llama-models, parameter counts, KV cache and RoPE scaling."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import DATA
@@ -123,3 +124,73 @@ def test_one_architecture_per_model(args):
     kept = arch.one_per_model(args)
     assert "llama-3.1-405b" in kept and "llama-3.1-405b-instruct" not in kept
     assert "llama-3.3-70b-instruct" in kept  # no base model of its own
+
+
+@pytest.fixture(scope="module")
+def package():
+    return data.load(DATA)
+
+
+def test_package_models_and_display_names(package):
+    args = arch.package_models(package)
+    assert set(args) >= {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"}
+    assert "llama-3.1-405b-instruct" not in args and set(args) <= set(package.models["key"])
+    assert arch.display_names(package, ["llama-3.1-405b"]) == {"llama-3.1-405b": "Llama 3.1 405B"}
+
+
+def test_paper_check_summary_counts_only_values_the_paper_prints():
+    check = pd.DataFrame({"agree": ["yes", "yes", "NO", "no paper value: ..."]})
+    assert arch.paper_check_summary(check) == {"n_agree": 2, "n": 3}
+
+
+def test_parameter_table_compares_the_count_with_the_name(args, package):
+    table = arch.parameter_table({"llama-3.1-8b": args["llama-3.1-8b"]}, package).set_index("model")
+    row = table.loc["Llama 3.1 8B"]
+    assert row["name says"] == 8e9 and row["total"] == arch.parameter_counts(args["llama-3.1-8b"])["total"]
+    assert row["total ÷ name"] == pytest.approx(row["total"] / 8e9)
+
+
+def test_kv_table_has_both_precisions_and_the_multi_head_baseline(args):
+    a = args["llama-3.1-8b"]
+    kv = arch.kv_table(a, [1024, 2048], batch=2)
+    assert list(kv["precision"]) == ["bf16", "fp8", "bf16", "fp8"]
+    assert kv["GQA KV cache (GB)"].iloc[0] == arch.kv_cache_bytes(a, 1024, "bf16", 2) / 1e9
+    assert (kv["multi-head KV cache (GB)"] == 4 * kv["GQA KV cache (GB)"]).all()  # 32 query heads, 8 KV heads
+
+
+def test_memory_summary_of_the_405b(args):
+    m = arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "bf16")
+    assert m["weights_gb"] == "812" and m["gqa_factor"] == "16" and m["weights_text"] == "BF16"
+    assert m["crossover_sequences"] == "12.0" and m["per_token"] == "516,096"
+    assert arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "fp8-mixed")["weights_text"] == "the paper's FP8 recipe"
+
+
+def test_node_sentences_describe_the_models_too_large_for_one_gpu(args, package):
+    chosen = {k: args[k] for k in ("llama-3.1-8b", "llama-3.1-405b")}
+    assert arch.node_memory_gb(package) == 640
+    text = arch.node_sentences(arch.node_fit(chosen, 131_072, 640e9), chosen, package)
+    assert text.startswith("For the 3.1 405B, its BF16 weights (812 GB) do not fit in 640 GB at all")
+    assert "8B" not in text  # its 16 GB of weights fit on one GPU
+
+
+def test_memory_grid_spans_1k_to_the_context(args):
+    grid = arch.memory_grid({"llama-3.1-8b": args["llama-3.1-8b"]}, 131_072)
+    assert grid["context"].min() == 1024 and grid["context"].max() == 131_072 and grid["context"].is_monotonic_increasing
+    assert (grid["mha_kv_bytes_per_token_bf16"] == 4 * grid["kv_bytes_per_token_bf16"]).all()
+
+
+def test_rope_summary_and_bands(args):
+    a = args["llama-3.1-405b"]
+    scaling = arch.read_rope_scaling()
+    waves = arch.rope_wavelengths(a, scaling)
+    r = arch.rope_summary(a, scaling, waves)
+    assert r["n_fast"] + r["n_slow"] + r["n_middle"] == 64
+    assert (r["old_context"], r["high_wavelen"], r["low_wavelen"], r["scale_factor"]) == ("8,192", "2,048", "8,192", "8")
+    bands = arch.rope_band_table(waves, 131_072).set_index("band")
+    assert bands["pairs"].sum() == 64
+    assert bands.loc["high frequency: unchanged", "longer than 128K after scaling"] == 0
+
+
+def test_fit_on_node_uses_one_servers_memory(args, package):
+    chosen = {"llama-3.1-405b": args["llama-3.1-405b"]}
+    pd.testing.assert_frame_equal(arch.fit_on_node(package, chosen, 131_072), arch.node_fit(chosen, 131_072, 640e9))

@@ -1,7 +1,6 @@
 import pytest
 
-from conftest import DATA
-from conftest import edit_csv
+from conftest import DATA, edit_csv
 from herd import budget, data, scaling
 
 

@@ -230,8 +230,9 @@ def test_leftovers_of_an_interrupted_build_are_removed(tmp_path, capsys):
 
 
 def test_leftover_patterns_are_ignored_by_git():
-    from conftest import ROOT
     import subprocess
+
+    from conftest import ROOT
 
     for name in ("_build.k3x9_a0q/x", "site.abcd1234/x", ".herd-build.lock", "book/demo.ipynb.tmp"):
         assert subprocess.run(["git", "check-ignore", "-q", "--no-index", name], cwd=ROOT).returncode == 0, name
@@ -240,7 +241,9 @@ def test_leftover_patterns_are_ignored_by_git():
 def test_git_state_of_a_tree(tmp_path):
     import subprocess
 
-    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)
+    def run(*a):
+        return subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)
+
     assert build.git_commit(tmp_path) is None and build.git_describe(tmp_path) == "unknown"
     run("init", "-q")
     (tmp_path / ".gitignore").write_text("_build/\n")

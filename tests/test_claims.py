@@ -112,12 +112,13 @@ def test_words_and_pages_are_judged_against_narrative_prose(audit):
 
 def test_the_audit_runs_without_the_tokenizer_or_the_texts():
     # Block the tokenizer's library and the texts module: every claim that does not need a
-    # measurement is still judged, and those that do say what they need.
+    # measurement is still judged, and those that do say what they need. (herd.textstats, where
+    # the words in a context window are computed, imports the tokenizer only to measure a text.)
     code = textwrap.dedent(f"""
         import sys
         class Block:
             def find_spec(self, name, path=None, target=None):
-                if name in ("tiktoken", "herd.tokenizer", "herd.texts", "herd.textstats"):
+                if name in ("tiktoken", "herd.tokenizer", "herd.texts"):
                     raise ImportError("blocked: " + name)
         sys.meta_path.insert(0, Block())
         from herd import claims, data
@@ -136,3 +137,46 @@ def test_unknown_kind_is_an_error():
     bad = data.load(DATA).claims.head(1).assign(kind="vibes")
     with pytest.raises(ValueError, match="unknown kind"):
         claims.audit(data.load(DATA), claims=bad)
+
+
+def test_the_chapters_tables_and_counts_come_from_verdicts_and_codes(audit):
+    audited = audit.reset_index()
+    wrong = claims.in_group(audited, "wrong")
+    assert set(wrong["verdict"]) <= {"wrong number", "wrong order", "contradicted"} and len(wrong) == claims.summary(audited)["wrong"]
+    defs = claims.definitions_table(audited)
+    assert list(defs["verdict"]) == list(claims.DEFINITIONS)
+    assert defs["claims"].sum() == len(claims.stated(audited)) and defs["omission checks"].sum() == len(claims.omissions(audited))
+    assert defs.set_index("verdict").loc["misleading: leaves out the leader", "claims"] == 0  # a check, never a claim
+    t = claims.tallies(audited)
+    scores = audited[audited["kind"] == "score"]
+    assert t["n_scores"] == len(scores) and t["n_scores_right"] == (scores["verdict"] == "correct").sum()
+    rankings = audited[audited["kind"].isin(["ranking", "top"])]
+    assert t["n_rankings"] == len(rankings) and t["n_rankings_resolved"] == (rankings["verdict"] == "correct").sum()
+    assert t["n_omitted_leader"] == (audited["verdict"] == "misleading: leaves out the leader").sum() > 0
+    assert t["n_unlike"] == (audited["verdict"] == "misleading: unlike settings").sum()
+    assert t["n_reversed"] > 0 and t["n_equal"] >= 0
+
+
+def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval():
+    frame = pd.DataFrame({"claim_id": ["x"], "verdict": ["correct"], "paraphrase": ["p"], "evidence": ["a < b"], "rule": ["r & s"],
+                          "gap": [1.84], "gap_low": [-0.3], "gap_high": [3.9], "cells": ["Table 2"], "reference": ["paper"]})
+    shown = claims.claim_table(frame).iloc[0]
+    assert shown["evidence and rule"] == "a &lt; b<br><small><em>Rule:</em> r &amp; s</small>"
+    assert shown["gap (interval), points"] == "+1.8 (-0.3 to +3.9)" and shown["numbers used and source"] == "Table 2 · paper"
+    assert claims.gap_text(float("nan"), float("nan"), float("nan")) == "—"
+
+
+def test_the_post_paragraphs_and_the_bottom_line(audit):
+    package = data.load(DATA)
+    audited = audit.reset_index()
+    by_paragraph = claims.paragraph_table(package, audited)
+    c = claims.paragraph_counts(by_paragraph)
+    assert c["n_paragraphs"] == len(package.post_paragraphs) and by_paragraph["claims"].sum() == len(audited)
+    assert c["n_paragraphs_numbers"] <= c["n_paragraphs_claims"] <= c["n_paragraphs"]
+    assert claims.post_title(package).startswith("<a href=") and "Llama 3.3" in claims.later_note(package)
+    vs_gpt4, sentence = claims.bottom_line(package, audited)
+    assert set(vs_gpt4["competitor"]) == {"gpt-4-0125"} and sentence.startswith("Against GPT-4 (0125), the 405B is ahead on ")
+    assert len(claims.audit(package, capacity=CAPACITY, topics=["long context"])) == 6
+    record = claims.parts_record(audited)
+    assert set(record["claim_id"]) == set(audited.loc[audited["kind"] == "category", "claim_id"])
+    assert list(claims.of_topics(audited, ["safety"])["paragraph"]) == sorted(audited.loc[audited["topic"] == "safety", "paragraph"])

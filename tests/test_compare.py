@@ -90,3 +90,73 @@ def test_bad_arguments():
         compare.Rules(correction="tukey")
     with pytest.raises(ValueError, match="margin"):
         compare.Rules(margin=0)
+
+
+def test_gap_in_items_and_the_leads_they_make():
+    seen = pd.DataFrame({
+        "row_label": ["Q", "Q", "R", "S"], "competitor": ["x", "y", "x", "y"], "verdict": ["ahead", "not resolved", "no test", "behind"],
+        "focus_score": [90.0, 80.0, 70.0, 50.0], "competitor_score": [80.0, 79.0, 60.0, 60.0], "gap": [10.0, 1.0, 10.0, -10.0],
+        "gap_low": [5.0, -4.0, np.nan, -15.0], "gap_high": [15.0, 6.0, np.nan, -5.0], "p_adjusted": [0.001, 0.5, np.nan, 0.001],
+        "kind": ["proportion", "proportion", "average-recall", "proportion"], "n": [200, 200, np.nan, 100],
+        "reason": ["", "", "no trials", ""],
+    })
+    items = compare.gap_in_items(seen)
+    assert items.iloc[0] == 20 and items.iloc[1] == 2 and np.isnan(items.iloc[2]) and items.iloc[3] == -10
+    shown = compare.items_table(seen, {"x": "X", "y": "Y"}, "405B")
+    assert list(shown.columns[:8]) == ["benchmark", "competitor", "verdict", "gap (points)", "interval", "p adjusted", "N", "gap in items"]
+    assert list(shown["405B"]) == [90.0, 80.0, 70.0, 50.0] and list(shown["competitor"]) == ["X", "Y", "X", "Y"]
+    lead = compare.leads(shown, seen, "Q")
+    assert lead == {"quality_examples": "20.0 examples", "n_wins": 3, "n_wins_sig": 1, "n_wins_untested": 1, "n_wins_small": 1,
+                    "quality_n": 200, "quality_lead": "X: +20.0; Y: +2.0"}
+
+
+def test_versus_competitors_on_the_long_context_table():
+    from herd import data
+
+    package = data.load()
+    seen = compare.versus_competitors(package, "llama3-paper-v3", "Table 21", "llama-3.1-405b-instruct")
+    family = package.models.set_index("key")["family"]
+    assert len(seen) and (seen["competitor"].map(family) == "competitor").all()
+    assert seen[["focus_score", "competitor_score"]].notna().all().all()
+    assert compare.size_label(package, "llama-3.1-405b-instruct") == "405B"
+
+
+def test_the_benchmarks_chapter_counts_and_tables():
+    from herd import data
+
+    package = data.load()
+    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2")
+    seen = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4o", "claude-3.5-sonnet"])
+    seen["competitor_name"] = seen["competitor"].map(package.models.set_index("key")["name"])
+    t = compare.tally(seen)
+    assert t["n_pairs"] == len(seen) == t["n_tested"] + t["n_untested"]
+    assert t["n_tested"] == t["n_ahead"] + t["n_behind"] + t["n_equivalent"] + t["n_unresolved"]
+    assert compare.family_size(judged, "large") == int(judged.loc[judged["family"] == "large", "testable"].sum()) > 0
+    table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"})
+    assert set(table["competitor"]) == {"GPT-4o", "Claude"} and table[list(compare.VERDICTS)].to_numpy().sum() == len(seen)
+    detail = compare.detail_table(seen)
+    assert list(detail.columns) == ["row_label", "competitor_name", "verdict", "gap", "interval", "p_adjusted", "n", "confidence",
+                                    "test", "rho", "why"]
+    assert set(detail["test"]) <= {"exact", "score", ""}
+    r = compare.resolution(seen)
+    assert r["n_ahead_unresolved"] + r["n_behind_unresolved"] <= t["n_unresolved"]
+    assert r["n_resolved"] == t["n_ahead"] + t["n_behind"] and r["n_resolved_big_n"] <= r["n_resolved"]
+    assert r["n_fragile"] + r["n_robust"] <= t["n_unresolved"]
+    assert compare.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
+    assert compare.size_ratio(package, "llama-3.1-405b-instruct", "gpt-4o") == "an undisclosed multiple of"
+    pair = compare.orient(judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
+    assert compare.family_text(judged, pair).startswith(f"its {int(pair['testable'].sum())} testable rows are corrected together")
+    assert list(compare.pair_detail(pair, 2.0).columns)[:4] == ["row_label", "verdict", "focus_score", "competitor_score"]
+    tested = pair[pair["verdict"] != "no test"]
+    assert compare.needed_margin(pair) == tested["smallest_margin"].max()
+    assert np.isnan(compare.needed_margin(pair.iloc[:0]))
+
+
+def test_resolution_counts_by_hand():
+    seen = pd.DataFrame({"verdict": ["not resolved", "not resolved", "ahead", "behind", "no test"],
+                         "gap": [1.5, -2.5, 4.0, -3.0, 9.0], "n": [100, 200, 6000, 300, 50],
+                         "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan],
+                         "like_for_like": [True, True, True, True, False]})
+    assert compare.resolution(seen) == {
+        "n_ahead_unresolved": 1, "n_behind_unresolved": 1, "largest_unresolved_gap": "2.5", "smallest_resolved_gap": "3.0",
+        "n_unlike": 1, "n_fragile": 1, "n_robust": 1, "n_resolved": 2, "n_resolved_big_n": 1}

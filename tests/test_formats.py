@@ -100,3 +100,7 @@ def test_vega_expressions_name_the_book_units():
     assert "'G', ' B'" in size and "'T', ' T'" in size
     power = formats.vega_power_label()
     assert "'10'" in power and "²" in power
+
+
+def test_yes_no():
+    assert formats.yes_no(True) == "yes" and formats.yes_no(False) == "no"

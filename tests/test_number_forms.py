@@ -79,7 +79,7 @@ def test_glued_numbers_are_written_by_the_formatter(path):
     """A number glued as a Python int or float is pasted as Python prints it: fine for a small
     count, but 19194 or 0.30000000000000004 in a sentence is not the book's form."""
     found = []
-    for i, out in _outputs(path):
+    for _, out in _outputs(path):
         meta = out.get("metadata", {}).get("scrapbook")
         if not meta:
             continue

@@ -35,10 +35,10 @@ SCHEMA = params.load_schema()
 
 
 def test_the_schema_describes_every_parameter_of_every_chapter():
+    import papermill as pm
+
     from conftest import ROOT
     from herd import build
-
-    import papermill as pm
 
     for nb in build.notebooks(ROOT):
         path = ROOT / "book" / f"{nb.name}.ipynb"
@@ -79,7 +79,7 @@ def test_check_chapter_rejects_unknown_names_and_bad_values(values, message):
 
 def test_list_items_are_checked_against_their_spec():
     ns = {"model": "llama-3.1-405b", "precision": "bf16", "weights": "bf16", "context_lengths": [8192, 0],
-          "batch_size": 1, "texts_to_measure": ["kjv-bible"], "words_per_page": 500}
+          "batch_size": 1, "texts_to_measure": ["kjv-bible"], "words_per_page": 500, "focus_model": "llama-3.1-405b-instruct"}
     with pytest.raises(ParameterError, match="parameter 'context_lengths item' = 0 is below the minimum 1"):
         params.check_chapter(ns, "long_context", SCHEMA)
 

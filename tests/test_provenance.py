@@ -34,3 +34,40 @@ def test_coverage_counts_cells():
     cover = provenance.coverage(data.load(DATA).scores)
     t2 = cover[cover["table_ref"] == "llama3-paper-v3 · Table 2"]
     assert t2["cells"].sum() == 176 and t2["printed"].sum() == 153
+
+
+def test_one_format_for_every_source_reference():
+    package = data.load(DATA)
+    assert data.place("Table 2", 3) == "Table 2, p. 3" and data.place("Table 2", float("nan")) == "Table 2"
+    assert data.cell_reference("llama3-paper-v3", "Table 2", 3.0) == "llama3-paper-v3 · Table 2, p. 3"
+    assert data.cite(package, "llama3-paper-v3", "Table 2", 3).endswith(", Table 2, p. 3")
+    row = package.scores.iloc[0]
+    assert provenance.cell_reference(row) == data.cell_reference(row["source"], row["table"], row["page"])
+
+
+def test_the_data_chapters_tables():
+    package = data.load(DATA)
+    overview = data.overview(package)
+    assert list(overview["table"]) == list(package.tables) and overview["rows"].sum() == data.row_count(package)
+    scores = data.schema_table(package, "scores").set_index("column")
+    assert "percent" in scores.loc["scale", "allowed"] and scores.loc["model", "required"] == "yes"
+    assert data.schema_caption(package, "scores").endswith(f"(data/scores.csv, {len(package.scores):,} rows)")
+    sources = provenance.sources_table(package).set_index("key")
+    assert sources["rows citing it"].sum() >= len(package.scores) and sources.loc["llama3-paper-v3", "rows citing it"] > 100
+    assert not sources["version"].astype(str).str.fullmatch(r"[0-9a-f]{40}").any()  # commits are shortened
+    cells = provenance.coverage_cells(package)
+    assert set(cells["covered_by"]) <= {"paper only", "model card only", "paper and model card"} and cells["model_name"].notna().all()
+    only_t2 = provenance.coverage_cells(package, ["Table 2"])
+    assert len(only_t2) < len(cells) and set(only_t2["covered_by"]) == {"paper only"}
+    shown = provenance.disagreement_table(package, provenance.disagreements(package.scores))
+    assert shown["model"].isin(set(package.models["name"])).all()
+
+
+def test_inversion_table_and_its_agreement_with_official_sizes():
+    package = data.load(DATA)
+    inversion = stats.inversion_table(package)
+    assert inversion["n_from_ci_min"].notna().all() and (inversion["n_from_ci_min"] <= inversion["n_from_ci_max"]).all()
+    a = stats.inversion_agreement(inversion)
+    assert a["n_official_checked"] == inversion["test_set_size"].notna().sum() >= a["n_official_consistent"] > 0
+    made_up = pd.DataFrame({"test_set_size": [100.0, 100.0, None], "n_from_ci_min": [95.0, 50.0, 3.0], "n_from_ci_max": [109.0, 60.0, 4.0]})
+    assert stats.inversion_agreement(made_up) == {"n_official_checked": 2, "n_official_consistent": 1}

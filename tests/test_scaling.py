@@ -3,9 +3,8 @@ the chapter's tables come from data by key."""
 import numpy as np
 import pytest
 
-from conftest import DATA
+from conftest import DATA, edit_csv
 from herd import data, scaling
-from conftest import edit_csv
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +175,18 @@ def test_chart_precision_keeps_six_significant_figures():
     out = scaling.chart_precision([630118924790.4557, 0.0215999999, 0.0, 123456789.0])
     assert list(out) == [630119000000.0, 0.0216, 0.0, 123457000.0]
     assert scaling.chart_precision(np.array([[1.23456789]])).shape == (1, 1)
+
+
+def test_runs_summary_and_points_note():
+    from herd import data
+
+    package = data.load()
+    runs = scaling.figure4_points(package)
+    assert scaling.runs_summary(runs) == {"n_runs": str(len(runs)), "n_excluded": str(int(runs["excluded"].sum()))}
+    described = sorted(set(package.model_facts["model"]))
+    everyone = scaling.models_by_size(package, described)
+    note = scaling.points_note(package, scaling.model_points(package, everyone), everyone, described)
+    assert note.startswith(scaling.shared_points(scaling.model_points(package, everyone)))
+    chosen = everyone[:1]
+    assert "it is not among the chosen models (parameter `models`)" in scaling.points_note(
+        package, scaling.model_points(package, chosen), chosen, described)

@@ -82,3 +82,36 @@ def test_scaling_places_every_described_model_by_size_and_says_which_share_a_poi
     assert scaling.shared_points(points).startswith(
         "The sources print the same size, training tokens and GPU hours for Llama 3.1 70B and Llama 3.3 70B Instruct")
     assert scaling.shared_points(points[points["model"] != "llama-3.3-70b-instruct"]) == ""
+
+
+def test_the_benchmarks_chapter_tables(package):
+    t2 = score_tables.read(package, "llama3-paper-v3", "Table 2")
+    names = package.models.set_index("key")["name"]
+    assert score_tables.others(t2, "gpt-4o") == [m for m in t2.models if m != "gpt-4o"]
+    assert score_tables.capitalized("the paper's Table 2") == "The paper's Table 2"
+    sizes = score_tables.sizes_table(package, t2).set_index("benchmark")
+    assert len(sizes) == len(score_tables.benchmarks_of(package, t2)) == t2.cells["benchmark"].nunique()
+    assert sizes.loc["MGSM", "N used"].startswith("250") and sizes.loc["MMLU", "N used"].startswith("57 subsets of 100–1,534")
+    assert sizes["source of N"].str.startswith("<a href=").all()
+    assert score_tables.size_notes(package, t2).startswith("**Notes on N.**\n\n- *")
+    marked = score_tables.footnoted(t2, names)
+    assert len(marked) and marked["model"].isin(set(names)).all()
+    assert score_tables.footnote_sentence(marked).startswith(f"The table's footnotes say that {len(marked)} of its cells")
+    assert score_tables.footnote_sentence(marked.iloc[:0]).startswith("No cell of the table carries a footnote")
+    shown = score_tables.cells_of(t2, ["gpt-4o"], names)
+    assert set(shown["model_name"]) == {"GPT-4o"}
+
+
+def test_other_versions_text_names_both_versions(package):
+    card = score_tables.read(package, "llama-models-model-card-3.3", "Instruction tuned models")
+    names = package.models.set_index("key")["name"]
+    text = score_tables.other_versions_text(package, card, ["llama-3.3-70b-instruct", "llama-3.1-405b-instruct"], names)
+    assert text.startswith("**Other versions of the same benchmark.**") and "*GPQA Diamond* is not *GPQA*" in text
+    t2 = score_tables.read(package, "llama3-paper-v3", "Table 21")
+    assert score_tables.other_versions_text(package, t2, ["llama-3.1-405b-instruct"], names) == ""
+
+
+def test_overview_counts_each_tables_cells(package):
+    o = score_tables.overview(package).set_index(["source", "table"])
+    t2 = o.loc[("llama3-paper-v3", "Table 2")]
+    assert (t2["models"], t2["rows"]) == (11, 16) and t2["printed"] <= t2["cells"] == 16 * 11

@@ -8,7 +8,6 @@ from scipy.stats import barnard_exact
 
 from herd import stats
 
-
 # ---------------------------------------------------------------- published examples
 
 @pytest.mark.parametrize("count, n, low, high", [
@@ -177,3 +176,46 @@ def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
     assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
     assert 380 <= out.loc["b", "n"] <= 420 and out.loc["b", "basis"].startswith("implied")
     assert pd.isna(out.loc["nih", "n"])  # average recall: no N, even with printed intervals
+
+
+def test_package_sizes_are_computed_once_per_package_content():
+    from herd import data
+
+    package = data.load()
+    first = stats.package_sizes(package)
+    pd.testing.assert_frame_equal(first, stats.effective_sizes(package.benchmarks, package.scores))
+    first.loc[0, "n"] = -1  # a caller's edit never reaches the cache
+    assert stats.package_sizes(package).loc[0, "n"] != -1
+    assert list(stats._SIZES) == [package.sha256] or package.sha256 in stats._SIZES
+
+
+def test_widest_interval_is_the_smallest_test_set():
+    intervals = pd.DataFrame({"model": ["a", "a", "a", "b"], "row_label": ["x", "y", "z", "y"],
+                              "low": [40.0, 30.0, np.nan, 0.0], "high": [50.0, 60.0, np.nan, 100.0]})
+    assert stats.widest_interval(intervals, "a")["row_label"] == "y"
+
+
+def test_the_method_chapters_worked_examples():
+    from herd import data
+
+    package = data.load()
+    kinds = stats.metric_kinds_table(package.benchmarks).set_index("kind")
+    assert list(kinds.index) == list(stats.METRIC_KINDS) and kinds["benchmarks"].sum() == len(package.benchmarks)
+    assert kinds.loc["average-recall", "testable"] == "no"
+    score = stats.printed_score(package, "Table 2", "MMLU (5-shot)", "llama-3.1-405b-instruct")
+    assert score == 87.3
+    mmlu = stats.macro_average_example(package, "mmlu", score)
+    assert mmlu["total"] == "14,042" and int(mmlu["n_eff"].replace(",", "")) < 14_042
+    q = stats.printed_vs_wilson(95.2, 344)
+    assert q["printed"] == "95.2 ± 2.3" and q["top"] == "97.5" and q["wilson"].endswith("%")
+    over = stats.printed_vs_wilson(99.5, 100)
+    assert float(over["top"]) > 100  # the paper's formula runs past 100 %
+    examples = stats.published_examples()
+    assert len(examples) == 6
+    import re
+
+    for published, ours in zip(examples["published value"], examples["this book's code"]):
+        p_values = [float(v) for v in re.findall(r"\d+\.\d+", published)]
+        o_values = [float(v) for v in re.findall(r"\d+\.\d+", ours)]
+        assert o_values == pytest.approx(p_values, abs=0.006), (published, ours)  # published to two or more decimals
+    assert list(examples["this book's code"].iloc[[0, 1, 4, 5]]) == list(examples["published value"].iloc[[0, 1, 4, 5]])

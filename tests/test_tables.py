@@ -94,3 +94,12 @@ def test_every_table_and_chart_in_the_executed_notebooks_carries_its_csv():
                 if not linked or linked != files:
                     problems.append(f"{path.name} cell {i}: links {sorted(linked)}, carries {sorted(files)}")
     assert not problems, "\n".join(problems)
+
+
+def test_formatter_factories():
+    from herd import formats
+
+    assert tables.formatter(formats.share, 1)(0.1234) == "12.3 %"
+    assert tables.number(3)(0.12345) == "0.123" and tables.number(2)(float("nan")) == formats.DASH
+    fmt = tables.each(["a", "b"], formats.count)
+    assert fmt == {"a": formats.count, "b": formats.count}

@@ -36,9 +36,10 @@ def test_chunks_cover_the_text():
     assert [textstats.words(p) for p in parts] == [2000, 2000, 500]
 
 
-def test_context_capacity():
-    cap = textstats.context_capacity(0.75, 131072, 500)
-    assert cap["words"] == pytest.approx(98304) and cap["pages"] == pytest.approx(196.608)
+def test_words_and_pages_in_the_window():
+    assert textstats.window_words(0.75, 131072) == pytest.approx(98304)
+    assert textstats.window_words(0.75, 131072, 500) == pytest.approx(196.608)
+    assert textstats.window_label(131072) == "128K tokens"
 
 
 def test_python_sources_leave_out_tests_and_installed_packages(tmp_path):
@@ -53,3 +54,25 @@ def test_python_sources_leave_out_tests_and_installed_packages(tmp_path):
 def test_write_texts(tmp_path):
     written = texts.write_texts(["python-reference"], tmp_path / "corpus")
     assert (tmp_path / "corpus" / "python-reference.txt").read_text() == written["python-reference"] != ""
+
+
+def test_window_summary_by_register():
+    import pandas as pd
+
+    whole = pd.DataFrame({"text": ["kjv-bible", "fortunes-literature", "debian-faq", "jargon-file", "python-stdlib"],
+                          "words_per_token": [0.8, 0.7, 0.6, 0.5, 0.4]})
+    # 131,072 tokens x 0.8 and 0.7 words per token = 104,858 and 91,750 words: a range rounded to thousands
+    s = textstats.window_summary(whole, 131_072, 100)
+    assert s == {"narrative_words": "92,000–105,000", "n_narrative": 2, "technical_words": "66,000–79,000",
+                 "code_words": "52,000", "narrative_pages": "920–1,050"}
+    assert textstats.window_summary(whole.iloc[:1], 131_072, 100)["technical_words"] == "n/a"
+
+
+def test_text_table_and_capacity():
+    whole, parts = textstats.measure_named(["python-reference", "python-stdlib"])
+    table = textstats.text_table(whole, 131_072, 500)
+    assert list(table["name"]) == [texts.TEXTS["python-reference"].name, texts.TEXTS["python-stdlib"].name]
+    assert table["words in 128K tokens"].tolist() == pytest.approx((whole["words_per_token"] * 131_072).tolist())
+    assert table["pages in 128K tokens"].tolist() == pytest.approx((table["words in 128K tokens"] / 500).tolist())
+    assert set(parts["name"]) == set(table["name"])
+    assert list(textstats.capacity(whole)["text"]) == ["python-reference"]  # prose only

@@ -277,3 +277,193 @@ def one_per_model(args: dict[str, ArchArgs]) -> dict[str, ArchArgs]:
     """Drop the instruct variant of every model whose base model is listed: post-training does
     not change the architecture."""
     return {k: a for k, a in args.items() if not (k.endswith("-instruct") and k.removesuffix("-instruct") in args)}
+
+
+# ---------------------------------------------------------------- the long-context chapter's tables
+
+def package_models(package) -> dict[str, ArchArgs]:
+    """The architecture of every model llama-models describes that the data package knows, one per
+    model (an instruct model has its base model's architecture)."""
+    known = set(package.tables["models"]["key"])
+    return one_per_model({k: a for k, a in read_arch_args().items() if k in known})
+
+
+def display_names(package, keys) -> dict[str, str]:
+    """Each model's name as ``data/models.csv`` gives it, without the "(pre-trained)" suffix: an
+    architecture is the same before and after post-training."""
+    names = package.tables["models"].set_index("key")["name"]
+    return {k: names[k].replace(" (pre-trained)", "") for k in keys}
+
+
+def paper_check_summary(check: pd.DataFrame) -> dict[str, int]:
+    """How many of the values :func:`check_against_paper` can compare agree with the paper.
+
+    Returns
+    -------
+    dict
+        ``n_agree`` (values that agree) and ``n`` (values compared: those the paper prints).
+    """
+    compared = check[check["agree"].isin(["yes", "NO"])]
+    return {"n_agree": int((compared["agree"] == "yes").sum()), "n": len(compared)}
+
+
+def parameter_table(args: dict[str, ArchArgs], package) -> pd.DataFrame:
+    """Parameters by component for each model, beside the size its name states.
+
+    Parameters
+    ----------
+    args
+        The models' architectures (from :func:`package_models`).
+    package
+        The data package: ``models.csv`` gives each model's name and ``parameters_billion``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model (``model`` its display name), the counts of :func:`parameter_counts`,
+        ``name says`` (parameters) and ``total ÷ name``.
+    """
+    names = display_names(package, args)
+    billions = package.tables["models"].set_index("key")["parameters_billion"]
+    counts = pd.DataFrame({names[k]: parameter_counts(a) for k, a in args.items()}).T
+    counts["name says"] = [billions[k] * 1e9 for k in args]
+    counts["total ÷ name"] = counts["total"] / counts["name says"]
+    return counts.reset_index(names="model")
+
+
+def kv_table(a: ArchArgs, context_lengths: list[int], batch: int = 1) -> pd.DataFrame:
+    """The KV cache in GB at each context length, in BF16 and FP8, with grouped-query attention
+    and with a multi-head baseline of the same shape.
+
+    Parameters
+    ----------
+    a
+        The model's architecture.
+    context_lengths
+        Context lengths in tokens, one pair of rows each.
+    batch
+        Sequences per batch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``context (tokens)``, ``precision``, ``GQA KV cache (GB)``, ``multi-head KV cache (GB)``.
+    """
+    rows = []
+    for n in context_lengths:
+        for prec in ("bf16", "fp8"):
+            rows.append({"context (tokens)": n, "precision": prec,
+                         "GQA KV cache (GB)": kv_cache_bytes(a, n, prec, batch) / 1e9,
+                         "multi-head KV cache (GB)": kv_cache_bytes(a, n, prec, batch, kv_heads=a.n_heads) / 1e9})
+    return pd.DataFrame(rows)
+
+
+def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batch: int = 1) -> dict[str, str]:
+    """The chapter's sentences on memory, as the book writes their numbers.
+
+    Parameters
+    ----------
+    a
+        The model's architecture.
+    context
+        The full context length in tokens.
+    precision
+        The KV cache's precision (``bf16`` or ``fp8``).
+    weights
+        The weights' precision scheme (:data:`WEIGHT_SCHEMES`).
+    batch
+        Sequences per batch.
+
+    Returns
+    -------
+    dict
+        ``kv_gb_one`` (one full-length sequence's cache, GB), ``gqa_factor`` (query heads per KV
+        head), ``weights_gb``, ``weights_text``, ``kv_share`` (the batch's cache as a share of the
+        weights), ``crossover_tokens`` and ``crossover_sequences`` (where the cache outweighs the
+        weights), ``per_token`` (bytes of cache per token).
+    """
+    from . import formats
+
+    weights_gb = weight_bytes(a, weights) / 1e9
+    crossover = kv_dominance_tokens(a, weights, precision)
+    return {
+        "kv_gb_one": formats.number(kv_cache_bytes(a, context, precision) / 1e9),
+        "gqa_factor": f"{a.n_heads // a.n_kv_heads}",
+        "weights_gb": formats.count(weights_gb),
+        "weights_text": "BF16" if weights == "bf16" else "the paper's FP8 recipe",
+        "kv_share": formats.share(kv_cache_bytes(a, context, precision, batch) / 1e9 / weights_gb),
+        "crossover_tokens": formats.count(crossover),
+        "crossover_sequences": formats.number(crossover / context),
+        "per_token": formats.count(kv_cache_bytes(a, 1, precision)),
+    }
+
+
+def node_memory_gb(package) -> float:
+    """The GPU memory of one training server in GB: GPUs per server × memory per GPU (``facts.csv``)."""
+    return package.fact("training.server.gpus-per-server") * package.fact("gpu_memory_gb")
+
+
+def node_sentences(fit: pd.DataFrame, args: dict[str, ArchArgs], package) -> str:
+    """What fits on one node, one sentence per model whose BF16 weights do not fit on a single GPU
+    (:func:`describe_fit`; ``fit`` from :func:`node_fit`)."""
+    names = display_names(package, args)
+    gpu = package.fact("gpu_memory_gb") * 1e9
+    node_gb = node_memory_gb(package)
+    return " ".join(describe_fit(fit, k, names[k].removeprefix("Llama "), node_gb)
+                    for k, a in args.items() if weight_bytes(a, "bf16") > gpu)
+
+
+def memory_grid(args: dict[str, ArchArgs], context: int, points: int = 29) -> pd.DataFrame:
+    """Weights (BF16 and the paper's FP8 recipe) and KV cache per token (BF16, with grouped-query and multi-head attention) of every
+    model at ``points`` context lengths spaced evenly in log scale from 1,024 to ``context`` tokens,
+    the rows :func:`herd.charts.kv_memory` draws."""
+    rows = []
+    lengths = np.unique(np.geomspace(1024, context, points).astype(int))
+    for key, m in args.items():
+        for n in lengths:
+            rows.append({"model": key, "context": int(n), "weights_bytes_bf16": weight_bytes(m, "bf16"),
+                         "weights_bytes_fp8_recipe": weight_bytes(m, "fp8-mixed"),
+                         "kv_bytes_per_token_bf16": kv_cache_bytes(m, 1, "bf16"),
+                         "mha_kv_bytes_per_token_bf16": kv_cache_bytes(m, 1, "bf16", kv_heads=m.n_heads)})
+    return pd.DataFrame(rows)
+
+
+def rope_summary(a: ArchArgs, scaling: dict[str, float], waves: pd.DataFrame) -> dict[str, object]:
+    """The numbers of the chapter's RoPE paragraph (``waves`` from :func:`rope_wavelengths`).
+
+    Returns
+    -------
+    dict
+        ``rope_theta``, ``old_context``, ``scale_factor``, ``high_wavelen`` and ``low_wavelen`` as
+        the book writes them, and the pairs in each band: ``n_fast``, ``n_slow``, ``n_middle`` (int).
+    """
+    from . import formats
+
+    return {
+        "rope_theta": formats.count(a.rope_theta),
+        "old_context": formats.count(scaling["old_context_len"]),
+        "n_fast": int(waves["band"].str.startswith("high").sum()),
+        "n_slow": int(waves["band"].str.startswith("low").sum()),
+        "n_middle": int(waves["band"].str.startswith("middle").sum()),
+        "scale_factor": f"{scaling['scale_factor']:g}",
+        "high_wavelen": formats.count(scaling["old_context_len"] / scaling["high_freq_factor"]),
+        "low_wavelen": formats.count(scaling["old_context_len"] / scaling["low_freq_factor"]),
+    }
+
+
+def rope_band_table(waves: pd.DataFrame, context: int) -> pd.DataFrame:
+    """The bands of ``apply_scaling``: pairs in each, the shortest and longest wavelength before and
+    after scaling, and how many pairs are longer than ``context`` tokens after it."""
+    bands = waves.groupby("band").agg(pairs=("pair", "count"), shortest_before=("wavelength_before", "min"),
+                                      longest_before=("wavelength_before", "max"),
+                                      shortest_after=("wavelength_after", "min"),
+                                      longest_after=("wavelength_after", "max")).reset_index()
+    label = f"longer than {context // 1024}K after scaling"
+    bands[label] = [int((waves[waves["band"] == b]["wavelength_after"] > context).sum()) for b in bands["band"]]
+    return bands.rename(columns={"shortest_before": "shortest before", "longest_before": "longest before",
+                                 "shortest_after": "shortest after", "longest_after": "longest after"})
+
+
+def fit_on_node(package, args: dict[str, ArchArgs], context: int) -> pd.DataFrame:
+    """:func:`node_fit` on one training server's GPU memory (:func:`node_memory_gb`)."""
+    return node_fit(args, context, node_memory_gb(package) * 1e9)

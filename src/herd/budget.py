@@ -267,7 +267,6 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     for r in bad.itertuples():
         key = f"table5-{r.component.lower().replace(' ', '-')}-percent"
         misprints[r.component] = key
-        which = "percentage" if counts_add_up else "count or percentage"
         add("interruptions (Table 5)", f"{r.component}: {r.interruptions} interruptions, {r.percent:.1f} %",
             f"{r.interruptions} / {total:.0f} = {r.percent_from_count:.1f} %", INCONSISTENT, key,
             f"Table 5 prints {r.percent:.1f} % for {r.component}, but its {r.interruptions} interruptions are "

@@ -399,7 +399,8 @@ def switcher(editions: list[str]) -> list[dict]:
     """The version switcher's entries (pydata-sphinx-theme): releases ``vX.Y.Z`` newest first, the
     newest preferred, then ``dev`` for the working tree."""
     semver = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
-    releases = sorted((e for e in editions if semver.match(e)), key=lambda e: tuple(int(x) for x in semver.match(e).groups()))
+    found = {e: m for e in editions if (m := semver.match(e))}
+    releases = sorted(found, key=lambda e: tuple(int(x) for x in found[e].groups()))
     newest = releases[-1] if releases else None
     entries = [{"name": f"{e} (latest)" if e == newest else e, "version": e, "url": f"/{e}/book/index.html",
                 **({"preferred": True} if e == newest else {})} for e in reversed(releases)]

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import textwrap
 import warnings
 from collections.abc import Mapping
-
-import textwrap
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -133,7 +133,7 @@ def _lines(text: str | list[str], chars: int) -> list[str]:
 def _title(title: str, subtitle: str | list[str] | None = None) -> alt.Title:
     """The title and subtitle wrapped to the width of the book's text column."""
     lines = _lines(title, TITLE_CHARS)
-    kwargs = {"subtitle": _lines(subtitle, SUBTITLE_CHARS)} if subtitle else {}
+    kwargs: dict[str, Any] = {"subtitle": _lines(subtitle, SUBTITLE_CHARS)} if subtitle else {}
     return alt.Title(lines if len(lines) > 1 else lines[0], **kwargs)
 
 

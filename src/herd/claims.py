@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from . import compare, data, formats, stats
+from . import compare, data, formats, stats, textstats
 
 VERDICTS = (
     "correct", "correct, within noise", "overstated", "imprecise", "misleading: leaves out the leader",
@@ -115,8 +115,7 @@ def _cell_text(ev: Evidence, source: str, table: str, row: str, models: list[str
     parts = [f"{ev.name(m)} {('a dash' if pd.isna(s) else f'{s:.1f}')}{'' if pd.isna(mk) else ' ' + mk}"
              for m, s, mk in zip(hit["model"], hit["score"], hit["marker"])]
     page = cells["page"].dropna()
-    where = f"{table}, p. {int(page.iloc[0])}" if len(page) else table
-    return f"{where}, {row}: " + "; ".join(parts)
+    return f"{data.place(table, page.iloc[0] if len(page) else None)}, {row}: " + "; ".join(parts)
 
 
 # ---------------------------------------------------------------- checks
@@ -163,7 +162,8 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
                      f"({stats.CORRECTION_NAMES[ev.rules.correction]}-adjusted α = {p['level']:.2g}), verdict: {p['verdict']}")
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
-    extra = dict(gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells, reference=ref)
+    extra: dict[str, Any] = dict(gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells,
+                                 reference=ref)
     if not p["like_for_like"]:
         return Verdict("misleading: unlike settings", "unlike-settings", compare.LIKE_FOR_LIKE,
                        f"{head}: {gap_text}; {p['reason']}", **extra)
@@ -439,7 +439,7 @@ def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Ve
                        "pass the long-context chapter's measurement as `capacity`")
     context = ev.package.fact("context_length_tokens")
     cap = ev.capacity.copy()
-    cap["value"] = cap["words_per_token"] * context / (per_page or 1.0)
+    cap["value"] = textstats.window_words(cap["words_per_token"], context, per_page)
     narrative = cap[cap["register"] == "narrative"]
     technical = cap[cap["register"] == "technical"]
     stated = float(claim["stated_value"])
@@ -487,10 +487,33 @@ CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
 
 
 def audit(package: data.DataPackage, rules: compare.Rules = compare.Rules(), capacity: pd.DataFrame | None = None,
-          claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap."""
+          claims: pd.DataFrame | None = None, topics: list[str] | None = None) -> pd.DataFrame:
+    """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap.
+
+    Parameters
+    ----------
+    package
+        The data package (``claims.csv`` and the evidence the checks read).
+    rules
+        The level, correction and margin comparisons are judged with.
+    capacity
+        Words per token measured on real texts (:func:`herd.textstats.capacity`); without it the
+        words-and-pages claims are *not checkable*.
+    claims
+        The claims to audit (default: every row of ``claims.csv``).
+    topics
+        Audit only the claims of these topics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The claims with ``verdict``, ``code`` (the reason code), ``rule``, ``evidence``, ``cells``,
+        ``reference``, ``gap``, ``gap_low``, ``gap_high`` and ``parts``.
+    """
     ev = Evidence(package, rules, capacity)
     claims = package.claims if claims is None else claims
+    if topics is not None:
+        claims = claims[claims["topic"].isin(topics)]
     results = []
     for _, claim in claims.iterrows():
         check = CHECKS.get(claim["kind"])
@@ -593,3 +616,149 @@ def bottom_line_sentence(audited: pd.DataFrame, claim_id: str, seen: pd.DataFram
     return head + (f"So \"at least on a par\" is not shown: nothing shows {other_name} ahead, but on {short} benchmarks "
                    f"the data leave room for a deficit of more than {margin:g} points.")
 
+# ---------------------------------------------------------------- the chapter's tables and counts
+
+POST = "blog-llama31-in-depth"  # the audited post's key in sources.csv
+CLAIM_FORMATS = {"evidence and rule": str, "numbers used and source": str}  # columns of :func:`claim_table` holding HTML
+
+
+def in_group(audited: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The claims whose verdict is in one summary group (:data:`SUMMARY_GROUPS`), in their order."""
+    return audited[audited["verdict"].isin(SUMMARY_GROUPS[group])]
+
+
+def definitions_table(audited: pd.DataFrame) -> pd.DataFrame:
+    """Every verdict with its definition, how many of the post's claims get it, and how many of the
+    book's omission checks (:func:`omissions`), which are never counted among the claims."""
+    c, o = counts(stated(audited)), counts(omissions(audited))
+    return pd.DataFrame({"verdict": list(DEFINITIONS), "means": list(DEFINITIONS.values()),
+                         "claims": [int(c[v]) for v in DEFINITIONS], "omission checks": [int(o[v]) for v in DEFINITIONS]})
+
+
+def gap_text(gap: float, low: float, high: float) -> str:
+    """A gap with its interval, as the tables of claims write it: ``+1.8 (-0.3 to +3.9)``."""
+    from . import formats
+
+    return formats.gap(gap) + ("" if pd.isna(low) or pd.isna(gap) else f" ({formats.interval(low, high)})")
+
+
+def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audited claims as the chapter shows them: id, verdict, paraphrase, the evidence and the rule
+    (HTML, escaped), the gap with its interval, and the numbers used with their source (HTML);
+    show it with ``formats=CLAIM_FORMATS``."""
+    import html
+
+    shown = frame.assign(
+        gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
+        why=[f"{html.escape(e)}<br><small><em>Rule:</em> {html.escape(r)}</small>" for e, r in zip(frame["evidence"], frame["rule"])],
+        source=[html.escape(" · ".join(x for x in (c, r) if x)) for c, r in zip(frame["cells"], frame["reference"])],
+    )
+    return shown[["claim_id", "verdict", "paraphrase", "why", "gap", "source"]].rename(columns={
+        "claim_id": "id", "paraphrase": "claim (paraphrased)", "why": "evidence and rule",
+        "gap": "gap (interval), points", "source": "numbers used and source"})
+
+
+def of_topics(audited: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
+    """The claims of some topics, in the post's order (by paragraph)."""
+    return audited[audited["topic"].isin(topics)].sort_values("paragraph", kind="stable")
+
+
+def parts_record(audited: pd.DataFrame) -> pd.DataFrame:
+    """:func:`parts_table` of the composite claims, with each gap written with its interval."""
+    record = parts_table(audited[audited["kind"].isin(["category"])])
+    record["gap (interval)"] = [gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])]
+    return record
+
+
+def tallies(audited: pd.DataFrame) -> dict[str, int]:
+    """The counts the chapter writes about scores and rankings, from verdict counts and reason codes.
+
+    Returns
+    -------
+    dict
+        ``n_scores`` and ``n_scores_right`` (single scores, and those that match the source),
+        ``n_rankings``, ``n_rankings_resolved`` and ``n_rankings_noise`` (rankings and top-score
+        claims: correct, and correct within noise), ``n_reversed`` (the printed order is the
+        reverse, or another model prints higher), ``n_equal`` (equal scores called a win or a loss),
+        ``n_unlike`` (cells from different settings compared) and ``n_omitted_leader``.
+    """
+    scores = audited[audited["kind"] == "score"]
+    rankings = audited[audited["kind"].isin(["ranking", "top"])]
+    ranked = counts(rankings)
+    return {
+        "n_scores": len(scores),
+        "n_scores_right": int((scores["code"] == "match").sum()),
+        "n_rankings": len(rankings),
+        "n_rankings_resolved": int(ranked["correct"]),
+        "n_rankings_noise": int(ranked["correct, within noise"]),
+        "n_reversed": int(audited["code"].isin(["reversed", "another-prints-higher"]).sum()),
+        "n_equal": int((audited["code"] == "equal").sum()),
+        "n_unlike": int(counts(audited)["misleading: unlike settings"]),
+        "n_omitted_leader": int((audited["code"] == "omitted-leader").sum()),
+    }
+
+
+def post_source(package: data.DataPackage) -> pd.Series:
+    """The audited post's row of ``sources.csv``."""
+    return package.sources.set_index("key").loc[POST]
+
+
+def post_title(package: data.DataPackage) -> str:
+    """The audited post's title as Markdown: a link when its address is known, else in italics."""
+    from . import tables
+
+    post = post_source(package)
+    return tables.link(post["title"], post["url"]) if pd.notna(post["url"]) else f"*{post['title']}*"
+
+
+def paragraph_table(package: data.DataPackage, audited: pd.DataFrame) -> pd.DataFrame:
+    """Every paragraph of the post (``post_paragraphs.csv``) with the number of claims taken from it."""
+    paragraphs = package.post_paragraphs
+    per_paragraph = audited.groupby("paragraph").agg(claims=("claim_id", "count")).reindex(paragraphs["paragraph"], fill_value=0)
+    return paragraphs.assign(claims=per_paragraph["claims"].to_numpy())
+
+
+def paragraph_counts(by_paragraph: pd.DataFrame) -> dict[str, int]:
+    """Paragraphs in all, those that yield claims, and those that state a number (from
+    :func:`paragraph_table`): ``n_paragraphs``, ``n_paragraphs_claims``, ``n_paragraphs_numbers``."""
+    return {"n_paragraphs": len(by_paragraph), "n_paragraphs_claims": int((by_paragraph["claims"] > 0).sum()),
+            "n_paragraphs_numbers": int(by_paragraph["numbers"].notna().sum())}
+
+
+def later_note(package: data.DataPackage) -> str:
+    """What the audit cannot cover: models released after the post, and later models it does not name."""
+    from . import coverage
+
+    post = post_source(package)
+    later = coverage.later_models(package)
+    after_post = later.loc[later["release_date"] > post["date"], "key"]
+    released = "it was" if len(after_post) == 1 else "they were"
+    return " ".join(filter(None, [
+        coverage.note(package, [k for k in later["key"] if k not in set(after_post)],
+                      f"the post, published on {post['date']:%d %B %Y}, came out before {released} released"),
+        coverage.note(package, [*package.claims["subject"].dropna(), *after_post], "the post does not name it"),
+    ]))
+
+
+def bottom_line(package: data.DataPackage, audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> tuple[pd.DataFrame, str]:
+    """The tally behind the post's bottom line: the 405B Instruct against GPT-4 (0125) on every row of
+    the paper's Table 2, and the sentence that says what it supports.
+
+    Parameters
+    ----------
+    package
+        The data package.
+    audited
+        The audit (:func:`audit`), whose claim ``bl-par-gpt4`` is the bottom line.
+    rules
+        The level, correction and margin.
+
+    Returns
+    -------
+    tuple
+        The rows of :func:`herd.compare.orient`, and the sentence.
+    """
+    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2", rules)
+    vs_gpt4 = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4-0125"])
+    sentence = bottom_line_sentence(audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin)
+    return vs_gpt4, sentence

@@ -258,8 +258,8 @@ def _cache_key(package, source: str, table: str, rules: Rules) -> str:
     digest = hashlib.sha256()
     for part in (package.sha256, source, table, repr(rules), numpy.__version__, scipy.__version__, statsmodels.__version__):
         digest.update(str(part).encode() + b"\0")
-    for module in (stats, __import__(__name__, fromlist=["judge"])):
-        digest.update(Path(module.__file__).read_bytes())
+    for source_file in (stats.__file__, __file__):
+        digest.update(Path(str(source_file)).read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -274,7 +274,7 @@ def _judge_cached(package, source: str, table: str, rules: Rules) -> pd.DataFram
         else:
             scores = package.scores
             cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-            sizes = stats.effective_sizes(package.benchmarks, scores)
+            sizes = stats.package_sizes(package)
             subsets = package.tables.get("benchmark_subsets")
             _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
             if path is not None:
@@ -352,3 +352,250 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
     reach_text = (f". At these test-set sizes and corrected levels, equivalence within ±{margin:g} points is out of reach on "
                   f"{out_of_reach} of the {n} tested benchmarks whatever the scores" if out_of_reach else "")
     return f"{head}{tail}{untested_text}{reach_text}."
+
+
+def versus_competitors(package, source: str, table: str, focus: str, rules: Rules = Rules()) -> pd.DataFrame:
+    """``focus`` against every model of the ``competitor`` family that a printed table shows, judged
+    with the table's other comparisons (:func:`judge_package`, :func:`orient`), keeping the rows
+    where both scores are printed.
+
+    Parameters
+    ----------
+    package
+        The data package.
+    source, table
+        The printed table (a source key and a table name of ``data/score_tables.csv``).
+    focus
+        The model seen from (a key of ``data/models.csv`` the table prints).
+    rules
+        The level, correction and margin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`orient`.
+    """
+    scores = package.scores
+    cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+    family = package.models.set_index("key")["family"]
+    rivals = [m for m in dict.fromkeys(cells["model"]) if family[m] == "competitor"]
+    seen = orient(judge_package(package, source, table, rules), focus, rivals)
+    return seen.dropna(subset=["focus_score", "competitor_score"])
+
+
+def gap_in_items(seen: pd.DataFrame) -> pd.Series:
+    """Each gap as a number of test items, gap × N (a share of items only; NaN for other kinds)."""
+    return pd.Series([g * n / 100 if k == "proportion" else float("nan") for g, n, k in zip(seen["gap"], seen["n"], seen["kind"])],
+                     index=seen.index, dtype=float)
+
+
+def items_table(seen: pd.DataFrame, names, focus_label: str) -> pd.DataFrame:
+    """The comparisons of :func:`versus_competitors` as a chapter shows them, with the gap in items.
+
+    Parameters
+    ----------
+    seen
+        Rows of :func:`orient`.
+    names
+        Model names by key (a mapping or a Series).
+    focus_label
+        The column header of the focus model's score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``benchmark``, ``competitor`` (its name), ``verdict``, ``gap (points)``, ``interval``,
+        ``p adjusted``, ``N``, ``gap in items``, the two scores, ``kind`` and ``why no test``.
+    """
+    out = pd.DataFrame({
+        "benchmark": seen["row_label"], "competitor": seen["competitor"].map(names), "verdict": seen["verdict"],
+        focus_label: seen["focus_score"], "competitor score": seen["competitor_score"],
+        "gap (points)": seen["gap"],
+        "interval": interval_text(seen),
+        "p adjusted": seen["p_adjusted"], "kind": seen["kind"], "N": seen["n"],
+        "gap in items": gap_in_items(seen),
+        "why no test": seen["reason"],
+    })
+    return out[["benchmark", "competitor", "verdict", "gap (points)", "interval", "p adjusted", "N", "gap in items", focus_label,
+                "competitor score", "kind", "why no test"]]
+
+
+def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5) -> dict[str, object]:
+    """The focus model's printed leads, and how many the data resolve.
+
+    Parameters
+    ----------
+    shown
+        The table of :func:`items_table`.
+    seen
+        The rows of :func:`orient` it was made from.
+    row_label
+        The benchmark row to describe lead by lead.
+    few
+        A lead of fewer items than this counts as resting on a few items.
+
+    Returns
+    -------
+    dict
+        ``n_wins`` (printed leads), ``n_wins_sig`` (of those, resolved *ahead*), ``n_wins_untested``,
+        ``n_wins_small`` (fewer than ``few`` items), ``quality_examples`` (the largest lead on
+        ``row_label`` in items, as the book writes it), ``quality_n`` (that row's N) and
+        ``quality_lead`` (each competitor's lead on that row, or ``none``).
+    """
+    from . import formats
+
+    ahead = shown[shown["gap (points)"] > 0]
+    row = ahead[ahead["benchmark"] == row_label]
+    return {
+        "quality_examples": formats.noun(row["gap in items"].max(), "example", decimals=1) if len(row) else "n/a",
+        "n_wins": len(ahead),
+        "n_wins_sig": int((ahead["verdict"] == "ahead").sum()),
+        "n_wins_untested": int((ahead["verdict"] == "no test").sum()),
+        "n_wins_small": int((ahead["gap in items"] < few).sum()),
+        "quality_n": int(seen.loc[seen["row_label"] == row_label, "n"].dropna().iloc[0]),
+        "quality_lead": "; ".join(f"{c}: {formats.gap(g)}" for c, g in zip(row["competitor"], row["gap in items"])) or "none",
+    }
+
+
+def size_label(package, model: str) -> str:
+    """A model's size as a short column header, from ``parameters_billion``: ``405B``."""
+    from . import formats
+
+    return f"{formats.count(package.models.set_index('key').loc[model, 'parameters_billion'])}B"
+
+
+def interval_text(seen: pd.DataFrame) -> pd.Series:
+    """Each gap's interval as the book writes it (``+0.3 to +4.1``), from ``gap_low`` and ``gap_high``."""
+    from . import formats
+
+    return pd.Series([formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])], index=seen.index, dtype=object)
+
+
+def tally(seen: pd.DataFrame) -> dict[str, int]:
+    """How many comparisons get each verdict (rows of :func:`orient`).
+
+    Returns
+    -------
+    dict
+        ``n_ahead``, ``n_behind``, ``n_equivalent``, ``n_unresolved``, ``n_untested``, ``n_tested``
+        (every verdict but *no test*) and ``n_pairs``.
+    """
+    counts = seen["verdict"].value_counts()
+    out = {key: int(counts.get(verdict, 0)) for verdict, key in [
+        ("ahead", "n_ahead"), ("behind", "n_behind"), ("equivalent", "n_equivalent"), ("not resolved", "n_unresolved"),
+        ("no test", "n_untested")]}
+    out["n_tested"] = int((seen["verdict"] != "no test").sum())
+    out["n_pairs"] = len(seen)
+    return out
+
+
+def family_size(judged: pd.DataFrame, family: str) -> int:
+    """The testable comparisons of one family (size class, or ``across classes``) of a judged table:
+    the number corrected together."""
+    return int(judged.loc[judged["family"] == family, "testable"].sum())
+
+
+def verdict_table(seen: pd.DataFrame, names) -> pd.DataFrame:
+    """:func:`verdict_counts` as a chapter shows it: one row per competitor, by name."""
+    summary = verdict_counts(seen)
+    summary.columns.name = None
+    summary = summary.reset_index()
+    summary["competitor"] = summary["competitor"].map(names)
+    return summary
+
+
+def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
+    """Every comparison of :func:`orient` with its interval written out, the confidence of its level,
+    the test used and the per-item agreement ρ an unresolved gap would need (``unreachable`` when none
+    would do): ``row_label``, ``competitor_name``, ``verdict``, ``gap``, ``interval``, ``p_adjusted``,
+    ``n``, ``confidence``, ``test``, ``rho``, ``why``."""
+    from . import formats
+
+    detail = seen.assign(
+        interval=interval_text(seen),
+        confidence=seen["level"].map(formats.confidence),
+        test=seen["method"].map({"exact": "exact", "score": "score"}).fillna(""),
+        rho=[("unreachable" if r == float("inf") else formats.number(r, 2)) for r in seen["rho_to_resolve"]],
+        why=seen["reason"],
+    )
+    return detail[["row_label", "competitor_name", "verdict", "gap", "interval", "p_adjusted", "n", "confidence", "test", "rho", "why"]]
+
+
+def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5) -> dict[str, object]:
+    """What the verdicts of :func:`orient` rows say about resolution, as the chapter writes it.
+
+    Parameters
+    ----------
+    seen
+        Rows of :func:`orient`.
+    large_n
+        A benchmark with at least this many items counts as large.
+    modest_rho
+        An unresolved gap that a per-item agreement of at most this would resolve is fragile.
+
+    Returns
+    -------
+    dict
+        ``n_ahead_unresolved`` and ``n_behind_unresolved`` (unresolved gaps where the focus model's
+        printed score is higher, lower), ``largest_unresolved_gap`` and ``smallest_resolved_gap``
+        (points, as the book writes them, or ``none``), ``n_unlike`` (pairs not like for like),
+        ``n_fragile``, ``n_robust`` (no agreement would resolve them), ``n_resolved`` and
+        ``n_resolved_big_n`` (resolved on benchmarks of at least ``large_n`` items).
+    """
+    from . import formats
+
+    tested = seen[seen["verdict"] != "no test"]
+    unresolved = tested[tested["verdict"] == "not resolved"]
+    resolved = tested[tested["verdict"].isin(["ahead", "behind"])]["gap"].abs()
+    big_n = tested[tested["n"] >= large_n]
+    return {
+        "n_ahead_unresolved": int((unresolved["gap"] > 0).sum()),
+        "n_behind_unresolved": int((unresolved["gap"] < 0).sum()),
+        "largest_unresolved_gap": formats.number(unresolved["gap"].abs().max()) if len(unresolved) else "none",
+        "smallest_resolved_gap": formats.number(resolved.min()) if len(resolved) else "none",
+        "n_unlike": int((~seen["like_for_like"]).sum()),
+        "n_fragile": len(unresolved[unresolved["rho_to_resolve"].round(2) <= modest_rho]),  # as the tables print ρ
+        "n_robust": int((unresolved["rho_to_resolve"] == float("inf")).sum()),
+        "n_resolved": len(resolved),
+        "n_resolved_big_n": int(big_n["verdict"].isin(["ahead", "behind"]).sum()),
+    }
+
+
+def size_ratio(package, model: str, reference: str) -> str:
+    """How many times ``model``'s size ``reference`` is, as the book writes it, or ``an undisclosed
+    multiple of`` when either size is not published."""
+    from . import formats
+
+    sizes = package.models.set_index("key")["parameters_billion"]
+    if pd.notna(sizes[model]) and pd.notna(sizes[reference]):
+        return formats.number(sizes[reference] / sizes[model])
+    return "an undisclosed multiple of"
+
+
+def family_text(judged: pd.DataFrame, seen: pd.DataFrame) -> str:
+    """Which family one pair's comparisons (rows of :func:`orient`) are corrected with, in a sentence."""
+    family = seen["family"].iloc[0] if len(seen) else ""
+    who = "models of different size classes" if family == "across classes" else f"{family} models"
+    return (f"its {int(seen['testable'].sum())} testable rows are corrected together with the other comparisons of "
+            f"{who} in that table, {family_size(judged, family)} in all.")
+
+
+def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
+    """One pair's comparisons (rows of :func:`orient`) with the interval written out, its
+    confidence, and whether any scores could be shown equivalent within ``margin`` at that N and
+    level (:func:`equivalence_reachable`): ``row_label``, ``verdict``, the two scores, ``gap``,
+    ``interval``, ``smallest_margin``, ``reachable``, ``n``, ``confidence``, ``reason``."""
+    from . import formats
+
+    reachable = equivalence_reachable(seen, margin)
+    detail = seen.assign(interval=interval_text(seen), confidence=seen["level"].map(formats.confidence),
+                         reachable=reachable.map({True: "yes", False: "no"}).fillna("—"))
+    return detail[["row_label", "verdict", "focus_score", "competitor_score", "gap", "interval", "smallest_margin", "reachable", "n",
+                   "confidence", "reason"]]
+
+
+def needed_margin(seen: pd.DataFrame) -> float:
+    """The smallest equivalence margin that would make every tested comparison equivalent (NaN when
+    none is tested)."""
+    tested = seen[seen["verdict"] != "no test"]
+    return tested["smallest_margin"].max() if len(tested) else float("nan")

@@ -441,12 +441,71 @@ if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
 
 
+def place(location: str, page=None) -> str:
+    """Where in a document: the location, and the page when it is known (``Table 2, p. 3``). Every
+    source reference the book writes puts its page this way (:func:`cite`, :func:`cell_reference`)."""
+    return f"{location}, p. {int(page)}" if page is not None and not pd.isna(page) else f"{location}"
+
+
 def cite(package: DataPackage, source: str, location: str, page=None) -> str:
-    """How the book cites a source: title (version), location, page. One format everywhere."""
+    """How the book cites a source in prose: title (version), location, page.
+
+    Parameters
+    ----------
+    package
+        The data package (``sources.csv`` gives the title and version).
+    source
+        The source's key.
+    location
+        Where in it: a table, figure or section.
+    page
+        The page, if known.
+    """
     sources = package.tables["sources"].set_index("key")
     if source not in sources.index:
         raise KeyError(f"sources.csv has no row {source!r}")
     row = sources.loc[source]
     version = f" ({row['version']})" if pd.notna(row["version"]) and row["version"] else ""
-    page_text = f", p. {int(page)}" if page is not None and not pd.isna(page) else ""
-    return f"{row['title']}{version}, {location}{page_text}"
+    return f"{row['title']}{version}, {place(location, page)}"
+
+
+def cell_reference(source: str, table: str, page=None) -> str:
+    """A printed cell's source in a table of cells: source key · table, page (``llama3-paper-v3 · Table 2, p. 3``)."""
+    return f"{source} · {place(table, page)}"
+
+
+def row_count(package: DataPackage) -> int:
+    """Rows in all the package's tables."""
+    return sum(len(t) for t in package.tables.values())
+
+
+def overview(package: DataPackage) -> pd.DataFrame:
+    """One row per table of the package: its name, rows, what a row is, its key and its file."""
+    return pd.DataFrame([
+        {"table": r["name"], "rows": len(package.tables[r["name"]]), "a row is": r.get("description", ""),
+         "key": ", ".join(r["schema"].get("primaryKey", [])), "file": f"data/{r['path']}"}
+        for r in package.descriptor["resources"]
+    ])
+
+
+def schema_table(package: DataPackage, name: str) -> pd.DataFrame:
+    """The columns of one table as its schema declares them: type, whether required, the values
+    allowed (an enum, or the bounds) and their meaning."""
+    from . import formats
+
+    rows = []
+    for f in package.resource(name)["schema"]["fields"]:
+        constraints = f.get("constraints", {})
+        allowed = (", ".join(map(str, constraints.get("enum", [])))
+                   or ", ".join(f"{k} {formats.quantity(v)}" for k, v in constraints.items() if k in ("minimum", "maximum")))
+        rows.append({"column": f["name"], "type": f["type"], "required": "yes" if constraints.get("required") else "",
+                     "allowed": allowed, "meaning": f.get("description", "")})
+    return pd.DataFrame(rows)
+
+
+def schema_caption(package: DataPackage, name: str) -> str:
+    """The caption of :func:`schema_table`: the table's title, file and rows."""
+    from . import formats
+
+    r = package.resource(name)
+    return f"{r['title']} (data/{r['path']}, {formats.count(len(package.tables[name]))} rows)"

@@ -127,8 +127,8 @@ def metadata(items: list[dict]) -> dict:
 
 def collect(notebook: dict | Path) -> dict[str, str]:
     """``{file: csv}`` for every download an executed notebook's outputs carry."""
-    if not isinstance(notebook, dict):
-        notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    if isinstance(notebook, Path):
+        notebook = json.loads(notebook.read_text(encoding="utf-8"))
     found: dict[str, str] = {}
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):

@@ -17,9 +17,10 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
-import html.parser
 import datetime
 import html
+import html.parser
+import io
 import json
 import os
 import re
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,7 +149,10 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
 
 
 def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in VERSION.match(version).groups())
+    match = VERSION.match(version)
+    if match is None:
+        raise EditionsError(f"version {version!r} is not X.Y.Z")
+    return tuple(int(x) for x in match.groups())
 
 
 def create_tags(root: Path) -> list[str]:
@@ -434,7 +437,7 @@ def glued_values(book: Path) -> dict[str, dict[str, str]]:
 
 
 def _unquote(text: str) -> str:
-    """A glued string's text: its Python repr (``'it\\'s'``) decoded, other values as they are."""
+    r"""A glued string's text: its Python repr (``'it\'s'``) decoded, other values as they are."""
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         try:
             value = ast.literal_eval(text)

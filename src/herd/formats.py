@@ -136,6 +136,11 @@ def p_text(v) -> str:
     return f"p {text}" if text[0] in "<>" else f"p = {text}"
 
 
+def yes_no(v) -> str:
+    """A true-or-false cell as a word: ``yes`` or ``no``."""
+    return "yes" if v else "no"
+
+
 def percent(v, decimals: int = 1) -> str:
     """A value already in percent: ``95.2 %``."""
     return DASH if missing(v) else f"{number(v, decimals)} %"

@@ -31,7 +31,7 @@ def check(
 
     ``choices`` limits a scalar; ``items`` limits each element of a list parameter.
     """
-    kinds = kind if isinstance(kind, tuple) else (kind,)
+    kinds: tuple[type, ...] = kind if isinstance(kind, tuple) else (kind,)
     if float in kinds and int not in kinds and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if isinstance(value, bool) and bool not in kinds:
@@ -146,7 +146,7 @@ def _assigned_names(source: str) -> set[str] | None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else None
         if targets is None or not all(isinstance(t, ast.Name) for t in targets):
             return None
-        names.update(t.id for t in targets)
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
     return names
 
 

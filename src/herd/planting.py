@@ -4,6 +4,7 @@ separate the planted examples from the rest."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ def findings(scores: pd.DataFrame, threshold: float) -> dict:
     TOKEN-MATCH threshold and how many the 13-gram word rule flags; the largest share of an
     unplanted example's tokens inside corpus n-grams, and the share of unplanted examples with
     any."""
-    out = {}
+    out: dict[str, Any] = {}
     for group in ("whole", "part", "none"):
         g = scores[scores["planted"] == group]
         out[group] = {"examples": len(g), "over_threshold": int((g["token_match"] > threshold).sum()),
@@ -103,3 +104,39 @@ def found_every_copy(f: dict) -> bool:
     """Whether every planted copy is found: whole copies over the threshold, half copies by the
     13-gram word rule."""
     return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]
+
+
+def scan_with_plants(examples, corpus: list[Path], fillers: list[str], folder: Path, n: int, n_whole: int, n_part: int,
+                     seed: int = 0) -> pd.DataFrame:
+    """Scan a corpus, plant copies of some examples into documents of ``folder``, scan those too,
+    and score every example with what it was planted as.
+
+    Parameters
+    ----------
+    examples
+        The benchmark's examples (:func:`herd.contamination.read_benchmark`).
+    corpus
+        Files and folders to scan.
+    fillers
+        Texts the planted copies are embedded in.
+    folder
+        Where the planted documents are written.
+    n
+        The token n-gram length.
+    n_whole, n_part
+        How many examples to plant whole and in part (:func:`plant`).
+    seed
+        The random seed of the planting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`herd.contamination.score` of every example, with ``planted`` (whole, part, none).
+    """
+    from . import contamination
+
+    index = contamination.BenchmarkIndex(examples, n=n)
+    base = contamination.scan_hashes(index, corpus)
+    truth = plant(examples, fillers, folder, n_whole, n_part, seed=seed)
+    found = base | contamination.scan_hashes(index, [folder])
+    return contamination.score(index, found.tokens, found.words).merge(truth, on="id")

@@ -57,7 +57,7 @@ def visible(markdown: str) -> str:
 def paragraphs(markdown: str) -> list[Paragraph]:
     """The post's paragraphs in order (front matter, headings, images and embeds skipped)."""
     body = markdown.split("\n---\n", 1)[1] if markdown.startswith("---") else markdown
-    section, out = "Introduction", []
+    section, out = "Introduction", []  # type: ignore[var-annotated]
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
         if not block or block.startswith(SKIP):

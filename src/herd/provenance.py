@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import data
+
 
 def cell_reference(row) -> str:
-    page = f", p. {int(row['page'])}" if pd.notna(row.get("page")) else ""
-    return f"{row['source']} · {row['table']}{page}"
+    """Where a printed score comes from (a row of ``scores.csv``), as :func:`herd.data.cell_reference` writes it."""
+    return data.cell_reference(row["source"], row["table"], row.get("page"))
 
 
 def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
@@ -52,3 +54,52 @@ def coverage(scores: pd.DataFrame) -> pd.DataFrame:
         rows=("row_label", lambda x: "; ".join(dict.fromkeys(x))),
     )
     return grouped
+
+
+def sources_table(package) -> pd.DataFrame:
+    """Every cited document: its title linked to its address (HTML), version (a git commit shortened to
+    12 characters), date, the rows of the package that cite it, publisher, kind and key."""
+    from . import tables
+
+    cites = pd.concat([
+        package.tables[name]["source"].rename("key")
+        for name in ("models", "scores", "facts", "parallelism", "interruptions", "contamination", "claims")
+    ] + [package.benchmarks["size_source"].rename("key")]).value_counts()
+    src = package.sources.copy()
+    src["document"] = [tables.link(t, u) if pd.notna(u) else tables.html.escape(t) for t, u in zip(src["title"], src["url"])]
+    src["rows citing it"] = src["key"].map(cites).fillna(0).astype(int)
+    src["date"] = src["date"].dt.strftime("%Y-%m-%d").fillna("")
+    src["version"] = [f"commit {v[:12]}" if isinstance(v, str) and len(v) == 40 and all(c in "0123456789abcdef" for c in v) else v
+                      for v in src["version"]]
+    return src[["document", "version", "date", "rows citing it", "publisher", "kind", "key"]]
+
+
+def coverage_cells(package, tables_shown="all") -> pd.DataFrame:
+    """One row per model and benchmark with a printed score: which kind of source prints it (paper,
+    model card or both), where, how many cells, the names and the package's order of both (the rows
+    :func:`herd.charts.coverage_matrix` draws). ``tables_shown`` is ``"all"`` or a list of table names."""
+    cover = coverage(package.scores)
+    if tables_shown != "all":
+        cover = cover[cover["table_ref"].str.split(" · ").str[1].isin(tables_shown)]
+    cover["kind"] = cover["table_ref"].str.startswith("llama3-paper").map({True: "paper", False: "model card"})
+    cell = cover.groupby(["model", "benchmark"]).agg(
+        kinds=("kind", lambda k: " and ".join(sorted(set(k)))),
+        where=("table_ref", lambda t: "; ".join(t)),
+        printed=("printed", "sum"),
+    ).reset_index()
+    cell["covered_by"] = cell["kinds"].map({"paper": "paper only", "model card": "model card only",
+                                            "model card and paper": "paper and model card"})
+    models = package.models.reset_index(drop=True)
+    benchmarks = package.benchmarks.reset_index(drop=True)
+    cell["model_name"] = cell["model"].map(models.set_index("key")["name"])
+    cell["model_order"] = cell["model"].map({k: i for i, k in enumerate(models["key"])})
+    cell["benchmark_name"] = cell["benchmark"].map(benchmarks.set_index("key")["name"])
+    cell["bench_order"] = cell["benchmark"].map({k: i for i, k in enumerate(benchmarks["key"])})
+    return cell
+
+
+def disagreement_table(package, disagree: pd.DataFrame) -> pd.DataFrame:
+    """:func:`disagreements` with model and benchmark names, as the data chapter shows them."""
+    names = package.models.set_index("key")["name"]
+    bnames = package.benchmarks.set_index("key")["name"]
+    return disagree.assign(model=disagree["model"].map(names), benchmark=disagree["benchmark"].map(bnames))

@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -213,7 +214,7 @@ def build_law(table: pd.DataFrame, law: str):
     raise KeyError(f"no rule to build law {law!r}")
 
 
-def law_objects(table: pd.DataFrame, laws: list[str], refit: "Refit | None" = None) -> dict[str, object]:
+def law_objects(table: pd.DataFrame, laws: list[str], refit: Refit | None = None) -> dict[str, Any]:
     """{law key: law object} for the chosen published laws, plus the refit (key ``refit``) if given."""
     out = {law: build_law(table, law) for law in laws}
     if refit is not None:
@@ -326,7 +327,8 @@ def fit_parametric(params, tokens, loss, *, delta: float = HUBER_DELTA, grid: di
         best = ends[int(np.argmin(values))]
         refined = minimize(huber_objective, best.x, args=args, jac=True, method="L-BFGS-B", options=_TIGHT)
     final = refined if refined.fun <= best.fun else best
-    return Refit(law=_law_from_theta(final.x), theta=tuple(float(v) for v in final.x), objective=float(final.fun),
+    a, b, e, alpha, beta = (float(v) for v in final.x)
+    return Refit(law=_law_from_theta(final.x), theta=(a, b, e, alpha, beta), objective=float(final.fun),
                  points=len(n), starts=len(starts), at_best=int(np.sum(values <= values.min() + 1e-9)))
 
 
@@ -711,3 +713,31 @@ def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
     ])
     marks["params"] = chart_precision(marks["params"])
     return marks
+
+
+def runs_summary(runs: pd.DataFrame) -> dict[str, str]:
+    """How many of Chinchilla's runs :func:`figure4_points` reads and how many it leaves out of the
+    fit: ``n_runs``, ``n_excluded``."""
+    return {"n_runs": f"{len(runs)}", "n_excluded": f"{int(runs['excluded'].sum())}"}
+
+
+def points_note(package, points: pd.DataFrame, models: list[str], described: list[str]) -> str:
+    """What the chart of models says beside it: the models that share a point (:func:`shared_points`)
+    and the later models it does not show, with why.
+
+    Parameters
+    ----------
+    package
+        The data package.
+    points
+        The chosen models' points (:func:`model_points`).
+    models
+        The chosen models.
+    described
+        Every model ``model_facts.csv`` describes.
+    """
+    from . import coverage
+
+    why = ("data/model_facts.csv does not say which facts hold its size, tokens and GPU hours"
+           if models == models_by_size(package, described) else "it is not among the chosen models (parameter `models`)")
+    return " ".join(filter(None, [shared_points(points), coverage.note(package, models, why)]))

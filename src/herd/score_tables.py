@@ -112,3 +112,120 @@ def other_versions(package, cells: pd.DataFrame) -> pd.DataFrame:
                                  "other_row": t.row_label})
     return pd.DataFrame(rows, columns=["benchmark", "name", "other", "other_name", "model", "score", "other_score",
                                        "other_where", "other_row"])
+
+
+def others(printed: ScoreTable, model: str) -> list[str]:
+    """The models a table prints other than ``model``, in printed order."""
+    return [m for m in printed.models if m != model]
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest kept): a table's name opening a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def benchmarks_of(package, printed: ScoreTable) -> pd.DataFrame:
+    """The rows of ``benchmarks.csv`` that a printed table scores, in the order of that file."""
+    return package.benchmarks[package.benchmarks["key"].isin(printed.cells["benchmark"])]
+
+
+def sizes_table(package, printed: ScoreTable) -> pd.DataFrame:
+    """The benchmarks of a printed table: what each score is, the N its uncertainty rests on (or why
+    none), and where N comes from (an HTML link with its location; show it unescaped).
+
+    Parameters
+    ----------
+    package
+        The data package.
+    printed
+        The table (:func:`read`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``benchmark``, ``N used``, ``kind``, ``what the score is``, ``source of N``.
+    """
+    import html
+
+    from . import formats, stats, tables
+
+    sizes = stats.package_sizes(package).set_index("benchmark")
+    sources = package.sources.set_index("key")
+    rows = []
+    for _, b in benchmarks_of(package, printed).iterrows():
+        n = sizes.loc[b["key"], "n"]
+        kind = stats.metric_kind(b["metric_kind"])
+        subsets = package.benchmark_subsets.query("benchmark == @b['key']")
+        if b["metric_kind"] == "macro-average" and len(subsets):
+            n_text = (f"{len(subsets)} subsets of {formats.span(subsets['n'].min(), subsets['n'].max())} "
+                      f"(total {formats.count(subsets['n'].sum())})")
+        elif pd.notna(n):
+            n_text = formats.count(n) + ("" if sizes.loc[b["key"], "basis"] == "official" else f" ({sizes.loc[b['key'], 'basis']})")
+        else:
+            n_text = "none"
+        rows.append({
+            "benchmark": b["name"], "N used": n_text if kind.testable else "no test: " + kind.basis,
+            "kind": b["metric_kind"], "what the score is": b["metric"],
+            "source of N": tables.link(sources.loc[b["size_source"], "title"], sources.loc[b["size_source"], "url"])
+            + f" ({html.escape(b['size_location'])})",
+        })
+    return pd.DataFrame(rows)
+
+
+def size_notes(package, printed: ScoreTable) -> str:
+    """The notes on N of a printed table's benchmarks, as a Markdown list under a heading."""
+    notes = benchmarks_of(package, printed).dropna(subset=["size_note"])
+    return "**Notes on N.**\n\n" + "\n".join(f"- *{b}*: {n}" for b, n in zip(notes["name"], notes["size_note"]))
+
+
+def footnoted(printed: ScoreTable, names) -> pd.DataFrame:
+    """The cells a table footnotes (obtained in another setting than the row states), with each
+    model's name: ``row_label``, ``model``, ``score``, ``marker``, ``footnote``."""
+    marked = printed.cells.dropna(subset=["marker"])[["row_label", "model", "score", "marker", "footnote"]]
+    return marked.assign(model=marked["model"].map(names))
+
+
+def footnote_sentence(marked: pd.DataFrame) -> str:
+    """What the chapter says about the footnoted cells (from :func:`footnoted`)."""
+    if len(marked):
+        return (f"The table's footnotes say that {len(marked)} of its cells were obtained with other prompting than the row "
+                "states (zero-shot instead of few-shot, no chain of thought); a gap between such a cell and a cell obtained as "
+                "the row states mixes model quality with prompt choice, so those pairs are shown but not tested:")
+    return ("No cell of the table carries a footnote saying it was obtained in another setting, so every "
+            "pair of printed scores is compared like for like.")
+
+
+def cells_of(printed: ScoreTable, models: list[str], names) -> pd.DataFrame:
+    """The cells of some models, with each model's name in ``model_name``."""
+    shown = printed.cells[printed.cells["model"].isin(models)]
+    return shown.assign(model_name=shown["model"].map(names))
+
+
+def other_versions_text(package, printed: ScoreTable, models: list[str], names) -> str:
+    """A paragraph on the scores these models have on another version or subset of the table's
+    benchmarks (:func:`other_versions`), which the book never compares; empty when there are none."""
+    from . import formats
+
+    versions = other_versions(package, printed.cells[printed.cells["model"].isin(models)])
+    if not len(versions):
+        return ""
+    lines = []
+    for (bench_name, other_name), group in versions.groupby(["name", "other_name"], sort=False):
+        per_model = []
+        for model_key, g in group.groupby("model", sort=False):
+            # one score printed in several places is written once, with every place
+            by_score = g.groupby("other_score", sort=False)["other_where"].apply(list)
+            there = " and ".join(f"{formats.number(score)} ({formats.listing(where)})" for score, where in by_score.items())
+            per_model.append(f"{names[model_key]} scores {formats.number(g['score'].iloc[0])} on {bench_name} here, and {there} on {other_name}")
+        lines.append(f"- *{bench_name}* is not *{other_name}*: " + "; ".join(per_model) + ".")
+    return ("**Other versions of the same benchmark.** The data package has scores for these models on another "
+            "version or subset of some of these benchmarks. They are different tests, so the book never "
+            "compares a score on one with a score on the other:\n\n" + "\n".join(lines))
+
+
+def overview(package) -> pd.DataFrame:
+    """Every printed score table (``score_tables.csv``) with the models, rows and cells it prints and
+    how many of its cells hold a number."""
+    cells = package.scores.groupby(["source", "table"]).agg(
+        models=("model", "nunique"), rows=("row_label", "nunique"), cells=("score", "size"), printed=("score", "count"))
+    return package.score_tables.join(cells, on=["source", "table"])

@@ -143,3 +143,58 @@ def null_display(reported: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown = reported.assign(note=reported["not_simulated"].map(lambda r: reasons.get(r, "")))
     notes = pd.DataFrame({"note": list(reasons.values()), "why the row was not simulated": list(reasons.keys())})
     return shown[list(NULL_COLUMNS)].rename(columns=NULL_COLUMNS), notes
+def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The paper's Table 15 as the chapter shows it, and the notes to its blank rows.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The table (benchmark name, contaminated share, the three gains and the letter of the note
+        that says why a row is blank) and the notes (one per distinct reason, lettered a, b, ...).
+    """
+    t15 = package.contamination
+    reasons = {r: chr(ord("a") + i) for i, r in enumerate(t15["blank_reason"].dropna().unique())}
+    shown = pd.DataFrame({
+        "benchmark": t15["benchmark"].map(package.benchmarks.set_index("key")["name"]), "contaminated (%)": t15["contaminated_pct"],
+        "gain 8B": t15["gain_8b"], "gain 70B": t15["gain_70b"], "gain 405B": t15["gain_405b"],
+        "why blank": t15["blank_reason"].map(reasons),
+    })
+    notes = pd.DataFrame([{"note": letter, "why the row is blank": reason} for reason, letter in reasons.items()])
+    return shown, notes
+
+
+def package_null(package, reps: int = 200, alpha: float = 0.05, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`table15_null` of the data package's Table 15, at each benchmark's N
+    (:func:`herd.stats.package_sizes`)."""
+    sizes = stats.package_sizes(package).set_index("benchmark")
+    names = package.benchmarks.set_index("key")["name"]
+    return table15_null(package.contamination, sizes, package.scores, names, reps=reps, alpha=alpha, seed=seed)
+
+
+def simulated(reported: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`table15_null`'s table that were simulated."""
+    return reported[reported["not_simulated"] == ""]
+
+
+def null_summary(reported: pd.DataFrame, level: float = 0.05) -> dict[str, object]:
+    """What the null simulation shows, from the table of :func:`table15_null`.
+
+    Returns
+    -------
+    dict
+        ``null_share`` (the mean share of null benchmarks where the rule picks a threshold, as the
+        book writes it), ``n_beyond`` (reported gains beyond the null's ``1 - level`` quantile),
+        ``n_reported`` (rows simulated), ``n_t15`` (rows of Table 15), ``n_not_simulated`` and
+        ``n_widest`` (rows simulated at the widest null, no accuracy being published).
+    """
+    from . import formats
+
+    sim = simulated(reported)
+    return {
+        "null_share": formats.share(sim["null_picked"].mean()),
+        "n_beyond": len(sim[sim["null_p"] < level]),
+        "n_reported": len(sim),
+        "n_t15": len(reported),
+        "n_not_simulated": len(reported) - len(sim),
+        "n_widest": int((sim["accuracy_source"].str.startswith("not published")).sum()),
+    }

@@ -221,7 +221,7 @@ def score_statistic(x1, n1: int, x2, n2: int, delta: float = 0.0, correction: bo
     return t
 
 
-def score_pvalue(x1: float, n1: int, x2: float, n2: int, delta: float = 0.0) -> float:
+def score_pvalue(x1: float, n1: float, x2: float, n2: float, delta: float = 0.0) -> float:
     """Two-sided asymptotic p-value of the score statistic (normal reference): the book's test of two
     independent proportions (Miettinen–Nurminen), also used by the contamination null simulation."""
     t = float(score_statistic(x1, n1, x2, n2, delta))
@@ -528,12 +528,39 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
     return out
 
 
+_SIZES: dict[str, pd.DataFrame] = {}
+
+
+def package_sizes(package) -> pd.DataFrame:
+    """:func:`effective_sizes` over a whole data package, computed once per package content (the
+    cache is keyed by the package's checksum); every chapter and judged table reads N from here."""
+    if package.sha256 not in _SIZES:
+        _SIZES[package.sha256] = effective_sizes(package.tables["benchmarks"], package.tables["scores"])
+    return _SIZES[package.sha256].copy()
+
+
 def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.DataFrame,
-                    subsets: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
+                    subsets: pd.DataFrame | None = None, level: float = 0.95, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Printed scores with the book's interval for each: Wilson at the honest N of the
     benchmark's metric kind (for a macro average, the N its subset sizes bound), or none with
-    the reason. Adds ``n``, ``n_shown``, ``low``, ``high`` and ``interval_note``."""
-    sizes = effective_sizes(benchmarks, scores).set_index("benchmark")
+    the reason. Adds ``n``, ``n_shown``, ``low``, ``high`` and ``interval_note``.
+
+    Parameters
+    ----------
+    cells
+        The printed scores to show (rows of ``scores.csv``).
+    benchmarks
+        ``benchmarks.csv`` (each benchmark's metric kind and size).
+    scores
+        Every printed score (for the N that printed intervals imply), used when ``sizes`` is not given.
+    subsets
+        ``benchmark_subsets.csv`` (a macro average's subset sizes).
+    level
+        The interval's confidence level.
+    sizes
+        :func:`effective_sizes` (or :func:`package_sizes`), if already computed.
+    """
+    sizes = (effective_sizes(benchmarks, scores) if sizes is None else sizes).set_index("benchmark")
     kinds = benchmarks.set_index("key")["metric_kind"]
     by_bench = {} if subsets is None else {b: g["n"].tolist() for b, g in subsets.groupby("benchmark")}
     out = cells.copy()
@@ -566,3 +593,89 @@ def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.Da
         shown.append("" if np.isnan(n) else (f"{n:,.0f}" if kind.key != "macro-average" else f"{n:,.0f} (bound from subset sizes)"))
     out["n"], out["n_shown"], out["low"], out["high"], out["interval_note"] = n_col, shown, low, high, note
     return out
+
+
+def widest_interval(intervals: pd.DataFrame, model: str) -> pd.Series:
+    """The row of :func:`score_intervals` with ``model``'s widest interval (the smallest test set)."""
+    rows = intervals[(intervals["model"] == model) & intervals["low"].notna()]
+    return rows.loc[(rows["high"] - rows["low"]).idxmax()]
+
+
+def inversion_table(package) -> pd.DataFrame:
+    """The N each benchmark's printed intervals imply (lowest and highest over its cells), for every
+    benchmark with printed intervals, beside its official size and the N the book uses:
+    ``name``, ``test_set_size``, ``n``, ``basis``, ``n_from_ci_min``, ``n_from_ci_max``."""
+    implied = package_sizes(package).merge(package.benchmarks[["key", "name", "test_set_size"]], left_on="benchmark", right_on="key")
+    return implied[implied["n_from_ci_min"].notna()][["name", "test_set_size", "n", "basis", "n_from_ci_min", "n_from_ci_max"]]
+
+
+def inversion_agreement(inversion: pd.DataFrame, tolerance: float = 0.1) -> dict[str, int]:
+    """How many benchmarks with both an official size and printed intervals imply an N within
+    ``tolerance`` of that size (:func:`inversion_table`): ``n_official_checked`` and ``n_official_consistent``."""
+    check = inversion.dropna(subset=["test_set_size"])
+    inside = ((check["n_from_ci_min"] <= check["test_set_size"] * (1 + tolerance))
+              & (check["n_from_ci_max"] >= check["test_set_size"] * (1 - tolerance)))
+    return {"n_official_checked": len(check), "n_official_consistent": int(inside.sum())}
+
+
+# ---------------------------------------------------------------- the method chapter's worked examples
+
+def metric_kinds_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Each metric kind (:data:`METRIC_KINDS`): whether it can be tested, the basis of the test or why
+    there is none, how many benchmarks are of that kind and up to four of them by name."""
+    rows = []
+    for key, kind in METRIC_KINDS.items():
+        members = benchmarks[benchmarks["metric_kind"] == key]
+        rows.append({"kind": key, "testable": "yes" if kind.testable else "no", "basis of the test (or why none)": kind.basis,
+                     "benchmarks": len(members), "for example": ", ".join(members["name"].head(4))})
+    return pd.DataFrame(rows)
+
+
+def printed_score(package, table: str, row_label: str, model: str) -> float:
+    """The score a table prints in one cell (the first source whose table has that name)."""
+    s = package.scores
+    return float(s[(s["table"] == table) & (s["row_label"] == row_label) & (s["model"] == model)]["score"].iloc[0])
+
+
+def macro_average_example(package, benchmark: str, score: float) -> dict[str, str]:
+    """The N at which a macro average's recorded subset sizes bound its variance at ``score``
+    (:func:`macro_average_n`), and the questions in all, as the book writes them: ``n_eff``, ``total``."""
+    from . import formats
+
+    sizes = package.benchmark_subsets.query("benchmark == @benchmark")["n"].tolist()
+    return {"n_eff": formats.count(macro_average_n(sizes, score)), "total": formats.count(sum(sizes))}
+
+
+def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
+    """The paper's interval S ± 1.96·√(S(1−S)/N) beside the Wilson interval for the same score,
+    as the book writes them: ``printed`` (``S ± h``), ``top`` (S + h, which may pass 100) and ``wilson``."""
+    from . import formats
+
+    half = ci95_halfwidth(score, n)
+    lo, hi = score_interval(score, n)
+    return {"printed": f"{formats.number(score)} ± {formats.number(half)}", "top": formats.number(score + half),
+            "wilson": formats.span(lo, hi, formats.number, "%")}
+
+
+def published_examples() -> pd.DataFrame:
+    """Each method of the book against an example printed in the paper that introduced or evaluated
+    it: the method, where it is published, the published value and this module's value, written the
+    same way (the unit tests assert the same values)."""
+    checks = []
+    lo, hi = score_interval(100 * 81 / 263, 263)
+    checks.append(("Wilson interval, 81/263", "Newcombe (1998a), Table I", "0.2553 to 0.3662", f"{lo / 100:.4f} to {hi / 100:.4f}"))
+    lo, hi = gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, kind="bounded-mean")
+    checks.append(("Miettinen–Nurminen interval, 56/70 − 48/80", "Newcombe (1998b), Table II", "0.0528 to 0.3382",
+                   f"{lo / 100:.4f} to {hi / 100:.4f}"))
+    lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="bounded-mean")
+    checks.append(("Miettinen–Nurminen interval, 7/34 − 1/34",
+                   "R package PropCIs, diffscoreci (example of Fagerland, Lydersen & Laake 2015)", "0.0270 to 0.3453",
+                   f"{lo / 100:.4f} to {hi / 100:.4f}"))
+    lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="proportion")
+    checks.append(("Agresti–Min exact interval, 7/34 − 1/34", "Fagerland, Lydersen & Laake (2015)", "0.024 to 0.35",
+                   f"{lo / 100:.3f} to {hi / 100:.3f}"))
+    checks.append(("Barnard's exact test, 7/15 vs 12/15, one-sided", "Mehta & Senchaudhuri (2003)", "p = 0.0341",
+                   f"p = {exact_pvalue(7, 15, 12, 15, 0.0, 'less'):.4f}"))
+    checks.append(("Holm adjustment of p = 0.01, 0.04, 0.03, 0.005", "Holm (1979) procedure, standard example", "0.03, 0.06, 0.06, 0.02",
+                   ", ".join(f"{v:.2f}" for v in adjust([0.01, 0.04, 0.03, 0.005], "holm"))))
+    return pd.DataFrame(checks, columns=["method", "published in", "published value", "this book's code"])

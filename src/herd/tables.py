@@ -32,11 +32,23 @@ def number(decimals: int = 1, sign: bool = False, blank: str = formats.DASH) -> 
     return lambda v: blank if formats.missing(v) else fmt(v, decimals)
 
 
+def formatter(fmt: Callable[..., str], *args, **kwargs) -> Formatter:
+    """A column formatter that writes each value with ``fmt(value, *args, **kwargs)``, e.g.
+    ``formatter(formats.share, 1)`` for shares to one decimal."""
+    return lambda v: fmt(v, *args, **kwargs)
+
+
+def each(columns, fmt: Formatter) -> dict[str, Formatter]:
+    """The same formatter for each of ``columns`` (a mapping to pass to :func:`show`)."""
+    return {c: fmt for c in columns}
+
+
 pvalue = formats.pvalue
 integer = formats.count
 
 
 def link(text: str, url: str) -> str:
+    """An HTML link with its text and address escaped."""
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 

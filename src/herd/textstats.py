@@ -1,12 +1,14 @@
-"""Tokens per word, per character and per page, measured with the Llama 3 tokenizer."""
+"""Tokens per word, per character and per page, measured with the Llama 3 tokenizer, and what a
+context window holds.
+
+The tokenizer is imported only where a text is measured, so code that reads measurements made
+elsewhere (the claims audit) needs neither the tokenizer nor the texts.
+"""
 from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
-
-from . import tokenizer
 
 WORD = re.compile(r"\S+")
 
@@ -17,6 +19,9 @@ def words(text: str) -> int:
 
 
 def measure(text: str) -> dict[str, float]:
+    """Characters, words and Llama 3 tokens of one text, and their ratios."""
+    from . import tokenizer
+
     n_tokens = tokenizer.count(text)
     n_words = words(text)
     return {"characters": len(text), "words": n_words, "tokens": n_tokens,
@@ -45,17 +50,100 @@ def measure_texts(texts: dict[str, str], kinds: dict[str, str], words_per_chunk:
     return pd.DataFrame(whole), pd.DataFrame(parts)
 
 
-def context_capacity(words_per_token: float, context_tokens: int, words_per_page: float) -> dict[str, float]:
-    w = words_per_token * context_tokens
-    return {"words": w, "pages": w / words_per_page}
+def measure_named(keys: list[str], words_per_chunk: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`measure_texts` of the texts of :data:`herd.texts.TEXTS` named by ``keys``, each with
+    its kind, and its name beside every row (whole texts and chunks)."""
+    from . import texts
+
+    whole, parts = measure_texts(texts.load(keys), {k: texts.TEXTS[k].kind for k in keys}, words_per_chunk)
+    for frame in (whole, parts):
+        if len(frame):
+            frame["name"] = frame["text"].map(lambda k: texts.TEXTS[k].name)
+    return whole, parts
+
+
+def window_words(words_per_token, context_tokens: float, words_per_page: float | None = None):
+    """The words a context window of ``context_tokens`` tokens holds at ``words_per_token`` (a number
+    or a column), or the pages when ``words_per_page`` is given. The one place the book computes it."""
+    words = words_per_token * context_tokens
+    return words if words_per_page is None else words / words_per_page
+
+
+def window_label(context_tokens: int) -> str:
+    """How the book names a context length in a heading: ``128K tokens`` for 131,072."""
+    return f"{context_tokens // 1024}K tokens"
+
+
+def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) -> pd.DataFrame:
+    """The measured texts as the long-context chapter shows them: each with its kind, what a full
+    context window of it holds in words and pages, its ratios and sizes, origin and licence.
+
+    Parameters
+    ----------
+    whole
+        Whole-text measurements (from :func:`measure_named`).
+    context_tokens
+        The context window in tokens.
+    words_per_page
+        The page convention.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per text, in the order measured, with the columns as the chapter labels them.
+    """
+    from . import texts
+
+    label = window_label(context_tokens)
+    out = whole.assign(origin=whole["text"].map(lambda k: texts.TEXTS[k].origin),
+                       licence=whole["text"].map(lambda k: texts.TEXTS[k].licence))
+    out[f"words in {label}"] = window_words(out["words_per_token"], context_tokens)
+    out[f"pages in {label}"] = window_words(out["words_per_token"], context_tokens, words_per_page)
+    return out[["name", "kind", "words_per_token", f"words in {label}", f"pages in {label}", "characters_per_token", "words",
+                "tokens", "characters", "origin", "licence"]].rename(
+        columns={"words_per_token": "words per token", "characters_per_token": "characters per token"})
+
+
+def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: float) -> dict[str, object]:
+    """What a full context window holds by register, as the long-context chapter writes it.
+
+    Parameters
+    ----------
+    whole
+        Whole-text measurements (from :func:`measure_named`).
+    context_tokens
+        The context window in tokens.
+    words_per_page
+        The page convention.
+
+    Returns
+    -------
+    dict
+        ``narrative_words``, ``technical_words`` and ``code_words`` (the range over the texts of
+        each register, rounded to thousands, or the one value), ``n_narrative`` (int) and
+        ``narrative_pages`` (rounded to tens); ``n/a`` where no text of the register was measured.
+    """
+    from . import formats, texts
+
+    words = window_words(whole["words_per_token"], context_tokens)
+    register = whole["text"].map(lambda k: texts.TEXTS[k].register)
+    narrative, technical, code = (words[register == r] for r in ("narrative", "technical", "code"))
+    return {
+        "narrative_words": formats.rounded_span(narrative, 1000) if len(narrative) else "n/a",
+        "n_narrative": len(narrative),
+        "technical_words": formats.rounded_span(technical, 1000) if len(technical) else "n/a",
+        "code_words": formats.rounded_span(code, 1000) if len(code) else "n/a",
+        "narrative_pages": formats.rounded_span(narrative / words_per_page, 10) if len(narrative) else "n/a",
+    }
 
 
 def capacity(measured: pd.DataFrame) -> pd.DataFrame:
-    """Words per token of each measured text with its name and register, the record the claims
+    """Words per token of each measured prose text with its name and register, the record the claims
     audit judges "words in the context window" against (``measured`` from :func:`measure_texts`)."""
     from . import texts
 
-    out = measured[["text", "words_per_token"]].copy()
+    prose = measured[measured["text"].map(lambda k: texts.TEXTS[k].kind) == "prose"]
+    out = prose[["text", "words_per_token"]].copy()
     out["name"] = out["text"].map(lambda k: texts.TEXTS[k].name)
     out["register"] = out["text"].map(lambda k: texts.TEXTS[k].register)
     return out[["text", "name", "register", "words_per_token"]]

@@ -79,3 +79,44 @@ def engines(results: dict) -> pd.DataFrame:
               "janitor": "lm-evaluation-harness janitor.py (13-gram, pure Python), one process"}
     return pd.DataFrame([{"what": label, "MB/s": e["megabytes"] / e["seconds"][key], "× one process": e["seconds"]["serial"] / e["seconds"][key]}
                          for key, label in labels.items()])
+
+
+def terabyte_columns(rates: pd.DataFrame) -> list[str]:
+    """The columns of :func:`sweep` that give a terabyte's time (scan, then tokenize-all)."""
+    return [c for c in rates.columns if c.startswith("1 TB on")]
+
+
+def sweep_summary(results: dict, cores: int = CORES) -> dict[str, object]:
+    """The numbers the chapter writes about the sweep, as the book writes them: the smallest and
+    the largest benchmark, the largest one's rates, ratio, share tokenized, a terabyte's time (scan
+    and tokenize-all), peak memory and index build time, and the bench corpus's size.
+
+    Returns
+    -------
+    dict
+        ``bench_mb``, ``sweep_small``, ``sweep_large``, ``sweep_large_rate``, ``sweep_large_ratio``,
+        ``sweep_small_ratio``, ``sweep_full_rate``, ``sweep_share``, ``sweep_tb_time``,
+        ``sweep_tb_full_time``, ``sweep_peak``, ``sweep_index``, ``tb_cores`` (int) and
+        ``dask_efficiency``.
+    """
+    from . import formats
+
+    rates = sweep(results, cores)
+    minutes = terabyte_columns(rates)
+    largest, smallest = rates.iloc[-1], rates.iloc[0]
+    return {
+        "bench_mb": formats.count(results["engines"]["megabytes"]),
+        "sweep_small": formats.count(smallest["examples"]),
+        "sweep_large": formats.count(largest["examples"]),
+        "sweep_large_rate": formats.count(largest["scan MB/s per core"]),
+        "sweep_large_ratio": formats.number(largest["scan ÷ tokenize-all"]),
+        "sweep_small_ratio": formats.number(smallest["scan ÷ tokenize-all"]),
+        "sweep_full_rate": formats.count(largest["tokenize-all MB/s per core"]),
+        "sweep_share": formats.share(largest["share tokenized"], 1),
+        "sweep_tb_time": span_of_time(largest[minutes[0]] / 60),
+        "sweep_tb_full_time": span_of_time(largest[minutes[1]] / 60),
+        "sweep_peak": formats.count(largest["peak memory (MiB)"]),
+        "sweep_index": formats.number(largest["index build (s)"]),
+        "tb_cores": cores,
+        "dask_efficiency": formats.share(dask_efficiency(results)),
+    }

@@ -43,8 +43,9 @@ class TokenizerSpec:
 def _class_attr(cls: ast.ClassDef, name: str):
     for node in cls.body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and node.value is not None:
-            return ast.literal_eval(node.value)
+        value = getattr(node, "value", None)
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and value is not None:
+            return ast.literal_eval(value)
     raise TokenizerSourceError(f"llama3/tokenizer.py: class attribute {name!r} not found")
 
 
