@@ -5,6 +5,7 @@ the scanner, the shards and one ``Options`` object, and returning the per-worker
 a scheduler address)."""
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Options:
     skip_bad: bool = False
     progress: bool = False
     plan: str = "auto"
+    sizes: list[int] | None = None  # the shards' sizes in bytes, when the corpus listing has them
 
     def check(self) -> "Options":
         """The options, or a ContaminationInputError naming the one that is wrong."""
@@ -43,15 +45,17 @@ class Options:
         return self
 
 
-def batches(shards: list[Path], n: int) -> list[list[Path]]:
+def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[list[Path]]:
     """Shards dealt into ``n`` batches of near-equal bytes (largest first, each to the lightest
-    batch), so parallel workers finish together and each task carries many small shards."""
-    sizes = {p: p.stat().st_size for p in shards}
+    batch), so parallel workers finish together and each task carries many small shards.
+    ``sizes``: the shards' sizes, if known (else each is asked for)."""
+    sizes = sizes if sizes is not None else [p.stat().st_size for p in shards]
     loads = [(0, i, []) for i in range(n)]
-    for p in sorted(shards, key=sizes.__getitem__, reverse=True):
-        size, i, batch = min(loads)
-        batch.append(p)
-        loads[i] = (size + sizes[p], i, batch)
+    heapq.heapify(loads)
+    for j in sorted(range(len(shards)), key=sizes.__getitem__, reverse=True):
+        size, i, batch = loads[0]
+        batch.append(shards[j])
+        heapq.heapreplace(loads, (size + sizes[j], i, batch))
     return [batch for _, _, batch in sorted(loads, key=lambda t: t[1]) if batch]
 
 
@@ -92,7 +96,7 @@ def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) ->
 
     # small batches in a shared queue: whoever is free takes the next, the caller included;
     # where processes fork, the workers inherit the scanner (tokenizer and tables) built here
-    shared = (scanner, batches(shards, 16 * options.workers), multiprocessing.Value("i", 0))
+    shared = (scanner, batches(shards, 16 * options.workers, options.sizes), multiprocessing.Value("i", 0))
     if options.workers == 1:
         return [_drain(shared, bar)]
     pool = ProcessPoolExecutor(max_workers=options.workers - 1, initializer=_init_worker, initargs=shared)
@@ -104,7 +108,7 @@ def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) ->
 
 
 def _scan_group(paths: list[str], scanner: Scanner) -> Found:
-    return scanner.shards([Path(p) for p in paths])
+    return scanner.shards(paths)
 
 
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
@@ -117,7 +121,7 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
         client = Client(client)
     # two balanced partitions per worker thread: of the local pool, or of the whole cluster
     slots = max(1, sum(client.nthreads().values())) if client is not None else options.workers
-    groups = [[str(p) for p in b] for b in batches(shards, 2 * slots)]
+    groups = [[str(p) for p in b] for b in batches(shards, 2 * slots, options.sizes)]
     mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, scanner)
     if client is not None:
         from distributed import as_completed

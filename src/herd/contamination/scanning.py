@@ -28,7 +28,7 @@ from . import anchors as anchor_search
 from .anchors import COLLAPSED, PAD, RAW, TOKEN, WORD, Anchors, Units, WindowCounts, collapse
 from .hashing import EMPTY, distinct, FOLD, FOLD_EXCEPTION_BYTES, WORD_N, document_words, members, segment_hashes, word_ids
 from .index import BenchmarkIndex
-from .readers import ContaminationInputError, kind, shard_documents
+from .readers import ContaminationInputError, as_path, kind, shard_documents
 
 BATCH_BYTES = 1 << 20
 WHOLE_SHARE = 0.5  # a document whose spans cover more than this is tokenized whole (same tokens, one call)
@@ -187,7 +187,7 @@ class Scanner:
         Found; ``on_shard(count)`` is told as shards are finished."""
         enc = tokenizer.load()
         problems: list[str] = []
-        paths = [Path(p) for p in paths]
+        paths = [as_path(p) for p in paths]
         tokens, found_words = [EMPTY], [EMPTY]
         n_docs = n_bytes = n_tokenized = 0
         for docs in _batches(paths, self.text_field, self.skip_bad, problems, on_shard):
@@ -300,7 +300,7 @@ def _batches(paths, text_field: str, skip_bad: bool, problems: list, on_shard=No
     """Documents in batches of about BATCH_BYTES, across shards."""
     docs, size, done = [], 0, 0
     for path in paths:
-        for doc in shard_documents(Path(path), text_field, skip_bad, problems):
+        for doc in shard_documents(path, text_field, skip_bad, problems):
             docs.append(doc)
             size += len(doc)
             if size >= BATCH_BYTES:
@@ -405,12 +405,12 @@ def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
 # ------------------------------------------------------------------ choosing the plan
 
 def corpus_sample(shards: list[Path], text_field: str = "text", budget: int = SAMPLE_BYTES, chunk: int = SAMPLE_CHUNK,
-                  seed: int = 0) -> list[bytes]:
+                  seed: int = 0, sizes: list[int] | None = None) -> list[bytes]:
     """Pieces of the corpus's documents from places spread uniformly over its bytes: about
     ``budget`` bytes in pieces of ``chunk``. Text shards are read at the sampled offset;
     JSONL and Parquet shards from their first documents. Unreadable input is left to the scan
-    to report."""
-    sizes = np.array([max(p.stat().st_size, 1) for p in shards], dtype=np.int64)
+    to report. ``sizes``: the shards' sizes, if known (else each is asked for)."""
+    sizes = np.maximum(np.array(sizes if sizes is not None else [p.stat().st_size for p in shards], dtype=np.int64), 1)
     total = int(sizes.sum())
     rng = random.Random(seed)
     if total <= budget:
