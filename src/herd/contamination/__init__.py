@@ -71,9 +71,11 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
     options = Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
     files = corpus_files(corpus)
     options.sizes = files.sizes
-    scanner = scanner_for(index, files.shards, text_field, skip_bad, options.plan, files.sizes)
+    # the plan is chosen by the engine, when it needs it: local workers start meanwhile
+    sample = corpus_sample(files.shards, text_field, sizes=files.sizes) if options.plan != "full" else []
+    scanner = Scanner.deferred(index, sample, options.plan, text_field, skip_bad)
     found = union(engines.run(scanner, files.shards, options))
-    found.ignored, found.plan = files.ignored, scanner.plan
+    found.ignored, found.plan = files.ignored, scanner.ready().plan
     return found
 
 

@@ -1,8 +1,8 @@
 """Engines: how the shards of a scan are spread over processes. Each is one function taking
-the scanner, the shards and one ``Options`` object, and returning the per-worker Founds:
-``serial`` (this process), ``workers`` (local processes sharing a queue of shard batches) and
-``dask`` (a Dask bag over shard batches: local processes, or a cluster given a ``Client`` or
-a scheduler address)."""
+the scanner (its plan still to be chosen, see ``Scanner.deferred``), the shards and one
+``Options`` object, and returning the per-worker Founds: ``serial`` (this process),
+``workers`` (local processes sharing a queue of shard batches) and ``dask`` (a Dask bag over
+shard batches: local processes, or a cluster given a ``Client`` or a scheduler address)."""
 from __future__ import annotations
 
 import heapq
@@ -60,12 +60,21 @@ def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[
 
 
 def serial(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
-    return [scanner.shards(shards, bar.update if bar is not None else None)]
+    return [scanner.ready().shards(shards, bar.update if bar is not None else None)]
 
 
-# In a worker process: the scanner, the batches of shards and the shared counter of the next
-# batch to take.
+# Local worker processes (the workers engine, and dask without a cluster) are forked from this
+# process before the plan is chosen: they inherit the tokenizer and the scanner (nothing large
+# is pickled), make the anchors themselves and start scanning while this process chooses the
+# plan (anchors, then both plans timed on the sample); each batch is scanned by the plan as it
+# is known when the batch is taken (Scanner.following). In a worker process, _SHARED holds the
+# scanner, the batches of shards and the shared counter of the next one to take (workers
+# engine), and the plan once chosen (0: not yet; see _PLAN_CODES).
 _SHARED: tuple | None = None
+_PLAN_CODES = {"anchored": 1, "full": 2}
+_PLAN_NAMES = {code: name for name, code in _PLAN_CODES.items()}
+BATCHES_PER_WORKER = 16  # workers engine: batches in the shared queue, per worker
+PARTITIONS_PER_SLOT = 8  # dask: partitions per worker process (local) or thread (cluster)
 
 
 def _init_worker(*shared) -> None:
@@ -73,11 +82,34 @@ def _init_worker(*shared) -> None:
     _SHARED = shared
 
 
+def _local_pool(scanner: Scanner, n: int, jobs: list | None = None) -> tuple:
+    """``n`` worker processes, forked from this one where the platform can (else spawned and
+    sent the scanner with its sample), and what they share: (scanner, jobs, next job, plan)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shared = (scanner, jobs, multiprocessing.Value("i", 0), multiprocessing.Value("i", 0))
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=shared), shared
+
+
+def _choose(shared: tuple) -> None:
+    """Choose the plan here and tell the workers."""
+    scanner, _, _, decided = shared
+    decided.value = _PLAN_CODES[scanner.ready().plan.name]
+
+
+def _following(shared: tuple) -> Scanner:
+    scanner, _, _, decided = shared
+    return scanner.following(_PLAN_NAMES.get(decided.value))
+
+
 def _drain(shared: tuple | None = None, bar=None) -> Found:
     """Take batches from the shared queue until none is left (in each worker, and in the
     calling process, which is one of the workers and moves the progress bar, if any, to the
     number of shards handed out so far)."""
-    scanner, jobs, next_job = shared or _SHARED
+    shared = shared or _SHARED
+    _, jobs, next_job, _ = shared
     parts = []
     while True:
         with next_job.get_lock():
@@ -87,28 +119,40 @@ def _drain(shared: tuple | None = None, bar=None) -> Found:
             bar.update(sum(len(b) for b in jobs[:min(i, len(jobs))]) - bar.n)
         if i >= len(jobs):
             return union(parts)
-        parts.append(scanner.shards(jobs[i]))
+        parts.append(_following(shared).shards(jobs[i]))
 
 
 def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # small batches in a shared queue: whoever is free takes the next, the caller included;
-    # where processes fork, the workers inherit the scanner (tokenizer and tables) built here
-    shared = (scanner, batches(shards, 16 * options.workers, options.sizes), multiprocessing.Value("i", 0))
+    # small batches of balanced bytes in a shared queue: whoever is free takes the next, the
+    # caller included (once it has chosen the plan)
+    jobs = batches(shards, BATCHES_PER_WORKER * options.workers, options.sizes)
     if options.workers == 1:
-        return [_drain(shared, bar)]
-    pool = ProcessPoolExecutor(max_workers=options.workers - 1, initializer=_init_worker, initargs=shared)
+        scanner.ready()
+        return [scanner.shards(shards, bar.update if bar is not None else None)]
+    pool, shared = _local_pool(scanner, options.workers - 1, jobs)
     try:
-        others = [pool.submit(_drain) for _ in range(options.workers - 1)]
+        others = [pool.submit(_drain) for _ in range(options.workers - 1)]  # the workers are forked here
+        _choose(shared)
         return [_drain(shared, bar)] + [f.result() for f in others]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # the results are in; workers exit on their own
 
 
-def _scan_group(paths: list[str], scanner: Scanner) -> Found:
-    return scanner.shards(paths)
+class _Local:
+    """Stands for the scanner in a dask task run by a local worker process (which has it)."""
+
+    def __reduce__(self):
+        return _Local, ()
+
+
+def _scan_group(paths: list[str], scanner: "Scanner | _Local") -> Found:
+    return (_following(_SHARED) if isinstance(scanner, _Local) else scanner).shards(paths)
+
+
+def _warm() -> None:
+    """In a local worker process, before its first task: the anchors, if the plan is not chosen yet."""
+    if _SHARED[3].value == 0:
+        _SHARED[0].provisional()
 
 
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
@@ -119,13 +163,13 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
         from distributed import Client
 
         client = Client(client)
-    # two balanced partitions per worker thread: of the local pool, or of the whole cluster
+    # balanced partitions, PARTITIONS_PER_SLOT per worker process (local) or thread (cluster)
     slots = max(1, sum(client.nthreads().values())) if client is not None else options.workers
-    groups = [[str(p) for p in b] for b in batches(shards, 2 * slots, options.sizes)]
-    mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, scanner)
-    if client is not None:
+    groups = [[str(p) for p in b] for b in batches(shards, PARTITIONS_PER_SLOT * slots, options.sizes)]
+    if client is not None:  # a cluster is sent the scanner, its plan chosen here
         from distributed import as_completed
 
+        mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, scanner.ready())
         parts = []
         for future in as_completed(client.compute(mapped.to_delayed())):  # one future per partition
             done = future.result()
@@ -133,16 +177,26 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
             if bar is not None:
                 bar.update(sum(f.shards for f in done))
         return parts
-    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
 
-    import dask as dask_module
-
-    # Forked, as the workers engine is: the pool inherits the loaded tokenizer and the tables
-    # instead of starting fresh interpreters (dask's default is spawn).
-    context = "fork" if "fork" in multiprocessing.get_all_start_methods() else dask_module.config.get("multiprocessing.context", "spawn")
-    with dask_module.config.set({"multiprocessing.context": context}), _partition_ticks(bar):
-        # one partition per dispatch (dask batches several by default, which can leave a worker idle)
-        return mapped.compute(scheduler="processes", num_workers=options.workers, chunksize=1)
+    # Local processes: forked first (they make their anchors while the plan is chosen here),
+    # given to dask's process scheduler as its pool; it runs in a thread of this process and
+    # dispatches one partition at a time (dask batches several by default, which can leave a
+    # worker idle); a task carries the paths of its shards only.
+    pool, shared = _local_pool(scanner, options.workers)
+    try:
+        for _ in range(options.workers):
+            pool.submit(_warm)  # the workers are forked at the first
+        mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, _Local())
+        with ThreadPoolExecutor(1) as thread, _partition_ticks(bar):
+            running = thread.submit(mapped.compute, scheduler="processes", pool=pool, chunksize=1)
+            try:
+                _choose(shared)
+            finally:
+                result = running.result()
+        return result
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 ENGINES: dict[str, Callable[..., list[Found]]] = {"serial": serial, "workers": workers, "dask": dask}

@@ -174,17 +174,65 @@ class Batch:
 @dataclass
 class Scanner:
     """Everything a worker needs to scan shards: the index, the plan, the anchors (for the
-    anchored plan) and how to read the shards. Pickled to worker processes."""
+    anchored plan) and how to read the shards. A scanner made with ``deferred`` holds the
+    corpus sample instead, and chooses its plan from it when first needed (``ready``), so that
+    worker processes can be started (and make their anchors) while the plan is measured."""
 
     index: BenchmarkIndex
-    plan: Plan
+    plan: Plan | None
     anchors: Anchors | None = None
     text_field: str = "text"
     skip_bad: bool = False
+    sample: list[bytes] | None = field(default=None, repr=False)
+    choice: str = "auto"
+
+    @classmethod
+    def deferred(cls, index: BenchmarkIndex, sample: list[bytes], choice: str = "auto", text_field: str = "text",
+                 skip_bad: bool = False) -> "Scanner":
+        """A scanner whose plan is chosen from ``sample`` when first needed (the full plan, if
+        forced, needs neither sample nor anchors)."""
+        if choice == "full":
+            return cls(index, Plan("full", "forced"), None, text_field, skip_bad)
+        return cls(index, None, None, text_field, skip_bad, sample, choice)
+
+    def ready(self) -> "Scanner":
+        """This scanner, its plan chosen (``plan``: anchors on half the sample, both plans timed
+        on the other half) if it was not yet."""
+        if self.plan is None:
+            self.plan, self.anchors = plan(self.index, self.sample or [], self.choice)
+            self.sample = None
+        return self
+
+    def provisional(self) -> "Scanner":
+        """For a worker process that starts while the plan is still being chosen elsewhere: the
+        anchored plan with the anchors the choice makes (made here, from the same sample). Every
+        plan is exact, so what it finds stands whichever plan is chosen; the worker moves to
+        the chosen plan once it is known."""
+        if self.plan is not None:
+            return self
+        if self.anchors is None:
+            self.anchors = sample_anchors(self.index, self.sample or [])
+        return Scanner(self.index, Plan("anchored", "provisional"), self.anchors, self.text_field, self.skip_bad)
+
+    def following(self, name: str | None) -> "Scanner":
+        """In a worker process started before the plan was chosen: the scanner of the plan
+        chosen elsewhere (``name``), or ``provisional`` while none is (None)."""
+        if self.plan is not None:
+            return self
+        if name == "full":
+            return Scanner(self.index, Plan("full", "chosen"), None, self.text_field, self.skip_bad)
+        return self.provisional()
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if state["plan"] is not None:
+            state["sample"] = None  # the plan is chosen: the sample is not shipped to workers
+        return state
 
     def shards(self, paths: Iterable[str | Path], on_shard=None) -> Found:
         """Scan shards in turn, their documents in batches (across shards), and return one
         Found; ``on_shard(count)`` is told as shards are finished."""
+        self.ready()
         enc = tokenizer.load()
         problems: list[str] = []
         paths = [as_path(p) for p in paths]
@@ -206,6 +254,7 @@ class Scanner:
         enc = enc or tokenizer.load()
         if not docs:
             return EMPTY, EMPTY, 0
+        self.ready()
         if self.plan.name == "full" or self.anchors is None:
             return self._full(docs, enc)
         return self._anchored(Batch.of(docs), docs, enc)
@@ -447,6 +496,21 @@ def _pieces(chunk: bytes) -> bytes:
     return chunk.decode("utf-8", "ignore").encode("utf-8")
 
 
+def _halves(sample: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """The sample split in two: the half anchors are chosen on, and the half (cut to whole
+    UTF-8 characters) the plans are timed on; a sample too small to split serves as both."""
+    learn, test = sample[0::2], [_pieces(c) for c in sample[1::2]]
+    if not any(test):
+        learn, test = sample, [_pieces(c) for c in sample]
+    return learn, [t for t in test if t]
+
+
+def sample_anchors(index: BenchmarkIndex, sample: list[bytes]) -> Anchors:
+    """The anchors ``plan`` chooses: by their rarity in half of the sample. The same wherever
+    they are made, so a worker process can make them itself instead of receiving them."""
+    return build_anchors(index, WindowCounts.of(_halves(sample)[0]))
+
+
 def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto") -> tuple[Plan, Anchors | None]:
     """Choose the plan. Anchors are chosen by their rarity in half of the sample; on the other
     half the anchored plan is run and timed, and the full plan on a part of it. ``choice``
@@ -456,11 +520,8 @@ def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto") -> tu
         raise ValueError(f"plan must be auto, anchored or full, not {choice!r}")
     if choice == "full":
         return Plan("full", "forced"), None
-    learn, test = sample[0::2], [_pieces(c) for c in sample[1::2]]
-    if not any(test):  # too small to split: learn and test on the same text
-        learn, test = sample, [_pieces(c) for c in sample]
+    learn, test = _halves(sample)
     found_anchors = build_anchors(index, WindowCounts.of(learn))
-    test = [t for t in test if t]
     test_bytes = sum(map(len, test))
     counts = dict(anchors=found_anchors.n_anchors, passes=len(found_anchors.passes))
     if test_bytes == 0:
