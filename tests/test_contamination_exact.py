@@ -276,7 +276,7 @@ def _late_full_plan(monkeypatch, delay: float = 0.3):
 
     from herd.contamination import scanning
 
-    def late(index, sample, choice="auto"):
+    def late(index, sample, choice="auto", found_anchors=None):
         time.sleep(delay)
         return scanning.Plan("full", "chosen late, for the test"), None
 

@@ -111,8 +111,13 @@ class WindowCounts:
                 if self._collapsed is None:
                     self._collapsed = collapse(self.raw.translate(FOLD))[0] + PAD
                 data = self._collapsed
-            hashes = _hash(windows(data) & _mask(k), _M3, COUNT_BITS).astype(np.intp)
-            counts = np.bincount(hashes, minlength=1 << COUNT_BITS)  # one pass; int64 for a moment (32 MiB)
+            w = windows(data)
+            hashes = np.empty(len(w), dtype=np.uint64)  # _hash(w & mask), computed in place
+            np.bitwise_and(w, _mask(k), out=hashes)
+            with np.errstate(over="ignore"):
+                np.multiply(hashes, _M3, out=hashes)
+            np.right_shift(hashes, np.uint64(64 - COUNT_BITS), out=hashes)
+            counts = np.bincount(hashes.view(np.int64), minlength=1 << COUNT_BITS)  # one pass; int64 for a moment (32 MiB)
             del hashes
             np.minimum(counts, _COST_CAP, out=counts)
             self._counts[key] = counts.astype(np.uint16)

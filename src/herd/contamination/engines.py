@@ -64,12 +64,12 @@ def serial(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> 
 
 
 # Local worker processes (the workers engine, and dask without a cluster) are forked from this
-# process before the plan is chosen: they inherit the tokenizer and the scanner (nothing large
-# is pickled), make the anchors themselves and start scanning while this process chooses the
-# plan (anchors, then both plans timed on the sample); each batch is scanned by the plan as it
-# is known when the batch is taken (Scanner.following). In a worker process, _SHARED holds the
-# scanner, the batches of shards and the shared counter of the next one to take (workers
-# engine), and the plan once chosen (0: not yet; see _PLAN_CODES).
+# process once the anchors are made and before the plan is measured: they inherit the
+# tokenizer, the index and the anchors (nothing large is pickled) and start scanning by the
+# anchored plan while this process times both plans on the sample; each batch is scanned by
+# the plan as it is known when the batch is taken (Scanner.following). In a worker process,
+# _SHARED holds the scanner, the batches of shards and the shared counter of the next one to
+# take (workers engine), and the plan once chosen (0: not yet; see _PLAN_CODES).
 _SHARED: tuple | None = None
 _PLAN_CODES = {"anchored": 1, "full": 2}
 _PLAN_NAMES = {code: name for name, code in _PLAN_CODES.items()}
@@ -84,10 +84,12 @@ def _init_worker(*shared) -> None:
 
 def _local_pool(scanner: Scanner, n: int, jobs: list | None = None) -> tuple:
     """``n`` worker processes, forked from this one where the platform can (else spawned and
-    sent the scanner with its sample), and what they share: (scanner, jobs, next job, plan)."""
+    sent the scanner), and what they share: (scanner, jobs, next job, plan). The anchors are
+    made first, here, for the workers to inherit."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    scanner.provisional()
     shared = (scanner, jobs, multiprocessing.Value("i", 0), multiprocessing.Value("i", 0))
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     return ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=shared), shared
@@ -149,10 +151,8 @@ def _scan_group(paths: list[str], scanner: "Scanner | _Local") -> Found:
     return (_following(_SHARED) if isinstance(scanner, _Local) else scanner).shards(paths)
 
 
-def _warm() -> None:
-    """In a local worker process, before its first task: the anchors, if the plan is not chosen yet."""
-    if _SHARED[3].value == 0:
-        _SHARED[0].provisional()
+def _start() -> None:
+    """Nothing: a task that makes the pool fork its workers now."""
 
 
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
@@ -179,14 +179,13 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
         return parts
     from concurrent.futures import ThreadPoolExecutor
 
-    # Local processes: forked first (they make their anchors while the plan is chosen here),
-    # given to dask's process scheduler as its pool; it runs in a thread of this process and
-    # dispatches one partition at a time (dask batches several by default, which can leave a
-    # worker idle); a task carries the paths of its shards only.
+    # Local processes: forked before the plan is measured here, and given to dask's process
+    # scheduler as its pool; it runs in a thread of this process and dispatches one partition
+    # at a time (dask batches several by default, which can leave a worker idle); a task
+    # carries the paths of its shards only.
     pool, shared = _local_pool(scanner, options.workers)
     try:
-        for _ in range(options.workers):
-            pool.submit(_warm)  # the workers are forked at the first
+        pool.submit(_start)  # the workers are forked here, before the thread starts
         mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, _Local())
         with ThreadPoolExecutor(1) as thread, _partition_ticks(bar):
             running = thread.submit(mapped.compute, scheduler="processes", pool=pool, chunksize=1)

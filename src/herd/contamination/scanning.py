@@ -176,7 +176,7 @@ class Scanner:
     """Everything a worker needs to scan shards: the index, the plan, the anchors (for the
     anchored plan) and how to read the shards. A scanner made with ``deferred`` holds the
     corpus sample instead, and chooses its plan from it when first needed (``ready``), so that
-    worker processes can be started (and make their anchors) while the plan is measured."""
+    worker processes can start scanning while the plan is measured."""
 
     index: BenchmarkIndex
     plan: Plan | None
@@ -199,15 +199,15 @@ class Scanner:
         """This scanner, its plan chosen (``plan``: anchors on half the sample, both plans timed
         on the other half) if it was not yet."""
         if self.plan is None:
-            self.plan, self.anchors = plan(self.index, self.sample or [], self.choice)
+            self.plan, self.anchors = plan(self.index, self.sample or [], self.choice, self.anchors)
             self.sample = None
         return self
 
     def provisional(self) -> "Scanner":
-        """For a worker process that starts while the plan is still being chosen elsewhere: the
-        anchored plan with the anchors the choice makes (made here, from the same sample). Every
-        plan is exact, so what it finds stands whichever plan is chosen; the worker moves to
-        the chosen plan once it is known."""
+        """For a worker process that starts while the plan is still being measured elsewhere:
+        the anchored plan with the anchors the choice uses (made now, unless made before; a
+        worker forked after they are made inherits them). Every plan is exact, so what it finds
+        stands whichever plan is chosen; the worker moves to the chosen plan once it is known."""
         if self.plan is not None:
             return self
         if self.anchors is None:
@@ -511,17 +511,19 @@ def sample_anchors(index: BenchmarkIndex, sample: list[bytes]) -> Anchors:
     return build_anchors(index, WindowCounts.of(_halves(sample)[0]))
 
 
-def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto") -> tuple[Plan, Anchors | None]:
-    """Choose the plan. Anchors are chosen by their rarity in half of the sample; on the other
-    half the anchored plan is run and timed, and the full plan on a part of it. ``choice``
-    forces a plan: anchored (still measured on the sample, for the report) or full (which needs
-    no anchors and no sample)."""
+def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto",
+         found_anchors: Anchors | None = None) -> tuple[Plan, Anchors | None]:
+    """Choose the plan. Anchors are chosen by their rarity in half of the sample (unless given:
+    ``sample_anchors`` made them already); on the other half the anchored plan is run and
+    timed, and the full plan on a part of it. ``choice`` forces a plan: anchored (still
+    measured on the sample, for the report) or full (which needs no anchors and no sample)."""
     if choice not in ("auto", "anchored", "full"):
         raise ValueError(f"plan must be auto, anchored or full, not {choice!r}")
     if choice == "full":
         return Plan("full", "forced"), None
     learn, test = _halves(sample)
-    found_anchors = build_anchors(index, WindowCounts.of(learn))
+    if found_anchors is None:
+        found_anchors = build_anchors(index, WindowCounts.of(learn))
     test_bytes = sum(map(len, test))
     counts = dict(anchors=found_anchors.n_anchors, passes=len(found_anchors.passes))
     if test_bytes == 0:
