@@ -45,6 +45,17 @@ class Options:
         return self
 
 
+def queue(shards: list[Path], workers: int, per_worker: int = 16, sizes: list[int] | None = None) -> list[list[Path]]:
+    """Batches for ``workers`` taking the next one as they finish: ``per_worker`` batches of
+    balanced bytes each, the last two per worker cut in four, so that the workers end within a
+    small batch of each other."""
+    sizes = sizes if sizes is not None else [p.stat().st_size for p in shards]
+    big = batches(shards, per_worker * workers, sizes)
+    last = min(2 * workers, len(big))
+    size_of = dict(zip(shards, sizes))
+    return big[:len(big) - last] + [small for b in big[len(big) - last:] for small in batches(b, 4, [size_of[p] for p in b])]
+
+
 def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[list[Path]]:
     """Shards dealt into ``n`` batches of near-equal bytes (largest first, each to the lightest
     batch), so parallel workers finish together and each task carries many small shards.
@@ -127,7 +138,7 @@ def _drain(shared: tuple | None = None, bar=None) -> Found:
 def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
     # small batches of balanced bytes in a shared queue: whoever is free takes the next, the
     # caller included (once it has chosen the plan)
-    jobs = batches(shards, BATCHES_PER_WORKER * options.workers, options.sizes)
+    jobs = queue(shards, options.workers, BATCHES_PER_WORKER, options.sizes)
     if options.workers == 1:
         scanner.ready()
         return [scanner.shards(shards, bar.update if bar is not None else None)]
