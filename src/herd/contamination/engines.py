@@ -85,7 +85,7 @@ _SHARED: tuple | None = None
 _PLAN_CODES = {"anchored": 1, "full": 2}
 _PLAN_NAMES = {code: name for name, code in _PLAN_CODES.items()}
 BATCHES_PER_WORKER = 16  # workers engine: batches in the shared queue, per worker
-PARTITIONS_PER_SLOT = 8  # dask: partitions per worker process (local) or thread (cluster)
+PARTITIONS_PER_SLOT = 16  # dask: partitions per worker process (local) or thread (cluster)
 
 
 def _init_worker(*shared) -> None:
@@ -174,7 +174,8 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
         from distributed import Client
 
         client = Client(client)
-    # balanced partitions, PARTITIONS_PER_SLOT per worker process (local) or thread (cluster)
+    # balanced partitions, PARTITIONS_PER_SLOT per worker process (local) or thread (cluster):
+    # small, as dask does not run them in the order given (so smaller last ones would not help)
     slots = max(1, sum(client.nthreads().values())) if client is not None else options.workers
     groups = [[str(p) for p in b] for b in batches(shards, PARTITIONS_PER_SLOT * slots, options.sizes)]
     if client is not None:  # a cluster is sent the scanner, its plan chosen here

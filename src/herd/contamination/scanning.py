@@ -67,7 +67,8 @@ def union(parts: list[Found]) -> Found:
 class Plan:
     """The plan a scan runs (``anchored`` or ``full``), and what it was chosen from: the
     sample's size, the share of it the anchored plan would tokenize, and both plans' measured
-    speed on it (MB/s in this process)."""
+    speed on it (MB per second of the choosing thread's processor time, so that neither other
+    work on the machine nor the engine's own threads and workers sway the choice)."""
 
     name: str
     reason: str
@@ -529,13 +530,13 @@ def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto",
     if test_bytes == 0:
         return Plan("anchored", "forced" if choice == "anchored" else "no sample to measure", **counts), found_anchors
     enc = tokenizer.load()
-    start = time.perf_counter()
+    start = time.thread_time()
     _, _, tokenized = Scanner(index, Plan("anchored", ""), found_anchors).batch(test, enc)
-    anchored_rate = test_bytes / max(time.perf_counter() - start, 1e-9) / 1e6
+    anchored_rate = test_bytes / max(time.thread_time() - start, 1e-9) / 1e6
     part = test[: max(1, len(test) // 4)]
-    start = time.perf_counter()
+    start = time.thread_time()
     Scanner(index, Plan("full", "")).batch(part, enc)
-    full_rate = sum(map(len, part)) / max(time.perf_counter() - start, 1e-9) / 1e6
+    full_rate = sum(map(len, part)) / max(time.thread_time() - start, 1e-9) / 1e6
     if choice == "anchored":
         name, reason = "anchored", "forced"
     elif anchored_rate > full_rate:
