@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .readers import ContaminationInputError
-from .scanning import Found, Scanner, union
+from .scanning import Found, Plan, Scanner, union
 
 ENGINE_NAMES = ("serial", "workers", "dask")
 PLANS = ("auto", "anchored", "full")
@@ -162,8 +162,10 @@ def _scan_group(paths: list[str], scanner: "Scanner | _Local") -> Found:
     return (_following(_SHARED) if isinstance(scanner, _Local) else scanner).shards(paths)
 
 
-def _start() -> None:
-    """Nothing: a task that makes the pool fork its workers now."""
+def _measure() -> Plan:
+    """In a local worker process: choose the plan, tell the other workers, return it."""
+    _choose(_SHARED)
+    return _SHARED[0].plan
 
 
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
@@ -189,22 +191,18 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
             if bar is not None:
                 bar.update(sum(f.shards for f in done))
         return parts
-    from concurrent.futures import ThreadPoolExecutor
-
-    # Local processes: forked before the plan is measured here, and given to dask's process
-    # scheduler as its pool; it runs in a thread of this process and dispatches one partition
-    # at a time (dask batches several by default, which can leave a worker idle); a task
-    # carries the paths of its shards only.
+    # Local processes, forked before the plan is measured and given to dask's process
+    # scheduler as its pool. The first of them to start measures the plan (so that this
+    # process, which dispatches the partitions one at a time, is not kept busy) while the
+    # others scan; a task carries the paths of its shards only. (One partition per dispatch:
+    # dask batches several by default, which can leave a worker idle.)
+    mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, _Local())
     pool, shared = _local_pool(scanner, options.workers)
     try:
-        pool.submit(_start)  # the workers are forked here, before the thread starts
-        mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, _Local())
-        with ThreadPoolExecutor(1) as thread, _partition_ticks(bar):
-            running = thread.submit(mapped.compute, scheduler="processes", pool=pool, chunksize=1)
-            try:
-                _choose(shared)
-            finally:
-                result = running.result()
+        measured = pool.submit(_measure)  # the workers are forked here
+        with _partition_ticks(bar):
+            result = mapped.compute(scheduler="processes", pool=pool, chunksize=1)
+        scanner.chosen(measured.result())
         return result
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -204,6 +204,14 @@ class Scanner:
             self.sample = None
         return self
 
+    def chosen(self, chosen: Plan) -> "Scanner":
+        """This scanner, told the plan another process chose from the same sample and anchors."""
+        if self.plan is None:
+            self.plan, self.sample = chosen, None
+            if chosen.name == "full":
+                self.anchors = None
+        return self
+
     def provisional(self) -> "Scanner":
         """For a worker process that starts while the plan is still being measured elsewhere:
         the anchored plan with the anchors the choice uses (made now, unless made before; a
