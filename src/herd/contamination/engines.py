@@ -168,6 +168,18 @@ def _measure() -> Plan:
     return _SHARED[0].plan
 
 
+class _InFlight:
+    """A local pool as dask's process scheduler sees it: dask keeps ``_max_workers`` partitions
+    submitted at a time, here two per worker process, so that a worker finds its next partition
+    waiting instead of idling while its last result travels back and the next is sent."""
+
+    def __init__(self, pool, in_flight: int):
+        self.pool, self._max_workers = pool, in_flight
+
+    def submit(self, fn, /, *args, **kwargs):
+        return self.pool.submit(fn, *args, **kwargs)
+
+
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
     import dask.bag as db
 
@@ -201,7 +213,7 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
     try:
         measured = pool.submit(_measure)  # the workers are forked here
         with _partition_ticks(bar):
-            result = mapped.compute(scheduler="processes", pool=pool, chunksize=1)
+            result = mapped.compute(scheduler="processes", pool=_InFlight(pool, 2 * options.workers), chunksize=1)
         scanner.chosen(measured.result())
         return result
     finally:
