@@ -53,10 +53,10 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
                                       f"(byte 0x{raw[exc.start]:02x})") from None
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes) of every line of a file, gzipped or not, split at ``\\n`` only.
     A damaged gzip stream is an error naming the line where it broke."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    opener = gzip.open if os.fspath(path).lower().endswith(".gz") else open
     line_no = 0
     try:
         with opener(path, "rb") as f:
@@ -100,9 +100,9 @@ def read_benchmark(path: str | Path, fields: list[str], id_field: str | None = N
     return out
 
 
-def kind(p: Path) -> str | None:
+def kind(p: str | Path) -> str | None:
     """The shard format of a file (text, jsonl or parquet), from its name; None if unsupported."""
-    name = p.name.lower()
+    name = os.path.basename(p).lower()
     if name.endswith((".jsonl", ".jsonl.gz")):
         return "jsonl"
     if name.endswith(".parquet"):
@@ -178,7 +178,6 @@ def shard_documents(path: Path, text_field: str = "text", skip_bad: bool = False
     JSONL lines and Parquet rows are read one at a time or one batch at a time. Errors name the
     file (and line and column); with ``skip_bad`` they are appended to ``problems`` instead and
     reading goes on with the next line (a text file, one document, is skipped whole)."""
-    path = as_path(path)
 
     def bad(message: str) -> bool:
         if skip_bad and problems is not None:
@@ -190,7 +189,8 @@ def shard_documents(path: Path, text_field: str = "text", skip_bad: bool = False
     try:
         if shard_kind == "text":
             try:
-                data = path.read_bytes()
+                with open(path, "rb") as f:  # a path as given (str or Path): nothing to parse
+                    data = f.read()
             except OSError as exc:
                 raise ContaminationInputError(f"{path}: unreadable ({exc.strerror or exc})") from None
             if not data.isascii():

@@ -28,7 +28,7 @@ from . import anchors as anchor_search
 from .anchors import COLLAPSED, PAD, RAW, TOKEN, WORD, Anchors, Units, WindowCounts, collapse
 from .hashing import EMPTY, distinct, FOLD, FOLD_EXCEPTION_BYTES, WORD_N, document_words, members, segment_hashes, word_ids
 from .index import BenchmarkIndex
-from .readers import ContaminationInputError, as_path, kind, shard_documents
+from .readers import ContaminationInputError, kind, shard_documents
 
 BATCH_BYTES = 1 << 20
 WHOLE_SHARE = 0.5  # a document whose spans cover more than this is tokenized whole (same tokens, one call)
@@ -244,7 +244,7 @@ class Scanner:
         self.ready()
         enc = tokenizer.load()
         problems: list[str] = []
-        paths = [as_path(p) for p in paths]
+        paths = list(paths)
         tokens, found_words = [EMPTY], [EMPTY]
         n_docs = n_bytes = n_tokenized = 0
         for docs in _batches(paths, self.text_field, self.skip_bad, problems, on_shard):
