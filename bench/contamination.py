@@ -40,7 +40,7 @@ from herd.contamination import anchors, scanning
 OUT = Path(__file__).parent / "results" / "contamination.json"
 SIZES = (164, 1000, 5000, 15000)
 REPEATS = 2
-ENGINE_ROUNDS = 5  # interleaved rounds of the three engines (best of each)
+ENGINE_ROUNDS = 7  # interleaved rounds of the three engines (best of each)
 # The targets (same-run ratios to tokenize-all; index build and peak memory at 15,000 examples).
 TARGETS = {
     "ratio_every_size": 1.0, "ratio_at_15000": 2.0, "ratio_at_164": 4.0, "index_seconds_at_15000": 2.0,
