@@ -266,3 +266,61 @@ def test_segment_hashes_never_join_two_segments():
     got = c.segment_hashes(ids, lengths, 3)
     parts = np.split(ids, np.cumsum(lengths)[:-1])
     assert np.array_equal(got, np.concatenate([c.ngram_hashes(p, 3) for p in parts]))
+
+
+def _late_full_plan(monkeypatch, delay: float = 0.3):
+    """The plan chosen late, and chosen full: local workers start meanwhile with the anchored plan."""
+    import time
+
+    from herd.contamination import scanning
+
+    def late(index, sample, choice="auto", found_anchors=None):
+        time.sleep(delay)
+        return scanning.Plan("full", "chosen late, for the test"), None
+
+    monkeypatch.setattr(scanning, "plan", late)
+
+
+@pytest.mark.parametrize("engine", ["workers", "dask"])
+def test_workers_started_before_the_plan_is_chosen_stay_exact(fuzz_corpus, engine, monkeypatch):
+    """Local workers scan with the anchored plan until the plan is chosen; here it comes late
+    and is the full plan, so the scan mixes both, and still equals the reference."""
+    examples, paths, docs = fuzz_corpus
+    _late_full_plan(monkeypatch)
+    result = c.scan(examples, paths, n=8, engine=engine, workers=2)
+    assert result.found.plan.name == "full"
+    assert_same(result, reference_scores(examples, docs, 8))
+
+
+def test_a_provisional_scanner_finds_what_the_chosen_one_does(fuzz_corpus):
+    from herd.contamination import scanning
+
+    examples, paths, _ = fuzz_corpus
+    index = c.BenchmarkIndex(examples)
+    sample = c.corpus_sample(paths)
+    chosen = scanning.Scanner.deferred(index, sample, "anchored").ready()
+    early = scanning.Scanner.deferred(index, sample, "anchored")
+    provisional = early.following(None)
+    assert early.plan is None and provisional.plan.name == "anchored" and chosen.plan.name == "anchored"
+    # the same anchors, made from the same sample in another place
+    for a, b in zip(provisional.anchors.passes, chosen.anchors.passes, strict=True):
+        assert (a.k, a.stride) == (b.k, b.stride) and np.array_equal(a.values, b.values) and np.array_equal(a.table, b.table)
+    assert early.following("full").plan.name == "full" and early.following("full").anchors is None
+    expected = chosen.shards(paths)
+    for scanner in (provisional, early.following("full")):
+        found = scanner.shards(paths)
+        assert np.array_equal(found.tokens, expected.tokens) and np.array_equal(found.words, expected.words)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="local workers fork where the platform can")
+@pytest.mark.parametrize("engine", ["workers", "dask"])
+def test_local_workers_are_not_sent_the_scanner(fuzz_corpus, engine, monkeypatch):
+    """Forked local workers inherit the scanner and its tables: pickling one fails the scan."""
+    from herd.contamination import scanning
+
+    def refuse(self):
+        raise AssertionError("the scanner was pickled")
+
+    monkeypatch.setattr(scanning.Scanner, "__getstate__", refuse)
+    examples, paths, docs = fuzz_corpus
+    assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2), reference_scores(examples, docs, 8))

@@ -57,9 +57,10 @@ class ScanResult:
 
 
 def scanner_for(index: BenchmarkIndex, shards: list[Path], text_field: str = "text", skip_bad: bool = False,
-                choice: str = "auto") -> Scanner:
-    """A scanner for these shards: anchors chosen, and the plan measured, on a sample of them."""
-    chosen, found_anchors = plan(index, corpus_sample(shards, text_field) if choice != "full" else [], choice)
+                choice: str = "auto", sizes: list[int] | None = None) -> Scanner:
+    """A scanner for these shards: anchors chosen, and the plan measured, on a sample of them
+    (``sizes``: the shards' sizes, if known)."""
+    chosen, found_anchors = plan(index, corpus_sample(shards, text_field, sizes=sizes) if choice != "full" else [], choice)
     return Scanner(index, chosen, found_anchors, text_field, skip_bad)
 
 
@@ -69,9 +70,12 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
     from a sample of the corpus), anchored or full; the plan run is ``found.plan``."""
     options = Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
     files = corpus_files(corpus)
-    scanner = scanner_for(index, files.shards, text_field, skip_bad, options.plan)
+    options.sizes = files.sizes
+    # the plan is chosen by the engine, when it needs it: local workers start meanwhile
+    sample = corpus_sample(files.shards, text_field, sizes=files.sizes) if options.plan != "full" else []
+    scanner = Scanner.deferred(index, sample, options.plan, text_field, skip_bad)
     found = union(engines.run(scanner, files.shards, options))
-    found.ignored, found.plan = files.ignored, scanner.plan
+    found.ignored, found.plan = files.ignored, scanner.ready().plan
     return found
 
 

@@ -85,6 +85,7 @@ class WindowCounts:
 
     raw: bytes = b""
     _counts: dict = field(default_factory=dict)
+    _collapsed: bytes | None = None
 
     @classmethod
     def of(cls, chunks: list[bytes]) -> "WindowCounts":
@@ -98,18 +99,28 @@ class WindowCounts:
         """Forget the counts of one stream (its anchors are chosen)."""
         for key in [key for key in self._counts if key[0] == stream]:
             del self._counts[key]
+        if stream == COLLAPSED:
+            self._collapsed = None
 
     def get(self, stream: int, k: int, values: np.ndarray) -> np.ndarray:
         key = (stream, k)
         if key not in self._counts:
-            data = self.raw if stream == RAW else collapse(self.raw.translate(FOLD))[0] + PAD
-            hashes = _hash(windows(data) & _mask(k), _M3, COUNT_BITS)
-            counts = np.zeros(1 << COUNT_BITS, dtype=np.uint16)
-            part = 1 << (COUNT_BITS - 2)  # counted a quarter of the counters at a time, to keep memory low
-            for q in range(4):
-                mine = hashes[(hashes >> np.uint64(COUNT_BITS - 2)) == np.uint64(q)] & np.uint64(part - 1)
-                counts[q * part:(q + 1) * part] = np.minimum(np.bincount(mine, minlength=part), _COST_CAP)
-            self._counts[key] = counts
+            if stream == RAW:
+                data = self.raw
+            else:  # the collapsed sample, made once for every window length
+                if self._collapsed is None:
+                    self._collapsed = collapse(self.raw.translate(FOLD))[0] + PAD
+                data = self._collapsed
+            w = windows(data)
+            hashes = np.empty(len(w), dtype=np.uint64)  # _hash(w & mask), computed in place
+            np.bitwise_and(w, _mask(k), out=hashes)
+            with np.errstate(over="ignore"):
+                np.multiply(hashes, _M3, out=hashes)
+            np.right_shift(hashes, np.uint64(64 - COUNT_BITS), out=hashes)
+            counts = np.bincount(hashes.view(np.int64), minlength=1 << COUNT_BITS)  # one pass; int64 for a moment (32 MiB)
+            del hashes
+            np.minimum(counts, _COST_CAP, out=counts)
+            self._counts[key] = counts.astype(np.uint16)
         return self._counts[key][_hash(values & _mask(k), _M3, COUNT_BITS)].astype(np.int64)
 
 

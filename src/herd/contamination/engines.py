@@ -1,10 +1,11 @@
 """Engines: how the shards of a scan are spread over processes. Each is one function taking
-the scanner, the shards and one ``Options`` object, and returning the per-worker Founds:
-``serial`` (this process), ``workers`` (local processes sharing a queue of shard batches) and
-``dask`` (a Dask bag over shard batches: local processes, or a cluster given a ``Client`` or
-a scheduler address)."""
+the scanner (its plan still to be chosen, see ``Scanner.deferred``), the shards and one
+``Options`` object, and returning the per-worker Founds: ``serial`` (this process),
+``workers`` (local processes sharing a queue of shard batches) and ``dask`` (a Dask bag over
+shard batches: local processes, or a cluster given a ``Client`` or a scheduler address)."""
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .readers import ContaminationInputError
-from .scanning import Found, Scanner, union
+from .scanning import Found, Plan, Scanner, union
 
 ENGINE_NAMES = ("serial", "workers", "dask")
 PLANS = ("auto", "anchored", "full")
@@ -31,6 +32,7 @@ class Options:
     skip_bad: bool = False
     progress: bool = False
     plan: str = "auto"
+    sizes: list[int] | None = None  # the shards' sizes in bytes, when the corpus listing has them
 
     def check(self) -> "Options":
         """The options, or a ContaminationInputError naming the one that is wrong."""
@@ -43,25 +45,47 @@ class Options:
         return self
 
 
-def batches(shards: list[Path], n: int) -> list[list[Path]]:
+def queue(shards: list[Path], workers: int, per_worker: int = 16, sizes: list[int] | None = None) -> list[list[Path]]:
+    """Batches for ``workers`` taking the next one as they finish: ``per_worker`` batches of
+    balanced bytes each, the last two per worker cut in four, so that the workers end within a
+    small batch of each other."""
+    sizes = sizes if sizes is not None else [p.stat().st_size for p in shards]
+    big = batches(shards, per_worker * workers, sizes)
+    last = min(2 * workers, len(big))
+    size_of = dict(zip(shards, sizes))
+    return big[:len(big) - last] + [small for b in big[len(big) - last:] for small in batches(b, 4, [size_of[p] for p in b])]
+
+
+def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[list[Path]]:
     """Shards dealt into ``n`` batches of near-equal bytes (largest first, each to the lightest
-    batch), so parallel workers finish together and each task carries many small shards."""
-    sizes = {p: p.stat().st_size for p in shards}
+    batch), so parallel workers finish together and each task carries many small shards.
+    ``sizes``: the shards' sizes, if known (else each is asked for)."""
+    sizes = sizes if sizes is not None else [p.stat().st_size for p in shards]
     loads = [(0, i, []) for i in range(n)]
-    for p in sorted(shards, key=sizes.__getitem__, reverse=True):
-        size, i, batch = min(loads)
-        batch.append(p)
-        loads[i] = (size + sizes[p], i, batch)
+    heapq.heapify(loads)
+    for j in sorted(range(len(shards)), key=sizes.__getitem__, reverse=True):
+        size, i, batch = loads[0]
+        batch.append(shards[j])
+        heapq.heapreplace(loads, (size + sizes[j], i, batch))
     return [batch for _, _, batch in sorted(loads, key=lambda t: t[1]) if batch]
 
 
 def serial(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
-    return [scanner.shards(shards, bar.update if bar is not None else None)]
+    return [scanner.ready().shards(shards, bar.update if bar is not None else None)]
 
 
-# In a worker process: the scanner, the batches of shards and the shared counter of the next
-# batch to take.
+# Local worker processes (the workers engine, and dask without a cluster) are forked from this
+# process once the anchors are made and before the plan is measured: they inherit the
+# tokenizer, the index and the anchors (nothing large is pickled) and start scanning by the
+# anchored plan while this process times both plans on the sample; each batch is scanned by
+# the plan as it is known when the batch is taken (Scanner.following). In a worker process,
+# _SHARED holds the scanner, the batches of shards and the shared counter of the next one to
+# take (workers engine), and the plan once chosen (0: not yet; see _PLAN_CODES).
 _SHARED: tuple | None = None
+_PLAN_CODES = {"anchored": 1, "full": 2}
+_PLAN_NAMES = {code: name for name, code in _PLAN_CODES.items()}
+BATCHES_PER_WORKER = 16  # workers engine: batches in the shared queue, per worker
+PARTITIONS_PER_SLOT = 16  # dask: partitions per worker process (local) or thread (cluster)
 
 
 def _init_worker(*shared) -> None:
@@ -69,11 +93,36 @@ def _init_worker(*shared) -> None:
     _SHARED = shared
 
 
+def _local_pool(scanner: Scanner, n: int, jobs: list | None = None) -> tuple:
+    """``n`` worker processes, forked from this one where the platform can (else spawned and
+    sent the scanner), and what they share: (scanner, jobs, next job, plan). The anchors are
+    made first, here, for the workers to inherit."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    scanner.provisional()
+    shared = (scanner, jobs, multiprocessing.Value("i", 0), multiprocessing.Value("i", 0))
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=shared), shared
+
+
+def _choose(shared: tuple) -> None:
+    """Choose the plan here and tell the workers."""
+    scanner, _, _, decided = shared
+    decided.value = _PLAN_CODES[scanner.ready().plan.name]
+
+
+def _following(shared: tuple) -> Scanner:
+    scanner, _, _, decided = shared
+    return scanner.following(_PLAN_NAMES.get(decided.value))
+
+
 def _drain(shared: tuple | None = None, bar=None) -> Found:
     """Take batches from the shared queue until none is left (in each worker, and in the
     calling process, which is one of the workers and moves the progress bar, if any, to the
     number of shards handed out so far)."""
-    scanner, jobs, next_job = shared or _SHARED
+    shared = shared or _SHARED
+    _, jobs, next_job, _ = shared
     parts = []
     while True:
         with next_job.get_lock():
@@ -83,28 +132,52 @@ def _drain(shared: tuple | None = None, bar=None) -> Found:
             bar.update(sum(len(b) for b in jobs[:min(i, len(jobs))]) - bar.n)
         if i >= len(jobs):
             return union(parts)
-        parts.append(scanner.shards(jobs[i]))
+        parts.append(_following(shared).shards(jobs[i]))
 
 
 def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # small batches in a shared queue: whoever is free takes the next, the caller included;
-    # where processes fork, the workers inherit the scanner (tokenizer and tables) built here
-    shared = (scanner, batches(shards, 16 * options.workers), multiprocessing.Value("i", 0))
+    # small batches of balanced bytes in a shared queue: whoever is free takes the next, the
+    # caller included (once it has chosen the plan)
+    jobs = queue(shards, options.workers, BATCHES_PER_WORKER, options.sizes)
     if options.workers == 1:
-        return [_drain(shared, bar)]
-    pool = ProcessPoolExecutor(max_workers=options.workers - 1, initializer=_init_worker, initargs=shared)
+        scanner.ready()
+        return [scanner.shards(shards, bar.update if bar is not None else None)]
+    pool, shared = _local_pool(scanner, options.workers - 1, jobs)
     try:
-        others = [pool.submit(_drain) for _ in range(options.workers - 1)]
+        others = [pool.submit(_drain) for _ in range(options.workers - 1)]  # the workers are forked here
+        _choose(shared)
         return [_drain(shared, bar)] + [f.result() for f in others]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # the results are in; workers exit on their own
 
 
-def _scan_group(paths: list[str], scanner: Scanner) -> Found:
-    return scanner.shards([Path(p) for p in paths])
+class _Local:
+    """Stands for the scanner in a dask task run by a local worker process (which has it)."""
+
+    def __reduce__(self):
+        return _Local, ()
+
+
+def _scan_group(paths: list[str], scanner: "Scanner | _Local") -> Found:
+    return (_following(_SHARED) if isinstance(scanner, _Local) else scanner).shards(paths)
+
+
+def _measure() -> Plan:
+    """In a local worker process: choose the plan, tell the other workers, return it."""
+    _choose(_SHARED)
+    return _SHARED[0].plan
+
+
+class _InFlight:
+    """A local pool as dask's process scheduler sees it: dask keeps ``_max_workers`` partitions
+    submitted at a time, here two per worker process, so that a worker finds its next partition
+    waiting instead of idling while its last result travels back and the next is sent."""
+
+    def __init__(self, pool, in_flight: int):
+        self.pool, self._max_workers = pool, in_flight
+
+    def submit(self, fn, /, *args, **kwargs):
+        return self.pool.submit(fn, *args, **kwargs)
 
 
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
@@ -115,13 +188,14 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
         from distributed import Client
 
         client = Client(client)
-    # two balanced partitions per worker thread: of the local pool, or of the whole cluster
+    # balanced partitions, PARTITIONS_PER_SLOT per worker process (local) or thread (cluster):
+    # small, as dask does not run them in the order given (so smaller last ones would not help)
     slots = max(1, sum(client.nthreads().values())) if client is not None else options.workers
-    groups = [[str(p) for p in b] for b in batches(shards, 2 * slots)]
-    mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, scanner)
-    if client is not None:
+    groups = [[str(p) for p in b] for b in batches(shards, PARTITIONS_PER_SLOT * slots, options.sizes)]
+    if client is not None:  # a cluster is sent the scanner, its plan chosen here
         from distributed import as_completed
 
+        mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, scanner.ready())
         parts = []
         for future in as_completed(client.compute(mapped.to_delayed())):  # one future per partition
             done = future.result()
@@ -129,16 +203,21 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
             if bar is not None:
                 bar.update(sum(f.shards for f in done))
         return parts
-    import multiprocessing
-
-    import dask as dask_module
-
-    # Forked, as the workers engine is: the pool inherits the loaded tokenizer and the tables
-    # instead of starting fresh interpreters (dask's default is spawn).
-    context = "fork" if "fork" in multiprocessing.get_all_start_methods() else dask_module.config.get("multiprocessing.context", "spawn")
-    with dask_module.config.set({"multiprocessing.context": context}), _partition_ticks(bar):
-        # one partition per dispatch (dask batches several by default, which can leave a worker idle)
-        return mapped.compute(scheduler="processes", num_workers=options.workers, chunksize=1)
+    # Local processes, forked before the plan is measured and given to dask's process
+    # scheduler as its pool. The first of them to start measures the plan (so that this
+    # process, which dispatches the partitions one at a time, is not kept busy) while the
+    # others scan; a task carries the paths of its shards only. (One partition per dispatch:
+    # dask batches several by default, which can leave a worker idle.)
+    mapped = db.from_sequence(groups, npartitions=len(groups)).map(_scan_group, _Local())
+    pool, shared = _local_pool(scanner, options.workers)
+    try:
+        measured = pool.submit(_measure)  # the workers are forked here
+        with _partition_ticks(bar):
+            result = mapped.compute(scheduler="processes", pool=_InFlight(pool, 2 * options.workers), chunksize=1)
+        scanner.chosen(measured.result())
+        return result
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 ENGINES: dict[str, Callable[..., list[Found]]] = {"serial": serial, "workers": workers, "dask": dask}

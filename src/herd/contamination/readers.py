@@ -7,8 +7,11 @@ that is bad and the rest of the file is read.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +20,11 @@ from pathlib import Path
 from .hashing import utf8
 
 TEXT_SUFFIXES = (".txt", ".py", ".md", ".rst", ".text")
+
+
+def as_path(p: str | Path) -> Path:
+    """``p`` as a Path (a Path is kept as it is: building one from another parses it again)."""
+    return p if isinstance(p, Path) else Path(p)
 
 
 class ContaminationInputError(ValueError):
@@ -45,10 +53,10 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
                                       f"(byte 0x{raw[exc.start]:02x})") from None
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes) of every line of a file, gzipped or not, split at ``\\n`` only.
     A damaged gzip stream is an error naming the line where it broke."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    opener = gzip.open if os.fspath(path).lower().endswith(".gz") else open
     line_no = 0
     try:
         with opener(path, "rb") as f:
@@ -92,9 +100,9 @@ def read_benchmark(path: str | Path, fields: list[str], id_field: str | None = N
     return out
 
 
-def kind(p: Path) -> str | None:
+def kind(p: str | Path) -> str | None:
     """The shard format of a file (text, jsonl or parquet), from its name; None if unsupported."""
-    name = p.name.lower()
+    name = os.path.basename(p).lower()
     if name.endswith((".jsonl", ".jsonl.gz")):
         return "jsonl"
     if name.endswith(".parquet"):
@@ -106,34 +114,58 @@ def kind(p: Path) -> str | None:
 
 @dataclass
 class Corpus:
-    """The shard files of a corpus, and the files found in its folders that are not shards."""
+    """The shard files of a corpus, the files found in its folders that are not shards, and
+    each shard's size in bytes when it was listed (so sampling and batching need not ask again)."""
 
     shards: list[Path]
     ignored: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+
+
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what pathlib's exists() and is_file() take for "no"
+
+
+def _stat(p: Path) -> os.stat_result | None:
+    """The status of ``p`` (symbolic links followed), or None where it does not exist."""
+    try:
+        return os.stat(p)
+    except OSError as exc:
+        if exc.errno in _MISSING:
+            return None
+        raise
 
 
 def corpus_files(paths: Iterable[str | Path]) -> Corpus:
     """Expand files and folders into shard files (.txt, .py, .md, .rst, .text, .jsonl,
     .jsonl.gz, .parquet). A file named on its own must be a shard; a file of another type
-    inside a folder is listed in ``ignored`` with the reason, never dropped silently."""
-    shards, ignored = [], []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for q in sorted(q for q in p.rglob("*") if q.is_file()):
+    inside a folder is listed in ``ignored`` with the reason, never dropped silently. Each path
+    is looked at once (one ``stat``), and its size kept."""
+    shards, sizes, ignored = [], [], []
+    for p in map(as_path, paths):
+        st = _stat(p)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            found = []
+            for q in p.rglob("*"):
+                qs = _stat(q)
+                if qs is not None and stat.S_ISREG(qs.st_mode):
+                    found.append((q, qs.st_size))
+            for q, size in sorted(found):
                 if kind(q) is None:
                     ignored.append(f"{q}: not a corpus file type (text, JSONL or Parquet)")
                 else:
                     shards.append(q)
-        elif p.exists():
+                    sizes.append(size)
+        elif st is not None:
             if kind(p) is None:
                 raise ContaminationInputError(f"{p}: unsupported corpus file type (use text, JSONL or Parquet)")
             shards.append(p)
+            sizes.append(st.st_size)
         else:
             raise ContaminationInputError(f"{p}: corpus path not found")
     if not shards:
         raise ContaminationInputError("the corpus is empty: no text, JSONL or Parquet files found"
                                       + (f" ({len(ignored)} other files ignored)" if ignored else ""))
-    return Corpus(shards, ignored)
+    return Corpus(shards, ignored, sizes)
 
 
 def corpus_shards(paths: Iterable[str | Path]) -> list[Path]:
@@ -146,7 +178,6 @@ def shard_documents(path: Path, text_field: str = "text", skip_bad: bool = False
     JSONL lines and Parquet rows are read one at a time or one batch at a time. Errors name the
     file (and line and column); with ``skip_bad`` they are appended to ``problems`` instead and
     reading goes on with the next line (a text file, one document, is skipped whole)."""
-    path = Path(path)
 
     def bad(message: str) -> bool:
         if skip_bad and problems is not None:
@@ -158,7 +189,8 @@ def shard_documents(path: Path, text_field: str = "text", skip_bad: bool = False
     try:
         if shard_kind == "text":
             try:
-                data = path.read_bytes()
+                with open(path, "rb") as f:  # a path as given (str or Path): nothing to parse
+                    data = f.read()
             except OSError as exc:
                 raise ContaminationInputError(f"{path}: unreadable ({exc.strerror or exc})") from None
             if not data.isascii():

@@ -67,7 +67,8 @@ def union(parts: list[Found]) -> Found:
 class Plan:
     """The plan a scan runs (``anchored`` or ``full``), and what it was chosen from: the
     sample's size, the share of it the anchored plan would tokenize, and both plans' measured
-    speed on it (MB/s in this process)."""
+    speed on it (MB per second of the choosing thread's processor time, so that neither other
+    work on the machine nor the engine's own threads and workers sway the choice)."""
 
     name: str
     reason: str
@@ -174,20 +175,76 @@ class Batch:
 @dataclass
 class Scanner:
     """Everything a worker needs to scan shards: the index, the plan, the anchors (for the
-    anchored plan) and how to read the shards. Pickled to worker processes."""
+    anchored plan) and how to read the shards. A scanner made with ``deferred`` holds the
+    corpus sample instead, and chooses its plan from it when first needed (``ready``), so that
+    worker processes can start scanning while the plan is measured."""
 
     index: BenchmarkIndex
-    plan: Plan
+    plan: Plan | None
     anchors: Anchors | None = None
     text_field: str = "text"
     skip_bad: bool = False
+    sample: list[bytes] | None = field(default=None, repr=False)
+    choice: str = "auto"
+
+    @classmethod
+    def deferred(cls, index: BenchmarkIndex, sample: list[bytes], choice: str = "auto", text_field: str = "text",
+                 skip_bad: bool = False) -> "Scanner":
+        """A scanner whose plan is chosen from ``sample`` when first needed (the full plan, if
+        forced, needs neither sample nor anchors)."""
+        if choice == "full":
+            return cls(index, Plan("full", "forced"), None, text_field, skip_bad)
+        return cls(index, None, None, text_field, skip_bad, sample, choice)
+
+    def ready(self) -> "Scanner":
+        """This scanner, its plan chosen (``plan``: anchors on half the sample, both plans timed
+        on the other half) if it was not yet."""
+        if self.plan is None:
+            self.plan, self.anchors = plan(self.index, self.sample or [], self.choice, self.anchors)
+            self.sample = None
+        return self
+
+    def chosen(self, chosen: Plan) -> "Scanner":
+        """This scanner, told the plan another process chose from the same sample and anchors."""
+        if self.plan is None:
+            self.plan, self.sample = chosen, None
+            if chosen.name == "full":
+                self.anchors = None
+        return self
+
+    def provisional(self) -> "Scanner":
+        """For a worker process that starts while the plan is still being measured elsewhere:
+        the anchored plan with the anchors the choice uses (made now, unless made before; a
+        worker forked after they are made inherits them). Every plan is exact, so what it finds
+        stands whichever plan is chosen; the worker moves to the chosen plan once it is known."""
+        if self.plan is not None:
+            return self
+        if self.anchors is None:
+            self.anchors = sample_anchors(self.index, self.sample or [])
+        return Scanner(self.index, Plan("anchored", "provisional"), self.anchors, self.text_field, self.skip_bad)
+
+    def following(self, name: str | None) -> "Scanner":
+        """In a worker process started before the plan was chosen: the scanner of the plan
+        chosen elsewhere (``name``), or ``provisional`` while none is (None)."""
+        if self.plan is not None:
+            return self
+        if name == "full":
+            return Scanner(self.index, Plan("full", "chosen"), None, self.text_field, self.skip_bad)
+        return self.provisional()
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if state["plan"] is not None:
+            state["sample"] = None  # the plan is chosen: the sample is not shipped to workers
+        return state
 
     def shards(self, paths: Iterable[str | Path], on_shard=None) -> Found:
         """Scan shards in turn, their documents in batches (across shards), and return one
         Found; ``on_shard(count)`` is told as shards are finished."""
+        self.ready()
         enc = tokenizer.load()
         problems: list[str] = []
-        paths = [Path(p) for p in paths]
+        paths = list(paths)
         tokens, found_words = [EMPTY], [EMPTY]
         n_docs = n_bytes = n_tokenized = 0
         for docs in _batches(paths, self.text_field, self.skip_bad, problems, on_shard):
@@ -206,6 +263,7 @@ class Scanner:
         enc = enc or tokenizer.load()
         if not docs:
             return EMPTY, EMPTY, 0
+        self.ready()
         if self.plan.name == "full" or self.anchors is None:
             return self._full(docs, enc)
         return self._anchored(Batch.of(docs), docs, enc)
@@ -300,7 +358,7 @@ def _batches(paths, text_field: str, skip_bad: bool, problems: list, on_shard=No
     """Documents in batches of about BATCH_BYTES, across shards."""
     docs, size, done = [], 0, 0
     for path in paths:
-        for doc in shard_documents(Path(path), text_field, skip_bad, problems):
+        for doc in shard_documents(path, text_field, skip_bad, problems):
             docs.append(doc)
             size += len(doc)
             if size >= BATCH_BYTES:
@@ -405,12 +463,12 @@ def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
 # ------------------------------------------------------------------ choosing the plan
 
 def corpus_sample(shards: list[Path], text_field: str = "text", budget: int = SAMPLE_BYTES, chunk: int = SAMPLE_CHUNK,
-                  seed: int = 0) -> list[bytes]:
+                  seed: int = 0, sizes: list[int] | None = None) -> list[bytes]:
     """Pieces of the corpus's documents from places spread uniformly over its bytes: about
     ``budget`` bytes in pieces of ``chunk``. Text shards are read at the sampled offset;
     JSONL and Parquet shards from their first documents. Unreadable input is left to the scan
-    to report."""
-    sizes = np.array([max(p.stat().st_size, 1) for p in shards], dtype=np.int64)
+    to report. ``sizes``: the shards' sizes, if known (else each is asked for)."""
+    sizes = np.maximum(np.array(sizes if sizes is not None else [p.stat().st_size for p in shards], dtype=np.int64), 1)
     total = int(sizes.sum())
     rng = random.Random(seed)
     if total <= budget:
@@ -447,32 +505,46 @@ def _pieces(chunk: bytes) -> bytes:
     return chunk.decode("utf-8", "ignore").encode("utf-8")
 
 
-def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto") -> tuple[Plan, Anchors | None]:
-    """Choose the plan. Anchors are chosen by their rarity in half of the sample; on the other
-    half the anchored plan is run and timed, and the full plan on a part of it. ``choice``
-    forces a plan: anchored (still measured on the sample, for the report) or full (which needs
-    no anchors and no sample)."""
+def _halves(sample: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """The sample split in two: the half anchors are chosen on, and the half (cut to whole
+    UTF-8 characters) the plans are timed on; a sample too small to split serves as both."""
+    learn, test = sample[0::2], [_pieces(c) for c in sample[1::2]]
+    if not any(test):
+        learn, test = sample, [_pieces(c) for c in sample]
+    return learn, [t for t in test if t]
+
+
+def sample_anchors(index: BenchmarkIndex, sample: list[bytes]) -> Anchors:
+    """The anchors ``plan`` chooses: by their rarity in half of the sample. The same wherever
+    they are made, so a worker process can make them itself instead of receiving them."""
+    return build_anchors(index, WindowCounts.of(_halves(sample)[0]))
+
+
+def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto",
+         found_anchors: Anchors | None = None) -> tuple[Plan, Anchors | None]:
+    """Choose the plan. Anchors are chosen by their rarity in half of the sample (unless given:
+    ``sample_anchors`` made them already); on the other half the anchored plan is run and
+    timed, and the full plan on a part of it. ``choice`` forces a plan: anchored (still
+    measured on the sample, for the report) or full (which needs no anchors and no sample)."""
     if choice not in ("auto", "anchored", "full"):
         raise ValueError(f"plan must be auto, anchored or full, not {choice!r}")
     if choice == "full":
         return Plan("full", "forced"), None
-    learn, test = sample[0::2], [_pieces(c) for c in sample[1::2]]
-    if not any(test):  # too small to split: learn and test on the same text
-        learn, test = sample, [_pieces(c) for c in sample]
-    found_anchors = build_anchors(index, WindowCounts.of(learn))
-    test = [t for t in test if t]
+    learn, test = _halves(sample)
+    if found_anchors is None:
+        found_anchors = build_anchors(index, WindowCounts.of(learn))
     test_bytes = sum(map(len, test))
     counts = dict(anchors=found_anchors.n_anchors, passes=len(found_anchors.passes))
     if test_bytes == 0:
         return Plan("anchored", "forced" if choice == "anchored" else "no sample to measure", **counts), found_anchors
     enc = tokenizer.load()
-    start = time.perf_counter()
+    start = time.thread_time()
     _, _, tokenized = Scanner(index, Plan("anchored", ""), found_anchors).batch(test, enc)
-    anchored_rate = test_bytes / max(time.perf_counter() - start, 1e-9) / 1e6
+    anchored_rate = test_bytes / max(time.thread_time() - start, 1e-9) / 1e6
     part = test[: max(1, len(test) // 4)]
-    start = time.perf_counter()
+    start = time.thread_time()
     Scanner(index, Plan("full", "")).batch(part, enc)
-    full_rate = sum(map(len, part)) / max(time.perf_counter() - start, 1e-9) / 1e6
+    full_rate = sum(map(len, part)) / max(time.thread_time() - start, 1e-9) / 1e6
     if choice == "anchored":
         name, reason = "anchored", "forced"
     elif anchored_rate > full_rate:
