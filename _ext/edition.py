@@ -6,6 +6,7 @@ When the book is built as an edition of the site (``make editions`` sets ``HERD_
 and ``HERD_PDF``, the file name of the edition's PDF beside its ``book/`` folder), the About
 page links the PDF and the site's list of editions, and every page's download menu offers
 the PDF of the whole edition."""
+
 from __future__ import annotations
 
 import os
@@ -44,16 +45,22 @@ class EditionFacts(SphinxDirective):
         f = facts(root)
         import os
 
-        identity = [("Edition", os.environ.get("HERD_EDITION", "dev")), ("Version", f["version"]), ("Git commit", f["commit"]),
-                    ("Data package sha256", f["data_sha256"])]
+        identity = [
+            ("Edition", os.environ.get("HERD_EDITION", "dev")),
+            ("Version", f["version"]),
+            ("Git commit", f["commit"]),
+            ("Data package sha256", f["data_sha256"]),
+        ]
         software = list(f["software"].items()) + [(f"{k} (vendored JavaScript)", v) for k, v in f["vendored"].items()]
         times = [(name, f"{seconds:.1f} s") for name, seconds in f["execution_seconds"].items()]
         up = "../" * self.env.docname.count("/")
         pdf = os.environ.get("HERD_PDF")
         links = nodes.bullet_list()
         if pdf:
-            for text, uri in ((f"PDF of this edition ({pdf})", up + pdf),
-                              ("Every edition, with its PDF, and what changed between them", up + "../changelog.html")):
+            for text, uri in (
+                (f"PDF of this edition ({pdf})", up + pdf),
+                ("Every edition, with its PDF, and what changed between them", up + "../changelog.html"),
+            ):
                 item = nodes.list_item()
                 para = nodes.paragraph()
                 para += nodes.reference(text=text, refuri=uri, classes=["edition-download"])
@@ -61,8 +68,10 @@ class EditionFacts(SphinxDirective):
                 links += item
         else:
             item = nodes.list_item()
-            item += nodes.paragraph(text="PDF: not part of this build (`make pdf` prints this working tree; "
-                                         "`make editions` builds every edition with its PDF).")
+            item += nodes.paragraph(
+                text="PDF: not part of this build (`make pdf` prints this working tree; "
+                "`make editions` builds every edition with its PDF)."
+            )
             links += item
         return [
             _table("This edition", identity),
@@ -91,9 +100,17 @@ def _download_menu(app, pagename, templatename, context, doctree):
         return
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
-            button["buttons"].insert(0, {"type": "link", "url": context["pathto"](pdf, 1), "text": "book .pdf",
-                                         "tooltip": "Download this edition of the book as a PDF", "icon": "fas fa-book",
-                                         "label": "download-edition-pdf-button"})
+            button["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "url": context["pathto"](pdf, 1),
+                    "text": "book .pdf",
+                    "tooltip": "Download this edition of the book as a PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-edition-pdf-button",
+                },
+            )
 
 
 def setup(app):

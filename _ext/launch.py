@@ -7,6 +7,7 @@ notebook each executed notebook came from (``metadata.herd.source``, e.g.
 ``notebooks/benchmarks.md``); this extension rewrites the links to open that file, which
 JupyterLab in Binder opens as a notebook (binder/overrides.json).
 """
+
 from __future__ import annotations
 
 import json

@@ -16,6 +16,7 @@
 The repository address lives in one place, ``repository.url`` in ``_config.yml`` (Jupyter
 Book passes it on as the theme's ``repository_url``); everything here reads it from there.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,12 +54,15 @@ def binder_url(config, path: str) -> str | None:
 
 # ------------------------------------------------------------------ re-run this chapter
 
+
 class rerun_box(nodes.General, nodes.Element):
     """A closed box (``<details>``) titled "Re-run this chapter"."""
 
 
 def _visit_rerun_html(self, node):
-    self.body.append('<details class="herd-rerun">\n<summary>Re-run this chapter</summary>\n<div class="herd-rerun-body">\n')
+    self.body.append(
+        '<details class="herd-rerun">\n<summary>Re-run this chapter</summary>\n<div class="herd-rerun-body">\n'
+    )
 
 
 def _depart_rerun_html(self, node):
@@ -108,23 +112,44 @@ class RerunBox(SphinxPostTransform):
         code = _code(own[0]) if own else ""
         used = _code(injected[0]) if injected else ""
         box = rerun_box()
-        box += _para("This page is the notebook ", nodes.literal(text=source), " run with the values below (",
-                     nodes.literal(text="notebooks/parameters.yml"), "). To see what other values change:")
+        box += _para(
+            "This page is the notebook ",
+            nodes.literal(text=source),
+            " run with the values below (",
+            nodes.literal(text="notebooks/parameters.yml"),
+            "). To see what other values change:",
+        )
         steps = nodes.bullet_list()
         binder = binder_url(self.config, source)
         if binder:
-            steps += nodes.list_item("", _para("in your browser, ", nodes.reference(text="open this chapter in Binder", refuri=binder),
-                                               ": edit the parameters cell, then Run → Run All Cells;"))
+            steps += nodes.list_item(
+                "",
+                _para(
+                    "in your browser, ",
+                    nodes.reference(text="open this chapter in Binder", refuri=binder),
+                    ": edit the parameters cell, then Run → Run All Cells;",
+                ),
+            )
         example = _first_assignment(used or code)
         command = f".venv/bin/papermill book/{name}.ipynb /tmp/{name}.ipynb" + (
-            f" -p {example[0]} {shlex.quote(example[1])}" if example else "")
-        steps += nodes.list_item("", _para("on your machine, in a clone of ", nodes.reference(text="the repository",
-                                                                                          refuri=repository_url(self.config)),
-                                           " after ", nodes.literal(text="make book"), ":"),
-                                 nodes.literal_block(command, command, language="bash"))
+            f" -p {example[0]} {shlex.quote(example[1])}" if example else ""
+        )
+        steps += nodes.list_item(
+            "",
+            _para(
+                "on your machine, in a clone of ",
+                nodes.reference(text="the repository", refuri=repository_url(self.config)),
+                " after ",
+                nodes.literal(text="make book"),
+                ":",
+            ),
+            nodes.literal_block(command, command, language="bash"),
+        )
         box += steps
-        box += _para("A value that is not allowed stops the chapter with a message naming the parameter and what it allows. "
-                     "The parameters, with what each means:")
+        box += _para(
+            "A value that is not allowed stops the chapter with a message naming the parameter and what it allows. "
+            "The parameters, with what each means:"
+        )
         box += nodes.literal_block(code, code, language="ipython3")
         if used:
             box += _para("The values this edition was computed with (papermill's injected cell):")
@@ -145,6 +170,7 @@ class RerunBox(SphinxPostTransform):
 
 
 # ------------------------------------------------------------------ downloads
+
 
 def _pages_folder(app, docname: str) -> Path:
     uri = app.builder.get_target_uri(docname)
@@ -171,6 +197,7 @@ def _write_downloads(app, exception):
 
 # ------------------------------------------------------------------ cite and reproduce
 
+
 class CiteThis(SphinxDirective):
     """The book's reference and BibTeX entry, from CITATION.cff."""
 
@@ -182,8 +209,10 @@ class CiteThis(SphinxDirective):
         citation = cite.read(Path(self.env.srcdir))
         url = repository_url(self.config)
         if citation.url.rstrip("/") != url:
-            raise self.error(f"CITATION.cff gives repository-code {citation.url}, but _config.yml's repository.url is {url}; "
-                             "make them the same")
+            raise self.error(
+                f"CITATION.cff gives repository-code {citation.url}, but _config.yml's repository.url is {url}; "
+                "make them the same"
+            )
         self.env.note_dependency(str(Path(self.env.srcdir) / cite.CFF))
         box = nodes.container(classes=["herd-cite"])
         box += nodes.rubric(text="Cite this book")
@@ -202,11 +231,13 @@ class ReproduceCommands(SphinxDirective):
     def run(self):
         url = repository_url(self.config)
         folder = url.rsplit("/", 1)[-1]
-        text = (f"git clone {url} && cd {folder}\n"
-                "git checkout <commit above>\n"
-                "make book      # builds _build/html; FORCE=1 re-executes every notebook\n"
-                "make test      # unit tests, data validation and nbval re-execution of every chapter\n"
-                "make pdf       # this tree's PDF, in _build/pdf/dev/")
+        text = (
+            f"git clone {url} && cd {folder}\n"
+            "git checkout <commit above>\n"
+            "make book      # builds _build/html; FORCE=1 re-executes every notebook\n"
+            "make test      # unit tests, data validation and nbval re-execution of every chapter\n"
+            "make pdf       # this tree's PDF, in _build/pdf/dev/"
+        )
         return [nodes.literal_block(text, text, language="text")]
 
 
@@ -214,20 +245,30 @@ def data_archive_role(name, rawtext, text, lineno, inliner, options=None, conten
     """``{data-archive}`text``: a link to the data package archive written next to the pages."""
     from herd import downloads
 
-    node = nodes.reference(rawtext, text or downloads.ARCHIVE, refuri=f"{downloads.FOLDER}/{downloads.ARCHIVE}",
-                           classes=["herd-data-archive"])
+    node = nodes.reference(
+        rawtext,
+        text or downloads.ARCHIVE,
+        refuri=f"{downloads.FOLDER}/{downloads.ARCHIVE}",
+        classes=["herd-data-archive"],
+    )
     return [node], []
 
 
 def _footer_links(app, pagename, templatename, context, doctree):
     footer = context.get("theme_extra_footer")
     if footer and "doc:" in footer:
-        context["theme_extra_footer"] = re.sub(r'href="doc:([^"]+)"', lambda m: f'href="{context["pathto"](m.group(1))}"', footer)
+        context["theme_extra_footer"] = re.sub(
+            r'href="doc:([^"]+)"', lambda m: f'href="{context["pathto"](m.group(1))}"', footer
+        )
 
 
 def setup(app):
-    app.add_node(rerun_box, html=(_visit_rerun_html, _depart_rerun_html), latex=(_visit_skip, _visit_skip),
-                 text=(_visit_skip, _visit_skip))
+    app.add_node(
+        rerun_box,
+        html=(_visit_rerun_html, _depart_rerun_html),
+        latex=(_visit_skip, _visit_skip),
+        text=(_visit_skip, _visit_skip),
+    )
     app.add_post_transform(RerunBox)
     app.add_directive("cite-this", CiteThis)
     app.add_directive("reproduce-commands", ReproduceCommands)

@@ -3,6 +3,7 @@
 Jupyter Book 1 registers sphinx-thebe's configuration script twice (the second copy
 redeclares a ``const`` and raises a console error on every page), and notebook pages
 load MathJax a second time. Each inline script and each script file is kept once."""
+
 from __future__ import annotations
 
 

@@ -2,6 +2,7 @@
 notebook's execution time, and the weight of every page. Writes bench/build/results.json.
 Targets: warm build ≤ 5 % of cold; every page under 1 MB (HTML with its inline chart
 specs; the shared vendored scripts are not counted)."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "build" / "results.json"  # not in bench/results/: no chapter reads it, so it must not make notebooks stale
+OUT = (
+    ROOT / "bench" / "build" / "results.json"
+)  # not in bench/results/: no chapter reads it, so it must not make notebooks stale
 
 
 def timed_make(cwd: Path, *args: str) -> float:
@@ -30,7 +33,10 @@ def main() -> int:
         forced = timed_make(clone, "FORCE=1")
         executed = json.loads((clone / "book" / "execution.json").read_text())
         html = clone / "_build" / "html"
-        pages = {str(p.relative_to(html)): p.stat().st_size for p in sorted([html / "index.html", *(html / "book").glob("*.html")])}
+        pages = {
+            str(p.relative_to(html)): p.stat().st_size
+            for p in sorted([html / "index.html", *(html / "book").glob("*.html")])
+        }
     results = {
         "seconds": {"cold_make_book": cold, "warm_make_book": warm, "make_book_force": forced},
         "warm_over_cold": warm / cold,

@@ -4,6 +4,7 @@ changelog equals the committed CHANGELOG.md, and `git status` is clean afterward
 
 Slow (a clone, its installs and every edition's build), so not part of `make test`: run by
 `make editions-check`, which CI runs after `make test`."""
+
 import json
 import os
 import re
@@ -14,7 +15,9 @@ import pytest
 from conftest import ROOT
 from herd import editions, pdf
 
-pytestmark = pytest.mark.skipif(pdf.chromium() is None, reason=f"the PDFs are printed with Chromium: {pdf.INSTALL_HINT}")
+pytestmark = pytest.mark.skipif(
+    pdf.chromium() is None, reason=f"the PDFs are printed with Chromium: {pdf.INSTALL_HINT}"
+)
 
 
 def _git(repo, *args):
@@ -26,7 +29,9 @@ def clone(tmp_path_factory):
     dest = tmp_path_factory.mktemp("fresh") / "clone"
     subprocess.run(["git", "clone", "--quiet", "--no-tags", str(ROOT), str(dest)], check=True)
     env = {k: v for k, v in os.environ.items() if k not in editions.PRIVATE_ENV}
-    proc = subprocess.run(["make", "--no-print-directory", "editions"], cwd=dest, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "editions"], cwd=dest, env=env, capture_output=True, text=True
+    )
     (dest.parent / "make-editions.log").write_text(proc.stdout + proc.stderr)
     assert proc.returncode == 0, f"make editions failed on a fresh clone:\n{(proc.stdout + proc.stderr)[-4000:]}"
     return dest

@@ -6,6 +6,7 @@ its facts and their model_facts rows, one small printed table (score_tables.csv 
 scores.csv). No code changes. Each chapter then runs on that package with papermill and
 either shows the model or says on the page why it does not apply.
 """
+
 import csv
 import json
 import re
@@ -43,34 +44,118 @@ def package_with_model(tmp_path_factory):
                 if field["name"] == "family":
                     field["constraints"]["enum"].append("Fixture")
     (data / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
-    _append(data / "sources.csv", [{
-        "key": SOURCE, "title": "Fixture 70B model card", "publisher": "Test fixture", "url": "https://example.org/card",
-        "version": "1", "date": "2025-04-05", "kind": "model-card"}])
-    _append(data / "models.csv", [{
-        "key": MODEL, "name": NAME, "label_in_source": "Fixture-70B", "developer": "Test fixture", "family": "Fixture",
-        "size_class": "medium", "parameters_billion": "70", "open_weights": "true", "release_date": "2025-04-05",
-        "source": SOURCE, "source_location": "model information"}])
-    facts = [("parameters", 70e9, "parameters", "70B"), ("pretraining_tokens", 20e12, "tokens", "20T"),
-             ("gpu_hours", 5e6, "GPU hours", "5.0M")]
-    _append(data / "facts.csv", [{
-        "key": f"modelcard.{MODEL}.{q}", "topic": "compute" if q == "gpu_hours" else "training", "subject": MODEL,
-        "quantity": q.replace("_", " "), "value": v, "unit": unit, "value_as_printed": printed, "source": SOURCE,
-        "location": "model information", "page": "", "note": ""} for q, v, unit, printed in facts])
-    _append(data / "model_facts.csv", [
-        {"model": MODEL, "quantity": quantity, "fact": f"modelcard.{MODEL}.{fact}", "note": ""}
-        for quantity, fact in [("parameters", "parameters"), ("training_tokens", "pretraining_tokens"), ("gpu_hours", "gpu_hours")]])
-    _append(data / "score_tables.csv", [{
-        "source": SOURCE, "table": TABLE, "name": "the fixture card's benchmark table", "page": "",
-        "location": "Benchmarks", "compares": "the fixture model beside Llama 3.1 405B Instruct", "training": "post-trained",
-        "highlight": "", "intervals": "false", "entry": "entered once (test fixture)"}])
-    cells = [("MMLU (CoT)", "mmlu", "0", "true", 87.0, 88.6), ("HumanEval", "humaneval", "0", "false", 85.0, 89.0),
-             ("MATH (CoT)", "math", "0", "true", 74.0, 73.8)]
-    _append(data / "scores.csv", [
-        {"source": SOURCE, "table": TABLE, "page": "", "row_label": label, "model": model, "benchmark": bench,
-         "training": "post-trained", "shots": shots, "cot": cot, "score": score, "scale": "percent", "ci95": "",
-         "marker": "", "footnote": ""}
-        for label, bench, shots, cot, mine, ref in cells
-        for model, score in [(MODEL, mine), ("llama-3.1-405b-instruct", ref)]])
+    _append(
+        data / "sources.csv",
+        [
+            {
+                "key": SOURCE,
+                "title": "Fixture 70B model card",
+                "publisher": "Test fixture",
+                "url": "https://example.org/card",
+                "version": "1",
+                "date": "2025-04-05",
+                "kind": "model-card",
+            }
+        ],
+    )
+    _append(
+        data / "models.csv",
+        [
+            {
+                "key": MODEL,
+                "name": NAME,
+                "label_in_source": "Fixture-70B",
+                "developer": "Test fixture",
+                "family": "Fixture",
+                "size_class": "medium",
+                "parameters_billion": "70",
+                "open_weights": "true",
+                "release_date": "2025-04-05",
+                "source": SOURCE,
+                "source_location": "model information",
+            }
+        ],
+    )
+    facts = [
+        ("parameters", 70e9, "parameters", "70B"),
+        ("pretraining_tokens", 20e12, "tokens", "20T"),
+        ("gpu_hours", 5e6, "GPU hours", "5.0M"),
+    ]
+    _append(
+        data / "facts.csv",
+        [
+            {
+                "key": f"modelcard.{MODEL}.{q}",
+                "topic": "compute" if q == "gpu_hours" else "training",
+                "subject": MODEL,
+                "quantity": q.replace("_", " "),
+                "value": v,
+                "unit": unit,
+                "value_as_printed": printed,
+                "source": SOURCE,
+                "location": "model information",
+                "page": "",
+                "note": "",
+            }
+            for q, v, unit, printed in facts
+        ],
+    )
+    _append(
+        data / "model_facts.csv",
+        [
+            {"model": MODEL, "quantity": quantity, "fact": f"modelcard.{MODEL}.{fact}", "note": ""}
+            for quantity, fact in [
+                ("parameters", "parameters"),
+                ("training_tokens", "pretraining_tokens"),
+                ("gpu_hours", "gpu_hours"),
+            ]
+        ],
+    )
+    _append(
+        data / "score_tables.csv",
+        [
+            {
+                "source": SOURCE,
+                "table": TABLE,
+                "name": "the fixture card's benchmark table",
+                "page": "",
+                "location": "Benchmarks",
+                "compares": "the fixture model beside Llama 3.1 405B Instruct",
+                "training": "post-trained",
+                "highlight": "",
+                "intervals": "false",
+                "entry": "entered once (test fixture)",
+            }
+        ],
+    )
+    cells = [
+        ("MMLU (CoT)", "mmlu", "0", "true", 87.0, 88.6),
+        ("HumanEval", "humaneval", "0", "false", 85.0, 89.0),
+        ("MATH (CoT)", "math", "0", "true", 74.0, 73.8),
+    ]
+    _append(
+        data / "scores.csv",
+        [
+            {
+                "source": SOURCE,
+                "table": TABLE,
+                "page": "",
+                "row_label": label,
+                "model": model,
+                "benchmark": bench,
+                "training": "post-trained",
+                "shots": shots,
+                "cot": cot,
+                "score": score,
+                "scale": "percent",
+                "ci95": "",
+                "marker": "",
+                "footnote": "",
+            }
+            for label, bench, shots, cot, mine, ref in cells
+            for model, score in [(MODEL, mine), ("llama-3.1-405b-instruct", ref)]
+        ],
+    )
     return data
 
 
@@ -85,13 +170,20 @@ def test_the_added_model_validates(package_with_model, monkeypatch):
 RELEASED = f"{NAME} (released 2025-04-05)"
 CHAPTERS = {
     # chapter: (parameters, what the page must say about the model)
-    "benchmarks": ({"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL,
-                    "pair_reference": "llama-3.1-405b-instruct"}, [f">{NAME}</th>", f"{NAME} is equivalent to"]),
+    "benchmarks": (
+        {"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL, "pair_reference": "llama-3.1-405b-instruct"},
+        [f">{NAME}</th>", f"{NAME} is equivalent to"],
+    ),
     "scaling": ({}, [f">{NAME}</td>"]),
-    "long_context": ({}, [RELEASED, "not on this page: the pinned llama-models release does not describe its architecture"]),
+    "long_context": (
+        {},
+        [RELEASED, "not on this page: the pinned llama-models release does not describe its architecture"],
+    ),
     "claims": ({}, [RELEASED, "not on this page: the post, published on 13 August 2024, came out before"]),
-    "contamination": ({"null_reps": 20, "planted_whole": 2, "planted_part": 2},
-                      [RELEASED, "not on this page: the data package holds no contamination analysis"]),
+    "contamination": (
+        {"null_reps": 20, "planted_whole": 2, "planted_part": 2},
+        [RELEASED, "not on this page: the data package holds no contamination analysis"],
+    ),
     "data": ({}, [NAME, ">the fixture card&#x27;s benchmark table</td>"]),
 }
 
@@ -103,11 +195,23 @@ def _page_text(notebook: dict) -> str:
         if cell["cell_type"] == "markdown":
             parts.append("".join(cell["source"]))
         for out in cell.get("outputs", []):
-            for kind in ("text/plain", "text/markdown", "text/html", "application/papermill.record/text/plain",
-                         "application/papermill.record/text/markdown", "application/vnd.vegalite.v5+json"):
+            for kind in (
+                "text/plain",
+                "text/markdown",
+                "text/html",
+                "application/papermill.record/text/plain",
+                "application/papermill.record/text/markdown",
+                "application/vnd.vegalite.v5+json",
+            ):
                 value = out.get("data", {}).get(kind)
                 if value is not None:
-                    parts.append(value if isinstance(value, str) else json.dumps(value) if not isinstance(value, list) else "".join(value))
+                    parts.append(
+                        value
+                        if isinstance(value, str)
+                        else json.dumps(value)
+                        if not isinstance(value, list)
+                        else "".join(value)
+                    )
             if "text" in out:
                 parts.append("".join(out["text"]))
     return re.sub(r"\s+", " ", "\n".join(parts))
@@ -119,8 +223,14 @@ def test_each_chapter_shows_the_added_model_or_says_why_not(package_with_model, 
     monkeypatch.setenv("HERD_CACHE", str(tmp_path / "cache"))
     parameters, expected = CHAPTERS[chapter]
     out = tmp_path / f"{chapter}.ipynb"
-    pm.execute_notebook(str(ROOT / "book" / f"{chapter}.ipynb"), str(out), parameters=parameters,
-                        kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+    pm.execute_notebook(
+        str(ROOT / "book" / f"{chapter}.ipynb"),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(ROOT),
+        progress_bar=False,
+    )
     text = _page_text(json.loads(out.read_text()))
     for phrase in expected:
         assert phrase in text, f"{chapter}: the page does not say {phrase!r}"

@@ -1,6 +1,7 @@
 """Anchors: every occurrence of every n-gram's bytes lies inside a hit widened by its reach,
 at every alignment and window length; anchors avoid windows the sample has often; the scan's
 spans are cut only where tokenization (or the word rule) allows."""
+
 import random
 
 import numpy as np
@@ -23,7 +24,7 @@ def _units(rng: random.Random, n_examples: int, alphabet: bytes, n: int, stream:
             example.append(np.full(len(sizes) - n + 1, e))
         parts.append(data)
         at += len(data) + 1
-    cat = (lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.empty(0, np.int64))
+    cat = lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.empty(0, np.int64)
     return a.Units(rule, stream, b"\n".join(parts) + b"\n" + a.PAD, cat(starts), cat(ends), cat(example))
 
 
@@ -59,8 +60,14 @@ def test_every_occurrence_of_every_ngram_lies_inside_a_hit(n):
 
 
 def test_short_ngrams_get_shorter_windows_and_long_ones_the_strided_pass():
-    u = a.Units(a.TOKEN, a.RAW, b"abcdefghijklmnop\nxyz\nqrstuvwx\n" + a.PAD,
-                np.array([0, 17, 21]), np.array([16, 20, 29]), np.array([0, 1, 2]))
+    u = a.Units(
+        a.TOKEN,
+        a.RAW,
+        b"abcdefghijklmnop\nxyz\nqrstuvwx\n" + a.PAD,
+        np.array([0, 17, 21]),
+        np.array([16, 20, 29]),
+        np.array([0, 1, 2]),
+    )
     found = a.choose([u], a.WindowCounts.of([]))
     kinds = {(p.k, p.stride) for p in found.passes}
     assert (a.WINDOW, a.STRIDE) in kinds and (3, 1) in kinds and (5, a.STRIDE) in kinds
@@ -92,9 +99,22 @@ def test_the_table_does_not_grow_with_the_number_of_anchors():
     for n_values in (10, 10_000, 1_000_000):
         values = np.unique(rng.integers(0, 2**63, n_values, dtype=np.uint64))
         z32 = np.zeros(len(values), dtype=np.int32)
-        p = a.Pass(a.RAW, 8, 4, values, np.arange(len(values) + 1), np.zeros(len(values), np.int8), z32,
-                   np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8), z32, z32, z32,
-                   np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8))
+        p = a.Pass(
+            a.RAW,
+            8,
+            4,
+            values,
+            np.arange(len(values) + 1),
+            np.zeros(len(values), np.int8),
+            z32,
+            np.zeros(len(values), np.uint64),
+            np.zeros(len(values), np.uint8),
+            z32,
+            z32,
+            z32,
+            np.zeros(len(values), np.uint64),
+            np.zeros(len(values), np.uint8),
+        )
         assert p.table.nbytes <= 1 << a.TABLE_BITS
         assert p.table.mean() <= (1 / 16 if p.table.nbytes < 1 << a.TABLE_BITS else 1 / 4)
 
@@ -117,7 +137,7 @@ def test_token_spans_are_cut_at_piece_breaks_and_hold_the_hits():
     spans = scanning._token_spans(batch, [lo], [lo], [hi])
     for d, pieces in spans.items():
         for s, e in pieces:
-            assert s == batch.starts[d] or batch.data[s - 1:s] == b"\n"
+            assert s == batch.starts[d] or batch.data[s - 1 : s] == b"\n"
             assert e == batch.ends[d] or tokenizer.PIECE_BREAK.match(batch.data, e - 1)
     assert any(s <= lo[0] and hi[0] <= e for s, e in spans[0])
     assert spans[1] == [(int(batch.starts[1]) + 2, int(batch.ends[1]))]  # from the break after "x\n" to the end
@@ -156,15 +176,26 @@ def test_word_spans_hold_whole_words_of_one_document():
     # a span from the middle of 'beta' to the middle of 'gamma', and one across both documents
     words = collapsed.words([np.array([start0 + 8, start1 - 3])], [np.array([start0 + 13, start1 + 3])], [])
     assert words == [[b"beta", b"gamma"], [b"delta"]]
-    assert collapsed.data[start0:int(collapsed.ends[0])].split() == [b"alpha", b"beta", b"gamma"]
+    assert collapsed.data[start0 : int(collapsed.ends[0])].split() == [b"alpha", b"beta", b"gamma"]
 
 
 def test_value_lookup_finds_every_anchor_and_nothing_else():
     rng = np.random.default_rng(5)
     values = np.unique(rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64))
     z = np.zeros(len(values), np.int32)
-    p = a.Pass(a.RAW, 8, 4, values, np.arange(len(values) + 1), np.zeros(len(values), np.int8), z,
-               np.zeros(len(values), np.uint64), np.zeros(len(values), np.uint8), z, z)
+    p = a.Pass(
+        a.RAW,
+        8,
+        4,
+        values,
+        np.arange(len(values) + 1),
+        np.zeros(len(values), np.int8),
+        z,
+        np.zeros(len(values), np.uint64),
+        np.zeros(len(values), np.uint8),
+        z,
+        z,
+    )
     assert np.array_equal(p.lookup(values), np.arange(len(values)))
     others = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64)
     others = others[~np.isin(others, values)]

@@ -1,4 +1,5 @@
 """Architecture arguments from llama-models, parameter counts, KV cache and RoPE scaling."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,10 +14,14 @@ def args():
 
 
 def test_every_llama_3x_text_model_is_read(args):
-    assert {"llama-3.1-8b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b-instruct", "llama-3.3-70b-instruct"} <= set(args)
+    assert {"llama-3.1-8b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b-instruct", "llama-3.3-70b-instruct"} <= set(
+        args
+    )
     assert not any("vision" in k for k in args)
     assert arch.model_key("llama3_3_70b_instruct") == "llama-3.3-70b-instruct"
-    assert args["llama-3.3-70b-instruct"] == arch.ArchArgs(**{**args["llama-3.1-70b"].__dict__, "model": "llama-3.3-70b-instruct"})
+    assert args["llama-3.3-70b-instruct"] == arch.ArchArgs(
+        **{**args["llama-3.1-70b"].__dict__, "model": "llama-3.3-70b-instruct"}
+    )
 
 
 def test_official_args_match_the_papers_table_3(args):
@@ -38,8 +43,10 @@ def test_ffn_formula():
     assert arch.ffn_hidden_dim(16384, 4096, 1.2) == 53248
 
 
-@pytest.mark.parametrize("model, total", [
-    ("llama-3.1-8b", 8_030_261_248), ("llama-3.1-70b", 70_553_706_496), ("llama-3.1-405b", 405_853_388_800)])
+@pytest.mark.parametrize(
+    "model, total",
+    [("llama-3.1-8b", 8_030_261_248), ("llama-3.1-70b", 70_553_706_496), ("llama-3.1-405b", 405_853_388_800)],
+)
 def test_parameter_counts(args, model, total):
     counts = arch.parameter_counts(args[model])
     assert counts["total"] == pytest.approx(total, rel=1e-3)
@@ -162,7 +169,10 @@ def test_memory_summary_of_the_405b(args):
     m = arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "bf16")
     assert m["weights_gb"] == "812" and m["gqa_factor"] == "16" and m["weights_text"] == "BF16"
     assert m["crossover_sequences"] == "12.0" and m["per_token"] == "516,096"
-    assert arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "fp8-mixed")["weights_text"] == "the paper's FP8 recipe"
+    assert (
+        arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "fp8-mixed")["weights_text"]
+        == "the paper's FP8 recipe"
+    )
 
 
 def test_node_sentences_describe_the_models_too_large_for_one_gpu(args, package):
@@ -175,7 +185,9 @@ def test_node_sentences_describe_the_models_too_large_for_one_gpu(args, package)
 
 def test_memory_grid_spans_1k_to_the_context(args):
     grid = arch.memory_grid({"llama-3.1-8b": args["llama-3.1-8b"]}, 131_072)
-    assert grid["context"].min() == 1024 and grid["context"].max() == 131_072 and grid["context"].is_monotonic_increasing
+    assert (
+        grid["context"].min() == 1024 and grid["context"].max() == 131_072 and grid["context"].is_monotonic_increasing
+    )
     assert (grid["mha_kv_bytes_per_token_bf16"] == 4 * grid["kv_bytes_per_token_bf16"]).all()
 
 
@@ -185,7 +197,12 @@ def test_rope_summary_and_bands(args):
     waves = arch.rope_wavelengths(a, scaling)
     r = arch.rope_summary(a, scaling, waves)
     assert r["n_fast"] + r["n_slow"] + r["n_middle"] == 64
-    assert (r["old_context"], r["high_wavelen"], r["low_wavelen"], r["scale_factor"]) == ("8,192", "2,048", "8,192", "8")
+    assert (r["old_context"], r["high_wavelen"], r["low_wavelen"], r["scale_factor"]) == (
+        "8,192",
+        "2,048",
+        "8,192",
+        "8",
+    )
     bands = arch.rope_band_table(waves, 131_072).set_index("band")
     assert bands["pairs"].sum() == 64
     assert bands.loc["high frequency: unchanged", "longer than 128K after scaling"] == 0

@@ -1,6 +1,7 @@
 """Binder's files, the launch link, the chart renderer by context and the glued numbers
 shown in Jupyter. The environment itself, in JupyterLab and Chromium, is tested by
 tests/test_binder_jupyterlab.py (`make test-binder`)."""
+
 import json
 import re
 import sys
@@ -18,8 +19,11 @@ import launch  # noqa: E402  (the Sphinx extension, a plain module in _ext/)
 
 
 def _pins(path):
-    return dict(line.strip().split("==", 1) for line in path.read_text().splitlines()
-                if "==" in line and not line.startswith((" ", "#", "-")))
+    return dict(
+        line.strip().split("==", 1)
+        for line in path.read_text().splitlines()
+        if "==" in line and not line.startswith((" ", "#", "-"))
+    )
 
 
 def test_binder_installs_the_build_pins_plus_the_jupyter_ui():
@@ -73,9 +77,13 @@ def test_launch_rewrite_opens_the_text_notebook(tmp_path):
     executed = tmp_path / "book" / "x.ipynb"
     executed.write_text(json.dumps({"metadata": {"herd": {"source": "notebooks/x.md"}}, "cells": []}))
     assert launch.text_notebook(executed, tmp_path) == "notebooks/x.md"
-    buttons = [{"label": "download-buttons", "buttons": [{"url": "_sources/book/x.ipynb"}]},
-               {"label": "launch-buttons", "buttons": [
-                   {"text": "Binder", "url": "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/book/x.ipynb"}]}]
+    buttons = [
+        {"label": "download-buttons", "buttons": [{"url": "_sources/book/x.ipynb"}]},
+        {
+            "label": "launch-buttons",
+            "buttons": [{"text": "Binder", "url": "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/book/x.ipynb"}],
+        },
+    ]
     assert launch.rewrite(buttons, "book/x.ipynb", "notebooks/x.md") == 1
     assert buttons[1]["buttons"][0]["url"].endswith("?urlpath=lab/tree/notebooks/x.md")
     assert buttons[0]["buttons"][0]["url"] == "_sources/book/x.ipynb"  # only launch links change
@@ -96,10 +104,13 @@ def test_built_book_launches_each_chapter_text_notebook():
         page = (html_dir / f"{chapter}.html").read_text()
         links = re.findall(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', page)
         # the launch button, and the "Re-run this chapter" box of a page with parameters
-        assert links and set(links) == {f"https://mybinder.org/v2/gh/{url}/main?urlpath=lab/tree/notebooks/{chapter}.md"}, chapter
+        assert links and set(links) == {
+            f"https://mybinder.org/v2/gh/{url}/main?urlpath=lab/tree/notebooks/{chapter}.md"
+        }, chapter
 
 
 # ------------------------------------------------------------------ chart renderer
+
 
 def test_renderer_is_html_outside_a_jupyter_server():
     assert charts.chart_renderer({}) == "html"
@@ -141,16 +152,24 @@ def test_book_chart_outputs_use_the_html_renderer():
 
 # ------------------------------------------------------------------ glued numbers in Jupyter
 
+
 def _glue_message(name, data, prefix=jupyter.GLUE_PREFIX):
-    return {"msg_type": "display_data", "content": {
-        "data": {prefix + k: v for k, v in data.items()},
-        "metadata": {"scrapbook": {"name": name, "mime_prefix": prefix}}}}
+    return {
+        "msg_type": "display_data",
+        "content": {
+            "data": {prefix + k: v for k, v in data.items()},
+            "metadata": {"scrapbook": {"name": name, "mime_prefix": prefix}},
+        },
+    }
 
 
 def test_glued_values_are_read_as_the_book_pastes_them():
     assert jupyter.glued(_glue_message("n_win", {"text/plain": "12"})) == ("n_win", "12")
     assert jupyter.glued(_glue_message("name", {"text/plain": "'Holm–Bonferroni'"})) == ("name", "Holm–Bonferroni")
-    assert jupyter.glued(_glue_message("focus", {"text/plain": "<Markdown>", "text/markdown": "Llama 3.1 405B"})) == ("focus", "Llama 3.1 405B")
+    assert jupyter.glued(_glue_message("focus", {"text/plain": "<Markdown>", "text/markdown": "Llama 3.1 405B"})) == (
+        "focus",
+        "Llama 3.1 405B",
+    )
     assert jupyter.glued(_glue_message("table", {"text/plain": "x" * 500}))[1] == "(shown in the book)"
     # a glue that displays its value (no prefix) and any other output are not collected
     assert jupyter.glued(_glue_message("shown", {"text/plain": "1"}, prefix="")) is None
@@ -172,8 +191,10 @@ def test_collector_shows_one_line_per_cell_and_sends_outputs_unchanged():
 
 def test_extension_is_inactive_outside_a_jupyter_server(monkeypatch):
     registered = []
-    ipython = SimpleNamespace(display_pub=SimpleNamespace(register_hook=registered.append),
-                              events=SimpleNamespace(register=lambda *a: registered.append(a)))
+    ipython = SimpleNamespace(
+        display_pub=SimpleNamespace(register_hook=registered.append),
+        events=SimpleNamespace(register=lambda *a: registered.append(a)),
+    )
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     jupyter.load_ipython_extension(ipython)
     assert registered == []

@@ -13,6 +13,7 @@ opens as text, a cell errors, a chart draws no marks, a request leaves 127.0.0.1
 save changes the text notebook anywhere but the edited parameter. Screenshots go to
 ``_build/screenshots/binder-*.png``.
 """
+
 from __future__ import annotations
 
 import html
@@ -38,7 +39,9 @@ CHAPTER = "benchmarks"
 PARAMETER = ('focus_model = "llama-3.1-405b-instruct"', 'focus_model = "llama-3.1-70b-instruct"')
 CHANGED_NAME = "Llama 3.1 70B Instruct"
 
-pytestmark = pytest.mark.skipif(not ENV, reason="the Binder environment is tested by `make test-binder` (HERD_BINDER_ENV names it)")
+pytestmark = pytest.mark.skipif(
+    not ENV, reason="the Binder environment is tested by `make test-binder` (HERD_BINDER_ENV names it)"
+)
 
 
 def launch_path(chapter: str) -> str:
@@ -58,7 +61,9 @@ def _free_port() -> int:
 
 def _tracked_copy(dest: Path) -> Path:
     """The repository's tracked files (as in the working tree), like the image's copy."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    )
     for name in filter(None, files):
         src = ROOT / name
         if src.is_file():
@@ -84,11 +89,22 @@ def lab(tmp_path_factory):
     }
     log = (home / "lab.log").open("w")
     server = subprocess.Popen(
-        [str(env / "bin" / "jupyter-lab"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.root_dir={repo}", "--IdentityProvider.token=", "--ServerApp.password=",
-         "--ServerApp.port_retries=0", "--allow-root",
-         "--LabApp.expose_app_in_browser=True"],  # the test reads cell states from window.jupyterapp
-        cwd=repo, env=environ, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(env / "bin" / "jupyter-lab"),
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.root_dir={repo}",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.port_retries=0",
+            "--allow-root",
+            "--LabApp.expose_app_in_browser=True",
+        ],  # the test reads cell states from window.jupyterapp
+        cwd=repo,
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -117,14 +133,23 @@ def browser():
     assert Path(CHROMIUM).exists(), "Chromium not found: install Debian's chromium (apt-get install chromium)"
     with sync_playwright() as p:
         # JupyterLab defers work to animation frames: keep the headless page rendering as a visible one does.
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-background-timer-throttling",
-            "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-background-timer-throttling",
+                "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+            ],
+        )
         yield b
         b.close()
 
 
 # -------------------------------------------------------------- driving JupyterLab
+
 
 def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
@@ -154,7 +179,9 @@ def _run_all(page, timeout_s: float = 180) -> None:
             return
         if time.monotonic() > deadline:
             _shot(page, "run-failed")
-            pytest.fail(f"Run All did not finish in {timeout_s:.0f} s: {state} (screenshot {SHOTS / 'binder-run-failed.png'})")
+            pytest.fail(
+                f"Run All did not finish in {timeout_s:.0f} s: {state} (screenshot {SHOTS / 'binder-run-failed.png'})"
+            )
         page.wait_for_timeout(500)
 
 
@@ -172,8 +199,12 @@ def _save(page, saved: Path, before: float) -> None:
 
 def _errors(notebook: Path) -> list[str]:
     cells = json.loads(notebook.read_text())["cells"]
-    return [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(cells)
-            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return [
+        f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
+        for i, c in enumerate(cells)
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
 
 
 def _charts(page) -> list[dict]:
@@ -186,8 +217,9 @@ def _charts(page) -> list[dict]:
             chart.evaluate("el => el.scrollIntoView({block: 'center'})")
             page.wait_for_timeout(400)
         chart.locator("canvas.marks, svg.marks").first.wait_for(timeout=20000)
-        found.append(chart.evaluate(
-            """(el) => {
+        found.append(
+            chart.evaluate(
+                """(el) => {
                 const surface = el.querySelector('canvas.marks, svg.marks');
                 const box = surface.getBoundingClientRect();
                 let coloured = 0;
@@ -201,7 +233,9 @@ def _charts(page) -> list[dict]:
                     coloured = surface.querySelectorAll('.mark-rect path, .mark-symbol path, .mark-rule line, .mark-line path').length;
                 }
                 return {width: box.width, height: box.height, coloured};
-            }"""))
+            }"""
+            )
+        )
     return found
 
 
@@ -245,8 +279,12 @@ def test_launched_chapter_opens_as_notebook_runs_and_draws(lab, browser):
     assert page.locator(".jp-FileEditor").count() == 0, "the text notebook opened in the text editor"
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current").inner_text()
     assert f"{CHAPTER}.md" in tab
-    page.wait_for_function("() => document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell').length > 5", timeout=30000)
-    page.wait_for_function(f"() => ({STATE})().kernel === 'idle'", timeout=60000)  # as a reader waits for "Python 3 | Idle"
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell').length > 5", timeout=30000
+    )
+    page.wait_for_function(
+        f"() => ({STATE})().kernel === 'idle'", timeout=60000
+    )  # as a reader waits for "Python 3 | Idle"
     _shot(page, f"{CHAPTER}-opened")
 
     # Run every cell; save; the paired notebook has every output and no error.
@@ -277,12 +315,16 @@ def test_launched_chapter_opens_as_notebook_runs_and_draws(lab, browser):
     _save(page, paired, time.time() - 1)
     assert _errors(paired) == []
     second_run = paired.read_text()
-    assert CHANGED_NAME in second_run and CHANGED_NAME not in first_run, "the changed parameter did not reach the outputs"
+    assert CHANGED_NAME in second_run and CHANGED_NAME not in first_run, (
+        "the changed parameter did not reach the outputs"
+    )
     # The numbers the book writes into sentences are shown under the cells that glue them.
     assert f"`focus_name` {CHANGED_NAME}" in second_run
     charts = _charts(page)
     for i, c in enumerate(charts):
-        assert c["width"] > 50 and c["height"] > 50 and c["coloured"] > 20, f"chart {i} drew no marks after the change: {c}"
+        assert c["width"] > 50 and c["height"] > 50 and c["coloured"] > 20, (
+            f"chart {i} drew no marks after the change: {c}"
+        )
     _scroll_to(page, ".jp-NotebookPanel .vega-embed")
     _shot(page, f"{CHAPTER}-changed")
 

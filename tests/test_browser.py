@@ -7,6 +7,7 @@ the text column at 1280 px, no folded code cell with nothing to show, no page th
 sideways. Every "Download CSV" link resolves to the rows its table or chart shows, the data
 package archive holds the package, and every link between pages reaches its target.
 Screenshots (full pages, at both widths) go to _build/screenshots/."""
+
 import csv
 import functools
 import http.server
@@ -28,13 +29,20 @@ from herd import downloads, formats
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = sorted(str(p.relative_to(HTML)) for p in [HTML / "index.html", *(HTML / "book").glob("*.html")]) if HTML.exists() else []
+PAGES = (
+    sorted(str(p.relative_to(HTML)) for p in [HTML / "index.html", *(HTML / "book").glob("*.html")])
+    if HTML.exists()
+    else []
+)
 BOOK_PAGES = [p for p in PAGES if p.startswith("book/")]
 WIDTHS = (1280, 390)
 LAYOUT = (Path(__file__).parent / "layout.js").read_text()
 
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not found: install Debian's chromium (apt-get install chromium) to run the browser tests"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Chromium not found: install Debian's chromium (apt-get install chromium) to run the browser tests",
+    ),
     pytest.mark.skipif(not HTML.exists(), reason="no built book: run `make book` first"),
 ]
 
@@ -59,7 +67,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
@@ -84,7 +94,9 @@ def test_page_loads_offline_and_draws_its_charts(server, browser, page_path):
     containers = page.locator(".vega-embed")
     if containers.count():
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))", timeout=20000)
+            "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))",
+            timeout=20000,
+        )
         for i in range(containers.count()):
             box = containers.nth(i).locator("svg.marks, canvas.marks").first.bounding_box()
             assert box and box["width"] > 50 and box["height"] > 50, f"chart {i} on {page_path} drew nothing"
@@ -109,7 +121,9 @@ def test_version_switcher_lists_the_editions(server, browser):
 
     page = browser.new_page()
     page.goto(f"{server}/book/index.html", wait_until="load")
-    page.wait_for_selector(".version-switcher__menu a, .version-switcher__menu .list-group-item", state="attached", timeout=10000)
+    page.wait_for_selector(
+        ".version-switcher__menu a, .version-switcher__menu .list-group-item", state="attached", timeout=10000
+    )
     listed = page.locator(".version-switcher__menu a").all_text_contents()
     expected = [e["name"] for e in json.loads((HTML / "switcher.json").read_text())]
     assert [t.strip() for t in listed] == expected
@@ -123,7 +137,9 @@ def _open(browser, server, page_path, width):
     page.goto(f"{server}/{page_path}", wait_until="load")
     if page.locator(".vega-embed, [id^='altair-viz-']").count():
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))", timeout=20000)
+            "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))",
+            timeout=20000,
+        )
     page.wait_for_timeout(300)  # the scroll cues react to the charts' final size
     return page
 
@@ -151,7 +167,9 @@ def test_chapters_fold_their_parameters_under_the_rerun_box(server, browser):
         source = (HTML / page_path).read_text()
         if "herd-rerun" not in source and "tag_parameters" not in source:
             continue
-        assert "tag_parameters" not in source and "tag_injected-parameters" not in source, f"{page_path}: a bare parameters cell"
+        assert "tag_parameters" not in source and "tag_injected-parameters" not in source, (
+            f"{page_path}: a bare parameters cell"
+        )
         page = _open(browser, server, page_path, 1280)
         box = page.locator("details.herd-rerun")
         assert box.count() == 1, f"{page_path}: {box.count()} re-run boxes"
@@ -206,7 +224,9 @@ def test_each_table_links_the_csv_of_the_numbers_it_shows(server, browser, page_
                     problems.append(f"{b['href']} row {r}, {column}: CSV {value!r}, page {text!r}")
                     continue
                 if not formats.matches(text, number):
-                    problems.append(f"{b['href']} row {r}, {column}: CSV {value!r} is not what the page shows ({text!r})")
+                    problems.append(
+                        f"{b['href']} row {r}, {column}: CSV {value!r} is not what the page shows ({text!r})"
+                    )
     assert not problems, f"{page_path}:\n" + "\n".join(problems[:20])
 
 
@@ -216,7 +236,7 @@ def _chart_specs(page_path: str) -> dict[str, dict]:
     specs = {}
     for m in re.finditer(r'<div id="(altair-viz-[^"]+)"></div>', text):
         start = text.find("})(", text.find("function(spec, embedOpt)", m.end()))
-        specs[m.group(1)], _ = json.JSONDecoder().raw_decode(text[start + 3:])
+        specs[m.group(1)], _ = json.JSONDecoder().raw_decode(text[start + 3 :])
     return specs
 
 
@@ -238,7 +258,9 @@ def test_each_chart_links_the_csv_of_the_rows_it_draws(server, browser, page_pat
         for href in hrefs:
             rows = _read_csv(href, page_path)
             records = [dict(zip(rows[0], r)) for r in rows[1:]]
-            assert any(dataset_matches(records, d) for d in datasets), f"{page_path}: {href} is not the data of chart {chart_id}"
+            assert any(dataset_matches(records, d) for d in datasets), (
+                f"{page_path}: {href} is not the data of chart {chart_id}"
+            )
 
 
 def test_the_data_package_is_one_download_with_its_datapackage_json():

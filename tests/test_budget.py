@@ -78,7 +78,10 @@ def test_inconsistencies_are_counted_by_cause(checks):
     assert set(checks["verdict"]) <= set(budget.VERDICTS)
     causes = budget.causes(checks).set_index("cause")
     assert set(causes.index[causes["kind"] == "inconsistency"]) == {
-        "predicted-size-off-budget", "text-constants-truncated", "table5-faulty-gpu-percent"}
+        "predicted-size-off-budget",
+        "text-constants-truncated",
+        "table5-faulty-gpu-percent",
+    }
     assert set(causes.index[causes["kind"] == "difference of definition"]) == {"gpu-hours-whole-training"}
     # one misprint, seen in Table 5, in the sum of its percentages and in the text's GPU share
     assert causes.loc["table5-faulty-gpu-percent", "checks"] == 3

@@ -1,5 +1,6 @@
 """The runner: one-way conversion, papermill execution, clean metadata, skip when
 nothing changed, clear failures, and an atomic book swap."""
+
 import json
 import shutil
 import tempfile
@@ -56,7 +57,7 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
     assert out["cells"][-1]["outputs"][0]["text"] == ["11\n"]  # the parameters cell's default: nothing injected
     assert not any("injected-parameters" in c["metadata"].get("tags", []) for c in out["cells"])
     raw = nb.executed.read_text()
-    for volatile in ("start_time", "duration", "papermill\": {", "iopub"):
+    for volatile in ("start_time", "duration", 'papermill": {', "iopub"):
         assert volatile not in raw
     assert out["metadata"]["herd"]["inputs_sha256"] == build.input_hash(tmp_path, nb)
     first = nb.executed.read_bytes()
@@ -73,7 +74,9 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
 
 
 def test_failing_cell_names_the_line_of_the_text_notebook(tmp_path):
-    nb = _project(tmp_path, """
+    nb = _project(
+        tmp_path,
+        """
         ```{code-cell} ipython3
         x = 1
         ```
@@ -86,7 +89,8 @@ def test_failing_cell_names_the_line_of_the_text_notebook(tmp_path):
         y = x + 1
         raise ValueError("the data said no")
         ```
-        """)
+        """,
+    )
     (tmp_path / "book").mkdir()
     nb.executed.write_text("previous good notebook")
     with pytest.raises(build.BuildError) as info:
@@ -117,9 +121,16 @@ def test_failure_inside_a_function_points_at_the_calling_line():
         ```
         """)
     md = text.splitlines()
-    tb = ["\x1b[0;31mZeroDivisionError\x1b[0m", "Cell \x1b[0;32mIn[2], line 2\x1b[0m\n----> 2 b = f()", "Cell In[1], line 2, in f()"]
+    tb = [
+        "\x1b[0;31mZeroDivisionError\x1b[0m",
+        "Cell \x1b[0;32mIn[2], line 2\x1b[0m\n----> 2 b = f()",
+        "Cell In[1], line 2, in f()",
+    ]
     assert build.failure_line(text, "a = 1\nb = f()", tb) == (md.index("a = 1") + 1, md.index("b = f()") + 1)
-    assert build.failure_line(text, "def f():\n    return 1 / 0\n", ["Cell In[1], line 2"]) == (md.index("def f():") + 1, md.index("    return 1 / 0") + 1)
+    assert build.failure_line(text, "def f():\n    return 1 / 0\n", ["Cell In[1], line 2"]) == (
+        md.index("def f():") + 1,
+        md.index("    return 1 / 0") + 1,
+    )
     assert build.failure_line(text, "not in the notebook", []) is None
 
 
@@ -148,9 +159,23 @@ def test_parameters_for_a_missing_notebook(tmp_path):
 def test_clean_gives_altair_ids_stable_names():
     nb = {
         "metadata": {"papermill": {"duration": 1.0}},
-        "cells": [{"cell_type": "code", "id": "abc", "metadata": {"execution": {"iopub.status.busy": "t"}, "tags": []},
-                   "outputs": [{"data": {"text/html": ['<div id="altair-viz-0123456789abcdef0123456789abcdef"></div>',
-                                                        'getElementById("altair-viz-0123456789abcdef0123456789abcdef")']}}]}],
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "abc",
+                "metadata": {"execution": {"iopub.status.busy": "t"}, "tags": []},
+                "outputs": [
+                    {
+                        "data": {
+                            "text/html": [
+                                '<div id="altair-viz-0123456789abcdef0123456789abcdef"></div>',
+                                'getElementById("altair-viz-0123456789abcdef0123456789abcdef")',
+                            ]
+                        }
+                    }
+                ],
+            }
+        ],
     }
     out = build.clean(nb, "demo")
     assert "papermill" not in out["metadata"] and "execution" not in out["cells"][0]["metadata"]
@@ -167,7 +192,9 @@ def test_clean_gives_altair_ids_stable_names():
     ids=["error", "warning"],
 )
 def test_failed_book_build_keeps_last_good_book(tmp_path, toc, page):
-    (tmp_path / "_config.yml").write_text("title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n")
+    (tmp_path / "_config.yml").write_text(
+        "title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
+    )
     (tmp_path / "_toc.yml").write_text(toc)
     (tmp_path / "index.md").write_text(page)
     good = tmp_path / "_build" / "html"
@@ -180,7 +207,9 @@ def test_failed_book_build_keeps_last_good_book(tmp_path, toc, page):
 
 
 def test_successful_book_build_swaps_in_and_then_skips(tmp_path, capsys):
-    (tmp_path / "_config.yml").write_text("title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n")
+    (tmp_path / "_config.yml").write_text(
+        "title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
+    )
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     (tmp_path / "index.md").write_text("# Index\n\nHello.\n")
     (tmp_path / "_build" / "html").mkdir(parents=True)
@@ -196,16 +225,34 @@ def test_a_second_build_waits_for_the_lock_and_says_so(tmp_path):
     import sys
     import time
 
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from herd import build\n"
-        f"with build.build_lock(Path({str(tmp_path)!r}), 'first'):\n"
-        "    print('held', flush=True); time.sleep(2)\n")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from herd import build\n"
+                f"with build.build_lock(Path({str(tmp_path)!r}), 'first'):\n"
+                "    print('held', flush=True); time.sleep(2)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     start = time.monotonic()
-    waiter = subprocess.run([sys.executable, "-c", (
-        "from pathlib import Path; from herd import build\n"
-        f"with build.build_lock(Path({str(tmp_path)!r}), 'second'):\n    print('got it')\n")],
-        capture_output=True, text=True, timeout=60)
+    waiter = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "from pathlib import Path; from herd import build\n"
+                f"with build.build_lock(Path({str(tmp_path)!r}), 'second'):\n    print('got it')\n"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     holder.wait(timeout=30)
     assert waiter.stdout.strip() == "got it"
     assert f"another build is running in this folder (first, pid {holder.pid}" in waiter.stderr
@@ -281,7 +328,9 @@ def test_a_page_reading_other_chapters_runs_after_them_and_follows_their_results
     (tmp_path / "book").mkdir()
     (tmp_path / "data" / "facts.csv").write_text("x\n1\n")
     front, rest = HEADER.split("kernelspec:", 1)
-    (tmp_path / "notebooks" / "a_home.md").write_text(front + "herd:\n  reads: [b_chapter]\nkernelspec:" + rest + "# Home\n")
+    (tmp_path / "notebooks" / "a_home.md").write_text(
+        front + "herd:\n  reads: [b_chapter]\nkernelspec:" + rest + "# Home\n"
+    )
     (tmp_path / "notebooks" / "b_chapter.md").write_text(HEADER + "# Chapter\n")
     found = build.notebooks(tmp_path)
     assert [nb.name for nb in found] == ["b_chapter", "a_home"]
@@ -298,6 +347,8 @@ def test_a_page_reading_other_chapters_runs_after_them_and_follows_their_results
 def test_reading_an_unknown_notebook_is_an_error(tmp_path):
     (tmp_path / "notebooks").mkdir()
     front, rest = HEADER.split("kernelspec:", 1)
-    (tmp_path / "notebooks" / "home.md").write_text(front + "herd:\n  reads: [nowhere]\nkernelspec:" + rest + "# Home\n")
+    (tmp_path / "notebooks" / "home.md").write_text(
+        front + "herd:\n  reads: [nowhere]\nkernelspec:" + rest + "# Home\n"
+    )
     with pytest.raises(build.BuildError, match="nowhere"):
         build.notebooks(tmp_path)

@@ -1,6 +1,7 @@
 """Charts: each builder returns a Figure whose CSV downloads hold exactly the rows the chart
 draws (every dataset of its spec is one of them), its titles are wrapped to the book's width,
 and panels that are compared share their scales."""
+
 import csv
 import io
 import json
@@ -49,7 +50,7 @@ def chart_outputs():
                 if "vegaEmbed" not in page:
                     continue
                 start = page.find("})(", page.find("function(spec, embedOpt)"))
-                spec, _ = json.JSONDecoder().raw_decode(page[start + 3:])
+                spec, _ = json.JSONDecoder().raw_decode(page[start + 3 :])
                 yield f"{path.stem} cell {i}", spec, (out.get("metadata", {}).get("herd") or {}).get("downloads", [])
 
 
@@ -62,9 +63,13 @@ def test_each_chart_offers_exactly_the_rows_it_draws(where, spec, items):
     assert items, f"{where}: no CSV download"
     for item in items:
         rows = _csv_rows(item["csv"])
-        assert any(dataset_matches(rows, records) for records in datasets.values()), f"{where}: {item['file']} is not a dataset of the chart"
+        assert any(dataset_matches(rows, records) for records in datasets.values()), (
+            f"{where}: {item['file']} is not a dataset of the chart"
+        )
     for name, records in datasets.items():
-        assert any(dataset_matches(_csv_rows(it["csv"]), records) for it in items), f"{where}: dataset {name} has no CSV"
+        assert any(dataset_matches(_csv_rows(it["csv"]), records) for it in items), (
+            f"{where}: dataset {name} has no CSV"
+        )
 
 
 @pytest.mark.parametrize("where, spec, items", CHARTS, ids=[c[0] for c in CHARTS])
@@ -72,10 +77,14 @@ def test_each_chart_fits_the_book_and_wraps_its_titles(where, spec, items):
     title = spec.get("title", {})
     lines = title.get("text") if isinstance(title, dict) else title
     lines = [lines] if isinstance(lines, str) else (lines or [])
-    assert all(len(line) <= charts.TITLE_CHARS for line in lines), f"{where}: a title line is longer than the book's width"
+    assert all(len(line) <= charts.TITLE_CHARS for line in lines), (
+        f"{where}: a title line is longer than the book's width"
+    )
     subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
     subtitle = [subtitle] if isinstance(subtitle, str) else subtitle
-    assert all(len(line) <= charts.SUBTITLE_CHARS for line in subtitle), f"{where}: a subtitle line is longer than the book's width"
+    assert all(len(line) <= charts.SUBTITLE_CHARS for line in subtitle), (
+        f"{where}: a subtitle line is longer than the book's width"
+    )
     width = spec.get("width")
     if isinstance(width, (int, float)):
         assert width <= charts.WIDTH
@@ -90,11 +99,19 @@ def test_the_data_match_rejects_other_rows():
 
 
 def _intervals():
-    return pd.DataFrame({
-        "row_label": ["A", "A", "B", "B"], "model": ["f", "g", "f", "g"], "model_name": ["F", "G", "F", "G"],
-        "score": [80.0, 70.0, 50.0, 40.0], "low": [75.0, 60.0, 49.0, 39.0], "high": [85.0, 80.0, 51.0, 41.0],
-        "n_shown": ["100", "100", "9,000", "9,000"], "interval_note": ["", "", "", ""], "footnote": [None, "other prompt", None, None],
-    })
+    return pd.DataFrame(
+        {
+            "row_label": ["A", "A", "B", "B"],
+            "model": ["f", "g", "f", "g"],
+            "model_name": ["F", "G", "F", "G"],
+            "score": [80.0, 70.0, 50.0, 40.0],
+            "low": [75.0, 60.0, 49.0, 39.0],
+            "high": [85.0, 80.0, 51.0, 41.0],
+            "n_shown": ["100", "100", "9,000", "9,000"],
+            "interval_note": ["", "", "", ""],
+            "footnote": [None, "other prompt", None, None],
+        }
+    )
 
 
 def test_score_panels_share_one_axis_and_mark_footnoted_cells():
@@ -103,7 +120,10 @@ def test_score_panels_share_one_axis_and_mark_footnoted_cells():
     spec = fig.to_dict()
     assert spec["resolve"]["scale"]["x"] == "shared"
     layers = spec["spec"]["layer"]
-    assert any(layer.get("mark", {}).get("type") == "text" and layer["encoding"]["text"]["field"] == "marked" for layer in layers)
+    assert any(
+        layer.get("mark", {}).get("type") == "text" and layer["encoding"]["text"]["field"] == "marked"
+        for layer in layers
+    )
     (item,) = fig.items
     rows = _csv_rows(item["csv"])
     assert [r["marked"] for r in rows] == ["", "≠", "", ""]

@@ -1,5 +1,6 @@
 """How to cite the book comes from CITATION.cff, and the repository's address is written once,
 in _config.yml (CITATION.cff, the standard file, must give the same address)."""
+
 import subprocess
 
 import pytest
@@ -31,8 +32,13 @@ def test_the_repository_address_is_written_in_one_place():
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     assert cite.read(ROOT).url == url
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    holders = sorted(f for f in tracked if (ROOT / f).is_file() and not f.startswith(("book/", "tests/"))
-                     and url in (ROOT / f).read_text(errors="ignore"))
+    holders = sorted(
+        f
+        for f in tracked
+        if (ROOT / f).is_file()
+        and not f.startswith(("book/", "tests/"))
+        and url in (ROOT / f).read_text(errors="ignore")
+    )
     assert holders == ["CITATION.cff", "_config.yml"], holders
 
 

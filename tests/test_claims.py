@@ -1,5 +1,6 @@
 """Every claim of the audited post gets a verdict computed from the data, and known cases come
 out as the sources say. If data or rules change a verdict, these fail."""
+
 import subprocess
 import sys
 import textwrap
@@ -10,11 +11,14 @@ import pytest
 from conftest import DATA, ROOT, edit_csv
 from herd import claims, compare, data
 
-CAPACITY = pd.DataFrame({
-    "text": ["a", "b", "c", "d"], "name": ["Narrative A", "Narrative B", "Technical C", "Technical D"],
-    "register": ["narrative", "narrative", "technical", "technical"],
-    "words_per_token": [0.74, 0.70, 0.58, 0.55],
-})
+CAPACITY = pd.DataFrame(
+    {
+        "text": ["a", "b", "c", "d"],
+        "name": ["Narrative A", "Narrative B", "Technical C", "Technical D"],
+        "register": ["narrative", "narrative", "technical", "technical"],
+        "words_per_token": [0.74, 0.70, 0.58, 0.55],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,34 +34,37 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
     assert comparisons["gap"].notna().all() and comparisons["cells"].str.len().gt(0).all()
 
 
-@pytest.mark.parametrize("claim_id, verdict, evidence", [
-    ("mmlu-cot-405b", "correct", "printed 88.6"),
-    ("humaneval-nemotron", "wrong number", "printed 73.2"),
-    ("nexus-nemotron", "wrong number", "45.7 is the score of Claude 3.5 Sonnet"),
-    ("gsm8k-gpt4o", "wrong number", "printed 96.1"),
-    ("mmlu-cot-claude-gt-405b", "wrong order", "the printed order is the reverse"),
-    ("bfcl-gpt4o-gt-405b", "wrong order", "the printed order is the reverse"),
-    ("nih-405b-gt-gpt4o", "wrong order", "no test (average recall"),
-    ("humaneval-405b-gt-gpt4", "correct, within noise", "not resolved"),
-    ("mmlu-cot-gpt4o-gt-405b", "correct, within noise", "equivalent"),  # "slightly higher": true, within noise
-    ("mmlu-cot-405b-gt-nemotron", "misleading: unlike settings", "without CoT"),
-    ("gsm8k-claude-eq-gpt4o", "misleading: unlike settings", "zero-shot"),
-    ("mmlu-cot-405b-gt-gpt4", "correct", "verdict: ahead"),
-    ("quality-405b-eq-gpt4o", "not resolved", "neither show them equal"),
-    ("math-leader", "misleading: leaves out the leader", "GPT-4o"),
-    ("humaneval-leader", "correct", "top printed score"),
-    ("ctx-beats-all", "wrong order", "comparisons on"),
-    ("infra-gpus", "correct", "16K"),
-    ("contam-threshold-8-words", "imprecise", "the post counts words"),
-    ("contam-threshold-role", "wrong number", "contamination threshold"),
-    ("contam-mmlu-no-estimate", "correct", "named in the text"),
-    ("bl-par-gpt4", "not resolved", "against GPT-4 (0125)"),
-    ("intro-92-pages", "correct", "92"),
-    ("scaling-forecast-gpu-time", "contradicted", "says otherwise"),
-    ("adversarial-degrades", "overstated", "of all 3"),
-    ("reasoning-mcts", "imprecise", "Monte Carlo"),
-    ("conclusion-no-memorization", "overstated", "BIG-Bench Hard"),
-])
+@pytest.mark.parametrize(
+    "claim_id, verdict, evidence",
+    [
+        ("mmlu-cot-405b", "correct", "printed 88.6"),
+        ("humaneval-nemotron", "wrong number", "printed 73.2"),
+        ("nexus-nemotron", "wrong number", "45.7 is the score of Claude 3.5 Sonnet"),
+        ("gsm8k-gpt4o", "wrong number", "printed 96.1"),
+        ("mmlu-cot-claude-gt-405b", "wrong order", "the printed order is the reverse"),
+        ("bfcl-gpt4o-gt-405b", "wrong order", "the printed order is the reverse"),
+        ("nih-405b-gt-gpt4o", "wrong order", "no test (average recall"),
+        ("humaneval-405b-gt-gpt4", "correct, within noise", "not resolved"),
+        ("mmlu-cot-gpt4o-gt-405b", "correct, within noise", "equivalent"),  # "slightly higher": true, within noise
+        ("mmlu-cot-405b-gt-nemotron", "misleading: unlike settings", "without CoT"),
+        ("gsm8k-claude-eq-gpt4o", "misleading: unlike settings", "zero-shot"),
+        ("mmlu-cot-405b-gt-gpt4", "correct", "verdict: ahead"),
+        ("quality-405b-eq-gpt4o", "not resolved", "neither show them equal"),
+        ("math-leader", "misleading: leaves out the leader", "GPT-4o"),
+        ("humaneval-leader", "correct", "top printed score"),
+        ("ctx-beats-all", "wrong order", "comparisons on"),
+        ("infra-gpus", "correct", "16K"),
+        ("contam-threshold-8-words", "imprecise", "the post counts words"),
+        ("contam-threshold-role", "wrong number", "contamination threshold"),
+        ("contam-mmlu-no-estimate", "correct", "named in the text"),
+        ("bl-par-gpt4", "not resolved", "against GPT-4 (0125)"),
+        ("intro-92-pages", "correct", "92"),
+        ("scaling-forecast-gpu-time", "contradicted", "says otherwise"),
+        ("adversarial-degrades", "overstated", "of all 3"),
+        ("reasoning-mcts", "imprecise", "Monte Carlo"),
+        ("conclusion-no-memorization", "overstated", "BIG-Bench Hard"),
+    ],
+)
 def test_known_verdicts(audit, claim_id, verdict, evidence):
     assert audit.loc[claim_id, "verdict"] == verdict, audit.loc[claim_id, "evidence"]
     assert evidence in audit.loc[claim_id, "evidence"]
@@ -93,14 +100,18 @@ def test_a_pair_gets_the_same_verdict_here_as_in_the_chapters(audit):
 def test_verdict_follows_the_data(data_copy):
     # If Table 2 printed 80.9 for Nemotron on HumanEval, the post's number would be right.
     lines = (data_copy / "scores.csv").read_text().splitlines()
-    line = next(i for i, l in enumerate(lines, 1) if l.startswith("llama3-paper-v3,Table 2,3,HumanEval (0-shot),nemotron"))
+    line = next(
+        i for i, l in enumerate(lines, 1) if l.startswith("llama3-paper-v3,Table 2,3,HumanEval (0-shot),nemotron")
+    )
     edit_csv(data_copy / "scores.csv", line, "score", "80.9")
     audit = claims.audit(data.load(data_copy)).set_index("claim_id")
     assert audit.loc["humaneval-nemotron", "verdict"] == "correct"
 
 
 def test_the_correction_changes_borderline_verdicts(audit):
-    lenient = claims.audit(data.load(DATA), rules=compare.Rules(correction="none"), capacity=CAPACITY).set_index("claim_id")
+    lenient = claims.audit(data.load(DATA), rules=compare.Rules(correction="none"), capacity=CAPACITY).set_index(
+        "claim_id"
+    )
     assert (lenient["verdict"] == "correct").sum() > (audit["verdict"] == "correct").sum()
 
 
@@ -142,10 +153,15 @@ def test_unknown_kind_is_an_error():
 def test_the_chapters_tables_and_counts_come_from_verdicts_and_codes(audit):
     audited = audit.reset_index()
     wrong = claims.in_group(audited, "wrong")
-    assert set(wrong["verdict"]) <= {"wrong number", "wrong order", "contradicted"} and len(wrong) == claims.summary(audited)["wrong"]
+    assert (
+        set(wrong["verdict"]) <= {"wrong number", "wrong order", "contradicted"}
+        and len(wrong) == claims.summary(audited)["wrong"]
+    )
     defs = claims.definitions_table(audited)
     assert list(defs["verdict"]) == list(claims.DEFINITIONS)
-    assert defs["claims"].sum() == len(claims.stated(audited)) and defs["omission checks"].sum() == len(claims.omissions(audited))
+    assert defs["claims"].sum() == len(claims.stated(audited)) and defs["omission checks"].sum() == len(
+        claims.omissions(audited)
+    )
     assert defs.set_index("verdict").loc["misleading: leaves out the leader", "claims"] == 0  # a check, never a claim
     t = claims.tallies(audited)
     scores = audited[audited["kind"] == "score"]
@@ -158,11 +174,26 @@ def test_the_chapters_tables_and_counts_come_from_verdicts_and_codes(audit):
 
 
 def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval():
-    frame = pd.DataFrame({"claim_id": ["x"], "verdict": ["correct"], "paraphrase": ["p"], "evidence": ["a < b"], "rule": ["r & s"],
-                          "gap": [1.84], "gap_low": [-0.3], "gap_high": [3.9], "cells": ["Table 2"], "reference": ["paper"]})
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["x"],
+            "verdict": ["correct"],
+            "paraphrase": ["p"],
+            "evidence": ["a < b"],
+            "rule": ["r & s"],
+            "gap": [1.84],
+            "gap_low": [-0.3],
+            "gap_high": [3.9],
+            "cells": ["Table 2"],
+            "reference": ["paper"],
+        }
+    )
     shown = claims.claim_table(frame).iloc[0]
     assert shown["evidence and rule"] == "a &lt; b<br><small><em>Rule:</em> r &amp; s</small>"
-    assert shown["gap (interval), points"] == "+1.8 (-0.3 to +3.9)" and shown["numbers used and source"] == "Table 2 · paper"
+    assert (
+        shown["gap (interval), points"] == "+1.8 (-0.3 to +3.9)"
+        and shown["numbers used and source"] == "Table 2 · paper"
+    )
     assert claims.gap_text(float("nan"), float("nan"), float("nan")) == "—"
 
 
@@ -175,8 +206,12 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     assert c["n_paragraphs_numbers"] <= c["n_paragraphs_claims"] <= c["n_paragraphs"]
     assert claims.post_title(package).startswith("<a href=") and "Llama 3.3" in claims.later_note(package)
     vs_gpt4, sentence = claims.bottom_line(package, audited)
-    assert set(vs_gpt4["competitor"]) == {"gpt-4-0125"} and sentence.startswith("Against GPT-4 (0125), the 405B is ahead on ")
+    assert set(vs_gpt4["competitor"]) == {"gpt-4-0125"} and sentence.startswith(
+        "Against GPT-4 (0125), the 405B is ahead on "
+    )
     assert len(claims.audit(package, capacity=CAPACITY, topics=["long context"])) == 6
     record = claims.parts_record(audited)
     assert set(record["claim_id"]) == set(audited.loc[audited["kind"] == "category", "claim_id"])
-    assert list(claims.of_topics(audited, ["safety"])["paragraph"]) == sorted(audited.loc[audited["topic"] == "safety", "paragraph"])
+    assert list(claims.of_topics(audited, ["safety"])["paragraph"]) == sorted(
+        audited.loc[audited["topic"] == "safety", "paragraph"]
+    )

@@ -11,28 +11,41 @@ def _scores(rows, table="T"):
     return frame
 
 
-BENCH = pd.DataFrame({
-    "key": ["big", "small", "nosize", "recall", "macro"],
-    "test_set_size": pd.array([10000, 100, pd.NA, pd.NA, 400], dtype="Int64"),
-    "n_items": pd.array([pd.NA] * 5, dtype="Int64"),
-    "metric_kind": ["proportion", "proportion", "proportion", "average-recall", "macro-average"],
-})
+BENCH = pd.DataFrame(
+    {
+        "key": ["big", "small", "nosize", "recall", "macro"],
+        "test_set_size": pd.array([10000, 100, pd.NA, pd.NA, 400], dtype="Int64"),
+        "n_items": pd.array([pd.NA] * 5, dtype="Int64"),
+        "metric_kind": ["proportion", "proportion", "proportion", "average-recall", "macro-average"],
+    }
+)
 SUBSETS = pd.DataFrame({"benchmark": ["macro"] * 4, "subset": list("abcd"), "n": [100, 100, 100, 100]})
 MODELS = pd.DataFrame({"key": ["f", "c", "d", "s"], "size_class": ["large", "large", "large", "small"]})
 
 
 def test_verdicts_reasons_and_orientation():
-    s = _scores([
-        ("Big", "f", "big", 80.0, np.nan, np.nan), ("Big", "c", "big", 75.0, np.nan, np.nan),       # 5 on 10,000: ahead
-        ("Small", "f", "small", 80.0, np.nan, np.nan), ("Small", "c", "small", 75.0, np.nan, np.nan),  # 5 on 100: not resolved
-        ("Loss", "f", "big", 60.0, np.nan, np.nan), ("Loss", "c", "big", 70.0, np.nan, np.nan),     # -10 on 10,000: behind
-        ("Same", "f", "big", 70.0, np.nan, np.nan), ("Same", "c", "big", 70.2, np.nan, np.nan),     # equivalent within 2
-        ("NoN", "f", "nosize", 90.0, np.nan, np.nan), ("NoN", "c", "nosize", 80.0, np.nan, np.nan),
-        ("Dash", "f", "big", 90.0, np.nan, np.nan), ("Dash", "c", "big", np.nan, np.nan, "dash"),
-        ("Unlike", "f", "big", 90.0, np.nan, np.nan), ("Unlike", "c", "big", 70.0, "♢", "zero-shot"),
-        ("Recall", "f", "recall", 99.0, np.nan, np.nan), ("Recall", "c", "recall", 90.0, np.nan, np.nan),
-        ("Macro", "f", "macro", 90.0, np.nan, np.nan), ("Macro", "c", "macro", 70.0, np.nan, np.nan),
-    ])
+    s = _scores(
+        [
+            ("Big", "f", "big", 80.0, np.nan, np.nan),
+            ("Big", "c", "big", 75.0, np.nan, np.nan),  # 5 on 10,000: ahead
+            ("Small", "f", "small", 80.0, np.nan, np.nan),
+            ("Small", "c", "small", 75.0, np.nan, np.nan),  # 5 on 100: not resolved
+            ("Loss", "f", "big", 60.0, np.nan, np.nan),
+            ("Loss", "c", "big", 70.0, np.nan, np.nan),  # -10 on 10,000: behind
+            ("Same", "f", "big", 70.0, np.nan, np.nan),
+            ("Same", "c", "big", 70.2, np.nan, np.nan),  # equivalent within 2
+            ("NoN", "f", "nosize", 90.0, np.nan, np.nan),
+            ("NoN", "c", "nosize", 80.0, np.nan, np.nan),
+            ("Dash", "f", "big", 90.0, np.nan, np.nan),
+            ("Dash", "c", "big", np.nan, np.nan, "dash"),
+            ("Unlike", "f", "big", 90.0, np.nan, np.nan),
+            ("Unlike", "c", "big", 70.0, "♢", "zero-shot"),
+            ("Recall", "f", "recall", 99.0, np.nan, np.nan),
+            ("Recall", "c", "recall", 90.0, np.nan, np.nan),
+            ("Macro", "f", "macro", 90.0, np.nan, np.nan),
+            ("Macro", "c", "macro", 70.0, np.nan, np.nan),
+        ]
+    )
     judged = compare.judge(s, BENCH, subsets=SUBSETS)
     out = compare.orient(judged, "f").set_index("row_label")
     assert out.loc["Big", "verdict"] == "ahead" and out.loc["Loss", "verdict"] == "behind"
@@ -52,17 +65,22 @@ def test_verdicts_reasons_and_orientation():
 def test_the_family_is_fixed_by_the_table_not_by_who_is_shown():
     rows = []
     for i in range(10):
-        rows += [(f"r{i}", "f", "small", 80.0, np.nan, np.nan), (f"r{i}", "c", "small", 66.0, np.nan, np.nan),
-                 (f"r{i}", "d", "small", 70.0, np.nan, np.nan)]
+        rows += [
+            (f"r{i}", "f", "small", 80.0, np.nan, np.nan),
+            (f"r{i}", "c", "small", 66.0, np.nan, np.nan),
+            (f"r{i}", "d", "small", 70.0, np.nan, np.nan),
+        ]
     s = _scores(rows)
     raw = compare.orient(compare.judge(s, BENCH, rules=compare.Rules(correction="none")), "f", ["c"])
     holm = compare.orient(compare.judge(s, BENCH, rules=compare.Rules(correction="holm")), "f", ["c"])
-    assert (raw["verdict"] == "ahead").all()       # each alone is significant (p ≈ 0.02)
+    assert (raw["verdict"] == "ahead").all()  # each alone is significant (p ≈ 0.02)
     assert (holm["verdict"] == "not resolved").all()  # not once the 30 comparisons of the table count
     # the same pair, judged once, read from either chapter's angle
     judged = compare.judge(s, BENCH)
-    assert compare.pair(judged, "f", "c", "r3")["verdict"] == compare.orient(judged, "f", ["c", "d"]).set_index(
-        ["row_label", "competitor"]).loc[("r3", "c"), "verdict"]
+    assert (
+        compare.pair(judged, "f", "c", "r3")["verdict"]
+        == compare.orient(judged, "f", ["c", "d"]).set_index(["row_label", "competitor"]).loc[("r3", "c"), "verdict"]
+    )
 
 
 def test_size_classes_set_separate_families():
@@ -84,8 +102,15 @@ def test_intervals_agree_with_verdicts_at_the_corrected_level():
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="one source table"):
-        compare.judge(pd.concat([_scores([("A", "f", "big", 80.0, np.nan, np.nan)]),
-                                 _scores([("A", "c", "big", 80.0, np.nan, np.nan)], table="U")]), BENCH)
+        compare.judge(
+            pd.concat(
+                [
+                    _scores([("A", "f", "big", 80.0, np.nan, np.nan)]),
+                    _scores([("A", "c", "big", 80.0, np.nan, np.nan)], table="U"),
+                ]
+            ),
+            BENCH,
+        )
     with pytest.raises(ValueError, match="allowed"):
         compare.Rules(correction="tukey")
     with pytest.raises(ValueError, match="margin"):
@@ -93,21 +118,46 @@ def test_bad_arguments():
 
 
 def test_gap_in_items_and_the_leads_they_make():
-    seen = pd.DataFrame({
-        "row_label": ["Q", "Q", "R", "S"], "competitor": ["x", "y", "x", "y"], "verdict": ["ahead", "not resolved", "no test", "behind"],
-        "focus_score": [90.0, 80.0, 70.0, 50.0], "competitor_score": [80.0, 79.0, 60.0, 60.0], "gap": [10.0, 1.0, 10.0, -10.0],
-        "gap_low": [5.0, -4.0, np.nan, -15.0], "gap_high": [15.0, 6.0, np.nan, -5.0], "p_adjusted": [0.001, 0.5, np.nan, 0.001],
-        "kind": ["proportion", "proportion", "average-recall", "proportion"], "n": [200, 200, np.nan, 100],
-        "reason": ["", "", "no trials", ""],
-    })
+    seen = pd.DataFrame(
+        {
+            "row_label": ["Q", "Q", "R", "S"],
+            "competitor": ["x", "y", "x", "y"],
+            "verdict": ["ahead", "not resolved", "no test", "behind"],
+            "focus_score": [90.0, 80.0, 70.0, 50.0],
+            "competitor_score": [80.0, 79.0, 60.0, 60.0],
+            "gap": [10.0, 1.0, 10.0, -10.0],
+            "gap_low": [5.0, -4.0, np.nan, -15.0],
+            "gap_high": [15.0, 6.0, np.nan, -5.0],
+            "p_adjusted": [0.001, 0.5, np.nan, 0.001],
+            "kind": ["proportion", "proportion", "average-recall", "proportion"],
+            "n": [200, 200, np.nan, 100],
+            "reason": ["", "", "no trials", ""],
+        }
+    )
     items = compare.gap_in_items(seen)
     assert items.iloc[0] == 20 and items.iloc[1] == 2 and np.isnan(items.iloc[2]) and items.iloc[3] == -10
     shown = compare.items_table(seen, {"x": "X", "y": "Y"}, "405B")
-    assert list(shown.columns[:8]) == ["benchmark", "competitor", "verdict", "gap (points)", "interval", "p adjusted", "N", "gap in items"]
+    assert list(shown.columns[:8]) == [
+        "benchmark",
+        "competitor",
+        "verdict",
+        "gap (points)",
+        "interval",
+        "p adjusted",
+        "N",
+        "gap in items",
+    ]
     assert list(shown["405B"]) == [90.0, 80.0, 70.0, 50.0] and list(shown["competitor"]) == ["X", "Y", "X", "Y"]
     lead = compare.leads(shown, seen, "Q")
-    assert lead == {"quality_examples": "20.0 examples", "n_wins": 3, "n_wins_sig": 1, "n_wins_untested": 1, "n_wins_small": 1,
-                    "quality_n": 200, "quality_lead": "X: +20.0; Y: +2.0"}
+    assert lead == {
+        "quality_examples": "20.0 examples",
+        "n_wins": 3,
+        "n_wins_sig": 1,
+        "n_wins_untested": 1,
+        "n_wins_small": 1,
+        "quality_n": 200,
+        "quality_lead": "X: +20.0; Y: +2.0",
+    }
 
 
 def test_versus_competitors_on_the_long_context_table():
@@ -133,10 +183,23 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert t["n_tested"] == t["n_ahead"] + t["n_behind"] + t["n_equivalent"] + t["n_unresolved"]
     assert compare.family_size(judged, "large") == int(judged.loc[judged["family"] == "large", "testable"].sum()) > 0
     table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"})
-    assert set(table["competitor"]) == {"GPT-4o", "Claude"} and table[list(compare.VERDICTS)].to_numpy().sum() == len(seen)
+    assert set(table["competitor"]) == {"GPT-4o", "Claude"} and table[list(compare.VERDICTS)].to_numpy().sum() == len(
+        seen
+    )
     detail = compare.detail_table(seen)
-    assert list(detail.columns) == ["row_label", "competitor_name", "verdict", "gap", "interval", "p_adjusted", "n", "confidence",
-                                    "test", "rho", "why"]
+    assert list(detail.columns) == [
+        "row_label",
+        "competitor_name",
+        "verdict",
+        "gap",
+        "interval",
+        "p_adjusted",
+        "n",
+        "confidence",
+        "test",
+        "rho",
+        "why",
+    ]
     assert set(detail["test"]) <= {"exact", "score", ""}
     r = compare.resolution(seen)
     assert r["n_ahead_unresolved"] + r["n_behind_unresolved"] <= t["n_unresolved"]
@@ -145,18 +208,38 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert compare.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
     assert compare.size_ratio(package, "llama-3.1-405b-instruct", "gpt-4o") == "an undisclosed multiple of"
     pair = compare.orient(judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
-    assert compare.family_text(judged, pair).startswith(f"its {int(pair['testable'].sum())} testable rows are corrected together")
-    assert list(compare.pair_detail(pair, 2.0).columns)[:4] == ["row_label", "verdict", "focus_score", "competitor_score"]
+    assert compare.family_text(judged, pair).startswith(
+        f"its {int(pair['testable'].sum())} testable rows are corrected together"
+    )
+    assert list(compare.pair_detail(pair, 2.0).columns)[:4] == [
+        "row_label",
+        "verdict",
+        "focus_score",
+        "competitor_score",
+    ]
     tested = pair[pair["verdict"] != "no test"]
     assert compare.needed_margin(pair) == tested["smallest_margin"].max()
     assert np.isnan(compare.needed_margin(pair.iloc[:0]))
 
 
 def test_resolution_counts_by_hand():
-    seen = pd.DataFrame({"verdict": ["not resolved", "not resolved", "ahead", "behind", "no test"],
-                         "gap": [1.5, -2.5, 4.0, -3.0, 9.0], "n": [100, 200, 6000, 300, 50],
-                         "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan],
-                         "like_for_like": [True, True, True, True, False]})
+    seen = pd.DataFrame(
+        {
+            "verdict": ["not resolved", "not resolved", "ahead", "behind", "no test"],
+            "gap": [1.5, -2.5, 4.0, -3.0, 9.0],
+            "n": [100, 200, 6000, 300, 50],
+            "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan],
+            "like_for_like": [True, True, True, True, False],
+        }
+    )
     assert compare.resolution(seen) == {
-        "n_ahead_unresolved": 1, "n_behind_unresolved": 1, "largest_unresolved_gap": "2.5", "smallest_resolved_gap": "3.0",
-        "n_unlike": 1, "n_fragile": 1, "n_robust": 1, "n_resolved": 2, "n_resolved_big_n": 1}
+        "n_ahead_unresolved": 1,
+        "n_behind_unresolved": 1,
+        "largest_unresolved_gap": "2.5",
+        "smallest_resolved_gap": "3.0",
+        "n_unlike": 1,
+        "n_fragile": 1,
+        "n_robust": 1,
+        "n_resolved": 2,
+        "n_resolved_big_n": 1,
+    }

@@ -1,4 +1,5 @@
 """The contamination scanner: scores, engines, planted recall, and every bad input."""
+
 import gzip
 import json
 import subprocess
@@ -18,7 +19,10 @@ PROMPT_C = 'def count_vowels(text: str) -> int:\n    """Count how many vowels ap
 @pytest.fixture
 def bench(tmp_path):
     p = tmp_path / "bench.jsonl"
-    p.write_text("\n".join(json.dumps({"task_id": f"T/{i}", "prompt": t}) for i, t in enumerate([PROMPT_A, PROMPT_B, PROMPT_C])) + "\n")
+    p.write_text(
+        "\n".join(json.dumps({"task_id": f"T/{i}", "prompt": t}) for i, t in enumerate([PROMPT_A, PROMPT_B, PROMPT_C]))
+        + "\n"
+    )
     return p
 
 
@@ -26,9 +30,13 @@ def bench(tmp_path):
 def corpus(tmp_path):
     d = tmp_path / "corpus"
     d.mkdir()
-    (d / "a.txt").write_text("Some unrelated prose about gardens and weather.\n" + PROMPT_A + "\nmore text follows here.\n")  # planted whole
+    (d / "a.txt").write_text(
+        "Some unrelated prose about gardens and weather.\n" + PROMPT_A + "\nmore text follows here.\n"
+    )  # planted whole
     half = PROMPT_B[: len(PROMPT_B) // 2]
-    (d / "b.jsonl").write_text(json.dumps({"text": "intro " + half}) + "\n" + json.dumps({"text": "nothing to see"}) + "\n")  # planted in part
+    (d / "b.jsonl").write_text(
+        json.dumps({"text": "intro " + half}) + "\n" + json.dumps({"text": "nothing to see"}) + "\n"
+    )  # planted in part
     (d / "c.py").write_text("import os\nprint(os.getcwd())\n")
     return d
 
@@ -67,14 +75,21 @@ def test_parquet_and_gzip_shards(tmp_path, bench):
     pq.write_table(pa.table({"text": [PROMPT_C, "x"]}), tmp_path / "p.parquet")
     with gzip.open(tmp_path / "g.jsonl.gz", "wt") as f:
         f.write(json.dumps({"text": PROMPT_B}) + "\n")
-    s = c.scan(c.read_benchmark(bench, ["prompt"], "task_id"), [tmp_path / "p.parquet", tmp_path / "g.jsonl.gz"]).scores.set_index("id")
-    assert s.loc["T/2", "token_match"] > 0.95 and s.loc["T/1", "token_match"] > 0.95 and s.loc["T/0", "token_match"] == 0.0
+    s = c.scan(
+        c.read_benchmark(bench, ["prompt"], "task_id"), [tmp_path / "p.parquet", tmp_path / "g.jsonl.gz"]
+    ).scores.set_index("id")
+    assert (
+        s.loc["T/2", "token_match"] > 0.95 and s.loc["T/1", "token_match"] > 0.95 and s.loc["T/0", "token_match"] == 0.0
+    )
 
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda d: d, "corpus is empty"),
-    (lambda d: d / "missing", "corpus path not found"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda d: d, "corpus is empty"),
+        (lambda d: d / "missing", "corpus path not found"),
+    ],
+)
 def test_missing_or_empty_corpus(tmp_path, bench, setup, message):
     (tmp_path / "empty").mkdir()
     with pytest.raises(c.ContaminationInputError, match=message):
@@ -83,7 +98,9 @@ def test_missing_or_empty_corpus(tmp_path, bench, setup, message):
 
 def test_malformed_jsonl_line_names_file_and_line(tmp_path, bench):
     (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{"text": broken\n')
-    with pytest.raises(c.ContaminationInputError, match=r"bad\.jsonl, line 2, column 10: not valid JSON \(Expecting value\)"):
+    with pytest.raises(
+        c.ContaminationInputError, match=r"bad\.jsonl, line 2, column 10: not valid JSON \(Expecting value\)"
+    ):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"])
     result = c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"], skip_bad=True)
     assert result.found.problems == [f"{tmp_path / 'bad.jsonl'}, line 2, column 10: not valid JSON (Expecting value)"]
@@ -105,12 +122,38 @@ def test_benchmark_without_the_field(tmp_path):
 
 def test_command_line(tmp_path, bench, corpus):
     out = tmp_path / "scores.csv"
-    ok = subprocess.run([sys.executable, "-m", "herd.contamination", "--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out)],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "herd.contamination",
+            "--benchmark",
+            str(bench),
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "13-gram word rule: 1 examples" in ok.stdout and len(pd.read_csv(out)) == 3
-    bad = subprocess.run([sys.executable, "-m", "herd.contamination", "--benchmark", str(bench), "--corpus", str(tmp_path / "nope"), "--out", str(out)],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "herd.contamination",
+            "--benchmark",
+            str(bench),
+            "--corpus",
+            str(tmp_path / "nope"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "corpus path not found" in bad.stderr
 
 
@@ -216,11 +259,15 @@ def test_parquet_shards_stream_and_fail_clearly(tmp_path, bench):
     with pytest.raises(c.ContaminationInputError, match=r"broken\.parquet: unreadable .*not a readable Parquet file"):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "broken.parquet"])
     problems = []
-    assert list(c.read_shard(tmp_path / "broken.parquet", skip_bad=True, problems=problems)) == [] and len(problems) == 1
+    assert (
+        list(c.read_shard(tmp_path / "broken.parquet", skip_bad=True, problems=problems)) == [] and len(problems) == 1
+    )
 
 
 @pytest.mark.parametrize("engine", ["serial", "workers", "dask"])
 def test_progress_bar_counts_every_shard(bench, corpus, engine, capsys):
-    found = c.scan_hashes(c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id")), [corpus], engine=engine, progress=True)
+    found = c.scan_hashes(
+        c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id")), [corpus], engine=engine, progress=True
+    )
     err = capsys.readouterr().err
     assert found.shards == 3 and f"scanning ({engine})" in err and "3/3" in err

@@ -2,6 +2,7 @@
 the headline built from them, the AUC comparison, the null simulation over every row of
 Table 15 at each benchmark's full N, and the scanner's throughput from the bench results.
 Each erratum of the chapter has a test here that the old statement fails."""
+
 import json
 
 import numpy as np
@@ -20,13 +21,15 @@ def package():
 
 
 def _planted_scores():
-    return pd.DataFrame({
-        "id": [f"x{i}" for i in range(8)],
-        "planted": ["whole", "whole", "part", "part", "none", "none", "none", "none"],
-        "token_match": [0.99, 0.98, 0.52, 0.44, 0.43, 0.0, 0.1, 0.0],
-        "longest_match": [120, 110, 40, 35, 6, 0, 3, 0],
-        "word13_match": [True, True, True, True, False, False, False, False],
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"x{i}" for i in range(8)],
+            "planted": ["whole", "whole", "part", "part", "none", "none", "none", "none"],
+            "token_match": [0.99, 0.98, 0.52, 0.44, 0.43, 0.0, 0.1, 0.0],
+            "longest_match": [120, 110, 40, 35, 6, 0, 3, 0],
+            "word13_match": [True, True, True, True, False, False, False, False],
+        }
+    )
 
 
 def test_findings_say_both_what_crosses_the_threshold_and_what_the_word_rule_finds():
@@ -80,7 +83,9 @@ def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
     assert reported["not_simulated"][blank].str.startswith("no gain reported").all()
     for key in ("boolq", "hellaswag", "naturalquestions"):
         row = reported[reported["benchmark"] == names[key]].iloc[0]
-        assert row["not_simulated"] == "" and row["n"] == int(package.benchmarks.set_index("key").loc[key, "test_set_size"])
+        assert row["not_simulated"] == "" and row["n"] == int(
+            package.benchmarks.set_index("key").loc[key, "test_set_size"]
+        )
         assert 0 <= row["null_picked"] <= 1 and np.isfinite(row["null_p"])
     assert set(null["benchmark"]) <= set(reported["benchmark"]) and len(null) > 0
 
@@ -92,7 +97,9 @@ def test_null_summary_counts_what_the_chapter_writes(package, null_table):
     assert found["n_t15"] == len(package.contamination) == found["n_reported"] + found["n_not_simulated"]
     assert found["n_reported"] == len(simulated) and (simulated["not_simulated"] == "").all()
     assert found["n_beyond"] == int((simulated["null_p"] < 0.05).sum())
-    assert found["n_widest"] == int(simulated["accuracy_source"].str.startswith("not published").sum()) >= 1  # HellaSwag
+    assert (
+        found["n_widest"] == int(simulated["accuracy_source"].str.startswith("not published").sum()) >= 1
+    )  # HellaSwag
     assert found["null_share"].endswith(" %")
 
 
@@ -101,7 +108,7 @@ def test_table15_as_shown_letters_each_distinct_reason_once(package):
     t15 = package.contamination
     assert list(shown.columns) == ["benchmark", "contaminated (%)", "gain 8B", "gain 70B", "gain 405B", "why blank"]
     assert len(shown) == len(t15) and shown["benchmark"].notna().all()
-    assert list(notes["note"]) == list("abcdefgh"[:len(notes)]) and len(notes) == t15["blank_reason"].nunique()
+    assert list(notes["note"]) == list("abcdefgh"[: len(notes)]) and len(notes) == t15["blank_reason"].nunique()
     assert (shown["why blank"].isna() == t15["blank_reason"].isna()).all()
 
 
@@ -145,12 +152,32 @@ def test_new_sizes_have_sources(package):
 
 
 def _results():
-    return {"engines": {"megabytes": 100.0, "ratios": {"dask_two_workers_vs_one": 1.8},
-                        "seconds": {"serial": 2.0, "two_workers": 1.1, "dask_two_workers": 1.2, "tokenize_all": 10.0, "janitor": 20.0}},
-            "machine": {"cpus": 2},
-            "sweep": [{"examples": n, "anchors": 10 * n, "share_tokenized": s, "mb_per_s_per_core": {"scan": r, "tokenize_all": 10.0},
-                       "ratio_to_tokenize_all": r / 10, "index_build_seconds": 0.1 * n / 1000, "command_line": {"peak_mib": 200 + n / 100}}
-                      for n, s, r in ((164, 0.003, 50.0), (15000, 0.08, 30.0))]}
+    return {
+        "engines": {
+            "megabytes": 100.0,
+            "ratios": {"dask_two_workers_vs_one": 1.8},
+            "seconds": {
+                "serial": 2.0,
+                "two_workers": 1.1,
+                "dask_two_workers": 1.2,
+                "tokenize_all": 10.0,
+                "janitor": 20.0,
+            },
+        },
+        "machine": {"cpus": 2},
+        "sweep": [
+            {
+                "examples": n,
+                "anchors": 10 * n,
+                "share_tokenized": s,
+                "mb_per_s_per_core": {"scan": r, "tokenize_all": 10.0},
+                "ratio_to_tokenize_all": r / 10,
+                "index_build_seconds": 0.1 * n / 1000,
+                "command_line": {"peak_mib": 200 + n / 100},
+            }
+            for n, s, r in ((164, 0.003, 50.0), (15000, 0.08, 30.0))
+        ],
+    }
 
 
 def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
@@ -158,7 +185,9 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
     assert throughput.dask_efficiency(_results()) == 0.9
     table = throughput.sweep(_results(), cores=64)
     assert list(table["examples"]) == [164, 15000]
-    assert table["1 TB on 64 cores, scan (min)"].iloc[1] == pytest.approx(60 * throughput.hours_per_terabyte(30.0, 64, 0.9))
+    assert table["1 TB on 64 cores, scan (min)"].iloc[1] == pytest.approx(
+        60 * throughput.hours_per_terabyte(30.0, 64, 0.9)
+    )
     assert throughput.span_of_time(0.25) == "15 minutes" and throughput.span_of_time(2.04) == "2.0 hours"
     assert table["scan ÷ tokenize-all"].iloc[0] == 5.0
     long = throughput.sweep_long(_results())
@@ -169,11 +198,19 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
 
 def test_sweep_summary_reads_the_smallest_and_the_largest_benchmark():
     s = throughput.sweep_summary(_results(), cores=64)
-    assert (s["sweep_small"], s["sweep_large"], s["sweep_large_rate"], s["sweep_full_rate"]) == ("164", "15,000", "30", "10")
+    assert (s["sweep_small"], s["sweep_large"], s["sweep_large_rate"], s["sweep_full_rate"]) == (
+        "164",
+        "15,000",
+        "30",
+        "10",
+    )
     assert (s["sweep_large_ratio"], s["sweep_small_ratio"], s["sweep_share"]) == ("3.0", "5.0", "8.0 %")
     assert s["sweep_tb_time"] == throughput.span_of_time(throughput.hours_per_terabyte(30.0, 64, 0.9))
     assert s["tb_cores"] == 64 and s["dask_efficiency"] == "90 %" and s["bench_mb"] == "100"
-    assert throughput.terabyte_columns(throughput.sweep(_results())) == ["1 TB on 64 cores, scan (min)", "1 TB on 64 cores, tokenize-all (min)"]
+    assert throughput.terabyte_columns(throughput.sweep(_results())) == [
+        "1 TB on 64 cores, scan (min)",
+        "1 TB on 64 cores, tokenize-all (min)",
+    ]
 
 
 def test_bench_results_load_or_say_how_to_make_them(tmp_path):
@@ -194,8 +231,10 @@ def test_committed_bench_results_have_the_sweep_and_the_targets():
 def test_debian_paragraphs_parser():
     from herd import texts
 
-    html = ('<p>One <b>two</b>\n three</p><div class="para">Four <span class="indexterm">IDX</span>five</div>'
-            '<ul><li>six <p>seven</p></li></ul><p>  </p>')
+    html = (
+        '<p>One <b>two</b>\n three</p><div class="para">Four <span class="indexterm">IDX</span>five</div>'
+        "<ul><li>six <p>seven</p></li></ul><p>  </p>"
+    )
     assert texts.html_paragraphs(html) == ["One two three", "Four five", "six seven"]
 
 
@@ -225,7 +264,9 @@ def test_the_chapters_benchmark_and_corpus_have_one_home():
     assert texts.humaneval_path().name == "HumanEval.jsonl.gz" and texts.humaneval_path().exists()
     assert texts.keys_of_kind("code") == ["python-stdlib"] and "kjv-bible" in texts.keys_of_kind("prose")
     sources = texts.stdlib_sources()
-    assert any(p.name == "json" or p.parent.name == "json" for p in sources) and not any("test" in p.parts for p in sources)
+    assert any(p.name == "json" or p.parent.name == "json" for p in sources) and not any(
+        "test" in p.parts for p in sources
+    )
 
 
 def test_scan_with_plants_finds_the_planted_copies(tmp_path):

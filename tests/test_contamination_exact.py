@@ -2,6 +2,7 @@
 every engine and plan, its scores equal a brute-force reference that tokenizes every
 document whole and scores the paper's way (written here from scratch, with Python sets of
 token and word tuples, sharing no code with the scanner but the tokenizer)."""
+
 import gzip
 import json
 import random
@@ -49,23 +50,30 @@ def reference_scores(examples, docs, n):
     corpus_tokens, corpus_words = set(), set()
     for d in docs:
         t = enc.encode_ordinary(d)
-        corpus_tokens |= {tuple(t[i:i + n]) for i in range(len(t) - n + 1)}
+        corpus_tokens |= {tuple(t[i : i + n]) for i in range(len(t) - n + 1)}
         w = _words(d)
-        corpus_words |= {tuple(w[i:i + 13]) for i in range(len(w) - 12)}
+        corpus_words |= {tuple(w[i : i + 13]) for i in range(len(w) - 12)}
     rows = []
     for ex in examples:
         t = enc.encode_ordinary(ex.text)
         covered = [False] * len(t)
         for i in range(len(t) - n + 1):
-            if tuple(t[i:i + n]) in corpus_tokens:
-                covered[i:i + n] = [True] * n
+            if tuple(t[i : i + n]) in corpus_tokens:
+                covered[i : i + n] = [True] * n
         longest = run = 0
         for x in covered:
             run = run + 1 if x else 0
             longest = max(longest, run)
         w = _words(ex.text)
-        rows.append((ex.id, len(t), sum(covered) / len(t) if t else 0.0, longest,
-                     any(tuple(w[i:i + 13]) in corpus_words for i in range(len(w) - 12))))
+        rows.append(
+            (
+                ex.id,
+                len(t),
+                sum(covered) / len(t) if t else 0.0,
+                longest,
+                any(tuple(w[i : i + 13]) in corpus_words for i in range(len(w) - 12)),
+            )
+        )
     return rows
 
 
@@ -80,10 +88,50 @@ def assert_same(result, expected):
 # ------------------------------------------------------------------ adversarial text
 
 PIECES = [
-    "The quick brown fox jumps over the lazy dog", "we've", "DON'T", "I'll", "it's", "o'clock", "  ", "\t", "\r\n", "\r",
-    "\n", "\n\r", "\n\n\n", "\r\r", " \r\n ", "\u00a0", "\u2003", "\u3000", "1234567", "3.14159", "0007", "42", "😀",
-    "👩‍💻", "漢字テキスト", "e\u0301", "Ünïcödé", "İstanbul", "\u212aelvin", "straße", "ΣΊΣΥΦΟΣ", "---", "...", "!!",
-    "def f(x):\n    return x + 1\n", "    ", "\n    ", "#", "<|end_of_text|>", "café", "naïve", "über", "x", "Y",
+    "The quick brown fox jumps over the lazy dog",
+    "we've",
+    "DON'T",
+    "I'll",
+    "it's",
+    "o'clock",
+    "  ",
+    "\t",
+    "\r\n",
+    "\r",
+    "\n",
+    "\n\r",
+    "\n\n\n",
+    "\r\r",
+    " \r\n ",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "1234567",
+    "3.14159",
+    "0007",
+    "42",
+    "😀",
+    "👩‍💻",
+    "漢字テキスト",
+    "e\u0301",
+    "Ünïcödé",
+    "İstanbul",
+    "\u212aelvin",
+    "straße",
+    "ΣΊΣΥΦΟΣ",
+    "---",
+    "...",
+    "!!",
+    "def f(x):\n    return x + 1\n",
+    "    ",
+    "\n    ",
+    "#",
+    "<|end_of_text|>",
+    "café",
+    "naïve",
+    "über",
+    "x",
+    "Y",
 ]
 
 
@@ -95,8 +143,13 @@ def adversarial(rng: random.Random, n_examples: int = 12):
     """Examples, and documents that hold them whole, in part, at their edges, with their case
     and spacing changed, between pieces that stress the tokenizer and the word rule."""
     examples = [c.Example(f"E{i}", _text(rng, rng.randint(2, 40))) for i in range(n_examples)]
-    examples += [c.Example(f"unplanted{i}", " ".join("".join(rng.choice("qxzjkv0123") for _ in range(rng.randint(3, 9)))
-                                                   for _ in range(20))) for i in range(2)]
+    examples += [
+        c.Example(
+            f"unplanted{i}",
+            " ".join("".join(rng.choice("qxzjkv0123") for _ in range(rng.randint(3, 9))) for _ in range(20)),
+        )
+        for i in range(2)
+    ]
     examples.append(c.Example("short", "ab"))
     examples.append(c.Example("empty", ""))
     examples.append(c.Example("same-as-0", examples[0].text))
@@ -104,12 +157,14 @@ def adversarial(rng: random.Random, n_examples: int = 12):
     for i, ex in enumerate(examples[:n_examples]):
         t = ex.text
         cut = rng.randint(0, len(t))
-        docs += [t,  # a document that is exactly the example (edges on both sides)
-                 _text(rng, 5) + t,  # the example at the document's end
-                 t[:cut] + _text(rng, 3),  # a part at the start
-                 _text(rng, 4) + t[cut:] + _text(rng, 2),  # another part inside
-                 " ".join(t.upper().split()) + "!?",  # case and spacing changed (the word rule sees through)
-                 t.replace("\n", "\r\n")]  # the same with CRLF
+        docs += [
+            t,  # a document that is exactly the example (edges on both sides)
+            _text(rng, 5) + t,  # the example at the document's end
+            t[:cut] + _text(rng, 3),  # a part at the start
+            _text(rng, 4) + t[cut:] + _text(rng, 2),  # another part inside
+            " ".join(t.upper().split()) + "!?",  # case and spacing changed (the word rule sees through)
+            t.replace("\n", "\r\n"),
+        ]  # the same with CRLF
     docs += [_text(rng, rng.randint(0, 4)) for _ in range(10)]  # short documents, some shorter than n
     docs.append("")
     docs.append(_text(rng, 3) + "word " * 40000 + examples[1].text)  # a long line, the example at its end
@@ -156,7 +211,9 @@ def test_scores_equal_the_brute_force_reference_for_every_n(fuzz_corpus, n):
 def test_every_engine_equals_the_reference(fuzz_corpus, engine):
     examples, paths, docs = fuzz_corpus
     for n in (3, 8):
-        assert_same(c.scan(examples, paths, n=n, engine=engine, workers=2, plan="anchored"), reference_scores(examples, docs, n))
+        assert_same(
+            c.scan(examples, paths, n=n, engine=engine, workers=2, plan="anchored"), reference_scores(examples, docs, n)
+        )
 
 
 def test_many_seeds_at_the_papers_n(tmp_path):
@@ -185,8 +242,12 @@ def test_real_code_with_planted_copies_matches_the_reference(tmp_path):
     corpus.mkdir()
     for f in stdlib:
         (corpus / f.name).write_bytes(f.read_bytes())
-    planting.plant(examples, [f.read_text(encoding="utf-8") for f in stdlib], corpus / "planted", n_whole=8, n_part=8, seed=5)
-    (corpus / "changed.txt").write_text("".join(" ".join(ex.text.upper().split()) + "  ...  " for ex in examples[40:45]))
+    planting.plant(
+        examples, [f.read_text(encoding="utf-8") for f in stdlib], corpus / "planted", n_whole=8, n_part=8, seed=5
+    )
+    (corpus / "changed.txt").write_text(
+        "".join(" ".join(ex.text.upper().split()) + "  ...  " for ex in examples[40:45])
+    )
     paths = c.corpus_shards([corpus])
     result = c.scan(examples, paths, plan="anchored")
     expected = reference_scores(examples, reference_documents(paths), 8)
@@ -229,8 +290,12 @@ def test_the_issue_reproduction_scores_the_crlf_example_not_the_lf_one(tmp_path)
     corpus.mkdir()
     (corpus / "doc.txt").write_bytes(b"alpha beta gamma delta\r\nepsilon zeta eta theta\r\n")
     bench = tmp_path / "b.jsonl"
-    bench.write_text(json.dumps({"task_id": "crlf", "prompt": CRLF_DOC}) + "\n"
-                     + json.dumps({"task_id": "lf", "prompt": CRLF_DOC.replace("\r\n", "\n")}) + "\n")
+    bench.write_text(
+        json.dumps({"task_id": "crlf", "prompt": CRLF_DOC})
+        + "\n"
+        + json.dumps({"task_id": "lf", "prompt": CRLF_DOC.replace("\r\n", "\n")})
+        + "\n"
+    )
     s = c.scan(c.read_benchmark(bench, ["prompt"], "task_id"), [corpus]).scores.set_index("id")
     assert s.loc["crlf", "token_match"] == 1.0 and s.loc["lf", "token_match"] == 0.0
 
@@ -304,7 +369,11 @@ def test_a_provisional_scanner_finds_what_the_chosen_one_does(fuzz_corpus):
     assert early.plan is None and provisional.plan.name == "anchored" and chosen.plan.name == "anchored"
     # the same anchors, made from the same sample in another place
     for a, b in zip(provisional.anchors.passes, chosen.anchors.passes, strict=True):
-        assert (a.k, a.stride) == (b.k, b.stride) and np.array_equal(a.values, b.values) and np.array_equal(a.table, b.table)
+        assert (
+            (a.k, a.stride) == (b.k, b.stride)
+            and np.array_equal(a.values, b.values)
+            and np.array_equal(a.table, b.table)
+        )
     assert early.following("full").plan.name == "full" and early.following("full").anchors is None
     expected = chosen.shards(paths)
     for scanner in (provisional, early.following("full")):

@@ -2,6 +2,7 @@
 the option), never a traceback; --skip-bad skips exactly what is bad and says where; the
 output is checked before the scan and written atomically. And the package keeps the public
 API and command line it had as one module."""
+
 import gzip
 import json
 import re
@@ -32,7 +33,9 @@ def corpus(tmp_path):
 
 
 def cli(*args, cwd=None):
-    done = subprocess.run([sys.executable, "-m", "herd.contamination", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    done = subprocess.run(
+        [sys.executable, "-m", "herd.contamination", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -70,8 +73,11 @@ def test_skip_bad_reports_each_bad_line_and_reads_the_rest(tmp_path, bench):
     problems = []
     docs = list(c.read_shard(shard, skip_bad=True, problems=problems))
     assert docs == ["one", "three", "six"]
-    assert problems == [f"{shard}, line 2: not a JSON object (found list: [1, 2])", f"{shard}, line 4: no field 'text'",
-                        f"{shard}, line 5, column 10: not valid JSON (Expecting value)"]
+    assert problems == [
+        f"{shard}, line 2: not a JSON object (found list: [1, 2])",
+        f"{shard}, line 4: no field 'text'",
+        f"{shard}, line 5, column 10: not valid JSON (Expecting value)",
+    ]
 
 
 def test_text_shard_that_is_not_utf8_names_its_line_and_column(tmp_path):
@@ -104,7 +110,9 @@ def test_output_into_a_missing_folder_fails_before_the_scan(tmp_path, bench, cor
     assert "scanned" not in stdout and not out.parent.exists()
 
 
-@pytest.mark.parametrize("name, message", [("s.txt", "use a .csv or .parquet file name"), ("folder.csv", "is a folder")])
+@pytest.mark.parametrize(
+    "name, message", [("s.txt", "use a .csv or .parquet file name"), ("folder.csv", "is a folder")]
+)
 def test_output_name_is_checked(tmp_path, bench, corpus, name, message):
     (tmp_path / "folder.csv").mkdir()
     code, _, err = cli("--benchmark", bench, "--corpus", corpus, "--out", tmp_path / name)
@@ -123,7 +131,11 @@ def test_output_is_written_atomically(tmp_path, bench, corpus, monkeypatch):
 
     import csv
 
-    monkeypatch.setattr(csv, "writer", lambda f, **kw: type("W", (), {"writerow": lambda self, r: None, "writerows": broken_writerows})())
+    monkeypatch.setattr(
+        csv,
+        "writer",
+        lambda f, **kw: type("W", (), {"writerow": lambda self, r: None, "writerows": broken_writerows})(),
+    )
     assert cli_module.main(["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out)]) == 2
     assert out.read_text() == "the previous scores\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bench.jsonl", "corpus", "s.csv"]
@@ -137,35 +149,44 @@ def test_parquet_output(tmp_path, bench, corpus):
     code, _, err = cli("--benchmark", bench, "--corpus", corpus, "--out", out)
     assert code == 0, err
     got = pd.read_parquet(out)
-    assert list(got.columns) == ["id", "tokens", "token_match", "longest_match", "word13_match"] and got["token_match"][0] > 0.9
+    assert (
+        list(got.columns) == ["id", "tokens", "token_match", "longest_match", "word13_match"]
+        and got["token_match"][0] > 0.9
+    )
 
 
 # ------------------------------------------------------------------ options and benchmark files
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--n", "0"], "argument --n: must be at least 1 (got 0)"),
-    (["--n", "-1"], "argument --n: must be at least 1 (got -1)"),
-    (["--n", "eight"], "argument --n: must be a whole number (got 'eight')"),
-    (["--workers", "0", "--engine", "workers"], "argument --workers: must be at least 1 (got 0)"),
-    (["--workers", "0", "--engine", "dask"], "argument --workers: must be at least 1 (got 0)"),
-    (["--threshold", "2"], "argument --threshold: must be between 0 and 1"),
-    (["--engine", "spark"], "argument --engine: invalid choice"),
-    (["--plan", "fast"], "argument --plan: invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--n", "0"], "argument --n: must be at least 1 (got 0)"),
+        (["--n", "-1"], "argument --n: must be at least 1 (got -1)"),
+        (["--n", "eight"], "argument --n: must be a whole number (got 'eight')"),
+        (["--workers", "0", "--engine", "workers"], "argument --workers: must be at least 1 (got 0)"),
+        (["--workers", "0", "--engine", "dask"], "argument --workers: must be at least 1 (got 0)"),
+        (["--threshold", "2"], "argument --threshold: must be between 0 and 1"),
+        (["--engine", "spark"], "argument --engine: invalid choice"),
+        (["--plan", "fast"], "argument --plan: invalid choice"),
+    ],
+)
 def test_bad_options_are_one_line_errors(tmp_path, bench, corpus, args, needle):
     code, _, err = cli("--benchmark", bench, "--corpus", corpus, "--out", tmp_path / "s.csv", *args)
     assert_one_line_error(code, err, needle)
 
 
-@pytest.mark.parametrize("content, needle", [
-    (b'{"task_id": 1, "prompt": "x"}\n[1, 2, 3]\n', "line 2: not a JSON object (found list: [1, 2, 3])"),
-    (b'"just a string"\n', "line 1: not a JSON object (found str"),
-    (b'{"task_id": 1, "prompt": "x"}\n{"task_id": 2\n', "line 2, column 14: not valid JSON"),
-    (b'{"task_id": 1, "prompt": "caf\xe9"}\n', "line 1, column 30: not valid UTF-8 (byte 0xe9)"),
-    (b'{"task_id": 1, "question": "x"}\n', "line 1: no field 'prompt'"),
-    (b"\n\n", "no examples"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (b'{"task_id": 1, "prompt": "x"}\n[1, 2, 3]\n', "line 2: not a JSON object (found list: [1, 2, 3])"),
+        (b'"just a string"\n', "line 1: not a JSON object (found str"),
+        (b'{"task_id": 1, "prompt": "x"}\n{"task_id": 2\n', "line 2, column 14: not valid JSON"),
+        (b'{"task_id": 1, "prompt": "caf\xe9"}\n', "line 1, column 30: not valid UTF-8 (byte 0xe9)"),
+        (b'{"task_id": 1, "question": "x"}\n', "line 1: no field 'prompt'"),
+        (b"\n\n", "no examples"),
+    ],
+)
 def test_bad_benchmark_lines_are_one_line_errors(tmp_path, corpus, content, needle):
     b = tmp_path / "b.jsonl"
     b.write_bytes(content)
@@ -205,9 +226,12 @@ def test_files_of_other_types_in_the_corpus_are_reported(tmp_path, bench, corpus
 
 def test_engine_options_are_checked_in_the_api(bench, corpus):
     examples = c.read_benchmark(bench, ["prompt"], "task_id")
-    for kwargs, needle in [({"engine": "workers", "workers": 0}, "workers: must be a whole number, at least 1 (got 0)"),
-                           ({"engine": "dask", "workers": 0}, "workers: must be"),
-                           ({"engine": "spark"}, "unknown engine 'spark'"), ({"plan": "quick"}, "plan: must be one of")]:
+    for kwargs, needle in [
+        ({"engine": "workers", "workers": 0}, "workers: must be a whole number, at least 1 (got 0)"),
+        ({"engine": "dask", "workers": 0}, "workers: must be"),
+        ({"engine": "spark"}, "unknown engine 'spark'"),
+        ({"plan": "quick"}, "plan: must be one of"),
+    ]:
         with pytest.raises(c.ContaminationInputError, match=re.escape(needle)):
             c.scan(examples, [corpus], **kwargs)
     with pytest.raises(ValueError, match="n must be a whole number of tokens, at least 1"):
@@ -221,38 +245,106 @@ def test_public_api_is_unchanged():
     """Every name the single-module scanner offered is still offered, with the same call."""
     import inspect
 
-    for name in ["TOKEN_N", "WORD_N", "ContaminationInputError", "Example", "BenchmarkIndex", "DocumentScan", "Found",
-                 "ScanResult", "ngram_hashes", "utf8", "normalized_words", "words", "word_ids", "read_benchmark",
-                 "corpus_shards", "read_shard", "scan_document", "scan_shard", "scan_shards", "score", "scan",
-                 "scan_hashes", "batches", "main"]:
+    for name in [
+        "TOKEN_N",
+        "WORD_N",
+        "ContaminationInputError",
+        "Example",
+        "BenchmarkIndex",
+        "DocumentScan",
+        "Found",
+        "ScanResult",
+        "ngram_hashes",
+        "utf8",
+        "normalized_words",
+        "words",
+        "word_ids",
+        "read_benchmark",
+        "corpus_shards",
+        "read_shard",
+        "scan_document",
+        "scan_shard",
+        "scan_shards",
+        "score",
+        "scan",
+        "scan_hashes",
+        "batches",
+        "main",
+    ]:
         assert hasattr(c, name), name
     assert c.TOKEN_N == 8 and c.WORD_N == 13
     params = lambda f: list(inspect.signature(f).parameters)  # noqa: E731
-    assert params(c.scan)[:9] == ["examples", "corpus", "n", "engine", "workers", "client", "text_field", "skip_bad", "progress"]
-    assert params(c.scan_hashes)[:8] == ["index", "corpus", "engine", "workers", "client", "text_field", "skip_bad", "progress"]
+    assert params(c.scan)[:9] == [
+        "examples",
+        "corpus",
+        "n",
+        "engine",
+        "workers",
+        "client",
+        "text_field",
+        "skip_bad",
+        "progress",
+    ]
+    assert params(c.scan_hashes)[:8] == [
+        "index",
+        "corpus",
+        "engine",
+        "workers",
+        "client",
+        "text_field",
+        "skip_bad",
+        "progress",
+    ]
     assert params(c.read_benchmark) == ["path", "fields", "id_field"]
     assert params(c.read_shard) == ["path", "text_field", "skip_bad", "problems"]
     assert params(c.score) == ["index", "found_tokens", "found_words"]
     assert params(c.scan_shard) == ["path", "index", "text_field", "skip_bad"]
     assert params(c.scan_document) == ["text", "index", "enc"]
     assert [f.name for f in __import__("dataclasses").fields(c.Found)][:7] == [
-        "tokens", "words", "shards", "documents", "problems", "bytes", "tokenized_bytes"]
+        "tokens",
+        "words",
+        "shards",
+        "documents",
+        "problems",
+        "bytes",
+        "tokenized_bytes",
+    ]
 
 
 def test_command_line_options_are_unchanged():
     from herd.contamination.__main__ import parser
 
     options = {a.dest for a in parser()._actions}
-    assert {"benchmark", "fields", "id_field", "corpus", "text_field", "out", "n", "engine", "workers", "scheduler", "threshold",
-            "skip_bad"} <= options
+    assert {
+        "benchmark",
+        "fields",
+        "id_field",
+        "corpus",
+        "text_field",
+        "out",
+        "n",
+        "engine",
+        "workers",
+        "scheduler",
+        "threshold",
+        "skip_bad",
+    } <= options
 
 
 def test_package_files_show_the_pipeline():
     from pathlib import Path
 
     folder = Path(c.__file__).parent
-    assert {p.name for p in folder.glob("*.py")} == {"__init__.py", "__main__.py", "readers.py", "hashing.py", "index.py",
-                                                     "anchors.py", "scanning.py", "engines.py"}
+    assert {p.name for p in folder.glob("*.py")} == {
+        "__init__.py",
+        "__main__.py",
+        "readers.py",
+        "hashing.py",
+        "index.py",
+        "anchors.py",
+        "scanning.py",
+        "engines.py",
+    }
     from herd.contamination import engines
 
     assert set(engines.ENGINES) == {"serial", "workers", "dask"}
@@ -273,8 +365,20 @@ def test_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, bench, corpus,
 
     monkeypatch.setitem(engines.ENGINES, "dask", unreachable)
     out = tmp_path / "s.csv"
-    code = cli_module.main(["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out), "--engine", "dask",
-                            "--scheduler", "tcp://127.0.0.1:1"])
+    code = cli_module.main(
+        [
+            "--benchmark",
+            str(bench),
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(out),
+            "--engine",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+        ]
+    )
     assert code == 2 and not out.exists()
     err = capsys.readouterr().err.strip()
     assert err == "contamination: error: Timed out trying to connect to tcp://127.0.0.1:1 after 1 s"

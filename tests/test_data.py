@@ -1,4 +1,5 @@
 """The data package validates, holds Table 2 completely, and rejects bad input clearly."""
+
 import subprocess
 import sys
 
@@ -53,7 +54,9 @@ def test_every_benchmark_in_table2_has_a_size_or_a_reason(package):
 
 def test_known_cells_elsewhere(package):
     s = package.scores.set_index(["table", "row_label", "model"])
-    assert s.loc[("Table 21", "ZeroSCROLLS/QuALITY", "gpt-4o"), "ci95"] == 12.5  # printed so, beside 12.6 for the same score
+    assert (
+        s.loc[("Table 21", "ZeroSCROLLS/QuALITY", "gpt-4o"), "ci95"] == 12.5
+    )  # printed so, beside 12.6 for the same score
     assert s.loc[("Table 12", "GSM8K", "gemini-1.0-ultra"), "marker"] == "♢"
     assert s.loc[("Table 17", "GRE Quant.", "llama-3.1-405b-instruct"), "scale"] == "gre-scaled"
     assert s.loc[("Base pretrained models", "Winogrande", "llama-3.1-405b"), "score"] == 86.7
@@ -96,11 +99,15 @@ def test_duplicate_primary_key(data_copy):
 
 def test_duplicate_composite_key_names_its_columns_values_and_both_lines(data_copy):
     lines = (data_copy / "scores.csv").read_text().splitlines()
-    (data_copy / "scores.csv").write_text("\n".join([*lines[:6], lines[3], *lines[6:]]) + "\n")  # line 4 again as line 7
+    (data_copy / "scores.csv").write_text(
+        "\n".join([*lines[:6], lines[3], *lines[6:]]) + "\n"
+    )  # line 4 again as line 7
     err = _error(data_copy)
     assert err.file.endswith("scores.csv") and err.line == 7
-    assert ("(source, table, row_label, model) = ('llama3-paper-v3', 'Table 2', 'MMLU (5-shot)', 'mistral-7b-instruct') "
-            "is already on line 4") in str(err)
+    assert (
+        "(source, table, row_label, model) = ('llama3-paper-v3', 'Table 2', 'MMLU (5-shot)', 'mistral-7b-instruct') "
+        "is already on line 4"
+    ) in str(err)
     assert "position" not in str(err) and "data row" not in str(err)  # one numbering: the file's lines
 
 
@@ -134,6 +141,7 @@ def test_value_outside_an_enum_lists_what_is_allowed(data_copy):
 
 # ---- bad input that once crashed or was located wrongly (issue: hostile test)
 
+
 def test_non_utf8_byte_is_a_validation_error_with_file_and_line(data_copy):
     raw = (data_copy / "scores.csv").read_bytes().split(b"\n")
     raw[6] = raw[6].replace(b"Table 2", b"Table \xe92")  # Latin-1 'é' on line 7
@@ -159,7 +167,7 @@ def test_unterminated_quote_is_a_validation_error_with_file_and_line(data_copy, 
 def test_unknown_field_type_in_the_descriptor(data_copy):
     text = (data_copy / "datapackage.json").read_text()
     at = text.index('"type": "number"')
-    (data_copy / "datapackage.json").write_text(text[:at] + '"type": "numbr"' + text[at + len('"type": "number"'):])
+    (data_copy / "datapackage.json").write_text(text[:at] + '"type": "numbr"' + text[at + len('"type": "number"') :])
     err = _error(data_copy)
     assert err.file.endswith("datapackage.json") and err.line == text[:at].count("\n") + 1
     assert "unknown type 'numbr' (did you mean 'number'?)" in str(err)
@@ -203,7 +211,9 @@ def test_extra_unnamed_csv_column_is_described(data_copy):
     (data_copy / "benchmarks.csv").write_text("\n".join([lines[0] + ",", *lines[1:]]) + "\n")
     err = _error(data_copy)
     assert err.line == 1 and err.column is None
-    assert f"column {_columns(data_copy) + 1} with no name (a trailing comma?)" in str(err) and "column ''" not in str(err)
+    assert f"column {_columns(data_copy) + 1} with no name (a trailing comma?)" in str(err) and "column ''" not in str(
+        err
+    )
 
 
 def test_extra_value_in_a_row(data_copy):
@@ -228,8 +238,13 @@ def test_command_line_never_shows_a_traceback(data_copy, breakage):
     else:
         text = (data_copy / "models.csv").read_text().splitlines()
         (data_copy / "models.csv").write_text("\n".join([text[0] + ",x", *text[1:]]) + "\n")
-    proc = subprocess.run([sys.executable, "-m", "herd.data"], capture_output=True, text=True,
-                          env={"HERD_DATA": str(data_copy), "PATH": ""}, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "herd.data"],
+        capture_output=True,
+        text=True,
+        env={"HERD_DATA": str(data_copy), "PATH": ""},
+        cwd=ROOT,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("data: ") and ", line " in proc.stderr
@@ -243,8 +258,13 @@ def test_blank_score_needs_a_reason(data_copy):
 
 def test_command_line_reports_and_fails(data_copy):
     edit_csv(data_copy / "scores.csv", 4, "score", "-3")
-    proc = subprocess.run([sys.executable, "-m", "herd.data"], capture_output=True, text=True,
-                          env={"HERD_DATA": str(data_copy), "PATH": ""}, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "herd.data"],
+        capture_output=True,
+        text=True,
+        env={"HERD_DATA": str(data_copy), "PATH": ""},
+        cwd=ROOT,
+    )
     assert proc.returncode == 1
     assert "scores.csv, line 4" in proc.stderr and "column 'score'" in proc.stderr
 

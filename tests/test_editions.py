@@ -1,5 +1,6 @@
 """Editions recorded in editions.yml (validated, no tags needed), the changelog made from the
 recorded commits (data rows and glued values that changed), and the site's root files."""
+
 import json
 import shutil
 import subprocess
@@ -13,10 +14,15 @@ from herd import __version__, build, edition, editions, stats
 
 # ---------------------------------------------------------------- the committed record
 
+
 def test_recorded_editions_are_valid_and_start_with_1_0_0():
     releases = editions.load_releases(ROOT)
     first = releases[0]
-    assert (first.name, first.commit, first.date) == ("v1.0.0", "684b8ab0d43cc2552e5187a367001054d6d3e9aa", "2026-11-27")
+    assert (first.name, first.commit, first.date) == (
+        "v1.0.0",
+        "684b8ab0d43cc2552e5187a367001054d6d3e9aa",
+        "2026-11-27",
+    )
     assert editions.tree_version((ROOT / "src" / "herd" / "__init__.py").read_text()) == __version__
     # the working tree is never behind the newest release
     assert editions._key(__version__) >= editions._key(releases[-1].version)
@@ -24,7 +30,9 @@ def test_recorded_editions_are_valid_and_start_with_1_0_0():
 
 def test_changelog_is_current():
     expected = editions.changelog(ROOT)
-    assert (ROOT / "CHANGELOG.md").read_text() == expected, "CHANGELOG.md is out of date: run `make changelog` and commit it"
+    assert (ROOT / "CHANGELOG.md").read_text() == expected, (
+        "CHANGELOG.md is out of date: run `make changelog` and commit it"
+    )
 
 
 def test_citation_file_cites_this_version():
@@ -41,6 +49,7 @@ def test_an_edition_shows_the_version_of_its_own_tree(tmp_path):
 
 # ---------------------------------------------------------------- a repository with two releases
 
+
 def _git(repo, *args):
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
 
@@ -52,15 +61,38 @@ def _commit(repo, message):
 
 
 def _glue_notebook(values: dict, verdicts: dict | None = None) -> str:
-    outputs = [{"output_type": "display_data", "metadata": {"scrapbook": {"name": k, "mime_prefix": "application/papermill.record/"}},
-                "data": {"application/papermill.record/text/plain": repr(v)}} for k, v in values.items()]
+    outputs = [
+        {
+            "output_type": "display_data",
+            "metadata": {"scrapbook": {"name": k, "mime_prefix": "application/papermill.record/"}},
+            "data": {"application/papermill.record/text/plain": repr(v)},
+        }
+        for k, v in values.items()
+    ]
     if verdicts:  # a table as herd.tables shows it: benchmark and competitor identify a row
-        rows = "".join(f"<tr><td>{b}</td><td>{c}</td><td>{g}</td><td>{v}</td></tr>" for (b, c), (g, v) in verdicts.items())
-        outputs.append({"output_type": "display_data", "metadata": {}, "data": {"text/html": [
-            "<table><thead><tr><th>benchmark</th><th>competitor</th><th>gap (points)</th><th>verdict</th></tr></thead>",
-            f"<tbody>{rows}</tbody></table>"]}})
-    return json.dumps({"cells": [{"cell_type": "code", "source": "glue", "metadata": {}, "outputs": outputs}],
-                       "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
+        rows = "".join(
+            f"<tr><td>{b}</td><td>{c}</td><td>{g}</td><td>{v}</td></tr>" for (b, c), (g, v) in verdicts.items()
+        )
+        outputs.append(
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {
+                    "text/html": [
+                        "<table><thead><tr><th>benchmark</th><th>competitor</th><th>gap (points)</th><th>verdict</th></tr></thead>",
+                        f"<tbody>{rows}</tbody></table>",
+                    ]
+                },
+            }
+        )
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "source": "glue", "metadata": {}, "outputs": outputs}],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 4,
+        }
+    )
 
 
 @pytest.fixture
@@ -71,20 +103,35 @@ def repo(tmp_path):
     (r / "src" / "herd").mkdir(parents=True)
     (r / "book").mkdir()
     (r / "src" / "herd" / "__init__.py").write_text('__version__ = "1.0.0"\n')
-    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook(
-        {"n_win": 16, "n_tie": 37, "focus_name": "Llama 3.1 405B Instruct"},
-        {("MMLU", "GPT-4o"): ("+1.2", "tie"), ("MMLU", "GPT-4 (0125)"): ("+3.0", "win"), ("GSM8K", "GPT-4o"): ("+0.4", "tie")}))
+    (r / "book" / "benchmarks.ipynb").write_text(
+        _glue_notebook(
+            {"n_win": 16, "n_tie": 37, "focus_name": "Llama 3.1 405B Instruct"},
+            {
+                ("MMLU", "GPT-4o"): ("+1.2", "tie"),
+                ("MMLU", "GPT-4 (0125)"): ("+3.0", "win"),
+                ("GSM8K", "GPT-4o"): ("+0.4", "tie"),
+            },
+        )
+    )
     _git(r, "init", "-q")
     first = _commit(r, "1.0.0")
     edit_csv(r / "data" / "scores.csv", 2, "score", "70.0")  # Table 2, MMLU (5-shot), Llama 3.1 8B: 69.4 → 70.0
     lines = (r / "data" / "models.csv").read_text().splitlines()
     (r / "data" / "models.csv").write_text("\n".join(lines[:-1]) + "\n")  # drop the last model
     (r / "src" / "herd" / "__init__.py").write_text('__version__ = "1.1.0"\n')
-    (r / "book" / "benchmarks.ipynb").write_text(_glue_notebook(
-        {"n_win": 17, "n_tie": 36, "focus_name": "Llama 3.1 405B Instruct", "n_equivalent": 9},
-        {("MMLU", "GPT-4o"): ("+2.9", "win"), ("MMLU", "GPT-4 (0125)"): ("+3.1", "win"), ("IFEval", "GPT-4o"): ("-0.1", "tie")}))
+    (r / "book" / "benchmarks.ipynb").write_text(
+        _glue_notebook(
+            {"n_win": 17, "n_tie": 36, "focus_name": "Llama 3.1 405B Instruct", "n_equivalent": 9},
+            {
+                ("MMLU", "GPT-4o"): ("+2.9", "win"),
+                ("MMLU", "GPT-4 (0125)"): ("+3.1", "win"),
+                ("IFEval", "GPT-4o"): ("-0.1", "tie"),
+            },
+        )
+    )
     second = _commit(r, "1.1.0")
-    (r / "editions.yml").write_text(textwrap.dedent(f"""\
+    (r / "editions.yml").write_text(
+        textwrap.dedent(f"""\
         # releases
         - version: 1.0.0
           commit: {first}
@@ -94,15 +141,18 @@ def repo(tmp_path):
           commit: {second}
           date: 2026-12-10
           summary: Statistics and claims revised.
-        """))
+        """)
+    )
     return r
 
 
 def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
     text = editions.changelog(repo)
     assert text.index("## v1.1.0 (2026-12-10)") < text.index("## v1.0.0 (2026-11-27)")  # newest first
-    assert ("- `scores` (source, table, row_label, model) = (llama3-paper-v3, Table 2, MMLU (5-shot), llama-3.1-8b-instruct): "
-            "score: 69.4 → 70.0") in text
+    assert (
+        "- `scores` (source, table, row_label, model) = (llama3-paper-v3, Table 2, MMLU (5-shot), llama-3.1-8b-instruct): "
+        "score: 69.4 → 70.0"
+    ) in text
     dropped = (DATA / "models.csv").read_text().splitlines()[-1].split(",")[0]
     assert f"- `models` (key) = ({dropped}): row removed" in text
     assert "1 row(s) changed, 0 added, 1 removed." in text
@@ -126,7 +176,11 @@ def test_changelog_reads_commits_not_the_working_tree(repo):
 
 
 def test_changelog_check_and_write_from_the_command_line(repo):
-    check = subprocess.run([sys.executable, "-m", "herd.editions", "--root", str(repo), "changelog", "--check"], capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "herd.editions", "--root", str(repo), "changelog", "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 1 and "run `make changelog`" in check.stderr
     assert editions.main(["--root", str(repo), "changelog", "--write"]) == 0
     assert editions.main(["--root", str(repo), "changelog", "--check"]) == 0
@@ -146,15 +200,18 @@ def _entry(repo, **change):
     return "\n".join(["- " + "\n  ".join(f"{k}: {v}" for k, v in fields.items() if v is not None)]) + "\n"
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"commit": "684b8ab"}, "line 2: commit '684b8ab' is not a full 40-character hash"),
-    ({"commit": "0" * 40}, "line 2: commit 000000000000 is not in this clone"),
-    ({"version": "1.1.0"}, "line 1: commit .* carries version 1.0.0, not 1.1.0"),
-    ({"version": "v1.0"}, "line 1: version 'v1.0' is not X.Y.Z"),
-    ({"date": "27/11/2026"}, "line 3: date '27/11/2026' is not YYYY-MM-DD"),
-    ({"summary": None}, "line 1: missing summary"),
-    ({"tag": "v1.0.0"}, "line 5: unknown field 'tag'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"commit": "684b8ab"}, "line 2: commit '684b8ab' is not a full 40-character hash"),
+        ({"commit": "0" * 40}, "line 2: commit 000000000000 is not in this clone"),
+        ({"version": "1.1.0"}, "line 1: commit .* carries version 1.0.0, not 1.1.0"),
+        ({"version": "v1.0"}, "line 1: version 'v1.0' is not X.Y.Z"),
+        ({"date": "27/11/2026"}, "line 3: date '27/11/2026' is not YYYY-MM-DD"),
+        ({"summary": None}, "line 1: missing summary"),
+        ({"tag": "v1.0.0"}, "line 5: unknown field 'tag'"),
+    ],
+)
 def test_bad_edition_records_name_the_line(repo, change, message):
     (repo / "editions.yml").write_text(_entry(repo, **change))
     with pytest.raises(editions.EditionsError, match="^editions.yml, " + message):
@@ -170,10 +227,16 @@ def test_editions_out_of_order_and_bad_yaml(repo):
     (repo / "editions.yml").write_text("- version: 1.0.0\n  commit: [unclosed\n")
     with pytest.raises(editions.EditionsError, match=r"^editions.yml, line 3: not valid YAML"):
         editions.load_releases(repo)
-    assert subprocess.run([sys.executable, "-m", "herd.editions", "--root", str(repo), "check"], capture_output=True, text=True).returncode == 1
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "herd.editions", "--root", str(repo), "check"], capture_output=True, text=True
+        ).returncode
+        == 1
+    )
 
 
 # ---------------------------------------------------------------- pieces of the site
+
 
 def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
@@ -181,15 +244,27 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
     shutil.copytree(DATA, new)
     edit_csv(new / "scores.csv", 2, "score", "70.0")
     lines = (new / "benchmarks.csv").read_text().splitlines()
-    (new / "benchmarks.csv").write_text("\n".join([lines[0] + ",n_source_page", *(l + "," for l in lines[1:]),
-                                                   "example-benchmark,Example benchmark" + "," * 9]) + "\n")
+    (new / "benchmarks.csv").write_text(
+        "\n".join(
+            [
+                lines[0] + ",n_source_page",
+                *(l + "," for l in lines[1:]),
+                "example-benchmark,Example benchmark" + "," * 9,
+            ]
+        )
+        + "\n"
+    )
     descriptor = json.loads((new / "datapackage.json").read_text())
     bench = next(r for r in descriptor["resources"] if r["name"] == "benchmarks")
     bench["schema"]["fields"].append({"name": "n_source_page", "type": "integer"})
     (new / "datapackage.json").write_text(json.dumps(descriptor))
     changes = editions.data_changes(old, new)
-    assert changes["scores"]["changed"] == [{"key": ("llama3-paper-v3", "Table 2", "MMLU (5-shot)", "llama-3.1-8b-instruct"),
-                                             "changes": [("score", "69.4", "70.0")]}]
+    assert changes["scores"]["changed"] == [
+        {
+            "key": ("llama3-paper-v3", "Table 2", "MMLU (5-shot)", "llama-3.1-8b-instruct"),
+            "changes": [("score", "69.4", "70.0")],
+        }
+    ]
     assert changes["benchmarks"]["columns_added"] == ["n_source_page"]
     assert changes["benchmarks"]["changed"] == []  # a new column is reported once, not on every row
     assert changes["benchmarks"]["added"] == [("example-benchmark",)]
@@ -218,7 +293,7 @@ def test_site_root_lists_every_edition_with_its_pdf(tmp_path, repo):
     editions.write_site_index(tmp_path, releases, ["v1.0.0", "v1.1.0", "dev"], "# Changelog\n\n## v1.1.0\n")
     switcher = json.loads((tmp_path / "switcher.json").read_text())
     assert [e["version"] for e in switcher] == ["v1.1.0", "v1.0.0", "dev"] and switcher[0]["preferred"]
-    assert 'url=v1.1.0/book/index.html' in (tmp_path / "index.html").read_text()
+    assert "url=v1.1.0/book/index.html" in (tmp_path / "index.html").read_text()
     page = (tmp_path / "changelog.html").read_text()
     for name in ("v1.1.0", "v1.0.0", "dev"):
         assert f'href="{name}/{editions.pdf_name(name)}"' in page and f'href="{name}/book/index.html"' in page

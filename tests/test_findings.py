@@ -1,5 +1,6 @@
 """The home page's findings are read from the executed chapters, never recomputed: each
 finding quotes the values its chapter glued, and a missing value is named."""
+
 import json
 import shutil
 
@@ -50,7 +51,11 @@ def test_a_value_the_chapters_do_not_glue_is_named(tmp_path):
         findings.findings(g)
     notebook = json.loads((BOOK / "benchmarks.ipynb").read_text())
     for cell in notebook["cells"]:
-        cell["outputs"] = [o for o in cell.get("outputs", []) if (o.get("metadata", {}).get("scrapbook") or {}).get("name") != "n_ahead"]
+        cell["outputs"] = [
+            o
+            for o in cell.get("outputs", [])
+            if (o.get("metadata", {}).get("scrapbook") or {}).get("name") != "n_ahead"
+        ]
     (tmp_path / "benchmarks.ipynb").write_text(json.dumps(notebook))
     with pytest.raises(findings.FindingsError, match="no value named 'n_ahead'"):
         findings.Glued(tmp_path)("benchmarks", "n_ahead")

@@ -1,4 +1,5 @@
 """The book's one way of writing numbers (herd.formats), and reading them back."""
+
 import math
 
 import numpy as np
@@ -7,38 +8,41 @@ import pytest
 from herd import formats
 
 
-@pytest.mark.parametrize("fn, value, text", [
-    (formats.count, 19194, "19,194"),
-    (formats.count, 87048.0, "87,048"),
-    (formats.count, np.int64(250), "250"),
-    (formats.count, float("nan"), "—"),
-    (formats.number, 1234.56, "1,234.6"),
-    (formats.number, -0.04, "0.0"),
-    (formats.gap, 1.84, "+1.8"),
-    (formats.gap, -2.6, "-2.6"),
-    (formats.gap, -0.04, "0.0"),
-    (formats.gap, None, "—"),
-    (formats.pvalue, 1.98e-111, "< 0.001"),
-    (formats.pvalue, 0.00099, "< 0.001"),
-    (formats.pvalue, 0.0459, "0.046"),
-    (formats.pvalue, 1.0, "> 0.999"),
-    (formats.p_text, 1.0, "p > 0.999"),
-    (formats.p_text, 0.0012, "p = 0.001"),
-    (formats.percent, 95.23, "95.2 %"),
-    (formats.share, 0.3164, "32 %"),
-    (formats.confidence, 0.0005, "99.95 %"),
-    (formats.params, 405e9, "405 B"),
-    (formats.params, 1.165e12, "1.2 T"),
-    (formats.tokens, 15.6e12, "15.6 T"),
-    (formats.tokens, 8e11, "800 B"),
-    (formats.size, 3.5e8, "350 M"),
-    (formats.scientific, 3.8e25, "3.8 × 10²⁵"),
-    (formats.scientific, 1e22, "10²²"),
-    (formats.scientific, 9.96e22, "10²³"),
-    (formats.times, 1.638, "1.64×"),
-    (formats.significant, 0.012345, "0.0123"),
-    (formats.significant, 123456, "123,000"),
-])
+@pytest.mark.parametrize(
+    "fn, value, text",
+    [
+        (formats.count, 19194, "19,194"),
+        (formats.count, 87048.0, "87,048"),
+        (formats.count, np.int64(250), "250"),
+        (formats.count, float("nan"), "—"),
+        (formats.number, 1234.56, "1,234.6"),
+        (formats.number, -0.04, "0.0"),
+        (formats.gap, 1.84, "+1.8"),
+        (formats.gap, -2.6, "-2.6"),
+        (formats.gap, -0.04, "0.0"),
+        (formats.gap, None, "—"),
+        (formats.pvalue, 1.98e-111, "< 0.001"),
+        (formats.pvalue, 0.00099, "< 0.001"),
+        (formats.pvalue, 0.0459, "0.046"),
+        (formats.pvalue, 1.0, "> 0.999"),
+        (formats.p_text, 1.0, "p > 0.999"),
+        (formats.p_text, 0.0012, "p = 0.001"),
+        (formats.percent, 95.23, "95.2 %"),
+        (formats.share, 0.3164, "32 %"),
+        (formats.confidence, 0.0005, "99.95 %"),
+        (formats.params, 405e9, "405 B"),
+        (formats.params, 1.165e12, "1.2 T"),
+        (formats.tokens, 15.6e12, "15.6 T"),
+        (formats.tokens, 8e11, "800 B"),
+        (formats.size, 3.5e8, "350 M"),
+        (formats.scientific, 3.8e25, "3.8 × 10²⁵"),
+        (formats.scientific, 1e22, "10²²"),
+        (formats.scientific, 9.96e22, "10²³"),
+        (formats.times, 1.638, "1.64×"),
+        (formats.significant, 0.012345, "0.0123"),
+        (formats.significant, 123456, "123,000"),
+    ],
+)
 def test_each_kind_of_number_has_one_form(fn, value, text):
     assert fn(value) == text
 
@@ -62,27 +66,30 @@ def test_interval_and_span():
     assert formats.interval(float("nan"), 1) == "—"
 
 
-@pytest.mark.parametrize("text, value, ok", [
-    ("19,194", 19194, True),
-    ("19,194", 19196, False),
-    ("+1.8", 1.84, True),
-    ("+1.8", 1.86, False),
-    ("< 0.001", 1e-111, True),
-    ("< 0.001", 0.002, False),
-    ("> 0.999", 1.0, True),
-    ("95.2 %", 95.23, True),
-    ("32 %", 0.3164, True),
-    ("405 B", 405.2e9, True),
-    ("405 B", 406e9, False),
-    ("1.2 T", 1.165e12, True),
-    ("3.8 × 10²⁵", 3.8e25, True),
-    ("1.64×", 1.638, True),
-    ("≥ 5×", 5, True),
-    ("≥ 5×", 4.9, False),
-    ("—", float("nan"), True),
-    ("—", 1.0, False),
-    ("ahead", 1.0, False),
-])
+@pytest.mark.parametrize(
+    "text, value, ok",
+    [
+        ("19,194", 19194, True),
+        ("19,194", 19196, False),
+        ("+1.8", 1.84, True),
+        ("+1.8", 1.86, False),
+        ("< 0.001", 1e-111, True),
+        ("< 0.001", 0.002, False),
+        ("> 0.999", 1.0, True),
+        ("95.2 %", 95.23, True),
+        ("32 %", 0.3164, True),
+        ("405 B", 405.2e9, True),
+        ("405 B", 406e9, False),
+        ("1.2 T", 1.165e12, True),
+        ("3.8 × 10²⁵", 3.8e25, True),
+        ("1.64×", 1.638, True),
+        ("≥ 5×", 5, True),
+        ("≥ 5×", 4.9, False),
+        ("—", float("nan"), True),
+        ("—", 1.0, False),
+        ("ahead", 1.0, False),
+    ],
+)
 def test_read_inverts_every_form(text, value, ok):
     assert formats.matches(text, value) is ok
 

@@ -2,6 +2,7 @@
 ``herd``. Every text notebook's code cells (the parameters cell aside) are parsed, and the test
 fails on a cell that defines a function, loops over data, does arithmetic, aggregates a table, or
 types a figure that ``data/`` holds (such as a model's size, ``[8e9, 70e9, 405e9]``)."""
+
 import ast
 import csv
 import math
@@ -15,8 +16,28 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
 # Calls a loop body may consist of: it shows or glues, one value at a time.
 OUTPUT_CALLS = {"glue", "display", "show"}
 # Methods and built-ins that reduce data to a number: a published number computed in the cell.
-AGGREGATES = {"sum", "mean", "median", "min", "max", "count", "value_counts", "nunique", "agg", "aggregate", "groupby",
-              "pivot_table", "idxmax", "idxmin", "quantile", "std", "var", "cumsum", "describe", "apply"}
+AGGREGATES = {
+    "sum",
+    "mean",
+    "median",
+    "min",
+    "max",
+    "count",
+    "value_counts",
+    "nunique",
+    "agg",
+    "aggregate",
+    "groupby",
+    "pivot_table",
+    "idxmax",
+    "idxmin",
+    "quantile",
+    "std",
+    "var",
+    "cumsum",
+    "describe",
+    "apply",
+}
 ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 # Numbers a cell may type without them being figures of the data: digits, small counts and unit scales.
 HARMLESS = {float(i) for i in range(11)} | {100.0, 1000.0, 1024.0, 1e6, 1e9, 1e12}
@@ -63,9 +84,15 @@ def _aggregates(call: ast.Call) -> bool:
 def _only_output(loop: ast.For | ast.While) -> bool:
     """A loop whose body only shows or glues (one table per item), with no arithmetic."""
     for statement in loop.body:
-        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and _name(statement.value) in OUTPUT_CALLS):
+        if not (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and _name(statement.value) in OUTPUT_CALLS
+        ):
             return False
-        if any(isinstance(n, ast.BinOp) and not _is_text(n.left) and not _is_text(n.right) for n in ast.walk(statement)):
+        if any(
+            isinstance(n, ast.BinOp) and not _is_text(n.left) and not _is_text(n.right) for n in ast.walk(statement)
+        ):
             return False
     return not loop.orelse
 
@@ -94,7 +121,9 @@ def violations(source: str) -> list[str]:
             found.append(f"line {line}: arithmetic (augmented assignment)")
         elif isinstance(node, ast.Call) and _aggregates(node):
             found.append(f"line {line}: aggregates with {_name(node)}()")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        elif (
+            isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+        ):
             if _figure(float(node.value)):
                 found.append(f"line {line}: types {node.value!r}, a figure data/ holds")
     return found
@@ -112,18 +141,21 @@ def test_code_cells_only_load_call_show_or_glue(path):
     assert not problems, "move these computations into a tested function of herd:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("source, what", [
-    ("def f(x):\n    return x\n", "defines a function"),
-    ("show = lambda v: formats.number(v, 3)\n", "defines a function"),
-    ("rows = []\nfor k in keys:\n    rows.append(k)\n", "a loop that computes"),
-    ("for k in keys:\n    glue(k, v[k] * 2, display=False)\n", "a loop that computes"),
-    ("n = [x for x in frame['n'] if x]\n", "comprehension"),
-    ("share = done / total\n", "arithmetic (Div)"),
-    ("n = int((audit['verdict'] == 'correct').sum())\n", "aggregates with sum()"),
-    ("glue('n', len(frame[frame['gap'] > 0]), display=False)\nk = frame['n'].max()\n", "aggregates with max()"),
-    ("sizes = [8e9, 70e9, 405e9]\n", "types 405000000000.0, a figure data/ holds"),
-    ("big = frame[frame['size'] >= 70]\n", "types 70, a figure data/ holds"),
-])
+@pytest.mark.parametrize(
+    "source, what",
+    [
+        ("def f(x):\n    return x\n", "defines a function"),
+        ("show = lambda v: formats.number(v, 3)\n", "defines a function"),
+        ("rows = []\nfor k in keys:\n    rows.append(k)\n", "a loop that computes"),
+        ("for k in keys:\n    glue(k, v[k] * 2, display=False)\n", "a loop that computes"),
+        ("n = [x for x in frame['n'] if x]\n", "comprehension"),
+        ("share = done / total\n", "arithmetic (Div)"),
+        ("n = int((audit['verdict'] == 'correct').sum())\n", "aggregates with sum()"),
+        ("glue('n', len(frame[frame['gap'] > 0]), display=False)\nk = frame['n'].max()\n", "aggregates with max()"),
+        ("sizes = [8e9, 70e9, 405e9]\n", "types 405000000000.0, a figure data/ holds"),
+        ("big = frame[frame['size'] >= 70]\n", "types 70, a figure data/ holds"),
+    ],
+)
 def test_the_check_catches_computation(source, what):
     assert any(what in v for v in violations(source)), violations(source)
 

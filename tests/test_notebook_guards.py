@@ -1,5 +1,6 @@
 """End-to-end guards on the executed chapters: nbval catches a changed number, and a
 bad papermill parameter stops the notebook with a message naming it."""
+
 import os
 import subprocess
 import sys
@@ -15,9 +16,25 @@ BOOK_NB = ROOT / "book" / "benchmarks.ipynb"
 def _nbval(env_data) -> subprocess.CompletedProcess:
     env = {**os.environ, "HERD_DATA": str(env_data)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "sanitize.cfg"), "--nbval-current-env", str(BOOK_NB)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "sanitize.cfg"),
+            "--nbval-current-env",
+            str(BOOK_NB),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -39,15 +56,28 @@ def test_nbval_fails_when_a_published_score_changes(data_copy):
 @pytest.mark.parametrize(
     "notebook, parameters, message",
     [
-        ("data", {"coverage_tabels": "all"}, "chapter 'data' has no parameter 'coverage_tabels' (did you mean 'coverage_tables'?)"),
+        (
+            "data",
+            {"coverage_tabels": "all"},
+            "chapter 'data' has no parameter 'coverage_tabels' (did you mean 'coverage_tables'?)",
+        ),
         ("method", {"alpha": "0.05"}, "parameter 'alpha' = '0.05': expected float, got str"),
-        ("benchmarks", {"focus_model": "llama-3.3-70b-instruct"},
-         "parameter 'focus_model' = 'llama-3.3-70b-instruct' is not allowed"),
+        (
+            "benchmarks",
+            {"focus_model": "llama-3.3-70b-instruct"},
+            "parameter 'focus_model' = 'llama-3.3-70b-instruct' is not allowed",
+        ),
     ],
 )
 def test_bad_parameter_stops_the_notebook(tmp_path, notebook, parameters, message):
     with pytest.raises(pm.PapermillExecutionError) as info:
-        pm.execute_notebook(str(ROOT / "book" / f"{notebook}.ipynb"), str(tmp_path / "out.ipynb"), parameters=parameters,
-                            kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+        pm.execute_notebook(
+            str(ROOT / "book" / f"{notebook}.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(ROOT),
+            progress_bar=False,
+        )
     assert info.value.ename == "ParameterError"
     assert message in info.value.evalue

@@ -1,5 +1,6 @@
 """The executed notebooks in book/ are current: same code as their text notebooks,
 executed from the inputs as they are now (otherwise nbval would test stale outputs)."""
+
 import json
 
 import jupytext
@@ -12,8 +13,11 @@ NOTEBOOKS = build.notebooks(ROOT)
 
 
 def _code(cells):
-    return [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-            for c in cells if c["cell_type"] == "code" and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    return [
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])

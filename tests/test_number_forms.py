@@ -2,6 +2,7 @@
 without thousands separators, a p-value in scientific notation or as a bare 1, the SI prefix
 G for billions, a snake_case column header, a raw float pasted into the prose) appear
 nowhere in the outputs of book/*.ipynb, nor in the charts' axes and tooltips."""
+
 import json
 import re
 from pathlib import Path
@@ -101,7 +102,7 @@ def _specs(path: Path):
         start = page.find("})(", page.find("function(spec, embedOpt)"))
         if "vegaEmbed" not in page or start < 0:
             continue
-        spec, _ = json.JSONDecoder().raw_decode(page[start + 3:])
+        spec, _ = json.JSONDecoder().raw_decode(page[start + 3 :])
         yield i, spec
 
 

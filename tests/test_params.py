@@ -16,7 +16,11 @@ def test_accepts_good_values():
         (("focus", "z", str), {"choices": ["a", "b"]}, "parameter 'focus' = 'z' is not allowed; allowed: 'a', 'b'"),
         (("alpha", 0.5, float), {"maximum": 0.2}, "parameter 'alpha' = 0.5 is above the maximum 0.2"),
         (("alpha", True, float), {}, "got a boolean"),
-        (("models", ["a", "q"], list), {"items": ["a", "b"]}, "parameter 'models' has 'q' which is not allowed; allowed: 'a', 'b'"),
+        (
+            ("models", ["a", "q"], list),
+            {"items": ["a", "b"]},
+            "parameter 'models' has 'q' which is not allowed; allowed: 'a', 'b'",
+        ),
         (("models", [], list), {"min_items": 1}, "needs at least 1"),
         (("models", ["a", "a"], list), {"items": ["a"]}, "twice"),
     ],
@@ -65,12 +69,18 @@ def test_check_chapter_accepts_the_defaults_and_an_int_for_a_float():
     params.check_chapter(_namespace(margin=3), "method", SCHEMA)
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"margn": 3.0}, "chapter 'method' has no parameter 'margn' (did you mean 'margin'?); its parameters: alpha, correction, margin"),
-    ({"alpha": "0.05"}, "parameter 'alpha' = '0.05': expected float, got str"),
-    ({"correction": "tukey"}, "parameter 'correction' = 'tukey' is not allowed; allowed: 'holm'"),
-    ({"margin": 0.0}, "parameter 'margin' = 0.0 is below the minimum 0.1"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        (
+            {"margn": 3.0},
+            "chapter 'method' has no parameter 'margn' (did you mean 'margin'?); its parameters: alpha, correction, margin",
+        ),
+        ({"alpha": "0.05"}, "parameter 'alpha' = '0.05': expected float, got str"),
+        ({"correction": "tukey"}, "parameter 'correction' = 'tukey' is not allowed; allowed: 'holm'"),
+        ({"margin": 0.0}, "parameter 'margin' = 0.0 is below the minimum 0.1"),
+    ],
+)
 def test_check_chapter_rejects_unknown_names_and_bad_values(values, message):
     with pytest.raises(ParameterError) as info:
         params.check_chapter(_namespace(**values), "method", SCHEMA)
@@ -78,8 +88,16 @@ def test_check_chapter_rejects_unknown_names_and_bad_values(values, message):
 
 
 def test_list_items_are_checked_against_their_spec():
-    ns = {"model": "llama-3.1-405b", "precision": "bf16", "weights": "bf16", "context_lengths": [8192, 0],
-          "batch_size": 1, "texts_to_measure": ["kjv-bible"], "words_per_page": 500, "focus_model": "llama-3.1-405b-instruct"}
+    ns = {
+        "model": "llama-3.1-405b",
+        "precision": "bf16",
+        "weights": "bf16",
+        "context_lengths": [8192, 0],
+        "batch_size": 1,
+        "texts_to_measure": ["kjv-bible"],
+        "words_per_page": 500,
+        "focus_model": "llama-3.1-405b-instruct",
+    }
     with pytest.raises(ParameterError, match="parameter 'context_lengths item' = 0 is below the minimum 1"):
         params.check_chapter(ns, "long_context", SCHEMA)
 
@@ -87,8 +105,14 @@ def test_list_items_are_checked_against_their_spec():
 def test_names_left_by_an_earlier_run_in_the_same_kernel_do_not_count():
     # IPython's history: an earlier run of the whole chapter, then its parameters cell again,
     # papermill's injected cell, and the current cell; leftovers such as `rules` are ignored
-    history = ["", "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0", "import x\nrules = 1",
-               "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0", "# Parameters\nmargin = 3.0\n", "params.check_chapter(...)"]
+    history = [
+        "",
+        "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0",
+        "import x\nrules = 1",
+        "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0",
+        "# Parameters\nmargin = 3.0\n",
+        "params.check_chapter(...)",
+    ]
     ns = {**_namespace(margin=3.0), "In": history, "rules": [1], "name": {"a": "b"}}
     params.check_chapter(ns, "method", SCHEMA)
     history[-2] = "# Parameters\nmargn = 3.0\n"

@@ -1,6 +1,7 @@
 """The PDF of an edition: the working tree's single-page HTML build printed by Debian's Chromium.
 It has a title page with the edition and commit, every chapter, numbered pages, and every chart
 drawn (marks present before printing, each chart's title printed), and no request left 127.0.0.1."""
+
 import re
 import shutil
 from pathlib import Path
@@ -21,9 +22,13 @@ def printed(tmp_path_factory):
         pytest.fail(f"executed notebooks are stale ({', '.join(nb.name for nb in stale)}): run `make book`")
     tmp = tmp_path_factory.mktemp("pdf")
     build.write_switcher(ROOT / "_build" / "edition", build.switcher(["dev"]))
-    single = build.jupyter_book(ROOT, tmp / "single", "singlehtml", edition="dev", env={"HERD_PDF": editions.pdf_name("dev")})
+    single = build.jupyter_book(
+        ROOT, tmp / "single", "singlehtml", edition="dev", env={"HERD_PDF": editions.pdf_name("dev")}
+    )
     out = tmp / editions.pdf_name("dev")
-    title = pdf.TitlePage(editions.TITLE, "dev", "9.9.9", "0123456789abcdef0123456789abcdef01234567", "", "The working tree.")
+    title = pdf.TitlePage(
+        editions.TITLE, "dev", "9.9.9", "0123456789abcdef0123456789abcdef01234567", "", "The working tree."
+    )
     manifest = editions.make_pdf(single, out, title)
     return {"single": single, "pdf": out, "manifest": manifest, "read": pdf.read(out)}
 
@@ -75,7 +80,8 @@ def _fixture_page(tmp_path, chart: str) -> Path:
     (single / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/index.html" />')
     (single / "book" / "index.html").write_text(
         "<!DOCTYPE html><html><body><article class='bd-article'><span id=\"document-book/one\"></span>"
-        f"<section><h2>Chapter one</h2><div class='vega-embed'>{chart}</div></section></article></body></html>")
+        f"<section><h2>Chapter one</h2><div class='vega-embed'>{chart}</div></section></article></body></html>"
+    )
     return single
 
 
@@ -87,11 +93,15 @@ def test_a_blank_chart_stops_the_print(tmp_path):
 
 
 def test_a_drawn_chart_prints_with_its_title(tmp_path):
-    svg = ("<svg class='marks' width='300' height='200'><g class='role-title-text'><text x='10' y='20'>Scores by model</text></g>"
-           "<rect x='20' y='40' width='200' height='100' fill='#1f77b4'/></svg>")
+    svg = (
+        "<svg class='marks' width='300' height='200'><g class='role-title-text'><text x='10' y='20'>Scores by model</text></g>"
+        "<rect x='20' y='40' width='200' height='100' fill='#1f77b4'/></svg>"
+    )
     single = _fixture_page(tmp_path, svg)
     out = tmp_path / "out.pdf"
-    manifest = editions.make_pdf(single, out, pdf.TitlePage("T", "v1.2.3", "1.2.3", "abc123", "2026-12-01", "A summary."))
+    manifest = editions.make_pdf(
+        single, out, pdf.TitlePage("T", "v1.2.3", "1.2.3", "abc123", "2026-12-01", "A summary.")
+    )
     assert manifest["chapters"] == ["Chapter one"] and manifest["charts"][0]["title"] == "Scores by model"
     printed = pdf.read(out)
     assert "Edition v1.2.3" in printed.pages[0] and "Released 2026-12-01" in printed.pages[0]

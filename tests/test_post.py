@@ -1,5 +1,6 @@
 """The claims audit covers the whole post: every paragraph yields claims or says why not, and
 the paragraph record matches the post wherever the post is available."""
+
 import pandas as pd
 import pytest
 
@@ -32,8 +33,10 @@ def test_the_record_matches_the_post():
 
 
 def test_paragraph_parsing():
-    md = "---\ntitle: x\n---\n\nIntro with 3 numbers: 12.5 and 1,000.\n\n## **Section**\n\n![img](u)\n\n" \
-         "* **Row:** GPT-4o (88.7) beats Llama 3.1 405B (0-shot) [link](http://x)\n"
+    md = (
+        "---\ntitle: x\n---\n\nIntro with 3 numbers: 12.5 and 1,000.\n\n## **Section**\n\n![img](u)\n\n"
+        "* **Row:** GPT-4o (88.7) beats Llama 3.1 405B (0-shot) [link](http://x)\n"
+    )
     ps = post.paragraphs(md)
     assert [p.id for p in ps] == ["P01", "P02"]
     assert ps[0].numbers == ["3", "12.5", "1000"] and ps[1].section == "Section"

@@ -53,10 +53,16 @@ def test_the_data_chapters_tables():
     assert "percent" in scores.loc["scale", "allowed"] and scores.loc["model", "required"] == "yes"
     assert data.schema_caption(package, "scores").endswith(f"(data/scores.csv, {len(package.scores):,} rows)")
     sources = provenance.sources_table(package).set_index("key")
-    assert sources["rows citing it"].sum() >= len(package.scores) and sources.loc["llama3-paper-v3", "rows citing it"] > 100
+    assert (
+        sources["rows citing it"].sum() >= len(package.scores)
+        and sources.loc["llama3-paper-v3", "rows citing it"] > 100
+    )
     assert not sources["version"].astype(str).str.fullmatch(r"[0-9a-f]{40}").any()  # commits are shortened
     cells = provenance.coverage_cells(package)
-    assert set(cells["covered_by"]) <= {"paper only", "model card only", "paper and model card"} and cells["model_name"].notna().all()
+    assert (
+        set(cells["covered_by"]) <= {"paper only", "model card only", "paper and model card"}
+        and cells["model_name"].notna().all()
+    )
     only_t2 = provenance.coverage_cells(package, ["Table 2"])
     assert len(only_t2) < len(cells) and set(only_t2["covered_by"]) == {"paper only"}
     shown = provenance.disagreement_table(package, provenance.disagreements(package.scores))
@@ -69,5 +75,7 @@ def test_inversion_table_and_its_agreement_with_official_sizes():
     assert inversion["n_from_ci_min"].notna().all() and (inversion["n_from_ci_min"] <= inversion["n_from_ci_max"]).all()
     a = stats.inversion_agreement(inversion)
     assert a["n_official_checked"] == inversion["test_set_size"].notna().sum() >= a["n_official_consistent"] > 0
-    made_up = pd.DataFrame({"test_set_size": [100.0, 100.0, None], "n_from_ci_min": [95.0, 50.0, 3.0], "n_from_ci_max": [109.0, 60.0, 4.0]})
+    made_up = pd.DataFrame(
+        {"test_set_size": [100.0, 100.0, None], "n_from_ci_min": [95.0, 50.0, 3.0], "n_from_ci_max": [109.0, 60.0, 4.0]}
+    )
     assert stats.inversion_agreement(made_up) == {"n_official_checked": 2, "n_official_consistent": 1}

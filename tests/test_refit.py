@@ -2,6 +2,7 @@
 the vendored data is Epoch's file, the objective and its gradient are right, the fit recovers
 a known law, reproduces Epoch AI's published estimates within their standard errors, and the
 bootstrap resamples runs (so its spread matches Epoch's standard errors)."""
+
 import csv
 import hashlib
 
@@ -16,8 +17,13 @@ from herd import data, scaling
 # sha256 of data/svg_extracted_data.csv in epoch-research/analyzing-chinchilla at commit
 # 92258837425e1b5f2851d624287f0120583a3d0e (git blob 7e8ceb8817226b086484e6043b222bcd433f058e)
 EPOCH_FILE_SHA256 = "193478df4e90f040016431996c45682659306840ecdadf83cfb9cd5ca0aa1b30"
-SMALL_GRID = {"a": np.array([5.0]), "b": np.array([5.0, 10.0]), "e": np.array([0.0, 0.5]),
-              "alpha": np.array([0.5]), "beta": np.array([0.5])}
+SMALL_GRID = {
+    "a": np.array([5.0]),
+    "b": np.array([5.0, 10.0]),
+    "e": np.array([0.0, 0.5]),
+    "alpha": np.array([0.5]),
+    "beta": np.array([0.5]),
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +44,10 @@ def test_vendored_table_is_epochs_file_number_for_number():
         rows = list(csv.DictReader(f))
     assert [int(r["source_line"]) for r in rows] == list(range(2, 247))
     lines = ["x,y,color,Model Size,Training FLOP,hex_color,loss"]
-    lines += [",".join([r["svg_x"], r["svg_y"], r["color"], r["parameters"], r["training_flops"], r["color"], r["loss"]]) for r in rows]
+    lines += [
+        ",".join([r["svg_x"], r["svg_y"], r["color"], r["parameters"], r["training_flops"], r["color"], r["loss"]])
+        for r in rows
+    ]
     assert hashlib.sha256(("\n".join(lines) + "\n").encode()).hexdigest() == EPOCH_FILE_SHA256
 
 
@@ -53,8 +62,13 @@ def test_figure4_points(package):
 def test_objective_gradient_matches_finite_differences(package):
     pts = scaling.figure4_points(package).iloc[::7]
     rng = np.random.default_rng(3)
-    args = (np.log(pts["parameters"].to_numpy()), np.log(pts["tokens"].to_numpy()), np.log(pts["loss"].to_numpy()),
-            rng.integers(0, 3, len(pts)).astype(float), 0.05)
+    args = (
+        np.log(pts["parameters"].to_numpy()),
+        np.log(pts["tokens"].to_numpy()),
+        np.log(pts["loss"].to_numpy()),
+        rng.integers(0, 3, len(pts)).astype(float),
+        0.05,
+    )
     for theta in ([6.0, 7.5, 0.6, 0.35, 0.37], [3.0, 4.0, 0.2, 0.2, 0.25]):
         numeric = approx_fprime(np.array(theta), lambda t: scaling.huber_objective(t, *args)[0], 1e-7)
         assert scaling.huber_objective(np.array(theta), *args)[1] == pytest.approx(numeric, rel=1e-4, abs=1e-7)
@@ -89,7 +103,12 @@ def test_refit_reproduces_epochs_published_estimates_within_their_standard_error
     # it is a better fit of the runs than Epoch's rounded constants and Chinchilla's own
     pts = scaling.figure4_points(package)
     kept = pts[~pts["excluded"]]
-    args = (np.log(kept["parameters"].to_numpy()), np.log(kept["tokens"].to_numpy()), np.log(kept["loss"].to_numpy()), np.ones(len(kept)))
+    args = (
+        np.log(kept["parameters"].to_numpy()),
+        np.log(kept["tokens"].to_numpy()),
+        np.log(kept["loss"].to_numpy()),
+        np.ones(len(kept)),
+    )
     for law in ("besiroglu2024", "hoffmann2022-approach3-unrounded"):
         c = published if law == "besiroglu2024" else scaling.constants(package.scaling_laws, law)
         theta = [np.log(c["A"]), np.log(c["B"]), np.log(c["E"]), c["alpha"], c["beta"]]
@@ -125,7 +144,9 @@ def test_main_table_interval_comes_from_the_refit_not_independent_draws(package,
     # Erratum: the chapter's main table showed 47–19,194 B, from drawing each of Epoch's
     # constants independently. The interval from resampling the runs is a factor of about 3 wide.
     boot = scaling.bootstrap_refit(scaling.figure4_points(package), refit, 3.8e25, draws=200, seed=0)
-    opt = scaling.optimum_table(package.scaling_laws, ["besiroglu2024"], 3.8e25, refit=refit, boot=boot).set_index("law")
+    opt = scaling.optimum_table(package.scaling_laws, ["besiroglu2024"], 3.8e25, refit=refit, boot=boot).set_index(
+        "law"
+    )
     row = opt.loc[scaling.REFIT]
     assert row["params_low"] < row["params"] < row["params_high"]
     assert row["params_high"] / row["params_low"] < 5

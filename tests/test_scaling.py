@@ -1,5 +1,6 @@
 """Each published law reproduces a value its own paper prints; 6·N·D inverts cleanly; model points and
 the chapter's tables come from data by key."""
+
 import numpy as np
 import pytest
 
@@ -144,7 +145,12 @@ def test_token_law_rerun_and_its_text(package):
     assert rerun.loc["llama3-figure", "tokens_low"] < 16.55e12 < rerun.loc["llama3-figure", "tokens_high"]
     assert rerun.loc["llama3-text", "tokens_high"] < 16.55e12
     g = scaling.rerun_glue(rerun.reset_index(), package, 3.8e25)
-    assert (g["paper_params"], g["paper_tokens"], g["actual_params"], g["orders_beyond"]) == ("402", "16.55", "405", "3.6")
+    assert (g["paper_params"], g["paper_tokens"], g["actual_params"], g["orders_beyond"]) == (
+        "402",
+        "16.55",
+        "405",
+        "3.6",
+    )
 
 
 def test_alpha_sensitivity_and_bands(laws):
@@ -167,7 +173,9 @@ def test_distance_to_optimum_names_smallest_and_largest(package, laws):
 def test_sources_used_are_links_from_the_data(package):
     out = scaling.sources_used(package, ["besiroglu2024"], ["llama-3.1-405b"])
     text = " ".join(out["source"])
-    assert "arxiv.org/abs/2404.10102" in text and "analyzing-chinchilla/blob/92258837" in text and "MODEL_CARD.md" in text
+    assert (
+        "arxiv.org/abs/2404.10102" in text and "analyzing-chinchilla/blob/92258837" in text and "MODEL_CARD.md" in text
+    )
     assert "kaplan" not in text.lower()
 
 
@@ -189,4 +197,5 @@ def test_runs_summary_and_points_note():
     assert note.startswith(scaling.shared_points(scaling.model_points(package, everyone)))
     chosen = everyone[:1]
     assert "it is not among the chosen models (parameter `models`)" in scaling.points_note(
-        package, scaling.model_points(package, chosen), chosen, described)
+        package, scaling.model_points(package, chosen), chosen, described
+    )

@@ -1,5 +1,6 @@
 """The scaling chapter only loads, calls, shows and glues: its code cells define no functions,
 loop over no data and type no figure that data/ holds; every number its prose quotes is glued."""
+
 import ast
 import re
 
@@ -9,8 +10,18 @@ import pytest
 from conftest import ROOT
 
 CHAPTER = ROOT / "notebooks" / "scaling.md"
-COMPUTING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While,
-             ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+COMPUTING = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.DictComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +39,23 @@ def offences(source: str) -> list[str]:
     found = []
     tree = ast.parse(source)
     # the bounds of a parameter check are the parameter's schema, not figures
-    bounds = {id(n) for call in ast.walk(tree) if isinstance(call, ast.Call) and ast.unparse(call.func) == "params.check"
-              for n in ast.walk(call)}
+    bounds = {
+        id(n)
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and ast.unparse(call.func) == "params.check"
+        for n in ast.walk(call)
+    }
     for node in ast.walk(tree):
         if id(node) in bounds:
             continue
         if isinstance(node, COMPUTING):
             found.append(f"line {node.lineno}: {type(node).__name__}")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool) \
-                and abs(node.value) >= 1000:
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+            and abs(node.value) >= 1000
+        ):
             found.append(f"line {node.lineno}: number {node.value!r}")
     return found
 
@@ -77,7 +96,7 @@ def test_data_readme_lists_exactly_the_facts_the_code_reads():
     from herd import budget, scaling
 
     readme = (ROOT / "data" / "README.md").read_text()
-    section = readme[readme.index("### Facts the chapters read"):]
+    section = readme[readme.index("### Facts the chapters read") :]
     listed = re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
     assert sorted(listed) == sorted({*scaling.FACT_KEYS, *budget.FACT_KEYS})
 
@@ -86,8 +105,13 @@ def test_a_model_without_facts_stops_the_chapter_with_its_name(tmp_path):
     import papermill as pm
 
     with pytest.raises(pm.PapermillExecutionError) as info:
-        pm.execute_notebook(str(ROOT / "book" / "scaling.ipynb"), str(tmp_path / "out.ipynb"),
-                            parameters={"models": ["llama-3.1-405b", "llama-3.1-405b-instruct"]},
-                            kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+        pm.execute_notebook(
+            str(ROOT / "book" / "scaling.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"models": ["llama-3.1-405b", "llama-3.1-405b-instruct"]},
+            kernel_name="python3",
+            cwd=str(ROOT),
+            progress_bar=False,
+        )
     assert info.value.ename == "ParameterError"
     assert "parameter 'models' has 'llama-3.1-405b-instruct' which is not allowed" in info.value.evalue

@@ -1,5 +1,6 @@
 """The printed score tables as data: metadata, the models each prints, other versions of a
 benchmark, and the later models a page names when it cannot show them."""
+
 import pandas as pd
 import pytest
 
@@ -25,12 +26,19 @@ def test_read_gives_the_table_its_models_and_a_citation(package):
     assert len(t.rows) == 16 and len(t.models) == 11
     assert t.citation.endswith("Table 2, p. 3")
     card = score_tables.read(package, "llama-models-model-card-3.3", "Instruction tuned models")
-    assert card.models == ["llama-3.1-8b-instruct", "llama-3.1-70b-instruct", "llama-3.3-70b-instruct", "llama-3.1-405b-instruct"]
+    assert card.models == [
+        "llama-3.1-8b-instruct",
+        "llama-3.1-70b-instruct",
+        "llama-3.3-70b-instruct",
+        "llama-3.1-405b-instruct",
+    ]
     assert not card.marks_best and "marks no best result" in card.reading()
 
 
 def test_an_unknown_table_lists_the_tables_there_are(package):
-    with pytest.raises(ParameterError, match=r"no score table 'llama3-paper-v3': 'Table 99'.*'llama3-paper-v3: Table 2'"):
+    with pytest.raises(
+        ParameterError, match=r"no score table 'llama3-paper-v3': 'Table 99'.*'llama3-paper-v3: Table 2'"
+    ):
         score_tables.read(package, "llama3-paper-v3", "Table 99")
 
 
@@ -52,18 +60,31 @@ def test_the_card_invites_equivalence_and_the_book_answers_with_its_margin(packa
     assert seen.loc["MMLU Pro (CoT)", "verdict"] == "behind" and seen.loc["MATH (CoT)", "verdict"] == "ahead"
     assert seen.loc["HumanEval", "verdict"] == "not resolved"  # 164 problems: not equivalent, not resolved
     assert (seen["family"] == "across classes").all()
-    wide = compare.orient(compare.judge_package(package, "llama-models-model-card-3.3", "Instruction tuned models",
-                                                compare.Rules(margin=20.0)), "llama-3.3-70b-instruct")
-    assert (wide.loc[wide["competitor"] == "llama-3.1-405b-instruct", "verdict"].isin(["equivalent", "no test", "ahead", "behind"])).all()
+    wide = compare.orient(
+        compare.judge_package(
+            package, "llama-models-model-card-3.3", "Instruction tuned models", compare.Rules(margin=20.0)
+        ),
+        "llama-3.3-70b-instruct",
+    )
+    assert (
+        wide.loc[wide["competitor"] == "llama-3.1-405b-instruct", "verdict"].isin(
+            ["equivalent", "no test", "ahead", "behind"]
+        )
+    ).all()
 
 
 def test_describe_pair_says_none_equivalent_and_names_the_rows():
     seen = pd.DataFrame({"row_label": ["A", "B", "C", "D"], "verdict": ["behind", "ahead", "not resolved", "no test"]})
     text = compare.describe_pair(seen, "Small", "Large", 2.0)
-    assert text == ("Small is equivalent to Large within ±2 points on none of the 3 tested benchmarks; Large is ahead on 1 (A); "
-                    "Small is ahead on 1 (B); 1 is not resolved (C). 1 cannot be tested (D).")
+    assert text == (
+        "Small is equivalent to Large within ±2 points on none of the 3 tested benchmarks; Large is ahead on 1 (A); "
+        "Small is ahead on 1 (B); 1 is not resolved (C). 1 cannot be tested (D)."
+    )
     same = pd.DataFrame({"row_label": ["A", "B"], "verdict": ["equivalent", "equivalent"]})
-    assert compare.describe_pair(same, "Small", "Large", 3.0) == "Yes on all 2 tested benchmarks: every gap lies within ±3 points."
+    assert (
+        compare.describe_pair(same, "Small", "Large", 3.0)
+        == "Yes on all 2 tested benchmarks: every gap lies within ±3 points."
+    )
 
 
 def test_later_models_are_those_released_after_llama_31(package):
@@ -71,7 +92,10 @@ def test_later_models_are_those_released_after_llama_31(package):
     assert list(later["key"]) == ["llama-3.3-70b-instruct"]
     assert coverage.note(package, ["llama-3.3-70b-instruct"], "x") == ""
     assert coverage.note(package, ["llama-3.3-70b"], "x") == ""  # base and instruct count as one
-    assert coverage.note(package, [], "no reason") == "Llama 3.3 70B Instruct (released 2024-12-06) is not on this page: no reason."
+    assert (
+        coverage.note(package, [], "no reason")
+        == "Llama 3.3 70B Instruct (released 2024-12-06) is not on this page: no reason."
+    )
 
 
 def test_scaling_places_every_described_model_by_size_and_says_which_share_a_point(package):
@@ -80,7 +104,8 @@ def test_scaling_places_every_described_model_by_size_and_says_which_share_a_poi
     assert ordered[0] == "llama-3.1-8b" and ordered[-1] == "llama-3.1-405b"
     points = scaling.model_points(package, ordered)
     assert scaling.shared_points(points).startswith(
-        "The sources print the same size, training tokens and GPU hours for Llama 3.1 70B and Llama 3.3 70B Instruct")
+        "The sources print the same size, training tokens and GPU hours for Llama 3.1 70B and Llama 3.3 70B Instruct"
+    )
     assert scaling.shared_points(points[points["model"] != "llama-3.3-70b-instruct"]) == ""
 
 
@@ -91,12 +116,16 @@ def test_the_benchmarks_chapter_tables(package):
     assert score_tables.capitalized("the paper's Table 2") == "The paper's Table 2"
     sizes = score_tables.sizes_table(package, t2).set_index("benchmark")
     assert len(sizes) == len(score_tables.benchmarks_of(package, t2)) == t2.cells["benchmark"].nunique()
-    assert sizes.loc["MGSM", "N used"].startswith("250") and sizes.loc["MMLU", "N used"].startswith("57 subsets of 100–1,534")
+    assert sizes.loc["MGSM", "N used"].startswith("250") and sizes.loc["MMLU", "N used"].startswith(
+        "57 subsets of 100–1,534"
+    )
     assert sizes["source of N"].str.startswith("<a href=").all()
     assert score_tables.size_notes(package, t2).startswith("**Notes on N.**\n\n- *")
     marked = score_tables.footnoted(t2, names)
     assert len(marked) and marked["model"].isin(set(names)).all()
-    assert score_tables.footnote_sentence(marked).startswith(f"The table's footnotes say that {len(marked)} of its cells")
+    assert score_tables.footnote_sentence(marked).startswith(
+        f"The table's footnotes say that {len(marked)} of its cells"
+    )
     assert score_tables.footnote_sentence(marked.iloc[:0]).startswith("No cell of the table carries a footnote")
     shown = score_tables.cells_of(t2, ["gpt-4o"], names)
     assert set(shown["model_name"]) == {"GPT-4o"}

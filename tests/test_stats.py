@@ -1,4 +1,5 @@
 """The statistics module: every method against a published example, and its edge cases."""
+
 import math
 
 import numpy as np
@@ -10,13 +11,17 @@ from herd import stats
 
 # ---------------------------------------------------------------- published examples
 
-@pytest.mark.parametrize("count, n, low, high", [
-    # Newcombe (1998a), Statistics in Medicine 17:857–872, Table I, method 3 (Wilson score, no correction)
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-])
+
+@pytest.mark.parametrize(
+    "count, n, low, high",
+    [
+        # Newcombe (1998a), Statistics in Medicine 17:857–872, Table I, method 3 (Wilson score, no correction)
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
 def test_wilson_interval_matches_newcombe_1998(count, n, low, high):
     lo, hi = stats.score_interval(100 * count / n, n)
     assert lo == pytest.approx(100 * low, abs=0.01) and hi == pytest.approx(100 * high, abs=0.01)
@@ -69,6 +74,7 @@ def test_bh_and_bonferroni_levels_agree_with_their_adjusted_pvalues():
 
 
 # ---------------------------------------------------------------- consistency and edges
+
 
 @pytest.mark.parametrize("kind", ["proportion", "bounded-mean"])
 def test_interval_excludes_zero_exactly_when_the_test_rejects(kind):
@@ -139,13 +145,16 @@ def test_correlation_to_resolve():
     rho = stats.correlation_to_resolve(89.0, 92.0, 164, 0.05)
     assert 0.5 < rho < 1
     pa, pb = 0.89, 0.92
-    z = (pb - pa) / math.sqrt((pa * (1 - pa) + pb * (1 - pb) - 2 * rho * math.sqrt(pa * (1 - pa) * pb * (1 - pb))) / 164)
+    z = (pb - pa) / math.sqrt(
+        (pa * (1 - pa) + pb * (1 - pb) - 2 * rho * math.sqrt(pa * (1 - pa) * pb * (1 - pb))) / 164
+    )
     assert z == pytest.approx(1.959964, abs=1e-4)
     assert stats.correlation_to_resolve(60.0, 80.0, 5000, 0.05) == 0.0  # already significant
     assert stats.correlation_to_resolve(50.0, 50.5, 100, 0.05) == math.inf  # no correlation suffices
 
 
 # ---------------------------------------------------------------- the paper's formula and N
+
 
 def test_ci_formula_known_value():
     # HumanEval, N = 164, S = 89.0 %: 1.96 * sqrt(0.89 * 0.11 / 164) = 4.79 points
@@ -163,14 +172,21 @@ def test_n_from_ci_inverts_the_formula():
 
 
 def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
-    benchmarks = pd.DataFrame({
-        "key": ["mgsm", "a", "b", "nih"],
-        "test_set_size": pd.array([2750, 100, pd.NA, pd.NA], dtype="Int64"),
-        "n_items": pd.array([250, pd.NA, pd.NA, pd.NA], dtype="Int64"),
-        "metric_kind": ["mean-of-proportions", "proportion", "proportion", "average-recall"],
-    })
-    scores = pd.DataFrame({"benchmark": ["b", "b", "nih"], "score": [50.0, 60.0, 90.0],
-                           "ci95": [round(stats.ci95_halfwidth(50, 400), 1), round(stats.ci95_halfwidth(60, 400), 1), 2.0]})
+    benchmarks = pd.DataFrame(
+        {
+            "key": ["mgsm", "a", "b", "nih"],
+            "test_set_size": pd.array([2750, 100, pd.NA, pd.NA], dtype="Int64"),
+            "n_items": pd.array([250, pd.NA, pd.NA, pd.NA], dtype="Int64"),
+            "metric_kind": ["mean-of-proportions", "proportion", "proportion", "average-recall"],
+        }
+    )
+    scores = pd.DataFrame(
+        {
+            "benchmark": ["b", "b", "nih"],
+            "score": [50.0, 60.0, 90.0],
+            "ci95": [round(stats.ci95_halfwidth(50, 400), 1), round(stats.ci95_halfwidth(60, 400), 1), 2.0],
+        }
+    )
     out = stats.effective_sizes(benchmarks, scores).set_index("benchmark")
     assert out.loc["mgsm", "n"] == 250 and out.loc["mgsm", "basis"] == "distinct items"
     assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
@@ -190,8 +206,14 @@ def test_package_sizes_are_computed_once_per_package_content():
 
 
 def test_widest_interval_is_the_smallest_test_set():
-    intervals = pd.DataFrame({"model": ["a", "a", "a", "b"], "row_label": ["x", "y", "z", "y"],
-                              "low": [40.0, 30.0, np.nan, 0.0], "high": [50.0, 60.0, np.nan, 100.0]})
+    intervals = pd.DataFrame(
+        {
+            "model": ["a", "a", "a", "b"],
+            "row_label": ["x", "y", "z", "y"],
+            "low": [40.0, 30.0, np.nan, 0.0],
+            "high": [50.0, 60.0, np.nan, 100.0],
+        }
+    )
     assert stats.widest_interval(intervals, "a")["row_label"] == "y"
 
 

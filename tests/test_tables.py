@@ -1,5 +1,6 @@
 """Tables reach the reader: every call displays, every executed call left its table, each
 column is laid out by what it holds, and each table carries the CSV of the rows it shows."""
+
 import csv
 import io
 import json
@@ -28,8 +29,14 @@ def test_show_displays_each_call(monkeypatch):
 
 
 def test_columns_are_laid_out_by_what_they_hold():
-    frame = pd.DataFrame({"benchmark": ["MMLU (5-shot)", "GSM8K"], "N": [14042, 1319],
-                          "why": ["a long explanation " * 5, ""], "verdict": ["ahead", "not resolved"]})
+    frame = pd.DataFrame(
+        {
+            "benchmark": ["MMLU (5-shot)", "GSM8K"],
+            "N": [14042, 1319],
+            "why": ["a long explanation " * 5, ""],
+            "verdict": ["ahead", "not resolved"],
+        }
+    )
     body, _ = tables.render(frame, {"N": formats.count})
     assert '<th class="num">N</th>' in body and '<td class="num">14,042</td>' in body
     assert '<td class="short">ahead</td>' in body and '<td class="long">' in body
@@ -37,8 +44,15 @@ def test_columns_are_laid_out_by_what_they_hold():
 
 
 def test_the_csv_holds_the_numbers_as_computed_and_the_text_as_shown():
-    frame = pd.DataFrame({"model": ["A & B", "C"], "gap": [1.8412, -0.04], "p": [1.98e-111, 0.5],
-                          "n": [np.int64(19194), np.int64(21)], "source": [tables.link("Paper", "https://example.org/p"), ""]})
+    frame = pd.DataFrame(
+        {
+            "model": ["A & B", "C"],
+            "gap": [1.8412, -0.04],
+            "p": [1.98e-111, 0.5],
+            "n": [np.int64(19194), np.int64(21)],
+            "source": [tables.link("Paper", "https://example.org/p"), ""],
+        }
+    )
     body, meta = tables.render(frame, {"gap": formats.gap, "p": formats.pvalue, "n": formats.count, "source": str})
     text = meta["herd"]["downloads"][0]["csv"]
     rows = list(csv.reader(io.StringIO(text)))

@@ -1,4 +1,5 @@
 """The measured texts load from the registries' packages and token statistics behave."""
+
 import pytest
 
 from herd import texts, textstats
@@ -59,12 +60,21 @@ def test_write_texts(tmp_path):
 def test_window_summary_by_register():
     import pandas as pd
 
-    whole = pd.DataFrame({"text": ["kjv-bible", "fortunes-literature", "debian-faq", "jargon-file", "python-stdlib"],
-                          "words_per_token": [0.8, 0.7, 0.6, 0.5, 0.4]})
+    whole = pd.DataFrame(
+        {
+            "text": ["kjv-bible", "fortunes-literature", "debian-faq", "jargon-file", "python-stdlib"],
+            "words_per_token": [0.8, 0.7, 0.6, 0.5, 0.4],
+        }
+    )
     # 131,072 tokens x 0.8 and 0.7 words per token = 104,858 and 91,750 words: a range rounded to thousands
     s = textstats.window_summary(whole, 131_072, 100)
-    assert s == {"narrative_words": "92,000–105,000", "n_narrative": 2, "technical_words": "66,000–79,000",
-                 "code_words": "52,000", "narrative_pages": "920–1,050"}
+    assert s == {
+        "narrative_words": "92,000–105,000",
+        "n_narrative": 2,
+        "technical_words": "66,000–79,000",
+        "code_words": "52,000",
+        "narrative_pages": "920–1,050",
+    }
     assert textstats.window_summary(whole.iloc[:1], 131_072, 100)["technical_words"] == "n/a"
 
 

@@ -1,4 +1,5 @@
 """The tokenizer reproduces llama-models' own test ids (llama3/tests/api/test_tokenizer.py)."""
+
 from herd import tokenizer
 
 

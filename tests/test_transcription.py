@@ -1,4 +1,5 @@
 """Table 2 was entered twice, independently: the two copies agree cell by cell."""
+
 import csv
 
 import pandas as pd
@@ -34,13 +35,21 @@ def test_model_card_agrees_with_table2_except_known_differences():
     package = data.load(DATA)
     s = package.scores
     paper = s[s["table"] == "Table 2"]
-    card = s[(s["source"] == "llama-models-model-card") & (s["table"] == "Instruction tuned models")
-             & s["model"].str.startswith("llama-3.1-") & s["benchmark"].isin(paper["benchmark"])]
+    card = s[
+        (s["source"] == "llama-models-model-card")
+        & (s["table"] == "Instruction tuned models")
+        & s["model"].str.startswith("llama-3.1-")
+        & s["benchmark"].isin(paper["benchmark"])
+    ]
     merged = card.merge(paper, on=["model", "benchmark"], suffixes=("_card", "_paper"))
     # MMLU has two rows (5-shot and 0-shot CoT) in both sources: pair them by shots.
     merged = merged[(merged["benchmark"] != "mmlu") | (merged["shots_card"] == merged["shots_paper"])]
     assert len(merged) == len(card) == 39  # every card row finds its Table 2 cell
-    found = {(r.benchmark, r.model): (r.score_paper, r.score_card) for r in merged.itertuples() if r.score_paper != r.score_card}
+    found = {
+        (r.benchmark, r.model): (r.score_paper, r.score_card)
+        for r in merged.itertuples()
+        if r.score_paper != r.score_card
+    }
     assert found == KNOWN_DIFFERENCES
 
 
@@ -49,13 +58,20 @@ def test_tables_9_to_22_match_second_copy():
     package = data.load(DATA)
     s = package.scores
     first = s[(s["source"] == "llama3-paper-v3") & (s["table"] != "Table 2")]
-    mine = {(r.table, r.row_label, r.model): (None if pd.isna(r.score) else float(r.score), None if pd.isna(r.ci95) else float(r.ci95))
-            for r in first.itertuples()}
+    mine = {
+        (r.table, r.row_label, r.model): (
+            None if pd.isna(r.score) else float(r.score),
+            None if pd.isna(r.ci95) else float(r.ci95),
+        )
+        for r in first.itertuples()
+    }
     theirs = {}
     with (DATA / "transcriptions" / "tables-9-22-second-copy.csv").open() as f:
         for row in csv.DictReader(f):
             theirs[(row["table"], row["row_label"], row["model"])] = (
-                float(row["score"]) if row["score"] else None, float(row["ci95"]) if row["ci95"] else None)
+                float(row["score"]) if row["score"] else None,
+                float(row["ci95"]) if row["ci95"] else None,
+            )
     assert len(mine) == len(theirs) == 520
     assert set(mine) == set(theirs)
     assert {k: (mine[k], theirs[k]) for k in mine if mine[k] != theirs[k]} == {}

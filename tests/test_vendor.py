@@ -1,4 +1,5 @@
 """The vendored JavaScript is what Altair's charts ask for, and the bundle skips the CDN."""
+
 import json
 
 from conftest import ROOT

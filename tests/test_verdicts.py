@@ -2,6 +2,7 @@
 every comparison of the tables the chapters judge, and check the one method's promises: intervals
 stay on the scale, only testable kinds are tested, an interval and its verdict agree, equality is
 only claimed inside the margin, and one pair never gets two verdicts."""
+
 import ast
 import json
 
@@ -70,16 +71,29 @@ def test_no_pair_is_judged_twice_with_different_verdicts():
             seen[key] = (verdict, r["chapter"])
 
 
-@pytest.mark.parametrize("source, table", [("llama3-paper-v3", "Table 2"), ("llama3-paper-v3", "Table 21"),
-                                           ("llama-models-model-card-3.3", "Instruction tuned models")])
+@pytest.mark.parametrize(
+    "source, table",
+    [
+        ("llama3-paper-v3", "Table 2"),
+        ("llama3-paper-v3", "Table 21"),
+        ("llama-models-model-card-3.3", "Instruction tuned models"),
+    ],
+)
 def test_every_comparison_of_the_judged_tables(source, table):
     judged = compare.judge_package(data.load(DATA), source, table)
     for _, r in judged.iterrows():
-        _check({"low": None if r["gap_low"] != r["gap_low"] else r["gap_low"],
+        _check(
+            {
+                "low": None if r["gap_low"] != r["gap_low"] else r["gap_low"],
                 "high": None if r["gap_high"] != r["gap_high"] else r["gap_high"],
-                "testable": bool(r["testable"]), "kind": r["kind"], "verdict": r["verdict"],
-                "p_adjusted": None if r["p_adjusted"] != r["p_adjusted"] else r["p_adjusted"], "reason": r["reason"]},
-               compare.Rules().margin)
+                "testable": bool(r["testable"]),
+                "kind": r["kind"],
+                "verdict": r["verdict"],
+                "p_adjusted": None if r["p_adjusted"] != r["p_adjusted"] else r["p_adjusted"],
+                "reason": r["reason"],
+            },
+            compare.Rules().margin,
+        )
 
 
 def test_score_intervals_stay_on_the_scale():
@@ -88,7 +102,11 @@ def test_score_intervals_stay_on_the_scale():
         cells = package.scores.query("table == @table")
         shown = stats.score_intervals(cells, package.benchmarks, package.scores, package.benchmark_subsets)
         has = shown.dropna(subset=["low"])
-        assert ((has["low"] >= 0) & (has["high"] <= 100) & (has["low"] <= has["score"]) & (has["score"] <= has["high"])).all()
+        assert (
+            (has["low"] >= 0) & (has["high"] <= 100) & (has["low"] <= has["score"]) & (has["score"] <= has["high"])
+        ).all()
         assert (has["high"] > has["low"]).all()  # no zero-width interval, even at 100 %
-        untestable = shown[shown["benchmark"].map(package.benchmarks.set_index("key")["metric_kind"]) == "average-recall"]
+        untestable = shown[
+            shown["benchmark"].map(package.benchmarks.set_index("key")["metric_kind"]) == "average-recall"
+        ]
         assert untestable["low"].isna().all()

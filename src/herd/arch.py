@@ -5,6 +5,7 @@ The arguments are read from the PyPI package ``llama-models`` (``sku_list.py``, 
 ``llama3/model.py`` for the RoPE scaling constants) by parsing its source, without
 importing it (its model code needs PyTorch).
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,13 @@ from . import formats
 from .tokenizer import package_dir
 
 # The functions of llama-models' sku_list.py that describe Llama 3.x text models (base and instruct).
-SKU_FUNCTIONS = ("llama3_1_base_models", "llama3_1_instruct_models", "llama3_2_base_models", "llama3_2_instruct_models",
-                 "llama3_3_instruct_models")
+SKU_FUNCTIONS = (
+    "llama3_1_base_models",
+    "llama3_1_instruct_models",
+    "llama3_2_base_models",
+    "llama3_2_instruct_models",
+    "llama3_3_instruct_models",
+)
 BYTES = {"bf16": 2, "fp8": 1}
 # Weight precisions: all BF16, or the FP8 recipe of the paper (§6.2) and of llama-models' quantization loader:
 # the feed-forward weights of every layer but the first and the last in FP8, with one BF16 scale per output row;
@@ -156,12 +162,20 @@ def parameter_counts(a: ArchArgs) -> dict[str, int]:
     norms = a.n_layers * 2 * a.dim + a.dim
     embeddings = a.vocab_size * a.dim
     output = a.vocab_size * a.dim
-    counts = {"embeddings": embeddings, "attention": attention, "feed-forward": feed_forward, "norms": norms, "output head": output}
+    counts = {
+        "embeddings": embeddings,
+        "attention": attention,
+        "feed-forward": feed_forward,
+        "norms": norms,
+        "output head": output,
+    }
     counts["total"] = sum(counts.values())
     return counts
 
 
-def kv_cache_bytes(a: ArchArgs, tokens: int, precision: str = "bf16", batch: int = 1, kv_heads: int | None = None) -> int:
+def kv_cache_bytes(
+    a: ArchArgs, tokens: int, precision: str = "bf16", batch: int = 1, kv_heads: int | None = None
+) -> int:
     """Bytes of the key/value cache: 2 (K and V) · layers · KV heads · head dim · bytes · tokens · batch.
     ``kv_heads`` overrides the model's (e.g. ``n_heads`` for a multi-head baseline)."""
     heads = a.n_kv_heads if kv_heads is None else kv_heads
@@ -191,8 +205,9 @@ def kv_dominance_tokens(a: ArchArgs, scheme: str = "bf16", kv_precision: str = "
     return weight_bytes(a, scheme) / kv_cache_bytes(a, 1, kv_precision)
 
 
-def sequences_that_fit(a: ArchArgs, context: int, memory_bytes: float, scheme: str = "bf16",
-                       kv_precision: str = "bf16") -> int:
+def sequences_that_fit(
+    a: ArchArgs, context: int, memory_bytes: float, scheme: str = "bf16", kv_precision: str = "bf16"
+) -> int:
     """Full-length sequences whose KV cache fits beside the weights in ``memory_bytes`` (weights and
     KV cache only; 0 when the weights alone do not fit)."""
     free = memory_bytes - weight_bytes(a, scheme)
@@ -205,20 +220,34 @@ def rope_wavelengths(a: ArchArgs, scaling: dict[str, float]) -> pd.DataFrame:
     i = np.arange(0, a.head_dim, 2)[: a.head_dim // 2]
     freqs = 1.0 / (a.rope_theta ** (i / a.head_dim))
     wavelen = 2 * math.pi / freqs
-    old, low, high, factor = scaling["old_context_len"], scaling["low_freq_factor"], scaling["high_freq_factor"], scaling["scale_factor"]
+    old, low, high, factor = (
+        scaling["old_context_len"],
+        scaling["low_freq_factor"],
+        scaling["high_freq_factor"],
+        scaling["scale_factor"],
+    )
     low_wavelen, high_wavelen = old / low, old / high
     smooth = (old / wavelen - low) / (high - low)
     scaled = np.where(wavelen > low_wavelen, freqs / factor, freqs)
     blended = (1 - smooth) * scaled / factor + smooth * scaled
     new = np.where((wavelen >= high_wavelen) & (wavelen <= low_wavelen), blended, scaled)
-    band = np.where(wavelen < high_wavelen, "high frequency: unchanged",
-                    np.where(wavelen > low_wavelen, f"low frequency: divided by {factor:g}", "middle: interpolated"))
-    return pd.DataFrame({"pair": i // 2, "wavelength_before": wavelen, "wavelength_after": 2 * math.pi / new, "band": band})
+    band = np.where(
+        wavelen < high_wavelen,
+        "high frequency: unchanged",
+        np.where(wavelen > low_wavelen, f"low frequency: divided by {factor:g}", "middle: interpolated"),
+    )
+    return pd.DataFrame(
+        {"pair": i // 2, "wavelength_before": wavelen, "wavelength_after": 2 * math.pi / new, "band": band}
+    )
 
 
-PAPER_ARGUMENTS = (("layers", "n_layers", "layers"), ("model dimension", "dim", "model-dimension"),
-                   ("FFN dimension", "ffn_dim", "ffn-dimension"), ("attention heads", "n_heads", "attention-heads"),
-                   ("key/value heads", "n_kv_heads", "key-value-heads"))
+PAPER_ARGUMENTS = (
+    ("layers", "n_layers", "layers"),
+    ("model dimension", "dim", "model-dimension"),
+    ("FFN dimension", "ffn_dim", "ffn-dimension"),
+    ("attention heads", "n_heads", "attention-heads"),
+    ("key/value heads", "n_kv_heads", "key-value-heads"),
+)
 
 
 def check_against_paper(args: dict[str, ArchArgs], facts: pd.DataFrame, special_tokens: int) -> pd.DataFrame:
@@ -234,11 +263,17 @@ def check_against_paper(args: dict[str, ArchArgs], facts: pd.DataFrame, special_
             paper = values.get(f"architecture.{key}.{fact_key}")
             rows.append((key, label, getattr(a, attr), paper))
         if any(f"architecture.{key}." in k for k in values.index):
-            rows.append((key, "vocabulary (BPE + special)", a.vocab_size, None if vocab is None else vocab + special_tokens))
+            rows.append(
+                (key, "vocabulary (BPE + special)", a.vocab_size, None if vocab is None else vocab + special_tokens)
+            )
             rows.append((key, "RoPE θ", a.rope_theta, theta))
     out = pd.DataFrame(rows, columns=["model", "argument", "llama-models", "paper Table 3"])
-    out["agree"] = ["no paper value: the paper's Table 3 does not describe this model" if pd.isna(p)
-                    else ("yes" if m == p else "NO") for m, p in zip(out["llama-models"], out["paper Table 3"])]
+    out["agree"] = [
+        "no paper value: the paper's Table 3 does not describe this model"
+        if pd.isna(p)
+        else ("yes" if m == p else "NO")
+        for m, p in zip(out["llama-models"], out["paper Table 3"])
+    ]
     return out
 
 
@@ -249,27 +284,40 @@ def node_fit(args: dict[str, ArchArgs], context: int, memory_bytes: float) -> pd
     for key, a in args.items():
         for scheme in WEIGHT_SCHEMES:
             for kv in ("bf16", "fp8"):
-                rows.append({"model": key, "weights": scheme, "KV cache": kv, "weights (GB)": weight_bytes(a, scheme) / 1e9,
-                             "KV cache per sequence (GB)": kv_cache_bytes(a, context, kv) / 1e9,
-                             "sequences that fit": sequences_that_fit(a, context, memory_bytes, scheme, kv)})
+                rows.append(
+                    {
+                        "model": key,
+                        "weights": scheme,
+                        "KV cache": kv,
+                        "weights (GB)": weight_bytes(a, scheme) / 1e9,
+                        "KV cache per sequence (GB)": kv_cache_bytes(a, context, kv) / 1e9,
+                        "sequences that fit": sequences_that_fit(a, context, memory_bytes, scheme, kv),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def describe_fit(fit: pd.DataFrame, model: str, label: str, memory_gb: float) -> str:
     """One sentence on what fits on a node for one model (from :func:`node_fit`)."""
+
     def row(scheme, kv):
         return fit[(fit["model"] == model) & (fit["weights"] == scheme) & (fit["KV cache"] == kv)].iloc[0]
+
     bf16, fp8, fp8kv = row("bf16", "bf16"), row("fp8-mixed", "bf16"), row("fp8-mixed", "fp8")
     if bf16["weights (GB)"] > memory_gb:
         first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) do not fit in {memory_gb:.0f} GB at all"
     else:
-        first = (f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for "
-                 f"{formats.noun(bf16['sequences that fit'], 'full-length sequence')}")
+        first = (
+            f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for "
+            f"{formats.noun(bf16['sequences that fit'], 'full-length sequence')}"
+        )
     if fp8["weights (GB)"] > memory_gb:
         second = f"even with the paper's FP8 recipe ({fp8['weights (GB)']:.0f} GB) the weights do not fit"
     else:
-        second = (f"with the paper's FP8 recipe (feed-forward weights of the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
-                  f"{fp8['sequences that fit']} fit with a BF16 cache and {fp8kv['sequences that fit']} with an FP8 cache")
+        second = (
+            f"with the paper's FP8 recipe (feed-forward weights of the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
+            f"{fp8['sequences that fit']} fit with a BF16 cache and {fp8kv['sequences that fit']} with an FP8 cache"
+        )
     return f"For the {label}, {first}; {second}."
 
 
@@ -280,6 +328,7 @@ def one_per_model(args: dict[str, ArchArgs]) -> dict[str, ArchArgs]:
 
 
 # ---------------------------------------------------------------- the long-context chapter's tables
+
 
 def package_models(package) -> dict[str, ArchArgs]:
     """The architecture of every model llama-models describes that the data package knows, one per
@@ -352,9 +401,14 @@ def kv_table(a: ArchArgs, context_lengths: list[int], batch: int = 1) -> pd.Data
     rows = []
     for n in context_lengths:
         for prec in ("bf16", "fp8"):
-            rows.append({"context (tokens)": n, "precision": prec,
-                         "GQA KV cache (GB)": kv_cache_bytes(a, n, prec, batch) / 1e9,
-                         "multi-head KV cache (GB)": kv_cache_bytes(a, n, prec, batch, kv_heads=a.n_heads) / 1e9})
+            rows.append(
+                {
+                    "context (tokens)": n,
+                    "precision": prec,
+                    "GQA KV cache (GB)": kv_cache_bytes(a, n, prec, batch) / 1e9,
+                    "multi-head KV cache (GB)": kv_cache_bytes(a, n, prec, batch, kv_heads=a.n_heads) / 1e9,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -409,8 +463,11 @@ def node_sentences(fit: pd.DataFrame, args: dict[str, ArchArgs], package) -> str
     names = display_names(package, args)
     gpu = package.fact("gpu_memory_gb") * 1e9
     node_gb = node_memory_gb(package)
-    return " ".join(describe_fit(fit, k, names[k].removeprefix("Llama "), node_gb)
-                    for k, a in args.items() if weight_bytes(a, "bf16") > gpu)
+    return " ".join(
+        describe_fit(fit, k, names[k].removeprefix("Llama "), node_gb)
+        for k, a in args.items()
+        if weight_bytes(a, "bf16") > gpu
+    )
 
 
 def memory_grid(args: dict[str, ArchArgs], context: int, points: int = 29) -> pd.DataFrame:
@@ -421,10 +478,16 @@ def memory_grid(args: dict[str, ArchArgs], context: int, points: int = 29) -> pd
     lengths = np.unique(np.geomspace(1024, context, points).astype(int))
     for key, m in args.items():
         for n in lengths:
-            rows.append({"model": key, "context": int(n), "weights_bytes_bf16": weight_bytes(m, "bf16"),
-                         "weights_bytes_fp8_recipe": weight_bytes(m, "fp8-mixed"),
-                         "kv_bytes_per_token_bf16": kv_cache_bytes(m, 1, "bf16"),
-                         "mha_kv_bytes_per_token_bf16": kv_cache_bytes(m, 1, "bf16", kv_heads=m.n_heads)})
+            rows.append(
+                {
+                    "model": key,
+                    "context": int(n),
+                    "weights_bytes_bf16": weight_bytes(m, "bf16"),
+                    "weights_bytes_fp8_recipe": weight_bytes(m, "fp8-mixed"),
+                    "kv_bytes_per_token_bf16": kv_cache_bytes(m, 1, "bf16"),
+                    "mha_kv_bytes_per_token_bf16": kv_cache_bytes(m, 1, "bf16", kv_heads=m.n_heads),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -454,14 +517,27 @@ def rope_summary(a: ArchArgs, scaling: dict[str, float], waves: pd.DataFrame) ->
 def rope_band_table(waves: pd.DataFrame, context: int) -> pd.DataFrame:
     """The bands of ``apply_scaling``: pairs in each, the shortest and longest wavelength before and
     after scaling, and how many pairs are longer than ``context`` tokens after it."""
-    bands = waves.groupby("band").agg(pairs=("pair", "count"), shortest_before=("wavelength_before", "min"),
-                                      longest_before=("wavelength_before", "max"),
-                                      shortest_after=("wavelength_after", "min"),
-                                      longest_after=("wavelength_after", "max")).reset_index()
+    bands = (
+        waves.groupby("band")
+        .agg(
+            pairs=("pair", "count"),
+            shortest_before=("wavelength_before", "min"),
+            longest_before=("wavelength_before", "max"),
+            shortest_after=("wavelength_after", "min"),
+            longest_after=("wavelength_after", "max"),
+        )
+        .reset_index()
+    )
     label = f"longer than {context // 1024}K after scaling"
     bands[label] = [int((waves[waves["band"] == b]["wavelength_after"] > context).sum()) for b in bands["band"]]
-    return bands.rename(columns={"shortest_before": "shortest before", "longest_before": "longest before",
-                                 "shortest_after": "shortest after", "longest_after": "longest after"})
+    return bands.rename(
+        columns={
+            "shortest_before": "shortest before",
+            "longest_before": "longest before",
+            "shortest_after": "shortest after",
+            "longest_after": "longest after",
+        }
+    )
 
 
 def fit_on_node(package, args: dict[str, ArchArgs], context: int) -> pd.DataFrame:

@@ -8,6 +8,7 @@ approximately* (only the source's own "approximately" allows both), *differs by 
 two numbers measure different things), or is *inconsistent*. Every check
 that does not simply agree names a cause; one misprint seen in three places is one cause.
 """
+
 from __future__ import annotations
 
 import math
@@ -121,15 +122,41 @@ def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
     hw_key = "interruptions.54-day-snapshot.share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
     rows = [
         ("total", "total interruptions = planned + unexpected", all_, planned + total, (all_, all_)),
-        ("unexpected", "unexpected interruptions = sum of the table's counts", total, float(table["interruptions"].sum()), (total, total)),
-        ("sum", "printed percentages sum to 100", 100.0, float(table["percent"].sum()),
-         (100 - 0.05 * len(table), 100 + 0.05 * len(table))),
-        ("gpu-counts", "GPU issues share (%), from the counts", fact(facts, gpu_key), 100 * float(gpu["interruptions"].sum()) / total,
-         scaling.fact_interval(facts, gpu_key)),
-        ("gpu-printed", "GPU issues share (%), from the printed percentages", fact(facts, gpu_key), float(gpu["percent"].sum()),
-         scaling.fact_interval(facts, gpu_key)),
-        ("hardware", "hardware share (%): GPU, host and network categories", fact(facts, hw_key),
-         100 * float(hardware["interruptions"].sum()) / total, scaling.fact_interval(facts, hw_key)),
+        (
+            "unexpected",
+            "unexpected interruptions = sum of the table's counts",
+            total,
+            float(table["interruptions"].sum()),
+            (total, total),
+        ),
+        (
+            "sum",
+            "printed percentages sum to 100",
+            100.0,
+            float(table["percent"].sum()),
+            (100 - 0.05 * len(table), 100 + 0.05 * len(table)),
+        ),
+        (
+            "gpu-counts",
+            "GPU issues share (%), from the counts",
+            fact(facts, gpu_key),
+            100 * float(gpu["interruptions"].sum()) / total,
+            scaling.fact_interval(facts, gpu_key),
+        ),
+        (
+            "gpu-printed",
+            "GPU issues share (%), from the printed percentages",
+            fact(facts, gpu_key),
+            float(gpu["percent"].sum()),
+            scaling.fact_interval(facts, gpu_key),
+        ),
+        (
+            "hardware",
+            "hardware share (%): GPU, host and network categories",
+            fact(facts, hw_key),
+            100 * float(hardware["interruptions"].sum()) / total,
+            scaling.fact_interval(facts, hw_key),
+        ),
     ]
     out = pd.DataFrame([r[:4] for r in rows], columns=["id", "check", "stated", "recomputed"])
     out["allowed_low"] = [r[4][0] for r in rows]
@@ -139,9 +166,15 @@ def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
     # printed one by the printed rounding
     out["within"] = (out["allowed_low"] - 1e-9 <= out["recomputed"]) & (out["recomputed"] <= out["allowed_high"] + 1e-9)
     # a share the text prints as "approximately" is allowed a whole unit; within half a unit it agrees within rounding
-    strict = {r[0]: scaling.fact_interval(facts, k, widen_approximate=False) for r, k in ((rows[3], gpu_key), (rows[4], gpu_key), (rows[5], hw_key))}
-    out["within_rounding"] = [out.loc[i, "within"] and (r not in strict or strict[r][0] - 1e-9 <= out.loc[i, "recomputed"] <= strict[r][1] + 1e-9)
-                              for i, r in enumerate(out["id"])]
+    strict = {
+        r[0]: scaling.fact_interval(facts, k, widen_approximate=False)
+        for r, k in ((rows[3], gpu_key), (rows[4], gpu_key), (rows[5], hw_key))
+    }
+    out["within_rounding"] = [
+        out.loc[i, "within"]
+        and (r not in strict or strict[r][0] - 1e-9 <= out.loc[i, "recomputed"] <= strict[r][1] + 1e-9)
+        for i, r in enumerate(out["id"])
+    ]
     return out
 
 
@@ -166,12 +199,23 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     rows = []
 
     def add(topic, says, gives, verdict, cause="", why=""):
-        rows.append({"topic": topic, "the source says": says, "recomputation gives": gives, "verdict": verdict,
-                     "cause": cause, "explanation": why})
+        rows.append(
+            {
+                "topic": topic,
+                "the source says": says,
+                "recomputation gives": gives,
+                "verdict": verdict,
+                "cause": cause,
+                "explanation": why,
+            }
+        )
 
     # --- the scaling law's stated optimum
     n_pred, d_pred = fact(f, "scaling.predicted_params"), fact(f, "scaling.predicted_tokens")
-    n_rng, d_rng = scaling.fact_interval(f, "scaling.predicted_params"), scaling.fact_interval(f, "scaling.predicted_tokens")
+    n_rng, d_rng = (
+        scaling.fact_interval(f, "scaling.predicted_params"),
+        scaling.fact_interval(f, "scaling.predicted_tokens"),
+    )
     c_pred = float(scaling.training_flops(n_pred, d_pred))
     c_pred_rng = (float(scaling.training_flops(n_rng[0], d_rng[0])), float(scaling.training_flops(n_rng[1], d_rng[1])))
     says = f"{formats.params(n_pred)} parameters on {formats.tokens(d_pred, 2)} tokens at {formats.scientific(C)} FLOPs"
@@ -181,12 +225,18 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     elif _overlap(c_pred_rng, C_range):
         add("scaling law", says, gives, ROUNDING)
     else:
-        add("scaling law", says, gives, INCONSISTENT, "predicted-size-off-budget",
+        add(
+            "scaling law",
+            says,
+            gives,
+            INCONSISTENT,
+            "predicted-size-off-budget",
             f"The predicted {formats.params(n_pred)} parameters and {formats.tokens(d_pred, 2)} tokens need "
             f"{formats.scientific(c_pred, 3)} FLOPs under C = 6·N·D, {formats.number(100 * (c_pred / C - 1), 0)} % more than the "
             f"{formats.scientific(C)} they are predicted for (the tokens alone imply "
             f"{formats.params(float(scaling.params_for(C, d_pred)))}); the paper's own run meets C = 6·N·D, and it does not say how "
-            f"{formats.params(n_pred)} was derived.")
+            f"{formats.params(n_pred)} was derived.",
+        )
 
     fig = scaling.constants(laws, "llama3-figure")
     for law, label in (("llama3-text", "text"), ("llama3-figure", "Figure 3")):
@@ -194,29 +244,54 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
         d = float(scaling.build_law(laws, law).tokens(C))
         lo, hi = scaling.token_law_range(C, f"{c['A']:g}", f"{c['alpha']:g}", C_range)
         says = f"D* = {formats.tokens(d_pred, 2)} tokens at {formats.scientific(C)} FLOPs"
-        gives = (f"the {label} constants (α {c['alpha']:g}, A {c['A']:g}) give D* = {formats.tokens(d, 2)}; "
-                 f"every rounding of them, {formats.span(lo / 1e12, hi / 1e12, formats.number, 'T')}")
+        gives = (
+            f"the {label} constants (α {c['alpha']:g}, A {c['A']:g}) give D* = {formats.tokens(d, 2)}; "
+            f"every rounding of them, {formats.span(lo / 1e12, hi / 1e12, formats.number, 'T')}"
+        )
         if _overlap((lo, hi), d_rng):
             add("scaling law", says, gives, ROUNDING)
             continue
         digits = len(f"{c['alpha']:g}".split(".")[1])
-        cut = law != "llama3-figure" and all(_truncated(fig[k], digits) == c[k] and round(fig[k], digits) != c[k] for k in ("alpha", "A"))
-        how = (f"the figure's α {fig['alpha']:g} and A {fig['A']:g} cut to {digits} decimals (rounding gives "
-               f"{round(fig['alpha'], digits):.{digits}f} and {round(fig['A'], digits):.{digits}f})") if cut else f"constants printed to {digits} decimals"
-        add("scaling law", says, gives, INCONSISTENT, "text-constants-truncated" if cut else f"{law}-constants",
+        cut = law != "llama3-figure" and all(
+            _truncated(fig[k], digits) == c[k] and round(fig[k], digits) != c[k] for k in ("alpha", "A")
+        )
+        how = (
+            (
+                f"the figure's α {fig['alpha']:g} and A {fig['A']:g} cut to {digits} decimals (rounding gives "
+                f"{round(fig['alpha'], digits):.{digits}f} and {round(fig['A'], digits):.{digits}f})"
+            )
+            if cut
+            else f"constants printed to {digits} decimals"
+        )
+        add(
+            "scaling law",
+            says,
+            gives,
+            INCONSISTENT,
+            "text-constants-truncated" if cut else f"{law}-constants",
             f"The text's (α, A) = ({c['alpha']:g}, {c['A']:g}) are {how}; no values that round to them give more than "
-            f"{formats.tokens(hi)} tokens, so the text's constants cannot produce its own {formats.tokens(d_pred, 2)}.")
+            f"{formats.tokens(hi)} tokens, so the text's constants cannot produce its own {formats.tokens(d_pred, 2)}.",
+        )
 
     # --- the training run
     n_act, d_act = fact(f, "training.parameters"), fact(f, "training.tokens")
     n_act_rng, d_act_rng = scaling.fact_interval(f, "training.parameters"), scaling.fact_interval(f, "training.tokens")
     c_act = float(scaling.training_flops(n_act, d_act))
     c_stated, c_stated_rng = fact(f, "training.flops"), scaling.fact_interval(f, "training.flops")
-    c_act_rng = (float(scaling.training_flops(n_act_rng[0], d_act_rng[0])), float(scaling.training_flops(n_act_rng[1], d_act_rng[1])))
-    add("training run", f"{formats.params(n_act)} parameters on {formats.tokens(d_act)} tokens with {formats.scientific(c_stated)} FLOPs",
-        f"6·N·D = {formats.scientific(c_act, 3)} FLOPs", ROUNDING if _overlap(c_act_rng, c_stated_rng) else INCONSISTENT,
+    c_act_rng = (
+        float(scaling.training_flops(n_act_rng[0], d_act_rng[0])),
+        float(scaling.training_flops(n_act_rng[1], d_act_rng[1])),
+    )
+    add(
+        "training run",
+        f"{formats.params(n_act)} parameters on {formats.tokens(d_act)} tokens with {formats.scientific(c_stated)} FLOPs",
+        f"6·N·D = {formats.scientific(c_act, 3)} FLOPs",
+        ROUNDING if _overlap(c_act_rng, c_stated_rng) else INCONSISTENT,
         "" if _overlap(c_act_rng, c_stated_rng) else "training-run-off-budget",
-        "" if _overlap(c_act_rng, c_stated_rng) else "The run's parameters and tokens do not give its stated compute under C = 6·N·D.")
+        ""
+        if _overlap(c_act_rng, c_stated_rng)
+        else "The run's parameters and tokens do not give its stated compute under C = 6·N·D.",
+    )
 
     # --- GPU hours against the stated MFU
     points = scaling.model_points(package, [MFU_MODEL])
@@ -227,35 +302,59 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
         add("GPU hours", says, gives, AGREES)
     elif m["implied_mfu_pct"] < m["stated_low_pct"]:
         effective = fact(f, "training.llama-3.1-405b.effective-training-time")
-        add("GPU hours", says, gives, DEFINITION, "gpu-hours-whole-training",
+        add(
+            "GPU hours",
+            says,
+            gives,
+            DEFINITION,
+            "gpu-hours-whole-training",
             f"The card's hours are the total GPU time to train the model; the {m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % "
             f"is the steady-state throughput of Table 4's configurations. Counting only useful time (the paper reports more than "
             f"{effective:.0f} % effective training time) raises {formats.percent(m['implied_mfu_pct'])} to at most "
             f"{formats.percent(m['implied_mfu_pct'] / (effective / 100))}, so the hours most likely also count work outside those "
-            f"configurations: a difference in what is counted, not a contradiction.")
+            f"configurations: a difference in what is counted, not a contradiction.",
+        )
     else:
-        add("GPU hours", says, gives, INCONSISTENT, "gpu-hours-too-few",
-            "The GPU hours are too few for the FLOPs at the stated MFU: more work than the hardware could do.")
+        add(
+            "GPU hours",
+            says,
+            gives,
+            INCONSISTENT,
+            "gpu-hours-too-few",
+            "The GPU hours are too few for the FLOPs at the stated MFU: more work than the hardware could do.",
+        )
 
     # --- Table 4
     peak = fact(f, "h100.bf16_dense_tflops")
     par = parallelism_checks(package.parallelism, peak)
     for r in par.itertuples():
         ok = bool(r.gpus_consistent and r.tokens_consistent)
-        add("parallelism (Table 4)", f"row {r.row}: {r.gpus:,} GPUs, {r.tokens_per_batch_as_printed} tokens per batch",
+        add(
+            "parallelism (Table 4)",
+            f"row {r.row}: {r.gpus:,} GPUs, {r.tokens_per_batch_as_printed} tokens per batch",
             f"TP·CP·PP·DP = {r.gpus_from_product:,}; DP·batch·sequence = {r.tokens_from_product:,} tokens ({r.tokens_reading})",
-            AGREES if ok else INCONSISTENT, "" if ok else f"table4-row{r.row}-products",
-            "" if ok else f"Row {r.row}'s parallelism degrees do not multiply to its GPUs or tokens per batch.")
+            AGREES if ok else INCONSISTENT,
+            "" if ok else f"table4-row{r.row}-products",
+            "" if ok else f"Row {r.row}'s parallelism degrees do not multiply to its GPUs or tokens per batch.",
+        )
     for r in par.itertuples():
         says = f"row {r.row}: {r.tflops_per_gpu:g} TFLOP/s per GPU at {r.bf16_mfu_pct:g} % MFU"
-        gives = (f"implied peak {r.tflops_over_mfu:.0f} TFLOP/s; {r.peak_low_units:.0f}–{r.peak_high_units:.0f} reading "
-                 f"{r.tflops_per_gpu:g} as exact, {r.peak_low:.0f}–{r.peak_high:.0f} reading it to the nearest "
-                 f"{r.tflops_step:g} as the column is printed; the H100 whitepaper gives {peak:.1f}")
+        gives = (
+            f"implied peak {r.tflops_over_mfu:.0f} TFLOP/s; {r.peak_low_units:.0f}–{r.peak_high_units:.0f} reading "
+            f"{r.tflops_per_gpu:g} as exact, {r.peak_low:.0f}–{r.peak_high:.0f} reading it to the nearest "
+            f"{r.tflops_step:g} as the column is printed; the H100 whitepaper gives {peak:.1f}"
+        )
         if r.peak_within:
             add("parallelism (Table 4)", says, gives, ROUNDING)
         else:
-            add("parallelism (Table 4)", says, gives, INCONSISTENT, f"table4-row{r.row}-peak",
-                f"Row {r.row}'s TFLOP/s and MFU imply a peak outside what the printed precision allows.")
+            add(
+                "parallelism (Table 4)",
+                says,
+                gives,
+                INCONSISTENT,
+                f"table4-row{r.row}-peak",
+                f"Row {r.row}'s TFLOP/s and MFU imply a peak outside what the printed precision allows.",
+            )
 
     # --- Table 5 and the text's summary of it
     total = fact(f, "interruptions.54-day-snapshot.unexpected-interruptions")
@@ -267,26 +366,45 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     for r in bad.itertuples():
         key = f"table5-{r.component.lower().replace(' ', '-')}-percent"
         misprints[r.component] = key
-        add("interruptions (Table 5)", f"{r.component}: {r.interruptions} interruptions, {r.percent:.1f} %",
-            f"{r.interruptions} / {total:.0f} = {r.percent_from_count:.1f} %", INCONSISTENT, key,
+        add(
+            "interruptions (Table 5)",
+            f"{r.component}: {r.interruptions} interruptions, {r.percent:.1f} %",
+            f"{r.interruptions} / {total:.0f} = {r.percent_from_count:.1f} %",
+            INCONSISTENT,
+            key,
             f"Table 5 prints {r.percent:.1f} % for {r.component}, but its {r.interruptions} interruptions are "
             f"{r.percent_from_count:.1f} % of {total:.0f}; "
-            + (f"the counts add up to the text's {total:.0f}, so the percentage is the misprint. " if counts_add_up else "")
+            + (
+                f"the counts add up to the text's {total:.0f}, so the percentage is the misprint. "
+                if counts_add_up
+                else ""
+            )
             + f"The printed percentages then sum to {summary.loc['sum', 'recomputed']:.1f}, and the text's GPU share "
             f"({summary.loc['gpu-counts', 'stated']:g} %, the sum of the printed GPU percentages) falls short of the "
-            f"{summary.loc['gpu-counts', 'recomputed']:.1f} % the counts give.")
+            f"{summary.loc['gpu-counts', 'recomputed']:.1f} % the counts give.",
+        )
     good = inter[inter["consistent"]]
-    add("interruptions (Table 5)", f"the other {len(good)} rows' percentages", f"count / {total:.0f}, each within 0.05 points",
-        ROUNDING if len(good) else AGREES)
+    add(
+        "interruptions (Table 5)",
+        f"the other {len(good)} rows' percentages",
+        f"count / {total:.0f}, each within 0.05 points",
+        ROUNDING if len(good) else AGREES,
+    )
 
     corrected_sum = float(inter["percent"].sum() - bad["percent"].sum() + bad["percent_from_count"].sum())
     single = next(iter(misprints.values()), "") if len(misprints) == 1 else ""
     for key, r in summary.iterrows():
         says, gives = f"{r['check']}: {r['stated']:g}", f"{r['recomputed']:.1f}"
         if r["within"] and not r["within_rounding"]:
-            add("interruptions (text)", says, f"{gives} ({formats.gap(r['difference'])} points)", APPROXIMATE, "",
+            add(
+                "interruptions (text)",
+                says,
+                f"{gives} ({formats.gap(r['difference'])} points)",
+                APPROXIMATE,
+                "",
                 f"The text prints approximately {r['stated']:g} % and does not say which categories it counts; "
-                f"the recomputation's grouping ({r['check'].split(': ')[-1]}) gives {r['recomputed']:.1f} %.")
+                f"the recomputation's grouping ({r['check'].split(': ')[-1]}) gives {r['recomputed']:.1f} %.",
+            )
         elif r["within"]:
             add("interruptions (text)", says, gives, AGREES if r["recomputed"] == r["stated"] else ROUNDING)
         elif key == "sum" and single and abs(corrected_sum - 100) <= 0.05 * len(inter):
@@ -294,11 +412,21 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
         elif key == "gpu-counts" and single and summary.loc["gpu-printed", "within"]:
             add("interruptions (text)", says, gives, INCONSISTENT, single, "")
         else:
-            add("interruptions (text)", says, gives, INCONSISTENT, f"interruptions-{key}",
-                f"The text's {r['check']} ({r['stated']:g}) does not follow from Table 5 ({r['recomputed']:.1f}).")
+            add(
+                "interruptions (text)",
+                says,
+                gives,
+                INCONSISTENT,
+                f"interruptions-{key}",
+                f"The text's {r['check']} ({r['stated']:g}) does not follow from Table 5 ({r['recomputed']:.1f}).",
+            )
     out = pd.DataFrame(rows)
     # every check of one cause carries the explanation written where the cause was found
-    first = out[(out["explanation"] != "") & (out["cause"] != "")].drop_duplicates("cause").set_index("cause")["explanation"]
+    first = (
+        out[(out["explanation"] != "") & (out["cause"] != "")]
+        .drop_duplicates("cause")
+        .set_index("cause")["explanation"]
+    )
     named = out["cause"] != ""
     out.loc[named, "explanation"] = out.loc[named, "cause"].map(first).fillna("")
     return out
@@ -312,10 +440,16 @@ def causes(checks_table: pd.DataFrame) -> pd.DataFrame:
     checks it explains, and its explanation. Checks that agree, exactly or within rounding, have
     no cause and are not counted."""
     named = checks_table[checks_table["cause"] != ""]
-    out = (named.groupby("cause", sort=False)
-           .agg(verdict=("verdict", "first"), checks=("verdict", "size"), topics=("topic", lambda t: ", ".join(dict.fromkeys(t))),
-                explanation=("explanation", "first"))
-           .reset_index())
+    out = (
+        named.groupby("cause", sort=False)
+        .agg(
+            verdict=("verdict", "first"),
+            checks=("verdict", "size"),
+            topics=("topic", lambda t: ", ".join(dict.fromkeys(t))),
+            explanation=("explanation", "first"),
+        )
+        .reset_index()
+    )
     out["kind"] = out["verdict"].map(CAUSE_KINDS)
     return out[["cause", "kind", "checks", "topics", "explanation"]]
 
@@ -339,8 +473,10 @@ def summary_counts(checks_table: pd.DataFrame) -> dict[str, int]:
 def causes_phrase(counts: dict[str, int]) -> str:
     """'3 inconsistencies with distinct causes and 1 difference of definition', from :func:`summary_counts`."""
     n, d = counts["inconsistencies"], counts["definitions"]
-    return (f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} with distinct causes and "
-            f"{d} {'difference' if d == 1 else 'differences'} of definition")
+    return (
+        f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} with distinct causes and "
+        f"{d} {'difference' if d == 1 else 'differences'} of definition"
+    )
 
 
 def approximate_note(checks_table: pd.DataFrame) -> str:
@@ -357,7 +493,11 @@ def peak_rounding_note(par: pd.DataFrame, peak_tflops: float) -> str:
     rows = par[~par["peak_within_units"] & par["peak_within"]]
     if rows.empty:
         return ""
-    miss = 100 * max(max(peak_tflops - r.peak_high_units, r.peak_low_units - peak_tflops) / peak_tflops for r in rows.itertuples())
+    miss = 100 * max(
+        max(peak_tflops - r.peak_high_units, r.peak_low_units - peak_tflops) / peak_tflops for r in rows.itertuples()
+    )
     which = ", ".join(str(r) for r in rows["row"])
-    return (f"Table 4's row {which} implies a peak {miss:.2f} % outside what reading its TFLOP/s as an exact whole number "
-            f"allows, and inside what the column's precision (multiples of {rows['tflops_step'].iloc[0]:g}) allows: rounding, not an error.")
+    return (
+        f"Table 4's row {which} implies a peak {miss:.2f} % outside what reading its TFLOP/s as an exact whole number "
+        f"allows, and inside what the column's precision (multiples of {rows['tflops_step'].iloc[0]:g}) allows: rounding, not an error."
+    )

@@ -25,6 +25,7 @@ It is also the one home of what the book builds share: the git state of a tree
 
 This module knows nothing of the analysis: it imports no other ``herd`` module.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,6 +71,7 @@ class Notebook:
 
 # ---------------------------------------------------------------- discovery
 
+
 def notebooks(root: Path) -> list[Notebook]:
     """Every text notebook with the schema of its parameters."""
     params = load_parameters(root)
@@ -83,7 +85,9 @@ def notebooks(root: Path) -> list[Notebook]:
         reads = reads_executed(p)
         missing = sorted(set(reads) - names) + (["itself"] if p.stem in reads else [])
         if missing:
-            raise BuildError(f"{p.relative_to(root)}: 'herd: reads' names {', '.join(missing)}, not another text notebook in notebooks/")
+            raise BuildError(
+                f"{p.relative_to(root)}: 'herd: reads' names {', '.join(missing)}, not another text notebook in notebooks/"
+            )
         out.append(Notebook(p.stem, p, root / "book" / f"{p.stem}.ipynb", params.get(p.stem, {}), reads))
     return in_order(out)
 
@@ -135,6 +139,7 @@ def load_parameters(root: Path) -> dict[str, dict]:
 
 # ---------------------------------------------------------------- hashing
 
+
 def _hash_files(digest, root: Path, files) -> None:
     for f in sorted(files):
         digest.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
@@ -173,6 +178,7 @@ def recorded_hash(nb: Notebook) -> str | None:
 
 
 # ---------------------------------------------------------------- execution
+
 
 def clean(notebook: dict, name: str) -> dict:
     """Drop volatile metadata and give Altair's random ids stable names."""
@@ -215,8 +221,13 @@ def execute(root: Path, nb: Notebook, digest: str) -> float:
         start = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(src), str(out), kernel_name="python3",
-                cwd=str(root), progress_bar=False, log_output=False, report_mode=False,
+                str(src),
+                str(out),
+                kernel_name="python3",
+                cwd=str(root),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
             )
         except pm.PapermillExecutionError as exc:
             raise BuildError(_describe_failure(nb, exc)) from None
@@ -305,7 +316,9 @@ def _describe_failure(nb: Notebook, exc) -> str:
     start, line = where
     lines = text.splitlines()
     first, last = max(start, line - 6), line
-    while last < min(line + 2, len(lines)) and not FENCE.match(lines[last]) and not lines[last].startswith(("```", "~~~")):
+    while (
+        last < min(line + 2, len(lines)) and not FENCE.match(lines[last]) and not lines[last].startswith(("```", "~~~"))
+    ):
         last += 1
     shown = "\n".join(f"  {'>' if k == line else ' '} {k:4d} | {lines[k - 1]}" for k in range(first, last + 1))
     return f"{_show(nb.text)}, line {line}: {error}\n(in the code cell starting at line {start})\n{shown}"
@@ -352,6 +365,7 @@ def _log_execution(root: Path, ran: dict[str, float]) -> None:
 
 
 # ---------------------------------------------------------------- book
+
 
 def book_inputs(root: Path) -> list[Path]:
     files = [root / "_config.yml", root / "_toc.yml"]
@@ -402,8 +416,15 @@ def switcher(editions: list[str]) -> list[dict]:
     found = {e: m for e in editions if (m := semver.match(e))}
     releases = sorted(found, key=lambda e: tuple(int(x) for x in found[e].groups()))
     newest = releases[-1] if releases else None
-    entries = [{"name": f"{e} (latest)" if e == newest else e, "version": e, "url": f"/{e}/book/index.html",
-                **({"preferred": True} if e == newest else {})} for e in reversed(releases)]
+    entries = [
+        {
+            "name": f"{e} (latest)" if e == newest else e,
+            "version": e,
+            "url": f"/{e}/book/index.html",
+            **({"preferred": True} if e == newest else {}),
+        }
+        for e in reversed(releases)
+    ]
     if "dev" in editions:
         entries.append({"name": "dev (working tree)", "version": "dev", "url": "/dev/book/index.html"})
     return entries
@@ -416,17 +437,38 @@ def write_switcher(folder: Path, entries: list[dict]) -> Path:
     return path
 
 
-def jupyter_book(source: Path, out: Path, builder: str = "html", edition: str = "dev",
-                 bin_dir: Path | None = None, strict: bool = True, env: dict | None = None) -> Path:
+def jupyter_book(
+    source: Path,
+    out: Path,
+    builder: str = "html",
+    edition: str = "dev",
+    bin_dir: Path | None = None,
+    strict: bool = True,
+    env: dict | None = None,
+) -> Path:
     """``jupyter-book build`` of the book in ``source`` into ``out`` (its ``--path-output``), as
     edition ``edition`` (the About page and the version switcher read ``HERD_EDITION``), with the
     ``jupyter-book`` of ``bin_dir`` (default: this environment) and ``env`` added to the
     environment. Returns ``out/_build/<builder>``."""
     jb = (bin_dir or Path(sys.executable).parent) / "jupyter-book"
-    cmd = [str(jb), "build", str(source), "--path-output", str(out), "--builder", builder, "-n", "--keep-going", "--all", "-q"]
+    cmd = [
+        str(jb),
+        "build",
+        str(source),
+        "--path-output",
+        str(out),
+        "--builder",
+        builder,
+        "-n",
+        "--keep-going",
+        "--all",
+        "-q",
+    ]
     if strict:
         cmd.insert(5, "-W")
-    proc = subprocess.run(cmd, cwd=source, env={**os.environ, **(env or {}), "HERD_EDITION": edition}, capture_output=True, text=True)
+    proc = subprocess.run(
+        cmd, cwd=source, env={**os.environ, **(env or {}), "HERD_EDITION": edition}, capture_output=True, text=True
+    )
     result = out / "_build" / builder
     if proc.returncode != 0 or not (result / "index.html").exists():
         log = (proc.stdout + proc.stderr).strip().splitlines()
@@ -435,6 +477,7 @@ def jupyter_book(source: Path, out: Path, builder: str = "html", edition: str = 
 
 
 # ---------------------------------------------------------------- one build at a time
+
 
 @contextlib.contextmanager
 def build_lock(root: Path, who: str = "build"):
@@ -448,8 +491,11 @@ def build_lock(root: Path, who: str = "build"):
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            print(f"{who}: another build is running in this folder ({holder}); waiting for it to finish...",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{who}: another build is running in this folder ({holder}); waiting for it to finish...",
+                file=sys.stderr,
+                flush=True,
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
             print(f"{who}: the other build finished; going on", file=sys.stderr, flush=True)
         handle.seek(0)

@@ -13,6 +13,7 @@ Altair's ``html`` renderer against the vega scripts vendored into ``_static/vend
 :mod:`herd.vendor`); inside Jupyter, through Altair's widget renderer, offline (see
 :func:`chart_renderer`).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -30,7 +31,13 @@ from . import downloads, formats
 
 THEME = "herd"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-VERDICT_COLORS = {"ahead": "#1b7837", "behind": "#b2182b", "equivalent": "#2166ac", "not resolved": "#bdbdbd", "no test": "#efe7d4"}
+VERDICT_COLORS = {
+    "ahead": "#1b7837",
+    "behind": "#b2182b",
+    "equivalent": "#2166ac",
+    "not resolved": "#bdbdbd",
+    "no test": "#efe7d4",
+}
 VERDICT_TEXT = {"ahead": "white", "behind": "white", "equivalent": "white", "not resolved": "#222", "no test": "#222"}
 FOCUS_COLOR = "#d95f02"
 OTHER_COLOR = "#4c78a8"
@@ -38,11 +45,11 @@ OTHER_COLOR = "#4c78a8"
 # 38 px for its menu; every chart is laid out to fit the rest (narrower screens scroll a chart
 # sideways inside its own box).
 WIDTH = 610
-TITLE_CHARS = 66     # a line of the 15 px bold title
+TITLE_CHARS = 66  # a line of the 15 px bold title
 SUBTITLE_CHARS = 100  # a line of the 12 px subtitle
 FACET_SPACING = 16
-NO_LIMIT = 2000      # px: a label or title limit no text reaches, so Vega never cuts one short
-LABEL_PX = 6.4       # width of a character of an 11 px axis or legend label
+NO_LIMIT = 2000  # px: a label or title limit no text reaches, so Vega never cuts one short
+LABEL_PX = 6.4  # width of a character of an 11 px axis or legend label
 
 
 @alt.theme.register(THEME, enable=False)
@@ -54,9 +61,30 @@ def _theme() -> alt.theme.ThemeConfig:
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee", "domainColor": "#888"},
             "header": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": NO_LIMIT},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "titleLimit": NO_LIMIT, "labelLimit": NO_LIMIT},
-            "axisX": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT}, "axisY": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT},
-            "range": {"category": ["#4c78a8", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf", "#bcbd22"]},
+            "legend": {
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "titleLimit": NO_LIMIT,
+                "labelLimit": NO_LIMIT,
+            },
+            "axisX": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT},
+            "axisY": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT},
+            "range": {
+                "category": [
+                    "#4c78a8",
+                    "#d95f02",
+                    "#1b9e77",
+                    "#7570b3",
+                    "#e7298a",
+                    "#66a61e",
+                    "#e6ab02",
+                    "#a6761d",
+                    "#666666",
+                    "#17becf",
+                    "#bcbd22",
+                ]
+            },
         }
     }
 
@@ -106,8 +134,10 @@ class Figure:
         self.chart = chart
         self.label = label
         self.data = dict(data)
-        self.items = [downloads.frame_csv(frame, f"{label} {name}" if len(data) > 1 else label, name)
-                      for name, frame in data.items()]
+        self.items = [
+            downloads.frame_csv(frame, f"{label} {name}" if len(data) > 1 else label, name)
+            for name, frame in data.items()
+        ]
 
     def to_dict(self) -> dict:
         return self.chart.to_dict()
@@ -159,8 +189,12 @@ def _finish(chart: alt.TopLevelMixin, description: str, data: Mapping[str, pd.Da
 
 def _verdict_color(title: str = "Verdict", present=None) -> alt.Color:
     domain = [v for v in VERDICT_COLORS if present is None or v in set(present)]
-    return alt.Color("verdict:N", title=title, scale=alt.Scale(domain=domain, range=[VERDICT_COLORS[v] for v in domain]),
-                     legend=alt.Legend(orient="bottom", columns=3))
+    return alt.Color(
+        "verdict:N",
+        title=title,
+        scale=alt.Scale(domain=domain, range=[VERDICT_COLORS[v] for v in domain]),
+        legend=alt.Legend(orient="bottom", columns=3),
+    )
 
 
 def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 3) -> Figure:
@@ -173,11 +207,27 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
     """
     data = table.dropna(subset=["score"]).copy()
     data["is_focus"] = data["model"] == focus
-    data["interval"] = [formats.interval(lo, hi, signed=False) if pd.notna(lo) else note
-                        for lo, hi, note in zip(data["low"], data["high"], data["interval_note"])]
+    data["interval"] = [
+        formats.interval(lo, hi, signed=False) if pd.notna(lo) else note
+        for lo, hi, note in zip(data["low"], data["high"], data["interval_note"])
+    ]
     data["note"] = data["footnote"].fillna("")
     data["marked"] = ["≠" if note else "" for note in data["note"]]
-    data = data[["row_label", "model", "model_name", "is_focus", "score", "low", "high", "interval", "n_shown", "note", "marked"]]
+    data = data[
+        [
+            "row_label",
+            "model",
+            "model_name",
+            "is_focus",
+            "score",
+            "low",
+            "high",
+            "interval",
+            "n_shown",
+            "note",
+            "marked",
+        ]
+    ]
     pick = alt.selection_point(fields=["model_name"], bind="legend", name="models")
     low = max(0.0, 10 * (min(data["low"].min(skipna=True), data["score"].min()) // 10))
     scale = alt.Scale(domain=[low, 100], nice=False, zero=False)
@@ -191,7 +241,9 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
     while columns > 1 and (WIDTH - label_px(order) - 16 - FACET_SPACING * (columns - 1)) / columns < header:
         columns -= 1
     panel = int((WIDTH - label_px(order) - FACET_SPACING * (columns - 1) - 16) / columns)
-    color = alt.Color("is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None)
+    color = alt.Color(
+        "is_focus:N", scale=alt.Scale(domain=[True, False], range=[FOCUS_COLOR, OTHER_COLOR]), legend=None
+    )
     base = alt.Chart().encode(
         y=alt.Y("model_name:N", title=None, sort=order),
         tooltip=[
@@ -204,26 +256,42 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
         ],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
     )
-    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title="Score (%)", scale=scale, axis=axis), x2="high:Q", color=color)
+    bars = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("low:Q", title="Score (%)", scale=scale, axis=axis), x2="high:Q", color=color
+    )
     dots = base.mark_point(filled=True, size=50).encode(
-        x=alt.X("score:Q", scale=scale), color=color,
+        x=alt.X("score:Q", scale=scale),
+        color=color,
         shape=alt.Shape("model_name:N", title="Model (click to highlight)", sort=order, legend=alt.Legend(columns=2)),
     )
-    marks = base.transform_filter("datum.marked != ''").mark_text(dx=10, fontSize=13, fontWeight="bold", color="#222").encode(
-        x=alt.X("score:Q", scale=scale), text="marked:N")
+    marks = (
+        base.transform_filter("datum.marked != ''")
+        .mark_text(dx=10, fontSize=13, fontWeight="bold", color="#222")
+        .encode(x=alt.X("score:Q", scale=scale), text="marked:N")
+    )
     chart = (
         alt.layer(bars, dots, marks, data=data)
         .properties(width=panel, height=alt.Step(13))
         .facet(
-            facet=alt.Facet("row_label:N", title=None, sort=list(dict.fromkeys(data["row_label"])),
-                            header=alt.Header(labelFontWeight="bold")),
-            columns=columns, spacing=FACET_SPACING,
+            facet=alt.Facet(
+                "row_label:N",
+                title=None,
+                sort=list(dict.fromkeys(data["row_label"])),
+                header=alt.Header(labelFontWeight="bold"),
+            ),
+            columns=columns,
+            spacing=FACET_SPACING,
         )
         .resolve_scale(x="shared", y="shared")
         .add_params(pick)
-        .properties(title=_title(title, "Dots: published score. Lines: 95 % Wilson interval from the honest N for the metric "
-                                        "(none where no N applies). Orange: the focus model. ≠ beside a dot: a cell the table "
-                                        "footnotes as obtained in another setting. One score axis for all panels."))
+        .properties(
+            title=_title(
+                title,
+                "Dots: published score. Lines: 95 % Wilson interval from the honest N for the metric "
+                "(none where no N applies). Orange: the focus model. ≠ beside a dot: a cell the table "
+                "footnotes as obtained in another setting. One score axis for all panels.",
+            )
+        )
     )
     return _finish(chart, description, {"scores": data.drop(columns=["is_focus"])}, title)
 
@@ -233,16 +301,39 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     :func:`herd.compare.orient`, with ``competitor_name``). A cell the table footnotes as
     obtained in another setting carries ≠ after its gap."""
     data = h2h.copy()
-    data["gap_text"] = [("" if pd.isna(g) else formats.gap(g)) + ("" if like else " ≠")
-                        for g, like in zip(data["gap"], data["like_for_like"])]
-    data["gap_interval"] = [("" if pd.isna(lo) else f"{formats.interval(lo, hi)} ({formats.confidence(lvl)} interval)")
-                            for lo, hi, lvl in zip(data["gap_low"], data["gap_high"], data["level"])]
+    data["gap_text"] = [
+        ("" if pd.isna(g) else formats.gap(g)) + ("" if like else " ≠")
+        for g, like in zip(data["gap"], data["like_for_like"])
+    ]
+    data["gap_interval"] = [
+        ("" if pd.isna(lo) else f"{formats.interval(lo, hi)} ({formats.confidence(lvl)} interval)")
+        for lo, hi, lvl in zip(data["gap_low"], data["gap_high"], data["level"])
+    ]
     data["p_text"] = data["p_adjusted"].map(lambda p: "" if pd.isna(p) else formats.pvalue(p))
-    data["setting"] = data["like_for_like"].map({True: "same setting", False: "different prompting (footnote): not compared"})
+    data["setting"] = data["like_for_like"].map(
+        {True: "same setting", False: "different prompting (footnote): not compared"}
+    )
     data["text_color"] = data["verdict"].map(VERDICT_TEXT)
     data["reason"] = data["reason"].fillna("")
-    data = data[["row_label", "competitor_name", "focus_score", "competitor_score", "gap", "gap_low", "gap_high", "gap_text",
-                 "gap_interval", "p_adjusted", "p_text", "verdict", "reason", "setting", "text_color"]]
+    data = data[
+        [
+            "row_label",
+            "competitor_name",
+            "focus_score",
+            "competitor_score",
+            "gap",
+            "gap_low",
+            "gap_high",
+            "gap_text",
+            "gap_interval",
+            "p_adjusted",
+            "p_text",
+            "verdict",
+            "reason",
+            "setting",
+            "text_color",
+        ]
+    ]
     order = list(dict.fromkeys(data["row_label"]))
     enc = dict(
         x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30)),
@@ -260,14 +351,32 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
         alt.Tooltip("reason:N", title="Why no test"),
         alt.Tooltip("setting:N", title="Setting"),
     ]
-    cells = alt.Chart().mark_rect(stroke="white").encode(**enc, color=_verdict_color("Verdict for the focus model"), tooltip=tooltip)
-    labels = alt.Chart().mark_text(fontSize=11).encode(
-        **enc, text="gap_text:N", color=alt.Color("text_color:N", scale=None), tooltip=tooltip,
+    cells = (
+        alt.Chart()
+        .mark_rect(stroke="white")
+        .encode(**enc, color=_verdict_color("Verdict for the focus model"), tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart()
+        .mark_text(fontSize=11)
+        .encode(
+            **enc,
+            text="gap_text:N",
+            color=alt.Color("text_color:N", scale=None),
+            tooltip=tooltip,
+        )
     )
     chart = alt.layer(cells, labels, data=data).properties(
-        width=alt.Step(72), height=alt.Step(24),
-        title=_title(title, ["Cell text: gap in points (focus minus competitor); ≠ marks a cell the table footnotes as "
-                             "obtained in another setting.", "Colour: verdict after the correction for many comparisons."]),
+        width=alt.Step(72),
+        height=alt.Step(24),
+        title=_title(
+            title,
+            [
+                "Cell text: gap in points (focus minus competitor); ≠ marks a cell the table footnotes as "
+                "obtained in another setting.",
+                "Colour: verdict after the correction for many comparisons.",
+            ],
+        ),
     )
     return _finish(chart, description, {"comparisons": data.drop(columns=["text_color"])}, title)
 
@@ -279,10 +388,16 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
     data = h2h[h2h["verdict"] != "no test"].copy()
     data["interval"] = [formats.interval(lo, hi) for lo, hi in zip(data["gap_low"], data["gap_high"])]
     data["confidence"] = data["level"].map(formats.confidence)
-    data = data[["row_label", "competitor_name", "gap", "gap_low", "gap_high", "interval", "level", "confidence", "verdict"]]
+    data = data[
+        ["row_label", "competitor_name", "gap", "gap_low", "gap_high", "interval", "level", "confidence", "verdict"]
+    ]
     order = list(dict.fromkeys(h2h["row_label"]))
     if limit is None:
-        limit = float(max(5.0, np.ceil(max(data["gap_high"].abs().max(), data["gap_low"].abs().max()) / 5) * 5)) if len(data) else 5.0
+        limit = (
+            float(max(5.0, np.ceil(max(data["gap_high"].abs().max(), data["gap_low"].abs().max()) / 5) * 5))
+            if len(data)
+            else 5.0
+        )
     scale = alt.Scale(domain=[-limit, limit], nice=False)
     columns = 2 if data["competitor_name"].nunique() > 1 else 1
     header = int(7.4 * data["competitor_name"].str.len().max()) + 8 if len(data) else 0
@@ -290,28 +405,61 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
         columns = 1
     panel = min(400, int((WIDTH - label_px(order) - FACET_SPACING * (columns - 1) - 16) / columns))
     y = alt.Y("row_label:N", title=None, sort=order)
-    tooltip = [alt.Tooltip("row_label:N", title="Benchmark"), alt.Tooltip("competitor_name:N", title="Competitor"),
-               alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"), alt.Tooltip("interval:N", title="Interval"),
-               alt.Tooltip("confidence:N", title="Confidence of the interval"), alt.Tooltip("verdict:N", title="Verdict")]
+    tooltip = [
+        alt.Tooltip("row_label:N", title="Benchmark"),
+        alt.Tooltip("competitor_name:N", title="Competitor"),
+        alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"),
+        alt.Tooltip("interval:N", title="Interval"),
+        alt.Tooltip("confidence:N", title="Confidence of the interval"),
+        alt.Tooltip("verdict:N", title="Verdict"),
+    ]
     color = _verdict_color(present=data["verdict"])
     # one mark per panel: aggregate the panel's rows away, then draw at fixed values
-    band = alt.Chart().transform_aggregate(rows="count()").mark_rect(color="#2166ac", opacity=0.10).encode(
-        x=alt.datum(-margin, scale=scale), x2=alt.datum(margin))
-    zero = alt.Chart().transform_aggregate(rows="count()").mark_rule(color="#555", strokeDash=[3, 3]).encode(
-        x=alt.datum(0.0, scale=scale))
-    rules_ = alt.Chart().mark_rule(strokeWidth=2).encode(
-        x=alt.X("gap_low:Q", title="Gap (points)", scale=scale), x2="gap_high:Q", y=y, color=color, tooltip=tooltip)
-    dots = alt.Chart().mark_point(filled=True, size=40).encode(x=alt.X("gap:Q", scale=scale), y=y, color=color, tooltip=tooltip)
-    chart = alt.layer(band, zero, rules_, dots, data=data).properties(width=panel, height=alt.Step(16)).facet(
-        facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold")),
-        columns=columns, spacing=FACET_SPACING,
-    ).resolve_scale(x="shared", y="shared").properties(title=_title(title, [
-        "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which excludes 0 exactly "
-        f"when the verdict is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the equivalence margin.",
-        "Comparisons without a test are left out (see the table)."]))
+    band = (
+        alt.Chart()
+        .transform_aggregate(rows="count()")
+        .mark_rect(color="#2166ac", opacity=0.10)
+        .encode(x=alt.datum(-margin, scale=scale), x2=alt.datum(margin))
+    )
+    zero = (
+        alt.Chart()
+        .transform_aggregate(rows="count()")
+        .mark_rule(color="#555", strokeDash=[3, 3])
+        .encode(x=alt.datum(0.0, scale=scale))
+    )
+    rules_ = (
+        alt.Chart()
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=alt.X("gap_low:Q", title="Gap (points)", scale=scale), x2="gap_high:Q", y=y, color=color, tooltip=tooltip
+        )
+    )
+    dots = (
+        alt.Chart()
+        .mark_point(filled=True, size=40)
+        .encode(x=alt.X("gap:Q", scale=scale), y=y, color=color, tooltip=tooltip)
+    )
+    chart = (
+        alt.layer(band, zero, rules_, dots, data=data)
+        .properties(width=panel, height=alt.Step(16))
+        .facet(
+            facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold")),
+            columns=columns,
+            spacing=FACET_SPACING,
+        )
+        .resolve_scale(x="shared", y="shared")
+        .properties(
+            title=_title(
+                title,
+                [
+                    "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which excludes 0 exactly "
+                    f"when the verdict is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the equivalence margin.",
+                    "Comparisons without a test are left out (see the table).",
+                ],
+            )
+        )
+    )
     return _finish(chart, description, {"gaps": data}, title)
-
-
 
 
 GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#e6ab02", "#9e9ac8", "#d9d9d9")
@@ -321,39 +469,84 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
     """Stacked bars: how many claims of each topic fall in each group of verdicts (``groups``: group
     name → its verdicts, in order; one distinct colour per group, the verdict itself in the tooltip)."""
     group_of = {v: g for g, members in groups.items() for v in members}
-    data = audit.assign(group=audit["verdict"].map(group_of)).groupby(["topic", "group", "verdict"], as_index=False).agg(
-        claims=("claim_id", "count"))
+    data = (
+        audit.assign(group=audit["verdict"].map(group_of))
+        .groupby(["topic", "group", "verdict"], as_index=False)
+        .agg(claims=("claim_id", "count"))
+    )
     names = list(groups)
     order = [g for g in names if g in set(data["group"])]
     data["order"] = data["group"].map({g: i for i, g in enumerate(names)})
     totals = audit["topic"].value_counts()
     colors = dict(zip(names, GROUP_COLORS))
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("topic:N", title="Topic of the claim", sort=list(totals.index)),
-        x=alt.X("claims:Q", title="Number of claims", stack="zero"),
-        color=alt.Color("group:N", title="Verdict", scale=alt.Scale(domain=order, range=[colors[g] for g in order]),
-                        sort=order, legend=alt.Legend(columns=3)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("group:N", title="Group"),
-                 alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("claims:Q", title="Claims")],
-    ).properties(height=alt.Step(28),
-                 title=_title(title, "Each claim is one number or one comparison the post states; verdicts are computed from the data package."))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("topic:N", title="Topic of the claim", sort=list(totals.index)),
+            x=alt.X("claims:Q", title="Number of claims", stack="zero"),
+            color=alt.Color(
+                "group:N",
+                title="Verdict",
+                scale=alt.Scale(domain=order, range=[colors[g] for g in order]),
+                sort=order,
+                legend=alt.Legend(columns=3),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("topic:N", title="Topic"),
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("verdict:N", title="Verdict"),
+                alt.Tooltip("claims:Q", title="Claims"),
+            ],
+        )
+        .properties(
+            height=alt.Step(28),
+            title=_title(
+                title,
+                "Each claim is one number or one comparison the post states; verdicts are computed from the data package.",
+            ),
+        )
+    )
     chart = _fit(chart)
     return _finish(chart, description, {"claims": data}, title)
 
 
 def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure:
     """Models × benchmarks, coloured by which sources print a score for the pair."""
-    data = cover[["model_name", "benchmark_name", "covered_by", "where", "printed", "model_order", "bench_order"]].copy()
-    chart = alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("model_name:N", title="Model", sort=list(dict.fromkeys(data.sort_values("model_order")["model_name"])),
-                axis=alt.Axis(labelAngle=-50)),
-        y=alt.Y("benchmark_name:N", title="Benchmark", sort=list(dict.fromkeys(data.sort_values("bench_order")["benchmark_name"]))),
-        color=alt.Color("covered_by:N", title="Printed by"),
-        tooltip=[alt.Tooltip("model_name:N", title="Model"), alt.Tooltip("benchmark_name:N", title="Benchmark"),
-                 alt.Tooltip("covered_by:N", title="Printed by"), alt.Tooltip("where:N", title="Where (source · table, page)"),
-                 alt.Tooltip("printed:Q", title="Printed scores")],
-    ).properties(width=alt.Step(16), height=alt.Step(11), title=_title(title, "Hover a cell for the table and page that print it."))
+    data = cover[
+        ["model_name", "benchmark_name", "covered_by", "where", "printed", "model_order", "bench_order"]
+    ].copy()
+    chart = (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                "model_name:N",
+                title="Model",
+                sort=list(dict.fromkeys(data.sort_values("model_order")["model_name"])),
+                axis=alt.Axis(labelAngle=-50),
+            ),
+            y=alt.Y(
+                "benchmark_name:N",
+                title="Benchmark",
+                sort=list(dict.fromkeys(data.sort_values("bench_order")["benchmark_name"])),
+            ),
+            color=alt.Color("covered_by:N", title="Printed by"),
+            tooltip=[
+                alt.Tooltip("model_name:N", title="Model"),
+                alt.Tooltip("benchmark_name:N", title="Benchmark"),
+                alt.Tooltip("covered_by:N", title="Printed by"),
+                alt.Tooltip("where:N", title="Where (source · table, page)"),
+                alt.Tooltip("printed:Q", title="Printed scores"),
+            ],
+        )
+        .properties(
+            width=alt.Step(16),
+            height=alt.Step(11),
+            title=_title(title, "Hover a cell for the table and page that print it."),
+        )
+    )
     return _finish(chart, description, {"coverage": data.drop(columns=["model_order", "bench_order"])}, title)
 
 
@@ -365,7 +558,16 @@ def _power_axis(title: str, **kwargs) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=formats.vega_power_label(), **kwargs)
 
 
-MODEL_SHAPES = ["circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "triangle-left", "triangle-right"]
+MODEL_SHAPES = [
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "triangle-down",
+    "cross",
+    "triangle-left",
+    "triangle-right",
+]
 
 
 def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, description: str) -> Figure:
@@ -382,30 +584,59 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, descr
     models = list(dict.fromkeys(points["model"]))
     pick = alt.selection_point(fields=["label"], bind="legend", name="law")
     color = alt.Color("label:N", title="Law (click to highlight)", legend=alt.Legend(orient="bottom", columns=1))
-    shape = alt.Shape("model:N", title="Model as trained (C = 6·N·D)", sort=models,
-                      scale=alt.Scale(domain=models, range=MODEL_SHAPES[:len(models)]),
-                      legend=alt.Legend(orient="top", columns=2))
+    shape = alt.Shape(
+        "model:N",
+        title="Model as trained (C = 6·N·D)",
+        sort=models,
+        scale=alt.Scale(domain=models, range=MODEL_SHAPES[: len(models)]),
+        legend=alt.Legend(orient="top", columns=2),
+    )
     x = alt.X("flops:Q", scale=alt.Scale(type="log"), axis=_power_axis("Training compute C (FLOPs)"))
 
     def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart:
-        lines = alt.Chart(curves).mark_line(strokeWidth=2).encode(
-            x=x, y=alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), axis=_size_axis(axis_title, powers_only=True)),
-            color=color, opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-            tooltip=[alt.Tooltip("label:N", title="Law"), alt.Tooltip("flops_text:N", title="FLOPs"),
-                     alt.Tooltip(f"{field}_text:N", title=axis_title)],
+        lines = (
+            alt.Chart(curves)
+            .mark_line(strokeWidth=2)
+            .encode(
+                x=x,
+                y=alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), axis=_size_axis(axis_title, powers_only=True)),
+                color=color,
+                opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+                tooltip=[
+                    alt.Tooltip("label:N", title="Law"),
+                    alt.Tooltip("flops_text:N", title="FLOPs"),
+                    alt.Tooltip(f"{field}_text:N", title=axis_title),
+                ],
+            )
         )
         if with_param:  # one selection, defined once, drives both panels
             lines = lines.add_params(pick)
-        dots = alt.Chart(points).mark_point(size=110, filled=True, color="black").encode(
-            x="flops:Q", y=f"{field}:Q", shape=shape,
-            tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("flops_text:N", title="FLOPs (6·N·D)"),
-                     alt.Tooltip("params_text:N", title="Parameters"), alt.Tooltip("tokens_text:N", title="Tokens")],
+        dots = (
+            alt.Chart(points)
+            .mark_point(size=110, filled=True, color="black")
+            .encode(
+                x="flops:Q",
+                y=f"{field}:Q",
+                shape=shape,
+                tooltip=[
+                    alt.Tooltip("model:N", title="Model"),
+                    alt.Tooltip("flops_text:N", title="FLOPs (6·N·D)"),
+                    alt.Tooltip("params_text:N", title="Parameters"),
+                    alt.Tooltip("tokens_text:N", title="Tokens"),
+                ],
+            )
         )
         return alt.layer(lines, dots).properties(width=WIDTH - 100, height=240)
 
-    chart = alt.vconcat(panel("tokens", "Compute-optimal training tokens", True), panel("params", "Compute-optimal parameters", False)).properties(
-        title=_title(title, "Lines: each law's compute-optimal allocation. Black marks: the models as trained, each with its own "
-                            "shape (C = 6·N·D); models the sources give the same size and tokens share a mark."))
+    chart = alt.vconcat(
+        panel("tokens", "Compute-optimal training tokens", True), panel("params", "Compute-optimal parameters", False)
+    ).properties(
+        title=_title(
+            title,
+            "Lines: each law's compute-optimal allocation. Black marks: the models as trained, each with its own "
+            "shape (C = 6·N·D); models the sources give the same size and tokens share a mark.",
+        )
+    )
     return _finish(chart, description, {"laws": curves, "models": points}, title)
 
 
@@ -414,20 +645,33 @@ def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
     data = table[["model", "label", "token_ratio", "param_ratio"]].copy()
     x = alt.X("token_ratio:Q", title="Tokens trained ÷ compute-optimal tokens (log scale)", scale=alt.Scale(type="log"))
     laws = sorted(set(data["label"]))  # the legend's order
-    points = alt.Chart().mark_point(filled=True, size=60).encode(
-        y=alt.Y("model:N", title=None),
-        # each law on its own line within a model's band, so laws that agree do not hide each other
-        yOffset=alt.YOffset("label:N", sort=laws, scale=alt.Scale(paddingInner=0.1)),
-        x=x,
-        color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=1)),
-        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("label:N", title="Law"),
-                 alt.Tooltip("token_ratio:Q", title="Tokens ÷ optimal tokens", format=",.2f"),
-                 alt.Tooltip("param_ratio:Q", title="Parameters ÷ optimal parameters", format=",.2f")],
+    points = (
+        alt.Chart()
+        .mark_point(filled=True, size=60)
+        .encode(
+            y=alt.Y("model:N", title=None),
+            # each law on its own line within a model's band, so laws that agree do not hide each other
+            yOffset=alt.YOffset("label:N", sort=laws, scale=alt.Scale(paddingInner=0.1)),
+            x=x,
+            color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=1)),
+            tooltip=[
+                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("label:N", title="Law"),
+                alt.Tooltip("token_ratio:Q", title="Tokens ÷ optimal tokens", format=",.2f"),
+                alt.Tooltip("param_ratio:Q", title="Parameters ÷ optimal parameters", format=",.2f"),
+            ],
+        )
     )
-    rule = alt.Chart().transform_aggregate(rows="count()").mark_rule(strokeDash=[4, 3], color="#666").encode(x=alt.datum(1.0))
+    rule = (
+        alt.Chart()
+        .transform_aggregate(rows="count()")
+        .mark_rule(strokeDash=[4, 3], color="#666")
+        .encode(x=alt.datum(1.0))
+    )
     chart = _fit(alt.layer(rule, points, data=data)).properties(
         height=data["model"].nunique() * max(40, 10 * len(laws)),
-        title=_title(title, "Right of 1 (dashed): trained on more tokens than the law's optimum for the same compute."))
+        title=_title(title, "Right of 1 (dashed): trained on more tokens than the law's optimum for the same compute."),
+    )
     return _finish(chart, description, {"ratios": data}, title)
 
 
@@ -436,19 +680,41 @@ def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subt
     curve = curve[["alpha", "tokens", "params"]].copy()
     curve["tokens_text"] = curve["tokens"].map(formats.tokens)
     curve["params_text"] = curve["params"].map(formats.params)
-    shade = alt.Chart(bands).mark_rect(opacity=0.18).encode(
-        x="from:Q", x2="to:Q", color=alt.Color("printing:N", title="Values that round to the printed α", legend=alt.Legend(columns=1)))
-    line = alt.Chart(curve).mark_line(color="#333").encode(
-        x=alt.X("alpha:Q", title="Exponent α", scale=alt.Scale(zero=False)),
-        y=alt.Y("params:Q", axis=_size_axis("Implied model size at the budget (parameters)")),
-        tooltip=[alt.Tooltip("alpha:Q", title="α", format=".4f"), alt.Tooltip("tokens_text:N", title="Tokens"),
-                 alt.Tooltip("params_text:N", title="Parameters")])
+    shade = (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.18)
+        .encode(
+            x="from:Q",
+            x2="to:Q",
+            color=alt.Color("printing:N", title="Values that round to the printed α", legend=alt.Legend(columns=1)),
+        )
+    )
+    line = (
+        alt.Chart(curve)
+        .mark_line(color="#333")
+        .encode(
+            x=alt.X("alpha:Q", title="Exponent α", scale=alt.Scale(zero=False)),
+            y=alt.Y("params:Q", axis=_size_axis("Implied model size at the budget (parameters)")),
+            tooltip=[
+                alt.Tooltip("alpha:Q", title="α", format=".4f"),
+                alt.Tooltip("tokens_text:N", title="Tokens"),
+                alt.Tooltip("params_text:N", title="Parameters"),
+            ],
+        )
+    )
     chart = _fit(alt.layer(shade, line), 260).properties(title=_title(title, subtitle))
     return _finish(chart, description, {"curve": curve, "rounding intervals": bands}, title)
 
 
-def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str, description: str,
-              default_weights: str = "bf16", default_cache: str = "bf16") -> Figure:
+def kv_memory(
+    rows: pd.DataFrame,
+    node_gb: float,
+    default_model: str,
+    title: str,
+    description: str,
+    default_weights: str = "bf16",
+    default_cache: str = "bf16",
+) -> Figure:
     """Weights plus KV cache (GB) against context length, with the node's memory as a
     rule. Dropdown: model; radios: weight precision (all BF16, or the paper's FP8 recipe) and
     KV-cache precision (BF16 or FP8); slider: batch size. ``rows`` has one row per (model,
@@ -457,101 +723,205 @@ def kv_memory(rows: pd.DataFrame, node_gb: float, default_model: str, title: str
     models = list(dict.fromkeys(rows["model"]))
     model = alt.param(name="model", value=default_model, bind=alt.binding_select(options=models, name="Model "))
     recipe = "FP8 recipe (paper §6.2)"
-    weights = alt.param(name="weights", value=recipe if default_weights == "fp8-mixed" else "BF16",
-                        bind=alt.binding_radio(options=["BF16", recipe], name="Weights "))
-    cache = alt.param(name="cache", value=default_cache.upper(),
-                      bind=alt.binding_radio(options=["BF16", "FP8"], name="KV cache "))
-    batch = alt.param(name="batch", value=1, bind=alt.binding_range(min=1, max=64, step=1, name="Sequences in the batch "))
+    weights = alt.param(
+        name="weights",
+        value=recipe if default_weights == "fp8-mixed" else "BF16",
+        bind=alt.binding_radio(options=["BF16", recipe], name="Weights "),
+    )
+    cache = alt.param(
+        name="cache", value=default_cache.upper(), bind=alt.binding_radio(options=["BF16", "FP8"], name="KV cache ")
+    )
+    batch = alt.param(
+        name="batch", value=1, bind=alt.binding_range(min=1, max=64, step=1, name="Sequences in the batch ")
+    )
     kv_factor = "(cache == 'FP8' ? 0.5 : 1)"
     gqa_name, mha_name = "grouped-query attention (8 KV heads)", "same model, one KV head per query head"
     node_name = f"one 8×H100-80GB node ({node_gb:,.0f} GB)"
     series = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[OTHER_COLOR, FOCUS_COLOR, "#b2182b"])
     dashes = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[[1, 0], [5, 3], [1, 0]])
-    base = alt.Chart().transform_filter("datum.model == model").transform_calculate(
-        weights_gb=f"(weights == 'BF16' ? datum.weights_bytes_bf16 : datum.weights_bytes_fp8_recipe) / 1e9",
-        kv_gb=f"datum.kv_bytes_per_token_bf16 * {kv_factor} * datum.context * batch / 1e9",
-        mha_kv_gb=f"datum.mha_kv_bytes_per_token_bf16 * {kv_factor} * datum.context * batch / 1e9",
-    ).transform_calculate(total_gb="datum.weights_gb + datum.kv_gb", mha_total_gb="datum.weights_gb + datum.mha_kv_gb")
-    x = alt.X("context:Q", title="Context length (tokens)", scale=alt.Scale(type="log", base=2),
-              axis=alt.Axis(values=[1024, 4096, 16384, 65536, 131072], labelExpr="format(datum.value / 1024, ',') + 'K'"))
-    lines = base.transform_fold(["total_gb", "mha_total_gb"], as_=["which", "gb"]).transform_calculate(
-        series=f"datum.which == 'total_gb' ? '{gqa_name}' : '{mha_name}'",
-        kv_shown="datum.which == 'total_gb' ? datum.kv_gb : datum.mha_kv_gb",
-    ).mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y("gb:Q", title="Memory: weights + KV cache (GB)"),
-        color=alt.Color("series:N", title=None, scale=series, legend=alt.Legend(orient="bottom", columns=1)),
-        strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=None),
-        tooltip=[alt.Tooltip("series:N", title="Attention"), alt.Tooltip("context:Q", title="Context (tokens)", format=","),
-                 alt.Tooltip("weights_gb:Q", title="Weights (GB)", format=",.1f"),
-                 alt.Tooltip("kv_shown:Q", title="KV cache (GB)", format=",.1f"), alt.Tooltip("gb:Q", title="Total (GB)", format=",.1f")])
-    node = alt.Chart().transform_aggregate(rows="count()").transform_calculate(limit=f"'{node_name}'").mark_rule(strokeWidth=2).encode(
-        y=alt.datum(node_gb), color=alt.datum(node_name), tooltip=[alt.Tooltip("limit:N", title="Memory limit")])
+    base = (
+        alt.Chart()
+        .transform_filter("datum.model == model")
+        .transform_calculate(
+            weights_gb="(weights == 'BF16' ? datum.weights_bytes_bf16 : datum.weights_bytes_fp8_recipe) / 1e9",
+            kv_gb=f"datum.kv_bytes_per_token_bf16 * {kv_factor} * datum.context * batch / 1e9",
+            mha_kv_gb=f"datum.mha_kv_bytes_per_token_bf16 * {kv_factor} * datum.context * batch / 1e9",
+        )
+        .transform_calculate(
+            total_gb="datum.weights_gb + datum.kv_gb", mha_total_gb="datum.weights_gb + datum.mha_kv_gb"
+        )
+    )
+    x = alt.X(
+        "context:Q",
+        title="Context length (tokens)",
+        scale=alt.Scale(type="log", base=2),
+        axis=alt.Axis(values=[1024, 4096, 16384, 65536, 131072], labelExpr="format(datum.value / 1024, ',') + 'K'"),
+    )
+    lines = (
+        base.transform_fold(["total_gb", "mha_total_gb"], as_=["which", "gb"])
+        .transform_calculate(
+            series=f"datum.which == 'total_gb' ? '{gqa_name}' : '{mha_name}'",
+            kv_shown="datum.which == 'total_gb' ? datum.kv_gb : datum.mha_kv_gb",
+        )
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y("gb:Q", title="Memory: weights + KV cache (GB)"),
+            color=alt.Color("series:N", title=None, scale=series, legend=alt.Legend(orient="bottom", columns=1)),
+            strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=None),
+            tooltip=[
+                alt.Tooltip("series:N", title="Attention"),
+                alt.Tooltip("context:Q", title="Context (tokens)", format=","),
+                alt.Tooltip("weights_gb:Q", title="Weights (GB)", format=",.1f"),
+                alt.Tooltip("kv_shown:Q", title="KV cache (GB)", format=",.1f"),
+                alt.Tooltip("gb:Q", title="Total (GB)", format=",.1f"),
+            ],
+        )
+    )
+    node = (
+        alt.Chart()
+        .transform_aggregate(rows="count()")
+        .transform_calculate(limit=f"'{node_name}'")
+        .mark_rule(strokeWidth=2)
+        .encode(
+            y=alt.datum(node_gb), color=alt.datum(node_name), tooltip=[alt.Tooltip("limit:N", title="Memory limit")]
+        )
+    )
     chart = _fit(alt.layer(lines, node, data=rows).add_params(model, weights, cache, batch), 300).properties(
-        title=_title(title, "Choose the model, the precision of the weights and of the KV cache, and the number of "
-                            "sequences below the chart."))
+        title=_title(
+            title,
+            "Choose the model, the precision of the weights and of the KV cache, and the number of "
+            "sequences below the chart.",
+        )
+    )
     return _finish(chart, description, {"memory": rows}, title)
 
 
 def rope_bands(table: pd.DataFrame, title: str, description: str) -> Figure:
     """Wavelength of each rotary dimension pair before and after Llama 3.1's scaling, with the
     pre-training and extended context lengths drawn and named."""
-    long = table.melt(id_vars=["pair", "band"], value_vars=["wavelength_before", "wavelength_after"], var_name="when", value_name="wavelength")
-    long["when"] = long["when"].map({"wavelength_before": "base RoPE (θ = 500,000)", "wavelength_after": "with Llama 3.1 scaling"})
-    lengths = pd.DataFrame({"tokens": [8192, 131072], "label": ["8K tokens (pre-training context)", "128K tokens (extended context)"]})
-    y = alt.Y("wavelength:Q", scale=alt.Scale(type="log"), axis=_size_axis("Wavelength (tokens, log scale)", powers_only=True))
-    points = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("pair:Q", title="Rotary dimension pair (0 = fastest)"), y=y,
-        color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("pair:Q", title="Pair"), alt.Tooltip("when:N", title="RoPE"), alt.Tooltip("wavelength:Q", title="Wavelength (tokens)", format=",.0f"),
-                 alt.Tooltip("band:N", title="Band")])
-    rules = alt.Chart(lengths).mark_rule(strokeDash=[4, 3], color="#666").encode(
-        y=alt.Y("tokens:Q"), tooltip=[alt.Tooltip("label:N", title="Context")])
-    names = alt.Chart(lengths).mark_text(align="left", dx=4, dy=-6, color="#444", fontSize=11).encode(
-        x=alt.datum(0), y=alt.Y("tokens:Q"), text="label:N")
-    chart = _fit(alt.layer(points, rules, names), 300).properties(title=_title(title, "Dashed: the context lengths of pre-training and of the extended model."))
+    long = table.melt(
+        id_vars=["pair", "band"],
+        value_vars=["wavelength_before", "wavelength_after"],
+        var_name="when",
+        value_name="wavelength",
+    )
+    long["when"] = long["when"].map(
+        {"wavelength_before": "base RoPE (θ = 500,000)", "wavelength_after": "with Llama 3.1 scaling"}
+    )
+    lengths = pd.DataFrame(
+        {"tokens": [8192, 131072], "label": ["8K tokens (pre-training context)", "128K tokens (extended context)"]}
+    )
+    y = alt.Y(
+        "wavelength:Q", scale=alt.Scale(type="log"), axis=_size_axis("Wavelength (tokens, log scale)", powers_only=True)
+    )
+    points = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("pair:Q", title="Rotary dimension pair (0 = fastest)"),
+            y=y,
+            color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("pair:Q", title="Pair"),
+                alt.Tooltip("when:N", title="RoPE"),
+                alt.Tooltip("wavelength:Q", title="Wavelength (tokens)", format=",.0f"),
+                alt.Tooltip("band:N", title="Band"),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(lengths)
+        .mark_rule(strokeDash=[4, 3], color="#666")
+        .encode(y=alt.Y("tokens:Q"), tooltip=[alt.Tooltip("label:N", title="Context")])
+    )
+    names = (
+        alt.Chart(lengths)
+        .mark_text(align="left", dx=4, dy=-6, color="#444", fontSize=11)
+        .encode(x=alt.datum(0), y=alt.Y("tokens:Q"), text="label:N")
+    )
+    chart = _fit(alt.layer(points, rules, names), 300).properties(
+        title=_title(title, "Dashed: the context lengths of pre-training and of the extended model.")
+    )
     return _finish(chart, description, {"wavelengths": long, "context lengths": lengths}, title)
 
 
 def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> Figure:
     """Words per token in every chunk of every text: the spread within and between texts."""
     data = chunks[["name", "kind", "words_per_token"]]
-    chart = alt.Chart(data).mark_boxplot(extent="min-max", size=18).encode(
-        y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("words_per_token", op="median", order="descending")),
-        x=alt.X("words_per_token:Q", title="Words per token (chunks of 2,000 words)", scale=alt.Scale(zero=False)),
-        color=alt.Color("kind:N", title="Kind of text"),
-        tooltip=[alt.Tooltip("name:N", title="Text"), alt.Tooltip("kind:N", title="Kind")],
-    ).properties(height=alt.Step(30),
-                 title=_title(title, "Boxes: the middle half of the chunks of each text; whiskers: the lowest and highest chunk."))
+    chart = (
+        alt.Chart(data)
+        .mark_boxplot(extent="min-max", size=18)
+        .encode(
+            y=alt.Y(
+                "name:N", title=None, sort=alt.EncodingSortField("words_per_token", op="median", order="descending")
+            ),
+            x=alt.X("words_per_token:Q", title="Words per token (chunks of 2,000 words)", scale=alt.Scale(zero=False)),
+            color=alt.Color("kind:N", title="Kind of text"),
+            tooltip=[alt.Tooltip("name:N", title="Text"), alt.Tooltip("kind:N", title="Kind")],
+        )
+        .properties(
+            height=alt.Step(30),
+            title=_title(
+                title, "Boxes: the middle half of the chunks of each text; whiskers: the lowest and highest chunk."
+            ),
+        )
+    )
     chart = _fit(chart)
     return _finish(chart, description, {"chunks": data}, title)
 
 
-def score_distribution(scores: pd.DataFrame, value: str, value_title: str, title: str, description: str, group: str = "planted") -> Figure:
+def score_distribution(
+    scores: pd.DataFrame, value: str, value_title: str, title: str, description: str, group: str = "planted"
+) -> Figure:
     """Histogram of a per-example contamination score, coloured by group."""
-    chart = alt.Chart(scores).mark_bar(opacity=0.8).encode(
-        x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=25), title=value_title),
-        y=alt.Y("count():Q", title="Benchmark examples", stack=True),
-        color=alt.Color(f"{group}:N", title="Planted in the corpus"),
-        tooltip=[alt.Tooltip(f"{group}:N", title="Planted"), alt.Tooltip("count():Q", title="Examples")],
-    ).properties(title=_title(title))
+    chart = (
+        alt.Chart(scores)
+        .mark_bar(opacity=0.8)
+        .encode(
+            x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=25), title=value_title),
+            y=alt.Y("count():Q", title="Benchmark examples", stack=True),
+            color=alt.Color(f"{group}:N", title="Planted in the corpus"),
+            tooltip=[alt.Tooltip(f"{group}:N", title="Planted"), alt.Tooltip("count():Q", title="Examples")],
+        )
+        .properties(title=_title(title))
+    )
     return _finish(_fit(chart, 240), description, {"scores": scores}, title)
 
 
 def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> Figure:
     """Chance 'gains' from threshold selection (box per benchmark) against the reported gain."""
     order = list(reported["benchmark"])
-    box = alt.Chart(null).mark_boxplot(extent="min-max", size=14, color="#bdbdbd").encode(
-        y=alt.Y("benchmark:N", title=None, sort=order),
-        x=alt.X("gain:Q", title="Estimated performance gain, 405B (points)"),
+    box = (
+        alt.Chart(null)
+        .mark_boxplot(extent="min-max", size=14, color="#bdbdbd")
+        .encode(
+            y=alt.Y("benchmark:N", title=None, sort=order),
+            x=alt.X("gain:Q", title="Estimated performance gain, 405B (points)"),
+        )
     )
-    dots = alt.Chart(reported).mark_point(filled=True, size=90, color=FOCUS_COLOR).encode(
-        y=alt.Y("benchmark:N", sort=order), x="gain:Q",
-        tooltip=[alt.Tooltip("benchmark:N", title="Benchmark"), alt.Tooltip("gain:Q", title="Reported gain (points)", format="+.1f"),
-                 alt.Tooltip("null_p:Q", title="Share of chance gains at least as large", format=".3f"),
-                 alt.Tooltip("n:Q", title="N used in the simulation", format=",")])
-    chart = _fit(alt.layer(box, dots)).properties(height=alt.Step(22), title=_title(
-        title, "Grey: gains that picking the best threshold finds when contamination has no effect (replicates where the rule "
-        "picks one). Orange: the paper's Table 15."))
+    dots = (
+        alt.Chart(reported)
+        .mark_point(filled=True, size=90, color=FOCUS_COLOR)
+        .encode(
+            y=alt.Y("benchmark:N", sort=order),
+            x="gain:Q",
+            tooltip=[
+                alt.Tooltip("benchmark:N", title="Benchmark"),
+                alt.Tooltip("gain:Q", title="Reported gain (points)", format="+.1f"),
+                alt.Tooltip("null_p:Q", title="Share of chance gains at least as large", format=".3f"),
+                alt.Tooltip("n:Q", title="N used in the simulation", format=","),
+            ],
+        )
+    )
+    chart = _fit(alt.layer(box, dots)).properties(
+        height=alt.Step(22),
+        title=_title(
+            title,
+            "Grey: gains that picking the best threshold finds when contamination has no effect (replicates where the rule "
+            "picks one). Orange: the paper's Table 15.",
+        ),
+    )
     return _finish(chart, description, {"chance gains": null, "reported gains": reported}, title)
 
 
@@ -563,17 +933,39 @@ def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:
     data["parameters_text"] = data["parameters"].map(lambda v: formats.size(v, 1) if v < 1e9 else formats.size(v, 2))
     data["flops_text"] = data["training_flops"].map(lambda v: formats.scientific(v, 3))
     data["tokens_text"] = data["tokens"].map(lambda v: formats.size(v, 1))
-    chart = alt.Chart(data).mark_point(size=45, filled=True).encode(
-        x=alt.X("training_flops:Q", scale=alt.Scale(type="log"), axis=_power_axis("Training compute C (FLOPs)")),
-        y=alt.Y("parameters:Q", scale=alt.Scale(type="log"), axis=_size_axis("Model size N (parameters)", powers_only=True)),
-        color=alt.Color("loss:Q", title="Final loss (nats/token)", scale=alt.Scale(scheme="viridis", reverse=True),
-                        legend=alt.Legend(orient="right")),
-        shape=alt.Shape("fit:N", title=None, scale=alt.Scale(domain=["used in the fit", "left out (highest loss)"], range=["circle", "cross"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("source_line:Q", title="Line in Epoch AI's file"), alt.Tooltip("parameters_text:N", title="Parameters"),
-                 alt.Tooltip("flops_text:N", title="FLOPs"), alt.Tooltip("tokens_text:N", title="Tokens D = C/(6N)"),
-                 alt.Tooltip("loss:Q", title="Loss", format=".3f"), alt.Tooltip("fit:N", title="Fit")],
-    ).properties(title=_title(title, "Each mark is one training run, placed where Figure 4 draws it."))
+    chart = (
+        alt.Chart(data)
+        .mark_point(size=45, filled=True)
+        .encode(
+            x=alt.X("training_flops:Q", scale=alt.Scale(type="log"), axis=_power_axis("Training compute C (FLOPs)")),
+            y=alt.Y(
+                "parameters:Q",
+                scale=alt.Scale(type="log"),
+                axis=_size_axis("Model size N (parameters)", powers_only=True),
+            ),
+            color=alt.Color(
+                "loss:Q",
+                title="Final loss (nats/token)",
+                scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(orient="right"),
+            ),
+            shape=alt.Shape(
+                "fit:N",
+                title=None,
+                scale=alt.Scale(domain=["used in the fit", "left out (highest loss)"], range=["circle", "cross"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("source_line:Q", title="Line in Epoch AI's file"),
+                alt.Tooltip("parameters_text:N", title="Parameters"),
+                alt.Tooltip("flops_text:N", title="FLOPs"),
+                alt.Tooltip("tokens_text:N", title="Tokens D = C/(6N)"),
+                alt.Tooltip("loss:Q", title="Loss", format=".3f"),
+                alt.Tooltip("fit:N", title="Fit"),
+            ],
+        )
+        .properties(title=_title(title, "Each mark is one training run, placed where Figure 4 draws it."))
+    )
     return _finish(_fit(chart, 300), description, {"runs": data}, title)
 
 
@@ -583,16 +975,38 @@ def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subti
     interval's ends, the refit, the paper's prediction, the trained model)."""
     bins = bins.assign(low_text=bins["low"].map(formats.params), high_text=bins["high"].map(formats.params))
     marks = marks.assign(params_text=marks["params"].map(formats.params))
-    x = alt.X("low:Q", scale=alt.Scale(type="log"),
-              axis=_size_axis("Compute-optimal parameters N (log scale)", labelOverlap="greedy"))
-    bars = alt.Chart(bins).mark_rect(color=OTHER_COLOR, opacity=0.7).encode(
-        x=x, x2="high:Q", y=alt.Y("draws:Q", title="Bootstrap draws"), y2=alt.datum(0),
-        tooltip=[alt.Tooltip("low_text:N", title="From"), alt.Tooltip("high_text:N", title="To"),
-                 alt.Tooltip("draws:Q", title="Draws", format=",")])
-    rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
-        x=alt.X("params:Q"), color=alt.Color("label:N", title=None, sort=list(marks["label"]), legend=alt.Legend(orient="bottom", columns=2)),
-        strokeDash=alt.StrokeDash("label:N", sort=list(marks["label"]), legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")])
+    x = alt.X(
+        "low:Q",
+        scale=alt.Scale(type="log"),
+        axis=_size_axis("Compute-optimal parameters N (log scale)", labelOverlap="greedy"),
+    )
+    bars = (
+        alt.Chart(bins)
+        .mark_rect(color=OTHER_COLOR, opacity=0.7)
+        .encode(
+            x=x,
+            x2="high:Q",
+            y=alt.Y("draws:Q", title="Bootstrap draws"),
+            y2=alt.datum(0),
+            tooltip=[
+                alt.Tooltip("low_text:N", title="From"),
+                alt.Tooltip("high_text:N", title="To"),
+                alt.Tooltip("draws:Q", title="Draws", format=","),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=alt.X("params:Q"),
+            color=alt.Color(
+                "label:N", title=None, sort=list(marks["label"]), legend=alt.Legend(orient="bottom", columns=2)
+            ),
+            strokeDash=alt.StrokeDash("label:N", sort=list(marks["label"]), legend=None),
+            tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")],
+        )
+    )
     chart = _fit(alt.layer(bars, rules), 240).properties(title=_title(title, subtitle))
     return _finish(chart, description, {"draws": bins, "marks": marks}, title)
 
@@ -604,18 +1018,31 @@ def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figu
     order = list(dict.fromkeys(data["question"]))
     present = [v for v in VERDICT_COLORS if v in set(data["verdict"])]
     data["rank"] = data["verdict"].map({v: i for i, v in enumerate(VERDICT_COLORS)})
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("question:N", title=None, sort=order),
-        x=alt.X("comparisons:Q", title="Comparisons", stack="zero"),
-        color=_verdict_color("Verdict", present),
-        order=alt.Order("rank:Q"),
-        href="link:N",
-        tooltip=[alt.Tooltip("question:N", title="Question"), alt.Tooltip("verdict:N", title="Verdict"),
-                 alt.Tooltip("comparisons:Q", title="Comparisons")],
-    ).properties(height=alt.Step(30), title=_title(
-        title, "Each bar: every printed gap a chapter tests, by verdict after the correction for many comparisons. "
-               "Table 21 repeats some rows of Table 2; the post's bottom line is judged on Table 2's rows. "
-               "Click a bar to open its chapter."))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("question:N", title=None, sort=order),
+            x=alt.X("comparisons:Q", title="Comparisons", stack="zero"),
+            color=_verdict_color("Verdict", present),
+            order=alt.Order("rank:Q"),
+            href="link:N",
+            tooltip=[
+                alt.Tooltip("question:N", title="Question"),
+                alt.Tooltip("verdict:N", title="Verdict"),
+                alt.Tooltip("comparisons:Q", title="Comparisons"),
+            ],
+        )
+        .properties(
+            height=alt.Step(30),
+            title=_title(
+                title,
+                "Each bar: every printed gap a chapter tests, by verdict after the correction for many comparisons. "
+                "Table 21 repeats some rows of Table 2; the post's bottom line is judged on Table 2's rows. "
+                "Click a bar to open its chapter.",
+            ),
+        )
+    )
     return _finish(_fit(chart), description, {"verdicts": data.drop(columns=["rank"])}, title)
 
 
@@ -624,14 +1051,24 @@ def scan_sweep(rates: pd.DataFrame, title: str, description: str) -> Figure:
     (``rates``: examples, what, mb_per_s, share_tokenized; from herd.throughput.sweep_long)."""
     data = rates.copy()
     base = alt.Chart(data).encode(
-        x=alt.X("examples:Q", scale=alt.Scale(type="log"), title="Benchmark examples (log scale)",
-                axis=alt.Axis(values=sorted(data["examples"].unique().tolist()), format=",")),
+        x=alt.X(
+            "examples:Q",
+            scale=alt.Scale(type="log"),
+            title="Benchmark examples (log scale)",
+            axis=alt.Axis(values=sorted(data["examples"].unique().tolist()), format=","),
+        ),
         y=alt.Y("mb_per_s:Q", title="Corpus MB per second, one core"),
-        color=alt.Color("what:N", title=None, scale=alt.Scale(range=[FOCUS_COLOR, "#888888"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("what:N", title="What"), alt.Tooltip("examples:Q", title="Examples", format=","),
-                 alt.Tooltip("mb_per_s:Q", title="MB/s per core", format=".1f"),
-                 alt.Tooltip("share_tokenized:Q", title="Share of the corpus tokenized", format=".1%")])
-    chart = _fit(alt.layer(base.mark_line(), base.mark_point(filled=True, size=60)), 280).properties(title=_title(
-        title, "Same run, interleaved, one core; the grey line tokenizes every document whole."))
+        color=alt.Color(
+            "what:N", title=None, scale=alt.Scale(range=[FOCUS_COLOR, "#888888"]), legend=alt.Legend(orient="bottom")
+        ),
+        tooltip=[
+            alt.Tooltip("what:N", title="What"),
+            alt.Tooltip("examples:Q", title="Examples", format=","),
+            alt.Tooltip("mb_per_s:Q", title="MB/s per core", format=".1f"),
+            alt.Tooltip("share_tokenized:Q", title="Share of the corpus tokenized", format=".1%"),
+        ],
+    )
+    chart = _fit(alt.layer(base.mark_line(), base.mark_point(filled=True, size=60)), 280).properties(
+        title=_title(title, "Same run, interleaved, one core; the grey line tokenizes every document whole.")
+    )
     return _finish(chart, description, {"rates": data}, title)

@@ -1,6 +1,7 @@
 """How to cite the book, from ``CITATION.cff`` (the Citation File Format file GitHub and
 Zenodo read): a reference in words and a BibTeX entry, so the book's "Cite this book"
 block and the file can never disagree."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,13 @@ class Citation:
     def bibtex(self) -> str:
         """A BibTeX ``@software`` entry (authors that are organisations in double braces)."""
         key = re.sub(r"[^a-z0-9]+", "", self.title.split(":")[0].lower()) + self.year
-        fields = [("title", "{" + self.title + "}"), ("author", " and ".join("{" + a + "}" for a in self.authors)),
-                  ("year", self.year), ("version", self.version), ("url", self.url)]
+        fields = [
+            ("title", "{" + self.title + "}"),
+            ("author", " and ".join("{" + a + "}" for a in self.authors)),
+            ("year", self.year),
+            ("version", self.version),
+            ("url", self.url),
+        ]
         if self.license:
             fields.append(("note", f"License: {self.license}"))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -66,5 +72,11 @@ def read(root: Path) -> Citation:
     for key in ("title", "authors", "version", "date-released", "repository-code"):
         if not cff.get(key):
             raise CitationError(f"{CFF}: no '{key}'")
-    return Citation(title=str(cff["title"]), authors=[_author(a) for a in cff["authors"]], version=str(cff["version"]),
-                    date=str(cff["date-released"]), url=str(cff["repository-code"]), license=str(cff.get("license", "")))
+    return Citation(
+        title=str(cff["title"]),
+        authors=[_author(a) for a in cff["authors"]],
+        version=str(cff["version"]),
+        date=str(cff["date-released"]),
+        url=str(cff["repository-code"]),
+        license=str(cff.get("license", "")),
+    )

@@ -10,6 +10,7 @@ one method (:mod:`herd.compare`), so a pair gets the same verdict here as in eve
 Measurements made elsewhere (how many words a context window holds) are passed in as data,
 so the audit needs neither the tokenizer nor the measured texts.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,20 +23,29 @@ import pandas as pd
 from . import compare, data, formats, stats, textstats
 
 VERDICTS = (
-    "correct", "correct, within noise", "overstated", "imprecise", "misleading: leaves out the leader",
-    "misleading: unlike settings", "not resolved", "wrong order", "wrong number", "contradicted", "not checkable",
+    "correct",
+    "correct, within noise",
+    "overstated",
+    "imprecise",
+    "misleading: leaves out the leader",
+    "misleading: unlike settings",
+    "not resolved",
+    "wrong order",
+    "wrong number",
+    "contradicted",
+    "not checkable",
 )
 
 DEFINITIONS = {
     "correct": "the number matches the source, or the order it states is resolved by the book's test",
     "correct, within noise": "the numbers and the printed order are right, but the gap is not resolved "
-                             "(or cannot be tested), so the source does not show that one model is ahead",
+    "(or cannot be tested), so the source does not show that one model is ahead",
     "overstated": "true of part of what the source reports, stated of the whole",
     "imprecise": "a unit or naming slip that leaves the substance right",
     "misleading: leaves out the leader": "every number is right, but a model the post leaves out prints the top "
-                                         "score of the row",
+    "score of the row",
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
-                                   "of thought) against one obtained as the row states",
+    "of thought) against one obtained as the row states",
     "not resolved": "a claim of equality that the data can neither confirm nor refute",
     "wrong order": "the source prints the reverse order, equal scores, or a resolved gap the other way",
     "wrong number": "a number differs from the source, or is attributed to the wrong quantity",
@@ -54,8 +64,19 @@ SUMMARY_GROUPS = {
 }
 
 # Which verdict a composite claim takes from its parts: the first that occurs in this order.
-SEVERITY = ("wrong number", "wrong order", "contradicted", "misleading: unlike settings", "misleading: leaves out the leader",
-            "overstated", "not resolved", "correct, within noise", "imprecise", "correct", "not checkable")
+SEVERITY = (
+    "wrong number",
+    "wrong order",
+    "contradicted",
+    "misleading: unlike settings",
+    "misleading: leaves out the leader",
+    "overstated",
+    "not resolved",
+    "correct, within noise",
+    "imprecise",
+    "correct",
+    "not checkable",
+)
 TOLERANCE = 0.05  # a stated score equals a printed one when they agree to one decimal
 WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
 
@@ -112,13 +133,16 @@ def _evidence_table(claim: pd.Series) -> tuple[str, str]:
 def _cell_text(ev: Evidence, source: str, table: str, row: str, models: list[str]) -> str:
     cells = ev.cells(source, table)
     hit = cells[(cells["row_label"] == row) & cells["model"].isin(models)]
-    parts = [f"{ev.name(m)} {('a dash' if pd.isna(s) else f'{s:.1f}')}{'' if pd.isna(mk) else ' ' + mk}"
-             for m, s, mk in zip(hit["model"], hit["score"], hit["marker"])]
+    parts = [
+        f"{ev.name(m)} {('a dash' if pd.isna(s) else f'{s:.1f}')}{'' if pd.isna(mk) else ' ' + mk}"
+        for m, s, mk in zip(hit["model"], hit["score"], hit["marker"])
+    ]
     page = cells["page"].dropna()
     return f"{data.place(table, page.iloc[0] if len(page) else None)}, {row}: " + "; ".join(parts)
 
 
 # ---------------------------------------------------------------- checks
+
 
 def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
     source, table = _evidence_table(claim)
@@ -139,9 +163,15 @@ def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
     owners = [m for m, s in zip(row_cells["model"], row_cells["score"]) if pd.notna(s) and abs(s - stated) < TOLERANCE]
     printed_text = "a dash" if pd.isna(printed) else f"{printed:.1f}"
     if owners:
-        return Verdict("wrong number", "another-models-score", rule,
-                       f"stated {stated:.1f}, printed {printed_text}; {stated:.1f} is the score of "
-                       + ", ".join(ev.name(m) for m in owners), _cell_text(ev, source, table, row, [model, *owners]), ref)
+        return Verdict(
+            "wrong number",
+            "another-models-score",
+            rule,
+            f"stated {stated:.1f}, printed {printed_text}; {stated:.1f} is the score of "
+            + ", ".join(ev.name(m) for m in owners),
+            _cell_text(ev, source, table, row, [model, *owners]),
+            ref,
+        )
     return Verdict("wrong number", "mismatch", rule, f"stated {stated:.1f}, printed {printed_text}", cell_text, ref)
 
 
@@ -153,33 +183,49 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
     ref = ev.cite(source, table, p["page"] if p is not None else None)
     head = f"{row}: {ev.name(a)} vs {ev.name(b)}"
     if p is None or pd.isna(p["focus_score"]) or pd.isna(p["competitor_score"]):
-        return Verdict("not checkable", "not-printed", "both scores must be printed",
-                       f"{head}: a score is not printed", cells, ref)
+        return Verdict(
+            "not checkable", "not-printed", "both scores must be printed", f"{head}: a score is not printed", cells, ref
+        )
     sa, sb = float(p["focus_score"]), float(p["competitor_score"])
     gap_text = f"gap {sa - sb:+.1f} points"
     if p["testable"]:
-        gap_text += (f", {formats.confidence(p['level'])} interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} "
-                     f"({stats.CORRECTION_NAMES[ev.rules.correction]}-adjusted α = {p['level']:.2g}), verdict: {p['verdict']}")
+        gap_text += (
+            f", {formats.confidence(p['level'])} interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} "
+            f"({stats.CORRECTION_NAMES[ev.rules.correction]}-adjusted α = {p['level']:.2g}), verdict: {p['verdict']}"
+        )
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
-    extra: dict[str, Any] = dict(gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells,
-                                 reference=ref)
+    extra: dict[str, Any] = dict(
+        gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells, reference=ref
+    )
     if not p["like_for_like"]:
-        return Verdict("misleading: unlike settings", "unlike-settings", compare.LIKE_FOR_LIKE,
-                       f"{head}: {gap_text}; {p['reason']}", **extra)
+        return Verdict(
+            "misleading: unlike settings",
+            "unlike-settings",
+            compare.LIKE_FOR_LIKE,
+            f"{head}: {gap_text}; {p['reason']}",
+            **extra,
+        )
     if relation == "on-par":
         rule = "'on par' holds when the gap's interval lies within the equivalence margin"
         if p["verdict"] == "equivalent":
             return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}", **extra)
         if p["verdict"] in ("ahead", "behind"):
             return Verdict("wrong order", "resolved-gap", rule, f"{head}: one is resolved ahead; {gap_text}", **extra)
-        return Verdict("not resolved", "equality-not-shown", rule,
-                       f"{head}: the data can neither show them equal nor one ahead; {gap_text}", **extra)
+        return Verdict(
+            "not resolved",
+            "equality-not-shown",
+            rule,
+            f"{head}: the data can neither show them equal nor one ahead; {gap_text}",
+            **extra,
+        )
     if relation != "above":
         raise ValueError(f"unknown relation {relation!r}")
     rule = "'A above B' is right when A prints higher; correct when the book's test resolves the gap"
     if sa < sb:
-        return Verdict("wrong order", "reversed", rule, f"{head}: the printed order is the reverse; {gap_text}", **extra)
+        return Verdict(
+            "wrong order", "reversed", rule, f"{head}: the printed order is the reverse; {gap_text}", **extra
+        )
     if sa == sb:
         return Verdict("wrong order", "equal", rule, f"{head}: the two print the same score; {gap_text}", **extra)
     if p["verdict"] == "ahead":
@@ -198,7 +244,9 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
     row, model = claim["benchmark_row"], claim["subject"]
     cells = ev.cells(source, table)
     printed = cells[(cells["row_label"] == row)].dropna(subset=["score"]).sort_values("score", ascending=False)
-    rule = "'A has the top score' is right when no printed score of the row is higher; correct when A's lead is resolved"
+    rule = (
+        "'A has the top score' is right when no printed score of the row is higher; correct when A's lead is resolved"
+    )
     if model not in set(printed["model"]):
         return Verdict("not checkable", "not-printed", rule, f"{row}: no printed score for {ev.name(model)}")
     best = printed["score"].iloc[0]
@@ -206,16 +254,42 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
     if mine < best:
         leader = printed["model"].iloc[0]
         v = _pair_verdict(ev, source, table, row, leader, model, "above")
-        return Verdict("wrong order", "another-prints-higher", rule,
-                       f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
-                       v.cells, v.reference, v.gap, v.gap_low, v.gap_high)
+        return Verdict(
+            "wrong order",
+            "another-prints-higher",
+            rule,
+            f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
+            v.cells,
+            v.reference,
+            v.gap,
+            v.gap_low,
+            v.gap_high,
+        )
     runner = printed[printed["model"] != model].iloc[0]["model"]
     v = _pair_verdict(ev, source, table, row, model, runner, "above")
     if v.code == "equal":
-        return Verdict("correct, within noise", "shared-top", rule, f"shared first place; {v.evidence}",
-                       v.cells, v.reference, v.gap, v.gap_low, v.gap_high)
-    return Verdict(v.verdict, v.code, rule, f"runner-up {ev.name(runner)}; {v.evidence}", v.cells, v.reference,
-                   v.gap, v.gap_low, v.gap_high)
+        return Verdict(
+            "correct, within noise",
+            "shared-top",
+            rule,
+            f"shared first place; {v.evidence}",
+            v.cells,
+            v.reference,
+            v.gap,
+            v.gap_low,
+            v.gap_high,
+        )
+    return Verdict(
+        v.verdict,
+        v.code,
+        rule,
+        f"runner-up {ev.name(runner)}; {v.evidence}",
+        v.cells,
+        v.reference,
+        v.gap,
+        v.gap_low,
+        v.gap_high,
+    )
 
 
 def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]]:
@@ -233,8 +307,11 @@ def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]
     # only tables that print the subject beside at least one of the rivals named
     rivals = set(str(claim["other"]).split(";"))
     printed = hits.dropna(subset=["score"])
-    keep = {(t, r) for (t, r), g in printed.groupby(["table", "row_label"])
-            if claim["subject"] in set(g["model"]) and rivals & set(g["model"])}
+    keep = {
+        (t, r)
+        for (t, r), g in printed.groupby(["table", "row_label"])
+        if claim["subject"] in set(g["model"]) and rivals & set(g["model"])
+    }
     hits = hits[[(t, r) in keep for t, r in zip(hits["table"], hits["row_label"])]]
     # a benchmark printed in several tables is judged once, in the table that prints intervals
     meta = ev.package.tables["score_tables"].set_index(["source", "table"])["intervals"]
@@ -247,7 +324,7 @@ def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]
 
 
 def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
-    """"A beats all of X on Y": every rival on every row of every table that measures Y."""
+    """ "A beats all of X on Y": every rival on every row of every table that measures Y."""
     parts = []
     for source, table, row in _rows_measuring(ev, claim):
         for other in str(claim["other"]).split(";"):
@@ -263,12 +340,17 @@ def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
     skipped = len(parts) - len(checked)
     code = "composite"
     if claim["relation"] == "clearly-above":
-        rule += ("; a claim of a clear lead needs every gap resolved, and is overstated when only some are (or none)")
+        rule += "; a claim of a clear lead needs every gap resolved, and is overstated when only some are (or none)"
         if worst == "correct, within noise":
             worst, code = "overstated", "lead-not-resolved-everywhere"
-    return Verdict(worst, code, rule,
-                   f"{len(checked)} comparisons on {len({p[0] for p in checked})} rows: {tally}"
-                   + (f"; {skipped} not printed" if skipped else ""), parts=tuple(parts))
+    return Verdict(
+        worst,
+        code,
+        rule,
+        f"{len(checked)} comparisons on {len({p[0] for p in checked})} rows: {tally}"
+        + (f"; {skipped} not printed" if skipped else ""),
+        parts=tuple(parts),
+    )
 
 
 def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -285,18 +367,32 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
     leader = next((m for m in leaders if m in mentioned), leaders[0])
     ref = ev.cite(source, table, cells["page"].dropna().iloc[0] if cells["page"].notna().any() else None)
     if leader in mentioned:
-        return Verdict("correct", "no-omitted-leader", rule,
-                       f"{row}: the top printed score, {ev.name(leader)}'s {printed['score'].iloc[0]:.1f}, is among those "
-                       f"the post gives; it leaves out {len(omitted)} other printed models, none higher",
-                       _cell_text(ev, source, table, row, [leader]), ref)
+        return Verdict(
+            "correct",
+            "no-omitted-leader",
+            rule,
+            f"{row}: the top printed score, {ev.name(leader)}'s {printed['score'].iloc[0]:.1f}, is among those "
+            f"the post gives; it leaves out {len(omitted)} other printed models, none higher",
+            _cell_text(ev, source, table, row, [leader]),
+            ref,
+        )
     v = _pair_verdict(ev, source, table, row, leader, claim["subject"], "above")
-    return Verdict("misleading: leaves out the leader", "omitted-leader", rule,
-                   f"{row}: the post presents {ev.name(claim['subject'])} as leading but leaves out {ev.name(leader)}, "
-                   f"which prints the top score; {v.evidence}", v.cells, ref, v.gap, v.gap_low, v.gap_high)
+    return Verdict(
+        "misleading: leaves out the leader",
+        "omitted-leader",
+        rule,
+        f"{row}: the post presents {ev.name(claim['subject'])} as leading but leaves out {ev.name(leader)}, "
+        f"which prints the top score; {v.evidence}",
+        v.cells,
+        ref,
+        v.gap,
+        v.gap_low,
+        v.gap_high,
+    )
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
-    """"At least on par with X, if not superior" / "rivals X": a claim of non-inferiority, judged on
+    """ "At least on par with X, if not superior" / "rivals X": a claim of non-inferiority, judged on
     every row of the evidence table. A row shows it when the model is ahead, equivalent, or its
     gap's interval lies above −margin; a row resolved the other way refutes it."""
     source, table = _evidence_table(claim)
@@ -320,16 +416,33 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
             else:
                 v, code = "not resolved", "inferiority-not-excluded"
                 short += 1
-            parts.append((f"{table} · {r['row_label']}", ev.name(other),
-                          Verdict(v, code, "", r["reason"] or f"gap {r['gap']:+.1f} ({r['verdict']}; interval "
-                                  f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f})", gap=r["gap"], gap_low=r["gap_low"],
-                                  gap_high=r["gap_high"])))
+            parts.append(
+                (
+                    f"{table} · {r['row_label']}",
+                    ev.name(other),
+                    Verdict(
+                        v,
+                        code,
+                        "",
+                        r["reason"]
+                        or f"gap {r['gap']:+.1f} ({r['verdict']}; interval "
+                        f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f})",
+                        gap=r["gap"],
+                        gap_low=r["gap_low"],
+                        gap_high=r["gap_high"],
+                    ),
+                )
+            )
     text = "; ".join(f"against {o}: " + ", ".join(f"{n} {v}" for v, n in t.items() if n) for o, t in tallies)
-    text += (f"; at least on a par (ahead, equivalent, or interval above −{margin:g}) on {shown} tested rows, "
-             f"not shown on {short}")
-    rule = (f"'at least on a par' claims non-inferiority: it fails if any row is resolved against the model, and it is "
-            f"correct only if on every tested row the model is ahead, equivalent, or its gap's interval lies above "
-            f"−{margin:g} points; otherwise it is not resolved")
+    text += (
+        f"; at least on a par (ahead, equivalent, or interval above −{margin:g}) on {shown} tested rows, "
+        f"not shown on {short}"
+    )
+    rule = (
+        f"'at least on a par' claims non-inferiority: it fails if any row is resolved against the model, and it is "
+        f"correct only if on every tested row the model is ahead, equivalent, or its gap's interval lies above "
+        f"−{margin:g} points; otherwise it is not resolved"
+    )
     if behind:
         return Verdict("wrong order", "behind-on-some-rows", rule, text, parts=tuple(parts))
     if short == 0 and shown > 0:
@@ -349,18 +462,33 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     cells = f"{f['quantity']}: {f['value_as_printed']}"
     relation = claim["relation"] if pd.notna(claim["relation"]) else "equals"
     if relation == "all":
-        total = float(facts.loc[claim["other"], "value"]) if pd.notna(claim["other"]) else float(claim["stated_other_value"])
+        total = (
+            float(facts.loc[claim["other"], "value"])
+            if pd.notna(claim["other"])
+            else float(claim["stated_other_value"])
+        )
         rule = "a statement about all of them holds when the source says it of all"
         text = f"the post says it of all {fmt(total)}; the source says it of {fmt(actual)}"
         if actual >= total:
             return Verdict("correct", "all", rule, text, cells, ref)
-        return Verdict("overstated" if actual > 0 else "contradicted", "part" if actual > 0 else "none", rule, text, cells, ref)
+        return Verdict(
+            "overstated" if actual > 0 else "contradicted", "part" if actual > 0 else "none", rule, text, cells, ref
+        )
     if relation == "misnamed":
         rule = "a method or model must be named as the source names it"
         if actual == stated:
-            return Verdict("imprecise", "naming-slip", rule, f"the source says so, naming it: {f['value_as_printed']}"
-                           + (f" ({claim['note']})" if pd.notna(claim["note"]) else ""), cells, ref)
-        return Verdict("contradicted", "statement", rule, f"the source says otherwise: {f['value_as_printed']}", cells, ref)
+            return Verdict(
+                "imprecise",
+                "naming-slip",
+                rule,
+                f"the source says so, naming it: {f['value_as_printed']}"
+                + (f" ({claim['note']})" if pd.notna(claim["note"]) else ""),
+                cells,
+                ref,
+            )
+        return Verdict(
+            "contradicted", "statement", rule, f"the source says otherwise: {f['value_as_printed']}", cells, ref
+        )
     if relation == "at-least":
         rule = "holds when the source gives at least the stated number"
         text = f"stated at least {fmt(stated)}; source {fmt(actual)}"
@@ -371,20 +499,43 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     if str(f["unit"]).startswith("yes (1)"):
         rule = "a statement about the source is correct when the source says so"
         says = "says so" if actual == stated else "says otherwise"
-        return Verdict("correct" if actual == stated else "contradicted", "statement", rule,
-                       f"the source {says}: {f['value_as_printed']}", cells, ref)
+        return Verdict(
+            "correct" if actual == stated else "contradicted",
+            "statement",
+            rule,
+            f"the source {says}: {f['value_as_printed']}",
+            cells,
+            ref,
+        )
     if not abs(stated - actual) <= tol * abs(actual) + 1e-12:
         return Verdict("wrong number", "mismatch", rule, text, cells, ref)
     if pd.notna(claim.get("stated_quantity")) and claim["stated_quantity"]:
-        return Verdict("wrong number", "wrong-quantity", "a number must be attributed to the quantity the source gives it",
-                       text + f"; the post calls it the {claim['stated_quantity']}, the source's number is the "
-                              f"{f['quantity']}", cells, ref)
+        return Verdict(
+            "wrong number",
+            "wrong-quantity",
+            "a number must be attributed to the quantity the source gives it",
+            text + f"; the post calls it the {claim['stated_quantity']}, the source's number is the {f['quantity']}",
+            cells,
+            ref,
+        )
     unit = claim.get("stated_unit")
     if pd.notna(unit) and unit and str(unit).lower() not in str(f["unit"]).lower():
-        return Verdict("imprecise", "unit-slip", "the stated unit must be the source's",
-                       text + f"; the post counts {unit}, the source counts {f['unit']}", cells, ref)
-    return Verdict("correct", "match", rule, text + (" (within the stated rounding)" if tol and stated != actual else ""),
-                   cells, ref)
+        return Verdict(
+            "imprecise",
+            "unit-slip",
+            "the stated unit must be the source's",
+            text + f"; the post counts {unit}, the source counts {f['unit']}",
+            cells,
+            ref,
+        )
+    return Verdict(
+        "correct",
+        "match",
+        rule,
+        text + (" (within the stated rounding)" if tol and stated != actual else ""),
+        cells,
+        ref,
+    )
 
 
 def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -398,36 +549,60 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
         rule = "the post's reason for a blank row must be the paper's"
         if pd.isna(row["contaminated_pct"]):
             named = "named in the text" in str(row["blank_reason"])
-            return Verdict("correct" if named else "not checkable", "named" if named else "not-named", rule,
-                           f"the row is blank: {row['blank_reason']}", f"Table 15, {row['label_in_source']}: blank", ref)
-        return Verdict("wrong number", "estimate-printed", rule,
-                       f"the paper prints an estimate: {row['contaminated_pct']:g} % contaminated, gain "
-                       f"{row['gain_405b']:+g} points for the 405B", f"Table 15, {row['label_in_source']}", ref)
+            return Verdict(
+                "correct" if named else "not checkable",
+                "named" if named else "not-named",
+                rule,
+                f"the row is blank: {row['blank_reason']}",
+                f"Table 15, {row['label_in_source']}: blank",
+                ref,
+            )
+        return Verdict(
+            "wrong number",
+            "estimate-printed",
+            rule,
+            f"the paper prints an estimate: {row['contaminated_pct']:g} % contaminated, gain "
+            f"{row['gain_405b']:+g} points for the 405B",
+            f"Table 15, {row['label_in_source']}",
+            ref,
+        )
     if relation == "omitted":
         blank = table[table["contaminated_pct"].isna()]
         rule = "the paper must leave rows blank for the reasons the post gives"
         not_significant = blank["blank_reason"].str.contains("not significant|too few|erratic", regex=True)
-        return Verdict("correct" if not_significant.any() else "contradicted", "omitted", rule,
-                       f"{len(blank)} of {len(table)} rows are blank; {int(not_significant.sum())} for the reasons the text "
-                       f"gives (too few clean or contaminated examples, or an erratic estimate)", "Table 15 blanks", ref)
+        return Verdict(
+            "correct" if not_significant.any() else "contradicted",
+            "omitted",
+            rule,
+            f"{len(blank)} of {len(table)} rows are blank; {int(not_significant.sum())} for the reasons the text "
+            f"gives (too few clean or contaminated examples, or an erratic estimate)",
+            "Table 15 blanks",
+            ref,
+        )
     gains = printed["gain_405b"].astype(float)
     threshold = float(claim["stated_value"])
     large = int((gains >= threshold).sum())
     points = f"{threshold:g} point" + ("" if threshold == 1 else "s")
     if relation == "pervasive":
-        rule = (f"'pervasive' holds when at least three quarters of the printed benchmarks show a gain of {points} or more "
-                "(a convention: the gains are correlational, and whether each exceeds what choosing a threshold per "
-                "benchmark finds by chance is judged in the contamination chapter)")
+        rule = (
+            f"'pervasive' holds when at least three quarters of the printed benchmarks show a gain of {points} or more "
+            "(a convention: the gains are correlational, and whether each exceeds what choosing a threshold per "
+            "benchmark finds by chance is judged in the contamination chapter)"
+        )
         text = f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for the 405B"
         verdict = "correct" if large >= 0.75 * len(printed) else ("overstated" if large else "contradicted")
         return Verdict(verdict, "pervasive", rule, text, "Table 15, gain columns", ref)
     if relation == "no-effect":
-        rule = (f"'no effect' fails when any printed benchmark shows an estimated gain of {points} or more (a convention: "
-                "whether each gain exceeds what choosing a threshold per benchmark finds by chance is judged in the "
-                "contamination chapter)")
+        rule = (
+            f"'no effect' fails when any printed benchmark shows an estimated gain of {points} or more (a convention: "
+            "whether each gain exceeds what choosing a threshold per benchmark finds by chance is judged in the "
+            "contamination chapter)"
+        )
         top = printed.loc[gains.idxmax()]
-        text = (f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for "
-                f"the 405B, up to {top['gain_405b']:+g} points on {top['label_in_source']}")
+        text = (
+            f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for "
+            f"the 405B, up to {top['gain_405b']:+g} points on {top['label_in_source']}"
+        )
         return Verdict("overstated" if large else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
     raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
 
@@ -435,8 +610,12 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
 def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Verdict:
     unit = "pages" if per_page else "words"
     if ev.capacity is None or ev.capacity.empty:
-        return Verdict("not checkable", "needs-measurement", "needs words per token measured on real text",
-                       "pass the long-context chapter's measurement as `capacity`")
+        return Verdict(
+            "not checkable",
+            "needs-measurement",
+            "needs words per token measured on real text",
+            "pass the long-context chapter's measurement as `capacity`",
+        )
     context = ev.package.fact("context_length_tokens")
     cap = ev.capacity.copy()
     cap["value"] = textstats.window_words(cap["words_per_token"], context, per_page)
@@ -444,18 +623,27 @@ def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Ve
     technical = cap[cap["register"] == "technical"]
     stated = float(claim["stated_value"])
     median = float(narrative["value"].median())
-    rule = (f"words (or pages) in the {context:,.0f}-token window are judged against narrative English prose: "
-            f"correct within {WORDS_TOLERANCE:.0%} of its median")
-    text = (f"stated {stated:,.0f} {unit}; narrative prose: median {median:,.0f} "
-            f"({', '.join(f'{n} {v:,.0f}' for n, v in zip(narrative['name'], narrative['value']))}); "
-            f"technical prose: {technical['value'].min():,.0f}–{technical['value'].max():,.0f}")
+    rule = (
+        f"words (or pages) in the {context:,.0f}-token window are judged against narrative English prose: "
+        f"correct within {WORDS_TOLERANCE:.0%} of its median"
+    )
+    text = (
+        f"stated {stated:,.0f} {unit}; narrative prose: median {median:,.0f} "
+        f"({', '.join(f'{n} {v:,.0f}' for n, v in zip(narrative['name'], narrative['value']))}); "
+        f"technical prose: {technical['value'].min():,.0f}–{technical['value'].max():,.0f}"
+    )
     if abs(stated / median - 1) <= WORDS_TOLERANCE:
         return Verdict("correct", "within-tolerance", rule, text, reference="Long context, measured")
     if stated > cap["value"].max():
         return Verdict("wrong number", "above-every-text", rule, text, reference="Long context, measured")
     if stated > median:
-        return Verdict("overstated", "above-median", rule, text + ": only the most word-dense texts reach it",
-                       reference="Long context, measured")
+        return Verdict(
+            "overstated",
+            "above-median",
+            rule,
+            text + ": only the most word-dense texts reach it",
+            reference="Long context, measured",
+        )
     return Verdict("imprecise", "below-median", rule, text, reference="Long context, measured")
 
 
@@ -486,8 +674,13 @@ CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
 }
 
 
-def audit(package: data.DataPackage, rules: compare.Rules = compare.Rules(), capacity: pd.DataFrame | None = None,
-          claims: pd.DataFrame | None = None, topics: list[str] | None = None) -> pd.DataFrame:
+def audit(
+    package: data.DataPackage,
+    rules: compare.Rules = compare.Rules(),
+    capacity: pd.DataFrame | None = None,
+    claims: pd.DataFrame | None = None,
+    topics: list[str] | None = None,
+) -> pd.DataFrame:
     """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap.
 
     Parameters
@@ -518,8 +711,9 @@ def audit(package: data.DataPackage, rules: compare.Rules = compare.Rules(), cap
     for _, claim in claims.iterrows():
         check = CHECKS.get(claim["kind"])
         if check is None:
-            raise ValueError(f"claims.csv, claim {claim['claim_id']}: unknown kind {claim['kind']!r}; "
-                             f"allowed: {', '.join(CHECKS)}")
+            raise ValueError(
+                f"claims.csv, claim {claim['claim_id']}: unknown kind {claim['kind']!r}; allowed: {', '.join(CHECKS)}"
+            )
         results.append(check(claim, ev))
     out = claims.copy()
     for col in ("verdict", "code", "rule", "evidence", "cells", "reference", "gap", "gap_low", "gap_high", "parts"):
@@ -532,9 +726,22 @@ def parts_table(audited: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for claim_id, parts in zip(audited["claim_id"], audited["parts"]):
         for row, other, v in parts:
-            rows.append({"claim_id": claim_id, "row": row, "against": other, "verdict": v.verdict, "code": v.code,
-                         "gap": v.gap, "gap_low": v.gap_low, "gap_high": v.gap_high, "evidence": v.evidence})
-    return pd.DataFrame(rows, columns=["claim_id", "row", "against", "verdict", "code", "gap", "gap_low", "gap_high", "evidence"])
+            rows.append(
+                {
+                    "claim_id": claim_id,
+                    "row": row,
+                    "against": other,
+                    "verdict": v.verdict,
+                    "code": v.code,
+                    "gap": v.gap,
+                    "gap_low": v.gap_low,
+                    "gap_high": v.gap_high,
+                    "evidence": v.evidence,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["claim_id", "row", "against", "verdict", "code", "gap", "gap_low", "gap_high", "evidence"]
+    )
 
 
 OMISSION_KINDS = ("row-leader",)
@@ -576,8 +783,10 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
     being wrong or unjudgeable."""
     r = audited[audited["kind"].isin(RANKING_KINDS)]
     v = r["verdict"].value_counts()
-    parts = [f"{int(v.get('correct', 0))} are resolved in the direction it states",
-             f"{int(v.get('correct, within noise', 0))} are right in their order but not resolved"]
+    parts = [
+        f"{int(v.get('correct', 0))} are resolved in the direction it states",
+        f"{int(v.get('correct, within noise', 0))} are right in their order but not resolved",
+    ]
     reversed_ = int(r["code"].isin(["reversed", "another-prints-higher", "resolved-other-way"]).sum())
     equal = int((r["code"] == "equal").sum())
     wrong_other = int((r["verdict"] == "wrong order").sum()) - reversed_ - equal
@@ -591,35 +800,63 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
     unlike = int((r["verdict"] == "misleading: unlike settings").sum())
     if unlike:
         wrong.append(f"compares cells obtained in different settings {_times(unlike)}")
-    rest = len(r) - int(v.get("correct", 0)) - int(v.get("correct, within noise", 0)) - int(
-        (r["verdict"] == "wrong order").sum()) - unlike
-    tail = f"; {rest} more are {', '.join(sorted(set(r.loc[~r['verdict'].isin(['correct', 'correct, within noise', 'wrong order', 'misleading: unlike settings']), 'verdict'])))}" if rest else ""
-    return (f"Of its {len(r)} rankings, {parts[0]} and {parts[1]}; it " + ", ".join(wrong[:-1])
-            + (" and " if len(wrong) > 1 else "") + (wrong[-1] if wrong else "gets none wrong") + tail + ".")
+    rest = (
+        len(r)
+        - int(v.get("correct", 0))
+        - int(v.get("correct, within noise", 0))
+        - int((r["verdict"] == "wrong order").sum())
+        - unlike
+    )
+    tail = (
+        f"; {rest} more are {', '.join(sorted(set(r.loc[~r['verdict'].isin(['correct', 'correct, within noise', 'wrong order', 'misleading: unlike settings']), 'verdict'])))}"
+        if rest
+        else ""
+    )
+    return (
+        f"Of its {len(r)} rankings, {parts[0]} and {parts[1]}; it "
+        + ", ".join(wrong[:-1])
+        + (" and " if len(wrong) > 1 else "")
+        + (wrong[-1] if wrong else "gets none wrong")
+        + tail
+        + "."
+    )
 
 
-def bottom_line_sentence(audited: pd.DataFrame, claim_id: str, seen: pd.DataFrame, other_name: str, margin: float) -> str:
+def bottom_line_sentence(
+    audited: pd.DataFrame, claim_id: str, seen: pd.DataFrame, other_name: str, margin: float
+) -> str:
     """The bottom line of a "at least on a par with X" claim in words: the tally of ``seen`` (the
     subject against X, from :func:`herd.compare.orient`) and what it means for the claim."""
     claim = audited.set_index("claim_id").loc[claim_id]
     t = seen["verdict"].value_counts()
     tested = int(seen["testable"].sum())
-    head = (f"Against {other_name}, the 405B is ahead on {int(t.get('ahead', 0))} of the {tested} benchmarks that can be "
-            f"tested, behind on {int(t.get('behind', 0))}, and not resolved on {int(t.get('not resolved', 0))}"
-            + (f", equivalent on {int(t.get('equivalent', 0))}" if t.get("equivalent", 0) else "") + ". ")
+    head = (
+        f"Against {other_name}, the 405B is ahead on {int(t.get('ahead', 0))} of the {tested} benchmarks that can be "
+        f"tested, behind on {int(t.get('behind', 0))}, and not resolved on {int(t.get('not resolved', 0))}"
+        + (f", equivalent on {int(t.get('equivalent', 0))}" if t.get("equivalent", 0) else "")
+        + ". "
+    )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
     if claim["verdict"] == "wrong order":
-        return head + "So \"at least on a par\" does not hold: on some benchmarks it is resolved behind."
+        return head + 'So "at least on a par" does not hold: on some benchmarks it is resolved behind.'
     if claim["verdict"] == "correct":
-        return head + (f"So \"at least on a par\" holds: on every tested benchmark the 405B is ahead, equivalent, or "
-                       f"within {margin:g} points at worst.")
-    return head + (f"So \"at least on a par\" is not shown: nothing shows {other_name} ahead, but on {short} benchmarks "
-                   f"the data leave room for a deficit of more than {margin:g} points.")
+        return head + (
+            f'So "at least on a par" holds: on every tested benchmark the 405B is ahead, equivalent, or '
+            f"within {margin:g} points at worst."
+        )
+    return head + (
+        f'So "at least on a par" is not shown: nothing shows {other_name} ahead, but on {short} benchmarks '
+        f"the data leave room for a deficit of more than {margin:g} points."
+    )
+
 
 # ---------------------------------------------------------------- the chapter's tables and counts
 
 POST = "blog-llama31-in-depth"  # the audited post's key in sources.csv
-CLAIM_FORMATS = {"evidence and rule": str, "numbers used and source": str}  # columns of :func:`claim_table` holding HTML
+CLAIM_FORMATS = {
+    "evidence and rule": str,
+    "numbers used and source": str,
+}  # columns of :func:`claim_table` holding HTML
 
 
 def in_group(audited: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -631,8 +868,14 @@ def definitions_table(audited: pd.DataFrame) -> pd.DataFrame:
     """Every verdict with its definition, how many of the post's claims get it, and how many of the
     book's omission checks (:func:`omissions`), which are never counted among the claims."""
     c, o = counts(stated(audited)), counts(omissions(audited))
-    return pd.DataFrame({"verdict": list(DEFINITIONS), "means": list(DEFINITIONS.values()),
-                         "claims": [int(c[v]) for v in DEFINITIONS], "omission checks": [int(o[v]) for v in DEFINITIONS]})
+    return pd.DataFrame(
+        {
+            "verdict": list(DEFINITIONS),
+            "means": list(DEFINITIONS.values()),
+            "claims": [int(c[v]) for v in DEFINITIONS],
+            "omission checks": [int(o[v]) for v in DEFINITIONS],
+        }
+    )
 
 
 def gap_text(gap: float, low: float, high: float) -> str:
@@ -650,12 +893,21 @@ def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     shown = frame.assign(
         gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
-        why=[f"{html.escape(e)}<br><small><em>Rule:</em> {html.escape(r)}</small>" for e, r in zip(frame["evidence"], frame["rule"])],
+        why=[
+            f"{html.escape(e)}<br><small><em>Rule:</em> {html.escape(r)}</small>"
+            for e, r in zip(frame["evidence"], frame["rule"])
+        ],
         source=[html.escape(" · ".join(x for x in (c, r) if x)) for c, r in zip(frame["cells"], frame["reference"])],
     )
-    return shown[["claim_id", "verdict", "paraphrase", "why", "gap", "source"]].rename(columns={
-        "claim_id": "id", "paraphrase": "claim (paraphrased)", "why": "evidence and rule",
-        "gap": "gap (interval), points", "source": "numbers used and source"})
+    return shown[["claim_id", "verdict", "paraphrase", "why", "gap", "source"]].rename(
+        columns={
+            "claim_id": "id",
+            "paraphrase": "claim (paraphrased)",
+            "why": "evidence and rule",
+            "gap": "gap (interval), points",
+            "source": "numbers used and source",
+        }
+    )
 
 
 def of_topics(audited: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
@@ -666,7 +918,9 @@ def of_topics(audited: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
 def parts_record(audited: pd.DataFrame) -> pd.DataFrame:
     """:func:`parts_table` of the composite claims, with each gap written with its interval."""
     record = parts_table(audited[audited["kind"].isin(["category"])])
-    record["gap (interval)"] = [gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])]
+    record["gap (interval)"] = [
+        gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])
+    ]
     return record
 
 
@@ -714,15 +968,20 @@ def post_title(package: data.DataPackage) -> str:
 def paragraph_table(package: data.DataPackage, audited: pd.DataFrame) -> pd.DataFrame:
     """Every paragraph of the post (``post_paragraphs.csv``) with the number of claims taken from it."""
     paragraphs = package.post_paragraphs
-    per_paragraph = audited.groupby("paragraph").agg(claims=("claim_id", "count")).reindex(paragraphs["paragraph"], fill_value=0)
+    per_paragraph = (
+        audited.groupby("paragraph").agg(claims=("claim_id", "count")).reindex(paragraphs["paragraph"], fill_value=0)
+    )
     return paragraphs.assign(claims=per_paragraph["claims"].to_numpy())
 
 
 def paragraph_counts(by_paragraph: pd.DataFrame) -> dict[str, int]:
     """Paragraphs in all, those that yield claims, and those that state a number (from
     :func:`paragraph_table`): ``n_paragraphs``, ``n_paragraphs_claims``, ``n_paragraphs_numbers``."""
-    return {"n_paragraphs": len(by_paragraph), "n_paragraphs_claims": int((by_paragraph["claims"] > 0).sum()),
-            "n_paragraphs_numbers": int(by_paragraph["numbers"].notna().sum())}
+    return {
+        "n_paragraphs": len(by_paragraph),
+        "n_paragraphs_claims": int((by_paragraph["claims"] > 0).sum()),
+        "n_paragraphs_numbers": int(by_paragraph["numbers"].notna().sum()),
+    }
 
 
 def later_note(package: data.DataPackage) -> str:
@@ -733,14 +992,24 @@ def later_note(package: data.DataPackage) -> str:
     later = coverage.later_models(package)
     after_post = later.loc[later["release_date"] > post["date"], "key"]
     released = "it was" if len(after_post) == 1 else "they were"
-    return " ".join(filter(None, [
-        coverage.note(package, [k for k in later["key"] if k not in set(after_post)],
-                      f"the post, published on {post['date']:%d %B %Y}, came out before {released} released"),
-        coverage.note(package, [*package.claims["subject"].dropna(), *after_post], "the post does not name it"),
-    ]))
+    return " ".join(
+        filter(
+            None,
+            [
+                coverage.note(
+                    package,
+                    [k for k in later["key"] if k not in set(after_post)],
+                    f"the post, published on {post['date']:%d %B %Y}, came out before {released} released",
+                ),
+                coverage.note(package, [*package.claims["subject"].dropna(), *after_post], "the post does not name it"),
+            ],
+        )
+    )
 
 
-def bottom_line(package: data.DataPackage, audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> tuple[pd.DataFrame, str]:
+def bottom_line(
+    package: data.DataPackage, audited: pd.DataFrame, rules: compare.Rules = compare.Rules()
+) -> tuple[pd.DataFrame, str]:
     """The tally behind the post's bottom line: the 405B Instruct against GPT-4 (0125) on every row of
     the paper's Table 2, and the sentence that says what it supports.
 

@@ -15,6 +15,7 @@
 - **The verdicts.** ``ahead`` / ``behind`` (the corrected test rejects), ``equivalent`` (the
   whole interval lies within ±margin), ``not resolved`` (neither), ``no test``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,10 +30,14 @@ import pandas as pd
 from . import stats
 
 VERDICTS = stats.VERDICTS
-FAMILY = ("every pair of models of the same size class printed in one source table, on every row where both "
-          "have a score (pairs across classes in that table form one more family)")
-LIKE_FOR_LIKE = ("same table, same row, and neither cell footnoted as obtained in another setting "
-                 "(other shots, no chain of thought, zero-shot)")
+FAMILY = (
+    "every pair of models of the same size class printed in one source table, on every row where both "
+    "have a score (pairs across classes in that table form one more family)"
+)
+LIKE_FOR_LIKE = (
+    "same table, same row, and neither cell footnoted as obtained in another setting "
+    "(other shots, no chain of thought, zero-shot)"
+)
 
 
 @dataclass(frozen=True)
@@ -53,15 +58,48 @@ class Rules:
 
 
 PAIR_COLUMNS = [
-    "source", "table", "page", "family", "row_label", "benchmark", "kind", "model_a", "model_b", "score_a", "score_b",
-    "marker_a", "marker_b", "footnote_a", "footnote_b", "n", "n_basis", "like_for_like", "testable", "reason",
-    "method", "p", "p_adjusted", "level", "gap", "gap_low", "gap_high", "verdict", "within_margin",
-    "smallest_margin", "rho_to_resolve",
+    "source",
+    "table",
+    "page",
+    "family",
+    "row_label",
+    "benchmark",
+    "kind",
+    "model_a",
+    "model_b",
+    "score_a",
+    "score_b",
+    "marker_a",
+    "marker_b",
+    "footnote_a",
+    "footnote_b",
+    "n",
+    "n_basis",
+    "like_for_like",
+    "testable",
+    "reason",
+    "method",
+    "p",
+    "p_adjusted",
+    "level",
+    "gap",
+    "gap_low",
+    "gap_high",
+    "verdict",
+    "within_margin",
+    "smallest_margin",
+    "rho_to_resolve",
 ]
 
 
-def judge(scores: pd.DataFrame, benchmarks: pd.DataFrame, sizes: pd.DataFrame | None = None,
-          subsets: pd.DataFrame | None = None, rules: Rules = Rules(), models: pd.DataFrame | None = None) -> pd.DataFrame:
+def judge(
+    scores: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    sizes: pd.DataFrame | None = None,
+    subsets: pd.DataFrame | None = None,
+    rules: Rules = Rules(),
+    models: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every pair of models on every row of one source table, judged.
 
     ``scores`` holds the rows of one table (columns of ``data/scores.csv``); ``sizes`` comes
@@ -72,14 +110,19 @@ def judge(scores: pd.DataFrame, benchmarks: pd.DataFrame, sizes: pd.DataFrame | 
     """
     tables = scores[["source", "table"]].drop_duplicates()
     if len(tables) != 1:
-        raise ValueError(f"judge one source table at a time; got {len(tables)}: "
-                         + ", ".join(f"{s} {t}" for s, t in tables.itertuples(index=False)))
+        raise ValueError(
+            f"judge one source table at a time; got {len(tables)}: "
+            + ", ".join(f"{s} {t}" for s, t in tables.itertuples(index=False))
+        )
     if sizes is None:
         sizes = stats.effective_sizes(benchmarks, scores.iloc[:0])
     info = benchmarks.set_index("key")
     n_of = sizes.set_index("benchmark")
-    subset_sizes = ({} if subsets is None or subsets.empty
-                    else {b: g["n"].astype(int).tolist() for b, g in subsets.groupby("benchmark")})
+    subset_sizes = (
+        {}
+        if subsets is None or subsets.empty
+        else {b: g["n"].astype(int).tolist() for b, g in subsets.groupby("benchmark")}
+    )
     order = list(dict.fromkeys(scores["model"]))
     size_class = {} if models is None else models.set_index("key")["size_class"].to_dict()
     rows = []
@@ -95,18 +138,50 @@ def judge(scores: pd.DataFrame, benchmarks: pd.DataFrame, sizes: pd.DataFrame | 
     return _decide(out, rules)
 
 
-def _pair(ca: pd.Series, cb: pd.Series, a: str, b: str, row_label: str, info: pd.DataFrame,
-          n_of: pd.DataFrame, subset_sizes: dict) -> dict:
+def _pair(
+    ca: pd.Series,
+    cb: pd.Series,
+    a: str,
+    b: str,
+    row_label: str,
+    info: pd.DataFrame,
+    n_of: pd.DataFrame,
+    subset_sizes: dict,
+) -> dict:
     bench = ca["benchmark"]
     kind = str(info.loc[bench, "metric_kind"]) if "metric_kind" in info else "proportion"
     rec = {
-        "source": ca["source"], "table": ca["table"], "page": ca.get("page"), "family": "", "row_label": row_label,
-        "benchmark": bench, "kind": kind, "model_a": a, "model_b": b, "score_a": ca["score"], "score_b": cb["score"],
-        "marker_a": ca.get("marker"), "marker_b": cb.get("marker"), "footnote_a": ca.get("footnote"),
-        "footnote_b": cb.get("footnote"), "n": np.nan, "n_basis": "", "like_for_like": True, "testable": False,
-        "reason": "", "method": "", "p": np.nan, "p_adjusted": np.nan, "level": np.nan, "gap": np.nan,
-        "gap_low": np.nan, "gap_high": np.nan, "verdict": "no test", "within_margin": False,
-        "smallest_margin": np.nan, "rho_to_resolve": np.nan,
+        "source": ca["source"],
+        "table": ca["table"],
+        "page": ca.get("page"),
+        "family": "",
+        "row_label": row_label,
+        "benchmark": bench,
+        "kind": kind,
+        "model_a": a,
+        "model_b": b,
+        "score_a": ca["score"],
+        "score_b": cb["score"],
+        "marker_a": ca.get("marker"),
+        "marker_b": cb.get("marker"),
+        "footnote_a": ca.get("footnote"),
+        "footnote_b": cb.get("footnote"),
+        "n": np.nan,
+        "n_basis": "",
+        "like_for_like": True,
+        "testable": False,
+        "reason": "",
+        "method": "",
+        "p": np.nan,
+        "p_adjusted": np.nan,
+        "level": np.nan,
+        "gap": np.nan,
+        "gap_low": np.nan,
+        "gap_high": np.nan,
+        "verdict": "no test",
+        "within_margin": False,
+        "smallest_margin": np.nan,
+        "rho_to_resolve": np.nan,
     }
     unlike = [(m, c) for m, c in ((a, ca), (b, cb)) if pd.notna(c.get("marker"))]
     rec["like_for_like"] = not unlike
@@ -126,7 +201,9 @@ def _pair(ca: pd.Series, cb: pd.Series, a: str, b: str, row_label: str, info: pd
         if not sizes:
             rec["reason"] = "a macro average whose subset sizes are not published or not recorded"
             return rec
-        rec["n"] = min(stats.macro_average_n(sizes, float(ca["score"])), stats.macro_average_n(sizes, float(cb["score"])))
+        rec["n"] = min(
+            stats.macro_average_n(sizes, float(ca["score"])), stats.macro_average_n(sizes, float(cb["score"]))
+        )
         rec["n_basis"] = f"bound from {len(sizes)} subset sizes"
     else:
         n = n_of["n"].get(bench, pd.NA) if bench in n_of.index else pd.NA
@@ -161,15 +238,18 @@ def _decide(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         lo, hi = stats.gap_interval(r["score_a"], r["score_b"], r["n"], r["n"], r["kind"], alpha=float(r["level"]))
         rejected = bool(p[i] < levels[i])
         if rejected != (lo > 0 or hi < 0):
-            raise AssertionError(f"{r['row_label']}: {r['model_a']} vs {r['model_b']}: test (p = {p[i]:.4g} at level "
-                                 f"{levels[i]:.4g}) and interval ({lo:.3f}, {hi:.3f}) disagree")
+            raise AssertionError(
+                f"{r['row_label']}: {r['model_a']} vs {r['model_b']}: test (p = {p[i]:.4g} at level "
+                f"{levels[i]:.4g}) and interval ({lo:.3f}, {hi:.3f}) disagree"
+            )
         out.at[out.index[i], "gap_low"], out.at[out.index[i], "gap_high"] = lo, hi
         out.at[out.index[i], "verdict"] = stats.verdict(lo, hi, rules.margin)
         out.at[out.index[i], "within_margin"] = bool(-rules.margin <= lo and hi <= rules.margin)
         out.at[out.index[i], "smallest_margin"] = max(abs(lo), abs(hi))
         if not rejected:
             out.at[out.index[i], "rho_to_resolve"] = stats.correlation_to_resolve(
-                r["score_a"], r["score_b"], r["n"], float(levels[i]), r["kind"])
+                r["score_a"], r["score_b"], r["n"], float(levels[i]), r["kind"]
+            )
     out["within_margin"] = out["within_margin"].astype(bool)
     return out
 
@@ -182,26 +262,40 @@ def orient(judged: pd.DataFrame, focus: str, competitors: list[str] | None = Non
     ``competitor_score``, gap = focus − competitor, its interval and the verdict for the focus model."""
     mine = judged[(judged["model_a"] == focus) | (judged["model_b"] == focus)].copy()
     flip = mine["model_b"] == focus
-    out = pd.DataFrame({
-        "source": mine["source"], "table": mine["table"], "page": mine["page"], "family": mine["family"],
-        "row_label": mine["row_label"],
-        "benchmark": mine["benchmark"], "kind": mine["kind"], "focus": focus,
-        "competitor": np.where(flip, mine["model_a"], mine["model_b"]),
-        "focus_score": np.where(flip, mine["score_b"], mine["score_a"]),
-        "competitor_score": np.where(flip, mine["score_a"], mine["score_b"]),
-        "focus_marker": np.where(flip, mine["marker_b"], mine["marker_a"]),
-        "competitor_marker": np.where(flip, mine["marker_a"], mine["marker_b"]),
-        "competitor_footnote": np.where(flip, mine["footnote_a"], mine["footnote_b"]),
-        "n": mine["n"], "n_basis": mine["n_basis"], "like_for_like": mine["like_for_like"],
-        "testable": mine["testable"], "reason": mine["reason"], "method": mine["method"], "p": mine["p"],
-        "p_adjusted": mine["p_adjusted"], "level": mine["level"],
-        "gap": np.where(flip, -mine["gap"], mine["gap"]),
-        "gap_low": np.where(flip, -mine["gap_high"], mine["gap_low"]),
-        "gap_high": np.where(flip, -mine["gap_low"], mine["gap_high"]),
-        "verdict": [FLIP.get(v, v) if f else v for v, f in zip(mine["verdict"], flip)],
-        "within_margin": mine["within_margin"], "smallest_margin": mine["smallest_margin"],
-        "rho_to_resolve": mine["rho_to_resolve"],
-    })
+    out = pd.DataFrame(
+        {
+            "source": mine["source"],
+            "table": mine["table"],
+            "page": mine["page"],
+            "family": mine["family"],
+            "row_label": mine["row_label"],
+            "benchmark": mine["benchmark"],
+            "kind": mine["kind"],
+            "focus": focus,
+            "competitor": np.where(flip, mine["model_a"], mine["model_b"]),
+            "focus_score": np.where(flip, mine["score_b"], mine["score_a"]),
+            "competitor_score": np.where(flip, mine["score_a"], mine["score_b"]),
+            "focus_marker": np.where(flip, mine["marker_b"], mine["marker_a"]),
+            "competitor_marker": np.where(flip, mine["marker_a"], mine["marker_b"]),
+            "competitor_footnote": np.where(flip, mine["footnote_a"], mine["footnote_b"]),
+            "n": mine["n"],
+            "n_basis": mine["n_basis"],
+            "like_for_like": mine["like_for_like"],
+            "testable": mine["testable"],
+            "reason": mine["reason"],
+            "method": mine["method"],
+            "p": mine["p"],
+            "p_adjusted": mine["p_adjusted"],
+            "level": mine["level"],
+            "gap": np.where(flip, -mine["gap"], mine["gap"]),
+            "gap_low": np.where(flip, -mine["gap_high"], mine["gap_low"]),
+            "gap_high": np.where(flip, -mine["gap_low"], mine["gap_high"]),
+            "verdict": [FLIP.get(v, v) if f else v for v, f in zip(mine["verdict"], flip)],
+            "within_margin": mine["within_margin"],
+            "smallest_margin": mine["smallest_margin"],
+            "rho_to_resolve": mine["rho_to_resolve"],
+        }
+    )
     for col in ("focus_score", "competitor_score", "gap", "gap_low", "gap_high"):
         out[col] = out[col].astype(float)
     if competitors is not None:
@@ -256,7 +350,15 @@ def _cache_key(package, source: str, table: str, rules: Rules) -> str:
     import statsmodels
 
     digest = hashlib.sha256()
-    for part in (package.sha256, source, table, repr(rules), numpy.__version__, scipy.__version__, statsmodels.__version__):
+    for part in (
+        package.sha256,
+        source,
+        table,
+        repr(rules),
+        numpy.__version__,
+        scipy.__version__,
+        statsmodels.__version__,
+    ):
         digest.update(str(part).encode() + b"\0")
     for source_file in (stats.__file__, __file__):
         digest.update(Path(str(source_file)).read_bytes())
@@ -291,14 +393,25 @@ def record(seen: pd.DataFrame, margin: float) -> str:
 
     rows = []
     for r in seen.itertuples(index=False):
-        rows.append({
-            "source": r.source, "table": r.table, "row": r.row_label, "a": r.focus, "b": r.competitor, "kind": r.kind,
-            "score_a": None if pd.isna(r.focus_score) else float(r.focus_score),
-            "score_b": None if pd.isna(r.competitor_score) else float(r.competitor_score),
-            "testable": bool(r.testable), "verdict": r.verdict, "margin": margin,
-            "low": None if pd.isna(r.gap_low) else float(r.gap_low), "high": None if pd.isna(r.gap_high) else float(r.gap_high),
-            "p_adjusted": None if pd.isna(r.p_adjusted) else float(r.p_adjusted), "reason": r.reason,
-        })
+        rows.append(
+            {
+                "source": r.source,
+                "table": r.table,
+                "row": r.row_label,
+                "a": r.focus,
+                "b": r.competitor,
+                "kind": r.kind,
+                "score_a": None if pd.isna(r.focus_score) else float(r.focus_score),
+                "score_b": None if pd.isna(r.competitor_score) else float(r.competitor_score),
+                "testable": bool(r.testable),
+                "verdict": r.verdict,
+                "margin": margin,
+                "low": None if pd.isna(r.gap_low) else float(r.gap_low),
+                "high": None if pd.isna(r.gap_high) else float(r.gap_high),
+                "p_adjusted": None if pd.isna(r.p_adjusted) else float(r.p_adjusted),
+                "reason": r.reason,
+            }
+        )
     return json.dumps(rows, sort_keys=True)
 
 
@@ -335,22 +448,30 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
         head = f"Yes on all {n} tested benchmarks: every gap lies within ±{margin:g} points"
     else:
         which = "none" if not eq else f"{len(eq)}"
-        head = (f"{focus_name} is equivalent to {other_name} within ±{margin:g} points on {which} of the {n} tested "
-                f"benchmarks" + (f" ({rows(eq)})" if eq else ""))
+        head = (
+            f"{focus_name} is equivalent to {other_name} within ±{margin:g} points on {which} of the {n} tested "
+            f"benchmarks" + (f" ({rows(eq)})" if eq else "")
+        )
     parts = []
     if by["behind"]:
         parts.append(f"{other_name} is ahead on {len(by['behind'])} ({rows(by['behind'])})")
     if by["ahead"]:
         parts.append(f"{focus_name} is ahead on {len(by['ahead'])} ({rows(by['ahead'])})")
     if by["not resolved"]:
-        parts.append(f"{len(by['not resolved'])} {'is' if len(by['not resolved']) == 1 else 'are'} not resolved "
-                     f"({rows(by['not resolved'])})")
+        parts.append(
+            f"{len(by['not resolved'])} {'is' if len(by['not resolved']) == 1 else 'are'} not resolved "
+            f"({rows(by['not resolved'])})"
+        )
     tail = f"; {'; '.join(parts)}" if parts and len(eq) != n else ""
-    untested_text = (f". {len(untested)} cannot be tested ({rows(untested)})" if untested and n else "")
+    untested_text = f". {len(untested)} cannot be tested ({rows(untested)})" if untested and n else ""
     reach = equivalence_reachable(seen, margin).dropna() if "level" in seen else pd.Series(dtype=object)
     out_of_reach = int((~reach.astype(bool)).sum()) if len(reach) else 0
-    reach_text = (f". At these test-set sizes and corrected levels, equivalence within ±{margin:g} points is out of reach on "
-                  f"{out_of_reach} of the {n} tested benchmarks whatever the scores" if out_of_reach else "")
+    reach_text = (
+        f". At these test-set sizes and corrected levels, equivalence within ±{margin:g} points is out of reach on "
+        f"{out_of_reach} of the {n} tested benchmarks whatever the scores"
+        if out_of_reach
+        else ""
+    )
     return f"{head}{tail}{untested_text}{reach_text}."
 
 
@@ -385,8 +506,11 @@ def versus_competitors(package, source: str, table: str, focus: str, rules: Rule
 
 def gap_in_items(seen: pd.DataFrame) -> pd.Series:
     """Each gap as a number of test items, gap × N (a share of items only; NaN for other kinds)."""
-    return pd.Series([g * n / 100 if k == "proportion" else float("nan") for g, n, k in zip(seen["gap"], seen["n"], seen["kind"])],
-                     index=seen.index, dtype=float)
+    return pd.Series(
+        [g * n / 100 if k == "proportion" else float("nan") for g, n, k in zip(seen["gap"], seen["n"], seen["kind"])],
+        index=seen.index,
+        dtype=float,
+    )
 
 
 def items_table(seen: pd.DataFrame, names, focus_label: str) -> pd.DataFrame:
@@ -407,17 +531,38 @@ def items_table(seen: pd.DataFrame, names, focus_label: str) -> pd.DataFrame:
         ``benchmark``, ``competitor`` (its name), ``verdict``, ``gap (points)``, ``interval``,
         ``p adjusted``, ``N``, ``gap in items``, the two scores, ``kind`` and ``why no test``.
     """
-    out = pd.DataFrame({
-        "benchmark": seen["row_label"], "competitor": seen["competitor"].map(names), "verdict": seen["verdict"],
-        focus_label: seen["focus_score"], "competitor score": seen["competitor_score"],
-        "gap (points)": seen["gap"],
-        "interval": interval_text(seen),
-        "p adjusted": seen["p_adjusted"], "kind": seen["kind"], "N": seen["n"],
-        "gap in items": gap_in_items(seen),
-        "why no test": seen["reason"],
-    })
-    return out[["benchmark", "competitor", "verdict", "gap (points)", "interval", "p adjusted", "N", "gap in items", focus_label,
-                "competitor score", "kind", "why no test"]]
+    out = pd.DataFrame(
+        {
+            "benchmark": seen["row_label"],
+            "competitor": seen["competitor"].map(names),
+            "verdict": seen["verdict"],
+            focus_label: seen["focus_score"],
+            "competitor score": seen["competitor_score"],
+            "gap (points)": seen["gap"],
+            "interval": interval_text(seen),
+            "p adjusted": seen["p_adjusted"],
+            "kind": seen["kind"],
+            "N": seen["n"],
+            "gap in items": gap_in_items(seen),
+            "why no test": seen["reason"],
+        }
+    )
+    return out[
+        [
+            "benchmark",
+            "competitor",
+            "verdict",
+            "gap (points)",
+            "interval",
+            "p adjusted",
+            "N",
+            "gap in items",
+            focus_label,
+            "competitor score",
+            "kind",
+            "why no test",
+        ]
+    ]
 
 
 def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5) -> dict[str, object]:
@@ -453,7 +598,8 @@ def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5)
         "n_wins_untested": int((ahead["verdict"] == "no test").sum()),
         "n_wins_small": int((ahead["gap in items"] < few).sum()),
         "quality_n": int(seen.loc[seen["row_label"] == row_label, "n"].dropna().iloc[0]),
-        "quality_lead": "; ".join(f"{c}: {formats.gap(g)}" for c, g in zip(row["competitor"], row["gap in items"])) or "none",
+        "quality_lead": "; ".join(f"{c}: {formats.gap(g)}" for c, g in zip(row["competitor"], row["gap in items"]))
+        or "none",
     }
 
 
@@ -468,7 +614,9 @@ def interval_text(seen: pd.DataFrame) -> pd.Series:
     """Each gap's interval as the book writes it (``+0.3 to +4.1``), from ``gap_low`` and ``gap_high``."""
     from . import formats
 
-    return pd.Series([formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])], index=seen.index, dtype=object)
+    return pd.Series(
+        [formats.interval(lo, hi) for lo, hi in zip(seen["gap_low"], seen["gap_high"])], index=seen.index, dtype=object
+    )
 
 
 def tally(seen: pd.DataFrame) -> dict[str, int]:
@@ -481,9 +629,16 @@ def tally(seen: pd.DataFrame) -> dict[str, int]:
         (every verdict but *no test*) and ``n_pairs``.
     """
     counts = seen["verdict"].value_counts()
-    out = {key: int(counts.get(verdict, 0)) for verdict, key in [
-        ("ahead", "n_ahead"), ("behind", "n_behind"), ("equivalent", "n_equivalent"), ("not resolved", "n_unresolved"),
-        ("no test", "n_untested")]}
+    out = {
+        key: int(counts.get(verdict, 0))
+        for verdict, key in [
+            ("ahead", "n_ahead"),
+            ("behind", "n_behind"),
+            ("equivalent", "n_equivalent"),
+            ("not resolved", "n_unresolved"),
+            ("no test", "n_untested"),
+        ]
+    }
     out["n_tested"] = int((seen["verdict"] != "no test").sum())
     out["n_pairs"] = len(seen)
     return out
@@ -518,7 +673,21 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
         rho=[("unreachable" if r == float("inf") else formats.number(r, 2)) for r in seen["rho_to_resolve"]],
         why=seen["reason"],
     )
-    return detail[["row_label", "competitor_name", "verdict", "gap", "interval", "p_adjusted", "n", "confidence", "test", "rho", "why"]]
+    return detail[
+        [
+            "row_label",
+            "competitor_name",
+            "verdict",
+            "gap",
+            "interval",
+            "p_adjusted",
+            "n",
+            "confidence",
+            "test",
+            "rho",
+            "why",
+        ]
+    ]
 
 
 def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5) -> dict[str, object]:
@@ -576,8 +745,10 @@ def family_text(judged: pd.DataFrame, seen: pd.DataFrame) -> str:
     """Which family one pair's comparisons (rows of :func:`orient`) are corrected with, in a sentence."""
     family = seen["family"].iloc[0] if len(seen) else ""
     who = "models of different size classes" if family == "across classes" else f"{family} models"
-    return (f"its {int(seen['testable'].sum())} testable rows are corrected together with the other comparisons of "
-            f"{who} in that table, {family_size(judged, family)} in all.")
+    return (
+        f"its {int(seen['testable'].sum())} testable rows are corrected together with the other comparisons of "
+        f"{who} in that table, {family_size(judged, family)} in all."
+    )
 
 
 def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
@@ -588,10 +759,26 @@ def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     from . import formats
 
     reachable = equivalence_reachable(seen, margin)
-    detail = seen.assign(interval=interval_text(seen), confidence=seen["level"].map(formats.confidence),
-                         reachable=reachable.map({True: "yes", False: "no"}).fillna("—"))
-    return detail[["row_label", "verdict", "focus_score", "competitor_score", "gap", "interval", "smallest_margin", "reachable", "n",
-                   "confidence", "reason"]]
+    detail = seen.assign(
+        interval=interval_text(seen),
+        confidence=seen["level"].map(formats.confidence),
+        reachable=reachable.map({True: "yes", False: "no"}).fillna("—"),
+    )
+    return detail[
+        [
+            "row_label",
+            "verdict",
+            "focus_score",
+            "competitor_score",
+            "gap",
+            "interval",
+            "smallest_margin",
+            "reachable",
+            "n",
+            "confidence",
+            "reason",
+        ]
+    ]
 
 
 def needed_margin(seen: pd.DataFrame) -> float:

@@ -4,6 +4,7 @@ The paper and the audited post describe the Llama 3.1 release; models added to t
 package later (a newer model card) belong on the pages that read their data and are named,
 with the reason, on the pages that cannot cover them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

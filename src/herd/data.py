@@ -5,6 +5,7 @@ constraints, enums, primary and foreign keys) and a few cross-column rules the
 schema language cannot state, then returns typed pandas tables.  Any problem is
 raised as :class:`DataError` naming the file, the line and the column.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -144,14 +145,33 @@ def _json_error(file: str, text: str, exc: json.JSONDecodeError) -> DataError:
         before = text[: exc.pos].rstrip()
         line = before.count("\n") + 1
         sign = exc.msg.split("'")[1]
-        return DataError(file, f"not valid JSON: '{sign}' missing after the value that ends this line "
-                               f"(the parser stopped at line {exc.lineno}, character {exc.colno})", line=line)
+        return DataError(
+            file,
+            f"not valid JSON: '{sign}' missing after the value that ends this line "
+            f"(the parser stopped at line {exc.lineno}, character {exc.colno})",
+            line=line,
+        )
     return DataError(file, f"not valid JSON: {exc.msg} (character {exc.colno})", line=exc.lineno)
 
 
 # Table Schema field types (https://specs.frictionlessdata.io/table-schema/#types-and-formats)
-FIELD_TYPES = ("string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
-               "year", "yearmonth", "duration", "geopoint", "geojson", "any")
+FIELD_TYPES = (
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+)
 
 
 def _check_descriptor(file: str, text: str, descriptor: dict) -> None:
@@ -178,15 +198,21 @@ def _check_descriptor(file: str, text: str, descriptor: dict) -> None:
             if ftype not in FIELD_TYPES:
                 near = difflib.get_close_matches(str(ftype), FIELD_TYPES, n=1)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
-                raise DataError(file, f"resource '{name}', field '{fname}': unknown type {ftype!r}{hint}; "
-                                      f"Table Schema types are {', '.join(FIELD_TYPES)}",
-                                line=_json_line(text, name, fname, '"type"\\s*:\\s*' + re.escape(json.dumps(ftype))))
+                raise DataError(
+                    file,
+                    f"resource '{name}', field '{fname}': unknown type {ftype!r}{hint}; "
+                    f"Table Schema types are {', '.join(FIELD_TYPES)}",
+                    line=_json_line(text, name, fname, '"type"\\s*:\\s*' + re.escape(json.dumps(ftype))),
+                )
             names.append(fname)
         pk = r["schema"].get("primaryKey") or []
         for key in [pk] if isinstance(pk, str) else pk:
             if key not in names:
-                raise DataError(file, f"resource '{name}': primaryKey names '{key}', which is not one of its fields",
-                                line=_json_line(text, name, None, '"primaryKey"'))
+                raise DataError(
+                    file,
+                    f"resource '{name}': primaryKey names '{key}', which is not one of its fields",
+                    line=_json_line(text, name, None, '"primaryKey"'),
+                )
 
 
 def _json_line(text: str, resource: str | None, field: str | None = None, pattern: str | None = None) -> int | None:
@@ -223,20 +249,28 @@ def scan_csv(file: Path) -> int:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        char = len(raw[line_start: exc.start].decode("utf-8", errors="replace")) + 1
-        raise DataError(_rel(file), _not_utf8(exc, f" at character {char}"),
-                        line=raw[: exc.start].count(b"\n") + 1) from None
+        char = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise DataError(
+            _rel(file), _not_utf8(exc, f" at character {char}"), line=raw[: exc.start].count(b"\n") + 1
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
         for _ in reader:
             if reader.line_num > start:
-                raise DataError(_rel(file), f"a quoted value opened on this line runs on to line {reader.line_num} "
-                                            "(an unterminated quote? values may not span lines)", line=start)
+                raise DataError(
+                    _rel(file),
+                    f"a quoted value opened on this line runs on to line {reader.line_num} "
+                    "(an unterminated quote? values may not span lines)",
+                    line=start,
+                )
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(_rel(file), f"malformed CSV: a quoted value opened on this line is never closed properly ({exc})",
-                        line=start) from None
+        raise DataError(
+            _rel(file),
+            f"malformed CSV: a quoted value opened on this line is never closed properly ({exc})",
+            line=start,
+        ) from None
     return start - 1
 
 
@@ -305,8 +339,13 @@ def _located(file: str, resource: dict | None, error) -> DataError:
                 values = [repr(c) for c in (getattr(error, "cells", None) or [])]
                 fields_list = list(fields)
                 shown = ", ".join(values[fields_list.index(n)] for n in names if fields_list.index(n) < len(values))
-                return DataError(file, f"unknown key: ({', '.join(names)}) = ({shown}) is not a value of "
-                                       f"{target}.csv column {', '.join(keys)}", line, ", ".join(names) or column)
+                return DataError(
+                    file,
+                    f"unknown key: ({', '.join(names)}) = ({shown}) is not a value of "
+                    f"{target}.csv column {', '.join(keys)}",
+                    line,
+                    ", ".join(names) or column,
+                )
         return DataError(file, f"unknown key: {note}", line, ", ".join(names) or column)
     if kind == "type-error":
         accepts = ACCEPTS.get(field.get("type", ""), f"a {field.get('type')}")
@@ -316,7 +355,12 @@ def _located(file: str, resource: dict | None, error) -> DataError:
         if cell in ("", None) and constraints.get("required"):
             return DataError(file, "a value is required here", line, column)
         if "enum" in constraints:
-            return DataError(file, f"{cell!r} is not allowed; this column accepts: {', '.join(map(str, constraints['enum']))}", line, column)
+            return DataError(
+                file,
+                f"{cell!r} is not allowed; this column accepts: {', '.join(map(str, constraints['enum']))}",
+                line,
+                column,
+            )
         if "pattern" in constraints:
             return DataError(file, f"{cell!r} does not match the pattern {constraints['pattern']}", line, column)
         limits = {k: v for k, v in constraints.items() if k in ("minimum", "maximum", "minLength", "maxLength")}
@@ -325,23 +369,39 @@ def _located(file: str, resource: dict | None, error) -> DataError:
         number = getattr(error, "field_number", None)
         label = getattr(error, "label", "") or ""
         named = f"'{label}'" if label.strip() else "with no name (a trailing comma?)"
-        return DataError(file, f"the header's column {number} {named} is not in the schema, which has {len(fields)} columns: "
-                               f"{', '.join(fields)}", 1, label.strip() or None)
+        return DataError(
+            file,
+            f"the header's column {number} {named} is not in the schema, which has {len(fields)} columns: "
+            f"{', '.join(fields)}",
+            1,
+            label.strip() or None,
+        )
     if kind == "extra-cell":
         number = getattr(error, "field_number", None)
-        return DataError(file, f"this row has a value {cell!r} in column {number}, past the header's {len(fields)} columns "
-                               "(an unquoted comma?)", line)
+        return DataError(
+            file,
+            f"this row has a value {cell!r} in column {number}, past the header's {len(fields)} columns "
+            "(an unquoted comma?)",
+            line,
+        )
     if kind == "missing-label":
         return DataError(file, f"the header lacks column '{column}' (schema columns: {', '.join(fields)})", 1, column)
     if kind == "missing-cell":
         return DataError(file, f"this row ends before column '{column}' (fewer values than the header)", line, column)
     if kind in ("incorrect-label", "duplicate-label", "blank-label"):
         label = getattr(error, "label", "")
-        return DataError(file, f"header column {getattr(error, 'field_number', '?')} is {label!r}, "
-                               f"but the schema expects the columns {', '.join(fields)} in that order", 1, column)
+        return DataError(
+            file,
+            f"header column {getattr(error, 'field_number', '?')} is {label!r}, "
+            f"but the schema expects the columns {', '.join(fields)} in that order",
+            1,
+            column,
+        )
     if kind == "blank-row":
         return DataError(file, "a blank line (remove it)", line)
-    message = error.title.lower() + (f": value {cell!r}" if cell not in (None, "") else "") + (f" ({note})" if note else "")
+    message = (
+        error.title.lower() + (f": value {cell!r}" if cell not in (None, "") else "") + (f" ({note})" if note else "")
+    )
     return DataError(file, message, line, column)
 
 
@@ -385,36 +445,63 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
         for i, row in scores.iterrows():
             line = int(i) + 2
             if pd.isna(row["score"]) and pd.isna(row["footnote"]):
-                raise DataError(file, "a blank score needs a footnote saying why (e.g. dash in the source)", line, "footnote")
+                raise DataError(
+                    file, "a blank score needs a footnote saying why (e.g. dash in the source)", line, "footnote"
+                )
             if pd.isna(row["score"]) and not pd.isna(row["ci95"]):
                 raise DataError(file, "a CI without a score", line, "ci95")
             if not pd.isna(row["marker"]) and pd.isna(row["footnote"]):
                 raise DataError(file, f"marker {row['marker']!r} has no footnote text", line, "footnote")
             low, high = SCALES[row["scale"]]
             if not pd.isna(row["score"]) and not low <= row["score"] <= high:
-                raise DataError(file, f"score {row['score']:g} is outside {low:g}–{high:g} for scale '{row['scale']}'", line, "score")
+                raise DataError(
+                    file,
+                    f"score {row['score']:g} is outside {low:g}–{high:g} for scale '{row['scale']}'",
+                    line,
+                    "score",
+                )
     claims = tables.get("claims")
     if claims is not None and scores is not None:
         file = _rel(path / "claims.csv")
         labels = set(scores["row_label"])
         for i, row in claims.iterrows():
             if not pd.isna(row["benchmark_row"]) and row["benchmark_row"] not in labels:
-                raise DataError(file, f"benchmark_row {row['benchmark_row']!r} is not a row label in scores.csv", int(i) + 2, "benchmark_row")
+                raise DataError(
+                    file,
+                    f"benchmark_row {row['benchmark_row']!r} is not a row label in scores.csv",
+                    int(i) + 2,
+                    "benchmark_row",
+                )
             refers_to = "facts" if row["kind"] == "fact" else "models"
             known = set(tables[refers_to]["key"]) if refers_to in tables else set()
-            for other in ([] if pd.isna(row["other"]) else str(row["other"]).split(";")):
+            for other in [] if pd.isna(row["other"]) else str(row["other"]).split(";"):
                 if other not in known:
                     raise DataError(file, f"unknown {refers_to[:-1]} key {other!r} in 'other'", int(i) + 2, "other")
-            if not pd.isna(row["fact_key"]) and "facts" in tables and row["fact_key"] not in set(tables["facts"]["key"]):
+            if (
+                not pd.isna(row["fact_key"])
+                and "facts" in tables
+                and row["fact_key"] not in set(tables["facts"]["key"])
+            ):
                 raise DataError(file, f"fact_key {row['fact_key']!r} is not a key of facts.csv", int(i) + 2, "fact_key")
-            for bench in ([] if pd.isna(row["benchmark"]) else str(row["benchmark"]).split(";")):
+            for bench in [] if pd.isna(row["benchmark"]) else str(row["benchmark"]).split(";"):
                 if bench not in set(tables["benchmarks"]["key"]):
                     raise DataError(file, f"unknown benchmark key {bench!r}", int(i) + 2, "benchmark")
-    _require_reason(path, tables, "contamination", "contaminated_pct", "blank_reason", "a blank row needs the paper's reason in blank_reason")
-    _require_reason(path, tables, "benchmarks", "test_set_size", "size_note", "a blank test-set size needs a note saying why")
+    _require_reason(
+        path,
+        tables,
+        "contamination",
+        "contaminated_pct",
+        "blank_reason",
+        "a blank row needs the paper's reason in blank_reason",
+    )
+    _require_reason(
+        path, tables, "benchmarks", "test_set_size", "size_note", "a blank test-set size needs a note saying why"
+    )
 
 
-def _require_reason(path: Path, tables: dict[str, pd.DataFrame], table: str, value: str, reason: str, message: str) -> None:
+def _require_reason(
+    path: Path, tables: dict[str, pd.DataFrame], table: str, value: str, reason: str, message: str
+) -> None:
     """Where ``value`` is blank, ``reason`` must say why."""
     frame = tables.get(table)
     if frame is None:
@@ -422,6 +509,7 @@ def _require_reason(path: Path, tables: dict[str, pd.DataFrame], table: str, val
     missing = frame.index[frame[value].isna() & frame[reason].isna()]
     if len(missing):
         raise DataError(_rel(path / f"{table}.csv"), message, int(missing[0]) + 2, reason)
+
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m herd.data``: validate the package and print a summary."""
@@ -481,11 +569,18 @@ def row_count(package: DataPackage) -> int:
 
 def overview(package: DataPackage) -> pd.DataFrame:
     """One row per table of the package: its name, rows, what a row is, its key and its file."""
-    return pd.DataFrame([
-        {"table": r["name"], "rows": len(package.tables[r["name"]]), "a row is": r.get("description", ""),
-         "key": ", ".join(r["schema"].get("primaryKey", [])), "file": f"data/{r['path']}"}
-        for r in package.descriptor["resources"]
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "table": r["name"],
+                "rows": len(package.tables[r["name"]]),
+                "a row is": r.get("description", ""),
+                "key": ", ".join(r["schema"].get("primaryKey", [])),
+                "file": f"data/{r['path']}",
+            }
+            for r in package.descriptor["resources"]
+        ]
+    )
 
 
 def schema_table(package: DataPackage, name: str) -> pd.DataFrame:
@@ -496,10 +591,18 @@ def schema_table(package: DataPackage, name: str) -> pd.DataFrame:
     rows = []
     for f in package.resource(name)["schema"]["fields"]:
         constraints = f.get("constraints", {})
-        allowed = (", ".join(map(str, constraints.get("enum", [])))
-                   or ", ".join(f"{k} {formats.quantity(v)}" for k, v in constraints.items() if k in ("minimum", "maximum")))
-        rows.append({"column": f["name"], "type": f["type"], "required": "yes" if constraints.get("required") else "",
-                     "allowed": allowed, "meaning": f.get("description", "")})
+        allowed = ", ".join(map(str, constraints.get("enum", []))) or ", ".join(
+            f"{k} {formats.quantity(v)}" for k, v in constraints.items() if k in ("minimum", "maximum")
+        )
+        rows.append(
+            {
+                "column": f["name"],
+                "type": f["type"],
+                "required": "yes" if constraints.get("required") else "",
+                "allowed": allowed,
+                "meaning": f.get("description", ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -11,6 +11,7 @@ When the book is built, :func:`collect` reads those CSVs back from the executed 
 whole data package as one archive (:func:`data_archive`). Nothing is written while a chapter
 runs, so an executed notebook stays the only record of what it showed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -107,14 +108,17 @@ def frame_csv(frame: pd.DataFrame, label: str, name: str | None = None) -> dict:
 
 def link_html(items: list[dict]) -> str:
     """The "Download CSV" line under a table or chart."""
+
     def a(it: dict, text: str) -> str:
         return f'<a class="herd-csv" href="{FOLDER}/{it["file"]}" download="{it["file"]}">{html.escape(text)}</a>'
 
     if len(items) == 1:
         it = items[0]
-        return (f'<p class="herd-download">{a(it, "Download CSV")} '
-                f'<span class="herd-rows">({it["rows"]:,} row{"s" if it["rows"] != 1 else ""})</span></p>')
-    links = " · ".join(a(it, f'{it["name"]} ({it["rows"]:,} rows)') for it in items)
+        return (
+            f'<p class="herd-download">{a(it, "Download CSV")} '
+            f'<span class="herd-rows">({it["rows"]:,} row{"s" if it["rows"] != 1 else ""})</span></p>'
+        )
+    links = " · ".join(a(it, f"{it['name']} ({it['rows']:,} rows)") for it in items)
     return f'<p class="herd-download">Download CSV: {links}</p>'
 
 
@@ -124,6 +128,7 @@ def metadata(items: list[dict]) -> dict:
 
 
 # ------------------------------------------------------------------ at build time
+
 
 def collect(notebook: dict | Path) -> dict[str, str]:
     """``{file: csv}`` for every download an executed notebook's outputs carry."""

@@ -1,5 +1,6 @@
 """Facts that identify an edition of the book: version, commit, data checksum,
 software versions and each notebook's execution time."""
+
 from __future__ import annotations
 
 import ast
@@ -13,8 +14,22 @@ from .build import git_commit, git_dirty
 from .data import checksum
 
 KEY_PACKAGES = (
-    "jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "jupytext", "papermill", "nbval",
-    "pandas", "numpy", "scipy", "statsmodels", "altair", "frictionless", "tiktoken", "dask", "llama-models",
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "sphinx-book-theme",
+    "jupytext",
+    "papermill",
+    "nbval",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "altair",
+    "frictionless",
+    "tiktoken",
+    "dask",
+    "llama-models",
 )
 
 
@@ -33,7 +48,9 @@ def version(root: Path) -> str:
     init = root / "src" / "herd" / "__init__.py"
     if init.exists():
         for node in ast.parse(init.read_text()).body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets
+            ):
                 return ast.literal_eval(node.value)
     return __version__
 
@@ -51,8 +68,12 @@ def package_versions() -> dict[str, str]:
 def vendored_versions(root: Path) -> dict[str, str]:
     lock = json.loads((root / "package-lock.json").read_text())
     pkgs = lock.get("packages", {})
-    return {k.removeprefix("node_modules/"): v["version"] for k, v in sorted(pkgs.items())
-            if k.count("node_modules/") == 1 and k.removeprefix("node_modules/") in {"vega", "vega-lite", "vega-embed", "mathjax"}}
+    return {
+        k.removeprefix("node_modules/"): v["version"]
+        for k, v in sorted(pkgs.items())
+        if k.count("node_modules/") == 1
+        and k.removeprefix("node_modules/") in {"vega", "vega-lite", "vega-embed", "mathjax"}
+    }
 
 
 def execution_times(root: Path) -> dict[str, float]:

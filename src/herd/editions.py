@@ -12,6 +12,7 @@ writes a tracked file except ``python -m herd.editions changelog --write`` (``ma
 Like the runner, this module knows nothing of the analysis: it builds books and compares the
 data packages and the glued values of the recorded editions.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,17 @@ VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 FIELDS = ("version", "commit", "date", "summary")
 # Variables of the calling make or build that must not reach a release's own build.
-PRIVATE_ENV = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "FORCE", "HERD_DATA", "VIRTUAL_ENV", "PYTHONPATH", "HERD_EDITION")
+PRIVATE_ENV = (
+    "MAKEFLAGS",
+    "MFLAGS",
+    "MAKELEVEL",
+    "MAKEOVERRIDES",
+    "FORCE",
+    "HERD_DATA",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "HERD_EDITION",
+)
 
 
 class EditionsError(RuntimeError):
@@ -56,6 +67,7 @@ def pdf_name(edition: str) -> str:
 
 
 # ------------------------------------------------------------------ the record of releases
+
 
 @dataclass(frozen=True)
 class Release:
@@ -114,7 +126,9 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
         for key_node, value_node in item.value:
             key = key_node.value
             if key not in FIELDS:
-                raise EditionsError(f"{where}, line {key_node.start_mark.line + 1}: unknown field {key!r}; an edition has {', '.join(FIELDS)}")
+                raise EditionsError(
+                    f"{where}, line {key_node.start_mark.line + 1}: unknown field {key!r}; an edition has {', '.join(FIELDS)}"
+                )
             if not isinstance(value_node, yaml.ScalarNode):
                 raise EditionsError(f"{where}, line {value_node.start_mark.line + 1}: {key} must be a single value")
             entry[key] = (str(value_node.value).strip(), value_node.start_mark.line + 1)
@@ -125,25 +139,35 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
         if not VERSION.match(version):
             raise EditionsError(f"{where}, line {vline}: version {version!r} is not X.Y.Z (e.g. 1.1.0)")
         if releases and _key(version) <= _key(releases[-1].version):
-            raise EditionsError(f"{where}, line {vline}: version {version} does not come after {releases[-1].version} (list editions oldest first)")
+            raise EditionsError(
+                f"{where}, line {vline}: version {version} does not come after {releases[-1].version} (list editions oldest first)"
+            )
         if not COMMIT.match(commit):
-            raise EditionsError(f"{where}, line {cline}: commit {commit!r} is not a full 40-character hash (git rev-parse <commit>)")
+            raise EditionsError(
+                f"{where}, line {cline}: commit {commit!r} is not a full 40-character hash (git rev-parse <commit>)"
+            )
         try:
             datetime.date.fromisoformat(date)
         except ValueError:
             raise EditionsError(f"{where}, line {dline}: date {date!r} is not YYYY-MM-DD") from None
         if releases and date < releases[-1].date:
-            raise EditionsError(f"{where}, line {dline}: date {date} is before the previous edition's ({releases[-1].date})")
+            raise EditionsError(
+                f"{where}, line {dline}: date {date} is before the previous edition's ({releases[-1].date})"
+            )
         if not summary or "\n" in summary or len(summary) > 300:
             raise EditionsError(f"{where}, line {sline}: summary must be one line of at most 300 characters")
         if check_git:
             if _git(root, "cat-file", "-e", f"{commit}^{{commit}}", check=False).returncode != 0:
-                raise EditionsError(f"{where}, line {cline}: commit {commit[:12]} is not in this clone (fetch the branch that holds it)")
+                raise EditionsError(
+                    f"{where}, line {cline}: commit {commit[:12]} is not in this clone (fetch the branch that holds it)"
+                )
             init = _git(root, "show", f"{commit}:src/herd/__init__.py", check=False)
             found = tree_version(init.stdout) if init.returncode == 0 else None
             if found != version:
-                raise EditionsError(f"{where}, line {vline}: commit {commit[:12]} carries version {found}, not {version} "
-                                    "(bump __version__ in src/herd/__init__.py and CITATION.cff before recording the release)")
+                raise EditionsError(
+                    f"{where}, line {vline}: commit {commit[:12]} carries version {found}, not {version} "
+                    "(bump __version__ in src/herd/__init__.py and CITATION.cff before recording the release)"
+                )
         releases.append(Release(version, commit, date, summary, line))
     return releases
 
@@ -166,6 +190,7 @@ def create_tags(root: Path) -> list[str]:
 
 
 # ------------------------------------------------------------------ building
+
 
 def _child_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV}
@@ -213,10 +238,19 @@ def make_pdf(single: Path, dest: Path, title: pdf.TitlePage) -> dict:
     charts = [{"title": _norm(c["title"]), "kind": c["kind"], "inked": c["inked"]} for c in report["charts"]]
     unprinted = [c["title"] for c in charts if c["title"] and c["title"] not in text]
     if missing or unprinted or not titles:
-        raise EditionsError(f"{dest.name}: chapters missing from the PDF text: {missing or 'none'}; "
-                            f"charts whose title is not printed: {unprinted or 'none'}; chapters found: {len(titles)}")
-    manifest = {"edition": title.edition, "version": title.version, "commit": title.commit, "pages": len(printed.pages),
-                "chapters": titles, "charts": charts, "refused_requests": report["refused"]}
+        raise EditionsError(
+            f"{dest.name}: chapters missing from the PDF text: {missing or 'none'}; "
+            f"charts whose title is not printed: {unprinted or 'none'}; chapters found: {len(titles)}"
+        )
+    manifest = {
+        "edition": title.edition,
+        "version": title.version,
+        "commit": title.commit,
+        "pages": len(printed.pages),
+        "chapters": titles,
+        "charts": charts,
+        "refused_requests": report["refused"],
+    }
     dest.with_suffix(".json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest
 
@@ -238,22 +272,42 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
     _git(root, "worktree", "add", "--detach", "--force", str(tree), release.commit)
     try:
         env = _child_env(HERD_EDITION=release.name, HERD_PDF=pdf_name(release.name) if with_pdf else "")
-        print(f"editions: {release.name}: its own `make book` (log: {log.relative_to(root) if log.is_relative_to(root) else log})", flush=True)
-        _run(["make", "--no-print-directory", "-C", str(tree), "book"], tree, log, env, f"edition {release.name}: make book")
+        print(
+            f"editions: {release.name}: its own `make book` (log: {log.relative_to(root) if log.is_relative_to(root) else log})",
+            flush=True,
+        )
+        _run(
+            ["make", "--no-print-directory", "-C", str(tree), "book"],
+            tree,
+            log,
+            env,
+            f"edition {release.name}: make book",
+        )
         changed = _git(tree, "status", "--porcelain", "--untracked-files=no").stdout.strip()
         if changed:
-            raise EditionsError(f"edition {release.name}: its build changed tracked files (its committed notebooks are not "
-                                f"current for its inputs, so they were re-executed):\n{changed}")
+            raise EditionsError(
+                f"edition {release.name}: its build changed tracked files (its committed notebooks are not "
+                f"current for its inputs, so they were re-executed):\n{changed}"
+            )
         html_dir = tree / "_build" / "html"
         if not (html_dir / "index.html").exists():
             raise EditionsError(f"edition {release.name}: make book left no _build/html/index.html (log: {log})")
         shutil.copytree(html_dir, dest, ignore=shutil.ignore_patterns(build.STAMP))
         if with_pdf:
             print(f"editions: {release.name}: single-page HTML and PDF", flush=True)
-            single = build.jupyter_book(tree, work / "single", "singlehtml", edition=release.name,
-                                        bin_dir=tree / ".venv" / "bin", env={"HERD_PDF": pdf_name(release.name)})
-            make_pdf(single, dest / pdf_name(release.name),
-                     pdf.TitlePage(TITLE, release.name, release.version, release.commit, release.date, release.summary))
+            single = build.jupyter_book(
+                tree,
+                work / "single",
+                "singlehtml",
+                edition=release.name,
+                bin_dir=tree / ".venv" / "bin",
+                env={"HERD_PDF": pdf_name(release.name)},
+            )
+            make_pdf(
+                single,
+                dest / pdf_name(release.name),
+                pdf.TitlePage(TITLE, release.name, release.version, release.commit, release.date, release.summary),
+            )
     finally:
         _remove_worktree(root, tree)
 
@@ -269,9 +323,11 @@ def check_dev(root: Path) -> None:
     """The working tree's executed notebooks must be current: ``make editions`` never executes."""
     stale = build.stale_notebooks(root)
     if stale:
-        raise EditionsError("dev: executed notebooks are not current for their inputs: "
-                            + ", ".join(str(nb.executed.relative_to(root)) for nb in stale)
-                            + "; run `make book` (and commit them) first: `make editions` never executes notebooks")
+        raise EditionsError(
+            "dev: executed notebooks are not current for their inputs: "
+            + ", ".join(str(nb.executed.relative_to(root)) for nb in stale)
+            + "; run `make book` (and commit them) first: `make editions` never executes notebooks"
+        )
 
 
 def build_dev(root: Path, dest: Path, work: Path, with_pdf: bool = True) -> None:
@@ -289,7 +345,11 @@ def build_dev(root: Path, dest: Path, work: Path, with_pdf: bool = True) -> None
         head = build.git_commit(root) or "unknown"
         commit = head + (" with uncommitted changes" if build.git_dirty(root) else "")
         version = tree_version((root / "src" / "herd" / "__init__.py").read_text()) or "unknown"
-        make_pdf(single, dest / pdf_name("dev"), pdf.TitlePage(TITLE, "dev", version, commit, "", "The working tree, not a release."))
+        make_pdf(
+            single,
+            dest / pdf_name("dev"),
+            pdf.TitlePage(TITLE, "dev", version, commit, "", "The working tree, not a release."),
+        )
 
 
 def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | None = None) -> list[str]:
@@ -301,8 +361,10 @@ def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | 
         chosen = [r for r in releases if not only or r.name in only]
         unknown = sorted(set(only or []) - {r.name for r in releases} - {"dev"})
         if unknown:
-            raise EditionsError(f"no edition {', '.join(unknown)} in {EDITIONS_FILE}; recorded: "
-                                + ", ".join([r.name for r in releases] + ["dev"]))
+            raise EditionsError(
+                f"no edition {', '.join(unknown)} in {EDITIONS_FILE}; recorded: "
+                + ", ".join([r.name for r in releases] + ["dev"])
+            )
         work_root = root / "_build" / "editions"
         shutil.rmtree(work_root, ignore_errors=True)  # logs of an earlier run
         staging = Path(tempfile.mkdtemp(prefix="site.", dir=root))
@@ -338,26 +400,37 @@ def write_site_index(site: Path, releases: list[Release], names: list[str], chan
     built_releases = [r for r in releases if r.name in names]
     newest = built_releases[-1].name if built_releases else "dev"
     target = f"{newest}/book/index.html"
-    (site / "index.html").write_text(f'<!DOCTYPE html><meta charset="utf-8"><title>{TITLE}</title>'
-                                     f'<meta http-equiv="refresh" content="0; url={target}"><a href="{target}">{target}</a>\n')
+    (site / "index.html").write_text(
+        f'<!DOCTYPE html><meta charset="utf-8"><title>{TITLE}</title>'
+        f'<meta http-equiv="refresh" content="0; url={target}"><a href="{target}">{target}</a>\n'
+    )
     (site / CHANGELOG_FILE).write_text(changelog_text)
     rows = []
     for r in reversed(built_releases):
-        rows.append(f"<tr><td>{r.name}</td><td>{r.date}</td><td><code>{r.commit[:12]}</code></td><td>{html.escape(r.summary)}</td>"
-                    f'<td><a href="{r.name}/book/index.html">book</a></td><td><a href="{r.name}/{pdf_name(r.name)}">PDF</a></td></tr>')
+        rows.append(
+            f"<tr><td>{r.name}</td><td>{r.date}</td><td><code>{r.commit[:12]}</code></td><td>{html.escape(r.summary)}</td>"
+            f'<td><a href="{r.name}/book/index.html">book</a></td><td><a href="{r.name}/{pdf_name(r.name)}">PDF</a></td></tr>'
+        )
     if "dev" in names:
-        rows.append(f'<tr><td>dev</td><td></td><td></td><td>the working tree</td><td><a href="dev/book/index.html">book</a></td>'
-                    f'<td><a href="dev/{pdf_name("dev")}">PDF</a></td></tr>')
+        rows.append(
+            f'<tr><td>dev</td><td></td><td></td><td>the working tree</td><td><a href="dev/book/index.html">book</a></td>'
+            f'<td><a href="dev/{pdf_name("dev")}">PDF</a></td></tr>'
+        )
     body = MarkdownIt("commonmark").enable("table").render(changelog_text)
     (site / "changelog.html").write_text(
         f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>{TITLE}: editions and changes</title>'
-        '<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}'
-        'table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}</style>'
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+        "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}</style>"
         f"<h1>{TITLE}: editions</h1><table><tr><th>edition</th><th>date</th><th>commit</th><th>summary</th><th></th><th></th></tr>"
-        + "".join(rows) + "</table>" + body + "</html>\n")
+        + "".join(rows)
+        + "</table>"
+        + body
+        + "</html>\n"
+    )
 
 
 # ------------------------------------------------------------------ what changed between editions
+
 
 def read_package(folder: Path) -> dict[str, dict]:
     """``{table: {"fields": [...], "key": [...], "rows": {key tuple: row}}}`` read with the csv
@@ -427,7 +500,11 @@ def glued_values(book: Path) -> dict[str, dict[str, str]]:
                 if not name:
                     continue
                 data = output.get("data", {})
-                kinds = ("application/papermill.record/text/markdown", "application/papermill.record/text/plain", "text/plain")
+                kinds = (
+                    "application/papermill.record/text/markdown",
+                    "application/papermill.record/text/plain",
+                    "text/plain",
+                )
                 value = next((data[k] for k in kinds if k in data), "")  # a glued Markdown object by its text
                 value = "".join(value) if isinstance(value, list) else str(value)
                 values[name] = _unquote(value.strip())
@@ -516,7 +593,9 @@ def verdict_changes(old: dict, new: dict) -> list[tuple[str, tuple[str, ...], tu
     return out
 
 
-def glue_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[tuple[str, str, str | None, str | None]]:
+def glue_changes(
+    old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]
+) -> list[tuple[str, str, str | None, str | None]]:
     """``(chapter, name, old, new)`` for every glued value that changed, appeared or disappeared."""
     out = []
     for chapter in sorted(set(old) | set(new)):
@@ -545,12 +624,17 @@ def changelog(root: Path, releases: list[Release] | None = None, limit: int = 20
     quoted in the prose that changed since the previous edition. Made from the recorded commits
     only, so it changes when an edition is recorded, not with the working tree."""
     releases = load_releases(root) if releases is None else releases
-    lines = ["# Changelog", "",
-             f"The editions of *{TITLE}* recorded in `{EDITIONS_FILE}`, newest first. For each: the data rows that",
-             "changed since the previous edition (by table and primary key, every changed value old → new) and the",
-             "verdicts in the chapters' tables and the values the chapters quote in their prose (myst-nb glue), both read",
-             "from each edition's executed notebooks. Nothing is re-executed to make it.",
-             "", "Generated by `make changelog` from the recorded commits; a test fails when this file is out of date.", ""]
+    lines = [
+        "# Changelog",
+        "",
+        f"The editions of *{TITLE}* recorded in `{EDITIONS_FILE}`, newest first. For each: the data rows that",
+        "changed since the previous edition (by table and primary key, every changed value old → new) and the",
+        "verdicts in the chapters' tables and the values the chapters quote in their prose (myst-nb glue), both read",
+        "from each edition's executed notebooks. Nothing is re-executed to make it.",
+        "",
+        "Generated by `make changelog` from the recorded commits; a test fails when this file is out of date.",
+        "",
+    ]
     with tempfile.TemporaryDirectory(prefix="herd-changelog-") as tmp:
         snaps = [_snapshot(root, r.commit, Path(tmp) / r.name) for r in releases]
         for i in range(len(releases) - 1, -1, -1):
@@ -563,11 +647,16 @@ def changelog(root: Path, releases: list[Release] | None = None, limit: int = 20
                 n_rows = sum(len(t["rows"]) for t in tables.values())
                 n_glue = sum(len(v) for v in glue.values())
                 n_verdicts = sum(len(v) for v in verdicts(snap / "book").values())
-                lines += [f"First edition: {len(tables)} tables with {n_rows:,} data rows; {n_verdicts} table rows with a verdict in the "
-                          f"chapters; {n_glue} values quoted in the prose of {len(glue)} chapters.", ""]
+                lines += [
+                    f"First edition: {len(tables)} tables with {n_rows:,} data rows; {n_verdicts} table rows with a verdict in the "
+                    f"chapters; {n_glue} values quoted in the prose of {len(glue)} chapters.",
+                    "",
+                ]
                 continue
             lines += _data_section(data_changes(prev[1] / "data", snap / "data"), prev[0].name, limit)
-            lines += _verdict_section(verdict_changes(verdicts(prev[1] / "book"), verdicts(snap / "book")), prev[0].name, limit)
+            lines += _verdict_section(
+                verdict_changes(verdicts(prev[1] / "book"), verdicts(snap / "book")), prev[0].name, limit
+            )
             lines += _glue_section(glue_changes(glued_values(prev[1] / "book"), glue), prev[0].name, limit)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -576,8 +665,7 @@ def _data_section(tables: dict, since: str, limit: int) -> list[str]:
     n_changed = sum(len(t["changed"]) for t in tables.values())
     n_added = sum(len(t["added"]) for t in tables.values())
     n_removed = sum(len(t["removed"]) for t in tables.values())
-    out = [f"### Data rows since {since}", "",
-           f"{n_changed} row(s) changed, {n_added} added, {n_removed} removed.", ""]
+    out = [f"### Data rows since {since}", "", f"{n_changed} row(s) changed, {n_added} added, {n_removed} removed.", ""]
     shown = 0
     for name, t in tables.items():
         key = ", ".join(t["key"])
@@ -606,7 +694,12 @@ def _data_section(tables: dict, since: str, limit: int) -> list[str]:
 
 
 def _verdict_section(changes: list, since: str, limit: int) -> list[str]:
-    out = [f"### Verdicts since {since}", "", f"{len(changes)} verdict(s) changed, appeared or disappeared in the chapters' tables.", ""]
+    out = [
+        f"### Verdicts since {since}",
+        "",
+        f"{len(changes)} verdict(s) changed, appeared or disappeared in the chapters' tables.",
+        "",
+    ]
     for chapter, columns, key, a, b in changes[:limit]:
         out.append(f"- {chapter}, ({', '.join(columns)}) = ({', '.join(key)}): {a or '(new)'} → {b or '(removed)'}")
     if len(changes) > limit:
@@ -615,7 +708,12 @@ def _verdict_section(changes: list, since: str, limit: int) -> list[str]:
 
 
 def _glue_section(changes: list, since: str, limit: int) -> list[str]:
-    out = [f"### Values quoted in the prose since {since}", "", f"{len(changes)} value(s) changed, appeared or disappeared.", ""]
+    out = [
+        f"### Values quoted in the prose since {since}",
+        "",
+        f"{len(changes)} value(s) changed, appeared or disappeared.",
+        "",
+    ]
     for chapter, name, a, b in changes[:limit]:
         out.append(f"- {chapter}, `{name}`: {a if a is not None else '(new)'} → {b if b is not None else '(removed)'}")
     if len(changes) > limit:
@@ -624,6 +722,7 @@ def _glue_section(changes: list, since: str, limit: int) -> list[str]:
 
 
 # ------------------------------------------------------------------ command line
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m herd.editions", description=__doc__.split("\n")[0])

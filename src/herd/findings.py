@@ -7,6 +7,7 @@ whenever an executed chapter changes (the home page's text notebook lists the ch
 reads under ``herd: reads:`` in its front matter, and :mod:`herd.build` hashes them into its
 inputs).
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,10 @@ class Glued:
         if chapter not in self.values:
             raise FindingsError(f"book/{chapter}.ipynb: missing or glues nothing; run `make book`")
         if name not in self.values[chapter]:
-            raise FindingsError(f"book/{chapter}.ipynb glues no value named {name!r}, which the home page reads "
-                                f"(notebooks/{chapter}.md must glue it)")
+            raise FindingsError(
+                f"book/{chapter}.ipynb glues no value named {name!r}, which the home page reads "
+                f"(notebooks/{chapter}.md must glue it)"
+            )
         return self.values[chapter][name]
 
     def number(self, chapter: str, name: str) -> float:
@@ -66,7 +69,9 @@ class Glued:
         try:
             rows = json.loads(self(chapter, name))
         except json.JSONDecodeError:
-            raise FindingsError(f"book/{chapter}.ipynb glues {name} that is not the JSON of herd.compare.record") from None
+            raise FindingsError(
+                f"book/{chapter}.ipynb glues {name} that is not the JSON of herd.compare.record"
+            ) from None
         return pd.DataFrame(rows)
 
 
@@ -92,58 +97,90 @@ def findings(g: Glued) -> list[Finding]:
     ct = lambda name: g("contamination", name)  # noqa: E731
     d = lambda name: g("data", name)  # noqa: E731
     return [
-        Finding("benchmarks", "benchmarks-result",
-                f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
-                f"Of {b('n_pairs')} comparisons with {b('n_competitors')} rivals, {b('n_tested')} can be tested: "
-                f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, equivalent on {b('n_equivalent')}, and not resolved "
-                f"by the test sets on {b('n_unresolved')}."),
-        Finding("benchmarks", "benchmarks-pair",
-                f"Is {b('pair_name')} as good as {b('pair_reference_name')}?", b("pair_answer")),
-        Finding("claims", "claims-result",
-                "How much of a popular post about the release holds?",
-                f"Of its {c('n_claims')} claims, {c('n_correct')} are correct and {c('n_within_noise')} right but within the "
-                f"noise; {c('n_wrong')} are wrong and {c('n_misleading_total')} misleading or overstated. It copies "
-                f"{c('n_scores_right')} of {c('n_scores')} scores faithfully but reverses the printed order "
-                f"{c('n_reversed')} times."),
-        Finding("scaling", "scaling-refit",
-                "Where does the scaling law put the compute-optimal model?",
-                f"Refitted to Chinchilla's runs: {s('refit_n')} B parameters, with a {s('level')} % interval of "
-                f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained. "
-                f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
-                f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and {s('text_params')} B)."),
-        Finding("scaling", "scaling-checks",
-                "Does the arithmetic of the training run add up?",
-                f"{s('n_agree')} of {s('n_checks')} checks agree exactly, {s('n_rounding')} within rounding and "
-                f"{s('n_approximate')} only within an \"approximately\"; the other "
-                f"{s('n_not_agreeing')} come down to {s('causes_phrase')}."),
-        Finding("long_context", "long-context-tokens",
-                f"How much text do {lc('context_k')}K tokens hold?",
-                f"About {lc('narrative_words')} words of narrative English ({lc('n_narrative')} texts; "
-                f"{lc('narrative_pages')} pages), {lc('technical_words')} of technical prose and {lc('code_words')} of "
-                f"Python code, measured with the real tokenizer on a handful of texts."),
-        Finding("long_context", "long-context-benchmarks",
-                "Are the long-context wins real?",
-                f"Of the {lc('n_wins')} printed leads of the 405B, {lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
-                f"on fewer than five test items."),
-        Finding("contamination", "contamination-table15",
-                "Can the paper's contamination analysis be trusted?",
-                f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
-                f"but {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
-                f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
-                f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams); picking "
-                f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
-                f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains exceed chance."),
-        Finding("data", "data-disagreements",
-                "Where do the numbers come from?",
-                f"{d('n_rows')} rows in {d('n_tables')} validated tables, each citing one of {d('n_sources')} documents; "
-                f"the sources disagree in {d('n_disagree')} places, and the book keeps both values."),
+        Finding(
+            "benchmarks",
+            "benchmarks-result",
+            f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
+            f"Of {b('n_pairs')} comparisons with {b('n_competitors')} rivals, {b('n_tested')} can be tested: "
+            f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, equivalent on {b('n_equivalent')}, and not resolved "
+            f"by the test sets on {b('n_unresolved')}.",
+        ),
+        Finding(
+            "benchmarks",
+            "benchmarks-pair",
+            f"Is {b('pair_name')} as good as {b('pair_reference_name')}?",
+            b("pair_answer"),
+        ),
+        Finding(
+            "claims",
+            "claims-result",
+            "How much of a popular post about the release holds?",
+            f"Of its {c('n_claims')} claims, {c('n_correct')} are correct and {c('n_within_noise')} right but within the "
+            f"noise; {c('n_wrong')} are wrong and {c('n_misleading_total')} misleading or overstated. It copies "
+            f"{c('n_scores_right')} of {c('n_scores')} scores faithfully but reverses the printed order "
+            f"{c('n_reversed')} times.",
+        ),
+        Finding(
+            "scaling",
+            "scaling-refit",
+            "Where does the scaling law put the compute-optimal model?",
+            f"Refitted to Chinchilla's runs: {s('refit_n')} B parameters, with a {s('level')} % interval of "
+            f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained. "
+            f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
+            f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and {s('text_params')} B).",
+        ),
+        Finding(
+            "scaling",
+            "scaling-checks",
+            "Does the arithmetic of the training run add up?",
+            f"{s('n_agree')} of {s('n_checks')} checks agree exactly, {s('n_rounding')} within rounding and "
+            f'{s("n_approximate")} only within an "approximately"; the other '
+            f"{s('n_not_agreeing')} come down to {s('causes_phrase')}.",
+        ),
+        Finding(
+            "long_context",
+            "long-context-tokens",
+            f"How much text do {lc('context_k')}K tokens hold?",
+            f"About {lc('narrative_words')} words of narrative English ({lc('n_narrative')} texts; "
+            f"{lc('narrative_pages')} pages), {lc('technical_words')} of technical prose and {lc('code_words')} of "
+            f"Python code, measured with the real tokenizer on a handful of texts.",
+        ),
+        Finding(
+            "long_context",
+            "long-context-benchmarks",
+            "Are the long-context wins real?",
+            f"Of the {lc('n_wins')} printed leads of the 405B, {lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
+            f"on fewer than five test items.",
+        ),
+        Finding(
+            "contamination",
+            "contamination-table15",
+            "Can the paper's contamination analysis be trusted?",
+            f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
+            f"but {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
+            f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
+            f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams); picking "
+            f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
+            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains exceed chance.",
+        ),
+        Finding(
+            "data",
+            "data-disagreements",
+            "Where do the numbers come from?",
+            f"{d('n_rows')} rows in {d('n_tables')} validated tables, each citing one of {d('n_sources')} documents; "
+            f"the sources disagree in {d('n_disagree')} places, and the book keeps both values.",
+        ),
     ]
 
 
 def table(items: list[Finding]) -> pd.DataFrame:
     """The findings as the home page's table: the question, linked to its section, and the answer."""
-    return pd.DataFrame({"question (opens its section)": [tables.link(f.question, f.href) for f in items],
-                         "finding": [tables.html.escape(f.finding) for f in items]})
+    return pd.DataFrame(
+        {
+            "question (opens its section)": [tables.link(f.question, f.href) for f in items],
+            "finding": [tables.html.escape(f.finding) for f in items],
+        }
+    )
 
 
 QUESTIONS = (
@@ -170,20 +207,36 @@ def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
         counts = seen["verdict"].value_counts()
         for verdict in VERDICTS:
             if counts.get(verdict, 0):
-                rows.append({"question": text, "verdict": verdict, "comparisons": int(counts[verdict]),
-                             "link": f"{chapter}.html#{anchor}"})
+                rows.append(
+                    {
+                        "question": text,
+                        "verdict": verdict,
+                        "comparisons": int(counts[verdict]),
+                        "link": f"{chapter}.html#{anchor}",
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def totals(g: Glued) -> dict[str, str]:
     """Numbers the home page's "what this means" paragraph quotes, as the chapters wrote them."""
-    return {"t2_tested": g("benchmarks", "n_tested"), "t2_resolved": g("benchmarks", "n_resolved"),
-            "t2_unresolved": g("benchmarks", "n_unresolved"), "focus_name": g("benchmarks", "focus_name"),
-            "post_scores_right": g("claims", "n_scores_right"), "post_scores": g("claims", "n_scores"),
-            "post_rankings": g("claims", "n_rankings"), "post_rankings_resolved": g("claims", "n_rankings_resolved"),
-            "t2_equivalent": g("benchmarks", "n_equivalent"), "refit_n": g("scaling", "refit_n"),
-            "refit_lo": g("scaling", "refit_n_lo"), "refit_hi": g("scaling", "refit_n_hi"),
-            "paper_params": g("scaling", "paper_params"), "narrative_words": g("long_context", "narrative_words"),
-            "technical_words": g("long_context", "technical_words"),
-            "null_share": g("contamination", "null_share"), "n_beyond": g("contamination", "n_beyond"),
-            "n_reported": g("contamination", "n_reported")}
+    return {
+        "t2_tested": g("benchmarks", "n_tested"),
+        "t2_resolved": g("benchmarks", "n_resolved"),
+        "t2_unresolved": g("benchmarks", "n_unresolved"),
+        "focus_name": g("benchmarks", "focus_name"),
+        "post_scores_right": g("claims", "n_scores_right"),
+        "post_scores": g("claims", "n_scores"),
+        "post_rankings": g("claims", "n_rankings"),
+        "post_rankings_resolved": g("claims", "n_rankings_resolved"),
+        "t2_equivalent": g("benchmarks", "n_equivalent"),
+        "refit_n": g("scaling", "refit_n"),
+        "refit_lo": g("scaling", "refit_n_lo"),
+        "refit_hi": g("scaling", "refit_n_hi"),
+        "paper_params": g("scaling", "paper_params"),
+        "narrative_words": g("long_context", "narrative_words"),
+        "technical_words": g("long_context", "technical_words"),
+        "null_share": g("contamination", "null_share"),
+        "n_beyond": g("contamination", "n_beyond"),
+        "n_reported": g("contamination", "n_reported"),
+    }

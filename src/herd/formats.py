@@ -20,6 +20,7 @@ for; the tests use it to check that a downloaded CSV holds the numbers a page sh
 Vega expressions for chart axes (:func:`vega_size_label`, :func:`vega_power_label`) follow the
 same rules inside the charts.
 """
+
 from __future__ import annotations
 
 import math
@@ -192,7 +193,7 @@ def scientific(v, digits: int = 2) -> str:
     if v == 0:
         return "0"
     exponent = int(math.floor(math.log10(abs(v))))
-    mantissa = round(v / 10 ** exponent, digits - 1)
+    mantissa = round(v / 10**exponent, digits - 1)
     if abs(mantissa) >= 10:
         mantissa, exponent = mantissa / 10, exponent + 1
     power = "10" + str(exponent).translate(SUPERSCRIPT)
@@ -273,7 +274,7 @@ def read(text: str) -> list[tuple[float, float]] | None:
         raw = groups["x"].replace(",", "")
         value = float(raw)
         places = len(raw.split(".")[1]) if "." in raw else 0
-        half = 0.5 * 10 ** -places
+        half = 0.5 * 10**-places
         if groups.get("exp"):
             scale = 10.0 ** int(groups["exp"].translate(PLAIN))
             return [((value - half) * scale, (value + half) * scale)]
@@ -303,6 +304,7 @@ def matches(text: str, value) -> bool:
 
 
 # ------------------------------------------------------------------ the same rules inside charts
+
 
 def vega_size_label(field: str = "datum.value", powers_only: bool = False) -> str:
     """A Vega expression writing a size on an axis as the book does: ``800 B``, ``1.2 T``, ``350 M``

@@ -9,6 +9,7 @@ configures it), this module adds one line under each cell that glues values: the
 under the names the sentences use. Anywhere else (papermill and nbval building and
 checking the book) it does nothing, so the executed notebooks stay as they are.
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,7 +34,7 @@ def glued(message: Mapping) -> tuple[str, str] | None:
     record = content.get("metadata", {}).get("scrapbook")
     if not record or record.get("mime_prefix") != GLUE_PREFIX:
         return None
-    data = {k[len(GLUE_PREFIX):]: v for k, v in content.get("data", {}).items() if k.startswith(GLUE_PREFIX)}
+    data = {k[len(GLUE_PREFIX) :]: v for k, v in content.get("data", {}).items() if k.startswith(GLUE_PREFIX)}
     return record["name"], shown(data)
 
 

@@ -5,6 +5,7 @@ them through :func:`check` straight after, so a bad value given with
 ``papermill -p`` stops the notebook with a message naming the parameter and what
 it allows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -122,7 +123,9 @@ def _check_spec(where: str, spec: Any) -> None:
         raise ParameterError(f"{where}: a parameter needs a 'type' and a 'help' text")
     unknown = set(spec) - {"type", "help", *CONSTRAINTS}
     if unknown:
-        raise ParameterError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: type, help, {', '.join(CONSTRAINTS)}")
+        raise ParameterError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: type, help, {', '.join(CONSTRAINTS)}"
+        )
     for kind in str(spec["type"]).split("|"):
         if kind.strip() not in TYPES:
             raise ParameterError(f"{where}: type '{kind.strip()}' is not one of {', '.join(TYPES)}")
@@ -143,7 +146,9 @@ def _assigned_names(source: str) -> set[str] | None:
         return None
     names: set[str] = set()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else None
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else None
+        )
         if targets is None or not all(isinstance(t, ast.Name) for t in targets):
             return None
         names.update(t.id for t in targets if isinstance(t, ast.Name))
@@ -165,8 +170,11 @@ def _parameter_names(namespace: dict) -> set[str]:
             given |= names
         if given:
             return given
-    return {k for k, v in namespace.items()
-            if not k.startswith("_") and k not in IPYTHON_NAMES and isinstance(v, VALUE_TYPES)}
+    return {
+        k
+        for k, v in namespace.items()
+        if not k.startswith("_") and k not in IPYTHON_NAMES and isinstance(v, VALUE_TYPES)
+    }
 
 
 def _kinds(spec: dict) -> tuple[type, ...]:
@@ -187,20 +195,34 @@ def check_chapter(namespace: dict, chapter: str, schema: dict | None = None) -> 
     if unknown:
         import difflib
 
-        hints = [f"{u!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(u, specs, n=1)) else repr(u)
-                 for u in unknown]
-        raise ParameterError(f"chapter '{chapter}' has no parameter {', '.join(hints)}; its parameters: "
-                             f"{', '.join(specs)}")
+        hints = [
+            f"{u!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(u, specs, n=1)) else repr(u)
+            for u in unknown
+        ]
+        raise ParameterError(
+            f"chapter '{chapter}' has no parameter {', '.join(hints)}; its parameters: {', '.join(specs)}"
+        )
     missing = [k for k in specs if k not in namespace]
     if missing:
-        raise ParameterError(f"chapter '{chapter}': parameter(s) {', '.join(missing)} not set (the parameters cell "
-                             f"and {SCHEMA_FILE} disagree)")
+        raise ParameterError(
+            f"chapter '{chapter}': parameter(s) {', '.join(missing)} not set (the parameters cell "
+            f"and {SCHEMA_FILE} disagree)"
+        )
     for name, spec in specs.items():
         value = namespace[name]
-        check(name, value, _kinds(spec), **{k: spec[k] for k in ("minimum", "maximum", "choices") if k in spec},
-              min_items=spec.get("min_items", 0) if isinstance(value, list) else 0)
+        check(
+            name,
+            value,
+            _kinds(spec),
+            **{k: spec[k] for k in ("minimum", "maximum", "choices") if k in spec},
+            min_items=spec.get("min_items", 0) if isinstance(value, list) else 0,
+        )
         if isinstance(value, list) and "items" in spec:
             item = spec["items"]
             for element in value:
-                check(f"{name} item", element, _kinds(item),
-                      **{k: item[k] for k in ("minimum", "maximum", "choices") if k in item})
+                check(
+                    f"{name} item",
+                    element,
+                    _kinds(item),
+                    **{k: item[k] for k in ("minimum", "maximum", "choices") if k in item},
+                )

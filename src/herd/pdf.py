@@ -5,6 +5,7 @@ title page naming the edition and its commit, and page numbers.
 Like the runner, this module knows nothing of the analysis. :func:`read` opens a PDF again
 (pypdfium2) to check what was printed: its text and the pictures of its charts.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,7 +23,9 @@ INSTALL_HINT = "install Debian's Chromium (sudo apt-get install chromium); no br
 
 # Each chart is a vega-embed container; drawn means its marks exist, have a size, and (for a
 # canvas) are not a blank box.
-CHARTS_DRAWN = """() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))"""
+CHARTS_DRAWN = (
+    """() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))"""
+)
 CHART_REPORT = """() => [...document.querySelectorAll('.vega-embed')].map((c, i) => {
   const m = c.querySelector('svg.marks, canvas.marks');
   if (!m) return {index: i, drawn: false, why: 'no marks'};
@@ -85,15 +88,20 @@ class TitlePage:
 
     def html(self) -> str:
         e = html.escape
-        lines = [f"<h1>{e(self.title)}</h1>", f"<p><strong>Edition {e(self.edition)}</strong> (version {e(self.version)})</p>",
-                 f"<p>Commit <code>{e(self.commit)}</code></p>"]
+        lines = [
+            f"<h1>{e(self.title)}</h1>",
+            f"<p><strong>Edition {e(self.edition)}</strong> (version {e(self.version)})</p>",
+            f"<p>Commit <code>{e(self.commit)}</code></p>",
+        ]
         if self.date:
             lines.append(f"<p>Released {e(self.date)}</p>")
         if self.summary:
             lines.append(f'<p class="herd-summary">{e(self.summary)}</p>')
-        lines.append('<p class="herd-small">Printed from the single-page HTML build of this edition. Every number in it is '
-                     "computed from the data package of the commit above; check out that commit and run <code>make book</code> "
-                     "to rebuild it.</p>")
+        lines.append(
+            '<p class="herd-small">Printed from the single-page HTML build of this edition. Every number in it is '
+            "computed from the data package of the commit above; check out that commit and run <code>make book</code> "
+            "to rebuild it.</p>"
+        )
         return '<section class="herd-title-page">' + "".join(lines) + "</section>"
 
 
@@ -141,8 +149,10 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
         base = f"http://127.0.0.1:{server.server_address[1]}"
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=browser_path,
-                                            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                browser = p.chromium.launch(
+                    executable_path=browser_path,
+                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                )
                 page = browser.new_page(viewport={"width": 1100, "height": 1400}, device_scale_factor=2)
 
                 def route(r):
@@ -162,26 +172,42 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
                 charts = page.evaluate(CHART_REPORT)
                 blank = [c for c in charts if not c["drawn"]]
                 if blank:
-                    raise PdfError(f"{len(blank)} of {len(charts)} charts did not draw before printing: "
-                                   + "; ".join(f"chart {c['index'] + 1} {c.get('title', '')!r} ({c.get('why', 'blank')})" for c in blank[:5]))
+                    raise PdfError(
+                        f"{len(blank)} of {len(charts)} charts did not draw before printing: "
+                        + "; ".join(
+                            f"chart {c['index'] + 1} {c.get('title', '')!r} ({c.get('why', 'blank')})"
+                            for c in blank[:5]
+                        )
+                    )
                 page.add_style_tag(content=PRINT_CSS)
-                page.evaluate("""(titleHtml) => {
+                page.evaluate(
+                    """(titleHtml) => {
                     const printToc = document.querySelector('#jb-print-docs-body');  // the theme's contents list
                     if (printToc) printToc.insertAdjacentHTML('beforebegin', titleHtml);
                     else (document.querySelector('article.bd-article') || document.body).insertAdjacentHTML('afterbegin', titleHtml);
                     document.querySelectorAll('[id^="document-"]').forEach(m => {
                         const next = m.nextElementSibling; if (next) next.classList.add('herd-chapter'); });
                     document.querySelectorAll('details').forEach(d => { if (!d.classList.contains('hide')) d.open = true; });
-                }""", title.html())
+                }""",
+                    title.html(),
+                )
                 page.evaluate("(t) => { document.title = t; }", f"{title.title} — edition {title.edition}")
                 page.emulate_media(media="print")
-                footer = ('<div style="font-size:7.5pt;width:100%;padding:0 14mm;color:#555;display:flex;justify-content:space-between">'
-                          f"<span>{html.escape(title.title)} · edition {html.escape(title.edition)} · {html.escape(title.commit[:12])}</span>"
-                          '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+                footer = (
+                    '<div style="font-size:7.5pt;width:100%;padding:0 14mm;color:#555;display:flex;justify-content:space-between">'
+                    f"<span>{html.escape(title.title)} · edition {html.escape(title.edition)} · {html.escape(title.commit[:12])}</span>"
+                    '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+                )
                 out.parent.mkdir(parents=True, exist_ok=True)
                 tmp = out.with_suffix(".pdf.tmp")
-                page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True, display_header_footer=True,
-                         header_template="<span></span>", footer_template=footer)
+                page.pdf(
+                    path=str(tmp),
+                    prefer_css_page_size=True,
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=footer,
+                )
                 tmp.replace(out)
                 browser.close()
         finally:
@@ -219,7 +245,9 @@ def read(path: Path) -> Printed:
                 pixels = obj.get_bitmap(render=False).to_numpy()
                 flat = pixels.reshape(-1, pixels.shape[-1]) if pixels.ndim == 3 else pixels.reshape(-1, 1)
                 colours = len(np.unique(flat[:: max(1, len(flat) // 20000)], axis=0))
-                pictures.append({"page": number, "width": pixels.shape[1], "height": pixels.shape[0], "colours": int(colours)})
+                pictures.append(
+                    {"page": number, "width": pixels.shape[1], "height": pixels.shape[0], "colours": int(colours)}
+                )
     finally:
         doc.close()
     return Printed(pages, pictures, paths)

@@ -1,6 +1,7 @@
 """Validation of a contamination scorer by planting: copy some benchmark examples,
 whole or in part, into documents of ordinary text, scan, and see whether the scores
 separate the planted examples from the rest."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,13 +11,15 @@ import numpy as np
 import pandas as pd
 
 
-def plant(examples, fillers: list[str], out_dir: Path, n_whole: int, n_part: int, part_share: float = 0.5, seed: int = 0) -> pd.DataFrame:
+def plant(
+    examples, fillers: list[str], out_dir: Path, n_whole: int, n_part: int, part_share: float = 0.5, seed: int = 0
+) -> pd.DataFrame:
     """Write one document per planted example into ``out_dir`` (the example embedded in a
     slice of filler text) and return the truth: id → planted (whole / part / none)."""
     rng = np.random.default_rng(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     order = rng.permutation(len(examples))
-    whole, part = set(order[:n_whole]), set(order[n_whole:n_whole + n_part])
+    whole, part = set(order[:n_whole]), set(order[n_whole : n_whole + n_part])
     truth = []
     for i, ex in enumerate(examples):
         kind = "whole" if i in whole else "part" if i in part else "none"
@@ -26,7 +29,7 @@ def plant(examples, fillers: list[str], out_dir: Path, n_whole: int, n_part: int
         text = ex.text if kind == "whole" else ex.text[: max(1, int(len(ex.text) * part_share))]
         filler = fillers[int(rng.integers(len(fillers)))]
         start = int(rng.integers(0, max(1, len(filler) - 2000)))
-        document = filler[start:start + 1000] + "\n" + text + "\n" + filler[start + 1000:start + 2000]
+        document = filler[start : start + 1000] + "\n" + text + "\n" + filler[start + 1000 : start + 2000]
         (out_dir / f"planted_{i:05d}.txt").write_text(document)
     return pd.DataFrame(truth)
 
@@ -50,8 +53,11 @@ def findings(scores: pd.DataFrame, threshold: float) -> dict:
     out: dict[str, Any] = {}
     for group in ("whole", "part", "none"):
         g = scores[scores["planted"] == group]
-        out[group] = {"examples": len(g), "over_threshold": int((g["token_match"] > threshold).sum()),
-                      "word13": int(g["word13_match"].sum())}
+        out[group] = {
+            "examples": len(g),
+            "over_threshold": int((g["token_match"] > threshold).sum()),
+            "word13": int(g["word13_match"].sum()),
+        }
     none = scores[scores["planted"] == "none"]
     out["max_unplanted"] = float(none["token_match"].max()) if len(none) else float("nan")
     out["share_unplanted_any"] = float((none["token_match"] > 0).mean()) if len(none) else float("nan")
@@ -64,19 +70,36 @@ def summary(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
     for group in ("whole", "part", "none"):
         g = scores[scores["planted"] == group]
         if len(g):
-            rows.append({"planted": group, "examples": len(g), f"TOKEN-MATCH > {threshold:g}": int((g["token_match"] > threshold).sum()),
-                         "median TOKEN-MATCH": g["token_match"].median(), "max TOKEN-MATCH": g["token_match"].max(),
-                         "median LONGEST-MATCH (tokens)": g["longest_match"].median(), "13-gram word rule": int(g["word13_match"].sum())})
+            rows.append(
+                {
+                    "planted": group,
+                    "examples": len(g),
+                    f"TOKEN-MATCH > {threshold:g}": int((g["token_match"] > threshold).sum()),
+                    "median TOKEN-MATCH": g["token_match"].median(),
+                    "max TOKEN-MATCH": g["token_match"].max(),
+                    "median LONGEST-MATCH (tokens)": g["longest_match"].median(),
+                    "13-gram word rule": int(g["word13_match"].sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def aucs(scores: pd.DataFrame) -> pd.DataFrame:
     """AUC of TOKEN-MATCH and LONGEST-MATCH: planted whole, and in part, against unplanted."""
     groups = {g: scores[scores["planted"] == g] for g in ("whole", "part", "none")}
-    return pd.DataFrame([
-        {"rule": label, "planted whole vs none": auc(groups["whole"][col], groups["none"][col]),
-         "planted in part vs none": auc(groups["part"][col], groups["none"][col])}
-        for label, col in (("TOKEN-MATCH (share of tokens)", "token_match"), ("LONGEST-MATCH (longest run)", "longest_match"))])
+    return pd.DataFrame(
+        [
+            {
+                "rule": label,
+                "planted whole vs none": auc(groups["whole"][col], groups["none"][col]),
+                "planted in part vs none": auc(groups["part"][col], groups["none"][col]),
+            }
+            for label, col in (
+                ("TOKEN-MATCH (share of tokens)", "token_match"),
+                ("LONGEST-MATCH (longest run)", "longest_match"),
+            )
+        ]
+    )
 
 
 def compare(first: float, second: float, digits: int = 3) -> str:
@@ -106,8 +129,9 @@ def found_every_copy(f: dict) -> bool:
     return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]
 
 
-def scan_with_plants(examples, corpus: list[Path], fillers: list[str], folder: Path, n: int, n_whole: int, n_part: int,
-                     seed: int = 0) -> pd.DataFrame:
+def scan_with_plants(
+    examples, corpus: list[Path], fillers: list[str], folder: Path, n: int, n_whole: int, n_part: int, seed: int = 0
+) -> pd.DataFrame:
     """Scan a corpus, plant copies of some examples into documents of ``folder``, scan those too,
     and score every example with what it was planted as.
 

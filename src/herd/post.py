@@ -7,6 +7,7 @@ numbers it states; this module recomputes those from the post itself wherever th
 available (``$HERD_POST``, or the project's shared seed folder), so a test can check that the
 record still matches the post it describes.
 """
+
 from __future__ import annotations
 
 import hashlib

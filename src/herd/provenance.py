@@ -5,6 +5,7 @@ print different values for the same thing. These helpers find such pairs and
 summarise which source covers which model and benchmark, so the book can show the
 disagreements instead of choosing silently.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -41,8 +42,25 @@ def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
     # The same benchmark printed twice in one table under different settings (e.g. MMLU 5-shot and 0-shot CoT) is not a disagreement.
     pairs = pairs[~((pairs["source_a"] == pairs["source_b"]) & (pairs["table_a"] == pairs["table_b"]))]
     pairs["difference"] = (pairs["score_a"] - pairs["score_b"]).round(2)
-    keep = ["model", "benchmark", "training", "row_label_a", "score_a", "ref_a", "row_label_b", "score_b", "ref_b", "difference", "setting", "same_setting"]
-    return pairs[keep].sort_values(["same_setting", "model", "benchmark"], ascending=[False, True, True]).reset_index(drop=True)
+    keep = [
+        "model",
+        "benchmark",
+        "training",
+        "row_label_a",
+        "score_a",
+        "ref_a",
+        "row_label_b",
+        "score_b",
+        "ref_b",
+        "difference",
+        "setting",
+        "same_setting",
+    ]
+    return (
+        pairs[keep]
+        .sort_values(["same_setting", "model", "benchmark"], ascending=[False, True, True])
+        .reset_index(drop=True)
+    )
 
 
 def coverage(scores: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +68,9 @@ def coverage(scores: pd.DataFrame) -> pd.DataFrame:
     s = scores.copy()
     s["table_ref"] = s["source"] + " · " + s["table"]
     grouped = s.groupby(["model", "benchmark", "table_ref"], as_index=False).agg(
-        cells=("row_label", "count"), printed=("score", lambda x: int(x.notna().sum())), page=("page", "first"),
+        cells=("row_label", "count"),
+        printed=("score", lambda x: int(x.notna().sum())),
+        page=("page", "first"),
         rows=("row_label", lambda x: "; ".join(dict.fromkeys(x))),
     )
     return grouped
@@ -61,16 +81,23 @@ def sources_table(package) -> pd.DataFrame:
     12 characters), date, the rows of the package that cite it, publisher, kind and key."""
     from . import tables
 
-    cites = pd.concat([
-        package.tables[name]["source"].rename("key")
-        for name in ("models", "scores", "facts", "parallelism", "interruptions", "contamination", "claims")
-    ] + [package.benchmarks["size_source"].rename("key")]).value_counts()
+    cites = pd.concat(
+        [
+            package.tables[name]["source"].rename("key")
+            for name in ("models", "scores", "facts", "parallelism", "interruptions", "contamination", "claims")
+        ]
+        + [package.benchmarks["size_source"].rename("key")]
+    ).value_counts()
     src = package.sources.copy()
-    src["document"] = [tables.link(t, u) if pd.notna(u) else tables.html.escape(t) for t, u in zip(src["title"], src["url"])]
+    src["document"] = [
+        tables.link(t, u) if pd.notna(u) else tables.html.escape(t) for t, u in zip(src["title"], src["url"])
+    ]
     src["rows citing it"] = src["key"].map(cites).fillna(0).astype(int)
     src["date"] = src["date"].dt.strftime("%Y-%m-%d").fillna("")
-    src["version"] = [f"commit {v[:12]}" if isinstance(v, str) and len(v) == 40 and all(c in "0123456789abcdef" for c in v) else v
-                      for v in src["version"]]
+    src["version"] = [
+        f"commit {v[:12]}" if isinstance(v, str) and len(v) == 40 and all(c in "0123456789abcdef" for c in v) else v
+        for v in src["version"]
+    ]
     return src[["document", "version", "date", "rows citing it", "publisher", "kind", "key"]]
 
 
@@ -82,13 +109,18 @@ def coverage_cells(package, tables_shown="all") -> pd.DataFrame:
     if tables_shown != "all":
         cover = cover[cover["table_ref"].str.split(" · ").str[1].isin(tables_shown)]
     cover["kind"] = cover["table_ref"].str.startswith("llama3-paper").map({True: "paper", False: "model card"})
-    cell = cover.groupby(["model", "benchmark"]).agg(
-        kinds=("kind", lambda k: " and ".join(sorted(set(k)))),
-        where=("table_ref", lambda t: "; ".join(t)),
-        printed=("printed", "sum"),
-    ).reset_index()
-    cell["covered_by"] = cell["kinds"].map({"paper": "paper only", "model card": "model card only",
-                                            "model card and paper": "paper and model card"})
+    cell = (
+        cover.groupby(["model", "benchmark"])
+        .agg(
+            kinds=("kind", lambda k: " and ".join(sorted(set(k)))),
+            where=("table_ref", lambda t: "; ".join(t)),
+            printed=("printed", "sum"),
+        )
+        .reset_index()
+    )
+    cell["covered_by"] = cell["kinds"].map(
+        {"paper": "paper only", "model card": "model card only", "model card and paper": "paper and model card"}
+    )
     models = package.models.reset_index(drop=True)
     benchmarks = package.benchmarks.reset_index(drop=True)
     cell["model_name"] = cell["model"].map(models.set_index("key")["name"])

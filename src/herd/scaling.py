@@ -11,6 +11,7 @@ Epoch AI read off Chinchilla's Figure 4 (``data/chinchilla_figure4.csv``) throug
 :func:`fit_parametric`, and their uncertainty from resampling those runs
 (:func:`bootstrap_refit`).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -90,7 +91,9 @@ def chart_precision(values, digits: int = 6):
     v = np.asarray(values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(v == 0, 0, digits - 1 - np.floor(np.log10(np.abs(v))))
-    return np.array([round(x, int(k)) if np.isfinite(x) else x for x, k in zip(v.ravel(), np.ravel(scale))]).reshape(v.shape)
+    return np.array([round(x, int(k)) if np.isfinite(x) else x for x, k in zip(v.ravel(), np.ravel(scale))]).reshape(
+        v.shape
+    )
 
 
 class MissingFact(LookupError):
@@ -114,11 +117,18 @@ class TokenLaw:
         return params_for(flops, self.tokens(flops))
 
 
-def token_law_range(flops: float, A_printed: str, alpha_printed: str, flops_range: tuple[float, float] | None = None) -> tuple[float, float]:
+def token_law_range(
+    flops: float, A_printed: str, alpha_printed: str, flops_range: tuple[float, float] | None = None
+) -> tuple[float, float]:
     """Lowest and highest D*(C) over every (A, α) that rounds to the printed pair (and, if
     given, every budget in ``flops_range``)."""
     budgets = flops_range or (flops, flops)
-    corners = [TokenLaw(a, al).tokens(c) for a in printed_interval(A_printed) for al in printed_interval(alpha_printed) for c in budgets]
+    corners = [
+        TokenLaw(a, al).tokens(c)
+        for a in printed_interval(A_printed)
+        for al in printed_interval(alpha_printed)
+        for c in budgets
+    ]
     return float(min(corners)), float(max(corners))
 
 
@@ -133,7 +143,11 @@ class ParametricLoss:
     beta: float
 
     def loss(self, params, tokens):
-        return self.E + self.A / np.asarray(params, dtype=float) ** self.alpha + self.B / np.asarray(tokens, dtype=float) ** self.beta
+        return (
+            self.E
+            + self.A / np.asarray(params, dtype=float) ** self.alpha
+            + self.B / np.asarray(tokens, dtype=float) ** self.beta
+        )
 
     @property
     def G(self) -> float:
@@ -311,7 +325,9 @@ def _check_runs(params, tokens, loss) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return arrays[0], arrays[1], arrays[2]
 
 
-def fit_parametric(params, tokens, loss, *, delta: float = HUBER_DELTA, grid: dict | None = None, weights=None) -> Refit:
+def fit_parametric(
+    params, tokens, loss, *, delta: float = HUBER_DELTA, grid: dict | None = None, weights=None
+) -> Refit:
     """Fit L(N, D) the way Hoffmann et al. (2022) and Besiroglu et al. (2024) did: minimise the
     Huber loss (threshold ``delta``) between predicted and observed log loss with L-BFGS from
     every starting point of ``grid`` (default :data:`CHINCHILLA_GRID`), keep the best, and refine
@@ -328,8 +344,14 @@ def fit_parametric(params, tokens, loss, *, delta: float = HUBER_DELTA, grid: di
         refined = minimize(huber_objective, best.x, args=args, jac=True, method="L-BFGS-B", options=_TIGHT)
     final = refined if refined.fun <= best.fun else best
     a, b, e, alpha, beta = (float(v) for v in final.x)
-    return Refit(law=_law_from_theta(final.x), theta=(a, b, e, alpha, beta), objective=float(final.fun),
-                 points=len(n), starts=len(starts), at_best=int(np.sum(values <= values.min() + 1e-9)))
+    return Refit(
+        law=_law_from_theta(final.x),
+        theta=(a, b, e, alpha, beta),
+        objective=float(final.fun),
+        points=len(n),
+        starts=len(starts),
+        at_best=int(np.sum(values <= values.min() + 1e-9)),
+    )
 
 
 def fit_figure4(package, exclude_highest: int = OUTLIERS_EXCLUDED, grid: dict | None = None) -> Refit:
@@ -339,7 +361,9 @@ def fit_figure4(package, exclude_highest: int = OUTLIERS_EXCLUDED, grid: dict | 
     return fit_parametric(kept["parameters"], kept["tokens"], kept["loss"], grid=grid)
 
 
-def bootstrap_refit(points: pd.DataFrame, refit: Refit, flops: float, draws: int, seed: int, delta: float = HUBER_DELTA) -> pd.DataFrame:
+def bootstrap_refit(
+    points: pd.DataFrame, refit: Refit, flops: float, draws: int, seed: int, delta: float = HUBER_DELTA
+) -> pd.DataFrame:
     """Resample the runs (with replacement, ``draws`` times, from ``seed``), refit each resample
     starting from ``refit``, and return each draw's constants and its compute-optimal N and D at
     ``flops``. Resampling runs, not constants, keeps the correlation between the constants.
@@ -356,12 +380,25 @@ def bootstrap_refit(points: pd.DataFrame, refit: Refit, flops: float, draws: int
     counts = rng.multinomial(len(n), np.full(len(n), 1.0 / len(n)), size=draws).astype(float)
     rows = []
     with threadpool_limits(limits=1):
-        ends = [minimize(huber_objective, refit.theta, args=(*logs, w, delta), jac=True, method="L-BFGS-B", options=_TIGHT)
-                for w in counts]
+        ends = [
+            minimize(huber_objective, refit.theta, args=(*logs, w, delta), jac=True, method="L-BFGS-B", options=_TIGHT)
+            for w in counts
+        ]
     for i, r in enumerate(ends):
         law = _law_from_theta(r.x)
-        rows.append({"draw": i, "E": law.E, "A": law.A, "B": law.B, "alpha": law.alpha, "beta": law.beta,
-                     "params": float(law.params(flops)), "tokens": float(law.tokens(flops)), "converged": bool(r.success)})
+        rows.append(
+            {
+                "draw": i,
+                "E": law.E,
+                "A": law.A,
+                "B": law.B,
+                "alpha": law.alpha,
+                "beta": law.beta,
+                "params": float(law.params(flops)),
+                "tokens": float(law.tokens(flops)),
+                "converged": bool(r.success),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -375,7 +412,9 @@ def percentile_interval(values, level: float = 0.95) -> tuple[float, float]:
 CONSTANTS = ("E", "A", "B", "alpha", "beta")
 
 
-def compare_with_published(refit: Refit, boot: pd.DataFrame, table: pd.DataFrame, law: str = "besiroglu2024") -> pd.DataFrame:
+def compare_with_published(
+    refit: Refit, boot: pd.DataFrame, table: pd.DataFrame, law: str = "besiroglu2024"
+) -> pd.DataFrame:
     """The refit's constants and bootstrap standard errors beside a published fit's, with the
     difference in units of the published standard error."""
     published, ses = constants(table, law), standard_errors(table, law)
@@ -383,9 +422,16 @@ def compare_with_published(refit: Refit, boot: pd.DataFrame, table: pd.DataFrame
     for name in CONSTANTS:
         value = getattr(refit.law, name)
         se = ses.get(name, float("nan"))
-        rows.append({"constant": name, "refit": value, "bootstrap SE": float(boot[name].std(ddof=1)),
-                     "published": published[name], "published SE": se,
-                     "difference in published SEs": (value - published[name]) / se})
+        rows.append(
+            {
+                "constant": name,
+                "refit": value,
+                "bootstrap SE": float(boot[name].std(ddof=1)),
+                "published": published[name],
+                "published SE": se,
+                "difference in published SEs": (value - published[name]) / se,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -410,8 +456,10 @@ def require_facts(package, keys=FACT_KEYS, reader: str = "the scaling chapter") 
     """Stop with every missing key named if facts.csv lacks a row ``reader`` needs."""
     missing = [k for k in keys if k not in set(package.facts["key"])]
     if missing:
-        raise MissingFact(f"facts.csv has no row {', '.join(repr(k) for k in missing)}, which {reader} reads "
-                          "(data/README.md, 'Facts the chapters read')")
+        raise MissingFact(
+            f"facts.csv has no row {', '.join(repr(k) for k in missing)}, which {reader} reads "
+            "(data/README.md, 'Facts the chapters read')"
+        )
 
 
 def model_points(package, models: list[str]) -> pd.DataFrame:
@@ -426,13 +474,19 @@ def model_points(package, models: list[str]) -> pd.DataFrame:
         row = {"model": model, "name": names.get(model, model)}
         for quantity, unit in MODEL_QUANTITIES.items():
             if (model, quantity) not in mapping.index:
-                raise MissingFact(f"data/model_facts.csv has no row for model {model!r}, quantity {quantity!r}: add one naming "
-                                  "the facts.csv row that holds it (data/README.md, 'Facts the chapters read')")
+                raise MissingFact(
+                    f"data/model_facts.csv has no row for model {model!r}, quantity {quantity!r}: add one naming "
+                    "the facts.csv row that holds it (data/README.md, 'Facts the chapters read')"
+                )
             key = mapping[(model, quantity)]
             if key not in facts.index:
-                raise MissingFact(f"facts.csv has no row {key!r} (data/model_facts.csv names it for {model!r}, {quantity!r})")
+                raise MissingFact(
+                    f"facts.csv has no row {key!r} (data/model_facts.csv names it for {model!r}, {quantity!r})"
+                )
             if facts.loc[key, "unit"] != unit:
-                raise MissingFact(f"facts.csv row {key!r} is in {facts.loc[key, 'unit']!r}; {quantity!r} of {model!r} must be in {unit!r}")
+                raise MissingFact(
+                    f"facts.csv row {key!r} is in {facts.loc[key, 'unit']!r}; {quantity!r} of {model!r} must be in {unit!r}"
+                )
             row[quantity] = float(facts.loc[key, "value"])
             row[f"{quantity}_fact"] = key
         rows.append(row)
@@ -462,8 +516,11 @@ def shared_points(points: pd.DataFrame) -> str:
     if not same:
         return ""
     parts = [" and ".join([", ".join(n[:-1]), n[-1]] if len(n) > 2 else n) for n in same]
-    return ("The sources print the same size, training tokens and GPU hours for " + "; for ".join(parts)
-            + ": on the charts they share one point.")
+    return (
+        "The sources print the same size, training tokens and GPU hours for "
+        + "; for ".join(parts)
+        + ": on the charts they share one point."
+    )
 
 
 # --------------------------------------------------------------------------- the chapter's tables
@@ -478,12 +535,34 @@ def token_law_rerun(package, flops: float) -> pd.DataFrame:
         model = build_law(table, law)
         lo, hi = token_law_range(flops, f"{model.A:g}", f"{model.alpha:g}")
         d = float(model.tokens(flops))
-        rows.append({"constants": LAW_LABELS[law], "law": law, "tokens": d, "params": float(params_for(flops, d)),
-                     "tokens_low": lo, "tokens_high": hi, "params_low": float(params_for(flops, hi)), "params_high": float(params_for(flops, lo))})
-    rows.append({"constants": "the paper's stated optimum", "law": "stated",
-                 "tokens": fact("scaling.predicted_tokens"), "params": fact("scaling.predicted_params")})
-    rows.append({"constants": "the run actually trained", "law": "trained",
-                 "tokens": fact("training.tokens"), "params": fact("training.parameters")})
+        rows.append(
+            {
+                "constants": LAW_LABELS[law],
+                "law": law,
+                "tokens": d,
+                "params": float(params_for(flops, d)),
+                "tokens_low": lo,
+                "tokens_high": hi,
+                "params_low": float(params_for(flops, hi)),
+                "params_high": float(params_for(flops, lo)),
+            }
+        )
+    rows.append(
+        {
+            "constants": "the paper's stated optimum",
+            "law": "stated",
+            "tokens": fact("scaling.predicted_tokens"),
+            "params": fact("scaling.predicted_params"),
+        }
+    )
+    rows.append(
+        {
+            "constants": "the run actually trained",
+            "law": "trained",
+            "tokens": fact("training.tokens"),
+            "params": fact("training.parameters"),
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -502,15 +581,30 @@ def alpha_sensitivity(table: pd.DataFrame, flops: float, alphas=None) -> tuple[p
     return curve, pd.DataFrame(bands), A
 
 
-def optimum_table(table: pd.DataFrame, laws: list[str], flops: float, refit: Refit | None = None,
-                  boot: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
+def optimum_table(
+    table: pd.DataFrame,
+    laws: list[str],
+    flops: float,
+    refit: Refit | None = None,
+    boot: pd.DataFrame | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Compute-optimal parameters, tokens and tokens per parameter at ``flops`` for each law
     (and the refit, with its bootstrap interval when ``boot`` is given)."""
     rows = []
     for law, model in law_objects(table, laws, refit).items():
         n, d = float(model.params(flops)), float(model.tokens(flops))
-        row = {"law": law, "label": LAW_LABELS.get(law, law), "params": n, "tokens": d, "tokens_per_param": d / n,
-               "params_low": np.nan, "params_high": np.nan, "tokens_low": np.nan, "tokens_high": np.nan}
+        row = {
+            "law": law,
+            "label": LAW_LABELS.get(law, law),
+            "params": n,
+            "tokens": d,
+            "tokens_per_param": d / n,
+            "params_low": np.nan,
+            "params_high": np.nan,
+            "tokens_low": np.nan,
+            "tokens_high": np.nan,
+        }
         if law == REFIT and boot is not None:
             row["params_low"], row["params_high"] = percentile_interval(boot["params"], level)
             row["tokens_low"], row["tokens_high"] = percentile_interval(boot["tokens"], level)
@@ -521,20 +615,40 @@ def optimum_table(table: pd.DataFrame, laws: list[str], flops: float, refit: Ref
 def curves(table: pd.DataFrame, laws: list[str], flops=FLOPS_GRID, refit: Refit | None = None) -> pd.DataFrame:
     """Long table of (law, FLOPs, optimal params, optimal tokens) for charts."""
     flops = np.asarray(flops, dtype=float)
-    frames = [pd.DataFrame({"law": law, "label": LAW_LABELS.get(law, law), "flops": flops,
-                            "params": chart_precision(model.params(flops)), "tokens": chart_precision(model.tokens(flops))})
-              for law, model in law_objects(table, laws, refit).items()]
+    frames = [
+        pd.DataFrame(
+            {
+                "law": law,
+                "label": LAW_LABELS.get(law, law),
+                "flops": flops,
+                "params": chart_precision(model.params(flops)),
+                "tokens": chart_precision(model.tokens(flops)),
+            }
+        )
+        for law, model in law_objects(table, laws, refit).items()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
-def distance_to_optimum(table: pd.DataFrame, laws: list[str], points: pd.DataFrame, refit: Refit | None = None) -> pd.DataFrame:
+def distance_to_optimum(
+    table: pd.DataFrame, laws: list[str], points: pd.DataFrame, refit: Refit | None = None
+) -> pd.DataFrame:
     """For each model and law: actual tokens ÷ the law's compute-optimal tokens at the model's own
     compute (and the same for parameters)."""
     rows = []
     for p in points.itertuples():
         for law, model in law_objects(table, laws, refit).items():
-            rows.append({"model": p.name, "model_key": p.model, "params_actual": p.params, "law": law, "label": LAW_LABELS.get(law, law),
-                         "token_ratio": p.tokens / float(model.tokens(p.flops)), "param_ratio": p.params / float(model.params(p.flops))})
+            rows.append(
+                {
+                    "model": p.name,
+                    "model_key": p.model,
+                    "params_actual": p.params,
+                    "law": law,
+                    "label": LAW_LABELS.get(law, law),
+                    "token_ratio": p.tokens / float(model.tokens(p.flops)),
+                    "param_ratio": p.params / float(model.params(p.flops)),
+                }
+            )
     out = pd.DataFrame(rows)
     out["token_ratio"], out["param_ratio"] = chart_precision(out["token_ratio"]), chart_precision(out["param_ratio"])
     return out
@@ -548,13 +662,24 @@ def distance_summary(dist: pd.DataFrame, apart: str = "kaplan2020") -> dict[str,
     small = dist.loc[dist["params_actual"].idxmin(), "model"]
     large = dist.loc[dist["params_actual"].idxmax(), "model"]
     s, l = family.loc[family["model"] == small, "token_ratio"], family.loc[family["model"] == large, "token_ratio"]
-    short = {name: re.sub(r" \([^)]*\)$", "", name) for name in (small, large)}  # "Llama 3.1 8B (pre-trained)" → "Llama 3.1 8B"
-    out = {"small_model": short[small], "large_model": short[large], "small_low": f"{s.min():.0f}", "small_high": f"{s.max():.0f}",
-           "large_low": f"{l.min():.1f}", "large_high": f"{l.max():.1f}", "apart_sentence": ""}
+    short = {
+        name: re.sub(r" \([^)]*\)$", "", name) for name in (small, large)
+    }  # "Llama 3.1 8B (pre-trained)" → "Llama 3.1 8B"
+    out = {
+        "small_model": short[small],
+        "large_model": short[large],
+        "small_low": f"{s.min():.0f}",
+        "small_high": f"{s.max():.0f}",
+        "large_low": f"{l.min():.1f}",
+        "large_high": f"{l.max():.1f}",
+        "apart_sentence": "",
+    }
     other = dist[(dist["law"] == apart) & (dist["model"] == small)]
     if len(other):
-        out["apart_sentence"] = (f"Kaplan et al.'s law, which favours much larger models trained on fewer tokens, puts the "
-                                 f"{short[small]} at {float(other['token_ratio'].iloc[0]):.0f} times its optimum.")
+        out["apart_sentence"] = (
+            f"Kaplan et al.'s law, which favours much larger models trained on fewer tokens, puts the "
+            f"{short[small]} at {float(other['token_ratio'].iloc[0]):.0f} times its optimum."
+        )
     return out
 
 
@@ -563,8 +688,11 @@ def sources_used(package, laws: list[str], models: list[str], fact_keys=()) -> p
     runs, the models' facts and ``fact_keys``), as links, in order of first use."""
     facts = package.facts.set_index("key")["source"]
     mapped = package.model_facts[package.model_facts["model"].isin(models)]["fact"]
-    keys = [*package.scaling_laws[package.scaling_laws["law"].isin(laws)]["source"], *package.chinchilla_figure4["source"],
-            *facts.reindex([*FACT_KEYS, *mapped, *fact_keys]).dropna()]
+    keys = [
+        *package.scaling_laws[package.scaling_laws["law"].isin(laws)]["source"],
+        *package.chinchilla_figure4["source"],
+        *facts.reindex([*FACT_KEYS, *mapped, *fact_keys]).dropna(),
+    ]
     src = package.sources.set_index("key")
     rows = []
     for key in dict.fromkeys(keys):
@@ -581,6 +709,7 @@ def sources_used(package, laws: list[str], models: list[str], fact_keys=()) -> p
 
 
 # The chapter's units, written by herd.formats (B and T for sizes, powers of ten for FLOPs).
+
 
 def billions(v) -> str:
     return formats.scaled(v, "B", 0)
@@ -617,33 +746,44 @@ def _range(lo, hi, fmt) -> str:
 
 def rerun_display(rerun: pd.DataFrame) -> pd.DataFrame:
     """:func:`token_law_rerun` as the chapter shows it."""
-    return pd.DataFrame({
-        "constants": rerun["constants"],
-        "tokens D*": rerun["tokens"].map(trillions2),
-        "implied parameters N = C/(6D)": rerun["params"].map(billions),
-        "D* range from rounding": [_range(lo, hi, trillions) for lo, hi in zip(rerun.get("tokens_low"), rerun.get("tokens_high"))],
-        "N range from rounding": [_range(lo, hi, billions) for lo, hi in zip(rerun.get("params_low"), rerun.get("params_high"))],
-    })
+    return pd.DataFrame(
+        {
+            "constants": rerun["constants"],
+            "tokens D*": rerun["tokens"].map(trillions2),
+            "implied parameters N = C/(6D)": rerun["params"].map(billions),
+            "D* range from rounding": [
+                _range(lo, hi, trillions) for lo, hi in zip(rerun.get("tokens_low"), rerun.get("tokens_high"))
+            ],
+            "N range from rounding": [
+                _range(lo, hi, billions) for lo, hi in zip(rerun.get("params_low"), rerun.get("params_high"))
+            ],
+        }
+    )
 
 
 def optimum_display(opt: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """:func:`optimum_table` as the chapter shows it."""
     label = f"{100 * level:g} % bootstrap interval"
-    return pd.DataFrame({
-        "law": opt["label"],
-        "parameters N": opt["params"].map(billions),
-        f"N, {label}": [_range(lo, hi, billions) for lo, hi in zip(opt["params_low"], opt["params_high"])],
-        "tokens D": opt["tokens"].map(trillions),
-        f"D, {label}": [_range(lo, hi, trillions) for lo, hi in zip(opt["tokens_low"], opt["tokens_high"])],
-        "tokens per parameter": opt["tokens_per_param"].map(significant),
-    })
+    return pd.DataFrame(
+        {
+            "law": opt["label"],
+            "parameters N": opt["params"].map(billions),
+            f"N, {label}": [_range(lo, hi, billions) for lo, hi in zip(opt["params_low"], opt["params_high"])],
+            "tokens D": opt["tokens"].map(trillions),
+            f"D, {label}": [_range(lo, hi, trillions) for lo, hi in zip(opt["tokens_low"], opt["tokens_high"])],
+            "tokens per parameter": opt["tokens_per_param"].map(significant),
+        }
+    )
 
 
 def comparison_glue(comparison: pd.DataFrame) -> dict[str, str]:
     """Numbers the chapter quotes about :func:`compare_with_published`, formatted."""
     ratio = comparison["bootstrap SE"] / comparison["published SE"]
-    return {"max_se_gap": formats.number(comparison["difference in published SEs"].abs().max(), 2),
-            "se_ratio_low": formats.number(ratio.min(), 2), "se_ratio_high": formats.number(ratio.max(), 2)}
+    return {
+        "max_se_gap": formats.number(comparison["difference in published SEs"].abs().max(), 2),
+        "se_ratio_low": formats.number(ratio.min(), 2),
+        "se_ratio_high": formats.number(ratio.max(), 2),
+    }
 
 
 def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -677,40 +817,53 @@ def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
     }
 
 
-def refit_glue(refit: Refit, opt: pd.DataFrame, boot: pd.DataFrame, trained_params: float, level: float = 0.95) -> dict[str, str]:
+def refit_glue(
+    refit: Refit, opt: pd.DataFrame, boot: pd.DataFrame, trained_params: float, level: float = 0.95
+) -> dict[str, str]:
     """Numbers the chapter's prose quotes about the refit and its bootstrap, formatted."""
     row = opt.set_index("law").loc[REFIT]
     inside = row["params_low"] <= trained_params <= row["params_high"]
     return {
-        "refit_n": formats.count(row["params"] / 1e9), "refit_d": formats.number(row["tokens"] / 1e12, 1),
-        "refit_n_lo": formats.count(row["params_low"] / 1e9), "refit_n_hi": formats.count(row["params_high"] / 1e9),
-        "refit_d_lo": formats.number(row["tokens_low"] / 1e12, 1), "refit_d_hi": formats.number(row["tokens_high"] / 1e12, 1),
+        "refit_n": formats.count(row["params"] / 1e9),
+        "refit_d": formats.number(row["tokens"] / 1e12, 1),
+        "refit_n_lo": formats.count(row["params_low"] / 1e9),
+        "refit_n_hi": formats.count(row["params_high"] / 1e9),
+        "refit_d_lo": formats.number(row["tokens_low"] / 1e12, 1),
+        "refit_d_hi": formats.number(row["tokens_high"] / 1e12, 1),
         "refit_ratio": formats.number(row["params_high"] / row["params_low"], 1),
         "contains_trained": "contains" if inside else "does not contain",
         "level": f"{100 * level:g}",
-        "n_points": formats.count(refit.points), "n_starts": formats.count(refit.starts), "n_at_best": formats.count(refit.at_best),
-        "n_draws": formats.count(len(boot)), "n_not_converged": formats.count(int((~boot["converged"]).sum())),
-        "refit_alpha": formats.number(refit.law.alpha, 3), "refit_beta": formats.number(refit.law.beta, 3),
+        "n_points": formats.count(refit.points),
+        "n_starts": formats.count(refit.starts),
+        "n_at_best": formats.count(refit.at_best),
+        "n_draws": formats.count(len(boot)),
+        "n_not_converged": formats.count(int((~boot["converged"]).sum())),
+        "refit_alpha": formats.number(refit.law.alpha, 3),
+        "refit_beta": formats.number(refit.law.beta, 3),
     }
 
 
 def bootstrap_histogram(boot: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
     """Counts of the draws' compute-optimal N in ``bins`` equal steps of log N."""
     counts, edges = np.histogram(np.log10(boot["params"]), bins=bins)
-    return pd.DataFrame({"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts})
+    return pd.DataFrame(
+        {"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts}
+    )
 
 
 def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
     """Vertical marks for the bootstrap chart: the interval's ends, the refit's optimum, the
     paper's predicted size and the size trained."""
     row = opt.set_index("law").loc[REFIT]
-    marks = pd.DataFrame([
-        {"label": "bootstrap interval, lower end", "params": row["params_low"]},
-        {"label": "bootstrap interval, upper end", "params": row["params_high"]},
-        {"label": "refit to the runs themselves", "params": row["params"]},
-        {"label": "the paper's predicted size", "params": package.fact("scaling.predicted_params")},
-        {"label": "the size trained", "params": package.fact("training.parameters")},
-    ])
+    marks = pd.DataFrame(
+        [
+            {"label": "bootstrap interval, lower end", "params": row["params_low"]},
+            {"label": "bootstrap interval, upper end", "params": row["params_high"]},
+            {"label": "refit to the runs themselves", "params": row["params"]},
+            {"label": "the paper's predicted size", "params": package.fact("scaling.predicted_params")},
+            {"label": "the size trained", "params": package.fact("training.parameters")},
+        ]
+    )
     marks["params"] = chart_precision(marks["params"])
     return marks
 
@@ -738,6 +891,9 @@ def points_note(package, points: pd.DataFrame, models: list[str], described: lis
     """
     from . import coverage
 
-    why = ("data/model_facts.csv does not say which facts hold its size, tokens and GPU hours"
-           if models == models_by_size(package, described) else "it is not among the chosen models (parameter `models`)")
+    why = (
+        "data/model_facts.csv does not say which facts hold its size, tokens and GPU hours"
+        if models == models_by_size(package, described)
+        else "it is not among the chosen models (parameter `models`)"
+    )
     return " ".join(filter(None, [shared_points(points), coverage.note(package, models, why)]))

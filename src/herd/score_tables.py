@@ -5,6 +5,7 @@ everything it says about the table (its name in prose, its page, what it compare
 marks the best results, how it was entered) comes from that row, so the chapter reads any
 table added as data.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,7 @@ class ScoreTable:
     def reading(self) -> str:
         """How a reader is invited to read the table, one sentence."""
         if self.highlight:
-            return (f"It marks the best results ({self.highlight}), and a marked number reads as "
-                    "“this model is better”.")
+            return f"It marks the best results ({self.highlight}), and a marked number reads as “this model is better”."
         return "It marks no best result, but a higher number reads as “this model is better”."
 
 
@@ -63,19 +63,29 @@ def read(package, source: str, table: str) -> ScoreTable:
     meta = package.score_tables
     hit = meta[(meta["source"] == source) & (meta["table"] == table)]
     if hit.empty:
-        raise ParameterError(f"no score table {source!r}: {table!r} in data/score_tables.csv; there are: "
-                             + ", ".join(repr(t) for t in available(package)))
+        raise ParameterError(
+            f"no score table {source!r}: {table!r} in data/score_tables.csv; there are: "
+            + ", ".join(repr(t) for t in available(package))
+        )
     row = hit.iloc[0]
     scores = package.scores
     cells = scores[(scores["source"] == source) & (scores["table"] == table)].reset_index(drop=True)
     if cells.empty:
-        raise data.DataError("data/scores.csv", f"no cells for the table {source!r}: {table!r} that score_tables.csv lists")
+        raise data.DataError(
+            "data/scores.csv", f"no cells for the table {source!r}: {table!r} that score_tables.csv lists"
+        )
     page = None if pd.isna(row["page"]) else int(row["page"])
     url = package.sources.set_index("key").loc[source, "url"]
     return ScoreTable(
-        source=source, table=table, name=str(row["name"]), page=page, compares=str(row["compares"]),
-        highlight="" if pd.isna(row["highlight"]) else str(row["highlight"]), entry=str(row["entry"]),
-        citation=data.cite(package, source, str(row["location"]), page), url="" if pd.isna(url) else str(url),
+        source=source,
+        table=table,
+        name=str(row["name"]),
+        page=page,
+        compares=str(row["compares"]),
+        highlight="" if pd.isna(row["highlight"]) else str(row["highlight"]),
+        entry=str(row["entry"]),
+        citation=data.cite(package, source, str(row["location"]), page),
+        url="" if pd.isna(url) else str(url),
         cells=cells,
     )
 
@@ -106,12 +116,33 @@ def other_versions(package, cells: pd.DataFrame) -> pd.DataFrame:
             for r in cells[cells["benchmark"] == key].itertuples():
                 there = scores[(scores["benchmark"] == other) & (scores["model"] == r.model) & scores["score"].notna()]
                 for t in there.itertuples():
-                    rows.append({"benchmark": key, "name": bench.loc[key, "name"], "other": other,
-                                 "other_name": bench.loc[other, "name"], "model": r.model, "score": r.score,
-                                 "other_score": t.score, "other_where": names.get((t.source, t.table), f"{t.source}: {t.table}"),
-                                 "other_row": t.row_label})
-    return pd.DataFrame(rows, columns=["benchmark", "name", "other", "other_name", "model", "score", "other_score",
-                                       "other_where", "other_row"])
+                    rows.append(
+                        {
+                            "benchmark": key,
+                            "name": bench.loc[key, "name"],
+                            "other": other,
+                            "other_name": bench.loc[other, "name"],
+                            "model": r.model,
+                            "score": r.score,
+                            "other_score": t.score,
+                            "other_where": names.get((t.source, t.table), f"{t.source}: {t.table}"),
+                            "other_row": t.row_label,
+                        }
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "benchmark",
+            "name",
+            "other",
+            "other_name",
+            "model",
+            "score",
+            "other_score",
+            "other_where",
+            "other_row",
+        ],
+    )
 
 
 def others(printed: ScoreTable, model: str) -> list[str]:
@@ -157,18 +188,26 @@ def sizes_table(package, printed: ScoreTable) -> pd.DataFrame:
         kind = stats.metric_kind(b["metric_kind"])
         subsets = package.benchmark_subsets.query("benchmark == @b['key']")
         if b["metric_kind"] == "macro-average" and len(subsets):
-            n_text = (f"{len(subsets)} subsets of {formats.span(subsets['n'].min(), subsets['n'].max())} "
-                      f"(total {formats.count(subsets['n'].sum())})")
+            n_text = (
+                f"{len(subsets)} subsets of {formats.span(subsets['n'].min(), subsets['n'].max())} "
+                f"(total {formats.count(subsets['n'].sum())})"
+            )
         elif pd.notna(n):
-            n_text = formats.count(n) + ("" if sizes.loc[b["key"], "basis"] == "official" else f" ({sizes.loc[b['key'], 'basis']})")
+            n_text = formats.count(n) + (
+                "" if sizes.loc[b["key"], "basis"] == "official" else f" ({sizes.loc[b['key'], 'basis']})"
+            )
         else:
             n_text = "none"
-        rows.append({
-            "benchmark": b["name"], "N used": n_text if kind.testable else "no test: " + kind.basis,
-            "kind": b["metric_kind"], "what the score is": b["metric"],
-            "source of N": tables.link(sources.loc[b["size_source"], "title"], sources.loc[b["size_source"], "url"])
-            + f" ({html.escape(b['size_location'])})",
-        })
+        rows.append(
+            {
+                "benchmark": b["name"],
+                "N used": n_text if kind.testable else "no test: " + kind.basis,
+                "kind": b["metric_kind"],
+                "what the score is": b["metric"],
+                "source of N": tables.link(sources.loc[b["size_source"], "title"], sources.loc[b["size_source"], "url"])
+                + f" ({html.escape(b['size_location'])})",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -188,11 +227,15 @@ def footnoted(printed: ScoreTable, names) -> pd.DataFrame:
 def footnote_sentence(marked: pd.DataFrame) -> str:
     """What the chapter says about the footnoted cells (from :func:`footnoted`)."""
     if len(marked):
-        return (f"The table's footnotes say that {len(marked)} of its cells were obtained with other prompting than the row "
-                "states (zero-shot instead of few-shot, no chain of thought); a gap between such a cell and a cell obtained as "
-                "the row states mixes model quality with prompt choice, so those pairs are shown but not tested:")
-    return ("No cell of the table carries a footnote saying it was obtained in another setting, so every "
-            "pair of printed scores is compared like for like.")
+        return (
+            f"The table's footnotes say that {len(marked)} of its cells were obtained with other prompting than the row "
+            "states (zero-shot instead of few-shot, no chain of thought); a gap between such a cell and a cell obtained as "
+            "the row states mixes model quality with prompt choice, so those pairs are shown but not tested:"
+        )
+    return (
+        "No cell of the table carries a footnote saying it was obtained in another setting, so every "
+        "pair of printed scores is compared like for like."
+    )
 
 
 def cells_of(printed: ScoreTable, models: list[str], names) -> pd.DataFrame:
@@ -215,17 +258,24 @@ def other_versions_text(package, printed: ScoreTable, models: list[str], names) 
         for model_key, g in group.groupby("model", sort=False):
             # one score printed in several places is written once, with every place
             by_score = g.groupby("other_score", sort=False)["other_where"].apply(list)
-            there = " and ".join(f"{formats.number(score)} ({formats.listing(where)})" for score, where in by_score.items())
-            per_model.append(f"{names[model_key]} scores {formats.number(g['score'].iloc[0])} on {bench_name} here, and {there} on {other_name}")
+            there = " and ".join(
+                f"{formats.number(score)} ({formats.listing(where)})" for score, where in by_score.items()
+            )
+            per_model.append(
+                f"{names[model_key]} scores {formats.number(g['score'].iloc[0])} on {bench_name} here, and {there} on {other_name}"
+            )
         lines.append(f"- *{bench_name}* is not *{other_name}*: " + "; ".join(per_model) + ".")
-    return ("**Other versions of the same benchmark.** The data package has scores for these models on another "
-            "version or subset of some of these benchmarks. They are different tests, so the book never "
-            "compares a score on one with a score on the other:\n\n" + "\n".join(lines))
+    return (
+        "**Other versions of the same benchmark.** The data package has scores for these models on another "
+        "version or subset of some of these benchmarks. They are different tests, so the book never "
+        "compares a score on one with a score on the other:\n\n" + "\n".join(lines)
+    )
 
 
 def overview(package) -> pd.DataFrame:
     """Every printed score table (``score_tables.csv``) with the models, rows and cells it prints and
     how many of its cells hold a number."""
     cells = package.scores.groupby(["source", "table"]).agg(
-        models=("model", "nunique"), rows=("row_label", "nunique"), cells=("score", "size"), printed=("score", "count"))
+        models=("model", "nunique"), rows=("row_label", "nunique"), cells=("score", "size"), printed=("score", "count")
+    )
     return package.score_tables.join(cells, on=["source", "table"])

@@ -7,6 +7,7 @@ gain across the three model sizes". This module simulates that selection on a
 benchmark of N examples whose correctness is independent of contamination, so any
 "gain" it finds is chance.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,7 +34,9 @@ def _significant(correct: np.ndarray, contaminated: np.ndarray, alpha: float) ->
     return stats.score_pvalue(float(a.sum()), len(a), float(b.sum()), len(b)) < alpha
 
 
-def simulate(n: int, accuracies: list[float], thresholds: np.ndarray, reps: int = 1000, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
+def simulate(
+    n: int, accuracies: list[float], thresholds: np.ndarray, reps: int = 1000, alpha: float = 0.05, seed: int = 0
+) -> pd.DataFrame:
     """One row per replicate: the threshold picked, the contaminated share there and each
     model's gain, or no pick when no threshold shows a significant positive gain.
 
@@ -56,10 +59,25 @@ def simulate(n: int, accuracies: list[float], thresholds: np.ndarray, reps: int 
                 if best is None or top > best[0]:
                     best = (top, t, contaminated.mean(), gains)
         if best is None:
-            rows.append({"rep": r, "picked": False, "threshold": np.nan, "contaminated_pct": np.nan, **{f"gain_{i}": np.nan for i in range(len(accuracies))}})
+            rows.append(
+                {
+                    "rep": r,
+                    "picked": False,
+                    "threshold": np.nan,
+                    "contaminated_pct": np.nan,
+                    **{f"gain_{i}": np.nan for i in range(len(accuracies))},
+                }
+            )
         else:
-            rows.append({"rep": r, "picked": True, "threshold": best[1], "contaminated_pct": 100 * best[2],
-                         **{f"gain_{i}": g for i, g in enumerate(best[3])}})
+            rows.append(
+                {
+                    "rep": r,
+                    "picked": True,
+                    "threshold": best[1],
+                    "contaminated_pct": 100 * best[2],
+                    **{f"gain_{i}": g for i, g in enumerate(best[3])},
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -73,7 +91,10 @@ def accuracies(scores: pd.DataFrame, benchmark: str, models=MODELS) -> tuple[lis
     the paper's pre-trained tables, else the model card; where neither prints one, 0.5, the
     accuracy whose null is widest."""
     pre = scores[(scores["training"] == "pre-trained") & (scores["benchmark"] == benchmark)].dropna(subset=["score"])
-    for source, label in (("llama3-paper-v3", "paper, pre-trained tables"), ("llama-models-model-card", "model card, base models")):
+    for source, label in (
+        ("llama3-paper-v3", "paper, pre-trained tables"),
+        ("llama-models-model-card", "model card, base models"),
+    ):
         rows = pre[pre["source"] == source]
         found = [rows[rows["model"] == m]["score"] for m in models]
         if all(len(f) for f in found):
@@ -91,8 +112,16 @@ def row_thresholds(thresholds: np.ndarray, contaminated_pct) -> np.ndarray:
     return np.unique(np.append(np.asarray(thresholds, dtype=float), np.clip(at_reported, 0.001, 0.999)))
 
 
-def table15_null(t15: pd.DataFrame, sizes: pd.DataFrame, scores: pd.DataFrame, names: pd.Series, reps: int = 200,
-                 alpha: float = 0.05, seed: int = 0, thresholds: np.ndarray = THRESHOLDS) -> tuple[pd.DataFrame, pd.DataFrame]:
+def table15_null(
+    t15: pd.DataFrame,
+    sizes: pd.DataFrame,
+    scores: pd.DataFrame,
+    names: pd.Series,
+    reps: int = 200,
+    alpha: float = 0.05,
+    seed: int = 0,
+    thresholds: np.ndarray = THRESHOLDS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The selection rule's null for every row of Table 15 at the benchmark's full N.
 
     ``t15``: the paper's table (``data.contamination``); ``sizes``: ``stats.effective_sizes``
@@ -110,28 +139,53 @@ def table15_null(t15: pd.DataFrame, sizes: pd.DataFrame, scores: pd.DataFrame, n
         name = names.get(row.benchmark, row.benchmark)
         n = sizes["n"].get(row.benchmark, pd.NA)
         accs, acc_source = accuracies(scores, row.benchmark)
-        base = {"benchmark": name, "gain": row.gain_405b, "n": pd.NA if pd.isna(n) else int(n),
-                "n_basis": sizes["basis"].get(row.benchmark, "none"), "accuracies": " / ".join(f"{a:.3f}" for a in accs),
-                "accuracy_source": acc_source, "null_picked": np.nan, "null_median": np.nan, "null_p": np.nan, "not_simulated": ""}
+        base = {
+            "benchmark": name,
+            "gain": row.gain_405b,
+            "n": pd.NA if pd.isna(n) else int(n),
+            "n_basis": sizes["basis"].get(row.benchmark, "none"),
+            "accuracies": " / ".join(f"{a:.3f}" for a in accs),
+            "accuracy_source": acc_source,
+            "null_picked": np.nan,
+            "null_median": np.nan,
+            "null_p": np.nan,
+            "not_simulated": "",
+        }
         if pd.isna(row.gain_405b):
             rows.append(base | {"not_simulated": f"no gain reported ({row.blank_reason})"})
             continue
         if pd.isna(n):
             rows.append(base | {"not_simulated": "no test-set size N, from a source or from printed intervals"})
             continue
-        sim = simulate(int(n), accs, row_thresholds(thresholds, row.contaminated_pct), reps=reps, alpha=alpha, seed=seed + i)
+        sim = simulate(
+            int(n), accs, row_thresholds(thresholds, row.contaminated_pct), reps=reps, alpha=alpha, seed=seed + i
+        )
         gains = sim.loc[sim["picked"], f"gain_{len(accs) - 1}"].to_numpy()
         nulls.append(pd.DataFrame({"benchmark": name, "gain": gains}))
-        rows.append(base | {"null_picked": float(sim["picked"].mean()), "null_median": float(np.median(gains)) if len(gains) else np.nan,
-                            "null_p": float((gains >= row.gain_405b).sum() / len(sim))})
+        rows.append(
+            base
+            | {
+                "null_picked": float(sim["picked"].mean()),
+                "null_median": float(np.median(gains)) if len(gains) else np.nan,
+                "null_p": float((gains >= row.gain_405b).sum() / len(sim)),
+            }
+        )
     null = pd.concat(nulls, ignore_index=True) if nulls else pd.DataFrame(columns=["benchmark", "gain"])
     return null, pd.DataFrame(rows)
 
 
-NULL_COLUMNS = {"benchmark": "benchmark", "gain": "reported gain 405B", "null_p": "share of null benchmarks at least as large",
-                "null_median": "median chance gain", "null_picked": "share of null benchmarks with a pick", "n": "N",
-                "n_basis": "N from", "accuracies": "accuracy 8B / 70B / 405B", "accuracy_source": "accuracy from",
-                "note": "not simulated"}
+NULL_COLUMNS = {
+    "benchmark": "benchmark",
+    "gain": "reported gain 405B",
+    "null_p": "share of null benchmarks at least as large",
+    "null_median": "median chance gain",
+    "null_picked": "share of null benchmarks with a pick",
+    "n": "N",
+    "n_basis": "N from",
+    "accuracies": "accuracy 8B / 70B / 405B",
+    "accuracy_source": "accuracy from",
+    "note": "not simulated",
+}
 """The columns of the chapter's null table, decisive ones first, with the names the page shows."""
 
 
@@ -143,6 +197,8 @@ def null_display(reported: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown = reported.assign(note=reported["not_simulated"].map(lambda r: reasons.get(r, "")))
     notes = pd.DataFrame({"note": list(reasons.values()), "why the row was not simulated": list(reasons.keys())})
     return shown[list(NULL_COLUMNS)].rename(columns=NULL_COLUMNS), notes
+
+
 def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The paper's Table 15 as the chapter shows it, and the notes to its blank rows.
 
@@ -154,11 +210,16 @@ def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     t15 = package.contamination
     reasons = {r: chr(ord("a") + i) for i, r in enumerate(t15["blank_reason"].dropna().unique())}
-    shown = pd.DataFrame({
-        "benchmark": t15["benchmark"].map(package.benchmarks.set_index("key")["name"]), "contaminated (%)": t15["contaminated_pct"],
-        "gain 8B": t15["gain_8b"], "gain 70B": t15["gain_70b"], "gain 405B": t15["gain_405b"],
-        "why blank": t15["blank_reason"].map(reasons),
-    })
+    shown = pd.DataFrame(
+        {
+            "benchmark": t15["benchmark"].map(package.benchmarks.set_index("key")["name"]),
+            "contaminated (%)": t15["contaminated_pct"],
+            "gain 8B": t15["gain_8b"],
+            "gain 70B": t15["gain_70b"],
+            "gain 405B": t15["gain_405b"],
+            "why blank": t15["blank_reason"].map(reasons),
+        }
+    )
     notes = pd.DataFrame([{"note": letter, "why the row is blank": reason} for reason, letter in reasons.items()])
     return shown, notes
 

@@ -29,6 +29,7 @@ Methods, each with a known-value test against a published example (tests/test_st
 Kinds other than ``proportion`` are tested only under a stated bound on their variance
 (:data:`METRIC_KINDS`); the others get "no test" with the reason.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,6 +52,7 @@ DEFAULT_MARGIN = 2.0  # points: the default equivalence margin (a stated choice;
 
 # ---------------------------------------------------------------- metric kinds
 
+
 @dataclass(frozen=True)
 class MetricKind:
     """What kind of number a benchmark score is, and what makes a test of it valid (or why none is)."""
@@ -63,21 +65,27 @@ class MetricKind:
 METRIC_KINDS: dict[str, MetricKind] = {
     k.key: k
     for k in (
-        MetricKind("proportion", True,
-                   "one right-or-wrong outcome per item: the number right is binomial"),
-        MetricKind("macro-average", True,
-                   "bound: the largest variance an unweighted mean of subset accuracies can have at this score, "
-                   "given the recorded subset sizes"),
-        MetricKind("mean-of-proportions", True,
-                   "bound: each item's mean score lies in [0, 1], so its variance is at most S(1−S) "
-                   "(Bhatia–Davis); binomial formulas at the number of distinct items are conservative"),
-        MetricKind("bounded-mean", True,
-                   "bound: each item's score lies in [0, 1], so its variance is at most S(1−S) (Bhatia–Davis); "
-                   "binomial formulas at N are conservative"),
-        MetricKind("average-recall", False,
-                   "average recall over trials whose number is not published: no honest N"),
-        MetricKind("scaled-score", False,
-                   "a scaled exam score is not a mean of per-item scores: no N applies"),
+        MetricKind("proportion", True, "one right-or-wrong outcome per item: the number right is binomial"),
+        MetricKind(
+            "macro-average",
+            True,
+            "bound: the largest variance an unweighted mean of subset accuracies can have at this score, "
+            "given the recorded subset sizes",
+        ),
+        MetricKind(
+            "mean-of-proportions",
+            True,
+            "bound: each item's mean score lies in [0, 1], so its variance is at most S(1−S) "
+            "(Bhatia–Davis); binomial formulas at the number of distinct items are conservative",
+        ),
+        MetricKind(
+            "bounded-mean",
+            True,
+            "bound: each item's score lies in [0, 1], so its variance is at most S(1−S) (Bhatia–Davis); "
+            "binomial formulas at N are conservative",
+        ),
+        MetricKind("average-recall", False, "average recall over trials whose number is not published: no honest N"),
+        MetricKind("scaled-score", False, "a scaled exam score is not a mean of per-item scores: no N applies"),
     )
 }
 
@@ -99,6 +107,7 @@ def metric_kind(key: str) -> MetricKind:
 
 
 # ---------------------------------------------------------------- the paper's own formula
+
 
 def ci95_halfwidth(score: float | np.ndarray, n: int | float | np.ndarray, z: float = PAPER_Z):
     """Half-width, in points, of the paper's 95 % interval 1.96·√(S(1−S)/N) (arXiv 2407.21783, §5.1).
@@ -133,6 +142,7 @@ def n_range_from_ci(score: float, halfwidth: float, decimals: int = 1, z: float 
 
 
 # ---------------------------------------------------------------- one score
+
 
 def _check_score(score: float, n: float) -> None:
     if not (0.0 <= score <= 100.0):
@@ -185,6 +195,7 @@ def macro_average_n(subset_sizes, score: float) -> float:
 
 # ---------------------------------------------------------------- the score statistic
 
+
 def _constrained_mle(x1, n1: int, x2, n2: int, delta: float):
     """Maximum-likelihood (p1, p2) under p1 − p2 = delta (Farrington & Manning 1990, closed form)."""
     x1 = np.asarray(x1, dtype=float)
@@ -195,7 +206,7 @@ def _constrained_mle(x1, n1: int, x2, n2: int, delta: float):
     l1 = (n2 * delta - total - 2 * x2) * delta + x1 + x2
     l0 = x2 * delta * (1 - delta)
     # products, not powers: numpy's float ** 3 goes through pow() and is ~500 times slower
-    q = l2 * l2 * l2 / (3 * l3) ** 3 - l1 * l2 / (6 * l3 ** 2) + l0 / (2 * l3)
+    q = l2 * l2 * l2 / (3 * l3) ** 3 - l1 * l2 / (6 * l3**2) + l0 / (2 * l3)
     p = np.where(q >= 0, 1.0, -1.0) * np.sqrt(np.maximum(l2 * l2 / (3 * l3) ** 2 - l1 / (3 * l3), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(p == 0, 0.0, q / (p * p * p))
@@ -216,8 +227,11 @@ def score_statistic(x1, n1: int, x2, n2: int, delta: float = 0.0, correction: bo
         variance = variance * (n1 + n2) / (n1 + n2 - 1)
     diff = np.asarray(x1, dtype=float) / n1 - np.asarray(x2, dtype=float) / n2 - delta
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(variance > 0, diff / np.sqrt(np.where(variance > 0, variance, 1.0)),
-                     np.where(np.abs(diff) < 1e-12, 0.0, np.sign(diff) * np.inf))
+        t = np.where(
+            variance > 0,
+            diff / np.sqrt(np.where(variance > 0, variance, 1.0)),
+            np.where(np.abs(diff) < 1e-12, 0.0, np.sign(diff) * np.inf),
+        )
     return t
 
 
@@ -239,8 +253,11 @@ def _binomial_pmf(n: int, probs: np.ndarray) -> np.ndarray:
     k = np.arange(n + 1, dtype=float)[None, :]
     p = np.asarray(probs, dtype=float)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        log = _log_binomial_coefficients(n)[None, :] + np.where(k > 0, k * np.log(p), 0.0) \
+        log = (
+            _log_binomial_coefficients(n)[None, :]
+            + np.where(k > 0, k * np.log(p), 0.0)
             + np.where(n - k > 0, (n - k) * np.log1p(-p), 0.0)
+        )
     return np.exp(log)
 
 
@@ -270,7 +287,9 @@ def exact_pvalue(x1: int, n1: int, x2: int, n2: int, delta: float = 0.0, alterna
     # einsum, not @: small BLAS products spawn threads that, on a busy machine, cost 100 times the work
     def tail(p2: float) -> float:
         p1 = min(max(p2 + delta, 0.0), 1.0)
-        return float(np.einsum("i,ij,j->", _binomial_pmf(n1, np.array([p1]))[0], extreme, _binomial_pmf(n2, np.array([p2]))[0]))
+        return float(
+            np.einsum("i,ij,j->", _binomial_pmf(n1, np.array([p1]))[0], extreme, _binomial_pmf(n2, np.array([p2]))[0])
+        )
 
     grid = np.linspace(lo, hi, 41)
     pm1 = _binomial_pmf(n1, np.clip(grid + delta, 0.0, 1.0))
@@ -286,6 +305,7 @@ def exact_pvalue(x1: int, n1: int, x2: int, n2: int, delta: float = 0.0, alterna
 
 
 # ---------------------------------------------------------------- the gap between two scores
+
 
 def counts(score: float, n: int) -> int:
     """The number right that a printed score on N items stands for (rounded)."""
@@ -322,8 +342,9 @@ def gap_pvalue(score_a: float, score_b: float, n_a: float, n_b: float, kind: str
     return score_pvalue(score_a / 100 * n_a, n_a, score_b / 100 * n_b, n_b), method
 
 
-def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion",
-                 alpha: float = 0.05) -> tuple[float, float]:
+def gap_interval(
+    score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion", alpha: float = 0.05
+) -> tuple[float, float]:
     """Interval, in points, for score_a − score_b: the set of gaps the same test does not reject
     at level ``alpha``. So 0 lies outside it exactly when :func:`gap_pvalue` < ``alpha``."""
     if not 0 < alpha < 1:
@@ -334,6 +355,7 @@ def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: s
 
     def asymptotic(d: float) -> float:
         return score_pvalue(x1, n_a, x2, n_b, d)
+
     low = _bound(asymptotic, estimate, -1.0, alpha)
     high = _bound(asymptotic, estimate, 1.0, alpha)
     if method == "exact":
@@ -342,6 +364,7 @@ def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: s
 
         def exact(d: float) -> float:
             return exact_pvalue(c1, na, c2, nb, round(d, 9))
+
         estimate = c1 / na - c2 / nb
         # the exact bound lies near the asymptotic one: search outwards from there
         step = 1.0 / (4 * max(na, nb))
@@ -350,8 +373,9 @@ def gap_interval(score_a: float, score_b: float, n_a: float, n_b: float, kind: s
     return 100.0 * low, 100.0 * high
 
 
-def _bound(pval, estimate: float, edge: float, alpha: float, start: float | None = None,
-           scan_step: float | None = None) -> float:
+def _bound(
+    pval, estimate: float, edge: float, alpha: float, start: float | None = None, scan_step: float | None = None
+) -> float:
     """The gap between ``estimate`` and ``edge`` (−1 or +1) where the p-value falls to alpha
     (to 1e-6, far below the printed precision). With ``start``, the search brackets the bound
     near that guess first, which saves most evaluations of an expensive p-value."""
@@ -365,6 +389,7 @@ def _bound(pval, estimate: float, edge: float, alpha: float, start: float | None
 
     def clamp(x: float) -> float:
         return min(max(x, min(inner, outer)), max(inner, outer))
+
     a, b = inner, outer  # p(a) >= alpha > p(b)
     if start is not None:
         step = 0.005
@@ -401,6 +426,7 @@ def _bound(pval, estimate: float, edge: float, alpha: float, start: float | None
 
 
 # ---------------------------------------------------------------- many comparisons
+
 
 def adjust(pvalues, method: str = "holm") -> np.ndarray:
     """p-values adjusted for the family of comparisons (statsmodels ``multipletests``)."""
@@ -450,6 +476,7 @@ def comparison_levels(pvalues, alpha: float = 0.05, method: str = "holm") -> np.
 
 # ---------------------------------------------------------------- verdicts
 
+
 def verdict(low: float, high: float, margin: float = DEFAULT_MARGIN) -> str:
     """The book's verdict for a gap whose interval (at its comparison level) is [low, high]:
     ahead or behind when the interval excludes 0, equivalent when it lies within ±margin,
@@ -492,6 +519,7 @@ def correlation_to_resolve(score_a: float, score_b: float, n: float, alpha: floa
 
 # ---------------------------------------------------------------- N for every benchmark
 
+
 def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """N per benchmark, the honest one for its metric kind.
 
@@ -509,7 +537,9 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
     implied = printed.assign(n_implied=[n_from_ci(s, h) for s, h in zip(printed["score"], printed["ci95"])])
     spread = implied.groupby("benchmark")["n_implied"].agg(["median", "min", "max", "count"])
     items = benchmarks["n_items"] if "n_items" in benchmarks else pd.Series(pd.NA, index=benchmarks.index)
-    kinds = benchmarks["metric_kind"] if "metric_kind" in benchmarks else pd.Series("proportion", index=benchmarks.index)
+    kinds = (
+        benchmarks["metric_kind"] if "metric_kind" in benchmarks else pd.Series("proportion", index=benchmarks.index)
+    )
     rows = []
     for key, official, distinct, kind in zip(benchmarks["key"], benchmarks["test_set_size"], items, kinds):
         lo = spread["min"].get(key, np.nan)
@@ -519,8 +549,16 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
         elif pd.notna(official):
             rows.append((key, int(official), "official", kind, lo, hi))
         elif key in spread.index and metric_kind(kind).testable:
-            rows.append((key, int(round(spread.loc[key, "median"])), f"implied by {int(spread.loc[key, 'count'])} printed CIs",
-                         kind, lo, hi))
+            rows.append(
+                (
+                    key,
+                    int(round(spread.loc[key, "median"])),
+                    f"implied by {int(spread.loc[key, 'count'])} printed CIs",
+                    kind,
+                    lo,
+                    hi,
+                )
+            )
         else:
             rows.append((key, pd.NA, "none", kind, np.nan, np.nan))
     out = pd.DataFrame(rows, columns=["benchmark", "n", "basis", "kind", "n_from_ci_min", "n_from_ci_max"])
@@ -539,8 +577,14 @@ def package_sizes(package) -> pd.DataFrame:
     return _SIZES[package.sha256].copy()
 
 
-def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.DataFrame,
-                    subsets: pd.DataFrame | None = None, level: float = 0.95, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
+def score_intervals(
+    cells: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    scores: pd.DataFrame,
+    subsets: pd.DataFrame | None = None,
+    level: float = 0.95,
+    sizes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Printed scores with the book's interval for each: Wilson at the honest N of the
     benchmark's metric kind (for a macro average, the N its subset sizes bound), or none with
     the reason. Adds ``n``, ``n_shown``, ``low``, ``high`` and ``interval_note``.
@@ -590,7 +634,11 @@ def score_intervals(cells: pd.DataFrame, benchmarks: pd.DataFrame, scores: pd.Da
         low.append(lo)
         high.append(hi)
         note.append(why)
-        shown.append("" if np.isnan(n) else (f"{n:,.0f}" if kind.key != "macro-average" else f"{n:,.0f} (bound from subset sizes)"))
+        shown.append(
+            ""
+            if np.isnan(n)
+            else (f"{n:,.0f}" if kind.key != "macro-average" else f"{n:,.0f} (bound from subset sizes)")
+        )
     out["n"], out["n_shown"], out["low"], out["high"], out["interval_note"] = n_col, shown, low, high, note
     return out
 
@@ -605,20 +653,26 @@ def inversion_table(package) -> pd.DataFrame:
     """The N each benchmark's printed intervals imply (lowest and highest over its cells), for every
     benchmark with printed intervals, beside its official size and the N the book uses:
     ``name``, ``test_set_size``, ``n``, ``basis``, ``n_from_ci_min``, ``n_from_ci_max``."""
-    implied = package_sizes(package).merge(package.benchmarks[["key", "name", "test_set_size"]], left_on="benchmark", right_on="key")
-    return implied[implied["n_from_ci_min"].notna()][["name", "test_set_size", "n", "basis", "n_from_ci_min", "n_from_ci_max"]]
+    implied = package_sizes(package).merge(
+        package.benchmarks[["key", "name", "test_set_size"]], left_on="benchmark", right_on="key"
+    )
+    return implied[implied["n_from_ci_min"].notna()][
+        ["name", "test_set_size", "n", "basis", "n_from_ci_min", "n_from_ci_max"]
+    ]
 
 
 def inversion_agreement(inversion: pd.DataFrame, tolerance: float = 0.1) -> dict[str, int]:
     """How many benchmarks with both an official size and printed intervals imply an N within
     ``tolerance`` of that size (:func:`inversion_table`): ``n_official_checked`` and ``n_official_consistent``."""
     check = inversion.dropna(subset=["test_set_size"])
-    inside = ((check["n_from_ci_min"] <= check["test_set_size"] * (1 + tolerance))
-              & (check["n_from_ci_max"] >= check["test_set_size"] * (1 - tolerance)))
+    inside = (check["n_from_ci_min"] <= check["test_set_size"] * (1 + tolerance)) & (
+        check["n_from_ci_max"] >= check["test_set_size"] * (1 - tolerance)
+    )
     return {"n_official_checked": len(check), "n_official_consistent": int(inside.sum())}
 
 
 # ---------------------------------------------------------------- the method chapter's worked examples
+
 
 def metric_kinds_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
     """Each metric kind (:data:`METRIC_KINDS`): whether it can be tested, the basis of the test or why
@@ -626,8 +680,15 @@ def metric_kinds_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, kind in METRIC_KINDS.items():
         members = benchmarks[benchmarks["metric_kind"] == key]
-        rows.append({"kind": key, "testable": "yes" if kind.testable else "no", "basis of the test (or why none)": kind.basis,
-                     "benchmarks": len(members), "for example": ", ".join(members["name"].head(4))})
+        rows.append(
+            {
+                "kind": key,
+                "testable": "yes" if kind.testable else "no",
+                "basis of the test (or why none)": kind.basis,
+                "benchmarks": len(members),
+                "for example": ", ".join(members["name"].head(4)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -653,8 +714,11 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
 
     half = ci95_halfwidth(score, n)
     lo, hi = score_interval(score, n)
-    return {"printed": f"{formats.number(score)} ± {formats.number(half)}", "top": formats.number(score + half),
-            "wilson": formats.span(lo, hi, formats.number, "%")}
+    return {
+        "printed": f"{formats.number(score)} ± {formats.number(half)}",
+        "top": formats.number(score + half),
+        "wilson": formats.span(lo, hi, formats.number, "%"),
+    }
 
 
 def published_examples() -> pd.DataFrame:
@@ -663,19 +727,55 @@ def published_examples() -> pd.DataFrame:
     same way (the unit tests assert the same values)."""
     checks = []
     lo, hi = score_interval(100 * 81 / 263, 263)
-    checks.append(("Wilson interval, 81/263", "Newcombe (1998a), Table I", "0.2553 to 0.3662", f"{lo / 100:.4f} to {hi / 100:.4f}"))
+    checks.append(
+        (
+            "Wilson interval, 81/263",
+            "Newcombe (1998a), Table I",
+            "0.2553 to 0.3662",
+            f"{lo / 100:.4f} to {hi / 100:.4f}",
+        )
+    )
     lo, hi = gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, kind="bounded-mean")
-    checks.append(("Miettinen–Nurminen interval, 56/70 − 48/80", "Newcombe (1998b), Table II", "0.0528 to 0.3382",
-                   f"{lo / 100:.4f} to {hi / 100:.4f}"))
+    checks.append(
+        (
+            "Miettinen–Nurminen interval, 56/70 − 48/80",
+            "Newcombe (1998b), Table II",
+            "0.0528 to 0.3382",
+            f"{lo / 100:.4f} to {hi / 100:.4f}",
+        )
+    )
     lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="bounded-mean")
-    checks.append(("Miettinen–Nurminen interval, 7/34 − 1/34",
-                   "R package PropCIs, diffscoreci (example of Fagerland, Lydersen & Laake 2015)", "0.0270 to 0.3453",
-                   f"{lo / 100:.4f} to {hi / 100:.4f}"))
+    checks.append(
+        (
+            "Miettinen–Nurminen interval, 7/34 − 1/34",
+            "R package PropCIs, diffscoreci (example of Fagerland, Lydersen & Laake 2015)",
+            "0.0270 to 0.3453",
+            f"{lo / 100:.4f} to {hi / 100:.4f}",
+        )
+    )
     lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="proportion")
-    checks.append(("Agresti–Min exact interval, 7/34 − 1/34", "Fagerland, Lydersen & Laake (2015)", "0.024 to 0.35",
-                   f"{lo / 100:.3f} to {hi / 100:.3f}"))
-    checks.append(("Barnard's exact test, 7/15 vs 12/15, one-sided", "Mehta & Senchaudhuri (2003)", "p = 0.0341",
-                   f"p = {exact_pvalue(7, 15, 12, 15, 0.0, 'less'):.4f}"))
-    checks.append(("Holm adjustment of p = 0.01, 0.04, 0.03, 0.005", "Holm (1979) procedure, standard example", "0.03, 0.06, 0.06, 0.02",
-                   ", ".join(f"{v:.2f}" for v in adjust([0.01, 0.04, 0.03, 0.005], "holm"))))
+    checks.append(
+        (
+            "Agresti–Min exact interval, 7/34 − 1/34",
+            "Fagerland, Lydersen & Laake (2015)",
+            "0.024 to 0.35",
+            f"{lo / 100:.3f} to {hi / 100:.3f}",
+        )
+    )
+    checks.append(
+        (
+            "Barnard's exact test, 7/15 vs 12/15, one-sided",
+            "Mehta & Senchaudhuri (2003)",
+            "p = 0.0341",
+            f"p = {exact_pvalue(7, 15, 12, 15, 0.0, 'less'):.4f}",
+        )
+    )
+    checks.append(
+        (
+            "Holm adjustment of p = 0.01, 0.04, 0.03, 0.005",
+            "Holm (1979) procedure, standard example",
+            "0.03, 0.06, 0.06, 0.02",
+            ", ".join(f"{v:.2f}" for v in adjust([0.01, 0.04, 0.03, 0.005], "holm")),
+        )
+    )
     return pd.DataFrame(checks, columns=["method", "published in", "published value", "this book's code"])

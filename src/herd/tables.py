@@ -11,6 +11,7 @@ Every table carries its rows as a CSV (the values before formatting, under the h
 shown) in the output's metadata; the book's build writes it next to the page
 (:mod:`herd.downloads`), where the table's "Download CSV" link points.
 """
+
 from __future__ import annotations
 
 import html
@@ -23,7 +24,7 @@ from . import downloads, formats
 
 Formatter = Callable[[object], str]
 SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
-LONG = 60   # characters: a column with a cell longer than this gets a wider minimum width
+LONG = 60  # characters: a column with a cell longer than this gets a wider minimum width
 
 
 def number(decimals: int = 1, sign: bool = False, blank: str = formats.DASH) -> Formatter:
@@ -72,8 +73,13 @@ def _kind(raw: pd.Series, shown: list[str]) -> str:
     return "long" if width > LONG else "text"
 
 
-def render(frame: pd.DataFrame, formats_: Mapping[str, Formatter] | None = None, escape: bool = True,
-           caption: str | None = None, sortable: bool = False) -> tuple[str, dict]:
+def render(
+    frame: pd.DataFrame,
+    formats_: Mapping[str, Formatter] | None = None,
+    escape: bool = True,
+    caption: str | None = None,
+    sortable: bool = False,
+) -> tuple[str, dict]:
     """The HTML of a table and the download it offers (see :func:`show`)."""
     formats_ = dict(formats_ or {})
     unknown = sorted(set(formats_) - set(frame.columns))
@@ -85,12 +91,21 @@ def render(frame: pd.DataFrame, formats_: Mapping[str, Formatter] | None = None,
     head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in zip(columns, kinds))
     rows = []
     for i in range(len(frame)):
-        rows.append("<tr>" + "".join(f'<td class="{k}">{cells[c][i]}</td>' if k != "text" else f"<td>{cells[c][i]}</td>"
-                                     for c, k in zip(frame.columns, kinds)) + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{k}">{cells[c][i]}</td>' if k != "text" else f"<td>{cells[c][i]}</td>"
+                for c, k in zip(frame.columns, kinds)
+            )
+            + "</tr>"
+        )
     classes = "herd-table sortable" if sortable else "herd-table"
     label = f' aria-label="{html.escape(caption, quote=True)}"' if caption else ""
-    table = (f'<table class="{classes}"{label}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-             + "\n".join(rows) + "\n</tbody>\n</table>")
+    table = (
+        f'<table class="{classes}"{label}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
     item = downloads.table_csv(frame, caption or "table", shown=cells)
     parts = ['<div class="herd-table-block">']
     if caption:
@@ -99,8 +114,13 @@ def render(frame: pd.DataFrame, formats_: Mapping[str, Formatter] | None = None,
     return "\n".join(parts), downloads.metadata([item])
 
 
-def show(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, escape: bool = True,
-         caption: str | None = None, sortable: bool = False) -> None:
+def show(
+    frame: pd.DataFrame,
+    formats: Mapping[str, Formatter] | None = None,
+    escape: bool = True,
+    caption: str | None = None,
+    sortable: bool = False,
+) -> None:
     """Display a whole table (no truncation) with the book's table classes, its caption above it
     and a link to download its rows as a CSV. It is displayed wherever the call stands in a
     cell, not only as the cell's last line.

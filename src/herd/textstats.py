@@ -4,6 +4,7 @@ context window holds.
 The tokenizer is imported only where a text is measured, so code that reads measurements made
 elsewhere (the claims audit) needs neither the tokenizer nor the texts.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,14 @@ def measure(text: str) -> dict[str, float]:
 
     n_tokens = tokenizer.count(text)
     n_words = words(text)
-    return {"characters": len(text), "words": n_words, "tokens": n_tokens,
-            "tokens_per_word": n_tokens / n_words, "characters_per_token": len(text) / n_tokens, "words_per_token": n_words / n_tokens}
+    return {
+        "characters": len(text),
+        "words": n_words,
+        "tokens": n_tokens,
+        "tokens_per_word": n_tokens / n_words,
+        "characters_per_token": len(text) / n_tokens,
+        "words_per_token": n_words / n_tokens,
+    }
 
 
 def chunks(text: str, words_per_chunk: int = 2000) -> list[str]:
@@ -33,12 +40,14 @@ def chunks(text: str, words_per_chunk: int = 2000) -> list[str]:
     spans = [m.span() for m in WORD.finditer(text)]
     out = []
     for start in range(0, len(spans), words_per_chunk):
-        piece = spans[start:start + words_per_chunk]
-        out.append(text[piece[0][0]:piece[-1][1]])
+        piece = spans[start : start + words_per_chunk]
+        out.append(text[piece[0][0] : piece[-1][1]])
     return out
 
 
-def measure_texts(texts: dict[str, str], kinds: dict[str, str], words_per_chunk: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
+def measure_texts(
+    texts: dict[str, str], kinds: dict[str, str], words_per_chunk: int = 2000
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Whole-text measurements and per-chunk words-per-token (for the spread within a text)."""
     whole, parts = [], []
     for key, text in texts.items():
@@ -95,13 +104,27 @@ def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) 
     from . import texts
 
     label = window_label(context_tokens)
-    out = whole.assign(origin=whole["text"].map(lambda k: texts.TEXTS[k].origin),
-                       licence=whole["text"].map(lambda k: texts.TEXTS[k].licence))
+    out = whole.assign(
+        origin=whole["text"].map(lambda k: texts.TEXTS[k].origin),
+        licence=whole["text"].map(lambda k: texts.TEXTS[k].licence),
+    )
     out[f"words in {label}"] = window_words(out["words_per_token"], context_tokens)
     out[f"pages in {label}"] = window_words(out["words_per_token"], context_tokens, words_per_page)
-    return out[["name", "kind", "words_per_token", f"words in {label}", f"pages in {label}", "characters_per_token", "words",
-                "tokens", "characters", "origin", "licence"]].rename(
-        columns={"words_per_token": "words per token", "characters_per_token": "characters per token"})
+    return out[
+        [
+            "name",
+            "kind",
+            "words_per_token",
+            f"words in {label}",
+            f"pages in {label}",
+            "characters_per_token",
+            "words",
+            "tokens",
+            "characters",
+            "origin",
+            "licence",
+        ]
+    ].rename(columns={"words_per_token": "words per token", "characters_per_token": "characters per token"})
 
 
 def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: float) -> dict[str, object]:

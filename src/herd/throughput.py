@@ -2,6 +2,7 @@
 ``bench/results/contamination.json``) as a reader wants it: megabytes per second on one
 core, and the time a terabyte would take on a number of cores with Dask, extrapolated from
 the measured rates and the measured gain of Dask's second local worker."""
+
 from __future__ import annotations
 
 import json
@@ -49,13 +50,22 @@ def sweep(results: dict, cores: int = CORES) -> pd.DataFrame:
     efficiency = dask_efficiency(results)
     rows = []
     for s in results["sweep"]:
-        rows.append({"examples": s["examples"], "anchors": s["anchors"], "share tokenized": s["share_tokenized"],
-                     "scan MB/s per core": s["mb_per_s_per_core"]["scan"],
-                     "tokenize-all MB/s per core": s["mb_per_s_per_core"]["tokenize_all"],
-                     "scan ÷ tokenize-all": s["ratio_to_tokenize_all"], "index build (s)": s["index_build_seconds"],
-                     "peak memory (MiB)": s["command_line"]["peak_mib"],
-                     f"1 TB on {cores} cores, scan (min)": 60 * hours_per_terabyte(s["mb_per_s_per_core"]["scan"], cores, efficiency),
-                     f"1 TB on {cores} cores, tokenize-all (min)": 60 * hours_per_terabyte(s["mb_per_s_per_core"]["tokenize_all"], cores, efficiency)})
+        rows.append(
+            {
+                "examples": s["examples"],
+                "anchors": s["anchors"],
+                "share tokenized": s["share_tokenized"],
+                "scan MB/s per core": s["mb_per_s_per_core"]["scan"],
+                "tokenize-all MB/s per core": s["mb_per_s_per_core"]["tokenize_all"],
+                "scan ÷ tokenize-all": s["ratio_to_tokenize_all"],
+                "index build (s)": s["index_build_seconds"],
+                "peak memory (MiB)": s["command_line"]["peak_mib"],
+                f"1 TB on {cores} cores, scan (min)": 60
+                * hours_per_terabyte(s["mb_per_s_per_core"]["scan"], cores, efficiency),
+                f"1 TB on {cores} cores, tokenize-all (min)": 60
+                * hours_per_terabyte(s["mb_per_s_per_core"]["tokenize_all"], cores, efficiency),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -64,21 +74,45 @@ def sweep_long(results: dict) -> pd.DataFrame:
     tokenize-all) and MB/s per core."""
     rows = []
     for s in results["sweep"]:
-        rows.append({"examples": s["examples"], "what": "scanner (plan chosen from a sample)", "mb_per_s": s["mb_per_s_per_core"]["scan"],
-                     "share_tokenized": s["share_tokenized"]})
-        rows.append({"examples": s["examples"], "what": "tokenize everything", "mb_per_s": s["mb_per_s_per_core"]["tokenize_all"],
-                     "share_tokenized": 1.0})
+        rows.append(
+            {
+                "examples": s["examples"],
+                "what": "scanner (plan chosen from a sample)",
+                "mb_per_s": s["mb_per_s_per_core"]["scan"],
+                "share_tokenized": s["share_tokenized"],
+            }
+        )
+        rows.append(
+            {
+                "examples": s["examples"],
+                "what": "tokenize everything",
+                "mb_per_s": s["mb_per_s_per_core"]["tokenize_all"],
+                "share_tokenized": 1.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def engines(results: dict) -> pd.DataFrame:
     """The engines on the chapter's benchmark (HumanEval): MB/s in all, and against one process."""
     e = results["engines"]
-    labels = {"serial": "scanner, one process", "two_workers": "scanner, 2 local worker processes",
-              "dask_two_workers": "scanner, Dask with 2 local workers", "tokenize_all": "tokenize everything, one process",
-              "janitor": "lm-evaluation-harness janitor.py (13-gram, pure Python), one process"}
-    return pd.DataFrame([{"what": label, "MB/s": e["megabytes"] / e["seconds"][key], "× one process": e["seconds"]["serial"] / e["seconds"][key]}
-                         for key, label in labels.items()])
+    labels = {
+        "serial": "scanner, one process",
+        "two_workers": "scanner, 2 local worker processes",
+        "dask_two_workers": "scanner, Dask with 2 local workers",
+        "tokenize_all": "tokenize everything, one process",
+        "janitor": "lm-evaluation-harness janitor.py (13-gram, pure Python), one process",
+    }
+    return pd.DataFrame(
+        [
+            {
+                "what": label,
+                "MB/s": e["megabytes"] / e["seconds"][key],
+                "× one process": e["seconds"]["serial"] / e["seconds"][key],
+            }
+            for key, label in labels.items()
+        ]
+    )
 
 
 def terabyte_columns(rates: pd.DataFrame) -> list[str]:

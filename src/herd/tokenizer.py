@@ -7,6 +7,7 @@ with tiktoken, and reads the split pattern and the special tokens from
 ``llama3/tokenizer.py`` by parsing its source (``ast``), so the definitions used here
 are exactly the package's own.
 """
+
 from __future__ import annotations
 
 import ast
@@ -42,7 +43,9 @@ class TokenizerSpec:
 
 def _class_attr(cls: ast.ClassDef, name: str):
     for node in cls.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
         value = getattr(node, "value", None)
         if any(isinstance(t, ast.Name) and t.id == name for t in targets) and value is not None:
             return ast.literal_eval(value)
@@ -61,8 +64,11 @@ def read_spec(root: Path | None = None) -> TokenizerSpec:
     n_reserved = _class_attr(cls, "num_reserved_special_tokens")
     named = None
     for node in ast.walk(cls):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "special_tokens" for t in node.targets) \
-                and isinstance(node.value, ast.List):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "special_tokens" for t in node.targets)
+            and isinstance(node.value, ast.List)
+        ):
             named = ast.literal_eval(node.value)
             break
     if named is None:
@@ -100,8 +106,10 @@ def count(text: str) -> int:
 # ------------------------------------------------------------------ where tokenization can be split
 
 # The pre-tokenizer pattern for which the break rule below was derived (llama-models, llama3/tokenizer.py).
-PATTERN_WITH_PIECE_BREAKS = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
-                             r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+PATTERN_WITH_PIECE_BREAKS = (
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+    r"|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
 
 # A piece break: the position just after a newline that is followed, past any spaces and tabs,
 # by a printable ASCII character. With the pattern above, no pre-token can contain a newline
@@ -118,7 +126,9 @@ def check_piece_breaks(spec: TokenizerSpec | None = None) -> None:
     """Refuse to split text if llama-models' pattern is not the one the break rule was derived for."""
     spec = spec or read_spec()
     if spec.pat_str != PATTERN_WITH_PIECE_BREAKS:
-        raise TokenizerSourceError("llama3/tokenizer.py: the pre-tokenizer pattern changed; re-derive PIECE_BREAK before splitting text")
+        raise TokenizerSourceError(
+            "llama3/tokenizer.py: the pre-tokenizer pattern changed; re-derive PIECE_BREAK before splitting text"
+        )
 
 
 def break_before(data: bytes, pos: int, floor: int = 0, end: int | None = None) -> int:
@@ -151,7 +161,9 @@ def token_byte_lengths(root: Path | None = None):
     ranks = getattr(enc, "_mergeable_ranks", None)
     if ranks is None:  # not exposed by this tiktoken version: ask token by token
         ranks = {enc.decode_single_token_bytes(i): i for i in range(enc.n_vocab - len(enc.special_tokens_set))}
-    lengths[np.fromiter(ranks.values(), dtype=np.int64, count=len(ranks))] = np.fromiter(map(len, ranks), dtype=np.int64, count=len(ranks))
+    lengths[np.fromiter(ranks.values(), dtype=np.int64, count=len(ranks))] = np.fromiter(
+        map(len, ranks), dtype=np.int64, count=len(ranks)
+    )
     return lengths
 
 

@@ -9,6 +9,7 @@ versions Altair emits, and copies MathJax, all into ``_static/vendor``.
 It reads versions from ``package-lock.json`` and ``node_modules`` only; it never
 downloads anything.
 """
+
 from __future__ import annotations
 
 import json
