@@ -1,9 +1,7 @@
 # Llama 3.1, Reproduced — the two commands a reader needs:
 #   make book   build the HTML book into _build/html (installs what it needs)
 #   make test   run the whole test suite (installs what it needs)
-# make test-binder tests the Binder environment in JupyterLab (CI runs it after make test).
-# Other targets: make editions, make changelog, make pdf, make notebooks, make data, make lock, make clean.
-# FORCE=1 re-executes every notebook and rebuilds every page.
+# `make help` lists every target. FORCE=1 re-executes every notebook and rebuilds every page.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,33 +16,59 @@ DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
 BENCH_TEXTS := debian-handbook debian-reference-en developers-reference maint-guide debian-policy installation-guide-amd64 \
 	debmake-doc harden-doc aptitude-doc-en debian-kernel-handbook debian-history apt-doc
 
-.PHONY: book test test-binder bench editions editions-check changelog pdf notebooks data install vendor lock clean
+.PHONY: book test unit lint format help test-binder bench editions editions-check changelog pdf notebooks data install vendor lock clean
 
+## book: build the HTML book into _build/html, executing the chapters whose inputs changed
 book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
+## test: the whole suite: lint, unit and bad-input tests, strict nbval on every chapter, the browser
 test: book $(STAMPS)/chromium
 	$(PY) -m pytest
 
+## unit: the fast loop while editing herd: unit tests only (no book, no browser, no notebook runs)
+unit: install
+	$(PY) -m pytest -o addopts= -p no:cacheprovider -q -m "not book" tests
+
+## lint: ruff (rules and formatting) and mypy, as the test suite runs them
+lint: install
+	$(VENV)/bin/ruff check src tests bench _ext
+	$(VENV)/bin/ruff format --check src tests bench _ext
+	$(VENV)/bin/mypy
+
+## format: let ruff fix what it can and format the code
+format: install
+	$(VENV)/bin/ruff check --fix --quiet src tests bench _ext || true
+	$(VENV)/bin/ruff format src tests bench _ext
+
+## help: this list
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /make /' -e 's/: /\t/' | expand -t 24
+
+## editions: every recorded release and the working tree, with PDFs, into site/
 # Every release recorded in editions.yml, each built from its own commit by its own Makefile,
 # and the working tree as dev, into site/<edition>/ with a PDF of each, site/switcher.json and
 # site/CHANGELOG.md. Executes no notebook and writes no tracked file.
 editions: install $(VENDOR) $(STAMPS)/data $(STAMPS)/chromium
 	$(PY) -m herd.editions build
 
+## editions-check: make editions on a fresh clone of this commit (CI runs it)
 # What `make editions` does on a fresh clone of this commit (v1.0.0 and dev with their PDFs, and
 # a clean `git status` afterwards); CI runs it after `make test`.
 editions-check: install $(STAMPS)/chromium
 	$(PY) -m pytest -o addopts= -p no:cacheprovider tests/fresh_clone_check.py
 
+## changelog: rewrite CHANGELOG.md from editions.yml
 # Rewrite CHANGELOG.md from the releases in editions.yml (after recording one).
 changelog: install
 	$(PY) -m herd.editions changelog --write
 
+## pdf: the working tree's PDF into _build/pdf
 # The PDF of the working tree alone: _build/pdf/llama-3.1-reproduced-dev.pdf.
 pdf: install $(VENDOR) $(STAMPS)/chromium
 	$(PY) -m herd.editions build --only dev --site _build/pdf
 
+## test-binder: the Binder environment driven in JupyterLab with the network closed (CI runs it)
 # Binder with its real client: build the environment as repo2docker does (binder/local-env:
 # fresh venv, apt.txt, binder/requirements.txt, postBuild), then drive its JupyterLab in
 # Chromium with the network closed (a network namespace with loopback only, when the
@@ -60,14 +84,17 @@ test-binder: book $(STAMPS)/chromium
 	  HERD_BINDER_ENV=$(BINDER_ENV) $(PY) -m pytest tests/test_binder_jupyterlab.py -o addopts= -ra; \
 	fi
 
+## bench: speed and memory targets, into bench/results/
 # Speed targets live here, not in timed unit tests: results go to bench/results/.
 bench: install $(STAMPS)/texts $(STAMPS)/bench-texts
 	$(PY) bench/contamination.py
 	$(PY) bench/build.py
 
+## notebooks: execute the chapters only (no HTML)
 notebooks: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build --notebooks-only $(if $(FORCE),--force,)
 
+## data: validate the data package
 # Validate the data package (types, enums, keys): stops with file, line and column.
 data: install
 	$(PY) -m herd.data
@@ -126,6 +153,7 @@ $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+## lock: regenerate the Python locks after editing pyproject.toml
 # Regenerate the Python locks after editing the dependencies in pyproject.toml: the book's (with the
 # `dev` group: ruff, mypy, pre-commit), then Binder's (the same pins plus the `jupyter` group:
 # JupyterLab, Notebook, the widget renderer).
@@ -133,5 +161,6 @@ lock: install
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev --extra jupyter --python-version 3.11 -c requirements.lock -o binder/requirements.txt
 
+## clean: remove everything the build made
 clean:
 	rm -rf _build _build.* site.* _static/vendor site $(STAMPS) .cache

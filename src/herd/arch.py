@@ -90,7 +90,11 @@ def _module_constants(tree: ast.Module) -> dict:
     return out
 
 
-def _resolve(node: ast.AST, names: dict):
+def _resolve(node: ast.AST | None, names: dict):
+    """The Python value of an expression of sku_list.py: names from its constants, dicts built of
+    them, literals; None for a missing value or a dict that unpacks another (``{**helper(), ...}``)."""
+    if node is None:
+        return None
     if isinstance(node, ast.Dict) and any(k is None for k in node.keys):  # {**helper(), ...}
         return None
     if isinstance(node, ast.Name):
@@ -108,7 +112,7 @@ def read_arch_args(root: Path | None = None) -> dict[str, ArchArgs]:
     source = (root or package_dir()) / "sku_list.py"
     tree = ast.parse(source.read_text())
     names = _module_constants(tree)
-    helpers = {}  # functions such as arch_args_1b() that return an arguments dict
+    helpers: dict[str, ast.Dict] = {}  # functions such as arch_args_1b() that return an arguments dict
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and len(node.body) == 1 and isinstance(node.body[0], ast.Return):
             if isinstance(node.body[0].value, ast.Dict):
@@ -123,11 +127,12 @@ def read_arch_args(root: Path | None = None) -> dict[str, ArchArgs]:
             if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Model"):
                 continue
             kw = {k.arg: k.value for k in call.keywords}
-            core = kw["core_model_id"].attr if isinstance(kw.get("core_model_id"), ast.Attribute) else None
-            node = kw.get("arch_args")
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in helpers:
-                node = helpers[node.func.id]
-            args = _resolve(node, names)
+            core_node = kw.get("core_model_id")
+            core = core_node.attr if isinstance(core_node, ast.Attribute) else None
+            arch_node = kw.get("arch_args")
+            if isinstance(arch_node, ast.Call) and isinstance(arch_node.func, ast.Name) and arch_node.func.id in helpers:
+                arch_node = helpers[arch_node.func.id]
+            args = _resolve(arch_node, names)
             if core is None or not isinstance(args, dict) or set(args) != fields:
                 continue  # a vision model, or another kind of entry
             found.setdefault(model_key(core), ArchArgs(model=model_key(core), **args))

@@ -593,7 +593,7 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, descr
     )
     x = alt.X("flops:Q", scale=alt.Scale(type="log"), axis=_power_axis("Training compute C (FLOPs)"))
 
-    def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart:
+    def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart | alt.FacetChart:
         lines = (
             alt.Chart(curves)
             .mark_line(strokeWidth=2)

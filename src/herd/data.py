@@ -334,11 +334,13 @@ def _located(file: str, resource: dict | None, error) -> DataError:
         for fk in (resource or {}).get("schema", {}).get("foreignKeys", []):
             if list(fk["fields"]) == names or fk["fields"] == (names[0] if len(names) == 1 else None):
                 target = fk["reference"]["resource"] or (resource or {}).get("name", "")
-                keys = fk["reference"]["fields"]
-                keys = [keys] if isinstance(keys, str) else keys
-                values = [repr(c) for c in (getattr(error, "cells", None) or [])]
+                ref_fields = fk["reference"]["fields"]
+                keys = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields)
+                cell_values = [repr(c) for c in (getattr(error, "cells", None) or [])]
                 fields_list = list(fields)
-                shown = ", ".join(values[fields_list.index(n)] for n in names if fields_list.index(n) < len(values))
+                shown = ", ".join(
+                    cell_values[fields_list.index(n)] for n in names if fields_list.index(n) < len(cell_values)
+                )
                 return DataError(
                     file,
                     f"unknown key: ({', '.join(names)}) = ({shown}) is not a value of "

@@ -132,10 +132,9 @@ def metadata(items: list[dict]) -> dict:
 
 def collect(notebook: dict | Path) -> dict[str, str]:
     """``{file: csv}`` for every download an executed notebook's outputs carry."""
-    if isinstance(notebook, Path):
-        notebook = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = (json.loads(notebook.read_text(encoding="utf-8")) if isinstance(notebook, Path) else notebook).get("cells", [])
     found: dict[str, str] = {}
-    for cell in notebook.get("cells", []):
+    for cell in cells:
         for output in cell.get("outputs", []):
             for entry in (output.get("metadata", {}).get(META_KEY) or {}).get("downloads", []):
                 found[entry["file"]] = entry["csv"]

@@ -43,9 +43,9 @@ def check(
         allowed = list(choices)
         if value not in allowed:
             raise ParameterError(f"parameter '{name}' = {value!r} is not allowed; allowed: {_listing(allowed)}")
-    if minimum is not None and value < minimum:
+    if minimum is not None and value < minimum:  # type: ignore[operator]  # a number, checked above
         raise ParameterError(f"parameter '{name}' = {value!r} is below the minimum {minimum}")
-    if maximum is not None and value > maximum:
+    if maximum is not None and value > maximum:  # type: ignore[operator]
         raise ParameterError(f"parameter '{name}' = {value!r} is above the maximum {maximum}")
     if items is not None or min_items:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):

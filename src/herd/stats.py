@@ -196,7 +196,7 @@ def macro_average_n(subset_sizes, score: float) -> float:
 # ---------------------------------------------------------------- the score statistic
 
 
-def _constrained_mle(x1, n1: int, x2, n2: int, delta: float):
+def _constrained_mle(x1, n1: float, x2, n2: float, delta: float):
     """Maximum-likelihood (p1, p2) under p1 − p2 = delta (Farrington & Manning 1990, closed form)."""
     x1 = np.asarray(x1, dtype=float)
     x2 = np.asarray(x2, dtype=float)
@@ -216,7 +216,7 @@ def _constrained_mle(x1, n1: int, x2, n2: int, delta: float):
     return np.clip(p1, 0.0, 1.0), np.clip(p2, 0.0, 1.0)
 
 
-def score_statistic(x1, n1: int, x2, n2: int, delta: float = 0.0, correction: bool = True):
+def score_statistic(x1, n1: float, x2, n2: float, delta: float = 0.0, correction: bool = True):
     """The score statistic for p1 − p2 = delta, with Miettinen–Nurminen's N/(N−1) variance factor.
 
     Counts may be arrays (every table at once) and need not be whole numbers.

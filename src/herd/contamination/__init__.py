@@ -20,29 +20,71 @@ of the corpus), ``engines`` (serial, local workers, Dask) and the command line i
 ``__main__`` (``python -m herd.contamination``). The corpus is streamed; memory is set by
 the benchmark, not the corpus.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import engines
 from .engines import ENGINE_NAMES, PLANS, Options, batches
-from .hashing import (TOKEN_N, WORD_N, members, ngram_hashes, normalized_words, segment_hashes, utf8, word_ids,
-                      words)
+
+if TYPE_CHECKING:  # pandas is imported where scores are made, not when the package is
+    import pandas as pd
+from .hashing import TOKEN_N, WORD_N, members, ngram_hashes, normalized_words, segment_hashes, utf8, word_ids, words
 from .index import BenchmarkIndex, score
-from .readers import (ContaminationInputError, Corpus, Example, corpus_files, corpus_shards, read_benchmark, read_shard,
-                      shard_documents)
+from .readers import (
+    ContaminationInputError,
+    Corpus,
+    Example,
+    corpus_files,
+    corpus_shards,
+    read_benchmark,
+    read_shard,
+    shard_documents,
+)
 from .scanning import Found, Plan, Scanner, corpus_sample, plan, union
 
 __all__ = [
-    "TOKEN_N", "WORD_N", "ENGINE_NAMES", "PLANS", "ContaminationInputError", "Example", "Corpus", "Options", "Plan",
-    "BenchmarkIndex", "Found", "ScanResult", "DocumentScan", "Scanner", "read_benchmark", "corpus_files",
-    "corpus_shards", "read_shard", "shard_documents", "ngram_hashes", "segment_hashes", "members", "utf8",
-    "normalized_words", "words", "word_ids", "score", "scan", "scan_hashes", "scan_shard", "scan_shards",
-    "scan_document", "scanner_for", "batches", "main",
+    "TOKEN_N",
+    "WORD_N",
+    "ENGINE_NAMES",
+    "PLANS",
+    "ContaminationInputError",
+    "Example",
+    "Corpus",
+    "Options",
+    "Plan",
+    "BenchmarkIndex",
+    "Found",
+    "ScanResult",
+    "DocumentScan",
+    "Scanner",
+    "read_benchmark",
+    "corpus_files",
+    "corpus_shards",
+    "read_shard",
+    "shard_documents",
+    "ngram_hashes",
+    "segment_hashes",
+    "members",
+    "utf8",
+    "normalized_words",
+    "words",
+    "word_ids",
+    "score",
+    "scan",
+    "scan_hashes",
+    "scan_shard",
+    "scan_shards",
+    "scan_document",
+    "scanner_for",
+    "batches",
+    "main",
 ]
 
 _members = members  # the name earlier versions used
@@ -52,20 +94,37 @@ _members = members  # the name earlier versions used
 class ScanResult:
     """Per-example scores, and what the scan found and read."""
 
-    scores: "pandas.DataFrame"  # noqa: F821 (pandas is imported by score)
+    scores: pd.DataFrame
     found: Found
 
 
-def scanner_for(index: BenchmarkIndex, shards: list[Path], text_field: str = "text", skip_bad: bool = False,
-                choice: str = "auto", sizes: list[int] | None = None) -> Scanner:
+def scanner_for(
+    index: BenchmarkIndex,
+    shards: list[Path],
+    text_field: str = "text",
+    skip_bad: bool = False,
+    choice: str = "auto",
+    sizes: list[int] | None = None,
+) -> Scanner:
     """A scanner for these shards: anchors chosen, and the plan measured, on a sample of them
     (``sizes``: the shards' sizes, if known)."""
-    chosen, found_anchors = plan(index, corpus_sample(shards, text_field, sizes=sizes) if choice != "full" else [], choice)
+    chosen, found_anchors = plan(
+        index, corpus_sample(shards, text_field, sizes=sizes) if choice != "full" else [], choice
+    )
     return Scanner(index, chosen, found_anchors, text_field, skip_bad)
 
 
-def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str = "serial", workers: int = 2, client=None,
-                text_field: str = "text", skip_bad: bool = False, progress: bool = False, plan: str = "auto") -> Found:
+def scan_hashes(
+    index: BenchmarkIndex,
+    corpus: Iterable[str | Path],
+    engine: str = "serial",
+    workers: int = 2,
+    client=None,
+    text_field: str = "text",
+    skip_bad: bool = False,
+    progress: bool = False,
+    plan: str = "auto",
+) -> Found:
     """The benchmark n-grams found in the corpus, by the chosen engine. ``plan``: auto (chosen
     from a sample of the corpus), anchored or full; the plan run is ``found.plan``."""
     options = Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
@@ -79,8 +138,18 @@ def scan_hashes(index: BenchmarkIndex, corpus: Iterable[str | Path], engine: str
     return found
 
 
-def scan(examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N, engine: str = "serial", workers: int = 2,
-         client=None, text_field: str = "text", skip_bad: bool = False, progress: bool = False, plan: str = "auto") -> ScanResult:
+def scan(
+    examples: list[Example],
+    corpus: Iterable[str | Path],
+    n: int = TOKEN_N,
+    engine: str = "serial",
+    workers: int = 2,
+    client=None,
+    text_field: str = "text",
+    skip_bad: bool = False,
+    progress: bool = False,
+    plan: str = "auto",
+) -> ScanResult:
     """Score every example against the corpus. ``engine``: serial, workers or dask."""
     Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
     index = BenchmarkIndex(examples, n=n)

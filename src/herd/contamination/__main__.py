@@ -4,6 +4,7 @@ Bad input (a file, a line, an option) stops with exit code 2 and one line naming
 output path is checked before the scan and written atomically (a temporary file in the same
 folder, renamed into place), so a failed run never leaves a partial file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ENGINE_NAMES, PLANS, TOKEN_N, BenchmarkIndex, ContaminationInputError, Options, read_benchmark, scan_hashes
+from . import (
+    ENGINE_NAMES,
+    PLANS,
+    TOKEN_N,
+    BenchmarkIndex,
+    ContaminationInputError,
+    Options,
+    read_benchmark,
+    scan_hashes,
+)
 from .index import score_columns
 
 OUTPUT_SUFFIXES = (".csv", ".parquet")
@@ -36,6 +46,7 @@ def _whole_number(minimum: int):
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum} (got {value})")
         return value
+
     return parse
 
 
@@ -50,21 +61,37 @@ def _share(text: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m herd.contamination", description="Score a benchmark's examples for n-gram contamination against a corpus.")
+    p = _Parser(
+        prog="python -m herd.contamination",
+        description="Score a benchmark's examples for n-gram contamination against a corpus.",
+    )
     p.add_argument("--benchmark", required=True, help="JSONL (or .jsonl.gz) file of examples")
     p.add_argument("--fields", nargs="+", default=["prompt"], help="fields of each example to score (joined)")
     p.add_argument("--id-field", default="task_id")
-    p.add_argument("--corpus", nargs="+", required=True, help="files or folders: text, JSONL (with --text-field) or Parquet")
+    p.add_argument(
+        "--corpus", nargs="+", required=True, help="files or folders: text, JSONL (with --text-field) or Parquet"
+    )
     p.add_argument("--text-field", default="text")
     p.add_argument("--out", required=True, help="per-example scores, .csv or .parquet")
     p.add_argument("--n", type=_whole_number(1), default=TOKEN_N, help=f"tokens per n-gram (default {TOKEN_N})")
     p.add_argument("--engine", choices=list(ENGINE_NAMES), default="serial")
     p.add_argument("--workers", type=_whole_number(1), default=2)
     p.add_argument("--scheduler", help="Dask scheduler address (with --engine dask)")
-    p.add_argument("--plan", choices=list(PLANS), default="auto",
-                   help="anchored (tokenize around possible matches), full (tokenize everything) or auto (chosen from a sample; default)")
-    p.add_argument("--threshold", type=_share, default=0.5, help="TOKEN-MATCH share above which an example counts as contaminated, for the summary")
-    p.add_argument("--skip-bad", action="store_true", help="skip unreadable shards and malformed lines, and report them")
+    p.add_argument(
+        "--plan",
+        choices=list(PLANS),
+        default="auto",
+        help="anchored (tokenize around possible matches), full (tokenize everything) or auto (chosen from a sample; default)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=_share,
+        default=0.5,
+        help="TOKEN-MATCH share above which an example counts as contaminated, for the summary",
+    )
+    p.add_argument(
+        "--skip-bad", action="store_true", help="skip unreadable shards and malformed lines, and report them"
+    )
     return p
 
 
@@ -121,25 +148,43 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_output(out)
         # a progress bar on a terminal only: logs and pipes get the summary alone
-        options = Options(args.engine, args.workers, args.scheduler, args.text_field, args.skip_bad, sys.stderr.isatty(), args.plan).check()
+        options = Options(
+            args.engine, args.workers, args.scheduler, args.text_field, args.skip_bad, sys.stderr.isatty(), args.plan
+        ).check()
         examples = read_benchmark(args.benchmark, args.fields, args.id_field)
         index = BenchmarkIndex(examples, n=args.n)
-        found = scan_hashes(index, args.corpus, options.engine, options.workers, options.client, options.text_field,
-                            options.skip_bad, options.progress, options.plan)
+        found = scan_hashes(
+            index,
+            args.corpus,
+            options.engine,
+            options.workers,
+            options.client,
+            options.text_field,
+            options.skip_bad,
+            options.progress,
+            options.plan,
+        )
         columns = score_columns(index, found.tokens, found.words)
         write_atomically(columns, out)
     except ContaminationInputError as exc:
         print(f"contamination: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file that cannot be written or read, or a Dask scheduler that cannot be reached
-        print(f"contamination: error: {str(exc.filename) + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"contamination: error: {str(exc.filename) + ': ' if exc.filename else ''}{exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     share, longest, word = columns["token_match"], columns["longest_match"], columns["word13_match"]
     print(found.plan.describe() if found.plan else "plan: not chosen")
-    print(f"scanned {found.documents:,} documents in {found.shards:,} shards ({found.bytes / 1e6:,.1f} MB, "
-          f"{found.tokenized_bytes / max(found.bytes, 1):.1%} of it tokenized); {len(share)} examples")
-    print(f"TOKEN-MATCH > {args.threshold:g}: {int((share > args.threshold).sum())} examples; "
-          f"mean share {share.mean():.3f}; longest span median {float(np.median(longest)):.0f} tokens")
+    print(
+        f"scanned {found.documents:,} documents in {found.shards:,} shards ({found.bytes / 1e6:,.1f} MB, "
+        f"{found.tokenized_bytes / max(found.bytes, 1):.1%} of it tokenized); {len(share)} examples"
+    )
+    print(
+        f"TOKEN-MATCH > {args.threshold:g}: {int((share > args.threshold).sum())} examples; "
+        f"mean share {share.mean():.3f}; longest span median {float(np.median(longest)):.0f} tokens"
+    )
     print(f"13-gram word rule: {int(word.sum())} examples")
     if found.ignored:
         print(f"ignored {len(found.ignored)} file(s) in the corpus folders:")

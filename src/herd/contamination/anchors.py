@@ -21,6 +21,7 @@ Exactness: every occurrence of a benchmark n-gram in a document holds its anchor
 bytes at fixed offsets, so it lies inside a widened hit; tests/test_contamination_exact.py
 proves the scan equals tokenizing every document whole.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -78,6 +79,7 @@ def _hash(values: np.ndarray, multiplier: np.uint64, bits: int) -> np.ndarray:
 
 # ------------------------------------------------------------------ the corpus sample
 
+
 @dataclass
 class WindowCounts:
     """How often each window occurs in a sample of the corpus (hashed into 2^22 counters, so a
@@ -88,7 +90,7 @@ class WindowCounts:
     _collapsed: bytes | None = None
 
     @classmethod
-    def of(cls, chunks: list[bytes]) -> "WindowCounts":
+    def of(cls, chunks: list[bytes]) -> WindowCounts:
         return cls(b"\n".join(chunks) + PAD)
 
     @property
@@ -117,7 +119,9 @@ class WindowCounts:
             with np.errstate(over="ignore"):
                 np.multiply(hashes, _M3, out=hashes)
             np.right_shift(hashes, np.uint64(64 - COUNT_BITS), out=hashes)
-            counts = np.bincount(hashes.view(np.int64), minlength=1 << COUNT_BITS)  # one pass; int64 for a moment (32 MiB)
+            counts = np.bincount(
+                hashes.view(np.int64), minlength=1 << COUNT_BITS
+            )  # one pass; int64 for a moment (32 MiB)
             del hashes
             np.minimum(counts, _COST_CAP, out=counts)
             self._counts[key] = counts.astype(np.uint16)
@@ -125,6 +129,7 @@ class WindowCounts:
 
 
 # ------------------------------------------------------------------ choosing anchors
+
 
 @dataclass
 class Units:
@@ -157,10 +162,10 @@ class Pass:
     check_len: np.ndarray
     before: np.ndarray  # bytes an n-gram holding the anchor can start before the hit
     after: np.ndarray  # ... and end after the anchor's end
-    delta2: np.ndarray = None  # a second check, like the first (none: no second check)
-    check2: np.ndarray = None
-    check2_len: np.ndarray = None
-    table: np.ndarray = field(repr=False, default=None)
+    delta2: np.ndarray | None = None  # a second check, like the first (none: no second check)
+    check2: np.ndarray | None = None
+    check2_len: np.ndarray | None = None
+    table: np.ndarray | None = field(repr=False, default=None)
 
     def __post_init__(self):
         if self.table is None:
@@ -211,13 +216,15 @@ class Pass:
         """Where in ``data`` (ending with PAD) an anchor of this pass occurs with its check,
         and which entry: two int64 arrays."""
         tested = windows(data, self.stride)
+        table = self.table
+        assert table is not None  # made by __post_init__
         mask = _mask(self.k)
         found_pos, found_value = [], []
         for a in range(0, len(tested), _CHUNK):
-            v = tested[a:a + _CHUNK]
+            v = tested[a : a + _CHUNK]
             if self.k < WINDOW:
                 v = v & mask
-            candidates = np.flatnonzero(self.table.take(_hash(v, _M1, self.table_bits)))
+            candidates = np.flatnonzero(table.take(_hash(v, _M1, self.table_bits)))
             if candidates.size == 0:
                 continue
             v = v[candidates]
@@ -230,7 +237,9 @@ class Pass:
         pos, value = np.concatenate(found_pos).astype(np.int64), np.concatenate(found_value)
         counts = self.first[value + 1] - self.first[value]
         hit = np.repeat(np.arange(len(pos)), counts)
-        entry = np.repeat(self.first[value] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(int(counts.sum()))
+        entry = np.repeat(self.first[value] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(
+            int(counts.sum())
+        )
         full = windows(data)
         good = self._checked(full, pos[hit], entry, self.delta, self.check, self.check_len)
         if self.delta2 is not None:
@@ -287,7 +296,9 @@ def choose(units: Iterable[Units], counts: WindowCounts) -> Anchors:
             chosen = _select(u, counts, k, stride, left)
             got = chosen >= 0
             if got.any():
-                entries.setdefault((u.stream, k, stride), []).append(_entries(u, np.flatnonzero(got), chosen[got], k, stride))
+                entries.setdefault((u.stream, k, stride), []).append(
+                    _entries(u, np.flatnonzero(got), chosen[got], k, stride)
+                )
             left &= ~got
         if left.any():  # cannot happen: the last level fits the shortest n-gram
             raise AssertionError(f"{int(left.sum())} n-grams got no anchor")
@@ -338,12 +349,12 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
     if positions is None:
         cost = counts.get(u.stream, k, w)
         if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together
-            cost = np.convolve(cost, np.ones(stride, dtype=np.int64))[stride - 1:stride - 1 + len(w)]
+            cost = np.convolve(cost, np.ones(stride, dtype=np.int64))[stride - 1 : stride - 1 + len(w)]
         positions = np.arange(len(w), dtype=np.int64)
         first = w
     else:
         first = w[positions]
-        cost = sum(counts.get(u.stream, k, w[positions + j]) for j in range(stride))
+        cost = np.sum([counts.get(u.stream, k, w[positions + j]) for j in range(stride)], axis=0)
     tie = _hash(first, _M1, 48 - _POS_BITS).astype(np.int64)
     return (np.minimum(cost, _COST_CAP) << 48) | (tie << _POS_BITS) | positions
 
@@ -353,7 +364,9 @@ def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -
     one example with the same anchor form one group, entered once per stride shift, with a
     check at the far end of the bytes the whole group shares."""
     new_group = np.ones(len(which), dtype=bool)
-    new_group[1:] = (at[1:] != at[:-1]) | (u.example[which[1:]] != u.example[which[:-1]]) | (which[1:] != which[:-1] + 1)
+    new_group[1:] = (
+        (at[1:] != at[:-1]) | (u.example[which[1:]] != u.example[which[:-1]]) | (which[1:] != which[:-1] + 1)
+    )
     g_first = np.flatnonzero(new_group)
     g_last = np.concatenate([g_first[1:], [len(which)]]) - 1
     first, last, p = which[g_first], which[g_last], at[g_first]
@@ -375,7 +388,9 @@ def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -
         out["after"].append(u.end[last] - (p + j + k))
     cols = {name: np.concatenate(v) for name, v in out.items()}
     small = max((int(np.abs(c).max()) for name, c in cols.items() if name != "value" and c.size), default=0) < 1 << 15
-    cols = {name: c.astype(np.uint64 if name == "value" else np.int16 if small else np.int32) for name, c in cols.items()}
+    cols = {
+        name: c.astype(np.uint64 if name == "value" else np.int16 if small else np.int32) for name, c in cols.items()
+    }
     cols["check"] = np.tile(check, stride)
     cols["check_len"] = np.tile(left_len, stride)
     cols["check2"] = np.tile(check2, stride)
@@ -391,9 +406,13 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
     names = list(parts[0])
     cols = {}
     for c in names:  # one width for the reach and offsets: the widest any chunk needed
-        cols[c] = np.concatenate([p[c] for p in parts]) if c in ("value", "check", "check2", "check_len", "check2_len", "rule") \
-            else np.concatenate([p[c].astype(np.int32) for p in parts]) if len({p[c].dtype for p in parts}) > 1 \
+        cols[c] = (
+            np.concatenate([p[c] for p in parts])
+            if c in ("value", "check", "check2", "check_len", "check2_len", "rule")
+            else np.concatenate([p[c].astype(np.int32) for p in parts])
+            if len({p[c].dtype for p in parts}) > 1
             else np.concatenate([p[c] for p in parts])
+        )
         for p in parts:
             del p[c]
     order = np.argsort(cols["value"])
@@ -406,9 +425,14 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
     if shared.any():
         rows = np.flatnonzero(shared)
         with np.errstate(over="ignore"):
-            rest = (cols["check"][rows] * _M1) ^ (cols["delta"][rows].astype(np.uint64) * _M2) ^ (cols["check2"][rows] * _M3) \
-                ^ (cols["delta2"][rows].astype(np.uint64) << np.uint64(40)) ^ (cols["check_len"][rows].astype(np.uint64) << np.uint64(56)) \
+            rest = (
+                (cols["check"][rows] * _M1)
+                ^ (cols["delta"][rows].astype(np.uint64) * _M2)
+                ^ (cols["check2"][rows] * _M3)
+                ^ (cols["delta2"][rows].astype(np.uint64) << np.uint64(40))
+                ^ (cols["check_len"][rows].astype(np.uint64) << np.uint64(56))
                 ^ cols["rule"][rows].astype(np.uint64)
+            )
         sub = rows[np.lexsort((rest, value[rows]))]
         for c in names:
             cols[c][rows] = cols[c][sub]
@@ -429,5 +453,19 @@ def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
     first = np.flatnonzero(np.concatenate([[True], value[1:] != value[:-1]])) if len(value) else np.empty(0, np.int64)
     values = value[first]
     first = np.concatenate([first, [len(value)]]).astype(np.int64)
-    return Pass(stream, k, stride, values, first, merged["rule"], merged["delta"], merged["check"], merged["check_len"],
-                merged["before"], merged["after"], merged["delta2"], merged["check2"], merged["check2_len"])
+    return Pass(
+        stream,
+        k,
+        stride,
+        values,
+        first,
+        merged["rule"],
+        merged["delta"],
+        merged["check"],
+        merged["check_len"],
+        merged["before"],
+        merged["after"],
+        merged["delta2"],
+        merged["check2"],
+        merged["check2_len"],
+    )

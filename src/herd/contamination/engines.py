@@ -3,6 +3,7 @@ the scanner (its plan still to be chosen, see ``Scanner.deferred``), the shards 
 ``Options`` object, and returning the per-worker Founds: ``serial`` (this process),
 ``workers`` (local processes sharing a queue of shard batches) and ``dask`` (a Dask bag over
 shard batches: local processes, or a cluster given a ``Client`` or a scheduler address)."""
+
 from __future__ import annotations
 
 import heapq
@@ -34,7 +35,7 @@ class Options:
     plan: str = "auto"
     sizes: list[int] | None = None  # the shards' sizes in bytes, when the corpus listing has them
 
-    def check(self) -> "Options":
+    def check(self) -> Options:
         """The options, or a ContaminationInputError naming the one that is wrong."""
         if self.engine not in ENGINE_NAMES:
             raise ContaminationInputError(f"engine: unknown engine {self.engine!r}; use {', '.join(ENGINE_NAMES)}")
@@ -53,7 +54,9 @@ def queue(shards: list[Path], workers: int, per_worker: int = 16, sizes: list[in
     big = batches(shards, per_worker * workers, sizes)
     last = min(2 * workers, len(big))
     size_of = dict(zip(shards, sizes))
-    return big[:len(big) - last] + [small for b in big[len(big) - last:] for small in batches(b, 4, [size_of[p] for p in b])]
+    return big[: len(big) - last] + [
+        small for b in big[len(big) - last :] for small in batches(b, 4, [size_of[p] for p in b])
+    ]
 
 
 def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[list[Path]]:
@@ -61,7 +64,7 @@ def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[
     batch), so parallel workers finish together and each task carries many small shards.
     ``sizes``: the shards' sizes, if known (else each is asked for)."""
     sizes = sizes if sizes is not None else [p.stat().st_size for p in shards]
-    loads = [(0, i, []) for i in range(n)]
+    loads: list[tuple[int, int, list[Path]]] = [(0, i, []) for i in range(n)]
     heapq.heapify(loads)
     for j in sorted(range(len(shards)), key=sizes.__getitem__, reverse=True):
         size, i, batch = loads[0]
@@ -122,14 +125,15 @@ def _drain(shared: tuple | None = None, bar=None) -> Found:
     calling process, which is one of the workers and moves the progress bar, if any, to the
     number of shards handed out so far)."""
     shared = shared or _SHARED
+    assert shared is not None  # set in each worker process when it starts
     _, jobs, next_job, _ = shared
-    parts = []
+    parts: list[Found] = []
     while True:
         with next_job.get_lock():
             i = next_job.value
             next_job.value += 1
         if bar is not None:
-            bar.update(sum(len(b) for b in jobs[:min(i, len(jobs))]) - bar.n)
+            bar.update(sum(len(b) for b in jobs[: min(i, len(jobs))]) - bar.n)
         if i >= len(jobs):
             return union(parts)
         parts.append(_following(shared).shards(jobs[i]))
@@ -158,14 +162,20 @@ class _Local:
         return _Local, ()
 
 
-def _scan_group(paths: list[str], scanner: "Scanner | _Local") -> Found:
-    return (_following(_SHARED) if isinstance(scanner, _Local) else scanner).shards(paths)
+def _shared() -> tuple:
+    """What this local worker process shares with the others (set when it started)."""
+    assert _SHARED is not None, "not in a local worker process"
+    return _SHARED
+
+
+def _scan_group(paths: list[str], scanner: Scanner | _Local) -> Found:
+    return (_following(_shared()) if isinstance(scanner, _Local) else scanner).shards(paths)
 
 
 def _measure() -> Plan:
     """In a local worker process: choose the plan, tell the other workers, return it."""
-    _choose(_SHARED)
-    return _SHARED[0].plan
+    _choose(_shared())
+    return _shared()[0].plan
 
 
 class _InFlight:
@@ -254,10 +264,14 @@ def _partition_ticks(bar):
 
         def _posttask(self, key, result, dsk, state, worker_id):
             # a partition's result arrives under more than one key; count each partition once
-            if isinstance(key, tuple) and isinstance(result, list) and result and all(isinstance(r, Found) for r in result) \
-                    and key[-1] not in self.seen:
+            if (
+                isinstance(key, tuple)
+                and isinstance(result, list)
+                and result
+                and all(isinstance(r, Found) for r in result)
+                and key[-1] not in self.seen
+            ):
                 self.seen.add(key[-1])
                 bar.update(sum(r.shards for r in result))
 
     return Ticks()
-

@@ -5,6 +5,7 @@ Token n-grams are hashed as 64-bit polynomials of Llama 3 token ids; the word ru
 are the runs of a-z and 0-9 in the lower-cased text (GPT-3's 13-gram rule), mapped to ids of
 the benchmark's vocabulary. Both are compared as sorted arrays of hashes.
 """
+
 from __future__ import annotations
 
 from itertools import repeat
@@ -21,7 +22,9 @@ EMPTY = np.empty(0, np.uint64)
 # ``fold(utf8(text))`` are the words of ``utf8(text.lower())`` unless the text holds one of
 # FOLD_EXCEPTIONS: the only characters outside ASCII whose lower case contains an ASCII letter
 # or digit (tests/test_contamination_exact.py enumerates them).
-FOLD = bytes((b | 0x20) if 0x41 <= b <= 0x5A else b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
+FOLD = bytes(
+    (b | 0x20) if 0x41 <= b <= 0x5A else b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256)
+)
 FOLD_EXCEPTIONS = ("\u0130", "\u212a")  # LATIN CAPITAL LETTER I WITH DOT ABOVE, KELVIN SIGN
 FOLD_EXCEPTION_BYTES = tuple(c.encode() for c in FOLD_EXCEPTIONS)
 _WORD_BYTES = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
@@ -36,7 +39,7 @@ def ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
     h = np.zeros(len(ids) - n + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(n):
-            h = h * _MULT + ids[k:len(ids) - n + 1 + k]
+            h = h * _MULT + ids[k : len(ids) - n + 1 + k]
     return h
 
 
@@ -48,7 +51,7 @@ def segment_hashes(ids: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
     if hashes.size == 0 or len(lengths) < 2:
         return hashes
     segment = np.repeat(np.arange(len(lengths)), lengths)
-    return hashes[segment[:hashes.size] == segment[n - 1:]]
+    return hashes[segment[: hashes.size] == segment[n - 1 :]]
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

@@ -6,16 +6,18 @@ example's tokens that lie inside any token n-gram found in the corpus. LONGEST-M
 (Singh et al. 2024): the longest run of such tokens. The word rule (GPT-3): whether any word
 13-gram of the example is in the corpus.
 """
+
 from __future__ import annotations
 
 import hashlib
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .. import tokenizer
-from .hashing import EMPTY, distinct, TOKEN_N, WORD_N, normalized_bytes, segment_hashes, utf8
+from .hashing import EMPTY, TOKEN_N, WORD_N, distinct, normalized_bytes, segment_hashes, utf8
 from .readers import Example
 
 
@@ -80,7 +82,7 @@ def score(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: np.ndarr
     return pd.DataFrame(score_columns(index, found_tokens, found_words))
 
 
-def score_columns(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: np.ndarray) -> dict[str, list | np.ndarray]:
+def score_columns(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: np.ndarray) -> dict[str, Any]:
     """The columns of ``score``: the example ids (a list) and numpy arrays."""
     n, starts = index.n, index.token_starts
     lengths = np.diff(starts)
@@ -105,9 +107,14 @@ def score_columns(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: 
     if covered.any():
         run_length = np.bincount(run_id[covered])
         runs = np.flatnonzero(run_start)
-        np.maximum.at(longest, example_of_token[runs], run_length[1:len(runs) + 1])
+        np.maximum.at(longest, example_of_token[runs], run_length[1 : len(runs) + 1])
     word_lengths = np.fromiter(map(len, index.word_hashes), dtype=np.int64, count=n_examples)
     word_hit = np.isin(np.concatenate([EMPTY, *index.word_hashes]), found_words)
     word_match = np.bincount(np.repeat(np.arange(n_examples), word_lengths), weights=word_hit, minlength=n_examples) > 0
-    return {"id": [ex.id for ex in index.examples], "tokens": lengths.astype(np.int64),
-            "token_match": np.where(lengths > 0, share, 0.0), "longest_match": longest, "word13_match": word_match}
+    return {
+        "id": [ex.id for ex in index.examples],
+        "tokens": lengths.astype(np.int64),
+        "token_match": np.where(lengths > 0, share, 0.0),
+        "longest_match": longest,
+        "word13_match": word_match,
+    }

@@ -5,6 +5,7 @@ stays what it is), and a byte that is not UTF-8 is an error located by file, lin
 column. JSONL is split at ``\\n`` only, line by line, so ``skip_bad`` skips exactly the line
 that is bad and the rest of the file is read.
 """
+
 from __future__ import annotations
 
 import errno
@@ -37,7 +38,7 @@ class Example:
     text: str
 
 
-def _where(path: Path, line: int | None = None, column: int | None = None) -> str:
+def _where(path: str | Path, line: int | None = None, column: int | None = None) -> str:
     return f"{path}" + (f", line {line}" if line else "") + (f", column {column}" if column else "")
 
 
@@ -49,8 +50,9 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
         at_line = line if line is not None else raw.count(b"\n", 0, exc.start) + 1
-        raise ContaminationInputError(f"{_where(path, at_line, exc.start - start + 1)}: not valid UTF-8 "
-                                      f"(byte 0x{raw[exc.start]:02x})") from None
+        raise ContaminationInputError(
+            f"{_where(path, at_line, exc.start - start + 1)}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+        ) from None
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -76,7 +78,9 @@ def _record(line: bytes, path: Path, line_no: int) -> dict:
     except json.JSONDecodeError as exc:
         raise ContaminationInputError(f"{_where(path, line_no, exc.colno)}: not valid JSON ({exc.msg})") from None
     if not isinstance(record, dict):
-        raise ContaminationInputError(f"{_where(path, line_no)}: not a JSON object (found {type(record).__name__}: {text.strip()[:40]})")
+        raise ContaminationInputError(
+            f"{_where(path, line_no)}: not a JSON object (found {type(record).__name__}: {text.strip()[:40]})"
+        )
     return record
 
 
@@ -92,7 +96,9 @@ def read_benchmark(path: str | Path, fields: list[str], id_field: str | None = N
         record = _record(line, path, line_no)
         missing = [k for k in fields if k not in record]
         if missing:
-            raise ContaminationInputError(f"{_where(path, line_no)}: no field {missing[0]!r} (fields present: {', '.join(sorted(record))})")
+            raise ContaminationInputError(
+                f"{_where(path, line_no)}: no field {missing[0]!r} (fields present: {', '.join(sorted(record))})"
+            )
         ident = str(record[id_field]) if id_field and id_field in record else str(line_no)
         out.append(Example(ident, "\n".join(str(record[k]) for k in fields)))
     if not out:
@@ -122,7 +128,12 @@ class Corpus:
     sizes: list[int] = field(default_factory=list)
 
 
-_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what pathlib's exists() and is_file() take for "no"
+_MISSING = (
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EBADF,
+    errno.ELOOP,
+)  # what pathlib's exists() and is_file() take for "no"
 
 
 def _stat(p: Path) -> os.stat_result | None:
@@ -163,8 +174,10 @@ def corpus_files(paths: Iterable[str | Path]) -> Corpus:
         else:
             raise ContaminationInputError(f"{p}: corpus path not found")
     if not shards:
-        raise ContaminationInputError("the corpus is empty: no text, JSONL or Parquet files found"
-                                      + (f" ({len(ignored)} other files ignored)" if ignored else ""))
+        raise ContaminationInputError(
+            "the corpus is empty: no text, JSONL or Parquet files found"
+            + (f" ({len(ignored)} other files ignored)" if ignored else "")
+        )
     return Corpus(shards, ignored, sizes)
 
 
@@ -173,7 +186,9 @@ def corpus_shards(paths: Iterable[str | Path]) -> list[Path]:
     return corpus_files(paths).shards
 
 
-def shard_documents(path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None) -> Iterator[bytes]:
+def shard_documents(
+    path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None
+) -> Iterator[bytes]:
     """The documents of one shard as UTF-8 bytes: a text file is one document (read whole);
     JSONL lines and Parquet rows are read one at a time or one batch at a time. Errors name the
     file (and line and column); with ``skip_bad`` they are appended to ``problems`` instead and
@@ -234,7 +249,9 @@ def _parquet_documents(path: Path, text_field: str) -> Iterator[bytes]:
         raise ContaminationInputError(f"{path}: unreadable (not a readable Parquet file: {exc})") from None
 
 
-def read_shard(path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None) -> Iterator[str]:
+def read_shard(
+    path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None
+) -> Iterator[str]:
     """The documents of one shard as text (see ``shard_documents``)."""
     for data in shard_documents(path, text_field, skip_bad, problems):
         yield data.decode("utf-8")

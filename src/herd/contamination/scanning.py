@@ -12,6 +12,7 @@ cheaper depends on how often the anchors occur, so ``plan`` measures both on a s
 corpus and picks one; the choice is reported. Documents are handled in batches of about a
 megabyte (many small files, one search and one hashing call).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,7 +27,17 @@ import numpy as np
 from .. import tokenizer
 from . import anchors as anchor_search
 from .anchors import COLLAPSED, PAD, RAW, TOKEN, WORD, Anchors, Units, WindowCounts, collapse
-from .hashing import EMPTY, distinct, FOLD, FOLD_EXCEPTION_BYTES, WORD_N, document_words, members, segment_hashes, word_ids
+from .hashing import (
+    EMPTY,
+    FOLD,
+    FOLD_EXCEPTION_BYTES,
+    WORD_N,
+    distinct,
+    document_words,
+    members,
+    segment_hashes,
+    word_ids,
+)
 from .index import BenchmarkIndex
 from .readers import ContaminationInputError, kind, shard_documents
 
@@ -48,9 +59,9 @@ class Found:
     bytes: int = 0
     tokenized_bytes: int = 0
     ignored: list[str] = field(default_factory=list)
-    plan: "Plan | None" = None
+    plan: Plan | None = None
 
-    def __or__(self, other: "Found") -> "Found":
+    def __or__(self, other: Found) -> Found:
         return union([self, other])
 
 
@@ -58,9 +69,17 @@ def union(parts: list[Found]) -> Found:
     tokens = distinct(np.concatenate([EMPTY, *(p.tokens for p in parts)]))
     found_words = distinct(np.concatenate([EMPTY, *(p.words for p in parts)]))
     plan = next((p.plan for p in parts if p.plan is not None), None)
-    return Found(tokens, found_words, sum(p.shards for p in parts), sum(p.documents for p in parts),
-                 [m for p in parts for m in p.problems], sum(p.bytes for p in parts), sum(p.tokenized_bytes for p in parts),
-                 [m for p in parts for m in p.ignored], plan)
+    return Found(
+        tokens,
+        found_words,
+        sum(p.shards for p in parts),
+        sum(p.documents for p in parts),
+        [m for p in parts for m in p.problems],
+        sum(p.bytes for p in parts),
+        sum(p.tokenized_bytes for p in parts),
+        [m for p in parts for m in p.ignored],
+        plan,
+    )
 
 
 @dataclass
@@ -82,8 +101,10 @@ class Plan:
     def describe(self) -> str:
         if self.sample_bytes == 0:
             return f"plan: {self.name} ({self.reason})"
-        return (f"plan: {self.name} ({self.reason}; on a {self.sample_bytes / 1e6:.2g} MB sample the anchored plan would "
-                f"tokenize {self.share_tokenized:.1%} at {self.anchored_mb_s:.3g} MB/s, the full plan runs at {self.full_mb_s:.3g} MB/s)")
+        return (
+            f"plan: {self.name} ({self.reason}; on a {self.sample_bytes / 1e6:.2g} MB sample the anchored plan would "
+            f"tokenize {self.share_tokenized:.1%} at {self.anchored_mb_s:.3g} MB/s, the full plan runs at {self.full_mb_s:.3g} MB/s)"
+        )
 
 
 # ------------------------------------------------------------------ the benchmark's anchors
@@ -111,18 +132,24 @@ def token_units(index: BenchmarkIndex) -> Iterator[Units]:
     n = index.n
     for chunk in _chunks([len(b) for b in index.example_bytes]):
         first, last = chunk[0], chunk[-1] + 1
-        ids = index.token_ids[index.token_starts[first]:index.token_starts[last]]
-        counts = np.diff(index.token_starts[first:last + 1])
+        ids = index.token_ids[index.token_starts[first] : index.token_starts[last]]
+        counts = np.diff(index.token_starts[first : last + 1])
         sizes = np.fromiter((len(index.example_bytes[i]) for i in chunk), dtype=np.int64, count=len(chunk))
         example_start = np.concatenate([[0], np.cumsum(sizes + 1)[:-1]])  # byte where each example begins
-        if not np.array_equal(np.bincount(np.repeat(np.arange(len(chunk)), counts), weights=lengths[ids], minlength=len(chunk)), sizes):
+        if not np.array_equal(
+            np.bincount(np.repeat(np.arange(len(chunk)), counts), weights=lengths[ids], minlength=len(chunk)), sizes
+        ):
             raise tokenizer.TokenizerSourceError("the benchmark's tokens do not spell out its bytes")
         example = np.repeat(np.arange(len(chunk)), counts)
-        token_start = np.cumsum(lengths[ids]) - lengths[ids] + np.repeat(example_start - np.concatenate([[0], np.cumsum(sizes)[:-1]]), counts)
+        token_start = (
+            np.cumsum(lengths[ids])
+            - lengths[ids]
+            + np.repeat(example_start - np.concatenate([[0], np.cumsum(sizes)[:-1]]), counts)
+        )
         token_end = token_start + lengths[ids]
         ok = np.zeros(len(ids), dtype=bool)  # token t starts an n-gram if t + n - 1 is in the same example
         if len(ids) >= n:
-            ok[:len(ids) - n + 1] = example[n - 1:] == example[:len(ids) - n + 1]
+            ok[: len(ids) - n + 1] = example[n - 1 :] == example[: len(ids) - n + 1]
         at = np.flatnonzero(ok)
         data = b"\n".join(index.example_bytes[first:last]) + b"\n" + PAD
         yield Units(TOKEN, RAW, data, token_start[at], token_end[at + n - 1], example[at] + first)
@@ -153,6 +180,7 @@ def build_anchors(index: BenchmarkIndex, counts: WindowCounts) -> Anchors:
 
 # ------------------------------------------------------------------ scanning a batch
 
+
 @dataclass
 class Batch:
     """Documents laid end to end, each preceded and followed by a newline (so no n-gram or
@@ -163,7 +191,7 @@ class Batch:
     ends: np.ndarray
 
     @classmethod
-    def of(cls, docs: list[bytes]) -> "Batch":
+    def of(cls, docs: list[bytes]) -> Batch:
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
         starts = np.concatenate([[1], np.cumsum(lengths + 1)[:-1] + 1])
         return cls(b"\n" + b"\n".join(docs) + b"\n" + PAD, starts, starts + lengths)
@@ -188,15 +216,21 @@ class Scanner:
     choice: str = "auto"
 
     @classmethod
-    def deferred(cls, index: BenchmarkIndex, sample: list[bytes], choice: str = "auto", text_field: str = "text",
-                 skip_bad: bool = False) -> "Scanner":
+    def deferred(
+        cls,
+        index: BenchmarkIndex,
+        sample: list[bytes],
+        choice: str = "auto",
+        text_field: str = "text",
+        skip_bad: bool = False,
+    ) -> Scanner:
         """A scanner whose plan is chosen from ``sample`` when first needed (the full plan, if
         forced, needs neither sample nor anchors)."""
         if choice == "full":
             return cls(index, Plan("full", "forced"), None, text_field, skip_bad)
         return cls(index, None, None, text_field, skip_bad, sample, choice)
 
-    def ready(self) -> "Scanner":
+    def ready(self) -> Scanner:
         """This scanner, its plan chosen (``plan``: anchors on half the sample, both plans timed
         on the other half) if it was not yet."""
         if self.plan is None:
@@ -204,7 +238,7 @@ class Scanner:
             self.sample = None
         return self
 
-    def chosen(self, chosen: Plan) -> "Scanner":
+    def chosen(self, chosen: Plan) -> Scanner:
         """This scanner, told the plan another process chose from the same sample and anchors."""
         if self.plan is None:
             self.plan, self.sample = chosen, None
@@ -212,7 +246,7 @@ class Scanner:
                 self.anchors = None
         return self
 
-    def provisional(self) -> "Scanner":
+    def provisional(self) -> Scanner:
         """For a worker process that starts while the plan is still being measured elsewhere:
         the anchored plan with the anchors the choice uses (made now, unless made before; a
         worker forked after they are made inherits them). Every plan is exact, so what it finds
@@ -223,7 +257,7 @@ class Scanner:
             self.anchors = sample_anchors(self.index, self.sample or [])
         return Scanner(self.index, Plan("anchored", "provisional"), self.anchors, self.text_field, self.skip_bad)
 
-    def following(self, name: str | None) -> "Scanner":
+    def following(self, name: str | None) -> Scanner:
         """In a worker process started before the plan was chosen: the scanner of the plan
         chosen elsewhere (``name``), or ``provisional`` while none is (None)."""
         if self.plan is not None:
@@ -254,8 +288,15 @@ class Scanner:
             n_docs += len(docs)
             n_bytes += sum(map(len, docs))
             n_tokenized += tokenized
-        return Found(distinct(np.concatenate(tokens)), distinct(np.concatenate(found_words)), len(paths), n_docs,
-                     problems, n_bytes, n_tokenized)
+        return Found(
+            distinct(np.concatenate(tokens)),
+            distinct(np.concatenate(found_words)),
+            len(paths),
+            n_docs,
+            problems,
+            n_bytes,
+            n_tokenized,
+        )
 
     def batch(self, docs: list[bytes], enc=None) -> tuple[np.ndarray, np.ndarray, int]:
         """The benchmark token n-gram hashes and word 13-gram hashes in a batch of documents,
@@ -264,6 +305,7 @@ class Scanner:
         if not docs:
             return EMPTY, EMPTY, 0
         self.ready()
+        assert self.plan is not None  # ready() chose it
         if self.plan.name == "full" or self.anchors is None:
             return self._full(docs, enc)
         return self._anchored(Batch.of(docs), docs, enc)
@@ -276,11 +318,20 @@ class Scanner:
 
     def _anchored(self, batch: Batch, docs: list[bytes], enc) -> tuple[np.ndarray, np.ndarray, int]:
         data = batch.data
-        streams = self.anchors.streams
-        collapsed = _Collapsed.of(batch) if COLLAPSED in streams else None
-        token_pos, token_lo, token_hi, word_lo, word_hi = [], [], [], [], []
-        for p in self.anchors.passes:
-            pos, entry = p.hits(data if p.stream == RAW else collapsed.data)
+        anchors = self.anchors
+        assert anchors is not None  # the anchored plan has anchors
+        collapsed = _Collapsed.of(batch) if COLLAPSED in anchors.streams else None
+        token_pos: list[np.ndarray] = []
+        token_lo: list[np.ndarray] = []
+        token_hi: list[np.ndarray] = []
+        word_lo: list[np.ndarray] = []
+        word_hi: list[np.ndarray] = []
+        for p in anchors.passes:
+            if p.stream == RAW:
+                pos, entry = p.hits(data)
+            else:
+                assert collapsed is not None  # made whenever a pass reads the collapsed stream
+                pos, entry = p.hits(collapsed.data)
             if pos.size == 0:
                 continue
             lo, hi = pos - p.before[entry].astype(np.int64), pos + p.k + p.after[entry].astype(np.int64)
@@ -317,20 +368,24 @@ class _Collapsed:
     ends: np.ndarray
 
     @classmethod
-    def of(cls, batch: Batch) -> "_Collapsed":
+    def of(cls, batch: Batch) -> _Collapsed:
         text, kept = collapse(batch.data.translate(FOLD))
         bounds = np.concatenate([batch.starts, batch.ends])
         order = np.argsort(bounds, kind="stable")
         before = np.zeros(len(bounds), dtype=np.int64)  # kept bytes before each bound
-        counts = np.add.reduceat(kept.view(np.uint8).astype(np.int64), np.concatenate([[0], bounds[order]]))[:-1] if len(bounds) else []
+        counts = (
+            np.add.reduceat(kept.view(np.uint8).astype(np.int64), np.concatenate([[0], bounds[order]]))[:-1]
+            if len(bounds)
+            else np.zeros(0, dtype=np.int64)
+        )
         before[order] = np.cumsum(counts)
         n = len(batch.starts)
         return cls(text + PAD, before[:n], before[n:])
 
-    def words(self, lo: list, hi: list, exceptional: list[int]) -> list[list[bytes]]:
+    def words(self, lo_parts: list, hi_parts: list, exceptional: list[int]) -> list[list[bytes]]:
         """The whole words around the hits' spans, per document, merged where they meet (never
         across documents)."""
-        lo, hi = np.concatenate(lo), np.concatenate(hi)
+        lo, hi = np.concatenate(lo_parts), np.concatenate(hi_parts)
         doc = np.clip(np.searchsorted(self.starts, lo + (hi - lo) // 2, side="right") - 1, 0, len(self.starts) - 1)
         keep = ~np.isin(doc, exceptional) if exceptional else np.ones(len(doc), dtype=bool)
         lo, hi, doc = np.maximum(lo, self.starts[doc])[keep], np.minimum(hi, self.ends[doc])[keep], doc[keep]
@@ -347,10 +402,10 @@ class _Collapsed:
                 last = (d, last[1], max(b, last[2]))
             else:
                 if last[0] >= 0:
-                    out.append(data[last[1]:last[2]].split())
+                    out.append(data[last[1] : last[2]].split())
                 last = (d, a, b)
         if last[0] >= 0:
-            out.append(data[last[1]:last[2]].split())
+            out.append(data[last[1] : last[2]].split())
         return out
 
 
@@ -416,11 +471,11 @@ def _merge(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo[first], np.maximum.reduceat(hi, first)
 
 
-def _token_spans(batch: Batch, pos: list, lo: list, hi: list) -> dict[int, list[tuple[int, int]]]:
+def _token_spans(batch: Batch, pos_parts: list, lo_parts: list, hi_parts: list) -> dict[int, list[tuple[int, int]]]:
     """Per document, the byte spans to tokenize: around each hit, cut at piece breaks."""
-    if not pos:
+    if not pos_parts:
         return {}
-    pos, lo, hi = np.concatenate(pos), np.concatenate(lo), np.concatenate(hi)
+    pos, lo, hi = np.concatenate(pos_parts), np.concatenate(lo_parts), np.concatenate(hi_parts)
     if pos.size == 0:
         return {}
     doc = batch.doc_of(pos)
@@ -462,23 +517,30 @@ def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
 
 # ------------------------------------------------------------------ choosing the plan
 
-def corpus_sample(shards: list[Path], text_field: str = "text", budget: int = SAMPLE_BYTES, chunk: int = SAMPLE_CHUNK,
-                  seed: int = 0, sizes: list[int] | None = None) -> list[bytes]:
+
+def corpus_sample(
+    shards: list[Path],
+    text_field: str = "text",
+    budget: int = SAMPLE_BYTES,
+    chunk: int = SAMPLE_CHUNK,
+    seed: int = 0,
+    sizes: list[int] | None = None,
+) -> list[bytes]:
     """Pieces of the corpus's documents from places spread uniformly over its bytes: about
     ``budget`` bytes in pieces of ``chunk``. Text shards are read at the sampled offset;
     JSONL and Parquet shards from their first documents. Unreadable input is left to the scan
     to report. ``sizes``: the shards' sizes, if known (else each is asked for)."""
-    sizes = np.maximum(np.array(sizes if sizes is not None else [p.stat().st_size for p in shards], dtype=np.int64), 1)
-    total = int(sizes.sum())
+    size = np.maximum(np.array(sizes if sizes is not None else [p.stat().st_size for p in shards], dtype=np.int64), 1)
+    total = int(size.sum())
     rng = random.Random(seed)
     if total <= budget:
         picks = [(i, 0) for i in range(len(shards))]
-        chunk = max(chunk, int(sizes.max()))
+        chunk = max(chunk, int(size.max()))
     else:
-        cum = np.cumsum(sizes)
+        cum = np.cumsum(size)
         at = sorted(rng.randrange(total) for _ in range(max(1, budget // chunk)))
         which = np.searchsorted(cum, at, side="right")
-        picks = [(int(w), int(a - (cum[w] - sizes[w]))) for w, a in zip(which, at)]
+        picks = [(int(w), int(a - (cum[w] - size[w]))) for w, a in zip(which, at)]
     out: list[bytes] = []
     for i, offset in picks:
         path = shards[i]
@@ -488,11 +550,12 @@ def corpus_sample(shards: list[Path], text_field: str = "text", budget: int = SA
                     f.seek(max(0, offset - chunk // 2))
                     out.append(f.read(chunk))
             else:
-                got, size = [], 0
+                got: list[bytes] = []
+                taken = 0
                 for doc in shard_documents(path, text_field, skip_bad=True, problems=[]):
-                    got.append(doc[:chunk - size])
-                    size += len(got[-1])
-                    if size >= chunk:
+                    got.append(doc[: chunk - taken])
+                    taken += len(got[-1])
+                    if taken >= chunk:
                         break
                 out.append(b"\n".join(got))
         except (OSError, ContaminationInputError):
@@ -520,8 +583,9 @@ def sample_anchors(index: BenchmarkIndex, sample: list[bytes]) -> Anchors:
     return build_anchors(index, WindowCounts.of(_halves(sample)[0]))
 
 
-def plan(index: BenchmarkIndex, sample: list[bytes], choice: str = "auto",
-         found_anchors: Anchors | None = None) -> tuple[Plan, Anchors | None]:
+def plan(
+    index: BenchmarkIndex, sample: list[bytes], choice: str = "auto", found_anchors: Anchors | None = None
+) -> tuple[Plan, Anchors | None]:
     """Choose the plan. Anchors are chosen by their rarity in half of the sample (unless given:
     ``sample_anchors`` made them already); on the other half the anchored plan is run and
     timed, and the full plan on a part of it. ``choice`` forces a plan: anchored (still
