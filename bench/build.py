@@ -44,7 +44,8 @@ def main() -> int:
         "page_bytes": pages,
         "targets": {"warm_over_cold_max": 0.05, "page_bytes_max": 1_000_000},
         "meets_targets": {"warm": warm / cold <= 0.05, "pages": max(pages.values()) < 1_000_000},
-        "note": "cold = fresh clone with the package caches of this machine warm (uv, npm); notebooks committed and current, so a cold build does not execute them",
+        "note": "cold = fresh clone with the package caches of this machine warm (uv, npm); notebooks committed and "
+        "current, so a cold build does not execute them",
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")

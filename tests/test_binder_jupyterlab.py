@@ -227,10 +227,12 @@ def _charts(page) -> list[dict]:
                     const d = surface.getContext('2d').getImageData(0, 0, surface.width, surface.height).data;
                     for (let i = 0; i < d.length; i += 4) {
                         const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
-                        if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 40) coloured++;  // not white, grey or black
+                        if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 40) coloured++;  """
+                """// not white, grey or black
                     }
                 } else {
-                    coloured = surface.querySelectorAll('.mark-rect path, .mark-symbol path, .mark-rule line, .mark-line path').length;
+                    coloured = surface.querySelectorAll("""
+                """'.mark-rect path, .mark-symbol path, .mark-rule line, .mark-line path').length;
                 }
                 return {width: box.width, height: box.height, coloured};
             }"""

@@ -94,7 +94,8 @@ def test_page_loads_offline_and_draws_its_charts(server, browser, page_path):
     containers = page.locator(".vega-embed")
     if containers.count():
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))",
+            "() => [...document.querySelectorAll('.vega-embed')]"
+            ".every(c => c.querySelector('svg.marks, canvas.marks'))",
             timeout=20000,
         )
         for i in range(containers.count()):
@@ -137,7 +138,8 @@ def _open(browser, server, page_path, width):
     page.goto(f"{server}/{page_path}", wait_until="load")
     if page.locator(".vega-embed, [id^='altair-viz-']").count():
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))",
+            "() => [...document.querySelectorAll('.vega-embed')]"
+            ".every(c => c.querySelector('svg.marks, canvas.marks'))",
             timeout=20000,
         )
     page.wait_for_timeout(300)  # the scroll cues react to the charts' final size
@@ -174,8 +176,11 @@ def test_chapters_fold_their_parameters_under_the_rerun_box(server, browser):
         box = page.locator("details.herd-rerun")
         assert box.count() == 1, f"{page_path}: {box.count()} re-run boxes"
         assert box.get_attribute("open") is None, f"{page_path}: the re-run box is open"
-        before = page.evaluate("""() => { const box = document.querySelector('details.herd-rerun');
-            const h = [...document.querySelectorAll('article h2')]; return h.length ? !!(box.compareDocumentPosition(h[0]) & 4) : true; }""")
+        before = page.evaluate(
+            """() => { const box = document.querySelector('details.herd-rerun');
+            const h = [...document.querySelectorAll('article h2')]; """
+            """return h.length ? !!(box.compareDocumentPosition(h[0]) & 4) : true; }"""
+        )
         assert before, f"{page_path}: the re-run box is not before the first section"
         box.locator("summary").click()
         text = box.inner_text()
@@ -185,11 +190,14 @@ def test_chapters_fold_their_parameters_under_the_rerun_box(server, browser):
 
 
 def _tables_with_links(page):
-    return page.evaluate("""() => [...document.querySelectorAll('.herd-table-block')].map(b => ({
-        href: (b.querySelector('a.herd-csv') || {}).getAttribute ? b.querySelector('a.herd-csv').getAttribute('href') : null,
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.herd-table-block')].map(b => ({
+        href: (b.querySelector('a.herd-csv') || {}).getAttribute """
+        """? b.querySelector('a.herd-csv').getAttribute('href') : null,
         header: [...b.querySelectorAll('thead th')].map(th => th.textContent.trim()),
         rows: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.children].map(td => td.innerHTML)),
-    }))""")
+    }))"""
+    )
 
 
 def _read_csv(href: str, page_path: str) -> list[list[str]]:
@@ -248,9 +256,12 @@ def test_each_chart_links_the_csv_of_the_rows_it_draws(server, browser, page_pat
     if not specs:
         pytest.skip(f"{page_path} has no chart")
     page = _open(browser, server, page_path, 1280)
-    links = page.evaluate("""() => [...document.querySelectorAll("[id^='altair-viz-']")].map(c => {
-        let p = c.nextElementSibling; while (p && !(p.classList && p.classList.contains('herd-download'))) { p = p.nextElementSibling; }
-        return [c.id, p ? [...p.querySelectorAll('a.herd-csv')].map(a => a.getAttribute('href')) : []]; })""")
+    links = page.evaluate(
+        """() => [...document.querySelectorAll("[id^='altair-viz-']")].map(c => {
+        let p = c.nextElementSibling; """
+        """while (p && !(p.classList && p.classList.contains('herd-download'))) { p = p.nextElementSibling; }
+        return [c.id, p ? [...p.querySelectorAll('a.herd-csv')].map(a => a.getAttribute('href')) : []]; })"""
+    )
     page.close()
     for chart_id, hrefs in links:
         assert hrefs, f"{page_path}: chart {chart_id} has no Download CSV link"

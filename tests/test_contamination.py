@@ -11,9 +11,18 @@ import pytest
 
 from herd import contamination as c
 
-PROMPT_A = 'def add_numbers(a: int, b: int) -> int:\n    """Return the sum of the two integers a and b, without using the plus operator."""\n'
-PROMPT_B = 'def reverse_words(sentence: str) -> str:\n    """Reverse the order of the words in a sentence while keeping the letters of each word in place."""\n'
-PROMPT_C = 'def count_vowels(text: str) -> int:\n    """Count how many vowels appear in the given text, treating upper and lower case the same way."""\n'
+PROMPT_A = (
+    "def add_numbers(a: int, b: int) -> int:\n"
+    '    """Return the sum of the two integers a and b, without using the plus operator."""\n'
+)
+PROMPT_B = (
+    "def reverse_words(sentence: str) -> str:\n"
+    '    """Reverse the order of the words in a sentence while keeping the letters of each word in place."""\n'
+)
+PROMPT_C = (
+    "def count_vowels(text: str) -> int:\n"
+    '    """Count how many vowels appear in the given text, treating upper and lower case the same way."""\n'
+)
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ import pytest
 
 from herd import contamination as c
 
-PROMPT = 'def add(a: int, b: int) -> int:\n    """Return the sum of a and b, two integers given by the caller of this function."""\n'
+PROMPT = (
+    "def add(a: int, b: int) -> int:\n"
+    '    """Return the sum of a and b, two integers given by the caller of this function."""\n'
+)
 
 
 @pytest.fixture

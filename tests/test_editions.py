@@ -79,7 +79,8 @@ def _glue_notebook(values: dict, verdicts: dict | None = None) -> str:
                 "metadata": {},
                 "data": {
                     "text/html": [
-                        "<table><thead><tr><th>benchmark</th><th>competitor</th><th>gap (points)</th><th>verdict</th></tr></thead>",
+                        "<table><thead><tr><th>benchmark</th><th>competitor</th><th>gap "
+                        "(points)</th><th>verdict</th></tr></thead>",
                         f"<tbody>{rows}</tbody></table>",
                     ]
                 },
@@ -150,7 +151,8 @@ def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
     text = editions.changelog(repo)
     assert text.index("## v1.1.0 (2026-12-10)") < text.index("## v1.0.0 (2026-11-27)")  # newest first
     assert (
-        "- `scores` (source, table, row_label, model) = (llama3-paper-v3, Table 2, MMLU (5-shot), llama-3.1-8b-instruct): "
+        "- `scores` (source, table, row_label, model) = (llama3-paper-v3, Table 2, MMLU (5-shot), "
+        "llama-3.1-8b-instruct): "
         "score: 69.4 → 70.0"
     ) in text
     dropped = (DATA / "models.csv").read_text().splitlines()[-1].split(",")[0]

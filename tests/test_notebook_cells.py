@@ -167,7 +167,8 @@ def test_the_check_lets_a_cell_load_call_show_and_glue():
         "glue('n_pairs', len(seen), display=False)\n"
         "glue('name', Markdown('**' + name + '**'), display=False)\n"
         "for key, value in findings.totals(glued).items():\n    glue(key, value, display=False)\n"
-        "tables.show(seen, formats={'N': formats.count, 'gap': tables.number(2)}, caption=f'{formats.count(len(seen))} rows')\n"
+        "tables.show(seen, formats={'N': formats.count, 'gap': "
+        "tables.number(2)}, caption=f'{formats.count(len(seen))} rows')\n"
         "folder = work / 'planted'\n"
     )
     assert violations(source) == []

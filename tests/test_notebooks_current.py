@@ -33,7 +33,8 @@ def test_executed_notebook_exists_and_has_the_same_code(nb):
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
 def test_executed_notebook_was_run_on_current_inputs(nb):
     assert build.recorded_hash(nb) == build.input_hash(ROOT, nb), (
-        f"{nb.executed} was executed on other inputs (text, parameters, data, herd source or lock changed); run `make book`"
+        f"{nb.executed} was executed on other inputs (text, parameters, "
+        "data, herd source or lock changed); run `make book`"
     )
 
 

@@ -74,7 +74,8 @@ def test_check_chapter_accepts_the_defaults_and_an_int_for_a_float():
     [
         (
             {"margn": 3.0},
-            "chapter 'method' has no parameter 'margn' (did you mean 'margin'?); its parameters: alpha, correction, margin",
+            "chapter 'method' has no parameter 'margn' (did you mean "
+            "'margin'?); its parameters: alpha, correction, margin",
         ),
         ({"alpha": "0.05"}, "parameter 'alpha' = '0.05': expected float, got str"),
         ({"correction": "tukey"}, "parameter 'correction' = 'tukey' is not allowed; allowed: 'holm'"),

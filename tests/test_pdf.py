@@ -94,7 +94,8 @@ def test_a_blank_chart_stops_the_print(tmp_path):
 
 def test_a_drawn_chart_prints_with_its_title(tmp_path):
     svg = (
-        "<svg class='marks' width='300' height='200'><g class='role-title-text'><text x='10' y='20'>Scores by model</text></g>"
+        "<svg class='marks' width='300' height='200'><g "
+        "class='role-title-text'><text x='10' y='20'>Scores by model</text></g>"
         "<rect x='20' y='40' width='200' height='100' fill='#1f77b4'/></svg>"
     )
     single = _fixture_page(tmp_path, svg)

@@ -88,7 +88,10 @@ def test_fact_interval_reads_the_printed_precision(package):
     assert scaling.fact_interval(f, "scaling.flagship_flops") == pytest.approx((3.75e25, 3.85e25))
     assert scaling.fact_interval(f, "training.parameters") == pytest.approx((404.5e9, 405.5e9))
     # "Approximately 78%": a whole unit either way
-    hw = "interruptions.54-day-snapshot.share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
+    hw = (
+        "interruptions.54-day-snapshot."
+        "share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
+    )
     assert scaling.fact_interval(f, hw) == pytest.approx((77.0, 79.0))
     with pytest.raises(scaling.MissingFact, match="no row 'nope'"):
         scaling.fact_interval(f, "nope")

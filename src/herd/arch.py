@@ -49,6 +49,9 @@ class ArchSourceError(RuntimeError):
 
 @dataclass(frozen=True)
 class ArchArgs:
+    """The architecture of one Llama model as llama-models' source defines it (its ``arch_args``), with the
+    sizes derived from it."""
+
     model: str
     dim: int
     n_layers: int
@@ -63,10 +66,12 @@ class ArchArgs:
 
     @property
     def head_dim(self) -> int:
+        """Width of one attention head, ``dim // n_heads``."""
         return self.dim // self.n_heads
 
     @property
     def ffn_dim(self) -> int:
+        """Hidden size of the SwiGLU feed-forward layers, by :func:`ffn_hidden_dim`."""
         return ffn_hidden_dim(self.dim, self.multiple_of, self.ffn_dim_multiplier)
 
 
@@ -320,7 +325,8 @@ def describe_fit(fit: pd.DataFrame, model: str, label: str, memory_gb: float) ->
         second = f"even with the paper's FP8 recipe ({fp8['weights (GB)']:.0f} GB) the weights do not fit"
     else:
         second = (
-            f"with the paper's FP8 recipe (feed-forward weights of the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
+            "with the paper's FP8 recipe (feed-forward weights of "
+            f"the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
             f"{fp8['sequences that fit']} fit with a BF16 cache and {fp8kv['sequences that fit']} with an FP8 cache"
         )
     return f"For the {label}, {first}; {second}."
@@ -476,9 +482,9 @@ def node_sentences(fit: pd.DataFrame, args: dict[str, ArchArgs], package) -> str
 
 
 def memory_grid(args: dict[str, ArchArgs], context: int, points: int = 29) -> pd.DataFrame:
-    """Weights (BF16 and the paper's FP8 recipe) and KV cache per token (BF16, with grouped-query and multi-head attention) of every
-    model at ``points`` context lengths spaced evenly in log scale from 1,024 to ``context`` tokens,
-    the rows :func:`herd.charts.kv_memory` draws."""
+    """Weights (BF16 and the paper's FP8 recipe) and KV cache per token (BF16, with grouped-query and
+    multi-head attention) of every model at ``points`` context lengths spaced evenly in log scale from
+    1,024 to ``context`` tokens, the rows :func:`herd.charts.kv_memory` draws."""
     rows = []
     lengths = np.unique(np.geomspace(1024, context, points).astype(int))
     for key, m in args.items():

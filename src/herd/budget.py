@@ -119,7 +119,10 @@ def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
     gpu = table[table["category"] == "GPU"]
     hardware = table[table["category"].isin(["GPU", "Host", "Network"])]
     gpu_key = "interruptions.54-day-snapshot.gpu-issues-share-of-unexpected-issues"
-    hw_key = "interruptions.54-day-snapshot.share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
+    hw_key = (
+        "interruptions.54-day-snapshot."
+        "share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
+    )
     rows = [
         ("total", "total interruptions = planned + unexpected", all_, planned + total, (all_, all_)),
         (
@@ -232,9 +235,11 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
             INCONSISTENT,
             "predicted-size-off-budget",
             f"The predicted {formats.params(n_pred)} parameters and {formats.tokens(d_pred, 2)} tokens need "
-            f"{formats.scientific(c_pred, 3)} FLOPs under C = 6·N·D, {formats.number(100 * (c_pred / C - 1), 0)} % more than the "
+            f"{formats.scientific(c_pred, 3)} FLOPs under C = 6·N·D, "
+            f"{formats.number(100 * (c_pred / C - 1), 0)} % more than the "
             f"{formats.scientific(C)} they are predicted for (the tokens alone imply "
-            f"{formats.params(float(scaling.params_for(C, d_pred)))}); the paper's own run meets C = 6·N·D, and it does not say how "
+            f"{formats.params(float(scaling.params_for(C, d_pred)))}); the paper's own run meets C = 6·N·D, and it "
+            "does not say how "
             f"{formats.params(n_pred)} was derived.",
         )
 
@@ -284,7 +289,8 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     )
     add(
         "training run",
-        f"{formats.params(n_act)} parameters on {formats.tokens(d_act)} tokens with {formats.scientific(c_stated)} FLOPs",
+        f"{formats.params(n_act)} parameters on {formats.tokens(d_act)} "
+        f"tokens with {formats.scientific(c_stated)} FLOPs",
         f"6·N·D = {formats.scientific(c_act, 3)} FLOPs",
         ROUNDING if _overlap(c_act_rng, c_stated_rng) else INCONSISTENT,
         "" if _overlap(c_act_rng, c_stated_rng) else "training-run-off-budget",
@@ -297,7 +303,10 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     points = scaling.model_points(package, [MFU_MODEL])
     m = implied_mfu(f, points).iloc[0]
     says = f"BF16 MFU of {m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % (Table 4 configurations)"
-    gives = f"{formats.scaled(m['gpu_hours'], 'M', 2)} H100 hours (model card) for 6·N·D FLOPs imply {formats.percent(m['implied_mfu_pct'])} of peak"
+    gives = (
+        f"{formats.scaled(m['gpu_hours'], 'M', 2)} H100 hours (model card) for 6·N·D FLOPs imply "
+        f"{formats.percent(m['implied_mfu_pct'])} of peak"
+    )
     if m["within_stated"]:
         add("GPU hours", says, gives, AGREES)
     elif m["implied_mfu_pct"] < m["stated_low_pct"]:
@@ -308,10 +317,13 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
             gives,
             DEFINITION,
             "gpu-hours-whole-training",
-            f"The card's hours are the total GPU time to train the model; the {m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % "
-            f"is the steady-state throughput of Table 4's configurations. Counting only useful time (the paper reports more than "
+            "The card's hours are the total GPU time to train the model; the "
+            f"{m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % "
+            "is the steady-state throughput of Table 4's configurations. "
+            "Counting only useful time (the paper reports more than "
             f"{effective:.0f} % effective training time) raises {formats.percent(m['implied_mfu_pct'])} to at most "
-            f"{formats.percent(m['implied_mfu_pct'] / (effective / 100))}, so the hours most likely also count work outside those "
+            f"{formats.percent(m['implied_mfu_pct'] / (effective / 100))}, "
+            "so the hours most likely also count work outside those "
             f"configurations: a difference in what is counted, not a contradiction.",
         )
     else:
@@ -332,7 +344,8 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
         add(
             "parallelism (Table 4)",
             f"row {r.row}: {r.gpus:,} GPUs, {r.tokens_per_batch_as_printed} tokens per batch",
-            f"TP·CP·PP·DP = {r.gpus_from_product:,}; DP·batch·sequence = {r.tokens_from_product:,} tokens ({r.tokens_reading})",
+            f"TP·CP·PP·DP = {r.gpus_from_product:,}; DP·batch·sequence = {r.tokens_from_product:,} tokens "
+            f"({r.tokens_reading})",
             AGREES if ok else INCONSISTENT,
             "" if ok else f"table4-row{r.row}-products",
             "" if ok else f"Row {r.row}'s parallelism degrees do not multiply to its GPUs or tokens per batch.",
@@ -499,5 +512,6 @@ def peak_rounding_note(par: pd.DataFrame, peak_tflops: float) -> str:
     which = ", ".join(str(r) for r in rows["row"])
     return (
         f"Table 4's row {which} implies a peak {miss:.2f} % outside what reading its TFLOP/s as an exact whole number "
-        f"allows, and inside what the column's precision (multiples of {rows['tflops_step'].iloc[0]:g}) allows: rounding, not an error."
+        f"allows, and inside what the column's precision (multiples of {rows['tflops_step'].iloc[0]:g}) allows: "
+        "rounding, not an error."
     )

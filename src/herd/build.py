@@ -62,6 +62,9 @@ class BuildError(RuntimeError):
 
 @dataclass(frozen=True)
 class Notebook:
+    """A chapter to execute: its text notebook, its executed notebook in ``book/``, the schema of its
+    parameters, and the chapters whose executed notebooks it reads."""
+
     name: str
     text: Path
     executed: Path
@@ -86,7 +89,8 @@ def notebooks(root: Path) -> list[Notebook]:
         missing = sorted(set(reads) - names) + (["itself"] if p.stem in reads else [])
         if missing:
             raise BuildError(
-                f"{p.relative_to(root)}: 'herd: reads' names {', '.join(missing)}, not another text notebook in notebooks/"
+                f"{p.relative_to(root)}: 'herd: reads' names "
+                f"{', '.join(missing)}, not another text notebook in notebooks/"
             )
         out.append(Notebook(p.stem, p, root / "book" / f"{p.stem}.ipynb", params.get(p.stem, {}), reads))
     return in_order(out)
@@ -157,6 +161,8 @@ def shared_inputs(root: Path) -> list[Path]:
 
 
 def input_hash(root: Path, nb: Notebook) -> str:
+    """SHA-256 of everything a notebook's result depends on: its text, the schema of its parameters, the
+    :func:`shared_inputs`, and the executed notebooks of the chapters it reads."""
     digest = hashlib.sha256()
     digest.update(nb.text.read_bytes())
     digest.update(json.dumps(nb.schema, sort_keys=True).encode())
@@ -168,6 +174,8 @@ def input_hash(root: Path, nb: Notebook) -> str:
 
 
 def recorded_hash(nb: Notebook) -> str | None:
+    """The input hash recorded in the executed notebook's metadata (``herd.inputs_sha256``); None if the
+    notebook is missing or does not record one."""
     if not nb.executed.exists():
         return None
     try:
@@ -368,6 +376,8 @@ def _log_execution(root: Path, ran: dict[str, float]) -> None:
 
 
 def book_inputs(root: Path) -> list[Path]:
+    """Every file the Jupyter Book build reads: ``_config.yml``, ``_toc.yml`` and the files under
+    ``book/``, ``_ext/``, ``_static/``, ``data/`` and ``src/herd/`` (bytecode caches left out)."""
     files = [root / "_config.yml", root / "_toc.yml"]
     for folder in ("book", "_ext", "_static", "data", "src/herd"):
         files += [p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
@@ -375,6 +385,8 @@ def book_inputs(root: Path) -> list[Path]:
 
 
 def book_hash(root: Path) -> str:
+    """SHA-256 of :func:`book_inputs` and :func:`git_describe`; the book is rebuilt when it differs from
+    the one stamped in ``_build/html``."""
     digest = hashlib.sha256()
     _hash_files(digest, root, book_inputs(root))
     digest.update(git_describe(root).encode())
@@ -431,6 +443,7 @@ def switcher(editions: list[str]) -> list[dict]:
 
 
 def write_switcher(folder: Path, entries: list[dict]) -> Path:
+    """Write the version switcher's entries (:func:`switcher`) to ``folder/switcher.json``; its path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "switcher.json"
     path.write_text(json.dumps(entries, indent=1) + "\n")
@@ -559,6 +572,8 @@ def build_book(root: Path, force: bool = False) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m herd.build``: execute the notebooks whose inputs changed, then build the book; 1 if a
+    step failed, else 0."""
     parser = argparse.ArgumentParser(prog="python -m herd.build", description=__doc__.split("\n")[0])
     parser.add_argument("--force", action="store_true", help="re-execute every notebook and rebuild the book")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="execute only these notebooks")

@@ -140,6 +140,7 @@ class Figure:
         ]
 
     def to_dict(self) -> dict:
+        """The chart's Vega-Lite specification, as Altair writes it."""
         return self.chart.to_dict()
 
     def __repr__(self) -> str:  # the same on every run (no memory address), so nbval can compare it
@@ -452,8 +453,10 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
             title=_title(
                 title,
                 [
-                    "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which excludes 0 exactly "
-                    f"when the verdict is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the equivalence margin.",
+                    "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which "
+                    "excludes 0 exactly "
+                    f"when the verdict is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the "
+                    "equivalence margin.",
                     "Comparisons without a test are left out (see the table).",
                 ],
             )
@@ -504,7 +507,8 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
             height=alt.Step(28),
             title=_title(
                 title,
-                "Each claim is one number or one comparison the post states; verdicts are computed from the data package.",
+                "Each claim is one number or one comparison the post "
+                "states; verdicts are computed from the data package.",
             ),
         )
     )
@@ -918,7 +922,8 @@ def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, descripti
         height=alt.Step(22),
         title=_title(
             title,
-            "Grey: gains that picking the best threshold finds when contamination has no effect (replicates where the rule "
+            "Grey: gains that picking the best threshold finds when "
+            "contamination has no effect (replicates where the rule "
             "picks one). Orange: the paper's Table 15.",
         ),
     )

@@ -19,6 +19,9 @@ class CitationError(ValueError):
 
 @dataclass(frozen=True)
 class Citation:
+    """How the book is cited, as ``CITATION.cff`` describes it: title, authors, version, release date,
+    repository URL and licence."""
+
     title: str
     authors: list[str]
     version: str
@@ -28,6 +31,7 @@ class Citation:
 
     @property
     def year(self) -> str:
+        """The year of release, the first four characters of ``date``."""
         return self.date[:4]
 
     def text(self) -> str:

@@ -42,8 +42,8 @@ DEFINITIONS = {
     "(or cannot be tested), so the source does not show that one model is ahead",
     "overstated": "true of part of what the source reports, stated of the whole",
     "imprecise": "a unit or naming slip that leaves the substance right",
-    "misleading: leaves out the leader": "every number is right, but a model the post leaves out prints the top "
-    "score of the row",
+    "misleading: leaves out the leader": "every number is right, "
+    "but a model the post leaves out prints the top score of the row",
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
     "not resolved": "a claim of equality that the data can neither confirm nor refute",
@@ -83,6 +83,10 @@ WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
 
 @dataclass(frozen=True)
 class Verdict:
+    """The verdict on one claim: the verdict itself (one of ``VERDICTS``), a short code for why, the rule
+    applied, the evidence in words, the printed cells read, the reference cited, the gap and its
+    interval when a comparison was tested, and the row-by-row parts of a composite claim."""
+
     verdict: str
     code: str
     rule: str
@@ -109,19 +113,24 @@ class Evidence:
     _judged: dict = field(default_factory=dict)
 
     def judged(self, source: str, table: str) -> pd.DataFrame:
+        """The judged comparisons of one printed table (:func:`herd.compare.judge_package` under
+        ``rules``), computed once per table."""
         key = (source, table)
         if key not in self._judged:
             self._judged[key] = compare.judge_package(self.package, source, table, self.rules)
         return self._judged[key]
 
     def cells(self, source: str, table: str) -> pd.DataFrame:
+        """The printed score cells of one table of one source."""
         s = self.package.tables["scores"]
         return s[(s["source"] == source) & (s["table"] == table)]
 
     def name(self, model: str) -> str:
+        """The display name of a model key (the key itself if the package has no such model)."""
         return self.package.tables["models"].set_index("key")["name"].get(model, model)
 
     def cite(self, source: str, location: str, page=None) -> str:
+        """How the book cites a location in a source, by :func:`herd.data.cite`."""
         return data.cite(self.package, source, location, page)
 
 
@@ -145,6 +154,8 @@ def _cell_text(ev: Evidence, source: str, table: str, row: str, models: list[str
 
 
 def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
+    """A stated score against the printed cell of the evidence table: correct when they agree to one
+    decimal, not checkable when the model has no column there."""
     source, table = _evidence_table(claim)
     row, model = claim["benchmark_row"], claim["subject"]
     cells = ev.cells(source, table)
@@ -235,11 +246,15 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
 
 
 def check_ranking(claim: pd.Series, ev: Evidence) -> Verdict:
+    """A stated relation between two models on one benchmark row (the claim's ``relation``), judged
+    from the gap between their printed scores."""
     source, table = _evidence_table(claim)
     return _pair_verdict(ev, source, table, claim["benchmark_row"], claim["subject"], claim["other"], claim["relation"])
 
 
 def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
+    """'A has the top score' on one benchmark row: right when no printed score of the row is higher,
+    correct when A's lead over the next model is resolved."""
     source, table = _evidence_table(claim)
     row, model = claim["benchmark_row"], claim["subject"]
     cells = ev.cells(source, table)
@@ -324,7 +339,7 @@ def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]
 
 
 def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
-    """ "A beats all of X on Y": every rival on every row of every table that measures Y."""
+    """Claims that "A beats all of X on Y": every rival on every row of every table that measures Y."""
     parts = []
     for source, table, row in _rows_measuring(ev, claim):
         for other in str(claim["other"]).split(";"):
@@ -392,9 +407,10 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
-    """ "At least on par with X, if not superior" / "rivals X": a claim of non-inferiority, judged on
-    every row of the evidence table. A row shows it when the model is ahead, equivalent, or its
-    gap's interval lies above −margin; a row resolved the other way refutes it."""
+    """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of
+    non-inferiority, judged on every row of the evidence table. A row shows it when the model is
+    ahead, equivalent, or its gap's interval lies above −margin; a row resolved the other way
+    refutes it."""
     source, table = _evidence_table(claim)
     judged = ev.judged(source, table)
     margin = ev.rules.margin
@@ -451,6 +467,8 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
+    """A number the post states against its row of ``facts.csv`` (``fact_key``): equal by default, or
+    as the claim's ``relation`` says (all of several values, misnamed, at least)."""
     key = claim["fact_key"]
     facts = ev.package.tables["facts"].set_index("key")
     if key not in facts.index:
@@ -539,6 +557,8 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
+    """A claim about contamination against the paper's contamination table: the reason a row is
+    blank (the default), rows left out, contamination said to be pervasive, or said to have no effect."""
     table = ev.package.tables["contamination"]
     ref_row = table.iloc[0]
     ref = ev.cite(ref_row["source"], ref_row["location"], ref_row["page"])
@@ -648,14 +668,19 @@ def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Ve
 
 
 def check_context_words(claim: pd.Series, ev: Evidence) -> Verdict:
+    """How many words the post says fit in the context window, against the words per token
+    measured on real texts (``ev.capacity``)."""
     return _words_verdict(claim, ev, None)
 
 
 def check_context_pages(claim: pd.Series, ev: Evidence) -> Verdict:
+    """How many pages the post says fit in the context window, against the measured words at the
+    words per page of its ``facts.csv`` row."""
     return _words_verdict(claim, ev, ev.package.fact(claim["fact_key"]))
 
 
 def check_unverifiable(claim: pd.Series, ev: Evidence) -> Verdict:
+    """'Not checkable' for a claim no source in the book settles, with the claim's note as evidence."""
     return Verdict("not checkable", "no-source", "no source in the book settles it", str(claim["note"]))
 
 
@@ -808,7 +833,21 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         - unlike
     )
     tail = (
-        f"; {rest} more are {', '.join(sorted(set(r.loc[~r['verdict'].isin(['correct', 'correct, within noise', 'wrong order', 'misleading: unlike settings']), 'verdict'])))}"
+        f"; {rest} more are "
+        f"""{
+            ", ".join(
+                sorted(
+                    set(
+                        r.loc[
+                            ~r["verdict"].isin(
+                                ["correct", "correct, within noise", "wrong order", "misleading: unlike settings"]
+                            ),
+                            "verdict",
+                        ]
+                    )
+                )
+            )
+        }"""
         if rest
         else ""
     )

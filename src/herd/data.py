@@ -299,7 +299,9 @@ def validate(path: Path, descriptor: dict | None = None) -> None:
 
 # What each Table Schema type accepts, said to the person typing the value.
 ACCEPTS = {
-    "number": "a number such as 88.4 or -3 (digits, an optional decimal point and sign; no %, units or thousands separators)",
+    "number": (
+        "a number such as 88.4 or -3 (digits, an optional decimal point and sign; no %, units or thousands separators)"
+    ),
     "integer": "a whole number such as 1319 (no decimals, units or thousands separators)",
     "boolean": "true or false",
     "date": "a date written YYYY-MM-DD, such as 2024-07-23",

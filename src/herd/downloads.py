@@ -45,6 +45,7 @@ def plain(cell: str) -> str:
 
 
 def is_number(v) -> bool:
+    """Whether a cell value is a number (a Python or numpy integer or float), booleans excluded."""
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
 
 
@@ -69,6 +70,8 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 
 
 def slug(text: str, limit: int = 48) -> str:
+    """``text`` as a file name: lower case, every run of other characters one hyphen, cut at a hyphen to
+    at most ``limit`` characters (``data`` if nothing is left)."""
     words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "data"
     if len(words) > limit:
         words = words[:limit].rsplit("-", 1)[0] or words[:limit]

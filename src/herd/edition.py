@@ -56,6 +56,8 @@ def version(root: Path) -> str:
 
 
 def package_versions() -> dict[str, str]:
+    """The Python version and the installed version of each of ``KEY_PACKAGES`` (``not installed``
+    if absent)."""
     out = {"python": platform.python_version()}
     for name in KEY_PACKAGES:
         try:
@@ -66,6 +68,7 @@ def package_versions() -> dict[str, str]:
 
 
 def vendored_versions(root: Path) -> dict[str, str]:
+    """The versions of vega, vega-lite, vega-embed and MathJax locked in ``package-lock.json``."""
     lock = json.loads((root / "package-lock.json").read_text())
     pkgs = lock.get("packages", {})
     return {
@@ -77,6 +80,8 @@ def vendored_versions(root: Path) -> dict[str, str]:
 
 
 def execution_times(root: Path) -> dict[str, float]:
+    """Seconds each notebook took to execute, from ``book/execution.json`` (empty before the first
+    build)."""
     path = root / "book" / "execution.json"
     if not path.exists():
         return {}
@@ -84,6 +89,8 @@ def execution_times(root: Path) -> dict[str, float]:
 
 
 def facts(root: Path) -> dict:
+    """What identifies this edition, for the ``edition-facts`` directive: version, commit, data checksum,
+    software and vendored versions, and each notebook's execution time."""
     return {
         "version": version(root),
         "commit": commit(root),

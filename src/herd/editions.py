@@ -71,6 +71,9 @@ def pdf_name(edition: str) -> str:
 
 @dataclass(frozen=True)
 class Release:
+    """One release recorded in ``editions.yml``: version, commit, date, summary, and the line where its
+    entry starts."""
+
     version: str
     commit: str
     date: str
@@ -79,6 +82,7 @@ class Release:
 
     @property
     def name(self) -> str:
+        """The edition's name, ``v`` and the version (``v1.0.0``)."""
         return f"v{self.version}"
 
 
@@ -127,7 +131,8 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
             key = key_node.value
             if key not in FIELDS:
                 raise EditionsError(
-                    f"{where}, line {key_node.start_mark.line + 1}: unknown field {key!r}; an edition has {', '.join(FIELDS)}"
+                    f"{where}, line {key_node.start_mark.line + 1}: unknown field {key!r}; an edition has "
+                    f"{', '.join(FIELDS)}"
                 )
             if not isinstance(value_node, yaml.ScalarNode):
                 raise EditionsError(f"{where}, line {value_node.start_mark.line + 1}: {key} must be a single value")
@@ -140,7 +145,8 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
             raise EditionsError(f"{where}, line {vline}: version {version!r} is not X.Y.Z (e.g. 1.1.0)")
         if releases and _key(version) <= _key(releases[-1].version):
             raise EditionsError(
-                f"{where}, line {vline}: version {version} does not come after {releases[-1].version} (list editions oldest first)"
+                f"{where}, line {vline}: version {version} does not come "
+                f"after {releases[-1].version} (list editions oldest first)"
             )
         if not COMMIT.match(commit):
             raise EditionsError(
@@ -273,7 +279,8 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
     try:
         env = _child_env(HERD_EDITION=release.name, HERD_PDF=pdf_name(release.name) if with_pdf else "")
         print(
-            f"editions: {release.name}: its own `make book` (log: {log.relative_to(root) if log.is_relative_to(root) else log})",
+            f"editions: {release.name}: its own `make book` (log: "
+            f"{log.relative_to(root) if log.is_relative_to(root) else log})",
             flush=True,
         )
         _run(
@@ -409,11 +416,13 @@ def write_site_index(site: Path, releases: list[Release], names: list[str], chan
     for r in reversed(built_releases):
         rows.append(
             f"<tr><td>{r.name}</td><td>{r.date}</td><td><code>{r.commit[:12]}</code></td><td>{html.escape(r.summary)}</td>"
-            f'<td><a href="{r.name}/book/index.html">book</a></td><td><a href="{r.name}/{pdf_name(r.name)}">PDF</a></td></tr>'
+            f'<td><a href="{r.name}/book/index.html">book</a></td><td><a '
+            f'href="{r.name}/{pdf_name(r.name)}">PDF</a></td></tr>'
         )
     if "dev" in names:
         rows.append(
-            f'<tr><td>dev</td><td></td><td></td><td>the working tree</td><td><a href="dev/book/index.html">book</a></td>'
+            "<tr><td>dev</td><td></td><td></td><td>the working tree</td><td><a "
+            'href="dev/book/index.html">book</a></td>'
             f'<td><a href="dev/{pdf_name("dev")}">PDF</a></td></tr>'
         )
     body = MarkdownIt("commonmark").enable("table").render(changelog_text)
@@ -421,7 +430,8 @@ def write_site_index(site: Path, releases: list[Release], names: list[str], chan
         f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>{TITLE}: editions and changes</title>'
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
         "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}</style>"
-        f"<h1>{TITLE}: editions</h1><table><tr><th>edition</th><th>date</th><th>commit</th><th>summary</th><th></th><th></th></tr>"
+        f"<h1>{TITLE}: "
+        "editions</h1><table><tr><th>edition</th><th>date</th><th>commit</th><th>summary</th><th></th><th></th></tr>"
         + "".join(rows)
         + "</table>"
         + body
@@ -648,7 +658,8 @@ def changelog(root: Path, releases: list[Release] | None = None, limit: int = 20
                 n_glue = sum(len(v) for v in glue.values())
                 n_verdicts = sum(len(v) for v in verdicts(snap / "book").values())
                 lines += [
-                    f"First edition: {len(tables)} tables with {n_rows:,} data rows; {n_verdicts} table rows with a verdict in the "
+                    f"First edition: {len(tables)} tables with {n_rows:,} "
+                    f"data rows; {n_verdicts} table rows with a verdict in the "
                     f"chapters; {n_glue} values quoted in the prose of {len(glue)} chapters.",
                     "",
                 ]
@@ -725,6 +736,8 @@ def _glue_section(changes: list, since: str, limit: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m herd.editions``: build the editions into ``site/`` (the default), print, check or
+    write the changelog, validate ``editions.yml``, or create missing tags; 1 if it failed, else 0."""
     parser = argparse.ArgumentParser(prog="python -m herd.editions", description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path.cwd())
     sub = parser.add_subparsers(dest="command")

@@ -49,6 +49,7 @@ class Glued:
         self.values = editions.glued_values(self.book)
 
     def __call__(self, chapter: str, name: str) -> str:
+        """The text ``chapter`` glued under ``name``; :class:`FindingsError` if either is missing."""
         if chapter not in self.values:
             raise FindingsError(f"book/{chapter}.ipynb: missing or glues nothing; run `make book`")
         if name not in self.values[chapter]:
@@ -59,6 +60,7 @@ class Glued:
         return self.values[chapter][name]
 
     def number(self, chapter: str, name: str) -> float:
+        """A glued value as a number (thousands separators and a trailing % dropped)."""
         text = self(chapter, name)
         try:
             return float(text.replace(",", "").rstrip("%").strip())
@@ -66,6 +68,7 @@ class Glued:
             raise FindingsError(f"book/{chapter}.ipynb glues {name} = {text!r}, not a number") from None
 
     def comparisons(self, chapter: str, name: str = "comparisons") -> pd.DataFrame:
+        """A glued table of comparisons (the JSON of :func:`herd.compare.record`) as a DataFrame."""
         try:
             rows = json.loads(self(chapter, name))
         except json.JSONDecodeError:
@@ -77,6 +80,9 @@ class Glued:
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding of the home page: the chapter and section that show it, the question it answers, and
+    the answer."""
+
     chapter: str
     anchor: str
     question: str
@@ -84,6 +90,7 @@ class Finding:
 
     @property
     def href(self) -> str:
+        """Link to the section that shows the finding, ``<chapter>.html#<anchor>``."""
         return f"{self.chapter}.html#{self.anchor}"
 
 
@@ -115,7 +122,8 @@ def findings(g: Glued) -> list[Finding]:
             "claims",
             "claims-result",
             "How much of a popular post about the release holds?",
-            f"Of its {c('n_claims')} claims, {c('n_correct')} are correct and {c('n_within_noise')} right but within the "
+            f"Of its {c('n_claims')} claims, {c('n_correct')} are "
+            f"correct and {c('n_within_noise')} right but within the "
             f"noise; {c('n_wrong')} are wrong and {c('n_misleading_total')} misleading or overstated. It copies "
             f"{c('n_scores_right')} of {c('n_scores')} scores faithfully but reverses the printed order "
             f"{c('n_reversed')} times.",
@@ -127,7 +135,8 @@ def findings(g: Glued) -> list[Finding]:
             f"Refitted to Chinchilla's runs: {s('refit_n')} B parameters, with a {s('level')} % interval of "
             f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained. "
             f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
-            f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and {s('text_params')} B).",
+            f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and "
+            f"{s('text_params')} B).",
         ),
         Finding(
             "scaling",
@@ -149,7 +158,8 @@ def findings(g: Glued) -> list[Finding]:
             "long_context",
             "long-context-benchmarks",
             "Are the long-context wins real?",
-            f"Of the {lc('n_wins')} printed leads of the 405B, {lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
+            f"Of the {lc('n_wins')} printed leads of the 405B, "
+            f"{lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
             f"on fewer than five test items.",
         ),
         Finding(

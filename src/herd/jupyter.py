@@ -71,15 +71,18 @@ class GlueCollector:
         self._display = display
 
     def hook(self, message):
+        """Display hook: record the ``(name, text)`` of a glue message, and pass every message on."""
         found = glued(message)
         if found:
             self.values[found[0]] = found[1]
         return message  # the glue output itself is sent unchanged
 
     def reset(self, *args) -> None:
+        """Forget the values glued so far (before each cell runs)."""
         self.values = {}
 
     def show(self, *args) -> None:
+        """Show the :func:`summary` of the values the cell glued, then forget them (after each cell runs)."""
         text = summary(self.values)
         self.values = {}
         if text:

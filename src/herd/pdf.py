@@ -46,14 +46,16 @@ CHART_REPORT = """() => [...document.querySelectorAll('.vega-embed')].map((c, i)
           axes: [...m.querySelectorAll('.role-axis-title')].map(t => t.textContent.trim()).filter(t => t)};
 })"""
 
-PRINT_CSS = """
+PRINT_CSS = (
+    """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
 html, body { background: #fff !important; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .bd-footer-article,
 .header-article, .prev-next-area, .bd-header-article, .toggle-details, .cell_input.docutils.container.tag_hide-input,
 details.hide, button.toggle-button, .headerlink, .copybtn, #pst-back-to-top, .bd-search, .search-button-field,
 .version-switcher__container, .skip-link, .vega-embed > details, .vega-actions { display: none !important; }
-.bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width { max-width: none !important; width: 100% !important;
+.bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width { max-width: none !important; """
+    """width: 100% !important;
   padding: 0 !important; margin: 0 !important; }
 body { font-size: 10pt; }
 table { font-size: 7.5pt; width: 100% !important; table-layout: auto; }
@@ -63,12 +65,14 @@ pre { white-space: pre-wrap; word-break: break-word; font-size: 7.5pt; }
 h2, h3 { break-after: avoid; }
 .vega-embed, figure, img, svg { break-inside: avoid; max-width: 100%; }
 .herd-chapter { break-before: page; }
-.herd-title-page { break-after: page; display: flex; flex-direction: column; justify-content: center; min-height: 200mm; }
+.herd-title-page { break-after: page; display: flex; flex-direction: column; justify-content: center; """
+    """min-height: 200mm; }
 .herd-title-page h1 { font-size: 28pt; margin-bottom: 8mm; }
 .herd-title-page p { font-size: 12pt; margin: 2mm 0; }
 .herd-title-page .herd-summary { font-style: italic; margin-top: 6mm; }
 .herd-title-page .herd-small { font-size: 9pt; color: #444; margin-top: 12mm; }
 """
+)
 
 
 class PdfError(RuntimeError):
@@ -87,6 +91,7 @@ class TitlePage:
     summary: str = ""
 
     def html(self) -> str:
+        """The title page as HTML, inserted before the book's contents when it is printed."""
         e = html.escape
         lines = [
             f"<h1>{e(self.title)}</h1>",
@@ -184,18 +189,22 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
                     """(titleHtml) => {
                     const printToc = document.querySelector('#jb-print-docs-body');  // the theme's contents list
                     if (printToc) printToc.insertAdjacentHTML('beforebegin', titleHtml);
-                    else (document.querySelector('article.bd-article') || document.body).insertAdjacentHTML('afterbegin', titleHtml);
+                    else (document.querySelector('article.bd-article') || document.body)"""
+                    """.insertAdjacentHTML('afterbegin', titleHtml);
                     document.querySelectorAll('[id^="document-"]').forEach(m => {
                         const next = m.nextElementSibling; if (next) next.classList.add('herd-chapter'); });
-                    document.querySelectorAll('details').forEach(d => { if (!d.classList.contains('hide')) d.open = true; });
+                    document.querySelectorAll('details').forEach(d => { """
+                    """if (!d.classList.contains('hide')) d.open = true; });
                 }""",
                     title.html(),
                 )
                 page.evaluate("(t) => { document.title = t; }", f"{title.title} — edition {title.edition}")
                 page.emulate_media(media="print")
                 footer = (
-                    '<div style="font-size:7.5pt;width:100%;padding:0 14mm;color:#555;display:flex;justify-content:space-between">'
-                    f"<span>{html.escape(title.title)} · edition {html.escape(title.edition)} · {html.escape(title.commit[:12])}</span>"
+                    '<div style="font-size:7.5pt;width:100%;padding:0 14mm;color:#555;'
+                    'display:flex;justify-content:space-between">'
+                    f"<span>{html.escape(title.title)} · edition {html.escape(title.edition)} · "
+                    f"{html.escape(title.commit[:12])}</span>"
                     '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
                 )
                 out.parent.mkdir(parents=True, exist_ok=True)
@@ -225,6 +234,7 @@ class Printed:
 
     @property
     def text(self) -> str:
+        """The text of every page, whitespace collapsed to single spaces."""
         return re.sub(r"\s+", " ", " ".join(self.pages))
 
 

@@ -39,7 +39,8 @@ def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
     pairs.loc[one_known, "setting"] = "shots printed by one source only"
     pairs.loc[pairs["cot_a"] != pairs["cot_b"], "setting"] = "CoT in one, not the other"
     pairs["same_setting"] = pairs["setting"] == "same printed setting"
-    # The same benchmark printed twice in one table under different settings (e.g. MMLU 5-shot and 0-shot CoT) is not a disagreement.
+    # The same benchmark printed twice in one table under different settings (e.g. MMLU 5-shot and 0-shot CoT)
+    # is not a disagreement.
     pairs = pairs[~((pairs["source_a"] == pairs["source_b"]) & (pairs["table_a"] == pairs["table_b"]))]
     pairs["difference"] = (pairs["score_a"] - pairs["score_b"]).round(2)
     keep = [

@@ -111,9 +111,11 @@ class TokenLaw:
     alpha: float
 
     def tokens(self, flops):
+        """Compute-optimal training tokens D*(C) = A·C^α for budgets ``flops``."""
         return self.A * np.asarray(flops, dtype=float) ** self.alpha
 
     def params(self, flops):
+        """The parameters that spend ``flops`` on D*(C) tokens, N = C / (6·D*)."""
         return params_for(flops, self.tokens(flops))
 
 
@@ -143,6 +145,7 @@ class ParametricLoss:
     beta: float
 
     def loss(self, params, tokens):
+        """The predicted loss L(N, D) of ``params`` parameters trained on ``tokens`` tokens."""
         return (
             self.E
             + self.A / np.asarray(params, dtype=float) ** self.alpha
@@ -151,6 +154,7 @@ class ParametricLoss:
 
     @property
     def G(self) -> float:
+        """The constant G = (αA / βB)^(1/(α+β)) of the optimum, N_opt = G·(C/6)^a."""
         return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
 
     @property
@@ -164,9 +168,11 @@ class ParametricLoss:
         return self.alpha / (self.alpha + self.beta)
 
     def params(self, flops):
+        """Compute-optimal parameters N_opt = G·(C/6)^a for budgets ``flops``."""
         return self.G * (np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN) ** self.a
 
     def tokens(self, flops):
+        """Compute-optimal tokens D_opt = (C/6)^b / G for budgets ``flops``."""
         return (np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN) ** self.b / self.G
 
 
@@ -181,9 +187,11 @@ class AnchoredPowerLaw:
     params0: float
 
     def params(self, flops):
+        """Compute-optimal parameters N_opt = N0·(C / C0)^a for budgets ``flops``."""
         return self.params0 * (np.asarray(flops, dtype=float) / self.flops0) ** self.a
 
     def tokens(self, flops):
+        """The tokens that spend ``flops`` on N_opt parameters, D = C / (6·N_opt)."""
         return tokens_for(flops, self.params(flops))
 
 
@@ -196,6 +204,8 @@ def constants(laws: pd.DataFrame, law: str) -> dict[str, float]:
 
 
 def standard_errors(laws: pd.DataFrame, law: str) -> dict[str, float]:
+    """{parameter: standard error} for one law of data/scaling_laws.csv, over the parameters that
+    have one."""
     rows = laws[(laws["law"] == law) & laws["standard_error"].notna()]
     return dict(zip(rows["parameter"], rows["standard_error"].astype(float)))
 
@@ -485,7 +495,8 @@ def model_points(package, models: list[str]) -> pd.DataFrame:
                 )
             if facts.loc[key, "unit"] != unit:
                 raise MissingFact(
-                    f"facts.csv row {key!r} is in {facts.loc[key, 'unit']!r}; {quantity!r} of {model!r} must be in {unit!r}"
+                    f"facts.csv row {key!r} is in {facts.loc[key, 'unit']!r}; "
+                    f"{quantity!r} of {model!r} must be in {unit!r}"
                 )
             row[quantity] = float(facts.loc[key, "value"])
             row[f"{quantity}_fact"] = key
@@ -712,26 +723,32 @@ def sources_used(package, laws: list[str], models: list[str], fact_keys=()) -> p
 
 
 def billions(v) -> str:
+    """A parameter count in billions, no decimals (``405 B``)."""
     return formats.scaled(v, "B", 0)
 
 
 def trillions(v) -> str:
+    """A token count in trillions, one decimal (``15.6 T``)."""
     return formats.scaled(v, "T", 1)
 
 
 def trillions2(v) -> str:
+    """A token count in trillions, two decimals (``15.60 T``)."""
     return formats.scaled(v, "T", 2)
 
 
 def millions(v) -> str:
+    """A count in millions, two decimals (``30.84 M``)."""
     return formats.scaled(v, "M", 2)
 
 
 def scientific(v) -> str:
+    """A large magnitude such as a FLOP budget as a power of ten, to three significant digits (``3.8 × 10²⁵``)."""
     return formats.scientific(v, 3)
 
 
 def significant(v) -> str:
+    """A number to three significant figures, no exponent (tokens per parameter: ``12.3``)."""
     return formats.significant(v, 3)
 
 

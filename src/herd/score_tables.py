@@ -43,6 +43,7 @@ class ScoreTable:
 
     @property
     def marks_best(self) -> bool:
+        """Whether the table marks its best results (``highlight`` names how)."""
         return bool(self.highlight)
 
     def reading(self) -> str:
@@ -228,8 +229,10 @@ def footnote_sentence(marked: pd.DataFrame) -> str:
     """What the chapter says about the footnoted cells (from :func:`footnoted`)."""
     if len(marked):
         return (
-            f"The table's footnotes say that {len(marked)} of its cells were obtained with other prompting than the row "
-            "states (zero-shot instead of few-shot, no chain of thought); a gap between such a cell and a cell obtained as "
+            f"The table's footnotes say that {len(marked)} of its "
+            "cells were obtained with other prompting than the row "
+            "states (zero-shot instead of few-shot, no chain of "
+            "thought); a gap between such a cell and a cell obtained as "
             "the row states mixes model quality with prompt choice, so those pairs are shown but not tested:"
         )
     return (
@@ -262,7 +265,8 @@ def other_versions_text(package, printed: ScoreTable, models: list[str], names) 
                 f"{formats.number(score)} ({formats.listing(where)})" for score, where in by_score.items()
             )
             per_model.append(
-                f"{names[model_key]} scores {formats.number(g['score'].iloc[0])} on {bench_name} here, and {there} on {other_name}"
+                f"{names[model_key]} scores {formats.number(g['score'].iloc[0])} "
+                f"on {bench_name} here, and {there} on {other_name}"
             )
         lines.append(f"- *{bench_name}* is not *{other_name}*: " + "; ".join(per_model) + ".")
     return (

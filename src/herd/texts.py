@@ -22,15 +22,20 @@ class TextMissingError(FileNotFoundError):
 
 @dataclass(frozen=True)
 class Text:
+    """One real text for measuring the tokenizer: its key and name, kind and register, where it comes
+    from, its licence, and the function that reads it."""
+
     key: str
     name: str
     kind: str  # "prose" or "code"
-    register: str  # "narrative" (continuous storytelling or literary prose), "technical" (reference, legal or jargon) or "code"
+    # "narrative" (continuous storytelling or literary prose), "technical" (reference, legal or jargon) or "code"
+    register: str
     origin: str
     licence: str
     reader: Callable[[], str]
 
     def read(self) -> str:
+        """The text's contents, read when asked for (a missing source fails only then)."""
         return self.reader()
 
 

@@ -28,6 +28,7 @@ class TokenizerSourceError(RuntimeError):
 
 
 def package_dir() -> Path:
+    """The folder of the installed llama-models package, found without importing it."""
     spec = importlib.util.find_spec(PACKAGE)  # locates the folder without importing the package
     if spec is None or not spec.submodule_search_locations:
         raise TokenizerSourceError("the PyPI package llama-models is not installed (see requirements-nodeps.txt)")
@@ -36,6 +37,9 @@ def package_dir() -> Path:
 
 @dataclass(frozen=True)
 class TokenizerSpec:
+    """The tokenizer as llama-models defines it: the BPE ranks file, the split pattern and the special
+    tokens."""
+
     model_file: Path
     pat_str: str
     special_tokens: list[str]
@@ -100,6 +104,7 @@ def encode(text: str, bos: bool = False, eos: bool = False) -> list[int]:
 
 
 def count(text: str) -> int:
+    """Number of Llama 3 tokens in ``text``, no special tokens added."""
     return len(load().encode_ordinary(text))
 
 

@@ -34,6 +34,9 @@ class VendorError(RuntimeError):
 
 @dataclass(frozen=True)
 class VersionCheck:
+    """One vega package: the version locked in ``package-lock.json`` and the one Altair's renderer
+    expects."""
+
     package: str
     locked: str
     altair_expects: str
@@ -76,6 +79,7 @@ def altair_expected_versions() -> dict[str, str]:
 
 
 def check_versions(root: Path) -> list[VersionCheck]:
+    """A :class:`VersionCheck` for each of vega, vega-lite and vega-embed."""
     locked = locked_versions(root)
     expected = altair_expected_versions()
     return [VersionCheck(pkg, locked[pkg], expected[pkg]) for pkg in VEGA_PACKAGES]

@@ -231,7 +231,7 @@ class Scanner:
         return cls(index, None, None, text_field, skip_bad, sample, choice)
 
     def ready(self) -> Scanner:
-        """This scanner, its plan chosen (``plan``: anchors on half the sample, both plans timed
+        """The scanner itself, its plan chosen (``plan``: anchors on half the sample, both plans timed
         on the other half) if it was not yet."""
         if self.plan is None:
             self.plan, self.anchors = plan(self.index, self.sample or [], self.choice, self.anchors)
@@ -239,7 +239,7 @@ class Scanner:
         return self
 
     def chosen(self, chosen: Plan) -> Scanner:
-        """This scanner, told the plan another process chose from the same sample and anchors."""
+        """The scanner itself, told the plan another process chose from the same sample and anchors."""
         if self.plan is None:
             self.plan, self.sample = chosen, None
             if chosen.name == "full":
