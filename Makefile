@@ -28,7 +28,7 @@ test: book $(STAMPS)/chromium
 
 ## unit: the fast loop while editing herd: unit tests only (no book, no browser, no notebook runs)
 unit: install
-	$(PY) -m pytest -o addopts= -p no:cacheprovider -q -m "not book" tests
+	$(PY) -m pytest -o addopts= -p no:cacheprovider -q -n auto -m "not book" tests
 
 ## lint: ruff (rules and formatting) and mypy, as the test suite runs them
 lint: install

@@ -90,7 +90,8 @@ def command_line(benchmark: Path, fields: str, folder: Path, out: Path) -> dict:
     peak resident memory (VmHWM: unlike ru_maxrss it starts afresh at exec)."""
     code = (
         "import re, sys; from pathlib import Path; from herd.contamination import main; rc = main(sys.argv[1:]); "
-        "print('peak_rss_kb', re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1), file=sys.stderr); "
+        "print('peak_rss_kb', re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1), "
+        "file=sys.stderr); "
         "sys.exit(rc)"
     )
     seconds, done = timed(
@@ -263,7 +264,8 @@ def main() -> int:
         "corpus": {
             "shards": len(shards),
             "megabytes": sweep[0]["mb_per_s_per_core"]["scan"] * sweep[0]["seconds"]["scan"] if sweep else None,
-            "parts": "Python standard library source, the prose texts of herd.texts, the Python sources of the installed packages",
+            "parts": "Python standard library source, the prose texts of herd.texts, "
+            "the Python sources of the installed packages",
         },
         "benchmark_source": "paragraphs of Debian's English manuals (herd.texts.DEBIAN_MANUALS), sampled with seed 0",
         "sweep": sweep,

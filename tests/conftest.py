@@ -32,6 +32,7 @@ BOOK_TESTS = {
     "test_binder.py",
     "test_binder_jupyterlab.py",
     "test_browser.py",
+    "test_build.py",
     "test_contamination_chapter.py",
     "test_editions.py",
     "test_findings.py",
@@ -39,6 +40,7 @@ BOOK_TESTS = {
     "test_notebooks_current.py",
     "test_number_forms.py",
     "test_pdf.py",
+    "test_scaling_notebook.py",
 }
 
 

@@ -135,7 +135,11 @@ def read_arch_args(root: Path | None = None) -> dict[str, ArchArgs]:
             core_node = kw.get("core_model_id")
             core = core_node.attr if isinstance(core_node, ast.Attribute) else None
             arch_node = kw.get("arch_args")
-            if isinstance(arch_node, ast.Call) and isinstance(arch_node.func, ast.Name) and arch_node.func.id in helpers:
+            if (
+                isinstance(arch_node, ast.Call)
+                and isinstance(arch_node.func, ast.Name)
+                and arch_node.func.id in helpers
+            ):
                 arch_node = helpers[arch_node.func.id]
             args = _resolve(arch_node, names)
             if core is None or not isinstance(args, dict) or set(args) != fields:

@@ -135,7 +135,9 @@ def metadata(items: list[dict]) -> dict:
 
 def collect(notebook: dict | Path) -> dict[str, str]:
     """``{file: csv}`` for every download an executed notebook's outputs carry."""
-    cells = (json.loads(notebook.read_text(encoding="utf-8")) if isinstance(notebook, Path) else notebook).get("cells", [])
+    cells = (json.loads(notebook.read_text(encoding="utf-8")) if isinstance(notebook, Path) else notebook).get(
+        "cells", []
+    )
     found: dict[str, str] = {}
     for cell in cells:
         for output in cell.get("outputs", []):

@@ -61,6 +61,7 @@ def _share(text: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line's arguments, with the help ``--help`` prints."""
     p = _Parser(
         prog="python -m herd.contamination",
         description="Score a benchmark's examples for n-gram contamination against a corpus.",
@@ -81,7 +82,8 @@ def parser() -> argparse.ArgumentParser:
         "--plan",
         choices=list(PLANS),
         default="auto",
-        help="anchored (tokenize around possible matches), full (tokenize everything) or auto (chosen from a sample; default)",
+        help="anchored (tokenize around possible matches), full (tokenize everything) "
+        "or auto (chosen from a sample; default)",
     )
     p.add_argument(
         "--threshold",
@@ -142,6 +144,8 @@ def _return_freed_memory() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line: score the benchmark against the corpus, write the scores and print a
+    summary; the exit status is 0, or 2 with one line naming the file at fault."""
     args = parser().parse_args(argv)
     out = Path(args.out)
     _return_freed_memory()

@@ -91,10 +91,12 @@ class WindowCounts:
 
     @classmethod
     def of(cls, chunks: list[bytes]) -> WindowCounts:
+        """The counts of a corpus sample given as pieces (joined by newlines)."""
         return cls(b"\n".join(chunks) + PAD)
 
     @property
     def sample_bytes(self) -> int:
+        """Bytes of corpus text the counts are taken from."""
         return max(len(self.raw) - len(PAD), 0)
 
     def drop(self, stream: int) -> None:
@@ -105,6 +107,8 @@ class WindowCounts:
             self._collapsed = None
 
     def get(self, stream: int, k: int, values: np.ndarray) -> np.ndarray:
+        """How often each of ``values`` (windows of ``k`` bytes) occurs in the sample's ``stream``
+        (raw or collapsed), the counts of a stream and length made once and kept."""
         key = (stream, k)
         if key not in self._counts:
             if stream == RAW:
@@ -210,6 +214,7 @@ class Pass:
 
     @property
     def entries(self) -> int:
+        """The anchors this pass looks for."""
         return len(self.rule)
 
     def hits(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -266,6 +271,7 @@ class Anchors:
 
     @property
     def streams(self) -> set[int]:
+        """The streams (raw, collapsed) any pass reads."""
         return {p.stream for p in self.passes}
 
 

@@ -74,6 +74,7 @@ def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[
 
 
 def serial(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+    """Every shard scanned in this process, in order."""
     return [scanner.ready().shards(shards, bar.update if bar is not None else None)]
 
 
@@ -140,6 +141,8 @@ def _drain(shared: tuple | None = None, bar=None) -> Found:
 
 
 def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+    """The shards scanned by ``options.workers`` local processes (this one included) taking
+    batches from a shared queue."""
     # small batches of balanced bytes in a shared queue: whoever is free takes the next, the
     # caller included (once it has chosen the plan)
     jobs = queue(shards, options.workers, BATCHES_PER_WORKER, options.sizes)
@@ -191,6 +194,8 @@ class _InFlight:
 
 
 def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+    """The shards scanned as a Dask bag: on the cluster of ``options.client``, or on local worker
+    processes forked from this one."""
     import dask.bag as db
 
     client = options.client

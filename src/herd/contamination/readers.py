@@ -1,8 +1,8 @@
-"""Reading the inputs: a benchmark's examples, and the corpus's documents as UTF-8 bytes.
+r"""Reading the inputs: a benchmark's examples, and the corpus's documents as UTF-8 bytes.
 
 Files are read as bytes and decoded strictly: no newline translation (a CRLF or a lone CR
 stays what it is), and a byte that is not UTF-8 is an error located by file, line and
-column. JSONL is split at ``\\n`` only, line by line, so ``skip_bad`` skips exactly the line
+column. JSONL is split at ``\n`` only, line by line, so ``skip_bad`` skips exactly the line
 that is bad and the rest of the file is read.
 """
 
@@ -34,6 +34,8 @@ class ContaminationInputError(ValueError):
 
 @dataclass(frozen=True)
 class Example:
+    """One benchmark example: its id and the text that is scored."""
+
     id: str
     text: str
 
@@ -56,7 +58,7 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes) of every line of a file, gzipped or not, split at ``\\n`` only.
+    r"""(line number, bytes) of every line of a file, gzipped or not, split at ``\n`` only.
     A damaged gzip stream is an error naming the line where it broke."""
     opener = gzip.open if os.fspath(path).lower().endswith(".gz") else open
     line_no = 0

@@ -66,6 +66,7 @@ class Found:
 
 
 def union(parts: list[Found]) -> Found:
+    """What several scans found together: their hashes merged, their counts added."""
     tokens = distinct(np.concatenate([EMPTY, *(p.tokens for p in parts)]))
     found_words = distinct(np.concatenate([EMPTY, *(p.words for p in parts)]))
     plan = next((p.plan for p in parts if p.plan is not None), None)
@@ -99,11 +100,13 @@ class Plan:
     passes: int = 0
 
     def describe(self) -> str:
+        """The plan in one line, with what the sample measured."""
         if self.sample_bytes == 0:
             return f"plan: {self.name} ({self.reason})"
         return (
             f"plan: {self.name} ({self.reason}; on a {self.sample_bytes / 1e6:.2g} MB sample the anchored plan would "
-            f"tokenize {self.share_tokenized:.1%} at {self.anchored_mb_s:.3g} MB/s, the full plan runs at {self.full_mb_s:.3g} MB/s)"
+            f"tokenize {self.share_tokenized:.1%} at {self.anchored_mb_s:.3g} MB/s, "
+            f"the full plan runs at {self.full_mb_s:.3g} MB/s)"
         )
 
 
@@ -192,11 +195,13 @@ class Batch:
 
     @classmethod
     def of(cls, docs: list[bytes]) -> Batch:
+        """Documents joined into one buffer, each between newlines, ending with the padding."""
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
         starts = np.concatenate([[1], np.cumsum(lengths + 1)[:-1] + 1])
         return cls(b"\n" + b"\n".join(docs) + b"\n" + PAD, starts, starts + lengths)
 
     def doc_of(self, pos: np.ndarray) -> np.ndarray:
+        """The document each byte position of the buffer falls in."""
         return np.clip(np.searchsorted(self.starts, pos, side="right") - 1, 0, len(self.starts) - 1)
 
 
