@@ -174,7 +174,7 @@ CHAPTERS = {
         {"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL, "pair_reference": "llama-3.1-405b-instruct"},
         [f">{NAME}</th>", f"{NAME} is equivalent to"],
     ),
-    "scaling": ({}, [f">{NAME}</td>"]),
+    "scaling": ({"bootstrap_draws": 100}, [f">{NAME}</td>"]),  # few draws: the test is about the model
     "long_context": (
         {},
         [RELEASED, "not on this page: the pinned llama-models release does not describe its architecture"],
