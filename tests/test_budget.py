@@ -82,7 +82,10 @@ def test_inconsistencies_are_counted_by_cause(checks):
         "text-constants-truncated",
         "table5-faulty-gpu-percent",
     }
-    assert set(causes.index[causes["kind"] == "difference of definition"]) == {"gpu-hours-whole-training"}
+    assert set(causes.index[causes["kind"] == "difference of definition"]) == {
+        "gpu-hours-whole-training",
+        "hardware-grouping",
+    }
     # one misprint, seen in Table 5, in the sum of its percentages and in the text's GPU share
     assert causes.loc["table5-faulty-gpu-percent", "checks"] == 3
     assert "35.3 %" in causes.loc["table5-faulty-gpu-percent", "explanation"]
@@ -90,9 +93,11 @@ def test_inconsistencies_are_counted_by_cause(checks):
     explained = checks["explanation"] != ""
     assert (explained == ((checks["cause"] != "") | (checks["verdict"] == budget.APPROXIMATE))).all()
     counts = budget.summary_counts(checks)
-    assert (counts["inconsistencies"], counts["definitions"], counts["inconsistent_checks"]) == (3, 1, 5)
+    assert (counts["inconsistencies"], counts["definitions"], counts["inconsistent_checks"]) == (3, 2, 5)
     assert counts["agree"] + counts["rounding"] + counts["approximate"] + counts["not_agreeing"] == counts["checks"]
-    assert budget.causes_phrase(counts) == "3 inconsistencies with distinct causes and 1 difference of definition"
+    assert budget.causes_phrase(counts) == "3 inconsistencies with distinct causes and 2 differences of definition"
+    assert budget.agreement_phrase(counts) == "5 agree exactly and 7 within the precision of the printed numbers"
+    assert "1 only within" in budget.agreement_phrase(counts | {"approximate": 1})
 
 
 def test_rounding_is_not_an_inconsistency(checks):
@@ -100,11 +105,12 @@ def test_rounding_is_not_an_inconsistency(checks):
     assert (table4["verdict"] != budget.INCONSISTENT).all()
     run = checks[checks["topic"] == "training run"].iloc[0]
     assert run["verdict"] == budget.ROUNDING  # 6 x 405B x 15.6T = 3.79e25 against a printed 3.8e25
+    # "approximately 78 %" of hardware issues: the categories §3.3.4 names give 321 / 419 = 76.6 %; the row of
+    # unknown cause read as suspected hardware gives 78.3 %, the network category instead 85.0 %: a matter of definition
     hardware = checks[checks["the source says"].str.startswith("hardware share")].iloc[0]
-    # 77.3 against "approximately 78": allowed by the whole unit "approximately" gives, not by rounding
-    assert hardware["verdict"] == budget.APPROXIMATE
-    assert "does not say which categories" in hardware["explanation"]
-    assert "77.3 %" in budget.approximate_note(checks)
+    assert hardware["verdict"] == budget.DEFINITION and hardware["recomputation gives"] == "76.6"
+    assert all(v in hardware["explanation"] for v in ("76.6 %", "78.3 %", "85.0 %"))
+    assert budget.approximate_note(checks) == ""
     gpu = checks[checks["the source says"].str.startswith("GPU issues share (%), from the printed")].iloc[0]
     assert gpu["verdict"] in (budget.AGREES, budget.ROUNDING)
 

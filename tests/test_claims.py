@@ -202,10 +202,18 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     audited = audit.reset_index()
     by_paragraph = claims.paragraph_table(package, audited)
     c = claims.paragraph_counts(by_paragraph)
-    assert c["n_paragraphs"] == len(package.post_paragraphs) and by_paragraph["claims"].sum() == len(audited)
+    assert c["n_paragraphs"] == len(package.post_paragraphs)
+    # the post's claims and the book's omission checks are counted apart
+    assert by_paragraph["claims"].sum() == len(claims.stated(audited))
+    assert by_paragraph["omission_checks"].sum() == len(claims.omissions(audited))
     assert c["n_paragraphs_numbers"] <= c["n_paragraphs_claims"] <= c["n_paragraphs"]
     assert claims.post_title(package).startswith("<a href=") and "Llama 3.3" in claims.later_note(package)
     vs_gpt4, sentence = claims.bottom_line(package, audited)
+    shown = claims.bottom_line_table(vs_gpt4, 2.0)
+    on_par = shown.columns[shown.columns.str.startswith("at least on a par")][0]
+    assert set(shown[on_par]) <= {"yes", "no", "—"} and shown["interval level"].str.endswith("%").sum() >= 10
+    if "NIH/Multi-needle" in set(vs_gpt4.loc[vs_gpt4["verdict"] == "no test", "row_label"]):
+        assert "only where there is no test: " in sentence and "NIH/Multi-needle" in sentence
     assert set(vs_gpt4["competitor"]) == {"gpt-4-0125"} and sentence.startswith(
         "Against GPT-4 (0125), the 405B is ahead on "
     )

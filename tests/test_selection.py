@@ -47,6 +47,6 @@ def test_null_display_puts_the_decisive_column_first_and_letters_the_reasons():
         ]
     )
     shown, notes = selection.null_display(reported)
-    assert list(shown.columns[:3]) == ["benchmark", "reported gain 405B", "share of null benchmarks at least as large"]
+    assert list(shown.columns[:3]) == ["benchmark", "reported gain 405B", "share of chance gains at least as large"]
     assert shown["not simulated"].tolist() == ["", "a", "a"]
     assert notes.to_dict("records") == [{"note": "a", "why the row was not simulated": "no gain reported"}]

@@ -150,6 +150,7 @@ def test_correlation_to_resolve():
     )
     assert z == pytest.approx(1.959964, abs=1e-4)
     assert stats.correlation_to_resolve(60.0, 80.0, 5000, 0.05) == 0.0  # already significant
+    assert stats.correlation_to_resolve(70.0, 70.0, 100, 0.05) == math.inf  # a zero gap is never resolved
     assert stats.correlation_to_resolve(50.0, 50.5, 100, 0.05) == math.inf  # no correlation suffices
 
 

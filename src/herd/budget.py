@@ -111,13 +111,41 @@ def interruption_checks(table: pd.DataFrame, unexpected_total: int) -> pd.DataFr
     return out
 
 
+HARDWARE_NAMED = ("GPU", "Host", "Unplanned Maintenance")
+"""Table 5's categories that §3.3.4 names as hardware: "GPU or host component failures, or suspected
+hardware-related issues like silent data corruption (a GPU row) and unplanned individual host
+maintenance events"."""
+
+
+def hardware_note(table: pd.DataFrame, stated: float) -> str:
+    """Why the text's hardware share is a matter of definition: the share of the categories it names,
+    and of the groupings next to it (the row of unknown cause as "suspected", the network category)."""
+    total = float(table["interruptions"].sum())
+
+    def share(categories) -> float:
+        return 100 * float(table.loc[table["category"].isin(categories), "interruptions"].sum()) / total
+
+    named = share(HARDWARE_NAMED)
+    with_unknown = share([*HARDWARE_NAMED, "Unknown"])
+    with_network = share([*HARDWARE_NAMED, "Network"])
+    return (
+        f"The text gives approximately {stated:g} % for confirmed or suspected hardware issues, with examples (GPU and "
+        "host component failures, silent data corruption, unplanned host maintenance) but no list of Table 5's rows. "
+        f"The categories it names give {named:.1f} %; counting the row of unknown cause (NCCL watchdog timeouts) as "
+        f"suspected hardware gives {with_unknown:.1f} %; adding the network category instead gives "
+        f"{with_network:.1f} %. "
+        f"So {stated:g} % follows from one reading of the text and not from others: the two numbers need not count the "
+        "same rows."
+    )
+
+
 def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """The text's summary numbers against the table: totals, GPU share, hardware share."""
     total = fact(facts, "interruptions.54-day-snapshot.unexpected-interruptions")
     planned = fact(facts, "interruptions.54-day-snapshot.planned-interruptions")
     all_ = fact(facts, "interruptions.54-day-snapshot.total-job-interruptions")
     gpu = table[table["category"] == "GPU"]
-    hardware = table[table["category"].isin(["GPU", "Host", "Network"])]
+    hardware = table[table["category"].isin(HARDWARE_NAMED)]
     gpu_key = "interruptions.54-day-snapshot.gpu-issues-share-of-unexpected-issues"
     hw_key = (
         "interruptions.54-day-snapshot."
@@ -155,7 +183,7 @@ def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
         ),
         (
             "hardware",
-            "hardware share (%): GPU, host and network categories",
+            "hardware share (%): the categories the text names (GPU, host, unplanned maintenance)",
             fact(facts, hw_key),
             100 * float(hardware["interruptions"].sum()) / total,
             scaling.fact_interval(facts, hw_key),
@@ -424,6 +452,8 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
             add("interruptions (text)", says, gives, INCONSISTENT, single, "")
         elif key == "gpu-counts" and single and summary.loc["gpu-printed", "within"]:
             add("interruptions (text)", says, gives, INCONSISTENT, single, "")
+        elif key == "hardware":
+            add("interruptions (text)", says, gives, DEFINITION, "hardware-grouping", hardware_note(inter, r["stated"]))
         else:
             add(
                 "interruptions (text)",
@@ -490,6 +520,18 @@ def causes_phrase(counts: dict[str, int]) -> str:
         f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} with distinct causes and "
         f"{d} {'difference' if d == 1 else 'differences'} of definition"
     )
+
+
+def agreement_phrase(counts: dict[str, int]) -> str:
+    """How many checks agree, and how, from :func:`summary_counts`: '5 agree exactly and 7 within the
+    precision of the printed numbers' (checks that agree only through the source's "approximately"
+    are named when there are any)."""
+    text = f"{counts['agree']} agree exactly and {counts['rounding']} within the precision of the printed numbers"
+    if counts["approximate"]:
+        text = text.replace(" and ", ", ", 1) + (
+            f', and {counts["approximate"]} only within the whole unit the source\'s own "approximately" allows'
+        )
+    return text
 
 
 def approximate_note(checks_table: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import compare, data, formats, stats, textstats
@@ -46,7 +47,7 @@ DEFINITIONS = {
     "but a model the post leaves out prints the top score of the row",
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
-    "not resolved": "a claim of equality that the data can neither confirm nor refute",
+    "not resolved": "a claim of equality or of being at least on a par that the data can neither confirm nor refute",
     "wrong order": "the source prints the reverse order, equal scores, or a resolved gap the other way",
     "wrong number": "a number differs from the source, or is attributed to the wrong quantity",
     "contradicted": "the source says otherwise (not a number or an order)",
@@ -832,22 +833,12 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         - int((r["verdict"] == "wrong order").sum())
         - unlike
     )
+    others = r.loc[
+        ~r["verdict"].isin(["correct", "correct, within noise", "wrong order", "misleading: unlike settings"]),
+        "verdict",
+    ].value_counts()
     tail = (
-        f"; {rest} more are "
-        f"""{
-            ", ".join(
-                sorted(
-                    set(
-                        r.loc[
-                            ~r["verdict"].isin(
-                                ["correct", "correct, within noise", "wrong order", "misleading: unlike settings"]
-                            ),
-                            "verdict",
-                        ]
-                    )
-                )
-            )
-        }"""
+        "; " + " and ".join(f"{n} {'is' if n == 1 else 'are'} {verdict}" for verdict, n in others.items())
         if rest
         else ""
     )
@@ -858,6 +849,30 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         + (wrong[-1] if wrong else "gets none wrong")
         + tail
         + "."
+    )
+
+
+def bottom_line_table(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
+    """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`) as the
+    chapter shows them: the gap, its interval at the corrected level and that level, and whether the
+    row shows the subject at least on a par (ahead, equivalent, or the interval's lower end above
+    ``-margin``)."""
+    from . import formats
+
+    tested = seen["verdict"] != "no test"
+    on_par = seen["verdict"].isin(["ahead", "equivalent"]) | (seen["gap_low"] >= -margin)
+    return pd.DataFrame(
+        {
+            "benchmark": seen["row_label"],
+            "verdict": seen["verdict"],
+            "gap (points)": seen["gap"],
+            "interval of the gap": compare.interval_text(seen),
+            "interval level": seen["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)),
+            f"at least on a par (lower end at or above −{margin:g})?": [
+                ("yes" if p else "no") if t else "—" for p, t in zip(on_par, tested)
+            ],
+            "why no test": seen["reason"],
+        }
     )
 
 
@@ -883,9 +898,15 @@ def bottom_line_sentence(
             f'So "at least on a par" holds: on every tested benchmark the 405B is ahead, equivalent, or '
             f"within {margin:g} points at worst."
         )
+    untested = seen[(seen["verdict"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
+    printed_higher = (
+        f" (it prints the higher score only where there is no test: {', '.join(untested['row_label'])})"
+        if len(untested)
+        else ""
+    )
     return head + (
-        f'So "at least on a par" is not shown: nothing shows {other_name} ahead, but on {short} benchmarks '
-        f"the data leave room for a deficit of more than {margin:g} points."
+        f'So "at least on a par" is not shown: no tested benchmark shows {other_name} ahead{printed_higher}, but on '
+        f"{short} benchmarks the data leave room for a deficit of more than {margin:g} points."
     )
 
 
@@ -1005,12 +1026,14 @@ def post_title(package: data.DataPackage) -> str:
 
 
 def paragraph_table(package: data.DataPackage, audited: pd.DataFrame) -> pd.DataFrame:
-    """Every paragraph of the post (``post_paragraphs.csv``) with the number of claims taken from it."""
+    """Every paragraph of the post (``post_paragraphs.csv``) with the number of claims taken from it
+    and of the book's omission checks made on the rows it lists (never counted among its claims)."""
     paragraphs = package.post_paragraphs
-    per_paragraph = (
-        audited.groupby("paragraph").agg(claims=("claim_id", "count")).reindex(paragraphs["paragraph"], fill_value=0)
-    )
-    return paragraphs.assign(claims=per_paragraph["claims"].to_numpy())
+
+    def per_paragraph(frame: pd.DataFrame) -> np.ndarray:
+        return frame.groupby("paragraph")["claim_id"].count().reindex(paragraphs["paragraph"], fill_value=0).to_numpy()
+
+    return paragraphs.assign(claims=per_paragraph(stated(audited)), omission_checks=per_paragraph(omissions(audited)))
 
 
 def paragraph_counts(by_paragraph: pd.DataFrame) -> dict[str, int]:

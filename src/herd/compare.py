@@ -670,7 +670,11 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
         interval=interval_text(seen),
         confidence=seen["level"].map(formats.confidence),
         test=seen["method"].map({"exact": "exact", "score": "score"}).fillna(""),
-        rho=[("unreachable" if r == float("inf") else formats.number(r, 2)) for r in seen["rho_to_resolve"]],
+        # the agreement an unresolved gap would need; other verdicts need none
+        rho=[
+            "—" if v != "not resolved" else "unreachable" if r == float("inf") else formats.number(r, 2)
+            for r, v in zip(seen["rho_to_resolve"], seen["verdict"])
+        ],
         why=seen["reason"],
     )
     return detail[

@@ -142,8 +142,7 @@ def findings(g: Glued) -> list[Finding]:
             "scaling",
             "scaling-checks",
             "Does the arithmetic of the training run add up?",
-            f"{s('n_agree')} of {s('n_checks')} checks agree exactly, {s('n_rounding')} within rounding and "
-            f'{s("n_approximate")} only within an "approximately"; the other '
+            f"Of {s('n_checks')} checks, {s('agreement_phrase')}; the other "
             f"{s('n_not_agreeing')} come down to {s('causes_phrase')}.",
         ),
         Finding(
@@ -169,9 +168,10 @@ def findings(g: Glued) -> list[Finding]:
             f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
             f"but {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
             f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
-            f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams); picking "
+            f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams; picking "
             f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
-            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains exceed chance.",
+            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains exceed 95 % of the chance gains "
+            "(each at an uncorrected 5 %).",
         ),
         Finding(
             "data",

@@ -505,7 +505,7 @@ def correlation_to_resolve(score_a: float, score_b: float, n: float, alpha: floa
     _check_score(score_b, n)
     pa, pb = score_a / 100.0, score_b / 100.0
     va, vb = pa * (1 - pa), pb * (1 - pb)
-    if va == 0 or vb == 0:
+    if va == 0 or vb == 0 or pa == pb:  # no agreement makes a zero gap significant
         return math.inf
     z = float(norm.isf(alpha / 2.0))
     needed = ((pa - pb) / z) ** 2 * n

@@ -105,6 +105,7 @@ def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) 
 
     label = window_label(context_tokens)
     out = whole.assign(
+        register=whole["text"].map(lambda k: texts.TEXTS[k].register),
         origin=whole["text"].map(lambda k: texts.TEXTS[k].origin),
         licence=whole["text"].map(lambda k: texts.TEXTS[k].licence),
     )
@@ -114,6 +115,7 @@ def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) 
         [
             "name",
             "kind",
+            "register",
             "words_per_token",
             f"words in {label}",
             f"pages in {label}",
