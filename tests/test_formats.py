@@ -56,6 +56,7 @@ def test_no_form_uses_an_exponent_or_a_bare_one():
 def test_number_list():
     assert formats.number_list("16000;700;80") == "16,000, 700, 80"
     assert formats.number_list("128k;100000;200") == "128k, 100,000, 200"
+    assert formats.number_list("2023;2024.5;12345") == "2023, 2,024.5, 12,345"  # a year stays a year
     assert formats.number_list(float("nan")) == ""
 
 

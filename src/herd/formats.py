@@ -220,11 +220,15 @@ def quantity(v) -> str:
 
 
 def number_list(text, sep: str = ";") -> str:
-    """Numbers recorded as one field (``16000;700;128k``) as the book writes them: ``16,000, 700, 128k``."""
+    """Numbers recorded as one field (``16000;700;128k``) as the book writes them: ``16,000, 700, 128k``.
+    A year (a whole number from 1900 to 2099) is written as a year: ``2023``."""
     if missing(text) or not str(text).strip():
         return ""
     parts = [p.strip() for p in str(text).split(sep)]
-    return ", ".join(exact(float(p)) if re.fullmatch(r"-?\d+(\.\d+)?", p) else p for p in parts)
+    return ", ".join(
+        p if re.fullmatch(r"(19|20)\d\d", p) else exact(float(p)) if re.fullmatch(r"-?\d+(\.\d+)?", p) else p
+        for p in parts
+    )
 
 
 def times(v, decimals: int = 2) -> str:
