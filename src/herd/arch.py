@@ -461,7 +461,7 @@ def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batc
         "weights_gb": formats.count(weights_gb),
         "weights_text": "BF16" if weights == "bf16" else "the paper's FP8 recipe",
         "kv_share": formats.share(kv_cache_bytes(a, context, precision, batch) / 1e9 / weights_gb),
-        "crossover_tokens": formats.count(round(crossover, -3)),  # "about": to the thousand
+        "crossover_tokens": formats.rounded_span([crossover], 1000),  # "about": to the thousand
         "crossover_sequences": formats.number(crossover / context),
         "per_token": formats.count(kv_cache_bytes(a, 1, precision)),
     }

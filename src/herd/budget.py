@@ -151,61 +151,57 @@ def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
         "interruptions.54-day-snapshot."
         "share-of-unexpected-interruptions-attributed-to-confirmed-or-suspected-hardware-issues"
     )
+
+    def printed(key: str) -> tuple[tuple[float, float], tuple[float, float]]:
+        # what the text's printing allows (a whole unit for "approximately") and what rounding alone allows
+        return scaling.fact_interval(facts, key), scaling.fact_interval(facts, key, widen_approximate=False)
+
+    def exact(v: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        return (v, v), (v, v)
+
+    # sums of rounded shares may miss 100 by half a unit per row
+    half_per_row = (100 - 0.05 * len(table), 100 + 0.05 * len(table))
     rows = [
-        ("total", "total interruptions = planned + unexpected", all_, planned + total, (all_, all_)),
+        ("total", "total interruptions = planned + unexpected", all_, planned + total, *exact(all_)),
         (
             "unexpected",
             "unexpected interruptions = sum of the table's counts",
             total,
             float(table["interruptions"].sum()),
-            (total, total),
+            *exact(total),
         ),
-        (
-            "sum",
-            "printed percentages sum to 100",
-            100.0,
-            float(table["percent"].sum()),
-            (100 - 0.05 * len(table), 100 + 0.05 * len(table)),
-        ),
+        ("sum", "printed percentages sum to 100", 100.0, float(table["percent"].sum()), half_per_row, half_per_row),
         (
             "gpu-counts",
             "GPU issues share (%), from the counts",
             fact(facts, gpu_key),
             100 * float(gpu["interruptions"].sum()) / total,
-            scaling.fact_interval(facts, gpu_key),
+            *printed(gpu_key),
         ),
         (
             "gpu-printed",
             "GPU issues share (%), from the printed percentages",
             fact(facts, gpu_key),
             float(gpu["percent"].sum()),
-            scaling.fact_interval(facts, gpu_key),
+            *printed(gpu_key),
         ),
         (
             "hardware",
             "hardware share (%): the categories the text names (GPU, host, unplanned maintenance)",
             fact(facts, hw_key),
             100 * float(hardware["interruptions"].sum()) / total,
-            scaling.fact_interval(facts, hw_key),
+            *printed(hw_key),
         ),
     ]
     out = pd.DataFrame([r[:4] for r in rows], columns=["id", "check", "stated", "recomputed"])
     out["allowed_low"] = [r[4][0] for r in rows]
     out["allowed_high"] = [r[4][1] for r in rows]
     out["difference"] = out["recomputed"] - out["stated"]
-    # sums of rounded shares may miss 100 by half a unit per row; percentages from counts may miss the
-    # printed one by the printed rounding
     out["within"] = (out["allowed_low"] - 1e-9 <= out["recomputed"]) & (out["recomputed"] <= out["allowed_high"] + 1e-9)
-    # a share the text prints as "approximately" is allowed a whole unit; within half a unit it agrees within rounding
-    strict = {
-        r[0]: scaling.fact_interval(facts, k, widen_approximate=False)
-        for r, k in ((rows[3], gpu_key), (rows[4], gpu_key), (rows[5], hw_key))
-    }
-    out["within_rounding"] = [
-        out.loc[i, "within"]
-        and (r not in strict or strict[r][0] - 1e-9 <= out.loc[i, "recomputed"] <= strict[r][1] + 1e-9)
-        for i, r in enumerate(out["id"])
-    ]
+    # a share printed as "approximately" is allowed a whole unit; within half a unit it agrees within rounding
+    rounding_low = pd.Series([r[5][0] for r in rows], index=out.index)
+    rounding_high = pd.Series([r[5][1] for r in rows], index=out.index)
+    out["within_rounding"] = (rounding_low - 1e-9 <= out["recomputed"]) & (out["recomputed"] <= rounding_high + 1e-9)
     return out
 
 

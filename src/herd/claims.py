@@ -799,6 +799,10 @@ def summary(audited: pd.DataFrame) -> pd.Series:
 RANKING_KINDS = ("ranking", "top")
 
 
+REVERSED_CODES = ("reversed", "another-prints-higher")
+"""Reason codes of a ranking whose printed order is the reverse of the one the post states."""
+
+
 def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
@@ -813,7 +817,7 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         f"{int(v.get('correct', 0))} are resolved in the direction it states",
         f"{int(v.get('correct, within noise', 0))} are right in their order but not resolved",
     ]
-    reversed_ = int(r["code"].isin(["reversed", "another-prints-higher", "resolved-other-way"]).sum())
+    reversed_ = int(r["code"].isin([*REVERSED_CODES, "resolved-other-way"]).sum())
     equal = int((r["code"] == "equal").sum())
     wrong_other = int((r["verdict"] == "wrong order").sum()) - reversed_ - equal
     wrong = []
@@ -882,12 +886,11 @@ def bottom_line_sentence(
     """The bottom line of a "at least on a par with X" claim in words: the tally of ``seen`` (the
     subject against X, from :func:`herd.compare.orient`) and what it means for the claim."""
     claim = audited.set_index("claim_id").loc[claim_id]
-    t = seen["verdict"].value_counts()
-    tested = int(seen["testable"].sum())
+    t = compare.tally(seen)
     head = (
-        f"Against {other_name}, the 405B is ahead on {int(t.get('ahead', 0))} of the {tested} benchmarks that can be "
-        f"tested, behind on {int(t.get('behind', 0))}, and not resolved on {int(t.get('not resolved', 0))}"
-        + (f", equivalent on {int(t.get('equivalent', 0))}" if t.get("equivalent", 0) else "")
+        f"Against {other_name}, the 405B is ahead on {t['n_ahead']} of the {int(seen['testable'].sum())} benchmarks "
+        f"that can be tested, behind on {t['n_behind']}, and not resolved on {t['n_unresolved']}"
+        + (f", equivalent on {t['n_equivalent']}" if t["n_equivalent"] else "")
         + ". "
     )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
@@ -1005,7 +1008,7 @@ def tallies(audited: pd.DataFrame) -> dict[str, int]:
         "n_rankings": len(rankings),
         "n_rankings_resolved": int(ranked["correct"]),
         "n_rankings_noise": int(ranked["correct, within noise"]),
-        "n_reversed": int(audited["code"].isin(["reversed", "another-prints-higher"]).sum()),
+        "n_reversed": int(audited["code"].isin(REVERSED_CODES).sum()),
         "n_equal": int((audited["code"] == "equal").sum()),
         "n_unlike": int(counts(audited)["misleading: unlike settings"]),
         "n_omitted_leader": int((audited["code"] == "omitted-leader").sum()),

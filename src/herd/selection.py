@@ -191,11 +191,17 @@ NULL_COLUMNS = {
 """The columns of the chapter's null table, decisive ones first, with the names the page shows."""
 
 
+def _letters(reasons) -> dict[str, str]:
+    """A note letter (a, b, ...) for each distinct non-blank reason, in order of first appearance."""
+    distinct = dict.fromkeys(r for r in reasons if isinstance(r, str) and r)
+    return {r: chr(ord("a") + i) for i, r in enumerate(distinct)}
+
+
 def null_display(reported: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of :func:`table15_null` as the page shows them: the decisive columns first, and a
     row that was not simulated marked by a letter whose reason the second table gives (one letter
     per distinct reason)."""
-    reasons = {r: chr(ord("a") + i) for i, r in enumerate(dict.fromkeys(r for r in reported["not_simulated"] if r))}
+    reasons = _letters(reported["not_simulated"])
     shown = reported.assign(note=reported["not_simulated"].map(lambda r: reasons.get(r, "")))
     notes = pd.DataFrame({"note": list(reasons.values()), "why the row was not simulated": list(reasons.keys())})
     return shown[list(NULL_COLUMNS)].rename(columns=NULL_COLUMNS), notes
@@ -211,7 +217,7 @@ def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
         that says why a row is blank) and the notes (one per distinct reason, lettered a, b, ...).
     """
     t15 = package.contamination
-    reasons = {r: chr(ord("a") + i) for i, r in enumerate(t15["blank_reason"].dropna().unique())}
+    reasons = _letters(t15["blank_reason"].dropna())
     shown = pd.DataFrame(
         {
             "benchmark": t15["benchmark"].map(package.benchmarks.set_index("key")["name"]),
