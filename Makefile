@@ -26,9 +26,11 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 test: book $(STAMPS)/chromium
 	$(PY) -m pytest
 
-## unit: the fast loop while editing herd: unit tests only (no book, no browser, no notebook runs)
+## unit: the fast loop while editing herd: the unit tests (no book, browser, npm, linters or chapter runs), every core
+# A unit test is one with none of the markers of tests/conftest.py's NEEDS; one that grows slow fails there.
+UNIT := not (book or browser or slow or lint or npm or texts)
 unit: install
-	$(PY) -m pytest -o addopts= -p no:cacheprovider -q -n auto -m "not book" tests
+	$(PY) -m pytest -o addopts= -p no:cacheprovider -q -n auto -m "$(UNIT)" tests
 
 ## lint: ruff (rules and formatting) and mypy, as the test suite runs them
 lint: install

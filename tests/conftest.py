@@ -1,10 +1,21 @@
+import os
+import resource
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+
+# What a test needs beyond the package and its Python dependencies, as markers registered in pyproject.toml.
+# A test carrying none of them is a unit test: `make unit` runs exactly those, and each must stay fast (below).
+NEEDS = ("book", "browser", "slow", "lint", "npm", "texts")
+# A unit test may spend this much processor time (its own process and the processes it starts, setup included)
+# and this much wall time; more fails it with a note to mark it, so a slow test cannot join `make unit` unnoticed.
+UNIT_CPU_SECONDS = float(os.environ.get("HERD_UNIT_CPU_SECONDS", "2"))
+UNIT_WALL_SECONDS = float(os.environ.get("HERD_UNIT_WALL_SECONDS", "10"))
 
 
 @pytest.fixture
@@ -26,26 +37,42 @@ def edit_csv(path: Path, line: int, column: str, value: str) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
-# Tests that need the built book, a browser or a chapter run: `make unit` leaves them out (-m "not book").
-BOOK_TESTS = {
-    "test_add_model.py",
-    "test_binder.py",
-    "test_binder_jupyterlab.py",
-    "test_browser.py",
-    "test_build.py",
-    "test_contamination_chapter.py",
-    "test_editions.py",
-    "test_findings.py",
-    "test_notebook_guards.py",
-    "test_notebooks_current.py",
-    "test_number_forms.py",
-    "test_pdf.py",
-    "test_scaling_notebook.py",
-}
-
-
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        path = Path(str(item.fspath))
-        if path.name in BOOK_TESTS or path.suffix == ".ipynb":
+        if Path(str(item.fspath)).suffix == ".ipynb":  # nbval: a cell of an executed chapter, run in its kernel
             item.add_marker(pytest.mark.book)
+            item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).stem))
+
+
+def _is_unit(item) -> bool:
+    return not any(item.get_closest_marker(name) for name in NEEDS)
+
+
+def _spent() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, time.perf_counter()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    item._herd_start = _spent()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.passed or not _is_unit(item) or not hasattr(item, "_herd_start"):
+        return
+    cpu0, wall0 = item._herd_start
+    cpu1, wall1 = _spent()
+    cpu, wall = cpu1 - cpu0, wall1 - wall0
+    if cpu > UNIT_CPU_SECONDS or wall > UNIT_WALL_SECONDS:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} carries no marker of {', '.join(NEEDS)} (so `make unit` runs it) but took {cpu:.1f} s "
+            f"of processor time and {wall:.1f} s in all (a unit test: at most {UNIT_CPU_SECONDS:g} s and "
+            f"{UNIT_WALL_SECONDS:g} s): make it faster or mark it, e.g. `@pytest.mark.slow`"
+        )

@@ -16,6 +16,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
 MODEL = "fixture-70b-instruct"
 NAME = "Fixture 70B Instruct"
 SOURCE = "fixture-model-card"

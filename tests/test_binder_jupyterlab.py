@@ -39,9 +39,13 @@ CHAPTER = "benchmarks"
 PARAMETER = ('focus_model = "llama-3.1-405b-instruct"', 'focus_model = "llama-3.1-70b-instruct"')
 CHANGED_NAME = "Llama 3.1 70B Instruct"
 
-pytestmark = pytest.mark.skipif(
-    not ENV, reason="the Binder environment is tested by `make test-binder` (HERD_BINDER_ENV names it)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not ENV, reason="the Binder environment is tested by `make test-binder` (HERD_BINDER_ENV names it)"
+    ),
+]
 
 
 def launch_path(chapter: str) -> str:

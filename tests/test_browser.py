@@ -39,6 +39,8 @@ WIDTHS = (1280, 390)
 LAYOUT = (Path(__file__).parent / "layout.js").read_text()
 
 pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.book,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(),
         reason="Chromium not found: install Debian's chromium (apt-get install chromium) to run the browser tests",

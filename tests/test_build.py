@@ -49,6 +49,7 @@ GOOD = """
     """
 
 
+@pytest.mark.slow
 def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys):
     nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
     ran = build.run_notebooks(tmp_path)
@@ -191,6 +192,7 @@ def test_clean_gives_altair_ids_stable_names():
     ],
     ids=["error", "warning"],
 )
+@pytest.mark.slow
 def test_failed_book_build_keeps_last_good_book(tmp_path, toc, page):
     (tmp_path / "_config.yml").write_text(
         "title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
@@ -206,6 +208,7 @@ def test_failed_book_build_keeps_last_good_book(tmp_path, toc, page):
     assert not list(tmp_path.glob("_build.*"))
 
 
+@pytest.mark.slow
 def test_successful_book_build_swaps_in_and_then_skips(tmp_path, capsys):
     (tmp_path / "_config.yml").write_text(
         "title: t\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
@@ -352,3 +355,89 @@ def test_reading_an_unknown_notebook_is_an_error(tmp_path):
     )
     with pytest.raises(build.BuildError, match="nowhere"):
         build.notebooks(tmp_path)
+
+
+def _package(root: Path, modules: dict[str, str]) -> None:
+    for name, code in modules.items():
+        path = root / "src" / Path(*name.split(".")).with_suffix(".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(code))
+
+
+def _chapter(root: Path, name: str, code: str) -> build.Notebook:
+    (root / "notebooks").mkdir(exist_ok=True)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "notebooks" / f"{name}.md").write_text(HEADER + f"```{{code-cell}} ipython3\n{code}\n```\n")
+    return next(nb for nb in build.notebooks(root) if nb.name == name)
+
+
+def test_a_chapter_depends_on_the_code_of_the_modules_it_imports_and_nothing_else(tmp_path):
+    """Staleness follows imports: a chapter's inputs hold the code (syntax tree, no docstrings or comments) of
+    every herd module it imports, directly or through another module, and of the packages that hold them."""
+    _package(
+        tmp_path,
+        {
+            "herd.__init__": '"""The package."""\n',
+            "herd.stats": '"""Statistics."""\n\ndef z():\n    """Two."""\n    return 2  # a comment\n',
+            "herd.compare": "from . import stats\n\ndef verdict():\n    return stats.z()\n",
+            "herd.arch": "def count():\n    return 1\n",
+            "herd.scan.__init__": "",
+            "herd.scan.index": "from ..stats import z\n",
+        },
+    )
+    bench = _chapter(tmp_path, "bench", "from herd import compare\nprint(compare.verdict())")
+    arch = _chapter(tmp_path, "arch", "import herd.arch\n%matplotlib inline\nprint(herd.arch.count())")
+    scan = _chapter(tmp_path, "scan", "from herd.scan import index")
+    assert build.notebook_modules(tmp_path, bench.text) == ["herd", "herd.compare", "herd.stats"]
+    assert build.notebook_modules(tmp_path, arch.text) == ["herd", "herd.arch"]
+    assert build.notebook_modules(tmp_path, scan.text) == ["herd", "herd.scan", "herd.scan.index", "herd.stats"]
+    before = {nb.name: build.input_hash(tmp_path, nb) for nb in (bench, arch, scan)}
+
+    # a docstring, a comment and a re-wrapped line change no chapter's inputs
+    stats = tmp_path / "src" / "herd" / "stats.py"
+    stats.write_text(
+        '"""Statistics, reworded."""\n\n\ndef z():\n    """Two, said otherwise."""\n\n    return (\n        2\n    )\n'
+    )
+    assert {nb.name: build.input_hash(tmp_path, nb) for nb in (bench, arch, scan)} == before
+
+    # nor does re-ordering the imports at the top of a module
+    compare = tmp_path / "src" / "herd" / "compare.py"
+    compare.write_text("import os\nfrom . import stats\n\ndef verdict():\n    return stats.z()\n")
+    assert build.input_hash(tmp_path, bench) != before["bench"]  # a new import is a change...
+    with_os = build.input_hash(tmp_path, bench)
+    compare.write_text("from . import stats\nimport os\n\ndef verdict():\n    return stats.z()\n")
+    assert build.input_hash(tmp_path, bench) == with_os  # ...its place among the imports is not
+    compare.write_text("from . import stats\n\ndef verdict():\n    return stats.z()\n")
+
+    # a code edit in one module changes the chapters that import it (here through compare), not the others
+    stats.write_text("def z():\n    return 3\n")
+    after = {nb.name: build.input_hash(tmp_path, nb) for nb in (bench, arch, scan)}
+    assert after["bench"] != before["bench"] and after["scan"] != before["scan"]
+    assert after["arch"] == before["arch"]
+
+
+def test_a_file_a_module_declares_it_reads_is_an_input_of_the_chapters_importing_it(tmp_path):
+    _package(tmp_path, {"herd.__init__": "", "herd.speed": 'READS_FILES = ("bench/results/speed.json",)\n'})
+    uses = _chapter(tmp_path, "uses", "from herd import speed")
+    other = _chapter(tmp_path, "other", "import herd")
+    before = build.input_hash(tmp_path, uses), build.input_hash(tmp_path, other)
+    (tmp_path / "bench" / "results").mkdir(parents=True)
+    (tmp_path / "bench" / "results" / "speed.json").write_text("{}")
+    assert build.input_hash(tmp_path, uses) != before[0]
+    assert build.input_hash(tmp_path, other) == before[1]
+
+
+@pytest.mark.slow
+def test_a_re_execution_that_changes_no_output_writes_nothing(tmp_path, capsys):
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    build.run_notebooks(tmp_path)
+    log = tmp_path / "book" / "execution.json"
+    first, timings = nb.executed.read_bytes(), log.read_bytes()
+    build.run_notebooks(tmp_path, force=True)
+    assert nb.executed.read_bytes() == first and log.read_bytes() == timings
+    assert "nothing written" in capsys.readouterr().out
+    # inputs that change while the outputs stay: the inputs are recorded, the timings are left as they were
+    (tmp_path / "data" / "other.csv").write_text("y\n1\n")
+    build.run_notebooks(tmp_path)
+    assert nb.executed.read_bytes() != first and log.read_bytes() == timings
+    assert "same outputs, inputs recorded" in capsys.readouterr().out

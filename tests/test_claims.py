@@ -26,6 +26,7 @@ def audit():
     return claims.audit(data.load(DATA), capacity=CAPACITY).set_index("claim_id")
 
 
+@pytest.mark.slow
 def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
     assert set(audit["verdict"]) <= set(claims.VERDICTS)
     assert audit["evidence"].str.len().gt(0).all() and audit["rule"].str.len().gt(0).all()
@@ -97,6 +98,7 @@ def test_a_pair_gets_the_same_verdict_here_as_in_the_chapters(audit):
             assert c["gap_low"] == pytest.approx(p["gap_low"]) and c["gap_high"] == pytest.approx(p["gap_high"])
 
 
+@pytest.mark.slow
 def test_verdict_follows_the_data(data_copy):
     # If Table 2 printed 80.9 for Nemotron on HumanEval, the post's number would be right.
     lines = (data_copy / "scores.csv").read_text().splitlines()
@@ -108,6 +110,7 @@ def test_verdict_follows_the_data(data_copy):
     assert audit.loc["humaneval-nemotron", "verdict"] == "correct"
 
 
+@pytest.mark.slow
 def test_the_correction_changes_borderline_verdicts(audit):
     lenient = claims.audit(data.load(DATA), rules=compare.Rules(correction="none"), capacity=CAPACITY).set_index(
         "claim_id"
@@ -121,6 +124,7 @@ def test_words_and_pages_are_judged_against_narrative_prose(audit):
     assert (no_capacity["verdict"] == "not checkable").all()
 
 
+@pytest.mark.slow
 def test_the_audit_runs_without_the_tokenizer_or_the_texts():
     # Block the tokenizer's library and the texts module: every claim that does not need a
     # measurement is still judged, and those that do say what they need. (herd.textstats, where

@@ -71,6 +71,7 @@ def null_table(package):
     return selection.package_null(package, reps=20, seed=0), sizes, names
 
 
+@pytest.mark.slow
 def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
     """The chapter skipped BoolQ, HellaSwag and NaturalQuestions silently ('if pd.isna(n):
     continue') while saying 'each benchmark of Table 15'."""
@@ -123,6 +124,7 @@ def test_n_is_the_full_test_set_size_not_capped(package, null_table):
     assert (simulated["n"] > 5000).sum() >= 4 and simulated.loc[names["worldsense"], "n"] == 87048
 
 
+@pytest.mark.slow
 def test_the_null_narrows_with_n():
     """At the full N the chance gains are smaller than at a capped N: the cap widened the null."""
     small = selection.simulate(5000, [0.455, 0.611, 0.637], selection.THRESHOLDS, reps=60, seed=1)

@@ -12,6 +12,8 @@ import pytest
 from conftest import DATA, ROOT, edit_csv
 from herd import __version__, build, edition, editions, stats
 
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
 # ---------------------------------------------------------------- the committed record
 
 

@@ -9,6 +9,8 @@ import pytest
 from conftest import ROOT
 from herd import data, findings
 
+pytestmark = pytest.mark.book
+
 BOOK = ROOT / "book"
 
 

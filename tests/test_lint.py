@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PATHS = ["src", "tests", "bench", "_ext"]
+pytestmark = pytest.mark.lint
 
 
 def _run(*command):

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import ROOT, edit_csv
 
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
 BOOK_NB = ROOT / "book" / "benchmarks.ipynb"
 
 

@@ -9,6 +9,8 @@ import pytest
 from conftest import ROOT
 from herd import build
 
+pytestmark = pytest.mark.book
+
 NOTEBOOKS = build.notebooks(ROOT)
 
 

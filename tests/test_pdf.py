@@ -12,7 +12,11 @@ import yaml
 from conftest import ROOT
 from herd import build, editions, pdf
 
-pytestmark = pytest.mark.skipif(pdf.chromium() is None, reason=f"the PDF is printed with Chromium: {pdf.INSTALL_HINT}")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(pdf.chromium() is None, reason=f"the PDF is printed with Chromium: {pdf.INSTALL_HINT}"),
+]
 
 
 @pytest.fixture(scope="module")

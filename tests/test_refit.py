@@ -93,6 +93,7 @@ def test_fit_rejects_bad_input():
         scaling.fit_parametric([1e9, 2e9], [1e10], [2.0, 2.1], grid=SMALL_GRID)
 
 
+@pytest.mark.slow
 def test_refit_reproduces_epochs_published_estimates_within_their_standard_errors(package, refit):
     # Besiroglu et al. 2024: A 482.01 (124.58), B 2085.43 (1293.23), E 1.8172 (0.03), α 0.3478 (0.02), β 0.3658 (0.02)
     published = scaling.constants(package.scaling_laws, "besiroglu2024")

@@ -9,6 +9,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
 CHAPTER = ROOT / "notebooks" / "scaling.md"
 COMPUTING = (
     ast.FunctionDef,

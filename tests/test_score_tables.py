@@ -42,6 +42,7 @@ def test_an_unknown_table_lists_the_tables_there_are(package):
         score_tables.read(package, "llama3-paper-v3", "Table 99")
 
 
+@pytest.mark.slow
 def test_other_versions_pair_gpqa_diamond_with_gpqa_and_never_mix_them(package):
     card = score_tables.read(package, "llama-models-model-card-3.3", "Instruction tuned models")
     v = score_tables.other_versions(package, card.cells[card.cells["model"] == "llama-3.1-405b-instruct"])

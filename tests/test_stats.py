@@ -64,6 +64,7 @@ def test_holm_matches_the_textbook_example():
     assert list(levels) == pytest.approx([0.05 / 3, 0.025, 0.025, 0.0125])
 
 
+@pytest.mark.slow
 def test_bh_and_bonferroni_levels_agree_with_their_adjusted_pvalues():
     rng = np.random.default_rng(3)
     for _ in range(40):
@@ -76,6 +77,7 @@ def test_bh_and_bonferroni_levels_agree_with_their_adjusted_pvalues():
 # ---------------------------------------------------------------- consistency and edges
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["proportion", "bounded-mean"])
 def test_interval_excludes_zero_exactly_when_the_test_rejects(kind):
     rng = np.random.default_rng(7)

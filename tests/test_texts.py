@@ -5,6 +5,7 @@ import pytest
 from herd import texts, textstats
 
 
+@pytest.mark.texts
 def test_every_text_loads_and_is_substantial():
     loaded = texts.load(list(texts.TEXTS))
     for key, text in loaded.items():
@@ -24,6 +25,7 @@ def test_measure_on_a_known_sentence():
     assert m["tokens_per_word"] == pytest.approx(1.2)
 
 
+@pytest.mark.texts
 def test_prose_packs_more_words_per_token_than_code():
     loaded = texts.load(["kjv-bible", "python-stdlib"])
     bible = textstats.measure(loaded["kjv-bible"])["words_per_token"]
@@ -78,6 +80,7 @@ def test_window_summary_by_register():
     assert textstats.window_summary(whole.iloc[:1], 131_072, 100)["technical_words"] == "n/a"
 
 
+@pytest.mark.slow
 def test_text_table_and_capacity():
     whole, parts = textstats.measure_named(["python-reference", "python-stdlib"])
     table = textstats.text_table(whole, 131_072, 500)

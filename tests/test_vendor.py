@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import ROOT
 from herd import vendor
 
@@ -25,6 +27,7 @@ def test_package_json_pins_exact_versions():
     assert pins == {k: v for k, v in vendor.locked_versions(ROOT).items() if k in pins}
 
 
+@pytest.mark.npm
 def test_bundle_presets_the_loader(tmp_path):
     out = vendor.vendor(ROOT, tmp_path)
     bundle = (out / vendor.BUNDLE_NAME).read_text()

@@ -2,15 +2,17 @@
 
 ``python -m herd.build`` does, in order:
 
-1. For each ``notebooks/<name>.md`` (MyST text notebook), compute a content hash
-   of its inputs: the text, the schema of its parameters (``notebooks/parameters.yml``), the
-   data package, the ``herd`` source and the Python lock file, and for a page that
-   reads other chapters' results (``herd: reads: [...]`` in its front matter, such as
-   the home page's findings) those chapters' executed notebooks.  When the hash
-   differs from the one recorded in ``book/<name>.ipynb`` (or with ``--force``),
-   convert the text one way with jupytext, execute it with papermill, strip
-   volatile metadata and write ``book/<name>.ipynb``.  A failing cell stops the
-   run with the notebook, the cell and the error.
+1. For each ``notebooks/<name>.md`` (MyST text notebook), hash what its result depends on
+   (:func:`dependencies`): the text, the schema of its parameters (``notebooks/parameters.yml``),
+   the data package, the Python locks, the *code* of every ``herd`` module it imports, directly or
+   through other modules (each module's syntax tree without docstrings and comments, so a docstring
+   or comment edit re-executes nothing), the repository files those modules declare they read
+   (``READS_FILES``, such as the bench results), and for a page that reads other chapters' results
+   (``herd: reads: [...]`` in its front matter, such as the home page's findings) those chapters'
+   executed notebooks.  When the hash differs from the one recorded in ``book/<name>.ipynb`` (or
+   with ``--force``), convert the text one way with jupytext, execute it with papermill, strip
+   volatile metadata and write ``book/<name>.ipynb`` unless nothing in it changed.  A failing cell
+   stops the run with the notebook, the cell and the error.
 2. Build the book with ``jupyter-book build -W`` (Sphinx warnings are errors) into
    a temporary folder and swap it into ``_build/html`` only when it succeeded.
    When nothing the book depends on changed since the last good build, skip it.
@@ -29,6 +31,7 @@ This module knows nothing of the analysis: it imports no other ``herd`` module.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import fcntl
 import hashlib
@@ -46,6 +49,7 @@ from pathlib import Path
 import yaml
 
 PARAMETERS_FILE = "notebooks/parameters.yml"
+LOCKS = ("requirements.lock", "requirements-nodeps.txt")  # the Python packages a chapter runs on
 EXECUTION_LOG = "book/execution.json"
 STAMP = ".herd-build.json"
 LOCK_FILE = ".herd-build.lock"
@@ -149,28 +153,177 @@ def _hash_files(digest, root: Path, files) -> None:
         digest.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
 
 
-def shared_inputs(root: Path) -> list[Path]:
-    """Files every notebook depends on: data, the herd source, benchmark results, the Python lock."""
-    files = [p for p in (root / "data").rglob("*") if p.is_file()]
-    files += [p for p in (root / "src" / "herd").rglob("*.py")]
-    files += [p for p in (root / "bench" / "results").glob("*.json")]  # benchmark results a chapter shows
-    lock = root / "requirements.lock"
-    if lock.exists():
-        files.append(lock)
-    return files
+PACKAGE = "herd"
+# A module of herd that reads a file of the repository outside data/ names it (paths from the repository's
+# root) in a module-level tuple of this name; a chapter importing the module depends on the file.
+READS_FILES_NAME = "READS_FILES"
+
+
+def module_path(root: Path, module: str) -> Path | None:
+    """The source file of a ``herd`` module (``herd.stats`` → ``src/herd/stats.py``, a package → its
+    ``__init__.py``); None when ``module`` names no module of the package (an attribute, say)."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = root / "src" / Path(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_file(root: Path, module: str) -> Path:
+    path = module_path(root, module)
+    if path is None:
+        raise BuildError(f"no module {module} in src/")
+    return path
+
+
+def imported_modules(root: Path, tree: ast.AST, module: str | None = None) -> set[str]:
+    """The ``herd`` modules a syntax tree imports, anywhere in it (a function's own imports too), with the
+    packages that hold them (importing ``herd.contamination.index`` runs ``herd/contamination/__init__.py``).
+    ``module`` is the tree's own module name, to resolve relative imports; None for a notebook's code."""
+    package = None
+    if module is not None:
+        path = module_path(root, module)
+        package = module if path is not None and path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if package is None:
+                    continue
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                where = ".".join(base + ([node.module] if node.module else []))
+            else:
+                where = node.module or ""
+            found.add(where)
+            found |= {f"{where}.{alias.name}" for alias in node.names}  # `from herd import stats` imports a module
+    modules = set()
+    for name in found:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i])
+            if module_path(root, prefix) is not None:
+                modules.add(prefix)
+    return modules
+
+
+def _parse(source: str, where: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        # IPython's magics and shell escapes are not Python: leave those lines out
+        kept = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+        try:
+            return ast.parse(kept)
+        except SyntaxError as exc:
+            raise BuildError(f"{where}: a code cell is not valid Python: {exc}") from None
+
+
+def notebook_modules(root: Path, text: Path) -> list[str]:
+    """Every ``herd`` module a text notebook's code cells import, directly or through other ``herd``
+    modules (transitively), sorted."""
+    source = text.read_text(encoding="utf-8")
+    todo = set()
+    for line, code in code_cells(source):
+        todo |= imported_modules(root, _parse(code, f"{_show(text)}, line {line}"))
+    seen: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = _module_file(root, module)
+        todo |= imported_modules(root, _parse(path.read_text(encoding="utf-8"), str(path)), module) - seen
+    return sorted(seen)
+
+
+def _without_docstrings(tree: ast.Module) -> ast.Module:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+def _imports_sorted(tree: ast.Module) -> ast.Module:
+    """The module with each run of consecutive top-level imports in one order (an import sorter's reordering
+    changes nothing that runs)."""
+    body: list[ast.stmt] = []
+    run: list[ast.stmt] = []
+    for node in [*tree.body, None]:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            run.append(node)
+            continue
+        body += sorted(run, key=lambda n: ast.dump(n, include_attributes=False))
+        run = []
+        if node is not None:
+            body.append(node)
+    tree.body = body
+    return tree
+
+
+def code_digest(path: Path) -> str:
+    """SHA-256 of a Python file's code: its syntax tree without docstrings, comments, blank lines or
+    positions, with each run of top-level imports sorted, so an edit to a docstring or a comment, re-wrapping a
+    line or re-ordering imports leaves it unchanged."""
+    tree = _imports_sorted(_without_docstrings(ast.parse(path.read_text(encoding="utf-8"), str(path))))
+    return hashlib.sha256(ast.dump(tree, annotate_fields=True, include_attributes=False).encode()).hexdigest()
+
+
+def files_read(root: Path, modules: list[str]) -> list[Path]:
+    """The repository files outside ``data/`` that the ``modules`` say they read (a module-level
+    ``READS_FILES`` tuple of paths from the repository's root), existing or not."""
+    out = []
+    for module in modules:
+        for node in ast.parse(_module_file(root, module).read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Tuple | ast.List)
+                and any(isinstance(t, ast.Name) and t.id == READS_FILES_NAME for t in node.targets)
+            ):
+                out += [root / p for p in ast.literal_eval(node.value)]
+    return out
+
+
+def dependencies(root: Path, nb: Notebook) -> dict[str, str]:
+    """What a notebook's result depends on, each with its digest: its text, the schema of its parameters,
+    every file of the data package, the Python locks, the code of every ``herd`` module it imports
+    (:func:`notebook_modules`, hashed by :func:`code_digest`), the files those modules read
+    (:func:`files_read`), and the executed notebooks of the chapters it reads."""
+
+    def file(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "missing"
+
+    deps = {
+        "text": hashlib.sha256(nb.text.read_bytes()).hexdigest(),
+        "parameters": hashlib.sha256(json.dumps(nb.schema, sort_keys=True).encode()).hexdigest(),
+    }
+    for path in sorted((root / "data").rglob("*")):
+        if path.is_file():
+            deps[path.relative_to(root).as_posix()] = file(path)
+    for lock in LOCKS:
+        deps[lock] = file(root / lock)
+    modules = notebook_modules(root, nb.text)
+    for module in modules:
+        deps[f"code:{module}"] = code_digest(_module_file(root, module))
+    for read in files_read(root, modules):
+        deps[read.relative_to(root).as_posix()] = file(read)
+    for name in nb.reads:  # what the chapters it reads computed
+        deps[f"book/{name}.ipynb"] = file(root / "book" / f"{name}.ipynb")
+    return deps
 
 
 def input_hash(root: Path, nb: Notebook) -> str:
-    """SHA-256 of everything a notebook's result depends on: its text, the schema of its parameters, the
-    :func:`shared_inputs`, and the executed notebooks of the chapters it reads."""
-    digest = hashlib.sha256()
-    digest.update(nb.text.read_bytes())
-    digest.update(json.dumps(nb.schema, sort_keys=True).encode())
-    _hash_files(digest, root, shared_inputs(root))
-    for name in nb.reads:  # what the chapters it reads computed
-        executed = root / "book" / f"{name}.ipynb"
-        digest.update(name.encode() + b"\0" + (executed.read_bytes() if executed.exists() else b"missing") + b"\0")
-    return digest.hexdigest()
+    """SHA-256 of :func:`dependencies`: a notebook is stale when it differs from the one recorded in its
+    executed form."""
+    return hashlib.sha256(json.dumps(dependencies(root, nb), sort_keys=True).encode()).hexdigest()
 
 
 def recorded_hash(nb: Notebook) -> str | None:
@@ -214,8 +367,9 @@ def clean(notebook: dict, name: str) -> dict:
     return notebook
 
 
-def execute(root: Path, nb: Notebook, digest: str) -> float:
-    """Execute one text notebook with papermill; write the cleaned result. Returns seconds."""
+def execute(root: Path, nb: Notebook, digest: str) -> Execution:
+    """Execute one text notebook with papermill and write the cleaned result to ``book/<name>.ipynb``, unless
+    it is byte for byte the notebook already there (so a re-execution that changes nothing changes no file)."""
     import jupytext
     import nbformat
     import papermill as pm
@@ -243,11 +397,33 @@ def execute(root: Path, nb: Notebook, digest: str) -> float:
         executed = json.loads(out.read_text())
     executed = clean(executed, nb.name)
     executed["metadata"]["herd"] = {"inputs_sha256": digest, "source": str(nb.text.relative_to(root))}
+    text = json.dumps(executed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    before = nb.executed.read_text() if nb.executed.exists() else None
+    if text == before:
+        return Execution(seconds, written=False, outputs_changed=False)
+    changed = before is None or _cells(before) != executed["cells"]
     nb.executed.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = nb.executed.with_suffix(".ipynb.tmp")
-    tmp_out.write_text(json.dumps(executed, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    tmp_out.write_text(text)
     tmp_out.replace(nb.executed)
-    return seconds
+    return Execution(seconds, written=True, outputs_changed=changed)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One execution of a notebook: its seconds, whether ``book/<name>.ipynb`` was rewritten (it is not when
+    nothing in it changed) and whether its cells (code and outputs) changed, not only the recorded inputs."""
+
+    seconds: float
+    written: bool
+    outputs_changed: bool
+
+
+def _cells(text: str) -> list | None:
+    try:
+        return json.loads(text).get("cells")
+    except json.JSONDecodeError:
+        return None
 
 
 def _check_declared_parameters(nb: Notebook, src: Path) -> None:
@@ -345,8 +521,13 @@ def stale_notebooks(root: Path) -> list[Notebook]:
 
 
 def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None) -> dict[str, float]:
-    """Execute the notebooks whose inputs changed. Returns {name: seconds} for those run."""
+    """Execute the notebooks whose inputs changed. Returns {name: seconds} for those run.
+
+    Each execution's seconds go to ``book/execution.json`` only when the notebook's cells (code or outputs)
+    changed: a re-execution with the same outputs, or one on changed inputs that computes the same results,
+    leaves the timings file as it was."""
     ran: dict[str, float] = {}
+    timed: dict[str, float] = {}
     selected = [nb for nb in notebooks(root) if not only or nb.name in only]
     if only and len(selected) != len(only):
         missing = set(only) - {nb.name for nb in selected}
@@ -357,10 +538,18 @@ def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None
             print(f"build: {nb.name}: up to date")
             continue
         print(f"build: {nb.name}: executing {nb.text.relative_to(root)}", flush=True)
-        ran[nb.name] = execute(root, nb, digest)
-        print(f"build: {nb.name}: done in {ran[nb.name]:.1f} s -> {nb.executed.relative_to(root)}")
-    if ran:
-        _log_execution(root, ran)
+        result = execute(root, nb, digest)
+        ran[nb.name] = result.seconds
+        if result.outputs_changed:
+            timed[nb.name] = result.seconds
+        what = {
+            (False, False): "unchanged, nothing written",
+            (True, False): "same outputs, inputs recorded",
+            (True, True): "outputs changed",
+        }[(result.written, result.outputs_changed)]
+        print(f"build: {nb.name}: done in {result.seconds:.1f} s ({what}) -> {nb.executed.relative_to(root)}")
+    if timed:
+        _log_execution(root, timed)
     return ran
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.utils.data import to_values
 
 from . import downloads, formats
 
@@ -113,10 +114,25 @@ def chart_renderer(environ: Mapping[str, str] | None = None) -> str:
     return "jupyter"
 
 
+DATA_TRANSFORMER = "herd"
+
+
+def stored_values(data, max_rows: int | None = None):
+    """Altair's data transformer for the book's charts: the rows as values embedded in the chart (never a file),
+    every float at the precision the book stores numbers (:func:`herd.formats.stored_frame`), with no row limit."""
+    if isinstance(data, pd.DataFrame):
+        data = formats.stored_frame(data)
+    return to_values(data)
+
+
+alt.data_transformers.register(DATA_TRANSFORMER, stored_values)
+
+
 def use_theme(renderer: str | None = None) -> None:
     """Enable the theme and the renderer (:func:`chart_renderer` unless given)."""
     renderer = renderer or chart_renderer()
     alt.theme.enable(THEME)
+    alt.data_transformers.enable(DATA_TRANSFORMER)
     if renderer == "jupyter":
         alt.renderers.enable("jupyter", offline=True)
     elif renderer == "html":

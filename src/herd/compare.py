@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import stats
+from . import formats, stats
 
 VERDICTS = stats.VERDICTS
 FAMILY = (
@@ -412,7 +412,8 @@ def record(seen: pd.DataFrame, margin: float) -> str:
                 "reason": r.reason,
             }
         )
-    return json.dumps(rows, sort_keys=True)
+    stored = [{k: formats.stored(v) for k, v in row.items()} for row in rows]
+    return json.dumps(stored, sort_keys=True)
 
 
 def equivalence_reachable(seen: pd.DataFrame, margin: float) -> pd.Series:

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .formats import STORED_DIGITS
+
 FOLDER = "downloads"
 ARCHIVE = "llama-3.1-reproduced-data.zip"
 ARCHIVE_ROOT = "llama-3.1-reproduced-data"
@@ -55,7 +57,7 @@ def _value(v) -> str:
     if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        return format(float(v), ".12g")
+        return format(float(v), f".{STORED_DIGITS}g")
     if isinstance(v, pd.Timestamp):
         return v.date().isoformat() if v == v.normalize() else v.isoformat()
     return str(v)

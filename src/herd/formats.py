@@ -30,6 +30,10 @@ import numpy as np
 import pandas as pd
 
 DASH = "—"
+# Significant digits a number keeps where the book stores it rather than prints it (a chart's data, a CSV download,
+# a record glued for the tests): enough for any reader, few enough that the last bits in which two processors' maths
+# libraries differ (numpy picks its vector code by processor) do not change an executed notebook.
+STORED_DIGITS = 10
 UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -43,6 +47,22 @@ def missing(v) -> bool:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
+
+
+def stored(v, digits: int = STORED_DIGITS):
+    """A number as the book stores it (:data:`STORED_DIGITS` significant digits); other values unchanged."""
+    if isinstance(v, bool | np.bool_) or not isinstance(v, float | np.floating) or not math.isfinite(v):
+        return v
+    return float(f"{float(v):.{digits}g}") + 0.0
+
+
+def stored_frame(frame: pd.DataFrame, digits: int = STORED_DIGITS) -> pd.DataFrame:
+    """A copy of ``frame`` with every float column rounded by :func:`stored`."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column].dtype):
+            out[column] = out[column].map(lambda v: stored(v, digits))
+    return out
 
 
 def _round(v: float, decimals: int) -> float:
