@@ -14,8 +14,8 @@ DATA = ROOT / "data"
 NEEDS = ("book", "browser", "slow", "lint", "npm", "texts")
 # A unit test may spend this much processor time (its own process and the processes it starts, setup included)
 # and this much wall time; more fails it with a note to mark it, so a slow test cannot join `make unit` unnoticed.
-UNIT_CPU_SECONDS = float(os.environ.get("HERD_UNIT_CPU_SECONDS", "2"))
-UNIT_WALL_SECONDS = float(os.environ.get("HERD_UNIT_WALL_SECONDS", "10"))
+UNIT_CPU_SECONDS = float(os.environ.get("HERD_UNIT_CPU_SECONDS", "3"))
+UNIT_WALL_SECONDS = float(os.environ.get("HERD_UNIT_WALL_SECONDS", "30"))
 
 
 @pytest.fixture

@@ -222,7 +222,6 @@ def _page_text(notebook: dict) -> str:
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_each_chapter_shows_the_added_model_or_says_why_not(package_with_model, chapter, tmp_path, monkeypatch):
     monkeypatch.setenv("HERD_DATA", str(package_with_model))
-    monkeypatch.setenv("HERD_CACHE", str(tmp_path / "cache"))
     parameters, expected = CHAPTERS[chapter]
     out = tmp_path / f"{chapter}.ipynb"
     pm.execute_notebook(

@@ -35,6 +35,7 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
     assert comparisons["gap"].notna().all() and comparisons["cells"].str.len().gt(0).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "claim_id, verdict, evidence",
     [

@@ -91,6 +91,7 @@ def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
     assert set(null["benchmark"]) <= set(reported["benchmark"]) and len(null) > 0
 
 
+@pytest.mark.slow
 def test_null_summary_counts_what_the_chapter_writes(package, null_table):
     (_, reported), _, _ = null_table
     found = selection.null_summary(reported)

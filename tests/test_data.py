@@ -256,6 +256,7 @@ def test_blank_score_needs_a_reason(data_copy):
     assert err.line == 2 and err.column == "footnote"
 
 
+@pytest.mark.slow
 def test_command_line_reports_and_fails(data_copy):
     edit_csv(data_copy / "scores.csv", 4, "score", "-3")
     proc = subprocess.run(

@@ -116,6 +116,7 @@ def test_refit_reproduces_epochs_published_estimates_within_their_standard_error
         assert refit.objective <= scaling.huber_objective(theta, *args)[0]
 
 
+@pytest.mark.slow
 def test_bootstrap_spread_matches_epochs_standard_errors(package, refit):
     # A bootstrap whose fits stop early (scipy's default tolerance on this tiny objective)
     # collapses to the starting point: its standard errors come out hundreds of times too small.

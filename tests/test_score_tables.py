@@ -54,6 +54,7 @@ def test_other_versions_pair_gpqa_diamond_with_gpqa_and_never_mix_them(package):
     assert set(judged["benchmark"]) >= {"gpqa-diamond", "bfcl-v2"} and "gpqa" not in set(judged["benchmark"])
 
 
+@pytest.mark.slow
 def test_the_card_invites_equivalence_and_the_book_answers_with_its_margin(package):
     judged = compare.judge_package(package, "llama-models-model-card-3.3", "Instruction tuned models")
     seen = compare.orient(judged, "llama-3.3-70b-instruct", ["llama-3.1-405b-instruct"]).set_index("row_label")

@@ -71,6 +71,7 @@ def test_no_pair_is_judged_twice_with_different_verdicts():
             seen[key] = (verdict, r["chapter"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "source, table",
     [

@@ -18,11 +18,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -233,9 +230,12 @@ def _decide(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         levels[where] = stats.comparison_levels(p[where], rules.alpha, rules.correction)
     out["p_adjusted"] = adjusted
     out["level"] = levels
-    for i in idx:
+    tested = out.iloc[idx]
+    lows, highs = stats.gap_intervals(
+        tested["score_a"], tested["score_b"], tested["n"], tested["n"], list(tested["kind"]), tested["level"]
+    )
+    for i, lo, hi in zip(idx, lows, highs):
         r = out.iloc[i]
-        lo, hi = stats.gap_interval(r["score_a"], r["score_b"], r["n"], r["n"], r["kind"], alpha=float(r["level"]))
         rejected = bool(p[i] < levels[i])
         if rejected != (lo > 0 or hi < 0):
             raise AssertionError(
@@ -327,63 +327,20 @@ def judge_package(package, source: str, table: str, rules: Rules = Rules()) -> p
     return _judge_cached(package, source, table, rules)
 
 
-_CACHE: dict = {}
-
-
-def _cache_dir() -> Path | None:
-    """Where judged tables are kept between processes: ``$HERD_CACHE``, else ``.cache/herd`` in
-    the repository (ignored by git); None when neither can be written."""
-    env = os.environ.get("HERD_CACHE")
-    folder = Path(env) if env else Path(__file__).resolve().parents[2] / ".cache" / "herd"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
-
-
-def _cache_key(package, source: str, table: str, rules: Rules) -> str:
-    """Everything a judged table depends on: the data, the rules, the code of the method and the
-    versions of the libraries it calls."""
-    import numpy
-    import scipy
-    import statsmodels
-
-    digest = hashlib.sha256()
-    for part in (
-        package.sha256,
-        source,
-        table,
-        repr(rules),
-        numpy.__version__,
-        scipy.__version__,
-        statsmodels.__version__,
-    ):
-        digest.update(str(part).encode() + b"\0")
-    for source_file in (stats.__file__, __file__):
-        digest.update(Path(str(source_file)).read_bytes())
-    return digest.hexdigest()[:24]
+_JUDGED: dict = {}
 
 
 def _judge_cached(package, source: str, table: str, rules: Rules) -> pd.DataFrame:
-    """:func:`judge` for one table, memoised in the process and on disk (exact tests are slow)."""
-    key = _cache_key(package, source, table, rules)
-    if key not in _CACHE:
-        folder = _cache_dir()
-        path = folder / f"judged-{key}.pkl" if folder else None
-        if path is not None and path.exists():
-            _CACHE[key] = pd.read_pickle(path)
-        else:
-            scores = package.scores
-            cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-            sizes = stats.package_sizes(package)
-            subsets = package.tables.get("benchmark_subsets")
-            _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
-            if path is not None:
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                _CACHE[key].to_pickle(tmp)
-                tmp.replace(path)
-    return _CACHE[key].copy()
+    """:func:`judge` for one table, remembered for the rest of the process (a chapter asks for the same table
+    more than once); nothing is kept on disk."""
+    key = (package.sha256, source, table, rules)
+    if key not in _JUDGED:
+        scores = package.scores
+        cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+        sizes = stats.package_sizes(package)
+        subsets = package.tables.get("benchmark_subsets")
+        _JUDGED[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
+    return _JUDGED[key].copy()
 
 
 def record(seen: pd.DataFrame, margin: float) -> str:
