@@ -21,9 +21,12 @@ CAPACITY = pd.DataFrame(
 )
 
 
+BEYOND = (5, 15)  # a contamination result: 5 of 15 reported gains beyond chance
+
+
 @pytest.fixture(scope="module")
 def audit():
-    return claims.audit(data.load(DATA), capacity=CAPACITY).set_index("claim_id")
+    return claims.audit(data.load(DATA), capacity=CAPACITY, beyond_chance=BEYOND).set_index("claim_id")
 
 
 @pytest.mark.slow
@@ -43,18 +46,18 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("humaneval-nemotron", "wrong number", "printed 73.2"),
         ("nexus-nemotron", "wrong number", "45.7 is the score of Claude 3.5 Sonnet"),
         ("gsm8k-gpt4o", "wrong number", "printed 96.1"),
-        ("mmlu-cot-claude-gt-405b", "wrong order", "the printed order is the reverse"),
+        ("mmlu-cot-claude-gt-405b", "wrong order, within noise", "the printed order is the reverse"),
         ("bfcl-gpt4o-gt-405b", "wrong order", "the printed order is the reverse"),
-        ("nih-405b-gt-gpt4o", "wrong order", "no test (average recall"),
+        ("nih-405b-gt-gpt4o", "wrong order, within noise", "no test (average recall"),
         ("humaneval-405b-gt-gpt4", "correct, within noise", "not resolved"),
         ("mmlu-cot-gpt4o-gt-405b", "correct, within noise", "equivalent"),  # "slightly higher": true, within noise
         ("mmlu-cot-405b-gt-nemotron", "misleading: unlike settings", "without CoT"),
         ("gsm8k-claude-eq-gpt4o", "misleading: unlike settings", "zero-shot"),
-        ("mmlu-cot-405b-gt-gpt4", "correct", "verdict: ahead"),
-        ("quality-405b-eq-gpt4o", "not resolved", "neither show them equal"),
+        ("mmlu-cot-405b-gt-gpt4", "correct", "difference: ahead"),
+        ("quality-405b-eq-gpt4o", "not resolved", "neither show it at least on a par"),
         ("math-leader", "misleading: leaves out the leader", "GPT-4o"),
         ("humaneval-leader", "correct", "top printed score"),
-        ("ctx-beats-all", "wrong order", "comparisons on"),
+        ("ctx-beats-all", "wrong order, within noise", "comparisons on"),
         ("infra-gpus", "correct", "16K"),
         ("contam-threshold-8-words", "imprecise", "the post counts words"),
         ("contam-threshold-role", "wrong number", "contamination threshold"),
@@ -64,7 +67,7 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("scaling-forecast-gpu-time", "contradicted", "says otherwise"),
         ("adversarial-degrades", "overstated", "of all 3"),
         ("reasoning-mcts", "imprecise", "Monte Carlo"),
-        ("conclusion-no-memorization", "overstated", "BIG-Bench Hard"),
+        ("conclusion-no-memorization", "overstated", "5 of the 15 reported 405B gains exceed"),
     ],
 )
 def test_known_verdicts(audit, claim_id, verdict, evidence):
@@ -72,6 +75,7 @@ def test_known_verdicts(audit, claim_id, verdict, evidence):
     assert evidence in audit.loc[claim_id, "evidence"]
 
 
+@pytest.mark.slow
 def test_counts_add_up(audit):
     counts = claims.counts(audit)
     assert counts.sum() == len(audit)
@@ -80,21 +84,26 @@ def test_counts_add_up(audit):
     assert claims.summary(audit).sum() == len(audit)
 
 
-def test_a_pair_gets_the_same_verdict_here_as_in_the_chapters(audit):
+@pytest.mark.slow
+def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_question(audit):
+    # a ranking claim is a single comparison: judged at α, over the scores the printing allows
     package = data.load(DATA)
-    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2")
-    expected = {"ahead": "correct", "not resolved": "correct, within noise", "equivalent": "correct, within noise"}
+    expected = {"ahead": "correct", "not resolved": "correct, within noise"}
     rankings = audit[(audit["kind"] == "ranking") & (audit["relation"] == "above")]
     for claim_id, c in rankings.iterrows():
+        source, table = claims._evidence_table(package.claims.set_index("claim_id").loc[claim_id])
+        pairs = [(c["subject"], c["other"])]
+        judged = compare.judge_package(package, source, table, pairs=pairs, question=compare.EVERY)
         p = compare.pair(judged, c["subject"], c["other"], c["benchmark_row"])
         if p is None or pd.isna(p["focus_score"]) or pd.isna(p["competitor_score"]):
             continue
         if not p["like_for_like"]:
             assert c["verdict"] == "misleading: unlike settings", claim_id
         elif p["focus_score"] <= p["competitor_score"]:
-            assert c["verdict"] == "wrong order", claim_id
+            resolved = p["difference"] == "behind"
+            assert c["verdict"] == ("wrong order" if resolved else "wrong order, within noise"), claim_id
         elif p["testable"]:
-            assert c["verdict"] == expected[p["verdict"]], claim_id
+            assert c["verdict"] == expected[p["difference"]], claim_id
         if p["testable"] and p["like_for_like"]:
             assert c["gap_low"] == pytest.approx(p["gap_low"]) and c["gap_high"] == pytest.approx(p["gap_high"])
 
@@ -112,13 +121,16 @@ def test_verdict_follows_the_data(data_copy):
 
 
 @pytest.mark.slow
-def test_the_correction_changes_borderline_verdicts(audit):
-    lenient = claims.audit(data.load(DATA), rules=compare.Rules(correction="none"), capacity=CAPACITY).set_index(
-        "claim_id"
-    )
-    assert (lenient["verdict"] == "correct").sum() > (audit["verdict"] == "correct").sum()
+def test_a_claim_is_its_own_question_so_no_correction_changes_it(audit):
+    # every claim is a single comparison or must hold on every row it names: tested at α, never corrected
+    for correction in ("none", "bonferroni"):
+        other = claims.audit(data.load(DATA), rules=compare.Rules(correction=correction), capacity=CAPACITY)
+        assert list(other.set_index("claim_id")["verdict"]) == list(audit["verdict"])
+    stricter = claims.audit(data.load(DATA), rules=compare.Rules(alpha=0.001), capacity=CAPACITY).set_index("claim_id")
+    assert (stricter["verdict"] == "correct").sum() < (audit["verdict"] == "correct").sum()
 
 
+@pytest.mark.slow
 def test_words_and_pages_are_judged_against_narrative_prose(audit):
     assert "narrative prose: median" in audit.loc["ctx-words", "evidence"]
     no_capacity = claims.audit(data.load(DATA), claims=data.load(DATA).claims.query("kind == 'context-words'"))
@@ -155,6 +167,7 @@ def test_unknown_kind_is_an_error():
         claims.audit(data.load(DATA), claims=bad)
 
 
+@pytest.mark.slow
 def test_the_chapters_tables_and_counts_come_from_verdicts_and_codes(audit):
     audited = audit.reset_index()
     wrong = claims.in_group(audited, "wrong")
@@ -202,6 +215,7 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
     assert claims.gap_text(float("nan"), float("nan"), float("nan")) == "—"
 
 
+@pytest.mark.slow
 def test_the_post_paragraphs_and_the_bottom_line(audit):
     package = data.load(DATA)
     audited = audit.reset_index()
@@ -228,3 +242,16 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     assert list(claims.of_topics(audited, ["safety"])["paragraph"]) == sorted(
         audited.loc[audited["topic"] == "safety", "paragraph"]
     )
+
+
+@pytest.mark.parametrize(
+    "beyond, pervasive, no_effect",
+    [((12, 15), "correct", "overstated"), ((5, 15), "overstated", "overstated"), ((0, 15), "contradicted", "correct")],
+)
+def test_contamination_claims_follow_the_contamination_chapters_null(beyond, pervasive, no_effect):
+    package = data.load(DATA)
+    wanted = package.claims[package.claims["claim_id"].isin(["contam-pervasive", "conclusion-no-memorization"])]
+    out = claims.audit(package, claims=wanted, beyond_chance=beyond).set_index("claim_id")["verdict"]
+    assert out["contam-pervasive"] == pervasive and out["conclusion-no-memorization"] == no_effect
+    # without the chapter's result the audit does not fall back on a rule of thumb
+    assert (claims.audit(package, claims=wanted)["verdict"] == "not checkable").all()

@@ -114,6 +114,7 @@ def test_table15_as_shown_letters_each_distinct_reason_once(package):
     assert (shown["why blank"].isna() == t15["blank_reason"].isna()).all()
 
 
+@pytest.mark.slow
 def test_n_is_the_full_test_set_size_not_capped(package, null_table):
     """The column said 'N (capped at 5,000)' and showed larger values while the simulation
     used 5,000: WorldSense's null was about four times too wide. N is now the size itself."""

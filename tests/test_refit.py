@@ -127,6 +127,7 @@ def test_bootstrap_spread_matches_epochs_standard_errors(package, refit):
     assert boot["converged"].all()
 
 
+@pytest.mark.slow
 def test_bootstrap_is_reproducible_and_keeps_the_constants_together(package, refit):
     pts = scaling.figure4_points(package)
     a = scaling.bootstrap_refit(pts, refit, 3.8e25, draws=60, seed=7)

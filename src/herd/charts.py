@@ -481,7 +481,7 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
     return _finish(chart, description, {"gaps": data}, title)
 
 
-GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#e6ab02", "#9e9ac8", "#d9d9d9")
+GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#f4a582", "#e6ab02", "#9e9ac8", "#d9d9d9")
 
 
 def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str, description: str) -> Figure:
@@ -494,6 +494,8 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
         .agg(claims=("claim_id", "count"))
     )
     names = list(groups)
+    if len(names) > len(GROUP_COLORS):
+        raise ValueError(f"{len(names)} groups of verdicts but {len(GROUP_COLORS)} colours in GROUP_COLORS")
     order = [g for g in names if g in set(data["group"])]
     data["order"] = data["group"].map({g: i for i, g in enumerate(names)})
     totals = audit["topic"].value_counts()

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import compare, data, formats, stats, textstats
+from . import compare, data, formats, textstats
 
 VERDICTS = (
     "correct",
@@ -32,6 +32,7 @@ VERDICTS = (
     "misleading: unlike settings",
     "not resolved",
     "wrong order",
+    "wrong order, within noise",
     "wrong number",
     "contradicted",
     "not checkable",
@@ -48,7 +49,9 @@ DEFINITIONS = {
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
     "not resolved": "a claim of equality or of being at least on a par that the data can neither confirm nor refute",
-    "wrong order": "the source prints the reverse order, equal scores, or a resolved gap the other way",
+    "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way",
+    "wrong order, within noise": "the source prints the reverse order or equal scores, but the gap is not resolved "
+    "(or cannot be tested): the printed order contradicts the claim, the data do not show the other model ahead",
     "wrong number": "a number differs from the source, or is attributed to the wrong quantity",
     "contradicted": "the source says otherwise (not a number or an order)",
     "not checkable": "no source in the book can settle it; the reason says which source would",
@@ -59,6 +62,7 @@ SUMMARY_GROUPS = {
     "correct": ("correct",),
     "correct, within noise": ("correct, within noise",),
     "wrong": ("wrong number", "wrong order", "contradicted"),
+    "wrong order, within noise": ("wrong order, within noise",),
     "misleading or overstated": ("misleading: leaves out the leader", "misleading: unlike settings", "overstated"),
     "imprecise or unresolved": ("imprecise", "not resolved"),
     "not checkable": ("not checkable",),
@@ -72,6 +76,7 @@ SEVERITY = (
     "misleading: unlike settings",
     "misleading: leaves out the leader",
     "overstated",
+    "wrong order, within noise",
     "not resolved",
     "correct, within noise",
     "imprecise",
@@ -111,14 +116,18 @@ class Evidence:
     package: data.DataPackage
     rules: compare.Rules = compare.Rules()
     capacity: pd.DataFrame | None = None  # text, name, register, words_per_token (long-context chapter)
+    beyond_chance: tuple[int, int] | None = None  # contamination chapter: gains beyond chance, of those reported
     _judged: dict = field(default_factory=dict)
 
-    def judged(self, source: str, table: str) -> pd.DataFrame:
-        """The judged comparisons of one printed table (:func:`herd.compare.judge_package` under
-        ``rules``), computed once per table."""
-        key = (source, table)
+    def judged(self, source: str, table: str, a: str, b: str) -> pd.DataFrame:
+        """The comparisons of ``a`` with ``b`` on every row of one printed table, judged as a claim does: a
+        single comparison, or one that must hold on every row it names (:data:`herd.compare.EVERY`, no
+        correction), under ``rules``."""
+        key = (source, table, a, b)
         if key not in self._judged:
-            self._judged[key] = compare.judge_package(self.package, source, table, self.rules)
+            self._judged[key] = compare.judge_package(
+                self.package, source, table, self.rules, pairs=[(a, b)], question=compare.EVERY
+            )
         return self._judged[key]
 
     def cells(self, source: str, table: str) -> pd.DataFrame:
@@ -188,8 +197,9 @@ def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: str, relation: str) -> Verdict:
-    """A stated relation between ``a`` and ``b`` on one row, judged with the book's one method."""
-    judged = ev.judged(source, table)
+    """A stated relation between ``a`` and ``b`` on one row, judged with the book's one method (a single
+    comparison, at α, over every pair of true scores the printing allows)."""
+    judged = ev.judged(source, table, a, b)
     p = compare.pair(judged, a, b, row)
     cells = _cell_text(ev, source, table, row, [a, b])
     ref = ev.cite(source, table, p["page"] if p is not None else None)
@@ -203,7 +213,9 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
     if p["testable"]:
         gap_text += (
             f", {formats.confidence(p['level'])} interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} "
-            f"({stats.CORRECTION_NAMES[ev.rules.correction]}-adjusted α = {p['level']:.2g}), verdict: {p['verdict']}"
+            f"over the scores the printing allows, difference: {p['difference']}"
+            + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
+            + (f"; equivalent within ±{ev.rules.margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
         )
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
@@ -219,30 +231,52 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
             **extra,
         )
     if relation == "on-par":
-        rule = "'on par' holds when the gap's interval lies within the equivalence margin"
-        if p["verdict"] == "equivalent":
-            return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}", **extra)
-        if p["verdict"] in ("ahead", "behind"):
-            return Verdict("wrong order", "resolved-gap", rule, f"{head}: one is resolved ahead; {gap_text}", **extra)
+        margin = ev.rules.margin
+        rule = (
+            f"'on a par' claims non-inferiority: it holds when the gap's one-sided "
+            f"{formats.confidence(p['eq_level'])} lower bound lies above −{margin:g} points, and fails when the other "
+            "model is resolved ahead"
+            if p["testable"]
+            else "'on a par' claims non-inferiority, which needs a test"
+        )
+        ni_text = f"; non-inferiority bound {p['eq_low']:+.1f} (margin −{margin:g})" if pd.notna(p["eq_low"]) else ""
+        if p["testable"] and p["noninferior"]:
+            return Verdict("correct", "not-inferior", rule, f"{head}: {gap_text}{ni_text}", **extra)
+        if p["difference"] == "behind":
+            return Verdict(
+                "wrong order", "resolved-gap", rule, f"{head}: the other is resolved ahead; {gap_text}", **extra
+            )
         return Verdict(
             "not resolved",
-            "equality-not-shown",
+            "inferiority-not-excluded",
             rule,
-            f"{head}: the data can neither show them equal nor one ahead; {gap_text}",
+            f"{head}: the data can neither show it at least on a par nor behind; {gap_text}{ni_text}",
             **extra,
         )
     if relation != "above":
         raise ValueError(f"unknown relation {relation!r}")
-    rule = "'A above B' is right when A prints higher; correct when the book's test resolves the gap"
-    if sa < sb:
-        return Verdict(
-            "wrong order", "reversed", rule, f"{head}: the printed order is the reverse; {gap_text}", **extra
-        )
-    if sa == sb:
-        return Verdict("wrong order", "equal", rule, f"{head}: the two print the same score; {gap_text}", **extra)
-    if p["verdict"] == "ahead":
+    rule = (
+        "'A above B' is correct when the book's test resolves A ahead, correct within noise when A prints higher "
+        "but the gap is not resolved, a wrong order when B is resolved ahead, and a wrong order within noise when B "
+        "prints higher or the two print the same but the gap is not resolved"
+    )
+    if sa < sb or sa == sb:
+        code = "reversed" if sa < sb else "equal"
+        said = "the printed order is the reverse" if sa < sb else "the two print the same score"
+        if p["difference"] == "behind":
+            return Verdict("wrong order", code, rule, f"{head}: {said}, and resolved; {gap_text}", **extra)
+        return Verdict("wrong order, within noise", code, rule, f"{head}: {said}; {gap_text}", **extra)
+    if p["difference"] == "ahead":
         return Verdict("correct", "resolved", rule, f"{head}: {gap_text}", **extra)
-    code = "untestable" if not p["testable"] else ("equivalent" if p["verdict"] == "equivalent" else "not-resolved")
+    code = (
+        "untestable"
+        if not p["testable"]
+        else "rounding"
+        if p["rounding_flip"]
+        else "equivalent"
+        if p["equivalence"] == "equivalent"
+        else "not-resolved"
+    )
     return Verdict("correct, within noise", code, rule, f"{head}: {gap_text}", **extra)
 
 
@@ -271,7 +305,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
         leader = printed["model"].iloc[0]
         v = _pair_verdict(ev, source, table, row, leader, model, "above")
         return Verdict(
-            "wrong order",
+            "wrong order" if v.verdict == "correct" else "wrong order, within noise",
             "another-prints-higher",
             rule,
             f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
@@ -408,26 +442,25 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
-    """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of
-    non-inferiority, judged on every row of the evidence table. A row shows it when the model is
-    ahead, equivalent, or its gap's interval lies above −margin; a row resolved the other way
-    refutes it."""
+    """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
+    on every row of the evidence table at once (an intersection–union test: each row at α, no correction). A
+    row shows it when the gap's one-sided lower bound lies above −margin over every pair of true scores the
+    printing allows; a row resolved the other way refutes it."""
     source, table = _evidence_table(claim)
-    judged = ev.judged(source, table)
     margin = ev.rules.margin
     parts, tallies = [], []
     shown = short = behind = 0
     for other in str(claim["other"]).split(";"):
-        seen = compare.orient(judged, claim["subject"], [other])
-        counts = seen["verdict"].value_counts()
-        tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in compare.VERDICTS}))
+        seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
+        counts = seen["difference"].value_counts()
+        tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
         for _, r in seen.iterrows():
-            if r["verdict"] == "no test":
+            if r["difference"] == "no test":
                 v, code = "not checkable", "no-test"
-            elif r["verdict"] == "behind":
+            elif r["difference"] == "behind":
                 v, code = "wrong order", "behind"
                 behind += 1
-            elif r["verdict"] in ("ahead", "equivalent") or r["gap_low"] >= -margin:
+            elif r["noninferior"]:
                 v, code = "correct", "not-inferior"
                 shown += 1
             else:
@@ -442,23 +475,22 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                         code,
                         "",
                         r["reason"]
-                        or f"gap {r['gap']:+.1f} ({r['verdict']}; interval "
-                        f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f})",
+                        or f"gap {r['gap']:+.1f} ({r['difference']}; one-sided lower bound {r['eq_low']:+.1f})",
                         gap=r["gap"],
-                        gap_low=r["gap_low"],
-                        gap_high=r["gap_high"],
+                        gap_low=r["eq_low"],
+                        gap_high=r["eq_high"],
                     ),
                 )
             )
     text = "; ".join(f"against {o}: " + ", ".join(f"{n} {v}" for v, n in t.items() if n) for o, t in tallies)
     text += (
-        f"; at least on a par (ahead, equivalent, or interval above −{margin:g}) on {shown} tested rows, "
-        f"not shown on {short}"
+        f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} tested rows, not shown on {short}"
     )
     rule = (
-        f"'at least on a par' claims non-inferiority: it fails if any row is resolved against the model, and it is "
-        f"correct only if on every tested row the model is ahead, equivalent, or its gap's interval lies above "
-        f"−{margin:g} points; otherwise it is not resolved"
+        f"'at least on a par' claims non-inferiority on every row at once: it fails if any row is resolved "
+        f"against the model, and it is correct only if on every tested row the gap's one-sided "
+        f"{100 * (1 - ev.rules.alpha):g} % lower bound lies above −{margin:g} points (each row at "
+        f"α = {ev.rules.alpha:g}: a claim on every row needs no correction); otherwise it is not resolved"
     )
     if behind:
         return Verdict("wrong order", "behind-on-some-rows", rule, text, parts=tuple(parts))
@@ -564,7 +596,6 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
     ref_row = table.iloc[0]
     ref = ev.cite(ref_row["source"], ref_row["location"], ref_row["page"])
     relation = claim["relation"] if pd.notna(claim["relation"]) else "blank-reason"
-    printed = table.dropna(subset=["contaminated_pct"])
     if relation == "blank-reason":
         row = table.set_index("benchmark").loc[claim["benchmark"]]
         rule = "the post's reason for a blank row must be the paper's"
@@ -600,31 +631,26 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "Table 15 blanks",
             ref,
         )
-    gains = printed["gain_405b"].astype(float)
-    threshold = float(claim["stated_value"])
-    large = int((gains >= threshold).sum())
-    points = f"{threshold:g} point" + ("" if threshold == 1 else "s")
-    if relation == "pervasive":
-        rule = (
-            f"'pervasive' holds when at least three quarters of the printed benchmarks show a gain of {points} or more "
-            "(a convention: the gains are correlational, and whether each exceeds what choosing a threshold per "
-            "benchmark finds by chance is judged in the contamination chapter)"
+    chapter = "the contamination chapter's null: a gain counts when it exceeds 95 % of the chance gains of benchmarks "
+    chapter += "where choosing a threshold per benchmark finds one"
+    if ev.beyond_chance is None:
+        return Verdict(
+            "not checkable",
+            "needs-null",
+            chapter,
+            "judged only with the contamination chapter's result on which gains exceed chance",
+            "Table 15, gain columns",
+            ref,
         )
-        text = f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for the 405B"
-        verdict = "correct" if large >= 0.75 * len(printed) else ("overstated" if large else "contradicted")
+    beyond, reported = ev.beyond_chance
+    text = f"{beyond} of the {reported} reported 405B gains exceed what choosing a threshold finds by chance"
+    if relation == "pervasive":
+        rule = f"'pervasive' holds when at least three quarters of the reported gains exceed chance ({chapter})"
+        verdict = "correct" if beyond >= 0.75 * reported else ("overstated" if beyond else "contradicted")
         return Verdict(verdict, "pervasive", rule, text, "Table 15, gain columns", ref)
     if relation == "no-effect":
-        rule = (
-            f"'no effect' fails when any printed benchmark shows an estimated gain of {points} or more (a convention: "
-            "whether each gain exceeds what choosing a threshold per benchmark finds by chance is judged in the "
-            "contamination chapter)"
-        )
-        top = printed.loc[gains.idxmax()]
-        text = (
-            f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for "
-            f"the 405B, up to {top['gain_405b']:+g} points on {top['label_in_source']}"
-        )
-        return Verdict("overstated" if large else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
+        rule = f"'no effect' fails when any reported gain exceeds chance ({chapter})"
+        return Verdict("overstated" if beyond else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
     raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
 
 
@@ -706,6 +732,7 @@ def audit(
     capacity: pd.DataFrame | None = None,
     claims: pd.DataFrame | None = None,
     topics: list[str] | None = None,
+    beyond_chance: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap.
 
@@ -722,6 +749,10 @@ def audit(
         The claims to audit (default: every row of ``claims.csv``).
     topics
         Audit only the claims of these topics.
+    beyond_chance
+        The contamination chapter's result: how many of the paper's reported contamination gains exceed what
+        choosing a threshold per benchmark finds by chance, and how many gains were reported; without it the
+        claims about contamination's effect are *not checkable*.
 
     Returns
     -------
@@ -729,7 +760,7 @@ def audit(
         The claims with ``verdict``, ``code`` (the reason code), ``rule``, ``evidence``, ``cells``,
         ``reference``, ``gap``, ``gap_low``, ``gap_high`` and ``parts``.
     """
-    ev = Evidence(package, rules, capacity)
+    ev = Evidence(package, rules, capacity, beyond_chance)
     claims = package.claims if claims is None else claims
     if topics is not None:
         claims = claims[claims["topic"].isin(topics)]
@@ -803,77 +834,60 @@ REVERSED_CODES = ("reversed", "another-prints-higher")
 """Reason codes of a ranking whose printed order is the reverse of the one the post states."""
 
 
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
 def rankings_sentence(audited: pd.DataFrame) -> str:
-    """What became of the post's rankings (one model above another, or on top), every one
-    accounted for: resolved in the stated direction, right but not resolved, and each way of
-    being wrong or unjudgeable."""
+    """What became of the post's rankings (one model above another, or on top), every one accounted for, on a
+    symmetric scale: resolved in the stated direction, right but not resolved, wrong but not resolved (the
+    printed order is the reverse, or the scores are equal), wrong and resolved the other way, and each other
+    verdict."""
     r = audited[audited["kind"].isin(RANKING_KINDS)]
     v = r["verdict"].value_counts()
+    noise = r[r["verdict"] == "wrong order, within noise"]
+    n_reversed = int(noise["code"].isin(REVERSED_CODES).sum())
+    n_equal = int((noise["code"] == "equal").sum())
     parts = [
         f"{int(v.get('correct', 0))} are resolved in the direction it states",
-        f"{int(v.get('correct, within noise', 0))} are right in their order but not resolved",
+        f"{int(v.get('correct, within noise', 0))} are right in their printed order but not resolved",
     ]
-    reversed_ = int(r["code"].isin([*REVERSED_CODES, "resolved-other-way"]).sum())
-    equal = int((r["code"] == "equal").sum())
-    wrong_other = int((r["verdict"] == "wrong order").sum()) - reversed_ - equal
-    wrong = []
-    if reversed_:
-        wrong.append(f"reverses the printed order {_times(reversed_)}")
-    if equal:
-        wrong.append(f"calls equal scores a win or a loss {_times(equal)}")
-    if wrong_other > 0:
-        wrong.append(f"is contradicted by a resolved gap the other way {_times(wrong_other)}")
-    unlike = int((r["verdict"] == "misleading: unlike settings").sum())
+    if len(noise):
+        how = [f"{n_reversed} {'reverses' if n_reversed == 1 else 'reverse'} the printed order"] if n_reversed else []
+        how += [f"{n_equal} {'calls' if n_equal == 1 else 'call'} equal scores a win"] if n_equal else []
+        parts.append(f"{len(noise)} are wrong in their printed order but not resolved ({', '.join(how)})")
+    resolved_wrong = int(v.get("wrong order", 0))
+    parts.append(
+        f"{resolved_wrong} {'is' if resolved_wrong == 1 else 'are'} contradicted by a gap resolved the other way"
+    )
+    unlike = int(v.get("misleading: unlike settings", 0))
     if unlike:
-        wrong.append(f"compares cells obtained in different settings {_times(unlike)}")
-    rest = (
-        len(r)
-        - int(v.get("correct", 0))
-        - int(v.get("correct, within noise", 0))
-        - int((r["verdict"] == "wrong order").sum())
-        - unlike
+        parts.append(f"{unlike} {'compares' if unlike == 1 else 'compare'} cells obtained in different settings")
+    named = (
+        "correct",
+        "correct, within noise",
+        "wrong order, within noise",
+        "wrong order",
+        "misleading: unlike settings",
     )
-    others = r.loc[
-        ~r["verdict"].isin(["correct", "correct, within noise", "wrong order", "misleading: unlike settings"]),
-        "verdict",
-    ].value_counts()
-    tail = (
-        "; " + " and ".join(f"{n} {'is' if n == 1 else 'are'} {verdict}" for verdict, n in others.items())
-        if rest
-        else ""
-    )
-    return (
-        f"Of its {len(r)} rankings, {parts[0]} and {parts[1]}; it "
-        + ", ".join(wrong[:-1])
-        + (" and " if len(wrong) > 1 else "")
-        + (wrong[-1] if wrong else "gets none wrong")
-        + tail
-        + "."
-    )
+    others = r.loc[~r["verdict"].isin(named), "verdict"].value_counts()
+    parts += [f"{n} {'is' if n == 1 else 'are'} {verdict}" for verdict, n in others.items()]
+    return f"Of its {len(r)} rankings, " + "; ".join(parts[:-1]) + "; and " + parts[-1] + "."
 
 
 def bottom_line_table(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
-    """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`) as the
-    chapter shows them: the gap, its interval at the corrected level and that level, and whether the
-    row shows the subject at least on a par (ahead, equivalent, or the interval's lower end above
-    ``-margin``)."""
+    """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`, judged as a claim on
+    every row) as the chapter shows them: the gap, the difference and its interval, the one-sided lower bound of
+    non-inferiority, and whether the row shows the subject at least on a par (that bound above ``-margin``)."""
     from . import formats
 
-    tested = seen["verdict"] != "no test"
-    on_par = seen["verdict"].isin(["ahead", "equivalent"]) | (seen["gap_low"] >= -margin)
+    tested = seen["difference"] != "no test"
     return pd.DataFrame(
         {
             "benchmark": seen["row_label"],
-            "verdict": seen["verdict"],
+            "difference": seen["difference"],
             "gap (points)": seen["gap"],
             "interval of the gap": compare.interval_text(seen),
             "interval level": seen["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)),
-            f"at least on a par (lower end at or above −{margin:g})?": [
-                ("yes" if p else "no") if t else "—" for p, t in zip(on_par, tested)
+            "one-sided lower bound": [formats.gap(v) if t else "—" for v, t in zip(seen["eq_low"], tested)],
+            f"at least on a par (bound above −{margin:g})?": [
+                ("yes" if p else "no") if t else "—" for p, t in zip(seen["noninferior"], tested)
             ],
             "why no test": seen["reason"],
         }
@@ -888,20 +902,17 @@ def bottom_line_sentence(
     claim = audited.set_index("claim_id").loc[claim_id]
     t = compare.tally(seen)
     head = (
-        f"Against {other_name}, the 405B is ahead on {t['n_ahead']} of the {int(seen['testable'].sum())} benchmarks "
-        f"that can be tested, behind on {t['n_behind']}, and not resolved on {t['n_unresolved']}"
-        + (f", equivalent on {t['n_equivalent']}" if t["n_equivalent"] else "")
-        + ". "
+        f"Against {other_name}, the 405B is ahead on {t['n_ahead']} of the {t['n_tested']} benchmarks "
+        f"that can be tested, behind on {t['n_behind']}, and not resolved on at most {t['n_unresolved']}. "
     )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
     if claim["verdict"] == "wrong order":
         return head + 'So "at least on a par" does not hold: on some benchmarks it is resolved behind.'
     if claim["verdict"] == "correct":
         return head + (
-            f'So "at least on a par" holds: on every tested benchmark the 405B is ahead, equivalent, or '
-            f"within {margin:g} points at worst."
+            f'So "at least on a par" holds: on every tested benchmark the 405B is at worst within {margin:g} points.'
         )
-    untested = seen[(seen["verdict"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
+    untested = seen[(seen["difference"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
     printed_higher = (
         f" (it prints the higher score only where there is no test: {', '.join(untested['row_label'])})"
         if len(untested)
@@ -1009,6 +1020,8 @@ def tallies(audited: pd.DataFrame) -> dict[str, int]:
         "n_rankings_resolved": int(ranked["correct"]),
         "n_rankings_noise": int(ranked["correct, within noise"]),
         "n_reversed": int(audited["code"].isin(REVERSED_CODES).sum()),
+        "n_wrong_resolved": int(counts(stated(audited))["wrong order"]),
+        "n_wrong_noise": int(counts(stated(audited))["wrong order, within noise"]),
         "n_equal": int((audited["code"] == "equal").sum()),
         "n_unlike": int(counts(audited)["misleading: unlike settings"]),
         "n_omitted_leader": int((audited["code"] == "omitted-leader").sum()),
@@ -1092,7 +1105,14 @@ def bottom_line(
     tuple
         The rows of :func:`herd.compare.orient`, and the sentence.
     """
-    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2", rules)
+    judged = compare.judge_package(
+        package,
+        "llama3-paper-v3",
+        "Table 2",
+        rules,
+        pairs=[("llama-3.1-405b-instruct", "gpt-4-0125")],
+        question=compare.EVERY,
+    )
     vs_gpt4 = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4-0125"])
     sentence = bottom_line_sentence(audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin)
     return vs_gpt4, sentence

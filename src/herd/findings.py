@@ -78,6 +78,13 @@ class Glued:
         return pd.DataFrame(rows)
 
 
+def beyond_chance(glued: Glued | None = None) -> tuple[int, int]:
+    """The contamination chapter's result, as the claims audit reads it: how many of the paper's reported
+    contamination gains exceed chance, and how many were reported."""
+    glued = glued or Glued()
+    return int(glued.number("contamination", "n_beyond")), int(glued.number("contamination", "n_reported"))
+
+
 @dataclass(frozen=True)
 class Finding:
     """One finding of the home page: the chapter and section that show it, the question it answers, and
@@ -109,24 +116,23 @@ def findings(g: Glued) -> list[Finding]:
             "benchmarks-result",
             f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
             f"Of {b('n_pairs')} comparisons with {b('n_competitors')} rivals, {b('n_tested')} can be tested: "
-            f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, equivalent on {b('n_equivalent')}, and not resolved "
-            f"by the test sets on {b('n_unresolved')}.",
+            f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, not resolved on at most {b('n_unresolved')}; "
+            f"{b('n_equivalent')} within ±{b('margin_text')} points.",
         ),
         Finding(
             "benchmarks",
             "benchmarks-pair",
             f"Is {b('pair_name')} as good as {b('pair_reference_name')}?",
-            b("pair_answer"),
+            b("pair_short"),
         ),
         Finding(
             "claims",
             "claims-result",
             "How much of a popular post about the release holds?",
             f"Of its {c('n_claims')} claims, {c('n_correct')} are "
-            f"correct and {c('n_within_noise')} right but within the "
-            f"noise; {c('n_wrong')} are wrong and {c('n_misleading_total')} misleading or overstated. It copies "
-            f"{c('n_scores_right')} of {c('n_scores')} scores faithfully but reverses the printed order "
-            f"{c('n_reversed')} times.",
+            f"correct and {c('n_within_noise')} right but within the noise; {c('n_wrong')} are wrong on resolved "
+            f"evidence and {c('n_wrong_noise')} wrong only within the noise; {c('n_misleading_total')} are misleading "
+            f"or overstated.",
         ),
         Finding(
             "scaling",

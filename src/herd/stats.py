@@ -38,7 +38,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq, minimize_scalar
+from scipy.optimize import brentq
 from scipy.special import gammaln
 from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
@@ -357,36 +357,90 @@ def gap_interval(
     return float(low[0]), float(high[0])
 
 
-def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas) -> tuple[np.ndarray, np.ndarray]:
+def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool = False):
     """:func:`gap_interval` for many gaps at once (sequences of equal length): the score intervals in one
     vectorised pass (:func:`score_bounds`), the exact ones each inverted from its exact test (and remembered
-    for the rest of the run, since a chapter asks for the same gap at the same level more than once)."""
+    for the rest of the run, since a chapter asks for the same gap at the same level more than once).
+
+    With ``one_sided``, each bound is the one-sided bound at its ``alpha`` (the gaps a one-sided test at that
+    level does not reject from that side): together the 1 − 2·alpha interval of two one-sided tests (TOST).
+    For the score test that is the two-sided interval at 2·alpha; the exact bounds invert the one-sided exact
+    tests."""
     a, b, na, nb, level = (np.asarray(v, dtype=float) for v in (scores_a, scores_b, ns_a, ns_b, alphas))
-    if np.any((level <= 0) | (level >= 1)):
-        raise ValueError(f"alpha must lie in (0, 1), got {level[(level <= 0) | (level >= 1)][0]!r}")
+    if np.any((level <= 0) | (level >= (0.5 if one_sided else 1))):
+        raise ValueError(f"alpha must lie in (0, {'0.5' if one_sided else '1'}), got {level!r}")
     methods = [gap_method(*row) for row in zip(a, b, na, nb, kinds)]
-    low, high = score_bounds(a / 100 * na, na, b / 100 * nb, nb, level)
+    two_sided = 2 * level if one_sided else level
+    low, high = score_bounds(a / 100 * na, na, b / 100 * nb, nb, two_sided)
     for i in [i for i, m in enumerate(methods) if m == "exact"]:
         n1, n2 = int(round(na[i])), int(round(nb[i]))
         low[i], high[i] = _exact_interval(
-            counts(a[i], n1), n1, counts(b[i], n2), n2, float(level[i]), float(low[i]) / 100, float(high[i]) / 100
+            counts(a[i], n1),
+            n1,
+            counts(b[i], n2),
+            n2,
+            float(level[i]),
+            float(low[i]) / 100,
+            float(high[i]) / 100,
+            one_sided,
         )
     return low, high
 
 
 @lru_cache(maxsize=4096)
-def _exact_interval(c1: int, n1: int, c2: int, n2: int, alpha: float, near_low: float, near_high: float):
+def _exact_interval(
+    c1: int, n1: int, c2: int, n2: int, alpha: float, near_low: float, near_high: float, one_sided: bool = False
+):
     """The exact unconditional interval (Agresti & Min 2001), in points, searched outwards from the score
-    interval's bounds ``near_low``, ``near_high`` (proportions), near which it lies."""
+    interval's bounds ``near_low``, ``near_high`` (proportions), near which it lies; with ``one_sided``, each
+    bound inverts the one-sided exact test of its side at ``alpha``."""
 
-    def exact(d: float) -> float:
-        return exact_pvalue(c1, n1, c2, n2, round(d, 9))
+    def exact(alternative: str):
+        return lambda d: exact_pvalue(c1, n1, c2, n2, round(d, 9), alternative)
 
     estimate = c1 / n1 - c2 / n2
     step = 1.0 / (4 * max(n1, n2))
-    low = _bound(exact, estimate, -1.0, alpha, start=near_low, scan_step=step)
-    high = _bound(exact, estimate, 1.0, alpha, start=near_high, scan_step=step)
+    # the lower bound: gaps below it are rejected because the observed gap is too large ("greater")
+    low = _bound(exact("greater" if one_sided else "two-sided"), estimate, -1.0, alpha, near_low, step)
+    high = _bound(exact("less" if one_sided else "two-sided"), estimate, 1.0, alpha, near_high, step)
     return 100.0 * low, 100.0 * high
+
+
+def one_sided_pvalues(scores_a, scores_b, ns_a, ns_b, kinds, deltas, alternative: str) -> np.ndarray:
+    """One-sided p-values, for many gaps at once, of the hypothesis that the true gap (points) is at most
+    ``deltas`` (``alternative="greater"``: small when the observed gap is well above it) or at least ``deltas``
+    (``"less"``), by the gap's own test (:func:`gap_method`): the two halves of an equivalence test (TOST) and
+    the test of non-inferiority."""
+    if alternative not in ("greater", "less"):
+        raise ValueError(f"unknown alternative {alternative!r}")
+    a, b, na, nb, d = (np.asarray(v, dtype=float) for v in (scores_a, scores_b, ns_a, ns_b, deltas))
+    methods = [gap_method(*row) for row in zip(a, b, na, nb, kinds)]
+    t = score_statistic(a / 100 * na, na, b / 100 * nb, nb, d / 100)
+    p = norm.sf(t) if alternative == "greater" else norm.cdf(t)
+    for i in [i for i, m in enumerate(methods) if m == "exact"]:
+        n1, n2 = int(round(na[i])), int(round(nb[i]))
+        p[i] = exact_pvalue(counts(a[i], n1), n1, counts(b[i], n2), n2, round(float(d[i]) / 100, 9), alternative)
+    return np.asarray(p, dtype=float)
+
+
+def printed_range(score: float, n: float, kind: str, decimals: int = 1) -> tuple[float, float]:
+    """The lowest and highest true scores (points) that print as ``score`` at ``decimals`` places: the
+    rounding allows ± half a unit of the last place. For a share of N items the true score is a count over
+    N, so the range is that of the counts whose share prints as ``score`` (the nearest count when none does:
+    N is then not the count the source divided by)."""
+    half = 0.5 * 10.0 ** (-decimals)
+    low, high = max(score - half, 0.0), min(score + half, 100.0)
+    if kind != "proportion" or not float(n).is_integer():
+        return low, high
+    n = int(n)
+    first = math.ceil(low / 100 * n - 1e-9)
+    last = math.floor(high / 100 * n + 1e-9)
+    # a share exactly half a unit away prints rounded to even or away: count it only if it prints as ``score``
+    fits = [c for c in range(first, last + 1) if abs(round(100 * c / n, decimals) - score) < half / 10]
+    if not fits:
+        c = counts(score, n)
+        return 100 * c / n, 100 * c / n
+    return 100 * fits[0] / n, 100 * fits[-1] / n
 
 
 def score_bounds(x1, n1, x2, n2, alpha) -> tuple[np.ndarray, np.ndarray]:
@@ -755,6 +809,15 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
     }
 
 
+def tost_example(margins: tuple[float, float] = (0.35, 0.34)) -> str:
+    """The equivalence (TOST) interval at α = 0.025 of 7/34 − 1/34 (a bounded mean, so the score interval), which
+    must equal the published 95 % Miettinen–Nurminen interval (PropCIs ``diffscoreci``: 0.0270 to 0.3453), as
+    proportions, and whether it shows equivalence within each of ``margins``."""
+    low, high = gap_intervals([100 * 7 / 34], [100 * 1 / 34], [34], [34], ["bounded-mean"], [0.025], one_sided=True)
+    lo, hi = float(low[0]) / 100, float(high[0]) / 100
+    return f"{lo:.4f} to {hi:.4f}"
+
+
 def published_examples() -> pd.DataFrame:
     """Each method of the book against an example printed in the paper that introduced or evaluated
     it: the method, where it is published, the published value and this module's value, written the
@@ -802,6 +865,14 @@ def published_examples() -> pd.DataFrame:
             "Mehta & Senchaudhuri (2003)",
             "p = 0.0341",
             f"p = {exact_pvalue(7, 15, 12, 15, 0.0, 'less'):.4f}",
+        )
+    )
+    checks.append(
+        (
+            "TOST interval at α = 0.025 (the 95 % interval), 7/34 − 1/34",
+            "R package PropCIs, diffscoreci (the 95 % Miettinen–Nurminen interval above)",
+            "0.0270 to 0.3453",
+            tost_example(),
         )
     )
     checks.append(
