@@ -267,7 +267,9 @@ def _json_line(text: str, resource: str | None, field: str | None = None, patter
     import re
 
     line, pos = None, 0
-    steps = [f'"name"\\s*:\\s*"{re.escape(x)}"' for x in (resource, field) if x] + ([pattern] if pattern else [])
+    steps = [f'"name"\\s*:\\s*"{re.escape(x)}"' for x in (resource, field) if isinstance(x, str) and x] + (
+        [pattern] if pattern else []
+    )
     for step in steps:
         hit = re.compile(step).search(text, pos)
         if not hit:
