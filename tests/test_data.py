@@ -1,5 +1,6 @@
 """The data package validates, holds Table 2 completely, and rejects bad input clearly."""
 
+import csv
 import json
 import shutil
 import subprocess
@@ -447,3 +448,17 @@ def test_the_strict_reader_refuses_what_validation_would_let_through(data_copy):
     edit_csv(data_copy / "models.csv", 6, "parameters_billion", "1e999")
     with pytest.raises(data.DataError, match=r"line 6, column 'parameters_billion': '1e999' is too large"):
         tabular.read_table(data_copy, models)
+
+
+def test_a_descriptor_that_drops_a_column_the_rules_read_is_a_clear_error(data_copy):
+    descriptor = _descriptor(data_copy)
+    scores = _resource(descriptor, "scores")
+    scores["schema"]["fields"] = [f for f in scores["schema"]["fields"] if f["name"] != "marker"]
+    _write_descriptor(data_copy, descriptor)
+    rows = list(csv.reader((data_copy / "scores.csv").open(newline="")))
+    at = rows[0].index("marker")
+    with (data_copy / "scores.csv").open("w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([r[:at] + r[at + 1 :] for r in rows])
+    err = _error(data_copy)
+    assert err.file.endswith("datapackage.json")
+    assert "resource 'scores' lacks the field 'marker', which the book reads" in str(err)

@@ -129,8 +129,27 @@ def validate(path: Path, descriptor: dict | None = None) -> None:
     raise DataError(rel(path / PACKAGE_FILE), "invalid: " + "; ".join(e.message for e in report.errors))
 
 
+# The columns the rules below read, by table: a descriptor that drops one is an error, not a KeyError
+RULE_COLUMNS = {
+    "scores": ("score", "footnote", "ci95", "marker", "scale", "row_label"),
+    "claims": ("benchmark_row", "kind", "other", "fact_key", "benchmark"),
+    "contamination": ("contaminated_pct", "blank_reason"),
+    "benchmarks": ("key", "test_set_size", "size_note"),
+    "facts": ("key",),
+    "models": ("key",),
+}
+
+
 def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     """Rules that span columns, which Table Schema cannot express."""
+    for name, columns in RULE_COLUMNS.items():
+        missing = [c for c in columns if name in tables and c not in tables[name].columns]
+        if missing:
+            raise DataError(
+                rel(path / PACKAGE_FILE), f"resource '{name}' lacks the field '{missing[0]}', which the book reads"
+            )
+    if "claims" in tables and not {"scores", "benchmarks"} <= set(tables):
+        raise DataError(rel(path / PACKAGE_FILE), "resource 'claims' needs the resources 'scores' and 'benchmarks'")
     scores = tables.get("scores")
     if scores is not None:
         file = rel(path / "scores.csv")
@@ -144,6 +163,8 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                 raise DataError(file, "a CI without a score", line, "ci95")
             if not pd.isna(row["marker"]) and pd.isna(row["footnote"]):
                 raise DataError(file, f"marker {row['marker']!r} has no footnote text", line, "footnote")
+            if row["scale"] not in SCALES:
+                raise DataError(file, f"{row['scale']!r} is not a scale; scales: {', '.join(SCALES)}", line, "scale")
             low, high = SCALES[row["scale"]]
             if not pd.isna(row["score"]) and not low <= row["score"] <= high:
                 raise DataError(
@@ -209,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         package = load()
-    except DataError as exc:
+    except (DataError, OSError) as exc:  # OSError: no data package found, or a file that cannot be read
         print(f"data: {exc}", file=sys.stderr)
         return 1
     counts = ", ".join(f"{name} {len(t)}" for name, t in package.tables.items())

@@ -1,15 +1,15 @@
 r"""Text from the data as it reaches a page's HTML: never as markup, never as script.
 
 Names, titles and notes come from the data package, which anyone may edit; what the book writes
-into its pages is escaped for the place it lands. :func:`json_for_script` writes JSON that can sit
+into its pages is escaped for the place it lands. :class:`ScriptSafeJSON` writes JSON that can sit
 inside a ``<script>`` block (a chart's specification and rows): ``<``, ``>`` and ``&`` are written
 as ``\u003c``, ``\u003e`` and ``\u0026``, and the line separators U+2028 and U+2029 as escapes,
 so no value can end the block, open a comment in it or break the script; JavaScript reads the
 same strings. :func:`web_address` lets only ``http(s)`` addresses (and addresses within the book)
 become links, so a ``javascript:`` address never does. :func:`sanitize` keeps, in a fragment of
 HTML, only the few tags the book's tables and glued text write (a link to a web address, a line
-break, emphasis) and turns every other tag into text. :func:`markdown_text` makes a value plain
-text inside Markdown that a chapter displays.
+break, emphasis) and turns every other tag into text (the book's extension ``_ext/safety.py`` does
+the same to raw HTML in Markdown outputs and glued values).
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ WEB_SCHEMES = ("http", "https")
 def script_safe(json_text: str) -> str:
     """JSON text with every character that could end or alter the ``<script>`` block holding it escaped."""
     return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], json_text)
-
-
-def json_for_script(value, **kwargs) -> str:
-    """``json.dumps(value, **kwargs)``, safe inside a ``<script>`` block (:func:`script_safe`)."""
-    return script_safe(json.dumps(value, **kwargs))
 
 
 class ScriptSafeJSON(json.JSONEncoder):
@@ -67,17 +62,6 @@ def link(text: str, url: str, **attributes: str) -> str:
     """An HTML link: its text and address escaped, the address checked by :func:`web_address`."""
     extra = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in attributes.items())
     return f'<a href="{html.escape(web_address(url), quote=True)}"{extra}>{html.escape(str(text))}</a>'
-
-
-# What could make text inside a line of MyST Markdown into markup: raw HTML and entities, links, roles,
-# code, maths, emphasis and table cells
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&$|])")
-
-
-def markdown_text(value) -> str:
-    """A value as plain text inside a line of Markdown: every character that could start raw HTML,
-    a link, a role, code, maths or emphasis backslash-escaped, so MyST shows it as it is."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
 
 
 # The tags the book's own HTML fragments use (tables.link, a rule under a claim): a link to a web address or a
