@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from herd import charts, markup, tables
+from herd import charts, downloads, markup, tables
 
 HOSTILE = "a</script><script>alert(1)</script><!--<script> & \u2028\u2029 <img src=x onerror=alert(2)>"
 
@@ -72,6 +72,7 @@ def test_a_link_escapes_its_text_and_address():
         "Holm-adjusted<br><small><em>Rule:</em> at least on par</small>",
         "p < 0.001; 3 > 2",
         '<a href="benchmarks.html#benchmarks-result">Table 2</a>',
+        downloads.archive_link(),
     ],
 )
 def test_sanitize_leaves_the_books_own_fragments_unchanged(fragment):
@@ -87,6 +88,9 @@ def test_sanitize_leaves_the_books_own_fragments_unchanged(fragment):
         '<a href="https://example.org" onclick="alert(1)">x</a>',
         "<svg onload=alert(1)>",
         "<SCRIPT>alert(1)</SCRIPT>",
+        '<a href="javascript:alert(1)" href="https://example.org">x</a>',
+        '<a href="https://example.org" download="../../x">x</a>',
+        '<a href="https://example.org" class="x" onmouseover="alert(1)">x</a>',
     ],
 )
 def test_sanitize_turns_every_other_tag_into_text(fragment):
@@ -102,3 +106,27 @@ def test_a_table_shows_markup_from_the_data_as_text_even_unescaped():
         html, _ = tables.render(frame, {"source": str}, escape=escape)
         assert '<a href="https://arxiv.org/abs/2407.21783">paper</a>' in html
         assert "<script" not in html.lower() and "<img" not in html and "<!--" not in html
+
+
+@pytest.mark.book
+def test_the_books_own_markdown_and_table_cells_pass_the_sanitizer_unchanged():
+    """What the chapters write as Markdown (outputs and glued values) and as table cells keeps every tag it
+    has: the sanitizer removes only what the book never writes itself."""
+    from conftest import ROOT
+
+    seen = 0
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                for mime, value in output.get("data", {}).items():
+                    text = "".join(value) if isinstance(value, list) else str(value)
+                    if mime.endswith("text/markdown"):
+                        parts = [text]
+                    elif mime == "text/html" and "herd-table" in text:
+                        parts = re.findall(r"<td[^>]*>(.*?)</td>", text, re.S)
+                    else:
+                        continue
+                    for part in parts:
+                        seen += "<" in part
+                        assert markup.sanitize(part) == part, f"{path.name}: {part[:200]}"
+    assert seen > 50  # the check met the book's links, line breaks and emphasis

@@ -64,29 +64,41 @@ def link(text: str, url: str, **attributes: str) -> str:
     return f'<a href="{html.escape(web_address(url), quote=True)}"{extra}>{html.escape(str(text))}</a>'
 
 
-# The tags the book's own HTML fragments use (tables.link, a rule under a claim): a link to a web address or a
-# page of the book, a line break, and emphasis, none with other attributes
-_ALLOWED_TAG = re.compile(r'</?(?:em|strong|small|code|sup|sub|b|i)>|<br ?/?>|</a>|<a href="(?P<url>[^"<>\s]*)">')
+# The tags the book's own HTML fragments use (tables.link, downloads.archive_link, a rule under a claim): a link to
+# a web address or a page of the book (with a class and a download name at most), a line break, and emphasis
+_ALLOWED_TAG = re.compile(
+    r"</?(?:em|strong|small|code|sup|sub|b|i)>|<br ?/?>|</a>|<a(?P<attributes>(?: [a-z]+=\"[^\"<>]*\")+)>"
+)
+_ATTRIBUTE = re.compile(r' ([a-z]+)="([^"<>]*)"')
+_SAFE_VALUE = {"class": re.compile(r"[\w -]*"), "download": re.compile(r"[\w.-]+")}
 # Where an HTML parser starts a tag, an end tag, a comment or a declaration: "<" before a letter, / ! or ?
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def sanitize(fragment: str) -> str:
-    """An HTML fragment with only the allowed tags left as markup (an ``<a href>`` to a web address or
-    a page of the book, ``<br>``, ``<em>``, ``<strong>``, ``<small>``, ``<code>``, ``<sup>``, ``<sub>``,
-    ``<b>``, ``<i>`` and their end tags, without other attributes): every other ``<`` that would
-    start a tag or a comment is written as ``&lt;``, so it shows as text. A fragment of only allowed
-    tags and text comes back unchanged."""
+    """An HTML fragment with only the allowed tags left as markup: an ``<a href>`` to a web address or a
+    page of the book (with a ``class`` and a ``download`` name at most), ``<br>``, ``<em>``, ``<strong>``,
+    ``<small>``, ``<code>``, ``<sup>``, ``<sub>``, ``<b>``, ``<i>`` and their end tags. Every other ``<``
+    that would start a tag or a comment is written as ``&lt;``, so it shows as text. A fragment of only
+    allowed tags and text comes back unchanged."""
     text = str(fragment)
 
     def allowed(pos: int) -> bool:
         tag = _ALLOWED_TAG.match(text, pos)
         if tag is None:
             return False
-        if tag.group("url") is None:
+        if tag.group("attributes") is None:
             return True
+        pairs = _ATTRIBUTE.findall(tag.group("attributes"))
+        attributes = dict(pairs)
+        if len(attributes) < len(pairs):
+            return False  # a browser reads the first of two hrefs, a dict the last: refuse either
+        if "href" not in attributes or not set(attributes) <= {"href", "class", "download"}:
+            return False
+        if not all(_SAFE_VALUE[k].fullmatch(v) for k, v in attributes.items() if k != "href"):
+            return False
         try:
-            web_address(html.unescape(tag.group("url")))
+            web_address(html.unescape(attributes["href"]))
         except ValueError:
             return False
         return True
