@@ -304,7 +304,7 @@ def test_only_web_addresses_are_allowed_as_source_urls(data_copy, url):
     assert f"{url!r} is not a web address: it must start with http:// or https://" in str(err)
 
 
-def test_a_web_address_is_allowed_in_the_descriptor_even_without_its_pattern(data_copy):
+def test_the_loader_refuses_a_script_address_even_without_the_descriptors_pattern(data_copy):
     descriptor = _descriptor(data_copy)
     field = next(f for f in _resource(descriptor, "sources")["schema"]["fields"] if f["name"] == "url")
     field["constraints"].pop("pattern")  # an older descriptor: the loader still refuses a script address
