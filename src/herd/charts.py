@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from altair.utils.data import to_values
 
-from . import downloads, formats
+from . import downloads, formats, markup
 
 THEME = "herd"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -163,7 +163,13 @@ class Figure:
         return f"Figure({self.label!r})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.chart._repr_mimebundle_(include=include, exclude=exclude)
+        if alt.renderers.active == "html":
+            # the html renderer writes the chart's specification and rows into a <script> block: as
+            # JSON that no value from the data can end or alter (herd.markup.script_safe)
+            spec = self.chart.to_dict(context={"pre_transform": False})
+            bundle = alt.renderers.get()(spec, json_kwds={"cls": markup.ScriptSafeJSON})
+        else:
+            bundle = self.chart._repr_mimebundle_(include=include, exclude=exclude)
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
         data = {**data, "text/plain": repr(self)}
         if alt.renderers.active == "html" and "text/html" in data:
