@@ -197,7 +197,7 @@ def macro_average_n(subset_sizes, score: float) -> float:
 # ---------------------------------------------------------------- the score statistic
 
 
-def _constrained_mle(x1, n1: float, x2, n2: float, delta: float):
+def _constrained_mle(x1, n1, x2, n2, delta):
     """Maximum-likelihood (p1, p2) under p1 − p2 = delta (Farrington & Manning 1990, closed form)."""
     x1 = np.asarray(x1, dtype=float)
     x2 = np.asarray(x2, dtype=float)
@@ -217,10 +217,11 @@ def _constrained_mle(x1, n1: float, x2, n2: float, delta: float):
     return np.clip(p1, 0.0, 1.0), np.clip(p2, 0.0, 1.0)
 
 
-def score_statistic(x1, n1: float, x2, n2: float, delta: float = 0.0, correction: bool = True):
+def score_statistic(x1, n1, x2, n2, delta=0.0, correction: bool = True):
     """The score statistic for p1 − p2 = delta, with Miettinen–Nurminen's N/(N−1) variance factor.
 
-    Counts may be arrays (every table at once) and need not be whole numbers.
+    Counts, sizes and gaps may be arrays that broadcast together (every table, or every gap, at once); counts
+    need not be whole numbers.
     """
     p1, p2 = _constrained_mle(x1, n1, x2, n2, delta)
     variance = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
