@@ -540,6 +540,9 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
     return _finish(chart, description, {"claims": data}, title)
 
 
+COVERAGE_WIDTH = 400  # px for the model columns of the coverage matrix
+
+
 def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure:
     """Models × benchmarks, coloured by which sources print a score for the pair."""
     data = cover[
@@ -570,7 +573,9 @@ def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure
             ],
         )
         .properties(
-            width=alt.Step(16),
+            # a fixed width, not a fixed step: the cells narrow as models are added, and the chart (with its
+            # benchmark labels and legend) stays inside the text column
+            width=COVERAGE_WIDTH,
             height=alt.Step(11),
             title=_title(title, "Hover a cell for the table and page that print it."),
         )

@@ -31,6 +31,7 @@ VERDICTS = (
     "misleading: leaves out the leader",
     "misleading: unlike settings",
     "not resolved",
+    "not supported",
     "wrong order",
     "wrong order, within noise",
     "wrong number",
@@ -49,6 +50,7 @@ DEFINITIONS = {
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
     "not resolved": "a claim of equality or of being at least on a par that the data can neither confirm nor refute",
+    "not supported": "the post attributes to the source something the source does not say: it is silent, not contrary",
     "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way",
     "wrong order, within noise": "the source prints the reverse order or equal scores, but the gap is not resolved "
     "(or cannot be tested): the printed order contradicts the claim, the data do not show the other model ahead",
@@ -64,7 +66,7 @@ SUMMARY_GROUPS = {
     "wrong": ("wrong number", "wrong order", "contradicted"),
     "wrong order, within noise": ("wrong order, within noise",),
     "misleading or overstated": ("misleading: leaves out the leader", "misleading: unlike settings", "overstated"),
-    "imprecise or unresolved": ("imprecise", "not resolved"),
+    "imprecise or unresolved": ("imprecise", "not resolved", "not supported"),
     "not checkable": ("not checkable",),
 }
 
@@ -77,12 +79,16 @@ SEVERITY = (
     "misleading: leaves out the leader",
     "overstated",
     "wrong order, within noise",
+    "not supported",
     "not resolved",
     "correct, within noise",
     "imprecise",
     "correct",
     "not checkable",
 )
+SILENT_UNIT = "says so (1)"
+"""How a fact in ``facts.csv`` that records whether the source says something at all begins its unit
+(``says so (1) / silent (0)``): a post that attributes such a thing to a silent source is *not supported*."""
 TOLERANCE = 0.05  # a stated score equals a printed one when they agree to one decimal
 WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
 
@@ -501,7 +507,9 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
 
 def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     """A number the post states against its row of ``facts.csv`` (``fact_key``): equal by default, or
-    as the claim's ``relation`` says (all of several values, misnamed, at least)."""
+    as the claim's ``relation`` says (all of several values, misnamed, at least). A statement about the
+    source is checked against a yes/no fact (the source says so, or says otherwise) or a says-so/silent
+    fact (the source says so, or says nothing about it: *not supported*, never *contradicted*)."""
     key = claim["fact_key"]
     facts = ev.package.tables["facts"].set_index("key")
     if key not in facts.index:
@@ -547,6 +555,23 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     tol = float(claim["tolerance_pct"]) / 100 if pd.notna(claim.get("tolerance_pct")) else 0.0
     rule = "a stated number is correct when it equals the source" + (f" within {tol:.0%}" if tol else "")
     text = f"stated {fmt(stated)}; source: {f['value_as_printed']} ({fmt(actual)} {f['unit']})"
+    if str(f["unit"]).startswith(SILENT_UNIT):
+        rule = (
+            "a statement about the source is correct when the source says so, and not supported when the source "
+            "says nothing about it"
+        )
+        if actual == stated:
+            return Verdict("correct", "statement", rule, f"the source says so: {f['value_as_printed']}", cells, ref)
+        if stated and not actual:
+            return Verdict(
+                "not supported",
+                "silent",
+                rule,
+                f"the source does not say so; what it says is: {f['value_as_printed']}",
+                cells,
+                ref,
+            )
+        return Verdict("contradicted", "statement", rule, f"the source says so: {f['value_as_printed']}", cells, ref)
     if str(f["unit"]).startswith("yes (1)"):
         rule = "a statement about the source is correct when the source says so"
         says = "says so" if actual == stated else "says otherwise"
@@ -560,17 +585,20 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
         )
     if not abs(stated - actual) <= tol * abs(actual) + 1e-12:
         return Verdict("wrong number", "mismatch", rule, text, cells, ref)
+    unit = claim.get("stated_unit")
+    unit_slip = pd.notna(unit) and bool(unit) and str(unit).lower() not in str(f["unit"]).lower()
     if pd.notna(claim.get("stated_quantity")) and claim["stated_quantity"]:
         return Verdict(
             "wrong number",
             "wrong-quantity",
             "a number must be attributed to the quantity the source gives it",
-            text + f"; the post calls it the {claim['stated_quantity']}, the source's number is the {f['quantity']}",
+            text
+            + f"; the post calls it the {claim['stated_quantity']}, the source's number is the {f['quantity']}"
+            + (f", and the post counts {unit} where the source counts {f['unit']}" if unit_slip else ""),
             cells,
             ref,
         )
-    unit = claim.get("stated_unit")
-    if pd.notna(unit) and unit and str(unit).lower() not in str(f["unit"]).lower():
+    if unit_slip:
         return Verdict(
             "imprecise",
             "unit-slip",
@@ -711,6 +739,117 @@ def check_unverifiable(claim: pd.Series, ev: Evidence) -> Verdict:
     return Verdict("not checkable", "no-source", "no source in the book settles it", str(claim["note"]))
 
 
+FAVOUR = (
+    "correct",
+    "correct, within noise",
+    "misleading: unlike settings",
+    "wrong order, within noise",
+    "wrong order",
+    "not checkable",
+)
+"""Row verdicts of an existential claim ("on some row"), from the one that best supports it to the one that
+least does: such a claim takes the best of its rows, as a claim over every row takes the most serious."""
+
+
+def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
+    """'A is above most models' on one benchmark row: every other model printed on the row is compared with
+    A by the book's one method (:func:`_pair_verdict`); the claim needs A above more than half of them."""
+    source, table = _evidence_table(claim)
+    row, model = claim["benchmark_row"], claim["subject"]
+    cells = ev.cells(source, table)
+    printed = cells[(cells["row_label"] == row)].dropna(subset=["score"])
+    others = [m for m in dict.fromkeys(printed["model"]) if m != model]
+    rule = (
+        "'A above most models' holds when A prints above more than half of the other models printed on the row: "
+        "correct when more than half of those gaps are resolved, correct within noise when the printed order "
+        "holds for more than half but fewer are resolved; a cell obtained in another setting cannot count for it"
+    )
+    if model not in set(printed["model"]) or not others:
+        return Verdict("not checkable", "not-printed", rule, f"{row}: no printed score for {ev.name(model)}")
+    parts = [(f"{table} · {row}", ev.name(o), _pair_verdict(ev, source, table, row, model, o, "above")) for o in others]
+    verdicts = pd.Series([v.verdict for _, _, v in parts])
+    resolved = int((verdicts == "correct").sum())
+    lower = resolved + int((verdicts == "correct, within noise").sum())
+    unlike = int((verdicts == "misleading: unlike settings").sum())
+    half = len(others) / 2
+    if resolved > half:
+        verdict, code = "correct", "most-resolved"
+    elif lower > half:
+        verdict, code = "correct, within noise", "most-not-resolved"
+    elif lower + unlike > half:
+        verdict, code = "misleading: unlike settings", "most-with-unlike-settings"
+    elif int((verdicts == "wrong order").sum()) >= half:  # resolved reversals alone leave it above at most half
+        verdict, code = "wrong order", "not-most"
+    else:
+        verdict, code = "wrong order, within noise", "not-most"
+    above = [o for (_, o, v) in parts if v.verdict in ("wrong order", "wrong order, within noise")]
+    text = (
+        f"{row}: {ev.name(model)} against the {len(others)} other models printed: resolved ahead of {resolved}, "
+        f"printed above but not resolved against {lower - resolved}, compared with a cell from another setting "
+        f"{unlike} times, not above {len(above)}" + (f" ({', '.join(above)})" if above else "")
+    )
+    ref = ev.cite(source, table, cells["page"].dropna().iloc[0] if cells["page"].notna().any() else None)
+    return Verdict(verdict, code, rule, text, _cell_text(ev, source, table, row, [model]), ref, parts=tuple(parts))
+
+
+def _rival_on_some_rows(ev: Evidence, source: str, table: str, rows: list[str], a: str, b: str, rival: str) -> tuple:
+    """'A above B on at least one row': every row judged (each part named by the ``rival``), and the row
+    verdict that best supports it."""
+    parts = [(f"{table} · {row}", ev.name(rival), _pair_verdict(ev, source, table, row, a, b, "above")) for row in rows]
+    best = min((v.verdict for _, _, v in parts), key=FAVOUR.index) if parts else "not checkable"
+    return best, parts
+
+
+def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
+    """'A trails each of X in some areas' (``relation`` below) or 'A beats each of X somewhere' (above),
+    on the rows of one printed table: for each rival, the claim needs one row with the stated order, and it
+    takes the best-supported row (correct when one such gap is resolved); over several rivals it takes the
+    most serious of their verdicts."""
+    source, table = _evidence_table(claim)
+    subject, relation = claim["subject"], claim["relation"]
+    if relation not in ("above", "below"):
+        raise ValueError(f"claims.csv, claim {claim['claim_id']}: relation {relation!r} is not above or below")
+    cells = ev.cells(source, table).dropna(subset=["score"])
+    rule = (
+        f"'A {'beats' if relation == 'above' else 'trails'} each of X in some areas' holds for a rival when one row "
+        "of the table prints the stated order; correct when that gap is resolved, correct within noise when the "
+        "order is printed but no such gap is resolved; a claim about several rivals takes the most serious verdict "
+        "of its rivals"
+    )
+    parts, per_rival = [], []
+    for rival in str(claim["other"]).split(";"):
+        rows = [
+            r
+            for r, g in cells.groupby("row_label", sort=False)
+            if subject in set(g["model"]) and rival in set(g["model"])
+        ]
+        a, b = (subject, rival) if relation == "above" else (rival, subject)
+        best, mine = _rival_on_some_rows(ev, source, table, rows, a, b, rival)
+        parts += mine
+        shown = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict in ("correct", "correct, within noise")]
+        resolved = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict == "correct"]
+        per_rival.append(
+            (
+                best,
+                f"{ev.name(rival)} prints {'below' if relation == 'above' else 'above'} {ev.name(subject)} on "
+                f"{len(shown)} of {len(rows)} rows"
+                + (f" ({', '.join(shown)})" if shown else "")
+                + f", resolved on {len(resolved)}"
+                + (f" ({', '.join(resolved)})" if resolved else ""),
+            )
+        )
+    verdict = min((v for v, _ in per_rival), key=SEVERITY.index) if per_rival else "not checkable"
+    page = ev.cells(source, table)["page"].dropna()
+    return Verdict(
+        verdict,
+        "some-rows",
+        rule,
+        "; ".join(text for _, text in per_rival),
+        reference=ev.cite(source, table, page.iloc[0] if len(page) else None),
+        parts=tuple(parts),
+    )
+
+
 CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
     "score": check_score,
     "ranking": check_ranking,
@@ -723,6 +862,8 @@ CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
     "context-words": check_context_words,
     "context-pages": check_context_pages,
     "unverifiable": check_unverifiable,
+    "most": check_most,
+    "some-rows": check_some_rows,
 }
 
 
@@ -989,9 +1130,14 @@ def of_topics(audited: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
     return audited[audited["topic"].isin(topics)].sort_values("paragraph", kind="stable")
 
 
+COMPOSITE_KINDS = ("category", "most", "some-rows")
+"""Kinds of claims judged over several rows or rivals, whose row-by-row record the chapter shows."""
+
+
 def parts_record(audited: pd.DataFrame) -> pd.DataFrame:
-    """:func:`parts_table` of the composite claims, with each gap written with its interval."""
-    record = parts_table(audited[audited["kind"].isin(["category"])])
+    """:func:`parts_table` of the composite claims (:data:`COMPOSITE_KINDS`), with each gap written with its
+    interval."""
+    record = parts_table(audited[audited["kind"].isin(COMPOSITE_KINDS)])
     record["gap (interval)"] = [
         gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])
     ]
