@@ -66,7 +66,7 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("scaling-forecast-gpu-time", "not supported", "the source does not say so"),
         ("safety-few-false-refusals", "correct", "keeping false refusal rate low"),
         ("text-generation-claude", "overstated", "of all 4; the source says it of 2"),
-        ("vision-trails", "correct, within noise", "Claude 3.5 Sonnet prints above"),
+        ("vision-trails", "correct", "Claude 3.5 Sonnet prints above"),
         ("mmlu-cot-405b-most", "correct", "resolved ahead of 6"),
         ("infra-power-temperature", "contradicted", "power consumption at the same time"),
         ("infra-grand-teton", "correct", "Grand Teton"),
@@ -129,9 +129,13 @@ def test_verdict_follows_the_data(data_copy):
 def test_a_claim_is_its_own_question_so_no_correction_changes_it(audit):
     # every claim is a single comparison or must hold on every row it names: tested at α, never corrected
     for correction in ("none", "bonferroni"):
-        other = claims.audit(data.load(DATA), rules=compare.Rules(correction=correction), capacity=CAPACITY)
+        other = claims.audit(
+            data.load(DATA), rules=compare.Rules(correction=correction), capacity=CAPACITY, beyond_chance=BEYOND
+        )
         assert list(other.set_index("claim_id")["verdict"]) == list(audit["verdict"])
-    stricter = claims.audit(data.load(DATA), rules=compare.Rules(alpha=0.001), capacity=CAPACITY).set_index("claim_id")
+    stricter = claims.audit(
+        data.load(DATA), rules=compare.Rules(alpha=0.001), capacity=CAPACITY, beyond_chance=BEYOND
+    ).set_index("claim_id")
     assert (stricter["verdict"] == "correct").sum() < (audit["verdict"] == "correct").sum()
 
 
@@ -306,9 +310,9 @@ def test_most_needs_more_than_half_of_the_row(package, model, row, verdict, code
     "subject, relation, others, verdict",
     [
         ("llama-3-v-405b", "below", "claude-3.5-sonnet", "correct"),  # ChartQA and DocVQA resolved
-        ("llama-3-v-405b", "below", "gpt-4o", "correct, within noise"),  # higher on three rows, none resolved
-        ("llama-3-v-405b", "below", "claude-3.5-sonnet;gpt-4o", "correct, within noise"),  # the weaker rival
-        ("gpt-4v", "above", "claude-3.5-sonnet", "wrong order"),  # never above Claude 3.5 on a row
+        ("llama-3-v-405b", "below", "gpt-4o", "correct"),  # higher on three rows, one resolved at α (a claim alone)
+        ("llama-3-v-405b", "below", "claude-3.5-sonnet;gpt-4o", "correct"),  # both rivals resolved somewhere
+        ("gpt-4v", "above", "claude-3.5-sonnet", "wrong order, within noise"),  # never above Claude 3.5, not resolved
     ],
 )
 def test_some_rows_takes_the_best_row_per_rival_and_the_worst_rival(package, subject, relation, others, verdict):
