@@ -141,11 +141,13 @@ def test_distinct_keeps_the_best_of_each_cluster():
     assert refit.distinct(points, losses).tolist() == [1, 2]
 
 
-def test_stable_digits():
-    assert refit.stable_digits([389.8, 390.2, 391.0]) == 2  # 390, 390, 391 at 3; 390 at 2
-    assert refit.stable_digits([1171.0, 1168.0]) == 3  # 1,170 both
-    assert refit.stable_digits([1140.0, 1160.0]) == 1  # 1,100 and 1,200 at 2; 1,000 at 1
-    assert refit.stable_digits([16.04, 16.01]) == 3
+def test_stable_writes_what_every_seed_agrees_on():
+    assert refit.stable([390, 396, 382, 395, 397]) == "400"  # step 50
+    assert refit.stable([1170, 1120, 1150, 1150, 1160]) == "1,200"  # step 200
+    assert refit.stable([16.2, 16.0, 16.6, 16.0, 16.0]) == "16"  # step 1
+    assert refit.stable([5.41, 5.65, 5.53, 5.49, 5.45]) == "5.5"  # step 0.5
+    assert refit.stable([630.1, 630.4]) == "630"  # step 1: 3 significant figures at most
+    assert refit.stable([41.7, 40.4, 43.4, 40.6, 40.2]) == "40"  # step 10
 
 
 @pytest.mark.slow

@@ -427,17 +427,23 @@ def bootstrap_seeds(
     return boots, pd.DataFrame(rows)
 
 
-def stable_digits(values, most: int = 3) -> int:
-    """The most significant digits (at most ``most``, at least 1) at which every one of ``values``
-    (the same quantity from several seeds) is written alike: the precision the Monte Carlo error
-    allows."""
+def stable(values) -> str:
+    """The quantity that ``values`` estimate (one per seed), written to the finest step of the 1–2–5
+    ladder, from three significant figures up, at which every value rounds to the same multiple: the
+    precision the Monte Carlo error allows. ``[390, 396, 382]`` → ``400`` (step 50);
+    ``[16.2, 16.0, 16.6]`` → ``16`` (step 1)."""
     from . import formats
 
-    values = [float(v) for v in values]
-    for digits in range(most, 1, -1):
-        if len({formats.significant(v, digits) for v in values}) == 1:
-            return digits
-    return 1
+    v = np.asarray(values, dtype=float)
+    top = float(np.abs(v).max())
+    first = -2 + (int(math.floor(math.log10(top))) if top > 0 else 0)
+    for power in range(first, first + 12):
+        for multiple in (1, 2, 5):
+            step = multiple * 10.0**power
+            k = np.floor(v / step + 0.5)
+            if np.all(k == k[0]):
+                return formats.number(k[0] * step, max(0, -power))
+    return formats.number(float(np.median(v)), 0)
 
 
 def compare_with_published(
@@ -544,11 +550,8 @@ def seeds_display(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
 
 def _stable(values, scale: float) -> str:
-    """A bound written to the digits on which every seed agrees (:func:`stable_digits`)."""
-    from . import formats
-
-    scaled = [float(v) / scale for v in values]
-    return formats.significant(scaled[0], stable_digits(scaled))
+    """A bound written to the precision on which every seed agrees (:func:`stable`)."""
+    return stable([float(v) / scale for v in values])
 
 
 def refit_glue(
@@ -561,8 +564,8 @@ def refit_glue(
     level: float = 0.95,
 ) -> dict[str, str]:
     """Numbers the chapter's prose quotes about the refit and its bootstrap, formatted. The interval's
-    bounds are written to the digits on which the seeds of ``seeds`` (:func:`bootstrap_seeds`, the
-    first being ``boot``'s) agree; "contains" holds only when every seed's interval contains
+    bounds are written to the precision on which the seeds of ``seeds`` (:func:`bootstrap_seeds`, the
+    first being ``boot``'s) agree (:func:`stable`); "contains" holds only when every seed's interval contains
     ``trained_params``."""
     from . import formats
     from .scaling import REFIT
@@ -580,7 +583,7 @@ def refit_glue(
         "refit_d_hi": _stable(seeds["tokens_high"], 1e12),
         "refit_tpp_lo": _stable(seeds["ratio_low"], 1.0),
         "refit_tpp_hi": _stable(seeds["ratio_high"], 1.0),
-        "refit_ratio": formats.number(row["params_high"] / row["params_low"], 1),
+        "refit_ratio": stable(seeds["params_high"] / seeds["params_low"]),
         "contains_trained": "contains"
         if inside.all()
         else ("does not contain" if not inside.any() else "not always contains"),

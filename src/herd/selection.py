@@ -504,8 +504,8 @@ def null_display(both: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, p
             )
             continue
         inputs[f"latent correlation, {label}"] = [
-            formats.number(v, 2) + ("" if ok else " (largest possible)")
-            for v, ok in zip(both[f"{label}: latent"], both[f"{label}: reachable"])
+            formats.DASH if reason else formats.number(v, 2) + ("" if ok else " (largest possible)")
+            for v, ok, reason in zip(both[f"{label}: latent"], both[f"{label}: reachable"], both["not_simulated"])
         ]
         inputs[f"share of null benchmarks with a pick, {label}"] = both[f"{label}: null_picked"].map(
             lambda v: formats.number(v, 3) if not formats.missing(v) else formats.DASH
