@@ -76,6 +76,10 @@ def test_the_chapter_runs_share_rows_and_reuse_runs(package):
     found = selection.null_summary(runs, 0, ["independent", "correlated"])
     assert found["n_seeds"] == "2" and found["n_reported"] == "15" and found["n_t15"] == "21"
     assert found["beyond_correlated"] == str(table.loc[0, "correlated: uncorrected"])
+    independent = selection.beyond_chance(runs[("independent", 0)][1])
+    correlated = selection.beyond_chance(runs[("correlated", 0)][1])
+    lost = set(independent.loc[independent["corrected"] & ~correlated["corrected"], "benchmark"])
+    assert (found["lost"] == "none") == (not lost) and all(name in found["lost"] for name in lost)
 
 
 # ------------------------------------------------------------------ the item model

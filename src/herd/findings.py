@@ -173,7 +173,8 @@ def findings(g: Glued) -> list[Finding]:
             f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams; picking "
             f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
             f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains are beyond those chance gains with "
-            f"Holm's correction and the models' answers correlated as published ({ct('seeds_corrected_correlated')} "
+            f"Holm's correction and the models' answers correlated as much as published comparisons of models "
+            f"suggest ({ct('seeds_corrected_correlated')} "
             f"over {ct('n_seeds')} seeds; {ct('beyond_correlated')} uncorrected, "
             f"{ct('beyond_corrected_independent')} with Holm if the answers were independent).",
         ),

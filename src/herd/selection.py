@@ -579,7 +579,9 @@ def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correc
     ``seeds_<l>`` / ``seeds_corrected_<l>`` (their range over the seeds); ``n_reported`` (rows
     simulated), ``n_t15`` (rows of Table 15), ``n_not_simulated``, ``n_widest`` (rows simulated at
     the widest null, no accuracy being published), ``n_seeds`` and ``n_unreachable`` (rows where
-    the chosen item correlation exceeds what the models' accuracies allow, in the last setting)."""
+    the chosen item correlation exceeds what the models' accuracies allow, in the last setting) and
+    ``lost`` (the benchmarks beyond chance with the correction in the first setting but not in the
+    last, named, or ``none``)."""
     from . import formats
 
     table = seed_counts(runs, alpha, correction)
@@ -594,9 +596,12 @@ def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correc
         out[f"beyond_corrected_{key}"] = formats.count(found["corrected"])
         out[f"seeds_{key}"] = count_range(table[f"{label}: uncorrected"])
         out[f"seeds_corrected_{key}"] = count_range(table[f"{label}: {name}"])
+    first, last = (beyond_chance(runs[(label, seed)][1], alpha, correction) for label in (labels[0], labels[-1]))
+    lost = first.loc[first["corrected"] & ~last["corrected"], "benchmark"]
     reported = runs[(labels[-1], seed)][1]
     sim = simulated(reported)
     out |= {
+        "lost": formats.listing(lost) if len(lost) else "none",
         "n_reported": formats.count(len(sim)),
         "n_t15": formats.count(len(reported)),
         "n_not_simulated": formats.count(len(reported) - len(sim)),
