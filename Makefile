@@ -11,7 +11,7 @@ STAMPS := .make
 VENDOR := _static/vendor/vega-bundle.js
 DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
-DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min
+DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min r-cran-janeaustenr debian-history dict-devil sword-comm-tdavid diatheke
 # Debian's English manuals: the paragraphs make bench draws its benchmarks from (herd.texts.DEBIAN_MANUALS).
 BENCH_TEXTS := debian-handbook debian-reference-en developers-reference maint-guide debian-policy installation-guide-amd64 \
 	debmake-doc harden-doc aptitude-doc-en debian-kernel-handbook debian-history apt-doc
@@ -121,10 +121,10 @@ $(STAMPS)/chromium:
 	@touch $@
 
 # The texts come from Debian's package registry; installing them needs root.
-$(STAMPS)/texts:
+$(STAMPS)/texts: Makefile
 	@mkdir -p $(STAMPS)
 	@if ! dpkg -s $(DEBIAN_TEXTS) >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEXTS) >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_TEXTS) >/dev/null; \
 	  else echo "The long-context chapter measures texts from Debian packages; install them with: sudo apt-get install $(DEBIAN_TEXTS)"; exit 1; fi; \
 	fi
 	@touch $@
