@@ -129,7 +129,7 @@ $(STAMPS)/texts: Makefile
 	fi
 	@touch $@
 
-$(STAMPS)/bench-texts:
+$(STAMPS)/bench-texts: Makefile
 	@mkdir -p $(STAMPS)
 	@if ! dpkg -s $(BENCH_TEXTS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_TEXTS) >/dev/null; \
