@@ -37,6 +37,7 @@ def edit_csv(path: Path, line: int, column: str, value: str) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's loadgroup reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).suffix == ".ipynb":  # nbval: a cell of an executed chapter, run in its kernel

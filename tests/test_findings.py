@@ -27,7 +27,7 @@ def test_every_finding_quotes_its_chapter(glued):
     assert first.href == "benchmarks.html#benchmarks-result"
     for key in ("n_pairs", "n_tested", "n_ahead", "n_behind", "n_unresolved"):
         assert f" {b[key]}" in first.finding
-    assert glued.values["benchmarks"]["pair_answer"] in [f.finding for f in found]
+    assert glued.values["benchmarks"]["pair_short"] in [f.finding for f in found]
     assert glued.values["scaling"]["refit_n_hi"] in found[3].finding
 
 

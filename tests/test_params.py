@@ -133,7 +133,10 @@ def _contamination(**values):
         "planted_part": 20,
         "seed": 0,
         "null_reps": 200,
+        "null_seeds": 5,
+        "item_correlation": 0.5,
         "alpha": 0.05,
+        "correction": "holm",
     }
     spec = SCHEMA["contamination"]
     return {k: v for k, v in {**good, **values}.items() if k in spec}
