@@ -174,7 +174,8 @@ def test_word_spans_hold_whole_words_of_one_document():
     collapsed = scanning._Collapsed.of(scanning.Batch.of(docs))
     start0, start1 = int(collapsed.starts[0]), int(collapsed.starts[1])
     # a span from the middle of 'beta' to the middle of 'gamma', and one across both documents
-    words = collapsed.words([np.array([start0 + 8, start1 - 3])], [np.array([start0 + 13, start1 + 3])], [])
+    pos, k = np.array([start0 + 8, start1 - 3]), np.array([2, 5])
+    words = collapsed.words([pos], [k], [np.array([start0 + 8, start1 - 3])], [np.array([start0 + 13, start1 + 3])], [])
     assert words == [[b"beta", b"gamma"], [b"delta"]]
     assert collapsed.data[start0 : int(collapsed.ends[0])].split() == [b"alpha", b"beta", b"gamma"]
 

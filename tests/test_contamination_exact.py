@@ -189,6 +189,42 @@ def write_shards(docs, folder, rng):
     return sorted(folder.iterdir())
 
 
+def edge_cases(rng: random.Random, cases: int = 12) -> list[tuple[c.Example, list[str]]]:
+    """Benchmarks of one example whose n-grams open or close a document beside a neighbour of
+    long words, each with its two documents in order (two one-line text files, so that they
+    share a batch): an example of long words then 13 short ones, whose last 13 words open the
+    second document, the first holding some of its long words (the issue's reproduction); and
+    the mirror image, the example's first 13 words closing the first document, long words
+    opening the second."""
+    out = []
+    for i in range(cases):
+        long = [
+            "".join(rng.choice("abcdefghij") for _ in range(rng.randint(15, 40))) for _ in range(rng.randint(1, 12))
+        ]
+        short = ["".join(rng.choice("klmnopqrst") for _ in range(rng.randint(1, 4))) for _ in range(13)]
+        some_long = " ".join(long[: rng.randint(1, len(long))])
+        if i % 2 == 0:
+            docs = [some_long, " ".join(short) + rng.choice(["", " tail", "\n"])]
+            out.append((c.Example(f"edge-open{i}", " ".join(long + short)), docs))
+        else:
+            docs = [rng.choice(["", "head ", "x\n"]) + " ".join(short), some_long]
+            out.append((c.Example(f"edge-close{i}", " ".join(short + long)), docs))
+    return out
+
+
+@pytest.fixture(scope="module")
+def edge_corpora(tmp_path_factory):
+    """The edge cases, each as (its one example, its two text files, the reference's scores at n = 8)."""
+    folder = tmp_path_factory.mktemp("edges")
+    out = []
+    for j, (example, docs) in enumerate(edge_cases(random.Random(27))):
+        paths = [folder / f"{j:02d}a.txt", folder / f"{j:02d}b.txt"]
+        for path, doc in zip(paths, docs):
+            path.write_bytes(doc.encode("utf-8"))
+        out.append(([example], paths, reference_scores([example], docs, 8)))
+    return out
+
+
 @pytest.fixture(scope="module")
 def fuzz_corpus(tmp_path_factory):
     rng = random.Random(20240723)
@@ -214,6 +250,27 @@ def test_every_engine_equals_the_reference(fuzz_corpus, engine):
         assert_same(
             c.scan(examples, paths, n=n, engine=engine, workers=2, plan="anchored"), reference_scores(examples, docs, n)
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["workers", "dask"])
+@pytest.mark.parametrize("plan", ["auto", "full"])
+def test_every_engine_and_plan_equals_the_reference(fuzz_corpus, engine, plan):
+    examples, paths, docs = fuzz_corpus
+    assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2, plan=plan), reference_scores(examples, docs, 8))
+
+
+@pytest.mark.parametrize(
+    "engine", ["serial", pytest.param("workers", marks=pytest.mark.slow), pytest.param("dask", marks=pytest.mark.slow)]
+)
+def test_matches_at_document_edges_are_found_by_every_plan_and_engine(edge_corpora, engine):
+    """The issue's reproduction and its mirror image: a 13-gram (and 8-gram) match that opens or
+    closes a document beside one of long words is found by every plan and engine, as by the
+    reference (the anchored plan once gave the hit to the neighbouring document)."""
+    assert all(expected[0][4] for _, _, expected in edge_corpora)  # every case is a 13-gram match
+    for examples, paths, expected in edge_corpora:
+        for plan in ("anchored", "full") if engine == "serial" else ("anchored", "auto"):
+            assert_same(c.scan(examples, paths, engine=engine, workers=2, plan=plan), expected)
 
 
 def test_many_seeds_at_the_papers_n(tmp_path):

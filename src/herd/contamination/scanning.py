@@ -329,6 +329,8 @@ class Scanner:
         token_pos: list[np.ndarray] = []
         token_lo: list[np.ndarray] = []
         token_hi: list[np.ndarray] = []
+        word_pos: list[np.ndarray] = []
+        word_k: list[np.ndarray] = []
         word_lo: list[np.ndarray] = []
         word_hi: list[np.ndarray] = []
         for p in anchors.passes:
@@ -345,6 +347,8 @@ class Scanner:
                 token_lo.append(lo)
                 token_hi.append(hi)
             else:
+                word_pos.append(pos)
+                word_k.append(np.full(len(pos), p.k, dtype=np.int64))
                 word_lo.append(lo)
                 word_hi.append(hi)
         # tokens: spans around the hits, per document, cut at piece breaks
@@ -358,7 +362,11 @@ class Scanner:
         # words: the words around each hit; a document whose folded bytes are not its words
         # (it holds one of FOLD_EXCEPTIONS) is split exactly, whole
         exceptional = _exceptional_docs(batch, docs)
-        ws = collapsed.words(word_lo, word_hi, exceptional) if collapsed is not None and word_lo else []
+        ws = (
+            collapsed.words(word_pos, word_k, word_lo, word_hi, exceptional)
+            if collapsed is not None and word_lo
+            else []
+        )
         ws += [document_words(docs[d]) for d in exceptional]
         return tokens, _word_hashes(ws, self.index), tokenized
 
@@ -387,11 +395,27 @@ class _Collapsed:
         n = len(batch.starts)
         return cls(text + PAD, before[:n], before[n:])
 
-    def words(self, lo_parts: list, hi_parts: list, exceptional: list[int]) -> list[list[bytes]]:
+    def documents_of(self, pos: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For hits of ``k``-byte anchors at ``pos``: (hit, document) for every document the hit can
+        belong to. An n-gram's bytes lie in its document but for the space at each end, which can
+        be the separator after the document before it (or before the one after it), so these are
+        the documents whose text meets the anchor's bytes widened by one byte each way: one,
+        or two where the anchor touches a boundary (the hit is then looked at in both)."""
+        first = np.searchsorted(self.ends, pos - 1, side="right")  # the first document ending after pos - 1
+        last = np.searchsorted(self.starts, pos + k + 1, side="left") - 1  # the last starting before pos + k + 1
+        count = np.maximum(last - first + 1, 0)
+        hit = np.repeat(np.arange(len(pos)), count)
+        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        return hit, np.repeat(first, count) + offset
+
+    def words(
+        self, pos_parts: list, k_parts: list, lo_parts: list, hi_parts: list, exceptional: list[int]
+    ) -> list[list[bytes]]:
         """The whole words around the hits' spans, per document, merged where they meet (never
-        across documents)."""
-        lo, hi = np.concatenate(lo_parts), np.concatenate(hi_parts)
-        doc = np.clip(np.searchsorted(self.starts, lo + (hi - lo) // 2, side="right") - 1, 0, len(self.starts) - 1)
+        across documents); a hit is given to its document by the anchor's own bytes
+        (``documents_of``), not by its widened span, which can reach into a neighbour."""
+        hit, doc = self.documents_of(np.concatenate(pos_parts), np.concatenate(k_parts))
+        lo, hi = np.concatenate(lo_parts)[hit], np.concatenate(hi_parts)[hit]
         keep = ~np.isin(doc, exceptional) if exceptional else np.ones(len(doc), dtype=bool)
         lo, hi, doc = np.maximum(lo, self.starts[doc])[keep], np.minimum(hi, self.ends[doc])[keep], doc[keep]
         order = np.lexsort((lo, doc))
