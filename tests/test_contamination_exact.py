@@ -450,3 +450,48 @@ def test_local_workers_are_not_sent_the_scanner(fuzz_corpus, engine, monkeypatch
     monkeypatch.setattr(scanning.Scanner, "__getstate__", refuse)
     examples, paths, docs = fuzz_corpus
     assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2), reference_scores(examples, docs, 8))
+
+
+# ------------------------------------------------------------------ where the scan may cut text
+
+
+def test_piece_breaks_split_tokenization_exactly():
+    """Wherever hashing.BREAK says the pre-tokenizer always ends a piece, the tokens of the text
+    are the tokens of the two parts: checked at every such position of adversarial text and of
+    real prose and code."""
+    import sysconfig
+    from pathlib import Path
+
+    enc = tokenizer.load()
+    rng = random.Random(3)
+    texts = [_text(rng, rng.randint(1, 30)) for _ in range(400)]
+    texts.append("a'b 'sx 's 'S 'll x'LL ab12 12ab 1234 a,b a, b a.\nb a. \nb a\n b ( a) )a a(  !a !!  a' 's' ")
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    texts += [(stdlib / name).read_text(encoding="utf-8")[:1500] for name in ("textwrap.py", "this.py", "fractions.py")]
+    checked = 0
+    for text in texts:
+        data = c.utf8(text)
+        whole = enc.encode_ordinary(text)
+        at = np.arange(1, len(data))
+        for p in at[c.hashing.breaks_at(np.frombuffer(data, dtype=np.uint8), at)].tolist():
+            assert enc.encode_ordinary(data[:p].decode()) + enc.encode_ordinary(data[p:].decode()) == whole, (text, p)
+            checked += 1
+    assert checked > 5000
+
+
+def test_a_long_document_in_pieces_holds_every_ngram_the_whole_one_does():
+    """A document cut into overlapping pieces (as the scan reads one longer than PIECE_BYTES):
+    the n-grams of the pieces are those of the whole document, at every cut."""
+    from herd.contamination import scanning
+
+    rng = random.Random(9)
+    examples, docs = adversarial(rng, n_examples=6)
+    long = "".join(docs[:40]).encode("utf-8")
+    index = c.BenchmarkIndex(examples)
+    scanner = c.Scanner(index, c.Plan("full", "test"))
+    whole = scanner.batch([long])
+    for size in (257, 1000, 4096):
+        pieces = list(scanning._pieces(long, scanner._overlap(), size))
+        assert len(pieces) >= 2 and long.startswith(pieces[0]) and long.endswith(pieces[-1])
+        got = scanner.batch(pieces)
+        assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1]), size

@@ -1,25 +1,24 @@
-"""Where in the corpus a benchmark n-gram can occur: anchors, found with hashed byte windows.
+"""Where in the corpus a benchmark n-gram can occur: anchors, found with hashed byte windows,
+and each hit checked against the benchmark's bytes.
 
 Every benchmark n-gram spells out a byte string, and wherever a document holds the n-gram it
 holds those bytes: a token n-gram its tokens' bytes in the raw text; a word 13-gram its words,
 one space between each and one at each end, in the document's *collapsed* text (``hashing.FOLD``
 applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` ≤ 8 of its
 bytes, read as one 64-bit integer, chosen where a sample of the corpus has the fewest such
-windows (windows of neighbouring n-grams tie the same way, so they share anchors), and a
-*check*: the first and the last 8 bytes of what the n-grams sharing the anchor have in
-common.
+windows (windows of neighbouring n-grams tie the same way, so they share anchors).
 
 The scan reads each stream once per pass: the window at every ``stride``-th byte is hashed
-into a byte table (at most 4 MiB), the few that hit are looked up exactly (an open-addressing
-hash table), and an anchor found must also show its check bytes at their offsets. The cost per byte does not
-grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
+into a bit table (about 32 bits per anchor), the few that pass are looked up exactly, and an
+anchor found is *extended*: the bytes on either side of it are compared with the benchmark's
+around the same anchor, eight at a time, as far as the n-grams sharing the anchor reach. The
+n-grams whose bytes all match are the hit's; a hit with none is dropped. The cost per byte does
+not grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
 position, so one of them lies on a tested byte.
 
-Nothing here decides a match. A confirmed hit is widened by the most bytes an n-gram holding
-it can reach before and after, and the scan tokenizes (or splits into words) only there.
-Exactness: every occurrence of a benchmark n-gram in a document holds its anchor and check
-bytes at fixed offsets, so it lies inside a widened hit; tests/test_contamination_exact.py
-proves the scan equals tokenizing every document whole.
+Exactness: every occurrence of a benchmark n-gram in a document holds its anchor at a fixed
+offset and matches the benchmark's bytes over its whole length, so the extension finds it;
+tests/test_contamination_exact.py proves the scan equals tokenizing every document whole.
 """
 
 from __future__ import annotations
@@ -29,31 +28,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .hashing import FOLD
+from .hashing import FOLD, PAD, WINDOW, windows
 
-WINDOW = 8  # bytes in one window (one uint64)
-TABLE_BITS = 22  # the first table, at most: one byte per slot, 4 MiB (smaller ones a sixteenth full or less)
+TABLE_BITS = 30  # the bit table, at most (128 MiB); about 32 bits per anchor value below that
 COUNT_BITS = 22  # window counts of the corpus sample
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
 RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
 TOKEN, WORD = 0, 1
-PAD = b" " * WINDOW  # after a buffer, so a window can be read at each of its bytes
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
-_M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _M3 = np.uint64(0x165667B19E3779F9)
 _CHUNK = 1 << 16
 _COST_CAP = (1 << 15) - 1
 _POS_BITS = 26
-_NONE = np.iinfo(np.int64).max
 _CHECK_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(WINDOW + 1)], dtype=np.uint64)
-
-
-def windows(data: bytes, stride: int = 1) -> np.ndarray:
-    """The 8-byte windows of ``data`` (which ends with ``PAD``) at every ``stride``-th byte,
-    as little-endian uint64 (byte i of a window is bits 8i..8i+7): a view, not a copy."""
-    count = (len(data) - WINDOW) // stride + 1
-    return np.ndarray((max(count, 0),), dtype="<u8", buffer=data, offset=0, strides=(stride,))
 
 
 def collapse(folded: bytes) -> tuple[bytes, np.ndarray]:
@@ -132,14 +120,12 @@ class WindowCounts:
         return self._counts[key][_hash(values & _mask(k), _M3, COUNT_BITS)].astype(np.int64)
 
 
-# ------------------------------------------------------------------ choosing anchors
-
-
 @dataclass
 class Units:
-    """The n-grams of one rule, laid out for choosing anchors: ``data`` holds the examples end
-    to end in the rule's stream (ending with PAD), and n-gram i is bytes ``start[i]:end[i]``,
-    of example ``example[i]``."""
+    """The n-grams of one rule, laid out for choosing anchors: ``data`` holds a run of the
+    rule's stream (ending with PAD) that begins at byte ``offset`` of the whole stream, and
+    n-gram i is bytes ``start[i]:end[i]`` of ``data``, of example ``example[i]``; ``ngram[i]`` is
+    its number in the index (the token or word where it starts; by default i)."""
 
     rule: int
     stream: int
@@ -147,117 +133,113 @@ class Units:
     start: np.ndarray
     end: np.ndarray
     example: np.ndarray
+    ngram: np.ndarray | None = None
+    offset: int = 0
 
 
 @dataclass
 class Pass:
     """One reading of a stream, testing windows of ``k`` bytes at every ``stride``-th byte
-    for the anchors entered in it (sorted by value; value i's entries are
-    ``first[i]:first[i + 1]``)."""
+    for the anchors entered in it: ``values`` sorted and distinct, value i's entries
+    ``first[i]:first[i + 1]``. Entry e stands for the n-grams ``lo[e]`` to ``hi[e]`` (numbered
+    as in the index), which share the anchor at byte ``anchor[e]`` of the benchmark's stream."""
 
     stream: int
     k: int
     stride: int
     values: np.ndarray
     first: np.ndarray
-    rule: np.ndarray  # per entry: TOKEN or WORD
-    delta: np.ndarray  # the check: the check_len bytes at hit + delta equal check
-    check: np.ndarray
-    check_len: np.ndarray
-    before: np.ndarray  # bytes an n-gram holding the anchor can start before the hit
-    after: np.ndarray  # ... and end after the anchor's end
-    delta2: np.ndarray | None = None  # a second check, like the first (none: no second check)
-    check2: np.ndarray | None = None
-    check2_len: np.ndarray | None = None
+    anchor: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
     table: np.ndarray | None = field(repr=False, default=None)
 
     def __post_init__(self):
         if self.table is None:
-            size = max(int(len(self.values)), 1).bit_length()
-            self.table_bits = min(TABLE_BITS, max(16, size + 4))
-            self.table = np.zeros(1 << self.table_bits, dtype=np.uint8)
-            self.table[_hash(self.values, _M1, self.table_bits)] = 1
-        self._index()
-
-    def _index(self) -> None:
-        """An open-addressing hash table from value to its position in ``values`` (a few
-        gathers per lookup, where a binary search takes twenty)."""
-        bits = max(4, (2 * max(len(self.values), 1) - 1).bit_length())
-        self.slot_bits = bits
-        self.slot_index = np.full(1 << bits, -1, dtype=np.int32)
-        mask = (1 << bits) - 1
-        todo = np.arange(len(self.values), dtype=np.int64)
-        slot = _hash(self.values, _M3, bits).astype(np.int64)
-        while todo.size:
-            free = self.slot_index[slot] < 0
-            # of the keys aiming at one free slot, the first takes it; the rest probe on
-            take, first = np.unique(slot[free], return_index=True)
-            placed = np.flatnonzero(free)[first]
-            self.slot_index[take] = todo[placed]
-            keep = np.ones(todo.size, dtype=bool)
-            keep[placed] = False
-            todo, slot = todo[keep], (slot[keep] + 1) & mask
-
-    def lookup(self, v: np.ndarray) -> np.ndarray:
-        """The position of each value in ``values``, or -1."""
-        out = np.full(len(v), -1, dtype=np.int64)
-        mask = (1 << self.slot_bits) - 1
-        active = np.arange(len(v))
-        slot = _hash(v, _M3, self.slot_bits).astype(np.int64)
-        while active.size:
-            index = self.slot_index[slot]
-            hit = (index >= 0) & (self.values[np.maximum(index, 0)] == v[active])
-            out[active[hit]] = index[hit]
-            go_on = (index >= 0) & ~hit  # an occupied slot holding another value: probe the next
-            active, slot = active[go_on], (slot[go_on] + 1) & mask
-        return out
+            self.table_bits = int(min(TABLE_BITS, max(12, int(max(len(self.values), 1) * 32 - 1).bit_length())))
+            self.table = np.zeros(1 << (self.table_bits - 6), dtype=np.uint64)
+            if len(self.values):
+                slot = _hash(self.values, _M1, self.table_bits)
+                word = slot >> np.uint64(6)
+                order = np.argsort(word, kind="stable")
+                word, bit = word[order], np.left_shift(np.uint64(1), slot[order] & np.uint64(63))
+                starts = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+                self.table[word[starts]] = np.bitwise_or.reduceat(bit, starts)
+        else:
+            self.table_bits = (len(self.table) * 64).bit_length() - 1
 
     @property
     def entries(self) -> int:
         """The anchors this pass looks for."""
-        return len(self.rule)
+        return len(self.anchor)
 
-    def hits(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Where in ``data`` (ending with PAD) an anchor of this pass occurs with its check,
-        and which entry: two int64 arrays."""
+    def lookup(self, v: np.ndarray) -> np.ndarray:
+        """The position of each value in ``values``, or -1."""
+        if len(self.values) == 0:
+            return np.full(len(v), -1, dtype=np.int64)
+        at = np.searchsorted(self.values, v)
+        at[at == len(self.values)] = 0
+        return np.where(self.values[at] == v, at, -1)
+
+    def candidates(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Where in ``data`` (ending with PAD) an anchor value of this pass occurs, and which
+        value: two int64 arrays."""
         tested = windows(data, self.stride)
         table = self.table
         assert table is not None  # made by __post_init__
-        mask = _mask(self.k)
+        mask, shift = _mask(self.k), np.uint64(64 - self.table_bits)
         found_pos, found_value = [], []
         for a in range(0, len(tested), _CHUNK):
             v = tested[a : a + _CHUNK]
             if self.k < WINDOW:
                 v = v & mask
-            candidates = np.flatnonzero(table.take(_hash(v, _M1, self.table_bits)))
+            with np.errstate(over="ignore"):
+                slot = (v * _M1) >> shift
+            bits = table.take((slot >> np.uint64(6)).astype(np.int64))
+            bits >>= slot & np.uint64(63)
+            candidates = np.flatnonzero(bits & np.uint64(1))
             if candidates.size == 0:
                 continue
-            v = v[candidates]
-            at = self.lookup(v)
+            at = self.lookup(v[candidates])
             equal = at >= 0
             found_pos.append((candidates[equal] + a) * self.stride)
             found_value.append(at[equal])
         if not found_pos:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        pos, value = np.concatenate(found_pos).astype(np.int64), np.concatenate(found_value)
+        return np.concatenate(found_pos).astype(np.int64), np.concatenate(found_value)
+
+    def hits(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Where in ``data`` (ending with PAD) an anchor of this pass occurs, and which entry:
+        two int64 arrays (a position once per entry of its value)."""
+        pos, value = self.candidates(data)
         counts = self.first[value + 1] - self.first[value]
         hit = np.repeat(np.arange(len(pos)), counts)
-        entry = np.repeat(self.first[value] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(
-            int(counts.sum())
-        )
-        full = windows(data)
-        good = self._checked(full, pos[hit], entry, self.delta, self.check, self.check_len)
-        if self.delta2 is not None:
-            good[good] = self._checked(full, pos[hit[good]], entry[good], self.delta2, self.check2, self.check2_len)
-        return pos[hit[good]], entry[good]
+        entry = np.repeat(self.first[value] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        return pos[hit], entry
 
-    @staticmethod
-    def _checked(full: np.ndarray, pos: np.ndarray, entry: np.ndarray, delta, check, length) -> np.ndarray:
-        at = pos + delta[entry].astype(np.int64)
-        inside = (at >= 0) & (at < len(full))
-        good = np.zeros(len(at), dtype=bool)
-        good[inside] = (full[at[inside]] & _CHECK_MASKS[length[entry[inside]]]) == check[entry[inside]]
-        return good
+
+def extend(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, limit: np.ndarray, forward: bool):
+    """How many bytes ``data`` and ``stream`` (each with at least PAD before and after what is
+    compared) have in common going forward from ``at`` and ``anchor`` (or backward, ending just
+    before them), at most ``limit``: eight bytes at a time, for every pair at once."""
+    mine, theirs = windows(data), windows(stream)
+    matched = np.zeros(len(at), dtype=np.int64)
+    active = np.flatnonzero(limit > 0)
+    step = 0
+    while active.size:
+        if forward:
+            x = mine[at[active] + step] ^ theirs[anchor[active] + step]
+        else:  # the window ending just before the last one compared, its bytes reversed
+            x = (mine[at[active] - step - WINDOW] ^ theirs[anchor[active] - step - WINDOW]).byteswap()
+        lowest = x & (~x + np.uint64(1))  # the lowest differing bit (0 where all eight bytes agree)
+        same = np.where(x == 0, WINDOW, (np.frexp(lowest.astype(np.float64))[1] - 1) // 8)
+        matched[active] += same
+        active = active[(same == WINDOW) & (matched[active] < limit[active])]
+        step += WINDOW
+    return np.minimum(matched, limit)
+
+
+# ------------------------------------------------------------------ choosing anchors
 
 
 @dataclass
@@ -367,111 +349,36 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
 
 def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -> dict:
     """Table entries for the n-grams ``which`` anchored at bytes ``at``: consecutive n-grams of
-    one example with the same anchor form one group, entered once per stride shift, with a
-    check at the far end of the bytes the whole group shares."""
+    one example with the same anchor form one group, entered once per stride shift."""
     new_group = np.ones(len(which), dtype=bool)
     new_group[1:] = (
         (at[1:] != at[:-1]) | (u.example[which[1:]] != u.example[which[:-1]]) | (which[1:] != which[:-1] + 1)
     )
     g_first = np.flatnonzero(new_group)
     g_last = np.concatenate([g_first[1:], [len(which)]]) - 1
-    first, last, p = which[g_first], which[g_last], at[g_first]
+    ngram = u.ngram if u.ngram is not None else np.arange(len(u.start))
+    lo, hi, p = ngram[which[g_first]], ngram[which[g_last]], at[g_first]
     full = windows(u.data)
-    shared_lo, shared_hi = u.start[last], u.end[first]  # every n-gram of the group holds these bytes
-    # two checks: the first and the last 8 of those bytes (fewer if there are fewer)
-    left = shared_lo
-    right = np.maximum(shared_hi - WINDOW, shared_lo)
-    left_len = np.minimum(WINDOW, shared_hi - left).astype(np.uint8)
-    right_len = np.minimum(WINDOW, shared_hi - right).astype(np.uint8)
-    check = full[left] & _CHECK_MASKS[left_len]
-    check2 = full[right] & _CHECK_MASKS[right_len]
-    out: dict[str, list] = {name: [] for name in ("value", "delta", "delta2", "before", "after")}
-    for j in range(stride):
-        out["value"].append(full[p + j] & _mask(k))
-        out["delta"].append(left - (p + j))
-        out["delta2"].append(right - (p + j))
-        out["before"].append(p + j - u.start[first])
-        out["after"].append(u.end[last] - (p + j + k))
-    cols = {name: np.concatenate(v) for name, v in out.items()}
-    small = max((int(np.abs(c).max()) for name, c in cols.items() if name != "value" and c.size), default=0) < 1 << 15
-    cols = {
-        name: c.astype(np.uint64 if name == "value" else np.int16 if small else np.int32) for name, c in cols.items()
+    return {
+        "value": np.concatenate([full[p + j] & _mask(k) for j in range(stride)]),
+        "anchor": np.concatenate([p + j + u.offset for j in range(stride)]).astype(np.int64),
+        "lo": np.tile(lo, stride).astype(np.int64),
+        "hi": np.tile(hi, stride).astype(np.int64),
     }
-    cols["check"] = np.tile(check, stride)
-    cols["check_len"] = np.tile(left_len, stride)
-    cols["check2"] = np.tile(check2, stride)
-    cols["check2_len"] = np.tile(right_len, stride)
-    cols["rule"] = np.full(len(cols["value"]), u.rule, dtype=np.int8)
-    return cols
 
 
 def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
-    """The pass of all entries of one stream, window length and stride: sorted by value, an
-    entry equal to another in every column but the reach merged into it with the wider reach.
+    """The pass of all entries of one stream, window length and stride, sorted by value.
     Columns are gathered and reordered one at a time, to keep memory low."""
-    names = list(parts[0])
+    value = np.concatenate([p.pop("value") for p in parts])
+    order = np.argsort(value, kind="stable")
+    value = value[order]
     cols = {}
-    for c in names:  # one width for the reach and offsets: the widest any chunk needed
-        cols[c] = (
-            np.concatenate([p[c] for p in parts])
-            if c in ("value", "check", "check2", "check_len", "check2_len", "rule")
-            else np.concatenate([p[c].astype(np.int32) for p in parts])
-            if len({p[c].dtype for p in parts}) > 1
-            else np.concatenate([p[c] for p in parts])
-        )
-        for p in parts:
-            del p[c]
-    order = np.argsort(cols["value"])
-    for c in names:
-        cols[c] = cols[c][order]
+    for c in ("anchor", "lo", "hi"):
+        col = np.concatenate([p.pop(c) for p in parts])
+        cols[c] = col[order].astype(np.int32 if col.size == 0 or int(col.max()) < 1 << 31 else np.int64)
     del order
-    value = cols["value"]
-    run = np.concatenate([[False], value[1:] == value[:-1]])
-    shared = run | np.concatenate([run[1:], [False]])  # rows whose value is not alone: order them by the rest too
-    if shared.any():
-        rows = np.flatnonzero(shared)
-        with np.errstate(over="ignore"):
-            rest = (
-                (cols["check"][rows] * _M1)
-                ^ (cols["delta"][rows].astype(np.uint64) * _M2)
-                ^ (cols["check2"][rows] * _M3)
-                ^ (cols["delta2"][rows].astype(np.uint64) << np.uint64(40))
-                ^ (cols["check_len"][rows].astype(np.uint64) << np.uint64(56))
-                ^ cols["rule"][rows].astype(np.uint64)
-            )
-        sub = rows[np.lexsort((rest, value[rows]))]
-        for c in names:
-            cols[c][rows] = cols[c][sub]
-    key_cols = ("value", "rule", "delta", "check", "check_len", "delta2", "check2", "check2_len")
-    same = np.ones(max(len(value) - 1, 0), dtype=bool)
-    for c in key_cols:
-        same &= cols[c][1:] == cols[c][:-1]
-    starts = np.flatnonzero(np.concatenate([[True], ~same])) if len(value) else np.empty(0, np.int64)
-    del same, run, shared
-    merged = {}
-    for c in names:
-        if c in ("before", "after"):
-            merged[c] = np.maximum.reduceat(cols[c], starts) if len(starts) else cols[c]
-        else:
-            merged[c] = cols[c][starts]
-        del cols[c]
-    value = merged["value"]
     first = np.flatnonzero(np.concatenate([[True], value[1:] != value[:-1]])) if len(value) else np.empty(0, np.int64)
     values = value[first]
     first = np.concatenate([first, [len(value)]]).astype(np.int64)
-    return Pass(
-        stream,
-        k,
-        stride,
-        values,
-        first,
-        merged["rule"],
-        merged["delta"],
-        merged["check"],
-        merged["check_len"],
-        merged["before"],
-        merged["after"],
-        merged["delta2"],
-        merged["check2"],
-        merged["check2_len"],
-    )
+    return Pass(stream, k, stride, values, first, cols["anchor"], cols["lo"], cols["hi"])
