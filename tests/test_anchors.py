@@ -35,9 +35,10 @@ def _matches(found: a.Anchors, u: a.Units, text: bytes) -> set[tuple[int, int]]:
     data, out = text + a.PAD, set()
     for p in found.passes:
         pos, entry = p.hits(data)
-        for at, e in zip(pos.tolist(), entry.tolist()):
-            for j in range(int(p.lo[e]), int(p.hi[e]) + 1):
-                start = at - (int(p.anchor[e]) - int(u.start[j]))
+        group, anchor = p.group(entry)
+        for at, g, e in zip(pos.tolist(), group.tolist(), anchor.tolist()):
+            for j in range(int(p.lo[g]), int(p.hi[g]) + 1):
+                start = at - (e - int(u.start[j]))
                 size = int(u.end[j] - u.start[j])
                 if 0 <= start and text[start : start + size] == u.data[u.start[j] : u.end[j]]:
                     out.add((j, start))
@@ -66,19 +67,19 @@ def test_every_occurrence_of_every_ngram_is_hit(n):
                 start = text.find(g, start + 1)
 
 
-def test_short_ngrams_get_shorter_windows_and_long_ones_the_strided_pass():
+def test_short_ngrams_get_shorter_anchors_tested_at_every_byte_and_long_ones_the_strided_pass():
     u = a.Units(
         a.TOKEN,
         a.RAW,
-        b"abcdefghijklmnop\nxyz\nqrstuvwx\n" + a.PAD,
-        np.array([0, 17, 21]),
-        np.array([16, 20, 29]),
-        np.array([0, 1, 2]),
+        b"abcdefghijklmnop\nxyz\nqrstuvwx\nABCDEFGHIJKLMNOPQRSTU\n" + a.PAD,
+        np.array([0, 17, 21, 30]),
+        np.array([16, 20, 29, 51]),
+        np.array([0, 1, 2, 3]),
     )
     found = a.choose([u], a.WindowCounts.of([]))
     kinds = {(p.k, p.stride) for p in found.passes}
-    assert (a.WINDOW, a.STRIDE) in kinds and (3, 1) in kinds and (5, a.STRIDE) in kinds
-    for j, text in enumerate([b"..abcdefghijklmnop..", b"-xyz-", b"qrstuvwx"]):
+    assert kinds == {(a.LONG, a.STRIDE), (a.WINDOW, 1), (3, 1)}
+    for j, text in enumerate([b"..abcdefghijklmnop..", b"-xyz-", b"qrstuvwx", b"ABCDEFGHIJKLMNOPQRSTU"]):
         g = u.data[u.start[j] : u.end[j]]
         assert (j, text.find(g)) in _matches(found, u, text)
 
@@ -92,46 +93,50 @@ def test_anchors_avoid_windows_the_sample_has_often():
     u = a.Units(a.TOKEN, a.RAW, data, starts, starts + 24, np.arange(50))
     counts = a.WindowCounts.of([b"common text and more common text " * 200])
     found = a.choose([u], counts)
-    values = {int(v) for p in found.passes for v in p.values}
-    common = {int(w) for w in a.windows(b"common text " + a.PAD)[:5]}
+    values = {int(v) for p in found.passes for v in a.keys(p.data, p.k, at=p.group(np.arange(p.entries))[1])}
+    common = {int(w) for k in (5, 8, 16) for w in a.keys(b"common text " * 3 + a.PAD, k)[:12]}
     assert not values & common
     # text made only of the common words is never hit
     assert all(p.hits(b"common text " * 1000 + a.PAD)[0].size == 0 for p in found.passes)
 
 
-def _pass(values: np.ndarray) -> a.Pass:
-    z = np.zeros(len(values), dtype=np.int32)
-    return a.Pass(a.RAW, 8, 4, values, np.arange(len(values) + 1), z, z, z)
+def _pass(windows: np.ndarray) -> tuple[a.Pass, bytes]:
+    """A pass whose anchors are the given 8-byte windows, laid end to end as its stream."""
+    data = windows.tobytes() + a.PAD
+    z = np.zeros(len(windows), dtype=np.int32)
+    return a.Pass(a.RAW, 8, 4, data, np.arange(len(windows), dtype=np.int32) * 8, z, z), data
 
 
 def test_the_table_does_not_grow_with_the_number_of_anchors():
-    """The cost of testing one byte is one bit test in a table of about 32 bits per anchor value
-    (so that few tested windows that are no anchor pass it), however many there are."""
+    """The cost of testing one byte is one bit test in a table of 16 to 32 bits per entry (so
+    that few tested windows that are no anchor pass it), however many there are."""
     rng = np.random.default_rng(0)
-    for n_values in (10, 10_000, 1_000_000):
-        values = np.unique(rng.integers(0, 2**63, n_values, dtype=np.uint64))
-        p = _pass(values)
-        assert p.table.nbytes * 8 <= 1 << a.TABLE_BITS
-        assert p.table.nbytes * 8 >= 16 * len(values)
-        others = rng.integers(0, 2**63, 200_000, dtype=np.uint64)
-        data = others.tobytes() + a.PAD
-        pos, _ = p.candidates(data)
-        assert pos.size <= 0.001 * len(data)  # windows of random bytes: (almost) never an anchor
+    for n_values in (10, 10_000, 300_000):
+        p, _ = _pass(rng.integers(0, 2**64 - 1, n_values, dtype=np.uint64))
+        slots = p.table.size * (64 if p.table.dtype == np.uint64 else 1)
+        assert slots == 1 << p.table_bits <= 1 << a.TABLE_BITS
+        assert slots >= 16 * p.entries or slots == 1 << 12
+        random_bytes = rng.integers(0, 2**63, 200_000, dtype=np.uint64).tobytes() + a.PAD
+        assert p.hits(random_bytes)[0].size == 0  # a random window is (almost) never an anchor
 
 
-def test_value_lookup_finds_every_anchor_and_nothing_else():
+def test_lookup_finds_every_anchor_and_nothing_else():
     rng = np.random.default_rng(5)
-    values = np.unique(rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64))
-    p = _pass(values)
-    assert np.array_equal(p.lookup(values), np.arange(len(values)))
-    others = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64)
-    others = others[~np.isin(others, values)]
-    assert (p.lookup(others) == -1).all()
-    assert (p.lookup(values[::-1]) == np.arange(len(values))[::-1]).all()
-    # and the scan finds each value wherever it is, at a tested byte
-    data = values[:1000].tobytes() + a.PAD
-    pos, value = p.candidates(data)
-    assert np.array_equal(pos, np.arange(1000) * 8) and np.array_equal(value, np.arange(1000))
+    windows = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64)
+    windows = np.concatenate([windows, windows[:100]])  # some windows anchor two groups
+    p, data = _pass(windows)
+    mine = a.keys(data, 8, at=np.arange(len(windows)) * 8)  # each group's key at shift 0
+    which, entry = p.lookup(mine)
+    group, at = p.group(entry)
+    assert set(zip(which.tolist(), group.tolist())) >= {(i, i) for i in range(len(windows))}
+    assert np.array_equal(a.keys(data, 8, at=at), mine[which])  # every entry found has the key asked
+    assert len(which) == len(windows) + 200
+    others = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert p.lookup(others)[0].size == 0
+    # and the scan finds each anchor wherever it is, at a tested byte, by the shift that lies on one
+    pos, entry = p.hits(data)
+    assert set(np.arange(len(windows)) * 8) <= set(pos.tolist())
+    assert np.array_equal(a.keys(data, 8, at=pos), a.keys(data, 8, at=p.group(entry)[1]))
 
 
 def test_extension_counts_exactly_the_bytes_in_common():

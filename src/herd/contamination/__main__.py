@@ -138,7 +138,7 @@ def _return_freed_memory() -> None:
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 18)  # M_MMAP_THRESHOLD: 256 KiB
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 22)  # M_MMAP_THRESHOLD: 4 MiB
     except (OSError, AttributeError):  # not glibc: nothing to tune
         pass
 

@@ -31,14 +31,18 @@ import numpy as np
 from .hashing import FOLD, PAD, WINDOW, windows
 
 TABLE_BITS = 30  # the bit table, at most (128 MiB); about 32 bits per anchor value below that
-COUNT_BITS = 22  # window counts of the corpus sample
+COUNT_BITS = 22  # window counts of the corpus sample: at most 2^22 counters (fewer for a small sample)
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
+LONG = 2 * WINDOW  # the longest anchor: two windows, for n-grams that hold 16 bytes at every shift
+LEVELS = ((LONG, STRIDE), (WINDOW, 1), (None, 1))  # anchor lengths and strides tried in turn
+BYTE_TABLE_BITS = 22  # a table of at most 2^22 slots (4 MiB) holds a byte a slot: one test fewer
 RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
 TOKEN, WORD = 0, 1
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
+_M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _M3 = np.uint64(0x165667B19E3779F9)
-_CHUNK = 1 << 16
+_CHUNK = 1 << 14  # tested bytes at a time: arrays of 128 KiB, below the size glibc maps afresh
 _COST_CAP = (1 << 15) - 1
 _POS_BITS = 26
 _CHECK_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(WINDOW + 1)], dtype=np.uint64)
@@ -63,6 +67,23 @@ def _mask(k: int) -> np.uint64:
 def _hash(values: np.ndarray, multiplier: np.uint64, bits: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         return (values * multiplier) >> np.uint64(64 - bits)
+
+
+def keys(data: bytes | memoryview, k: int, stride: int = 1, at: np.ndarray | None = None) -> np.ndarray:
+    """The anchor key of the ``k`` bytes at every ``stride``-th byte of ``data`` (ending with
+    PAD), or at the bytes ``at``: up to 8 bytes, their value times an odd constant (one to one,
+    its top bits mixing them all); 16 bytes, the two windows' values combined (two strings can
+    share a key, which the check against the benchmark's bytes sorts out)."""
+    w = windows(data)
+    if at is None:
+        count = max((len(data) - LONG) // stride + 1, 0)
+        first, second = w[: count * stride : stride], w[WINDOW : WINDOW + count * stride : stride]
+    else:
+        first, second = w[at], w[at + WINDOW]
+    with np.errstate(over="ignore"):
+        if k > WINDOW:
+            return first * _M1 + second * _M2
+        return (first & _mask(k) if k < WINDOW else first) * _M1
 
 
 # ------------------------------------------------------------------ the corpus sample
@@ -95,7 +116,7 @@ class WindowCounts:
             self._collapsed = None
 
     def get(self, stream: int, k: int, values: np.ndarray) -> np.ndarray:
-        """How often each of ``values`` (windows of ``k`` bytes) occurs in the sample's ``stream``
+        """How often each of ``values`` (``keys`` of ``k`` bytes) occurs in the sample's ``stream``
         (raw or collapsed), the counts of a stream and length made once and kept."""
         key = (stream, k)
         if key not in self._counts:
@@ -105,19 +126,18 @@ class WindowCounts:
                 if self._collapsed is None:
                     self._collapsed = collapse(self.raw.translate(FOLD))[0] + PAD
                 data = self._collapsed
-            w = windows(data)
-            hashes = np.empty(len(w), dtype=np.uint64)  # _hash(w & mask), computed in place
-            np.bitwise_and(w, _mask(k), out=hashes)
-            with np.errstate(over="ignore"):
-                np.multiply(hashes, _M3, out=hashes)
-            np.right_shift(hashes, np.uint64(64 - COUNT_BITS), out=hashes)
-            counts = np.bincount(
-                hashes.view(np.int64), minlength=1 << COUNT_BITS
-            )  # one pass; int64 for a moment (32 MiB)
-            del hashes
-            np.minimum(counts, _COST_CAP, out=counts)
-            self._counts[key] = counts.astype(np.uint16)
-        return self._counts[key][_hash(values & _mask(k), _M3, COUNT_BITS)].astype(np.int64)
+            slots = keys(data, k)
+            slots >>= np.uint64(64 - self.count_bits)
+            counts = np.bincount(slots.view(np.int64), minlength=1 << self.count_bits)  # int64 for a moment
+            del slots
+            np.minimum(counts, 255, out=counts)
+            self._counts[key] = counts.astype(np.uint8)
+        return self._counts[key][(values >> np.uint64(64 - self.count_bits)).view(np.int64)].astype(np.int64)
+
+    @property
+    def count_bits(self) -> int:
+        """Counters, as a power of two: about two for each byte of the sample, at most 2^22."""
+        return int(min(COUNT_BITS, max(10, (2 * len(self.raw)).bit_length())))
 
 
 @dataclass
@@ -139,83 +159,108 @@ class Units:
 
 @dataclass
 class Pass:
-    """One reading of a stream, testing windows of ``k`` bytes at every ``stride``-th byte
-    for the anchors entered in it: ``values`` sorted and distinct, value i's entries
-    ``first[i]:first[i + 1]``. Entry e stands for the n-grams ``lo[e]`` to ``hi[e]`` (numbered
-    as in the index), which share the anchor at byte ``anchor[e]`` of the benchmark's stream."""
+    """One reading of a stream, testing the keys of ``k`` bytes at every ``stride``-th byte for
+    the anchors entered in it. Group g stands for the n-grams ``lo[g]`` to ``hi[g]`` (numbered as
+    in the index), which share the anchor at byte ``anchor[g]`` of the benchmark's stream
+    ``data``; it is entered once per shift j < stride, with the key of the bytes at
+    ``anchor[g] + j``. ``code[e]`` is entry e's group and shift (g * stride + j); entries are
+    ordered by the top bits of their keys (``bucket_bits`` of them: about one entry a bucket),
+    so that a look-up reads its bucket's few, and a key is read from ``data`` when it is needed:
+    four bytes an entry."""
 
     stream: int
     k: int
     stride: int
-    values: np.ndarray
-    first: np.ndarray
+    data: bytes = field(repr=False)
     anchor: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
-    table: np.ndarray | None = field(repr=False, default=None)
+    code: np.ndarray = field(init=False, repr=False)
+    table: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
-        if self.table is None:
-            self.table_bits = int(min(TABLE_BITS, max(12, int(max(len(self.values), 1) * 32 - 1).bit_length())))
+        groups = len(self.anchor)
+        if groups * self.stride >= 1 << 32:
+            raise ValueError("benchmark too large: over 2^32 anchors in one pass")
+        # sorted: each entry's key's top 32 bits, then its code (built in place, to keep memory low)
+        packed = np.empty(groups * self.stride, dtype=np.uint64)
+        for j in range(self.stride):
+            part = packed[j * groups : (j + 1) * groups]
+            part[:] = keys(self.data, self.k, at=self.anchor.astype(np.int64) + j)
+            part >>= np.uint64(32)
+            part <<= np.uint64(32)
+            part |= np.arange(groups, dtype=np.uint64) * np.uint64(self.stride) + np.uint64(j)
+        packed.sort()
+        self.code = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        top = (packed >> np.uint64(32)).astype(np.uint32)  # the keys' top 32 bits, in order
+        del packed
+        self.bucket_bits = max(1, min(32, len(top).bit_length() - 1))
+        self.table_bits = int(min(TABLE_BITS, max(12, self.bucket_bits + 5)))  # 16 to 32 bits an entry
+        self.buckets = np.zeros((1 << self.bucket_bits) + 1, dtype=np.int32)
+        bucket = top >> np.uint32(32 - self.bucket_bits)
+        np.cumsum(np.bincount(bucket, minlength=1 << self.bucket_bits), out=self.buckets[1:])
+        del bucket
+        if self.table_bits <= BYTE_TABLE_BITS:  # a slot for each value of a key's top table_bits bits, a byte a slot
+            self.table = np.zeros(1 << self.table_bits, dtype=np.uint8)
+            self.table[top >> np.uint32(32 - self.table_bits)] = 1
+        else:  # a bit a slot; entries in order are in order of table word too (a part at a time)
             self.table = np.zeros(1 << (self.table_bits - 6), dtype=np.uint64)
-            if len(self.values):
-                slot = _hash(self.values, _M1, self.table_bits)
-                word = slot >> np.uint64(6)
-                order = np.argsort(word, kind="stable")
-                word, bit = word[order], np.left_shift(np.uint64(1), slot[order] & np.uint64(63))
+            for a in range(0, len(top), 1 << 20):
+                slot = top[a : a + (1 << 20)] >> np.uint32(32 - self.table_bits)
+                word, bit = slot >> np.uint32(6), np.left_shift(np.uint64(1), (slot & np.uint32(63)).astype(np.uint64))
                 starts = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
-                self.table[word[starts]] = np.bitwise_or.reduceat(bit, starts)
-        else:
-            self.table_bits = (len(self.table) * 64).bit_length() - 1
+                self.table[word[starts]] |= np.bitwise_or.reduceat(bit, starts)
 
     @property
     def entries(self) -> int:
         """The anchors this pass looks for."""
-        return len(self.anchor)
+        return len(self.code)
 
-    def lookup(self, v: np.ndarray) -> np.ndarray:
-        """The position of each value in ``values``, or -1."""
-        if len(self.values) == 0:
-            return np.full(len(v), -1, dtype=np.int64)
-        at = np.searchsorted(self.values, v)
-        at[at == len(self.values)] = 0
-        return np.where(self.values[at] == v, at, -1)
+    def group(self, entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each entry's group and where its key starts in ``data``."""
+        code = self.code[entry].astype(np.int64)
+        group = code // self.stride
+        return group, self.anchor[group].astype(np.int64) + code % self.stride
 
-    def candidates(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Where in ``data`` (ending with PAD) an anchor value of this pass occurs, and which
-        value: two int64 arrays."""
-        tested = windows(data, self.stride)
+    def lookup(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The entries whose key is one of ``v``: (i, entry) for each v[i] and entry."""
+        if len(self.code) == 0 or len(v) == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        bucket = (v >> np.uint64(64 - self.bucket_bits)).view(np.int64)
+        first = self.buckets[bucket].astype(np.int64)
+        count = self.buckets[bucket + 1] - first
+        which = np.repeat(np.arange(len(v)), count)
+        entry = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        same = keys(self.data, self.k, at=self.group(entry)[1]) == v[which]
+        return which[same], entry[same]
+
+    def _passing(self, v: np.ndarray) -> np.ndarray:
+        """Which of the keys ``v`` have their slot set in the table (all anchors, and a few others)."""
         table = self.table
         assert table is not None  # made by __post_init__
-        mask, shift = _mask(self.k), np.uint64(64 - self.table_bits)
-        found_pos, found_value = [], []
-        for a in range(0, len(tested), _CHUNK):
-            v = tested[a : a + _CHUNK]
-            if self.k < WINDOW:
-                v = v & mask
-            with np.errstate(over="ignore"):
-                slot = (v * _M1) >> shift
-            bits = table.take((slot >> np.uint64(6)).astype(np.int64))
-            bits >>= slot & np.uint64(63)
-            candidates = np.flatnonzero(bits & np.uint64(1))
-            if candidates.size == 0:
-                continue
-            at = self.lookup(v[candidates])
-            equal = at >= 0
-            found_pos.append((candidates[equal] + a) * self.stride)
-            found_value.append(at[equal])
-        if not found_pos:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        return np.concatenate(found_pos).astype(np.int64), np.concatenate(found_value)
+        slot = v >> np.uint64(64 - self.table_bits)
+        if table.dtype == np.uint8:
+            return np.flatnonzero(table.take(slot.view(np.int64)))
+        bits = table.take((slot >> np.uint64(6)).view(np.int64))
+        bits >>= slot & np.uint64(63)
+        return np.flatnonzero(bits & np.uint64(1))
 
     def hits(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
         """Where in ``data`` (ending with PAD) an anchor of this pass occurs, and which entry:
-        two int64 arrays (a position once per entry of its value)."""
-        pos, value = self.candidates(data)
-        counts = self.first[value + 1] - self.first[value]
-        hit = np.repeat(np.arange(len(pos)), counts)
-        entry = np.repeat(self.first[value] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-        return pos[hit], entry
+        two int64 arrays (a position once per entry of its key)."""
+        found_pos, found_entry = [], []
+        count, view = max((len(data) - LONG) // self.stride + 1, 0), memoryview(data)
+        for a in range(0, count, _CHUNK):
+            # the keys of this chunk's tested bytes: data[a * stride : ...] read at every stride-th byte
+            v = keys(view[a * self.stride : (a + _CHUNK) * self.stride + LONG], self.k, self.stride)
+            passed = self._passing(v)
+            if passed.size:
+                which, entry = self.lookup(v[passed])
+                found_pos.append((passed[which] + a) * self.stride)
+                found_entry.append(entry)
+        if not found_pos:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(found_pos).astype(np.int64), np.concatenate(found_entry)
 
 
 def extend(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, limit: np.ndarray, forward: bool):
@@ -257,36 +302,41 @@ class Anchors:
         return {p.stream for p in self.passes}
 
 
-def choose(units: Iterable[Units], counts: WindowCounts) -> Anchors:
+def choose(units: Iterable[Units], counts: WindowCounts, streams: dict[int, bytes] | None = None) -> Anchors:
     """Anchors for every n-gram of ``units``, each where the sample has the fewest of its
-    windows. An n-gram too short for 8-byte windows at every shift takes 5-byte ones; one
-    shorter still, the longest window it holds, tested at every byte."""
+    windows: 16 bytes where the n-gram holds them at every shift (tested at every 4th byte);
+    an n-gram too short for that takes 8 bytes, tested at every byte; one shorter still, the
+    longest window it holds. ``streams``: the whole stream of each (the units are runs of them;
+    without it, each stream's units must be one, starting at its byte 0)."""
     entries: dict[tuple[int, int, int], list[dict]] = {}
     passes: list[Pass] = []
     ngrams, stream = 0, None
+    streams = dict(streams or {})
 
     def finish(done: int) -> None:  # a stream's units are all in: free its counts, make its passes
         counts.drop(done)
         for key in sorted(k for k in entries if k[0] == done):
-            passes.append(_make_pass(*key, entries.pop(key)))
+            passes.append(_make_pass(*key, entries.pop(key), streams[done]))
 
     for u in units:
         if stream is not None and u.stream != stream:
             finish(stream)
         stream = u.stream
+        if u.stream not in streams:
+            if u.offset:
+                raise ValueError("choose: a unit of a stream not given starts past its byte 0")
+            streams[u.stream] = u.data
         ngrams += len(u.start)
         left = np.ones(len(u.start), dtype=bool)
         room = u.end - u.start
-        for k, stride in ((WINDOW, STRIDE), (5, STRIDE), (None, 1)):
+        for k, stride in LEVELS:
             if not left.any():
                 break
             k = k or int(min(WINDOW, room[left].min()))
             chosen = _select(u, counts, k, stride, left)
             got = chosen >= 0
             if got.any():
-                entries.setdefault((u.stream, k, stride), []).append(
-                    _entries(u, np.flatnonzero(got), chosen[got], k, stride)
-                )
+                entries.setdefault((u.stream, k, stride), []).append(_entries(u, np.flatnonzero(got), chosen[got]))
             left &= ~got
         if left.any():  # cannot happen: the last level fits the shortest n-gram
             raise AssertionError(f"{int(left.sum())} n-grams got no anchor")
@@ -333,7 +383,7 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
     """For each start position (all of them, or ``positions``): the sample count of its
     ``stride`` windows together, then a hash of its first window (so equal windows tie the same
     way), then the position, packed in one int64 whose least value wins."""
-    w = windows(u.data) & _mask(k)
+    w = keys(u.data, k)
     if positions is None:
         cost = counts.get(u.stream, k, w)
         if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together
@@ -343,13 +393,13 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
     else:
         first = w[positions]
         cost = np.sum([counts.get(u.stream, k, w[positions + j]) for j in range(stride)], axis=0)
-    tie = _hash(first, _M1, 48 - _POS_BITS).astype(np.int64)
+    tie = (first >> np.uint64(64 - 48 + _POS_BITS)).astype(np.int64)
     return (np.minimum(cost, _COST_CAP) << 48) | (tie << _POS_BITS) | positions
 
 
-def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -> dict:
-    """Table entries for the n-grams ``which`` anchored at bytes ``at``: consecutive n-grams of
-    one example with the same anchor form one group, entered once per stride shift."""
+def _entries(u: Units, which: np.ndarray, at: np.ndarray) -> dict:
+    """The groups of the n-grams ``which`` anchored at bytes ``at``: consecutive n-grams of one
+    example with the same anchor form one group (its anchor placed in the whole stream)."""
     new_group = np.ones(len(which), dtype=bool)
     new_group[1:] = (
         (at[1:] != at[:-1]) | (u.example[which[1:]] != u.example[which[:-1]]) | (which[1:] != which[:-1] + 1)
@@ -357,28 +407,14 @@ def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -
     g_first = np.flatnonzero(new_group)
     g_last = np.concatenate([g_first[1:], [len(which)]]) - 1
     ngram = u.ngram if u.ngram is not None else np.arange(len(u.start))
-    lo, hi, p = ngram[which[g_first]], ngram[which[g_last]], at[g_first]
-    full = windows(u.data)
     return {
-        "value": np.concatenate([full[p + j] & _mask(k) for j in range(stride)]),
-        "anchor": np.concatenate([p + j + u.offset for j in range(stride)]).astype(np.int64),
-        "lo": np.tile(lo, stride).astype(np.int64),
-        "hi": np.tile(hi, stride).astype(np.int64),
+        "anchor": (at[g_first] + u.offset).astype(np.int32),
+        "lo": ngram[which[g_first]].astype(np.int32),
+        "hi": ngram[which[g_last]].astype(np.int32),
     }
 
 
-def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
-    """The pass of all entries of one stream, window length and stride, sorted by value.
-    Columns are gathered and reordered one at a time, to keep memory low."""
-    value = np.concatenate([p.pop("value") for p in parts])
-    order = np.argsort(value, kind="stable")
-    value = value[order]
-    cols = {}
-    for c in ("anchor", "lo", "hi"):
-        col = np.concatenate([p.pop(c) for p in parts])
-        cols[c] = col[order].astype(np.int32 if col.size == 0 or int(col.max()) < 1 << 31 else np.int64)
-    del order
-    first = np.flatnonzero(np.concatenate([[True], value[1:] != value[:-1]])) if len(value) else np.empty(0, np.int64)
-    values = value[first]
-    first = np.concatenate([first, [len(value)]]).astype(np.int64)
-    return Pass(stream, k, stride, values, first, cols["anchor"], cols["lo"], cols["hi"])
+def _make_pass(stream: int, k: int, stride: int, parts: list[dict], data: bytes) -> Pass:
+    """The pass of all groups of one stream, key length and stride."""
+    cols = {c: np.concatenate([p.pop(c) for p in parts]) for c in ("anchor", "lo", "hi")}
+    return Pass(stream, k, stride, data, cols["anchor"], cols["lo"], cols["hi"])

@@ -22,7 +22,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64's finaliser
 _MIX2 = np.uint64(0x94D049BB133111EB)
 EMPTY = np.empty(0, np.uint64)
 WINDOW = 8
-PAD = b" " * WINDOW  # after a buffer, so an 8-byte window can be read at each of its bytes
+PAD = b" " * (2 * WINDOW)  # around a buffer, so that two 8-byte windows can be read at each of its bytes
 _BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(WINDOW + 1)], dtype=np.uint64)
 
 # Bytes of a document folded for the word rule: A-Z lower-cased, a-z and 0-9 kept, every other
@@ -38,7 +38,7 @@ FOLD_EXCEPTION_BYTES = tuple(c.encode() for c in FOLD_EXCEPTIONS)
 _WORD_BYTES = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
 
 
-def windows(data: bytes, stride: int = 1) -> np.ndarray:
+def windows(data: bytes | memoryview, stride: int = 1) -> np.ndarray:
     """The 8-byte windows of ``data`` (which ends with ``PAD``) at every ``stride``-th byte,
     as little-endian uint64 (byte i of a window is bits 8i..8i+7): a view, not a copy."""
     count = (len(data) - WINDOW) // stride + 1
@@ -118,24 +118,23 @@ def members(candidates: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 class HashSet:
     """A set of 64-bit hashes asked about many candidates at a time: a table of ``2^bits``
-    bits (about 32 per member, so that 97 % of the candidates that are not members stop at one
-    bit test), then a binary search for the few that pass."""
+    bits, one for each value of a hash's top bits (about 32 per member, so that 97 % of the
+    candidates that are not members stop at one bit test), then a binary search for the few
+    that pass. The hashes are polynomials whose top bits depend on every id."""
 
     def __init__(self, sorted_values: np.ndarray):
         self.values = np.asarray(sorted_values, dtype=np.uint64)
         self.bits = int(min(30, max(12, int(max(self.values.size, 1) * 32 - 1).bit_length())))
         self.table = np.zeros(1 << (self.bits - 6), dtype=np.uint64)
-        if self.values.size:
+        if self.values.size:  # the slot is a value's top bits, so sorted values fill the table in order
             slot = self._slots(self.values)
             word = slot >> np.uint64(6)
-            order = np.argsort(word, kind="stable")
-            word, bit = word[order], np.left_shift(np.uint64(1), slot[order] & np.uint64(63))
+            bit = np.left_shift(np.uint64(1), slot & np.uint64(63))
             first = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
             self.table[word[first]] = np.bitwise_or.reduceat(bit, first)
 
     def _slots(self, values: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return (values * _MIX1) >> np.uint64(64 - self.bits)
+        return values >> np.uint64(64 - self.bits)
 
     def __len__(self) -> int:
         return int(self.values.size)
@@ -145,7 +144,7 @@ class HashSet:
         if self.values.size == 0 or candidates.size == 0:
             return EMPTY
         slot = self._slots(candidates)
-        word = self.table.take((slot >> np.uint64(6)).astype(np.int64))
+        word = self.table.take((slot >> np.uint64(6)).view(np.int64))
         word >>= slot & np.uint64(63)
         passed = candidates[(word & np.uint64(1)).astype(bool)]
         return members(passed, self.values)

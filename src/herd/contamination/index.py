@@ -11,7 +11,7 @@ example's tokens that lie inside any token n-gram found in the corpus. LONGEST-M
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import tokenizer
 from .hashing import (
+    _MULT,
     EMPTY,
     PAD,
     TOKEN_N,
@@ -39,33 +40,32 @@ class BenchmarkIndex:
     """The benchmark's token n-grams and word 13-grams.
 
     Tokens: ``token_ids`` holds every example's tokens end to end (``token_starts[i]`` is where
-    example i begins); ``raw`` holds the examples' bytes (after ``PAD``, one newline after each),
-    token t spanning ``raw[token_begin[t]:token_end[t]]``; ``token_ngram[t]`` is the hash of the
-    n-gram that starts at token t (where ``token_valid[t]``: the n-gram lies in one example).
-    Words: ``norm`` holds each example's normalised words (``hashing.normalized_words``: " w1
-    w2 … "), word w spanning ``norm[word_begin[w]:word_end[w]]``, ``word_ngram[w]`` the hash of
-    the 13-gram starting at word w (where ``word_valid[w]``). ``tokens``, ``token_hashes`` and
-    ``word_hashes`` are per-example views; ``all_tokens`` and ``all_words`` the distinct hashes,
-    and ``token_set`` and ``word_set`` the same as sets a scan asks.
+    example i begins); ``raw`` holds the examples' bytes (after ``PAD``, one newline after each;
+    example i at ``raw_starts[i]:raw_ends[i]``), token t spanning
+    ``raw[token_begin[t]:token_end[t]]``; ``token_ngram(t)`` is the hash of the n-gram that
+    starts at token t (where ``token_valid[t]``: the n-gram lies in one example), which then
+    ends at ``token_ngram_end[t]``. Words: ``norm`` holds each example's normalised words
+    (``hashing.normalized_words``: " w1 w2 … ", example i from ``norm_starts[i]``, its words from
+    ``word_starts[i]``); the 13-gram of words starting at word w spans
+    ``norm[word_gram_begin[w]:word_ngram_end[w]]`` (its words and a space either side) and has
+    the hash ``word_ngram[w]`` (where ``word_valid[w]``). ``token_first`` and ``word_first``
+    mark the first occurrence of each distinct n-gram; ``all_tokens`` and ``all_words`` are the
+    distinct hashes, and ``token_set`` and ``word_set`` the same as sets a scan asks. Offsets
+    are int32 and hashes uint64: the index takes about 30 bytes per benchmark token.
     """
 
     examples: list[Example]
     n: int = TOKEN_N
-    tokens: list[np.ndarray] = field(default_factory=list)
-    token_hashes: list[np.ndarray] = field(default_factory=list)
-    word_hashes: list[np.ndarray] = field(default_factory=list)
 
     def __post_init__(self):
         if not isinstance(self.n, (int, np.integer)) or isinstance(self.n, bool) or self.n < 1:
             raise ValueError(f"n must be a whole number of tokens, at least 1 (got {self.n!r})")
         tokenizer.check_piece_breaks()
-        self.example_bytes = [utf8(ex.text) for ex in self.examples]
         self._tokens()
         self._words()
-        self.all_tokens, self.token_first = _first_of_each(self.token_ngram, self.token_valid)
+        self.all_tokens, self.token_first = _first_of_each(_flat_ngrams(self.token_ids, self.n), self.token_valid)
         self.all_words, self.word_first = _first_of_each(self.word_ngram, self.word_valid)
         self.token_set, self.word_set = HashSet(self.all_tokens), HashSet(self.all_words)
-        self.token_ngram_end, self.word_ngram_end = self.ngram_end(True), self.ngram_end(False)
         digest = hashlib.sha256(np.int64(self.n).tobytes() + self.all_tokens.tobytes() + self.all_words.tobytes())
         self.fingerprint = digest.hexdigest()
 
@@ -73,80 +73,128 @@ class BenchmarkIndex:
         enc = tokenizer.load()
         got = [enc.encode_to_numpy(ex.text, disallowed_special=()) for ex in self.examples]
         lengths = np.fromiter(map(len, got), dtype=np.int64, count=len(got))
-        self.token_ids = np.concatenate([np.empty(0, np.uint32), *got]).astype(np.int64)
+        self.token_ids = np.concatenate([np.empty(0, np.uint32), *got]).view(np.int32)
+        del got
         self.token_starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        self.tokens = np.split(self.token_ids, self.token_starts[1:-1]) if len(lengths) else []
         # where each token lies in `raw`: the examples after PAD, one newline after each
-        sizes = np.fromiter(map(len, self.example_bytes), dtype=np.int64, count=len(self.example_bytes))
-        self.raw = PAD + b"".join(b + b"\n" for b in self.example_bytes) + PAD
+        data = [utf8(ex.text) for ex in self.examples]
+        sizes = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
+        self.raw = PAD + b"\n".join(data) + b"\n" + PAD
+        del data
         self.raw_starts = len(PAD) + np.concatenate([[0], np.cumsum(sizes + 1)[:-1]]).astype(np.int64)
         self.raw_ends = self.raw_starts + sizes
-        widths = tokenizer.token_byte_lengths()[self.token_ids]
-        example = np.repeat(np.arange(len(lengths)), lengths)
+        if len(self.raw) >= 1 << 31:
+            raise ValueError("benchmark too large: over 2 GB of text")
+        widths = tokenizer.token_byte_lengths()[self.token_ids].astype(np.int32)
+        example = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         if not np.array_equal(np.bincount(example, weights=widths, minlength=len(lengths)), sizes):
             raise tokenizer.TokenizerSourceError("the benchmark's tokens do not spell out its bytes")
-        self.token_end = np.cumsum(widths) + np.repeat(self.raw_starts - np.cumsum(sizes) + sizes, lengths)
+        self.token_end = np.cumsum(widths, dtype=np.int32)
+        self.token_end += np.repeat((self.raw_starts - np.cumsum(sizes) + sizes).astype(np.int32), lengths)
         self.token_begin = self.token_end - widths
-        self.token_example = example.astype(np.int32)
-        self.token_ngram, self.token_valid = _flat_ngrams(self.token_ids, lengths, self.n)
-        self.token_hashes = (
-            np.split(self.token_ngram[self.token_valid], np.cumsum(np.maximum(lengths - self.n + 1, 0))[:-1])
-            if len(lengths)
-            else []
-        )
+        self.token_valid = _inside(lengths, self.n, len(self.token_ids))
+        self.token_ngram_end = self.token_end[self.n - 1 :]  # of the n-gram starting at each token (a view)
 
     def _words(self) -> None:
         """The word rule: each example's words as " w1 w2 ... " (normalised), end to end in
         ``norm``, and their keys."""
-        self.normalized = [normalized_bytes(data, ex.text) for data, ex in zip(self.example_bytes, self.examples)]
-        self.norm = PAD + b"".join(self.normalized) + PAD
-        sizes = np.fromiter(map(len, self.normalized), dtype=np.int64, count=len(self.normalized))
+        normalized = [normalized_bytes(utf8(ex.text), ex.text) for ex in self.examples]
+        sizes = np.fromiter(map(len, normalized), dtype=np.int64, count=len(normalized))
+        self.norm = PAD + b"".join(normalized) + PAD
+        del normalized
         self.norm_starts = len(PAD) + np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        self.word_begin, self.word_end = word_spans(self.norm[: -len(PAD)])
-        keys = word_keys(self.norm, self.word_begin, self.word_end)
-        example = np.searchsorted(self.norm_starts, self.word_begin, side="right") - 1
+        begin, end = word_spans(self.norm[: -len(PAD)])
+        keys = word_keys(self.norm, begin, end)
+        example = np.searchsorted(self.norm_starts, begin, side="right") - 1
         counts = np.bincount(example, minlength=len(self.examples)).astype(np.int64)
         self.word_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.word_ngram, self.word_valid = _flat_ngrams(keys, counts, WORD_N)
-        self.word_hashes = (
-            np.split(self.word_ngram[self.word_valid], np.cumsum(np.maximum(counts - WORD_N + 1, 0))[:-1])
-            if len(counts)
-            else []
-        )
+        self.word_ngram, self.word_valid = _flat_ngrams(keys, WORD_N), _inside(counts, WORD_N, len(keys))
+        self.word_gram_begin = (begin - 1).astype(np.int32)
+        self.word_ngram_end = (end + 1).astype(np.int32)[WORD_N - 1 :]  # the space after each 13-gram's last word
+
+    @cached_property
+    def example_bytes(self) -> list[bytes]:
+        """Each example's text as UTF-8 bytes."""
+        return [self.raw[a:b] for a, b in zip(self.raw_starts.tolist(), self.raw_ends.tolist())]
+
+    @cached_property
+    def normalized(self) -> list[bytes]:
+        """Each example's normalised words (``hashing.normalized_words``)."""
+        edges = [*self.norm_starts.tolist(), len(self.norm) - len(PAD)]
+        return [self.norm[a:b] for a, b in zip(edges[:-1], edges[1:])]
+
+    @cached_property
+    def tokens(self) -> list[np.ndarray]:
+        """Each example's tokens."""
+        return np.split(self.token_ids.astype(np.int64), self.token_starts[1:-1]) if len(self.examples) else []
+
+    @cached_property
+    def token_hashes(self) -> list[np.ndarray]:
+        """Each example's token n-gram hashes, in order."""
+        return _per_example(self.token_ngram(), self.token_valid, np.diff(self.token_starts), self.n)
+
+    @cached_property
+    def word_hashes(self) -> list[np.ndarray]:
+        """Each example's word 13-gram hashes, in order."""
+        return _per_example(self.word_ngram, self.word_valid, np.diff(self.word_starts), WORD_N)
+
+    def token_ngram(self, at: np.ndarray | None = None) -> np.ndarray:
+        """The hash of the n-gram starting at each token (or at the tokens ``at``, which must start
+        n-grams inside one example), computed from the tokens (it is not kept)."""
+        if at is None:
+            return _flat_ngrams(self.token_ids, self.n)
+        h = np.zeros(len(at), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(self.n):
+                h *= _MULT
+                h += self.token_ids[at + k].astype(np.uint64) + np.uint64(1)
+        return h
+
+    def token_example(self, at: np.ndarray) -> np.ndarray:
+        """The example each of the tokens ``at`` belongs to."""
+        return np.searchsorted(self.token_starts, at, side="right") - 1
 
     @cached_property
     def vocab(self) -> dict[bytes, int]:
         """The benchmark's distinct words, numbered in order of first appearance."""
         return {w: i for i, w in enumerate(dict.fromkeys(self.norm.split()))}
 
-    def ngram_end(self, rule_token: bool) -> np.ndarray:
-        """Where each n-gram (token n-grams, or word 13-grams) ends in its stream, for n-grams
-        starting at every position (those that run past an example end at its last token or word)."""
-        ends = self.token_end if rule_token else self.word_end + 1
-        n = self.n if rule_token else WORD_N
-        return ends[np.minimum(np.arange(len(ends)) + n - 1, len(ends) - 1)] if len(ends) else ends
-
 
 def _first_of_each(hashes: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct hashes (sorted), and where each first occurs: finding an n-gram once in the
     corpus is enough, so only its first occurrence in the benchmark gets an anchor."""
     at = np.flatnonzero(valid)
-    values, first = np.unique(hashes[at], return_index=True)
+    order = np.argsort(hashes[at])
+    values = hashes[at[order]]
+    first = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]])) if len(values) else order
     mark = np.zeros(len(hashes), dtype=bool)
-    mark[at[first]] = True
-    return values, mark
+    if len(values):
+        mark[at[np.minimum.reduceat(order, first)]] = True
+    return values[first] if len(values) else values, mark
 
 
-def _flat_ngrams(ids: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The hash of the n-gram starting at each position of sequences laid end to end, and
-    whether it lies inside one sequence (a hash where it does not is meaningless)."""
+def _per_example(hashes: np.ndarray, valid: np.ndarray, lengths: np.ndarray, n: int) -> list[np.ndarray]:
+    counts = np.maximum(lengths - n + 1, 0)
+    return np.split(hashes[valid], np.cumsum(counts)[:-1]) if len(lengths) else []
+
+
+def _flat_ngrams(ids: np.ndarray, n: int) -> np.ndarray:
+    """The hash of the n-gram starting at each position of ``ids`` (zero where fewer than n
+    are left; where an n-gram crosses from one sequence into the next, meaningless)."""
     hashes = np.zeros(len(ids), dtype=np.uint64)
-    valid = np.zeros(len(ids), dtype=bool)
     got = ngram_hashes(ids, n)
-    if got.size and len(lengths):
-        hashes[: got.size] = got
-        valid[: got.size] = ngram_starts(lengths, n, got.size)
-    return hashes, valid
+    hashes[: got.size] = got
+    return hashes
+
+
+def _inside(lengths: np.ndarray, n: int, total: int) -> np.ndarray:
+    """For sequences of ``lengths`` laid end to end: whether the n-gram starting at each of the
+    ``total`` positions lies inside one sequence."""
+    valid = np.zeros(total, dtype=bool)
+    count = max(total - n + 1, 0)
+    if count and len(lengths):
+        valid[:count] = ngram_starts(lengths, n, count)
+    return valid
 
 
 def score(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: np.ndarray):
@@ -164,7 +212,7 @@ def score_columns(index: BenchmarkIndex, found_tokens: np.ndarray, found_words: 
     n_examples = len(index.examples)
     example_of_token = np.repeat(np.arange(n_examples), lengths)
     # the tokens covered by a found n-gram: from each n-gram's first token to its last
-    first = np.flatnonzero(index.token_valid & np.isin(index.token_ngram, found_tokens))
+    first = np.flatnonzero(index.token_valid & np.isin(index.token_ngram(), found_tokens))
     depth = np.zeros(len(index.token_ids) + 1, dtype=np.int64)
     np.add.at(depth, first, 1)
     np.add.at(depth, first + n, -1)

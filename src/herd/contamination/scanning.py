@@ -137,35 +137,36 @@ def _chunks(sizes: list[int]) -> list[range]:
 def token_units(index: BenchmarkIndex) -> Iterator[Units]:
     """The benchmark's token n-grams as byte spans of its examples' bytes (``index.raw``), a
     quarter of a megabyte of examples at a time."""
-    n, ends = index.n, index.ngram_end(True)
-    for chunk in _chunks([len(b) for b in index.example_bytes]):
+    ends = index.token_ngram_end
+    for chunk in _chunks((index.raw_ends - index.raw_starts).tolist()):
         first, last = chunk[0], chunk[-1] + 1
         a, b = int(index.raw_starts[first]), int(index.raw_ends[last - 1]) + 1
         t0, t1 = index.token_starts[first], index.token_starts[last]
         at = np.flatnonzero(index.token_valid[t0:t1] & index.token_first[t0:t1]) + t0
         yield Units(
-            TOKEN, RAW, index.raw[a:b] + PAD, index.token_begin[at] - a, ends[at] - a, index.token_example[at], at, a
+            TOKEN, RAW, index.raw[a:b] + PAD, index.token_begin[at] - a, ends[at] - a, index.token_example(at), at, a
         )
-    del n
 
 
 def word_units(index: BenchmarkIndex) -> Iterator[Units]:
     """The benchmark's word 13-grams as byte spans of its normalised words (``index.norm``: " w1
     w2 ... ", the form a document takes in the collapsed stream), a quarter of a megabyte at a time."""
-    ends, examples = index.ngram_end(False), len(index.examples)
-    for chunk in _chunks([len(t) for t in index.normalized]):
+    ends, examples = index.word_ngram_end, len(index.examples)
+    sizes = np.diff(np.append(index.norm_starts, len(index.norm) - len(PAD)))
+    for chunk in _chunks(sizes.tolist()):
         first, last = chunk[0], chunk[-1] + 1
         a = int(index.norm_starts[first])
         b = int(index.norm_starts[last]) if last < examples else len(index.norm) - len(PAD)
         w0, w1 = index.word_starts[first], index.word_starts[last]
         at = np.flatnonzero(index.word_valid[w0:w1] & index.word_first[w0:w1]) + w0
         example = np.searchsorted(index.word_starts, at, side="right") - 1
-        yield Units(WORD, COLLAPSED, index.norm[a:b] + PAD, index.word_begin[at] - 1 - a, ends[at] - a, example, at, a)
+        yield Units(WORD, COLLAPSED, index.norm[a:b] + PAD, index.word_gram_begin[at] - a, ends[at] - a, example, at, a)
 
 
 def build_anchors(index: BenchmarkIndex, counts: WindowCounts) -> Anchors:
     """The anchors of every token n-gram and word 13-gram of the benchmark."""
-    return anchor_search.choose(itertools.chain(token_units(index), word_units(index)), counts)
+    streams = {RAW: index.raw, COLLAPSED: index.norm}
+    return anchor_search.choose(itertools.chain(token_units(index), word_units(index)), counts, streams)
 
 
 # ------------------------------------------------------------------ scanning a batch
@@ -203,6 +204,34 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
 
 
+def _bisect(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, x: np.ndarray, right: bool) -> np.ndarray:
+    """For each i, the first j of lo[i]..hi[i] with values[j] >= x[i] (> x[i] if ``right``), or
+    hi[i] + 1 if there is none: a binary search within each (short) range, all at once."""
+    a, b = lo.copy(), hi + 1
+    active = np.flatnonzero(a < b)
+    while active.size:
+        mid = (a[active] + b[active]) // 2
+        v = values[mid]
+        up = (v <= x[active]) if right else (v < x[active])
+        a[active[up]] = mid[up] + 1
+        b[active[~up]] = mid[~up]
+        active = active[a[active] < b[active]]
+    return a
+
+
+def _matched(data, stream, pos, ds, de, p: Pass, entry, begin, ends) -> tuple[np.ndarray, ...]:
+    """For hits at ``pos`` (in documents ``ds``..``de`` of ``data``) of entries ``entry``: the
+    first and last of the entry's n-grams whose bytes (``begin``..``ends`` in ``stream``) all
+    match the document's at the hit's alignment (first > last where none does), and the anchor."""
+    group, anchor = p.group(entry)
+    lo, hi = p.lo[group].astype(np.int64), p.hi[group].astype(np.int64)
+    back = extend(data, stream, pos, anchor, np.minimum(anchor - begin[lo], pos - ds), forward=False)
+    on = extend(data, stream, pos, anchor, np.minimum(ends[hi] - anchor, de - pos), forward=True)
+    j0 = _bisect(begin, lo, hi, anchor - back, right=False)
+    j1 = _bisect(ends, lo, hi, anchor + on, right=True) - 1
+    return j0, j1, anchor
+
+
 def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, entry: np.ndarray):
     """The token n-grams a raw pass's hits hold. Each hit is extended against the benchmark's
     bytes; the n-grams whose bytes all match are found outright where the matched text starts
@@ -213,18 +242,12 @@ def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, e
     ds, de = batch.starts[doc], batch.ends[doc]
     inside = (pos >= ds) & (pos + p.k <= de)
     pos, entry, doc, ds, de = pos[inside], entry[inside], doc[inside], ds[inside], de[inside]
-    anchor, lo, hi = p.anchor[entry].astype(np.int64), p.lo[entry].astype(np.int64), p.hi[entry].astype(np.int64)
     begin, ends = index.token_begin, index.token_ngram_end
-    back = extend(batch.data, index.raw, pos, anchor, np.minimum(anchor - begin[lo], pos - ds), forward=False)
-    on = extend(
-        batch.data, index.raw, pos + p.k, anchor + p.k, np.minimum(ends[hi] - anchor - p.k, de - pos - p.k), True
-    )
-    j0 = np.maximum(lo, np.searchsorted(begin, anchor - back, side="left"))
-    j1 = np.minimum(hi, np.searchsorted(ends, anchor + p.k + on, side="right") - 1)
+    j0, j1, anchor = _matched(batch.data, index.raw, pos, ds, de, p, entry, begin, ends)
     keep = j0 <= j1
     pos, anchor, doc, ds, de, j0, j1 = pos[keep], anchor[keep], doc[keep], ds[keep], de[keep], j0[keep], j1[keep]
     start, end = pos + begin[j0] - anchor, pos + ends[j1] - anchor  # the matched n-grams in the document
-    example = index.token_example[j0]
+    example = index.token_example(j0)
     mine, theirs = batch.array, np.frombuffer(index.raw, dtype=np.uint8)
     outright = (
         ((start == ds) | breaks_at(mine, start))
@@ -232,7 +255,7 @@ def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, e
         & ((begin[j0] == index.raw_starts[example]) | breaks_at(theirs, begin[j0]))
         & ((ends[j1] == index.raw_ends[example]) | breaks_at(theirs, ends[j1]))
     )
-    found = index.token_ngram[_ranges(j0[outright], j1[outright])]
+    found = index.token_ngram(_ranges(j0[outright], j1[outright]))
     return found, (doc[~outright], start[~outright], end[~outright])
 
 
@@ -250,14 +273,8 @@ def _word_hits(
     if skip:
         inside &= ~np.isin(doc, skip)
     pos, entry, ds, de = pos[inside], entry[inside], ds[inside], de[inside]
-    anchor, lo, hi = p.anchor[entry].astype(np.int64), p.lo[entry].astype(np.int64), p.hi[entry].astype(np.int64)
-    begin, ends = index.word_begin - 1, index.word_ngram_end
-    back = extend(collapsed.data, index.norm, pos, anchor, np.minimum(anchor - begin[lo], pos - ds), forward=False)
-    on = extend(
-        collapsed.data, index.norm, pos + p.k, anchor + p.k, np.minimum(ends[hi] - anchor - p.k, de - pos - p.k), True
-    )
-    j0 = np.maximum(lo, np.searchsorted(begin, anchor - back, side="left"))
-    j1 = np.minimum(hi, np.searchsorted(ends, anchor + p.k + on, side="right") - 1)
+    begin, ends = index.word_gram_begin, index.word_ngram_end
+    j0, j1, _ = _matched(collapsed.data, index.norm, pos, ds, de, p, entry, begin, ends)
     return index.word_ngram[_ranges(j0, j1)]
 
 
@@ -440,17 +457,12 @@ class _Collapsed:
     @classmethod
     def of(cls, batch: Batch) -> _Collapsed:
         text, kept = collapse(batch.data.translate(FOLD))
-        bounds = np.concatenate([batch.starts, batch.ends])
-        order = np.argsort(bounds, kind="stable")
-        before = np.zeros(len(bounds), dtype=np.int64)  # kept bytes before each bound
-        counts = (
-            np.add.reduceat(kept.view(np.uint8).astype(np.int64), np.concatenate([[0], bounds[order]]))[:-1]
-            if len(bounds)
-            else np.zeros(0, dtype=np.int64)
-        )
-        before[order] = np.cumsum(counts)
-        n = len(batch.starts)
-        return cls(PAD + text + PAD, before[:n] + len(PAD), before[n:] + len(PAD))
+        bounds = np.empty(2 * len(batch.starts), dtype=np.int64)  # s0, e0, s1, e1, ...: in order
+        bounds[0::2], bounds[1::2] = batch.starts, batch.ends
+        edges = [0, *bounds.tolist()]
+        counts = [np.count_nonzero(kept[a:b]) for a, b in zip(edges[:-1], edges[1:])]
+        before = np.cumsum(counts, dtype=np.int64) + len(PAD)  # kept bytes before each bound
+        return cls(PAD + text + PAD, before[0::2], before[1::2])
 
     def documents_of(self, pos: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For hits of ``k``-byte anchors at ``pos``: (hit, document) for every document the hit can
