@@ -34,7 +34,8 @@ TABLE_BITS = 30  # the bit table, at most (128 MiB); about 32 bits per anchor va
 COUNT_BITS = 22  # window counts of the corpus sample: at most 2^22 counters (fewer for a small sample)
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
 LONG = 2 * WINDOW  # the longest anchor: two windows, for n-grams that hold 16 bytes at every shift
-LEVELS = ((LONG, STRIDE), (WINDOW, 1), (None, 1))  # anchor lengths and strides tried in turn
+LEVELS = ((LONG, STRIDE), (7, 2), (None, 1))  # anchor lengths and strides tried in turn
+COMMON = 32  # a first-level anchor seen this often in the sample (per tested window) may move to the second
 BYTE_TABLE_BITS = 22  # a table of at most 2^22 slots (4 MiB) holds a byte a slot: one test fewer
 RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
 TOKEN, WORD = 0, 1
@@ -42,7 +43,7 @@ TOKEN, WORD = 0, 1
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _M3 = np.uint64(0x165667B19E3779F9)
-_CHUNK = 1 << 14  # tested bytes at a time: arrays of 128 KiB, below the size glibc maps afresh
+_CHUNK = 1 << 16  # tested bytes at a time
 _COST_CAP = (1 << 15) - 1
 _POS_BITS = 26
 _CHECK_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(WINDOW + 1)], dtype=np.uint64)
@@ -80,10 +81,12 @@ def keys(data: bytes | memoryview, k: int, stride: int = 1, at: np.ndarray | Non
         first, second = w[: count * stride : stride], w[WINDOW : WINDOW + count * stride : stride]
     else:
         first, second = w[at], w[at + WINDOW]
-    with np.errstate(over="ignore"):
-        if k > WINDOW:
-            return first * _M1 + second * _M2
-        return (first & _mask(k) if k < WINDOW else first) * _M1
+    # (unsigned arithmetic on arrays wraps around silently, as wanted)
+    if k > WINDOW:
+        out = first * _M1
+        out += second * _M2
+        return out
+    return (first & _mask(k) if k < WINDOW else first) * _M1
 
 
 # ------------------------------------------------------------------ the corpus sample
@@ -245,22 +248,26 @@ class Pass:
         bits >>= slot & np.uint64(63)
         return np.flatnonzero(bits & np.uint64(1))
 
-    def hits(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def hits(self, data: bytes, skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Where in ``data`` (ending with PAD) an anchor of this pass occurs, and which entry:
-        two int64 arrays (a position once per entry of its key)."""
-        found_pos, found_entry = [], []
+        two int64 arrays (a position once per entry of its key), leaving out the entries of the
+        groups ``skip`` marks."""
+        found_pos, found_key = [], []
         count, view = max((len(data) - LONG) // self.stride + 1, 0), memoryview(data)
         for a in range(0, count, _CHUNK):
             # the keys of this chunk's tested bytes: data[a * stride : ...] read at every stride-th byte
             v = keys(view[a * self.stride : (a + _CHUNK) * self.stride + LONG], self.k, self.stride)
             passed = self._passing(v)
             if passed.size:
-                which, entry = self.lookup(v[passed])
-                found_pos.append((passed[which] + a) * self.stride)
-                found_entry.append(entry)
+                found_pos.append((passed + a) * self.stride)
+                found_key.append(v[passed])
         if not found_pos:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        return np.concatenate(found_pos).astype(np.int64), np.concatenate(found_entry)
+        which, entry = self.lookup(np.concatenate(found_key))  # one look-up for all that passed
+        if skip is not None:
+            keep = ~skip[self.code[entry] // np.uint32(self.stride)]
+            which, entry = which[keep], entry[keep]
+        return np.concatenate(found_pos)[which], entry
 
 
 def extend(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, limit: np.ndarray, forward: bool):
@@ -327,28 +334,46 @@ def choose(units: Iterable[Units], counts: WindowCounts, streams: dict[int, byte
                 raise ValueError("choose: a unit of a stream not given starts past its byte 0")
             streams[u.stream] = u.data
         ngrams += len(u.start)
-        left = np.ones(len(u.start), dtype=bool)
-        room = u.end - u.start
-        for k, stride in LEVELS:
-            if not left.any():
-                break
-            k = k or int(min(WINDOW, room[left].min()))
-            chosen = _select(u, counts, k, stride, left)
-            got = chosen >= 0
-            if got.any():
-                entries.setdefault((u.stream, k, stride), []).append(_entries(u, np.flatnonzero(got), chosen[got]))
-            left &= ~got
-        if left.any():  # cannot happen: the last level fits the shortest n-gram
-            raise AssertionError(f"{int(left.sum())} n-grams got no anchor")
+        _anchor_units(u, counts, entries)
     if stream is not None:
         finish(stream)
     return Anchors(passes, counts.sample_bytes, sum(p.entries for p in passes), ngrams)
 
 
+def _anchor_units(u: Units, counts: WindowCounts, entries: dict) -> None:
+    """Anchor every n-gram of ``u`` at the first level of LEVELS it fits, or at the second where
+    the first's anchor is common in the sample (COMMON) and the second's four times rarer (a run of
+    spaces or of one character fills every 16-byte window of some n-grams); add their groups to
+    ``entries``."""
+    left = np.ones(len(u.start), dtype=bool)
+    room = u.end - u.start
+    (k1, s1), (k2, s2), (_, s3) = LEVELS
+    first = _select(u, counts, k1, s1, left)
+    where, cost = _unpack(first, s1)
+    fits = first >= 0
+    common = fits & (cost >= COMMON)
+    second = _select(u, counts, k2, s2, (~fits | common) & left)
+    at2, cost2 = _unpack(second, s2)
+    use2 = (second >= 0) & (~fits | (common & (cost2 * 4 < cost)))
+    use1 = fits & ~use2
+    for k, stride, use, at in ((k1, s1, use1, where), (k2, s2, use2, at2)):
+        if use.any():
+            entries.setdefault((u.stream, k, stride), []).append(_entries(u, np.flatnonzero(use), at[use]))
+    left &= ~(use1 | use2)
+    if left.any():  # shorter than the second level: the longest window each holds, at every byte
+        k = int(min(WINDOW, room[left].min()))
+        third = _select(u, counts, k, s3, left)
+        got = third >= 0
+        if (got != left).any():  # cannot happen: the last level fits the shortest n-gram
+            raise AssertionError(f"{int((left & ~got).sum())} n-grams got no anchor")
+        entries.setdefault((u.stream, k, s3), []).append(_entries(u, np.flatnonzero(got), _unpack(third[got], s3)[0]))
+
+
 def _select(u: Units, counts: WindowCounts, k: int, stride: int, wanted: np.ndarray) -> np.ndarray:
     """For each wanted n-gram, the start of the ``k + stride - 1`` bytes whose ``stride``
     windows are rarest in the sample (ties go to the same window value, so neighbouring n-grams
-    share anchors); -1 where the n-gram is shorter, or not wanted."""
+    share anchors), packed with their count as ``_keys`` packs them (``_unpack`` reads them);
+    -1 where the n-gram is shorter, or not wanted."""
     reach = k + stride - 1
     lo, hi = u.start, u.end - reach
     ok = wanted & (hi >= lo)
@@ -362,7 +387,7 @@ def _select(u: Units, counts: WindowCounts, k: int, stride: int, wanted: np.ndar
     if span.sum() <= len(u.data):  # few n-grams: look at their own positions only
         positions = np.repeat(lo[q] - np.concatenate([[0], np.cumsum(span)[:-1]]), span) + np.arange(int(span.sum()))
         key = _keys(u, counts, k, stride, positions)
-        chosen[q] = np.minimum.reduceat(key, np.concatenate([[0], np.cumsum(span)[:-1]])) & ((1 << _POS_BITS) - 1)
+        chosen[q] = np.minimum.reduceat(key, np.concatenate([[0], np.cumsum(span)[:-1]]))
         return chosen
     key = _keys(u, counts, k, stride, None)
     best = np.empty(len(q), dtype=np.int64)
@@ -375,8 +400,14 @@ def _select(u: Units, counts: WindowCounts, k: int, stride: int, wanted: np.ndar
         at = np.flatnonzero(level == j)
         if at.size:
             best[at] = np.minimum(running[lo[q[at]]], running[hi[q[at]] - (1 << j) + 1])
-    chosen[q] = best & ((1 << _POS_BITS) - 1)
+    chosen[q] = best
     return chosen
+
+
+def _unpack(chosen: np.ndarray, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """From ``_select``'s result: each anchor's start, and how often the sample holds a tested
+    window equal to one of its entries (the sum of its windows' counts over the stride)."""
+    return chosen & ((1 << _POS_BITS) - 1), (chosen >> 48) / stride
 
 
 def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.ndarray | None) -> np.ndarray:

@@ -57,16 +57,18 @@ def mix(values: np.ndarray) -> np.ndarray:
 
 
 def ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
-    """64-bit polynomial hashes of every n-gram of ``ids`` (wrap-around arithmetic).
-    Collisions are possible in principle; at 2^64 they are negligible for benchmark sizes."""
+    """64-bit polynomial hashes of every n-gram of ``ids`` (wrap-around arithmetic), times the
+    multiplier once more, so that the top bits depend on every id (for n = 1 too): tables are
+    indexed by them. Collisions are possible in principle; at 2^64 they are negligible for
+    benchmark sizes."""
     ids = np.asarray(ids, dtype=np.uint64) + np.uint64(1)  # keep id 0 distinct from padding
     if len(ids) < n:
         return np.empty(0, dtype=np.uint64)
     h = ids[: len(ids) - n + 1].copy()
-    with np.errstate(over="ignore"):
-        for k in range(1, n):
-            h *= _MULT
-            h += ids[k : len(ids) - n + 1 + k]
+    for k in range(1, n):  # (unsigned arithmetic on arrays wraps around silently, as wanted)
+        h *= _MULT
+        h += ids[k : len(ids) - n + 1 + k]
+    h *= _MULT
     return h
 
 

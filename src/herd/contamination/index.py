@@ -18,9 +18,12 @@ from typing import Any
 import numpy as np
 
 from .. import tokenizer
+from .anchors import collapse
 from .hashing import (
     _MULT,
     EMPTY,
+    FOLD,
+    FOLD_EXCEPTION_BYTES,
     PAD,
     TOKEN_N,
     WORD_N,
@@ -96,13 +99,23 @@ class BenchmarkIndex:
         self.token_ngram_end = self.token_end[self.n - 1 :]  # of the n-gram starting at each token (a view)
 
     def _words(self) -> None:
-        """The word rule: each example's words as " w1 w2 ... " (normalised), end to end in
-        ``norm``, and their keys."""
-        normalized = [normalized_bytes(utf8(ex.text), ex.text) for ex in self.examples]
-        sizes = np.fromiter(map(len, normalized), dtype=np.int64, count=len(normalized))
-        self.norm = PAD + b"".join(normalized) + PAD
-        del normalized
-        self.norm_starts = len(PAD) + np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        """The word rule: the examples' words, lower-cased, one space between each and one between
+        examples (``norm``: the examples' bytes folded, runs of spaces made one; where an example
+        holds one of FOLD_EXCEPTIONS, its words are ``hashing.normalized_words`` of its text), and
+        their keys."""
+        if any(b in self.raw for b in FOLD_EXCEPTION_BYTES):  # some example needs the exact rule
+            normalized = [normalized_bytes(utf8(ex.text), ex.text) for ex in self.examples]
+            text = b"".join(n[:-1] for n in normalized) + b" "
+            sizes = np.fromiter((len(n) - 1 for n in normalized), dtype=np.int64, count=len(normalized))
+            del normalized
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)  # each example's first space
+        else:  # folding is exact: the examples' bytes folded and collapsed, all at once
+            text, kept = collapse(self.raw[len(PAD) - 1 : -len(PAD)].translate(FOLD))
+            edges = [0, *(self.raw_starts - len(PAD) + 1).tolist()]  # kept bytes before each example
+            starts = np.cumsum([np.count_nonzero(kept[a:b]) for a, b in zip(edges[:-1], edges[1:])]) - 1
+            del kept
+        self.norm = PAD + text + PAD
+        self.norm_starts = np.asarray(starts, dtype=np.int64) + len(PAD)  # the space before each example
         begin, end = word_spans(self.norm[: -len(PAD)])
         keys = word_keys(self.norm, begin, end)
         example = np.searchsorted(self.norm_starts, begin, side="right") - 1
@@ -119,9 +132,9 @@ class BenchmarkIndex:
 
     @cached_property
     def normalized(self) -> list[bytes]:
-        """Each example's normalised words (``hashing.normalized_words``)."""
-        edges = [*self.norm_starts.tolist(), len(self.norm) - len(PAD)]
-        return [self.norm[a:b] for a, b in zip(edges[:-1], edges[1:])]
+        """Each example's normalised words (``hashing.normalized_words``: " w1 w2 ... ")."""
+        edges = [*self.norm_starts.tolist(), len(self.norm) - len(PAD) - 1]
+        return [self.norm[a : b + 1] for a, b in zip(edges[:-1], edges[1:])]
 
     @cached_property
     def tokens(self) -> list[np.ndarray]:
@@ -144,10 +157,10 @@ class BenchmarkIndex:
         if at is None:
             return _flat_ngrams(self.token_ids, self.n)
         h = np.zeros(len(at), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for k in range(self.n):
-                h *= _MULT
-                h += self.token_ids[at + k].astype(np.uint64) + np.uint64(1)
+        for k in range(self.n):  # as hashing.ngram_hashes computes it
+            h *= _MULT
+            h += self.token_ids[at + k].astype(np.uint64) + np.uint64(1)
+        h *= _MULT
         return h
 
     def token_example(self, at: np.ndarray) -> np.ndarray:
@@ -162,15 +175,28 @@ class BenchmarkIndex:
 
 def _first_of_each(hashes: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct hashes (sorted), and where each first occurs: finding an n-gram once in the
-    corpus is enough, so only its first occurrence in the benchmark gets an anchor."""
+    corpus is enough, so only its first occurrence in the benchmark gets an anchor. One sort of
+    the hashes' top bits with the position below them (positions in order within equal tops);
+    a hash is marked where it differs from the one before in that order, which marks each
+    hash's first occurrence (and, rarely, a later one too: never too few)."""
     at = np.flatnonzero(valid)
-    order = np.argsort(hashes[at])
-    values = hashes[at[order]]
-    first = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]])) if len(values) else order
+    h = hashes[at]
+    values = np.sort(h)
+    if values.size:
+        values = values[np.concatenate([[True], values[1:] != values[:-1]])]
+    bits = max(1, int(len(at)).bit_length())
+    packed = h >> np.uint64(bits)
+    packed <<= np.uint64(bits)
+    packed |= np.arange(len(at), dtype=np.uint64)
+    packed.sort()
+    order = (packed & np.uint64((1 << bits) - 1)).view(np.int64)
+    del packed
+    h = h[order]
+    new = np.ones(len(h), dtype=bool)
+    np.not_equal(h[1:], h[:-1], out=new[1:])
     mark = np.zeros(len(hashes), dtype=bool)
-    if len(values):
-        mark[at[np.minimum.reduceat(order, first)]] = True
-    return values[first] if len(values) else values, mark
+    mark[at[order[new]]] = True
+    return values, mark
 
 
 def _per_example(hashes: np.ndarray, valid: np.ndarray, lengths: np.ndarray, n: int) -> list[np.ndarray]:

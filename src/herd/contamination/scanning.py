@@ -18,6 +18,7 @@ megabyte (many small files, one search and one hashing call); a long one in piec
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import re
 import time
@@ -152,11 +153,11 @@ def word_units(index: BenchmarkIndex) -> Iterator[Units]:
     """The benchmark's word 13-grams as byte spans of its normalised words (``index.norm``: " w1
     w2 ... ", the form a document takes in the collapsed stream), a quarter of a megabyte at a time."""
     ends, examples = index.word_ngram_end, len(index.examples)
-    sizes = np.diff(np.append(index.norm_starts, len(index.norm) - len(PAD)))
+    sizes = np.diff(np.append(index.norm_starts, len(index.norm) - len(PAD) - 1))
     for chunk in _chunks(sizes.tolist()):
-        first, last = chunk[0], chunk[-1] + 1
+        first, last = chunk[0], chunk[-1] + 1  # from the space before the first to the one after the last
         a = int(index.norm_starts[first])
-        b = int(index.norm_starts[last]) if last < examples else len(index.norm) - len(PAD)
+        b = (int(index.norm_starts[last]) if last < examples else len(index.norm) - len(PAD) - 1) + 1
         w0, w1 = index.word_starts[first], index.word_starts[last]
         at = np.flatnonzero(index.word_valid[w0:w1] & index.word_first[w0:w1]) + w0
         example = np.searchsorted(index.word_starts, at, side="right") - 1
@@ -222,14 +223,15 @@ def _bisect(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, x: np.ndarray, r
 def _matched(data, stream, pos, ds, de, p: Pass, entry, begin, ends) -> tuple[np.ndarray, ...]:
     """For hits at ``pos`` (in documents ``ds``..``de`` of ``data``) of entries ``entry``: the
     first and last of the entry's n-grams whose bytes (``begin``..``ends`` in ``stream``) all
-    match the document's at the hit's alignment (first > last where none does), and the anchor."""
+    match the document's at the hit's alignment (first > last where none does), the anchor, the
+    entry's group and whether all of the group's n-grams match."""
     group, anchor = p.group(entry)
     lo, hi = p.lo[group].astype(np.int64), p.hi[group].astype(np.int64)
     back = extend(data, stream, pos, anchor, np.minimum(anchor - begin[lo], pos - ds), forward=False)
     on = extend(data, stream, pos, anchor, np.minimum(ends[hi] - anchor, de - pos), forward=True)
     j0 = _bisect(begin, lo, hi, anchor - back, right=False)
     j1 = _bisect(ends, lo, hi, anchor + on, right=True) - 1
-    return j0, j1, anchor
+    return j0, j1, anchor, group, (j0 == lo) & (j1 == hi)
 
 
 def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, entry: np.ndarray):
@@ -237,15 +239,16 @@ def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, e
     bytes; the n-grams whose bytes all match are found outright where the matched text starts
     and ends at piece breaks both in the document and in the example (the tokens there are then
     the example's), and otherwise the text around them is to be tokenized: (hashes found,
-    (document, start, end) of each span to tokenize)."""
+    (document, start, end) of each span to tokenize, the groups all of whose n-grams were found)."""
     doc = batch.doc_of(pos)
     ds, de = batch.starts[doc], batch.ends[doc]
     inside = (pos >= ds) & (pos + p.k <= de)
     pos, entry, doc, ds, de = pos[inside], entry[inside], doc[inside], ds[inside], de[inside]
     begin, ends = index.token_begin, index.token_ngram_end
-    j0, j1, anchor = _matched(batch.data, index.raw, pos, ds, de, p, entry, begin, ends)
+    j0, j1, anchor, group, whole = _matched(batch.data, index.raw, pos, ds, de, p, entry, begin, ends)
     keep = j0 <= j1
     pos, anchor, doc, ds, de, j0, j1 = pos[keep], anchor[keep], doc[keep], ds[keep], de[keep], j0[keep], j1[keep]
+    group, whole = group[keep], whole[keep]
     start, end = pos + begin[j0] - anchor, pos + ends[j1] - anchor  # the matched n-grams in the document
     example = index.token_example(j0)
     mine, theirs = batch.array, np.frombuffer(index.raw, dtype=np.uint8)
@@ -256,16 +259,17 @@ def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, e
         & ((ends[j1] == index.raw_ends[example]) | breaks_at(theirs, ends[j1]))
     )
     found = index.token_ngram(_ranges(j0[outright], j1[outright]))
-    return found, (doc[~outright], start[~outright], end[~outright])
+    return found, (doc[~outright], start[~outright], end[~outright]), group[outright & whole]
 
 
 def _word_hits(
     index: BenchmarkIndex, collapsed: _Collapsed, p: Pass, pos: np.ndarray, entry: np.ndarray, skip: list[int]
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """The word 13-grams a collapsed pass's hits hold: each hit is extended against the
     benchmark's normalised words, within the document it lies in (``documents_of``: its words,
     and the space on either side), and the 13-grams whose bytes all match are the document's.
-    Documents in ``skip`` (split exactly elsewhere) are left out."""
+    Documents in ``skip`` (split exactly elsewhere) are left out. Also the groups all of whose
+    13-grams were found."""
     hit, doc = collapsed.documents_of(pos, np.full(len(pos), p.k))
     pos, entry = pos[hit], entry[hit]
     ds, de = collapsed.starts[doc] - 1, collapsed.ends[doc] + 1
@@ -274,8 +278,8 @@ def _word_hits(
         inside &= ~np.isin(doc, skip)
     pos, entry, ds, de = pos[inside], entry[inside], ds[inside], de[inside]
     begin, ends = index.word_gram_begin, index.word_ngram_end
-    j0, j1, _ = _matched(collapsed.data, index.norm, pos, ds, de, p, entry, begin, ends)
-    return index.word_ngram[_ranges(j0, j1)]
+    j0, j1, _, group, whole = _matched(collapsed.data, index.norm, pos, ds, de, p, entry, begin, ends)
+    return index.word_ngram[_ranges(j0, j1)], group[whole]
 
 
 @dataclass
@@ -356,12 +360,13 @@ class Scanner:
         self.ready()
         enc = tokenizer.load()
         problems: list[str] = []
-        paths = list(paths)
+        paths = [os.fspath(p) for p in paths]  # strings: a path is looked at several times
         tokens, found_words = [EMPTY], [EMPTY]
         n_tokenized = 0
         counts = [0, 0]  # documents and bytes, as read
+        done = self.found_nothing_yet()
         for docs in _batches(paths, self.text_field, self.skip_bad, problems, counts, self._overlap(), on_shard):
-            t, w, tokenized = self.batch(docs, enc)
+            t, w, tokenized = self.batch(docs, enc, done)
             tokens.append(t)
             found_words.append(w)
             n_tokenized += tokenized
@@ -375,6 +380,12 @@ class Scanner:
             n_tokenized,
         )
 
+    def found_nothing_yet(self) -> list | None:
+        """For a scan's first batch: per pass of the anchored plan, no group of n-grams found yet."""
+        if self.anchors is None:
+            return None
+        return [np.zeros(len(p.anchor), dtype=bool) for p in self.anchors.passes]
+
     def _overlap(self) -> int:
         """Bytes a piece of a long document must share with the next so that every n-gram
         starting in it ends in it (see ``_pieces``)."""
@@ -382,9 +393,10 @@ class Scanner:
         longest = np.diff(index.raw_starts).max(initial=0) if len(index.raw_starts) else 0
         return int(longest) + 64
 
-    def batch(self, docs: list[bytes], enc=None) -> tuple[np.ndarray, np.ndarray, int]:
+    def batch(self, docs: list[bytes], enc=None, done: list | None = None) -> tuple[np.ndarray, np.ndarray, int]:
         """The benchmark token n-gram hashes and word 13-gram hashes in a batch of documents,
-        and the bytes tokenized."""
+        and the bytes tokenized. ``done`` (from ``found_nothing_yet``, kept across the batches of
+        one scan): per pass, the groups of n-grams all found already, which are not looked for."""
         enc = enc or tokenizer.load()
         if not docs:
             return EMPTY, EMPTY, 0
@@ -392,7 +404,7 @@ class Scanner:
         assert self.plan is not None  # ready() chose it
         if self.plan.name == "full" or self.anchors is None:
             return self._full(docs, enc)
-        return self._anchored(Batch.of(docs), docs, enc)
+        return self._anchored(Batch.of(docs), docs, enc, done)
 
     def _full(self, docs: list[bytes], enc) -> tuple[np.ndarray, np.ndarray, int]:
         ids = [_encode(d, enc) for d in docs]
@@ -420,20 +432,24 @@ class Scanner:
             hashes.append(ngram_hashes(keys_of_words(document_words(docs[d])), WORD_N))
         return self.index.word_set.members(np.concatenate(hashes))
 
-    def _anchored(self, batch: Batch, docs: list[bytes], enc) -> tuple[np.ndarray, np.ndarray, int]:
+    def _anchored(self, batch: Batch, docs: list[bytes], enc, done: list | None) -> tuple[np.ndarray, np.ndarray, int]:
         anchors = self.anchors
         assert anchors is not None  # the anchored plan has anchors
         exceptional = _exceptional_docs(batch, docs)
         collapsed = _Collapsed.of(batch) if COLLAPSED in anchors.streams else None
         token_found, word_found, spans = [EMPTY], [EMPTY], []
-        for p in anchors.passes:
+        for i, p in enumerate(anchors.passes):
+            skip = done[i] if done is not None else None
             if p.stream == RAW:
-                found, span = _token_hits(self.index, batch, p, *p.hits(batch.data))
+                found, span, whole = _token_hits(self.index, batch, p, *p.hits(batch.data, skip))
                 token_found.append(found)
                 spans.append(span)
             else:
                 assert collapsed is not None  # made whenever a pass reads the collapsed stream
-                word_found.append(_word_hits(self.index, collapsed, p, *p.hits(collapsed.data), exceptional))
+                found, whole = _word_hits(self.index, collapsed, p, *p.hits(collapsed.data, skip), exceptional)
+                word_found.append(found)
+            if skip is not None:  # a group all of whose n-grams are found is not looked for again
+                skip[whole] = True
         pieces = _token_spans(batch, spans)
         tokenized = int(sum(b - a for a, b in pieces))
         if pieces:
