@@ -1,6 +1,7 @@
-"""Anchors: every occurrence of every n-gram's bytes lies inside a hit widened by its reach,
-at every alignment and window length; anchors avoid windows the sample has often; the scan's
-spans are cut only where tokenization (or the word rule) allows."""
+"""Anchors: every occurrence of every n-gram's bytes is hit by an anchor of an entry that holds
+it, at every alignment and window length; a hit is extended exactly as far as the bytes agree;
+anchors avoid windows the sample has often; the scan's spans are cut only where tokenization
+allows, and a word hit is given to the document it lies in."""
 
 import random
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from herd.contamination import anchors as a
-from herd.contamination import scanning
+from herd.contamination import hashing, scanning
 
 
 def _units(rng: random.Random, n_examples: int, alphabet: bytes, n: int, stream: int = a.RAW, rule: int = a.TOKEN):
@@ -24,56 +25,63 @@ def _units(rng: random.Random, n_examples: int, alphabet: bytes, n: int, stream:
             example.append(np.full(len(sizes) - n + 1, e))
         parts.append(data)
         at += len(data) + 1
-    cat = lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.empty(0, np.int64)
+    cat = lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.empty(0, np.int64)  # noqa: E731
     return a.Units(rule, stream, b"\n".join(parts) + b"\n" + a.PAD, cat(starts), cat(ends), cat(example))
 
 
-def _covered(found: a.Anchors, text: bytes) -> list[tuple[int, int]]:
-    data = text + a.PAD
-    spans = []
+def _matches(found: a.Anchors, u: a.Units, text: bytes) -> set[tuple[int, int]]:
+    """(n-gram, start in text) for every n-gram of an entry hit in ``text`` whose bytes are all
+    there at the hit's alignment, checked byte by byte (no extension)."""
+    data, out = text + a.PAD, set()
     for p in found.passes:
         pos, entry = p.hits(data)
-        spans += list(zip((pos - p.before[entry]).tolist(), (pos + p.k + p.after[entry]).tolist()))
-    return spans
+        group, anchor = p.group(entry)
+        for at, g, e in zip(pos.tolist(), group.tolist(), anchor.tolist()):
+            for j in range(int(p.lo[g]), int(p.hi[g]) + 1):
+                start = at - (e - int(u.start[j]))
+                size = int(u.end[j] - u.start[j])
+                if 0 <= start and text[start : start + size] == u.data[u.start[j] : u.end[j]]:
+                    out.add((j, start))
+    return out
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 13])
-def test_every_occurrence_of_every_ngram_lies_inside_a_hit(n):
+def test_every_occurrence_of_every_ngram_is_hit(n):
     rng = random.Random(n)
     alphabet = b"abcab \n"  # a small alphabet: many repeats, many false candidates
     u = _units(rng, 25, alphabet, n)
-    ngrams = sorted({u.data[s:e] for s, e in zip(u.start.tolist(), u.end.tolist())})
+    ngrams = [u.data[s:e] for s, e in zip(u.start.tolist(), u.end.tolist())]
     found = a.choose([u], a.WindowCounts.of([bytes(rng.choice(alphabet) for _ in range(5000))]))
     assert found.ngrams == len(u.start) and found.n_anchors > 0
-    for trial in range(60):
+    for trial in range(40):
         text = bytes(rng.choice(alphabet + b"xyz") for _ in range(rng.randint(0, 300)))
         for _ in range(3):  # plant some n-grams at every alignment
             g = rng.choice(ngrams)
             at = rng.randint(0, len(text))
             text = text[:at] + g + text[at:]
-        spans = _covered(found, text)
-        for g in ngrams:
+        got = _matches(found, u, text)
+        for j, g in enumerate(ngrams):
             start = text.find(g)
             while start >= 0:
-                assert any(lo <= start and start + len(g) <= hi for lo, hi in spans), (n, g, start)
+                assert (j, start) in got, (n, g, start)
                 start = text.find(g, start + 1)
 
 
-def test_short_ngrams_get_shorter_windows_and_long_ones_the_strided_pass():
+def test_short_ngrams_get_shorter_anchors_tested_at_every_byte_and_long_ones_the_strided_pass():
     u = a.Units(
         a.TOKEN,
         a.RAW,
-        b"abcdefghijklmnop\nxyz\nqrstuvwx\n" + a.PAD,
-        np.array([0, 17, 21]),
-        np.array([16, 20, 29]),
-        np.array([0, 1, 2]),
+        b"abcdefghijklmnop\nxyz\nqrstuvwx\nABCDEFGHIJKLMNOPQRSTU\n" + a.PAD,
+        np.array([0, 17, 21, 30]),
+        np.array([16, 20, 29, 51]),
+        np.array([0, 1, 2, 3]),
     )
     found = a.choose([u], a.WindowCounts.of([]))
     kinds = {(p.k, p.stride) for p in found.passes}
-    assert (a.WINDOW, a.STRIDE) in kinds and (3, 1) in kinds and (5, a.STRIDE) in kinds
-    for text, g in [(b"..abcdefghijklmnop..", b"abcdefghijklmnop"), (b"-xyz-", b"xyz"), (b"qrstuvwx", b"qrstuvwx")]:
-        i = text.find(g)
-        assert any(lo <= i and i + len(g) <= hi for lo, hi in _covered(found, text))
+    assert kinds == {(a.LONG, a.STRIDE), (7, 2), (3, 1)}
+    for j, text in enumerate([b"..abcdefghijklmnop..", b"-xyz-", b"qrstuvwx", b"ABCDEFGHIJKLMNOPQRSTU"]):
+        g = u.data[u.start[j] : u.end[j]]
+        assert (j, text.find(g)) in _matches(found, u, text)
 
 
 def test_anchors_avoid_windows_the_sample_has_often():
@@ -85,38 +93,66 @@ def test_anchors_avoid_windows_the_sample_has_often():
     u = a.Units(a.TOKEN, a.RAW, data, starts, starts + 24, np.arange(50))
     counts = a.WindowCounts.of([b"common text and more common text " * 200])
     found = a.choose([u], counts)
-    values = {int(v) for p in found.passes for v in p.values}
-    common = {int(w) for w in a.windows(b"common text " + a.PAD)[:5]}
+    values = {int(v) for p in found.passes for v in a.keys(p.data, p.k, at=p.group(np.arange(p.entries))[1])}
+    common = {int(w) for k in (5, 8, 16) for w in a.keys(b"common text " * 3 + a.PAD, k)[:12]}
     assert not values & common
-    # the hits on text made only of the common words are none
-    assert _covered(found, b"common text " * 1000) == []
+    # text made only of the common words is never hit
+    assert all(p.hits(b"common text " * 1000 + a.PAD)[0].size == 0 for p in found.passes)
+
+
+def _pass(windows: np.ndarray) -> tuple[a.Pass, bytes]:
+    """A pass whose anchors are the given 8-byte windows, laid end to end as its stream."""
+    data = windows.tobytes() + a.PAD
+    z = np.zeros(len(windows), dtype=np.int32)
+    return a.Pass(a.RAW, 8, 4, data, np.arange(len(windows), dtype=np.int32) * 8, z, z), data
 
 
 def test_the_table_does_not_grow_with_the_number_of_anchors():
-    """The cost of testing one byte is one lookup in a table of at most 4 MiB, however many
-    anchors there are; below that size the table is at most a sixteenth full."""
+    """The cost of testing one byte is one bit test in a table of 16 to 32 bits per entry (so
+    that few tested windows that are no anchor pass it), however many there are."""
     rng = np.random.default_rng(0)
-    for n_values in (10, 10_000, 1_000_000):
-        values = np.unique(rng.integers(0, 2**63, n_values, dtype=np.uint64))
-        z32 = np.zeros(len(values), dtype=np.int32)
-        p = a.Pass(
-            a.RAW,
-            8,
-            4,
-            values,
-            np.arange(len(values) + 1),
-            np.zeros(len(values), np.int8),
-            z32,
-            np.zeros(len(values), np.uint64),
-            np.zeros(len(values), np.uint8),
-            z32,
-            z32,
-            z32,
-            np.zeros(len(values), np.uint64),
-            np.zeros(len(values), np.uint8),
-        )
-        assert p.table.nbytes <= 1 << a.TABLE_BITS
-        assert p.table.mean() <= (1 / 16 if p.table.nbytes < 1 << a.TABLE_BITS else 1 / 4)
+    for n_values in (10, 10_000, 300_000):
+        p, _ = _pass(rng.integers(0, 2**64 - 1, n_values, dtype=np.uint64))
+        slots = p.table.size * (64 if p.table.dtype == np.uint64 else 1)
+        assert slots == 1 << p.table_bits <= 1 << a.TABLE_BITS
+        assert slots >= 16 * p.entries or slots == 1 << 12
+        random_bytes = rng.integers(0, 2**63, 200_000, dtype=np.uint64).tobytes() + a.PAD
+        assert p.hits(random_bytes)[0].size == 0  # a random window is (almost) never an anchor
+
+
+def test_lookup_finds_every_anchor_and_nothing_else():
+    rng = np.random.default_rng(5)
+    windows = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64)
+    windows = np.concatenate([windows, windows[:100]])  # some windows anchor two groups
+    p, data = _pass(windows)
+    mine = a.keys(data, 8, at=np.arange(len(windows)) * 8)  # each group's key at shift 0
+    which, entry = p.lookup(mine)
+    group, at = p.group(entry)
+    assert set(zip(which.tolist(), group.tolist())) >= {(i, i) for i in range(len(windows))}
+    assert np.array_equal(a.keys(data, 8, at=at), mine[which])  # every entry found has the key asked
+    assert len(which) == len(windows) + 200
+    others = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert p.lookup(others)[0].size == 0
+    # and the scan finds each anchor wherever it is, at a tested byte, by the shift that lies on one
+    pos, entry = p.hits(data)
+    assert set(np.arange(len(windows)) * 8) <= set(pos.tolist())
+    assert np.array_equal(a.keys(data, 8, at=pos), a.keys(data, 8, at=p.group(entry)[1]))
+
+
+def test_extension_counts_exactly_the_bytes_in_common():
+    """Forward and backward, at every offset and limit, against a byte-by-byte count."""
+    rng = random.Random(11)
+    for _ in range(300):
+        common = bytes(rng.choice(b"ab") for _ in range(rng.randint(0, 40)))
+        left = bytes(rng.choice(b"ab") for _ in range(rng.randint(0, 20)))
+        mine = a.PAD + left + common + b"x" + bytes(rng.choice(b"ab") for _ in range(5)) + a.PAD
+        theirs = a.PAD + b"y" + common + b"z" + a.PAD
+        at, anchor = np.array([len(a.PAD) + len(left)]), np.array([len(a.PAD) + 1])
+        limit = np.array([rng.randint(0, 50)])
+        assert a.extend(mine, theirs, at, anchor, limit, True)[0] == min(len(common), limit[0])
+        # backward from the end of the common bytes: the byte before them differs ("y" is not in left)
+        got = a.extend(mine, theirs, at + len(common), anchor + len(common), limit, False)[0]
+        assert got == min(len(common), limit[0])
 
 
 def test_collapse_makes_runs_of_spaces_one():
@@ -127,77 +163,40 @@ def test_collapse_makes_runs_of_spaces_one():
 # ------------------------------------------------------------------ spans the scan tokenizes
 
 
-def test_token_spans_are_cut_at_piece_breaks_and_hold_the_hits():
-    from herd import tokenizer
-
-    docs = [b"line one\nline two\n  line three\nlast", b"x\ny\nz"]
+def test_token_spans_are_cut_at_piece_breaks_and_hold_the_text():
+    docs = [b"line one\nline two\n  line three\nlast", b"x\ny\nz", b"alphabet soup, cooked slowly"]
     batch = scanning.Batch.of(docs)
-    lo = np.array([batch.starts[0] + 11, batch.starts[1] + 2])
-    hi = lo + 3
-    spans = scanning._token_spans(batch, [lo], [lo], [hi])
-    for d, pieces in spans.items():
-        for s, e in pieces:
-            assert s == batch.starts[d] or batch.data[s - 1 : s] == b"\n"
-            assert e == batch.ends[d] or tokenizer.PIECE_BREAK.match(batch.data, e - 1)
-    assert any(s <= lo[0] and hi[0] <= e for s, e in spans[0])
-    assert spans[1] == [(int(batch.starts[1]) + 2, int(batch.ends[1]))]  # from the break after "x\n" to the end
+    doc = np.array([0, 1, 2])
+    start = batch.starts[doc] + np.array([11, 2, 3])
+    end = start + np.array([3, 1, 9])
+    spans = scanning._token_spans(batch, [(doc, start, end)])
+    data = batch.array
+    for s, e in spans:
+        d = int(batch.doc_of(np.array([s]))[0])
+        assert s == batch.starts[d] or hashing.breaks_at(data, np.array([s]))[0]
+        assert e == batch.ends[d] or hashing.breaks_at(data, np.array([e]))[0]
+    for s0, e0 in zip(start.tolist(), end.tolist()):
+        assert any(s <= s0 and e0 <= e for s, e in spans)
+    # around "habet so" in the third document: from the start of the word to the end of the next
+    assert (int(batch.starts[2]), int(batch.starts[2]) + len(b"alphabet soup")) in spans
 
 
-def test_many_hits_on_one_long_line_are_snapped_without_rescanning(monkeypatch):
-    """A long line with no piece break and many separate hits: one span, and the snapping
-    searches the text once, not once per hit."""
-    from herd import tokenizer
-
-    line = (b"alpha beta gamma " + b" " * 300) * 5000
+def test_many_hits_on_one_long_line_tokenize_only_around_them():
+    """A long line with no newline and many separate hits: a small span around each, not the
+    line (the piece breaks between words cut it)."""
+    line = (b"alpha beta gamma " + b"word " * 60) * 500
     batch = scanning.Batch.of([line])
-    calls = {"before": 0, "after": 0}
-    real_before, real_after = tokenizer.break_before, tokenizer.break_after
-
-    def before(*args):
-        calls["before"] += 1
-        return real_before(*args)
-
-    def after(*args):
-        calls["after"] += 1
-        return real_after(*args)
-
-    monkeypatch.setattr(tokenizer, "break_before", before)
-    monkeypatch.setattr(tokenizer, "break_after", after)
-    lo = batch.starts[0] + np.arange(0, len(line) - 20, 317)
-    assert scanning._token_spans(batch, [lo], [lo], [lo + 10]) == {0: [(int(batch.starts[0]), int(batch.ends[0]))]}
-    assert calls == {"before": 1, "after": 1}
-    assert tokenizer.break_before(b"ab\ncd\nef", 7, 4) == 6 and tokenizer.break_before(b"ab\ncd", 5, 4) == 4
+    start = batch.starts[0] + np.arange(0, len(line) - 20, 317)
+    spans = scanning._token_spans(batch, [(np.zeros(len(start), dtype=np.int64), start, start + 10)])
+    assert len(spans) == len(start) and sum(e - s for s, e in spans) < 0.1 * len(line)
 
 
-def test_word_spans_hold_whole_words_of_one_document():
-    docs = [b"Alpha beta, GAMMA!", b"delta epsilon"]
+def test_a_word_hit_belongs_to_the_documents_its_anchor_touches():
+    docs = [b"Alpha beta, GAMMA!", b"delta epsilon", b"", b"zeta"]
     collapsed = scanning._Collapsed.of(scanning.Batch.of(docs))
-    start0, start1 = int(collapsed.starts[0]), int(collapsed.starts[1])
-    # a span from the middle of 'beta' to the middle of 'gamma', and one across both documents
-    words = collapsed.words([np.array([start0 + 8, start1 - 3])], [np.array([start0 + 13, start1 + 3])], [])
-    assert words == [[b"beta", b"gamma"], [b"delta"]]
-    assert collapsed.data[start0 : int(collapsed.ends[0])].split() == [b"alpha", b"beta", b"gamma"]
-
-
-def test_value_lookup_finds_every_anchor_and_nothing_else():
-    rng = np.random.default_rng(5)
-    values = np.unique(rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64))
-    z = np.zeros(len(values), np.int32)
-    p = a.Pass(
-        a.RAW,
-        8,
-        4,
-        values,
-        np.arange(len(values) + 1),
-        np.zeros(len(values), np.int8),
-        z,
-        np.zeros(len(values), np.uint64),
-        np.zeros(len(values), np.uint8),
-        z,
-        z,
-    )
-    assert np.array_equal(p.lookup(values), np.arange(len(values)))
-    others = rng.integers(0, 2**64 - 1, 50_000, dtype=np.uint64)
-    others = others[~np.isin(others, values)]
-    assert (p.lookup(others) == -1).all()
-    assert (p.lookup(values[::-1]) == np.arange(len(values))[::-1]).all()
+    starts, ends = collapsed.starts.tolist(), collapsed.ends.tolist()
+    assert collapsed.data[starts[0] : ends[0]] == b"alpha beta gamma "
+    assert collapsed.data[starts[1] : ends[1]] == b"delta epsilon"
+    pos = np.array([starts[0] + 6, starts[1] - 3, starts[1] + 4, starts[3] - 1])
+    hit, doc = collapsed.documents_of(pos, np.full(4, 3))
+    assert sorted(zip(hit.tolist(), doc.tolist())) == [(0, 0), (1, 0), (1, 1), (2, 1), (3, 1), (3, 2), (3, 3)]

@@ -189,6 +189,42 @@ def write_shards(docs, folder, rng):
     return sorted(folder.iterdir())
 
 
+def edge_cases(rng: random.Random, cases: int = 12) -> list[tuple[c.Example, list[str]]]:
+    """Benchmarks of one example whose n-grams open or close a document beside a neighbour of
+    long words, each with its two documents in order (two one-line text files, so that they
+    share a batch): an example of long words then 13 short ones, whose last 13 words open the
+    second document, the first holding some of its long words (the issue's reproduction); and
+    the mirror image, the example's first 13 words closing the first document, long words
+    opening the second."""
+    out = []
+    for i in range(cases):
+        long = [
+            "".join(rng.choice("abcdefghij") for _ in range(rng.randint(15, 40))) for _ in range(rng.randint(1, 12))
+        ]
+        short = ["".join(rng.choice("klmnopqrst") for _ in range(rng.randint(1, 4))) for _ in range(13)]
+        some_long = " ".join(long[: rng.randint(1, len(long))])
+        if i % 2 == 0:
+            docs = [some_long, " ".join(short) + rng.choice(["", " tail", "\n"])]
+            out.append((c.Example(f"edge-open{i}", " ".join(long + short)), docs))
+        else:
+            docs = [rng.choice(["", "head ", "x\n"]) + " ".join(short), some_long]
+            out.append((c.Example(f"edge-close{i}", " ".join(short + long)), docs))
+    return out
+
+
+@pytest.fixture(scope="module")
+def edge_corpora(tmp_path_factory):
+    """The edge cases, each as (its one example, its two text files, the reference's scores at n = 8)."""
+    folder = tmp_path_factory.mktemp("edges")
+    out = []
+    for j, (example, docs) in enumerate(edge_cases(random.Random(27))):
+        paths = [folder / f"{j:02d}a.txt", folder / f"{j:02d}b.txt"]
+        for path, doc in zip(paths, docs):
+            path.write_bytes(doc.encode("utf-8"))
+        out.append(([example], paths, reference_scores([example], docs, 8)))
+    return out
+
+
 @pytest.fixture(scope="module")
 def fuzz_corpus(tmp_path_factory):
     rng = random.Random(20240723)
@@ -214,6 +250,27 @@ def test_every_engine_equals_the_reference(fuzz_corpus, engine):
         assert_same(
             c.scan(examples, paths, n=n, engine=engine, workers=2, plan="anchored"), reference_scores(examples, docs, n)
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["workers", "dask"])
+@pytest.mark.parametrize("plan", ["auto", "full"])
+def test_every_engine_and_plan_equals_the_reference(fuzz_corpus, engine, plan):
+    examples, paths, docs = fuzz_corpus
+    assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2, plan=plan), reference_scores(examples, docs, 8))
+
+
+@pytest.mark.parametrize(
+    "engine", ["serial", pytest.param("workers", marks=pytest.mark.slow), pytest.param("dask", marks=pytest.mark.slow)]
+)
+def test_matches_at_document_edges_are_found_by_every_plan_and_engine(edge_corpora, engine):
+    """The issue's reproduction and its mirror image: a 13-gram (and 8-gram) match that opens or
+    closes a document beside one of long words is found by every plan and engine, as by the
+    reference (the anchored plan once gave the hit to the neighbouring document)."""
+    assert all(expected[0][4] for _, _, expected in edge_corpora)  # every case is a 13-gram match
+    for examples, paths, expected in edge_corpora:
+        for plan in ("anchored", "full") if engine == "serial" else ("anchored", "auto"):
+            assert_same(c.scan(examples, paths, engine=engine, workers=2, plan=plan), expected)
 
 
 def test_many_seeds_at_the_papers_n(tmp_path):
@@ -370,9 +427,7 @@ def test_a_provisional_scanner_finds_what_the_chosen_one_does(fuzz_corpus):
     # the same anchors, made from the same sample in another place
     for a, b in zip(provisional.anchors.passes, chosen.anchors.passes, strict=True):
         assert (
-            (a.k, a.stride) == (b.k, b.stride)
-            and np.array_equal(a.values, b.values)
-            and np.array_equal(a.table, b.table)
+            (a.k, a.stride) == (b.k, b.stride) and np.array_equal(a.code, b.code) and np.array_equal(a.table, b.table)
         )
     assert early.following("full").plan.name == "full" and early.following("full").anchors is None
     expected = chosen.shards(paths)
@@ -393,3 +448,48 @@ def test_local_workers_are_not_sent_the_scanner(fuzz_corpus, engine, monkeypatch
     monkeypatch.setattr(scanning.Scanner, "__getstate__", refuse)
     examples, paths, docs = fuzz_corpus
     assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2), reference_scores(examples, docs, 8))
+
+
+# ------------------------------------------------------------------ where the scan may cut text
+
+
+def test_piece_breaks_split_tokenization_exactly():
+    """Wherever hashing.BREAK says the pre-tokenizer always ends a piece, the tokens of the text
+    are the tokens of the two parts: checked at every such position of adversarial text and of
+    real prose and code."""
+    import sysconfig
+    from pathlib import Path
+
+    enc = tokenizer.load()
+    rng = random.Random(3)
+    texts = [_text(rng, rng.randint(1, 30)) for _ in range(400)]
+    texts.append("a'b 'sx 's 'S 'll x'LL ab12 12ab 1234 a,b a, b a.\nb a. \nb a\n b ( a) )a a(  !a !!  a' 's' ")
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    texts += [(stdlib / name).read_text(encoding="utf-8")[:1500] for name in ("textwrap.py", "this.py", "fractions.py")]
+    checked = 0
+    for text in texts:
+        data = c.utf8(text)
+        whole = enc.encode_ordinary(text)
+        at = np.arange(1, len(data))
+        for p in at[c.hashing.breaks_at(np.frombuffer(data, dtype=np.uint8), at)].tolist():
+            assert enc.encode_ordinary(data[:p].decode()) + enc.encode_ordinary(data[p:].decode()) == whole, (text, p)
+            checked += 1
+    assert checked > 5000
+
+
+def test_a_long_document_in_pieces_holds_every_ngram_the_whole_one_does():
+    """A document cut into overlapping pieces (as the scan reads one longer than PIECE_BYTES):
+    the n-grams of the pieces are those of the whole document, at every cut."""
+    from herd.contamination import scanning
+
+    rng = random.Random(9)
+    examples, docs = adversarial(rng, n_examples=6)
+    long = "".join(docs[:40]).encode("utf-8")
+    index = c.BenchmarkIndex(examples)
+    scanner = c.Scanner(index, c.Plan("full", "test"))
+    whole = scanner.batch([long])
+    for size in (257, 1000, 4096):
+        pieces = list(scanning._pieces(long, scanner._overlap(), size))
+        assert len(pieces) >= 2 and long.startswith(pieces[0]) and long.endswith(pieces[-1])
+        got = scanner.batch(pieces)
+        assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1]), size

@@ -8,7 +8,9 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -386,3 +388,220 @@ def test_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, bench, corpus,
     assert code == 2 and not out.exists()
     err = capsys.readouterr().err.strip()
     assert err == "contamination: error: Timed out trying to connect to tcp://127.0.0.1:1 after 1 s"
+
+
+# ------------------------------------------------------------------ nothing lost, nothing hangs (issue 26)
+
+
+def _parquet_shard(path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": ["Some prose.\n" + PROMPT]}), path)
+    return path
+
+
+@pytest.mark.parametrize("which", ["benchmark", "shard", "shard in a folder", "another path to a shard"])
+def test_output_that_is_an_input_is_refused_before_the_scan(tmp_path, bench, corpus, which):
+    """--out naming the benchmark or a corpus shard (given on its own, found in a folder, or
+    reached by another path) would overwrite it: refused before the scan, the file left as it was."""
+    shard = _parquet_shard(corpus / "part.parquet")
+    if which == "benchmark":
+        target = bench.rename(tmp_path / "bench.csv")  # JSONL under a name --out accepts
+        args, out = ["--benchmark", target, "--corpus", corpus], target
+    elif which == "shard":
+        target = shard
+        args, out = ["--benchmark", bench, "--corpus", shard], shard
+    elif which == "shard in a folder":
+        target = shard
+        args, out = ["--benchmark", bench, "--corpus", corpus], shard
+    else:
+        target = shard
+        (tmp_path / "same").symlink_to(corpus)
+        args, out = ["--benchmark", bench, "--corpus", corpus], tmp_path / "same" / ".." / "corpus" / "part.parquet"
+    before = target.read_bytes()
+    code, stdout, err = cli(*args, "--out", out)
+    assert_one_line_error(code, err, f"--out {out}", "is also an input", str(target.name))
+    assert target.read_bytes() == before and "scanned" not in stdout
+
+
+def test_unwritable_output_fails_before_the_scan_and_names_it(tmp_path, bench, corpus):
+    """A folder that cannot be written in (here /proc, which no one can add a file to) is found
+    out before the scan, and the message names --out, not a temporary file."""
+    (corpus / "bad.txt").write_bytes(b"not \xff UTF-8")  # the scan would stop here
+    out = Path("/proc/herd-scores.csv")
+    code, stdout, err = cli("--benchmark", bench, "--corpus", corpus, "--out", out)
+    assert_one_line_error(code, err, f"--out {out}: cannot write in /proc")
+    assert ".herd-scores" not in err and "bad.txt" not in err
+
+
+def test_output_has_the_usual_permissions(tmp_path, bench, corpus):
+    """Scores are written with the permissions the umask leaves (0644 under umask 022), not
+    owner-only as a temporary file is."""
+    out = tmp_path / "s.csv"
+    done = subprocess.run(
+        ["sh", "-c", 'umask 022 && exec "$0" "$@"', sys.executable, "-m", "herd.contamination"]
+        + ["--benchmark", str(bench), "--corpus", str(corpus), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_odd_corpus_entries_are_listed_as_ignored_and_never_hang(tmp_path, bench, corpus):
+    """A FIFO named like a text file (reading it would wait forever), a symbolic link loop and a
+    broken link: each is listed as ignored with its reason, and the scan goes on; a FIFO named on
+    its own is an error."""
+    import os
+
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    (corpus / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    code, stdout, err = cli("--benchmark", bench, "--corpus", corpus, "--out", tmp_path / "s.csv")
+    assert code == 0, err
+    assert f"  {corpus / 'pipe.txt'}: not a regular file (a FIFO)" in stdout
+    assert f"  {corpus / 'loop.txt'}: a symbolic link that leads nowhere (a loop)" in stdout
+    assert f"  {corpus / 'broken.txt'}: a symbolic link that leads nowhere (its target does not exist)" in stdout
+    assert "ignored 3 file(s)" in stdout
+    code, _, err = cli("--benchmark", bench, "--corpus", corpus / "pipe.txt", "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, "pipe.txt: not a regular file (a FIFO)")
+
+
+@pytest.mark.parametrize(
+    "value, found", [("null", "null"), ("42", "a number"), ('{"a": 1}', "an object"), ("[1]", "a list")]
+)
+def test_jsonl_text_that_is_not_a_string_is_skipped_or_an_error(tmp_path, bench, value, found):
+    """A JSONL line whose text is null, a number, an object or a list is never scanned as its
+    Python form: skipped and listed with --skip-bad, an error naming file and line otherwise."""
+    shard = tmp_path / "c.jsonl"
+    shard.write_text('{"text": "fine"}\n{"text": ' + value + '}\n{"text": "None 42"}\n')
+    problems = []
+    assert list(c.read_shard(shard, skip_bad=True, problems=problems)) == ["fine", "None 42"]
+    assert problems == [f"{shard}, line 2: field 'text' is {found}, not text"]
+    code, stdout, err = cli("--benchmark", bench, "--corpus", shard, "--out", tmp_path / "s.csv", "--skip-bad")
+    assert code == 0 and f"  {shard}, line 2: field 'text' is {found}, not text" in stdout, err
+    code, _, err = cli("--benchmark", bench, "--corpus", shard, "--out", tmp_path / "s.csv")
+    assert_one_line_error(code, err, f"{shard}, line 2: field 'text' is {found}, not text")
+
+
+def test_parquet_text_column_of_another_type_is_an_error(tmp_path, bench):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": [1, 2, 3]}), tmp_path / "n.parquet")
+    with pytest.raises(c.ContaminationInputError, match=r"n\.parquet: column 'text' holds int64, not text"):
+        list(c.read_shard(tmp_path / "n.parquet"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["serial", "workers"])
+def test_ctrl_c_stops_the_scan_with_one_line_and_code_130(tmp_path, bench, engine):
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) during a scan: one line,
+    exit code 130, no KeyboardInterrupt traceback from the command line or its workers."""
+    import os
+    import signal
+    import time
+
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    for i in range(8):
+        (corpus / f"{i}.txt").write_text(("lorem ipsum dolor sit amet, " * 40 + "\n") * 4000)
+    out = tmp_path / "s.csv"
+    args = ["--benchmark", bench, "--corpus", corpus, "--out", out, "--plan", "full", "--engine", engine]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "herd.contamination", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until it has spent 1.5 s of processor time: past start-up, scanning
+        fields = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks > 1.5 or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the scan ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert [line for line in err.splitlines() if line.strip()] == ["contamination: interrupted"]
+    assert not out.exists() and not list(tmp_path.glob(".s.csv*"))
+
+
+@pytest.mark.slow
+def test_a_huge_single_line_document_is_scanned_in_bounded_memory(tmp_path, bench):
+    """A 200 MB text file of one line holding one copy of the benchmark's example: the command
+    line's peak memory stays far below the file's size, and only the text around the match is
+    tokenized."""
+    filler = b"the quick brown fox jumps over the lazy dog, " * 100
+    line = tmp_path / "line.txt"
+    with open(line, "wb") as f:
+        for i in range(200_000_000 // len(filler)):
+            f.write(filler)
+            if i == 2000:
+                f.write(PROMPT.replace("\n", " ").encode())
+    code = (
+        "import re, sys; from pathlib import Path; from herd.contamination import main; rc = main(sys.argv[1:]); "
+        "print(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1), file=sys.stderr); "
+        "sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--benchmark",
+            str(bench),
+            "--corpus",
+            str(line),
+            "--out",
+            str(tmp_path / "s.csv"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    peak_mib = int(done.stderr.strip().splitlines()[-1]) / 1024
+    assert peak_mib < 250, peak_mib
+    assert "0.0% of it tokenized" in done.stdout and "scanned 1 documents" in done.stdout
+    assert pd.read_csv(tmp_path / "s.csv")["word13_match"].iloc[0]
+
+
+def test_a_large_text_file_read_in_blocks_reports_a_bad_byte_where_a_whole_read_does(tmp_path):
+    """Blocks that cut a line, and a multi-byte character, still name the bad byte's line and
+    column as reading the file whole does; the blocks make up the file."""
+    from herd.contamination import readers
+
+    text = "".join(f"line {i}: café naïve 漢字\n" for i in range(3000)).encode()
+    bad = text.replace(b"line 2500: caf\xc3\xa9", b"line 2500: caf\xe9\xff", 1)
+    (tmp_path / "good.txt").write_bytes(text)
+    (tmp_path / "bad.txt").write_bytes(bad)
+    assert b"".join(readers.text_blocks(tmp_path / "good.txt", block=1000)) == text
+    with pytest.raises(c.ContaminationInputError) as whole:
+        list(c.read_shard(tmp_path / "bad.txt"))
+    for block in (7, 1000, 4096):
+        with pytest.raises(c.ContaminationInputError) as blocks:
+            list(readers.text_blocks(tmp_path / "bad.txt", block=block))
+        assert str(blocks.value) == str(whole.value)
+    assert "line 2501, column 15: not valid UTF-8 (byte 0xe9)" in str(whole.value)
+
+
+def test_long_documents_in_pieces_from_blocks_hold_what_the_whole_holds(tmp_path):
+    """Pieces made from blocks of the file (as a large text file is read) find exactly the n-grams
+    of the document scanned whole."""
+    from herd.contamination import scanning
+
+    examples = [c.Example(f"e{i}", f"{PROMPT} variant {i} " * 3) for i in range(4)]
+    doc = ("filler text here, and more; " * 300).join(ex.text for ex in examples).encode()
+    index = c.BenchmarkIndex(examples)
+    scanner = c.Scanner(index, c.Plan("anchored", "test"), scanning.sample_anchors(index, [doc[:5000]]))
+    whole = scanner.batch([doc])
+    blocks = [doc[i : i + 777] for i in range(0, len(doc), 777)]
+    pieces = list(scanning._pieces(blocks, scanner._overlap(), size=3000))
+    assert len(pieces) > 3
+    got = scanner.batch(pieces)
+    assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1]) and whole[0].size > 0

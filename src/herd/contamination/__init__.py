@@ -116,7 +116,7 @@ def scanner_for(
 
 def scan_hashes(
     index: BenchmarkIndex,
-    corpus: Iterable[str | Path],
+    corpus: Iterable[str | Path] | Corpus,
     engine: str = "serial",
     workers: int = 2,
     client=None,
@@ -125,10 +125,11 @@ def scan_hashes(
     progress: bool = False,
     plan: str = "auto",
 ) -> Found:
-    """The benchmark n-grams found in the corpus, by the chosen engine. ``plan``: auto (chosen
-    from a sample of the corpus), anchored or full; the plan run is ``found.plan``."""
+    """The benchmark n-grams found in the corpus (files and folders, or a ``Corpus`` already
+    listed), by the chosen engine. ``plan``: auto (chosen from a sample of the corpus), anchored
+    or full; the plan run is ``found.plan``."""
     options = Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
-    files = corpus_files(corpus)
+    files = corpus if isinstance(corpus, Corpus) else corpus_files(corpus)
     options.sizes = files.sizes
     # the plan is chosen by the engine, when it needs it: local workers start meanwhile
     sample = corpus_sample(files.shards, text_field, sizes=files.sizes) if options.plan != "full" else []

@@ -1,8 +1,10 @@
 """The command line: ``python -m herd.contamination --benchmark … --corpus … --out …``.
 
-Bad input (a file, a line, an option) stops with exit code 2 and one line naming it; the
-output path is checked before the scan and written atomically (a temporary file in the same
-folder, renamed into place), so a failed run never leaves a partial file.
+Bad input (a file, a line, an option) stops with exit code 2 and one line naming it; Ctrl-C
+stops it with one line and exit code 130. The output path is checked before the scan (its name,
+that it is none of the inputs, and that a file can be made in its folder: the file it is written
+to, then renamed into place, so a failed or interrupted run never leaves a partial file and
+never overwrites an input); it gets the permissions the umask leaves, like any new file.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import secrets
+import signal
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +25,9 @@ from . import (
     TOKEN_N,
     BenchmarkIndex,
     ContaminationInputError,
+    Corpus,
     Options,
+    corpus_files,
     read_benchmark,
     scan_hashes,
 )
@@ -98,7 +103,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def check_output(out: Path) -> None:
-    """Refuse an output path that cannot be written, before any work is done."""
+    """Refuse an output path whose name is wrong or whose folder is missing, before any work is done."""
     if out.suffix not in OUTPUT_SUFFIXES:
         raise ContaminationInputError(f"--out {out}: use a .csv or .parquet file name")
     if out.is_dir():
@@ -106,30 +111,59 @@ def check_output(out: Path) -> None:
     folder = out.parent
     if not folder.is_dir():
         raise ContaminationInputError(f"--out {out}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ContaminationInputError(f"--out {out}: the folder {folder} is not writable")
 
 
-def write_atomically(columns: dict, out: Path) -> None:
-    """Write the score columns to a temporary file beside ``out`` (CSV, or Parquet through
-    pyarrow), then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        if out.suffix == ".parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+class Output:
+    """The scores' file: ``reserve`` (before the scan) refuses a path that is one of the inputs and
+    makes the file the scores are written to, beside it (so a folder that cannot be written in is
+    found out at once); ``write`` fills it and renames it into place; ``discard`` removes it."""
 
-            pq.write_table(pa.table({k: list(v) if isinstance(v, list) else v for k, v in columns.items()}), tmp)
-        else:
-            with open(tmp, "w", newline="", encoding="utf-8") as f:
-                writer = csv.writer(f, lineterminator="\n")
-                writer.writerow(list(columns))
-                writer.writerows(zip(*(c.tolist() if hasattr(c, "tolist") else c for c in columns.values())))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    def __init__(self, out: Path):
+        self.out = out
+        self.part: Path | None = None
+
+    def reserve(self, benchmark: Path, corpus: Corpus) -> None:
+        """Check ``out`` against the inputs, then make the file the scores will be written to."""
+        out = self.out
+        check_output(out)
+        if out.exists():
+            if os.path.samefile(out, benchmark):
+                raise ContaminationInputError(f"--out {out}: is also an input (the benchmark {benchmark})")
+            shard = corpus.shard_at(out)
+            if shard is not None:
+                raise ContaminationInputError(f"--out {out}: is also an input (the corpus file {shard})")
+        part = out.parent / f".{out.name}.{secrets.token_hex(4)}.part"
+        try:  # made as any new file is: read-write, less what the umask takes away
+            os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except OSError as exc:
+            raise ContaminationInputError(f"--out {out}: cannot write in {out.parent} ({exc.strerror})") from None
+        self.part = part
+
+    def write(self, columns: dict) -> None:
+        """The score columns as CSV, or Parquet through pyarrow, into the reserved file, renamed into place."""
+        part, out = self.part, self.out
+        assert part is not None  # reserved before the scan
+        try:
+            if out.suffix == ".parquet":
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                pq.write_table(pa.table({k: list(v) if isinstance(v, list) else v for k, v in columns.items()}), part)
+            else:
+                with open(part, "w", newline="", encoding="utf-8") as f:
+                    writer = csv.writer(f, lineterminator="\n")
+                    writer.writerow(list(columns))
+                    writer.writerows(zip(*(c.tolist() if hasattr(c, "tolist") else c for c in columns.values())))
+            os.replace(part, out)
+            self.part = None
+        except OSError as exc:
+            raise ContaminationInputError(f"--out {out}: could not be written ({exc.strerror or exc})") from None
+
+    def discard(self) -> None:
+        """Remove the reserved file, if it is still there."""
+        if self.part is not None:
+            Path(self.part).unlink(missing_ok=True)
+            self.part = None
 
 
 def _return_freed_memory() -> None:
@@ -138,47 +172,84 @@ def _return_freed_memory() -> None:
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 18)  # M_MMAP_THRESHOLD: 256 KiB
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 22)  # M_MMAP_THRESHOLD: 4 MiB
     except (OSError, AttributeError):  # not glibc: nothing to tune
         pass
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line: score the benchmark against the corpus, write the scores and print a
-    summary; the exit status is 0, or 2 with one line naming the file at fault."""
+    summary; the exit status is 0, 2 with one line naming the file at fault, or 130 on Ctrl-C."""
     args = parser().parse_args(argv)
-    out = Path(args.out)
+    output = Output(Path(args.out))
     _return_freed_memory()
+    interrupted: list[int] = []
+
+    def on_interrupt(signum, frame):
+        interrupted.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        check_output(out)
-        # a progress bar on a terminal only: logs and pipes get the summary alone
-        options = Options(
-            args.engine, args.workers, args.scheduler, args.text_field, args.skip_bad, sys.stderr.isatty(), args.plan
-        ).check()
-        examples = read_benchmark(args.benchmark, args.fields, args.id_field)
-        index = BenchmarkIndex(examples, n=args.n)
-        found = scan_hashes(
-            index,
-            args.corpus,
-            options.engine,
-            options.workers,
-            options.client,
-            options.text_field,
-            options.skip_bad,
-            options.progress,
-            options.plan,
-        )
-        columns = score_columns(index, found.tokens, found.words)
-        write_atomically(columns, out)
+        columns, found = _run(args, output)
     except ContaminationInputError as exc:
         print(f"contamination: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # a file that cannot be written or read, or a Dask scheduler that cannot be reached
+    except OSError as exc:  # a file that cannot be read, or a Dask scheduler that cannot be reached
+        if interrupted:
+            return _interrupted()
         print(
             f"contamination: error: {str(exc.filename) + ': ' if exc.filename else ''}{exc.strerror or exc}",
             file=sys.stderr,
         )
         return 2
+    except KeyboardInterrupt:
+        return _interrupted()
+    except Exception:
+        if interrupted:  # a worker stopped by the same Ctrl-C: the pool reports it broken
+            return _interrupted()
+        raise
+    finally:
+        output.discard()
+        signal.signal(signal.SIGINT, previous)
+    _summary(args, output.out, columns, found)
+    return 0
+
+
+def _interrupted() -> int:
+    print("contamination: interrupted", file=sys.stderr)
+    return 130
+
+
+def _run(args, output: Output):
+    """Check the output, read the benchmark, scan the corpus and write the scores: (columns, found)."""
+    check_output(output.out)
+    # a progress bar on a terminal only: logs and pipes get the summary alone
+    options = Options(
+        args.engine, args.workers, args.scheduler, args.text_field, args.skip_bad, sys.stderr.isatty(), args.plan
+    ).check()
+    examples = read_benchmark(args.benchmark, args.fields, args.id_field)
+    corpus = corpus_files(args.corpus)
+    output.reserve(Path(args.benchmark), corpus)
+    index = BenchmarkIndex(examples, n=args.n)
+    found = scan_hashes(
+        index,
+        corpus,
+        options.engine,
+        options.workers,
+        options.client,
+        options.text_field,
+        options.skip_bad,
+        options.progress,
+        options.plan,
+    )
+    columns = score_columns(index, found.tokens, found.words)
+    output.write(columns)
+    return columns, found
+
+
+def _summary(args, out: Path, columns: dict, found) -> None:
+    """Print what the scan found and read."""
     share, longest, word = columns["token_match"], columns["longest_match"], columns["word13_match"]
     print(found.plan.describe() if found.plan else "plan: not chosen")
     print(
@@ -199,7 +270,6 @@ def main(argv: list[str] | None = None) -> int:
         for p in found.problems:
             print(f"  {p}")
     print(f"scores written to {out}")
-    return 0
 
 
 if __name__ == "__main__":

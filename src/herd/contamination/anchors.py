@@ -1,25 +1,24 @@
-"""Where in the corpus a benchmark n-gram can occur: anchors, found with hashed byte windows.
+"""Where in the corpus a benchmark n-gram can occur: anchors, found with hashed byte windows,
+and each hit checked against the benchmark's bytes.
 
 Every benchmark n-gram spells out a byte string, and wherever a document holds the n-gram it
 holds those bytes: a token n-gram its tokens' bytes in the raw text; a word 13-gram its words,
 one space between each and one at each end, in the document's *collapsed* text (``hashing.FOLD``
 applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` ≤ 8 of its
 bytes, read as one 64-bit integer, chosen where a sample of the corpus has the fewest such
-windows (windows of neighbouring n-grams tie the same way, so they share anchors), and a
-*check*: the first and the last 8 bytes of what the n-grams sharing the anchor have in
-common.
+windows (windows of neighbouring n-grams tie the same way, so they share anchors).
 
 The scan reads each stream once per pass: the window at every ``stride``-th byte is hashed
-into a byte table (at most 4 MiB), the few that hit are looked up exactly (an open-addressing
-hash table), and an anchor found must also show its check bytes at their offsets. The cost per byte does not
-grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
+into a bit table (about 32 bits per anchor), the few that pass are looked up exactly, and an
+anchor found is *extended*: the bytes on either side of it are compared with the benchmark's
+around the same anchor, eight at a time, as far as the n-grams sharing the anchor reach. The
+n-grams whose bytes all match are the hit's; a hit with none is dropped. The cost per byte does
+not grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
 position, so one of them lies on a tested byte.
 
-Nothing here decides a match. A confirmed hit is widened by the most bytes an n-gram holding
-it can reach before and after, and the scan tokenizes (or splits into words) only there.
-Exactness: every occurrence of a benchmark n-gram in a document holds its anchor and check
-bytes at fixed offsets, so it lies inside a widened hit; tests/test_contamination_exact.py
-proves the scan equals tokenizing every document whole.
+Exactness: every occurrence of a benchmark n-gram in a document holds its anchor at a fixed
+offset and matches the benchmark's bytes over its whole length, so the extension finds it;
+tests/test_contamination_exact.py proves the scan equals tokenizing every document whole.
 """
 
 from __future__ import annotations
@@ -29,31 +28,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .hashing import FOLD
+from .hashing import FOLD, PAD, WINDOW, windows
 
-WINDOW = 8  # bytes in one window (one uint64)
-TABLE_BITS = 22  # the first table, at most: one byte per slot, 4 MiB (smaller ones a sixteenth full or less)
-COUNT_BITS = 22  # window counts of the corpus sample
+TABLE_BITS = 30  # the bit table, at most (128 MiB); about 32 bits per anchor value below that
+COUNT_BITS = 22  # window counts of the corpus sample: at most 2^22 counters (fewer for a small sample)
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
+LONG = 2 * WINDOW  # the longest anchor: two windows, for n-grams that hold 16 bytes at every shift
+LEVELS = ((LONG, STRIDE), (7, 2), (None, 1))  # anchor lengths and strides tried in turn
+COMMON = 32  # a first-level anchor seen this often in the sample (per tested window) may move to the second
+BYTE_TABLE_BITS = 22  # a table of at most 2^22 slots (4 MiB) holds a byte a slot: one test fewer
 RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
 TOKEN, WORD = 0, 1
-PAD = b" " * WINDOW  # after a buffer, so a window can be read at each of its bytes
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _M3 = np.uint64(0x165667B19E3779F9)
-_CHUNK = 1 << 16
+_CHUNK = 1 << 16  # tested bytes at a time
 _COST_CAP = (1 << 15) - 1
 _POS_BITS = 26
-_NONE = np.iinfo(np.int64).max
 _CHECK_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(WINDOW + 1)], dtype=np.uint64)
-
-
-def windows(data: bytes, stride: int = 1) -> np.ndarray:
-    """The 8-byte windows of ``data`` (which ends with ``PAD``) at every ``stride``-th byte,
-    as little-endian uint64 (byte i of a window is bits 8i..8i+7): a view, not a copy."""
-    count = (len(data) - WINDOW) // stride + 1
-    return np.ndarray((max(count, 0),), dtype="<u8", buffer=data, offset=0, strides=(stride,))
 
 
 def collapse(folded: bytes) -> tuple[bytes, np.ndarray]:
@@ -75,6 +68,25 @@ def _mask(k: int) -> np.uint64:
 def _hash(values: np.ndarray, multiplier: np.uint64, bits: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         return (values * multiplier) >> np.uint64(64 - bits)
+
+
+def keys(data: bytes | memoryview, k: int, stride: int = 1, at: np.ndarray | None = None) -> np.ndarray:
+    """The anchor key of the ``k`` bytes at every ``stride``-th byte of ``data`` (ending with
+    PAD), or at the bytes ``at``: up to 8 bytes, their value times an odd constant (one to one,
+    its top bits mixing them all); 16 bytes, the two windows' values combined (two strings can
+    share a key, which the check against the benchmark's bytes sorts out)."""
+    w = windows(data)
+    if at is None:
+        count = max((len(data) - LONG) // stride + 1, 0)
+        first, second = w[: count * stride : stride], w[WINDOW : WINDOW + count * stride : stride]
+    else:
+        first, second = w[at], w[at + WINDOW]
+    # (unsigned arithmetic on arrays wraps around silently, as wanted)
+    if k > WINDOW:
+        out = first * _M1
+        out += second * _M2
+        return out
+    return (first & _mask(k) if k < WINDOW else first) * _M1
 
 
 # ------------------------------------------------------------------ the corpus sample
@@ -107,7 +119,7 @@ class WindowCounts:
             self._collapsed = None
 
     def get(self, stream: int, k: int, values: np.ndarray) -> np.ndarray:
-        """How often each of ``values`` (windows of ``k`` bytes) occurs in the sample's ``stream``
+        """How often each of ``values`` (``keys`` of ``k`` bytes) occurs in the sample's ``stream``
         (raw or collapsed), the counts of a stream and length made once and kept."""
         key = (stream, k)
         if key not in self._counts:
@@ -117,29 +129,26 @@ class WindowCounts:
                 if self._collapsed is None:
                     self._collapsed = collapse(self.raw.translate(FOLD))[0] + PAD
                 data = self._collapsed
-            w = windows(data)
-            hashes = np.empty(len(w), dtype=np.uint64)  # _hash(w & mask), computed in place
-            np.bitwise_and(w, _mask(k), out=hashes)
-            with np.errstate(over="ignore"):
-                np.multiply(hashes, _M3, out=hashes)
-            np.right_shift(hashes, np.uint64(64 - COUNT_BITS), out=hashes)
-            counts = np.bincount(
-                hashes.view(np.int64), minlength=1 << COUNT_BITS
-            )  # one pass; int64 for a moment (32 MiB)
-            del hashes
-            np.minimum(counts, _COST_CAP, out=counts)
-            self._counts[key] = counts.astype(np.uint16)
-        return self._counts[key][_hash(values & _mask(k), _M3, COUNT_BITS)].astype(np.int64)
+            slots = keys(data, k)
+            slots >>= np.uint64(64 - self.count_bits)
+            counts = np.bincount(slots.view(np.int64), minlength=1 << self.count_bits)  # int64 for a moment
+            del slots
+            np.minimum(counts, 255, out=counts)
+            self._counts[key] = counts.astype(np.uint8)
+        return self._counts[key][(values >> np.uint64(64 - self.count_bits)).view(np.int64)].astype(np.int64)
 
-
-# ------------------------------------------------------------------ choosing anchors
+    @property
+    def count_bits(self) -> int:
+        """Counters, as a power of two: about two for each byte of the sample, at most 2^22."""
+        return int(min(COUNT_BITS, max(10, (2 * len(self.raw)).bit_length())))
 
 
 @dataclass
 class Units:
-    """The n-grams of one rule, laid out for choosing anchors: ``data`` holds the examples end
-    to end in the rule's stream (ending with PAD), and n-gram i is bytes ``start[i]:end[i]``,
-    of example ``example[i]``."""
+    """The n-grams of one rule, laid out for choosing anchors: ``data`` holds a run of the
+    rule's stream (ending with PAD) that begins at byte ``offset`` of the whole stream, and
+    n-gram i is bytes ``start[i]:end[i]`` of ``data``, of example ``example[i]``; ``ngram[i]`` is
+    its number in the index (the token or word where it starts; by default i)."""
 
     rule: int
     stream: int
@@ -147,117 +156,142 @@ class Units:
     start: np.ndarray
     end: np.ndarray
     example: np.ndarray
+    ngram: np.ndarray | None = None
+    offset: int = 0
 
 
 @dataclass
 class Pass:
-    """One reading of a stream, testing windows of ``k`` bytes at every ``stride``-th byte
-    for the anchors entered in it (sorted by value; value i's entries are
-    ``first[i]:first[i + 1]``)."""
+    """One reading of a stream, testing the keys of ``k`` bytes at every ``stride``-th byte for
+    the anchors entered in it. Group g stands for the n-grams ``lo[g]`` to ``hi[g]`` (numbered as
+    in the index), which share the anchor at byte ``anchor[g]`` of the benchmark's stream
+    ``data``; it is entered once per shift j < stride, with the key of the bytes at
+    ``anchor[g] + j``. ``code[e]`` is entry e's group and shift (g * stride + j); entries are
+    ordered by the top bits of their keys (``bucket_bits`` of them: about one entry a bucket),
+    so that a look-up reads its bucket's few, and a key is read from ``data`` when it is needed:
+    four bytes an entry."""
 
     stream: int
     k: int
     stride: int
-    values: np.ndarray
-    first: np.ndarray
-    rule: np.ndarray  # per entry: TOKEN or WORD
-    delta: np.ndarray  # the check: the check_len bytes at hit + delta equal check
-    check: np.ndarray
-    check_len: np.ndarray
-    before: np.ndarray  # bytes an n-gram holding the anchor can start before the hit
-    after: np.ndarray  # ... and end after the anchor's end
-    delta2: np.ndarray | None = None  # a second check, like the first (none: no second check)
-    check2: np.ndarray | None = None
-    check2_len: np.ndarray | None = None
-    table: np.ndarray | None = field(repr=False, default=None)
+    data: bytes = field(repr=False)
+    anchor: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    code: np.ndarray = field(init=False, repr=False)
+    table: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
-        if self.table is None:
-            size = max(int(len(self.values)), 1).bit_length()
-            self.table_bits = min(TABLE_BITS, max(16, size + 4))
+        groups = len(self.anchor)
+        if groups * self.stride >= 1 << 32:
+            raise ValueError("benchmark too large: over 2^32 anchors in one pass")
+        # sorted: each entry's key's top 32 bits, then its code (built in place, to keep memory low)
+        packed = np.empty(groups * self.stride, dtype=np.uint64)
+        for j in range(self.stride):
+            part = packed[j * groups : (j + 1) * groups]
+            part[:] = keys(self.data, self.k, at=self.anchor.astype(np.int64) + j)
+            part >>= np.uint64(32)
+            part <<= np.uint64(32)
+            part |= np.arange(groups, dtype=np.uint64) * np.uint64(self.stride) + np.uint64(j)
+        packed.sort()
+        self.code = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        top = (packed >> np.uint64(32)).astype(np.uint32)  # the keys' top 32 bits, in order
+        del packed
+        self.bucket_bits = max(1, min(32, len(top).bit_length() - 1))
+        self.table_bits = int(min(TABLE_BITS, max(12, self.bucket_bits + 5)))  # 16 to 32 bits an entry
+        self.buckets = np.zeros((1 << self.bucket_bits) + 1, dtype=np.int32)
+        bucket = top >> np.uint32(32 - self.bucket_bits)
+        np.cumsum(np.bincount(bucket, minlength=1 << self.bucket_bits), out=self.buckets[1:])
+        del bucket
+        if self.table_bits <= BYTE_TABLE_BITS:  # a slot for each value of a key's top table_bits bits, a byte a slot
             self.table = np.zeros(1 << self.table_bits, dtype=np.uint8)
-            self.table[_hash(self.values, _M1, self.table_bits)] = 1
-        self._index()
-
-    def _index(self) -> None:
-        """An open-addressing hash table from value to its position in ``values`` (a few
-        gathers per lookup, where a binary search takes twenty)."""
-        bits = max(4, (2 * max(len(self.values), 1) - 1).bit_length())
-        self.slot_bits = bits
-        self.slot_index = np.full(1 << bits, -1, dtype=np.int32)
-        mask = (1 << bits) - 1
-        todo = np.arange(len(self.values), dtype=np.int64)
-        slot = _hash(self.values, _M3, bits).astype(np.int64)
-        while todo.size:
-            free = self.slot_index[slot] < 0
-            # of the keys aiming at one free slot, the first takes it; the rest probe on
-            take, first = np.unique(slot[free], return_index=True)
-            placed = np.flatnonzero(free)[first]
-            self.slot_index[take] = todo[placed]
-            keep = np.ones(todo.size, dtype=bool)
-            keep[placed] = False
-            todo, slot = todo[keep], (slot[keep] + 1) & mask
-
-    def lookup(self, v: np.ndarray) -> np.ndarray:
-        """The position of each value in ``values``, or -1."""
-        out = np.full(len(v), -1, dtype=np.int64)
-        mask = (1 << self.slot_bits) - 1
-        active = np.arange(len(v))
-        slot = _hash(v, _M3, self.slot_bits).astype(np.int64)
-        while active.size:
-            index = self.slot_index[slot]
-            hit = (index >= 0) & (self.values[np.maximum(index, 0)] == v[active])
-            out[active[hit]] = index[hit]
-            go_on = (index >= 0) & ~hit  # an occupied slot holding another value: probe the next
-            active, slot = active[go_on], (slot[go_on] + 1) & mask
-        return out
+            self.table[top >> np.uint32(32 - self.table_bits)] = 1
+        else:  # a bit a slot; entries in order are in order of table word too (a part at a time)
+            self.table = np.zeros(1 << (self.table_bits - 6), dtype=np.uint64)
+            for a in range(0, len(top), 1 << 20):
+                slot = top[a : a + (1 << 20)] >> np.uint32(32 - self.table_bits)
+                word, bit = slot >> np.uint32(6), np.left_shift(np.uint64(1), (slot & np.uint32(63)).astype(np.uint64))
+                starts = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+                self.table[word[starts]] |= np.bitwise_or.reduceat(bit, starts)
 
     @property
     def entries(self) -> int:
         """The anchors this pass looks for."""
-        return len(self.rule)
+        return len(self.code)
 
-    def hits(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Where in ``data`` (ending with PAD) an anchor of this pass occurs with its check,
-        and which entry: two int64 arrays."""
-        tested = windows(data, self.stride)
+    def group(self, entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each entry's group and where its key starts in ``data``."""
+        code = self.code[entry].astype(np.int64)
+        group = code // self.stride
+        return group, self.anchor[group].astype(np.int64) + code % self.stride
+
+    def lookup(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The entries whose key is one of ``v``: (i, entry) for each v[i] and entry."""
+        if len(self.code) == 0 or len(v) == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        bucket = (v >> np.uint64(64 - self.bucket_bits)).view(np.int64)
+        first = self.buckets[bucket].astype(np.int64)
+        count = self.buckets[bucket + 1] - first
+        which = np.repeat(np.arange(len(v)), count)
+        entry = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        same = keys(self.data, self.k, at=self.group(entry)[1]) == v[which]
+        return which[same], entry[same]
+
+    def _passing(self, v: np.ndarray) -> np.ndarray:
+        """Which of the keys ``v`` have their slot set in the table (all anchors, and a few others)."""
         table = self.table
         assert table is not None  # made by __post_init__
-        mask = _mask(self.k)
-        found_pos, found_value = [], []
-        for a in range(0, len(tested), _CHUNK):
-            v = tested[a : a + _CHUNK]
-            if self.k < WINDOW:
-                v = v & mask
-            candidates = np.flatnonzero(table.take(_hash(v, _M1, self.table_bits)))
-            if candidates.size == 0:
-                continue
-            v = v[candidates]
-            at = self.lookup(v)
-            equal = at >= 0
-            found_pos.append((candidates[equal] + a) * self.stride)
-            found_value.append(at[equal])
+        slot = v >> np.uint64(64 - self.table_bits)
+        if table.dtype == np.uint8:
+            return np.flatnonzero(table.take(slot.view(np.int64)))
+        bits = table.take((slot >> np.uint64(6)).view(np.int64))
+        bits >>= slot & np.uint64(63)
+        return np.flatnonzero(bits & np.uint64(1))
+
+    def hits(self, data: bytes, skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Where in ``data`` (ending with PAD) an anchor of this pass occurs, and which entry:
+        two int64 arrays (a position once per entry of its key), leaving out the entries of the
+        groups ``skip`` marks."""
+        found_pos, found_key = [], []
+        count, view = max((len(data) - LONG) // self.stride + 1, 0), memoryview(data)
+        for a in range(0, count, _CHUNK):
+            # the keys of this chunk's tested bytes: data[a * stride : ...] read at every stride-th byte
+            v = keys(view[a * self.stride : (a + _CHUNK) * self.stride + LONG], self.k, self.stride)
+            passed = self._passing(v)
+            if passed.size:
+                found_pos.append((passed + a) * self.stride)
+                found_key.append(v[passed])
         if not found_pos:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        pos, value = np.concatenate(found_pos).astype(np.int64), np.concatenate(found_value)
-        counts = self.first[value + 1] - self.first[value]
-        hit = np.repeat(np.arange(len(pos)), counts)
-        entry = np.repeat(self.first[value] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(
-            int(counts.sum())
-        )
-        full = windows(data)
-        good = self._checked(full, pos[hit], entry, self.delta, self.check, self.check_len)
-        if self.delta2 is not None:
-            good[good] = self._checked(full, pos[hit[good]], entry[good], self.delta2, self.check2, self.check2_len)
-        return pos[hit[good]], entry[good]
+        which, entry = self.lookup(np.concatenate(found_key))  # one look-up for all that passed
+        if skip is not None:
+            keep = ~skip[self.code[entry] // np.uint32(self.stride)]
+            which, entry = which[keep], entry[keep]
+        return np.concatenate(found_pos)[which], entry
 
-    @staticmethod
-    def _checked(full: np.ndarray, pos: np.ndarray, entry: np.ndarray, delta, check, length) -> np.ndarray:
-        at = pos + delta[entry].astype(np.int64)
-        inside = (at >= 0) & (at < len(full))
-        good = np.zeros(len(at), dtype=bool)
-        good[inside] = (full[at[inside]] & _CHECK_MASKS[length[entry[inside]]]) == check[entry[inside]]
-        return good
+
+def extend(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, limit: np.ndarray, forward: bool):
+    """How many bytes ``data`` and ``stream`` (each with at least PAD before and after what is
+    compared) have in common going forward from ``at`` and ``anchor`` (or backward, ending just
+    before them), at most ``limit``: eight bytes at a time, for every pair at once."""
+    mine, theirs = windows(data), windows(stream)
+    matched = np.zeros(len(at), dtype=np.int64)
+    active = np.flatnonzero(limit > 0)
+    step = 0
+    while active.size:
+        if forward:
+            x = mine[at[active] + step] ^ theirs[anchor[active] + step]
+        else:  # the window ending just before the last one compared, its bytes reversed
+            x = (mine[at[active] - step - WINDOW] ^ theirs[anchor[active] - step - WINDOW]).byteswap()
+        lowest = x & (~x + np.uint64(1))  # the lowest differing bit (0 where all eight bytes agree)
+        same = np.where(x == 0, WINDOW, (np.frexp(lowest.astype(np.float64))[1] - 1) // 8)
+        matched[active] += same
+        active = active[(same == WINDOW) & (matched[active] < limit[active])]
+        step += WINDOW
+    return np.minimum(matched, limit)
+
+
+# ------------------------------------------------------------------ choosing anchors
 
 
 @dataclass
@@ -275,48 +309,71 @@ class Anchors:
         return {p.stream for p in self.passes}
 
 
-def choose(units: Iterable[Units], counts: WindowCounts) -> Anchors:
+def choose(units: Iterable[Units], counts: WindowCounts, streams: dict[int, bytes] | None = None) -> Anchors:
     """Anchors for every n-gram of ``units``, each where the sample has the fewest of its
-    windows. An n-gram too short for 8-byte windows at every shift takes 5-byte ones; one
-    shorter still, the longest window it holds, tested at every byte."""
+    windows: 16 bytes where the n-gram holds them at every shift (tested at every 4th byte);
+    an n-gram too short for that takes 8 bytes, tested at every byte; one shorter still, the
+    longest window it holds. ``streams``: the whole stream of each (the units are runs of them;
+    without it, each stream's units must be one, starting at its byte 0)."""
     entries: dict[tuple[int, int, int], list[dict]] = {}
     passes: list[Pass] = []
     ngrams, stream = 0, None
+    streams = dict(streams or {})
 
     def finish(done: int) -> None:  # a stream's units are all in: free its counts, make its passes
         counts.drop(done)
         for key in sorted(k for k in entries if k[0] == done):
-            passes.append(_make_pass(*key, entries.pop(key)))
+            passes.append(_make_pass(*key, entries.pop(key), streams[done]))
 
     for u in units:
         if stream is not None and u.stream != stream:
             finish(stream)
         stream = u.stream
+        if u.stream not in streams:
+            if u.offset:
+                raise ValueError("choose: a unit of a stream not given starts past its byte 0")
+            streams[u.stream] = u.data
         ngrams += len(u.start)
-        left = np.ones(len(u.start), dtype=bool)
-        room = u.end - u.start
-        for k, stride in ((WINDOW, STRIDE), (5, STRIDE), (None, 1)):
-            if not left.any():
-                break
-            k = k or int(min(WINDOW, room[left].min()))
-            chosen = _select(u, counts, k, stride, left)
-            got = chosen >= 0
-            if got.any():
-                entries.setdefault((u.stream, k, stride), []).append(
-                    _entries(u, np.flatnonzero(got), chosen[got], k, stride)
-                )
-            left &= ~got
-        if left.any():  # cannot happen: the last level fits the shortest n-gram
-            raise AssertionError(f"{int(left.sum())} n-grams got no anchor")
+        _anchor_units(u, counts, entries)
     if stream is not None:
         finish(stream)
     return Anchors(passes, counts.sample_bytes, sum(p.entries for p in passes), ngrams)
 
 
+def _anchor_units(u: Units, counts: WindowCounts, entries: dict) -> None:
+    """Anchor every n-gram of ``u`` at the first level of LEVELS it fits, or at the second where
+    the first's anchor is common in the sample (COMMON) and the second's four times rarer (a run of
+    spaces or of one character fills every 16-byte window of some n-grams); add their groups to
+    ``entries``."""
+    left = np.ones(len(u.start), dtype=bool)
+    room = u.end - u.start
+    (k1, s1), (k2, s2), (_, s3) = LEVELS
+    first = _select(u, counts, k1, s1, left)
+    where, cost = _unpack(first, s1)
+    fits = first >= 0
+    common = fits & (cost >= COMMON)
+    second = _select(u, counts, k2, s2, (~fits | common) & left)
+    at2, cost2 = _unpack(second, s2)
+    use2 = (second >= 0) & (~fits | (common & (cost2 * 4 < cost)))
+    use1 = fits & ~use2
+    for k, stride, use, at in ((k1, s1, use1, where), (k2, s2, use2, at2)):
+        if use.any():
+            entries.setdefault((u.stream, k, stride), []).append(_entries(u, np.flatnonzero(use), at[use]))
+    left &= ~(use1 | use2)
+    if left.any():  # shorter than the second level: the longest window each holds, at every byte
+        k = int(min(WINDOW, room[left].min()))
+        third = _select(u, counts, k, s3, left)
+        got = third >= 0
+        if (got != left).any():  # cannot happen: the last level fits the shortest n-gram
+            raise AssertionError(f"{int((left & ~got).sum())} n-grams got no anchor")
+        entries.setdefault((u.stream, k, s3), []).append(_entries(u, np.flatnonzero(got), _unpack(third[got], s3)[0]))
+
+
 def _select(u: Units, counts: WindowCounts, k: int, stride: int, wanted: np.ndarray) -> np.ndarray:
     """For each wanted n-gram, the start of the ``k + stride - 1`` bytes whose ``stride``
     windows are rarest in the sample (ties go to the same window value, so neighbouring n-grams
-    share anchors); -1 where the n-gram is shorter, or not wanted."""
+    share anchors), packed with their count as ``_keys`` packs them (``_unpack`` reads them);
+    -1 where the n-gram is shorter, or not wanted."""
     reach = k + stride - 1
     lo, hi = u.start, u.end - reach
     ok = wanted & (hi >= lo)
@@ -330,7 +387,7 @@ def _select(u: Units, counts: WindowCounts, k: int, stride: int, wanted: np.ndar
     if span.sum() <= len(u.data):  # few n-grams: look at their own positions only
         positions = np.repeat(lo[q] - np.concatenate([[0], np.cumsum(span)[:-1]]), span) + np.arange(int(span.sum()))
         key = _keys(u, counts, k, stride, positions)
-        chosen[q] = np.minimum.reduceat(key, np.concatenate([[0], np.cumsum(span)[:-1]])) & ((1 << _POS_BITS) - 1)
+        chosen[q] = np.minimum.reduceat(key, np.concatenate([[0], np.cumsum(span)[:-1]]))
         return chosen
     key = _keys(u, counts, k, stride, None)
     best = np.empty(len(q), dtype=np.int64)
@@ -343,15 +400,21 @@ def _select(u: Units, counts: WindowCounts, k: int, stride: int, wanted: np.ndar
         at = np.flatnonzero(level == j)
         if at.size:
             best[at] = np.minimum(running[lo[q[at]]], running[hi[q[at]] - (1 << j) + 1])
-    chosen[q] = best & ((1 << _POS_BITS) - 1)
+    chosen[q] = best
     return chosen
+
+
+def _unpack(chosen: np.ndarray, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """From ``_select``'s result: each anchor's start, and how often the sample holds a tested
+    window equal to one of its entries (the sum of its windows' counts over the stride)."""
+    return chosen & ((1 << _POS_BITS) - 1), (chosen >> 48) / stride
 
 
 def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.ndarray | None) -> np.ndarray:
     """For each start position (all of them, or ``positions``): the sample count of its
     ``stride`` windows together, then a hash of its first window (so equal windows tie the same
     way), then the position, packed in one int64 whose least value wins."""
-    w = windows(u.data) & _mask(k)
+    w = keys(u.data, k)
     if positions is None:
         cost = counts.get(u.stream, k, w)
         if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together
@@ -361,117 +424,28 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
     else:
         first = w[positions]
         cost = np.sum([counts.get(u.stream, k, w[positions + j]) for j in range(stride)], axis=0)
-    tie = _hash(first, _M1, 48 - _POS_BITS).astype(np.int64)
+    tie = (first >> np.uint64(64 - 48 + _POS_BITS)).astype(np.int64)
     return (np.minimum(cost, _COST_CAP) << 48) | (tie << _POS_BITS) | positions
 
 
-def _entries(u: Units, which: np.ndarray, at: np.ndarray, k: int, stride: int) -> dict:
-    """Table entries for the n-grams ``which`` anchored at bytes ``at``: consecutive n-grams of
-    one example with the same anchor form one group, entered once per stride shift, with a
-    check at the far end of the bytes the whole group shares."""
+def _entries(u: Units, which: np.ndarray, at: np.ndarray) -> dict:
+    """The groups of the n-grams ``which`` anchored at bytes ``at``: consecutive n-grams of one
+    example with the same anchor form one group (its anchor placed in the whole stream)."""
     new_group = np.ones(len(which), dtype=bool)
     new_group[1:] = (
         (at[1:] != at[:-1]) | (u.example[which[1:]] != u.example[which[:-1]]) | (which[1:] != which[:-1] + 1)
     )
     g_first = np.flatnonzero(new_group)
     g_last = np.concatenate([g_first[1:], [len(which)]]) - 1
-    first, last, p = which[g_first], which[g_last], at[g_first]
-    full = windows(u.data)
-    shared_lo, shared_hi = u.start[last], u.end[first]  # every n-gram of the group holds these bytes
-    # two checks: the first and the last 8 of those bytes (fewer if there are fewer)
-    left = shared_lo
-    right = np.maximum(shared_hi - WINDOW, shared_lo)
-    left_len = np.minimum(WINDOW, shared_hi - left).astype(np.uint8)
-    right_len = np.minimum(WINDOW, shared_hi - right).astype(np.uint8)
-    check = full[left] & _CHECK_MASKS[left_len]
-    check2 = full[right] & _CHECK_MASKS[right_len]
-    out: dict[str, list] = {name: [] for name in ("value", "delta", "delta2", "before", "after")}
-    for j in range(stride):
-        out["value"].append(full[p + j] & _mask(k))
-        out["delta"].append(left - (p + j))
-        out["delta2"].append(right - (p + j))
-        out["before"].append(p + j - u.start[first])
-        out["after"].append(u.end[last] - (p + j + k))
-    cols = {name: np.concatenate(v) for name, v in out.items()}
-    small = max((int(np.abs(c).max()) for name, c in cols.items() if name != "value" and c.size), default=0) < 1 << 15
-    cols = {
-        name: c.astype(np.uint64 if name == "value" else np.int16 if small else np.int32) for name, c in cols.items()
+    ngram = u.ngram if u.ngram is not None else np.arange(len(u.start))
+    return {
+        "anchor": (at[g_first] + u.offset).astype(np.int32),
+        "lo": ngram[which[g_first]].astype(np.int32),
+        "hi": ngram[which[g_last]].astype(np.int32),
     }
-    cols["check"] = np.tile(check, stride)
-    cols["check_len"] = np.tile(left_len, stride)
-    cols["check2"] = np.tile(check2, stride)
-    cols["check2_len"] = np.tile(right_len, stride)
-    cols["rule"] = np.full(len(cols["value"]), u.rule, dtype=np.int8)
-    return cols
 
 
-def _make_pass(stream: int, k: int, stride: int, parts: list[dict]) -> Pass:
-    """The pass of all entries of one stream, window length and stride: sorted by value, an
-    entry equal to another in every column but the reach merged into it with the wider reach.
-    Columns are gathered and reordered one at a time, to keep memory low."""
-    names = list(parts[0])
-    cols = {}
-    for c in names:  # one width for the reach and offsets: the widest any chunk needed
-        cols[c] = (
-            np.concatenate([p[c] for p in parts])
-            if c in ("value", "check", "check2", "check_len", "check2_len", "rule")
-            else np.concatenate([p[c].astype(np.int32) for p in parts])
-            if len({p[c].dtype for p in parts}) > 1
-            else np.concatenate([p[c] for p in parts])
-        )
-        for p in parts:
-            del p[c]
-    order = np.argsort(cols["value"])
-    for c in names:
-        cols[c] = cols[c][order]
-    del order
-    value = cols["value"]
-    run = np.concatenate([[False], value[1:] == value[:-1]])
-    shared = run | np.concatenate([run[1:], [False]])  # rows whose value is not alone: order them by the rest too
-    if shared.any():
-        rows = np.flatnonzero(shared)
-        with np.errstate(over="ignore"):
-            rest = (
-                (cols["check"][rows] * _M1)
-                ^ (cols["delta"][rows].astype(np.uint64) * _M2)
-                ^ (cols["check2"][rows] * _M3)
-                ^ (cols["delta2"][rows].astype(np.uint64) << np.uint64(40))
-                ^ (cols["check_len"][rows].astype(np.uint64) << np.uint64(56))
-                ^ cols["rule"][rows].astype(np.uint64)
-            )
-        sub = rows[np.lexsort((rest, value[rows]))]
-        for c in names:
-            cols[c][rows] = cols[c][sub]
-    key_cols = ("value", "rule", "delta", "check", "check_len", "delta2", "check2", "check2_len")
-    same = np.ones(max(len(value) - 1, 0), dtype=bool)
-    for c in key_cols:
-        same &= cols[c][1:] == cols[c][:-1]
-    starts = np.flatnonzero(np.concatenate([[True], ~same])) if len(value) else np.empty(0, np.int64)
-    del same, run, shared
-    merged = {}
-    for c in names:
-        if c in ("before", "after"):
-            merged[c] = np.maximum.reduceat(cols[c], starts) if len(starts) else cols[c]
-        else:
-            merged[c] = cols[c][starts]
-        del cols[c]
-    value = merged["value"]
-    first = np.flatnonzero(np.concatenate([[True], value[1:] != value[:-1]])) if len(value) else np.empty(0, np.int64)
-    values = value[first]
-    first = np.concatenate([first, [len(value)]]).astype(np.int64)
-    return Pass(
-        stream,
-        k,
-        stride,
-        values,
-        first,
-        merged["rule"],
-        merged["delta"],
-        merged["check"],
-        merged["check_len"],
-        merged["before"],
-        merged["after"],
-        merged["delta2"],
-        merged["check2"],
-        merged["check2_len"],
-    )
+def _make_pass(stream: int, k: int, stride: int, parts: list[dict], data: bytes) -> Pass:
+    """The pass of all groups of one stream, key length and stride."""
+    cols = {c: np.concatenate([p.pop(c) for p in parts]) for c in ("anchor", "lo", "hi")}
+    return Pass(stream, k, stride, data, cols["anchor"], cols["lo"], cols["hi"])

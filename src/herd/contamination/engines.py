@@ -7,6 +7,8 @@ shard batches: local processes, or a cluster given a ``Client`` or a scheduler a
 from __future__ import annotations
 
 import heapq
+import os
+import signal
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -95,6 +97,17 @@ PARTITIONS_PER_SLOT = 16  # dask: partitions per worker process (local) or threa
 def _init_worker(*shared) -> None:
     global _SHARED
     _SHARED = shared
+    # Ctrl-C reaches every process of the terminal's group: a worker leaves at once and quietly
+    # (its work is lost with the scan's), and the calling process reports the interruption
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(130))
+
+
+def _stop_workers() -> None:
+    """End this process's worker processes now (on Ctrl-C, which may have reached this one only)."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
 
 
 def _local_pool(scanner: Scanner, n: int, jobs: list | None = None) -> tuple:
@@ -154,6 +167,9 @@ def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) ->
         others = [pool.submit(_drain) for _ in range(options.workers - 1)]  # the workers are forked here
         _choose(shared)
         return [_drain(shared, bar)] + [f.result() for f in others]
+    except KeyboardInterrupt:
+        _stop_workers()
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # the results are in; workers exit on their own
 
@@ -231,6 +247,9 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
             result = mapped.compute(scheduler="processes", pool=_InFlight(pool, 2 * options.workers), chunksize=1)
         scanner.chosen(measured.result())
         return result
+    except KeyboardInterrupt:
+        _stop_workers()
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

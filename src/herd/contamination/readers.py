@@ -44,7 +44,7 @@ def _where(path: str | Path, line: int | None = None, column: int | None = None)
     return f"{path}" + (f", line {line}" if line else "") + (f", column {column}" if column else "")
 
 
-def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
+def _decode(raw: bytes, path: str | Path, line: int | None = None) -> str:
     """``raw`` decoded as UTF-8, or an error naming the line and column of the first bad byte
     (``line`` given: ``raw`` is that line; otherwise ``raw`` is the whole file)."""
     try:
@@ -72,7 +72,7 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
         raise ContaminationInputError(f"{path}: unreadable ({exc.strerror or exc})") from None
 
 
-def _record(line: bytes, path: Path, line_no: int) -> dict:
+def _record(line: bytes, path: str | Path, line_no: int) -> dict:
     """One JSONL line as a JSON object, or an error naming the file, line and column."""
     text = _decode(line[:-1] if line.endswith(b"\n") else line, path, line_no)
     try:
@@ -128,6 +128,12 @@ class Corpus:
     shards: list[Path]
     ignored: list[str] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
+    files: dict[tuple[int, int], Path] = field(default_factory=dict)  # each shard by (device, inode)
+
+    def shard_at(self, path: str | Path) -> Path | None:
+        """The shard that ``path`` is (by device and inode: through a link or another path too), or None."""
+        st = _stat(as_path(path))
+        return None if st is None else self.files.get((st.st_dev, st.st_ino))
 
 
 _MISSING = (
@@ -148,20 +154,56 @@ def _stat(p: Path) -> os.stat_result | None:
         raise
 
 
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_a_shard(p: Path, st: os.stat_result | None) -> str | None:
+    """Why ``p`` (its status ``st``, links followed) cannot be read as a corpus file, or None:
+    a link that leads nowhere, or something other than a regular file (reading a FIFO waits
+    for a writer that may never come)."""
+    if st is None:
+        try:
+            os.stat(p)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "a symbolic link that leads nowhere (a loop)"
+        return "a symbolic link that leads nowhere (its target does not exist)" if os.path.islink(p) else "not found"
+    if not stat.S_ISREG(st.st_mode):
+        what = next((name for test, name in _NOT_REGULAR if test(st.st_mode)), "not a file")
+        return f"not a regular file ({what})"
+    return None
+
+
 def corpus_files(paths: Iterable[str | Path]) -> Corpus:
     """Expand files and folders into shard files (.txt, .py, .md, .rst, .text, .jsonl,
-    .jsonl.gz, .parquet). A file named on its own must be a shard; a file of another type
-    inside a folder is listed in ``ignored`` with the reason, never dropped silently. Each path
-    is looked at once (one ``stat``), and its size kept."""
-    shards, sizes, ignored = [], [], []
+    .jsonl.gz, .parquet). A file named on its own must be a shard; an entry of a folder that is
+    of another type, not a regular file (a FIFO, a socket, a device) or a symbolic link that
+    leads nowhere (a loop, a missing target) is listed in ``ignored`` with the reason, never
+    dropped silently; folders reached through links are not entered. Each path is looked at
+    once (one ``stat``), and its size kept."""
+    shards, sizes, ignored, files = [], [], [], {}
     for p in map(as_path, paths):
         st = _stat(p)
         if st is not None and stat.S_ISDIR(st.st_mode):
-            found = []
+            found, odd = [], []
             for q in p.rglob("*"):
                 qs = _stat(q)
-                if qs is not None and stat.S_ISREG(qs.st_mode):
+                if qs is not None and stat.S_ISDIR(qs.st_mode):
+                    continue
+                why = _not_a_shard(q, qs)
+                if why is None and qs is not None:
                     found.append((q, qs.st_size))
+                    if kind(q) is not None:
+                        files[(qs.st_dev, qs.st_ino)] = q
+                elif why is not None:
+                    odd.append((q, why))
+            for q, why in sorted(odd):
+                ignored.append(f"{q}: {why}")
             for q, size in sorted(found):
                 if kind(q) is None:
                     ignored.append(f"{q}: not a corpus file type (text, JSONL or Parquet)")
@@ -169,10 +211,16 @@ def corpus_files(paths: Iterable[str | Path]) -> Corpus:
                     shards.append(q)
                     sizes.append(size)
         elif st is not None:
+            why = _not_a_shard(p, st)
+            if why is not None:
+                raise ContaminationInputError(f"{p}: {why}")
             if kind(p) is None:
                 raise ContaminationInputError(f"{p}: unsupported corpus file type (use text, JSONL or Parquet)")
             shards.append(p)
             sizes.append(st.st_size)
+            files[(st.st_dev, st.st_ino)] = p
+        elif os.path.islink(p):
+            raise ContaminationInputError(f"{p}: {_not_a_shard(p, None)}")
         else:
             raise ContaminationInputError(f"{p}: corpus path not found")
     if not shards:
@@ -180,7 +228,7 @@ def corpus_files(paths: Iterable[str | Path]) -> Corpus:
             "the corpus is empty: no text, JSONL or Parquet files found"
             + (f" ({len(ignored)} other files ignored)" if ignored else "")
         )
-    return Corpus(shards, ignored, sizes)
+    return Corpus(shards, ignored, sizes, files)
 
 
 def corpus_shards(paths: Iterable[str | Path]) -> list[Path]:
@@ -189,7 +237,7 @@ def corpus_shards(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def shard_documents(
-    path: Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None
+    path: str | Path, text_field: str = "text", skip_bad: bool = False, problems: list | None = None
 ) -> Iterator[bytes]:
     """The documents of one shard as UTF-8 bytes: a text file is one document (read whole);
     JSONL lines and Parquet rows are read one at a time or one batch at a time. Errors name the
@@ -228,12 +276,69 @@ def shard_documents(
                     bad(f"{_where(path, line_no)}: no field {text_field!r}")
                     continue
                 text = record[text_field]
-                yield utf8(text if isinstance(text, str) else str(text))
+                if not isinstance(text, str):  # never scanned as its Python form
+                    bad(f"{_where(path, line_no)}: field {text_field!r} is {_json_kind(text)}, not text")
+                    continue
+                yield utf8(text)
     except ContaminationInputError as exc:
         bad(str(exc))
 
 
-def _parquet_documents(path: Path, text_field: str) -> Iterator[bytes]:
+def _json_kind(value) -> str:
+    """What a JSON value is, in words (for a value that is not a string)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def text_blocks(path: str | Path, block: int = 1 << 22) -> Iterator[bytes]:
+    """A text file's bytes in blocks of about ``block`` bytes, each ending with a whole UTF-8
+    character, checked as ``shard_documents`` checks a text file (a byte that is not UTF-8 is an
+    error naming its line and column): for a file too large to hold whole."""
+    line, column, carry = 1, 0, b""  # the line of the next byte, and the bytes of it before the block
+    try:
+        with open(path, "rb") as f:
+            while True:
+                got = f.read(block)
+                data = carry + got
+                cut = _whole_characters(data) if got else len(data)
+                data, carry = data[:cut], data[cut:]
+                if not data:
+                    break
+                if not data.isascii():
+                    try:
+                        data.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        start = data.rfind(b"\n", 0, exc.start) + 1
+                        at_line = line + data.count(b"\n", 0, exc.start)
+                        at_column = exc.start - start + 1 + (column if start == 0 else 0)
+                        raise ContaminationInputError(
+                            f"{_where(path, at_line, at_column)}: not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+                        ) from None
+                newlines = data.count(b"\n")
+                line += newlines
+                column = len(data) - data.rfind(b"\n") - 1 if newlines else column + len(data)
+                yield data
+    except OSError as exc:
+        raise ContaminationInputError(f"{path}: unreadable ({exc.strerror or exc})") from None
+
+
+def _whole_characters(data: bytes) -> int:
+    """Where the last whole UTF-8 character of ``data`` ends (an incomplete one at its end is left out)."""
+    i = len(data) - 1
+    while i >= 0 and len(data) - i <= 4 and (data[i] & 0xC0) == 0x80:  # continuation bytes
+        i -= 1
+    if i < 0 or data[i] < 0xC0:
+        return len(data)
+    need = 2 if data[i] < 0xE0 else 3 if data[i] < 0xF0 else 4
+    return i if len(data) - i < need else len(data)
+
+
+def _parquet_documents(path: str | Path, text_field: str) -> Iterator[bytes]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -242,11 +347,14 @@ def _parquet_documents(path: Path, text_field: str) -> Iterator[bytes]:
         names = parquet.schema_arrow.names
         if text_field not in names:
             raise ContaminationInputError(f"{path}: no column {text_field!r} (columns: {', '.join(names)})")
-        # row batch by row batch: a large Parquet shard is never held whole
+        column_type = parquet.schema_arrow.field(text_field).type
+        if not (pa.types.is_string(column_type) or pa.types.is_large_string(column_type)):
+            raise ContaminationInputError(f"{path}: column {text_field!r} holds {column_type}, not text")
+        # row batch by row batch: a large Parquet shard is never held whole (a null row is no document)
         for batch in parquet.iter_batches(columns=[text_field], batch_size=1024):
             for t in batch.column(0).to_pylist():
                 if t:
-                    yield utf8(t if isinstance(t, str) else str(t))
+                    yield utf8(t)
     except (pa.ArrowException, OSError) as exc:
         raise ContaminationInputError(f"{path}: unreadable (not a readable Parquet file: {exc})") from None
 

@@ -2,21 +2,25 @@
 
 * **full**: tokenize every document whole and split it into words (what the paper's method
   does by definition).
-* **anchored**: find the benchmark's anchors in the corpus bytes (``anchors``) and tokenize only
-  the text around each hit, cut where the Llama 3 pre-tokenizer always starts a new piece
-  (``tokenizer.PIECE_BREAK``), so those tokens are the tokens of the whole document there;
-  likewise, split into words only the words around each word-rule hit.
+* **anchored**: find the benchmark's anchors in the corpus bytes (``anchors``) and check each
+  hit against the benchmark's bytes around it. The n-grams whose bytes all match are found
+  outright where the matched text starts and ends at piece breaks (``hashing.BREAK``) in the
+  document as in the example, so the tokens there are the example's; otherwise only the text
+  around them is tokenized, cut at the piece breaks nearest to it, so those tokens are the
+  tokens of the whole document there. A word 13-gram whose bytes match is found outright.
 
 Both give the same n-grams (the tests prove it against a brute-force reference). Which is
 cheaper depends on how often the anchors occur, so ``plan`` measures both on a sample of the
 corpus and picks one; the choice is reported. Documents are handled in batches of about a
-megabyte (many small files, one search and one hashing call).
+megabyte (many small files, one search and one hashing call); a long one in pieces.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import random
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,23 +30,26 @@ import numpy as np
 
 from .. import tokenizer
 from . import anchors as anchor_search
-from .anchors import COLLAPSED, PAD, RAW, TOKEN, WORD, Anchors, Units, WindowCounts, collapse
+from .anchors import COLLAPSED, RAW, TOKEN, WORD, Anchors, Pass, Units, WindowCounts, collapse, extend
 from .hashing import (
     EMPTY,
     FOLD,
     FOLD_EXCEPTION_BYTES,
+    PAD,
     WORD_N,
+    breaks_at,
     distinct,
     document_words,
-    members,
+    keys_of_words,
+    ngram_hashes,
     segment_hashes,
-    word_ids,
+    word_keys,
+    word_spans,
 )
 from .index import BenchmarkIndex
-from .readers import ContaminationInputError, kind, shard_documents
+from .readers import ContaminationInputError, kind, shard_documents, text_blocks
 
 BATCH_BYTES = 1 << 20
-WHOLE_SHARE = 0.5  # a document whose spans cover more than this is tokenized whole (same tokens, one call)
 SAMPLE_BYTES = 4 << 20
 SAMPLE_CHUNK = 16 << 10
 
@@ -129,56 +136,38 @@ def _chunks(sizes: list[int]) -> list[range]:
 
 
 def token_units(index: BenchmarkIndex) -> Iterator[Units]:
-    """The benchmark's token n-grams as byte spans of its examples laid end to end (one byte
-    between examples), a quarter of a megabyte of examples at a time."""
-    lengths = tokenizer.token_byte_lengths()
-    n = index.n
-    for chunk in _chunks([len(b) for b in index.example_bytes]):
+    """The benchmark's token n-grams as byte spans of its examples' bytes (``index.raw``), a
+    quarter of a megabyte of examples at a time."""
+    ends = index.token_ngram_end
+    for chunk in _chunks((index.raw_ends - index.raw_starts).tolist()):
         first, last = chunk[0], chunk[-1] + 1
-        ids = index.token_ids[index.token_starts[first] : index.token_starts[last]]
-        counts = np.diff(index.token_starts[first : last + 1])
-        sizes = np.fromiter((len(index.example_bytes[i]) for i in chunk), dtype=np.int64, count=len(chunk))
-        example_start = np.concatenate([[0], np.cumsum(sizes + 1)[:-1]])  # byte where each example begins
-        if not np.array_equal(
-            np.bincount(np.repeat(np.arange(len(chunk)), counts), weights=lengths[ids], minlength=len(chunk)), sizes
-        ):
-            raise tokenizer.TokenizerSourceError("the benchmark's tokens do not spell out its bytes")
-        example = np.repeat(np.arange(len(chunk)), counts)
-        token_start = (
-            np.cumsum(lengths[ids])
-            - lengths[ids]
-            + np.repeat(example_start - np.concatenate([[0], np.cumsum(sizes)[:-1]]), counts)
+        a, b = int(index.raw_starts[first]), int(index.raw_ends[last - 1]) + 1
+        t0, t1 = index.token_starts[first], index.token_starts[last]
+        at = np.flatnonzero(index.token_valid[t0:t1] & index.token_first[t0:t1]) + t0
+        yield Units(
+            TOKEN, RAW, index.raw[a:b] + PAD, index.token_begin[at] - a, ends[at] - a, index.token_example(at), at, a
         )
-        token_end = token_start + lengths[ids]
-        ok = np.zeros(len(ids), dtype=bool)  # token t starts an n-gram if t + n - 1 is in the same example
-        if len(ids) >= n:
-            ok[: len(ids) - n + 1] = example[n - 1 :] == example[: len(ids) - n + 1]
-        at = np.flatnonzero(ok)
-        data = b"\n".join(index.example_bytes[first:last]) + b"\n" + PAD
-        yield Units(TOKEN, RAW, data, token_start[at], token_end[at + n - 1], example[at] + first)
 
 
 def word_units(index: BenchmarkIndex) -> Iterator[Units]:
-    """The benchmark's word 13-grams as byte spans of its normalised words (" w1 w2 ... ", the
-    form a document takes in the collapsed stream), examples laid end to end."""
-    for chunk in _chunks([len(t) for t in index.normalized]):
-        first, last = chunk[0], chunk[-1] + 1
-        data = b"".join(index.normalized[first:last])
-        sizes = np.fromiter((len(index.normalized[i]) for i in chunk), dtype=np.int64, count=len(chunk))
-        spaces = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x20)  # one before each word, one after the last
-        example = np.searchsorted(np.cumsum(sizes), spaces, side="right")
-        j = np.arange(max(len(spaces) - WORD_N, 0))
-        j = j[example[j + WORD_N] == example[j]]
-        yield Units(WORD, COLLAPSED, data + PAD, spaces[j], spaces[j + WORD_N] + 1, example[j] + first)
-
-
-def _cat(xs: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(xs).astype(np.int64) if xs else np.empty(0, np.int64)
+    """The benchmark's word 13-grams as byte spans of its normalised words (``index.norm``: " w1
+    w2 ... ", the form a document takes in the collapsed stream), a quarter of a megabyte at a time."""
+    ends, examples = index.word_ngram_end, len(index.examples)
+    sizes = np.diff(np.append(index.norm_starts, len(index.norm) - len(PAD) - 1))
+    for chunk in _chunks(sizes.tolist()):
+        first, last = chunk[0], chunk[-1] + 1  # from the space before the first to the one after the last
+        a = int(index.norm_starts[first])
+        b = (int(index.norm_starts[last]) if last < examples else len(index.norm) - len(PAD) - 1) + 1
+        w0, w1 = index.word_starts[first], index.word_starts[last]
+        at = np.flatnonzero(index.word_valid[w0:w1] & index.word_first[w0:w1]) + w0
+        example = np.searchsorted(index.word_starts, at, side="right") - 1
+        yield Units(WORD, COLLAPSED, index.norm[a:b] + PAD, index.word_gram_begin[at] - a, ends[at] - a, example, at, a)
 
 
 def build_anchors(index: BenchmarkIndex, counts: WindowCounts) -> Anchors:
     """The anchors of every token n-gram and word 13-gram of the benchmark."""
-    return anchor_search.choose(itertools.chain(token_units(index), word_units(index)), counts)
+    streams = {RAW: index.raw, COLLAPSED: index.norm}
+    return anchor_search.choose(itertools.chain(token_units(index), word_units(index)), counts, streams)
 
 
 # ------------------------------------------------------------------ scanning a batch
@@ -187,7 +176,7 @@ def build_anchors(index: BenchmarkIndex, counts: WindowCounts) -> Anchors:
 @dataclass
 class Batch:
     """Documents laid end to end, each preceded and followed by a newline (so no n-gram or
-    word runs from one into the next), with their offsets."""
+    word runs from one into the next), after PAD and before it, with their offsets."""
 
     data: bytes
     starts: np.ndarray
@@ -195,14 +184,102 @@ class Batch:
 
     @classmethod
     def of(cls, docs: list[bytes]) -> Batch:
-        """Documents joined into one buffer, each between newlines, ending with the padding."""
+        """Documents joined into one buffer, each between newlines, with PAD on either side."""
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        starts = np.concatenate([[1], np.cumsum(lengths + 1)[:-1] + 1])
-        return cls(b"\n" + b"\n".join(docs) + b"\n" + PAD, starts, starts + lengths)
+        starts = len(PAD) + 1 + np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+        return cls(PAD + b"\n" + b"\n".join(docs) + b"\n" + PAD, starts, starts + lengths)
 
     def doc_of(self, pos: np.ndarray) -> np.ndarray:
         """The document each byte position of the buffer falls in."""
         return np.clip(np.searchsorted(self.starts, pos, side="right") - 1, 0, len(self.starts) - 1)
+
+    @property
+    def array(self) -> np.ndarray:
+        """The buffer as bytes of a numpy array (a view)."""
+        return np.frombuffer(self.data, dtype=np.uint8)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Every integer from lo[i] to hi[i] (both included), for every i, in one array."""
+    count = np.maximum(hi - lo + 1, 0)
+    return np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+
+
+def _bisect(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, x: np.ndarray, right: bool) -> np.ndarray:
+    """For each i, the first j of lo[i]..hi[i] with values[j] >= x[i] (> x[i] if ``right``), or
+    hi[i] + 1 if there is none: a binary search within each (short) range, all at once."""
+    a, b = lo.copy(), hi + 1
+    active = np.flatnonzero(a < b)
+    while active.size:
+        mid = (a[active] + b[active]) // 2
+        v = values[mid]
+        up = (v <= x[active]) if right else (v < x[active])
+        a[active[up]] = mid[up] + 1
+        b[active[~up]] = mid[~up]
+        active = active[a[active] < b[active]]
+    return a
+
+
+def _matched(data, stream, pos, ds, de, p: Pass, entry, begin, ends) -> tuple[np.ndarray, ...]:
+    """For hits at ``pos`` (in documents ``ds``..``de`` of ``data``) of entries ``entry``: the
+    first and last of the entry's n-grams whose bytes (``begin``..``ends`` in ``stream``) all
+    match the document's at the hit's alignment (first > last where none does), the anchor, the
+    entry's group and whether all of the group's n-grams match."""
+    group, anchor = p.group(entry)
+    lo, hi = p.lo[group].astype(np.int64), p.hi[group].astype(np.int64)
+    back = extend(data, stream, pos, anchor, np.minimum(anchor - begin[lo], pos - ds), forward=False)
+    on = extend(data, stream, pos, anchor, np.minimum(ends[hi] - anchor, de - pos), forward=True)
+    j0 = _bisect(begin, lo, hi, anchor - back, right=False)
+    j1 = _bisect(ends, lo, hi, anchor + on, right=True) - 1
+    return j0, j1, anchor, group, (j0 == lo) & (j1 == hi)
+
+
+def _token_hits(index: BenchmarkIndex, batch: Batch, p: Pass, pos: np.ndarray, entry: np.ndarray):
+    """The token n-grams a raw pass's hits hold. Each hit is extended against the benchmark's
+    bytes; the n-grams whose bytes all match are found outright where the matched text starts
+    and ends at piece breaks both in the document and in the example (the tokens there are then
+    the example's), and otherwise the text around them is to be tokenized: (hashes found,
+    (document, start, end) of each span to tokenize, the groups all of whose n-grams were found)."""
+    doc = batch.doc_of(pos)
+    ds, de = batch.starts[doc], batch.ends[doc]
+    inside = (pos >= ds) & (pos + p.k <= de)
+    pos, entry, doc, ds, de = pos[inside], entry[inside], doc[inside], ds[inside], de[inside]
+    begin, ends = index.token_begin, index.token_ngram_end
+    j0, j1, anchor, group, whole = _matched(batch.data, index.raw, pos, ds, de, p, entry, begin, ends)
+    keep = j0 <= j1
+    pos, anchor, doc, ds, de, j0, j1 = pos[keep], anchor[keep], doc[keep], ds[keep], de[keep], j0[keep], j1[keep]
+    group, whole = group[keep], whole[keep]
+    start, end = pos + begin[j0] - anchor, pos + ends[j1] - anchor  # the matched n-grams in the document
+    example = index.token_example(j0)
+    mine, theirs = batch.array, np.frombuffer(index.raw, dtype=np.uint8)
+    outright = (
+        ((start == ds) | breaks_at(mine, start))
+        & ((end == de) | breaks_at(mine, end))
+        & ((begin[j0] == index.raw_starts[example]) | breaks_at(theirs, begin[j0]))
+        & ((ends[j1] == index.raw_ends[example]) | breaks_at(theirs, ends[j1]))
+    )
+    found = index.token_ngram(_ranges(j0[outright], j1[outright]))
+    return found, (doc[~outright], start[~outright], end[~outright]), group[outright & whole]
+
+
+def _word_hits(
+    index: BenchmarkIndex, collapsed: _Collapsed, p: Pass, pos: np.ndarray, entry: np.ndarray, skip: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The word 13-grams a collapsed pass's hits hold: each hit is extended against the
+    benchmark's normalised words, within the document it lies in (``documents_of``: its words,
+    and the space on either side), and the 13-grams whose bytes all match are the document's.
+    Documents in ``skip`` (split exactly elsewhere) are left out. Also the groups all of whose
+    13-grams were found."""
+    hit, doc = collapsed.documents_of(pos, np.full(len(pos), p.k))
+    pos, entry = pos[hit], entry[hit]
+    ds, de = collapsed.starts[doc] - 1, collapsed.ends[doc] + 1
+    inside = (pos >= ds) & (pos + p.k <= de)
+    if skip:
+        inside &= ~np.isin(doc, skip)
+    pos, entry, ds, de = pos[inside], entry[inside], ds[inside], de[inside]
+    begin, ends = index.word_gram_begin, index.word_ngram_end
+    j0, j1, _, group, whole = _matched(collapsed.data, index.norm, pos, ds, de, p, entry, begin, ends)
+    return index.word_ngram[_ranges(j0, j1)], group[whole]
 
 
 @dataclass
@@ -283,29 +360,43 @@ class Scanner:
         self.ready()
         enc = tokenizer.load()
         problems: list[str] = []
-        paths = list(paths)
+        paths = [os.fspath(p) for p in paths]  # strings: a path is looked at several times
         tokens, found_words = [EMPTY], [EMPTY]
-        n_docs = n_bytes = n_tokenized = 0
-        for docs in _batches(paths, self.text_field, self.skip_bad, problems, on_shard):
-            t, w, tokenized = self.batch(docs, enc)
+        n_tokenized = 0
+        counts = [0, 0]  # documents and bytes, as read
+        done = self.found_nothing_yet()
+        for docs in _batches(paths, self.text_field, self.skip_bad, problems, counts, self._overlap(), on_shard):
+            t, w, tokenized = self.batch(docs, enc, done)
             tokens.append(t)
             found_words.append(w)
-            n_docs += len(docs)
-            n_bytes += sum(map(len, docs))
             n_tokenized += tokenized
         return Found(
             distinct(np.concatenate(tokens)),
             distinct(np.concatenate(found_words)),
             len(paths),
-            n_docs,
+            counts[0],
             problems,
-            n_bytes,
+            counts[1],
             n_tokenized,
         )
 
-    def batch(self, docs: list[bytes], enc=None) -> tuple[np.ndarray, np.ndarray, int]:
+    def found_nothing_yet(self) -> list | None:
+        """For a scan's first batch: per pass of the anchored plan, no group of n-grams found yet."""
+        if self.anchors is None:
+            return None
+        return [np.zeros(len(p.anchor), dtype=bool) for p in self.anchors.passes]
+
+    def _overlap(self) -> int:
+        """Bytes a piece of a long document must share with the next so that every n-gram
+        starting in it ends in it (see ``_pieces``)."""
+        index = self.index
+        longest = np.diff(index.raw_starts).max(initial=0) if len(index.raw_starts) else 0
+        return int(longest) + 64
+
+    def batch(self, docs: list[bytes], enc=None, done: list | None = None) -> tuple[np.ndarray, np.ndarray, int]:
         """The benchmark token n-gram hashes and word 13-gram hashes in a batch of documents,
-        and the bytes tokenized."""
+        and the bytes tokenized. ``done`` (from ``found_nothing_yet``, kept across the batches of
+        one scan): per pass, the groups of n-grams all found already, which are not looked for."""
         enc = enc or tokenizer.load()
         if not docs:
             return EMPTY, EMPTY, 0
@@ -313,60 +404,67 @@ class Scanner:
         assert self.plan is not None  # ready() chose it
         if self.plan.name == "full" or self.anchors is None:
             return self._full(docs, enc)
-        return self._anchored(Batch.of(docs), docs, enc)
+        return self._anchored(Batch.of(docs), docs, enc, done)
 
     def _full(self, docs: list[bytes], enc) -> tuple[np.ndarray, np.ndarray, int]:
-        ids = [_tokenize(d, 0, len(d), enc) for d in docs]
-        tokens = _token_hashes(ids, self.index)
-        ws = [document_words(d) for d in docs]
-        return tokens, _word_hashes(ws, self.index), sum(map(len, docs))
+        ids = [_encode(d, enc) for d in docs]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        tokens = self.index.token_set.members(segment_hashes(np.concatenate(ids), lengths, self.index.n))
+        batch = Batch.of(docs)
+        return tokens, self._words(batch, docs, range(len(docs))), int(lengths.size and sum(map(len, docs)))
 
-    def _anchored(self, batch: Batch, docs: list[bytes], enc) -> tuple[np.ndarray, np.ndarray, int]:
-        data = batch.data
+    def _words(self, batch: Batch, docs: list[bytes], which) -> np.ndarray:
+        """The benchmark's word 13-grams in the documents ``which`` of the batch, every word split."""
+        if len(self.index.word_set) == 0:
+            return EMPTY
+        exceptional = set(_exceptional_docs(batch, docs))
+        folded = batch.data.translate(FOLD)
+        starts, ends = word_spans(folded[: -len(PAD)])
+        doc = batch.doc_of(starts)
+        wanted = np.zeros(len(docs), dtype=bool)
+        wanted[list(which)] = True
+        wanted[list(exceptional)] = False
+        keep = wanted[doc]
+        keys = word_keys(folded, starts[keep], ends[keep])
+        counts = np.bincount(doc[keep], minlength=len(docs))
+        hashes = [segment_hashes(keys, counts, WORD_N)]
+        for d in sorted(exceptional & set(which)):
+            hashes.append(ngram_hashes(keys_of_words(document_words(docs[d])), WORD_N))
+        return self.index.word_set.members(np.concatenate(hashes))
+
+    def _anchored(self, batch: Batch, docs: list[bytes], enc, done: list | None) -> tuple[np.ndarray, np.ndarray, int]:
         anchors = self.anchors
         assert anchors is not None  # the anchored plan has anchors
+        exceptional = _exceptional_docs(batch, docs)
         collapsed = _Collapsed.of(batch) if COLLAPSED in anchors.streams else None
-        token_pos: list[np.ndarray] = []
-        token_lo: list[np.ndarray] = []
-        token_hi: list[np.ndarray] = []
-        word_lo: list[np.ndarray] = []
-        word_hi: list[np.ndarray] = []
-        for p in anchors.passes:
+        token_found, word_found, spans = [EMPTY], [EMPTY], []
+        for i, p in enumerate(anchors.passes):
+            skip = done[i] if done is not None else None
             if p.stream == RAW:
-                pos, entry = p.hits(data)
+                found, span, whole = _token_hits(self.index, batch, p, *p.hits(batch.data, skip))
+                token_found.append(found)
+                spans.append(span)
             else:
                 assert collapsed is not None  # made whenever a pass reads the collapsed stream
-                pos, entry = p.hits(collapsed.data)
-            if pos.size == 0:
-                continue
-            lo, hi = pos - p.before[entry].astype(np.int64), pos + p.k + p.after[entry].astype(np.int64)
-            if p.stream == RAW:
-                token_pos.append(pos)
-                token_lo.append(lo)
-                token_hi.append(hi)
-            else:
-                word_lo.append(lo)
-                word_hi.append(hi)
-        # tokens: spans around the hits, per document, cut at piece breaks
-        spans, tokenized = [], 0
-        for d, pieces in _token_spans(batch, token_pos, token_lo, token_hi).items():
-            if sum(b - a for a, b in pieces) > WHOLE_SHARE * int(batch.ends[d] - batch.starts[d]):
-                pieces = [(int(batch.starts[d]), int(batch.ends[d]))]
-            spans += pieces
-            tokenized += sum(b - a for a, b in pieces)
-        tokens = _token_hashes([_tokenize(data, a, b, enc) for a, b in spans], self.index)
-        # words: the words around each hit; a document whose folded bytes are not its words
-        # (it holds one of FOLD_EXCEPTIONS) is split exactly, whole
-        exceptional = _exceptional_docs(batch, docs)
-        ws = collapsed.words(word_lo, word_hi, exceptional) if collapsed is not None and word_lo else []
-        ws += [document_words(docs[d]) for d in exceptional]
-        return tokens, _word_hashes(ws, self.index), tokenized
+                found, whole = _word_hits(self.index, collapsed, p, *p.hits(collapsed.data, skip), exceptional)
+                word_found.append(found)
+            if skip is not None:  # a group all of whose n-grams are found is not looked for again
+                skip[whole] = True
+        pieces = _token_spans(batch, spans)
+        tokenized = int(sum(b - a for a, b in pieces))
+        if pieces:
+            ids = [_encode(batch.data[a:b], enc) for a, b in pieces]
+            lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+            token_found.append(self.index.token_set.members(segment_hashes(np.concatenate(ids), lengths, self.index.n)))
+        if exceptional:  # their folded bytes are not their words: split exactly, whole
+            word_found.append(self._words(batch, docs, exceptional))
+        return distinct(np.concatenate(token_found)), distinct(np.concatenate(word_found)), tokenized
 
 
 @dataclass
 class _Collapsed:
-    """A batch's collapsed stream (folded, runs of spaces made one), with each document's
-    start and end in it."""
+    """A batch's collapsed stream (folded, runs of spaces made one), after PAD, with each
+    document's start and end in it."""
 
     data: bytes
     starts: np.ndarray
@@ -375,52 +473,152 @@ class _Collapsed:
     @classmethod
     def of(cls, batch: Batch) -> _Collapsed:
         text, kept = collapse(batch.data.translate(FOLD))
-        bounds = np.concatenate([batch.starts, batch.ends])
-        order = np.argsort(bounds, kind="stable")
-        before = np.zeros(len(bounds), dtype=np.int64)  # kept bytes before each bound
-        counts = (
-            np.add.reduceat(kept.view(np.uint8).astype(np.int64), np.concatenate([[0], bounds[order]]))[:-1]
-            if len(bounds)
-            else np.zeros(0, dtype=np.int64)
-        )
-        before[order] = np.cumsum(counts)
-        n = len(batch.starts)
-        return cls(text + PAD, before[:n], before[n:])
+        bounds = np.empty(2 * len(batch.starts), dtype=np.int64)  # s0, e0, s1, e1, ...: in order
+        bounds[0::2], bounds[1::2] = batch.starts, batch.ends
+        edges = [0, *bounds.tolist()]
+        counts = [np.count_nonzero(kept[a:b]) for a, b in zip(edges[:-1], edges[1:])]
+        before = np.cumsum(counts, dtype=np.int64) + len(PAD)  # kept bytes before each bound
+        return cls(PAD + text + PAD, before[0::2], before[1::2])
 
-    def words(self, lo_parts: list, hi_parts: list, exceptional: list[int]) -> list[list[bytes]]:
-        """The whole words around the hits' spans, per document, merged where they meet (never
-        across documents)."""
-        lo, hi = np.concatenate(lo_parts), np.concatenate(hi_parts)
-        doc = np.clip(np.searchsorted(self.starts, lo + (hi - lo) // 2, side="right") - 1, 0, len(self.starts) - 1)
-        keep = ~np.isin(doc, exceptional) if exceptional else np.ones(len(doc), dtype=bool)
-        lo, hi, doc = np.maximum(lo, self.starts[doc])[keep], np.minimum(hi, self.ends[doc])[keep], doc[keep]
-        order = np.lexsort((lo, doc))
-        data, out, last = self.data, [], (-1, -1, -1)
-        for d, a, b in zip(doc[order].tolist(), lo[order].tolist(), hi[order].tolist()):
-            if b <= a:
-                continue
-            start, end = int(self.starts[d]), int(self.ends[d])
-            a = max(data.rfind(b" ", start, a + 1), start)  # whole words: out to the spaces around
-            b = data.find(b" ", b - 1, end)
-            b = end if b < 0 else b
-            if last[0] == d and a <= last[2]:
-                last = (d, last[1], max(b, last[2]))
-            else:
-                if last[0] >= 0:
-                    out.append(data[last[1] : last[2]].split())
-                last = (d, a, b)
-        if last[0] >= 0:
-            out.append(data[last[1] : last[2]].split())
-        return out
+    def documents_of(self, pos: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For hits of ``k``-byte anchors at ``pos``: (hit, document) for every document the hit can
+        belong to. An n-gram's bytes lie in its document but for the space at each end, which can
+        be the separator after the document before it (or before the one after it), so these are
+        the documents whose text meets the anchor's bytes widened by one byte each way: one,
+        or two where the anchor touches a boundary (the hit is then looked at in both)."""
+        first = np.searchsorted(self.ends, pos - 1, side="right")  # the first document ending after pos - 1
+        last = np.searchsorted(self.starts, pos + k + 1, side="left") - 1  # the last starting before pos + k + 1
+        count = np.maximum(last - first + 1, 0)
+        return np.repeat(np.arange(len(pos)), count), _ranges(first, last)
 
 
-def _batches(paths, text_field: str, skip_bad: bool, problems: list, on_shard=None) -> Iterator[list[bytes]]:
-    """Documents in batches of about BATCH_BYTES, across shards."""
+def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
+    """The documents holding a character whose lower case folding does not see (FOLD_EXCEPTIONS)."""
+    data = batch.data
+    if not any(b in data for b in FOLD_EXCEPTION_BYTES):
+        return []
+    return [i for i, d in enumerate(docs) if any(b in d for b in FOLD_EXCEPTION_BYTES)]
+
+
+def _encode(data: bytes, enc) -> np.ndarray:
+    """The tokens of UTF-8 text given as bytes (special-token strings in it are ordinary text, as
+    ``encode_ordinary`` has it), as a numpy array."""
+    return enc.encode_to_numpy(data.decode("utf-8"), disallowed_special=())
+
+
+def _snap(data: np.ndarray, pos: np.ndarray, lo: np.ndarray, hi: np.ndarray, forward: bool) -> np.ndarray:
+    """The nearest piece break at or after each position (``forward``), or at or before it, within
+    its document ``lo``..``hi`` (whose ends are breaks): a few bytes at a time, for all at once."""
+    out, base, todo, width = pos.copy(), pos.copy(), np.arange(len(pos)), 16
+    while todo.size:
+        step = np.arange(width) if forward else -np.arange(width)
+        at = base[todo, None] + step
+        edge = (at >= hi[todo, None]) if forward else (at <= lo[todo, None])
+        at = np.clip(at, lo[todo, None], hi[todo, None])
+        ok = edge | breaks_at(data, at)
+        found = ok.any(axis=1)
+        out[todo[found]] = at[found, ok[found].argmax(axis=1)]
+        todo = todo[~found]
+        base[todo] += width if forward else -width
+        width *= 4
+    return out
+
+
+def _token_spans(batch: Batch, spans: list[tuple]) -> list[tuple[int, int]]:
+    """The byte spans to tokenize, from (document, start, end) of text around matched n-grams:
+    each widened to the piece breaks around it, and merged where they meet."""
+    if not spans:
+        return []
+    doc, start, end = (np.concatenate([s[i] for s in spans]) for i in range(3))
+    if doc.size == 0:
+        return []
+    start, end = _merge(start, end)  # spans never cross documents: merged, they stay in one
+    doc = batch.doc_of(start)
+    ds, de = batch.starts[doc], batch.ends[doc]
+    data = batch.array
+    lo, hi = _merge(_snap(data, start, ds, de, forward=False), _snap(data, end, ds, de, forward=True))
+    return list(zip(lo.tolist(), hi.tolist()))
+
+
+def _merge(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spans sorted and merged where they overlap or touch."""
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], hi[order]
+    reach = np.maximum.accumulate(hi)
+    new = np.ones(len(lo), dtype=bool)
+    new[1:] = lo[1:] > reach[:-1]
+    first = np.flatnonzero(new)
+    return lo[first], np.maximum.reduceat(hi, first)
+
+
+# ------------------------------------------------------------------ reading documents in batches
+
+PIECE_BYTES = 1 << 22  # a document longer than this is scanned in pieces of about this size
+_WORD = re.compile(rb"[A-Za-z0-9]+")
+_CUT = re.compile(rb"[A-Za-z0-9](?=[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f])")
+
+
+def _pieces(blocks: bytes | Iterable[bytes], overlap: int, size: int = PIECE_BYTES) -> Iterator[bytes]:
+    """A long document (given whole, or as blocks read in turn) as overlapping pieces of about
+    ``size`` bytes. Each piece starts at a *cut* (the end of a run of ASCII letters and digits,
+    before ASCII that is neither: a piece break and a word boundary both) and runs on past the
+    next piece's start by at least ``overlap`` bytes and 13 words, to a cut; so every token
+    n-gram of at most ``overlap`` bytes and every word 13-gram lies whole in the piece where it
+    starts, and the pieces' tokens and words are the document's. No more than a piece, a block
+    and the overlap are held at once; where no cut is found, the text is held until one is."""
+    if isinstance(blocks, bytes):
+        blocks = [blocks]
+    doc, more = b"", iter(blocks)
+    for block in more:
+        doc += block
+        while len(doc) > size:
+            cut = None
+            for m in _CUT.finditer(doc, size // 2, size):  # the last cut before the piece's end
+                cut = m.end()
+            if cut is None:
+                break
+            words = list(itertools.islice(_WORD.finditer(doc, cut), WORD_N))
+            reach = max([cut + overlap] + [w.end() for w in words])
+            end = _CUT.search(doc, max(reach - 1, cut))
+            if end is None or len(words) < WORD_N or end.end() >= len(doc):  # wait for more text
+                break
+            yield doc[: end.end()]
+            doc = doc[cut:]
+    yield doc
+
+
+def _document_pieces(path: str, text_field: str, skip_bad: bool, problems: list, counts: list, overlap: int):
+    """The documents of one shard, a long one in pieces (``_pieces``); a text file larger than
+    PIECE_BYTES is read a block at a time (checked whole first, so that a bad byte skips all of
+    it, as it does a small one). ``counts`` is kept at the documents and bytes read."""
+    if kind(path) == "text" and os.path.getsize(path) > PIECE_BYTES:
+        try:
+            size = sum(len(b) for b in text_blocks(path))
+        except ContaminationInputError as exc:
+            if not skip_bad:
+                raise
+            problems.append(str(exc))
+            return
+        counts[0] += 1
+        counts[1] += size
+        yield from _pieces(text_blocks(path), overlap)
+        return
+    for doc in shard_documents(path, text_field, skip_bad, problems):
+        counts[0] += 1
+        counts[1] += len(doc)
+        yield from (_pieces(doc, overlap) if len(doc) > PIECE_BYTES else (doc,))
+
+
+def _batches(
+    paths, text_field: str, skip_bad: bool, problems: list, counts: list, overlap: int, on_shard=None
+) -> Iterator[list[bytes]]:
+    """Documents in batches of about BATCH_BYTES, across shards; a long document in pieces
+    (``_document_pieces``). ``counts`` is kept at the documents and bytes read."""
     docs, size, done = [], 0, 0
     for path in paths:
-        for doc in shard_documents(path, text_field, skip_bad, problems):
-            docs.append(doc)
-            size += len(doc)
+        for piece in _document_pieces(path, text_field, skip_bad, problems, counts, overlap):
+            docs.append(piece)
+            size += len(piece)
             if size >= BATCH_BYTES:
                 yield docs
                 docs, size = [], 0
@@ -432,92 +630,6 @@ def _batches(paths, text_field: str, skip_bad: bool, problems: list, on_shard=No
         yield docs
     if on_shard is not None and done:
         on_shard(done)
-
-
-TOKENIZE_PIECE = 1 << 18
-
-
-def _tokenize(data: bytes, a: int, b: int, enc) -> np.ndarray:
-    """The tokens of ``data[a:b]`` (cut at piece breaks), as an array: a long span is tokenized
-    a quarter of a megabyte at a time, cut at piece breaks, so the token lists stay small."""
-    if b - a <= TOKENIZE_PIECE:
-        return np.array(enc.encode_ordinary(data[a:b].decode("utf-8")), dtype=np.int64)
-    parts = []
-    while a < b:
-        cut = tokenizer.break_after(data, min(a + TOKENIZE_PIECE, b), b) if a + TOKENIZE_PIECE < b else b
-        parts.append(np.array(enc.encode_ordinary(data[a:cut].decode("utf-8")), dtype=np.int64))
-        a = cut
-    return np.concatenate(parts)
-
-
-def _token_hashes(ids: list[np.ndarray], index: BenchmarkIndex) -> np.ndarray:
-    if not ids:
-        return EMPTY
-    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-    return members(segment_hashes(np.concatenate(ids), lengths, index.n), index.all_tokens)
-
-
-def _word_hashes(ws: list[list[bytes]], index: BenchmarkIndex) -> np.ndarray:
-    if not ws or index.all_words.size == 0:
-        return EMPTY
-    lengths = np.fromiter(map(len, ws), dtype=np.int64, count=len(ws))
-    flat = word_ids([w for x in ws for w in x], index.vocab)
-    return members(segment_hashes(flat, lengths, WORD_N), index.all_words)
-
-
-def _merge(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted spans merged where they overlap or touch."""
-    order = np.argsort(lo, kind="stable")
-    lo, hi = lo[order], hi[order]
-    reach = np.maximum.accumulate(hi)
-    new = np.ones(len(lo), dtype=bool)
-    new[1:] = lo[1:] > reach[:-1]
-    first = np.flatnonzero(new)
-    return lo[first], np.maximum.reduceat(hi, first)
-
-
-def _token_spans(batch: Batch, pos_parts: list, lo_parts: list, hi_parts: list) -> dict[int, list[tuple[int, int]]]:
-    """Per document, the byte spans to tokenize: around each hit, cut at piece breaks."""
-    if not pos_parts:
-        return {}
-    pos, lo, hi = np.concatenate(pos_parts), np.concatenate(lo_parts), np.concatenate(hi_parts)
-    if pos.size == 0:
-        return {}
-    doc = batch.doc_of(pos)
-    lo = np.maximum(lo, batch.starts[doc])
-    hi = np.minimum(hi, batch.ends[doc])
-    keep = hi > lo
-    lo, hi, doc = lo[keep], hi[keep], doc[keep]
-    if lo.size == 0:
-        return {}
-    lo, hi = _merge(lo, hi)
-    doc = batch.doc_of(lo)
-    out: dict[int, list[tuple[int, int]]] = {}
-    data = batch.data
-    for d, a, b in zip(doc.tolist(), lo.tolist(), hi.tolist()):
-        start, end = int(batch.starts[d]), int(batch.ends[d])
-        pieces = out.setdefault(d, [])
-        floor = pieces[-1][1] if pieces else start
-        if pieces and b <= floor:
-            continue
-        if pieces and a <= floor:  # snapping never searches text already covered
-            pieces[-1] = (pieces[-1][0], tokenizer.break_after(data, b, end))
-            continue
-        a = tokenizer.break_before(data, a, floor, end)
-        b = tokenizer.break_after(data, b, end)
-        if pieces and a <= pieces[-1][1]:
-            pieces[-1] = (pieces[-1][0], b)
-        else:
-            pieces.append((a, b))
-    return out
-
-
-def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
-    """The documents holding a character whose lower case folding does not see (FOLD_EXCEPTIONS)."""
-    data = batch.data
-    if not any(b in data for b in FOLD_EXCEPTION_BYTES):
-        return []
-    return [i for i, d in enumerate(docs) if any(b in d for b in FOLD_EXCEPTION_BYTES)]
 
 
 # ------------------------------------------------------------------ choosing the plan
@@ -568,7 +680,7 @@ def corpus_sample(
     return [c for c in out if c]
 
 
-def _pieces(chunk: bytes) -> bytes:
+def _whole_characters(chunk: bytes) -> bytes:
     """A sampled chunk as a whole UTF-8 document: the partial characters at its cut ends dropped."""
     return chunk.decode("utf-8", "ignore").encode("utf-8")
 
@@ -576,9 +688,9 @@ def _pieces(chunk: bytes) -> bytes:
 def _halves(sample: list[bytes]) -> tuple[list[bytes], list[bytes]]:
     """The sample split in two: the half anchors are chosen on, and the half (cut to whole
     UTF-8 characters) the plans are timed on; a sample too small to split serves as both."""
-    learn, test = sample[0::2], [_pieces(c) for c in sample[1::2]]
+    learn, test = sample[0::2], [_whole_characters(c) for c in sample[1::2]]
     if not any(test):
-        learn, test = sample, [_pieces(c) for c in sample]
+        learn, test = sample, [_whole_characters(c) for c in sample]
     return learn, [t for t in test if t]
 
 
