@@ -23,11 +23,11 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 	$(PY) -m herd.build $(if $(FORCE),--force,)
 
 ## test: the whole suite: lint, unit and bad-input tests, strict nbval on every chapter, the browser
-# On every core (pytest-xdist): each chapter's nbval cells stay together in one worker (an xdist group), the
-# rest is shared out test by test; the slowest tests are listed at the end.
+# On every core (pytest-xdist): each file's tests stay together in one worker (a chapter's nbval cells share a kernel,
+# a module's fixtures are set up once); the slowest tests are listed at the end.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: book $(STAMPS)/chromium
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup --durations=12
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --durations=12
 
 ## unit: the fast loop while editing herd: the unit tests (no book, browser, npm, linters or chapter runs), every core
 # A unit test is one with none of the markers of tests/conftest.py's NEEDS; one that grows slow fails there.
