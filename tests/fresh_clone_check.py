@@ -15,9 +15,10 @@ import pytest
 from conftest import ROOT
 from herd import editions, pdf
 
-pytestmark = pytest.mark.skipif(
-    pdf.chromium() is None, reason=f"the PDFs are printed with Chromium: {pdf.INSTALL_HINT}"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(pdf.chromium() is None, reason=f"the PDFs are printed with Chromium: {pdf.INSTALL_HINT}"),
+]
 
 
 def _git(repo, *args):
