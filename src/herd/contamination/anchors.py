@@ -4,17 +4,20 @@ and each hit checked against the benchmark's bytes.
 Every benchmark n-gram spells out a byte string, and wherever a document holds the n-gram it
 holds those bytes: a token n-gram its tokens' bytes in the raw text; a word 13-gram its words,
 one space between each and one at each end, in the document's *collapsed* text (``hashing.FOLD``
-applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` ≤ 8 of its
-bytes, read as one 64-bit integer, chosen where a sample of the corpus has the fewest such
-windows (windows of neighbouring n-grams tie the same way, so they share anchors).
+applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` of its bytes
+(16, as two 8-byte windows; 7 for n-grams too short for 16 at every shift, or whose 16-byte
+windows are all common; the longest they hold for shorter ones), read as a 64-bit *key*,
+chosen where a sample of the corpus has the fewest such windows (windows of neighbouring
+n-grams tie the same way, so they share anchors: one *group* of n-grams per anchor).
 
-The scan reads each stream once per pass: the window at every ``stride``-th byte is hashed
-into a bit table (about 32 bits per anchor), the few that pass are looked up exactly, and an
-anchor found is *extended*: the bytes on either side of it are compared with the benchmark's
-around the same anchor, eight at a time, as far as the n-grams sharing the anchor reach. The
-n-grams whose bytes all match are the hit's; a hit with none is dropped. The cost per byte does
-not grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
-position, so one of them lies on a tested byte.
+The scan reads each stream once per pass: the key at every ``stride``-th byte is looked up in a
+table of 16 to 32 slots per entry (one bit or byte a slot), the few that pass are looked up
+exactly (their bucket of entries, by the key's top bits), and an anchor found is *extended*:
+the bytes on either side of it, and its own, are compared with the benchmark's around the same
+anchor, eight at a time, as far as the group's n-grams reach. The n-grams whose bytes all match
+are the hit's; a hit with none is dropped. The cost per byte does not grow with the number of
+anchors, but for the table's growing out of the processor's caches. A group is entered at all
+``stride`` shifts of its anchor, so one of them lies on a tested byte.
 
 Exactness: every occurrence of a benchmark n-gram in a document holds its anchor at a fixed
 offset and matches the benchmark's bytes over its whole length, so the extension finds it;
