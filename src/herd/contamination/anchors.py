@@ -273,6 +273,17 @@ class Pass:
         return np.concatenate(found_pos)[which], entry
 
 
+def same_bytes(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, k: int) -> np.ndarray:
+    """Whether the ``k`` bytes (at most 16) at each ``at`` of ``data`` equal those at ``anchor`` of ``stream``."""
+    mine, theirs = windows(data), windows(stream)
+    first = _mask(min(k, WINDOW))
+    same = (mine[at] & first) == (theirs[anchor] & first)
+    if k > WINDOW:
+        second = _mask(k - WINDOW)
+        same &= (mine[at + WINDOW] & second) == (theirs[anchor + WINDOW] & second)
+    return same
+
+
 def extend(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, limit: np.ndarray, forward: bool):
     """How many bytes ``data`` and ``stream`` (each with at least PAD before and after what is
     compared) have in common going forward from ``at`` and ``anchor`` (or backward, ending just
