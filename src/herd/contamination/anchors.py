@@ -37,15 +37,16 @@ TABLE_BITS = 30  # the bit table, at most (128 MiB); about 32 bits per anchor va
 COUNT_BITS = 22  # window counts of the corpus sample: at most 2^22 counters (fewer for a small sample)
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
 LONG = 2 * WINDOW  # the longest anchor: two windows, for n-grams that hold 16 bytes at every shift
-LEVELS = ((LONG, STRIDE), (7, 2), (None, 1))  # anchor lengths and strides tried in turn
+RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
+# Anchor lengths and strides tried in turn, per stream: word 13-grams are at least 27 bytes,
+# so their 16-byte anchors can be tested at every 8th byte
+LEVELS = {RAW: ((LONG, STRIDE), (7, 2), (None, 1)), COLLAPSED: ((LONG, 2 * STRIDE), (7, 2), (None, 1))}
 COMMON = 32  # a first-level anchor seen this often in the sample (per tested window) may move to the second
 BYTE_TABLE_BITS = 22  # a table of at most 2^22 slots (4 MiB) holds a byte a slot: one test fewer
-RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
 TOKEN, WORD = 0, 1
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_M3 = np.uint64(0x165667B19E3779F9)
 _CHUNK = 1 << 16  # tested bytes at a time
 _COST_CAP = (1 << 15) - 1
 _POS_BITS = 26
@@ -66,11 +67,6 @@ def collapse(folded: bytes) -> tuple[bytes, np.ndarray]:
 
 def _mask(k: int) -> np.uint64:
     return _CHECK_MASKS[k]
-
-
-def _hash(values: np.ndarray, multiplier: np.uint64, bits: int) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return (values * multiplier) >> np.uint64(64 - bits)
 
 
 def keys(data: bytes | memoryview, k: int, stride: int = 1, at: np.ndarray | None = None) -> np.ndarray:
@@ -361,7 +357,7 @@ def _anchor_units(u: Units, counts: WindowCounts, entries: dict) -> None:
     ``entries``."""
     left = np.ones(len(u.start), dtype=bool)
     room = u.end - u.start
-    (k1, s1), (k2, s2), (_, s3) = LEVELS
+    (k1, s1), (k2, s2), (_, s3) = LEVELS[u.stream]
     first = _select(u, counts, k1, s1, left)
     where, cost = _unpack(first, s1)
     fits = first >= 0

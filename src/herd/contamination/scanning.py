@@ -497,7 +497,7 @@ class _Collapsed:
 def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
     """The documents holding a character whose lower case folding does not see (FOLD_EXCEPTIONS)."""
     data = batch.data
-    if not any(b in data for b in FOLD_EXCEPTION_BYTES):
+    if data.isascii() or not any(b in data for b in FOLD_EXCEPTION_BYTES):  # (isascii: the fast common case)
         return []
     return [i for i, d in enumerate(docs) if any(b in d for b in FOLD_EXCEPTION_BYTES)]
 
