@@ -427,8 +427,11 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
     w = keys(u.data, k)
     if positions is None:
         cost = counts.get(u.stream, k, w)
-        if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together
-            cost = np.convolve(cost, np.ones(stride, dtype=np.int64))[stride - 1 : stride - 1 + len(w)]
+        if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together (a running sum)
+            running = np.zeros(len(cost) + stride + 1, dtype=np.int64)
+            np.cumsum(cost, out=running[1 : len(cost) + 1])
+            running[len(cost) + 1 :] = running[len(cost)]
+            cost = running[stride : stride + len(cost)] - running[: len(cost)]
         positions = np.arange(len(w), dtype=np.int64)
         first = w
     else:
