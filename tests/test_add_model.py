@@ -174,7 +174,7 @@ CHAPTERS = {
     # chapter: (parameters, what the page must say about the model)
     "benchmarks": (
         {"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL, "pair_reference": "llama-3.1-405b-instruct"},
-        [f">{NAME}</th>", f"{NAME} is equivalent to"],
+        [f">{NAME}</th>", "As good as (equivalent within"],
     ),
     "scaling": ({"bootstrap_draws": 100}, [f">{NAME}</td>"]),  # few draws: the test is about the model
     "long_context": (
@@ -183,7 +183,7 @@ CHAPTERS = {
     ),
     "claims": ({}, [RELEASED, "not on this page: the post, published on 13 August 2024, came out before"]),
     "contamination": (
-        {"null_reps": 20, "planted_whole": 2, "planted_part": 2},
+        {"null_reps": 100, "null_seeds": 1, "planted_whole": 2, "planted_part": 2},
         [RELEASED, "not on this page: the data package holds no contamination analysis"],
     ),
     "data": ({}, [NAME, ">the fixture card&#x27;s benchmark table</td>"]),
@@ -222,7 +222,6 @@ def _page_text(notebook: dict) -> str:
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_each_chapter_shows_the_added_model_or_says_why_not(package_with_model, chapter, tmp_path, monkeypatch):
     monkeypatch.setenv("HERD_DATA", str(package_with_model))
-    monkeypatch.setenv("HERD_CACHE", str(tmp_path / "cache"))
     parameters, expected = CHAPTERS[chapter]
     out = tmp_path / f"{chapter}.ipynb"
     pm.execute_notebook(

@@ -74,6 +74,7 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
     assert json.loads((tmp_path / "book" / "execution.json").read_text())["demo"]["seconds"] >= 0
 
 
+@pytest.mark.slow  # starts a kernel: 2 to 4 s of processor time
 def test_failing_cell_names_the_line_of_the_text_notebook(tmp_path):
     nb = _project(
         tmp_path,
@@ -284,7 +285,14 @@ def test_leftover_patterns_are_ignored_by_git():
 
     from conftest import ROOT
 
-    for name in ("_build.k3x9_a0q/x", "site.abcd1234/x", ".herd-build.lock", "book/demo.ipynb.tmp"):
+    for name in (
+        "_build.k3x9_a0q/x",
+        "site.abcd1234/x",
+        ".herd-build.lock",
+        "book/demo.ipynb.tmp",
+        "book/execution.json.tmp",
+        "_build/herd-data-k3x9_a0q/x",
+    ):
         assert subprocess.run(["git", "check-ignore", "-q", "--no-index", name], cwd=ROOT).returncode == 0, name
 
 
@@ -441,3 +449,114 @@ def test_a_re_execution_that_changes_no_output_writes_nothing(tmp_path, capsys):
     build.run_notebooks(tmp_path)
     assert nb.executed.read_bytes() != first and log.read_bytes() == timings
     assert "same outputs, inputs recorded" in capsys.readouterr().out
+
+
+# ---- hostile input, second round (issue 26): nothing lost, nothing left behind, no traceback
+
+
+def test_a_book_a_killed_build_swapped_out_is_restored_not_deleted(tmp_path, capsys):
+    old = tmp_path / "_build" / "html.old"
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("the last good book")
+    with build.build_lock(tmp_path):
+        pass
+    assert (tmp_path / "_build" / "html" / "index.html").read_text() == "the last good book"
+    assert not old.exists()
+    assert "restored the last good book" in capsys.readouterr().out
+
+
+def test_a_finished_swap_keeps_the_new_book_and_removes_the_old(tmp_path):
+    for name, text in (("html", "new book"), ("html.old", "old book")):
+        (tmp_path / "_build" / name).mkdir(parents=True)
+        (tmp_path / "_build" / name / "index.html").write_text(text)
+    build.remove_leftovers(tmp_path)
+    assert (tmp_path / "_build" / "html" / "index.html").read_text() == "new book"
+    assert not (tmp_path / "_build" / "html.old").exists()
+
+
+def test_a_swap_that_fails_puts_the_old_book_back(tmp_path, monkeypatch):
+    target = tmp_path / "_build" / "html"
+    target.mkdir(parents=True)
+    (target / "index.html").write_text("old book")
+    new = tmp_path / "staging" / "html"
+    new.mkdir(parents=True)
+    real = Path.rename
+
+    def rename(self, dest):
+        if self == new:
+            raise OSError(28, "No space left on device")
+        return real(self, dest)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        build._swap(new, target)
+    assert (target / "index.html").read_text() == "old book"
+
+
+def test_the_working_folders_of_killed_executions_are_removed(tmp_path, capsys):
+    build_dir = tmp_path / "_build"
+    for name in ("herd-data-k3x9_a0q", "herd-long_context-abcd1234", "html", "herd-notes"):
+        (build_dir / name).mkdir(parents=True)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "execution.json.tmp").write_text("half")
+    with build.build_lock(tmp_path):
+        pass
+    assert sorted(p.name for p in build_dir.iterdir()) == ["herd-notes", "html"]
+    assert not list((tmp_path / "book").iterdir())
+    assert "_build/herd-data-k3x9_a0q" in capsys.readouterr().out
+
+
+def _fake_papermill(monkeypatch, seen: list) -> None:
+    """papermill that copies the notebook instead of running a kernel, recording where it worked."""
+    import papermill
+
+    def execute_notebook(src, out, **kwargs):
+        seen.append(Path(src).parent)
+        shutil.copy(src, out)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+
+
+def test_a_chapter_executes_in_a_working_folder_under_the_build_directory(tmp_path, monkeypatch):
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    seen: list[Path] = []
+    _fake_papermill(monkeypatch, seen)
+    build.execute(tmp_path, nb, "digest")
+    assert seen and seen[0].parent == tmp_path / "_build" and build.WORK.match(seen[0].name)
+    assert seen[0].name.startswith("herd-demo-") and not seen[0].exists()
+    assert nb.executed.exists()
+
+
+def test_a_full_disk_while_writing_a_notebook_is_a_build_error_and_the_old_notebook_stays(tmp_path, monkeypatch):
+    import errno
+
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    (tmp_path / "book").mkdir()
+    nb.executed.write_text("previous good notebook")
+    _fake_papermill(monkeypatch, [])
+    real = Path.write_text
+
+    def write_text(self, text, *args, **kwargs):
+        if self.name.endswith(".tmp"):
+            real(self, text[:100], *args, **kwargs)  # part of it, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+    with pytest.raises(build.BuildError) as info:
+        build.execute(tmp_path, nb, "digest")
+    assert str(info.value) == ("could not write book/demo.ipynb: No space left on device; book/demo.ipynb is unchanged")
+    assert nb.executed.read_text() == "previous good notebook"
+    assert not list((tmp_path / "book").glob("*.tmp"))
+
+
+def test_the_command_line_reports_a_system_error_in_one_line(tmp_path, monkeypatch, capsys):
+    import errno
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "book" / "x.ipynb"))
+
+    monkeypatch.setattr(build, "run_notebooks", full)
+    assert build.main(["--root", str(tmp_path), "--notebooks-only"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"build: FAILED: No space left on device: {tmp_path / 'book' / 'x.ipynb'}\n"

@@ -21,9 +21,12 @@ CAPACITY = pd.DataFrame(
 )
 
 
+BEYOND = (5, 15)  # a contamination result: 5 of 15 reported gains beyond chance
+
+
 @pytest.fixture(scope="module")
 def audit():
-    return claims.audit(data.load(DATA), capacity=CAPACITY).set_index("claim_id")
+    return claims.audit(data.load(DATA), capacity=CAPACITY, beyond_chance=BEYOND).set_index("claim_id")
 
 
 @pytest.mark.slow
@@ -35,6 +38,7 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
     assert comparisons["gap"].notna().all() and comparisons["cells"].str.len().gt(0).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "claim_id, verdict, evidence",
     [
@@ -42,28 +46,33 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("humaneval-nemotron", "wrong number", "printed 73.2"),
         ("nexus-nemotron", "wrong number", "45.7 is the score of Claude 3.5 Sonnet"),
         ("gsm8k-gpt4o", "wrong number", "printed 96.1"),
-        ("mmlu-cot-claude-gt-405b", "wrong order", "the printed order is the reverse"),
+        ("mmlu-cot-claude-gt-405b", "wrong order, within noise", "the printed order is the reverse"),
         ("bfcl-gpt4o-gt-405b", "wrong order", "the printed order is the reverse"),
-        ("nih-405b-gt-gpt4o", "wrong order", "no test (average recall"),
+        ("nih-405b-gt-gpt4o", "wrong order, within noise", "no test (average recall"),
         ("humaneval-405b-gt-gpt4", "correct, within noise", "not resolved"),
         ("mmlu-cot-gpt4o-gt-405b", "correct, within noise", "equivalent"),  # "slightly higher": true, within noise
         ("mmlu-cot-405b-gt-nemotron", "misleading: unlike settings", "without CoT"),
         ("gsm8k-claude-eq-gpt4o", "misleading: unlike settings", "zero-shot"),
-        ("mmlu-cot-405b-gt-gpt4", "correct", "verdict: ahead"),
-        ("quality-405b-eq-gpt4o", "not resolved", "neither show them equal"),
+        ("mmlu-cot-405b-gt-gpt4", "correct", "difference: ahead"),
+        ("quality-405b-eq-gpt4o", "not resolved", "neither show it at least on a par"),
         ("math-leader", "misleading: leaves out the leader", "GPT-4o"),
         ("humaneval-leader", "correct", "top printed score"),
-        ("ctx-beats-all", "wrong order", "comparisons on"),
+        ("ctx-beats-all", "wrong order, within noise", "comparisons on"),
         ("infra-gpus", "correct", "16K"),
-        ("contam-threshold-8-words", "imprecise", "the post counts words"),
-        ("contam-threshold-role", "wrong number", "contamination threshold"),
+        ("contam-threshold-role", "wrong number", "the post counts words where the source counts tokens"),
         ("contam-mmlu-no-estimate", "correct", "named in the text"),
         ("bl-par-gpt4", "not resolved", "against GPT-4 (0125)"),
         ("intro-92-pages", "correct", "92"),
-        ("scaling-forecast-gpu-time", "contradicted", "says otherwise"),
+        ("scaling-forecast-gpu-time", "not supported", "the source does not say so"),
+        ("safety-few-false-refusals", "correct", "keeping false refusal rate low"),
+        ("text-generation-claude", "overstated", "of all 4; the source says it of 2"),
+        ("vision-trails", "correct", "Claude 3.5 Sonnet prints above"),
+        ("mmlu-cot-405b-most", "correct", "resolved ahead of 6"),
+        ("infra-power-temperature", "contradicted", "power consumption at the same time"),
+        ("infra-grand-teton", "correct", "Grand Teton"),
         ("adversarial-degrades", "overstated", "of all 3"),
         ("reasoning-mcts", "imprecise", "Monte Carlo"),
-        ("conclusion-no-memorization", "overstated", "BIG-Bench Hard"),
+        ("conclusion-no-memorization", "overstated", "5 of the 15 reported 405B gains exceed"),
     ],
 )
 def test_known_verdicts(audit, claim_id, verdict, evidence):
@@ -71,6 +80,7 @@ def test_known_verdicts(audit, claim_id, verdict, evidence):
     assert evidence in audit.loc[claim_id, "evidence"]
 
 
+@pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_counts_add_up(audit):
     counts = claims.counts(audit)
     assert counts.sum() == len(audit)
@@ -79,21 +89,26 @@ def test_counts_add_up(audit):
     assert claims.summary(audit).sum() == len(audit)
 
 
-def test_a_pair_gets_the_same_verdict_here_as_in_the_chapters(audit):
+@pytest.mark.slow
+def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_question(audit):
+    # a ranking claim is a single comparison: judged at α, over the scores the printing allows
     package = data.load(DATA)
-    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2")
-    expected = {"ahead": "correct", "not resolved": "correct, within noise", "equivalent": "correct, within noise"}
+    expected = {"ahead": "correct", "not resolved": "correct, within noise"}
     rankings = audit[(audit["kind"] == "ranking") & (audit["relation"] == "above")]
     for claim_id, c in rankings.iterrows():
+        source, table = claims._evidence_table(package.claims.set_index("claim_id").loc[claim_id])
+        pairs = [(c["subject"], c["other"])]
+        judged = compare.judge_package(package, source, table, pairs=pairs, question=compare.EVERY)
         p = compare.pair(judged, c["subject"], c["other"], c["benchmark_row"])
         if p is None or pd.isna(p["focus_score"]) or pd.isna(p["competitor_score"]):
             continue
         if not p["like_for_like"]:
             assert c["verdict"] == "misleading: unlike settings", claim_id
         elif p["focus_score"] <= p["competitor_score"]:
-            assert c["verdict"] == "wrong order", claim_id
+            resolved = p["difference"] == "behind"
+            assert c["verdict"] == ("wrong order" if resolved else "wrong order, within noise"), claim_id
         elif p["testable"]:
-            assert c["verdict"] == expected[p["verdict"]], claim_id
+            assert c["verdict"] == expected[p["difference"]], claim_id
         if p["testable"] and p["like_for_like"]:
             assert c["gap_low"] == pytest.approx(p["gap_low"]) and c["gap_high"] == pytest.approx(p["gap_high"])
 
@@ -111,13 +126,20 @@ def test_verdict_follows_the_data(data_copy):
 
 
 @pytest.mark.slow
-def test_the_correction_changes_borderline_verdicts(audit):
-    lenient = claims.audit(data.load(DATA), rules=compare.Rules(correction="none"), capacity=CAPACITY).set_index(
-        "claim_id"
-    )
-    assert (lenient["verdict"] == "correct").sum() > (audit["verdict"] == "correct").sum()
+def test_a_claim_is_its_own_question_so_no_correction_changes_it(audit):
+    # every claim is a single comparison or must hold on every row it names: tested at α, never corrected
+    for correction in ("none", "bonferroni"):
+        other = claims.audit(
+            data.load(DATA), rules=compare.Rules(correction=correction), capacity=CAPACITY, beyond_chance=BEYOND
+        )
+        assert list(other.set_index("claim_id")["verdict"]) == list(audit["verdict"])
+    stricter = claims.audit(
+        data.load(DATA), rules=compare.Rules(alpha=0.001), capacity=CAPACITY, beyond_chance=BEYOND
+    ).set_index("claim_id")
+    assert (stricter["verdict"] == "correct").sum() < (audit["verdict"] == "correct").sum()
 
 
+@pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_words_and_pages_are_judged_against_narrative_prose(audit):
     assert "narrative prose: median" in audit.loc["ctx-words", "evidence"]
     no_capacity = claims.audit(data.load(DATA), claims=data.load(DATA).claims.query("kind == 'context-words'"))
@@ -154,6 +176,7 @@ def test_unknown_kind_is_an_error():
         claims.audit(data.load(DATA), claims=bad)
 
 
+@pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_the_chapters_tables_and_counts_come_from_verdicts_and_codes(audit):
     audited = audit.reset_index()
     wrong = claims.in_group(audited, "wrong")
@@ -201,6 +224,7 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
     assert claims.gap_text(float("nan"), float("nan"), float("nan")) == "—"
 
 
+@pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_the_post_paragraphs_and_the_bottom_line(audit):
     package = data.load(DATA)
     audited = audit.reset_index()
@@ -223,7 +247,132 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     )
     assert len(claims.audit(package, capacity=CAPACITY, topics=["long context"])) == 6
     record = claims.parts_record(audited)
-    assert set(record["claim_id"]) == set(audited.loc[audited["kind"] == "category", "claim_id"])
+    assert set(record["claim_id"]) == set(audited.loc[audited["kind"].isin(claims.COMPOSITE_KINDS), "claim_id"])
     assert list(claims.of_topics(audited, ["safety"])["paragraph"]) == sorted(
         audited.loc[audited["topic"] == "safety", "paragraph"]
     )
+
+
+@pytest.mark.parametrize(
+    "beyond, pervasive, no_effect",
+    [((12, 15), "correct", "overstated"), ((5, 15), "overstated", "overstated"), ((0, 15), "contradicted", "correct")],
+)
+def test_contamination_claims_follow_the_contamination_chapters_null(beyond, pervasive, no_effect):
+    package = data.load(DATA)
+    wanted = package.claims[package.claims["claim_id"].isin(["contam-pervasive", "conclusion-no-memorization"])]
+    out = claims.audit(package, claims=wanted, beyond_chance=beyond).set_index("claim_id")["verdict"]
+    assert out["contam-pervasive"] == pervasive and out["conclusion-no-memorization"] == no_effect
+    # without the chapter's result the audit does not fall back on a rule of thumb
+    assert (claims.audit(package, claims=wanted)["verdict"] == "not checkable").all()
+
+
+def _claim(package, **fields) -> pd.DataFrame:
+    """One claim row shaped like claims.csv (every column present), for a check to judge."""
+    row = {c: pd.NA for c in package.claims.columns}
+    row.update(source="blog-llama31-in-depth", section="test", paragraph="P01", topic="benchmarks", paraphrase="test")
+    row.update(fields)
+    return pd.DataFrame([row])
+
+
+@pytest.fixture(scope="module")
+def package():
+    return data.load(DATA)
+
+
+@pytest.mark.parametrize(
+    "model, row, verdict, code",
+    [
+        ("claude-3.5-sonnet", "ChartQA (test, CoT)", "correct", "most-resolved"),  # above all six, all resolved
+        ("llama-3-v-405b", "MMMU (val, CoT)", "correct, within noise", "most-not-resolved"),  # above 4 of 6
+        ("llama-3-v-405b", "DocVQA (test)", "misleading: unlike settings", "most-with-unlike-settings"),
+        ("llama-3-v-8b", "MMMU (val, CoT)", "wrong order", "not-most"),  # the row's lowest score
+    ],
+)
+def test_most_needs_more_than_half_of_the_row(package, model, row, verdict, code):
+    claim = _claim(
+        package,
+        claim_id="t",
+        kind="most",
+        evidence="llama3-paper-v3:Table 29",
+        subject=model,
+        benchmark_row=row,
+        relation="above",
+    )
+    judged = claims.audit(package, claims=claim).iloc[0]
+    assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
+    assert len(judged["parts"]) == 6 and judged["reference"].endswith("Table 29, p. 61")
+    # on DocVQA the 405B prints above three of six; Gemini 1.5 Pro's cell used external OCR tools (the fourth)
+    if row == "DocVQA (test)":
+        assert "another setting 1 times" in judged["evidence"]
+
+
+@pytest.mark.parametrize(
+    "subject, relation, others, verdict",
+    [
+        ("llama-3-v-405b", "below", "claude-3.5-sonnet", "correct"),  # ChartQA and DocVQA resolved
+        ("llama-3-v-405b", "below", "gpt-4o", "correct"),  # higher on three rows, one resolved at α (a claim alone)
+        ("llama-3-v-405b", "below", "claude-3.5-sonnet;gpt-4o", "correct"),  # both rivals resolved somewhere
+        ("gpt-4v", "above", "claude-3.5-sonnet", "wrong order, within noise"),  # never above Claude 3.5, not resolved
+    ],
+)
+def test_some_rows_takes_the_best_row_per_rival_and_the_worst_rival(package, subject, relation, others, verdict):
+    claim = _claim(
+        package,
+        claim_id="t",
+        kind="some-rows",
+        evidence="llama3-paper-v3:Table 29",
+        subject=subject,
+        relation=relation,
+        other=others,
+    )
+    judged = claims.audit(package, claims=claim).iloc[0]
+    assert judged["verdict"] == verdict, judged["evidence"]
+    rivals = others.split(";")
+    assert {p[1] for p in judged["parts"]} == {package.models.set_index("key").loc[r, "name"] for r in rivals}
+    assert judged["evidence"].count("prints") == len(rivals)
+
+
+def test_some_rows_needs_a_direction(package):
+    claim = _claim(
+        package,
+        claim_id="t",
+        kind="some-rows",
+        evidence="llama3-paper-v3:Table 29",
+        subject="gpt-4v",
+        relation="on-par",
+        other="gpt-4o",
+    )
+    with pytest.raises(ValueError, match="is not above or below"):
+        claims.audit(package, claims=claim)
+
+
+def test_a_silent_source_leaves_a_claim_not_supported_and_a_contrary_one_contradicted(package):
+    facts = package.tables["facts"].set_index("key")
+    key = "scaling.forecast-predicts-training-time"
+    assert facts.loc[key, "unit"].startswith(claims.SILENT_UNIT) and facts.loc[key, "value"] == 0
+    said = _claim(package, claim_id="t", kind="fact", fact_key=key, stated_value=1.0)
+    denied = _claim(package, claim_id="u", kind="fact", fact_key=key, stated_value=0.0)
+    out = claims.audit(package, claims=pd.concat([said, denied])).set_index("claim_id")
+    assert (out.loc["t", "verdict"], out.loc["t", "code"]) == ("not supported", "silent")
+    assert out.loc["u", "verdict"] == "correct"
+    # a yes/no fact the source states the other way is contradicted, not merely unsupported
+    other = _claim(
+        package, claim_id="v", kind="fact", fact_key="training.power-swings-caused-by-temperature", stated_value=1.0
+    )
+    assert claims.audit(package, claims=other).iloc[0]["verdict"] == "contradicted"
+
+
+def test_a_number_given_to_the_wrong_quantity_and_unit_is_one_wrong_number(package):
+    claim = _claim(
+        package,
+        claim_id="t",
+        kind="fact",
+        fact_key="contamination.ngram_size",
+        stated_value=8.0,
+        stated_quantity="contamination threshold",
+        stated_unit="words",
+    )
+    judged = claims.audit(package, claims=claim).iloc[0]
+    assert (judged["verdict"], judged["code"]) == ("wrong number", "wrong-quantity")
+    assert "calls it the contamination threshold" in judged["evidence"] and "counts words" in judged["evidence"]
+    assert "not supported" in claims.SEVERITY and "not supported" in claims.SUMMARY_GROUPS["imprecise or unresolved"]

@@ -20,7 +20,6 @@ BENCH = pd.DataFrame(
     }
 )
 SUBSETS = pd.DataFrame({"benchmark": ["macro"] * 4, "subset": list("abcd"), "n": [100, 100, 100, 100]})
-MODELS = pd.DataFrame({"key": ["f", "c", "d", "s"], "size_class": ["large", "large", "large", "small"]})
 
 
 def test_verdicts_reasons_and_orientation():
@@ -60,9 +59,11 @@ def test_verdicts_reasons_and_orientation():
     assert other.loc["Big", "gap_low"] == pytest.approx(-out.loc["Big", "gap_high"])
     counts = compare.verdict_counts(out.reset_index())
     assert counts.loc["c"].to_dict() == {"ahead": 2, "behind": 1, "equivalent": 1, "not resolved": 1, "no test": 4}
+    # the difference alone: the equivalent gap is not resolved either way
+    assert out.loc["Same", "difference"] == "not resolved" and out.loc["Same", "equivalence"] == "equivalent"
 
 
-def test_the_family_is_fixed_by_the_table_not_by_who_is_shown():
+def test_the_family_is_the_comparisons_the_question_asks():
     rows = []
     for i in range(10):
         rows += [
@@ -71,22 +72,54 @@ def test_the_family_is_fixed_by_the_table_not_by_who_is_shown():
             (f"r{i}", "d", "small", 70.0, np.nan, np.nan),
         ]
     s = _scores(rows)
-    raw = compare.orient(compare.judge(s, BENCH, rules=compare.Rules(correction="none")), "f", ["c"])
-    holm = compare.orient(compare.judge(s, BENCH, rules=compare.Rules(correction="holm")), "f", ["c"])
-    assert (raw["verdict"] == "ahead").all()  # each alone is significant (p ≈ 0.02)
-    assert (holm["verdict"] == "not resolved").all()  # not once the 30 comparisons of the table count
-    # the same pair, judged once, read from either chapter's angle
-    judged = compare.judge(s, BENCH)
-    assert (
-        compare.pair(judged, "f", "c", "r3")["verdict"]
-        == compare.orient(judged, "f", ["c", "d"]).set_index(["row_label", "competitor"]).loc[("r3", "c"), "verdict"]
+
+    def seen(**kw):
+        return compare.orient(compare.judge(s, BENCH, **kw), "f", ["c"])
+
+    assert (seen(rules=compare.Rules(correction="none"))["verdict"] == "ahead").all()  # each alone: p ≈ 0.02
+    # "on which rows is f ahead of c?": ten comparisons, corrected over those ten and nothing else
+    asked = seen(pairs=[("f", "c")])
+    assert (asked["difference"] == "not resolved").all() and len(asked) == 10
+    assert asked["level"].min() == pytest.approx(0.05 / 10)
+    # a question that adds f against d adds its comparisons to the family, and only those
+    both = compare.judge(s, BENCH, pairs=[("f", "c"), ("f", "d")])
+    assert compare.family_size(both) == 20 and not ((both["model_a"] == "c") & (both["model_b"] == "d")).any()
+    # "f is ahead of c on every row": a claim on all of them at once needs no correction
+    every = seen(pairs=[("f", "c")], question=compare.EVERY)
+    assert (every["difference"] == "ahead").all() and (every["level"] == 0.05).all()
+    with pytest.raises(ValueError, match="prints no model x"):
+        compare.judge(s, BENCH, pairs=[("f", "x")])
+
+
+def test_a_verdict_must_hold_for_every_score_the_printing_allows():
+    # 1.2 points on 10,000 items is resolved at the printed scores; 79.95 against 78.85 (also printed 80.0 and
+    # 78.8) is not, so the verdict is not resolved, flagged as resolved only at the printed precision
+    s = _scores([("R", "f", "big", 80.0, np.nan, np.nan), ("R", "c", "big", 78.8, np.nan, np.nan)])
+    r = compare.orient(compare.judge(s, BENCH, question=compare.EVERY), "f").iloc[0]
+    assert r["printed_difference"] == "ahead" and r["difference"] == "not resolved" and r["rounding_flip"]
+    assert r["gap_low"] < 0 < r["gap_high"]
+    # with a finer printing the same scores would be resolved
+    fine = compare.orient(compare.judge(s, BENCH, question=compare.EVERY, decimals=3), "f").iloc[0]
+    assert fine["difference"] == "ahead" and not fine["rounding_flip"]
+
+
+def test_difference_and_equivalence_are_reported_apart():
+    bench = pd.DataFrame(
+        {
+            "key": ["huge"],
+            "test_set_size": pd.array([200000], dtype="Int64"),
+            "n_items": pd.array([pd.NA], dtype="Int64"),
+            "metric_kind": ["proportion"],
+        }
     )
-
-
-def test_size_classes_set_separate_families():
-    s = _scores([("R", m, "big", v, np.nan, np.nan) for m, v in [("f", 80.0), ("c", 79.0), ("d", 78.0), ("s", 50.0)]])
-    judged = compare.judge(s, BENCH, models=MODELS).set_index(["model_a", "model_b"])
-    assert judged.loc[("f", "c"), "family"] == "large" and judged.loc[("f", "s"), "family"] == "across classes"
+    s = _scores([("R", "f", "huge", 81.0, np.nan, np.nan), ("R", "c", "huge", 80.0, np.nan, np.nan)])
+    r = compare.orient(compare.judge(s, bench, question=compare.EVERY), "f").iloc[0]
+    # a one-point lead on 200,000 items is resolved, and it is also inside a two-point margin
+    assert r["difference"] == "ahead" and r["equivalence"] == "equivalent" and r["noninferior"]
+    assert r["verdict"] == "ahead" and -2 < r["eq_low"] < r["eq_high"] < 2
+    # non-inferiority is read from the side of the model asked about: c is behind f by more than half a point
+    narrow = compare.judge(s, bench, question=compare.EVERY, rules=compare.Rules(margin=0.5))
+    assert not compare.orient(narrow, "c").iloc[0]["noninferior"] and compare.orient(narrow, "f").iloc[0]["noninferior"]
 
 
 def test_intervals_agree_with_verdicts_at_the_corrected_level():
@@ -160,6 +193,7 @@ def test_gap_in_items_and_the_leads_they_make():
     }
 
 
+@pytest.mark.slow
 def test_versus_competitors_on_the_long_context_table():
     from herd import data
 
@@ -171,21 +205,27 @@ def test_versus_competitors_on_the_long_context_table():
     assert compare.size_label(package, "llama-3.1-405b-instruct") == "405B"
 
 
+@pytest.mark.slow
 def test_the_benchmarks_chapter_counts_and_tables():
     from herd import data
 
     package = data.load()
-    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2")
-    seen = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4o", "claude-3.5-sonnet"])
+    competitors = ["gpt-4o", "claude-3.5-sonnet"]
+    judged = compare.judge_package(
+        package, "llama3-paper-v3", "Table 2", pairs=[("llama-3.1-405b-instruct", c) for c in competitors]
+    )
+    seen = compare.orient(judged, "llama-3.1-405b-instruct", competitors)
     seen["competitor_name"] = seen["competitor"].map(package.models.set_index("key")["name"])
     t = compare.tally(seen)
     assert t["n_pairs"] == len(seen) == t["n_tested"] + t["n_untested"]
-    assert t["n_tested"] == t["n_ahead"] + t["n_behind"] + t["n_equivalent"] + t["n_unresolved"]
-    assert compare.family_size(judged, "large") == int(judged.loc[judged["family"] == "large", "testable"].sum()) > 0
-    table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"})
-    assert set(table["competitor"]) == {"GPT-4o", "Claude"} and table[list(compare.VERDICTS)].to_numpy().sum() == len(
-        seen
-    )
+    assert t["n_tested"] == t["n_ahead"] + t["n_behind"] + t["n_unresolved"]
+    assert t["n_equivalent_only"] <= t["n_equivalent"] and t["n_equivalent_only"] <= t["n_unresolved"]
+    assert compare.family_size(judged) == t["n_tested"] > 0  # the question's own comparisons, no more
+    table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"}, 2.0)
+    assert set(table["competitor"]) == {"GPT-4o", "Claude"}
+    assert table[["ahead", "behind", "not resolved", "no test"]].to_numpy().sum() == len(seen)
+    assert table["equivalent within ±2"].sum() == t["n_equivalent"]
+    assert table["resolved only at the printed scores"].sum() == t["n_flips"]
     detail = compare.detail_table(seen)
     assert list(detail.columns) == [
         "row_label",
@@ -196,6 +236,8 @@ def test_the_benchmarks_chapter_counts_and_tables():
         "p_adjusted",
         "n",
         "confidence",
+        "rounding",
+        "equivalence",
         "test",
         "rho",
         "why",
@@ -207,17 +249,25 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert r["n_fragile"] + r["n_robust"] <= t["n_unresolved"]
     assert compare.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
     assert compare.size_ratio(package, "llama-3.1-405b-instruct", "gpt-4o") == "an undisclosed multiple of"
-    pair = compare.orient(judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
-    assert compare.family_text(judged, pair).startswith(
-        f"its {int(pair['testable'].sum())} testable rows are corrected together"
+    pair_judged = compare.judge_package(
+        package,
+        "llama3-paper-v3",
+        "Table 2",
+        pairs=[("llama-3.1-70b-instruct", "llama-3.1-405b-instruct")],
+        question=compare.EVERY,
     )
-    assert list(compare.pair_detail(pair, 2.0).columns)[:4] == [
+    pair = compare.orient(pair_judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
+    assert compare.family_text(pair_judged, compare.Rules()).startswith(
+        f"the claim is about every row at once, so each of its {int(pair['testable'].sum())} testable rows"
+    )
+    assert list(compare.pair_detail(pair, 2.0).columns)[:5] == [
         "row_label",
-        "verdict",
         "focus_score",
         "competitor_score",
+        "gap",
+        "difference",
     ]
-    tested = pair[pair["verdict"] != "no test"]
+    tested = pair[pair["difference"] != "no test"]
     assert compare.needed_margin(pair) == tested["smallest_margin"].max()
     assert np.isnan(compare.needed_margin(pair.iloc[:0]))
 
@@ -225,7 +275,7 @@ def test_the_benchmarks_chapter_counts_and_tables():
 def test_resolution_counts_by_hand():
     seen = pd.DataFrame(
         {
-            "verdict": ["not resolved", "not resolved", "ahead", "behind", "no test"],
+            "difference": ["not resolved", "not resolved", "ahead", "behind", "no test"],
             "gap": [1.5, -2.5, 4.0, -3.0, 9.0],
             "n": [100, 200, 6000, 300, 50],
             "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan],

@@ -87,21 +87,21 @@ def test_every_row_of_table_15_is_simulated_or_says_why(package, null_table):
         assert row["not_simulated"] == "" and row["n"] == int(
             package.benchmarks.set_index("key").loc[key, "test_set_size"]
         )
-        assert 0 <= row["null_picked"] <= 1 and np.isfinite(row["null_p"])
+        assert 0 <= row["null_picked"] <= 1 and np.isfinite(row["p_value"])
     assert set(null["benchmark"]) <= set(reported["benchmark"]) and len(null) > 0
 
 
-def test_null_summary_counts_what_the_chapter_writes(package, null_table):
+@pytest.mark.slow
+def test_null_counts_what_the_chapter_writes(package, null_table):
     (_, reported), _, _ = null_table
-    found = selection.null_summary(reported)
     simulated = selection.simulated(reported)
-    assert found["n_t15"] == len(package.contamination) == found["n_reported"] + found["n_not_simulated"]
-    assert found["n_reported"] == len(simulated) and (simulated["not_simulated"] == "").all()
-    assert found["n_beyond"] == int((simulated["null_p"] < 0.05).sum())
-    assert (
-        found["n_widest"] == int(simulated["accuracy_source"].str.startswith("not published").sum()) >= 1
-    )  # HellaSwag
-    assert found["null_share"].endswith(" %")
+    assert len(package.contamination) == len(reported) and (simulated["not_simulated"] == "").all()
+    found = selection.counts(reported)
+    assert found["rows"] == len(simulated) and found["uncorrected"] == int((simulated["p_value"] < 0.05).sum())
+    assert found["corrected"] <= found["uncorrected"]
+    # the Monte Carlo p-value counts the draws at least as large, plus one, never zero
+    assert (simulated["p_value"] == (simulated["beyond"] + 1) / (simulated["picks"] + 1)).all()
+    assert int(simulated["accuracy_source"].str.startswith("not published").sum()) >= 1  # HellaSwag
 
 
 def test_table15_as_shown_letters_each_distinct_reason_once(package):
@@ -113,6 +113,7 @@ def test_table15_as_shown_letters_each_distinct_reason_once(package):
     assert (shown["why blank"].isna() == t15["blank_reason"].isna()).all()
 
 
+@pytest.mark.slow
 def test_n_is_the_full_test_set_size_not_capped(package, null_table):
     """The column said 'N (capped at 5,000)' and showed larger values while the simulation
     used 5,000: WorldSense's null was about four times too wide. N is now the size itself."""

@@ -56,6 +56,7 @@ def assert_one_line_error(code, err, *needles):
 # ------------------------------------------------------------------ --skip-bad
 
 
+@pytest.mark.slow
 def test_skip_bad_skips_exactly_the_bad_line_and_names_it(tmp_path, bench):
     """3,000 JSONL lines with a byte that is not UTF-8 on line 2,500: 2,999 documents are
     scanned, and the report names that file and line (it used to drop the rest of the shard)."""

@@ -27,8 +27,22 @@ def test_every_finding_quotes_its_chapter(glued):
     assert first.href == "benchmarks.html#benchmarks-result"
     for key in ("n_pairs", "n_tested", "n_ahead", "n_behind", "n_unresolved"):
         assert f" {b[key]}" in first.finding
-    assert glued.values["benchmarks"]["pair_answer"] in [f.finding for f in found]
+    assert glued.values["benchmarks"]["pair_short"] in [f.finding for f in found]
     assert glued.values["scaling"]["refit_n_hi"] in found[3].finding
+
+
+def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):
+    """The refit is Chinchilla's law on Chinchilla's data: an interval containing the size trained
+    does not reject it and does not confirm it; the null's count is the corrected one, under the
+    correlated setting, with its range over seeds."""
+    by = {(f.chapter, f.anchor): f.finding for f in findings.findings(glued)}
+    refit_row, s = by[("scaling", "scaling-refit")], glued.values["scaling"]
+    assert "Chinchilla's law refitted to Chinchilla's own runs" in refit_row and "cannot confirm" in refit_row
+    for key in ("refit_tpp", "llama_tpp", "contains_trained"):
+        assert s[key] in refit_row
+    null_row, c = by[("contamination", "contamination-table15")], glued.values["contamination"]
+    assert f"{c['beyond_corrected_correlated']} of {c['n_reported']} reported gains" in null_row
+    assert "Holm" in null_row and f"over {c['n_seeds']} seeds" in null_row
 
 
 def test_each_finding_links_a_section_its_chapter_labels(glued):

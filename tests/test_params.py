@@ -119,3 +119,51 @@ def test_names_left_by_an_earlier_run_in_the_same_kernel_do_not_count():
     history[-2] = "# Parameters\nmargn = 3.0\n"
     with pytest.raises(ParameterError, match="no parameter 'margn'"):
         params.check_chapter({**ns, "In": history, "margn": 3.0}, "method", SCHEMA)
+
+
+# ---- hostile input, second round (issue 26)
+
+
+def _contamination(**values):
+    """The contamination chapter's parameters with the book's values, some replaced."""
+    good = {
+        "ngram": 13,
+        "threshold": 0.5,
+        "planted_whole": 20,
+        "planted_part": 20,
+        "seed": 0,
+        "null_reps": 200,
+        "null_seeds": 5,
+        "item_correlation": 0.5,
+        "alpha": 0.05,
+        "correction": "holm",
+    }
+    spec = SCHEMA["contamination"]
+    return {k: v for k, v in {**good, **values}.items() if k in spec}
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("chapter, name", [("contamination", "threshold"), ("scaling", "compute_budget")])
+def test_nan_and_infinity_are_refused_not_compared(chapter, name, value):
+    spec = SCHEMA[chapter][name]
+    with pytest.raises(ParameterError, match=f"parameter '{name}' = .*: expected a finite number, not NaN or infinity"):
+        check(name, value, float, minimum=spec.get("minimum"), maximum=spec.get("maximum"))
+
+
+def test_nan_stops_a_chapter_with_its_name():
+    ns = _contamination(threshold=float("nan"))
+    missing = set(SCHEMA["contamination"]) - set(ns)
+    assert not missing, missing
+    with pytest.raises(ParameterError, match="parameter 'threshold' = nan: expected a finite number"):
+        params.check_chapter(ns, "contamination", SCHEMA)
+
+
+def test_an_integer_too_large_for_a_float_is_refused_not_overflowed():
+    with pytest.raises(ParameterError, match="parameter 'compute_budget' = 1000.* is too large for a number"):
+        check("compute_budget", 10**400, float, minimum=1e18, maximum=1e27)
+
+
+def test_bounds_apply_to_numbers_only():
+    with pytest.raises(ParameterError, match="expected str or float, got list"):
+        check("x", [1], (str, float), minimum=0)
+    assert check("x", "all", (str, float), minimum=0) == "all"

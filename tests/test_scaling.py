@@ -67,6 +67,26 @@ def test_kaplan_reproduces_its_intersection_point(laws):
     assert law.params(1e4 * 8.64e19) == pytest.approx(1e12, rel=0.1)
 
 
+def test_kaplan_prescribes_its_own_data_not_c_over_6n(laws):
+    law = scaling.build_law(laws, "kaplan2020")
+    c = scaling.constants(laws, "kaplan2020")
+    # at one PF-day each relation gives its coefficient (Table 6: N_e = 1.3e9, D_e = 2e10)
+    assert law.params(c["pf_day"]) == pytest.approx(c["k"]) and law.tokens(c["pf_day"]) == pytest.approx(
+        c["d_coefficient"]
+    )
+    # their data is the data processed at the critical batch size: more than C / (6N)
+    ratio = scaling.kaplan_flops_ratio(laws, 3.8e25)
+    assert law.tokens(3.8e25) == pytest.approx(ratio * scaling.tokens_for(3.8e25, law.params(3.8e25)))
+    assert 1.5 < ratio < 2.0
+    note = scaling.kaplan_note(laws, ["kaplan2020"], 3.8e25)
+    assert "(C / PF-day)^0.73" in note and "(C / PF-day)^0.27" in note and scaling.kaplan_note(laws, [], 3.8e25) == ""
+
+
+def test_tokens_per_param_of_the_papers_law(laws):
+    # Llama's own law at the flagship budget: 16.55 T tokens for 383 B parameters, about 43 per parameter
+    assert scaling.tokens_per_param(laws, "llama3-figure", 3.8e25) == pytest.approx(42.5, abs=1.0)
+
+
 def test_unknown_law(laws):
     with pytest.raises(KeyError, match="no law"):
         scaling.constants(laws, "moore1965")
@@ -192,8 +212,12 @@ def test_runs_summary_and_points_note():
     from herd import data
 
     package = data.load()
-    runs = scaling.figure4_points(package)
-    assert scaling.runs_summary(runs) == {"n_runs": str(len(runs)), "n_excluded": str(int(runs["excluded"].sum()))}
+    from herd import refit
+
+    runs = refit.figure4_points(package)
+    summary = scaling.runs_summary(runs)
+    assert (summary["n_runs"], summary["n_excluded"]) == (str(len(runs)), str(int(runs["excluded"].sum())))
+    assert summary["max_params"] == "16"  # Chinchilla's largest run in Figure 4: 16 B
     described = sorted(set(package.model_facts["model"]))
     everyone = scaling.models_by_size(package, described)
     note = scaling.points_note(package, scaling.model_points(package, everyone), everyone, described)

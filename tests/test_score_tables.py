@@ -1,6 +1,7 @@
 """The printed score tables as data: metadata, the models each prints, other versions of a
 benchmark, and the later models a page names when it cannot show them."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -54,37 +55,51 @@ def test_other_versions_pair_gpqa_diamond_with_gpqa_and_never_mix_them(package):
     assert set(judged["benchmark"]) >= {"gpqa-diamond", "bfcl-v2"} and "gpqa" not in set(judged["benchmark"])
 
 
+@pytest.mark.slow
 def test_the_card_invites_equivalence_and_the_book_answers_with_its_margin(package):
-    judged = compare.judge_package(package, "llama-models-model-card-3.3", "Instruction tuned models")
+    pair = [("llama-3.3-70b-instruct", "llama-3.1-405b-instruct")]
+    source, table = "llama-models-model-card-3.3", "Instruction tuned models"
+    judged = compare.judge_package(package, source, table, pairs=pair, question=compare.EVERY)
     seen = compare.orient(judged, "llama-3.3-70b-instruct", ["llama-3.1-405b-instruct"]).set_index("row_label")
-    assert seen.loc["BFCL v2", "verdict"] == "no test"  # macro average without recorded subset sizes
-    assert seen.loc["MMLU Pro (CoT)", "verdict"] == "behind" and seen.loc["MATH (CoT)", "verdict"] == "ahead"
-    assert seen.loc["HumanEval", "verdict"] == "not resolved"  # 164 problems: not equivalent, not resolved
-    assert (seen["family"] == "across classes").all()
+    assert seen.loc["BFCL v2", "difference"] == "no test"  # macro average without recorded subset sizes
+    assert seen.loc["MMLU Pro (CoT)", "difference"] == "behind" and seen.loc["MATH (CoT)", "difference"] == "ahead"
+    assert seen.loc["HumanEval", "difference"] == "not resolved"  # 164 problems: neither way
+    assert (seen["family"] == compare.EVERY).all() and (seen["level"].dropna() == 0.05).all()
+    # "at least as good" (non-inferiority) passes where the smaller model is ahead, and not where it is behind
+    assert seen.loc["MATH (CoT)", "noninferior"] and not seen.loc["MMLU Pro (CoT)", "noninferior"]
+    # at its own level, equivalence within ±2 could be shown on the big test sets at these scores
+    reach = compare.equivalence_reachable(seen.reset_index(), 2.0)
+    assert reach.dropna().astype(bool).sum() >= 3
     wide = compare.orient(
-        compare.judge_package(
-            package, "llama-models-model-card-3.3", "Instruction tuned models", compare.Rules(margin=20.0)
-        ),
+        compare.judge_package(package, source, table, compare.Rules(margin=20.0), pairs=pair, question=compare.EVERY),
         "llama-3.3-70b-instruct",
     )
-    assert (
-        wide.loc[wide["competitor"] == "llama-3.1-405b-instruct", "verdict"].isin(
-            ["equivalent", "no test", "ahead", "behind"]
-        )
-    ).all()
+    tested = wide[wide["difference"] != "no test"]
+    assert (tested["equivalence"] == "equivalent").all()
 
 
-def test_describe_pair_says_none_equivalent_and_names_the_rows():
-    seen = pd.DataFrame({"row_label": ["A", "B", "C", "D"], "verdict": ["behind", "ahead", "not resolved", "no test"]})
+def test_describe_pair_gives_both_readings_and_names_the_rows():
+    seen = pd.DataFrame(
+        {
+            "row_label": ["A", "B", "C", "D"],
+            "difference": ["behind", "ahead", "not resolved", "no test"],
+            "equivalence": ["not shown", "equivalent", "not shown", "no test"],
+            "noninferior": [False, True, True, False],
+            "testable": [True, True, True, False],
+            "eq_level": [0.05, 0.05, 0.05, np.nan],
+            "focus_score": [50.0, 60.0, 70.0, 80.0],
+            "competitor_score": [55.0, 59.0, 69.0, 80.0],
+            "n": [100000.0, 100000.0, 100.0, np.nan],
+            "kind": ["proportion"] * 4,
+        }
+    )
     text = compare.describe_pair(seen, "Small", "Large", 2.0)
     assert text == (
-        "Small is equivalent to Large within ±2 points on none of the 3 tested benchmarks; Large is ahead on 1 (A); "
-        "Small is ahead on 1 (B); 1 is not resolved (C). 1 cannot be tested (D)."
-    )
-    same = pd.DataFrame({"row_label": ["A", "B"], "verdict": ["equivalent", "equivalent"]})
-    assert (
-        compare.describe_pair(same, "Small", "Large", 3.0)
-        == "Yes on all 2 tested benchmarks: every gap lies within ±3 points."
+        "As good as (equivalent within ±2 points on every tested benchmark): no; equivalence is shown on 1 of the 3 "
+        "(B). At least as good as (not behind by 2 points or more on every tested benchmark): no; non-inferiority is "
+        "shown on 2 of the 3 (B, C). The differences: Large is ahead on 1 (A); Small is ahead on 1 (B); 1 gap is not "
+        "resolved either way. 1 cannot be tested (D). At these scores and test-set sizes, no gap could have been "
+        "shown equivalent within ±2 points on 1 of the 3 (C)."
     )
 
 

@@ -1,52 +1,236 @@
-"""The null-table display of herd.selection."""
+"""herd.selection: the item model (latent difficulty shared by the models), the count-based null
+checked against items drawn one by one, the Monte Carlo p-values and the book's correction, and
+the null tables as the contamination chapter shows them."""
 
+import numpy as np
 import pandas as pd
+import pytest
+from scipy.stats import ks_2samp, multivariate_normal, norm
 
-from herd import selection
+from herd import data, selection, stats
 
 
-def test_null_display_puts_the_decisive_column_first_and_letters_the_reasons():
-    reported = pd.DataFrame(
-        [
-            {
-                "benchmark": "A",
-                "gain": 2.0,
-                "n": 100,
-                "n_basis": "source",
-                "accuracies": "0.1 / 0.2 / 0.3",
-                "accuracy_source": "paper",
-                "null_picked": 0.3,
-                "null_median": 1.0,
-                "null_p": 0.04,
-                "not_simulated": "",
-            },
-            {
-                "benchmark": "B",
-                "gain": None,
-                "n": None,
-                "n_basis": "none",
-                "accuracies": "",
-                "accuracy_source": "",
-                "null_picked": None,
-                "null_median": None,
-                "null_p": None,
-                "not_simulated": "no gain reported",
-            },
-            {
-                "benchmark": "C",
-                "gain": None,
-                "n": None,
-                "n_basis": "none",
-                "accuracies": "",
-                "accuracy_source": "",
-                "null_picked": None,
-                "null_median": None,
-                "null_p": None,
-                "not_simulated": "no gain reported",
-            },
-        ]
+def _both(gains=(16.3, None), beyond=(62, None), picks=(3599, None)):
+    """Two rows of :func:`selection.side_by_side` (a simulated row and a blank one), two settings."""
+    rows = pd.DataFrame(
+        {
+            "benchmark": ["A", "B"],
+            "gain": list(gains),
+            "n": [2546, 500],
+            "n_basis": ["official", "official"],
+            "accuracies": ["0.478 / 0.646 / 0.716", "0.5 / 0.5 / 0.5"],
+            "accuracy_source": ["paper", "paper"],
+            "not_simulated": ["", "no gain reported"],
+        }
     )
-    shown, notes = selection.null_display(reported)
-    assert list(shown.columns[:3]) == ["benchmark", "reported gain 405B", "share of chance gains at least as large"]
-    assert shown["not simulated"].tolist() == ["", "a", "a"]
+    for label, latent in (("independent", 0.0), ("correlated", 0.75)):
+        rows[f"{label}: latent"] = [latent, latent]
+        rows[f"{label}: reachable"] = [True, True]
+        rows[f"{label}: null_picked"] = [0.36, np.nan]
+        rows[f"{label}: picks"] = list(picks)
+        rows[f"{label}: beyond"] = list(beyond)
+        rows[f"{label}: null_p_se"] = [0.0022, np.nan]
+        rows[f"{label}: null_median"] = [0.7, np.nan]
+        rows[f"{label}: verdict"] = ["uncorrected only", ""]
+    return rows
+
+
+def test_null_display_puts_the_decisive_columns_first_and_letters_the_reasons():
+    decisive, inputs, notes = selection.null_display(_both(), ["independent", "correlated"])
+    assert list(decisive.columns[:4]) == [
+        "benchmark",
+        "reported gain 405B",
+        "share of chance gains at least as large, independent",
+        "share of chance gains at least as large, correlated",
+    ]
+    assert decisive["share of chance gains at least as large, independent"].tolist() == ["0.0172 ± 0.0022", "—"]
+    assert decisive["not simulated"].tolist() == ["", "a"]
     assert notes.to_dict("records") == [{"note": "a", "why the row was not simulated": "no gain reported"}]
+    # independence has no latent correlation to show; the correlated setting does
+    assert "latent correlation, independent" not in inputs and inputs["latent correlation, correlated"][0] == "0.75"
+
+
+@pytest.fixture(scope="module")
+def package():
+    return data.load()
+
+
+@pytest.mark.slow
+def test_the_chapter_runs_share_rows_and_reuse_runs(package):
+    runs = selection.null_runs(package, selection.settings(0.5), [0, 1], reps=300)
+    assert set(runs) == {("independent", 0), ("independent", 1), ("correlated", 0), ("correlated", 1)}
+    quantiles, both = selection.side_by_side(runs, 0)
+    assert set(quantiles["setting"]) == {"independent", "correlated"}
+    assert (quantiles["q05"] <= quantiles["q50"]).all() and (quantiles["q50"] <= quantiles["q95"]).all()
+    table = selection.seed_counts(runs)
+    assert list(table.columns) == [
+        "seed",
+        "independent: uncorrected",
+        "independent: Holm",
+        "correlated: uncorrected",
+        "correlated: Holm",
+    ]
+    assert (table["correlated: Holm"] <= table["correlated: uncorrected"]).all()
+    ranged = selection.range_counts(package, runs, 0, [0.5, 0.0], reps=300)
+    assert ranged["item correlation"].tolist() == [0.0, 0.5]  # both reused from the runs
+    found = selection.null_summary(runs, 0, ["independent", "correlated"])
+    assert found["n_seeds"] == "2" and found["n_reported"] == "15" and found["n_t15"] == "21"
+    assert found["beyond_correlated"] == str(table.loc[0, "correlated: uncorrected"])
+    independent = selection.beyond_chance(runs[("independent", 0)][1])
+    correlated = selection.beyond_chance(runs[("correlated", 0)][1])
+    lost = set(independent.loc[independent["corrected"] & ~correlated["corrected"], "benchmark"])
+    assert (found["lost"] == "none") == (not lost) and all(name in found["lost"] for name in lost)
+
+
+# ------------------------------------------------------------------ the item model
+
+
+def test_pattern_probabilities_keep_each_models_accuracy():
+    acc = [0.2, 0.55, 0.9]
+    bits = selection._patterns(3)
+    for rho in (0.0, 0.4, 0.9):
+        probs = selection.pattern_probabilities(acc, rho)
+        assert probs.sum() == pytest.approx(1.0, abs=1e-12)
+        assert [probs[bits[:, m] == 1].sum() for m in range(3)] == pytest.approx(acc, abs=1e-9)
+    # independence: each pattern's probability is the product of the models' own
+    probs = selection.pattern_probabilities(acc, 0.0)
+    product = np.prod(np.where(bits == 1, acc, 1 - np.array(acc)), axis=1)
+    assert probs == pytest.approx(product, abs=1e-12)
+
+
+def test_two_models_right_together_as_the_bivariate_normal_says():
+    # known value: P(both right) is the bivariate normal probability of the two thresholds
+    acc, rho = [0.3, 0.8], 0.6
+    probs, bits = selection.pattern_probabilities(acc, rho), selection._patterns(2)
+    both = probs[(bits[:, 0] == 1) & (bits[:, 1] == 1)].sum()
+    expected = multivariate_normal(mean=[0, 0], cov=[[1, rho], [rho, 1]]).cdf(norm.ppf(acc))
+    assert both == pytest.approx(expected, abs=1e-5)
+
+
+def test_sheppards_formula_at_even_accuracy():
+    # Sheppard (1899): for two halves of a bivariate normal, the correlation of the signs is (2/π)·arcsin(ρ)
+    for rho in (0.2, 0.5, 0.8):
+        assert selection.item_correlations([0.5, 0.5], rho) == pytest.approx([2 / np.pi * np.arcsin(rho)], abs=1e-9)
+    latent, reachable = selection.latent_correlation([0.5, 0.5, 0.5], 0.5)
+    assert reachable and latent == pytest.approx(np.sin(np.pi / 4), abs=1e-9)
+
+
+def test_latent_correlation_hits_its_target_or_says_it_cannot():
+    acc = [0.478, 0.646, 0.716]
+    latent, reachable = selection.latent_correlation(acc, 0.3)
+    assert reachable and selection.item_correlations(acc, latent).mean() == pytest.approx(0.3, abs=1e-9)
+    assert selection.latent_correlation(acc, 0.0) == (0.0, True)
+    # a very easy and a very hard model cannot agree much: a high target is out of reach
+    latent, reachable = selection.latent_correlation([0.05, 0.95], 0.5)
+    assert not reachable and latent == selection.LATENT_MAX
+    with pytest.raises(ValueError, match="item_correlation"):
+        selection.latent_correlation(acc, 1.0)
+    with pytest.raises(ValueError, match="accuracies"):
+        selection.pattern_probabilities([0.0, 0.5], 0.2)
+
+
+def test_score_z_is_the_books_score_statistic_at_zero_difference():
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        n1, n2 = (int(v) for v in rng.integers(2, 500, 2))
+        x1, x2 = int(rng.integers(0, n1 + 1)), int(rng.integers(0, n2 + 1))
+        expected = float(stats.score_statistic(x1, n1, x2, n2))
+        got = float(selection.score_z(x1, n1, x2, n2))
+        assert got == pytest.approx(expected, rel=1e-9, abs=1e-12) or (np.isinf(got) and got == expected)
+
+
+def _item_level(n, acc, thresholds, reps, rho, alpha, seed):
+    """The selection rule applied item by item, as the paper describes it (a reference, slow):
+    each item gets a difficulty, each model its own noise, each item a uniform score."""
+    rng = np.random.default_rng(seed)
+    cut = norm.ppf(acc)
+    picked, gains405 = [], []
+    for _ in range(reps):
+        z, eps, score = rng.normal(size=n), rng.normal(size=(len(acc), n)), rng.random(n)
+        correct = np.sqrt(rho) * z + np.sqrt(1 - rho) * eps < cut[:, None]
+        best = None
+        for t in thresholds:
+            cont = score > t
+            if cont.sum() == 0 or (~cont).sum() == 0:
+                continue
+            gains = [selection.estimated_gain(c, cont) for c in correct]
+            sig = [
+                g > 0
+                and cont.sum() >= 2
+                and (~cont).sum() >= 2
+                and stats.score_pvalue(c[cont].sum(), cont.sum(), c[~cont].sum(), (~cont).sum()) < alpha
+                for g, c in zip(gains, correct)
+            ]
+            if any(sig) and (best is None or max(gains) > best[0]):
+                best = (max(gains), gains[-1])
+        picked.append(best is not None)
+        if best is not None:
+            gains405.append(best[1])
+    return np.array(picked), np.array(gains405)
+
+
+@pytest.mark.slow
+def test_counts_draw_the_same_null_as_items_drawn_one_by_one():
+    acc, thresholds, rho = [0.45, 0.6, 0.7], np.array([0.2, 0.5, 0.8]), 0.6
+    picked, gains = _item_level(150, acc, thresholds, 2000, rho, 0.05, seed=2)
+    sim = selection.simulate(150, acc, thresholds, reps=20_000, seed=3, correlation=rho)
+    share = sim["picked"].mean()
+    assert abs(picked.mean() - share) < 4 * np.sqrt(share * (1 - share) / len(picked))
+    # the 405B's gains where the rule picks: one distribution (two-sample Kolmogorov–Smirnov)
+    assert ks_2samp(gains, sim.loc[sim["picked"], "gain_2"]).pvalue > 0.001
+    # and not the independent one, which the same test tells apart
+    independent = selection.simulate(150, acc, thresholds, reps=20_000, seed=3)
+    assert ks_2samp(gains, independent.loc[independent["picked"], "gain_2"]).pvalue < 0.001
+
+
+def test_simulate_is_reproducible_and_correlation_moves_the_405b_with_the_pick():
+    acc, th = [0.478, 0.646, 0.716], selection.row_thresholds(selection.THRESHOLDS, 98)
+    a = selection.simulate(2546, acc, th, reps=4000, seed=1)
+    pd.testing.assert_frame_equal(a, selection.simulate(2546, acc, th, reps=4000, seed=1))
+    latent, _ = selection.latent_correlation(acc, 0.5)
+    b = selection.simulate(2546, acc, th, reps=4000, seed=1, correlation=latent)
+    # under independence the 405B's gain at a threshold picked for another model is centred near 0;
+    # with shared items it moves with the gain that triggered the pick
+    assert b.loc[b["picked"], "gain_2"].median() > a.loc[a["picked"], "gain_2"].median() + 0.3
+    assert set(a.loc[a["picked"], "threshold"]) <= set(th)
+    with pytest.raises(ValueError, match="reps"):
+        selection.simulate(10, acc, th, reps=0)
+
+
+def test_monte_carlo_p_value_is_never_zero_and_shares_carry_their_error():
+    chance = selection._chance(np.array([0.1, 0.2, 5.0, 7.0]), 5.0)
+    assert chance["beyond"] == 2 and chance["picks"] == 4 and chance["p_value"] == pytest.approx(3 / 5)
+    assert selection._chance(np.array([0.1, 0.2]), 9.0)["p_value"] == pytest.approx(1 / 3)
+    assert selection.share_text(62, 3599, np.sqrt(62 / 3599 * (1 - 62 / 3599) / 3599)) == "0.0172 ± 0.0022"
+    assert selection.share_text(0, 3641, 0.0) == "0 of 3,641"
+    assert selection.share_text(1686, 3301, 0.0087) == "0.5108 ± 0.0087"
+
+
+def _reported(ps):
+    return pd.DataFrame(
+        {
+            "benchmark": [f"b{i}" for i in range(len(ps))],
+            "p_value": ps,
+            "not_simulated": "",
+        }
+    )
+
+
+def test_beyond_chance_uses_the_books_correction():
+    rows = _reported([0.0003, 0.0004, 0.004, 0.02, 0.3])
+    decided = selection.beyond_chance(rows, 0.05, "holm")
+    # Holm at 5 %: 0.0003 < 0.01, 0.0004 < 0.0125, 0.004 < 0.0167, 0.02 < 0.025, 0.3 ≥ 0.05
+    assert decided["uncorrected"].tolist() == [True, True, True, True, False]
+    assert decided["corrected"].tolist() == [True, True, True, True, False]
+    # 0.03 ≥ 0.05/2 stops Holm there, though each is below 5 % uncorrected
+    decided = selection.beyond_chance(_reported([0.0003, 0.03, 0.04]), 0.05, "holm")
+    assert decided["corrected"].tolist() == [True, False, False] and decided["uncorrected"].sum() == 3
+    assert selection.counts(_reported([0.0003, 0.03, 0.04])) == {"uncorrected": 3, "corrected": 1, "rows": 3}
+
+
+def test_count_range_and_calibration_phrase():
+    assert selection.count_range([3, 3, 3]) == "3" and selection.count_range([3, 4, 3]) == "3–4"
+    assert selection.calibration_phrase(0.5, 0.3, 0.7) == "0.5, the middle of the published 0.3–0.7"
+    assert selection.calibration_phrase(0.6, 0.3, 0.7) == "0.6, within the published 0.3–0.7"
+    assert selection.calibration_phrase(0.9, 0.3, 0.7) == "0.9, outside the published 0.3–0.7"
+    assert selection.seeds(4, 3) == [4, 5, 6] and selection.settings(0.5) == {"independent": 0.0, "correlated": 0.5}

@@ -236,7 +236,7 @@ def test_the_method_chapters_worked_examples():
     over = stats.printed_vs_wilson(99.5, 100)
     assert float(over["top"]) > 100  # the paper's formula runs past 100 %
     examples = stats.published_examples()
-    assert len(examples) == 6
+    assert len(examples) == 7 and examples["method"].str.startswith("TOST").any()
     import re
 
     for published, ours in zip(examples["published value"], examples["this book's code"]):
@@ -244,3 +244,24 @@ def test_the_method_chapters_worked_examples():
         o_values = [float(v) for v in re.findall(r"\d+\.\d+", ours)]
         assert o_values == pytest.approx(p_values, abs=0.006), (published, ours)  # published to two or more decimals
     assert list(examples["this book's code"].iloc[[0, 1, 4, 5]]) == list(examples["published value"].iloc[[0, 1, 4, 5]])
+
+
+def test_tost_reproduces_the_published_interval_and_decides_by_it():
+    # at α = 0.025 the TOST interval is the two-sided 95 % interval: PropCIs' diffscoreci for 7/34 − 1/34
+    assert stats.tost_example() == "0.0270 to 0.3453"
+    low, high = stats.gap_intervals([100 * 7 / 34], [100 / 34], [34], [34], ["bounded-mean"], [0.025], one_sided=True)
+    assert -35 < low[0] and high[0] < 35 and not high[0] < 34  # equivalent within ±35 points, not within ±34
+    # the two one-sided p-values agree with the interval: both below α exactly when it lies inside the margin
+    for margin in (34.0, 35.0):
+        p_low = stats.one_sided_pvalues([100 * 7 / 34], [100 / 34], [34], [34], ["bounded-mean"], [-margin], "greater")
+        p_up = stats.one_sided_pvalues([100 * 7 / 34], [100 / 34], [34], [34], ["bounded-mean"], [margin], "less")
+        assert (max(p_low[0], p_up[0]) < 0.025) == (-margin < low[0] and high[0] < margin)
+
+
+def test_the_printed_range_is_the_counts_that_print_as_the_score():
+    assert stats.printed_range(85.4, 164, "proportion") == (100 * 140 / 164, 100 * 140 / 164)  # one count fits
+    lo, hi = stats.printed_range(87.3, 14042, "proportion")  # several counts fit: the first and the last
+    assert round(lo, 1) == round(hi, 1) == 87.3 and 87.25 <= lo < hi <= 87.35
+    assert stats.printed_range(50.5, 20, "bounded-mean") == (50.45, 50.55)  # a mean: any value within half a unit
+    assert stats.printed_range(100.0, 164, "proportion") == (100.0, 100.0)
+    assert stats.printed_range(88.0, 10, "proportion") == (90.0, 90.0)  # no count prints 88.0: the nearest one

@@ -12,6 +12,19 @@ def test_every_text_loads_and_is_substantial():
         assert textstats.words(text) > 5000, key
     assert "Ge1:1" not in loaded["kjv-bible"][:200]  # verse labels removed
     assert "\x1f" not in loaded["jargon-file"]
+    assert "00-database" not in loaded["devils-dictionary"] and loaded["devils-dictionary"].startswith("THE DEVIL'S")
+    assert "Psalms 1:1:" not in loaded["treasury-of-david"] and "(TDavid)" not in loaded["treasury-of-david"]
+    assert " * " not in loaded["treasury-of-david"]  # the renderer's italic markers
+    assert loaded["austen-novels"].startswith("SENSE AND SENSIBILITY") and "Persuasion\n" in loaded["austen-novels"]
+    assert "Ian Murdock" in loaded["debian-history"]
+
+
+@pytest.mark.texts
+def test_at_least_six_narrative_texts_of_different_sources():
+    narrative = [k for k, t in texts.TEXTS.items() if t.register == "narrative"]
+    assert len(narrative) >= 6
+    assert len({texts.TEXTS[k].origin.split(" (")[0] for k in narrative}) == len(narrative)  # each from its own package
+    assert set(texts.CORPUS_PROSE) <= set(texts.keys_of_kind("prose"))
 
 
 def test_unknown_text():
@@ -76,6 +89,9 @@ def test_window_summary_by_register():
         "technical_words": "66,000–79,000",
         "code_words": "52,000",
         "narrative_pages": "920–1,050",
+        "narrative_median": "98,000",
+        "narrative_fewest": texts.TEXTS["fortunes-literature"].name,
+        "narrative_most": texts.TEXTS["kjv-bible"].name,
     }
     assert textstats.window_summary(whole.iloc[:1], 131_072, 100)["technical_words"] == "n/a"
 

@@ -55,6 +55,9 @@ STAMP = ".herd-build.json"
 LOCK_FILE = ".herd-build.lock"
 # mkdtemp names: a prefix, a dot and eight characters; what an interrupted build leaves behind
 STAGING = re.compile(r"^(_build|site)\.[a-z0-9_]{8}$")
+# the working folder of one notebook's execution, in _build/: this prefix, the chapter, a hyphen and mkdtemp's eight
+WORK_PREFIX = "herd-"
+WORK = re.compile(r"^herd-[\w.-]+-[a-z0-9_]{8}$")
 ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]{32}")
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
 VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")
@@ -375,26 +378,32 @@ def execute(root: Path, nb: Notebook, digest: str) -> Execution:
     import papermill as pm
 
     source = jupytext.read(nb.text)
-    with tempfile.TemporaryDirectory(prefix=f"herd-{nb.name}-") as tmp:
-        src = Path(tmp) / f"{nb.name}.ipynb"
-        out = Path(tmp) / f"{nb.name}.out.ipynb"
-        nbformat.write(source, src)
-        _check_declared_parameters(nb, src)
-        start = time.perf_counter()
-        try:
-            pm.execute_notebook(
-                str(src),
-                str(out),
-                kernel_name="python3",
-                cwd=str(root),
-                progress_bar=False,
-                log_output=False,
-                report_mode=False,
-            )
-        except pm.PapermillExecutionError as exc:
-            raise BuildError(_describe_failure(nb, exc)) from None
-        seconds = time.perf_counter() - start
-        executed = json.loads(out.read_text())
+    # the working folder lives in the build directory, where the next build's clean-up finds it if this one is killed
+    work = root / "_build"
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{nb.name}-", dir=work) as tmp:
+            src = Path(tmp) / f"{nb.name}.ipynb"
+            out = Path(tmp) / f"{nb.name}.out.ipynb"
+            nbformat.write(source, src)
+            _check_declared_parameters(nb, src)
+            start = time.perf_counter()
+            try:
+                pm.execute_notebook(
+                    str(src),
+                    str(out),
+                    kernel_name="python3",
+                    cwd=str(root),
+                    progress_bar=False,
+                    log_output=False,
+                    report_mode=False,
+                )
+            except pm.PapermillExecutionError as exc:
+                raise BuildError(_describe_failure(nb, exc)) from None
+            seconds = time.perf_counter() - start
+            executed = json.loads(out.read_text())
+    except OSError as exc:
+        raise BuildError(f"{_show(nb.text)}: executing it failed: {_os_error(exc)}") from None
     executed = clean(executed, nb.name)
     executed["metadata"]["herd"] = {"inputs_sha256": digest, "source": str(nb.text.relative_to(root))}
     text = json.dumps(executed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -402,11 +411,30 @@ def execute(root: Path, nb: Notebook, digest: str) -> Execution:
     if text == before:
         return Execution(seconds, written=False, outputs_changed=False)
     changed = before is None or _cells(before) != executed["cells"]
-    nb.executed.parent.mkdir(parents=True, exist_ok=True)
-    tmp_out = nb.executed.with_suffix(".ipynb.tmp")
-    tmp_out.write_text(text)
-    tmp_out.replace(nb.executed)
+    write_atomic(nb.executed, text, root)
     return Execution(seconds, written=True, outputs_changed=changed)
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating system error in words: what failed and on which file (``No space left on device: book/x``)."""
+    what = exc.strerror or str(exc)
+    return f"{what}: {exc.filename}" if exc.filename else what
+
+
+def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
+    """Write ``text`` to ``path`` through ``<path>.tmp`` and a rename, so ``path`` is either the old file or
+    the new one. A failure (a full disk) removes the half-written copy and is a BuildError that says the
+    file is unchanged."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        state = "unchanged" if path.exists() else "not written"
+        raise BuildError(f"could not write {shown}: {exc.strerror or exc}; {shown} is {state}") from None
 
 
 @dataclass(frozen=True)
@@ -558,7 +586,7 @@ def _log_execution(root: Path, ran: dict[str, float]) -> None:
     log = json.loads(path.read_text()) if path.exists() else {}
     for name, seconds in ran.items():
         log[name] = {"seconds": round(seconds, 1)}
-    path.write_text(json.dumps(dict(sorted(log.items())), indent=1) + "\n")
+    write_atomic(path, json.dumps(dict(sorted(log.items())), indent=1) + "\n", root)
 
 
 # ---------------------------------------------------------------- book
@@ -711,14 +739,23 @@ def build_lock(root: Path, who: str = "build"):
 
 
 def remove_leftovers(root: Path) -> list[str]:
-    """Delete staging folders and half-written files of interrupted builds (call with the lock held)."""
+    """Delete what interrupted builds left (call with the lock held): staging folders, the working folders of
+    notebook executions (``_build/herd-<chapter>-*``) and half-written files. A book that a build died
+    swapping out (``_build/html.old`` with no ``_build/html``) is the last good book: it is put back, not
+    deleted."""
     removed = []
     for path in sorted(root.iterdir()):
         if path.is_dir() and STAGING.match(path.name):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
-    for path in [*sorted((root / "book").glob("*.ipynb.tmp")), root / "_build" / "html.old"]:
-        if path.exists():
+    build_dir = root / "_build"
+    old, target = build_dir / "html.old", build_dir / "html"
+    if old.is_dir() and not target.exists():
+        old.rename(target)
+        print("build: restored the last good book: a build died while swapping it (_build/html.old -> _build/html)")
+    work = sorted(p for p in build_dir.iterdir() if p.is_dir() and WORK.match(p.name)) if build_dir.is_dir() else []
+    for path in [*sorted((root / "book").glob("*.tmp")), *work, old]:
+        if path.exists() or path.is_symlink():
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
             removed.append(str(path.relative_to(root)))
     if removed:
@@ -743,21 +780,38 @@ def build_book(root: Path, force: bool = False) -> bool:
             html = jupyter_book(root, staging, "html", edition=os.environ.get("HERD_EDITION", "dev"))
         except BuildError as exc:
             raise BuildError(f"{exc}\nthe last good book in _build/html is untouched") from None
-        (html / STAMP).write_text(json.dumps({"inputs_sha256": digest}) + "\n")
-        target.parent.mkdir(exist_ok=True)
-        old = None
-        if target.exists():
-            old = target.with_name("html.old")
-            if old.exists():
-                shutil.rmtree(old)
-            target.rename(old)
-        html.rename(target)
-        if old:
-            shutil.rmtree(old)
+        try:
+            (html / STAMP).write_text(json.dumps({"inputs_sha256": digest}) + "\n")
+        except OSError as exc:
+            raise BuildError(
+                f"could not finish the book: {_os_error(exc)}; the last good book in _build/html is untouched"
+            ) from None
+        _swap(html, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"build: book: written to {target.relative_to(root)}")
     return True
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the built book ``new`` in place of ``target`` by two renames (the old book to ``html.old``, the new
+    one to ``html``), then delete the old one. Killed between the renames, the old book waits in ``html.old``
+    and the next build's clean-up puts it back (:func:`remove_leftovers`)."""
+    target.parent.mkdir(exist_ok=True)
+    old = None
+    if target.exists():
+        old = target.with_name("html.old")
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)  # the last good book back where it was
+        raise
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -778,6 +832,9 @@ def main(argv: list[str] | None = None) -> int:
                 build_book(root, force=force)
     except BuildError as exc:
         print(f"build: FAILED: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a full disk, a folder that cannot be written: a clear line, not a traceback
+        print(f"build: FAILED: {_os_error(exc)}", file=sys.stderr)
         return 1
     return 0
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from altair.utils.data import to_values
 
-from . import downloads, formats
+from . import downloads, formats, markup
 
 THEME = "herd"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -163,7 +163,13 @@ class Figure:
         return f"Figure({self.label!r})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.chart._repr_mimebundle_(include=include, exclude=exclude)
+        if alt.renderers.active == "html":
+            # the html renderer writes the chart's specification and rows into a <script> block: as
+            # JSON that no value from the data can end or alter (herd.markup.script_safe)
+            spec = self.chart.to_dict(context={"pre_transform": False})
+            bundle = alt.renderers.get()(spec, json_kwds={"cls": markup.ScriptSafeJSON})
+        else:
+            bundle = self.chart._repr_mimebundle_(include=include, exclude=exclude)
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
         data = {**data, "text/plain": repr(self)}
         if alt.renderers.active == "html" and "text/html" in data:
@@ -481,7 +487,7 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
     return _finish(chart, description, {"gaps": data}, title)
 
 
-GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#e6ab02", "#9e9ac8", "#d9d9d9")
+GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#f4a582", "#e6ab02", "#9e9ac8", "#d9d9d9")
 
 
 def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str, description: str) -> Figure:
@@ -494,6 +500,8 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
         .agg(claims=("claim_id", "count"))
     )
     names = list(groups)
+    if len(names) > len(GROUP_COLORS):
+        raise ValueError(f"{len(names)} groups of verdicts but {len(GROUP_COLORS)} colours in GROUP_COLORS")
     order = [g for g in names if g in set(data["group"])]
     data["order"] = data["group"].map({g: i for i, g in enumerate(names)})
     totals = audit["topic"].value_counts()
@@ -532,6 +540,9 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
     return _finish(chart, description, {"claims": data}, title)
 
 
+COVERAGE_WIDTH = 400  # px for the model columns of the coverage matrix
+
+
 def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure:
     """Models × benchmarks, coloured by which sources print a score for the pair."""
     data = cover[
@@ -562,7 +573,9 @@ def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure
             ],
         )
         .properties(
-            width=alt.Step(16),
+            # a fixed width, not a fixed step: the cells narrow as models are added, and the chart (with its
+            # benchmark labels and legend) stays inside the text column
+            width=COVERAGE_WIDTH,
             height=alt.Step(11),
             title=_title(title, "Hover a cell for the table and page that print it."),
         )
@@ -909,19 +922,39 @@ def score_distribution(
     return _finish(_fit(chart, 240), description, {"scores": scores}, title)
 
 
-def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> Figure:
-    """Chance 'gains' from threshold selection (box per benchmark) against the reported gain."""
+NULL_SETTING_COLORS = ("#9e9e9e", "#4c78a8")
+
+
+def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> Figure:
+    """Chance 'gains' from threshold selection against the reported gain: per benchmark and setting
+    of the null (``quantiles``: columns benchmark, setting, q05, q25, q50, q75, q95), a line from the
+    5th to the 95th percentile, a box from the 25th to the 75th and a tick at the median, one row per
+    setting; and the reported gain (``reported``: benchmark, gain, n)."""
     order = list(reported["benchmark"])
-    box = (
-        alt.Chart(null)
-        .mark_boxplot(extent="min-max", size=14, color="#bdbdbd")
-        .encode(
-            y=alt.Y("benchmark:N", title=None, sort=order),
-            x=alt.X("gain:Q", title="Estimated performance gain, 405B (points)"),
-        )
+    settings = list(dict.fromkeys(quantiles["setting"]))
+    data = quantiles[["benchmark", "setting", "q05", "q25", "q50", "q75", "q95"]]
+    y = alt.Y("benchmark:N", title=None, sort=order)
+    offset = alt.YOffset("setting:N", sort=settings)
+    color = alt.Color(
+        "setting:N",
+        title="Models' answers",
+        sort=settings,
+        scale=alt.Scale(domain=settings, range=list(NULL_SETTING_COLORS[: len(settings)])),
+        legend=alt.Legend(orient="bottom"),
     )
+    tooltip = [
+        alt.Tooltip("benchmark:N", title="Benchmark"),
+        alt.Tooltip("setting:N", title="Models' answers"),
+        alt.Tooltip("q05:Q", title="5th percentile", format="+.1f"),
+        alt.Tooltip("q50:Q", title="Median chance gain", format="+.1f"),
+        alt.Tooltip("q95:Q", title="95th percentile", format="+.1f"),
+    ]
+    base = alt.Chart(data).encode(y=y, yOffset=offset, color=color, tooltip=tooltip)
+    whisker = base.mark_rule().encode(x=alt.X("q05:Q", title="Estimated performance gain, 405B (points)"), x2="q95:Q")
+    box = base.mark_bar(size=7).encode(x="q25:Q", x2="q75:Q")
+    median = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="q50:Q")
     dots = (
-        alt.Chart(reported)
+        alt.Chart(reported[["benchmark", "gain", "n"]])
         .mark_point(filled=True, size=90, color=FOCUS_COLOR)
         .encode(
             y=alt.Y("benchmark:N", sort=order),
@@ -929,21 +962,21 @@ def null_gains(null: pd.DataFrame, reported: pd.DataFrame, title: str, descripti
             tooltip=[
                 alt.Tooltip("benchmark:N", title="Benchmark"),
                 alt.Tooltip("gain:Q", title="Reported gain (points)", format="+.1f"),
-                alt.Tooltip("null_p:Q", title="Share of chance gains at least as large", format=".3f"),
                 alt.Tooltip("n:Q", title="N used in the simulation", format=","),
             ],
         )
     )
-    chart = _fit(alt.layer(box, dots)).properties(
-        height=alt.Step(22),
+    chart = _fit(alt.layer(whisker, box, median, dots)).properties(
+        height=alt.Step(26),
         title=_title(
             title,
-            "Grey: gains that picking the best threshold finds when "
-            "contamination has no effect (replicates where the rule "
-            "picks one). Orange: the paper's Table 15.",
+            "Lines: 5th to 95th percentile of the gains that picking the best threshold finds when contamination "
+            "has no effect; boxes: 25th to 75th; ticks: median. Orange: the paper's Table 15.",
         ),
     )
-    return _finish(chart, description, {"chance gains": null, "reported gains": reported}, title)
+    return _finish(
+        chart, description, {"chance gains": data, "reported gains": reported[["benchmark", "gain", "n"]]}, title
+    )
 
 
 def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:

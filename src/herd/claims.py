@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import compare, data, formats, stats, textstats
+from . import compare, data, formats, textstats
 
 VERDICTS = (
     "correct",
@@ -31,7 +31,9 @@ VERDICTS = (
     "misleading: leaves out the leader",
     "misleading: unlike settings",
     "not resolved",
+    "not supported",
     "wrong order",
+    "wrong order, within noise",
     "wrong number",
     "contradicted",
     "not checkable",
@@ -48,7 +50,10 @@ DEFINITIONS = {
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
     "not resolved": "a claim of equality or of being at least on a par that the data can neither confirm nor refute",
-    "wrong order": "the source prints the reverse order, equal scores, or a resolved gap the other way",
+    "not supported": "the post attributes to the source something the source does not say: it is silent, not contrary",
+    "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way",
+    "wrong order, within noise": "the source prints the reverse order or equal scores, but the gap is not resolved "
+    "(or cannot be tested): the printed order contradicts the claim, the data do not show the other model ahead",
     "wrong number": "a number differs from the source, or is attributed to the wrong quantity",
     "contradicted": "the source says otherwise (not a number or an order)",
     "not checkable": "no source in the book can settle it; the reason says which source would",
@@ -59,8 +64,9 @@ SUMMARY_GROUPS = {
     "correct": ("correct",),
     "correct, within noise": ("correct, within noise",),
     "wrong": ("wrong number", "wrong order", "contradicted"),
+    "wrong order, within noise": ("wrong order, within noise",),
     "misleading or overstated": ("misleading: leaves out the leader", "misleading: unlike settings", "overstated"),
-    "imprecise or unresolved": ("imprecise", "not resolved"),
+    "imprecise or unresolved": ("imprecise", "not resolved", "not supported"),
     "not checkable": ("not checkable",),
 }
 
@@ -72,12 +78,17 @@ SEVERITY = (
     "misleading: unlike settings",
     "misleading: leaves out the leader",
     "overstated",
+    "wrong order, within noise",
+    "not supported",
     "not resolved",
     "correct, within noise",
     "imprecise",
     "correct",
     "not checkable",
 )
+SILENT_UNIT = "says so (1)"
+"""How a fact in ``facts.csv`` that records whether the source says something at all begins its unit
+(``says so (1) / silent (0)``): a post that attributes such a thing to a silent source is *not supported*."""
 TOLERANCE = 0.05  # a stated score equals a printed one when they agree to one decimal
 WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
 
@@ -111,14 +122,18 @@ class Evidence:
     package: data.DataPackage
     rules: compare.Rules = compare.Rules()
     capacity: pd.DataFrame | None = None  # text, name, register, words_per_token (long-context chapter)
+    beyond_chance: tuple[int, int] | None = None  # contamination chapter: gains beyond chance, of those reported
     _judged: dict = field(default_factory=dict)
 
-    def judged(self, source: str, table: str) -> pd.DataFrame:
-        """The judged comparisons of one printed table (:func:`herd.compare.judge_package` under
-        ``rules``), computed once per table."""
-        key = (source, table)
+    def judged(self, source: str, table: str, a: str, b: str) -> pd.DataFrame:
+        """The comparisons of ``a`` with ``b`` on every row of one printed table, judged as a claim does: a
+        single comparison, or one that must hold on every row it names (:data:`herd.compare.EVERY`, no
+        correction), under ``rules``."""
+        key = (source, table, a, b)
         if key not in self._judged:
-            self._judged[key] = compare.judge_package(self.package, source, table, self.rules)
+            self._judged[key] = compare.judge_package(
+                self.package, source, table, self.rules, pairs=[(a, b)], question=compare.EVERY
+            )
         return self._judged[key]
 
     def cells(self, source: str, table: str) -> pd.DataFrame:
@@ -188,8 +203,9 @@ def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: str, relation: str) -> Verdict:
-    """A stated relation between ``a`` and ``b`` on one row, judged with the book's one method."""
-    judged = ev.judged(source, table)
+    """A stated relation between ``a`` and ``b`` on one row, judged with the book's one method (a single
+    comparison, at α, over every pair of true scores the printing allows)."""
+    judged = ev.judged(source, table, a, b)
     p = compare.pair(judged, a, b, row)
     cells = _cell_text(ev, source, table, row, [a, b])
     ref = ev.cite(source, table, p["page"] if p is not None else None)
@@ -203,7 +219,9 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
     if p["testable"]:
         gap_text += (
             f", {formats.confidence(p['level'])} interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} "
-            f"({stats.CORRECTION_NAMES[ev.rules.correction]}-adjusted α = {p['level']:.2g}), verdict: {p['verdict']}"
+            f"over the scores the printing allows, difference: {p['difference']}"
+            + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
+            + (f"; equivalent within ±{ev.rules.margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
         )
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
@@ -219,30 +237,52 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
             **extra,
         )
     if relation == "on-par":
-        rule = "'on par' holds when the gap's interval lies within the equivalence margin"
-        if p["verdict"] == "equivalent":
-            return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}", **extra)
-        if p["verdict"] in ("ahead", "behind"):
-            return Verdict("wrong order", "resolved-gap", rule, f"{head}: one is resolved ahead; {gap_text}", **extra)
+        margin = ev.rules.margin
+        rule = (
+            f"'on a par' claims non-inferiority: it holds when the gap's one-sided "
+            f"{formats.confidence(p['eq_level'])} lower bound lies above −{margin:g} points, and fails when the other "
+            "model is resolved ahead"
+            if p["testable"]
+            else "'on a par' claims non-inferiority, which needs a test"
+        )
+        ni_text = f"; non-inferiority bound {p['eq_low']:+.1f} (margin −{margin:g})" if pd.notna(p["eq_low"]) else ""
+        if p["testable"] and p["noninferior"]:
+            return Verdict("correct", "not-inferior", rule, f"{head}: {gap_text}{ni_text}", **extra)
+        if p["difference"] == "behind":
+            return Verdict(
+                "wrong order", "resolved-gap", rule, f"{head}: the other is resolved ahead; {gap_text}", **extra
+            )
         return Verdict(
             "not resolved",
-            "equality-not-shown",
+            "inferiority-not-excluded",
             rule,
-            f"{head}: the data can neither show them equal nor one ahead; {gap_text}",
+            f"{head}: the data can neither show it at least on a par nor behind; {gap_text}{ni_text}",
             **extra,
         )
     if relation != "above":
         raise ValueError(f"unknown relation {relation!r}")
-    rule = "'A above B' is right when A prints higher; correct when the book's test resolves the gap"
-    if sa < sb:
-        return Verdict(
-            "wrong order", "reversed", rule, f"{head}: the printed order is the reverse; {gap_text}", **extra
-        )
-    if sa == sb:
-        return Verdict("wrong order", "equal", rule, f"{head}: the two print the same score; {gap_text}", **extra)
-    if p["verdict"] == "ahead":
+    rule = (
+        "'A above B' is correct when the book's test resolves A ahead, correct within noise when A prints higher "
+        "but the gap is not resolved, a wrong order when B is resolved ahead, and a wrong order within noise when B "
+        "prints higher or the two print the same but the gap is not resolved"
+    )
+    if sa < sb or sa == sb:
+        code = "reversed" if sa < sb else "equal"
+        said = "the printed order is the reverse" if sa < sb else "the two print the same score"
+        if p["difference"] == "behind":
+            return Verdict("wrong order", code, rule, f"{head}: {said}, and resolved; {gap_text}", **extra)
+        return Verdict("wrong order, within noise", code, rule, f"{head}: {said}; {gap_text}", **extra)
+    if p["difference"] == "ahead":
         return Verdict("correct", "resolved", rule, f"{head}: {gap_text}", **extra)
-    code = "untestable" if not p["testable"] else ("equivalent" if p["verdict"] == "equivalent" else "not-resolved")
+    code = (
+        "untestable"
+        if not p["testable"]
+        else "rounding"
+        if p["rounding_flip"]
+        else "equivalent"
+        if p["equivalence"] == "equivalent"
+        else "not-resolved"
+    )
     return Verdict("correct, within noise", code, rule, f"{head}: {gap_text}", **extra)
 
 
@@ -271,7 +311,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
         leader = printed["model"].iloc[0]
         v = _pair_verdict(ev, source, table, row, leader, model, "above")
         return Verdict(
-            "wrong order",
+            "wrong order" if v.verdict == "correct" else "wrong order, within noise",
             "another-prints-higher",
             rule,
             f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
@@ -408,26 +448,25 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
-    """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of
-    non-inferiority, judged on every row of the evidence table. A row shows it when the model is
-    ahead, equivalent, or its gap's interval lies above −margin; a row resolved the other way
-    refutes it."""
+    """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
+    on every row of the evidence table at once (an intersection–union test: each row at α, no correction). A
+    row shows it when the gap's one-sided lower bound lies above −margin over every pair of true scores the
+    printing allows; a row resolved the other way refutes it."""
     source, table = _evidence_table(claim)
-    judged = ev.judged(source, table)
     margin = ev.rules.margin
     parts, tallies = [], []
     shown = short = behind = 0
     for other in str(claim["other"]).split(";"):
-        seen = compare.orient(judged, claim["subject"], [other])
-        counts = seen["verdict"].value_counts()
-        tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in compare.VERDICTS}))
+        seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
+        counts = seen["difference"].value_counts()
+        tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
         for _, r in seen.iterrows():
-            if r["verdict"] == "no test":
+            if r["difference"] == "no test":
                 v, code = "not checkable", "no-test"
-            elif r["verdict"] == "behind":
+            elif r["difference"] == "behind":
                 v, code = "wrong order", "behind"
                 behind += 1
-            elif r["verdict"] in ("ahead", "equivalent") or r["gap_low"] >= -margin:
+            elif r["noninferior"]:
                 v, code = "correct", "not-inferior"
                 shown += 1
             else:
@@ -442,23 +481,22 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                         code,
                         "",
                         r["reason"]
-                        or f"gap {r['gap']:+.1f} ({r['verdict']}; interval "
-                        f"{r['gap_low']:+.1f} to {r['gap_high']:+.1f})",
+                        or f"gap {r['gap']:+.1f} ({r['difference']}; one-sided lower bound {r['eq_low']:+.1f})",
                         gap=r["gap"],
-                        gap_low=r["gap_low"],
-                        gap_high=r["gap_high"],
+                        gap_low=r["eq_low"],
+                        gap_high=r["eq_high"],
                     ),
                 )
             )
     text = "; ".join(f"against {o}: " + ", ".join(f"{n} {v}" for v, n in t.items() if n) for o, t in tallies)
     text += (
-        f"; at least on a par (ahead, equivalent, or interval above −{margin:g}) on {shown} tested rows, "
-        f"not shown on {short}"
+        f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} tested rows, not shown on {short}"
     )
     rule = (
-        f"'at least on a par' claims non-inferiority: it fails if any row is resolved against the model, and it is "
-        f"correct only if on every tested row the model is ahead, equivalent, or its gap's interval lies above "
-        f"−{margin:g} points; otherwise it is not resolved"
+        f"'at least on a par' claims non-inferiority on every row at once: it fails if any row is resolved "
+        f"against the model, and it is correct only if on every tested row the gap's one-sided "
+        f"{100 * (1 - ev.rules.alpha):g} % lower bound lies above −{margin:g} points (each row at "
+        f"α = {ev.rules.alpha:g}: a claim on every row needs no correction); otherwise it is not resolved"
     )
     if behind:
         return Verdict("wrong order", "behind-on-some-rows", rule, text, parts=tuple(parts))
@@ -469,7 +507,9 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
 
 def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     """A number the post states against its row of ``facts.csv`` (``fact_key``): equal by default, or
-    as the claim's ``relation`` says (all of several values, misnamed, at least)."""
+    as the claim's ``relation`` says (all of several values, misnamed, at least). A statement about the
+    source is checked against a yes/no fact (the source says so, or says otherwise) or a says-so/silent
+    fact (the source says so, or says nothing about it: *not supported*, never *contradicted*)."""
     key = claim["fact_key"]
     facts = ev.package.tables["facts"].set_index("key")
     if key not in facts.index:
@@ -515,6 +555,23 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     tol = float(claim["tolerance_pct"]) / 100 if pd.notna(claim.get("tolerance_pct")) else 0.0
     rule = "a stated number is correct when it equals the source" + (f" within {tol:.0%}" if tol else "")
     text = f"stated {fmt(stated)}; source: {f['value_as_printed']} ({fmt(actual)} {f['unit']})"
+    if str(f["unit"]).startswith(SILENT_UNIT):
+        rule = (
+            "a statement about the source is correct when the source says so, and not supported when the source "
+            "says nothing about it"
+        )
+        if actual == stated:
+            return Verdict("correct", "statement", rule, f"the source says so: {f['value_as_printed']}", cells, ref)
+        if stated and not actual:
+            return Verdict(
+                "not supported",
+                "silent",
+                rule,
+                f"the source does not say so; what it says is: {f['value_as_printed']}",
+                cells,
+                ref,
+            )
+        return Verdict("contradicted", "statement", rule, f"the source says so: {f['value_as_printed']}", cells, ref)
     if str(f["unit"]).startswith("yes (1)"):
         rule = "a statement about the source is correct when the source says so"
         says = "says so" if actual == stated else "says otherwise"
@@ -528,17 +585,20 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
         )
     if not abs(stated - actual) <= tol * abs(actual) + 1e-12:
         return Verdict("wrong number", "mismatch", rule, text, cells, ref)
+    unit = claim.get("stated_unit")
+    unit_slip = pd.notna(unit) and bool(unit) and str(unit).lower() not in str(f["unit"]).lower()
     if pd.notna(claim.get("stated_quantity")) and claim["stated_quantity"]:
         return Verdict(
             "wrong number",
             "wrong-quantity",
             "a number must be attributed to the quantity the source gives it",
-            text + f"; the post calls it the {claim['stated_quantity']}, the source's number is the {f['quantity']}",
+            text
+            + f"; the post calls it the {claim['stated_quantity']}, the source's number is the {f['quantity']}"
+            + (f", and the post counts {unit} where the source counts {f['unit']}" if unit_slip else ""),
             cells,
             ref,
         )
-    unit = claim.get("stated_unit")
-    if pd.notna(unit) and unit and str(unit).lower() not in str(f["unit"]).lower():
+    if unit_slip:
         return Verdict(
             "imprecise",
             "unit-slip",
@@ -564,7 +624,6 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
     ref_row = table.iloc[0]
     ref = ev.cite(ref_row["source"], ref_row["location"], ref_row["page"])
     relation = claim["relation"] if pd.notna(claim["relation"]) else "blank-reason"
-    printed = table.dropna(subset=["contaminated_pct"])
     if relation == "blank-reason":
         row = table.set_index("benchmark").loc[claim["benchmark"]]
         rule = "the post's reason for a blank row must be the paper's"
@@ -600,31 +659,26 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "Table 15 blanks",
             ref,
         )
-    gains = printed["gain_405b"].astype(float)
-    threshold = float(claim["stated_value"])
-    large = int((gains >= threshold).sum())
-    points = f"{threshold:g} point" + ("" if threshold == 1 else "s")
-    if relation == "pervasive":
-        rule = (
-            f"'pervasive' holds when at least three quarters of the printed benchmarks show a gain of {points} or more "
-            "(a convention: the gains are correlational, and whether each exceeds what choosing a threshold per "
-            "benchmark finds by chance is judged in the contamination chapter)"
+    chapter = "the contamination chapter's null: a gain counts when it exceeds 95 % of the chance gains of benchmarks "
+    chapter += "where choosing a threshold per benchmark finds one"
+    if ev.beyond_chance is None:
+        return Verdict(
+            "not checkable",
+            "needs-null",
+            chapter,
+            "judged only with the contamination chapter's result on which gains exceed chance",
+            "Table 15, gain columns",
+            ref,
         )
-        text = f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for the 405B"
-        verdict = "correct" if large >= 0.75 * len(printed) else ("overstated" if large else "contradicted")
+    beyond, reported = ev.beyond_chance
+    text = f"{beyond} of the {reported} reported 405B gains exceed what choosing a threshold finds by chance"
+    if relation == "pervasive":
+        rule = f"'pervasive' holds when at least three quarters of the reported gains exceed chance ({chapter})"
+        verdict = "correct" if beyond >= 0.75 * reported else ("overstated" if beyond else "contradicted")
         return Verdict(verdict, "pervasive", rule, text, "Table 15, gain columns", ref)
     if relation == "no-effect":
-        rule = (
-            f"'no effect' fails when any printed benchmark shows an estimated gain of {points} or more (a convention: "
-            "whether each gain exceeds what choosing a threshold per benchmark finds by chance is judged in the "
-            "contamination chapter)"
-        )
-        top = printed.loc[gains.idxmax()]
-        text = (
-            f"{large} of {len(printed)} printed benchmarks show an estimated gain of {points} or more for "
-            f"the 405B, up to {top['gain_405b']:+g} points on {top['label_in_source']}"
-        )
-        return Verdict("overstated" if large else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
+        rule = f"'no effect' fails when any reported gain exceeds chance ({chapter})"
+        return Verdict("overstated" if beyond else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
     raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
 
 
@@ -685,6 +739,117 @@ def check_unverifiable(claim: pd.Series, ev: Evidence) -> Verdict:
     return Verdict("not checkable", "no-source", "no source in the book settles it", str(claim["note"]))
 
 
+FAVOUR = (
+    "correct",
+    "correct, within noise",
+    "misleading: unlike settings",
+    "wrong order, within noise",
+    "wrong order",
+    "not checkable",
+)
+"""Row verdicts of an existential claim ("on some row"), from the one that best supports it to the one that
+least does: such a claim takes the best of its rows, as a claim over every row takes the most serious."""
+
+
+def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
+    """'A is above most models' on one benchmark row: every other model printed on the row is compared with
+    A by the book's one method (:func:`_pair_verdict`); the claim needs A above more than half of them."""
+    source, table = _evidence_table(claim)
+    row, model = claim["benchmark_row"], claim["subject"]
+    cells = ev.cells(source, table)
+    printed = cells[(cells["row_label"] == row)].dropna(subset=["score"])
+    others = [m for m in dict.fromkeys(printed["model"]) if m != model]
+    rule = (
+        "'A above most models' holds when A prints above more than half of the other models printed on the row: "
+        "correct when more than half of those gaps are resolved, correct within noise when the printed order "
+        "holds for more than half but fewer are resolved; a cell obtained in another setting cannot count for it"
+    )
+    if model not in set(printed["model"]) or not others:
+        return Verdict("not checkable", "not-printed", rule, f"{row}: no printed score for {ev.name(model)}")
+    parts = [(f"{table} · {row}", ev.name(o), _pair_verdict(ev, source, table, row, model, o, "above")) for o in others]
+    verdicts = pd.Series([v.verdict for _, _, v in parts])
+    resolved = int((verdicts == "correct").sum())
+    lower = resolved + int((verdicts == "correct, within noise").sum())
+    unlike = int((verdicts == "misleading: unlike settings").sum())
+    half = len(others) / 2
+    if resolved > half:
+        verdict, code = "correct", "most-resolved"
+    elif lower > half:
+        verdict, code = "correct, within noise", "most-not-resolved"
+    elif lower + unlike > half:
+        verdict, code = "misleading: unlike settings", "most-with-unlike-settings"
+    elif int((verdicts == "wrong order").sum()) >= half:  # resolved reversals alone leave it above at most half
+        verdict, code = "wrong order", "not-most"
+    else:
+        verdict, code = "wrong order, within noise", "not-most"
+    above = [o for (_, o, v) in parts if v.verdict in ("wrong order", "wrong order, within noise")]
+    text = (
+        f"{row}: {ev.name(model)} against the {len(others)} other models printed: resolved ahead of {resolved}, "
+        f"printed above but not resolved against {lower - resolved}, compared with a cell from another setting "
+        f"{unlike} times, not above {len(above)}" + (f" ({', '.join(above)})" if above else "")
+    )
+    ref = ev.cite(source, table, cells["page"].dropna().iloc[0] if cells["page"].notna().any() else None)
+    return Verdict(verdict, code, rule, text, _cell_text(ev, source, table, row, [model]), ref, parts=tuple(parts))
+
+
+def _rival_on_some_rows(ev: Evidence, source: str, table: str, rows: list[str], a: str, b: str, rival: str) -> tuple:
+    """'A above B on at least one row': every row judged (each part named by the ``rival``), and the row
+    verdict that best supports it."""
+    parts = [(f"{table} · {row}", ev.name(rival), _pair_verdict(ev, source, table, row, a, b, "above")) for row in rows]
+    best = min((v.verdict for _, _, v in parts), key=FAVOUR.index) if parts else "not checkable"
+    return best, parts
+
+
+def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
+    """'A trails each of X in some areas' (``relation`` below) or 'A beats each of X somewhere' (above),
+    on the rows of one printed table: for each rival, the claim needs one row with the stated order, and it
+    takes the best-supported row (correct when one such gap is resolved); over several rivals it takes the
+    most serious of their verdicts."""
+    source, table = _evidence_table(claim)
+    subject, relation = claim["subject"], claim["relation"]
+    if relation not in ("above", "below"):
+        raise ValueError(f"claims.csv, claim {claim['claim_id']}: relation {relation!r} is not above or below")
+    cells = ev.cells(source, table).dropna(subset=["score"])
+    rule = (
+        f"'A {'beats' if relation == 'above' else 'trails'} each of X in some areas' holds for a rival when one row "
+        "of the table prints the stated order; correct when that gap is resolved, correct within noise when the "
+        "order is printed but no such gap is resolved; a claim about several rivals takes the most serious verdict "
+        "of its rivals"
+    )
+    parts, per_rival = [], []
+    for rival in str(claim["other"]).split(";"):
+        rows = [
+            r
+            for r, g in cells.groupby("row_label", sort=False)
+            if subject in set(g["model"]) and rival in set(g["model"])
+        ]
+        a, b = (subject, rival) if relation == "above" else (rival, subject)
+        best, mine = _rival_on_some_rows(ev, source, table, rows, a, b, rival)
+        parts += mine
+        shown = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict in ("correct", "correct, within noise")]
+        resolved = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict == "correct"]
+        per_rival.append(
+            (
+                best,
+                f"{ev.name(rival)} prints {'below' if relation == 'above' else 'above'} {ev.name(subject)} on "
+                f"{len(shown)} of {len(rows)} rows"
+                + (f" ({', '.join(shown)})" if shown else "")
+                + f", resolved on {len(resolved)}"
+                + (f" ({', '.join(resolved)})" if resolved else ""),
+            )
+        )
+    verdict = min((v for v, _ in per_rival), key=SEVERITY.index) if per_rival else "not checkable"
+    page = ev.cells(source, table)["page"].dropna()
+    return Verdict(
+        verdict,
+        "some-rows",
+        rule,
+        "; ".join(text for _, text in per_rival),
+        reference=ev.cite(source, table, page.iloc[0] if len(page) else None),
+        parts=tuple(parts),
+    )
+
+
 CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
     "score": check_score,
     "ranking": check_ranking,
@@ -697,6 +862,8 @@ CHECKS: dict[str, Callable[[pd.Series, Evidence], Verdict]] = {
     "context-words": check_context_words,
     "context-pages": check_context_pages,
     "unverifiable": check_unverifiable,
+    "most": check_most,
+    "some-rows": check_some_rows,
 }
 
 
@@ -706,6 +873,7 @@ def audit(
     capacity: pd.DataFrame | None = None,
     claims: pd.DataFrame | None = None,
     topics: list[str] | None = None,
+    beyond_chance: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap.
 
@@ -722,6 +890,10 @@ def audit(
         The claims to audit (default: every row of ``claims.csv``).
     topics
         Audit only the claims of these topics.
+    beyond_chance
+        The contamination chapter's result: how many of the paper's reported contamination gains exceed what
+        choosing a threshold per benchmark finds by chance, and how many gains were reported; without it the
+        claims about contamination's effect are *not checkable*.
 
     Returns
     -------
@@ -729,7 +901,7 @@ def audit(
         The claims with ``verdict``, ``code`` (the reason code), ``rule``, ``evidence``, ``cells``,
         ``reference``, ``gap``, ``gap_low``, ``gap_high`` and ``parts``.
     """
-    ev = Evidence(package, rules, capacity)
+    ev = Evidence(package, rules, capacity, beyond_chance)
     claims = package.claims if claims is None else claims
     if topics is not None:
         claims = claims[claims["topic"].isin(topics)]
@@ -803,77 +975,60 @@ REVERSED_CODES = ("reversed", "another-prints-higher")
 """Reason codes of a ranking whose printed order is the reverse of the one the post states."""
 
 
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
 def rankings_sentence(audited: pd.DataFrame) -> str:
-    """What became of the post's rankings (one model above another, or on top), every one
-    accounted for: resolved in the stated direction, right but not resolved, and each way of
-    being wrong or unjudgeable."""
+    """What became of the post's rankings (one model above another, or on top), every one accounted for, on a
+    symmetric scale: resolved in the stated direction, right but not resolved, wrong but not resolved (the
+    printed order is the reverse, or the scores are equal), wrong and resolved the other way, and each other
+    verdict."""
     r = audited[audited["kind"].isin(RANKING_KINDS)]
     v = r["verdict"].value_counts()
+    noise = r[r["verdict"] == "wrong order, within noise"]
+    n_reversed = int(noise["code"].isin(REVERSED_CODES).sum())
+    n_equal = int((noise["code"] == "equal").sum())
     parts = [
         f"{int(v.get('correct', 0))} are resolved in the direction it states",
-        f"{int(v.get('correct, within noise', 0))} are right in their order but not resolved",
+        f"{int(v.get('correct, within noise', 0))} are right in their printed order but not resolved",
     ]
-    reversed_ = int(r["code"].isin([*REVERSED_CODES, "resolved-other-way"]).sum())
-    equal = int((r["code"] == "equal").sum())
-    wrong_other = int((r["verdict"] == "wrong order").sum()) - reversed_ - equal
-    wrong = []
-    if reversed_:
-        wrong.append(f"reverses the printed order {_times(reversed_)}")
-    if equal:
-        wrong.append(f"calls equal scores a win or a loss {_times(equal)}")
-    if wrong_other > 0:
-        wrong.append(f"is contradicted by a resolved gap the other way {_times(wrong_other)}")
-    unlike = int((r["verdict"] == "misleading: unlike settings").sum())
+    if len(noise):
+        how = [f"{n_reversed} {'reverses' if n_reversed == 1 else 'reverse'} the printed order"] if n_reversed else []
+        how += [f"{n_equal} {'calls' if n_equal == 1 else 'call'} equal scores a win"] if n_equal else []
+        parts.append(f"{len(noise)} are wrong in their printed order but not resolved ({', '.join(how)})")
+    resolved_wrong = int(v.get("wrong order", 0))
+    parts.append(
+        f"{resolved_wrong} {'is' if resolved_wrong == 1 else 'are'} contradicted by a gap resolved the other way"
+    )
+    unlike = int(v.get("misleading: unlike settings", 0))
     if unlike:
-        wrong.append(f"compares cells obtained in different settings {_times(unlike)}")
-    rest = (
-        len(r)
-        - int(v.get("correct", 0))
-        - int(v.get("correct, within noise", 0))
-        - int((r["verdict"] == "wrong order").sum())
-        - unlike
+        parts.append(f"{unlike} {'compares' if unlike == 1 else 'compare'} cells obtained in different settings")
+    named = (
+        "correct",
+        "correct, within noise",
+        "wrong order, within noise",
+        "wrong order",
+        "misleading: unlike settings",
     )
-    others = r.loc[
-        ~r["verdict"].isin(["correct", "correct, within noise", "wrong order", "misleading: unlike settings"]),
-        "verdict",
-    ].value_counts()
-    tail = (
-        "; " + " and ".join(f"{n} {'is' if n == 1 else 'are'} {verdict}" for verdict, n in others.items())
-        if rest
-        else ""
-    )
-    return (
-        f"Of its {len(r)} rankings, {parts[0]} and {parts[1]}; it "
-        + ", ".join(wrong[:-1])
-        + (" and " if len(wrong) > 1 else "")
-        + (wrong[-1] if wrong else "gets none wrong")
-        + tail
-        + "."
-    )
+    others = r.loc[~r["verdict"].isin(named), "verdict"].value_counts()
+    parts += [f"{n} {'is' if n == 1 else 'are'} {verdict}" for verdict, n in others.items()]
+    return f"Of its {len(r)} rankings, " + "; ".join(parts[:-1]) + "; and " + parts[-1] + "."
 
 
 def bottom_line_table(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
-    """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`) as the
-    chapter shows them: the gap, its interval at the corrected level and that level, and whether the
-    row shows the subject at least on a par (ahead, equivalent, or the interval's lower end above
-    ``-margin``)."""
+    """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`, judged as a claim on
+    every row) as the chapter shows them: the gap, the difference and its interval, the one-sided lower bound of
+    non-inferiority, and whether the row shows the subject at least on a par (that bound above ``-margin``)."""
     from . import formats
 
-    tested = seen["verdict"] != "no test"
-    on_par = seen["verdict"].isin(["ahead", "equivalent"]) | (seen["gap_low"] >= -margin)
+    tested = seen["difference"] != "no test"
     return pd.DataFrame(
         {
             "benchmark": seen["row_label"],
-            "verdict": seen["verdict"],
+            "difference": seen["difference"],
             "gap (points)": seen["gap"],
             "interval of the gap": compare.interval_text(seen),
             "interval level": seen["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)),
-            f"at least on a par (lower end at or above −{margin:g})?": [
-                ("yes" if p else "no") if t else "—" for p, t in zip(on_par, tested)
+            "one-sided lower bound": [formats.gap(v) if t else "—" for v, t in zip(seen["eq_low"], tested)],
+            f"at least on a par (bound above −{margin:g})?": [
+                ("yes" if p else "no") if t else "—" for p, t in zip(seen["noninferior"], tested)
             ],
             "why no test": seen["reason"],
         }
@@ -888,20 +1043,17 @@ def bottom_line_sentence(
     claim = audited.set_index("claim_id").loc[claim_id]
     t = compare.tally(seen)
     head = (
-        f"Against {other_name}, the 405B is ahead on {t['n_ahead']} of the {int(seen['testable'].sum())} benchmarks "
-        f"that can be tested, behind on {t['n_behind']}, and not resolved on {t['n_unresolved']}"
-        + (f", equivalent on {t['n_equivalent']}" if t["n_equivalent"] else "")
-        + ". "
+        f"Against {other_name}, the 405B is ahead on {t['n_ahead']} of the {t['n_tested']} benchmarks "
+        f"that can be tested, behind on {t['n_behind']}, and not resolved on at most {t['n_unresolved']}. "
     )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
     if claim["verdict"] == "wrong order":
         return head + 'So "at least on a par" does not hold: on some benchmarks it is resolved behind.'
     if claim["verdict"] == "correct":
         return head + (
-            f'So "at least on a par" holds: on every tested benchmark the 405B is ahead, equivalent, or '
-            f"within {margin:g} points at worst."
+            f'So "at least on a par" holds: on every tested benchmark the 405B is at worst within {margin:g} points.'
         )
-    untested = seen[(seen["verdict"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
+    untested = seen[(seen["difference"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
     printed_higher = (
         f" (it prints the higher score only where there is no test: {', '.join(untested['row_label'])})"
         if len(untested)
@@ -978,9 +1130,14 @@ def of_topics(audited: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
     return audited[audited["topic"].isin(topics)].sort_values("paragraph", kind="stable")
 
 
+COMPOSITE_KINDS = ("category", "most", "some-rows")
+"""Kinds of claims judged over several rows or rivals, whose row-by-row record the chapter shows."""
+
+
 def parts_record(audited: pd.DataFrame) -> pd.DataFrame:
-    """:func:`parts_table` of the composite claims, with each gap written with its interval."""
-    record = parts_table(audited[audited["kind"].isin(["category"])])
+    """:func:`parts_table` of the composite claims (:data:`COMPOSITE_KINDS`), with each gap written with its
+    interval."""
+    record = parts_table(audited[audited["kind"].isin(COMPOSITE_KINDS)])
     record["gap (interval)"] = [
         gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])
     ]
@@ -1009,6 +1166,8 @@ def tallies(audited: pd.DataFrame) -> dict[str, int]:
         "n_rankings_resolved": int(ranked["correct"]),
         "n_rankings_noise": int(ranked["correct, within noise"]),
         "n_reversed": int(audited["code"].isin(REVERSED_CODES).sum()),
+        "n_wrong_resolved": int(counts(stated(audited))["wrong order"]),
+        "n_wrong_noise": int(counts(stated(audited))["wrong order, within noise"]),
         "n_equal": int((audited["code"] == "equal").sum()),
         "n_unlike": int(counts(audited)["misleading: unlike settings"]),
         "n_omitted_leader": int((audited["code"] == "omitted-leader").sum()),
@@ -1092,7 +1251,14 @@ def bottom_line(
     tuple
         The rows of :func:`herd.compare.orient`, and the sentence.
     """
-    judged = compare.judge_package(package, "llama3-paper-v3", "Table 2", rules)
+    judged = compare.judge_package(
+        package,
+        "llama3-paper-v3",
+        "Table 2",
+        rules,
+        pairs=[("llama-3.1-405b-instruct", "gpt-4-0125")],
+        question=compare.EVERY,
+    )
     vs_gpt4 = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4-0125"])
     sentence = bottom_line_sentence(audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin)
     return vs_gpt4, sentence

@@ -1,28 +1,32 @@
 """Judging comparisons between models: one rule for every chapter and the claims audit.
 
-- **The family.** The paper's tables compare models within size classes (small, medium,
-  large; ``data/models.csv``). Every pair of models of the same class printed in one source
-  table, on every row where both have a score, is one family of comparisons; the pairs that
-  cross classes in that table are one more family. The correction for many comparisons covers
-  a whole family, so a pair's verdict is fixed by the data, not by which chapter shows it or
-  which models a reader picks.
+- **The family is the question's.** A question asks about a set of comparisons (the focus model against
+  the competitors a chapter chose, one pair on every row of a table, the pairs a claim names); the
+  correction for many comparisons covers exactly those, no more. A question that asks which of several
+  comparisons come out one way ("on which rows is it ahead?") is corrected over them (:data:`EACH`); a
+  claim that must hold on every row at once (intersection–union: "ahead on every benchmark", "at least on
+  a par everywhere") or a single comparison needs no correction (:data:`EVERY`).
 - **Like for like.** Two cells are compared only when they come from the same table and row
   and neither carries a footnote marker saying it was obtained in another setting (other
   shots, no chain of thought, zero-shot); otherwise the pair gets "no test", with the reason.
-- **The test.** :mod:`herd.stats` chooses it by the benchmark's metric kind; the corrected
-  level of each comparison is also the level of the interval shown for it, so an interval
-  that excludes zero always stands next to "ahead" or "behind".
-- **The verdicts.** ``ahead`` / ``behind`` (the corrected test rejects), ``equivalent`` (the
-  whole interval lies within ±margin), ``not resolved`` (neither), ``no test``.
+- **The test.** :mod:`herd.stats` chooses it by the benchmark's metric kind; each comparison's interval is
+  drawn at the level its corrected test uses, so an interval that excludes zero always stands next to
+  "ahead" or "behind" (a Holm level is a step-down level, not a simultaneous one).
+- **The printed rounding.** Scores are printed to a tenth of a point: a verdict stands only if it holds for
+  every pair of true scores the printing allows (:func:`herd.stats.printed_range`); the p-value and the
+  interval are taken at the least favourable of them. A verdict that holds only at the printed scores is
+  *not resolved* and flagged.
+- **Difference and equivalence are reported apart.** ``difference``: ``ahead`` / ``behind`` (the
+  corrected test rejects), ``not resolved``, ``no test``. ``equivalence`` (two one-sided tests, TOST):
+  ``equivalent`` when the 1 − 2α interval lies within ±margin. ``noninferior``: the lower one-sided test
+  alone. A gap can be resolved *and* within the margin. ``verdict`` joins them for charts and counts:
+  ahead or behind when resolved, else equivalent when shown, else not resolved.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,9 +34,10 @@ import pandas as pd
 from . import formats, stats
 
 VERDICTS = stats.VERDICTS
+EACH, EVERY = "each", "every"  # the two kinds of question: which of these comparisons / all of them at once
 FAMILY = (
-    "every pair of models of the same size class printed in one source table, on every row where both "
-    "have a score (pairs across classes in that table form one more family)"
+    "the comparisons the question asks, no more: a question about each of several comparisons is corrected "
+    "over them; a claim that must hold on every one of them, or a single comparison, is tested at α"
 )
 LIKE_FOR_LIKE = (
     "same table, same row, and neither cell footnoted as obtained in another setting "
@@ -86,6 +91,16 @@ PAIR_COLUMNS = [
     "gap_low",
     "gap_high",
     "verdict",
+    "difference",
+    "printed_difference",
+    "rounding_flip",
+    "p_worst",
+    "eq_level",
+    "eq_low",
+    "eq_high",
+    "equivalence",
+    "noninferior",
+    "noninferior_b",
     "within_margin",
     "smallest_margin",
     "rho_to_resolve",
@@ -98,15 +113,19 @@ def judge(
     sizes: pd.DataFrame | None = None,
     subsets: pd.DataFrame | None = None,
     rules: Rules = Rules(),
-    models: pd.DataFrame | None = None,
+    pairs=None,
+    question: str = EACH,
+    decimals: int = 1,
 ) -> pd.DataFrame:
-    """Every pair of models on every row of one source table, judged.
+    """The comparisons one question asks of one source table, judged.
 
     ``scores`` holds the rows of one table (columns of ``data/scores.csv``); ``sizes`` comes
     from :func:`herd.stats.effective_sizes` over the whole package (official sizes only when
-    omitted); ``subsets`` is ``data/benchmark_subsets.csv`` (needed for macro averages);
-    ``models`` (``data/models.csv``) gives the size classes that set the families (one family
-    when omitted).
+    omitted); ``subsets`` is ``data/benchmark_subsets.csv`` (needed for macro averages).
+    ``pairs`` are the ``(a, b)`` model pairs the question asks about, each on every row where both are
+    printed (every pair of the table when omitted); ``question`` is :data:`EACH` (which of these comparisons:
+    corrected over them) or :data:`EVERY` (a claim on all of them at once, or a single comparison: no
+    correction). ``decimals`` is the printed precision of the scores.
     """
     tables = scores[["source", "table"]].drop_duplicates()
     if len(tables) != 1:
@@ -114,6 +133,8 @@ def judge(
             f"judge one source table at a time; got {len(tables)}: "
             + ", ".join(f"{s} {t}" for s, t in tables.itertuples(index=False))
         )
+    if question not in (EACH, EVERY):
+        raise ValueError(f"question must be {EACH!r} or {EVERY!r}, got {question!r}")
     if sizes is None:
         sizes = stats.effective_sizes(benchmarks, scores.iloc[:0])
     info = benchmarks.set_index("key")
@@ -124,18 +145,21 @@ def judge(
         else {b: g["n"].astype(int).tolist() for b, g in subsets.groupby("benchmark")}
     )
     order = list(dict.fromkeys(scores["model"]))
-    size_class = {} if models is None else models.set_index("key")["size_class"].to_dict()
+    asked = None if pairs is None else [tuple(p) for p in pairs]
+    unknown = sorted({m for p in asked or [] for m in p} - set(order))
+    if unknown:
+        raise ValueError(f"{tables.iloc[0, 1]} of {tables.iloc[0, 0]} prints no model {', '.join(unknown)}")
     rows = []
     for row_label, cells in scores.groupby("row_label", sort=False):
         by_model = cells.set_index("model")
         present = [m for m in order if m in by_model.index]
-        for a, b in combinations(present, 2):
+        wanted = combinations(present, 2) if asked is None else [p for p in asked if set(p) <= set(present)]
+        for a, b in wanted:
             rec = _pair(by_model.loc[a], by_model.loc[b], a, b, row_label, info, n_of, subset_sizes)
-            ca, cb = size_class.get(a, "all"), size_class.get(b, "all")
-            rec["family"] = ca if ca == cb else "across classes"
+            rec["family"] = question
             rows.append(rec)
     out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
-    return _decide(out, rules)
+    return _decide(out, rules, question, decimals)
 
 
 def _pair(
@@ -215,42 +239,96 @@ def _pair(
     return rec
 
 
-def _decide(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    testable = out["testable"].to_numpy(dtype=bool)
-    idx = np.nonzero(testable)[0]
-    p = np.full(len(out), np.nan)
-    methods = [""] * len(out)
-    for i in idx:
-        r = out.iloc[i]
-        p[i], methods[i] = stats.gap_pvalue(r["score_a"], r["score_b"], r["n"], r["n"], r["kind"])
-    out["p"] = p
-    out["method"] = methods
-    adjusted = np.full(len(out), np.nan)
-    levels = np.full(len(out), np.nan)
-    for _, members in out.iloc[idx].groupby("family").groups.items():
-        where = out.index.get_indexer(members)
-        adjusted[where] = stats.adjust(p[where], rules.correction)
-        levels[where] = stats.comparison_levels(p[where], rules.alpha, rules.correction)
-    out["p_adjusted"] = adjusted
-    out["level"] = levels
-    for i in idx:
-        r = out.iloc[i]
-        lo, hi = stats.gap_interval(r["score_a"], r["score_b"], r["n"], r["n"], r["kind"], alpha=float(r["level"]))
-        rejected = bool(p[i] < levels[i])
-        if rejected != (lo > 0 or hi < 0):
-            raise AssertionError(
-                f"{r['row_label']}: {r['model_a']} vs {r['model_b']}: test (p = {p[i]:.4g} at level "
-                f"{levels[i]:.4g}) and interval ({lo:.3f}, {hi:.3f}) disagree"
-            )
-        out.at[out.index[i], "gap_low"], out.at[out.index[i], "gap_high"] = lo, hi
-        out.at[out.index[i], "verdict"] = stats.verdict(lo, hi, rules.margin)
-        out.at[out.index[i], "within_margin"] = bool(-rules.margin <= lo and hi <= rules.margin)
-        out.at[out.index[i], "smallest_margin"] = max(abs(lo), abs(hi))
-        if not rejected:
-            out.at[out.index[i], "rho_to_resolve"] = stats.correlation_to_resolve(
-                r["score_a"], r["score_b"], r["n"], float(levels[i]), r["kind"]
-            )
-    out["within_margin"] = out["within_margin"].astype(bool)
+def _corners(out: pd.DataFrame, decimals: int) -> tuple[np.ndarray, ...]:
+    """For each comparison, the true scores the printing allows at its two least favourable corners: ``a``
+    lowest with ``b`` highest (the smallest gap) and ``a`` highest with ``b`` lowest (the largest)."""
+    ranges_a = [stats.printed_range(s, n, k, decimals) for s, n, k in zip(out["score_a"], out["n"], out["kind"])]
+    ranges_b = [stats.printed_range(s, n, k, decimals) for s, n, k in zip(out["score_b"], out["n"], out["kind"])]
+    a_lo, a_hi = (np.array(v, dtype=float) for v in zip(*ranges_a)) if ranges_a else (np.array([]), np.array([]))
+    b_lo, b_hi = (np.array(v, dtype=float) for v in zip(*ranges_b)) if ranges_b else (np.array([]), np.array([]))
+    return a_lo, a_hi, b_lo, b_hi
+
+
+def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd.DataFrame:
+    idx = np.nonzero(out["testable"].to_numpy(dtype=bool))[0]
+    out["within_margin"] = False
+    out["rounding_flip"] = False
+    out["noninferior"] = False
+    out["noninferior_b"] = False
+    out["equivalence"] = "no test"
+    out["difference"] = "no test"
+    out["printed_difference"] = "no test"
+    if not len(idx):
+        return out
+    t = out.iloc[idx]
+    kinds, n = list(t["kind"]), t["n"].to_numpy(dtype=float)
+    a, b = t["score_a"].to_numpy(dtype=float), t["score_b"].to_numpy(dtype=float)
+    a_lo, a_hi, b_lo, b_hi = _corners(t, decimals)
+    correction = rules.correction if question == EACH else "none"
+    m = rules.margin
+
+    # the difference: the p-value at the corner nearest a zero gap (1 when the printing allows none)
+    p_printed = np.array([stats.gap_pvalue(x, y, k_n, k_n, k)[0] for x, y, k_n, k in zip(a, b, n, kinds)])
+    methods = [stats.gap_pvalue(x, y, k_n, k_n, k)[1] for x, y, k_n, k in zip(a, b, n, kinds)]
+    above, below = a_lo - b_hi > 0, a_hi - b_lo < 0
+    near_a, near_b = np.where(above, a_lo, np.where(below, a_hi, a)), np.where(above, b_hi, np.where(below, b_lo, b))
+    p_worst = np.array(
+        [
+            stats.gap_pvalue(x, y, k_n, k_n, k)[0] if (up or down) else 1.0
+            for x, y, k_n, k, up, down in zip(near_a, near_b, n, kinds, above, below)
+        ]
+    )
+    adjusted = stats.adjust(p_worst, correction)
+    levels = stats.comparison_levels(p_worst, rules.alpha, correction)
+    # the interval at that level over every pair of true scores the printing allows, and at the printed ones
+    lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, levels)
+    _, highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, levels)
+    p_lows, p_highs = stats.gap_intervals(a, b, n, n, kinds, levels)
+    rejected = p_worst < levels
+    resolved = (lows > 0) | (highs < 0)
+    if not np.array_equal(rejected, resolved):
+        i = int(np.nonzero(rejected != resolved)[0][0])
+        raise AssertionError(
+            f"{t['row_label'].iloc[i]}: {t['model_a'].iloc[i]} vs {t['model_b'].iloc[i]}: test (p = {p_worst[i]:.4g} "
+            f"at level {levels[i]:.4g}) and interval ({lows[i]:.3f}, {highs[i]:.3f}) disagree"
+        )
+    difference = np.where(lows > 0, "ahead", np.where(highs < 0, "behind", "not resolved"))
+    printed = np.where(p_lows > 0, "ahead", np.where(p_highs < 0, "behind", "not resolved"))
+
+    # equivalence (TOST) and non-inferiority: one-sided tests at ±margin, each at its least favourable corner
+    p_lower = stats.one_sided_pvalues(a_lo, b_hi, n, n, kinds, np.full(len(t), -m), "greater")
+    p_upper = stats.one_sided_pvalues(a_hi, b_lo, n, n, kinds, np.full(len(t), m), "less")
+    eq_levels = stats.comparison_levels(np.maximum(p_lower, p_upper), rules.alpha, correction)
+    eq_lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, eq_levels, one_sided=True)
+    _, eq_highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, eq_levels, one_sided=True)
+    equivalent = (eq_lows > -m) & (eq_highs < m)
+
+    where = out.index[idx]
+    out.loc[where, "method"] = methods
+    out.loc[where, "p"] = p_printed
+    out.loc[where, "p_worst"] = p_worst
+    out.loc[where, "p_adjusted"] = adjusted
+    out.loc[where, "level"] = levels
+    out.loc[where, "gap_low"], out.loc[where, "gap_high"] = lows, highs
+    out.loc[where, "difference"] = difference
+    out.loc[where, "printed_difference"] = printed
+    out.loc[where, "rounding_flip"] = difference != printed
+    out.loc[where, "eq_level"] = eq_levels
+    out.loc[where, "eq_low"], out.loc[where, "eq_high"] = eq_lows, eq_highs
+    out.loc[where, "equivalence"] = np.where(equivalent, "equivalent", "not shown")
+    out.loc[where, "noninferior"] = eq_lows > -m  # a is not worse than b by the margin
+    out.loc[where, "noninferior_b"] = eq_highs < m  # b is not worse than a by the margin
+    out.loc[where, "within_margin"] = equivalent
+    out.loc[where, "smallest_margin"] = np.maximum(np.abs(eq_lows), np.abs(eq_highs))
+    out.loc[where, "verdict"] = np.where(
+        difference != "not resolved", difference, np.where(equivalent, "equivalent", difference)
+    )
+    out.loc[where, "rho_to_resolve"] = [
+        np.nan if r else stats.correlation_to_resolve(x, y, k_n, float(lv), k)
+        for r, x, y, k_n, lv, k in zip(rejected, near_a, near_b, n, levels, kinds)
+    ]
+    for col in ("within_margin", "rounding_flip", "noninferior", "noninferior_b"):
+        out[col] = out[col].astype(bool)
     return out
 
 
@@ -291,12 +369,22 @@ def orient(judged: pd.DataFrame, focus: str, competitors: list[str] | None = Non
             "gap_low": np.where(flip, -mine["gap_high"], mine["gap_low"]),
             "gap_high": np.where(flip, -mine["gap_low"], mine["gap_high"]),
             "verdict": [FLIP.get(v, v) if f else v for v, f in zip(mine["verdict"], flip)],
+            "difference": [FLIP.get(v, v) if f else v for v, f in zip(mine["difference"], flip)],
+            "printed_difference": [FLIP.get(v, v) if f else v for v, f in zip(mine["printed_difference"], flip)],
+            "rounding_flip": mine["rounding_flip"],
+            "p_worst": mine["p_worst"],
+            "eq_level": mine["eq_level"],
+            "eq_low": np.where(flip, -mine["eq_high"], mine["eq_low"]),
+            "eq_high": np.where(flip, -mine["eq_low"], mine["eq_high"]),
+            "equivalence": mine["equivalence"],
+            "noninferior": np.where(flip, mine["noninferior_b"], mine["noninferior"]),
             "within_margin": mine["within_margin"],
             "smallest_margin": mine["smallest_margin"],
             "rho_to_resolve": mine["rho_to_resolve"],
         }
     )
-    for col in ("focus_score", "competitor_score", "gap", "gap_low", "gap_high"):
+    out["noninferior"] = out["noninferior"].astype(bool)
+    for col in ("focus_score", "competitor_score", "gap", "gap_low", "gap_high", "eq_low", "eq_high"):
         out[col] = out[col].astype(float)
     if competitors is not None:
         out = out[out["competitor"].isin(competitors)]
@@ -318,72 +406,42 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     return counts[list(VERDICTS)].astype(int)
 
 
-def judge_package(package, source: str, table: str, rules: Rules = Rules()) -> pd.DataFrame:
-    """:func:`judge` for one table of a loaded data package (sizes and subsets from the package)."""
+def against(package, source: str, table: str, focus: str, competitors: list[str], rules: Rules = Rules()):
+    """The question "how does ``focus`` compare with each of ``competitors`` on every row of a table?", judged
+    (:func:`judge_package`, :data:`EACH`: its comparisons corrected together, and with nothing else)."""
+    return judge_package(package, source, table, rules, pairs=[(focus, c) for c in competitors])
+
+
+def judge_package(
+    package, source: str, table: str, rules: Rules = Rules(), pairs=None, question: str = EACH
+) -> pd.DataFrame:
+    """:func:`judge` for one table of a loaded data package (sizes, subsets and the table's printed precision
+    from the package): the comparisons ``pairs`` a question asks (every pair when omitted), as ``question``."""
     scores = package.scores
     cells = scores[(scores["source"] == source) & (scores["table"] == table)]
     if cells.empty:
         raise ValueError(f"no scores from {source} {table} in the data package")
-    return _judge_cached(package, source, table, rules)
+    asked = None if pairs is None else tuple(tuple(p) for p in pairs)
+    key = (package.sha256, source, table, rules, asked, question)
+    if key not in _JUDGED:
+        sizes = stats.package_sizes(package)
+        subsets = package.tables.get("benchmark_subsets")
+        decimals = printed_decimals(package, source, table)
+        _JUDGED[key] = judge(cells, package.benchmarks, sizes, subsets, rules, asked, question, decimals)
+    return _JUDGED[key].copy()
 
 
-_CACHE: dict = {}
+_JUDGED: dict = {}  # judged questions, remembered for the rest of the process (a chapter asks some twice)
 
 
-def _cache_dir() -> Path | None:
-    """Where judged tables are kept between processes: ``$HERD_CACHE``, else ``.cache/herd`` in
-    the repository (ignored by git); None when neither can be written."""
-    env = os.environ.get("HERD_CACHE")
-    folder = Path(env) if env else Path(__file__).resolve().parents[2] / ".cache" / "herd"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
-
-
-def _cache_key(package, source: str, table: str, rules: Rules) -> str:
-    """Everything a judged table depends on: the data, the rules, the code of the method and the
-    versions of the libraries it calls."""
-    import numpy
-    import scipy
-    import statsmodels
-
-    digest = hashlib.sha256()
-    for part in (
-        package.sha256,
-        source,
-        table,
-        repr(rules),
-        numpy.__version__,
-        scipy.__version__,
-        statsmodels.__version__,
-    ):
-        digest.update(str(part).encode() + b"\0")
-    for source_file in (stats.__file__, __file__):
-        digest.update(Path(str(source_file)).read_bytes())
-    return digest.hexdigest()[:24]
-
-
-def _judge_cached(package, source: str, table: str, rules: Rules) -> pd.DataFrame:
-    """:func:`judge` for one table, memoised in the process and on disk (exact tests are slow)."""
-    key = _cache_key(package, source, table, rules)
-    if key not in _CACHE:
-        folder = _cache_dir()
-        path = folder / f"judged-{key}.pkl" if folder else None
-        if path is not None and path.exists():
-            _CACHE[key] = pd.read_pickle(path)
-        else:
-            scores = package.scores
-            cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-            sizes = stats.package_sizes(package)
-            subsets = package.tables.get("benchmark_subsets")
-            _CACHE[key] = judge(cells, package.benchmarks, sizes, subsets, rules, package.models)
-            if path is not None:
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                _CACHE[key].to_pickle(tmp)
-                tmp.replace(path)
-    return _CACHE[key].copy()
+def printed_decimals(package, source: str, table: str) -> int:
+    """The decimal places a table prints its scores to (``decimals`` in ``data/score_tables.csv``; one when the
+    package does not record it)."""
+    meta = package.tables["score_tables"]
+    if "decimals" not in meta:
+        return 1
+    row = meta[(meta["source"] == source) & (meta["table"] == table)]
+    return int(row["decimals"].iloc[0]) if len(row) and pd.notna(row["decimals"].iloc[0]) else 1
 
 
 def record(seen: pd.DataFrame, margin: float) -> str:
@@ -405,10 +463,18 @@ def record(seen: pd.DataFrame, margin: float) -> str:
                 "score_b": None if pd.isna(r.competitor_score) else float(r.competitor_score),
                 "testable": bool(r.testable),
                 "verdict": r.verdict,
+                "difference": r.difference,
+                "equivalence": r.equivalence,
+                "noninferior": bool(r.noninferior),
+                "rounding_flip": bool(r.rounding_flip),
+                "eq_low": None if pd.isna(r.eq_low) else float(r.eq_low),
+                "eq_high": None if pd.isna(r.eq_high) else float(r.eq_high),
                 "margin": margin,
                 "low": None if pd.isna(r.gap_low) else float(r.gap_low),
                 "high": None if pd.isna(r.gap_high) else float(r.gap_high),
                 "p_adjusted": None if pd.isna(r.p_adjusted) else float(r.p_adjusted),
+                "level": None if pd.isna(r.level) else float(r.level),
+                "question": r.family,
                 "reason": r.reason,
             }
         )
@@ -417,69 +483,90 @@ def record(seen: pd.DataFrame, margin: float) -> str:
 
 
 def equivalence_reachable(seen: pd.DataFrame, margin: float) -> pd.Series:
-    """For each tested row of :func:`orient`, whether its test set could show equivalence within
-    ±``margin`` at all: the interval of a zero gap (both scores at their mean), at the row's
-    corrected level, must fit inside the margin. NaN for rows without a test."""
-    out = []
-    for r in seen.itertuples():
-        if r.verdict == "no test" or pd.isna(r.level):
-            out.append(np.nan)
-            continue
-        mid = (float(r.focus_score) + float(r.competitor_score)) / 2
-        lo, hi = stats.gap_interval(mid, mid, r.n, r.n, r.kind, alpha=float(r.level))
-        out.append(bool(-margin <= lo and hi <= margin))
-    return pd.Series(out, index=seen.index, dtype=object)
+    """For each tested row of :func:`orient`, whether equivalence within ±``margin`` could be shown at all at
+    these scores: the equivalence interval (1 − 2·its level) of a zero gap with both scores at their mean must
+    fit inside the margin. An answer *at these scores*, not for every score (the interval is widest at 50 %).
+    NaN for rows without a test."""
+    tested = seen[seen["testable"].astype(bool) & seen["eq_level"].notna()]
+    out = pd.Series(np.nan, index=seen.index, dtype=object)
+    if tested.empty:
+        return out
+    mid = (tested["focus_score"].astype(float) + tested["competitor_score"].astype(float)) / 2
+    lo, hi = stats.gap_intervals(mid, mid, tested["n"], tested["n"], list(tested["kind"]), tested["eq_level"], True)
+    out[tested.index] = list((-margin < lo) & (hi < margin))
+    return out
 
 
 def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: float) -> str:
-    """One sentence answering "is ``focus`` equivalent to ``other``?" from :func:`orient` rows of
-    one pair: how many tested rows are equivalent, ahead, behind, not resolved, and untested."""
-    tested = seen[seen["verdict"] != "no test"]
-    by = {v: list(tested.loc[tested["verdict"] == v, "row_label"]) for v in VERDICTS}
-    untested = list(seen.loc[seen["verdict"] == "no test", "row_label"])
+    """One paragraph answering "is ``focus`` as good as ``other``?" from the :func:`orient` rows of one pair
+    judged as a claim on every row (:data:`EVERY`), in both readings: "as good as" (equivalence within
+    ±``margin``, TOST) and "at least as good as" (non-inferiority), then the differences the data resolve, the
+    rows without a test and where equivalence could not be shown at these scores whatever the gap."""
+    tested = seen[seen["difference"] != "no test"]
+    untested = list(seen.loc[seen["difference"] == "no test", "row_label"])
+    n = len(tested)
+    if not n:
+        return f"None of the {len(seen)} benchmarks the table prints for both can be tested."
 
-    def rows(labels: list[str]) -> str:
+    def rows(labels) -> str:
         return ", ".join(labels)
 
-    n = len(tested)
-    eq = by["equivalent"]
-    if not n:
-        head = f"None of the {len(seen)} benchmarks the table prints for both can be tested"
-    elif len(eq) == n:
-        head = f"Yes on all {n} tested benchmarks: every gap lies within ±{margin:g} points"
-    else:
-        which = "none" if not eq else f"{len(eq)}"
-        head = (
-            f"{focus_name} is equivalent to {other_name} within ±{margin:g} points on {which} of the {n} tested "
-            f"benchmarks" + (f" ({rows(eq)})" if eq else "")
-        )
+    eq = list(tested.loc[tested["equivalence"] == "equivalent", "row_label"])
+    ni = list(tested.loc[tested["noninferior"].astype(bool), "row_label"])
+    verdict = "yes" if len(eq) == n else "no"
+    head = (
+        f"As good as (equivalent within ±{margin:g} points on every tested benchmark): {verdict}; equivalence is "
+        + (f"shown on {len(eq)} of the {n} ({rows(eq)})" if eq else f"shown on none of the {n}")
+        + f". At least as good as (not behind by {margin:g} points or more on every tested benchmark): "
+        + ("yes" if len(ni) == n else "no")
+        + "; non-inferiority is "
+        + (f"shown on {len(ni)} of the {n} ({rows(ni)})" if ni else f"shown on none of the {n}")
+    )
     parts = []
-    if by["behind"]:
-        parts.append(f"{other_name} is ahead on {len(by['behind'])} ({rows(by['behind'])})")
-    if by["ahead"]:
-        parts.append(f"{focus_name} is ahead on {len(by['ahead'])} ({rows(by['ahead'])})")
-    if by["not resolved"]:
-        parts.append(
-            f"{len(by['not resolved'])} {'is' if len(by['not resolved']) == 1 else 'are'} not resolved "
-            f"({rows(by['not resolved'])})"
-        )
-    tail = f"; {'; '.join(parts)}" if parts and len(eq) != n else ""
-    untested_text = f". {len(untested)} cannot be tested ({rows(untested)})" if untested and n else ""
-    reach = equivalence_reachable(seen, margin).dropna() if "level" in seen else pd.Series(dtype=object)
-    out_of_reach = int((~reach.astype(bool)).sum()) if len(reach) else 0
+    for label, name in (("behind", f"{other_name} is ahead"), ("ahead", f"{focus_name} is ahead")):
+        hits = list(tested.loc[tested["difference"] == label, "row_label"])
+        if hits:
+            parts.append(f"{name} on {len(hits)} ({rows(hits)})")
+    unresolved = list(tested.loc[tested["difference"] == "not resolved", "row_label"])
+    if unresolved:
+        parts.append(f"{len(unresolved)} {'gap is' if len(unresolved) == 1 else 'gaps are'} not resolved either way")
+    tail = (". The differences: " + "; ".join(parts)) if parts else ""
+    untested_text = f". {len(untested)} cannot be tested ({rows(untested)})" if untested else ""
+    reach = equivalence_reachable(seen, margin).dropna()
+    out_of_reach = list(seen.loc[reach.index[~reach.astype(bool)], "row_label"]) if len(reach) else []
     reach_text = (
-        f". At these test-set sizes and corrected levels, equivalence within ±{margin:g} points is out of reach on "
-        f"{out_of_reach} of the {n} tested benchmarks whatever the scores"
+        f". At these scores and test-set sizes, no gap could have been shown equivalent within ±{margin:g} points on "
+        f"{len(out_of_reach)} of the {n} ({rows(out_of_reach)})"
         if out_of_reach
         else ""
     )
     return f"{head}{tail}{untested_text}{reach_text}."
 
 
+def equivalence_sentence(counts: dict[str, int], margin: float) -> str:
+    """How many gaps of :func:`tally` are shown equivalent within ±``margin``, as a sentence of its own."""
+    from . import formats
+
+    n = counts["n_equivalent"]
+    return f"Apart from that, {formats.noun(n, 'gap is', 'gaps are')} shown to lie within ±{margin:g} points."
+
+
+def pair_summary(seen: pd.DataFrame, margin: float) -> str:
+    """The answer of :func:`describe_pair` in one sentence: both readings, each with its count."""
+    tested = seen[seen["difference"] != "no test"]
+    n = len(tested)
+    eq = int((tested["equivalence"] == "equivalent").sum())
+    ni = int(tested["noninferior"].astype(bool).sum())
+    return (
+        f"As good as (within ±{margin:g} points everywhere): {'yes' if n and eq == n else 'no'}, shown on {eq} of "
+        f"{n} benchmarks; at least as good as: {'yes' if n and ni == n else 'no'}, shown on {ni} of {n}."
+    )
+
+
 def versus_competitors(package, source: str, table: str, focus: str, rules: Rules = Rules()) -> pd.DataFrame:
-    """``focus`` against every model of the ``competitor`` family that a printed table shows, judged
-    with the table's other comparisons (:func:`judge_package`, :func:`orient`), keeping the rows
-    where both scores are printed.
+    """``focus`` against every model of the ``competitor`` family that a printed table shows, as one question
+    (:data:`EACH`: its comparisons are corrected together, and with nothing else), keeping the rows where both
+    scores are printed.
 
     Parameters
     ----------
@@ -501,7 +588,8 @@ def versus_competitors(package, source: str, table: str, focus: str, rules: Rule
     cells = scores[(scores["source"] == source) & (scores["table"] == table)]
     family = package.models.set_index("key")["family"]
     rivals = [m for m in dict.fromkeys(cells["model"]) if family[m] == "competitor"]
-    seen = orient(judge_package(package, source, table, rules), focus, rivals)
+    judged = judge_package(package, source, table, rules, pairs=[(focus, r) for r in rivals])
+    seen = orient(judged, focus, rivals)
     return seen.dropna(subset=["focus_score", "competitor_score"])
 
 
@@ -595,7 +683,7 @@ def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5)
     return {
         "quality_examples": formats.noun(row["gap in items"].max(), "example", decimals=1) if len(row) else "n/a",
         "n_wins": len(ahead),
-        "n_wins_sig": int((ahead["verdict"] == "ahead").sum()),
+        "n_wins_sig": int((ahead["verdict"] == "ahead").sum()),  # the difference resolved in its favour
         "n_wins_untested": int((ahead["verdict"] == "no test").sum()),
         "n_wins_small": int((ahead["gap in items"] < few).sum()),
         "quality_n": int(seen.loc[seen["row_label"] == row_label, "n"].dropna().iloc[0]),
@@ -621,60 +709,77 @@ def interval_text(seen: pd.DataFrame) -> pd.Series:
 
 
 def tally(seen: pd.DataFrame) -> dict[str, int]:
-    """How many comparisons get each verdict (rows of :func:`orient`).
+    """How many comparisons (rows of :func:`orient`) get each verdict, difference and equivalence counted apart.
 
     Returns
     -------
     dict
-        ``n_ahead``, ``n_behind``, ``n_equivalent``, ``n_unresolved``, ``n_untested``, ``n_tested``
-        (every verdict but *no test*) and ``n_pairs``.
+        ``n_ahead``, ``n_behind``, ``n_unresolved`` (the difference), ``n_equivalent`` (equivalence shown,
+        resolved or not), ``n_equivalent_only`` (equivalent and not resolved), ``n_flips`` (resolved at the
+        printed scores only), ``n_untested``, ``n_tested`` and ``n_pairs``.
     """
-    counts = seen["verdict"].value_counts()
-    out = {
-        key: int(counts.get(verdict, 0))
-        for verdict, key in [
-            ("ahead", "n_ahead"),
-            ("behind", "n_behind"),
-            ("equivalent", "n_equivalent"),
-            ("not resolved", "n_unresolved"),
-            ("no test", "n_untested"),
-        ]
+    difference = seen["difference"].value_counts()
+    tested = seen["difference"] != "no test"
+    equivalent = seen["equivalence"] == "equivalent"
+    return {
+        "n_ahead": int(difference.get("ahead", 0)),
+        "n_behind": int(difference.get("behind", 0)),
+        "n_unresolved": int(difference.get("not resolved", 0)),
+        "n_equivalent": int(equivalent.sum()),
+        "n_equivalent_only": int((equivalent & (seen["difference"] == "not resolved")).sum()),
+        "n_flips": int(seen["rounding_flip"].astype(bool).sum()),
+        "n_untested": int((~tested).sum()),
+        "n_tested": int(tested.sum()),
+        "n_pairs": len(seen),
     }
-    out["n_tested"] = int((seen["verdict"] != "no test").sum())
-    out["n_pairs"] = len(seen)
-    return out
 
 
-def family_size(judged: pd.DataFrame, family: str) -> int:
-    """The testable comparisons of one family (size class, or ``across classes``) of a judged table:
-    the number corrected together."""
-    return int(judged.loc[judged["family"] == family, "testable"].sum())
+def family_size(judged: pd.DataFrame) -> int:
+    """The testable comparisons of one judged question: the number corrected together."""
+    return int(judged["testable"].sum())
 
 
-def verdict_table(seen: pd.DataFrame, names) -> pd.DataFrame:
-    """:func:`verdict_counts` as a chapter shows it: one row per competitor, by name."""
-    summary = verdict_counts(seen)
-    summary.columns.name = None
-    summary = summary.reset_index()
-    summary["competitor"] = summary["competitor"].map(names)
-    return summary
+def verdict_table(seen: pd.DataFrame, names, margin: float) -> pd.DataFrame:
+    """The verdicts of :func:`orient` rows per competitor, by name: the difference (ahead, behind, not resolved,
+    no test), then, counted apart, the gaps shown equivalent within ±``margin`` and those resolved only at the
+    printed scores."""
+    rows = []
+    for competitor, group in seen.groupby("competitor", sort=False):
+        counts = group["difference"].value_counts()
+        rows.append(
+            {
+                "competitor": names[competitor] if competitor in names else competitor,
+                **{v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved", "no test")},
+                f"equivalent within ±{margin:g}": int((group["equivalence"] == "equivalent").sum()),
+                "resolved only at the printed scores": int(group["rounding_flip"].astype(bool).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
-    """Every comparison of :func:`orient` with its interval written out, the confidence of its level,
-    the test used and the per-item agreement ρ an unresolved gap would need (``unreachable`` when none
-    would do): ``row_label``, ``competitor_name``, ``verdict``, ``gap``, ``interval``, ``p_adjusted``,
-    ``n``, ``confidence``, ``test``, ``rho``, ``why``."""
+    """Every comparison of :func:`orient` with its intervals written out: the difference (its verdict, the
+    interval at the corrected level over the scores the printing allows, the level's confidence, whether it
+    was resolved only at the printed scores) and, apart, equivalence (TOST) within the margin; the test used
+    and the per-item agreement ρ an unresolved gap would need (``unreachable`` when none would do):
+    ``row_label``, ``competitor_name``, ``verdict``, ``gap``, ``interval``, ``p_adjusted``, ``n``,
+    ``confidence``, ``rounding``, ``equivalence``, ``test``, ``rho``, ``why``."""
     from . import formats
 
     detail = seen.assign(
+        verdict=seen["difference"],
         interval=interval_text(seen),
         confidence=seen["level"].map(formats.confidence),
+        rounding=["resolved only at the printed scores" if f else "" for f in seen["rounding_flip"]],
+        equivalence=[
+            "" if e == "no test" else f"{e} ({formats.interval(lo, hi)})"
+            for e, lo, hi in zip(seen["equivalence"], seen["eq_low"], seen["eq_high"])
+        ],
         test=seen["method"].map({"exact": "exact", "score": "score"}).fillna(""),
         # the agreement an unresolved gap would need; other verdicts need none
         rho=[
             "—" if v != "not resolved" else "unreachable" if r == float("inf") else formats.number(r, 2)
-            for r, v in zip(seen["rho_to_resolve"], seen["verdict"])
+            for r, v in zip(seen["rho_to_resolve"], seen["difference"])
         ],
         why=seen["reason"],
     )
@@ -688,6 +793,8 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
             "p_adjusted",
             "n",
             "confidence",
+            "rounding",
+            "equivalence",
             "test",
             "rho",
             "why",
@@ -718,9 +825,9 @@ def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5)
     """
     from . import formats
 
-    tested = seen[seen["verdict"] != "no test"]
-    unresolved = tested[tested["verdict"] == "not resolved"]
-    resolved = tested[tested["verdict"].isin(["ahead", "behind"])]["gap"].abs()
+    tested = seen[seen["difference"] != "no test"]
+    unresolved = tested[tested["difference"] == "not resolved"]
+    resolved = tested[tested["difference"].isin(["ahead", "behind"])]["gap"].abs()
     big_n = tested[tested["n"] >= large_n]
     return {
         "n_ahead_unresolved": int((unresolved["gap"] > 0).sum()),
@@ -731,7 +838,7 @@ def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5)
         "n_fragile": len(unresolved[unresolved["rho_to_resolve"].round(2) <= modest_rho]),  # as the tables print ρ
         "n_robust": int((unresolved["rho_to_resolve"] == float("inf")).sum()),
         "n_resolved": len(resolved),
-        "n_resolved_big_n": int(big_n["verdict"].isin(["ahead", "behind"]).sum()),
+        "n_resolved_big_n": int(big_n["difference"].isin(["ahead", "behind"]).sum()),
     }
 
 
@@ -746,48 +853,114 @@ def size_ratio(package, model: str, reference: str) -> str:
     return "an undisclosed multiple of"
 
 
-def family_text(judged: pd.DataFrame, seen: pd.DataFrame) -> str:
-    """Which family one pair's comparisons (rows of :func:`orient`) are corrected with, in a sentence."""
-    family = seen["family"].iloc[0] if len(seen) else ""
-    who = "models of different size classes" if family == "across classes" else f"{family} models"
+def family_text(judged: pd.DataFrame, rules: Rules) -> str:
+    """How one judged question's comparisons are corrected, in a sentence."""
+    n = family_size(judged)
+    if judged["family"].eq(EVERY).all():
+        return (
+            f"the claim is about every row at once, so each of its {n} testable rows is tested at α = {rules.alpha:g} "
+            "with no correction (an intersection–union test: the claim holds only if every row passes)."
+        )
     return (
-        f"its {int(seen['testable'].sum())} testable rows are corrected together with the other comparisons of "
-        f"{who} in that table, {family_size(judged, family)} in all."
+        f"its {n} testable comparisons are the question's family: they are corrected together "
+        f"({stats.CORRECTION_NAMES[rules.correction]}), and with nothing else."
     )
 
 
 def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
-    """One pair's comparisons (rows of :func:`orient`) with the interval written out, its
-    confidence, and whether any scores could be shown equivalent within ``margin`` at that N and
-    level (:func:`equivalence_reachable`): ``row_label``, ``verdict``, the two scores, ``gap``,
-    ``interval``, ``smallest_margin``, ``reachable``, ``n``, ``confidence``, ``reason``."""
+    """One pair's comparisons (rows of :func:`orient`) as the second question shows them: the two scores, the
+    gap, the difference (verdict and interval), equivalence within ``margin`` and non-inferiority (the TOST
+    interval, 1 − 2α), the smallest margin that would make it equivalent, and whether any gap could be shown
+    equivalent at these scores (:func:`equivalence_reachable`): ``row_label``, ``focus_score``,
+    ``competitor_score``, ``gap``, ``difference``, ``interval``, ``equivalence``, ``noninferior``,
+    ``eq_interval``, ``smallest_margin``, ``reachable``, ``n``, ``reason``."""
     from . import formats
 
     reachable = equivalence_reachable(seen, margin)
+    tested = seen["difference"] != "no test"
     detail = seen.assign(
         interval=interval_text(seen),
-        confidence=seen["level"].map(formats.confidence),
+        eq_interval=[formats.interval(lo, hi) for lo, hi in zip(seen["eq_low"], seen["eq_high"])],
+        noninferior=[("yes" if v else "no") if t else "—" for v, t in zip(seen["noninferior"], tested)],
+        equivalence=["yes" if e == "equivalent" else "no" if t else "—" for e, t in zip(seen["equivalence"], tested)],
         reachable=reachable.map({True: "yes", False: "no"}).fillna("—"),
     )
     return detail[
         [
             "row_label",
-            "verdict",
             "focus_score",
             "competitor_score",
             "gap",
+            "difference",
             "interval",
+            "equivalence",
+            "noninferior",
+            "eq_interval",
             "smallest_margin",
             "reachable",
             "n",
-            "confidence",
             "reason",
         ]
     ]
 
 
+def printed_interval(row: pd.Series) -> tuple[float, float]:
+    """One comparison's interval (a row of :func:`orient`) at its level but at the printed scores, to show what
+    the allowance for the printed rounding changed."""
+    return stats.gap_interval(
+        float(row["focus_score"]), float(row["competitor_score"]), row["n"], row["n"], row["kind"], float(row["level"])
+    )
+
+
+def correction_sensitivity(
+    package, source: str, table: str, focus: str, competitors: list[str], rules: Rules = Rules()
+) -> pd.DataFrame:
+    """How the verdicts of one question (``focus`` against ``competitors`` on every row of a table) depend on the
+    family: each comparison alone (no correction), the comparisons of each benchmark row corrected together, and
+    the question's whole family (the book's rule). One row per family: the differences, and how many verdicts
+    differ from the book's."""
+    pairs = [(focus, c) for c in competitors]
+    book = orient(judge_package(package, source, table, rules, pairs=pairs), focus, competitors)
+    alone = orient(judge_package(package, source, table, rules, pairs=pairs, question=EVERY), focus, competitors)
+    scores = package.scores
+    cells = scores[(scores["source"] == source) & (scores["table"] == table)]
+    sizes, subsets = stats.package_sizes(package), package.tables.get("benchmark_subsets")
+    decimals = printed_decimals(package, source, table)
+    per_row = pd.concat(
+        [
+            orient(judge(g, package.benchmarks, sizes, subsets, rules, pairs, EACH, decimals), focus, competitors)
+            for _, g in cells.groupby("row_label", sort=False)
+            if any(set(p) <= set(g["model"]) for p in pairs)
+        ]
+    )
+    key = ["row_label", "competitor"]
+    reference = book.set_index(key)["difference"]
+    rows = []
+    for name, seen in (
+        ("each comparison alone (no correction)", alone),
+        ("the comparisons of each benchmark row", per_row),
+        ("the question's family (the book's rule)", book),
+    ):
+        counts = seen["difference"].value_counts()
+        rows.append(
+            {
+                "family": name,
+                "comparisons corrected together": "1"
+                if seen is alone
+                else "per row"
+                if seen is per_row
+                else str(family_size(judge_package(package, source, table, rules, pairs=pairs))),
+                **{v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")},
+                "verdicts that differ from the book's": int(
+                    (seen.set_index(key)["difference"].reindex(reference.index) != reference).sum()
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def needed_margin(seen: pd.DataFrame) -> float:
     """The smallest equivalence margin that would make every tested comparison equivalent (NaN when
     none is tested)."""
-    tested = seen[seen["verdict"] != "no test"]
+    tested = seen[seen["difference"] != "no test"]
     return tested["smallest_margin"].max() if len(tested) else float("nan")

@@ -9,7 +9,6 @@ raised as :class:`DataError` naming the file, the line and the column.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,24 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-PACKAGE_FILE = "datapackage.json"
+from .tabular import PACKAGE_FILE, DataError, located, read_descriptor, read_table, rel, resource_file, scan_csv
+
+__all__ = ["PACKAGE_FILE", "DataError", "DataPackage", "load", "validate", "checksum", "scan_csv", "resource_file"]
 SCALES = {"percent": (0.0, 100.0), "gre-scaled": (130.0, 170.0)}
-
-
-class DataError(ValueError):
-    """A problem in a data file, located precisely enough to fix it.
-
-    ``line`` is always the line of the file as an editor shows it (a CSV's header is line 1),
-    so two lines named in one message are in the same numbering."""
-
-    def __init__(self, file: str, message: str, line: int | None = None, column: str | None = None):
-        self.file, self.line, self.column, self.message = file, line, column, message
-        where = [file]
-        if line is not None:
-            where.append(f"line {line}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        super().__init__(", ".join(where) + f": {message}")
 
 
 def data_dir() -> Path:
@@ -92,7 +77,7 @@ def fact(facts: pd.DataFrame, key: str) -> float:
 def checksum(path: Path | None = None) -> str:
     """sha256 over the descriptor and every resource file, in a stable order."""
     path = Path(path) if path else data_dir()
-    descriptor = json.loads((path / PACKAGE_FILE).read_text())
+    descriptor = read_descriptor(path)
     digest = hashlib.sha256()
     for name in [PACKAGE_FILE, *sorted(r["path"] for r in descriptor["resources"])]:
         digest.update(name.encode() + b"\0")
@@ -104,348 +89,70 @@ def checksum(path: Path | None = None) -> str:
 def load(path: str | Path | None = None) -> DataPackage:
     """Validate the data package and return its tables (cached by content)."""
     path = Path(path).resolve() if path else data_dir()
-    descriptor = _read_descriptor(path)
+    descriptor = read_descriptor(path)
     for resource in descriptor["resources"]:
-        file = path / resource["path"]
+        file = resource_file(path, resource)
         if not file.exists():
-            raise DataError(_rel(file), "missing (listed in datapackage.json)")
+            raise DataError(rel(file), "missing (listed in datapackage.json)")
     return _load_cached(path, checksum(path))  # validation (first use of these bytes) scans each file
 
 
 @lru_cache(maxsize=8)
 def _load_cached(path: Path, sha: str) -> DataPackage:
-    descriptor = _read_descriptor(path)
+    descriptor = read_descriptor(path)
     validate(path, descriptor)
-    tables = {r["name"]: _read_table(path, r) for r in descriptor["resources"]}
+    tables = {r["name"]: read_table(path, r) for r in descriptor["resources"]}
     _check_rules(path, tables)
     return DataPackage(path=path, sha256=sha, tables=tables, descriptor=descriptor)
 
 
-def _read_descriptor(path: Path) -> dict:
-    """``datapackage.json``, parsed and checked for what Frictionless would otherwise crash on."""
-    file = path / PACKAGE_FILE
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(_rel(file), "missing") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(_rel(file), _not_utf8(exc), line=file.read_bytes()[: exc.start].count(b"\n") + 1) from None
-    try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _json_error(_rel(file), text, exc) from None
-    _check_descriptor(_rel(file), text, descriptor)
-    return descriptor
-
-
-def _json_error(file: str, text: str, exc: json.JSONDecodeError) -> DataError:
-    """A JSON syntax error at the line to fix: a missing comma or colon belongs after the
-    previous value, which usually ends on an earlier line than the token the parser stopped at."""
-    if exc.msg in ("Expecting ',' delimiter", "Expecting ':' delimiter"):
-        before = text[: exc.pos].rstrip()
-        line = before.count("\n") + 1
-        sign = exc.msg.split("'")[1]
-        return DataError(
-            file,
-            f"not valid JSON: '{sign}' missing after the value that ends this line "
-            f"(the parser stopped at line {exc.lineno}, character {exc.colno})",
-            line=line,
-        )
-    return DataError(file, f"not valid JSON: {exc.msg} (character {exc.colno})", line=exc.lineno)
-
-
-# Table Schema field types (https://specs.frictionlessdata.io/table-schema/#types-and-formats)
-FIELD_TYPES = (
-    "string",
-    "number",
-    "integer",
-    "boolean",
-    "object",
-    "array",
-    "date",
-    "time",
-    "datetime",
-    "year",
-    "yearmonth",
-    "duration",
-    "geopoint",
-    "geojson",
-    "any",
-)
-
-
-def _check_descriptor(file: str, text: str, descriptor: dict) -> None:
-    """The parts of the descriptor the loader relies on: resources with a path and a schema whose
-    fields have a name and a known type, and keys that name existing fields."""
-    import difflib
-    import re
-
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list) or not resources:
-        raise DataError(file, "expected an object with a non-empty 'resources' list", line=1)
-    for r in resources:
-        name = r.get("name") if isinstance(r, dict) else None
-        if not name or not isinstance(r.get("path"), str):
-            raise DataError(file, "every resource needs a 'name' and a 'path'", line=_json_line(text, name))
-        fields = (r.get("schema") or {}).get("fields")
-        if not isinstance(fields, list) or not fields:
-            raise DataError(file, f"resource '{name}' has no schema fields", line=_json_line(text, name))
-        names = []
-        for f in fields:
-            fname, ftype = f.get("name"), f.get("type", "string")
-            if not fname:
-                raise DataError(file, f"resource '{name}': a field without a name", line=_json_line(text, name))
-            if ftype not in FIELD_TYPES:
-                near = difflib.get_close_matches(str(ftype), FIELD_TYPES, n=1)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
-                raise DataError(
-                    file,
-                    f"resource '{name}', field '{fname}': unknown type {ftype!r}{hint}; "
-                    f"Table Schema types are {', '.join(FIELD_TYPES)}",
-                    line=_json_line(text, name, fname, '"type"\\s*:\\s*' + re.escape(json.dumps(ftype))),
-                )
-            names.append(fname)
-        pk = r["schema"].get("primaryKey") or []
-        for key in [pk] if isinstance(pk, str) else pk:
-            if key not in names:
-                raise DataError(
-                    file,
-                    f"resource '{name}': primaryKey names '{key}', which is not one of its fields",
-                    line=_json_line(text, name, None, '"primaryKey"'),
-                )
-
-
-def _json_line(text: str, resource: str | None, field: str | None = None, pattern: str | None = None) -> int | None:
-    """The line of ``pattern`` inside field ``field`` of resource ``resource`` in the descriptor
-    text (each located after the previous one); the last one found if a later one is not."""
-    import re
-
-    line, pos = None, 0
-    steps = [f'"name"\\s*:\\s*"{re.escape(x)}"' for x in (resource, field) if x] + ([pattern] if pattern else [])
-    for step in steps:
-        hit = re.compile(step).search(text, pos)
-        if not hit:
-            break
-        pos = hit.start()
-        line = text.count("\n", 0, pos) + 1
-    return line
-
-
-def _not_utf8(exc: UnicodeDecodeError, where: str = "") -> str:
-    return f"not UTF-8: byte 0x{exc.object[exc.start]:02x}{where} cannot be decoded (save the file as UTF-8)"
-
-
-def scan_csv(file: Path) -> int:
-    """Check a table file before any parser reads it: present, UTF-8, every record on one line
-    (an unterminated quote swallows the lines after it) and CSV quoting that closes. Returns the
-    number of lines. Errors name the file and the line to fix."""
-    import csv
-    import io
-
-    if not file.exists():
-        raise DataError(_rel(file), "missing (listed in datapackage.json)")
-    raw = file.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        char = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        raise DataError(
-            _rel(file), _not_utf8(exc, f" at character {char}"), line=raw[: exc.start].count(b"\n") + 1
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    try:
-        for _ in reader:
-            if reader.line_num > start:
-                raise DataError(
-                    _rel(file),
-                    f"a quoted value opened on this line runs on to line {reader.line_num} "
-                    "(an unterminated quote? values may not span lines)",
-                    line=start,
-                )
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(
-            _rel(file),
-            f"malformed CSV: a quoted value opened on this line is never closed properly ({exc})",
-            line=start,
-        ) from None
-    return start - 1
-
-
 def validate(path: Path, descriptor: dict | None = None) -> None:
     """Frictionless validation of every resource; the first error becomes a DataError."""
-    from frictionless import FrictionlessException, Package, system
+    from frictionless import FrictionlessException, Package
 
-    descriptor = descriptor or _read_descriptor(path)
+    descriptor = descriptor or read_descriptor(path)
     for resource in descriptor["resources"]:
-        scan_csv(path / resource["path"])
+        scan_csv(resource_file(path, resource))
     try:
-        with system.use_context(trusted=True):
-            package = Package(str(path / PACKAGE_FILE))
-            report = package.validate()
+        # not in Frictionless's trusted mode: its own checks refuse a path outside the folder too
+        package = Package(str(path / PACKAGE_FILE))
+        report = package.validate()
     except FrictionlessException as exc:
-        raise DataError(_rel(path / PACKAGE_FILE), f"not a valid data package: {exc.error.message}") from None
+        raise DataError(rel(path / PACKAGE_FILE), f"not a valid data package: {exc.error.message}") from None
     if report.valid:
         return
     by_path = {r["path"]: r for r in descriptor["resources"]}
     for task in report.tasks:
         for error in task.errors:
-            file = _rel(path / task.place) if task.place else _rel(path / PACKAGE_FILE)
-            raise _located(file, by_path.get(task.place), error)
-    raise DataError(_rel(path / PACKAGE_FILE), "invalid: " + "; ".join(e.message for e in report.errors))
+            file = rel(path / task.place) if task.place else rel(path / PACKAGE_FILE)
+            raise located(file, by_path.get(task.place), error)
+    raise DataError(rel(path / PACKAGE_FILE), "invalid: " + "; ".join(e.message for e in report.errors))
 
 
-# What each Table Schema type accepts, said to the person typing the value.
-ACCEPTS = {
-    "number": (
-        "a number such as 88.4 or -3 (digits, an optional decimal point and sign; no %, units or thousands separators)"
-    ),
-    "integer": "a whole number such as 1319 (no decimals, units or thousands separators)",
-    "boolean": "true or false",
-    "date": "a date written YYYY-MM-DD, such as 2024-07-23",
-    "year": "a year such as 2024",
-    "datetime": "a date and time such as 2024-07-23T12:00:00Z",
-    "string": "text",
+# The columns the rules below read, by table: a descriptor that drops one is an error, not a KeyError
+RULE_COLUMNS = {
+    "scores": ("score", "footnote", "ci95", "marker", "scale", "row_label"),
+    "claims": ("benchmark_row", "kind", "other", "fact_key", "benchmark"),
+    "contamination": ("contaminated_pct", "blank_reason"),
+    "benchmarks": ("key", "test_set_size", "size_note"),
+    "facts": ("key",),
+    "models": ("key",),
 }
-
-
-def _located(file: str, resource: dict | None, error) -> DataError:
-    """One Frictionless error as a DataError: file, line (the file's own numbering), column, and what to do."""
-    import re
-
-    line = getattr(error, "row_number", None)
-    column = getattr(error, "field_name", None) or None
-    note = getattr(error, "note", "") or ""
-    cell = getattr(error, "cell", None)
-    fields = {f["name"]: f for f in (resource or {}).get("schema", {}).get("fields", [])}
-    field = fields.get(column or "", {})
-    kind = error.type
-    if kind == "primary-key":
-        pk = resource["schema"]["primaryKey"] if resource else []
-        pk = [pk] if isinstance(pk, str) else list(pk)
-        names = list(fields)
-        cells = list(getattr(error, "cells", None) or [])
-        values = ", ".join(repr(cells[names.index(k)]) if names.index(k) < len(cells) else "''" for k in pk)
-        other = re.search(r"position \"?(\d+)", note)
-        first = f"line {other.group(1)}" if other else "an earlier line"
-        return DataError(file, f"duplicate primary key: ({', '.join(pk)}) = ({values}) is already on {first}", line)
-    if kind == "foreign-key":
-        names = list(getattr(error, "field_names", None) or [])
-        for fk in (resource or {}).get("schema", {}).get("foreignKeys", []):
-            if list(fk["fields"]) == names or fk["fields"] == (names[0] if len(names) == 1 else None):
-                target = fk["reference"]["resource"] or (resource or {}).get("name", "")
-                ref_fields = fk["reference"]["fields"]
-                keys = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields)
-                cell_values = [repr(c) for c in (getattr(error, "cells", None) or [])]
-                fields_list = list(fields)
-                shown = ", ".join(
-                    cell_values[fields_list.index(n)] for n in names if fields_list.index(n) < len(cell_values)
-                )
-                return DataError(
-                    file,
-                    f"unknown key: ({', '.join(names)}) = ({shown}) is not a value of "
-                    f"{target}.csv column {', '.join(keys)}",
-                    line,
-                    ", ".join(names) or column,
-                )
-        return DataError(file, f"unknown key: {note}", line, ", ".join(names) or column)
-    if kind == "type-error":
-        accepts = ACCEPTS.get(field.get("type", ""), f"a {field.get('type')}")
-        return DataError(file, f"{cell!r} is not {accepts}: this column holds {field.get('type')} values", line, column)
-    if kind == "constraint-error":
-        constraints = field.get("constraints", {})
-        if cell in ("", None) and constraints.get("required"):
-            return DataError(file, "a value is required here", line, column)
-        if "enum" in constraints:
-            return DataError(
-                file,
-                f"{cell!r} is not allowed; this column accepts: {', '.join(map(str, constraints['enum']))}",
-                line,
-                column,
-            )
-        if "pattern" in constraints:
-            return DataError(file, f"{cell!r} does not match the pattern {constraints['pattern']}", line, column)
-        limits = {k: v for k, v in constraints.items() if k in ("minimum", "maximum", "minLength", "maxLength")}
-        return DataError(file, f"{cell!r} breaks the constraint {note or limits}", line, column)
-    if kind == "extra-label":
-        number = getattr(error, "field_number", None)
-        label = getattr(error, "label", "") or ""
-        named = f"'{label}'" if label.strip() else "with no name (a trailing comma?)"
-        return DataError(
-            file,
-            f"the header's column {number} {named} is not in the schema, which has {len(fields)} columns: "
-            f"{', '.join(fields)}",
-            1,
-            label.strip() or None,
-        )
-    if kind == "extra-cell":
-        number = getattr(error, "field_number", None)
-        return DataError(
-            file,
-            f"this row has a value {cell!r} in column {number}, past the header's {len(fields)} columns "
-            "(an unquoted comma?)",
-            line,
-        )
-    if kind == "missing-label":
-        return DataError(file, f"the header lacks column '{column}' (schema columns: {', '.join(fields)})", 1, column)
-    if kind == "missing-cell":
-        return DataError(file, f"this row ends before column '{column}' (fewer values than the header)", line, column)
-    if kind in ("incorrect-label", "duplicate-label", "blank-label"):
-        label = getattr(error, "label", "")
-        return DataError(
-            file,
-            f"header column {getattr(error, 'field_number', '?')} is {label!r}, "
-            f"but the schema expects the columns {', '.join(fields)} in that order",
-            1,
-            column,
-        )
-    if kind == "blank-row":
-        return DataError(file, "a blank line (remove it)", line)
-    message = (
-        error.title.lower() + (f": value {cell!r}" if cell not in (None, "") else "") + (f" ({note})" if note else "")
-    )
-    return DataError(file, message, line, column)
-
-
-def _rel(file: Path) -> str:
-    try:
-        return str(file.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(file)
-
-
-_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
-
-
-def _read_table(path: Path, resource: dict) -> pd.DataFrame:
-    fields = resource["schema"]["fields"]
-    dtypes = {f["name"]: _PANDAS_TYPES.get(f["type"], "string") for f in fields}
-    try:
-        frame = pd.read_csv(
-            path / resource["path"],
-            dtype={k: v for k, v in dtypes.items() if v not in ("boolean",)},
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8",
-        )
-    except (ValueError, UnicodeDecodeError) as exc:  # validation should have caught it; never a bare traceback
-        raise DataError(_rel(path / resource["path"]), f"cannot be read as a table: {exc}") from None
-    for f in fields:
-        name = f["name"]
-        if f["type"] == "boolean":
-            frame[name] = frame[name].map({"true": True, "false": False, True: True, False: False}).astype("boolean")
-        elif f["type"] == "date":
-            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
-    return frame
 
 
 def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     """Rules that span columns, which Table Schema cannot express."""
+    for name, columns in RULE_COLUMNS.items():
+        missing = [c for c in columns if name in tables and c not in tables[name].columns]
+        if missing:
+            raise DataError(
+                rel(path / PACKAGE_FILE), f"resource '{name}' lacks the field '{missing[0]}', which the book reads"
+            )
+    if "claims" in tables and not {"scores", "benchmarks"} <= set(tables):
+        raise DataError(rel(path / PACKAGE_FILE), "resource 'claims' needs the resources 'scores' and 'benchmarks'")
     scores = tables.get("scores")
     if scores is not None:
-        file = _rel(path / "scores.csv")
+        file = rel(path / "scores.csv")
         for i, row in scores.iterrows():
             line = int(i) + 2
             if pd.isna(row["score"]) and pd.isna(row["footnote"]):
@@ -456,6 +163,8 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                 raise DataError(file, "a CI without a score", line, "ci95")
             if not pd.isna(row["marker"]) and pd.isna(row["footnote"]):
                 raise DataError(file, f"marker {row['marker']!r} has no footnote text", line, "footnote")
+            if row["scale"] not in SCALES:
+                raise DataError(file, f"{row['scale']!r} is not a scale; scales: {', '.join(SCALES)}", line, "scale")
             low, high = SCALES[row["scale"]]
             if not pd.isna(row["score"]) and not low <= row["score"] <= high:
                 raise DataError(
@@ -466,7 +175,7 @@ def _check_rules(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                 )
     claims = tables.get("claims")
     if claims is not None and scores is not None:
-        file = _rel(path / "claims.csv")
+        file = rel(path / "claims.csv")
         labels = set(scores["row_label"])
         for i, row in claims.iterrows():
             if not pd.isna(row["benchmark_row"]) and row["benchmark_row"] not in labels:
@@ -512,7 +221,7 @@ def _require_reason(
         return
     missing = frame.index[frame[value].isna() & frame[reason].isna()]
     if len(missing):
-        raise DataError(_rel(path / f"{table}.csv"), message, int(missing[0]) + 2, reason)
+        raise DataError(rel(path / f"{table}.csv"), message, int(missing[0]) + 2, reason)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -521,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         package = load()
-    except DataError as exc:
+    except (DataError, OSError) as exc:  # OSError: no data package found, or a file that cannot be read
         print(f"data: {exc}", file=sys.stderr)
         return 1
     counts = ", ".join(f"{name} {len(t)}" for name, t in package.tables.items())

@@ -162,20 +162,38 @@ def write(files: dict[str, str], pages: Path) -> list[Path]:
 
 def archive_members(data: Path) -> list[Path]:
     """The files of the data package archive: ``datapackage.json``, every resource it lists, the
-    README and the second transcriptions."""
-    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
-    files = [data / "datapackage.json", *(data / r["path"] for r in descriptor["resources"])]
+    README and the second transcriptions, each a file inside ``data``: a resource path or a link that
+    leads elsewhere is a :class:`herd.data.DataError`."""
+    from .tabular import DataError, read_descriptor, rel, resource_file
+
+    descriptor = read_descriptor(data)
+    files = [data / "datapackage.json", *(resource_file(data, r) for r in descriptor["resources"])]
     files += [p for p in [data / "README.md", *sorted((data / "transcriptions").glob("*.csv"))] if p.exists()]
+    for path in files:
+        if not path.resolve().is_relative_to(data.resolve()) or not path.is_file():
+            raise DataError(
+                rel(path), "leads outside the data package's folder (a link?); the archive holds only its files"
+            )
     return list(dict.fromkeys(files))
+
+
+def archive_name(data: Path, path: Path) -> str:
+    """The entry of ``path`` in the archive: ``llama-3.1-reproduced-data/`` and its path inside ``data``,
+    which never climbs out of the archive's folder."""
+    inside = path.relative_to(data).as_posix()
+    if inside.startswith("/") or ".." in inside.split("/"):
+        raise ValueError(f"{path} is not inside the data package's folder {data}")
+    return f"{ARCHIVE_ROOT}/{inside}"
 
 
 def data_archive(data: Path, dest: Path) -> Path:
     """The whole data package as one zip (``llama-3.1-reproduced-data/datapackage.json`` and its
-    tables), byte for byte the same for the same files."""
+    tables), byte for byte the same for the same files; every entry inside that one folder."""
+    members = archive_members(data)  # checked before anything is written
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for path in archive_members(data):
-            info = zipfile.ZipInfo(f"{ARCHIVE_ROOT}/{path.relative_to(data).as_posix()}", date_time=_EPOCH)
+        for path in members:
+            info = zipfile.ZipInfo(archive_name(data, path), date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, path.read_bytes())

@@ -361,6 +361,8 @@ def build_dev(root: Path, dest: Path, work: Path, with_pdf: bool = True) -> None
 
 def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | None = None) -> list[str]:
     """Every recorded release and the working tree into ``site``; swapped in only when all built."""
+    if with_pdf:
+        pdf.require_chromium()  # before minutes of building, not after
     with build.build_lock(root, "editions"):
         releases = load_releases(root)
         if not only or "dev" in only:

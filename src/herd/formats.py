@@ -173,8 +173,13 @@ def share(v, decimals: int = 0) -> str:
 
 
 def confidence(alpha) -> str:
-    """The confidence of an interval drawn at level ``alpha``: ``0.0005`` → ``99.95 %``."""
-    return DASH if missing(alpha) else percent(100 * (1 - float(alpha)), 2)
+    """The confidence of an interval drawn at level ``alpha``, to two decimals without trailing zeros:
+    ``0.0005`` → ``99.95 %``, ``0.05`` → ``95 %``, ``0.1`` → ``90 %``."""
+    if missing(alpha):
+        return DASH
+    text = percent(100 * (1 - float(alpha)), 2)
+    number, unit = text.split(" ", 1)
+    return (number.rstrip("0").rstrip(".") if "." in number else number) + " " + unit
 
 
 def scaled(v, unit: str, decimals: int = 0) -> str:

@@ -8,6 +8,7 @@ it allows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,19 +35,25 @@ def check(
     """
     kinds: tuple[type, ...] = kind if isinstance(kind, tuple) else (kind,)
     if float in kinds and int not in kinds and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ParameterError(f"parameter '{name}' = {value!r} is too large for a number") from None
     if isinstance(value, bool) and bool not in kinds:
         raise ParameterError(f"parameter '{name}' = {value!r}: expected {_names(kinds)}, got a boolean")
     if not isinstance(value, kinds):
         raise ParameterError(f"parameter '{name}' = {value!r}: expected {_names(kinds)}, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):  # NaN passes every bound; infinity is no value
+        raise ParameterError(f"parameter '{name}' = {value!r}: expected a finite number, not NaN or infinity")
     if choices is not None:
         allowed = list(choices)
         if value not in allowed:
             raise ParameterError(f"parameter '{name}' = {value!r} is not allowed; allowed: {_listing(allowed)}")
-    if minimum is not None and value < minimum:  # type: ignore[operator]  # a number, checked above
-        raise ParameterError(f"parameter '{name}' = {value!r} is below the minimum {minimum}")
-    if maximum is not None and value > maximum:  # type: ignore[operator]
-        raise ParameterError(f"parameter '{name}' = {value!r} is above the maximum {maximum}")
+    if isinstance(value, int | float) and not isinstance(value, bool):  # bounds apply to numbers only
+        if minimum is not None and value < minimum:
+            raise ParameterError(f"parameter '{name}' = {value!r} is below the minimum {minimum}")
+        if maximum is not None and value > maximum:
+            raise ParameterError(f"parameter '{name}' = {value!r} is above the maximum {maximum}")
     if items is not None or min_items:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             raise ParameterError(f"parameter '{name}' = {value!r}: expected a list")

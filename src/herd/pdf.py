@@ -119,6 +119,15 @@ def chromium() -> str | None:
     return None
 
 
+def require_chromium() -> str:
+    """Path of Debian's Chromium; a PdfError saying how to install it when it is missing (checked before an
+    edition's PDF is built, not after minutes of building it)."""
+    found = chromium()
+    if found is None:
+        raise PdfError(f"the PDF is printed with Chromium, which is not installed: {INSTALL_HINT}")
+    return found
+
+
 def print_page(single: Path) -> Path:
     """The page to print in a single-page HTML build. Sphinx writes the root document at its
     own path (``book/index.html``) with links made for the output root, so it is copied there."""
@@ -143,9 +152,7 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
     checked: the charts (each with ``drawn``), and requests refused."""
     from playwright.sync_api import sync_playwright
 
-    browser_path = chromium()
-    if browser_path is None:
-        raise PdfError(f"the PDF is printed with Chromium: {INSTALL_HINT}")
+    browser_path = require_chromium()
     page_file = print_page(single)
     handler = functools.partial(_Quiet, directory=str(single))
     refused: list[str] = []

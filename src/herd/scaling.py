@@ -14,19 +14,17 @@ Epoch AI read off Chinchilla's Figure 4 (``data/chinchilla_figure4.csv``) throug
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import huber
-from threadpoolctl import threadpool_limits
 
 from . import formats, tables
+
+if TYPE_CHECKING:
+    from .refit import Refit
 
 FLOPS_PER_PARAM_TOKEN = 6.0
 FLOPS_GRID = np.logspace(18, 26, 81)
@@ -179,8 +177,7 @@ class ParametricLoss:
 @dataclass(frozen=True)
 class AnchoredPowerLaw:
     """N_opt = N0·(C / C0)^a through an anchor point (C0, N0), tokens from C ≈ 6·N·D. Used for
-    Chinchilla's Approaches 1 and 2, whose paper publishes exponents and projected points,
-    and for Kaplan et al. (2020), N_opt = k·(C / PF-day)^e: the anchor is (1 PF-day, k)."""
+    Chinchilla's Approaches 1 and 2, whose paper publishes exponents and projected points."""
 
     a: float
     flops0: float
@@ -193,6 +190,60 @@ class AnchoredPowerLaw:
     def tokens(self, flops):
         """The tokens that spend ``flops`` on N_opt parameters, D = C / (6·N_opt)."""
         return tokens_for(flops, self.params(flops))
+
+
+@dataclass(frozen=True)
+class KaplanLaw:
+    """Kaplan et al. (2020), Appendix A, Table 6: the compute-efficient model size
+    N_opt = N_e·(C / PF-day)^p_N and the data it processes, D_opt = D_e·(C / PF-day)^p_D, each
+    their own fit (their D is the tokens processed at the critical batch size, so N_opt·D_opt·6 is
+    not C; :func:`kaplan_flops_ratio`)."""
+
+    k: float
+    e: float
+    pf_day: float
+    d_coefficient: float
+    d_exponent: float
+
+    def params(self, flops):
+        """Compute-efficient (non-embedding) parameters N_opt = N_e·(C / PF-day)^p_N."""
+        return self.k * (np.asarray(flops, dtype=float) / self.pf_day) ** self.e
+
+    def tokens(self, flops):
+        """The data Kaplan et al. prescribe with it, D_opt = D_e·(C / PF-day)^p_D tokens."""
+        return self.d_coefficient * (np.asarray(flops, dtype=float) / self.pf_day) ** self.d_exponent
+
+
+def kaplan_flops_ratio(table: pd.DataFrame, flops: float) -> float:
+    """6·N_opt·D_opt ÷ C under Kaplan et al.'s two relations: how far their prescribed size and data
+    are from spending exactly C as 6·N·D (about 1.8 at 10²⁵ FLOPs)."""
+    law = build_law(table, "kaplan2020")
+    return float(training_flops(law.params(flops), law.tokens(flops)) / flops)
+
+
+def kaplan_relation(table: pd.DataFrame) -> str:
+    """Kaplan et al.'s two relations as the chapter writes them, from their constants in
+    ``data/scaling_laws.csv``."""
+    c = constants(table, "kaplan2020")
+    return (
+        f"N_opt = {formats.scientific(c['k'])} · (C / PF-day)^{formats.exact(c['e'])} and "
+        f"D_opt = {formats.scientific(c['d_coefficient'])} · (C / PF-day)^{formats.exact(c['d_exponent'])} tokens"
+    )
+
+
+def kaplan_note(table: pd.DataFrame, laws: list[str], flops: float) -> str:
+    """What the chapter says of Kaplan et al.'s row when it is shown: its size and data at ``flops``
+    and how far 6·N·D is from the budget; empty when ``laws`` leaves Kaplan et al. out."""
+    if "kaplan2020" not in laws:
+        return ""
+    law = build_law(table, "kaplan2020")
+    size, data = (formats.scaled(float(v), "T", 1) for v in (law.params(flops), law.tokens(flops)))
+    ratio = formats.number(kaplan_flops_ratio(table, flops), 1)
+    return (
+        f"Kaplan et al.'s row uses their own relations, {kaplan_relation(table)}: at this budget {size} "
+        f"parameters on {data} tokens. Their D is the data processed when training at the critical batch size, "
+        f"which takes more than the minimum compute (their §6.3), so 6·N·D is {ratio} times the budget."
+    )
 
 
 def constants(laws: pd.DataFrame, law: str) -> dict[str, float]:
@@ -234,7 +285,7 @@ def build_law(table: pd.DataFrame, law: str):
     if law.startswith("hoffmann2022-approach3") or law == "besiroglu2024":
         return ParametricLoss(c["E"], c["A"], c["B"], c["alpha"], c["beta"])
     if law == "kaplan2020":
-        return AnchoredPowerLaw(c["e"], c["pf_day"], c["k"])
+        return KaplanLaw(c["k"], c["e"], c["pf_day"], c["d_coefficient"], c["d_exponent"])
     raise KeyError(f"no rule to build law {law!r}")
 
 
@@ -246,170 +297,10 @@ def law_objects(table: pd.DataFrame, laws: list[str], refit: Refit | None = None
     return out
 
 
-# --------------------------------------------------------------------------- refit from data
-
-HUBER_DELTA = 1e-3
-"""Huber threshold on log-loss residuals: Hoffmann et al. 2022, Appendix D.2 (δ = 10⁻³)."""
-
-CHINCHILLA_GRID = {
-    "a": np.arange(0.0, 30.0, 5.0),
-    "b": np.arange(0.0, 30.0, 5.0),
-    "e": np.arange(-1.0, 1.5, 0.5),
-    "alpha": np.arange(0.0, 2.5, 0.5),
-    "beta": np.arange(0.0, 2.5, 0.5),
-}
-"""Starting points of Hoffmann et al. 2022, Appendix D.2: a, b ∈ {0, 5, …, 25}, e ∈ {−1, −0.5, …, 1},
-α, β ∈ {0, 0.5, …, 2}, where A = eᵃ, B = eᵇ, E = eᵉ (4,500 starts)."""
-
-OUTLIERS_EXCLUDED = 5
-"""Epoch AI's fit leaves out the five runs with the highest loss (all near 10¹⁹ FLOPs);
-:func:`figure4_points` marks them."""
-
-_TIGHT = {"ftol": 1e-12, "gtol": 1e-9, "maxiter": 15_000}
-# The summed Huber loss is about 1e-3 at its minimum. L-BFGS-B stops when an iteration lowers the
-# objective by less than ftol·max(|f|, 1), i.e. by an absolute 2.2e-9 with scipy's default: a fit
-# started near its optimum (every bootstrap draw) then stops after a few steps and the bootstrap
-# spread collapses. These tolerances let each fit converge; the grid search uses scipy's defaults
-# and only its best start is refined with them.
-
-
-def figure4_points(package, exclude_highest: int = OUTLIERS_EXCLUDED) -> pd.DataFrame:
-    """Chinchilla's training runs as Epoch AI read them off Figure 4: parameters N, compute C,
-    loss, tokens D = C / (6N) (as Epoch computed them), and whether the run is one of the
-    ``exclude_highest`` highest-loss runs left out of the fit."""
-    t = package.chinchilla_figure4
-    t["tokens"] = tokens_for(t["training_flops"], t["parameters"])
-    t["excluded"] = False
-    if exclude_highest:
-        cutoff = np.sort(t["loss"].to_numpy())[-exclude_highest]
-        t["excluded"] = t["loss"] >= cutoff
-    return t
-
-
-def huber_objective(theta, log_params, log_tokens, log_loss, weights, delta: float = HUBER_DELTA):
-    """Σ wᵢ·Huber_δ(LSE(a − α·log Nᵢ, b − β·log Dᵢ, e) − log Lᵢ) and its gradient in
-    θ = (a, b, e, α, β): Hoffmann et al.'s objective, with bootstrap weights wᵢ."""
-    a, b, e, alpha, beta = theta
-    t1 = a - alpha * log_params
-    t2 = b - beta * log_tokens
-    top = np.maximum(np.maximum(t1, t2), e)
-    x1, x2, x3 = np.exp(t1 - top), np.exp(t2 - top), np.exp(e - top)
-    total = x1 + x2 + x3
-    residual = top + np.log(total) - log_loss
-    value = float((weights * huber(delta, residual)).sum())
-    slope = weights * np.clip(residual, -delta, delta) / total
-    g1, g2 = slope * x1, slope * x2
-    grad = np.array([g1.sum(), g2.sum(), (slope * x3).sum(), -(g1 * log_params).sum(), -(g2 * log_tokens).sum()])
-    return value, grad
-
-
-def _law_from_theta(theta) -> ParametricLoss:
-    a, b, e, alpha, beta = (float(v) for v in theta)
-    return ParametricLoss(E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha, beta=beta)
-
-
-@dataclass(frozen=True)
-class Refit:
-    """The best fit of L(N, D) = E + A/N^α + B/D^β to a set of training runs."""
-
-    law: ParametricLoss
-    theta: tuple[float, float, float, float, float]
-    objective: float
-    points: int
-    starts: int
-    at_best: int
-    """how many starts ended within 10⁻⁹ of the best objective (before refinement)"""
-
-
-def _check_runs(params, tokens, loss) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    arrays = []
-    for name, values in (("params", params), ("tokens", tokens), ("loss", loss)):
-        v = np.asarray(values, dtype=float)
-        if v.ndim != 1 or not len(v):
-            raise ValueError(f"{name}: expected a non-empty 1-D array of numbers")
-        if not np.all(np.isfinite(v) & (v > 0)):
-            raise ValueError(f"{name}: every value must be a positive finite number")
-        arrays.append(v)
-    if len({len(v) for v in arrays}) != 1:
-        raise ValueError(f"params, tokens and loss must have the same length, got {[len(v) for v in arrays]}")
-    return arrays[0], arrays[1], arrays[2]
-
-
-def fit_parametric(
-    params, tokens, loss, *, delta: float = HUBER_DELTA, grid: dict | None = None, weights=None
-) -> Refit:
-    """Fit L(N, D) the way Hoffmann et al. (2022) and Besiroglu et al. (2024) did: minimise the
-    Huber loss (threshold ``delta``) between predicted and observed log loss with L-BFGS from
-    every starting point of ``grid`` (default :data:`CHINCHILLA_GRID`), keep the best, and refine
-    it to convergence."""
-    n, d, l = _check_runs(params, tokens, loss)
-    w = np.ones(len(n)) if weights is None else np.asarray(weights, dtype=float)
-    args = (np.log(n), np.log(d), np.log(l), w, delta)
-    grid = CHINCHILLA_GRID if grid is None else grid
-    starts = list(itertools.product(*(grid[k] for k in ("a", "b", "e", "alpha", "beta"))))
-    with threadpool_limits(limits=1):  # L-BFGS-B's BLAS calls on 5-vectors: threads only cost time
-        ends = [minimize(huber_objective, start, args=args, jac=True, method="L-BFGS-B") for start in starts]
-        values = np.array([r.fun for r in ends])
-        best = ends[int(np.argmin(values))]
-        refined = minimize(huber_objective, best.x, args=args, jac=True, method="L-BFGS-B", options=_TIGHT)
-    final = refined if refined.fun <= best.fun else best
-    a, b, e, alpha, beta = (float(v) for v in final.x)
-    return Refit(
-        law=_law_from_theta(final.x),
-        theta=(a, b, e, alpha, beta),
-        objective=float(final.fun),
-        points=len(n),
-        starts=len(starts),
-        at_best=int(np.sum(values <= values.min() + 1e-9)),
-    )
-
-
-def fit_figure4(package, exclude_highest: int = OUTLIERS_EXCLUDED, grid: dict | None = None) -> Refit:
-    """:func:`fit_parametric` on Chinchilla's Figure 4 runs, without the excluded ones."""
-    pts = figure4_points(package, exclude_highest)
-    kept = pts[~pts["excluded"]]
-    return fit_parametric(kept["parameters"], kept["tokens"], kept["loss"], grid=grid)
-
-
-def bootstrap_refit(
-    points: pd.DataFrame, refit: Refit, flops: float, draws: int, seed: int, delta: float = HUBER_DELTA
-) -> pd.DataFrame:
-    """Resample the runs (with replacement, ``draws`` times, from ``seed``), refit each resample
-    starting from ``refit``, and return each draw's constants and its compute-optimal N and D at
-    ``flops``. Resampling runs, not constants, keeps the correlation between the constants.
-
-    A resample is drawn as multinomial counts over the runs, used as weights in the objective
-    (the same sum as repeating each run that many times), so no data are copied.
-    """
-    if draws < 1:
-        raise ValueError(f"draws: expected a positive count, got {draws}")
-    kept = points[~points["excluded"]] if "excluded" in points else points
-    n, d, l = _check_runs(kept["parameters"], kept["tokens"], kept["loss"])
-    logs = (np.log(n), np.log(d), np.log(l))
-    rng = np.random.default_rng(seed)
-    counts = rng.multinomial(len(n), np.full(len(n), 1.0 / len(n)), size=draws).astype(float)
-    rows = []
-    with threadpool_limits(limits=1):
-        ends = [
-            minimize(huber_objective, refit.theta, args=(*logs, w, delta), jac=True, method="L-BFGS-B", options=_TIGHT)
-            for w in counts
-        ]
-    for i, r in enumerate(ends):
-        law = _law_from_theta(r.x)
-        rows.append(
-            {
-                "draw": i,
-                "E": law.E,
-                "A": law.A,
-                "B": law.B,
-                "alpha": law.alpha,
-                "beta": law.beta,
-                "params": float(law.params(flops)),
-                "tokens": float(law.tokens(flops)),
-                "converged": bool(r.success),
-            }
-        )
-    return pd.DataFrame(rows)
+def tokens_per_param(table: pd.DataFrame, law: str, flops: float) -> float:
+    """The compute-optimal tokens per parameter a law gives at ``flops``."""
+    model = build_law(table, law)
+    return float(model.tokens(flops) / model.params(flops))
 
 
 def percentile_interval(values, level: float = 0.95) -> tuple[float, float]:
@@ -417,32 +308,6 @@ def percentile_interval(values, level: float = 0.95) -> tuple[float, float]:
     tail = 100 * (1 - level) / 2
     lo, hi = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
     return float(lo), float(hi)
-
-
-CONSTANTS = ("E", "A", "B", "alpha", "beta")
-
-
-def compare_with_published(
-    refit: Refit, boot: pd.DataFrame, table: pd.DataFrame, law: str = "besiroglu2024"
-) -> pd.DataFrame:
-    """The refit's constants and bootstrap standard errors beside a published fit's, with the
-    difference in units of the published standard error."""
-    published, ses = constants(table, law), standard_errors(table, law)
-    rows = []
-    for name in CONSTANTS:
-        value = getattr(refit.law, name)
-        se = ses.get(name, float("nan"))
-        rows.append(
-            {
-                "constant": name,
-                "refit": value,
-                "bootstrap SE": float(boot[name].std(ddof=1)),
-                "published": published[name],
-                "published SE": se,
-                "difference in published SEs": (value - published[name]) / se,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- facts and model points
@@ -458,6 +323,7 @@ FACT_KEYS = (
     "training.flops",
     "training.parameters",
     "training.tokens",
+    "scaling.besiroglu-bootstrap-draws",
 )
 """facts.csv rows the scaling chapter reads by key (besides each model's rows in model_facts.csv)."""
 
@@ -793,26 +659,6 @@ def optimum_display(opt: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     )
 
 
-def comparison_glue(comparison: pd.DataFrame) -> dict[str, str]:
-    """Numbers the chapter quotes about :func:`compare_with_published`, formatted."""
-    ratio = comparison["bootstrap SE"] / comparison["published SE"]
-    return {
-        "max_se_gap": formats.number(comparison["difference in published SEs"].abs().max(), 2),
-        "se_ratio_low": formats.number(ratio.min(), 2),
-        "se_ratio_high": formats.number(ratio.max(), 2),
-    }
-
-
-def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
-    """:func:`compare_with_published` as the chapter shows it (4 significant figures)."""
-    out = comparison.copy()
-    for column in ("refit", "bootstrap SE", "published", "published SE"):
-        out[column] = out[column].map(lambda v: formats.significant(v, 4))
-    out["difference in published SEs"] = out["difference in published SEs"].map(tables.number(2, sign=True))
-    out["constant"] = out["constant"].map({"alpha": "α", "beta": "β"}).fillna(out["constant"])
-    return out
-
-
 # --------------------------------------------------------------------------- text for the chapter
 
 
@@ -834,61 +680,16 @@ def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
     }
 
 
-def refit_glue(
-    refit: Refit, opt: pd.DataFrame, boot: pd.DataFrame, trained_params: float, level: float = 0.95
-) -> dict[str, str]:
-    """Numbers the chapter's prose quotes about the refit and its bootstrap, formatted."""
-    row = opt.set_index("law").loc[REFIT]
-    inside = row["params_low"] <= trained_params <= row["params_high"]
-    return {
-        "refit_n": formats.count(row["params"] / 1e9),
-        "refit_d": formats.number(row["tokens"] / 1e12, 1),
-        "refit_n_lo": formats.count(row["params_low"] / 1e9),
-        "refit_n_hi": formats.count(row["params_high"] / 1e9),
-        "refit_d_lo": formats.number(row["tokens_low"] / 1e12, 1),
-        "refit_d_hi": formats.number(row["tokens_high"] / 1e12, 1),
-        "refit_ratio": formats.number(row["params_high"] / row["params_low"], 1),
-        "contains_trained": "contains" if inside else "does not contain",
-        "level": f"{100 * level:g}",
-        "n_points": formats.count(refit.points),
-        "n_starts": formats.count(refit.starts),
-        "n_at_best": formats.count(refit.at_best),
-        "n_draws": formats.count(len(boot)),
-        "n_not_converged": formats.count(int((~boot["converged"]).sum())),
-        "refit_alpha": formats.number(refit.law.alpha, 3),
-        "refit_beta": formats.number(refit.law.beta, 3),
-    }
-
-
-def bootstrap_histogram(boot: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
-    """Counts of the draws' compute-optimal N in ``bins`` equal steps of log N."""
-    counts, edges = np.histogram(np.log10(boot["params"]), bins=bins)
-    return pd.DataFrame(
-        {"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts}
-    )
-
-
-def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
-    """Vertical marks for the bootstrap chart: the interval's ends, the refit's optimum, the
-    paper's predicted size and the size trained."""
-    row = opt.set_index("law").loc[REFIT]
-    marks = pd.DataFrame(
-        [
-            {"label": "bootstrap interval, lower end", "params": row["params_low"]},
-            {"label": "bootstrap interval, upper end", "params": row["params_high"]},
-            {"label": "refit to the runs themselves", "params": row["params"]},
-            {"label": "the paper's predicted size", "params": package.fact("scaling.predicted_params")},
-            {"label": "the size trained", "params": package.fact("training.parameters")},
-        ]
-    )
-    marks["params"] = chart_precision(marks["params"])
-    return marks
-
-
 def runs_summary(runs: pd.DataFrame) -> dict[str, str]:
-    """How many of Chinchilla's runs :func:`figure4_points` reads and how many it leaves out of the
-    fit: ``n_runs``, ``n_excluded``."""
-    return {"n_runs": f"{len(runs)}", "n_excluded": f"{int(runs['excluded'].sum())}"}
+    """How many of Chinchilla's runs :func:`herd.refit.figure4_points` reads and how many it leaves
+    out of the fit (``n_runs``, ``n_excluded``), and the largest model and token count among them
+    (``max_params`` in B, ``max_tokens`` in B)."""
+    return {
+        "n_runs": f"{len(runs)}",
+        "n_excluded": f"{int(runs['excluded'].sum())}",
+        "max_params": formats.count(runs["parameters"].max() / 1e9),
+        "max_tokens": formats.count(runs["tokens"].max() / 1e9),
+    }
 
 
 def points_note(package, points: pd.DataFrame, models: list[str], described: list[str]) -> str:

@@ -6,14 +6,100 @@ picks the threshold T_D "which shows the maximal significant estimated performan
 gain across the three model sizes". This module simulates that selection on a
 benchmark of N examples whose correctness is independent of contamination, so any
 "gain" it finds is chance.
+
+Items are not independent across models: an item hard for one model tends to be hard for the
+others. Each item has a latent difficulty z; model m answers it correctly when
+√ρ·z + √(1−ρ)·ε_m < Φ⁻¹(accuracy_m), with ε_m the model's own noise (a probit item-response
+model, a Gaussian copula). ρ = 0 is independence; the chapter sets ρ so that two models' right
+or wrong outcomes correlate as much as published item-level correlations between language
+models say (:func:`latent_correlation`).
+
+Under the null a benchmark's items are exchangeable: each has a contamination score (uniform,
+independent of everything else) and a pattern of right and wrong answers across the models
+(independent across items, with the probabilities of :func:`pattern_probabilities`). Every
+quantity the selection rule reads (counts of items and of right answers above and below each
+threshold) is a sum over items, so a benchmark is drawn at once as multinomial counts over
+(score interval × answer pattern) cells: the same distribution as drawing every item, at a cost
+that does not grow with N (``tests/test_selection.py`` checks the two against each other).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
+from scipy.special import ndtr, ndtri
 
 from . import stats
+
+MODELS = ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b")
+THRESHOLDS = np.linspace(0.1, 0.9, 9)
+WIDEST = 0.5  # the accuracy with the largest binomial variance: the widest null
+LATENT_MAX = 0.999
+"""The largest latent correlation used: at 1 the models' answers are a deterministic function of
+the item, a degenerate limit."""
+
+_Z = np.linspace(-12.0, 12.0, 4801)
+_W = np.exp(-0.5 * _Z**2)
+_W /= _W.sum()
+"""Quadrature over the latent difficulty z ~ N(0, 1): a fine grid whose weights are the normal
+density, normalised (the trapezoid rule, accurate to rounding for these smooth integrands)."""
+
+
+# ------------------------------------------------------------------ the item model
+
+
+def _patterns(models: int) -> np.ndarray:
+    """Every right-or-wrong pattern of ``models`` models, one row each: bit m of row k is model m."""
+    return (np.arange(2**models)[:, None] >> np.arange(models)) & 1
+
+
+def pattern_probabilities(accuracies, correlation: float) -> np.ndarray:
+    """The probability of each right-or-wrong pattern across the models on one item (rows of
+    :func:`_patterns`), when each model answers with its accuracy and the latent correlation of
+    their answers through the item's difficulty is ``correlation`` (0 ≤ ρ ≤ :data:`LATENT_MAX`)."""
+    acc = np.asarray(accuracies, dtype=float)
+    if not 0.0 <= correlation <= LATENT_MAX:
+        raise ValueError(f"correlation: expected a latent correlation in [0, {LATENT_MAX}], got {correlation}")
+    if np.any((acc <= 0) | (acc >= 1)):
+        raise ValueError(f"accuracies: expected shares strictly between 0 and 1, got {list(acc)}")
+    right = ndtr((ndtri(acc)[None, :] - np.sqrt(correlation) * _Z[:, None]) / np.sqrt(1.0 - correlation))
+    bits = _patterns(len(acc))
+    given_z = np.prod(np.where(bits[None, :, :] == 1, right[:, None, :], 1.0 - right[:, None, :]), axis=2)
+    probs = _W @ given_z
+    return probs / probs.sum()
+
+
+def item_correlations(accuracies, correlation: float) -> np.ndarray:
+    """The Pearson correlation of two models' right-or-wrong answers over items (the phi
+    coefficient), for every pair of models, at latent correlation ``correlation``: the measure
+    published item-level agreement between language models reports."""
+    acc = np.asarray(accuracies, dtype=float)
+    probs, bits = pattern_probabilities(acc, correlation), _patterns(len(acc))
+    out = []
+    for i in range(len(acc)):
+        for j in range(i + 1, len(acc)):
+            both = float(probs[(bits[:, i] == 1) & (bits[:, j] == 1)].sum())
+            out.append((both - acc[i] * acc[j]) / np.sqrt(acc[i] * (1 - acc[i]) * acc[j] * (1 - acc[j])))
+    return np.array(out)
+
+
+def latent_correlation(accuracies, item_correlation: float) -> tuple[float, bool]:
+    """The latent correlation ρ at which the models' right-or-wrong answers correlate on average
+    (over the pairs of models) by ``item_correlation``, and whether that is reachable: models of
+    very different accuracy cannot agree perfectly, so a high target may exceed what any ρ gives
+    (then ρ is :data:`LATENT_MAX` and the flag is false)."""
+    if not 0.0 <= item_correlation < 1.0:
+        raise ValueError(f"item_correlation: expected a correlation in [0, 1), got {item_correlation}")
+    if item_correlation == 0.0:
+        return 0.0, True
+    gap = lambda rho: float(item_correlations(accuracies, rho).mean()) - item_correlation  # noqa: E731
+    if gap(LATENT_MAX) < 0:
+        return LATENT_MAX, False
+    return float(brentq(gap, 0.0, LATENT_MAX, xtol=1e-12)), True
+
+
+# ------------------------------------------------------------------ the selection rule
 
 
 def estimated_gain(correct: np.ndarray, contaminated: np.ndarray) -> float:
@@ -25,65 +111,80 @@ def estimated_gain(correct: np.ndarray, contaminated: np.ndarray) -> float:
     return 100.0 * (correct.mean() - correct[clean].mean())
 
 
-def _significant(correct: np.ndarray, contaminated: np.ndarray, alpha: float) -> bool:
-    """Whether contaminated and clean accuracy differ at ``alpha``, by the book's test of two
-    independent proportions (:func:`herd.stats.score_pvalue`)."""
-    a, b = correct[contaminated], correct[~contaminated]
-    if len(a) < 2 or len(b) < 2:
-        return False
-    return stats.score_pvalue(float(a.sum()), len(a), float(b.sum()), len(b)) < alpha
+def score_z(x1, n1, x2, n2):
+    """The book's test statistic for two independent proportions (:func:`herd.stats.score_statistic`,
+    Miettinen–Nurminen) at a difference of 0, for arrays of sample sizes too: at δ = 0 the
+    constrained estimate is the pooled share p, and the statistic is
+    (x1/n1 − x2/n2) / √(p(1 − p)(1/n1 + 1/n2)·N/(N − 1)), N = n1 + n2 (equal to
+    :func:`herd.stats.score_statistic` to rounding; ``tests/test_selection.py``)."""
+    x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
+    total = n1 + n2
+    pooled = (x1 + x2) / total
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2) * total / (total - 1)
+    diff = x1 / n1 - x2 / n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            variance > 0,
+            diff / np.sqrt(np.where(variance > 0, variance, 1.0)),
+            np.where(diff == 0, 0.0, np.sign(diff) * np.inf),
+        )
 
 
 def simulate(
-    n: int, accuracies: list[float], thresholds: np.ndarray, reps: int = 1000, alpha: float = 0.05, seed: int = 0
+    n: int,
+    accuracies: list[float],
+    thresholds: np.ndarray,
+    reps: int = 10_000,
+    alpha: float = 0.05,
+    seed: int = 0,
+    correlation: float = 0.0,
 ) -> pd.DataFrame:
     """One row per replicate: the threshold picked, the contaminated share there and each
     model's gain, or no pick when no threshold shows a significant positive gain.
 
-    Contamination scores are uniform on [0, 1] and independent of correctness; each model
-    answers each example correctly with its accuracy."""
+    Contamination scores are uniform on [0, 1] and independent of correctness; each model answers
+    each example correctly with its accuracy, the models' answers correlated through the item's
+    difficulty at latent correlation ``correlation`` (0: independent). At each threshold the
+    examples scoring above it are contaminated; a model's gain counts when it is positive and
+    contaminated and clean accuracy differ at ``alpha`` by the book's test of two independent
+    proportions (:func:`score_z`, at least two examples on each side); among
+    the thresholds where some model's gain counts, the rule picks the one with the largest gain
+    of any model (the first on a tie), as the paper describes. Vectorised over replicates."""
+    acc = np.asarray(accuracies, dtype=float)
+    t = np.unique(np.asarray(thresholds, dtype=float))
+    if reps < 1 or n < 1:
+        raise ValueError(f"n and reps: expected positive counts, got n={n}, reps={reps}")
+    widths = np.diff(np.concatenate([[0.0], t, [1.0]]))
+    probs = pattern_probabilities(acc, correlation)
+    cells = np.outer(widths, probs).ravel()
     rng = np.random.default_rng(seed)
-    rows = []
-    for r in range(reps):
-        scores = rng.random(n)
-        correct = [rng.random(n) < acc for acc in accuracies]
-        best = None
-        for t in thresholds:
-            contaminated = scores > t
-            gains = [estimated_gain(c, contaminated) for c in correct]
-            if any(np.isnan(gains)):
-                continue
-            sig = [g > 0 and _significant(c, contaminated, alpha) for g, c in zip(gains, correct)]
-            if any(sig):
-                top = max(gains)
-                if best is None or top > best[0]:
-                    best = (top, t, contaminated.mean(), gains)
-        if best is None:
-            rows.append(
-                {
-                    "rep": r,
-                    "picked": False,
-                    "threshold": np.nan,
-                    "contaminated_pct": np.nan,
-                    **{f"gain_{i}": np.nan for i in range(len(accuracies))},
-                }
-            )
-        else:
-            rows.append(
-                {
-                    "rep": r,
-                    "picked": True,
-                    "threshold": best[1],
-                    "contaminated_pct": 100 * best[2],
-                    **{f"gain_{i}": g for i, g in enumerate(best[3])},
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-MODELS = ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b")
-THRESHOLDS = np.linspace(0.1, 0.9, 9)
-WIDEST = 0.5  # the accuracy with the largest binomial variance: the widest null
+    counts = rng.multinomial(n, cells / cells.sum(), size=reps).reshape(reps, len(widths), len(probs))
+    items, right = counts.sum(axis=2), counts @ _patterns(len(acc))  # per score interval
+    n_c = np.cumsum(items[:, ::-1], axis=1)[:, ::-1][:, 1:]  # examples above each threshold
+    r_c = np.cumsum(right[:, ::-1], axis=1)[:, ::-1][:, 1:]  # and their right answers per model
+    n_k, total = n - n_c, right.sum(axis=1)
+    r_k = total[:, None, :] - r_c
+    defined = (n_c > 0) & (n_k > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gains = 100.0 * (total[:, None, :] / n - r_k / n_k[:, :, None])
+        z = score_z(r_c, n_c[:, :, None], r_k, n_k[:, :, None])
+    # positive and significant (two-sided at alpha): the score statistic beyond the normal quantile
+    testable = ((n_c >= 2) & (n_k >= 2))[:, :, None]
+    counts_gain = (gains > 0) & testable & (z > ndtri(1.0 - alpha / 2.0))
+    candidate = defined & counts_gain.any(axis=2)
+    top = np.where(candidate, np.where(defined[:, :, None], gains, -np.inf).max(axis=2), -np.inf)
+    pick = np.argmax(top, axis=1)
+    picked = candidate.any(axis=1)
+    rows = np.arange(reps)
+    out = {
+        "rep": rows,
+        "picked": picked,
+        "threshold": np.where(picked, t[pick], np.nan),
+        "contaminated_pct": np.where(picked, 100.0 * n_c[rows, pick] / n, np.nan),
+    }
+    for m in range(len(acc)):
+        out[f"gain_{m}"] = np.where(picked, gains[rows, pick, m], np.nan)
+    return pd.DataFrame(out)
 
 
 def accuracies(scores: pd.DataFrame, benchmark: str, models=MODELS) -> tuple[list[float], str]:
@@ -112,34 +213,61 @@ def row_thresholds(thresholds: np.ndarray, contaminated_pct) -> np.ndarray:
     return np.unique(np.append(np.asarray(thresholds, dtype=float), np.clip(at_reported, 0.001, 0.999)))
 
 
+# ------------------------------------------------------------------ every row of Table 15
+
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _chance(gains: np.ndarray, reported: float) -> dict[str, float]:
+    """What the chance gains of the picked replicates say about one reported gain: how many
+    replicates picked (``picks``), how many of them reach the reported gain (``beyond``), their
+    share with its Monte Carlo standard error, the Monte Carlo p-value (beyond + 1) / (picks + 1)
+    (which is never 0; Davison & Hinkley 1997, §4.2) and the median chance gain."""
+    m, k = len(gains), int((gains >= reported).sum())
+    share = k / m if m else np.nan
+    return {
+        "picks": m,
+        "beyond": k,
+        "null_p": share,
+        "null_p_se": float(np.sqrt(share * (1 - share) / m)) if m else np.nan,
+        "p_value": (k + 1) / (m + 1),
+        "null_median": float(np.median(gains)) if m else np.nan,
+    }
+
+
 def table15_null(
     t15: pd.DataFrame,
     sizes: pd.DataFrame,
     scores: pd.DataFrame,
     names: pd.Series,
-    reps: int = 200,
+    reps: int = 10_000,
     alpha: float = 0.05,
     seed: int = 0,
     thresholds: np.ndarray = THRESHOLDS,
+    item_correlation: float = 0.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The selection rule's null for every row of Table 15 at the benchmark's full N.
 
     ``t15``: the paper's table (``data.contamination``); ``sizes``: ``stats.effective_sizes``
     indexed by benchmark; ``scores``: the score table (for each model's accuracy); ``names``:
-    benchmark names by key. Returns the chance gains of the 405B (one row per replicate that
+    benchmark names by key; ``item_correlation``: the correlation of two models' right-or-wrong
+    answers over items (:func:`latent_correlation` turns it into each row's latent correlation).
+    Returns the quantiles of the 405B's chance gains per benchmark (over the replicates that
     picked a threshold, for the chart) and one row per Table 15 benchmark: the reported gain,
     simulated with the grid of thresholds plus the one that gives the benchmark's reported
-    contaminated share (:func:`row_thresholds`),
-    N and its basis, the accuracies used and their source, the share of null benchmarks where
-    the rule picks a threshold, the median chance gain, and, among the null benchmarks where the
-    rule picks a threshold (the paper prints a gain only then), the share whose gain is at least
-    as large as the reported one. A row that cannot be simulated says why in
+    contaminated share (:func:`row_thresholds`), N and its basis, the accuracies used and their
+    source, the latent correlation, the share of null benchmarks where the rule picks a threshold,
+    and, among the null benchmarks where the rule picks a threshold (the paper prints a gain only
+    then), the share whose gain is at least as large as the reported one with its Monte Carlo
+    standard error and p-value (:func:`_chance`). A row that cannot be simulated says why in
     ``not_simulated`` and keeps its place."""
-    nulls, rows = [], []
+    quantiles, rows = [], []
     for i, row in enumerate(t15.itertuples()):
         name = names.get(row.benchmark, row.benchmark)
         n = sizes["n"].get(row.benchmark, pd.NA)
         accs, acc_source = accuracies(scores, row.benchmark)
+        latent, reachable = latent_correlation(accs, item_correlation)
         base = {
             "benchmark": name,
             "gain": row.gain_405b,
@@ -147,9 +275,11 @@ def table15_null(
             "n_basis": sizes["basis"].get(row.benchmark, "none"),
             "accuracies": " / ".join(f"{a:.3f}" for a in accs),
             "accuracy_source": acc_source,
+            "item_correlation": float(item_correlation),
+            "latent": latent,
+            "reachable": reachable,
             "null_picked": np.nan,
-            "null_median": np.nan,
-            "null_p": np.nan,
+            **{k: np.nan for k in ("picks", "beyond", "null_p", "null_p_se", "p_value", "null_median")},
             "not_simulated": "",
         }
         if pd.isna(row.gain_405b):
@@ -159,36 +289,176 @@ def table15_null(
             rows.append(base | {"not_simulated": "no test-set size N, from a source or from printed intervals"})
             continue
         sim = simulate(
-            int(n), accs, row_thresholds(thresholds, row.contaminated_pct), reps=reps, alpha=alpha, seed=seed + i
+            int(n),
+            accs,
+            row_thresholds(thresholds, row.contaminated_pct),
+            reps=reps,
+            alpha=alpha,
+            seed=seed + i,
+            correlation=latent,
         )
         gains = sim.loc[sim["picked"], f"gain_{len(accs) - 1}"].to_numpy()
-        nulls.append(pd.DataFrame({"benchmark": name, "gain": gains}))
-        rows.append(
-            base
-            | {
-                "null_picked": float(sim["picked"].mean()),
-                "null_median": float(np.median(gains)) if len(gains) else np.nan,
-                # among the null benchmarks where the rule picks a threshold: Table 15 prints a gain only then
-                "null_p": float((gains >= row.gain_405b).sum() / len(gains)) if len(gains) else np.nan,
-            }
+        if len(gains):
+            quantiles.append(
+                {"benchmark": name, **{f"q{round(100 * q):02d}": np.quantile(gains, q) for q in QUANTILES}}
+            )
+        rows.append(base | {"null_picked": float(sim["picked"].mean()), **_chance(gains, float(row.gain_405b))})
+    columns = ["benchmark", *(f"q{round(100 * q):02d}" for q in QUANTILES)]
+    return pd.DataFrame(quantiles, columns=columns), pd.DataFrame(rows)
+
+
+def package_null(
+    package, reps: int = 10_000, alpha: float = 0.05, seed: int = 0, item_correlation: float = 0.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`table15_null` of the data package's Table 15, at each benchmark's N
+    (:func:`herd.stats.package_sizes`)."""
+    sizes = stats.package_sizes(package).set_index("benchmark")
+    names = package.benchmarks.set_index("key")["name"]
+    return table15_null(
+        package.contamination,
+        sizes,
+        package.scores,
+        names,
+        reps=reps,
+        alpha=alpha,
+        seed=seed,
+        item_correlation=item_correlation,
+    )
+
+
+def simulated(reported: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`table15_null`'s table that were simulated."""
+    return reported[reported["not_simulated"] == ""]
+
+
+def beyond_chance(reported: pd.DataFrame, alpha: float = 0.05, correction: str = "holm") -> pd.DataFrame:
+    """The simulated rows with whether each reported gain is beyond chance: its Monte Carlo
+    p-value below ``alpha`` (``uncorrected``), and below the level the book's correction gives it
+    across all the simulated rows (``corrected``, :func:`herd.stats.comparison_levels`)."""
+    sim = simulated(reported).copy()
+    p = sim["p_value"].to_numpy(dtype=float)
+    sim["uncorrected"] = p < alpha
+    sim["corrected"] = p < stats.comparison_levels(p, alpha, correction)
+    return sim
+
+
+def counts(reported: pd.DataFrame, alpha: float = 0.05, correction: str = "holm") -> dict[str, int]:
+    """How many reported gains are beyond chance, uncorrected and corrected (:func:`beyond_chance`)."""
+    sim = beyond_chance(reported, alpha, correction)
+    return {"uncorrected": int(sim["uncorrected"].sum()), "corrected": int(sim["corrected"].sum()), "rows": len(sim)}
+
+
+# ------------------------------------------------------------------ the chapter's runs
+
+INDEPENDENT, CORRELATED = "independent", "correlated"
+
+
+def settings(item_correlation: float) -> dict[str, float]:
+    """The chapter's two settings of the item correlation, independence and the chosen one."""
+    return {INDEPENDENT: 0.0, CORRELATED: float(item_correlation)}
+
+
+def seeds(first: int, count: int) -> list[int]:
+    """The seeds the chapter runs: ``count`` consecutive ones from ``first`` (the first is the one
+    whose tables it shows)."""
+    return list(range(first, first + count))
+
+
+def null_runs(
+    package, settings: dict[str, float], seeds: list[int], reps: int = 10_000, alpha: float = 0.05
+) -> dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`package_null` under each setting of the item correlation (``settings``: label → item
+    correlation) and each seed: {(label, seed): (quantiles, rows)}."""
+    return {
+        (label, seed): package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=value)
+        for label, value in settings.items()
+        for seed in seeds
+    }
+
+
+def seed_counts(runs, alpha: float = 0.05, correction: str = "holm") -> pd.DataFrame:
+    """For each seed of :func:`null_runs`, the count of reported gains beyond chance under each
+    setting, uncorrected and with ``correction`` across the simulated rows."""
+    labels = list(dict.fromkeys(label for label, _ in runs))
+    out = []
+    for seed in sorted({seed for _, seed in runs}):
+        row: dict[str, object] = {"seed": seed}
+        for label in labels:
+            found = counts(runs[(label, seed)][1], alpha, correction)
+            row[f"{label}: uncorrected"] = found["uncorrected"]
+            row[f"{label}: {CORRECTION_NAMES.get(correction, correction)}"] = found["corrected"]
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+CORRECTION_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini–Hochberg", "none": "no correction"}
+
+
+def side_by_side(runs, seed: int, alpha: float = 0.05, correction: str = "holm") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The runs of one seed side by side: the chance-gain quantiles of every setting (a ``setting``
+    column) and one row per Table 15 benchmark with each setting's columns prefixed by its label
+    (``<label>: null_p`` ...) and whether the gain is beyond chance under it (``<label>: verdict``:
+    ``yes (<correction>)``, ``uncorrected only`` or ``no``)."""
+    labels = [label for label, s in runs if s == seed]
+    quantiles = pd.concat([runs[(label, seed)][0].assign(setting=label) for label in labels], ignore_index=True)
+    first = runs[(labels[0], seed)][1]
+    shared = ["benchmark", "gain", "n", "n_basis", "accuracies", "accuracy_source", "not_simulated"]
+    out = first[shared].copy()
+    for label in labels:
+        rows = runs[(label, seed)][1]
+        decided = beyond_chance(rows, alpha, correction)
+        verdict = pd.Series("", index=rows.index)
+        verdict[decided.index] = np.where(
+            decided["corrected"],
+            f"yes ({CORRECTION_NAMES.get(correction, correction)})",
+            np.where(decided["uncorrected"], "uncorrected only", "no"),
         )
-    null = pd.concat(nulls, ignore_index=True) if nulls else pd.DataFrame(columns=["benchmark", "gain"])
-    return null, pd.DataFrame(rows)
+        for column in ("latent", "reachable", "null_picked", "picks", "beyond", "null_p", "null_p_se", "null_median"):
+            out[f"{label}: {column}"] = rows[column]
+        out[f"{label}: verdict"] = verdict
+    return quantiles, out
 
 
-NULL_COLUMNS = {
-    "benchmark": "benchmark",
-    "gain": "reported gain 405B",
-    "null_p": "share of chance gains at least as large",
-    "null_median": "median chance gain",
-    "null_picked": "share of null benchmarks with a pick",
-    "n": "N",
-    "n_basis": "N from",
-    "accuracies": "accuracy 8B / 70B / 405B",
-    "accuracy_source": "accuracy from",
-    "note": "not simulated",
-}
-"""The columns of the chapter's null table, decisive ones first, with the names the page shows."""
+def range_counts(
+    package,
+    runs,
+    seed: int,
+    values: list[float],
+    reps: int = 10_000,
+    alpha: float = 0.05,
+    correction: str = "holm",
+) -> pd.DataFrame:
+    """The count of reported gains beyond chance at ``seed`` for each item correlation in ``values``
+    (the published range's ends beside the chapter's settings), reusing the runs already made."""
+    known = {float(v): runs[(label, seed)][1] for (label, s), v in zip(runs, _values(runs)) if s == seed}
+    name = CORRECTION_NAMES.get(correction, correction)
+    out = []
+    for value in sorted({float(v) for v in values}):
+        reported = known.get(value)
+        if reported is None:
+            reported = package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=value)[1]
+        found = counts(reported, alpha, correction)
+        out.append({"item correlation": value, "uncorrected": found["uncorrected"], name: found["corrected"]})
+    return pd.DataFrame(out)
+
+
+def _values(runs) -> list[float]:
+    """The item correlation of each run of :func:`null_runs` (kept in its rows' ``item_correlation``)."""
+    return [float(rows["item_correlation"].iloc[0]) for _, rows in runs.values()]
+
+
+def share_text(beyond, picks, se) -> str:
+    """A Monte Carlo share with its standard error, to the digits the error allows: ``0.0172 ± 0.0022``;
+    none of the picks: ``0 of 3,641``."""
+    from . import formats
+
+    if formats.missing(picks):
+        return formats.DASH
+    if int(beyond) == 0:
+        return f"0 of {formats.count(picks)}"
+    share = float(beyond) / float(picks)
+    decimals = max(2, 1 - int(np.floor(np.log10(se))))
+    return f"{formats.number(share, decimals)} ± {formats.number(se, decimals)}"
 
 
 def _letters(reasons) -> dict[str, str]:
@@ -197,14 +467,51 @@ def _letters(reasons) -> dict[str, str]:
     return {r: chr(ord("a") + i) for i, r in enumerate(distinct)}
 
 
-def null_display(reported: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows of :func:`table15_null` as the page shows them: the decisive columns first, and a
-    row that was not simulated marked by a letter whose reason the second table gives (one letter
-    per distinct reason)."""
-    reasons = _letters(reported["not_simulated"])
-    shown = reported.assign(note=reported["not_simulated"].map(lambda r: reasons.get(r, "")))
+def null_display(both: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`side_by_side`'s rows as the chapter shows them: the decisive table (reported gain, each
+    setting's share of chance gains at least as large with its Monte Carlo error, verdict and
+    median chance gain), the inputs of each row (N, accuracies, the latent correlation, the share of
+    null benchmarks where the rule picks), and the notes to the rows not simulated (one letter per
+    distinct reason)."""
+    from . import formats
+
+    reasons = _letters(both["not_simulated"])
+    note = both["not_simulated"].map(lambda r: reasons.get(r, ""))
+    decisive = pd.DataFrame({"benchmark": both["benchmark"], "reported gain 405B": both["gain"]})
+    for label in labels:
+        decisive[f"share of chance gains at least as large, {label}"] = [
+            share_text(b, m, se)
+            for b, m, se in zip(both[f"{label}: beyond"], both[f"{label}: picks"], both[f"{label}: null_p_se"])
+        ]
+    for label in labels:
+        decisive[f"beyond chance, {label}"] = both[f"{label}: verdict"]
+    for label in labels:
+        decisive[f"median chance gain, {label}"] = both[f"{label}: null_median"].map(formats.gap)
+    decisive["not simulated"] = note
+    inputs = pd.DataFrame(
+        {
+            "benchmark": both["benchmark"],
+            "N": both["n"],
+            "N from": both["n_basis"],
+            "accuracy 8B / 70B / 405B": both["accuracies"],
+            "accuracy from": both["accuracy_source"],
+        }
+    )
+    for label in labels:
+        if not both[f"{label}: latent"].any():  # independence: no latent correlation to show
+            inputs[f"share of null benchmarks with a pick, {label}"] = both[f"{label}: null_picked"].map(
+                lambda v: formats.number(v, 3) if not formats.missing(v) else formats.DASH
+            )
+            continue
+        inputs[f"latent correlation, {label}"] = [
+            formats.DASH if reason else formats.number(v, 2) + ("" if ok else " (largest possible)")
+            for v, ok, reason in zip(both[f"{label}: latent"], both[f"{label}: reachable"], both["not_simulated"])
+        ]
+        inputs[f"share of null benchmarks with a pick, {label}"] = both[f"{label}: null_picked"].map(
+            lambda v: formats.number(v, 3) if not formats.missing(v) else formats.DASH
+        )
     notes = pd.DataFrame({"note": list(reasons.values()), "why the row was not simulated": list(reasons.keys())})
-    return shown[list(NULL_COLUMNS)].rename(columns=NULL_COLUMNS), notes
+    return decisive, inputs, notes
 
 
 def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -232,38 +539,74 @@ def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, notes
 
 
-def package_null(package, reps: int = 200, alpha: float = 0.05, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`table15_null` of the data package's Table 15, at each benchmark's N
-    (:func:`herd.stats.package_sizes`)."""
-    sizes = stats.package_sizes(package).set_index("benchmark")
-    names = package.benchmarks.set_index("key")["name"]
-    return table15_null(package.contamination, sizes, package.scores, names, reps=reps, alpha=alpha, seed=seed)
+# ------------------------------------------------------------------ what the chapter writes
+
+ITEM_CORRELATION_KEYS = ("evaluation.item-correlation.low", "evaluation.item-correlation.high")
+"""facts.csv rows holding the published range of item-level correlations between models."""
 
 
-def simulated(reported: pd.DataFrame) -> pd.DataFrame:
-    """The rows of :func:`table15_null`'s table that were simulated."""
-    return reported[reported["not_simulated"] == ""]
+def published_range(package) -> tuple[float, float]:
+    """The published range of two models' item-level (question-score) correlation, from facts.csv."""
+    low, high = (package.fact(key) for key in ITEM_CORRELATION_KEYS)
+    return float(low), float(high)
 
 
-def null_summary(reported: pd.DataFrame, level: float = 0.05) -> dict[str, object]:
-    """What the null simulation shows, from the table of :func:`table15_null`.
-
-    Returns
-    -------
-    dict
-        ``null_share`` (the mean share of null benchmarks where the rule picks a threshold, as the
-        book writes it), ``n_beyond`` (reported gains beyond the null's ``1 - level`` quantile),
-        ``n_reported`` (rows simulated), ``n_t15`` (rows of Table 15), ``n_not_simulated`` and
-        ``n_widest`` (rows simulated at the widest null, no accuracy being published).
-    """
+def calibration_phrase(item_correlation: float, low: float, high: float) -> str:
+    """Where the chosen item correlation stands in the published range: ``0.5, the middle of the
+    published 0.3–0.7``, ``within`` or ``outside`` it."""
     from . import formats
 
+    value, span = formats.exact(item_correlation), f"{formats.exact(low)}–{formats.exact(high)}"
+    if np.isclose(item_correlation, (low + high) / 2):
+        return f"{value}, the middle of the published {span}"
+    where = "within" if low <= item_correlation <= high else "outside"
+    return f"{value}, {where} the published {span}"
+
+
+def count_range(values) -> str:
+    """Counts over seeds as the chapter writes them: ``3`` when every seed agrees, else ``3–4``."""
+    from . import formats
+
+    values = pd.Series(values, dtype=float)
+    low, high = values.min(), values.max()
+    return formats.count(low) if low == high else formats.span(low, high)
+
+
+def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correction: str = "holm") -> dict[str, str]:
+    """What the chapter writes about the null: for each setting label ``<l>``, ``null_share_<l>`` (the
+    mean share of null benchmarks where the rule picks a threshold), ``beyond_<l>`` and
+    ``beyond_corrected_<l>`` (the counts of reported gains beyond chance at ``seed``) and
+    ``seeds_<l>`` / ``seeds_corrected_<l>`` (their range over the seeds); ``n_reported`` (rows
+    simulated), ``n_t15`` (rows of Table 15), ``n_not_simulated``, ``n_widest`` (rows simulated at
+    the widest null, no accuracy being published), ``n_seeds`` and ``n_unreachable`` (rows where
+    the chosen item correlation exceeds what the models' accuracies allow, in the last setting) and
+    ``lost`` (the benchmarks beyond chance with the correction in the first setting but not in the
+    last, named, or ``none``)."""
+    from . import formats
+
+    table = seed_counts(runs, alpha, correction)
+    name = CORRECTION_NAMES.get(correction, correction)
+    out: dict[str, str] = {}
+    for label in labels:
+        reported = runs[(label, seed)][1]
+        found = counts(reported, alpha, correction)
+        key = label
+        out[f"null_share_{key}"] = formats.share(simulated(reported)["null_picked"].mean())
+        out[f"beyond_{key}"] = formats.count(found["uncorrected"])
+        out[f"beyond_corrected_{key}"] = formats.count(found["corrected"])
+        out[f"seeds_{key}"] = count_range(table[f"{label}: uncorrected"])
+        out[f"seeds_corrected_{key}"] = count_range(table[f"{label}: {name}"])
+    first, last = (beyond_chance(runs[(label, seed)][1], alpha, correction) for label in (labels[0], labels[-1]))
+    lost = first.loc[first["corrected"] & ~last["corrected"], "benchmark"]
+    reported = runs[(labels[-1], seed)][1]
     sim = simulated(reported)
-    return {
-        "null_share": formats.share(sim["null_picked"].mean()),
-        "n_beyond": len(sim[sim["null_p"] < level]),
-        "n_reported": len(sim),
-        "n_t15": len(reported),
-        "n_not_simulated": len(reported) - len(sim),
-        "n_widest": int((sim["accuracy_source"].str.startswith("not published")).sum()),
+    out |= {
+        "lost": formats.listing(lost) if len(lost) else "none",
+        "n_reported": formats.count(len(sim)),
+        "n_t15": formats.count(len(reported)),
+        "n_not_simulated": formats.count(len(reported) - len(sim)),
+        "n_widest": formats.count(int(sim["accuracy_source"].str.startswith("not published").sum())),
+        "n_seeds": formats.count(len(table)),
+        "n_unreachable": formats.count(int((~sim["reachable"].astype(bool)).sum())),
     }
+    return out

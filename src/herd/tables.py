@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 from IPython.display import HTML, display
 
-from . import downloads, formats
+from . import downloads, formats, markup
 
 Formatter = Callable[[object], str]
 SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
@@ -49,16 +49,19 @@ integer = formats.count
 
 
 def link(text: str, url: str) -> str:
-    """An HTML link with its text and address escaped."""
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+    """An HTML link with its text and address escaped; only a web address (``http(s)``) or a page of
+    the book may be its target (:func:`herd.markup.link`), so a ``javascript:`` address is an error."""
+    return markup.link(text, url)
 
 
 def _cells(column: pd.Series, fmt: Formatter | None, escape: bool) -> list[str]:
+    # HTML that a formatter or an unescaped column writes keeps only the tags herd writes itself (links to web
+    # addresses, line breaks, emphasis): markup from the data is shown as text (herd.markup.sanitize)
     if fmt is not None:
-        return [str(fmt(v)) for v in column]
+        return [markup.sanitize(str(fmt(v))) for v in column]
     if escape:
         return ["" if formats.missing(v) else html.escape(str(v)) for v in column]
-    return ["" if formats.missing(v) else str(v) for v in column]
+    return ["" if formats.missing(v) else markup.sanitize(str(v)) for v in column]
 
 
 def _kind(raw: pd.Series, shown: list[str]) -> str:
@@ -127,6 +130,8 @@ def show(
 
     ``formats`` maps a column to a formatter (from :mod:`herd.formats`, or :func:`number`); other
     columns are shown as text, HTML-escaped unless ``escape`` is false (for columns holding links).
+    What a formatter or an unescaped column writes may hold links (:func:`link`), line breaks and
+    emphasis; any other tag in it is shown as text (:func:`herd.markup.sanitize`).
     """
     body, metadata = render(frame, formats, escape, caption, sortable)
     display(HTML(body), metadata=metadata)

@@ -146,14 +146,25 @@ def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: flo
     dict
         ``narrative_words``, ``technical_words`` and ``code_words`` (the range over the texts of
         each register, rounded to thousands, or the one value), ``n_narrative`` (int) and
-        ``narrative_pages`` (rounded to tens); ``n/a`` where no text of the register was measured.
+        ``narrative_pages`` (rounded to tens); ``n/a`` where no text of the register was measured; and,
+        when narrative texts were measured, ``narrative_median`` (rounded to thousands) and the names
+        of the narrative texts holding the fewest and the most words (``narrative_fewest``,
+        ``narrative_most``).
     """
     from . import formats, texts
 
     words = window_words(whole["words_per_token"], context_tokens)
     register = whole["text"].map(lambda k: texts.TEXTS[k].register)
     narrative, technical, code = (words[register == r] for r in ("narrative", "technical", "code"))
-    return {
+    names = whole["text"].map(lambda k: texts.TEXTS[k].name)
+    extremes = {}
+    if len(narrative):
+        extremes = {
+            "narrative_median": formats.count(round(float(narrative.median()) / 1000) * 1000),
+            "narrative_fewest": names[narrative.idxmin()],
+            "narrative_most": names[narrative.idxmax()],
+        }
+    return extremes | {
         "narrative_words": formats.rounded_span(narrative, 1000) if len(narrative) else "n/a",
         "n_narrative": len(narrative),
         "technical_words": formats.rounded_span(technical, 1000) if len(technical) else "n/a",
