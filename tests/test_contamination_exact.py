@@ -480,7 +480,7 @@ def test_piece_breaks_split_tokenization_exactly():
 def test_a_long_document_in_pieces_holds_every_ngram_the_whole_one_does():
     """A document cut into overlapping pieces (as the scan reads one longer than PIECE_BYTES):
     the n-grams of the pieces are those of the whole document, at every cut."""
-    from herd.contamination import scanning
+    from herd.contamination import readers
 
     rng = random.Random(9)
     examples, docs = adversarial(rng, n_examples=6)
@@ -489,7 +489,7 @@ def test_a_long_document_in_pieces_holds_every_ngram_the_whole_one_does():
     scanner = c.Scanner(index, c.Plan("full", "test"))
     whole = scanner.batch([long])
     for size in (257, 1000, 4096):
-        pieces = list(scanning._pieces(long, scanner._overlap(), size))
+        pieces = list(readers.pieces(long, scanner._overlap(), size))
         assert len(pieces) >= 2 and long.startswith(pieces[0]) and long.endswith(pieces[-1])
         got = scanner.batch(pieces)
         assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1]), size

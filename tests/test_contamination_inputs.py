@@ -593,7 +593,7 @@ def test_a_large_text_file_read_in_blocks_reports_a_bad_byte_where_a_whole_read_
 def test_long_documents_in_pieces_from_blocks_hold_what_the_whole_holds(tmp_path):
     """Pieces made from blocks of the file (as a large text file is read) find exactly the n-grams
     of the document scanned whole."""
-    from herd.contamination import scanning
+    from herd.contamination import readers, scanning
 
     examples = [c.Example(f"e{i}", f"{PROMPT} variant {i} " * 3) for i in range(4)]
     doc = ("filler text here, and more; " * 300).join(ex.text for ex in examples).encode()
@@ -601,7 +601,7 @@ def test_long_documents_in_pieces_from_blocks_hold_what_the_whole_holds(tmp_path
     scanner = c.Scanner(index, c.Plan("anchored", "test"), scanning.sample_anchors(index, [doc[:5000]]))
     whole = scanner.batch([doc])
     blocks = [doc[i : i + 777] for i in range(0, len(doc), 777)]
-    pieces = list(scanning._pieces(blocks, scanner._overlap(), size=3000))
+    pieces = list(readers.pieces(blocks, scanner._overlap(), size=3000))
     assert len(pieces) > 3
     got = scanner.batch(pieces)
     assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1]) and whole[0].size > 0

@@ -4,17 +4,20 @@ and each hit checked against the benchmark's bytes.
 Every benchmark n-gram spells out a byte string, and wherever a document holds the n-gram it
 holds those bytes: a token n-gram its tokens' bytes in the raw text; a word 13-gram its words,
 one space between each and one at each end, in the document's *collapsed* text (``hashing.FOLD``
-applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` ≤ 8 of its
-bytes, read as one 64-bit integer, chosen where a sample of the corpus has the fewest such
-windows (windows of neighbouring n-grams tie the same way, so they share anchors).
+applied, then every run of spaces made one). Each n-gram gets an *anchor*: ``k`` of its bytes
+(16, as two 8-byte windows; 7 for n-grams too short for 16 at every shift, or whose 16-byte
+windows are all common; the longest they hold for shorter ones), read as a 64-bit *key*,
+chosen where a sample of the corpus has the fewest such windows (windows of neighbouring
+n-grams tie the same way, so they share anchors: one *group* of n-grams per anchor).
 
-The scan reads each stream once per pass: the window at every ``stride``-th byte is hashed
-into a bit table (about 32 bits per anchor), the few that pass are looked up exactly, and an
-anchor found is *extended*: the bytes on either side of it are compared with the benchmark's
-around the same anchor, eight at a time, as far as the n-grams sharing the anchor reach. The
-n-grams whose bytes all match are the hit's; a hit with none is dropped. The cost per byte does
-not grow with the number of anchors. An anchor is entered at all ``stride`` shifts of its
-position, so one of them lies on a tested byte.
+The scan reads each stream once per pass: the key at every ``stride``-th byte is looked up in a
+table of 16 to 32 slots per entry (one bit or byte a slot), the few that pass are looked up
+exactly (their bucket of entries, by the key's top bits), and an anchor found is *extended*:
+the bytes on either side of it, and its own, are compared with the benchmark's around the same
+anchor, eight at a time, as far as the group's n-grams reach. The n-grams whose bytes all match
+are the hit's; a hit with none is dropped. The cost per byte does not grow with the number of
+anchors, but for the table's growing out of the processor's caches. A group is entered at all
+``stride`` shifts of its anchor, so one of them lies on a tested byte.
 
 Exactness: every occurrence of a benchmark n-gram in a document holds its anchor at a fixed
 offset and matches the benchmark's bytes over its whole length, so the extension finds it;
@@ -34,15 +37,16 @@ TABLE_BITS = 30  # the bit table, at most (128 MiB); about 32 bits per anchor va
 COUNT_BITS = 22  # window counts of the corpus sample: at most 2^22 counters (fewer for a small sample)
 STRIDE = 4  # anchors are tested at every 4th byte (each entered at 4 shifts)
 LONG = 2 * WINDOW  # the longest anchor: two windows, for n-grams that hold 16 bytes at every shift
-LEVELS = ((LONG, STRIDE), (7, 2), (None, 1))  # anchor lengths and strides tried in turn
+RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
+# Anchor lengths and strides tried in turn, per stream: word 13-grams are at least 27 bytes,
+# so their 16-byte anchors can be tested at every 8th byte
+LEVELS = {RAW: ((LONG, STRIDE), (7, 2), (None, 1)), COLLAPSED: ((LONG, 2 * STRIDE), (7, 2), (None, 1))}
 COMMON = 32  # a first-level anchor seen this often in the sample (per tested window) may move to the second
 BYTE_TABLE_BITS = 22  # a table of at most 2^22 slots (4 MiB) holds a byte a slot: one test fewer
-RAW, COLLAPSED = 0, 1  # the streams: the document's bytes; its folded bytes with runs of spaces made one
 TOKEN, WORD = 0, 1
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_M3 = np.uint64(0x165667B19E3779F9)
 _CHUNK = 1 << 16  # tested bytes at a time
 _COST_CAP = (1 << 15) - 1
 _POS_BITS = 26
@@ -63,11 +67,6 @@ def collapse(folded: bytes) -> tuple[bytes, np.ndarray]:
 
 def _mask(k: int) -> np.uint64:
     return _CHECK_MASKS[k]
-
-
-def _hash(values: np.ndarray, multiplier: np.uint64, bits: int) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return (values * multiplier) >> np.uint64(64 - bits)
 
 
 def keys(data: bytes | memoryview, k: int, stride: int = 1, at: np.ndarray | None = None) -> np.ndarray:
@@ -270,6 +269,17 @@ class Pass:
         return np.concatenate(found_pos)[which], entry
 
 
+def same_bytes(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, k: int) -> np.ndarray:
+    """Whether the ``k`` bytes (at most 16) at each ``at`` of ``data`` equal those at ``anchor`` of ``stream``."""
+    mine, theirs = windows(data), windows(stream)
+    first = _mask(min(k, WINDOW))
+    same = (mine[at] & first) == (theirs[anchor] & first)
+    if k > WINDOW:
+        second = _mask(k - WINDOW)
+        same &= (mine[at + WINDOW] & second) == (theirs[anchor + WINDOW] & second)
+    return same
+
+
 def extend(data: bytes, stream: bytes, at: np.ndarray, anchor: np.ndarray, limit: np.ndarray, forward: bool):
     """How many bytes ``data`` and ``stream`` (each with at least PAD before and after what is
     compared) have in common going forward from ``at`` and ``anchor`` (or backward, ending just
@@ -347,7 +357,7 @@ def _anchor_units(u: Units, counts: WindowCounts, entries: dict) -> None:
     ``entries``."""
     left = np.ones(len(u.start), dtype=bool)
     room = u.end - u.start
-    (k1, s1), (k2, s2), (_, s3) = LEVELS
+    (k1, s1), (k2, s2), (_, s3) = LEVELS[u.stream]
     first = _select(u, counts, k1, s1, left)
     where, cost = _unpack(first, s1)
     fits = first >= 0
@@ -417,8 +427,11 @@ def _keys(u: Units, counts: WindowCounts, k: int, stride: int, positions: np.nda
     w = keys(u.data, k)
     if positions is None:
         cost = counts.get(u.stream, k, w)
-        if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together
-            cost = np.convolve(cost, np.ones(stride, dtype=np.int64))[stride - 1 : stride - 1 + len(w)]
+        if stride > 1:  # cost[p]: the windows at p .. p + stride - 1 together (a running sum)
+            running = np.zeros(len(cost) + stride + 1, dtype=np.int64)
+            np.cumsum(cost, out=running[1 : len(cost) + 1])
+            running[len(cost) + 1 :] = running[len(cost)]
+            cost = running[stride : stride + len(cost)] - running[: len(cost)]
         positions = np.arange(len(w), dtype=np.int64)
         first = w
     else:

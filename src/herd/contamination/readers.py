@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import errno
 import gzip
+import itertools
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .hashing import utf8
+from .hashing import WORD_N, utf8
 
 TEXT_SUFFIXES = (".txt", ".py", ".md", ".rst", ".text")
 
@@ -365,3 +367,85 @@ def read_shard(
     """The documents of one shard as text (see ``shard_documents``)."""
     for data in shard_documents(path, text_field, skip_bad, problems):
         yield data.decode("utf-8")
+
+
+# ------------------------------------------------------------------ documents in batches, a long one in pieces
+
+PIECE_BYTES = 1 << 22  # a document longer than this is scanned in pieces of about this size
+BATCH_BYTES = 1 << 20  # documents are scanned in batches of about this size
+_WORD = re.compile(rb"[A-Za-z0-9]+")
+_CUT = re.compile(rb"[A-Za-z0-9](?=[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f])")
+
+
+def pieces(blocks: bytes | Iterable[bytes], overlap: int, size: int = PIECE_BYTES) -> Iterator[bytes]:
+    """A long document (given whole, or as blocks read in turn) as overlapping pieces of about
+    ``size`` bytes. Each piece starts at a *cut* (the end of a run of ASCII letters and digits,
+    before ASCII that is neither: a piece break and a word boundary both) and runs on past the
+    next piece's start by at least ``overlap`` bytes and 13 words, to a cut; so every token
+    n-gram of at most ``overlap`` bytes and every word 13-gram lies whole in the piece where it
+    starts, and the pieces' tokens and words are the document's. No more than a piece, a block
+    and the overlap are held at once; where no cut is found, the text is held until one is."""
+    if isinstance(blocks, bytes):
+        blocks = [blocks]
+    doc, more = b"", iter(blocks)
+    for block in more:
+        doc += block
+        while len(doc) > size:
+            cut = None
+            for m in _CUT.finditer(doc, size // 2, size):  # the last cut before the piece's end
+                cut = m.end()
+            if cut is None:
+                break
+            words = list(itertools.islice(_WORD.finditer(doc, cut), WORD_N))
+            reach = max([cut + overlap] + [w.end() for w in words])
+            end = _CUT.search(doc, max(reach - 1, cut))
+            if end is None or len(words) < WORD_N or end.end() >= len(doc):  # wait for more text
+                break
+            yield doc[: end.end()]
+            doc = doc[cut:]
+    yield doc
+
+
+def _documentpieces(path: str, text_field: str, skip_bad: bool, problems: list, counts: list, overlap: int):
+    """The documents of one shard, a long one in pieces (``pieces``); a text file larger than
+    PIECE_BYTES is read a block at a time (checked whole first, so that a bad byte skips all of
+    it, as it does a small one). ``counts`` is kept at the documents and bytes read."""
+    if kind(path) == "text" and os.path.getsize(path) > PIECE_BYTES:
+        try:
+            size = sum(len(b) for b in text_blocks(path))
+        except ContaminationInputError as exc:
+            if not skip_bad:
+                raise
+            problems.append(str(exc))
+            return
+        counts[0] += 1
+        counts[1] += size
+        yield from pieces(text_blocks(path), overlap)
+        return
+    for doc in shard_documents(path, text_field, skip_bad, problems):
+        counts[0] += 1
+        counts[1] += len(doc)
+        yield from (pieces(doc, overlap) if len(doc) > PIECE_BYTES else (doc,))
+
+
+def document_batches(
+    paths, text_field: str, skip_bad: bool, problems: list, counts: list, overlap: int, on_shard=None
+) -> Iterator[list[bytes]]:
+    """Documents in batches of about BATCH_BYTES, across shards; a long document in pieces
+    (``document_pieces``). ``counts`` is kept at the documents and bytes read."""
+    docs, size, done = [], 0, 0
+    for path in paths:
+        for piece in _documentpieces(path, text_field, skip_bad, problems, counts, overlap):
+            docs.append(piece)
+            size += len(piece)
+            if size >= BATCH_BYTES:
+                yield docs
+                docs, size = [], 0
+                if on_shard is not None and done:
+                    on_shard(done)
+                    done = 0
+        done += 1
+    if docs:
+        yield docs
+    if on_shard is not None and done:
+        on_shard(done)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 import os
 import random
-import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ import numpy as np
 
 from .. import tokenizer
 from . import anchors as anchor_search
-from .anchors import COLLAPSED, RAW, TOKEN, WORD, Anchors, Pass, Units, WindowCounts, collapse, extend
+from .anchors import COLLAPSED, RAW, TOKEN, WORD, Anchors, Pass, Units, WindowCounts, collapse, extend, same_bytes
 from .hashing import (
     EMPTY,
     FOLD,
@@ -47,9 +46,8 @@ from .hashing import (
     word_spans,
 )
 from .index import BenchmarkIndex
-from .readers import ContaminationInputError, kind, shard_documents, text_blocks
+from .readers import ContaminationInputError, document_batches, kind, shard_documents
 
-BATCH_BYTES = 1 << 20
 SAMPLE_BYTES = 4 << 20
 SAMPLE_CHUNK = 16 << 10
 
@@ -228,7 +226,9 @@ def _matched(data, stream, pos, ds, de, p: Pass, entry, begin, ends) -> tuple[np
     group, anchor = p.group(entry)
     lo, hi = p.lo[group].astype(np.int64), p.hi[group].astype(np.int64)
     back = extend(data, stream, pos, anchor, np.minimum(anchor - begin[lo], pos - ds), forward=False)
-    on = extend(data, stream, pos, anchor, np.minimum(ends[hi] - anchor, de - pos), forward=True)
+    # the anchor's own bytes first (its key may be shared by other bytes), then on from its end
+    on = np.where(same_bytes(data, stream, pos, anchor, p.k), p.k, -len(data))
+    on += extend(data, stream, pos + p.k, anchor + p.k, np.minimum(ends[hi] - anchor, de - pos) - p.k, forward=True)
     j0 = _bisect(begin, lo, hi, anchor - back, right=False)
     j1 = _bisect(ends, lo, hi, anchor + on, right=True) - 1
     return j0, j1, anchor, group, (j0 == lo) & (j1 == hi)
@@ -365,7 +365,9 @@ class Scanner:
         n_tokenized = 0
         counts = [0, 0]  # documents and bytes, as read
         done = self.found_nothing_yet()
-        for docs in _batches(paths, self.text_field, self.skip_bad, problems, counts, self._overlap(), on_shard):
+        for docs in document_batches(
+            paths, self.text_field, self.skip_bad, problems, counts, self._overlap(), on_shard
+        ):
             t, w, tokenized = self.batch(docs, enc, done)
             tokens.append(t)
             found_words.append(w)
@@ -388,7 +390,7 @@ class Scanner:
 
     def _overlap(self) -> int:
         """Bytes a piece of a long document must share with the next so that every n-gram
-        starting in it ends in it (see ``_pieces``)."""
+        starting in it ends in it (see ``readers.pieces``)."""
         index = self.index
         longest = np.diff(index.raw_starts).max(initial=0) if len(index.raw_starts) else 0
         return int(longest) + 64
@@ -495,7 +497,7 @@ class _Collapsed:
 def _exceptional_docs(batch: Batch, docs: list[bytes]) -> list[int]:
     """The documents holding a character whose lower case folding does not see (FOLD_EXCEPTIONS)."""
     data = batch.data
-    if not any(b in data for b in FOLD_EXCEPTION_BYTES):
+    if data.isascii() or not any(b in data for b in FOLD_EXCEPTION_BYTES):  # (isascii: the fast common case)
         return []
     return [i for i, d in enumerate(docs) if any(b in d for b in FOLD_EXCEPTION_BYTES)]
 
@@ -549,87 +551,6 @@ def _merge(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     new[1:] = lo[1:] > reach[:-1]
     first = np.flatnonzero(new)
     return lo[first], np.maximum.reduceat(hi, first)
-
-
-# ------------------------------------------------------------------ reading documents in batches
-
-PIECE_BYTES = 1 << 22  # a document longer than this is scanned in pieces of about this size
-_WORD = re.compile(rb"[A-Za-z0-9]+")
-_CUT = re.compile(rb"[A-Za-z0-9](?=[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f])")
-
-
-def _pieces(blocks: bytes | Iterable[bytes], overlap: int, size: int = PIECE_BYTES) -> Iterator[bytes]:
-    """A long document (given whole, or as blocks read in turn) as overlapping pieces of about
-    ``size`` bytes. Each piece starts at a *cut* (the end of a run of ASCII letters and digits,
-    before ASCII that is neither: a piece break and a word boundary both) and runs on past the
-    next piece's start by at least ``overlap`` bytes and 13 words, to a cut; so every token
-    n-gram of at most ``overlap`` bytes and every word 13-gram lies whole in the piece where it
-    starts, and the pieces' tokens and words are the document's. No more than a piece, a block
-    and the overlap are held at once; where no cut is found, the text is held until one is."""
-    if isinstance(blocks, bytes):
-        blocks = [blocks]
-    doc, more = b"", iter(blocks)
-    for block in more:
-        doc += block
-        while len(doc) > size:
-            cut = None
-            for m in _CUT.finditer(doc, size // 2, size):  # the last cut before the piece's end
-                cut = m.end()
-            if cut is None:
-                break
-            words = list(itertools.islice(_WORD.finditer(doc, cut), WORD_N))
-            reach = max([cut + overlap] + [w.end() for w in words])
-            end = _CUT.search(doc, max(reach - 1, cut))
-            if end is None or len(words) < WORD_N or end.end() >= len(doc):  # wait for more text
-                break
-            yield doc[: end.end()]
-            doc = doc[cut:]
-    yield doc
-
-
-def _document_pieces(path: str, text_field: str, skip_bad: bool, problems: list, counts: list, overlap: int):
-    """The documents of one shard, a long one in pieces (``_pieces``); a text file larger than
-    PIECE_BYTES is read a block at a time (checked whole first, so that a bad byte skips all of
-    it, as it does a small one). ``counts`` is kept at the documents and bytes read."""
-    if kind(path) == "text" and os.path.getsize(path) > PIECE_BYTES:
-        try:
-            size = sum(len(b) for b in text_blocks(path))
-        except ContaminationInputError as exc:
-            if not skip_bad:
-                raise
-            problems.append(str(exc))
-            return
-        counts[0] += 1
-        counts[1] += size
-        yield from _pieces(text_blocks(path), overlap)
-        return
-    for doc in shard_documents(path, text_field, skip_bad, problems):
-        counts[0] += 1
-        counts[1] += len(doc)
-        yield from (_pieces(doc, overlap) if len(doc) > PIECE_BYTES else (doc,))
-
-
-def _batches(
-    paths, text_field: str, skip_bad: bool, problems: list, counts: list, overlap: int, on_shard=None
-) -> Iterator[list[bytes]]:
-    """Documents in batches of about BATCH_BYTES, across shards; a long document in pieces
-    (``_document_pieces``). ``counts`` is kept at the documents and bytes read."""
-    docs, size, done = [], 0, 0
-    for path in paths:
-        for piece in _document_pieces(path, text_field, skip_bad, problems, counts, overlap):
-            docs.append(piece)
-            size += len(piece)
-            if size >= BATCH_BYTES:
-                yield docs
-                docs, size = [], 0
-                if on_shard is not None and done:
-                    on_shard(done)
-                    done = 0
-        done += 1
-    if docs:
-        yield docs
-    if on_shard is not None and done:
-        on_shard(done)
 
 
 # ------------------------------------------------------------------ choosing the plan
