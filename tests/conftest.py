@@ -1,6 +1,8 @@
+import atexit
 import os
 import resource
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +18,12 @@ NEEDS = ("book", "browser", "slow", "lint", "npm", "texts")
 # and this much wall time; more fails it with a note to mark it, so a slow test cannot join `make unit` unnoticed.
 UNIT_CPU_SECONDS = float(os.environ.get("HERD_UNIT_CPU_SECONDS", "3"))
 UNIT_WALL_SECONDS = float(os.environ.get("HERD_UNIT_WALL_SECONDS", "30"))
+
+# Slow results kept on disk (herd.memo) go to a new, empty folder for each run of the suite, shared by its
+# workers and the chapters' kernels (they inherit it): each run computes each of them once, from its own code.
+if not os.environ.get("HERD_CACHE"):
+    os.environ["HERD_CACHE"] = tempfile.mkdtemp(prefix="herd-cache-")
+    atexit.register(shutil.rmtree, os.environ["HERD_CACHE"], True)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ It is also the one home of what the book builds share: the git state of a tree
 (:func:`git_commit`, :func:`git_dirty`), the ``jupyter-book`` call
 (:func:`jupyter_book`) and the version switcher's list (:func:`switcher`).
 
-This module knows nothing of the analysis: it imports no other ``herd`` module.
+This module knows nothing of the analysis: of ``herd`` it imports only :mod:`herd.codehash`.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from .codehash import READS_FILES_NAME, closure, code_digest, imported_modules, module_path
 
 PARAMETERS_FILE = "notebooks/parameters.yml"
 LOCKS = ("requirements.lock", "requirements-nodeps.txt")  # the Python packages a chapter runs on
@@ -156,63 +158,11 @@ def _hash_files(digest, root: Path, files) -> None:
         digest.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
 
 
-PACKAGE = "herd"
-# A module of herd that reads a file of the repository outside data/ names it (paths from the repository's
-# root) in a module-level tuple of this name; a chapter importing the module depends on the file.
-READS_FILES_NAME = "READS_FILES"
-
-
-def module_path(root: Path, module: str) -> Path | None:
-    """The source file of a ``herd`` module (``herd.stats`` → ``src/herd/stats.py``, a package → its
-    ``__init__.py``); None when ``module`` names no module of the package (an attribute, say)."""
-    parts = module.split(".")
-    if parts[0] != PACKAGE:
-        return None
-    base = root / "src" / Path(*parts)
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def _module_file(root: Path, module: str) -> Path:
     path = module_path(root, module)
     if path is None:
         raise BuildError(f"no module {module} in src/")
     return path
-
-
-def imported_modules(root: Path, tree: ast.AST, module: str | None = None) -> set[str]:
-    """The ``herd`` modules a syntax tree imports, anywhere in it (a function's own imports too), with the
-    packages that hold them (importing ``herd.contamination.index`` runs ``herd/contamination/__init__.py``).
-    ``module`` is the tree's own module name, to resolve relative imports; None for a notebook's code."""
-    package = None
-    if module is not None:
-        path = module_path(root, module)
-        package = module if path is not None and path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                if package is None:
-                    continue
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                where = ".".join(base + ([node.module] if node.module else []))
-            else:
-                where = node.module or ""
-            found.add(where)
-            found |= {f"{where}.{alias.name}" for alias in node.names}  # `from herd import stats` imports a module
-    modules = set()
-    for name in found:
-        parts = name.split(".")
-        for i in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:i])
-            if module_path(root, prefix) is not None:
-                modules.add(prefix)
-    return modules
 
 
 def _parse(source: str, where: str) -> ast.Module:
@@ -234,50 +184,10 @@ def notebook_modules(root: Path, text: Path) -> list[str]:
     todo = set()
     for line, code in code_cells(source):
         todo |= imported_modules(root, _parse(code, f"{_show(text)}, line {line}"))
-    seen: set[str] = set()
-    while todo:
-        module = todo.pop()
-        if module in seen:
-            continue
-        seen.add(module)
-        path = _module_file(root, module)
-        todo |= imported_modules(root, _parse(path.read_text(encoding="utf-8"), str(path)), module) - seen
-    return sorted(seen)
-
-
-def _without_docstrings(tree: ast.Module) -> ast.Module:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                if isinstance(body[0].value.value, str):
-                    node.body = body[1:] or [ast.Pass()]
-    return tree
-
-
-def _imports_sorted(tree: ast.Module) -> ast.Module:
-    """The module with each run of consecutive top-level imports in one order (an import sorter's reordering
-    changes nothing that runs)."""
-    body: list[ast.stmt] = []
-    run: list[ast.stmt] = []
-    for node in [*tree.body, None]:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            run.append(node)
-            continue
-        body += sorted(run, key=lambda n: ast.dump(n, include_attributes=False))
-        run = []
-        if node is not None:
-            body.append(node)
-    tree.body = body
-    return tree
-
-
-def code_digest(path: Path) -> str:
-    """SHA-256 of a Python file's code: its syntax tree without docstrings, comments, blank lines or
-    positions, with each run of top-level imports sorted, so an edit to a docstring or a comment, re-wrapping a
-    line or re-ordering imports leaves it unchanged."""
-    tree = _imports_sorted(_without_docstrings(ast.parse(path.read_text(encoding="utf-8"), str(path))))
-    return hashlib.sha256(ast.dump(tree, annotate_fields=True, include_attributes=False).encode()).hexdigest()
+    try:
+        return closure(root, todo)
+    except LookupError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def files_read(root: Path, modules: list[str]) -> list[Path]:

@@ -26,6 +26,7 @@ from scipy.optimize import minimize
 from scipy.special import huber
 from threadpoolctl import threadpool_limits
 
+from . import memo
 from .scaling import ParametricLoss, constants, percentile_interval, standard_errors, tokens_for
 
 HUBER_DELTA = 1e-3
@@ -271,9 +272,22 @@ def fit_parametric(
     points are kept for the bootstrap."""
     runs = Runs.of(params, tokens, loss)
     w = np.ones(len(runs.x)) if weights is None else np.asarray(weights, dtype=float)
+    grid = CHINCHILLA_GRID if grid is None else grid
+    inputs = {
+        "runs": [runs.x, runs.y, runs.log_loss, runs.x_mean, runs.y_mean],
+        "weights": w,
+        "delta": delta,
+        "grid": {k: np.asarray(grid[k], dtype=float) for k in ("a", "b", "e", "alpha", "beta")},
+    }
+    # the grid's 4,500 fits take half a minute: kept on disk under a key of these inputs and this code
+    return memo.remember(
+        __name__, "fit_parametric", inputs, lambda: _fit_grid(runs, w, delta, grid), _refit_data, _refit_from
+    )
+
+
+def _fit_grid(runs: Runs, w: np.ndarray, delta: float, grid: dict) -> Refit:
     n, d = np.exp(runs.x + runs.x_mean), np.exp(runs.y + runs.y_mean)
     args = (np.log(n), np.log(d), runs.log_loss, w, delta)
-    grid = CHINCHILLA_GRID if grid is None else grid
     starts = np.array(list(itertools.product(*(grid[k] for k in ("a", "b", "e", "alpha", "beta")))), dtype=float)
     with threadpool_limits(limits=1):  # L-BFGS-B's BLAS calls on 5-vectors: threads only cost time
         ends = [minimize(huber_objective, start, args=args, jac=True, method="L-BFGS-B") for start in starts]
@@ -292,6 +306,34 @@ def fit_parametric(
         reach_best=int(np.sum(refined <= refined[best] + AT_BEST)),
         candidates=runs.uncentre(u[keep]),
         candidate_losses=refined[keep],
+    )
+
+
+def _refit_data(fit: Refit) -> dict:
+    return {
+        "theta": list(fit.theta),
+        "objective": fit.objective,
+        "points": fit.points,
+        "starts": fit.starts,
+        "at_best": fit.at_best,
+        "reach_best": fit.reach_best,
+        "candidates": fit.candidates.tolist(),
+        "candidate_losses": fit.candidate_losses.tolist(),
+    }
+
+
+def _refit_from(data: dict) -> Refit:
+    theta = tuple(float(v) for v in data["theta"])
+    return Refit(
+        law=_law_from_theta(theta),
+        theta=theta,  # type: ignore[arg-type]
+        objective=float(data["objective"]),
+        points=int(data["points"]),
+        starts=int(data["starts"]),
+        at_best=int(data["at_best"]),
+        reach_best=int(data["reach_best"]),
+        candidates=np.array(data["candidates"], dtype=float).reshape(-1, 5),
+        candidate_losses=np.array(data["candidate_losses"], dtype=float),
     )
 
 

@@ -1,0 +1,127 @@
+"""Slow, deterministic results kept on disk, keyed by everything they depend on.
+
+A result is stored under a key made of its inputs and the code that computes it: the code digest
+(:func:`herd.codehash.code_digest`) of the module that computes it and of every ``herd`` module that module
+imports, transitively. An edit to that code or a change of input is a new key, so a stored result is only
+ever one the current code computed from the same inputs. Only results that do not depend on the machine's
+state (no clock, no randomness without its seed) are kept this way, and each fits in a small JSON file.
+
+Where: ``_build/cache/`` of the repository (ignored by git), so ``make book`` re-executing a chapter after an
+unrelated edit does not redo the 4,500-start fit of the scaling chapter; ``HERD_CACHE=<folder>`` puts it
+elsewhere (the test suite gives each run a new, empty folder, so each run computes each result once) and
+``HERD_CACHE=off`` turns it off. Without the repository's sources (an installed copy of the package) it is off.
+Two processes asking for the same result at once compute it once: the second waits on a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import codehash
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = "HERD_CACHE"
+FORMAT = 1  # the layout of a stored file; a change of it is a new key
+
+
+def folder() -> Path | None:
+    """Where results are kept, or None when the memo is off."""
+    value = os.environ.get(ENV, "")
+    if value.lower() == "off":
+        return None
+    if value:
+        return Path(value)
+    if (ROOT / "pyproject.toml").is_file() and codehash.module_path(ROOT, __name__) is not None:
+        return ROOT / "_build" / "cache"
+    return None
+
+
+def _encode(value: Any) -> Any:
+    """A JSON-able, exact form of an input: arrays keep their dtype, shape and bytes; floats their repr."""
+    if isinstance(value, np.ndarray | np.generic):
+        array = np.ascontiguousarray(value)
+        return {
+            "dtype": array.dtype.str,
+            "shape": list(array.shape),
+            "sha256": hashlib.sha256(array.tobytes()).hexdigest(),
+        }
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, float):
+        return repr(value)
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    raise TypeError(f"memo: cannot key an input of type {type(value).__name__}")
+
+
+def key(module: str, name: str, inputs: dict, root: Path = ROOT) -> str:
+    """The key of result ``name`` computed by ``module`` (a ``herd`` module name, its code read from
+    ``root``/src) from ``inputs``."""
+    digest = hashlib.sha256(f"{FORMAT}\0{name}\0".encode())
+    for dependency in codehash.closure(root, [module]):
+        path = codehash.module_path(root, dependency)
+        assert path is not None  # closure() names only modules it found
+        digest.update(f"{dependency}\0{codehash.code_digest(path)}\0".encode())
+    digest.update(json.dumps(_encode(inputs), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def remember(
+    module: str,
+    name: str,
+    inputs: dict,
+    compute: Callable[[], Any],
+    dump: Callable[[Any], Any],
+    load: Callable[[Any], Any],
+) -> Any:
+    """``compute()``, or the result stored for the same code and ``inputs``.
+
+    ``dump`` turns a result into JSON-able data (exactly: floats survive JSON's round trip) and ``load``
+    turns that data back into the result. A stored file that cannot be read is computed again."""
+    where = folder()
+    if where is None:
+        return compute()
+    path = where / name / f"{key(module, name, inputs)}.json"
+    stored = _read(path, load)
+    if stored is not None:
+        return stored[0]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path.with_suffix(".lock")):
+        stored = _read(path, load)  # computed by another process while this one waited
+        if stored is not None:
+            return stored[0]
+        result = compute()
+        data = json.dumps({"name": name, "module": module, "result": dump(result)})
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".part", delete=False) as f:
+            f.write(data)
+        os.replace(f.name, path)
+        return result
+
+
+def _read(path: Path, load: Callable[[Any], Any]) -> tuple[Any] | None:
+    try:
+        return (load(json.loads(path.read_text())["result"]),)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

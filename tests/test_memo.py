@@ -1,0 +1,123 @@
+"""The memo of slow results: a result comes back exactly as computed, once per key; a change of input or of
+the code that computes it is a new key (a docstring or comment is not); off means always computed."""
+
+import shutil
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from herd import memo, refit
+
+TINY_GRID = {k: np.array([v]) for k, v in {"a": 5.0, "b": 5.0, "e": 0.0, "alpha": 0.5, "beta": 0.5}.items()}
+
+
+def _counting(value):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return value
+
+    return calls, compute
+
+
+def _keep(monkeypatch, tmp_path):
+    monkeypatch.setenv(memo.ENV, str(tmp_path / "cache"))
+
+
+def test_a_result_is_computed_once_per_key_and_comes_back_exactly(monkeypatch, tmp_path):
+    _keep(monkeypatch, tmp_path)
+    value = {"x": [0.1, 1 / 3, 2.0**-60, 1e300]}
+    calls, compute = _counting(value)
+    args = ("herd.memo", "demo", {"n": 3, "v": np.arange(4.0)}, compute, lambda r: r, lambda d: d)
+    assert memo.remember(*args) == value
+    assert memo.remember(*args) == value
+    assert len(calls) == 1
+    other = ("herd.memo", "demo", {"n": 3, "v": np.arange(4.0) + 1e-12}, compute, lambda r: r, lambda d: d)
+    memo.remember(*other)
+    assert len(calls) == 2
+
+
+def test_off_computes_every_time(monkeypatch):
+    monkeypatch.setenv(memo.ENV, "off")
+    calls, compute = _counting(1)
+    for _ in range(2):
+        assert memo.remember("herd.memo", "demo", {}, compute, lambda r: r, lambda d: d) == 1
+    assert len(calls) == 2 and memo.folder() is None
+
+
+def test_an_unreadable_stored_result_is_computed_again(monkeypatch, tmp_path):
+    _keep(monkeypatch, tmp_path)
+    calls, compute = _counting([1.5])
+    memo.remember("herd.memo", "demo", {}, compute, lambda r: r, lambda d: d)
+    (stored,) = (tmp_path / "cache" / "demo").glob("*.json")
+    stored.write_text('{"result": [1.5')  # cut short, as by a full disk
+    assert memo.remember("herd.memo", "demo", {}, compute, lambda r: r, lambda d: d) == [1.5]
+    assert len(calls) == 2
+
+
+def test_two_processes_asking_at_once_compute_once(monkeypatch, tmp_path):
+    _keep(monkeypatch, tmp_path)
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return 7
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(memo.remember("herd.memo", "demo", {}, slow, int, int)))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [7, 7] and len(calls) == 1
+
+
+def test_the_key_follows_the_code_not_its_docstrings_or_comments(tmp_path):
+    for name in ("memo.py", "codehash.py", "__init__.py"):
+        (tmp_path / "src" / "herd").mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "src" / "herd" / name, tmp_path / "src" / "herd" / name)
+    module = tmp_path / "src" / "herd" / "codehash.py"  # imported by herd.memo: part of its key
+    before = memo.key("herd.memo", "demo", {}, root=tmp_path)
+    source = module.read_text()
+    module.write_text(
+        source.replace('"""The code a result depends on', '"""What a result depends on', 1) + "# a note\n"
+    )
+    assert memo.key("herd.memo", "demo", {}, root=tmp_path) == before
+    module.write_text(source + "\nEXTRA = 1\n")
+    assert memo.key("herd.memo", "demo", {}, root=tmp_path) != before
+    assert memo.key("herd.memo", "other", {}, root=tmp_path) != memo.key("herd.memo", "demo", {}, root=tmp_path)
+
+
+def test_an_input_it_cannot_key_is_an_error():
+    with pytest.raises(TypeError, match="cannot key an input of type object"):
+        memo.key("herd.memo", "demo", {"x": object()})
+
+
+def test_the_grids_fit_from_the_memo_is_the_fit_computed(monkeypatch, tmp_path):
+    _keep(monkeypatch, tmp_path)
+    rng = np.random.default_rng(1)
+    n, d = np.exp(rng.uniform(18, 23, 40)), np.exp(rng.uniform(20, 26, 40))
+    loss = 1.7 + 400 / n**0.33 + 1500 / d**0.35
+    first = refit.fit_parametric(n, d, loss, grid=TINY_GRID)
+    again = refit.fit_parametric(n, d, loss, grid=TINY_GRID)
+    monkeypatch.setenv(memo.ENV, "off")
+    fresh = refit.fit_parametric(n, d, loss, grid=TINY_GRID)
+    for fit in (again, fresh):
+        assert fit.law == first.law and fit.theta == first.theta and fit.objective == first.objective
+        assert (fit.at_best, fit.reach_best, fit.starts, fit.points) == (
+            first.at_best,
+            first.reach_best,
+            first.starts,
+            first.points,
+        )
+        assert np.array_equal(fit.candidates, first.candidates)
+        assert np.array_equal(fit.candidate_losses, first.candidate_losses)
+    assert len(list((tmp_path / "cache" / "fit_parametric").glob("*.json"))) == 1
