@@ -46,18 +46,18 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("humaneval-nemotron", "wrong number", "printed 73.2"),
         ("nexus-nemotron", "wrong number", "45.7 is the score of Claude 3.5 Sonnet"),
         ("gsm8k-gpt4o", "wrong number", "printed 96.1"),
-        ("mmlu-cot-claude-gt-405b", "wrong order, within noise", "the printed order is the reverse"),
+        ("mmlu-cot-claude-gt-405b", "wrong order, not resolved", "the printed order is the reverse"),
         ("bfcl-gpt4o-gt-405b", "wrong order", "the printed order is the reverse"),
-        ("nih-405b-gt-gpt4o", "wrong order, within noise", "no test (average recall"),
-        ("humaneval-405b-gt-gpt4", "correct, within noise", "not resolved"),
-        ("mmlu-cot-gpt4o-gt-405b", "correct, within noise", "equivalent"),  # "slightly higher": true, within noise
+        ("nih-405b-gt-gpt4o", "wrong order, not resolved", "no test (average recall"),
+        ("humaneval-405b-gt-gpt4", "right order, not resolved", "not resolved"),
+        ("mmlu-cot-gpt4o-gt-405b", "right order, not resolved", "equivalent"),  # "slightly higher": true, within noise
         ("mmlu-cot-405b-gt-nemotron", "misleading: unlike settings", "without CoT"),
         ("gsm8k-claude-eq-gpt4o", "misleading: unlike settings", "zero-shot"),
         ("mmlu-cot-405b-gt-gpt4", "correct", "difference: ahead"),
-        ("quality-405b-eq-gpt4o", "not resolved", "neither show it at least on a par"),
+        ("quality-405b-eq-gpt4o", "not resolved", "neither show the two within ±2 points nor apart"),
         ("math-leader", "misleading: leaves out the leader", "GPT-4o"),
         ("humaneval-leader", "correct", "top printed score"),
-        ("ctx-beats-all", "wrong order, within noise", "comparisons on"),
+        ("ctx-beats-all", "wrong order, not resolved", "comparisons on"),
         ("infra-gpus", "correct", "16K"),
         ("contam-threshold-role", "wrong number", "the post counts words where the source counts tokens"),
         ("contam-mmlu-no-estimate", "correct", "named in the text"),
@@ -93,7 +93,7 @@ def test_counts_add_up(audit):
 def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_question(audit):
     # a ranking claim is a single comparison: judged at α, over the scores the printing allows
     package = data.load(DATA)
-    expected = {"ahead": "correct", "not resolved": "correct, within noise"}
+    expected = {"ahead": "correct", "not resolved": "right order, not resolved"}
     rankings = audit[(audit["kind"] == "ranking") & (audit["relation"] == "above")]
     for claim_id, c in rankings.iterrows():
         source, table = claims._evidence_table(package.claims.set_index("claim_id").loc[claim_id])
@@ -106,7 +106,7 @@ def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_quest
             assert c["verdict"] == "misleading: unlike settings", claim_id
         elif p["focus_score"] <= p["competitor_score"]:
             resolved = p["difference"] == "behind"
-            assert c["verdict"] == ("wrong order" if resolved else "wrong order, within noise"), claim_id
+            assert c["verdict"] == ("wrong order" if resolved else "wrong order, not resolved"), claim_id
         elif p["testable"]:
             assert c["verdict"] == expected[p["difference"]], claim_id
         if p["testable"] and p["like_for_like"]:
@@ -242,14 +242,19 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     assert by_paragraph["omission_checks"].sum() == len(claims.omissions(audited))
     assert c["n_paragraphs_numbers"] <= c["n_paragraphs_claims"] <= c["n_paragraphs"]
     assert claims.post_title(package).startswith("<a href=") and "Llama 3.3" in claims.later_note(package)
-    vs_gpt4, sentence = claims.bottom_line(package, audited)
-    shown = claims.bottom_line_table(vs_gpt4, 2.0)
+    vs_gpt4, each, sentence = claims.bottom_line(package, audited)
+    shown = claims.bottom_line_table(vs_gpt4, 2.0, each)
+    # which rows differ is a question of its own, corrected over the rows: never more resolved than the claim's
+    # own uncorrected rows, and the sentence counts those
+    t_each, t_claim = compare.tally(each), compare.tally(vs_gpt4)
+    assert t_each["n_ahead"] <= t_claim["n_ahead"] and f"ahead on {t_each['n_ahead']} of the" in sentence
+    assert list(shown["difference"]) == list(each.set_index("row_label").loc[vs_gpt4["row_label"], "difference"])
     on_par = shown.columns[shown.columns.str.startswith("at least on a par")][0]
     assert set(shown[on_par]) <= {"yes", "no", "—"} and shown["interval level"].str.endswith("%").sum() >= 10
     if "NIH/Multi-needle" in set(vs_gpt4.loc[vs_gpt4["verdict"] == "no test", "row_label"]):
         assert "only where there is no test: " in sentence and "NIH/Multi-needle" in sentence
     assert set(vs_gpt4["competitor"]) == {"gpt-4-0125"} and sentence.startswith(
-        "Against GPT-4 (0125), the 405B is ahead on "
+        "Against GPT-4 (0125), row by row, corrected over the "
     )
     assert len(claims.audit(package, capacity=CAPACITY, topics=["long context"])) == 6
     record = claims.parts_record(audited)
@@ -289,7 +294,7 @@ def package():
     "model, row, verdict, code",
     [
         ("claude-3.5-sonnet", "ChartQA (test, CoT)", "correct", "most-resolved"),  # above all six, all resolved
-        ("llama-3-v-405b", "MMMU (val, CoT)", "correct, within noise", "most-not-resolved"),  # above 4 of 6
+        ("llama-3-v-405b", "MMMU (val, CoT)", "right order, not resolved", "most-not-resolved"),  # above 4 of 6
         ("llama-3-v-405b", "DocVQA (test)", "misleading: unlike settings", "most-with-unlike-settings"),
         ("llama-3-v-8b", "MMMU (val, CoT)", "wrong order", "not-most"),  # the row's lowest score
     ],
@@ -318,7 +323,7 @@ def test_most_needs_more_than_half_of_the_row(package, model, row, verdict, code
         ("llama-3-v-405b", "below", "claude-3.5-sonnet", "correct"),  # ChartQA and DocVQA resolved
         ("llama-3-v-405b", "below", "gpt-4o", "correct"),  # higher on three rows, one resolved at α (a claim alone)
         ("llama-3-v-405b", "below", "claude-3.5-sonnet;gpt-4o", "correct"),  # both rivals resolved somewhere
-        ("gpt-4v", "above", "claude-3.5-sonnet", "wrong order, within noise"),  # never above Claude 3.5, not resolved
+        ("gpt-4v", "above", "claude-3.5-sonnet", "wrong order, not resolved"),  # never above Claude 3.5, not resolved
     ],
 )
 def test_some_rows_takes_the_best_row_per_rival_and_the_worst_rival(package, subject, relation, others, verdict):
@@ -336,6 +341,30 @@ def test_some_rows_takes_the_best_row_per_rival_and_the_worst_rival(package, sub
     rivals = others.split(";")
     assert {p[1] for p in judged["parts"]} == {package.models.set_index("key").loc[r, "name"] for r in rivals}
     assert judged["evidence"].count("prints") == len(rivals)
+
+
+@pytest.mark.parametrize(
+    "subject, row, verdict, code",
+    [
+        ("llama-3.1-405b-instruct", "MMLU (0-shot, CoT)", "correct", "equivalent"),  # 88.6 against 88.7, N = 14,042
+        ("llama-3.1-8b-instruct", "MMLU (5-shot)", "contradicted", "beyond-margin"),  # 69.4 against 89.1
+        ("llama-3.1-405b-instruct", "ZeroSCROLLS/QuALITY", "not resolved", "equivalence-not-shown"),  # N = 21
+    ],
+)
+def test_on_a_par_is_equivalence_on_both_sides(package, subject, row, verdict, code):
+    claim = _claim(
+        package,
+        claim_id="t",
+        kind="ranking",
+        evidence="llama3-paper-v3:Table 2",
+        subject=subject,
+        benchmark_row=row,
+        relation="on-par",
+        other="gpt-4o",
+    )
+    judged = claims.audit(package, claims=claim).iloc[0]
+    assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
+    assert "TOST" in judged["rule"] and "within ±2" in judged["rule"]
 
 
 def test_some_rows_needs_a_direction(package):
@@ -381,4 +410,4 @@ def test_a_number_given_to_the_wrong_quantity_and_unit_is_one_wrong_number(packa
     judged = claims.audit(package, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == ("wrong number", "wrong-quantity")
     assert "calls it the contamination threshold" in judged["evidence"] and "counts words" in judged["evidence"]
-    assert "not supported" in claims.SEVERITY and "not supported" in claims.SUMMARY_GROUPS["imprecise or unresolved"]
+    assert "not supported" in claims.SEVERITY and claims.SUMMARY_GROUPS["not supported"] == ("not supported",)

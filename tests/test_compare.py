@@ -230,7 +230,7 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert list(detail.columns) == [
         "row_label",
         "competitor_name",
-        "verdict",
+        "difference",
         "gap",
         "interval",
         "p_adjusted",
@@ -258,8 +258,23 @@ def test_the_benchmarks_chapter_counts_and_tables():
     )
     pair = compare.orient(pair_judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
     assert compare.family_text(pair_judged, compare.Rules()).startswith(
-        f"the claim is about every row at once, so each of its {int(pair['testable'].sum())} testable rows"
+        f"each of its {int(pair['testable'].sum())} testable rows is tested at α = 0.05 with no correction"
     )
+    # which rows differ is its own question, corrected over the rows: its differences replace the claim's
+    each = compare.orient(
+        compare.judge_package(
+            package, "llama3-paper-v3", "Table 2", pairs=[("llama-3.1-70b-instruct", "llama-3.1-405b-instruct")]
+        ),
+        "llama-3.1-70b-instruct",
+        ["llama-3.1-405b-instruct"],
+    )
+    both = compare.with_differences(pair, each)
+    assert list(both["difference"]) == list(each["difference"]) and list(both["equivalence"]) == list(
+        pair["equivalence"]
+    )
+    tested = both["difference"] != "no test"
+    assert (both.loc[tested, "level"] <= pair.loc[tested, "level"]).all()
+    assert (both.loc[tested, "level"] < pair.loc[tested, "level"]).any()  # corrected: some level is stricter
     assert list(compare.pair_detail(pair, 2.0).columns)[:5] == [
         "row_label",
         "focus_score",

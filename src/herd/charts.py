@@ -210,10 +210,10 @@ def _finish(chart: alt.TopLevelMixin, description: str, data: Mapping[str, pd.Da
     return Figure(chart.properties(description=description), data, label)
 
 
-def _verdict_color(title: str = "Verdict", present=None) -> alt.Color:
+def _verdict_color(title: str = "Verdict", present=None, field: str = "verdict") -> alt.Color:
     domain = [v for v in VERDICT_COLORS if present is None or v in set(present)]
     return alt.Color(
-        "verdict:N",
+        f"{field}:N",
         title=title,
         scale=alt.Scale(domain=domain, range=[VERDICT_COLORS[v] for v in domain]),
         legend=alt.Legend(orient="bottom", columns=3),
@@ -325,8 +325,8 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     obtained in another setting carries ≠ after its gap."""
     data = h2h.copy()
     data["gap_text"] = [
-        ("" if pd.isna(g) else formats.gap(g)) + ("" if like else " ≠")
-        for g, like in zip(data["gap"], data["like_for_like"])
+        ("" if pd.isna(g) else formats.gap(g)) + ("" if like else " ≠") + (" ≈" if eq == "equivalent" else "")
+        for g, like, eq in zip(data["gap"], data["like_for_like"], data["equivalence"])
     ]
     data["gap_interval"] = [
         ("" if pd.isna(lo) else f"{formats.interval(lo, hi)} ({formats.confidence(lvl)} interval)")
@@ -336,7 +336,7 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     data["setting"] = data["like_for_like"].map(
         {True: "same setting", False: "different prompting (footnote): not compared"}
     )
-    data["text_color"] = data["verdict"].map(VERDICT_TEXT)
+    data["text_color"] = data["difference"].map(VERDICT_TEXT)
     data["reason"] = data["reason"].fillna("")
     data = data[
         [
@@ -351,7 +351,8 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
             "gap_interval",
             "p_adjusted",
             "p_text",
-            "verdict",
+            "difference",
+            "equivalence",
             "reason",
             "setting",
             "text_color",
@@ -370,14 +371,15 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
         alt.Tooltip("gap_text:N", title="Gap (points)"),
         alt.Tooltip("gap_interval:N", title="Interval of the gap"),
         alt.Tooltip("p_text:N", title="p adjusted"),
-        alt.Tooltip("verdict:N", title="Verdict"),
+        alt.Tooltip("difference:N", title="Difference"),
+        alt.Tooltip("equivalence:N", title="Equivalence (TOST)"),
         alt.Tooltip("reason:N", title="Why no test"),
         alt.Tooltip("setting:N", title="Setting"),
     ]
     cells = (
         alt.Chart()
         .mark_rect(stroke="white")
-        .encode(**enc, color=_verdict_color("Verdict for the focus model"), tooltip=tooltip)
+        .encode(**enc, color=_verdict_color("Difference for the focus model", field="difference"), tooltip=tooltip)
     )
     labels = (
         alt.Chart()
@@ -396,8 +398,8 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
             title,
             [
                 "Cell text: gap in points (focus minus competitor); ≠ marks a cell the table footnotes as "
-                "obtained in another setting.",
-                "Colour: verdict after the correction for many comparisons.",
+                "obtained in another setting; ≈ a gap shown equivalent within the margin (TOST), reported apart.",
+                "Colour: the difference after the correction for many comparisons.",
             ],
         ),
     )
@@ -408,11 +410,22 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
     """Each tested gap with its interval at the corrected level, one panel per competitor on a
     shared axis, with the ±margin band of equivalence and the line of no difference. ``limit``
     sets the axis to ±limit points (default: the widest interval, rounded up to 5)."""
-    data = h2h[h2h["verdict"] != "no test"].copy()
+    data = h2h[h2h["difference"] != "no test"].copy()
     data["interval"] = [formats.interval(lo, hi) for lo, hi in zip(data["gap_low"], data["gap_high"])]
     data["confidence"] = data["level"].map(formats.confidence)
     data = data[
-        ["row_label", "competitor_name", "gap", "gap_low", "gap_high", "interval", "level", "confidence", "verdict"]
+        [
+            "row_label",
+            "competitor_name",
+            "gap",
+            "gap_low",
+            "gap_high",
+            "interval",
+            "level",
+            "confidence",
+            "difference",
+            "equivalence",
+        ]
     ]
     order = list(dict.fromkeys(h2h["row_label"]))
     if limit is None:
@@ -434,9 +447,10 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
         alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"),
         alt.Tooltip("interval:N", title="Interval"),
         alt.Tooltip("confidence:N", title="Confidence of the interval"),
-        alt.Tooltip("verdict:N", title="Verdict"),
+        alt.Tooltip("difference:N", title="Difference"),
+        alt.Tooltip("equivalence:N", title="Equivalence (TOST)"),
     ]
-    color = _verdict_color(present=data["verdict"])
+    color = _verdict_color("Difference", present=data["difference"], field="difference")
     # one mark per panel: aggregate the panel's rows away, then draw at fixed values
     band = (
         alt.Chart()
@@ -477,7 +491,7 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
                 [
                     "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which "
                     "excludes 0 exactly "
-                    f"when the verdict is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the "
+                    f"when the difference is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the "
                     "equivalence margin.",
                     "Comparisons without a test are left out (see the table).",
                 ],
@@ -487,7 +501,17 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
     return _finish(chart, description, {"gaps": data}, title)
 
 
-GROUP_COLORS = ("#1b7837", "#a6dba0", "#b2182b", "#f4a582", "#e6ab02", "#9e9ac8", "#d9d9d9")
+GROUP_COLORS = (
+    "#1b7837",
+    "#a6dba0",
+    "#b2182b",
+    "#f4a582",
+    "#e6ab02",
+    "#8c6bb1",
+    "#6baed6",
+    "#bfa37a",
+    "#d9d9d9",
+)
 
 
 def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str, description: str) -> Figure:

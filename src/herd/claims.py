@@ -25,7 +25,7 @@ from . import compare, data, formats, textstats
 
 VERDICTS = (
     "correct",
-    "correct, within noise",
+    "right order, not resolved",
     "overstated",
     "imprecise",
     "misleading: leaves out the leader",
@@ -33,7 +33,7 @@ VERDICTS = (
     "not resolved",
     "not supported",
     "wrong order",
-    "wrong order, within noise",
+    "wrong order, not resolved",
     "wrong number",
     "contradicted",
     "not checkable",
@@ -41,7 +41,7 @@ VERDICTS = (
 
 DEFINITIONS = {
     "correct": "the number matches the source, or the order it states is resolved by the book's test",
-    "correct, within noise": "the numbers and the printed order are right, but the gap is not resolved "
+    "right order, not resolved": "the numbers and the printed order are right, but the gap is not resolved "
     "(or cannot be tested), so the source does not show that one model is ahead",
     "overstated": "true of part of what the source reports, stated of the whole",
     "imprecise": "a unit or naming slip that leaves the substance right",
@@ -49,10 +49,11 @@ DEFINITIONS = {
     "but a model the post leaves out prints the top score of the row",
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
-    "not resolved": "a claim of equality or of being at least on a par that the data can neither confirm nor refute",
+    "not resolved": "a claim of being on a par (equivalence) or at least on a par (non-inferiority) that the data "
+    "can neither confirm nor refute",
     "not supported": "the post attributes to the source something the source does not say: it is silent, not contrary",
     "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way",
-    "wrong order, within noise": "the source prints the reverse order or equal scores, but the gap is not resolved "
+    "wrong order, not resolved": "the source prints the reverse order or equal scores, but the gap is not resolved "
     "(or cannot be tested): the printed order contradicts the claim, the data do not show the other model ahead",
     "wrong number": "a number differs from the source, or is attributed to the wrong quantity",
     "contradicted": "the source says otherwise (not a number or an order)",
@@ -62,11 +63,13 @@ DEFINITIONS = {
 # How the chapter summarises the verdicts: every verdict in exactly one group (a test checks it).
 SUMMARY_GROUPS = {
     "correct": ("correct",),
-    "correct, within noise": ("correct, within noise",),
+    "right order, not resolved": ("right order, not resolved",),
     "wrong": ("wrong number", "wrong order", "contradicted"),
-    "wrong order, within noise": ("wrong order, within noise",),
+    "wrong order, not resolved": ("wrong order, not resolved",),
     "misleading or overstated": ("misleading: leaves out the leader", "misleading: unlike settings", "overstated"),
-    "imprecise or unresolved": ("imprecise", "not resolved", "not supported"),
+    "imprecise": ("imprecise",),
+    "parity not resolved": ("not resolved",),
+    "not supported": ("not supported",),
     "not checkable": ("not checkable",),
 }
 
@@ -78,10 +81,10 @@ SEVERITY = (
     "misleading: unlike settings",
     "misleading: leaves out the leader",
     "overstated",
-    "wrong order, within noise",
+    "wrong order, not resolved",
     "not supported",
     "not resolved",
-    "correct, within noise",
+    "right order, not resolved",
     "imprecise",
     "correct",
     "not checkable",
@@ -239,39 +242,48 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
     if relation == "on-par":
         margin = ev.rules.margin
         rule = (
-            f"'on a par' claims non-inferiority: it holds when the gap's one-sided "
-            f"{formats.confidence(p['eq_level'])} lower bound lies above −{margin:g} points, and fails when the other "
-            "model is resolved ahead"
+            f"'on a par' claims equivalence: it holds when the gap's {formats.confidence(2 * p['eq_level'])} "
+            f"interval of two one-sided tests (TOST) lies within ±{margin:g} points, and is contradicted when the "
+            f"gap's interval lies entirely beyond ±{margin:g}"
             if p["testable"]
-            else "'on a par' claims non-inferiority, which needs a test"
+            else "'on a par' claims equivalence, which needs a test"
         )
-        ni_text = f"; non-inferiority bound {p['eq_low']:+.1f} (margin −{margin:g})" if pd.notna(p["eq_low"]) else ""
-        if p["testable"] and p["noninferior"]:
-            return Verdict("correct", "not-inferior", rule, f"{head}: {gap_text}{ni_text}", **extra)
-        if p["difference"] == "behind":
+        eq_text = (
+            f"; TOST interval {formats.interval(p['eq_low'], p['eq_high'])} (margin ±{margin:g})"
+            if pd.notna(p["eq_low"])
+            else ""
+        )
+        if p["testable"] and p["equivalence"] == "equivalent":
+            return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}{eq_text}", **extra)
+        if p["testable"] and (p["gap_low"] > margin or p["gap_high"] < -margin):
             return Verdict(
-                "wrong order", "resolved-gap", rule, f"{head}: the other is resolved ahead; {gap_text}", **extra
+                "contradicted",
+                "beyond-margin",
+                rule,
+                f"{head}: the gap is resolved beyond the margin; {gap_text}",
+                **extra,
             )
         return Verdict(
             "not resolved",
-            "inferiority-not-excluded",
+            "equivalence-not-shown",
             rule,
-            f"{head}: the data can neither show it at least on a par nor behind; {gap_text}{ni_text}",
+            f"{head}: the data can neither show the two within ±{margin:g} points nor apart by more; "
+            f"{gap_text}{eq_text}",
             **extra,
         )
     if relation != "above":
         raise ValueError(f"unknown relation {relation!r}")
     rule = (
-        "'A above B' is correct when the book's test resolves A ahead, correct within noise when A prints higher "
-        "but the gap is not resolved, a wrong order when B is resolved ahead, and a wrong order within noise when B "
-        "prints higher or the two print the same but the gap is not resolved"
+        "'A above B' is correct when the book's test resolves A ahead, right order but not resolved when A prints "
+        "higher but the gap is not resolved, a wrong order when B is resolved ahead, and a wrong order, not resolved, "
+        "when B prints higher or the two print the same but the gap is not resolved"
     )
     if sa < sb or sa == sb:
         code = "reversed" if sa < sb else "equal"
         said = "the printed order is the reverse" if sa < sb else "the two print the same score"
         if p["difference"] == "behind":
             return Verdict("wrong order", code, rule, f"{head}: {said}, and resolved; {gap_text}", **extra)
-        return Verdict("wrong order, within noise", code, rule, f"{head}: {said}; {gap_text}", **extra)
+        return Verdict("wrong order, not resolved", code, rule, f"{head}: {said}; {gap_text}", **extra)
     if p["difference"] == "ahead":
         return Verdict("correct", "resolved", rule, f"{head}: {gap_text}", **extra)
     code = (
@@ -283,7 +295,7 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
         if p["equivalence"] == "equivalent"
         else "not-resolved"
     )
-    return Verdict("correct, within noise", code, rule, f"{head}: {gap_text}", **extra)
+    return Verdict("right order, not resolved", code, rule, f"{head}: {gap_text}", **extra)
 
 
 def check_ranking(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -311,7 +323,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
         leader = printed["model"].iloc[0]
         v = _pair_verdict(ev, source, table, row, leader, model, "above")
         return Verdict(
-            "wrong order" if v.verdict == "correct" else "wrong order, within noise",
+            "wrong order" if v.verdict == "correct" else "wrong order, not resolved",
             "another-prints-higher",
             rule,
             f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
@@ -325,7 +337,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
     v = _pair_verdict(ev, source, table, row, model, runner, "above")
     if v.code == "equal":
         return Verdict(
-            "correct, within noise",
+            "right order, not resolved",
             "shared-top",
             rule,
             f"shared first place; {v.evidence}",
@@ -397,7 +409,7 @@ def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
     code = "composite"
     if claim["relation"] == "clearly-above":
         rule += "; a claim of a clear lead needs every gap resolved, and is overstated when only some are (or none)"
-        if worst == "correct, within noise":
+        if worst == "right order, not resolved":
             worst, code = "overstated", "lead-not-resolved-everywhere"
     return Verdict(
         worst,
@@ -659,8 +671,11 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "Table 15 blanks",
             ref,
         )
-    chapter = "the contamination chapter's null: a gain counts when it exceeds 95 % of the chance gains of benchmarks "
-    chapter += "where choosing a threshold per benchmark finds one"
+    chapter = (
+        "the contamination chapter's null (the models' answers correlated through shared item difficulty): a gain "
+        "counts when, against the chance gains of choosing a threshold per benchmark, its p-value is below the "
+        "level Holm's correction over the reported rows gives it, in every simulation seed"
+    )
     if ev.beyond_chance is None:
         return Verdict(
             "not checkable",
@@ -741,9 +756,9 @@ def check_unverifiable(claim: pd.Series, ev: Evidence) -> Verdict:
 
 FAVOUR = (
     "correct",
-    "correct, within noise",
+    "right order, not resolved",
     "misleading: unlike settings",
-    "wrong order, within noise",
+    "wrong order, not resolved",
     "wrong order",
     "not checkable",
 )
@@ -761,7 +776,7 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
     others = [m for m in dict.fromkeys(printed["model"]) if m != model]
     rule = (
         "'A above most models' holds when A prints above more than half of the other models printed on the row: "
-        "correct when more than half of those gaps are resolved, correct within noise when the printed order "
+        "correct when more than half of those gaps are resolved, right order but not resolved when the printed order "
         "holds for more than half but fewer are resolved; a cell obtained in another setting cannot count for it"
     )
     if model not in set(printed["model"]) or not others:
@@ -769,20 +784,20 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
     parts = [(f"{table} · {row}", ev.name(o), _pair_verdict(ev, source, table, row, model, o, "above")) for o in others]
     verdicts = pd.Series([v.verdict for _, _, v in parts])
     resolved = int((verdicts == "correct").sum())
-    lower = resolved + int((verdicts == "correct, within noise").sum())
+    lower = resolved + int((verdicts == "right order, not resolved").sum())
     unlike = int((verdicts == "misleading: unlike settings").sum())
     half = len(others) / 2
     if resolved > half:
         verdict, code = "correct", "most-resolved"
     elif lower > half:
-        verdict, code = "correct, within noise", "most-not-resolved"
+        verdict, code = "right order, not resolved", "most-not-resolved"
     elif lower + unlike > half:
         verdict, code = "misleading: unlike settings", "most-with-unlike-settings"
     elif int((verdicts == "wrong order").sum()) >= half:  # resolved reversals alone leave it above at most half
         verdict, code = "wrong order", "not-most"
     else:
-        verdict, code = "wrong order, within noise", "not-most"
-    above = [o for (_, o, v) in parts if v.verdict in ("wrong order", "wrong order, within noise")]
+        verdict, code = "wrong order, not resolved", "not-most"
+    above = [o for (_, o, v) in parts if v.verdict in ("wrong order", "wrong order, not resolved")]
     text = (
         f"{row}: {ev.name(model)} against the {len(others)} other models printed: resolved ahead of {resolved}, "
         f"printed above but not resolved against {lower - resolved}, compared with a cell from another setting "
@@ -812,8 +827,8 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
     cells = ev.cells(source, table).dropna(subset=["score"])
     rule = (
         f"'A {'beats' if relation == 'above' else 'trails'} each of X in some areas' holds for a rival when one row "
-        "of the table prints the stated order; correct when that gap is resolved, correct within noise when the "
-        "order is printed but no such gap is resolved; a claim about several rivals takes the most serious verdict "
+        "of the table prints the stated order; correct when that gap is resolved, right order but not resolved when "
+        "the order is printed but no such gap is resolved; a claim about several rivals takes the most serious verdict "
         "of its rivals"
     )
     parts, per_rival = [], []
@@ -826,7 +841,7 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
         a, b = (subject, rival) if relation == "above" else (rival, subject)
         best, mine = _rival_on_some_rows(ev, source, table, rows, a, b, rival)
         parts += mine
-        shown = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict in ("correct", "correct, within noise")]
+        shown = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict in ("correct", "right order, not resolved")]
         resolved = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict == "correct"]
         per_rival.append(
             (
@@ -975,6 +990,29 @@ REVERSED_CODES = ("reversed", "another-prints-higher")
 """Reason codes of a ranking whose printed order is the reverse of the one the post states."""
 
 
+def meaning_sentence(audited: pd.DataFrame) -> str:
+    """What the audit comes to, counted: the post's single numbers (scores and facts) against its rankings,
+    how many of each the sources bear out, and how many rankings the published test sets resolve either way."""
+    from . import formats
+
+    numbers = audited[audited["kind"].isin(["score", "fact"])]
+    n_right = int((numbers["verdict"] == "correct").sum())
+    r = audited[audited["kind"].isin(RANKING_KINDS)]
+    n_stated = int((r["verdict"] == "correct").sum())
+    n_other_way = int((r["verdict"] == "wrong order").sum())
+    untested = r["verdict"].isin(["not checkable", "misleading: unlike settings"])
+    n_untested = int(untested.sum())
+    n_open = len(r) - n_stated - n_other_way - n_untested
+    return (
+        f"Of the post's {formats.noun(len(numbers), 'single number', 'single numbers')} (scores and facts), "
+        f"{n_right} match their source ({formats.share(n_right / len(numbers)) if len(numbers) else '—'}). Of its "
+        f"{formats.noun(len(r), 'ranking', 'rankings')}, the published test sets resolve "
+        f"{n_stated + n_other_way}: {n_stated} in the direction the post states and {n_other_way} the other way; "
+        f"{n_open} are not resolved, whatever their printed order, and {n_untested} cannot be tested (cells from "
+        f"unlike settings, or no printed source)."
+    )
+
+
 def rankings_sentence(audited: pd.DataFrame) -> str:
     """What became of the post's rankings (one model above another, or on top), every one accounted for, on a
     symmetric scale: resolved in the stated direction, right but not resolved, wrong but not resolved (the
@@ -982,12 +1020,12 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
     verdict."""
     r = audited[audited["kind"].isin(RANKING_KINDS)]
     v = r["verdict"].value_counts()
-    noise = r[r["verdict"] == "wrong order, within noise"]
+    noise = r[r["verdict"] == "wrong order, not resolved"]
     n_reversed = int(noise["code"].isin(REVERSED_CODES).sum())
     n_equal = int((noise["code"] == "equal").sum())
     parts = [
         f"{int(v.get('correct', 0))} are resolved in the direction it states",
-        f"{int(v.get('correct, within noise', 0))} are right in their printed order but not resolved",
+        f"{int(v.get('right order, not resolved', 0))} are right in their printed order but not resolved",
     ]
     if len(noise):
         how = [f"{n_reversed} {'reverses' if n_reversed == 1 else 'reverse'} the printed order"] if n_reversed else []
@@ -1002,8 +1040,8 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         parts.append(f"{unlike} {'compares' if unlike == 1 else 'compare'} cells obtained in different settings")
     named = (
         "correct",
-        "correct, within noise",
-        "wrong order, within noise",
+        "right order, not resolved",
+        "wrong order, not resolved",
         "wrong order",
         "misleading: unlike settings",
     )
@@ -1012,20 +1050,24 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
     return f"Of its {len(r)} rankings, " + "; ".join(parts[:-1]) + "; and " + parts[-1] + "."
 
 
-def bottom_line_table(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
+def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`, judged as a claim on
     every row) as the chapter shows them: the gap, the difference and its interval, the one-sided lower bound of
-    non-inferiority, and whether the row shows the subject at least on a par (that bound above ``-margin``)."""
+    non-inferiority, and whether the row shows the subject at least on a par (that bound above ``-margin``).
+
+    ``each``: the same rows judged as the question "on which rows does it differ" (corrected over the rows,
+    :data:`herd.compare.EACH`); the difference and its interval are then that question's."""
     from . import formats
 
     tested = seen["difference"] != "no test"
+    diff = seen if each is None else each.set_index("row_label").loc[seen["row_label"]].reset_index()
     return pd.DataFrame(
         {
             "benchmark": seen["row_label"],
-            "difference": seen["difference"],
+            "difference": diff["difference"].to_numpy(),
             "gap (points)": seen["gap"],
-            "interval of the gap": compare.interval_text(seen),
-            "interval level": seen["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)),
+            "interval of the gap": compare.interval_text(diff).to_numpy(),
+            "interval level": diff["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)).to_numpy(),
             "one-sided lower bound": [formats.gap(v) if t else "—" for v, t in zip(seen["eq_low"], tested)],
             f"at least on a par (bound above −{margin:g})?": [
                 ("yes" if p else "no") if t else "—" for p, t in zip(seen["noninferior"], tested)
@@ -1036,15 +1078,23 @@ def bottom_line_table(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
 
 
 def bottom_line_sentence(
-    audited: pd.DataFrame, claim_id: str, seen: pd.DataFrame, other_name: str, margin: float
+    audited: pd.DataFrame,
+    claim_id: str,
+    seen: pd.DataFrame,
+    other_name: str,
+    margin: float,
+    each: pd.DataFrame | None = None,
 ) -> str:
-    """The bottom line of a "at least on a par with X" claim in words: the tally of ``seen`` (the
-    subject against X, from :func:`herd.compare.orient`) and what it means for the claim."""
+    """The bottom line of a "at least on a par with X" claim in words: the difference row by row (the tally
+    of ``each``, the rows judged with the correction over them, or of ``seen`` when not given) and what the
+    claim itself, judged on every row at once (``seen``), comes to."""
     claim = audited.set_index("claim_id").loc[claim_id]
-    t = compare.tally(seen)
+    t = compare.tally(seen if each is None else each)
+    corrected = "" if each is None else f", corrected over the {t['n_tested']} (Holm)"
     head = (
-        f"Against {other_name}, the 405B is ahead on {t['n_ahead']} of the {t['n_tested']} benchmarks "
-        f"that can be tested, behind on {t['n_behind']}, and not resolved on at most {t['n_unresolved']}. "
+        f"Against {other_name}, row by row{corrected}, the 405B is ahead on {t['n_ahead']} of the "
+        f"{t['n_tested']} benchmarks that can be tested, behind on {t['n_behind']}, and not resolved on at most "
+        f"{t['n_unresolved']}. "
     )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
     if claim["verdict"] == "wrong order":
@@ -1152,7 +1202,7 @@ def tallies(audited: pd.DataFrame) -> dict[str, int]:
     dict
         ``n_scores`` and ``n_scores_right`` (single scores, and those that match the source),
         ``n_rankings``, ``n_rankings_resolved`` and ``n_rankings_noise`` (rankings and top-score
-        claims: correct, and correct within noise), ``n_reversed`` (the printed order is the
+        claims: correct, and right order but not resolved), ``n_reversed`` (the printed order is the
         reverse, or another model prints higher), ``n_equal`` (equal scores called a win or a loss),
         ``n_unlike`` (cells from different settings compared) and ``n_omitted_leader``.
     """
@@ -1164,10 +1214,10 @@ def tallies(audited: pd.DataFrame) -> dict[str, int]:
         "n_scores_right": int((scores["code"] == "match").sum()),
         "n_rankings": len(rankings),
         "n_rankings_resolved": int(ranked["correct"]),
-        "n_rankings_noise": int(ranked["correct, within noise"]),
+        "n_rankings_noise": int(ranked["right order, not resolved"]),
         "n_reversed": int(audited["code"].isin(REVERSED_CODES).sum()),
         "n_wrong_resolved": int(counts(stated(audited))["wrong order"]),
-        "n_wrong_noise": int(counts(stated(audited))["wrong order, within noise"]),
+        "n_wrong_noise": int(counts(stated(audited))["wrong order, not resolved"]),
         "n_equal": int((audited["code"] == "equal").sum()),
         "n_unlike": int(counts(audited)["misleading: unlike settings"]),
         "n_omitted_leader": int((audited["code"] == "omitted-leader").sum()),
@@ -1233,9 +1283,10 @@ def later_note(package: data.DataPackage) -> str:
 
 def bottom_line(
     package: data.DataPackage, audited: pd.DataFrame, rules: compare.Rules = compare.Rules()
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """The tally behind the post's bottom line: the 405B Instruct against GPT-4 (0125) on every row of
-    the paper's Table 2, and the sentence that says what it supports.
+    the paper's Table 2, judged as the claim (on every row at once, no correction) and row by row (which rows
+    differ: corrected over them), and the sentence that says what each supports.
 
     Parameters
     ----------
@@ -1249,7 +1300,8 @@ def bottom_line(
     Returns
     -------
     tuple
-        The rows of :func:`herd.compare.orient`, and the sentence.
+        The rows of :func:`herd.compare.orient` judged as the claim, the same rows judged row by row, and the
+        sentence.
     """
     judged = compare.judge_package(
         package,
@@ -1260,5 +1312,12 @@ def bottom_line(
         question=compare.EVERY,
     )
     vs_gpt4 = compare.orient(judged, "llama-3.1-405b-instruct", ["gpt-4-0125"])
-    sentence = bottom_line_sentence(audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin)
-    return vs_gpt4, sentence
+    each = compare.orient(
+        compare.judge_package(
+            package, "llama3-paper-v3", "Table 2", rules, pairs=[("llama-3.1-405b-instruct", "gpt-4-0125")]
+        ),
+        "llama-3.1-405b-instruct",
+        ["gpt-4-0125"],
+    )
+    sentence = bottom_line_sentence(audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin, each)
+    return vs_gpt4, each, sentence

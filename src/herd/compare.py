@@ -762,12 +762,11 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
     interval at the corrected level over the scores the printing allows, the level's confidence, whether it
     was resolved only at the printed scores) and, apart, equivalence (TOST) within the margin; the test used
     and the per-item agreement ρ an unresolved gap would need (``unreachable`` when none would do):
-    ``row_label``, ``competitor_name``, ``verdict``, ``gap``, ``interval``, ``p_adjusted``, ``n``,
+    ``row_label``, ``competitor_name``, ``difference``, ``gap``, ``interval``, ``p_adjusted``, ``n``,
     ``confidence``, ``rounding``, ``equivalence``, ``test``, ``rho``, ``why``."""
     from . import formats
 
     detail = seen.assign(
-        verdict=seen["difference"],
         interval=interval_text(seen),
         confidence=seen["level"].map(formats.confidence),
         rounding=["resolved only at the printed scores" if f else "" for f in seen["rounding_flip"]],
@@ -787,7 +786,7 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
         [
             "row_label",
             "competitor_name",
-            "verdict",
+            "difference",
             "gap",
             "interval",
             "p_adjusted",
@@ -858,13 +857,42 @@ def family_text(judged: pd.DataFrame, rules: Rules) -> str:
     n = family_size(judged)
     if judged["family"].eq(EVERY).all():
         return (
-            f"the claim is about every row at once, so each of its {n} testable rows is tested at α = {rules.alpha:g} "
-            "with no correction (an intersection–union test: the claim holds only if every row passes)."
+            f"each of its {n} testable rows is tested at α = {rules.alpha:g} with no correction (an "
+            "intersection–union test: the claim holds only if every row passes)."
         )
     return (
         f"its {n} testable comparisons are the question's family: they are corrected together "
         f"({stats.CORRECTION_NAMES[rules.correction]}), and with nothing else."
     )
+
+
+DIFFERENCE_COLUMNS = (
+    "difference",
+    "printed_difference",
+    "rounding_flip",
+    "p",
+    "p_worst",
+    "p_adjusted",
+    "level",
+    "gap_low",
+    "gap_high",
+    "rho_to_resolve",
+)
+"""The columns of a judged comparison that belong to the difference (the rest: equivalence, non-inferiority)."""
+
+
+def with_differences(claim: pd.DataFrame, each: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`orient` judged as a claim on every row (``claim``: equivalence and non-inferiority, no
+    correction) with the difference taken from the same rows judged as the question "which rows differ"
+    (``each``, corrected over them): the two questions a pair's table answers, each under its own family."""
+    key = ["row_label", "competitor"]
+    diff = each.set_index(key).loc[pd.MultiIndex.from_frame(claim[key]), list(DIFFERENCE_COLUMNS)]
+    out = claim.copy()
+    for column in DIFFERENCE_COLUMNS:
+        out[column] = diff[column].to_numpy()
+    resolved = out["difference"].isin(["ahead", "behind"])
+    out["verdict"] = np.where(resolved | (out["equivalence"] != "equivalent"), out["difference"], out["equivalence"])
+    return out
 
 
 def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:

@@ -130,9 +130,9 @@ def findings(g: Glued) -> list[Finding]:
             "claims-result",
             "How much of a popular post about the release holds?",
             f"Of its {c('n_claims')} claims, {c('n_correct')} are "
-            f"correct and {c('n_within_noise')} right but within the noise; {c('n_wrong')} are wrong on resolved "
-            f"evidence and {c('n_wrong_noise')} wrong only within the noise; {c('n_misleading_total')} are misleading "
-            f"or overstated.",
+            f"correct and {c('n_within_noise')} in the right order but not resolved; {c('n_wrong')} are wrong on "
+            f"resolved evidence and {c('n_wrong_noise')} in the wrong order but not resolved; "
+            f"{c('n_misleading_total')} are misleading or overstated.",
         ),
         Finding(
             "scaling",

@@ -596,6 +596,24 @@ def _stable(values, scale: float) -> str:
     return stable([float(v) / scale for v in values])
 
 
+EDGE = 0.1
+"""A value within this share of an interval's width from one of its ends is said to lie near that end."""
+
+
+def _position(seeds: pd.DataFrame, value: float) -> str:
+    """Where ``value`` lies in the seeds' intervals of N, when near an end: ``, near its lower end (the seeds'
+    lower ends: 382–397 B)``; empty when it lies well inside."""
+    from . import formats
+
+    low, high = seeds["params_low"] / 1e9, seeds["params_high"] / 1e9
+    share = (value / 1e9 - low.mean()) / (high.mean() - low.mean())
+    if share < EDGE:
+        return f", near its lower end (the seeds' lower ends: {formats.span(low.min(), low.max())} B)"
+    if share > 1 - EDGE:
+        return f", near its upper end (the seeds' upper ends: {formats.span(high.min(), high.max())} B)"
+    return ""
+
+
 def refit_glue(
     refit: Refit,
     opt: pd.DataFrame,
@@ -629,6 +647,7 @@ def refit_glue(
         "contains_trained": "contains"
         if inside.all()
         else ("does not contain" if not inside.any() else "not always contains"),
+        "trained_position": _position(seeds, trained_params) if inside.all() else "",
         "level": f"{100 * level:g}",
         "n_points": formats.count(refit.points),
         "n_starts": formats.count(refit.starts),

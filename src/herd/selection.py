@@ -398,7 +398,7 @@ def side_by_side(runs, seed: int, alpha: float = 0.05, correction: str = "holm")
     """The runs of one seed side by side: the chance-gain quantiles of every setting (a ``setting``
     column) and one row per Table 15 benchmark with each setting's columns prefixed by its label
     (``<label>: null_p`` ...) and whether the gain is beyond chance under it (``<label>: verdict``:
-    ``yes (<correction>)``, ``uncorrected only`` or ``no``)."""
+    ``yes (<correction>)``, ``uncorrected only`` or ``not resolved``)."""
     labels = [label for label, s in runs if s == seed]
     quantiles = pd.concat([runs[(label, seed)][0].assign(setting=label) for label in labels], ignore_index=True)
     first = runs[(labels[0], seed)][1]
@@ -411,7 +411,7 @@ def side_by_side(runs, seed: int, alpha: float = 0.05, correction: str = "holm")
         verdict[decided.index] = np.where(
             decided["corrected"],
             f"yes ({CORRECTION_NAMES.get(correction, correction)})",
-            np.where(decided["uncorrected"], "uncorrected only", "no"),
+            np.where(decided["uncorrected"], "uncorrected only", "not resolved"),
         )
         for column in ("latent", "reachable", "null_picked", "picks", "beyond", "null_p", "null_p_se", "null_median"):
             out[f"{label}: {column}"] = rows[column]
@@ -572,6 +572,20 @@ def count_range(values) -> str:
     return formats.count(low) if low == high else formats.span(low, high)
 
 
+def across_seeds(runs, label: str, alpha: float = 0.05, correction: str = "holm") -> pd.DataFrame:
+    """Per simulated row of setting ``label``, in how many seeds its gain is beyond chance with the correction:
+    ``benchmark``, ``seeds_beyond``, ``seeds``, and ``decided``: ``every seed`` (beyond chance whatever the
+    seed), ``no seed`` or ``undetermined`` (the Monte Carlo error of its p-value straddles its level: more draws
+    would be needed to decide it)."""
+    seeds_ = sorted(s for lab, s in runs if lab == label)
+    flags = [beyond_chance(runs[(label, s)][1], alpha, correction).set_index("benchmark")["corrected"] for s in seeds_]
+    hits = pd.concat(flags, axis=1).sum(axis=1).astype(int)
+    decided = np.where(hits == len(seeds_), "every seed", np.where(hits == 0, "no seed", "undetermined"))
+    return pd.DataFrame(
+        {"benchmark": hits.index, "seeds_beyond": hits.to_numpy(), "seeds": len(seeds_), "decided": decided}
+    )
+
+
 def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correction: str = "holm") -> dict[str, str]:
     """What the chapter writes about the null: for each setting label ``<l>``, ``null_share_<l>`` (the
     mean share of null benchmarks where the rule picks a threshold), ``beyond_<l>`` and
@@ -581,7 +595,9 @@ def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correc
     the widest null, no accuracy being published), ``n_seeds`` and ``n_unreachable`` (rows where
     the chosen item correlation exceeds what the models' accuracies allow, in the last setting) and
     ``lost`` (the benchmarks beyond chance with the correction in the first setting but not in the
-    last, named, or ``none``)."""
+    last, named, or ``none``); ``every_seed_<l>`` (rows beyond chance, corrected, in every seed),
+    ``n_undetermined_<l>`` and ``undetermined_<l>`` (rows beyond chance in some seeds only, named, or
+    ``none``: :func:`across_seeds`)."""
     from . import formats
 
     table = seed_counts(runs, alpha, correction)
@@ -598,6 +614,12 @@ def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correc
         out[f"seeds_corrected_{key}"] = count_range(table[f"{label}: {name}"])
     first, last = (beyond_chance(runs[(label, seed)][1], alpha, correction) for label in (labels[0], labels[-1]))
     lost = first.loc[first["corrected"] & ~last["corrected"], "benchmark"]
+    for label in labels:
+        stable = across_seeds(runs, label, alpha, correction)
+        open_ = stable.loc[stable["decided"] == "undetermined", "benchmark"]
+        out[f"every_seed_{label}"] = formats.count(int((stable["decided"] == "every seed").sum()))
+        out[f"n_undetermined_{label}"] = formats.count(len(open_))
+        out[f"undetermined_{label}"] = formats.listing(open_) if len(open_) else "none"
     reported = runs[(labels[-1], seed)][1]
     sim = simulated(reported)
     out |= {
@@ -610,3 +632,17 @@ def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correc
         "n_unreachable": formats.count(int((~sim["reachable"].astype(bool)).sum())),
     }
     return out
+
+
+def undetermined_note(found: dict[str, str], label: str) -> str:
+    """The sentence that says which rows of setting ``label`` the simulation leaves undetermined (beyond chance
+    in some seeds only), from :func:`null_summary`'s values."""
+    n = found[f"n_undetermined_{label}"]
+    if n == "0":
+        return "every row gets the same decision from every seed."
+    verb = "is" if n == "1" else "are"
+    return (
+        f"{n} more ({found[f'undetermined_{label}']}) {verb} beyond chance in some seeds only: not determined by "
+        f"the simulation (its p-value lies within Monte Carlo error of its corrected level), so counted as not "
+        f"resolved."
+    )

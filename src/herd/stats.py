@@ -717,6 +717,9 @@ def score_intervals(
             why = "no interval: no test-set size known"
         if np.isnan(n):
             lo = hi = np.nan
+        elif kind.key == "proportion" and float(n).is_integer():
+            # a share of N items is a count over N: the interval of the count the printed score stands for
+            lo, hi = score_interval(100.0 * counts(float(score), int(n)) / n, n, level)
         else:
             lo, hi = score_interval(float(score), n, level)
         n_col.append(n)
@@ -802,7 +805,7 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
     from . import formats
 
     half = ci95_halfwidth(score, n)
-    lo, hi = score_interval(score, n)
+    lo, hi = score_interval(100.0 * counts(score, n) / n, n)  # the count the printed share stands for
     return {
         "printed": f"{formats.number(score)} ± {formats.number(half)}",
         "top": formats.number(score + half),
