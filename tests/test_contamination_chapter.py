@@ -186,6 +186,8 @@ def _results():
                 "full_plan_vs_tokenize_only": full / 10,
                 "index_seconds": 0.1 * n / 1000,
                 "command_line": {"peak_mib": 200 + n / 100},
+                # processor seconds per round: bare tokenization 10 s; the scanner at about r/10 times its speed
+                "rounds": [{"tokenize_only": 10.0, "scanner": 10.0 / (r / 10 * k)} for k in (0.9, 1.0, 1.1)],
             }
             for n, share, r, full in ((164, 0.003, 50.0, 9.0), (15000, 0.08, 30.0, 8.0))
         ],
@@ -219,6 +221,8 @@ def test_sweep_summary_reads_the_smallest_and_the_largest_benchmark():
     )
     assert (s["sweep_large_ratio"], s["sweep_small_ratio"], s["sweep_share"]) == ("3.0", "5.0", "8.0 %")
     assert s["sweep_full_ratio"] == "0.8" and s["bench_shared_mb"] == "3.5" and s["bench_load"] == "2.2"
+    # the spread over the interleaved rounds: 0.9 to 1.1 times each size's ratio
+    assert (s["sweep_large_rounds"], s["sweep_small_rounds"], s["sweep_n_rounds"]) == ("2.7–3.3", "4.5–5.5", "3")
     assert s["sweep_tb_time"] == throughput.span_of_time(throughput.hours_per_terabyte(30.0, 64, 0.9))
     assert s["tb_cores"] == 64 and s["dask_efficiency"] == "90 %" and s["bench_mb"] == "100"
     assert throughput.terabyte_columns(throughput.sweep(_results())) == [

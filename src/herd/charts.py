@@ -379,7 +379,11 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     cells = (
         alt.Chart()
         .mark_rect(stroke="white")
-        .encode(**enc, color=_verdict_color("Difference for the focus model", field="difference"), tooltip=tooltip)
+        .encode(
+            **enc,
+            color=_verdict_color("Difference for the focus model", present=data["difference"], field="difference"),
+            tooltip=tooltip,
+        )
     )
     labels = (
         alt.Chart()

@@ -47,6 +47,12 @@ def span_of_time(hours: float) -> str:
     return f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
 
 
+def round_ratios(size: dict) -> list[float]:
+    """The scanner's speed over bare tokenization's in each interleaved round of one benchmark size (processor
+    seconds of the two, measured one after the other within the round): the spread behind the ratio."""
+    return [r["tokenize_only"] / r["scanner"] for r in size["rounds"]]
+
+
 def sweep(results: dict, cores: int = CORES) -> pd.DataFrame:
     """One row per benchmark size: the share of the corpus tokenized, MB/s on one core (the
     scanner, its full plan, bare tokenization; same run), the scanner's and the full plan's
@@ -64,6 +70,8 @@ def sweep(results: dict, cores: int = CORES) -> pd.DataFrame:
                 "full plan MB/s": rate["full_plan"],
                 "tokenize-only MB/s": rate["tokenize_only"],
                 "scanner ÷ tokenize-only": s["ratio_vs_tokenize_only"],
+                "lowest ratio in a round": min(round_ratios(s)),
+                "highest ratio in a round": max(round_ratios(s)),
                 "full plan ÷ tokenize-only": s["full_plan_vs_tokenize_only"],
                 "index build (s)": s["index_seconds"],
                 "peak memory (MiB)": s["command_line"]["peak_mib"],
@@ -139,7 +147,9 @@ def sweep_summary(results: dict, cores: int = CORES) -> dict[str, object]:
         ``bench_mb``, ``bench_shared_mb``, ``sweep_small``, ``sweep_large``, ``sweep_large_rate``,
         ``sweep_large_ratio``, ``sweep_small_ratio``, ``sweep_full_ratio``, ``sweep_bare_rate``,
         ``sweep_share``, ``sweep_tb_time``, ``sweep_tb_bare_time``, ``sweep_peak``,
-        ``sweep_index``, ``tb_cores`` (int), ``dask_efficiency`` and ``bench_load``.
+        ``sweep_index``, ``tb_cores`` (int), ``dask_efficiency``, ``bench_load``, and the spread of the ratio
+        over the interleaved rounds of the largest and the smallest benchmark, ``sweep_large_rounds`` and
+        ``sweep_small_rounds`` (``sweep_n_rounds`` rounds at least).
     """
     from . import formats
 
@@ -156,6 +166,13 @@ def sweep_summary(results: dict, cores: int = CORES) -> dict[str, object]:
         "sweep_large_rate": formats.count(largest["scanner MB/s"]),
         "sweep_large_ratio": formats.number(largest["scanner ÷ tokenize-only"]),
         "sweep_small_ratio": formats.number(smallest["scanner ÷ tokenize-only"]),
+        "sweep_large_rounds": formats.span(
+            largest["lowest ratio in a round"], largest["highest ratio in a round"], formats.number
+        ),
+        "sweep_small_rounds": formats.span(
+            smallest["lowest ratio in a round"], smallest["highest ratio in a round"], formats.number
+        ),
+        "sweep_n_rounds": formats.count(min(len(s["rounds"]) for s in results["sweep"])),
         "sweep_full_ratio": formats.number(rates["full plan ÷ tokenize-only"].min()),
         "sweep_bare_rate": formats.count(largest["tokenize-only MB/s"]),
         "sweep_share": formats.share(largest["share tokenized"], 1),
