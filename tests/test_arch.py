@@ -273,3 +273,12 @@ def test_a_shared_embeddings_fact_that_is_not_yes_or_no_is_named(package):
     mapping.loc[mapping["quantity"] == "shared_embeddings", "fact"] = "no.such.fact"
     with pytest.raises(arch.ArchDataError, match="facts.csv has no row 'no.such.fact'"):
         arch.shared_embeddings(_Package({**package.tables, "model_facts": mapping}))
+
+
+def test_parameter_table_says_which_models_share_their_embeddings(package):
+    table = arch.parameter_table(arch.package_models(package), package).set_index("model")
+    shared = table["output head shares embeddings"]
+    assert shared["Llama 3.2 1B Instruct"] == "yes" and shared["Llama 3.1 405B"] == "no"
+    assert (table.loc[shared == "yes", "output head"] == 0).all() and (
+        table.loc[shared == "no", "output head"] > 0
+    ).all()

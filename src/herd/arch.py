@@ -438,11 +438,17 @@ def parameter_table(args: dict[str, ArchArgs], package) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per model (``model`` its display name), the counts of :func:`parameter_counts`,
-        ``name says`` (parameters) and ``total ÷ name``.
+        ``output head shares embeddings`` ("yes" or "no", from the data), ``name says`` (parameters)
+        and ``total ÷ name``.
     """
     names = display_names(package, args)
     billions = package.tables["models"].set_index("key")["parameters_billion"]
     counts = pd.DataFrame({names[k]: parameter_counts(a) for k, a in args.items()}).T
+    counts.insert(
+        list(counts.columns).index("output head") + 1,
+        "output head shares embeddings",
+        ["yes" if a.shared_embeddings else "no" for a in args.values()],
+    )
     counts["name says"] = [billions[k] * 1e9 for k in args]
     counts["total ÷ name"] = counts["total"] / counts["name says"]
     return counts.reset_index(names="model")
