@@ -282,3 +282,13 @@ def test_parameter_table_says_which_models_share_their_embeddings(package):
     assert (table.loc[shared == "yes", "output head"] == 0).all() and (
         table.loc[shared == "no", "output head"] > 0
     ).all()
+
+
+def test_the_llama_32_cards_architecture_facts_agree_with_llama_models(package, args):
+    """The card's "GQA: Yes" for both sizes against llama-models' arguments: fewer KV heads than query heads."""
+    facts = package.facts.set_index("key")
+    gqa = facts.loc["modelcard.llama-3.2.gqa"]
+    assert gqa["value"] == 1
+    for model in gqa["subject"].split(";"):
+        a = args[model]
+        assert a.n_kv_heads < a.n_heads and a.n_heads % a.n_kv_heads == 0
