@@ -1,5 +1,7 @@
 """Architecture arguments from llama-models, parameter counts, KV cache and RoPE scaling."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -211,3 +213,82 @@ def test_rope_summary_and_bands(args):
 def test_fit_on_node_uses_one_servers_memory(args, package):
     chosen = {"llama-3.1-405b": args["llama-3.1-405b"]}
     pd.testing.assert_frame_equal(arch.fit_on_node(package, chosen, 131_072), arch.node_fit(chosen, 131_072, 640e9))
+
+
+# ---------------------------------------------------------------- shared (tied) input and output embeddings
+
+
+def test_official_fields_are_the_arguments_llama_models_defines(args):
+    assert set(arch.OFFICIAL_FIELDS) == set(arch.ArchArgs.__dataclass_fields__) - {"model", "shared_embeddings"}
+    assert not any(a.shared_embeddings for a in args.values())  # llama-models alone never says so
+
+
+def test_every_model_count_is_within_1_percent_of_its_printed_size(package):
+    """Each model's count from its architecture against the size its model_facts.csv row names
+    (the paper's nominal 8B/70B/405B, the Llama 3.2 card's 1.23B and 3.21B)."""
+    facts = package.facts.set_index("key")["value"]
+    sizes = package.model_facts[package.model_facts["quantity"] == "parameters"].set_index("model")["fact"]
+    args = arch.package_models(package)
+    checked = {k: arch.parameter_counts(a)["total"] / facts[sizes[k]] for k, a in args.items() if k in sizes.index}
+    assert len(checked) >= 5 and {"llama-3.2-1b-instruct", "llama-3.2-3b-instruct", "llama-3.1-405b"} <= set(checked)
+    assert all(abs(ratio - 1) < 0.01 for ratio in checked.values()), checked
+
+
+@pytest.mark.parametrize(
+    "model, card_count",
+    [("llama-3.2-1b-instruct", 1.23e9), ("llama-3.2-3b-instruct", 3.21e9)],  # the card's "1B (1.23B)", "3B (3.21B)"
+)
+def test_shared_embeddings_give_the_cards_count(package, model, card_count):
+    a = arch.package_models(package)[model]
+    assert a.shared_embeddings  # read from model_facts.csv, not from the name
+    counts = arch.parameter_counts(a)
+    assert counts["output head"] == 0 and counts["embeddings"] == a.vocab_size * a.dim
+    assert counts["total"] == pytest.approx(card_count, rel=0.01)
+    separate = arch.parameter_counts(dataclasses.replace(a, shared_embeddings=False))["total"]
+    assert separate - counts["total"] == a.vocab_size * a.dim and separate / card_count > 1.01  # the old miss
+    assert arch.weight_bytes(a) == 2 * counts["total"]  # the memory follows the count
+    fp8_separate = arch.weight_bytes(dataclasses.replace(a, shared_embeddings=False), "fp8-mixed")
+    assert fp8_separate - arch.weight_bytes(a, "fp8-mixed") == 2 * a.vocab_size * a.dim
+
+
+@pytest.mark.parametrize("model", ["llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "llama-3.3-70b-instruct"])
+def test_models_without_a_shared_embeddings_row_keep_their_output_head(package, args, model):
+    a = arch.package_models(package)[model]
+    assert not a.shared_embeddings and arch.parameter_counts(a) == arch.parameter_counts(args[model])
+    assert arch.parameter_counts(a)["output head"] == a.vocab_size * a.dim
+
+
+class _Package:
+    def __init__(self, tables):
+        self.tables = tables
+
+
+def test_a_shared_embeddings_fact_that_is_not_yes_or_no_is_named(package):
+    facts = package.facts.copy()
+    facts.loc[facts["key"] == "modelcard.llama-3.2.shared_embeddings", "unit"] = "count"
+    bad = _Package({**package.tables, "facts": facts})
+    with pytest.raises(arch.ArchDataError, match="model_facts.csv, model 'llama-3.2-1b-instruct'.*must be 0 or 1"):
+        arch.shared_embeddings(bad)
+    mapping = package.model_facts.copy()
+    mapping.loc[mapping["quantity"] == "shared_embeddings", "fact"] = "no.such.fact"
+    with pytest.raises(arch.ArchDataError, match="facts.csv has no row 'no.such.fact'"):
+        arch.shared_embeddings(_Package({**package.tables, "model_facts": mapping}))
+
+
+def test_parameter_table_says_which_models_share_their_embeddings(package):
+    table = arch.parameter_table(arch.package_models(package), package).set_index("model")
+    shared = table["output head shares embeddings"]
+    assert shared["Llama 3.2 1B Instruct"] == "yes" and shared["Llama 3.1 405B"] == "no"
+    assert (table.loc[shared == "yes", "output head"] == 0).all() and (
+        table.loc[shared == "no", "output head"] > 0
+    ).all()
+
+
+def test_the_llama_32_cards_architecture_facts_agree_with_llama_models(package, args):
+    """The card's "GQA: Yes" for both sizes against llama-models' arguments: fewer KV heads than query heads."""
+    facts = package.facts.set_index("key")
+    gqa = facts.loc["modelcard.llama-3.2.gqa"]
+    assert gqa["value"] == 1
+    for model in gqa["subject"].split(";"):
+        a = args[model]
+        assert a.n_kv_heads < a.n_heads and a.n_heads % a.n_kv_heads == 0

@@ -148,3 +148,38 @@ def test_long_titles_are_wrapped():
     assert isinstance(title.text, list) and all(len(line) <= charts.TITLE_CHARS for line in title.text)
     assert all(len(line) <= charts.SUBTITLE_CHARS for line in title.subtitle)
     assert isinstance(alt.Title("x"), alt.Title)
+
+
+@pytest.mark.parametrize("models", [1, 5, 12, 26, 35, 60, 120, 400])
+def test_the_coverage_matrix_fits_the_column_for_any_number_of_models(models):
+    benchmarks = ["MMLU", "Multilingual MMLU (Portuguese)", "MultiPL-E HumanEval (average)"]
+    layout = charts.coverage_layout(models, benchmarks)
+    assert layout["width"] + charts.label_px(benchmarks) + charts.AXIS_TITLE_PX <= charts.WIDTH
+    assert layout["step"] * models == pytest.approx(layout["width"])
+    smallest, usual = charts.COVERAGE_LABEL_FONT
+    assert smallest <= layout["font"] <= usual
+    if layout["angle"] == -50:  # a slanted label only where the column leaves it room
+        assert layout["step"] >= 1.4 * usual and layout["font"] == usual
+    else:
+        assert layout["angle"] == -90 and layout["font"] <= max(smallest, layout["step"] - 1)
+    # labels are dropped only when even the smallest font does not fit a column
+    assert (layout["overlap"] == "greedy") == (layout["step"] < smallest + 1)
+
+
+def test_the_coverage_matrix_uses_its_layout():
+    cover = pd.DataFrame(
+        {
+            "model_name": [f"Model {i}" for i in range(40)],
+            "benchmark_name": ["MMLU"] * 40,
+            "covered_by": ["paper only"] * 40,
+            "where": ["Table 2"] * 40,
+            "printed": [1] * 40,
+            "model_order": range(40),
+            "bench_order": [0] * 40,
+        }
+    )
+    spec = charts.coverage_matrix(cover, "Coverage", "Which source prints which cell, a test chart.").chart.to_dict()
+    layout = charts.coverage_layout(40, ["MMLU"])
+    axis = spec["encoding"]["x"]["axis"]
+    assert spec["width"] == layout["width"] and axis["labelAngle"] == layout["angle"] == -90
+    assert axis["labelFontSize"] == layout["font"] and spec["encoding"]["x"]["sort"][:2] == ["Model 0", "Model 1"]

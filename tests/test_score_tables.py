@@ -104,25 +104,82 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
 
 
 def test_later_models_are_those_released_after_llama_31(package):
+    """Read from models.csv: every model dated after the last Llama 3.1 release, oldest first, and
+    nothing of the Llama 3.1 family itself."""
     later = coverage.later_models(package)
-    assert list(later["key"]) == ["llama-3.3-70b-instruct"]
-    assert coverage.note(package, ["llama-3.3-70b-instruct"], "x") == ""
-    assert coverage.note(package, ["llama-3.3-70b"], "x") == ""  # base and instruct count as one
-    assert (
-        coverage.note(package, [], "no reason")
-        == "Llama 3.3 70B Instruct (released 2024-12-06) is not on this page: no reason."
+    models = package.models
+    release = models.loc[models["family"] == coverage.RELEASE_FAMILY, "release_date"].max()
+    assert not later.empty and set(later["key"]) == set(models.loc[models["release_date"] > release, "key"])
+    assert (later["family"] != coverage.RELEASE_FAMILY).all() and later["release_date"].is_monotonic_increasing
+    assert coverage.note(package, list(later["key"]), "x") == ""
+    # base and instruct count as one: a page showing a later model's base model covers it
+    bases = [k.removesuffix("-instruct") for k in later["key"]]
+    assert coverage.note(package, bases, "x") == ""
+    names = [f"{r.name} (released {pd.Timestamp(r.release_date):%Y-%m-%d})" for r in later.itertuples()]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "is" if len(names) == 1 else "are"
+    assert coverage.note(package, [], "no reason") == f"{listed} {verb} not on this page: no reason."
+    one = later.iloc[-1]
+    assert coverage.note(package, [k for k in later["key"] if k != one["key"]], "why").startswith(f"{one['name']} (")
+
+
+def test_coverage_note_is_singular_for_one_model_and_lists_several():
+    models = pd.DataFrame(
+        {
+            "key": ["old", "new-a", "new-b-instruct"],
+            "name": ["Old", "New A", "New B"],
+            "family": [coverage.RELEASE_FAMILY, "x", "x"],
+            "release_date": pd.to_datetime(["2024-07-23", "2024-09-25", "2024-12-06"]),
+        }
     )
+
+    class Package:
+        pass
+
+    fake = Package()
+    fake.models = models
+    assert coverage.note(fake, [], "why") == (
+        "New A (released 2024-09-25) and New B (released 2024-12-06) are not on this page: why."
+    )
+    assert coverage.note(fake, ["new-a", "new-b"], "why") == ""
+    assert coverage.note(fake, ["new-a"], "why") == "New B (released 2024-12-06) is not on this page: why."
 
 
 def test_scaling_places_every_described_model_by_size_and_says_which_share_a_point(package):
+    """Read from the data: models ordered by the parameters their facts give, and the sentence names
+    every group of models whose size, tokens and GPU hours are the same."""
     described = sorted(set(package.model_facts["model"]))
     ordered = scaling.models_by_size(package, described)
-    assert ordered[0] == "llama-3.1-8b" and ordered[-1] == "llama-3.1-405b"
+    assert sorted(ordered) == described
     points = scaling.model_points(package, ordered)
-    assert scaling.shared_points(points).startswith(
-        "The sources print the same size, training tokens and GPU hours for Llama 3.1 70B and Llama 3.3 70B Instruct"
+    assert points["params"].is_monotonic_increasing
+    groups = [
+        list(g["name"].str.replace(" (pre-trained)", "", regex=False))
+        for _, g in points.groupby(["params", "tokens", "gpu_hours"], sort=False)
+    ]
+    sentence = scaling.shared_points(points)
+    shared = [g for g in groups if len(g) > 1]
+    assert (sentence == "") == (not shared)
+    for group in shared:
+        assert all(name in sentence for name in group)
+    alone = points.drop_duplicates(["params", "tokens", "gpu_hours"])
+    assert scaling.shared_points(alone) == ""
+
+
+def test_shared_points_sentence():
+    points = pd.DataFrame(
+        {
+            "name": ["A (pre-trained)", "B", "C", "D"],
+            "params": [1.0, 1.0, 2.0, 1.0],
+            "tokens": [5.0, 5.0, 5.0, 5.0],
+            "gpu_hours": [9.0, 9.0, 9.0, 9.0],
+        }
     )
-    assert scaling.shared_points(points[points["model"] != "llama-3.3-70b-instruct"]) == ""
+    assert scaling.shared_points(points) == (
+        "The sources print the same size, training tokens and GPU hours for A, B and D: on the charts they share "
+        "one point."
+    )
+    assert scaling.shared_points(points.iloc[[0, 2]]) == ""
 
 
 def test_the_benchmarks_chapter_tables(package):

@@ -145,3 +145,74 @@ def test_tables_29_and_30_match_second_copy():
     labels = package.models.set_index("key")["label_in_source"]
     mislabelled = {(r.model, r.model_label) for r in second.itertuples() if labels[r.model] != r.model_label}
     assert mislabelled <= {("claude-3.5-sonnet", "Claude 3.5"), ("gemini-1.0-ultra", "Gemini 1.0 Ultra")}
+
+
+LLAMA32 = "llama-models-model-card-3.2-2024-09-25"  # the card as released
+LLAMA32_LATER = "llama-models-model-card-3.2"  # the card after the quantized models were added
+
+
+def test_llama32_card_matches_second_copy():
+    """The Llama 3.2 model card's two instruction-tuned tables as released, entered twice independently:
+    every cell's score agrees, and the second copy's column labels are the labels models.csv records."""
+    package = data.load(DATA)
+    s = package.scores
+    first = s[s["source"] == LLAMA32]
+    mine = {(r.table, r.row_label, r.model): float(r.score) for r in first.itertuples()}
+    second = pd.read_csv(DATA / "transcriptions" / "llama32-card-second-copy.csv")
+    theirs = {(r.table, r.row_label, r.model): float(r.score) for r in second.itertuples()}
+    cells = package.score_tables[package.score_tables["source"] == LLAMA32]
+    assert len(mine) == len(theirs) == len(second) and set(first["table"]) == set(cells["table"])
+    assert {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)} == {}
+    labels = package.models.set_index("key")["label_in_source"]
+    own = second[second["model"].isin(package.models.loc[package.models["source"] == LLAMA32, "key"])]
+    assert not own.empty and (own["model_label"] == own["model"].map(labels)).all()
+
+
+def test_llama32_later_card_changes_exactly_the_footnoted_cells():
+    """The later card's cells are the first version's cells whose footnote names the later value, each
+    footnote names it, and every later cell differs from the first version's; the Portuguese row only drops
+    a decimal."""
+    s = data.load(DATA).scores
+    first = s[s["source"] == LLAMA32].set_index(["table", "row_label", "model"])
+    later = s[s["source"] == LLAMA32_LATER].set_index(["table", "row_label", "model"])
+    footnoted = first[first["footnote"].fillna("").str.contains("llama-models-model-card-3.2")]
+    assert set(later.index) == set(footnoted.index) and len(later) > 0
+    for key, cell in later.iterrows():
+        old = float(first.loc[key, "score"])
+        assert f"{float(cell['score']):g}" in first.loc[key, "footnote"]
+        assert f"{old:g}" in cell["footnote"] and old != float(cell["score"])
+        if key[1].endswith("Portuguese"):
+            assert round(old, 1) == float(cell["score"])
+        for column in ("benchmark", "shots", "cot"):
+            assert cell[column] == first.loc[key, column]
+
+
+# Where the Llama 3.2 card's Llama 3.1 8B Instruct column differs from another source's cell on the same
+# benchmark: GPQA (the 3.1 card's row is 0-shot without CoT; the 3.2 card's 32.8 is Table 2's CoT score),
+# BFCL v2 (three printings of one benchmark at one gorilla commit), the two InfiniteBench tasks (the 3.2
+# card's notes truncate the inputs to 128K tokens) and the Portuguese MMLU the later card rounds.
+LLAMA32_KNOWN_DIFFERENCES = {
+    ("gpqa", "llama-models-model-card", "GPQA"): (32.8, 30.4),
+    ("bfcl-v2", "llama-models-model-card-3.3", "BFCL v2"): (70.9, 65.4),
+    ("bfcl-v2", LLAMA32_LATER, "BFCL V2"): (70.9, 67.1),
+    ("infinitebench-en-qa", "llama3-paper-v3", "InfiniteBench/En.QA"): (27.3, 27.1),
+    ("infinitebench-en-mc", "llama3-paper-v3", "InfiniteBench/En.MC"): (72.2, 65.1),
+    ("multilingual-mmlu-portuguese", LLAMA32_LATER, "MMLU (5-shot, macro_avg/acc), Portuguese"): (62.12, 62.1),
+}
+
+
+def test_llama32_card_llama31_column_agrees_with_the_other_sources_except_known_differences():
+    """The Llama 3.1 8B Instruct cells of the Llama 3.2 card equal every other source's cell for the same
+    model and benchmark in the same setting (shots where both state them, CoT), except LLAMA32_KNOWN_DIFFERENCES."""
+    s = data.load(DATA).scores
+    new = s[(s["source"] == LLAMA32) & (s["model"] == "llama-3.1-8b-instruct")]
+    old = s[(s["source"] != LLAMA32) & (s["model"] == "llama-3.1-8b-instruct")]
+    merged = new.merge(old, on=["model", "benchmark", "cot"], suffixes=("_new", "_old"))
+    merged = merged[merged["shots_old"].isna() | (merged["shots_old"] == merged["shots_new"])]
+    assert len(set(merged["benchmark"])) >= 10  # most of the card's rows have a counterpart
+    found = {
+        (r.benchmark, r.source_old, r.row_label_old): (r.score_new, r.score_old)
+        for r in merged.itertuples()
+        if r.score_new != r.score_old
+    }
+    assert found == LLAMA32_KNOWN_DIFFERENCES

@@ -3,12 +3,15 @@ by component, weight and KV-cache memory, and RoPE frequency scaling.
 
 The arguments are read from the PyPI package ``llama-models`` (``sku_list.py``, and
 ``llama3/model.py`` for the RoPE scaling constants) by parsing its source, without
-importing it (its model code needs PyTorch).
+importing it (its model code needs PyTorch). Whether a model's output head shares the token
+embedding matrix is not among those arguments (llama-models' model code always builds the two
+apart); it is read from the data package (``model_facts.csv``, quantity ``shared_embeddings``).
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +50,25 @@ class ArchSourceError(RuntimeError):
     """llama-models' source does not have the expected shape."""
 
 
+class ArchDataError(ValueError):
+    """The data package describes a model's architecture in a way this module cannot read."""
+
+
+# ArchArgs fields that llama-models' arch_args define (the rest come from the data package).
+OFFICIAL_FIELDS = (
+    "dim",
+    "n_layers",
+    "n_heads",
+    "n_kv_heads",
+    "vocab_size",
+    "ffn_dim_multiplier",
+    "multiple_of",
+    "norm_eps",
+    "rope_theta",
+    "use_scaled_rope",
+)
+
+
 @dataclass(frozen=True)
 class ArchArgs:
     """The architecture of one Llama model as llama-models' source defines it (its ``arch_args``), with the
@@ -63,6 +85,9 @@ class ArchArgs:
     norm_eps: float
     rope_theta: float
     use_scaled_rope: bool
+    # Not an argument of llama-models: whether the output head reuses the token embedding matrix, from the
+    # data package (:func:`shared_embeddings`); False is llama-models' own model code, which builds both.
+    shared_embeddings: bool = False
 
     @property
     def head_dim(self) -> int:
@@ -122,7 +147,7 @@ def read_arch_args(root: Path | None = None) -> dict[str, ArchArgs]:
         if isinstance(node, ast.FunctionDef) and len(node.body) == 1 and isinstance(node.body[0], ast.Return):
             if isinstance(node.body[0].value, ast.Dict):
                 helpers[node.name] = node.body[0].value
-    fields = set(ArchArgs.__dataclass_fields__) - {"model"}
+    fields = set(OFFICIAL_FIELDS)
     found: dict[str, ArchArgs] = {}
     for name in SKU_FUNCTIONS:
         func = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
@@ -169,13 +194,15 @@ def read_rope_scaling(root: Path | None = None) -> dict[str, float]:
 
 
 def parameter_counts(a: ArchArgs) -> dict[str, int]:
-    """Parameters by component (untied input embedding and output head, RMSNorm weights)."""
+    """Parameters by component: input embedding, attention, feed-forward, RMSNorm weights and output
+    head. A model whose output head reuses the embedding matrix (``a.shared_embeddings``) counts that
+    matrix once, under ``embeddings``, and its ``output head`` is 0."""
     kv_dim = a.n_kv_heads * a.head_dim
     attention = a.n_layers * (a.dim * a.dim * 2 + a.dim * kv_dim * 2)  # wq, wo; wk, wv
     feed_forward = a.n_layers * 3 * a.dim * a.ffn_dim  # w1, w2, w3
     norms = a.n_layers * 2 * a.dim + a.dim
     embeddings = a.vocab_size * a.dim
-    output = a.vocab_size * a.dim
+    output = 0 if a.shared_embeddings else a.vocab_size * a.dim
     counts = {
         "embeddings": embeddings,
         "attention": attention,
@@ -345,11 +372,37 @@ def one_per_model(args: dict[str, ArchArgs]) -> dict[str, ArchArgs]:
 # ---------------------------------------------------------------- the long-context chapter's tables
 
 
+SHARED_UNIT = "yes (1) / no (0)"
+
+
+def shared_embeddings(package) -> dict[str, bool]:
+    """{model key: whether its output head shares the token embedding matrix} for every model with a
+    ``shared_embeddings`` row in ``model_facts.csv`` (the facts.csv row it names must be in
+    ``yes (1) / no (0)`` and hold 0 or 1)."""
+    mapping = package.tables["model_facts"]
+    facts = package.tables["facts"].set_index("key")
+    out = {}
+    for row in mapping[mapping["quantity"] == "shared_embeddings"].itertuples():
+        where = f"data/model_facts.csv, model {row.model!r}, quantity 'shared_embeddings'"
+        if row.fact not in facts.index:
+            raise ArchDataError(f"{where}: facts.csv has no row {row.fact!r}")
+        unit, value = facts.loc[row.fact, "unit"], float(facts.loc[row.fact, "value"])
+        if unit != SHARED_UNIT or value not in (0.0, 1.0):
+            raise ArchDataError(
+                f"{where}: facts.csv row {row.fact!r} holds {value:g} in {unit!r}; it must be 0 or 1 in {SHARED_UNIT!r}"
+            )
+        out[row.model] = value == 1.0
+    return out
+
+
 def package_models(package) -> dict[str, ArchArgs]:
     """The architecture of every model llama-models describes that the data package knows, one per
-    model (an instruct model has its base model's architecture)."""
+    model (an instruct model has its base model's architecture), with whether its embeddings are
+    shared (:func:`shared_embeddings`; no row means separate, as llama-models builds them)."""
     known = set(package.tables["models"]["key"])
-    return one_per_model({k: a for k, a in read_arch_args().items() if k in known})
+    shared = shared_embeddings(package)
+    args = one_per_model({k: a for k, a in read_arch_args().items() if k in known})
+    return {k: dataclasses.replace(a, shared_embeddings=shared.get(k, False)) for k, a in args.items()}
 
 
 def display_names(package, keys) -> dict[str, str]:
@@ -385,11 +438,17 @@ def parameter_table(args: dict[str, ArchArgs], package) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per model (``model`` its display name), the counts of :func:`parameter_counts`,
-        ``name says`` (parameters) and ``total ÷ name``.
+        ``output head shares embeddings`` ("yes" or "no", from the data), ``name says`` (parameters)
+        and ``total ÷ name``.
     """
     names = display_names(package, args)
     billions = package.tables["models"].set_index("key")["parameters_billion"]
     counts = pd.DataFrame({names[k]: parameter_counts(a) for k, a in args.items()}).T
+    counts.insert(
+        list(counts.columns).index("output head") + 1,
+        "output head shares embeddings",
+        ["yes" if a.shared_embeddings else "no" for a in args.values()],
+    )
     counts["name says"] = [billions[k] * 1e9 for k in args]
     counts["total ÷ name"] = counts["total"] / counts["name says"]
     return counts.reset_index(names="model")
