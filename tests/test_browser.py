@@ -8,6 +8,7 @@ sideways. Every "Download CSV" link resolves to the rows its table or chart show
 package archive holds the package, and every link between pages reaches its target.
 Screenshots (full pages, at both widths) go to _build/screenshots/."""
 
+import base64
 import csv
 import functools
 import http.server
@@ -76,54 +77,141 @@ def browser():
         b.close()
 
 
+CHARTS_DRAWN = (
+    "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))"
+)
+# Narrowing an open page has settled once the theme's sidebars have slid away (CSS transitions of 200-250 ms that
+# a page loaded narrow never runs) and then the resize observers (herd-scroll.js's cues) have seen the final layout:
+# two frames later. The charts have fixed widths: they do not draw again.
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+TRANSITIONS_DONE = (
+    "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+)
+
+
+class Shown:
+    """One page of the book open in Chromium, loaded once at the widest width, and what its load left: the
+    response, the console errors and requests for other hosts (blocked) until the charts had drawn, and each
+    chart's drawn size (None: the charts did not draw within 20 s). ``errors`` and ``outside`` go on
+    collecting for as long as the page stays open."""
+
+    def __init__(self, browser, server: str, page_path: str, width: int):
+        self.page_path, self.width, self.mutated = page_path, width, False
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(r):
+            if r.request.url.startswith(server):
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+        try:
+            response = self.page.goto(f"{server}/{page_path}", wait_until="load")
+            self.status = response.status if response else None
+            self.ok = bool(response and response.ok)
+            self.charts: list | None = []
+            containers = self.page.locator(".vega-embed")
+            if containers.count():
+                try:
+                    self.page.wait_for_function(CHARTS_DRAWN, timeout=20000)
+                except Exception:
+                    self.charts = None
+                else:
+                    self.charts = [
+                        containers.nth(i).locator("svg.marks, canvas.marks").first.bounding_box()
+                        for i in range(containers.count())
+                    ]
+            self.vega_errors = self.page.locator(".vega-embed .error").count()
+            self.page.wait_for_timeout(300)  # the scroll cues react to the charts' final size
+        except BaseException:
+            self.page.close()
+            raise
+        self.load_errors, self.load_outside = list(self.errors), list(self.outside)
+
+    def narrow(self, width: int) -> None:
+        self.page.set_viewport_size({"width": width, "height": 900})
+        self.page.evaluate(TWO_FRAMES)
+        self.page.wait_for_function(TRANSITIONS_DONE, polling="raf", timeout=10000)
+        self.page.evaluate(TWO_FRAMES)
+        self.width = width
+
+
+class Pages:
+    """The pages the tests look at, each loaded once per run and shared (a load costs 2-3 s; the module
+    used to load 55 pages). A test asks for a page at a width and gets it in one of two states only,
+    whatever ran before it, so no outcome depends on the order of the tests:
+
+    - at the widest width, as loaded at that width;
+    - at a narrower width, loaded at the widest width and then narrowed (set_viewport_size). herd-scroll.js
+      recomputes its cues on every resize and the charts have fixed widths; on the book as built, every
+      page narrowed to 390 px gave the same layout checks and a pixel-identical full-page screenshot as a
+      fresh load at 390 px (test_narrowing_a_page_shows_what_loading_it_narrow_shows keeps checking
+      one page). A page is never widened again: widening is not the same as loading wide (a table's cue
+      stays hidden after 390 -> 1280 px on the data page), so a wider request loads the page afresh, as
+      does any request for a page a test has changed (clicked open)."""
+
+    def __init__(self, browser, server: str):
+        self.browser, self.server = browser, server
+        self.open: dict[str, Shown] = {}
+
+    def at(self, page_path: str, width: int) -> Shown:
+        shown = self.open.get(page_path)
+        if shown is not None and (shown.width < width or shown.mutated):
+            shown.page.close()
+            shown = None
+        if shown is None:
+            shown = self.open[page_path] = Shown(self.browser, self.server, page_path, max(WIDTHS))
+        if shown.width > width:
+            shown.narrow(width)
+        return shown
+
+    def dom(self, page_path: str) -> Shown:
+        """The page as it stands, for tests that read only what the markup says (links, table cells),
+        which does not change with the width or with a box clicked open."""
+        return self.open.get(page_path) or self.at(page_path, max(WIDTHS))
+
+    def close(self) -> None:
+        for shown in self.open.values():
+            shown.page.close()
+
+
+@pytest.fixture(scope="module")
+def pages(server, browser):
+    shared = Pages(browser, server)
+    yield shared
+    shared.close()
+
+
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_loads_offline_and_draws_its_charts(server, browser, page_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 1600})
-    errors, outside = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        if r.request.url.startswith(server):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    response = page.goto(f"{server}/{page_path}", wait_until="load")
-    assert response.ok
-    containers = page.locator(".vega-embed")
-    if containers.count():
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')]"
-            ".every(c => c.querySelector('svg.marks, canvas.marks'))",
-            timeout=20000,
-        )
-        for i in range(containers.count()):
-            box = containers.nth(i).locator("svg.marks, canvas.marks").first.bounding_box()
-            assert box and box["width"] > 50 and box["height"] > 50, f"chart {i} on {page_path} drew nothing"
-        assert not page.locator(".vega-embed .error").count()
+def test_page_loads_offline_and_draws_its_charts(pages, page_path):
+    shown = pages.at(page_path, 1280)
+    assert shown.ok, f"{page_path}: HTTP {shown.status}"
+    assert shown.charts is not None, f"the charts on {page_path} did not draw within 20 s"
+    for i, box in enumerate(shown.charts):
+        assert box and box["width"] > 50 and box["height"] > 50, f"chart {i} on {page_path} drew nothing"
+    assert not shown.vega_errors, f"{page_path}: {shown.vega_errors} charts show an error"
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / (page_path.replace("/", "_").replace(".html", ".png"))
     for attempt in range(3):  # headless Chromium occasionally refuses the first capture
         try:
-            page.screenshot(path=str(shot), full_page=False)
+            shown.page.screenshot(path=str(shot), full_page=False)
             break
         except Exception:
             if attempt == 2:
                 raise
-            page.wait_for_timeout(500)
-    page.close()
-    assert errors == [], f"console errors on {page_path}: {errors}"
-    assert outside == [], f"requests leaving localhost from {page_path}: {outside}"
+            shown.page.wait_for_timeout(500)
+    assert shown.load_errors == [], f"console errors on {page_path}: {shown.load_errors}"
+    assert shown.load_outside == [], f"requests leaving localhost from {page_path}: {shown.load_outside}"
 
 
-def test_version_switcher_lists_the_editions(server, browser):
-    import json
-
-    page = browser.new_page()
-    page.goto(f"{server}/book/index.html", wait_until="load")
+def test_version_switcher_lists_the_editions(pages):
+    page = pages.at("book/index.html", 1280).page
     page.wait_for_selector(
         ".version-switcher__menu a, .version-switcher__menu .list-group-item", state="attached", timeout=10000
     )
@@ -131,40 +219,80 @@ def test_version_switcher_lists_the_editions(server, browser):
     expected = [e["name"] for e in json.loads((HTML / "switcher.json").read_text())]
     assert [t.strip() for t in listed] == expected
     assert "dev" in page.locator(".version-switcher__button").inner_text()
-    page.close()
 
 
-def _open(browser, server, page_path, width):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
-    page.goto(f"{server}/{page_path}", wait_until="load")
-    if page.locator(".vega-embed, [id^='altair-viz-']").count():
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')]"
-            ".every(c => c.querySelector('svg.marks, canvas.marks'))",
-            timeout=20000,
+def _full_page_screenshot(page, path: Path) -> None:
+    """Playwright's full-page capture, with the PNG encoded for speed (Chromium's optimizeForSpeed, which
+    Playwright does not offer): the same pixels in half the time, in larger files (51 MB instead of 35 for
+    the twenty; the captures took 40 s of the module's run, the claims page being 80,000 px long)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        size = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        shot = cdp.send(
+            "Page.captureScreenshot",
+            {"format": "png", "clip": clip, "captureBeyondViewport": True, "optimizeForSpeed": True},
         )
-    page.wait_for_timeout(300)  # the scroll cues react to the charts' final size
-    return page
+    finally:
+        cdp.detach()
+    path.write_bytes(base64.b64decode(shot["data"]))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page_path", BOOK_PAGES)
-def test_layout_at_desktop_and_phone_width(server, browser, page_path, width):
-    page = _open(browser, server, page_path, width)
-    found = page.evaluate(LAYOUT, {"strictCharts": width >= 1280})
+def test_layout_at_desktop_and_phone_width(pages, page_path, width):
+    shown = pages.at(page_path, width)
+    found = shown.page.evaluate(LAYOUT, {"strictCharts": width >= 1280})
+    if shown.charts is None:
+        found["charts that did not draw (layout unchecked)"] = [page_path]
+    # what the load itself logged or asked of other hosts fails test_page_loads_offline_and_draws_its_charts
+    found["console error after the page loaded"] = shown.errors[len(shown.load_errors) :]
+    found["request leaving localhost after the page loaded"] = shown.outside[len(shown.load_outside) :]
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / f"{page_path.replace('/', '_').replace('.html', '')}-{width}.png"
     try:
-        page.screenshot(path=str(shot), full_page=True)
+        _full_page_screenshot(shown.page, shot)
     except Exception:  # headless Chromium occasionally refuses a capture; the checks above still stand
         pass
-    page.close()
     problems = [f"{kind}: {item}" for kind, items in found.items() for item in items]
     assert not problems, f"{page_path} at {width} px:\n" + "\n".join(problems[:30])
 
 
-def test_chapters_fold_their_parameters_under_the_rerun_box(server, browser):
+GEOMETRY = """() => [
+    [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+    ...[...document.querySelectorAll(".herd-table-wrap, .pst-scrollable-table-container, .vega-embed")].map(b => {
+        const cue = b.previousElementSibling, r = b.getBoundingClientRect();
+        return [b.id || b.className, Math.round(r.left), Math.round(r.width), b.scrollWidth, b.clientWidth,
+                cue && cue.classList.contains("herd-scroll-cue") ? cue.hidden : null];
+    }),
+]"""
+
+
+def test_narrowing_a_page_shows_what_loading_it_narrow_shows(server, browser, pages):
+    """The phone-width layout checks look at pages loaded wide and then narrowed (see Pages): that stands
+    for loading them narrow only while the two agree. The page with the most boxes that scroll sideways
+    (tables and charts) must measure the same both ways: every box's place, size and cue, and the page's."""
+    boxes = re.compile(r'class="[^"]*herd-table-wrap|<div id="altair-viz-')
+    page_path = max(BOOK_PAGES, key=lambda p: len(boxes.findall((HTML / p).read_text())))
+    narrow = min(WIDTHS)
+    fresh = browser.new_page(viewport={"width": narrow, "height": 900})
+    try:
+        fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+        fresh.goto(f"{server}/{page_path}", wait_until="load")
+        fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
+        fresh.wait_for_timeout(300)
+        loaded_narrow = fresh.evaluate(GEOMETRY)
+    finally:
+        fresh.close()
+    narrowed = pages.at(page_path, narrow).page.evaluate(GEOMETRY)
+    assert len(loaded_narrow) > 3, f"{page_path}: {loaded_narrow}"
+    differ = [f"loaded {a} / narrowed {b}" for a, b in zip(loaded_narrow, narrowed) if a != b]
+    assert len(loaded_narrow) == len(narrowed) and not differ, (
+        f"{page_path} at {narrow} px: narrowing the page is not loading it narrow:\n" + "\n".join(differ[:20])
+    )
+
+
+def test_chapters_fold_their_parameters_under_the_rerun_box(pages):
     """Every page with a parameters cell shows it inside the closed "Re-run this chapter" box right
     after the answer, with the papermill command and the Binder link, and nowhere else."""
     for page_path in BOOK_PAGES:
@@ -174,7 +302,10 @@ def test_chapters_fold_their_parameters_under_the_rerun_box(server, browser):
         assert "tag_parameters" not in source and "tag_injected-parameters" not in source, (
             f"{page_path}: a bare parameters cell"
         )
-        page = _open(browser, server, page_path, 1280)
+        # at the phone's width, where the layout tests leave the pages: the box and its text do not change with
+        # the width, and a box that opens there under a finger opens at any width
+        shown = pages.at(page_path, min(WIDTHS))
+        page = shown.page
         box = page.locator("details.herd-rerun")
         assert box.count() == 1, f"{page_path}: {box.count()} re-run boxes"
         assert box.get_attribute("open") is None, f"{page_path}: the re-run box is open"
@@ -184,11 +315,11 @@ def test_chapters_fold_their_parameters_under_the_rerun_box(server, browser):
             """return h.length ? !!(box.compareDocumentPosition(h[0]) & 4) : true; }"""
         )
         assert before, f"{page_path}: the re-run box is not before the first section"
+        shown.mutated = True  # opened below: the layout checks must not see it open
         box.locator("summary").click()
         text = box.inner_text()
         assert "papermill book/" in text and "Binder" in text and "notebooks/" in text, f"{page_path}: {text[:300]}"
         assert box.locator("a[href*='mybinder.org']").count() == 1
-        page.close()
 
 
 def _tables_with_links(page):
@@ -209,10 +340,8 @@ def _read_csv(href: str, page_path: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("page_path", BOOK_PAGES)
-def test_each_table_links_the_csv_of_the_numbers_it_shows(server, browser, page_path):
-    page = _open(browser, server, page_path, 1280)
-    blocks = _tables_with_links(page)
-    page.close()
+def test_each_table_links_the_csv_of_the_numbers_it_shows(pages, page_path):
+    blocks = _tables_with_links(pages.dom(page_path).page)
     problems = []
     for b in blocks:
         assert b["href"], f"{page_path}: a table without a Download CSV link ({b['header'][:3]})"
@@ -251,20 +380,18 @@ def _chart_specs(page_path: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("page_path", BOOK_PAGES)
-def test_each_chart_links_the_csv_of_the_rows_it_draws(server, browser, page_path):
+def test_each_chart_links_the_csv_of_the_rows_it_draws(pages, page_path):
     from test_charts import dataset_matches
 
     specs = _chart_specs(page_path)
     if not specs:
         pytest.skip(f"{page_path} has no chart")
-    page = _open(browser, server, page_path, 1280)
-    links = page.evaluate(
+    links = pages.dom(page_path).page.evaluate(
         """() => [...document.querySelectorAll("[id^='altair-viz-']")].map(c => {
         let p = c.nextElementSibling; """
         """while (p && !(p.classList && p.classList.contains('herd-download'))) { p = p.nextElementSibling; }
         return [c.id, p ? [...p.querySelectorAll('a.herd-csv')].map(a => a.getAttribute('href')) : []]; })"""
     )
-    page.close()
     for chart_id, hrefs in links:
         assert hrefs, f"{page_path}: chart {chart_id} has no Download CSV link"
         datasets = specs[chart_id].get("datasets", {}).values()
