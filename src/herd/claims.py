@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import compare, data, formats, textstats
+from . import compare, data, formats, stats, textstats
 
 VERDICTS = (
     "correct",
@@ -137,6 +137,14 @@ class Evidence:
             self._judged[key] = compare.judge_package(
                 self.package, source, table, self.rules, pairs=[(a, b)], question=compare.EVERY
             )
+        return self._judged[key]
+
+    def judged_each(self, source: str, table: str, a: str, b: str) -> pd.DataFrame:
+        """The same comparisons as :meth:`judged`, asked as "on which rows do they differ": corrected over the
+        rows (:data:`herd.compare.EACH`), as a tally of differences row by row must be."""
+        key = (source, table, a, b, compare.EACH)
+        if key not in self._judged:
+            self._judged[key] = compare.judge_package(self.package, source, table, self.rules, pairs=[(a, b)])
         return self._judged[key]
 
     def cells(self, source: str, table: str) -> pd.DataFrame:
@@ -470,7 +478,8 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     shown = short = behind = 0
     for other in str(claim["other"]).split(";"):
         seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
-        counts = seen["difference"].value_counts()
+        each = compare.orient(ev.judged_each(source, table, claim["subject"], other), claim["subject"], [other])
+        counts = each["difference"].value_counts()
         tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
         for _, r in seen.iterrows():
             if r["difference"] == "no test":
@@ -500,7 +509,11 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                     ),
                 )
             )
-    text = "; ".join(f"against {o}: " + ", ".join(f"{n} {v}" for v, n in t.items() if n) for o, t in tallies)
+    correction = stats.CORRECTION_NAMES[ev.rules.correction]
+    text = "; ".join(
+        f"against {o}, row by row ({correction} over the rows): " + ", ".join(f"{n} {v}" for v, n in t.items() if n)
+        for o, t in tallies
+    )
     text += (
         f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} tested rows, not shown on {short}"
     )
@@ -1046,7 +1059,12 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         "misleading: unlike settings",
     )
     others = r.loc[~r["verdict"].isin(named), "verdict"].value_counts()
-    parts += [f"{n} {'is' if n == 1 else 'are'} {verdict}" for verdict, n in others.items()]
+    said = {"not resolved": ("a claim of parity", "claims of parity")}
+    parts += [
+        f"{n} {'is' if n == 1 else 'are'} "
+        + (f"{said[verdict][n != 1]} the data neither show nor refute" if verdict in said else verdict)
+        for verdict, n in others.items()
+    ]
     return f"Of its {len(r)} rankings, " + "; ".join(parts[:-1]) + "; and " + parts[-1] + "."
 
 

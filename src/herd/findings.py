@@ -178,11 +178,9 @@ def findings(g: Glued) -> list[Finding]:
             f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
             f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams; picking "
             f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
-            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains are beyond those chance gains with "
-            f"Holm's correction and the models' answers correlated as much as published comparisons of models "
-            f"suggest ({ct('seeds_corrected_correlated')} "
-            f"over {ct('n_seeds')} seeds; {ct('beyond_correlated')} uncorrected, "
-            f"{ct('beyond_corrected_independent')} with Holm if the answers were independent).",
+            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains are beyond those chance gains in "
+            f"every one of {ct('n_seeds')} simulation seeds, with Holm's correction and the models' answers "
+            f"correlated as much as published comparisons of models suggest; {ct('undetermined_note')}",
         ),
         Finding(
             "data",
@@ -213,9 +211,9 @@ QUESTIONS = (
 
 
 def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
-    """How many comparisons of each question got each verdict (the home page's figure), from
-    the comparisons each chapter records (:func:`herd.compare.record`); ``names`` maps model
-    keys to the names the figure shows."""
+    """How many comparisons of each question got each difference (ahead, behind, not resolved, no test: the home
+    page's figure), from the comparisons each chapter records (:func:`herd.compare.record`), with the number also
+    shown equivalent in the question's label; ``names`` maps model keys to the names the figure shows."""
     from .compare import VERDICTS
 
     rows = []
@@ -225,7 +223,11 @@ def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
             continue
         a, b = (names.get(k, k).removesuffix(" Instruct") for k in (seen["a"].iloc[0], seen["b"].iloc[0]))
         text = label.format(a=a, b=b, n=seen["b"].nunique())
-        counts = seen["verdict"].value_counts()
+        # the difference, as every chapter reports it; gaps also shown equivalent are counted in the label
+        n_equivalent = int((seen["equivalence"] == "equivalent").sum())
+        if n_equivalent:
+            text += f" ({n_equivalent} also shown equivalent)"
+        counts = seen["difference"].value_counts()
         for verdict in VERDICTS:
             if counts.get(verdict, 0):
                 rows.append(
