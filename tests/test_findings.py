@@ -63,7 +63,7 @@ def test_the_figure_counts_the_chapters_recorded_comparisons(glued):
     unresolved = table2.loc[table2["verdict"] == "not resolved", "comparisons"].sum()
     assert int(unresolved) == int(glued("benchmarks", "n_unresolved"))
     if int(glued("benchmarks", "n_equivalent")):
-        assert table2["question"].iloc[0].endswith(f"({glued('benchmarks', 'n_equivalent')} also shown equivalent)")
+        assert table2["question"].iloc[0].endswith(f" · {glued('benchmarks', 'n_equivalent')} ≈")
 
 
 def test_a_value_the_chapters_do_not_glue_is_named(tmp_path):

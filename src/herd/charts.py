@@ -495,7 +495,7 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
                 [
                     "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which "
                     "excludes 0 exactly "
-                    f"when the difference is ahead or behind. Dashed: no difference. Shaded: ±{margin:g} points, the "
+                    f"when the gap is resolved. Dashed: no difference. Shaded: ±{margin:g} points, the "
                     "equivalence margin.",
                     "Comparisons without a test are left out (see the table).",
                 ],
@@ -1133,12 +1133,12 @@ def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figu
         .encode(
             y=alt.Y("question:N", title=None, sort=order),
             x=alt.X("comparisons:Q", title="Comparisons", stack="zero"),
-            color=_verdict_color("Verdict", present),
+            color=_verdict_color("Difference", present),
             order=alt.Order("rank:Q"),
             href="link:N",
             tooltip=[
                 alt.Tooltip("question:N", title="Question"),
-                alt.Tooltip("verdict:N", title="Verdict"),
+                alt.Tooltip("verdict:N", title="Difference"),
                 alt.Tooltip("comparisons:Q", title="Comparisons"),
             ],
         )
@@ -1146,9 +1146,10 @@ def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figu
             height=alt.Step(30),
             title=_title(
                 title,
-                "Each bar: every printed gap a chapter tests, by verdict after the correction for many comparisons. "
-                "Table 21 repeats some rows of Table 2; the post's bottom line is judged on Table 2's rows. "
-                "Click a bar to open its chapter.",
+                "Each bar: every printed gap a chapter tests, by the difference after the correction for many "
+                "comparisons; '· 1 ≈': gaps also shown equivalent within the margin, counted apart. Table 21 repeats "
+                "some rows of Table 2; the post's bottom line is judged on Table 2's rows. Click a bar to open its "
+                "chapter.",
             ),
         )
     )

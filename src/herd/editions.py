@@ -563,10 +563,15 @@ class _Tables(html.parser.HTMLParser):
             self._cell.append(data)
 
 
+VERDICT_COLUMNS = ("verdict", "difference")
+"""The columns of a chapter's table that hold its verdicts, the first one present counting: a claim's verdict,
+or a comparison's difference (ahead, behind, not resolved, no test; equivalence is a column of its own)."""
+
+
 def verdicts(book: Path) -> dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
     """The verdicts each executed notebook shows in its tables: for every output table with a
-    ``verdict`` column, ``{(chapter, key columns): {row key: verdict}}``. A row's key is its
-    leading columns, as few as make every row of the table distinct."""
+    verdict column (:data:`VERDICT_COLUMNS`), ``{(chapter, key columns): {row key: verdict}}``. A row's key is
+    its leading columns, as few as make every row of the table distinct."""
     out = {}
     for path in sorted(book.glob("*.ipynb")):
         try:
@@ -582,9 +587,10 @@ def verdicts(book: Path) -> dict[tuple[str, tuple[str, ...]], dict[tuple[str, ..
                 parser.feed("".join(page) if isinstance(page, list) else page)
                 for table in parser.tables:
                     header = [h.lower() for h in table[0]] if table else []
-                    if "verdict" not in header:
+                    named = [c for c in VERDICT_COLUMNS if c in header]
+                    if not named:
                         continue
-                    col = header.index("verdict")
+                    col = header.index(named[0])
                     rows = [r for r in table[1:] if len(r) == len(header)]
                     width = next((w for w in range(1, col + 1) if len({tuple(r[:w]) for r in rows}) == len(rows)), None)
                     if not rows or width is None:

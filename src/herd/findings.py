@@ -213,7 +213,7 @@ QUESTIONS = (
 def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
     """How many comparisons of each question got each difference (ahead, behind, not resolved, no test: the home
     page's figure), from the comparisons each chapter records (:func:`herd.compare.record`), with the number also
-    shown equivalent in the question's label; ``names`` maps model keys to the names the figure shows."""
+    shown equivalent in the question's label (``· 1 ≈``); ``names`` maps model keys to the names the figure shows."""
     from .compare import VERDICTS
 
     rows = []
@@ -226,7 +226,7 @@ def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
         # the difference, as every chapter reports it; gaps also shown equivalent are counted in the label
         n_equivalent = int((seen["equivalence"] == "equivalent").sum())
         if n_equivalent:
-            text += f" ({n_equivalent} also shown equivalent)"
+            text += f" · {n_equivalent} ≈"
         counts = seen["difference"].value_counts()
         for verdict in VERDICTS:
             if counts.get(verdict, 0):
