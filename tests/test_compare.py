@@ -308,3 +308,14 @@ def test_resolution_counts_by_hand():
         "n_resolved": 2,
         "n_resolved_big_n": 1,
     }
+
+
+def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
+    seen = pd.DataFrame(
+        {
+            "difference": ["not resolved", "not resolved", "not resolved", "ahead", "no test"],
+            "rho_to_resolve": [0.2, 0.504, float("inf"), float("nan"), float("nan")],
+        }
+    )
+    # ρ is compared as the tables print it (two decimals): 0.504 prints as 0.50 and counts at ρ = 0.5
+    assert compare.resolved_at(seen, [0.1, 0.3, 0.5, 0.99]) == [0, 1, 2, 2]

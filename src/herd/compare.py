@@ -841,6 +841,15 @@ def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5)
     }
 
 
+def resolved_at(seen: pd.DataFrame, rhos) -> list[int]:
+    """For each per-item correlation in ``rhos``, how many unresolved gaps of ``seen`` (rows of :func:`orient`) a
+    paired test would resolve at their level if the two models' per-item results correlated that much
+    (``rho_to_resolve`` at most it, as the tables print ρ)."""
+    unresolved = seen[seen["difference"] == "not resolved"]
+    needed = unresolved["rho_to_resolve"].round(2)
+    return [int((needed <= rho).sum()) for rho in rhos]
+
+
 def size_ratio(package, model: str, reference: str) -> str:
     """How many times ``model``'s size ``reference`` is, as the book writes it, or ``an undisclosed
     multiple of`` when either size is not published."""
