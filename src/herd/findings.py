@@ -140,7 +140,8 @@ def findings(g: Glued) -> list[Finding]:
             "Where does the scaling law put the compute-optimal model?",
             f"Chinchilla's law refitted to Chinchilla's own runs: {s('refit_n')} B parameters, about {s('refit_tpp')} "
             f"tokens per parameter (the paper's own law: {s('llama_tpp')}), with a {s('level')} % interval of "
-            f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained: "
+            f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained"
+            f"{s('trained_position')}: "
             "Chinchilla's data do not reject Meta's choice and, being another corpus, cannot confirm it. "
             f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
             f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and "
