@@ -44,6 +44,39 @@ def test_implied_mfu_formula(package):
     assert row["implied_mfu_pct"] == pytest.approx(100 * 6 * 405e9 * 15.6e12 / (30.84e6 * 3600 * 1e15))
 
 
+def test_an_up_to_count_and_a_distilled_model_carry_their_caveats(data_copy):
+    facts = (data_copy / "facts.csv").read_text().splitlines()
+    header = facts[0].split(",")
+    package = data.load(data_copy)
+    key = package.model_facts.set_index(["model", "quantity"]).loc[("llama-3.1-8b", "training_tokens"), "fact"]
+    line = next(i for i, f in enumerate(facts, 1) if f.startswith(f"{key},"))
+    plain = budget.implied_mfu(package.facts, scaling.model_points(package, ["llama-3.1-8b"])).iloc[0]
+    assert plain["caveat"] == ""
+    edit_csv(data_copy / "facts.csv", line, "value_as_printed", "Up to 15T tokens")
+    with (data_copy / "facts.csv").open("a") as f:
+        row = dict.fromkeys(header, "")
+        row.update(
+            key="fixture.llama-3.1-8b.logit_distillation",
+            topic="training",
+            subject="llama-3.1-8b",
+            quantity="logit distillation",
+            value="1",
+            unit="yes (1) / no (0)",
+            value_as_printed="yes",
+            source="llama3-paper-v3",
+            location="fixture",
+        )
+        f.write(",".join(row[h] for h in header) + "\n")
+    package = data.load(data_copy)
+    points = scaling.model_points(package, ["llama-3.1-8b", "llama-3.1-70b"])
+    shared = package.model_facts.set_index(["model", "quantity"]).loc[("llama-3.1-70b", "training_tokens"), "fact"]
+    assert list(points["tokens_bound"]) == [True, shared == key]  # a fact several models share bounds them all
+    assert list(points["distilled"]) == [True, False]
+    caveat = budget.implied_mfu(package.facts, points).set_index("model")["caveat"]
+    assert "upper bound" in caveat["llama-3.1-8b"] and "logits" in caveat["llama-3.1-8b"]
+    assert "logits" not in caveat["llama-3.1-70b"]
+
+
 def test_missing_fact_is_named(package):
     with pytest.raises(KeyError, match="no row 'nope'"):
         package.fact("nope")

@@ -58,6 +58,19 @@ def implied_mfu(facts: pd.DataFrame, points: pd.DataFrame, peak_tflops: float | 
     out["implied_mfu_pct"] = 100 * out["flops"] / (out["gpu_hours"] * 3600 * peak)
     out["stated_low_pct"], out["stated_high_pct"] = low, high
     out["within_stated"] = (low <= out["implied_mfu_pct"]) & (out["implied_mfu_pct"] <= high)
+    bound = points["tokens_bound"] if "tokens_bound" in points else pd.Series(False, index=points.index)
+    distilled = points["distilled"] if "distilled" in points else pd.Series(False, index=points.index)
+    out["caveat"] = [
+        "; ".join(
+            text
+            for text, applies in (
+                ("tokens printed as an upper bound: the FLOPs and the MFU are at most this", b),
+                ("trained on a larger model's logits: the GPU hours leave out generating them", d),
+            )
+            if applies
+        )
+        for b, d in zip(bound, distilled)
+    ]
     return out
 
 

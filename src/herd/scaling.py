@@ -369,7 +369,26 @@ def model_points(package, models: list[str]) -> pd.DataFrame:
         rows.append(row)
     out = pd.DataFrame(rows).rename(columns={"training_tokens": "tokens", "parameters": "params"})
     out["flops"] = training_flops(out["params"], out["tokens"])
+    printed = facts["value_as_printed"].astype(str)
+    # a count the source prints as "up to …" is a bound, not a count: what follows from it is a bound too
+    out["tokens_bound"] = [bool(UP_TO.match(printed.get(k, ""))) for k in out["training_tokens_fact"]]
+    out["distilled"] = [model in distilled_models(package) for model in out["model"]]
     return out
+
+
+UP_TO = re.compile(r"\s*(up to|at most)\b", re.IGNORECASE)
+"""How a source prints a count that is an upper bound (the Llama 3.2 card: "Up to 9T tokens")."""
+
+DISTILLATION_SUFFIX = ".logit_distillation"
+"""facts.csv keys ending so say (value 1) that the models of their ``subject`` were trained on a larger model's
+logits: their GPU hours leave out the teachers' logit generation."""
+
+
+def distilled_models(package) -> set[str]:
+    """The models facts.csv says were trained on a larger model's logits (:data:`DISTILLATION_SUFFIX`)."""
+    facts = package.facts
+    rows = facts[facts["key"].str.endswith(DISTILLATION_SUFFIX) & (facts["value"].astype(float) == 1)]
+    return {m.strip() for subject in rows["subject"].dropna() for m in str(subject).split(";")}
 
 
 def models_by_size(package, models) -> list[str]:
