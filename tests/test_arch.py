@@ -177,6 +177,26 @@ def test_memory_summary_of_the_405b(args):
     )
 
 
+def test_the_memory_sentences_follow_the_numbers(args):
+    assert [arch.compared_with_weights(r) for r in (0.1, 0.25, 0.9, 1.1, 2.0)] == [
+        "far less than its weights",
+        "less than its weights",
+        "about as much as its weights",
+        "more than its weights",
+        "far more than its weights",
+    ]
+    for model, a in args.items():
+        m = arch.memory_summary(a, 131_072, "bf16", "bf16")
+        ratio = arch.kv_cache_bytes(a, 131_072, "bf16") / arch.weight_bytes(a, "bf16")
+        assert m["kv_vs_weights"] == arch.compared_with_weights(ratio), model
+        # the weights dominate one sequence exactly when the cache of one sequence is below them
+        assert m["one_sequence"].startswith("serving one long context is dominated by the weights") == (ratio < 1), (
+            model
+        )
+        if float(m["weights_gb"].replace(",", "")) < 10:  # small models: a decimal, so 1.2 B and 3.2 B differ
+            assert "." in m["weights_gb"], model
+
+
 def test_node_sentences_describe_the_models_too_large_for_one_gpu(args, package):
     chosen = {k: args[k] for k in ("llama-3.1-8b", "llama-3.1-405b")}
     assert arch.node_memory_gb(package) == 640

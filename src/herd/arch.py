@@ -486,6 +486,18 @@ def kv_table(a: ArchArgs, context_lengths: list[int], batch: int = 1) -> pd.Data
     return pd.DataFrame(rows)
 
 
+COMPARISONS = ((0.25, "far less than"), (0.9, "less than"), (1.1, "about as much as"), (2.0, "more than"))
+"""How the book words one amount against another by their ratio: below each bound, its phrase; at 2 and above,
+"far more than"."""
+
+
+def compared_with_weights(ratio: float) -> str:
+    """A cache of ``ratio`` times the weights' size, in words against them: ``far less than its weights`` …
+    ``far more than its weights`` (:data:`COMPARISONS`)."""
+    phrase = next((words for bound, words in COMPARISONS if ratio < bound), "far more than")
+    return f"{phrase} its weights"
+
+
 def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batch: int = 1) -> dict[str, str]:
     """The chapter's sentences on memory, as the book writes their numbers.
 
@@ -505,7 +517,9 @@ def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batc
     Returns
     -------
     dict
-        ``kv_gb_one`` (one full-length sequence's cache, GB), ``gqa_factor`` (query heads per KV
+        ``kv_gb_one`` (one full-length sequence's cache, GB), ``kv_vs_weights`` (that cache against the weights,
+        in words: :func:`compared_with_weights`), ``one_sequence`` (what dominates serving one long context),
+        ``gqa_factor`` (query heads per KV
         head), ``weights_gb``, ``weights_text``, ``kv_share`` (the batch's cache as a share of the
         weights), ``crossover_tokens`` and ``crossover_sequences`` (where the cache outweighs the
         weights), ``per_token`` (bytes of cache per token).
@@ -514,10 +528,17 @@ def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batc
 
     weights_gb = weight_bytes(a, weights) / 1e9
     crossover = kv_dominance_tokens(a, weights, precision)
+    one = kv_cache_bytes(a, context, precision) / 1e9
     return {
-        "kv_gb_one": formats.number(kv_cache_bytes(a, context, precision) / 1e9),
+        "kv_gb_one": formats.number(one),
+        "kv_vs_weights": compared_with_weights(one / weights_gb),
+        "one_sequence": (
+            "serving one long context is dominated by the weights; serving many at once, by the cache"
+            if crossover >= context
+            else "even one full-length sequence's cache outweighs the weights, and each more sequence adds as much"
+        ),
         "gqa_factor": f"{a.n_heads // a.n_kv_heads}",
-        "weights_gb": formats.count(weights_gb),
+        "weights_gb": formats.count(weights_gb) if weights_gb >= 10 else formats.number(weights_gb),
         "weights_text": "BF16" if weights == "bf16" else "the paper's FP8 recipe",
         "kv_share": formats.share(kv_cache_bytes(a, context, precision, batch) / 1e9 / weights_gb),
         "crossover_tokens": formats.rounded_span([crossover], 1000),  # "about": to the thousand
