@@ -47,7 +47,7 @@ def implied_mfu(facts: pd.DataFrame, points: pd.DataFrame, peak_tflops: float | 
     """MFU implied by each model's GPU hours: 6·N·D / (hours · 3600 · peak).
 
     ``points`` comes from :func:`herd.scaling.model_points` (columns model, name, params, tokens,
-    gpu_hours). Returns one row per model with the FLOPs, the implied MFU and the paper's
+    gpu_hours, tokens_bound, distilled). Returns one row per model with the FLOPs, the implied MFU and the paper's
     stated range for the 405B's pre-training.
     """
     peak = (peak_tflops or fact(facts, "h100.bf16_dense_tflops")) * 1e12
@@ -58,8 +58,6 @@ def implied_mfu(facts: pd.DataFrame, points: pd.DataFrame, peak_tflops: float | 
     out["implied_mfu_pct"] = 100 * out["flops"] / (out["gpu_hours"] * 3600 * peak)
     out["stated_low_pct"], out["stated_high_pct"] = low, high
     out["within_stated"] = (low <= out["implied_mfu_pct"]) & (out["implied_mfu_pct"] <= high)
-    bound = points["tokens_bound"] if "tokens_bound" in points else pd.Series(False, index=points.index)
-    distilled = points["distilled"] if "distilled" in points else pd.Series(False, index=points.index)
     out["caveat"] = [
         "; ".join(
             text
@@ -69,7 +67,7 @@ def implied_mfu(facts: pd.DataFrame, points: pd.DataFrame, peak_tflops: float | 
             )
             if applies
         )
-        for b, d in zip(bound, distilled)
+        for b, d in zip(points["tokens_bound"], points["distilled"])
     ]
     return out
 

@@ -128,23 +128,16 @@ class Evidence:
     beyond_chance: tuple[int, int] | None = None  # contamination chapter: gains beyond chance, of those reported
     _judged: dict = field(default_factory=dict)
 
-    def judged(self, source: str, table: str, a: str, b: str) -> pd.DataFrame:
-        """The comparisons of ``a`` with ``b`` on every row of one printed table, judged as a claim does: a
-        single comparison, or one that must hold on every row it names (:data:`herd.compare.EVERY`, no
-        correction), under ``rules``."""
-        key = (source, table, a, b)
+    def judged(self, source: str, table: str, a: str, b: str, question: str = compare.EVERY) -> pd.DataFrame:
+        """The comparisons of ``a`` with ``b`` on every row of one printed table, under ``rules``: by default as a
+        claim is judged, a single comparison or one that must hold on every row it names (:data:`herd.compare.EVERY`,
+        no correction); with ``question=EACH``, as "on which rows do they differ", corrected over the rows, as a
+        tally of differences row by row must be."""
+        key = (source, table, a, b, question)
         if key not in self._judged:
             self._judged[key] = compare.judge_package(
-                self.package, source, table, self.rules, pairs=[(a, b)], question=compare.EVERY
+                self.package, source, table, self.rules, pairs=[(a, b)], question=question
             )
-        return self._judged[key]
-
-    def judged_each(self, source: str, table: str, a: str, b: str) -> pd.DataFrame:
-        """The same comparisons as :meth:`judged`, asked as "on which rows do they differ": corrected over the
-        rows (:data:`herd.compare.EACH`), as a tally of differences row by row must be."""
-        key = (source, table, a, b, compare.EACH)
-        if key not in self._judged:
-            self._judged[key] = compare.judge_package(self.package, source, table, self.rules, pairs=[(a, b)])
         return self._judged[key]
 
     def cells(self, source: str, table: str) -> pd.DataFrame:
@@ -478,7 +471,9 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     shown = short = behind = 0
     for other in str(claim["other"]).split(";"):
         seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
-        each = compare.orient(ev.judged_each(source, table, claim["subject"], other), claim["subject"], [other])
+        each = compare.orient(
+            ev.judged(source, table, claim["subject"], other, compare.EACH), claim["subject"], [other]
+        )
         counts = each["difference"].value_counts()
         tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
         for _, r in seen.iterrows():

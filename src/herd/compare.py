@@ -320,9 +320,7 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     out.loc[where, "noninferior_b"] = eq_highs < m  # b is not worse than a by the margin
     out.loc[where, "within_margin"] = equivalent
     out.loc[where, "smallest_margin"] = np.maximum(np.abs(eq_lows), np.abs(eq_highs))
-    out.loc[where, "verdict"] = np.where(
-        difference != "not resolved", difference, np.where(equivalent, "equivalent", difference)
-    )
+    out.loc[where, "verdict"] = combined_verdict(difference, np.where(equivalent, "equivalent", "not shown"))
     out.loc[where, "rho_to_resolve"] = [
         np.nan if r else stats.correlation_to_resolve(x, y, k_n, float(lv), k)
         for r, x, y, k_n, lv, k in zip(rejected, near_a, near_b, n, levels, kinds)
@@ -330,6 +328,14 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     for col in ("within_margin", "rounding_flip", "noninferior", "noninferior_b"):
         out[col] = out[col].astype(bool)
     return out
+
+
+def combined_verdict(difference, equivalence) -> np.ndarray:
+    """The one-word verdict of each comparison: its difference (ahead, behind, not resolved, no test), except that
+    a gap whose difference is not resolved but which is shown equivalent is *equivalent*."""
+    difference = np.asarray(difference, dtype=object)
+    shown = (difference == "not resolved") & (np.asarray(equivalence, dtype=object) == "equivalent")
+    return np.where(shown, "equivalent", difference)
 
 
 FLIP = {"ahead": "behind", "behind": "ahead"}
@@ -899,8 +905,7 @@ def with_differences(claim: pd.DataFrame, each: pd.DataFrame) -> pd.DataFrame:
     out = claim.copy()
     for column in DIFFERENCE_COLUMNS:
         out[column] = diff[column].to_numpy()
-    resolved = out["difference"].isin(["ahead", "behind"])
-    out["verdict"] = np.where(resolved | (out["equivalence"] != "equivalent"), out["difference"], out["equivalence"])
+    out["verdict"] = combined_verdict(out["difference"], out["equivalence"])
     return out
 
 

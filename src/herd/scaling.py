@@ -372,7 +372,7 @@ def model_points(package, models: list[str]) -> pd.DataFrame:
     printed = facts["value_as_printed"].astype(str)
     # a count the source prints as "up to …" is a bound, not a count: what follows from it is a bound too
     out["tokens_bound"] = [bool(UP_TO.match(printed.get(k, ""))) for k in out["training_tokens_fact"]]
-    out["distilled"] = [model in distilled_models(package) for model in out["model"]]
+    out["distilled"] = out["model"].isin(distilled_models(package))
     return out
 
 

@@ -319,6 +319,12 @@ def counts(score: float, n: int) -> int:
     return int(round(score / 100.0 * n))
 
 
+def count_share(score: float, n: int) -> float:
+    """The share (points) of the whole count a printed score on N items stands for: a share of N items is a count
+    over N, so its interval is that count's (20 of 21 for a printed 95.2, not 19.99)."""
+    return 100.0 * counts(score, n) / n
+
+
 def gap_method(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion") -> str:
     """Which test judges this gap: ``"exact"`` or ``"score"``; raises :class:`NoTest` if none applies."""
     mk = metric_kind(kind)
@@ -718,8 +724,7 @@ def score_intervals(
         if np.isnan(n):
             lo = hi = np.nan
         elif kind.key == "proportion" and float(n).is_integer():
-            # a share of N items is a count over N: the interval of the count the printed score stands for
-            lo, hi = score_interval(100.0 * counts(float(score), int(n)) / n, n, level)
+            lo, hi = score_interval(count_share(float(score), int(n)), n, level)
         else:
             lo, hi = score_interval(float(score), n, level)
         n_col.append(n)
@@ -805,7 +810,7 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
     from . import formats
 
     half = ci95_halfwidth(score, n)
-    lo, hi = score_interval(100.0 * counts(score, n) / n, n)  # the count the printed share stands for
+    lo, hi = score_interval(count_share(score, n), n)
     return {
         "printed": f"{formats.number(score)} ± {formats.number(half)}",
         "top": formats.number(score + half),
