@@ -11,6 +11,7 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from herd import editions, pdf
@@ -97,6 +98,23 @@ def test_each_edition_has_its_pdf_with_every_chapter_and_chart(clone):
         for chart in manifest["charts"]:
             assert chart["inked"] > 0 and chart["title"] in printed.text, f"{name}: chart {chart['title']!r} not drawn"
         assert manifest["refused_requests"] == []
+
+
+def test_the_dev_pdf_holds_every_page_of_the_table_of_contents_and_numbers_its_pages(clone):
+    # what `make test` once printed a PDF of its own for: the chapters are the table of contents' pages, in its
+    # order, by the titles of their built pages; the book is long and its last page is numbered too
+    toc = yaml.safe_load((clone / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    titles = []
+    for f in files:
+        page = (clone / "site" / "dev" / f"{f}.html").read_text()
+        titles.append(re.sub(r"\s+", " ", re.search(r"<title>(.*?) &#8212;", page, re.S).group(1)).strip())
+    path = clone / "site" / "dev" / editions.pdf_name("dev")
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    assert manifest["chapters"] == titles and len(titles) == len(files)
+    pages = pdf.read(path).pages
+    assert len(pages) > 40
+    assert f"page {len(pages)} of {len(pages)}" in re.sub(r"\s+", " ", pages[-1])
 
 
 def test_the_site_changelog_is_the_committed_one(clone):

@@ -6,10 +6,12 @@ import subprocess
 import sys
 from xml.etree import ElementTree
 
+import jupytext
 import papermill as pm
 import pytest
 
 from conftest import ROOT, edit_csv
+from herd import params
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -59,34 +61,32 @@ def test_nbval_fails_when_a_published_score_changes(data_copy):
     assert all("Cell outputs differ" in (failure.text or "") for failure in failures), changed.stdout[-2000:]
 
 
-# Each check's message is unit-tested in test_params.py; here, once each, that a chapter really
-# runs the checks: a misspelled name (papermill injects it silently), a value of the wrong type,
-# and a constraint that depends on the data (a model not printed in the chosen table).
-@pytest.mark.parametrize(
-    "notebook, parameters, message",
-    [
-        (
-            "data",
-            {"coverage_tabels": "all"},
-            "chapter 'data' has no parameter 'coverage_tabels' (did you mean 'coverage_tables'?)",
-        ),
-        ("method", {"alpha": "0.05"}, "parameter 'alpha' = '0.05': expected float, got str"),
-        (
-            "benchmarks",
-            {"focus_model": "llama-3.3-70b-instruct"},
-            "parameter 'focus_model' = 'llama-3.3-70b-instruct' is not allowed",
-        ),
-    ],
-)
-def test_bad_parameter_stops_the_notebook(tmp_path, notebook, parameters, message):
+# Each check's message is unit-tested in test_params.py. That every chapter runs the schema's checks (a misspelled
+# name, which papermill injects silently, or a value of the wrong type) is read from its text notebook: the code cell
+# right after the parameters cell calls `params.check_chapter` with the chapter's own name. Once, a chapter is run
+# with a bad value, for a constraint that depends on the data (a model not printed in the chosen table).
+def test_every_chapter_with_parameters_checks_them_first():
+    chapters = 0
+    for source in sorted((ROOT / "notebooks").glob("*.md")):
+        cells = [c for c in jupytext.read(source).cells if c.cell_type == "code"]
+        tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
+        if not tagged:
+            continue
+        chapters += 1
+        after = cells[tagged[0] + 1].source
+        assert f'params.check_chapter(globals(), "{source.stem}")' in after, source.name
+    assert chapters == len(params.load_schema())
+
+
+def test_a_bad_parameter_stops_the_notebook_with_its_name(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as info:
         pm.execute_notebook(
-            str(ROOT / "book" / f"{notebook}.ipynb"),
+            str(ROOT / "book" / "benchmarks.ipynb"),
             str(tmp_path / "out.ipynb"),
-            parameters=parameters,
+            parameters={"focus_model": "llama-3.3-70b-instruct"},
             kernel_name="python3",
             cwd=str(ROOT),
             progress_bar=False,
         )
     assert info.value.ename == "ParameterError"
-    assert message in info.value.evalue
+    assert "parameter 'focus_model' = 'llama-3.3-70b-instruct' is not allowed" in info.value.evalue

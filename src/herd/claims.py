@@ -127,6 +127,8 @@ class Evidence:
     capacity: pd.DataFrame | None = None  # text, name, register, words_per_token (long-context chapter)
     beyond_chance: tuple[int, int] | None = None  # contamination chapter: gains beyond chance, of those reported
     _judged: dict = field(default_factory=dict)
+    _cells: dict = field(default_factory=dict)  # (source, table) -> its printed cells, grouped once
+    _names: dict = field(default_factory=dict)  # model key -> display name
 
     def judged(self, source: str, table: str, a: str, b: str, question: str = compare.EVERY) -> pd.DataFrame:
         """The comparisons of ``a`` with ``b`` on every row of one printed table, under ``rules``: by default as a
@@ -142,12 +144,18 @@ class Evidence:
 
     def cells(self, source: str, table: str) -> pd.DataFrame:
         """The printed score cells of one table of one source."""
-        s = self.package.tables["scores"]
-        return s[(s["source"] == source) & (s["table"] == table)]
+        if not self._cells:
+            for key, group in self.package.tables["scores"].groupby(["source", "table"], sort=False):
+                self._cells[key] = group
+        found = self._cells.get((source, table))
+        return found if found is not None else self.package.tables["scores"].iloc[0:0]
 
     def name(self, model: str) -> str:
         """The display name of a model key (the key itself if the package has no such model)."""
-        return self.package.tables["models"].set_index("key")["name"].get(model, model)
+        if not self._names:
+            models = self.package.tables["models"]
+            self._names.update(zip(models["key"], models["name"]))
+        return self._names.get(model, model)
 
     def cite(self, source: str, location: str, page=None) -> str:
         """How the book cites a location in a source, by :func:`herd.data.cite`."""

@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +71,27 @@ def key(module: str, name: str, inputs: dict, root: Path = ROOT) -> str:
     """The key of result ``name`` computed by ``module`` (a ``herd`` module name, its code read from
     ``root``/src) from ``inputs``."""
     digest = hashlib.sha256(f"{FORMAT}\0{name}\0".encode())
-    for dependency in codehash.closure(root, [module]):
-        path = codehash.module_path(root, dependency)
-        assert path is not None  # closure() names only modules it found
-        digest.update(f"{dependency}\0{codehash.code_digest(path)}\0".encode())
+    digest.update(_code_of(module, root).encode())
     digest.update(json.dumps(_encode(inputs), sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def _code_of(module: str, root: Path) -> str:
+    """The code digests of ``module`` and of the ``herd`` modules it imports, read again only when a source
+    file of the package changed (its size or time), so a result asked for many times costs a few stats."""
+    sources = sorted((root / "src").rglob("*.py"))
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sources)
+    return _code_of_sources(module, str(root), signature)
+
+
+@lru_cache(maxsize=64)
+def _code_of_sources(module: str, root: str, signature: tuple) -> str:
+    parts = []
+    for dependency in codehash.closure(Path(root), [module]):
+        path = codehash.module_path(Path(root), dependency)
+        assert path is not None  # closure() names only modules it found
+        parts.append(f"{dependency}\0{codehash.code_digest(path)}\0")
+    return "".join(parts)
 
 
 def remember(

@@ -428,9 +428,12 @@ def grid_refit(runs: Runs, weights: np.ndarray, grid: dict | None = None, delta:
     :func:`refit_draws` shortens, for checking it (slow: all 4,500 starts for one draw)."""
     grid = CHINCHILLA_GRID if grid is None else grid
     starts = np.array(list(itertools.product(*(grid[k] for k in ("a", "b", "e", "alpha", "beta")))), dtype=float)
-    w = np.asarray(weights, dtype=float)[None, :]
+    w = np.asarray(weights, dtype=float)
+    # a run the resample left out (weight 0, about a third of them) adds nothing to the loss or its gradient
+    drawn = w > 0
+    kept = Runs(runs.x[drawn], runs.y[drawn], runs.log_loss[drawn], runs.x_mean, runs.y_mean)
     with threadpool_limits(limits=1):
-        _, f, _, _ = bfgs(lambda v, rows: runs.losses(v, w, delta), runs.centre(starts))
+        _, f, _, _ = bfgs(lambda v, rows: kept.losses(v, w[None, drawn], delta), kept.centre(starts))
     return float(np.min(f))
 
 

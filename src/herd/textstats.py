@@ -7,6 +7,7 @@ elsewhere (the claims audit) needs neither the tokenizer nor the texts.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
@@ -48,7 +49,31 @@ def chunks(text: str, words_per_chunk: int = 2000) -> list[str]:
 def measure_texts(
     texts: dict[str, str], kinds: dict[str, str], words_per_chunk: int = 2000
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Whole-text measurements and per-chunk words-per-token (for the spread within a text)."""
+    """Whole-text measurements and per-chunk words-per-token (for the spread within a text).
+
+    Tokenizing the texts takes seconds and three chapters measure the same ones: the result is kept in
+    :mod:`herd.memo` under the texts' contents, the chunk size and the tokenizer's identity."""
+    from . import memo, tokenizer
+
+    inputs = {
+        "texts": [[key, hashlib.sha256(text.encode("utf-8")).hexdigest(), kinds[key]] for key, text in texts.items()],
+        "words_per_chunk": words_per_chunk,
+        "tokenizer": tokenizer.identity(),
+    }
+    whole, parts = memo.remember(
+        __name__,
+        "measure_texts",
+        inputs,
+        lambda: _measure_texts(texts, kinds, words_per_chunk),
+        lambda frames: [frame.to_dict(orient="split", index=False) for frame in frames],
+        lambda data: tuple(pd.DataFrame(frame["data"], columns=frame["columns"]) for frame in data),
+    )
+    return whole, parts
+
+
+def _measure_texts(
+    texts: dict[str, str], kinds: dict[str, str], words_per_chunk: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     whole, parts = [], []
     for key, text in texts.items():
         whole.append({"text": key, "kind": kinds[key], **measure(text)})

@@ -11,6 +11,7 @@ are exactly the package's own.
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -81,6 +82,21 @@ def read_spec(root: Path | None = None) -> TokenizerSpec:
     named_reserved = sum(t.startswith("<|reserved_special_token_") for t in named)
     reserved = [f"<|reserved_special_token_{named_reserved + i}|>" for i in range(n_reserved - len(named))]
     return TokenizerSpec(root / "llama3" / "tokenizer.model", pat_str, named + reserved)
+
+
+@lru_cache(maxsize=2)
+def identity(root: Path | None = None) -> dict:
+    """What the token counts depend on beyond the text: the BPE ranks file (its SHA-256), the split pattern,
+    the special tokens and tiktoken's version (a result measured with one tokenizer is not one of another)."""
+    from importlib.metadata import version
+
+    spec = read_spec(root)
+    return {
+        "ranks_sha256": hashlib.sha256(spec.model_file.read_bytes()).hexdigest(),
+        "pat_str": spec.pat_str,
+        "special_tokens": spec.special_tokens,
+        "tiktoken": version("tiktoken"),
+    }
 
 
 @lru_cache(maxsize=2)
