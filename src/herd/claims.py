@@ -1295,7 +1295,9 @@ def later_note(package: data.DataPackage) -> str:
                     [k for k in later["key"] if k not in set(after_post)],
                     f"the post, published on {post['date']:%d %B %Y}, came out before {{they}} {{was}} released",
                 ),
-                coverage.note(package, [*package.claims["subject"].dropna(), *after_post], "the post does not name {it}"),
+                coverage.note(
+                    package, [*package.claims["subject"].dropna(), *after_post], "the post does not name {it}"
+                ),
             ],
         )
     )
