@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA
-from herd import compare, coverage, data, scaling, score_tables
+from herd import compare, coverage, data, params, scaling, score_tables
 from herd.params import ParameterError
 
 
@@ -143,6 +143,14 @@ def test_coverage_note_is_singular_for_one_model_and_lists_several():
     )
     assert coverage.note(fake, ["new-a", "new-b"], "why") == ""
     assert coverage.note(fake, ["new-a"], "why") == "New B (released 2024-12-06) is not on this page: why."
+    # the reason's pronouns follow the count too
+    why = "{they} {was} released after the post, which does not name {it} or {its} scores"
+    assert coverage.note(fake, [], why).endswith(
+        "are not on this page: they were released after the post, which does not name them or their scores."
+    )
+    assert coverage.note(fake, ["new-a"], why).endswith(
+        "is not on this page: it was released after the post, which does not name it or its scores."
+    )
 
 
 def test_scaling_places_every_described_model_by_size_and_says_which_share_a_point(package):
@@ -217,3 +225,20 @@ def test_overview_counts_each_tables_cells(package):
     o = score_tables.overview(package).set_index(["source", "table"])
     t2 = o.loc[("llama3-paper-v3", "Table 2")]
     assert (t2["models"], t2["rows"]) == (11, 16) and t2["printed"] <= t2["cells"] == 16 * 11
+
+
+def test_a_model_the_chosen_table_does_not_print_is_refused_with_the_tables_that_do(package):
+    printed = score_tables.read(package, "llama3-paper-v3", "Table 2")
+    scores = package.scores
+    elsewhere = sorted(set(scores["model"]) - set(printed.models))[0]
+    tables = scores.loc[scores["model"] == elsewhere, ["source", "table"]].drop_duplicates()
+    with pytest.raises(ParameterError) as info:
+        params.check(
+            "focus_model", elsewhere, str, choices=printed.models, hint=score_tables.printing(package, elsewhere)
+        )
+    message = str(info.value)
+    assert f"parameter 'focus_model' = {elsewhere!r} is not allowed" in message
+    for source, table in zip(tables["source"], tables["table"]):
+        assert f"'{source}: {table}'" in message
+    assert "`source` and `table`" in message
+    assert score_tables.printing(package, "no-such-model") == "no table of data/scores.csv prints 'no-such-model'"

@@ -1286,7 +1286,6 @@ def later_note(package: data.DataPackage) -> str:
     post = post_source(package)
     later = coverage.later_models(package)
     after_post = later.loc[later["release_date"] > post["date"], "key"]
-    released = "it was" if len(after_post) == 1 else "they were"
     return " ".join(
         filter(
             None,
@@ -1294,9 +1293,11 @@ def later_note(package: data.DataPackage) -> str:
                 coverage.note(
                     package,
                     [k for k in later["key"] if k not in set(after_post)],
-                    f"the post, published on {post['date']:%d %B %Y}, came out before {released} released",
+                    f"the post, published on {post['date']:%d %B %Y}, came out before {{they}} {{was}} released",
                 ),
-                coverage.note(package, [*package.claims["subject"].dropna(), *after_post], "the post does not name it"),
+                coverage.note(
+                    package, [*package.claims["subject"].dropna(), *after_post], "the post does not name {it}"
+                ),
             ],
         )
     )

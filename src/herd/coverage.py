@@ -36,12 +36,30 @@ def not_shown(package, shown: Iterable[str]) -> pd.DataFrame:
     return later[[not _covers(shown, k) for k in later["key"]]].reset_index(drop=True)
 
 
+# Words of a reason that follow the number of models it is about: "{it}" becomes "it" for one and "them" for more.
+PRONOUNS = {
+    "{it}": ("it", "them"),
+    "{its}": ("its", "their"),
+    "{they}": ("it", "they"),
+    "{is}": ("is", "are"),
+    "{was}": ("was", "were"),
+}
+
+
+def agree(text: str, count: int) -> str:
+    """``text`` with each of :data:`PRONOUNS` in the number of ``count`` models."""
+    for placeholder, (one, many) in PRONOUNS.items():
+        text = text.replace(placeholder, one if count == 1 else many)
+    return text
+
+
 def note(package, shown: Iterable[str], why: str) -> str:
-    """A sentence naming each later model the page leaves out and why, or "" when none is left out."""
+    """A sentence naming each later model the page leaves out and why, or "" when none is left out. ``why`` may
+    speak of the models with the placeholders of :data:`PRONOUNS` ("do not include {it}"): one model is "it",
+    more are "them"."""
     missing = not_shown(package, shown)
     if missing.empty:
         return ""
     names = [f"{r.name} (released {pd.Timestamp(r.release_date):%Y-%m-%d})" for r in missing.itertuples()]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "is" if len(names) == 1 else "are"
-    return f"{listed} {verb} not on this page: {why}."
+    return f"{listed} {agree('{is}', len(names))} not on this page: {agree(why, len(names))}."

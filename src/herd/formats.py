@@ -196,6 +196,17 @@ def size(v, decimals: int = 0) -> str:
     return scaled(v, unit, decimals if unit != "T" else max(decimals, 1))
 
 
+def params_as_printed(v) -> str:
+    """A parameter count a source prints, in billions with the digits it has (up to three decimals): ``1.23 B``
+    and ``3.21 B`` for the counts a card prints to two decimals, ``8 B`` and ``405 B`` for round ones, so two
+    sizes the source tells apart never print alike."""
+    if missing(v):
+        return DASH
+    billions = float(v) / UNITS["B"]
+    decimals = next((d for d in range(4) if abs(round(billions, d) - billions) < 5e-10 * max(1.0, billions)), 3)
+    return scaled(v, "B", decimals)
+
+
 def params(v, decimals: int = 0) -> str:
     """A parameter count in billions: ``405 B`` (trillions from 10¹²: ``1.2 T``)."""
     if missing(v):

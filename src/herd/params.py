@@ -28,10 +28,12 @@ def check(
     maximum: float | None = None,
     items: Iterable[Any] | None = None,
     min_items: int = 0,
+    hint: str = "",
 ) -> Any:
     """Return ``value`` if it is a ``kind`` within the bounds, else raise ParameterError.
 
-    ``choices`` limits a scalar; ``items`` limits each element of a list parameter.
+    ``choices`` limits a scalar; ``items`` limits each element of a list parameter. ``hint`` is added to the
+    message when a value is not among its ``choices`` (where the value would be allowed, say).
     """
     kinds: tuple[type, ...] = kind if isinstance(kind, tuple) else (kind,)
     if float in kinds and int not in kinds and isinstance(value, int) and not isinstance(value, bool):
@@ -48,7 +50,10 @@ def check(
     if choices is not None:
         allowed = list(choices)
         if value not in allowed:
-            raise ParameterError(f"parameter '{name}' = {value!r} is not allowed; allowed: {_listing(allowed)}")
+            raise ParameterError(
+                f"parameter '{name}' = {value!r} is not allowed; allowed: {_listing(allowed)}"
+                + (f"; {hint}" if hint else "")
+            )
     if isinstance(value, int | float) and not isinstance(value, bool):  # bounds apply to numbers only
         if minimum is not None and value < minimum:
             raise ParameterError(f"parameter '{name}' = {value!r} is below the minimum {minimum}")

@@ -729,8 +729,8 @@ def points_note(package, points: pd.DataFrame, models: list[str], described: lis
     from . import coverage
 
     why = (
-        "data/model_facts.csv does not say which facts hold its size, tokens and GPU hours"
+        "data/model_facts.csv does not say which facts hold {its} size, tokens and GPU hours"
         if models == models_by_size(package, described)
-        else "it is not among the chosen models (parameter `models`)"
+        else "{they} {is} not among the chosen models (parameter `models`)"
     )
     return " ".join(filter(None, [shared_points(points), coverage.note(package, models, why)]))

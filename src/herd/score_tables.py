@@ -59,6 +59,18 @@ def available(package) -> list[str]:
     return [f"{s}: {t}" for s, t in zip(meta["source"], meta["table"])]
 
 
+def printing(package, model: str, choose: tuple[str, str] = ("source", "table")) -> str:
+    """Where ``model`` is printed, for a parameter error that rejects it from the chosen table: the tables
+    (``"source: table"``) holding a score of it, and the parameters ``choose`` that choose a table; or that
+    none does."""
+    scores = package.scores
+    hit = scores[scores["model"] == model][["source", "table"]].drop_duplicates()
+    if hit.empty:
+        return f"no table of data/scores.csv prints {model!r}"
+    where = ", ".join(f"'{s}: {t}'" for s, t in zip(hit["source"], hit["table"]))
+    return f"{model!r} is printed in {where} (choose one with the parameters `{choose[0]}` and `{choose[1]}`)"
+
+
 def read(package, source: str, table: str) -> ScoreTable:
     """The table ``table`` of ``source``, or a ParameterError listing the tables there are."""
     meta = package.score_tables
