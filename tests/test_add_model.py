@@ -1,10 +1,11 @@
 """A model added as data only reaches every chapter.
 
-A copy of the data package gets one more model, as a contributor following data/README.md
-("How to add a model") would add it: a source, a new family in the schema's enum, the model,
-its facts and their model_facts rows, one small printed table (score_tables.csv and
-scores.csv). No code changes. Each chapter then runs on that package with papermill and
-either shows the model or says on the page why it does not apply.
+A copy of the data package gets one more model, as a contributor following README.md ("How to add a model")
+would add it: a source, a new family in the schema's enum, the model (a small one, 1.46 B parameters, in the
+`tiny` size class, whose output head shares the embedding matrix), its facts and their model_facts rows
+(with `shared_embeddings`), and a printed table of its own (score_tables.csv and scores.csv) beside Llama 3.2
+1B Instruct. No code changes. Each chapter then runs on that package with papermill and either shows the
+model or says on the page why it does not apply.
 """
 
 import csv
@@ -18,8 +19,9 @@ from conftest import ROOT
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
-MODEL = "fixture-70b-instruct"
-NAME = "Fixture 70B Instruct"
+MODEL = "fixture-1.5b-instruct"
+NAME = "Fixture 1.5B Instruct"
+REFERENCE = "llama-3.2-1b-instruct"
 SOURCE = "fixture-model-card"
 TABLE = "Fixture benchmark table"
 
@@ -51,7 +53,7 @@ def package_with_model(tmp_path_factory):
         [
             {
                 "key": SOURCE,
-                "title": "Fixture 70B model card",
+                "title": "Fixture 1.5B model card",
                 "publisher": "Test fixture",
                 "url": "https://example.org/card",
                 "version": "1",
@@ -66,11 +68,11 @@ def package_with_model(tmp_path_factory):
             {
                 "key": MODEL,
                 "name": NAME,
-                "label_in_source": "Fixture-70B",
+                "label_in_source": "Fixture-1.5B",
                 "developer": "Test fixture",
                 "family": "Fixture",
-                "size_class": "medium",
-                "parameters_billion": "70",
+                "size_class": "tiny",
+                "parameters_billion": "1.5",
                 "open_weights": "true",
                 "release_date": "2025-04-05",
                 "source": SOURCE,
@@ -79,16 +81,17 @@ def package_with_model(tmp_path_factory):
         ],
     )
     facts = [
-        ("parameters", 70e9, "parameters", "70B"),
-        ("pretraining_tokens", 20e12, "tokens", "20T"),
-        ("gpu_hours", 5e6, "GPU hours", "5.0M"),
+        ("parameters", 1.46e9, "parameters", "1.5B (1.46B)"),
+        ("pretraining_tokens", 4e12, "tokens", "4T"),
+        ("gpu_hours", 2e5, "GPU hours", "200K"),
+        ("shared_embeddings", 1, "yes (1) / no (0)", "Yes"),
     ]
     _append(
         data / "facts.csv",
         [
             {
                 "key": f"modelcard.{MODEL}.{q}",
-                "topic": "compute" if q == "gpu_hours" else "training",
+                "topic": {"gpu_hours": "compute", "shared_embeddings": "architecture"}.get(q, "training"),
                 "subject": MODEL,
                 "quantity": q.replace("_", " "),
                 "value": v,
@@ -110,6 +113,7 @@ def package_with_model(tmp_path_factory):
                 ("parameters", "parameters"),
                 ("training_tokens", "pretraining_tokens"),
                 ("gpu_hours", "gpu_hours"),
+                ("shared_embeddings", "shared_embeddings"),
             ]
         ],
     )
@@ -122,7 +126,7 @@ def package_with_model(tmp_path_factory):
                 "name": "the fixture card's benchmark table",
                 "page": "",
                 "location": "Benchmarks",
-                "compares": "the fixture model beside Llama 3.1 405B Instruct",
+                "compares": "the fixture model beside Llama 3.2 1B Instruct",
                 "training": "post-trained",
                 "highlight": "",
                 "intervals": "false",
@@ -131,9 +135,9 @@ def package_with_model(tmp_path_factory):
         ],
     )
     cells = [
-        ("MMLU (CoT)", "mmlu", "0", "true", 87.0, 88.6),
-        ("HumanEval", "humaneval", "0", "false", 85.0, 89.0),
-        ("MATH (CoT)", "math", "0", "true", 74.0, 73.8),
+        ("MMLU (CoT)", "mmlu", "0", "true", 49.0, 49.3),
+        ("HumanEval", "humaneval", "0", "false", 41.0, 38.0),
+        ("MATH (CoT)", "math", "0", "true", 31.0, 30.6),
     ]
     _append(
         data / "scores.csv",
@@ -155,29 +159,32 @@ def package_with_model(tmp_path_factory):
                 "footnote": "",
             }
             for label, bench, shots, cot, mine, ref in cells
-            for model, score in [(MODEL, mine), ("llama-3.1-405b-instruct", ref)]
+            for model, score in [(MODEL, mine), (REFERENCE, ref)]
         ],
     )
     return data
 
 
 def test_the_added_model_validates(package_with_model, monkeypatch):
-    from herd import data
+    from herd import arch, data
 
     monkeypatch.setenv("HERD_DATA", str(package_with_model))
     package = data.load(package_with_model)
     assert MODEL in set(package.models["key"])
+    # the tie is read from the data, as for Llama 3.2 (the architecture module holds no list of models)
+    assert arch.shared_embeddings(package)[MODEL] is True
 
 
 RELEASED = f"{NAME} (released 2025-04-05)"
 CHAPTERS = {
     # chapter: (parameters, what the page must say about the model)
     "benchmarks": (
-        {"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL, "pair_reference": "llama-3.1-405b-instruct"},
+        {"pair_source": SOURCE, "pair_table": TABLE, "pair_model": MODEL, "pair_reference": REFERENCE},
         [f">{NAME}</th>", "As good as (equivalent within"],
     ),
     # few draws and one seed: the test is about the model
-    "scaling": ({"bootstrap_draws": 100, "bootstrap_seeds": 1}, [f">{NAME}</td>"]),
+    # its parameters with the digits the card prints, not the name's round size
+    "scaling": ({"bootstrap_draws": 100, "bootstrap_seeds": 1}, [f">{NAME}</td>", ">1.46 B</td>"]),
     "long_context": (
         {},
         [RELEASED, "not on this page: the pinned llama-models release does not describe its architecture"],
