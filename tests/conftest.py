@@ -1,8 +1,6 @@
-import atexit
 import os
 import resource
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,11 +17,16 @@ NEEDS = ("book", "browser", "slow", "lint", "npm", "texts")
 UNIT_CPU_SECONDS = float(os.environ.get("HERD_UNIT_CPU_SECONDS", "3"))
 UNIT_WALL_SECONDS = float(os.environ.get("HERD_UNIT_WALL_SECONDS", "30"))
 
-# Slow results kept on disk (herd.memo) go to a new, empty folder for each run of the suite, shared by its
-# workers and the chapters' kernels (they inherit it): each run computes each of them once, from its own code.
-if not os.environ.get("HERD_CACHE"):
-    os.environ["HERD_CACHE"] = tempfile.mkdtemp(prefix="herd-cache-")
-    atexit.register(shutil.rmtree, os.environ["HERD_CACHE"], True)
+# Slow results kept on disk (herd.memo) are shared with `make book` (_build/cache, keyed by code, inputs and
+# library versions), by the suite's workers and by the chapters' kernels. A unit test gets a new, empty folder of
+# its own (the fixture below), so its time, which the guard below measures, never depends on an earlier run.
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_compute_from_scratch(request, tmp_path_factory, monkeypatch):
+    if not any(request.node.get_closest_marker(m) for m in NEEDS):
+        monkeypatch.setenv("HERD_CACHE", str(tmp_path_factory.mktemp("herd-cache")))
+    yield
 
 
 @pytest.fixture

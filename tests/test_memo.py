@@ -121,3 +121,29 @@ def test_the_grids_fit_from_the_memo_is_the_fit_computed(monkeypatch, tmp_path):
         assert np.array_equal(fit.candidates, first.candidates)
         assert np.array_equal(fit.candidate_losses, first.candidate_losses)
     assert len(list((tmp_path / "cache" / "fit_parametric").glob("*.json"))) == 1
+
+
+def test_a_library_version_is_part_of_the_key(monkeypatch):
+    before = memo.key("herd.memo", "demo", {})
+    monkeypatch.setattr(memo, "_environment", lambda: "numpy=0.0\0")
+    assert memo.key("herd.memo", "demo", {}) != before
+
+
+def test_a_data_frame_comes_back_with_its_values_dtypes_and_index():
+    import json
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "name": pd.array(["a", None, "c"], dtype="string"),
+            "n": [1, 2, 3],
+            "share": [1 / 3, float("nan"), 2.0**-60],
+            "ok": [True, False, True],
+            "cells": [[1.5, 2.0], [], [0.1]],
+        }
+    )
+    for shown in (frame, frame.set_index("name"), frame.iloc[0:0]):
+        back = memo.frame_load(json.loads(json.dumps(memo.frame_dump(shown))))
+        pd.testing.assert_frame_equal(back, shown)
+    assert memo.frame_key(frame) != memo.frame_key(frame.assign(n=[1, 2, 4]))

@@ -2,14 +2,16 @@
 
 A result is stored under a key made of its inputs and the code that computes it: the code digest
 (:func:`herd.codehash.code_digest`) of the module that computes it and of every ``herd`` module that module
-imports, transitively. An edit to that code or a change of input is a new key, so a stored result is only
-ever one the current code computed from the same inputs. Only results that do not depend on the machine's
-state (no clock, no randomness without its seed) are kept this way, and each fits in a small JSON file.
+imports, transitively, with Python's version and those of the numerical libraries (:data:`LIBRARIES`). An
+edit to that code, a new library or a change of input is a new key, so a stored result is only ever one the
+current code computed from the same inputs. Only results that do not depend on the machine's state (no
+clock, no randomness without its seed) are kept this way, and each fits in a small JSON file.
 
-Where: ``_build/cache/`` of the repository (ignored by git), so ``make book`` re-executing a chapter after an
-unrelated edit does not redo the 4,500-start fit of the scaling chapter; ``HERD_CACHE=<folder>`` puts it
-elsewhere (the test suite gives each run a new, empty folder, so each run computes each result once) and
-``HERD_CACHE=off`` turns it off. Without the repository's sources (an installed copy of the package) it is off.
+Where: ``_build/cache/`` of the repository (ignored by git), shared by ``make book`` and ``make test``, so a
+chapter re-executed after an unrelated edit, or by nbval in the suite, does not redo the 4,500-start fit of
+the scaling chapter; ``HERD_CACHE=<folder>`` puts it elsewhere and ``HERD_CACHE=off`` turns it off (the test
+suite gives each unit test a new, empty folder, so a unit test's time never depends on an earlier run).
+Without the repository's sources (an installed copy of the package) it is off.
 Two processes asking for the same result at once compute it once: the second waits on a lock.
 """
 
@@ -20,6 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from functools import lru_cache
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from . import codehash
 
@@ -71,9 +75,28 @@ def key(module: str, name: str, inputs: dict, root: Path = ROOT) -> str:
     """The key of result ``name`` computed by ``module`` (a ``herd`` module name, its code read from
     ``root``/src) from ``inputs``."""
     digest = hashlib.sha256(f"{FORMAT}\0{name}\0".encode())
+    digest.update(_environment().encode())
     digest.update(_code_of(module, root).encode())
     digest.update(json.dumps(_encode(inputs), sort_keys=True).encode())
     return digest.hexdigest()
+
+
+# The libraries whose code computes the kept results, beside the package's own: a new version of one is a new key.
+LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels", "threadpoolctl")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> str:
+    """Python's version and the versions of :data:`LIBRARIES`."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    return "\0".join([sys.version, *(f"{name}={installed(name)}" for name in LIBRARIES)]) + "\0"
 
 
 def _code_of(module: str, root: Path) -> str:
@@ -141,3 +164,41 @@ def _locked(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def frame_dump(frame: pd.DataFrame) -> dict:
+    """A data frame as JSON-able data for :func:`remember`: its columns, dtypes, index and values (floats
+    exact; a list in a cell stays a list)."""
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(t) for t in frame.dtypes],
+        "index": [_cell(v) for v in frame.index],
+        "index_dtype": str(frame.index.dtype),
+        "index_name": frame.index.name,
+        "data": [[_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False)],
+    }
+
+
+def _cell(value: Any) -> Any:
+    """A cell as JSON holds it: a missing value as null, a NumPy scalar as its Python value."""
+    if isinstance(value, list | tuple | dict | np.ndarray):
+        return value.tolist() if isinstance(value, np.ndarray) else value
+    if pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def frame_load(data: dict) -> pd.DataFrame:
+    """The data frame :func:`frame_dump` wrote, with its dtypes and index."""
+    frame = pd.DataFrame(data["data"], columns=data["columns"])
+    index = pd.Index(data["index"], dtype=data["index_dtype"], name=data["index_name"])
+    if not (data["index_dtype"] == "int64" and index.equals(pd.RangeIndex(len(index)))):
+        frame.index = index
+    for column, dtype in zip(data["columns"], data["dtypes"]):
+        frame[column] = frame[column].astype(dtype) if dtype != "object" else frame[column]
+    return frame
+
+
+def frame_key(frame: pd.DataFrame) -> str:
+    """An input form of a data frame for a key: the SHA-256 of its CSV (columns, index, every value)."""
+    return hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()

@@ -398,6 +398,29 @@ def bootstrap_refit(
     (``from_best``: the full data's best fit). Resampling runs, not constants, keeps the correlation
     between the constants."""
     runs = _kept(points)
+    inputs = {
+        "runs": [runs.x, runs.y, runs.log_loss, runs.x_mean, runs.y_mean],
+        "candidates": np.asarray(refit.candidates, dtype=float),
+        "flops": float(flops),
+        "draws": draws,
+        "seed": seed,
+        "best_of": candidates,
+        "delta": delta,
+    }
+    # thousands of refits: kept on disk under these inputs and this code
+    return memo.remember(
+        __name__,
+        "bootstrap_refit",
+        inputs,
+        lambda: _bootstrap(runs, refit, flops, draws, seed, candidates, delta),
+        memo.frame_dump,
+        memo.frame_load,
+    )
+
+
+def _bootstrap(
+    runs: Runs, refit: Refit, flops: float, draws: int, seed: int, candidates: int, delta: float
+) -> pd.DataFrame:
     weights = resample_weights(len(runs.x), draws, seed)
     u, _, converged, source = refit_draws(runs, refit, weights, candidates, delta)
     theta = runs.uncentre(u)

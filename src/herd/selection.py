@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
-from . import stats
+from . import memo, stats
 
 MODELS = ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b")
 THRESHOLDS = np.linspace(0.1, 0.9, 9)
@@ -311,19 +311,35 @@ def package_null(
     package, reps: int = 10_000, alpha: float = 0.05, seed: int = 0, item_correlation: float = 0.0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`table15_null` of the data package's Table 15, at each benchmark's N
-    (:func:`herd.stats.package_sizes`)."""
+    (:func:`herd.stats.package_sizes`). A run of 10,000 replicates takes seconds and the chapter makes ten:
+    kept in :mod:`herd.memo` under the tables it reads and its settings."""
     sizes = stats.package_sizes(package).set_index("benchmark")
     names = package.benchmarks.set_index("key")["name"]
-    return table15_null(
-        package.contamination,
-        sizes,
-        package.scores,
-        names,
-        reps=reps,
-        alpha=alpha,
-        seed=seed,
-        item_correlation=item_correlation,
+    inputs = {
+        "tables": [memo.frame_key(t) for t in (package.contamination, sizes, package.scores, names.to_frame())],
+        "reps": reps,
+        "alpha": alpha,
+        "seed": seed,
+        "item_correlation": item_correlation,
+    }
+    quantiles, rows = memo.remember(
+        __name__,
+        "package_null",
+        inputs,
+        lambda: table15_null(
+            package.contamination,
+            sizes,
+            package.scores,
+            names,
+            reps=reps,
+            alpha=alpha,
+            seed=seed,
+            item_correlation=item_correlation,
+        ),
+        lambda frames: [memo.frame_dump(frame) for frame in frames],
+        lambda data: tuple(memo.frame_load(frame) for frame in data),
     )
+    return quantiles, rows
 
 
 def simulated(reported: pd.DataFrame) -> pd.DataFrame:
