@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import DATA, edit_csv
-from herd import data, scaling
+from herd import coverage, data, scaling
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +223,7 @@ def test_runs_summary_and_points_note():
     note = scaling.points_note(package, scaling.model_points(package, everyone), everyone, described)
     assert note.startswith(scaling.shared_points(scaling.model_points(package, everyone)))
     chosen = everyone[:1]
-    assert "it is not among the chosen models (parameter `models`)" in scaling.points_note(
-        package, scaling.model_points(package, chosen), chosen, described
+    left_out = len(coverage.not_shown(package, chosen))
+    assert coverage.agree("{they} {is} not among the chosen models (parameter `models`)", left_out) in (
+        scaling.points_note(package, scaling.model_points(package, chosen), chosen, described)
     )
