@@ -151,10 +151,17 @@ def test_each_table_entered_twice_names_the_copy_that_covers_it(package):
         with path.open(newline="", encoding="utf-8") as f:
             covered[path] = {(row["source"], row["table"]) for row in csv.DictReader(f)}
     assert named, "no table of data/score_tables.csv names a second copy in its `entry`"
-    assert {_shown(p) for p in named if not p.exists()} == set(), "score_tables.csv names a copy that is not there"
-    assert {_shown(p): sorted(named.get(p, set())) for p in covered} == {
-        _shown(p): sorted(tables) for p, tables in covered.items()
-    }
+    problems = [
+        f"data/score_tables.csv: the entry of {table} names {_shown(path)}, "
+        + ("which is not there" if path not in covered else "which does not cover that table")
+        for path, tables in named.items()
+        for table in sorted(tables - covered.get(path, set()))
+    ] + [
+        f"data/score_tables.csv: the entry of {table} does not name {_shown(path)}, its second copy"
+        for path, tables in covered.items()
+        for table in sorted(tables - named.get(path, set()))
+    ]
+    assert not problems, "\n".join(problems)
 
 
 def test_a_copy_that_disagrees_is_named_by_file_line_and_column(package, tmp_path):
