@@ -121,8 +121,9 @@ def test_verdict_follows_the_data(data_copy):
         i for i, l in enumerate(lines, 1) if l.startswith("llama3-paper-v3,Table 2,3,HumanEval (0-shot),nemotron")
     )
     edit_csv(data_copy / "scores.csv", line, "score", "80.9")
-    audit = claims.audit(data.load(data_copy)).set_index("claim_id")
-    assert audit.loc["humaneval-nemotron", "verdict"] == "correct"
+    package = data.load(data_copy)
+    audit = claims.audit(package, claims=package.claims.query("claim_id == 'humaneval-nemotron'"))
+    assert audit.set_index("claim_id").loc["humaneval-nemotron", "verdict"] == "correct"
 
 
 @pytest.mark.slow
