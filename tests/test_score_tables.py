@@ -242,3 +242,10 @@ def test_a_model_the_chosen_table_does_not_print_is_refused_with_the_tables_that
         assert f"'{source}: {table}'" in message
     assert "`source` and `table`" in message
     assert score_tables.printing(package, "no-such-model") == "no table of data/scores.csv prints 'no-such-model'"
+
+
+def test_the_tables_entered_twice_are_those_whose_entry_names_a_second_copy(package):
+    twice, total = score_tables.entered_twice(package)
+    copies = {p.name for p in (DATA / "transcriptions").glob("*.csv")}
+    named = [e for e in package.score_tables["entry"] if any(c in e for c in copies)]
+    assert total == len(package.score_tables) and twice == len(named) and 0 < twice < total

@@ -71,6 +71,16 @@ def printing(package, model: str, choose: tuple[str, str] = ("source", "table"))
     return f"{model!r} is printed in {where} (choose one with the parameters `{choose[0]}` and `{choose[1]}`)"
 
 
+SECOND_COPIES = "data/transcriptions/"
+
+
+def entered_twice(package) -> tuple[int, int]:
+    """How many printed tables have a second copy (their ``entry`` names a file of
+    :data:`SECOND_COPIES`, as data/README.md asks), and how many tables there are."""
+    entries = package.score_tables["entry"].fillna("")
+    return int(entries.str.contains(SECOND_COPIES, regex=False).sum()), len(entries)
+
+
 def read(package, source: str, table: str) -> ScoreTable:
     """The table ``table`` of ``source``, or a ParameterError listing the tables there are."""
     meta = package.score_tables
