@@ -183,3 +183,93 @@ def test_the_coverage_matrix_uses_its_layout():
     axis = spec["encoding"]["x"]["axis"]
     assert spec["width"] == layout["width"] and axis["labelAngle"] == layout["angle"] == -90
     assert axis["labelFontSize"] == layout["font"] and spec["encoding"]["x"]["sort"][:2] == ["Model 0", "Model 1"]
+
+
+def _gaps(lows, highs, gaps=None):
+    """Rows of compare.orient as the gap chart reads them, one per interval."""
+    lows, highs = list(lows), list(highs)
+    return pd.DataFrame(
+        {
+            "row_label": [f"row {i}" for i in range(len(lows))],
+            "competitor_name": ["C"] * len(lows),
+            "gap": gaps if gaps is not None else [(lo + hi) / 2 for lo, hi in zip(lows, highs)],
+            "gap_low": lows,
+            "gap_high": highs,
+            "level": [0.01] * len(lows),
+            "difference": [
+                "ahead" if lo > 0 else "behind" if hi < 0 else "not resolved" for lo, hi in zip(lows, highs)
+            ],
+            "equivalence": ["not shown"] * len(lows),
+        }
+    )
+
+
+def test_the_gap_axis_keeps_the_whole_band_readable():
+    # narrow intervals: the widest rounded up to 5 points
+    assert charts.gap_axis([-1.0, 0.5], [1.0, 3.2], 2.0) == 5
+    assert charts.gap_axis([-12.1], [3.0], 2.0) == 15
+    # a very wide interval (a small test set) would squeeze the band: the axis stops at margin / BAND_SHARE
+    assert charts.gap_axis([-31.2, -1.0], [41.9, 1.0], 2.0) == pytest.approx(2.0 / charts.BAND_SHARE)
+    # a margin wider than every interval: the band shows whole, with room at both sides
+    assert charts.gap_axis([-1.0], [1.0], 10.0) == 15
+    assert charts.gap_axis([-1.0], [1.0], 2.0, limit=1.0) == 3
+    with pytest.raises(ValueError, match="margin"):
+        charts.gap_axis([-1.0], [1.0], 0.0)
+
+
+def test_an_interval_cut_at_the_edge_says_where_it_ends():
+    left, right = charts.cut_labels([-31.2, -1.0, 29.5, -25.0], [41.9, 1.0, 35.8, -22.0], 20.0)
+    assert left == ["to -31.2", "", "", "-25.0 to -22.0"]
+    assert right == ["to +41.9", "", "+29.5 to +35.8", ""]
+
+
+def test_the_gap_chart_cuts_what_would_hide_the_band_and_says_where():
+    charts.use_theme("html")
+    h2h = _gaps([-31.2, -1.0, 29.5], [41.9, 1.0, 35.8], [4.7, 0.0, 32.7])
+    fig = charts.gap_intervals(h2h, 2.0, "Gaps", "A description of twenty characters or more", levels_note="a note")
+    spec = fig.to_dict()
+    layers = spec["spec"]["layer"]
+    domain = layers[2]["encoding"]["x"]["scale"]["domain"]
+    assert domain == [-20, 20]
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert "cut at ±20 points" in subtitle and "2 intervals that run past it" in subtitle and "a note" in subtitle
+    (item,) = fig.items
+    rows = _csv_rows(item["csv"])
+    assert [r["cut_right"] for r in rows] == ["to +41.9", "", "+29.5 to +35.8"]
+    assert [float(r["drawn_high"]) for r in rows] == [20.0, 1.0, 20.0]
+    # the dot of a gap beyond the axis is not drawn at a false place: a triangle at the edge stands for it
+    dots = [layer for layer in layers if layer.get("mark", {}).get("type") == "point" and "shape" not in layer["mark"]]
+    assert dots and all("abs(datum.gap) <= 20" in str(layer.get("transform")) for layer in dots)
+    shapes = {layer["mark"].get("shape") for layer in layers if layer.get("mark", {}).get("type") == "point"}
+    assert {"triangle-left", "triangle-right"} <= shapes
+    # nothing to cut: no triangle drawn, and the subtitle says nothing of a cut
+    narrow = charts.gap_intervals(_gaps([-1.0], [3.0]), 2.0, "Gaps", "A description of twenty characters or more")
+    assert "cut at" not in " ".join(narrow.to_dict()["title"]["subtitle"])
+    assert _csv_rows(narrow.items[0]["csv"])[0]["cut_right"] == ""
+
+
+GAP_CHARTS = [(where, spec) for where, spec, _ in CHARTS if "cut_right" in json.dumps(spec.get("datasets", {}))]
+
+
+def test_the_book_has_gap_charts():
+    assert len(GAP_CHARTS) >= 2
+
+
+@pytest.mark.parametrize("where, spec", GAP_CHARTS, ids=[g[0] for g in GAP_CHARTS])
+def test_each_gap_chart_in_the_book_shows_the_band_whole_and_every_cut(where, spec):
+    """In the executed chapters: the axis holds the whole ±margin band, the band takes at least BAND_SHARE of it
+    unless every interval fits, and every interval that runs past the axis is labelled with where it ends."""
+    layers = spec["spec"]["layer"]
+    margin = layers[0]["encoding"]["x2"]["datum"]
+    low, high = layers[2]["encoding"]["x"]["scale"]["domain"]
+    assert low == -high and high >= 1.5 * margin, where
+    (records,) = [r for r in spec["datasets"].values() if r and "cut_right" in r[0]]
+    ends = [abs(v) for r in records for v in (r["gap_low"], r["gap_high"])]
+    assert margin / high >= charts.BAND_SHARE or max(ends) <= high, where
+    for r in records:
+        assert (r["cut_right"] != "") == (r["gap_high"] > high) and (r["cut_left"] != "") == (r["gap_low"] < low)
+        end = r["gap_high"] if r["cut_right"] else r["gap_low"] if r["cut_left"] else None
+        if end is not None:
+            assert f"{end:+.1f}" in (r["cut_right"] or r["cut_left"]), (where, r)
+    cut = any(r["cut_right"] or r["cut_left"] for r in records)
+    assert cut == ("cut at ±" in " ".join(spec["title"]["subtitle"])), where

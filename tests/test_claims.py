@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
-from herd import claims, compare, data
+from herd import claims, compare, data, formats
 
 CAPACITY = pd.DataFrame(
     {
@@ -257,6 +257,20 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     assert set(vs_gpt4["competitor"]) == {"gpt-4-0125"} and sentence.startswith(
         "Against GPT-4 (0125), row by row, corrected over the "
     )
+    # which rows could show the claim at their N: the row no score could carry is named, with its N, so that its
+    # "not resolved" is not read as evidence against the claim
+    reach = compare.noninferiority_reach(vs_gpt4, 2.0)
+    never = vs_gpt4[reach["reach"] == compare.REACH["never"]]
+    shown_reach = shown["could a row of this N show it?"]
+    assert list(shown_reach[shown_reach != "—"]) == list(reach["reach"].dropna())
+    assert set(never["row_label"]) <= set(vs_gpt4.loc[~vs_gpt4["noninferior"], "row_label"])
+    for _, r in never.iterrows():
+        assert f"{r['row_label']} ({formats.noun(r['n'], 'item')})" in sentence and "no evidence against it" in sentence
+    if len(never):  # the claim needs every row: one that cannot pass leaves it not resolved at best
+        assert audited.set_index("claim_id").loc["bl-par-gpt4", "verdict"] in ("not resolved", "wrong order")
+    tie = claims.tie_sentence(vs_gpt4, 2.0)
+    short = vs_gpt4.loc[reach["tie_bound"] <= -2.0, "row_label"]
+    assert (tie == "") == short.empty and all(row in tie for row in short)
     assert len(claims.audit(package, capacity=CAPACITY, topics=["long context"])) == 6
     record = claims.parts_record(audited)
     assert set(record["claim_id"]) == set(audited.loc[audited["kind"].isin(claims.COMPOSITE_KINDS), "claim_id"])

@@ -238,6 +238,7 @@ def test_the_benchmarks_chapter_counts_and_tables():
         "confidence",
         "rounding",
         "equivalence",
+        "tost_level",
         "test",
         "rho",
         "why",
@@ -319,3 +320,70 @@ def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
     )
     # ρ is compared as the tables print it (two decimals): 0.504 prints as 0.50 and counts at ρ = 0.5
     assert compare.resolved_at(seen, [0.1, 0.3, 0.5, 0.99]) == [0, 1, 2, 2]
+
+
+def test_every_correction_says_whether_its_intervals_are_simultaneous():
+    from herd import stats
+
+    assert set(compare.LEVEL_NOTES) == set(stats.CORRECTIONS)
+    # only Bonferroni's common level α/m makes intervals that hold together
+    assert [c for c in stats.CORRECTIONS if not compare.levels_note(c).endswith("not simultaneous intervals")] == [
+        "bonferroni"
+    ]
+    assert compare.levels_note("bonferroni").endswith("simultaneous intervals")
+    with pytest.raises(ValueError, match="unknown correction"):
+        compare.levels_note("sidak")
+
+
+def test_the_tost_interval_carries_its_level():
+    from herd import formats
+
+    rows = [(f"r{i}", m, "big", s, np.nan, np.nan) for i, s in enumerate([70.0, 80.0, 90.0]) for m in "fc"]
+    rows += [("none", "f", "recall", 50.0, np.nan, np.nan), ("none", "c", "recall", 40.0, np.nan, np.nan)]
+    seen = compare.orient(compare.judge(_scores(rows), BENCH), "f").assign(competitor_name="C")
+    shown = compare.detail_table(seen)
+    assert list(shown.columns)[9:11] == ["equivalence", "tost_level"]
+    tested = seen["difference"] != "no test"
+    # each one-sided test runs at the comparison's corrected level: the TOST interval is a 1 − 2·level one
+    assert list(shown.loc[tested, "tost_level"]) == [formats.confidence(2 * v) for v in seen.loc[tested, "eq_level"]]
+    assert (shown.loc[~tested, "tost_level"] == formats.DASH).all()
+    alone = compare.orient(compare.judge(_scores(rows), BENCH, question=compare.EVERY), "f")
+    assert set(compare.pair_detail(alone, 2.0).loc[alone["difference"] != "no test", "eq_confidence"]) == {"90 %"}
+
+
+def test_which_rows_of_a_non_inferiority_claim_could_show_it_at_their_n():
+    bench = pd.DataFrame(
+        {
+            "key": ["big", "tiny", "mid", "recall"],
+            "test_set_size": pd.array([5000, 21, 164, pd.NA], dtype="Int64"),
+            "n_items": pd.array([pd.NA] * 4, dtype="Int64"),
+            "metric_kind": ["proportion", "proportion", "proportion", "average-recall"],
+        }
+    )
+    rows = [
+        ("Big", "f", "big", 80.0),  # a tie on 5,000 items: non-inferiority within 2 points is shown
+        ("Big", "c", "big", 80.0),
+        ("Tiny", "f", "tiny", 95.2),  # a tie on 21 items: not shown, and no score could show it
+        ("Tiny", "c", "tiny", 95.2),
+        ("Mid", "f", "mid", 86.6),  # behind by 2.4 on 164 items: not shown, but a lead would show it
+        ("Mid", "c", "mid", 89.0),
+        ("Recall", "f", "recall", 90.0),
+        ("Recall", "c", "recall", 80.0),
+    ]
+    s = _scores([(*r, np.nan, np.nan) for r in rows])
+    seen = compare.orient(compare.judge(s, bench, question=compare.EVERY), "f").set_index("row_label")
+    reach = compare.noninferiority_reach(seen, 2.0)
+    assert reach.loc["Big", "reach"] == compare.REACH["shown"] and seen.loc["Big", "noninferior"]
+    assert reach.loc["Tiny", "reach"] == compare.REACH["never"] and reach.loc["Mid", "reach"] == compare.REACH["lead"]
+    assert pd.isna(reach.loc["Recall", "reach"]) and pd.isna(reach.loc["Recall", "tie_bound"])
+    # a tie's bound is what the row's N allows at these scores; it is the row's own bound where the scores are tied
+    assert reach.loc["Big", "tie_bound"] > -2 > reach.loc["Tiny", "tie_bound"]
+    assert reach.loc["Tiny", "tie_bound"] == pytest.approx(seen.loc["Tiny", "eq_low"], abs=1e-4)
+    # the best case, a perfect score, does better than the row's own scores and than a tie, but on 21 items not
+    # well enough; it is computed only where the row does not show it
+    for row in ("Tiny", "Mid"):
+        assert reach.loc[row, "best_bound"] > max(seen.loc[row, "eq_low"], reach.loc[row, "tie_bound"])
+    assert reach.loc["Tiny", "best_bound"] <= -2 < reach.loc["Mid", "best_bound"]
+    assert pd.isna(reach.loc["Big", "best_bound"])
+    # a wider margin brings the 21 items within reach
+    assert compare.noninferiority_reach(seen, 20.0).loc["Tiny", "reach"] != compare.REACH["never"]

@@ -410,13 +410,60 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     return _finish(chart, description, {"comparisons": data.drop(columns=["text_color"])}, title)
 
 
-def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str, limit: float | None = None) -> Figure:
+BAND_SHARE = 0.1
+"""The least share of a gap chart's axis the ±margin band of equivalence takes: the axis is cut at
+±margin / BAND_SHARE (±20 points for a 2-point margin) when the intervals run further."""
+
+
+def gap_axis(lows, highs, margin: float, limit: float | None = None) -> float:
+    """The half-width of a gap chart's axis, in points: the widest interval rounded up to 5 points, but no more
+    than ``margin / BAND_SHARE``, so the ±margin band stays readable beside a very wide interval (a small test
+    set), and never less than 1.5 margins, so the whole band shows with room on either side. ``limit`` overrides
+    the first two rules, not the last."""
+    if not margin > 0:
+        raise ValueError(f"the equivalence margin must be positive, got {margin!r}")
+    ends = np.abs(np.concatenate([np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)]))
+    ends = ends[np.isfinite(ends)]
+    if limit is None:
+        widest = float(max(5.0, np.ceil(ends.max() / 5) * 5)) if len(ends) else 5.0
+        limit = min(widest, margin / BAND_SHARE)
+    return float(max(limit, 1.5 * margin))
+
+
+def cut_labels(lows, highs, limit: float) -> tuple[list[str], list[str]]:
+    """Where each interval ends beyond a gap chart's axis (±``limit``), as the chart writes it at the edge it
+    crosses: ``to +41.9`` for an interval that runs past the edge, the whole interval (``+29.5 to +35.8``) for one
+    that lies entirely beyond it, and an empty string for an edge it does not cross. Returns the labels of the
+    left edge and of the right edge."""
+    left, right = [], []
+    for lo, hi in zip(lows, highs):
+        whole = formats.interval(lo, hi)
+        left.append("" if not lo < -limit else whole if hi < -limit else f"to {formats.gap(lo)}")
+        right.append("" if not hi > limit else whole if lo > limit else f"to {formats.gap(hi)}")
+    return left, right
+
+
+def gap_intervals(
+    h2h: pd.DataFrame,
+    margin: float,
+    title: str,
+    description: str,
+    limit: float | None = None,
+    levels_note: str = "",
+) -> Figure:
     """Each tested gap with its interval at the corrected level, one panel per competitor on a
-    shared axis, with the ±margin band of equivalence and the line of no difference. ``limit``
-    sets the axis to ±limit points (default: the widest interval, rounded up to 5)."""
+    shared axis, with the ±margin band of equivalence and the line of no difference. The axis is
+    :func:`gap_axis` (``limit`` overrides it); an interval that runs past it is cut at the edge, which
+    then carries a triangle and where the interval ends (:func:`cut_labels`), and the subtitle says
+    where the axis is cut. ``levels_note`` says what the levels make of the intervals together
+    (:func:`herd.compare.levels_note`)."""
     data = h2h[h2h["difference"] != "no test"].copy()
     data["interval"] = [formats.interval(lo, hi) for lo, hi in zip(data["gap_low"], data["gap_high"])]
     data["confidence"] = data["level"].map(formats.confidence)
+    limit = gap_axis(data["gap_low"], data["gap_high"], margin, limit)
+    data["cut_left"], data["cut_right"] = cut_labels(data["gap_low"], data["gap_high"], limit)
+    data["drawn_low"] = data["gap_low"].clip(-limit, limit)
+    data["drawn_high"] = data["gap_high"].clip(-limit, limit)
     data = data[
         [
             "row_label",
@@ -429,15 +476,13 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
             "confidence",
             "difference",
             "equivalence",
+            "drawn_low",
+            "drawn_high",
+            "cut_left",
+            "cut_right",
         ]
     ]
     order = list(dict.fromkeys(h2h["row_label"]))
-    if limit is None:
-        limit = (
-            float(max(5.0, np.ceil(max(data["gap_high"].abs().max(), data["gap_low"].abs().max()) / 5) * 5))
-            if len(data)
-            else 5.0
-        )
     scale = alt.Scale(domain=[-limit, limit], nice=False)
     columns = 2 if data["competitor_name"].nunique() > 1 else 1
     header = int(7.4 * data["competitor_name"].str.len().max()) + 8 if len(data) else 0
@@ -472,35 +517,65 @@ def gap_intervals(h2h: pd.DataFrame, margin: float, title: str, description: str
         alt.Chart()
         .mark_rule(strokeWidth=2)
         .encode(
-            x=alt.X("gap_low:Q", title="Gap (points)", scale=scale), x2="gap_high:Q", y=y, color=color, tooltip=tooltip
+            x=alt.X("drawn_low:Q", title="Gap (points)", scale=scale),
+            x2="drawn_high:Q",
+            y=y,
+            color=color,
+            tooltip=tooltip,
         )
     )
     dots = (
         alt.Chart()
+        .transform_filter(f"abs(datum.gap) <= {limit}")
         .mark_point(filled=True, size=40)
         .encode(x=alt.X("gap:Q", scale=scale), y=y, color=color, tooltip=tooltip)
     )
+    layers: list[alt.Chart] = [band, zero, rules_, dots]
+    for side, edge in (("left", -limit), ("right", limit)):
+        crossing = alt.Chart().transform_filter(f"datum.cut_{side} != ''")
+        layers.append(
+            crossing.mark_point(shape=f"triangle-{side}", filled=True, size=45).encode(
+                x=alt.datum(edge, scale=scale), y=y, color=color, tooltip=tooltip
+            )
+        )
+        layers.append(
+            crossing.mark_text(
+                align="left" if side == "left" else "right",
+                dx=7 if side == "left" else -7,
+                dy=-6,
+                fontSize=9,
+                color="#333",
+            ).encode(x=alt.datum(edge, scale=scale), y=y, text=f"cut_{side}:N")
+        )
+    cut = (data["cut_left"] != "") | (data["cut_right"] != "")
+    step = 18 if cut.any() else 16  # room above a cut line for where it ends
+    subtitle = [
+        "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which excludes 0 "
+        f"exactly when the gap is resolved{'; ' + levels_note if levels_note else ''}. Dashed: no difference. "
+        f"Shaded: ±{margin:g} points, the equivalence margin.",
+    ]
+    if cut.any():
+        n_cut = int(cut.sum())
+        subtitle.append(
+            f"The axis is cut at ±{limit:g} points so that the band stays readable: "
+            + (
+                "1 interval that runs past it ends in a triangle at the edge, labelled with where it ends."
+                if n_cut == 1
+                else f"{formats.count(n_cut)} intervals that run past it end in a triangle at the edge, labelled "
+                "with where they end."
+            )
+        )
+    subtitle.append("Comparisons without a test are left out (see the table).")
     chart = (
-        alt.layer(band, zero, rules_, dots, data=data)
-        .properties(width=panel, height=alt.Step(16))
+        alt.layer(*layers, data=data)
+        .properties(width=panel, height=alt.Step(step))
         .facet(
             facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold")),
             columns=columns,
             spacing=FACET_SPACING,
         )
         .resolve_scale(x="shared", y="shared")
-        .properties(
-            title=_title(
-                title,
-                [
-                    "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which "
-                    "excludes 0 exactly "
-                    f"when the gap is resolved. Dashed: no difference. Shaded: ±{margin:g} points, the "
-                    "equivalence margin.",
-                    "Comparisons without a test are left out (see the table).",
-                ],
-            )
-        )
+        .properties(title=_title(title, subtitle))
     )
     return _finish(chart, description, {"gaps": data}, title)
 

@@ -477,14 +477,16 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     margin = ev.rules.margin
     parts, tallies = [], []
     shown = short = behind = 0
+    never: list[str] = []
     for other in str(claim["other"]).split(";"):
         seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
+        reach = compare.noninferiority_reach(seen, margin, compare.printed_decimals(ev.package, source, table))
         each = compare.orient(
             ev.judged(source, table, claim["subject"], other, compare.EACH), claim["subject"], [other]
         )
         counts = each["difference"].value_counts()
         tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
-        for _, r in seen.iterrows():
+        for i, r in seen.iterrows():
             if r["difference"] == "no test":
                 v, code = "not checkable", "no-test"
             elif r["difference"] == "behind":
@@ -496,6 +498,9 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
             else:
                 v, code = "not resolved", "inferiority-not-excluded"
                 short += 1
+            beyond_reach = reach.loc[i, "reach"] == compare.REACH["never"]
+            if beyond_reach:
+                never.append(f"{r['row_label']} against {ev.name(other)}")
             parts.append(
                 (
                     f"{table} · {r['row_label']}",
@@ -505,7 +510,13 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                         code,
                         "",
                         r["reason"]
-                        or f"gap {r['gap']:+.1f} ({r['difference']}; one-sided lower bound {r['eq_low']:+.1f})",
+                        or f"gap {r['gap']:+.1f} ({r['difference']}; one-sided lower bound {r['eq_low']:+.1f})"
+                        + (
+                            f"; no result on its {formats.count(r['n'])} items could show it: even 100 % would leave "
+                            f"{formats.gap(reach.loc[i, 'best_bound'])}"
+                            if beyond_reach
+                            else ""
+                        ),
                         gap=r["gap"],
                         gap_low=r["eq_low"],
                         gap_high=r["eq_high"],
@@ -520,6 +531,11 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     text += (
         f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} tested rows, not shown on {short}"
     )
+    if never:
+        text += (
+            f" (on {formats.listing(never)}, no score could show it at the test set's size, so the claim could not "
+            "have been shown correct whatever the model scored)"
+        )
     rule = (
         f"'at least on a par' claims non-inferiority on every row at once: it fails if any row is resolved "
         f"against the model, and it is correct only if on every tested row the gap's one-sided "
@@ -1074,7 +1090,10 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
 def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`, judged as a claim on
     every row) as the chapter shows them: the gap, the difference and its interval, the one-sided lower bound of
-    non-inferiority, and whether the row shows the subject at least on a par (that bound above ``-margin``).
+    non-inferiority with its level, whether the row shows the subject at least on a par (that bound above
+    ``-margin``), and whether a row of its N could show it at all (:func:`herd.compare.noninferiority_reach`: the
+    bound a tie would get at these scores, and whether the row shows it, would with a larger lead, or could not
+    whatever the subject scored).
 
     ``each``: the same rows judged as the question "on which rows does it differ" (corrected over the rows,
     :data:`herd.compare.EACH`); the difference and its interval are then that question's."""
@@ -1082,6 +1101,7 @@ def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | No
 
     tested = seen["difference"] != "no test"
     diff = seen if each is None else each.set_index("row_label").loc[seen["row_label"]].reset_index()
+    reach = compare.noninferiority_reach(seen, margin)
     return pd.DataFrame(
         {
             "benchmark": seen["row_label"],
@@ -1090,11 +1110,68 @@ def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | No
             "interval of the gap": compare.interval_text(diff).to_numpy(),
             "interval level": diff["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)).to_numpy(),
             "one-sided lower bound": [formats.gap(v) if t else "—" for v, t in zip(seen["eq_low"], tested)],
+            "level of the bound (one-sided)": [
+                formats.confidence(v) if t else "—" for v, t in zip(seen["eq_level"], tested)
+            ],
             f"at least on a par (bound above −{margin:g})?": [
                 ("yes" if p else "no") if t else "—" for p, t in zip(seen["noninferior"], tested)
             ],
+            "bound if the two tied (at these scores)": [
+                formats.gap(v) if t else "—" for v, t in zip(reach["tie_bound"], tested)
+            ],
+            "could a row of this N show it?": reach["reach"].fillna("—").to_numpy(),
             "why no test": seen["reason"],
         }
+    )
+
+
+def reach_sentence(seen: pd.DataFrame, other_name: str, margin: float) -> str:
+    """The rows of a claim of non-inferiority (rows of :func:`herd.compare.orient`) that no score could carry at
+    their N (:func:`herd.compare.noninferiority_reach`), in words, with the bound even a perfect score would leave:
+    so that a row that is not resolved is not read as evidence against the claim. Empty when there are none."""
+    from . import formats
+
+    reach = compare.noninferiority_reach(seen, margin)
+    never = seen[reach["reach"] == compare.REACH["never"]]
+    if never.empty:
+        return ""
+    each = [
+        (
+            f"{r['row_label']} ({formats.noun(r['n'], 'item')})",
+            f"even 100 % against {other_name}'s {formats.number(r['competitor_score'])} would leave a one-sided "
+            f"bound of {formats.gap(reach.loc[i, 'best_bound'])} points",
+        )
+        for i, r in never.iterrows()
+    ]
+    head = (
+        f"No score of the 405B could have shown it on {each[0][0]}: {each[0][1]}"
+        if len(each) == 1
+        else f"No score of the 405B could have shown it on {len(each)} rows: "
+        + "; ".join(f"on {row}, {why}" for row, why in each)
+    )
+    return (
+        head
+        + ". The claim needs every row, so it could not have been shown correct on this table, and "
+        + ("that row's" if len(never) == 1 else "those rows'")
+        + ' "not resolved" is no evidence against it.'
+    )
+
+
+def tie_sentence(seen: pd.DataFrame, margin: float) -> str:
+    """How many rows of a claim of non-inferiority (rows of :func:`herd.compare.orient`) could not show it had the
+    two models tied at these scores (:func:`herd.compare.noninferiority_reach`'s ``tie_bound``), named: where such
+    a row passes, a lead carries it. Empty when every tested row could show it at a tie."""
+    from . import formats
+
+    reach = compare.noninferiority_reach(seen, margin)
+    tested = reach["reach"].notna()
+    short = seen[tested & (reach["tie_bound"] <= -margin)]
+    if short.empty:
+        return ""
+    return (
+        f"Had the two models tied on every row, {len(short)} of the {int(tested.sum())} tested rows could not have "
+        f"shown it at these scores ({formats.listing(short['row_label'])}): their test sets are too small to "
+        f"exclude a {margin:g}-point deficit at a zero gap, so where they pass, a lead carries them."
     )
 
 
@@ -1107,8 +1184,9 @@ def bottom_line_sentence(
     each: pd.DataFrame | None = None,
 ) -> str:
     """The bottom line of a "at least on a par with X" claim in words: the difference row by row (the tally
-    of ``each``, the rows judged with the correction over them, or of ``seen`` when not given) and what the
-    claim itself, judged on every row at once (``seen``), comes to."""
+    of ``each``, the rows judged with the correction over them, or of ``seen`` when not given), what the
+    claim itself, judged on every row at once (``seen``), comes to, and which rows could show it at their N
+    (:func:`reach_sentence`)."""
     claim = audited.set_index("claim_id").loc[claim_id]
     t = compare.tally(seen if each is None else each)
     corrected = "" if each is None else f", corrected over the {t['n_tested']} (Holm)"
@@ -1118,11 +1196,14 @@ def bottom_line_sentence(
         f"{t['n_unresolved']}. "
     )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
+    reach = reach_sentence(seen, other_name, margin)
+    reach = f" {reach}" if reach else ""
     if claim["verdict"] == "wrong order":
         return head + 'So "at least on a par" does not hold: on some benchmarks it is resolved behind.'
     if claim["verdict"] == "correct":
         return head + (
             f'So "at least on a par" holds: on every tested benchmark the 405B is at worst within {margin:g} points.'
+            + reach
         )
     untested = seen[(seen["difference"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
     printed_higher = (
@@ -1130,9 +1211,13 @@ def bottom_line_sentence(
         if len(untested)
         else ""
     )
-    return head + (
-        f'So "at least on a par" is not shown: no tested benchmark shows {other_name} ahead{printed_higher}, but on '
-        f"{short} benchmarks the data leave room for a deficit of more than {margin:g} points."
+    return (
+        head
+        + (
+            f'So "at least on a par" is not shown: no tested benchmark shows {other_name} ahead{printed_higher}, but '
+            f"on {short} benchmarks the data leave room for a deficit of more than {margin:g} points."
+        )
+        + reach
     )
 
 

@@ -45,6 +45,23 @@ LIKE_FOR_LIKE = (
 )
 
 
+LEVEL_NOTES = {
+    "holm": "each at its own step of the Holm sequence: not simultaneous intervals",
+    "bonferroni": "all at α/m: simultaneous intervals",
+    "fdr_bh": "at the false-coverage-rate level of Benjamini and Yekutieli: not simultaneous intervals",
+    "none": "each at α, with no correction: not simultaneous intervals",
+}
+
+
+def levels_note(correction: str) -> str:
+    """What the levels of a family's intervals (:func:`herd.stats.comparison_levels`) make of them together, in a
+    phrase for a caption: Holm's step-down levels, for one, are not simultaneous intervals (together they need not
+    cover every true gap with probability 1 − α), Bonferroni's are."""
+    if correction not in LEVEL_NOTES:
+        raise ValueError(f"unknown correction {correction!r}; allowed: {', '.join(LEVEL_NOTES)}")
+    return LEVEL_NOTES[correction]
+
+
 @dataclass(frozen=True)
 class Rules:
     """The judging parameters a chapter may change (alpha, correction, equivalence margin)."""
@@ -488,18 +505,70 @@ def record(seen: pd.DataFrame, margin: float) -> str:
     return json.dumps(stored, sort_keys=True)
 
 
+def _tie_bounds(seen: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The TOST interval (1 − 2·its equivalence level) a zero gap would get on each tested row of :func:`orient`,
+    with both scores at their printed mean: the narrowest interval the row's N allows at these scores. Returns
+    the rows' index and the interval's two ends."""
+    tested = seen[seen["testable"].astype(bool) & seen["eq_level"].notna()]
+    if tested.empty:
+        return tested.index, np.array([]), np.array([])
+    mid = (tested["focus_score"].astype(float) + tested["competitor_score"].astype(float)) / 2
+    lo, hi = stats.gap_intervals(mid, mid, tested["n"], tested["n"], list(tested["kind"]), tested["eq_level"], True)
+    return tested.index, lo, hi
+
+
 def equivalence_reachable(seen: pd.DataFrame, margin: float) -> pd.Series:
     """For each tested row of :func:`orient`, whether equivalence within ±``margin`` could be shown at all at
     these scores: the equivalence interval (1 − 2·its level) of a zero gap with both scores at their mean must
     fit inside the margin. An answer *at these scores*, not for every score (the interval is widest at 50 %).
     NaN for rows without a test."""
-    tested = seen[seen["testable"].astype(bool) & seen["eq_level"].notna()]
     out = pd.Series(np.nan, index=seen.index, dtype=object)
-    if tested.empty:
+    index, lo, hi = _tie_bounds(seen)
+    if len(index):
+        out[index] = list((-margin < lo) & (hi < margin))
+    return out
+
+
+REACH = {
+    "shown": "yes: shown",
+    "lead": "yes, with a larger lead",
+    "never": "no: not even at 100 %",
+}
+"""What :func:`noninferiority_reach` says of a row: it shows non-inferiority; it does not, but a larger lead of
+the focus model would; no score of the focus model could, against the competitor's printed score."""
+
+
+def noninferiority_reach(seen: pd.DataFrame, margin: float, decimals: int = 1) -> pd.DataFrame:
+    """Which rows of a claim of non-inferiority (rows of :func:`orient` judged as a claim on every row) could show
+    it at their N at all, so that a row that does not is not read as evidence against the claim.
+
+    Returns, on ``seen``'s index: ``tie_bound``, the one-sided lower bound (at the row's equivalence level) a zero
+    gap would get with both scores at their printed mean, the least a row of this N needs from the focus model
+    at these scores; ``best_bound``, where the row does not show it, the bound had the focus model scored 100 %
+    against the competitor's score at the highest its printing allows (the bound grows with the focus score, so
+    no result could do better); and ``reach``, one of :data:`REACH`'s values (NaN without a test)."""
+    out = pd.DataFrame({"tie_bound": np.nan, "best_bound": np.nan, "reach": np.nan}, index=seen.index)
+    out["reach"] = out["reach"].astype(object)
+    index, lo, _ = _tie_bounds(seen)
+    if not len(index):
         return out
-    mid = (tested["focus_score"].astype(float) + tested["competitor_score"].astype(float)) / 2
-    lo, hi = stats.gap_intervals(mid, mid, tested["n"], tested["n"], list(tested["kind"]), tested["eq_level"], True)
-    out[tested.index] = list((-margin < lo) & (hi < margin))
+    out.loc[index, "tie_bound"] = lo
+    rows = seen.loc[index]
+    shown = rows["noninferior"].astype(bool)
+    short = rows[~shown]
+    if len(short):
+        b_high = [
+            stats.printed_range(float(b), n, k, decimals)[1]
+            for b, n, k in zip(short["competitor_score"], short["n"], short["kind"])
+        ]
+        best, _ = stats.gap_intervals(
+            np.full(len(short), 100.0), b_high, short["n"], short["n"], list(short["kind"]), short["eq_level"], True
+        )
+        out.loc[short.index, "best_bound"] = best
+    out.loc[index, "reach"] = [
+        REACH["shown"] if ok else REACH["lead"] if out.loc[i, "best_bound"] > -margin else REACH["never"]
+        for i, ok in zip(index, shown)
+    ]
     return out
 
 
@@ -763,13 +832,26 @@ def verdict_table(seen: pd.DataFrame, names, margin: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def tost_confidence(seen: pd.DataFrame) -> list[str]:
+    """The confidence of each comparison's TOST interval, as the book writes it: each one-sided test runs at the
+    comparison's equivalence level ``eq_level`` (α, or its corrected level in a family), so the interval is a
+    1 − 2·level one (``90 %`` at α = 0.05); a dash where there is no test."""
+    from . import formats
+
+    return [
+        formats.DASH if pd.isna(level) or not tested else formats.confidence(2 * float(level))
+        for level, tested in zip(seen["eq_level"], seen["difference"] != "no test")
+    ]
+
+
 def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
     """Every comparison of :func:`orient` with its intervals written out: the difference (its verdict, the
     interval at the corrected level over the scores the printing allows, the level's confidence, whether it
-    was resolved only at the printed scores) and, apart, equivalence (TOST) within the margin; the test used
-    and the per-item agreement ρ an unresolved gap would need (``unreachable`` when none would do):
-    ``row_label``, ``competitor_name``, ``difference``, ``gap``, ``interval``, ``p_adjusted``, ``n``,
-    ``confidence``, ``rounding``, ``equivalence``, ``test``, ``rho``, ``why``."""
+    was resolved only at the printed scores) and, apart, equivalence (TOST) within the margin with the level of
+    the TOST interval that decided it (:func:`tost_confidence`); the test used and the per-item agreement ρ an
+    unresolved gap would need (``unreachable`` when none would do): ``row_label``, ``competitor_name``,
+    ``difference``, ``gap``, ``interval``, ``p_adjusted``, ``n``, ``confidence``, ``rounding``, ``equivalence``,
+    ``tost_level``, ``test``, ``rho``, ``why``."""
     from . import formats
 
     detail = seen.assign(
@@ -780,6 +862,7 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
             "" if e == "no test" else f"{e} ({formats.interval(lo, hi)})"
             for e, lo, hi in zip(seen["equivalence"], seen["eq_low"], seen["eq_high"])
         ],
+        tost_level=tost_confidence(seen),
         test=seen["method"].map({"exact": "exact", "score": "score"}).fillna(""),
         # the agreement an unresolved gap would need; other verdicts need none
         rho=[
@@ -800,6 +883,7 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
             "confidence",
             "rounding",
             "equivalence",
+            "tost_level",
             "test",
             "rho",
             "why",
@@ -912,10 +996,10 @@ def with_differences(claim: pd.DataFrame, each: pd.DataFrame) -> pd.DataFrame:
 def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     """One pair's comparisons (rows of :func:`orient`) as the second question shows them: the two scores, the
     gap, the difference (verdict and interval), equivalence within ``margin`` and non-inferiority (the TOST
-    interval, 1 − 2α), the smallest margin that would make it equivalent, and whether any gap could be shown
-    equivalent at these scores (:func:`equivalence_reachable`): ``row_label``, ``focus_score``,
+    interval and its level, 1 − 2α), the smallest margin that would make it equivalent, and whether any gap could
+    be shown equivalent at these scores (:func:`equivalence_reachable`): ``row_label``, ``focus_score``,
     ``competitor_score``, ``gap``, ``difference``, ``interval``, ``equivalence``, ``noninferior``,
-    ``eq_interval``, ``smallest_margin``, ``reachable``, ``n``, ``reason``."""
+    ``eq_interval``, ``eq_confidence``, ``smallest_margin``, ``reachable``, ``n``, ``reason``."""
     from . import formats
 
     reachable = equivalence_reachable(seen, margin)
@@ -923,6 +1007,7 @@ def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     detail = seen.assign(
         interval=interval_text(seen),
         eq_interval=[formats.interval(lo, hi) for lo, hi in zip(seen["eq_low"], seen["eq_high"])],
+        eq_confidence=tost_confidence(seen),
         noninferior=[("yes" if v else "no") if t else "—" for v, t in zip(seen["noninferior"], tested)],
         equivalence=["yes" if e == "equivalent" else "no" if t else "—" for e, t in zip(seen["equivalence"], tested)],
         reachable=reachable.map({True: "yes", False: "no"}).fillna("—"),
@@ -938,6 +1023,7 @@ def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
             "equivalence",
             "noninferior",
             "eq_interval",
+            "eq_confidence",
             "smallest_margin",
             "reachable",
             "n",
