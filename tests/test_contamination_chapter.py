@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from herd import data, planting, selection, stats, throughput
+from herd import data, montecarlo, planting, selection, selection_text, stats, throughput
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +47,24 @@ def test_findings_say_both_what_crosses_the_threshold_and_what_the_word_rule_fin
 
 def test_summary_and_aucs_tables():
     s = planting.summary(_planted_scores(), 0.5)
-    assert list(s["planted"]) == ["whole", "part", "none"] and list(s["TOKEN-MATCH > 0.5"]) == [2, 1, 0]
+    assert list(s["planted"]) == ["whole", "part", "none"]
+    counts = [cell.split(" ")[0] for cell in s["TOKEN-MATCH > 0.5 (95 % interval)"]]
+    assert counts == ["2", "1", "0"] and s["13-gram word rule (95 % interval)"][2] == "0 (0–49 %)"
     a = planting.aucs(_planted_scores()).set_index("rule")
     assert a.loc["TOKEN-MATCH (share of tokens)", "planted whole vs none"] == 1.0
+
+
+def test_detection_rates_carry_wilson_intervals():
+    """The rates of planted copies found (20 of 20) were printed bare; their Wilson interval says how little
+    20 copies pin a rate down. At k = n and k = 0 the interval has a closed form: n/(n + z²) to 1, 0 to
+    z²/(n + z²)."""
+    z2 = 1.959963984540054**2
+    assert planting.rate_interval(20, 20) == f"{100 * 20 / (20 + z2):.0f}–100 %" == "84–100 %"
+    assert planting.rate_interval(0, 124) == f"0–{100 * z2 / (124 + z2):.0f} %" == "0–3 %"
+    low, high = (float(v) for v in planting.rate_interval(10, 20).rstrip(" %").split("–"))
+    assert low < 50 < high and 100 - high == pytest.approx(low, abs=1)  # symmetric about a half
+    with pytest.raises(ValueError, match="rate_interval"):
+        planting.rate_interval(3, 2)
 
 
 def test_the_auc_sentence_never_claims_a_difference_its_table_does_not_show():
@@ -97,15 +112,18 @@ def test_null_counts_what_the_chapter_writes(package, null_table):
     simulated = selection.simulated(reported)
     assert len(package.contamination) == len(reported) and (simulated["not_simulated"] == "").all()
     found = selection.counts(reported)
-    assert found["rows"] == len(simulated) and found["uncorrected"] == int((simulated["p_value"] < 0.05).sum())
-    assert found["corrected"] <= found["uncorrected"]
+    plain = montecarlo.decide(simulated["beyond"], simulated["picks"], 0.05, "none")
+    assert found["rows"] == len(simulated) and found["uncorrected"] == int(
+        (plain["decision"] == montecarlo.BEYOND).sum()
+    )
+    assert found["corrected"] <= found["uncorrected"] and found["corrected"] + found["open"] <= found["rows"]
     # the Monte Carlo p-value counts the draws at least as large, plus one, never zero
     assert (simulated["p_value"] == (simulated["beyond"] + 1) / (simulated["picks"] + 1)).all()
     assert int(simulated["accuracy_source"].str.startswith("not published").sum()) >= 1  # HellaSwag
 
 
 def test_table15_as_shown_letters_each_distinct_reason_once(package):
-    shown, notes = selection.table15(package)
+    shown, notes = selection_text.table15(package)
     t15 = package.contamination
     assert list(shown.columns) == ["benchmark", "contaminated (%)", "gain 8B", "gain 70B", "gain 405B", "why blank"]
     assert len(shown) == len(t15) and shown["benchmark"].notna().all()

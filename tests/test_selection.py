@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp, multivariate_normal, norm
 
-from herd import data, selection, stats
+from herd import data, montecarlo, selection, selection_text, stats
 
 
 def _both(gains=(16.3, None), beyond=(62, None), picks=(3599, None)):
@@ -32,17 +32,21 @@ def _both(gains=(16.3, None), beyond=(62, None), picks=(3599, None)):
         rows[f"{label}: null_p_se"] = [0.0022, np.nan]
         rows[f"{label}: null_median"] = [0.7, np.nan]
         rows[f"{label}: verdict"] = ["uncorrected only", ""]
+        rows[f"{label}: critical"] = [17.04, np.nan]
     return rows
 
 
 def test_null_display_puts_the_decisive_columns_first_and_letters_the_reasons():
-    decisive, inputs, notes = selection.null_display(_both(), ["independent", "correlated"])
-    assert list(decisive.columns[:4]) == [
+    decisive, inputs, notes = selection_text.null_display(_both(), ["independent", "correlated"])
+    assert list(decisive.columns[:6]) == [
         "benchmark",
         "reported gain 405B",
         "share of chance gains at least as large, independent",
         "share of chance gains at least as large, correlated",
+        "gain to exceed, independent",
+        "gain to exceed, correlated",
     ]
+    assert decisive["gain to exceed, correlated"].tolist() == ["+17.0", "—"]
     assert decisive["share of chance gains at least as large, independent"].tolist() == ["0.0172 ± 0.0022", "—"]
     assert decisive["not simulated"].tolist() == ["", "a"]
     assert notes.to_dict("records") == [{"note": "a", "why the row was not simulated": "no gain reported"}]
@@ -57,7 +61,7 @@ def package():
 
 @pytest.mark.slow
 def test_the_chapter_runs_share_rows_and_reuse_runs(package):
-    runs = selection.null_runs(package, selection.settings(0.5), [0, 1], reps=300)
+    runs = selection.null_runs(package, selection.settings(0.5), [0, 1], reps=300, max_draws=1_200)
     assert set(runs) == {("independent", 0), ("independent", 1), ("correlated", 0), ("correlated", 1)}
     quantiles, both = selection.side_by_side(runs, 0)
     assert set(quantiles["setting"]) == {"independent", "correlated"}
@@ -71,9 +75,31 @@ def test_the_chapter_runs_share_rows_and_reuse_runs(package):
         "correlated: Holm",
     ]
     assert (table["correlated: Holm"] <= table["correlated: uncorrected"]).all()
-    ranged = selection.range_counts(package, runs, 0, [0.5, 0.0], reps=300)
+    ranged = selection.range_counts(package, runs, 0, [0.5, 0.0], reps=300, max_draws=1_200)
     assert ranged["item correlation"].tolist() == [0.0, 0.5]  # both reused from the runs
-    found = selection.null_summary(runs, 0, ["independent", "correlated"])
+    assert list(ranged.columns) == [
+        "item correlation",
+        "rows where it is out of reach",
+        "uncorrected",
+        "Holm",
+        "not determined (Holm)",
+    ]
+    for value, label in ((0.0, "independent"), (0.5, "correlated")):
+        decided = selection.beyond_chance(runs[(label, 0)][1])
+        row = ranged[ranged["item correlation"] == value].iloc[0]
+        assert row["Holm"] == decided["corrected"].sum()
+        assert row["not determined (Holm)"] == (", ".join(decided.loc[decided["open"], "benchmark"]) or "none")
+    # the rows given more draws have them in whole batches, up to the most allowed
+    draws = pd.concat([selection.simulated(rows)["draws"] for _, rows in runs.values()])
+    assert set(draws) <= {300, 600, 1_200} and (draws % 300 == 0).all()
+    # the chart's mark decides as the table does: a gain above the gain to exceed is beyond chance at its level
+    _, both = selection.side_by_side(runs, 0)
+    for label in ("independent", "correlated"):
+        decided = selection.beyond_chance(runs[(label, 0)][1])
+        critical = both.loc[decided.index, f"{label}: critical"]
+        assert ((decided["gain"] > critical) == (decided["p_value"] < decided["level"])).all()
+        assert (decided.loc[decided["corrected"], "gain"] > critical[decided["corrected"]]).all()
+    found = selection_text.null_summary(runs, 0, ["independent", "correlated"])
     assert found["n_seeds"] == "2" and found["n_reported"] == "15" and found["n_t15"] == "21"
     assert found["beyond_correlated"] == str(table.loc[0, "correlated: uncorrected"])
     independent = selection.beyond_chance(runs[("independent", 0)][1])
@@ -200,16 +226,22 @@ def test_simulate_is_reproducible_and_correlation_moves_the_405b_with_the_pick()
 def test_monte_carlo_p_value_is_never_zero_and_shares_carry_their_error():
     chance = selection._chance(np.array([0.1, 0.2, 5.0, 7.0]), 5.0)
     assert chance["beyond"] == 2 and chance["picks"] == 4 and chance["p_value"] == pytest.approx(3 / 5)
+    assert chance["top"] == [7.0, 5.0]  # enough of the largest for any level up to 5 %
     assert selection._chance(np.array([0.1, 0.2]), 9.0)["p_value"] == pytest.approx(1 / 3)
-    assert selection.share_text(62, 3599, np.sqrt(62 / 3599 * (1 - 62 / 3599) / 3599)) == "0.0172 ± 0.0022"
-    assert selection.share_text(0, 3641, 0.0) == "0 of 3,641"
-    assert selection.share_text(1686, 3301, 0.0087) == "0.5108 ± 0.0087"
+    assert selection_text.share_text(62, 3599, np.sqrt(62 / 3599 * (1 - 62 / 3599) / 3599)) == "0.0172 ± 0.0022"
+    assert selection_text.share_text(0, 3641, 0.0) == "0 of 3,641"
+    assert selection_text.share_text(1686, 3301, 0.0087) == "0.5108 ± 0.0087"
+    assert selection_text.p_text(138 / 44_706, 44_705) == "0.00309 ± 0.00026"
 
 
-def _reported(ps):
+def _reported(ps, picks=1_000_000):
+    """Simulated rows whose Monte Carlo p-values are ``ps``, from so many draws that the Monte Carlo error
+    cannot change a decision."""
     return pd.DataFrame(
         {
             "benchmark": [f"b{i}" for i in range(len(ps))],
+            "beyond": [int(round(p * (picks + 1))) - 1 for p in ps],
+            "picks": picks,
             "p_value": ps,
             "not_simulated": "",
         }
@@ -225,12 +257,70 @@ def test_beyond_chance_uses_the_books_correction():
     # 0.03 ≥ 0.05/2 stops Holm there, though each is below 5 % uncorrected
     decided = selection.beyond_chance(_reported([0.0003, 0.03, 0.04]), 0.05, "holm")
     assert decided["corrected"].tolist() == [True, False, False] and decided["uncorrected"].sum() == 3
-    assert selection.counts(_reported([0.0003, 0.03, 0.04])) == {"uncorrected": 3, "corrected": 1, "rows": 3}
+    assert selection.counts(_reported([0.0003, 0.03, 0.04])) == {"uncorrected": 3, "corrected": 1, "open": 0, "rows": 3}
+    # from 3,000 draws, 0.02 is no longer decided: within three Monte Carlo errors of its level, 0.025
+    decided = selection.beyond_chance(_reported([0.0003, 0.0004, 0.004, 0.02, 0.3], picks=3_000), 0.05, "holm")
+    assert decided["corrected"].tolist() == [True, True, True, False, False]
+    assert decided["open"].tolist() == [False, False, False, True, False]
 
 
 def test_count_range_and_calibration_phrase():
-    assert selection.count_range([3, 3, 3]) == "3" and selection.count_range([3, 4, 3]) == "3–4"
-    assert selection.calibration_phrase(0.5, 0.3, 0.7) == "0.5, the middle of the published 0.3–0.7"
-    assert selection.calibration_phrase(0.6, 0.3, 0.7) == "0.6, within the published 0.3–0.7"
-    assert selection.calibration_phrase(0.9, 0.3, 0.7) == "0.9, outside the published 0.3–0.7"
+    assert selection_text.count_range([3, 3, 3]) == "3" and selection_text.count_range([3, 4, 3]) == "3–4"
+    assert selection_text.calibration_phrase(0.5, 0.3, 0.7) == "0.5, the middle of the published 0.3–0.7"
+    assert selection_text.calibration_phrase(0.6, 0.3, 0.7) == "0.6, within the published 0.3–0.7"
+    assert selection_text.calibration_phrase(0.9, 0.3, 0.7) == "0.9, outside the published 0.3–0.7"
     assert selection.seeds(4, 3) == [4, 5, 6] and selection.settings(0.5) == {"independent": 0.0, "correlated": 0.5}
+
+
+def test_the_range_reaches_beyond_the_published_one_and_says_where_the_count_changes():
+    assert selection.range_values(0.5, 0.3, 0.7) == [0.0, 0.3, 0.5, 0.7, 0.8, 0.9]
+    assert selection.range_values(0.4, 0.2, 0.5) == [0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    ranged = pd.DataFrame(
+        {
+            "item correlation": [0.0, 0.3, 0.5, 0.7, 0.8, 0.9],
+            "Holm": [4, 4, 4, 3, 3, 3],
+            "not determined (Holm)": ["none", "none", "none", "PiQA", "PiQA", "none"],
+        }
+    )
+    assert selection_text.range_note(ranged) == "4 at 0–0.5, 3 and PiQA not determined at 0.7–0.8 and 3 at 0.9"
+    same = ranged.assign(Holm=4, **{"not determined (Holm)": "none"})
+    assert selection_text.range_note(same) == "4 throughout"
+
+
+def _settled_runs():
+    """Two seeds of one setting: a row given more draws in each, closest to its level in the second."""
+    runs = {}
+    for seed, (beyond, picks, draws) in enumerate([(137, 44_705, 160_000), (635, 179_361, 640_000)]):
+        rows = pd.DataFrame(
+            {
+                "benchmark": ["PiQA", "MATH"],
+                "beyond": [beyond, 2_990],
+                "picks": [picks, 3_145],
+                "draws": [draws, 10_000],
+                "p_value": [(beyond + 1) / (picks + 1), 2_991 / 3_146],
+                "not_simulated": "",
+            }
+        )
+        runs[("correlated", seed)] = (pd.DataFrame(), rows)
+    return runs
+
+
+def test_the_rows_given_more_draws_are_shown_with_their_error_and_level():
+    table = selection_text.more_draws(_settled_runs())
+    assert table["benchmark"].tolist() == ["PiQA", "PiQA"] and table["draws"].tolist() == ["160,000", "640,000"]
+    assert table["p-value"].tolist()[0] == "0.00309 ± 0.00026" and set(table["decision"]) == {montecarlo.BEYOND}
+    assert table["Holm level"].tolist() == ["0.025", "0.025"]  # Holm over two rows: 0.05/2, then 0.05 for MATH
+    note = selection_text.more_draws_note(_settled_runs(), "correlated")
+    assert note.startswith("the rule gave more draws to PiQA (up to 640,000); the closest to its level, PiQA,")
+    assert "p-values of 0.0031–0.0035 over the 2 seeds" in note and "against a Holm level of 0.025" in note
+    first = {key: (q, rows.assign(draws=10_000)) for key, (q, rows) in _settled_runs().items()}
+    assert selection_text.more_draws_note(first, "correlated") == "no row needed more than the first 10,000 draws"
+    assert selection_text.more_draws(first).empty
+
+
+def test_the_undetermined_note_names_the_rows_or_says_every_seed_agrees():
+    found = {"n_undetermined_correlated": "0", "undetermined_correlated": "none", "mc_z": "3", "max_draws": "1,280,000"}
+    assert selection_text.undetermined_note(found, "correlated").startswith("every row gets the same decision")
+    found |= {"n_undetermined_correlated": "1", "undetermined_correlated": "PiQA"}
+    note = selection_text.undetermined_note(found, "correlated")
+    assert note.startswith("1 more (PiQA) is beyond chance in some seeds only") and "1,280,000 draws" in note

@@ -1059,10 +1059,15 @@ def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str, desc
     """Chance 'gains' from threshold selection against the reported gain: per benchmark and setting
     of the null (``quantiles``: columns benchmark, setting, q05, q25, q50, q75, q95), a line from the
     5th to the 95th percentile, a box from the 25th to the 75th and a tick at the median, one row per
-    setting; and the reported gain (``reported``: benchmark, gain, n)."""
+    setting; a diamond at ``critical`` when the quantiles carry it (the chance gain a reported gain must exceed
+    to be beyond chance at its corrected level, :func:`herd.selection.side_by_side`); and the reported gain
+    (``reported``: benchmark, gain, n)."""
     order = list(reported["benchmark"])
     settings = list(dict.fromkeys(quantiles["setting"]))
-    data = quantiles[["benchmark", "setting", "q05", "q25", "q50", "q75", "q95"]]
+    marked = "critical" in quantiles
+    data = quantiles[["benchmark", "setting", "q05", "q25", "q50", "q75", "q95", *(["critical"] if marked else [])]]
+    if marked:  # no diamond where no gain can be beyond chance (too few draws for the level)
+        data = data.assign(critical=data["critical"].where(np.isfinite(data["critical"].astype(float))))
     y = alt.Y("benchmark:N", title=None, sort=order)
     offset = alt.YOffset("setting:N", sort=settings)
     color = alt.Color(
@@ -1078,11 +1083,19 @@ def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str, desc
         alt.Tooltip("q05:Q", title="5th percentile", format="+.1f"),
         alt.Tooltip("q50:Q", title="Median chance gain", format="+.1f"),
         alt.Tooltip("q95:Q", title="95th percentile", format="+.1f"),
+        *([alt.Tooltip("critical:Q", title="Gain to exceed at its corrected level", format="+.1f")] if marked else []),
     ]
     base = alt.Chart(data).encode(y=y, yOffset=offset, color=color, tooltip=tooltip)
     whisker = base.mark_rule().encode(x=alt.X("q05:Q", title="Estimated performance gain, 405B (points)"), x2="q95:Q")
     box = base.mark_bar(size=7).encode(x="q25:Q", x2="q75:Q")
     median = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="q50:Q")
+    layers = [whisker, box, median]
+    if marked:
+        layers.append(
+            alt.Chart(data.dropna(subset=["critical"]))
+            .mark_point(shape="diamond", filled=True, size=40, stroke="black", strokeWidth=0.8)
+            .encode(y=y, yOffset=offset, x="critical:Q", color=color, tooltip=tooltip)
+        )
     dots = (
         alt.Chart(reported[["benchmark", "gain", "n"]])
         .mark_point(filled=True, size=90, color=FOCUS_COLOR)
@@ -1096,12 +1109,14 @@ def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str, desc
             ],
         )
     )
-    chart = _fit(alt.layer(whisker, box, median, dots)).properties(
+    chart = _fit(alt.layer(*layers, dots)).properties(
         height=alt.Step(26),
         title=_title(
             title,
             "Lines: 5th to 95th percentile of the gains that picking the best threshold finds when contamination "
-            "has no effect; boxes: 25th to 75th; ticks: median. Orange: the paper's Table 15.",
+            "has no effect; boxes: 25th to 75th; ticks: median"
+            + ("; diamonds: the gain to exceed at the corrected level" if marked else "")
+            + ". Orange: the paper's Table 15.",
         ),
     )
     return _finish(

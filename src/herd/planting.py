@@ -10,6 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import formats, stats
+
+LEVEL = 0.95
+"""The confidence of the intervals on the detection rates."""
+LEVEL_TEXT = formats.confidence(1 - LEVEL)
+"""That confidence as the book writes it: ``95 %``."""
+
 
 def plant(
     examples, fillers: list[str], out_dir: Path, n_whole: int, n_part: int, part_share: float = 0.5, seed: int = 0
@@ -64,21 +71,33 @@ def findings(scores: pd.DataFrame, threshold: float) -> dict:
     return out
 
 
+def rate_interval(k: int, n: int, level: float = LEVEL) -> str:
+    """The Wilson interval of a detection rate, ``k`` of ``n`` examples found, in percent (the book's
+    :func:`herd.stats.score_interval`, by count): ``84–100 %`` for 20 of 20."""
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"rate_interval: expected 0 ≤ k ≤ n and n ≥ 1, got {k} of {n}")
+    low, high = stats.score_interval(100.0 * k / n, n, level)
+    return formats.span(low, high, lambda v: formats.number(v, 0), "%")
+
+
 def summary(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """One row per group (planted whole, in part, not at all) and how each rule scores it."""
+    """One row per group (planted whole, in part, not at all) and how each rule scores it: how many examples
+    each rule flags, with the Wilson interval of that rate (:func:`rate_interval`), and the scores' medians."""
     rows = []
+    interval = f"{LEVEL_TEXT} interval"
     for group in ("whole", "part", "none"):
         g = scores[scores["planted"] == group]
         if len(g):
+            over, word = int((g["token_match"] > threshold).sum()), int(g["word13_match"].sum())
             rows.append(
                 {
                     "planted": group,
                     "examples": len(g),
-                    f"TOKEN-MATCH > {threshold:g}": int((g["token_match"] > threshold).sum()),
+                    f"TOKEN-MATCH > {threshold:g} ({interval})": f"{over} ({rate_interval(over, len(g))})",
                     "median TOKEN-MATCH": g["token_match"].median(),
                     "max TOKEN-MATCH": g["token_match"].max(),
                     "median LONGEST-MATCH (tokens)": g["longest_match"].median(),
-                    "13-gram word rule": int(g["word13_match"].sum()),
+                    f"13-gram word rule ({interval})": f"{word} ({rate_interval(word, len(g))})",
                 }
             )
     return pd.DataFrame(rows)

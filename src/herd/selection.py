@@ -21,16 +21,21 @@ quantity the selection rule reads (counts of items and of right answers above an
 threshold) is a sum over items, so a benchmark is drawn at once as multinomial counts over
 (score interval × answer pattern) cells: the same distribution as drawing every item, at a cost
 that does not grow with N (``tests/test_selection.py`` checks the two against each other).
+
+A gain is judged only where the Monte Carlo error cannot change the decision (:func:`herd.montecarlo.decide`);
+a row near its level gets more draws (:func:`settle_rows`). Every row, seed and batch has a stream of its own.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
-from . import memo, stats
+from . import memo, montecarlo, stats
 
 MODELS = ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b")
 THRESHOLDS = np.linspace(0.1, 0.9, 9)
@@ -136,7 +141,7 @@ def simulate(
     thresholds: np.ndarray,
     reps: int = 10_000,
     alpha: float = 0.05,
-    seed: int = 0,
+    seed: int | tuple[int, ...] = 0,
     correlation: float = 0.0,
 ) -> pd.DataFrame:
     """One row per replicate: the threshold picked, the contaminated share there and each
@@ -149,7 +154,8 @@ def simulate(
     contaminated and clean accuracy differ at ``alpha`` by the book's test of two independent
     proportions (:func:`score_z`, at least two examples on each side); among
     the thresholds where some model's gain counts, the rule picks the one with the largest gain
-    of any model (the first on a tie), as the paper describes. Vectorised over replicates."""
+    of any model (the first on a tie), as the paper describes. Vectorised over replicates. ``seed`` is an integer
+    or a tuple of them (NumPy's seed sequence: distinct tuples give independent streams)."""
     acc = np.asarray(accuracies, dtype=float)
     t = np.unique(np.asarray(thresholds, dtype=float))
     if reps < 1 or n < 1:
@@ -219,11 +225,12 @@ def row_thresholds(thresholds: np.ndarray, contaminated_pct) -> np.ndarray:
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def _chance(gains: np.ndarray, reported: float) -> dict[str, float]:
+def _chance(gains: np.ndarray, reported: float, alpha: float = 0.05) -> dict:
     """What the chance gains of the picked replicates say about one reported gain: how many
     replicates picked (``picks``), how many of them reach the reported gain (``beyond``), their
     share with its Monte Carlo standard error, the Monte Carlo p-value (beyond + 1) / (picks + 1)
-    (which is never 0; Davison & Hinkley 1997, §4.2) and the median chance gain."""
+    (which is never 0; Davison & Hinkley 1997, §4.2), the median chance gain and the largest chance
+    gains (``top``, :func:`herd.montecarlo.largest`)."""
     m, k = len(gains), int((gains >= reported).sum())
     share = k / m if m else np.nan
     return {
@@ -233,7 +240,70 @@ def _chance(gains: np.ndarray, reported: float) -> dict[str, float]:
         "null_p_se": float(np.sqrt(share * (1 - share) / m)) if m else np.nan,
         "p_value": (k + 1) / (m + 1),
         "null_median": float(np.median(gains)) if m else np.nan,
+        "top": montecarlo.largest(gains, alpha),
     }
+
+
+def _setups(
+    t15: pd.DataFrame,
+    sizes: pd.DataFrame,
+    scores: pd.DataFrame,
+    names: pd.Series,
+    thresholds: np.ndarray,
+    item_correlation: float,
+) -> list[tuple[dict, dict | None]]:
+    """For each row of Table 15, what :func:`table15_null` writes before simulating it, and what it
+    simulates it with (:func:`simulate`'s ``n``, ``accuracies``, ``thresholds`` and ``correlation``), or
+    None with the reason in ``not_simulated``."""
+    out: list[tuple[dict, dict | None]] = []
+    for row in t15.itertuples():
+        name = names.get(row.benchmark, row.benchmark)
+        n = sizes["n"].get(row.benchmark, pd.NA)
+        accs, acc_source = accuracies(scores, row.benchmark)
+        latent, reachable = latent_correlation(accs, item_correlation)
+        base = {
+            "benchmark": name,
+            "gain": row.gain_405b,
+            "n": pd.NA if pd.isna(n) else int(n),
+            "n_basis": sizes["basis"].get(row.benchmark, "none"),
+            "accuracies": " / ".join(f"{a:.3f}" for a in accs),
+            "accuracy_source": acc_source,
+            "item_correlation": float(item_correlation),
+            "latent": latent,
+            "reachable": reachable,
+            "null_picked": np.nan,
+            **{k: np.nan for k in ("picks", "beyond", "null_p", "null_p_se", "p_value", "null_median")},
+            "top": [],
+            "draws": np.nan,
+            "not_simulated": "",
+        }
+        if pd.isna(row.gain_405b):
+            out.append((base | {"not_simulated": f"no gain reported ({row.blank_reason})"}, None))
+        elif pd.isna(n):
+            out.append((base | {"not_simulated": "no test-set size N, from a source or from printed intervals"}, None))
+        else:
+            inputs = {
+                "n": int(n),
+                "accuracies": accs,
+                "thresholds": row_thresholds(thresholds, row.contaminated_pct),
+                "correlation": latent,
+            }
+            out.append((base, inputs))
+    return out
+
+
+def _picked_gains(inputs: dict, reps: int, alpha: float, seed: tuple[int, ...]) -> np.ndarray:
+    """The 405B's chance gains in the replicates of one :func:`simulate` run where the rule picks a threshold."""
+    sim = simulate(
+        inputs["n"],
+        inputs["accuracies"],
+        inputs["thresholds"],
+        reps=reps,
+        alpha=alpha,
+        seed=seed,
+        correlation=inputs["correlation"],
+    )
+    return sim.loc[sim["picked"], f"gain_{len(inputs['accuracies']) - 1}"].to_numpy()
 
 
 def table15_null(
@@ -260,86 +330,56 @@ def table15_null(
     source, the latent correlation, the share of null benchmarks where the rule picks a threshold,
     and, among the null benchmarks where the rule picks a threshold (the paper prints a gain only
     then), the share whose gain is at least as large as the reported one with its Monte Carlo
-    standard error and p-value (:func:`_chance`). A row that cannot be simulated says why in
-    ``not_simulated`` and keeps its place."""
+    standard error and p-value (:func:`_chance`), and the ``draws``. Row i draws from the seed
+    sequence (``seed``, i, 0), so every row and seed has a stream of its own (:func:`settle_rows` adds
+    (``seed``, i, 1), ...). A row that cannot be simulated says why in ``not_simulated`` and keeps its place."""
     quantiles, rows = [], []
-    for i, row in enumerate(t15.itertuples()):
-        name = names.get(row.benchmark, row.benchmark)
-        n = sizes["n"].get(row.benchmark, pd.NA)
-        accs, acc_source = accuracies(scores, row.benchmark)
-        latent, reachable = latent_correlation(accs, item_correlation)
-        base = {
-            "benchmark": name,
-            "gain": row.gain_405b,
-            "n": pd.NA if pd.isna(n) else int(n),
-            "n_basis": sizes["basis"].get(row.benchmark, "none"),
-            "accuracies": " / ".join(f"{a:.3f}" for a in accs),
-            "accuracy_source": acc_source,
-            "item_correlation": float(item_correlation),
-            "latent": latent,
-            "reachable": reachable,
-            "null_picked": np.nan,
-            **{k: np.nan for k in ("picks", "beyond", "null_p", "null_p_se", "p_value", "null_median")},
-            "not_simulated": "",
-        }
-        if pd.isna(row.gain_405b):
-            rows.append(base | {"not_simulated": f"no gain reported ({row.blank_reason})"})
+    for i, (base, inputs) in enumerate(_setups(t15, sizes, scores, names, thresholds, item_correlation)):
+        if inputs is None:
+            rows.append(base)
             continue
-        if pd.isna(n):
-            rows.append(base | {"not_simulated": "no test-set size N, from a source or from printed intervals"})
-            continue
-        sim = simulate(
-            int(n),
-            accs,
-            row_thresholds(thresholds, row.contaminated_pct),
-            reps=reps,
-            alpha=alpha,
-            seed=seed + i,
-            correlation=latent,
-        )
-        gains = sim.loc[sim["picked"], f"gain_{len(accs) - 1}"].to_numpy()
+        gains = _picked_gains(inputs, reps, alpha, (seed, i, 0))
         if len(gains):
             quantiles.append(
-                {"benchmark": name, **{f"q{round(100 * q):02d}": np.quantile(gains, q) for q in QUANTILES}}
+                {"benchmark": base["benchmark"], **{f"q{round(100 * q):02d}": np.quantile(gains, q) for q in QUANTILES}}
             )
-        rows.append(base | {"null_picked": float(sim["picked"].mean()), **_chance(gains, float(row.gain_405b))})
+        chance = _chance(gains, float(base["gain"]), alpha)
+        rows.append(base | {"null_picked": len(gains) / reps, "draws": reps, **chance})
     columns = ["benchmark", *(f"q{round(100 * q):02d}" for q in QUANTILES)]
     return pd.DataFrame(quantiles, columns=columns), pd.DataFrame(rows)
+
+
+def _package_inputs(package):
+    sizes = stats.package_sizes(package).set_index("benchmark")
+    names = package.benchmarks.set_index("key")["name"]
+    tables = [memo.frame_key(t) for t in (package.contamination, sizes, package.scores, names.to_frame())]
+    return sizes, names, tables
+
+
+def _frames_memo(name: str, inputs: dict, compute):
+    return memo.remember(
+        __name__,
+        name,
+        inputs,
+        compute,
+        lambda frames: [memo.frame_dump(frame) for frame in frames],
+        lambda data: tuple(memo.frame_load(frame) for frame in data),
+    )
 
 
 def package_null(
     package, reps: int = 10_000, alpha: float = 0.05, seed: int = 0, item_correlation: float = 0.0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`table15_null` of the data package's Table 15, at each benchmark's N
-    (:func:`herd.stats.package_sizes`). A run of 10,000 replicates takes seconds and the chapter makes ten:
+    (:func:`herd.stats.package_sizes`). A run of 10,000 replicates takes seconds and the chapter makes many:
     kept in :mod:`herd.memo` under the tables it reads and its settings."""
-    sizes = stats.package_sizes(package).set_index("benchmark")
-    names = package.benchmarks.set_index("key")["name"]
-    inputs = {
-        "tables": [memo.frame_key(t) for t in (package.contamination, sizes, package.scores, names.to_frame())],
-        "reps": reps,
-        "alpha": alpha,
-        "seed": seed,
-        "item_correlation": item_correlation,
-    }
-    quantiles, rows = memo.remember(
-        __name__,
+    sizes, names, tables = _package_inputs(package)
+    settings: dict[str, Any] = {"reps": reps, "alpha": alpha, "seed": seed, "item_correlation": item_correlation}
+    return _frames_memo(
         "package_null",
-        inputs,
-        lambda: table15_null(
-            package.contamination,
-            sizes,
-            package.scores,
-            names,
-            reps=reps,
-            alpha=alpha,
-            seed=seed,
-            item_correlation=item_correlation,
-        ),
-        lambda frames: [memo.frame_dump(frame) for frame in frames],
-        lambda data: tuple(memo.frame_load(frame) for frame in data),
+        {"tables": tables, **settings},
+        lambda: table15_null(package.contamination, sizes, package.scores, names, **settings),
     )
-    return quantiles, rows
 
 
 def simulated(reported: pd.DataFrame) -> pd.DataFrame:
@@ -347,21 +387,124 @@ def simulated(reported: pd.DataFrame) -> pd.DataFrame:
     return reported[reported["not_simulated"] == ""]
 
 
-def beyond_chance(reported: pd.DataFrame, alpha: float = 0.05, correction: str = "holm") -> pd.DataFrame:
-    """The simulated rows with whether each reported gain is beyond chance: its Monte Carlo
-    p-value below ``alpha`` (``uncorrected``), and below the level the book's correction gives it
-    across all the simulated rows (``corrected``, :func:`herd.stats.comparison_levels`)."""
+# ------------------------------------------------------------------ deciding with the Monte Carlo error
+
+
+MAX_DRAWS = 1_280_000
+"""The most draws a row gets before its decision is left undetermined (:func:`settle_rows`): 10,000 doubled
+seven times."""
+
+
+def settle_rows(
+    rows: pd.DataFrame,
+    draw,
+    alpha: float = 0.05,
+    correction: str = "holm",
+    z: float = montecarlo.MC_Z,
+    max_draws: int = MAX_DRAWS,
+) -> pd.DataFrame:
+    """:func:`table15_null`'s rows with more draws for every row whose decision :func:`herd.montecarlo.decide` leaves
+    undetermined, uncorrected or with ``correction``: such a row gets as many draws again as it has (10,000,
+    20,000, 40,000, ...), all rows are decided again, and so on until every decision is determined or the
+    undetermined rows have ``max_draws``. ``draw(i, j)`` gives the picked chance gains of row i's j-th batch
+    (batch 0 being the draws ``rows`` were computed from); a row's counts, shares, p-value and largest gains
+    are then those of all its draws (the median and the chart's quantiles stay those of batch 0)."""
+    rows = rows.copy()
+    batch_size = rows["draws"].copy()  # the draws of batch 0, the size of every batch
+    batches: dict[int, list[np.ndarray]] = {}
+    while True:
+        sim = simulated(rows)
+        k, m = sim["beyond"].to_numpy(), sim["picks"].to_numpy()
+        undecided = (montecarlo.decide(k, m, alpha, "none", z)["decision"].to_numpy() == montecarlo.OPEN) | (
+            montecarlo.decide(k, m, alpha, correction, z)["decision"].to_numpy() == montecarlo.OPEN
+        )
+        grow = [i for i in sim.index[undecided] if rows.at[i, "draws"] < max_draws]
+        if not grow:
+            return rows
+        for i in grow:
+            size = int(batch_size[i])
+            if i not in batches:
+                batches[i] = [draw(i, 0)]
+                if len(batches[i][0]) != rows.at[i, "picks"]:
+                    raise ValueError(
+                        f"settle_rows: row {i}'s batch 0 has {len(batches[i][0])} picks, its row {rows.at[i, 'picks']}"
+                    )
+            have = len(batches[i])
+            batches[i] += [draw(i, j) for j in range(have, min(2 * have, -(-max_draws // size)))]
+            gains = np.concatenate(batches[i])
+            chance = _chance(gains, float(rows.at[i, "gain"]), alpha)
+            draws = size * len(batches[i])
+            for column in ("picks", "beyond", "null_p", "null_p_se", "p_value", "top"):
+                rows.at[i, column] = chance[column]
+            rows.at[i, "null_picked"], rows.at[i, "draws"] = len(gains) / draws, draws
+
+
+def package_null_settled(
+    package,
+    reps: int = 10_000,
+    alpha: float = 0.05,
+    seed: int = 0,
+    item_correlation: float = 0.0,
+    correction: str = "holm",
+    z: float = montecarlo.MC_Z,
+    max_draws: int = MAX_DRAWS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`package_null` with the undetermined rows given more draws (:func:`settle_rows`; batch j of row i
+    draws from the seed sequence (``seed``, i, j)); kept in :mod:`herd.memo`."""
+    sizes, names, tables = _package_inputs(package)
+    quantiles, rows = package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=item_correlation)
+    setups = _setups(package.contamination, sizes, package.scores, names, THRESHOLDS, item_correlation)
+
+    def draw(i: int, j: int) -> np.ndarray:
+        inputs = setups[i][1]
+        assert inputs is not None  # settle_rows draws only simulated rows
+        return _picked_gains(inputs, reps, alpha, (seed, i, j))
+
+    inputs = {
+        "tables": tables,
+        "reps": reps,
+        "alpha": alpha,
+        "seed": seed,
+        "item_correlation": item_correlation,
+        "correction": correction,
+        "z": z,
+        "max_draws": max_draws,
+    }
+    return _frames_memo(
+        "package_null_settled",
+        inputs,
+        lambda: (quantiles, settle_rows(rows, draw, alpha=alpha, correction=correction, z=z, max_draws=max_draws)),
+    )
+
+
+def beyond_chance(
+    reported: pd.DataFrame, alpha: float = 0.05, correction: str = "holm", z: float = montecarlo.MC_Z
+) -> pd.DataFrame:
+    """The simulated rows with :func:`herd.montecarlo.decide`'s decision on each reported gain: beyond chance
+    at ``alpha`` (``uncorrected``) and at the level the book's correction gives it across all the simulated rows
+    (``corrected``), each only when the Monte Carlo error cannot change it; ``open`` and ``open_uncorrected``
+    when it could (undetermined, counted as not beyond chance); ``level``, ``p_low`` and ``p_high``."""
     sim = simulated(reported).copy()
-    p = sim["p_value"].to_numpy(dtype=float)
-    sim["uncorrected"] = p < alpha
-    sim["corrected"] = p < stats.comparison_levels(p, alpha, correction)
+    k, m = sim["beyond"].to_numpy(), sim["picks"].to_numpy()
+    plain, corrected = montecarlo.decide(k, m, alpha, "none", z), montecarlo.decide(k, m, alpha, correction, z)
+    sim["uncorrected"] = plain["decision"].to_numpy() == montecarlo.BEYOND
+    sim["open_uncorrected"] = plain["decision"].to_numpy() == montecarlo.OPEN
+    sim["corrected"] = corrected["decision"].to_numpy() == montecarlo.BEYOND
+    sim["open"] = corrected["decision"].to_numpy() == montecarlo.OPEN
+    sim["level"], sim["p_low"], sim["p_high"] = (corrected[c].to_numpy() for c in ("level", "low", "high"))
     return sim
 
 
 def counts(reported: pd.DataFrame, alpha: float = 0.05, correction: str = "holm") -> dict[str, int]:
-    """How many reported gains are beyond chance, uncorrected and corrected (:func:`beyond_chance`)."""
+    """How many reported gains are beyond chance, uncorrected and corrected, and how many the corrected
+    decision leaves undetermined (:func:`beyond_chance`)."""
     sim = beyond_chance(reported, alpha, correction)
-    return {"uncorrected": int(sim["uncorrected"].sum()), "corrected": int(sim["corrected"].sum()), "rows": len(sim)}
+    return {
+        "uncorrected": int(sim["uncorrected"].sum()),
+        "corrected": int(sim["corrected"].sum()),
+        "open": int(sim["open"].sum()),
+        "rows": len(sim),
+    }
 
 
 # ------------------------------------------------------------------ the chapter's runs
@@ -381,12 +524,26 @@ def seeds(first: int, count: int) -> list[int]:
 
 
 def null_runs(
-    package, settings: dict[str, float], seeds: list[int], reps: int = 10_000, alpha: float = 0.05
+    package,
+    settings: dict[str, float],
+    seeds: list[int],
+    reps: int = 10_000,
+    alpha: float = 0.05,
+    correction: str = "holm",
+    max_draws: int = MAX_DRAWS,
 ) -> dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]]:
-    """:func:`package_null` under each setting of the item correlation (``settings``: label → item
+    """:func:`package_null_settled` under each setting of the item correlation (``settings``: label → item
     correlation) and each seed: {(label, seed): (quantiles, rows)}."""
     return {
-        (label, seed): package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=value)
+        (label, seed): package_null_settled(
+            package,
+            reps=reps,
+            alpha=alpha,
+            seed=seed,
+            item_correlation=value,
+            correction=correction,
+            max_draws=max_draws,
+        )
         for label, value in settings.items()
         for seed in seeds
     }
@@ -412,9 +569,11 @@ CORRECTION_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benja
 
 def side_by_side(runs, seed: int, alpha: float = 0.05, correction: str = "holm") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs of one seed side by side: the chance-gain quantiles of every setting (a ``setting``
-    column) and one row per Table 15 benchmark with each setting's columns prefixed by its label
-    (``<label>: null_p`` ...) and whether the gain is beyond chance under it (``<label>: verdict``:
-    ``yes (<correction>)``, ``uncorrected only`` or ``not resolved``)."""
+    column, and ``critical``: the chance gain the reported one must exceed at its corrected level) and one row
+    per Table 15 benchmark with each setting's columns prefixed by its label (``<label>: null_p`` ...), whether
+    the gain is beyond chance under it (``<label>: verdict``: ``yes (<correction>)``, ``uncorrected only``,
+    ``not resolved`` or, when more draws could change it, ``not determined``) and the chance gain it must
+    exceed at its corrected level (``<label>: critical``, :func:`herd.montecarlo.critical_value`)."""
     labels = [label for label, s in runs if s == seed]
     quantiles = pd.concat([runs[(label, seed)][0].assign(setting=label) for label in labels], ignore_index=True)
     first = runs[(labels[0], seed)][1]
@@ -427,12 +586,45 @@ def side_by_side(runs, seed: int, alpha: float = 0.05, correction: str = "holm")
         verdict[decided.index] = np.where(
             decided["corrected"],
             f"yes ({CORRECTION_NAMES.get(correction, correction)})",
-            np.where(decided["uncorrected"], "uncorrected only", "not resolved"),
+            np.where(
+                decided["open"] | decided["open_uncorrected"],
+                "not determined",
+                np.where(decided["uncorrected"], "uncorrected only", "not resolved"),
+            ),
         )
-        for column in ("latent", "reachable", "null_picked", "picks", "beyond", "null_p", "null_p_se", "null_median"):
+        critical = pd.Series(np.nan, index=rows.index)
+        critical[decided.index] = [
+            montecarlo.critical_value(top, int(m), level)
+            for top, m, level in zip(decided["top"], decided["picks"], decided["level"])
+        ]
+        for column in (
+            "latent",
+            "reachable",
+            "null_picked",
+            "picks",
+            "beyond",
+            "null_p",
+            "null_p_se",
+            "null_median",
+            "draws",
+        ):
             out[f"{label}: {column}"] = rows[column]
         out[f"{label}: verdict"] = verdict
-    return quantiles, out
+        out[f"{label}: critical"] = critical
+    marks = pd.concat(
+        [
+            pd.DataFrame({"benchmark": out["benchmark"], "setting": label, "critical": out[f"{label}: critical"]})
+            for label in labels
+        ]
+    )
+    return quantiles.merge(marks, on=["benchmark", "setting"], how="left"), out
+
+
+def range_values(chosen: float, low: float, high: float, step: float = 0.1, top: float = 0.9) -> list[float]:
+    """The item correlations the sensitivity table shows: independence, the published range's ends, the chosen
+    value, and beyond the range's upper end in steps of ``step`` up to ``top`` (where a count may change)."""
+    beyond = np.round(np.arange(high + step, top + step / 2, step), 10)
+    return sorted({0.0, float(low), float(chosen), float(high), *(float(v) for v in beyond)})
 
 
 def range_counts(
@@ -443,116 +635,43 @@ def range_counts(
     reps: int = 10_000,
     alpha: float = 0.05,
     correction: str = "holm",
+    max_draws: int = MAX_DRAWS,
 ) -> pd.DataFrame:
     """The count of reported gains beyond chance at ``seed`` for each item correlation in ``values``
-    (the published range's ends beside the chapter's settings), reusing the runs already made."""
+    (:func:`range_values`), the rows the Monte Carlo error leaves undetermined with the correction (named) and
+    how many rows' models' accuracies cannot reach that correlation (simulated at the largest latent
+    correlation), reusing the runs already made (:func:`package_null_settled`)."""
     known = {float(v): runs[(label, seed)][1] for (label, s), v in zip(runs, _values(runs)) if s == seed}
     name = CORRECTION_NAMES.get(correction, correction)
     out = []
     for value in sorted({float(v) for v in values}):
         reported = known.get(value)
         if reported is None:
-            reported = package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=value)[1]
-        found = counts(reported, alpha, correction)
-        out.append({"item correlation": value, "uncorrected": found["uncorrected"], name: found["corrected"]})
+            reported = package_null_settled(
+                package,
+                reps=reps,
+                alpha=alpha,
+                seed=seed,
+                item_correlation=value,
+                correction=correction,
+                max_draws=max_draws,
+            )[1]
+        decided = beyond_chance(reported, alpha, correction)
+        out.append(
+            {
+                "item correlation": value,
+                "rows where it is out of reach": int((~decided["reachable"].astype(bool)).sum()),
+                "uncorrected": int(decided["uncorrected"].sum()),
+                name: int(decided["corrected"].sum()),
+                f"not determined ({name})": ", ".join(decided.loc[decided["open"], "benchmark"]) or "none",
+            }
+        )
     return pd.DataFrame(out)
 
 
 def _values(runs) -> list[float]:
     """The item correlation of each run of :func:`null_runs` (kept in its rows' ``item_correlation``)."""
     return [float(rows["item_correlation"].iloc[0]) for _, rows in runs.values()]
-
-
-def share_text(beyond, picks, se) -> str:
-    """A Monte Carlo share with its standard error, to the digits the error allows: ``0.0172 ± 0.0022``;
-    none of the picks: ``0 of 3,641``."""
-    from . import formats
-
-    if formats.missing(picks):
-        return formats.DASH
-    if int(beyond) == 0:
-        return f"0 of {formats.count(picks)}"
-    share = float(beyond) / float(picks)
-    decimals = max(2, 1 - int(np.floor(np.log10(se))))
-    return f"{formats.number(share, decimals)} ± {formats.number(se, decimals)}"
-
-
-def _letters(reasons) -> dict[str, str]:
-    """A note letter (a, b, ...) for each distinct non-blank reason, in order of first appearance."""
-    distinct = dict.fromkeys(r for r in reasons if isinstance(r, str) and r)
-    return {r: chr(ord("a") + i) for i, r in enumerate(distinct)}
-
-
-def null_display(both: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """:func:`side_by_side`'s rows as the chapter shows them: the decisive table (reported gain, each
-    setting's share of chance gains at least as large with its Monte Carlo error, verdict and
-    median chance gain), the inputs of each row (N, accuracies, the latent correlation, the share of
-    null benchmarks where the rule picks), and the notes to the rows not simulated (one letter per
-    distinct reason)."""
-    from . import formats
-
-    reasons = _letters(both["not_simulated"])
-    note = both["not_simulated"].map(lambda r: reasons.get(r, ""))
-    decisive = pd.DataFrame({"benchmark": both["benchmark"], "reported gain 405B": both["gain"]})
-    for label in labels:
-        decisive[f"share of chance gains at least as large, {label}"] = [
-            share_text(b, m, se)
-            for b, m, se in zip(both[f"{label}: beyond"], both[f"{label}: picks"], both[f"{label}: null_p_se"])
-        ]
-    for label in labels:
-        decisive[f"beyond chance, {label}"] = both[f"{label}: verdict"]
-    for label in labels:
-        decisive[f"median chance gain, {label}"] = both[f"{label}: null_median"].map(formats.gap)
-    decisive["not simulated"] = note
-    inputs = pd.DataFrame(
-        {
-            "benchmark": both["benchmark"],
-            "N": both["n"],
-            "N from": both["n_basis"],
-            "accuracy 8B / 70B / 405B": both["accuracies"],
-            "accuracy from": both["accuracy_source"],
-        }
-    )
-    for label in labels:
-        if not both[f"{label}: latent"].any():  # independence: no latent correlation to show
-            inputs[f"share of null benchmarks with a pick, {label}"] = both[f"{label}: null_picked"].map(
-                lambda v: formats.number(v, 3) if not formats.missing(v) else formats.DASH
-            )
-            continue
-        inputs[f"latent correlation, {label}"] = [
-            formats.DASH if reason else formats.number(v, 2) + ("" if ok else " (largest possible)")
-            for v, ok, reason in zip(both[f"{label}: latent"], both[f"{label}: reachable"], both["not_simulated"])
-        ]
-        inputs[f"share of null benchmarks with a pick, {label}"] = both[f"{label}: null_picked"].map(
-            lambda v: formats.number(v, 3) if not formats.missing(v) else formats.DASH
-        )
-    notes = pd.DataFrame({"note": list(reasons.values()), "why the row was not simulated": list(reasons.keys())})
-    return decisive, inputs, notes
-
-
-def table15(package) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The paper's Table 15 as the chapter shows it, and the notes to its blank rows.
-
-    Returns
-    -------
-    tuple of pandas.DataFrame
-        The table (benchmark name, contaminated share, the three gains and the letter of the note
-        that says why a row is blank) and the notes (one per distinct reason, lettered a, b, ...).
-    """
-    t15 = package.contamination
-    reasons = _letters(t15["blank_reason"].dropna())
-    shown = pd.DataFrame(
-        {
-            "benchmark": t15["benchmark"].map(package.benchmarks.set_index("key")["name"]),
-            "contaminated (%)": t15["contaminated_pct"],
-            "gain 8B": t15["gain_8b"],
-            "gain 70B": t15["gain_70b"],
-            "gain 405B": t15["gain_405b"],
-            "why blank": t15["blank_reason"].map(reasons),
-        }
-    )
-    notes = pd.DataFrame([{"note": letter, "why the row is blank": reason} for reason, letter in reasons.items()])
-    return shown, notes
 
 
 # ------------------------------------------------------------------ what the chapter writes
@@ -567,98 +686,15 @@ def published_range(package) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def calibration_phrase(item_correlation: float, low: float, high: float) -> str:
-    """Where the chosen item correlation stands in the published range: ``0.5, the middle of the
-    published 0.3–0.7``, ``within`` or ``outside`` it."""
-    from . import formats
-
-    value, span = formats.exact(item_correlation), f"{formats.exact(low)}–{formats.exact(high)}"
-    if np.isclose(item_correlation, (low + high) / 2):
-        return f"{value}, the middle of the published {span}"
-    where = "within" if low <= item_correlation <= high else "outside"
-    return f"{value}, {where} the published {span}"
-
-
-def count_range(values) -> str:
-    """Counts over seeds as the chapter writes them: ``3`` when every seed agrees, else ``3–4``."""
-    from . import formats
-
-    values = pd.Series(values, dtype=float)
-    low, high = values.min(), values.max()
-    return formats.count(low) if low == high else formats.span(low, high)
-
-
 def across_seeds(runs, label: str, alpha: float = 0.05, correction: str = "holm") -> pd.DataFrame:
-    """Per simulated row of setting ``label``, in how many seeds its gain is beyond chance with the correction:
-    ``benchmark``, ``seeds_beyond``, ``seeds``, and ``decided``: ``every seed`` (beyond chance whatever the
-    seed), ``no seed`` or ``undetermined`` (the Monte Carlo error of its p-value straddles its level: more draws
-    would be needed to decide it)."""
+    """Per simulated row of setting ``label``, in how many seeds its gain is beyond chance with the correction
+    (:func:`beyond_chance`, after :func:`settle_rows`): ``benchmark``, ``seeds_beyond``, ``seeds``, and
+    ``decided``: ``every seed`` (beyond chance whatever the seed), ``no seed`` or ``undetermined`` (beyond
+    chance in some seeds only, or left undetermined by the Monte Carlo error after the most draws)."""
     seeds_ = sorted(s for lab, s in runs if lab == label)
     flags = [beyond_chance(runs[(label, s)][1], alpha, correction).set_index("benchmark")["corrected"] for s in seeds_]
     hits = pd.concat(flags, axis=1).sum(axis=1).astype(int)
     decided = np.where(hits == len(seeds_), "every seed", np.where(hits == 0, "no seed", "undetermined"))
     return pd.DataFrame(
         {"benchmark": hits.index, "seeds_beyond": hits.to_numpy(), "seeds": len(seeds_), "decided": decided}
-    )
-
-
-def null_summary(runs, seed: int, labels: list[str], alpha: float = 0.05, correction: str = "holm") -> dict[str, str]:
-    """What the chapter writes about the null: for each setting label ``<l>``, ``null_share_<l>`` (the
-    mean share of null benchmarks where the rule picks a threshold), ``beyond_<l>`` and
-    ``beyond_corrected_<l>`` (the counts of reported gains beyond chance at ``seed``) and
-    ``seeds_<l>`` / ``seeds_corrected_<l>`` (their range over the seeds); ``n_reported`` (rows
-    simulated), ``n_t15`` (rows of Table 15), ``n_not_simulated``, ``n_widest`` (rows simulated at
-    the widest null, no accuracy being published), ``n_seeds`` and ``n_unreachable`` (rows where
-    the chosen item correlation exceeds what the models' accuracies allow, in the last setting) and
-    ``lost`` (the benchmarks beyond chance with the correction in the first setting but not in the
-    last, named, or ``none``); ``every_seed_<l>`` (rows beyond chance, corrected, in every seed),
-    ``n_undetermined_<l>`` and ``undetermined_<l>`` (rows beyond chance in some seeds only, named, or
-    ``none``: :func:`across_seeds`)."""
-    from . import formats
-
-    table = seed_counts(runs, alpha, correction)
-    name = CORRECTION_NAMES.get(correction, correction)
-    out: dict[str, str] = {}
-    for label in labels:
-        reported = runs[(label, seed)][1]
-        found = counts(reported, alpha, correction)
-        key = label
-        out[f"null_share_{key}"] = formats.share(simulated(reported)["null_picked"].mean())
-        out[f"beyond_{key}"] = formats.count(found["uncorrected"])
-        out[f"beyond_corrected_{key}"] = formats.count(found["corrected"])
-        out[f"seeds_{key}"] = count_range(table[f"{label}: uncorrected"])
-        out[f"seeds_corrected_{key}"] = count_range(table[f"{label}: {name}"])
-    first, last = (beyond_chance(runs[(label, seed)][1], alpha, correction) for label in (labels[0], labels[-1]))
-    lost = first.loc[first["corrected"] & ~last["corrected"], "benchmark"]
-    for label in labels:
-        stable = across_seeds(runs, label, alpha, correction)
-        open_ = stable.loc[stable["decided"] == "undetermined", "benchmark"]
-        out[f"every_seed_{label}"] = formats.count(int((stable["decided"] == "every seed").sum()))
-        out[f"n_undetermined_{label}"] = formats.count(len(open_))
-        out[f"undetermined_{label}"] = formats.listing(open_) if len(open_) else "none"
-    reported = runs[(labels[-1], seed)][1]
-    sim = simulated(reported)
-    out |= {
-        "lost": formats.listing(lost) if len(lost) else "none",
-        "n_reported": formats.count(len(sim)),
-        "n_t15": formats.count(len(reported)),
-        "n_not_simulated": formats.count(len(reported) - len(sim)),
-        "n_widest": formats.count(int(sim["accuracy_source"].str.startswith("not published").sum())),
-        "n_seeds": formats.count(len(table)),
-        "n_unreachable": formats.count(int((~sim["reachable"].astype(bool)).sum())),
-    }
-    return out
-
-
-def undetermined_note(found: dict[str, str], label: str) -> str:
-    """The sentence that says which rows of setting ``label`` the simulation leaves undetermined (beyond chance
-    in some seeds only), from :func:`null_summary`'s values."""
-    n = found[f"n_undetermined_{label}"]
-    if n == "0":
-        return "every row gets the same decision from every seed."
-    verb = "is" if n == "1" else "are"
-    return (
-        f"{n} more ({found[f'undetermined_{label}']}) {verb} beyond chance in some seeds only: not determined by "
-        f"the simulation (its p-value lies within Monte Carlo error of its corrected level), so counted as not "
-        f"resolved."
     )
