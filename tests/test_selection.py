@@ -231,6 +231,7 @@ def test_monte_carlo_p_value_is_never_zero_and_shares_carry_their_error():
     assert selection_text.share_text(62, 3599, np.sqrt(62 / 3599 * (1 - 62 / 3599) / 3599)) == "0.0172 ± 0.0022"
     assert selection_text.share_text(0, 3641, 0.0) == "0 of 3,641"
     assert selection_text.share_text(1686, 3301, 0.0087) == "0.5108 ± 0.0087"
+    assert selection_text.share_text(100, 100, 0.0) == "100 of 100"  # all of few draws: no spread, no log of 0
     assert selection_text.p_text(138 / 44_706, 44_705) == "0.00309 ± 0.00026"
 
 

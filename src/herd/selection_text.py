@@ -34,11 +34,11 @@ def range_note(ranged: pd.DataFrame, correction: str = "holm") -> str:
 
 def share_text(beyond, picks, se) -> str:
     """A Monte Carlo share with its standard error, to the digits the error allows: ``0.0172 ± 0.0022``;
-    none of the picks: ``0 of 3,641``."""
+    none or all of the picks (no spread): ``0 of 3,641``, ``100 of 100``."""
     if formats.missing(picks):
         return formats.DASH
-    if int(beyond) == 0:
-        return f"0 of {formats.count(picks)}"
+    if int(beyond) == 0 or not float(se) > 0:  # none, or all of the picks: no Monte Carlo spread to print
+        return f"{formats.count(beyond)} of {formats.count(picks)}"
     share = float(beyond) / float(picks)
     decimals = max(2, 1 - int(np.floor(np.log10(se))))
     return f"{formats.number(share, decimals)} ± {formats.number(se, decimals)}"
