@@ -191,7 +191,7 @@ CHAPTERS = {
     ),
     "claims": ({}, [RELEASED, "not on this page: the post, published on 13 August 2024, came out before"]),
     "contamination": (
-        {"null_reps": 100, "null_seeds": 1, "planted_whole": 2, "planted_part": 2},
+        {"null_reps": 100, "null_max_draws": 800, "null_seeds": 1, "planted_whole": 2, "planted_part": 2},
         [RELEASED, "not on this page: the data package holds no contamination analysis"],
     ),
     "data": ({}, [NAME, ">the fixture card&#x27;s benchmark table</td>"]),

@@ -133,6 +133,7 @@ def _contamination(**values):
         "planted_part": 20,
         "seed": 0,
         "null_reps": 200,
+        "null_max_draws": 1_280_000,
         "null_seeds": 5,
         "item_correlation": 0.5,
         "alpha": 0.05,
