@@ -199,6 +199,16 @@ def frame_load(data: dict) -> pd.DataFrame:
     return frame
 
 
+def frames_dump(frames) -> list[dict]:
+    """Several data frames (a tuple a function returns) as :func:`frame_dump` writes each."""
+    return [frame_dump(frame) for frame in frames]
+
+
+def frames_load(data: list[dict]) -> tuple[pd.DataFrame, ...]:
+    """The data frames :func:`frames_dump` wrote, as a tuple."""
+    return tuple(frame_load(frame) for frame in data)
+
+
 def frame_key(frame: pd.DataFrame) -> str:
     """An input form of a data frame for a key: the SHA-256 of its CSV (columns, index, every value)."""
     return hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()

@@ -114,6 +114,10 @@ class Runs:
         x, y = np.log(n), np.log(d)
         return cls(x - x.mean(), y - y.mean(), np.log(l), float(x.mean()), float(y.mean()))
 
+    def key(self) -> list:
+        """The runs as an input of a :mod:`herd.memo` key."""
+        return [self.x, self.y, self.log_loss, self.x_mean, self.y_mean]
+
     def centre(self, theta) -> np.ndarray:
         """θ = (a, b, e, α, β) rows in centred coordinates (a − α·x̄, b − β·ȳ, e, α, β)."""
         u = np.array(theta, dtype=float, ndmin=2)
@@ -214,6 +218,19 @@ def bfgs(fun, u0, max_iter: int = MAX_ITER, gtol: float = GTOL, ftol: float = FT
 # --------------------------------------------------------------------------- the fit
 
 
+GRID_ORDER = ("a", "b", "e", "alpha", "beta")
+
+
+def _grid_key(grid: dict) -> dict:
+    """A grid of starting points as an input of a :mod:`herd.memo` key."""
+    return {k: np.asarray(grid[k], dtype=float) for k in GRID_ORDER}
+
+
+def _grid_starts(grid: dict) -> np.ndarray:
+    """Every starting point of ``grid`` (one row each, θ = (a, b, e, α, β))."""
+    return np.array(list(itertools.product(*(grid[k] for k in GRID_ORDER))), dtype=float)
+
+
 def _law_from_theta(theta) -> ParametricLoss:
     a, b, e, alpha, beta = (float(v) for v in theta)
     return ParametricLoss(E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha, beta=beta)
@@ -274,10 +291,10 @@ def fit_parametric(
     w = np.ones(len(runs.x)) if weights is None else np.asarray(weights, dtype=float)
     grid = CHINCHILLA_GRID if grid is None else grid
     inputs = {
-        "runs": [runs.x, runs.y, runs.log_loss, runs.x_mean, runs.y_mean],
+        "runs": runs.key(),
         "weights": w,
         "delta": delta,
-        "grid": {k: np.asarray(grid[k], dtype=float) for k in ("a", "b", "e", "alpha", "beta")},
+        "grid": _grid_key(grid),
     }
     # the grid's 4,500 fits take half a minute: kept on disk under a key of these inputs and this code
     return memo.remember(
@@ -288,7 +305,7 @@ def fit_parametric(
 def _fit_grid(runs: Runs, w: np.ndarray, delta: float, grid: dict) -> Refit:
     n, d = np.exp(runs.x + runs.x_mean), np.exp(runs.y + runs.y_mean)
     args = (np.log(n), np.log(d), runs.log_loss, w, delta)
-    starts = np.array(list(itertools.product(*(grid[k] for k in ("a", "b", "e", "alpha", "beta")))), dtype=float)
+    starts = _grid_starts(grid)
     with threadpool_limits(limits=1):  # L-BFGS-B's BLAS calls on 5-vectors: threads only cost time
         ends = [minimize(huber_objective, start, args=args, jac=True, method="L-BFGS-B") for start in starts]
         first = np.array([r.fun for r in ends])
@@ -399,7 +416,7 @@ def bootstrap_refit(
     between the constants."""
     runs = _kept(points)
     inputs = {
-        "runs": [runs.x, runs.y, runs.log_loss, runs.x_mean, runs.y_mean],
+        "runs": runs.key(),
         "candidates": np.asarray(refit.candidates, dtype=float),
         "flops": float(flops),
         "draws": draws,
@@ -450,7 +467,7 @@ def grid_refit(runs: Runs, weights: np.ndarray, grid: dict | None = None, delta:
     grid on its own data, each start run to convergence (:func:`bfgs`): the complete procedure that
     :func:`refit_draws` shortens, for checking it (slow: all 4,500 starts for one draw)."""
     grid = CHINCHILLA_GRID if grid is None else grid
-    starts = np.array(list(itertools.product(*(grid[k] for k in ("a", "b", "e", "alpha", "beta")))), dtype=float)
+    starts = _grid_starts(grid)
     w = np.asarray(weights, dtype=float)
     # a run the resample left out (weight 0, about a third of them) adds nothing to the loss or its gradient
     drawn = w > 0
@@ -468,11 +485,11 @@ def shortcut_check(points: pd.DataFrame, refit: Refit, resamples: int, seed: int
     :mod:`herd.memo`."""
     runs = _kept(points)
     inputs = {
-        "runs": [runs.x, runs.y, runs.log_loss, runs.x_mean, runs.y_mean],
+        "runs": runs.key(),
         "candidates": np.asarray(refit.candidates, dtype=float),
         "resamples": resamples,
         "seed": seed,
-        "grid": {k: np.asarray(CHINCHILLA_GRID[k], dtype=float) for k in ("a", "b", "e", "alpha", "beta")},
+        "grid": _grid_key(CHINCHILLA_GRID),
     }
 
     def compute() -> pd.DataFrame:

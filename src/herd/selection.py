@@ -357,14 +357,7 @@ def _package_inputs(package):
 
 
 def _frames_memo(name: str, inputs: dict, compute):
-    return memo.remember(
-        __name__,
-        name,
-        inputs,
-        compute,
-        lambda frames: [memo.frame_dump(frame) for frame in frames],
-        lambda data: tuple(memo.frame_load(frame) for frame in data),
-    )
+    return memo.remember(__name__, name, inputs, compute, memo.frames_dump, memo.frames_load)
 
 
 def package_null(
@@ -452,13 +445,17 @@ def package_null_settled(
     """:func:`package_null` with the undetermined rows given more draws (:func:`settle_rows`; batch j of row i
     draws from the seed sequence (``seed``, i, j)); kept in :mod:`herd.memo`."""
     sizes, names, tables = _package_inputs(package)
-    quantiles, rows = package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=item_correlation)
-    setups = _setups(package.contamination, sizes, package.scores, names, THRESHOLDS, item_correlation)
 
-    def draw(i: int, j: int) -> np.ndarray:
-        inputs = setups[i][1]
-        assert inputs is not None  # settle_rows draws only simulated rows
-        return _picked_gains(inputs, reps, alpha, (seed, i, j))
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+        quantiles, rows = package_null(package, reps=reps, alpha=alpha, seed=seed, item_correlation=item_correlation)
+        setups = _setups(package.contamination, sizes, package.scores, names, THRESHOLDS, item_correlation)
+
+        def draw(i: int, j: int) -> np.ndarray:
+            inputs = setups[i][1]
+            assert inputs is not None  # settle_rows draws only simulated rows
+            return _picked_gains(inputs, reps, alpha, (seed, i, j))
+
+        return quantiles, settle_rows(rows, draw, alpha=alpha, correction=correction, z=z, max_draws=max_draws)
 
     inputs = {
         "tables": tables,
@@ -470,11 +467,7 @@ def package_null_settled(
         "z": z,
         "max_draws": max_draws,
     }
-    return _frames_memo(
-        "package_null_settled",
-        inputs,
-        lambda: (quantiles, settle_rows(rows, draw, alpha=alpha, correction=correction, z=z, max_draws=max_draws)),
-    )
+    return _frames_memo("package_null_settled", inputs, compute)
 
 
 def beyond_chance(

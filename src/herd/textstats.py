@@ -65,8 +65,8 @@ def measure_texts(
         "measure_texts",
         inputs,
         lambda: _measure_texts(texts, kinds, words_per_chunk),
-        lambda frames: [frame.to_dict(orient="split", index=False) for frame in frames],
-        lambda data: tuple(pd.DataFrame(frame["data"], columns=frame["columns"]) for frame in data),
+        memo.frames_dump,
+        memo.frames_load,
     )
     return whole, parts
 
