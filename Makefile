@@ -82,7 +82,7 @@ pdf: install $(VENDOR) $(STAMPS)/chromium
 # machine allows one) through the launch link of the built book.
 BINDER_ENV := _build/binder-env
 test-binder: book $(STAMPS)/chromium
-	bash binder/local-env $(BINDER_ENV)
+	UV=$(VENV)/bin/uv bash binder/local-env $(BINDER_ENV)
 	@if unshare -rn true 2>/dev/null && command -v ip >/dev/null; then \
 	  echo "test-binder: network closed (loopback only)"; \
 	  HERD_BINDER_ENV=$(BINDER_ENV) unshare -rn sh -c 'ip link set lo up && exec "$$@"' sh $(PY) -m pytest tests/test_binder_jupyterlab.py -o addopts= -ra; \

@@ -33,6 +33,18 @@ def test_binder_installs_the_build_pins_plus_the_jupyter_ui():
         assert ui in binder, f"binder/requirements.txt does not pin {ui}"
 
 
+def test_every_binder_requirement_is_pinned_so_pip_and_uv_install_the_same():
+    # binder/local-env installs with uv where `make test-binder` gives it one, Binder with pip: the same
+    # environment only because no line leaves the resolver a choice
+    lines = [
+        line.split("#")[0].strip()
+        for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith((" ", "#"))
+    ]
+    loose = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9._\[\],-]+==[A-Za-z0-9.+!-]+", line)]
+    assert lines and not loose, f"binder/requirements.txt: lines without an exact pin: {loose[:5]}"
+
+
 def test_post_build_installs_herd_its_settings_and_kernel():
     post = (ROOT / "binder" / "postBuild").read_text()
     assert "requirements-nodeps.txt" in post and "-e ." in post

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import concurrent.futures
 import csv
 import datetime
+import functools
 import html
 import html.parser
 import io
@@ -30,6 +32,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -274,22 +279,20 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
     _remove_worktree(root, tree)
     work.mkdir(parents=True, exist_ok=True)
     log.write_text("")
-    print(f"editions: {release.name}: worktree of {release.commit[:12]}", flush=True)
-    _git(root, "worktree", "add", "--detach", "--force", str(tree), release.commit)
+    with _timed(f"{release.name}: worktree of {release.commit[:12]}"):
+        with _WORKTREES:
+            _git(root, "worktree", "add", "--detach", "--force", str(tree), release.commit)
     try:
         env = _child_env(HERD_EDITION=release.name, HERD_PDF=pdf_name(release.name) if with_pdf else "")
-        print(
-            f"editions: {release.name}: its own `make book` (log: "
-            f"{log.relative_to(root) if log.is_relative_to(root) else log})",
-            flush=True,
-        )
-        _run(
-            ["make", "--no-print-directory", "-C", str(tree), "book"],
-            tree,
-            log,
-            env,
-            f"edition {release.name}: make book",
-        )
+        shown = log.relative_to(root) if log.is_relative_to(root) else log
+        with _timed(f"{release.name}: its own `make book` (log: {shown})"):
+            _run(
+                ["make", "--no-print-directory", "-C", str(tree), "book"],
+                tree,
+                log,
+                env,
+                f"edition {release.name}: make book",
+            )
         changed = _git(tree, "status", "--porcelain", "--untracked-files=no").stdout.strip()
         if changed:
             raise EditionsError(
@@ -301,29 +304,43 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
             raise EditionsError(f"edition {release.name}: make book left no _build/html/index.html (log: {log})")
         shutil.copytree(html_dir, dest, ignore=shutil.ignore_patterns(build.STAMP))
         if with_pdf:
-            print(f"editions: {release.name}: single-page HTML and PDF", flush=True)
-            single = build.jupyter_book(
-                tree,
-                work / "single",
-                "singlehtml",
-                edition=release.name,
-                bin_dir=tree / ".venv" / "bin",
-                env={"HERD_PDF": pdf_name(release.name)},
-            )
-            make_pdf(
-                single,
-                dest / pdf_name(release.name),
-                pdf.TitlePage(TITLE, release.name, release.version, release.commit, release.date, release.summary),
-            )
+            with _timed(f"{release.name}: single-page HTML"):
+                single = build.jupyter_book(
+                    tree,
+                    work / "single",
+                    "singlehtml",
+                    edition=release.name,
+                    bin_dir=tree / ".venv" / "bin",
+                    env={"HERD_PDF": pdf_name(release.name)},
+                )
+            with _timed(f"{release.name}: PDF"):
+                make_pdf(
+                    single,
+                    dest / pdf_name(release.name),
+                    pdf.TitlePage(TITLE, release.name, release.version, release.commit, release.date, release.summary),
+                )
     finally:
         _remove_worktree(root, tree)
 
 
+@contextmanager
+def _timed(what: str):
+    """Print ``what`` as a step of the build, then how long it took (CI reads these)."""
+    print(f"editions: {what}", flush=True)
+    began = time.monotonic()
+    yield
+    print(f"editions: {what}: {time.monotonic() - began:.0f} s", flush=True)
+
+
+_WORKTREES = threading.Lock()  # git's worktree commands of builds side by side, one at a time
+
+
 def _remove_worktree(root: Path, tree: Path) -> None:
-    if tree.exists():
-        _git(root, "worktree", "remove", "--force", str(tree), check=False)
-        shutil.rmtree(tree, ignore_errors=True)
-    _git(root, "worktree", "prune", check=False)
+    with _WORKTREES:
+        if tree.exists():
+            _git(root, "worktree", "remove", "--force", str(tree), check=False)
+            shutil.rmtree(tree, ignore_errors=True)
+        _git(root, "worktree", "prune", check=False)
 
 
 def check_dev(root: Path) -> None:
@@ -343,20 +360,50 @@ def build_dev(root: Path, dest: Path, work: Path, with_pdf: bool = True) -> None
     check_dev(root)
     build.write_switcher(root / "_build" / "edition", build.switcher(["dev"]))  # html_extra_path of the book
     extra = {"HERD_PDF": pdf_name("dev")} if with_pdf else {}
-    print("editions: dev: the working tree", flush=True)
-    html_dir = build.jupyter_book(root, work / "html", "html", edition="dev", env=extra)
+    with _timed("dev: the working tree"):
+        html_dir = build.jupyter_book(root, work / "html", "html", edition="dev", env=extra)
     shutil.copytree(html_dir, dest, ignore=shutil.ignore_patterns(build.STAMP))
     if with_pdf:
-        print("editions: dev: single-page HTML and PDF", flush=True)
-        single = build.jupyter_book(root, work / "single", "singlehtml", edition="dev", env=extra)
+        with _timed("dev: single-page HTML"):
+            single = build.jupyter_book(root, work / "single", "singlehtml", edition="dev", env=extra)
         head = build.git_commit(root) or "unknown"
         commit = head + (" with uncommitted changes" if build.git_dirty(root) else "")
         version = tree_version((root / "src" / "herd" / "__init__.py").read_text()) or "unknown"
-        make_pdf(
-            single,
-            dest / pdf_name("dev"),
-            pdf.TitlePage(TITLE, "dev", version, commit, "", "The working tree, not a release."),
-        )
+        with _timed("dev: PDF"):
+            make_pdf(
+                single,
+                dest / pdf_name("dev"),
+                pdf.TitlePage(TITLE, "dev", version, commit, "", "The working tree, not a release."),
+            )
+
+
+def _build_dev_apart(root: Path, dest: Path, with_pdf: bool) -> None:
+    work = Path(tempfile.mkdtemp(prefix="_build.", dir=root))
+    try:
+        build_dev(root, dest, work, with_pdf)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+JOBS_ENV = "HERD_EDITION_JOBS"
+"""How many editions are built at once (default: the machine's cores); each build is a process of its own (its
+``make book``, Sphinx, Chromium), most of them on one core."""
+
+
+def _run_side_by_side(jobs: dict) -> None:
+    """Run the editions' builds ``jobs`` (name: a call), as many at once as there are cores (``HERD_EDITION_JOBS``),
+    and every one to its end even when another fails (its log is kept); then raise the first failure, in the
+    order of ``jobs``."""
+    workers = max(1, int(os.environ.get(JOBS_ENV) or os.cpu_count() or 1))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+    failures = [(name, f.exception()) for name, f in futures.items() if f.exception() is not None]
+    if failures:
+        name, exc = failures[0]
+        others = ", ".join(n for n, _ in failures[1:])
+        if others:
+            print(f"editions: also failed: {others}", file=sys.stderr)
+        raise exc  # type: ignore[misc]
 
 
 def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | None = None) -> list[str]:
@@ -378,18 +425,16 @@ def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | 
         shutil.rmtree(work_root, ignore_errors=True)  # logs of an earlier run
         staging = Path(tempfile.mkdtemp(prefix="site.", dir=root))
         try:
-            names = []
-            for r in chosen:
-                build_release(root, r, staging / r.name, work_root / r.name, with_pdf)
-                names.append(r.name)
+            jobs = {
+                r.name: functools.partial(build_release, root, r, staging / r.name, work_root / r.name, with_pdf)
+                for r in chosen
+            }
             if not only or "dev" in only:
-                dev_work = Path(tempfile.mkdtemp(prefix="_build.", dir=root))
-                try:
-                    build_dev(root, staging / "dev", dev_work, with_pdf)
-                finally:
-                    shutil.rmtree(dev_work, ignore_errors=True)
-                names.append("dev")
-            write_site_index(staging, releases, names, changelog(root, releases))
+                jobs["dev"] = functools.partial(_build_dev_apart, root, staging / "dev", with_pdf)
+            _run_side_by_side(jobs)
+            names = list(jobs)
+            with _timed("the site's index and changelog"):
+                write_site_index(staging, releases, names, changelog(root, releases))
             if site.exists():
                 shutil.rmtree(site)
             staging.rename(site)
