@@ -387,3 +387,28 @@ def test_which_rows_of_a_non_inferiority_claim_could_show_it_at_their_n():
     assert pd.isna(reach.loc["Big", "best_bound"])
     # a wider margin brings the 21 items within reach
     assert compare.noninferiority_reach(seen, 20.0).loc["Tiny", "reach"] != compare.REACH["never"]
+
+
+def test_a_claim_on_every_row_is_capped_by_a_row_that_cannot_be_tested():
+    seen = pd.DataFrame(
+        {
+            "row_label": ["A", "B", "C", "D"],
+            "difference": ["ahead", "not resolved", "no test", "no test"],
+            "focus_score": [80.0, 70.0, 98.1, 50.0],
+            "competitor_score": [70.0, 70.0, 100.0, np.nan],  # D: the competitor's score is not printed
+        }
+    )
+    # A and B pass; C is printed for both but has no test; D is not a row of the claim
+    capped = compare.every_row(seen, [True, True, False, False])
+    assert capped == compare.EveryRow("not resolved", 3, 2, 2, ("C",))
+    assert capped.text() == "shown on every testable row; 1 row cannot be tested (C)"
+    # without C every row is tested and passes: shown
+    shown = compare.every_row(seen.drop(index=2), [True, True, False])
+    assert shown.verdict == "shown" and shown.text("benchmark") == "shown on every one of the 2 benchmarks"
+    # a tested row that fails: not shown, whatever the untested rows
+    failed = compare.every_row(seen, pd.Series([True, False, True, True]))
+    assert failed.verdict == "not shown"
+    assert failed.text() == "not shown: shown on 1 of the 2 testable rows; 1 row cannot be tested (C)"
+    # nothing testable: not resolved, never shown
+    assert compare.every_row(seen.iloc[2:], [True, True]).verdict == "not resolved"
+    assert [compare.EVERY_ROW_ANSWER[v] for v in compare.EVERY_ROW] == ["yes", "not resolved", "no"]

@@ -117,3 +117,22 @@ def test_vega_expressions_name_the_book_units():
 
 def test_yes_no():
     assert formats.yes_no(True) == "yes" and formats.yes_no(False) == "no"
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 0.04, -0.04, 0.049])
+def test_a_gap_that_rounds_to_zero_has_no_sign(value):
+    assert formats.gap(value) == "0.0" and formats.gap(value, 2) in ("0.00", "+0.04", "-0.04", "+0.05")
+    assert "+0.0 " not in formats.interval(value, 1.0) + " " and "-0.0 " not in formats.interval(-1.0, value) + " "
+
+
+def test_a_count_agrees_with_the_words_that_follow_it():
+    from herd.coverage import agree, counted
+
+    assert counted(1, "{is} imprecise") == "1 is imprecise" and counted(2, "{is} imprecise") == "2 are imprecise"
+    assert counted(1, "{attributes|attribute} it") == "1 attributes it" and counted(0, "{attributes|attribute} it") == (
+        "0 attribute it"
+    )
+    assert agree("{its test set is|their test sets are} too small, so {it passes|they pass}", 1) == (
+        "its test set is too small, so it passes"
+    )
+    assert counted(12_000, "{rests|rest} on {a gap|gaps}") == "12,000 rest on gaps"

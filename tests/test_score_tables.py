@@ -95,12 +95,23 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
     )
     text = compare.describe_pair(seen, "Small", "Large", 2.0)
     assert text == (
-        "As good as (equivalent within ±2 points on every tested benchmark): no; equivalence is shown on 1 of the 3 "
-        "(B). At least as good as (not behind by 2 points or more on every tested benchmark): no; non-inferiority is "
+        "As good as (equivalent within ±2 points on every benchmark): no; equivalence is shown on 1 of the 3 "
+        "(B). At least as good as (not behind by 2 points or more on every benchmark): no; non-inferiority is "
         "shown on 2 of the 3 (B, C). The differences: Large is ahead on 1 (A); Small is ahead on 1 (B); 1 gap is not "
         "resolved either way. 1 cannot be tested (D). At these scores and test-set sizes, no gap could have been "
         "shown equivalent within ±2 points on 1 of the 3 (C)."
     )
+    # every tested row passes, but D cannot be tested: the claim on every row is capped at not resolved
+    passing = seen.iloc[1:]
+    text = compare.describe_pair(passing, "Small", "Large", 2.0)
+    assert (
+        "At least as good as (not behind by 2 points or more on every benchmark): not resolved (shown on every "
+        "testable benchmark, but D cannot be tested); non-inferiority is shown on 2 of the 2 (B, C)" in text
+    )
+    assert compare.pair_summary(passing, 2.0).endswith(
+        "at least as good as: not resolved, shown on 2 of 2 (1 benchmark cannot be tested)."
+    )
+    assert compare.pair_summary(passing.iloc[:2], 2.0).endswith("at least as good as: yes, shown on 2 of 2.")
 
 
 def test_later_models_are_those_released_after_llama_31(package):

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import compare, data, formats, stats, textstats
+from .coverage import agree, counted
 
 VERDICTS = (
     "correct",
@@ -30,7 +31,7 @@ VERDICTS = (
     "imprecise",
     "misleading: leaves out the leader",
     "misleading: unlike settings",
-    "not resolved",
+    "parity not resolved",
     "not supported",
     "wrong order",
     "wrong order, not resolved",
@@ -49,8 +50,8 @@ DEFINITIONS = {
     "but a model the post leaves out prints the top score of the row",
     "misleading: unlike settings": "the comparison sets a cell obtained in another setting (other shots, no chain "
     "of thought) against one obtained as the row states",
-    "not resolved": "a claim of being on a par (equivalence) or at least on a par (non-inferiority) that the data "
-    "can neither confirm nor refute",
+    "parity not resolved": "a claim of being on a par (equivalence) or at least on a par (non-inferiority) that "
+    "the data can neither confirm nor refute (a claim on every row: some row does not show it, or cannot be tested)",
     "not supported": "the post attributes to the source something the source does not say: it is silent, not contrary",
     "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way",
     "wrong order, not resolved": "the source prints the reverse order or equal scores, but the gap is not resolved "
@@ -68,12 +69,13 @@ SUMMARY_GROUPS = {
     "wrong order, not resolved": ("wrong order, not resolved",),
     "misleading or overstated": ("misleading: leaves out the leader", "misleading: unlike settings", "overstated"),
     "imprecise": ("imprecise",),
-    "parity not resolved": ("not resolved",),
+    "parity not resolved": ("parity not resolved",),
     "not supported": ("not supported",),
     "not checkable": ("not checkable",),
 }
 
-# Which verdict a composite claim takes from its parts: the first that occurs in this order.
+# Which verdict a composite claim takes from its parts: the first that occurs in this order, most serious first.
+# "Not checkable" comes last: a part that cannot be checked (a score not printed) decides only when no part can.
 SEVERITY = (
     "wrong number",
     "wrong order",
@@ -83,7 +85,7 @@ SEVERITY = (
     "overstated",
     "wrong order, not resolved",
     "not supported",
-    "not resolved",
+    "parity not resolved",
     "right order, not resolved",
     "imprecise",
     "correct",
@@ -100,7 +102,8 @@ WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
 class Verdict:
     """The verdict on one claim: the verdict itself (one of ``VERDICTS``), a short code for why, the rule
     applied, the evidence in words, the printed cells read, the reference cited, the gap and its
-    interval when a comparison was tested, and the row-by-row parts of a composite claim."""
+    interval when a comparison was tested, the row-by-row parts of a composite claim, and the p-value of a
+    comparison's test of the difference (taken where the printed rounding is least favourable)."""
 
     verdict: str
     code: str
@@ -112,6 +115,7 @@ class Verdict:
     gap_low: float = math.nan
     gap_high: float = math.nan
     parts: tuple = field(default_factory=tuple)  # the row-by-row record of a composite claim
+    p: float = math.nan  # a comparison's p-value at the least favourable rounding (the difference's test, at α)
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -227,10 +231,10 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
             "not checkable", "not-printed", "both scores must be printed", f"{head}: a score is not printed", cells, ref
         )
     sa, sb = float(p["focus_score"]), float(p["competitor_score"])
-    gap_text = f"gap {sa - sb:+.1f} points"
+    gap_text = f"gap {formats.gap(sa - sb)} points"
     if p["testable"]:
         gap_text += (
-            f", {formats.confidence(p['level'])} interval {p['gap_low']:+.1f} to {p['gap_high']:+.1f} "
+            f", {formats.confidence(p['level'])} interval {formats.interval(p['gap_low'], p['gap_high'])} "
             f"over the scores the printing allows, difference: {p['difference']}"
             + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
             + (f"; equivalent within ±{ev.rules.margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
@@ -238,7 +242,12 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
     elif p["reason"] and p["like_for_like"]:
         gap_text += f", no test ({p['reason']})"
     extra: dict[str, Any] = dict(
-        gap=sa - sb, gap_low=float(p["gap_low"]), gap_high=float(p["gap_high"]), cells=cells, reference=ref
+        gap=sa - sb,
+        gap_low=float(p["gap_low"]),
+        gap_high=float(p["gap_high"]),
+        cells=cells,
+        reference=ref,
+        p=float(p["p_worst"]) if p["testable"] else math.nan,
     )
     if not p["like_for_like"]:
         return Verdict(
@@ -273,7 +282,7 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
                 **extra,
             )
         return Verdict(
-            "not resolved",
+            "parity not resolved",
             "equivalence-not-shown",
             rule,
             f"{head}: the data can neither show the two within ±{margin:g} points nor apart by more; "
@@ -341,6 +350,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
             v.gap,
             v.gap_low,
             v.gap_high,
+            p=v.p,
         )
     runner = printed[printed["model"] != model].iloc[0]["model"]
     v = _pair_verdict(ev, source, table, row, model, runner, "above")
@@ -355,6 +365,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
             v.gap,
             v.gap_low,
             v.gap_high,
+            p=v.p,
         )
     return Verdict(
         v.verdict,
@@ -366,6 +377,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
         v.gap,
         v.gap_low,
         v.gap_high,
+        p=v.p,
     )
 
 
@@ -424,7 +436,7 @@ def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
         worst,
         code,
         rule,
-        f"{len(checked)} comparisons on {len({p[0] for p in checked})} rows: {tally}"
+        f"{formats.noun(len(checked), 'comparison')} on {formats.noun(len({p[0] for p in checked}), 'row')}: {tally}"
         + (f"; {skipped} not printed" if skipped else ""),
         parts=tuple(parts),
     )
@@ -449,7 +461,7 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
             "no-omitted-leader",
             rule,
             f"{row}: the top printed score, {ev.name(leader)}'s {printed['score'].iloc[0]:.1f}, is among those "
-            f"the post gives; it leaves out {len(omitted)} other printed models, none higher",
+            f"the post gives; it leaves out {formats.noun(len(omitted), 'other printed model')}, none higher",
             _cell_text(ev, source, table, row, [leader]),
             ref,
         )
@@ -465,21 +477,24 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
         v.gap,
         v.gap_low,
         v.gap_high,
+        p=v.p,
     )
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
-    on every row of the evidence table at once (an intersection–union test: each row at α, no correction). A
-    row shows it when the gap's one-sided lower bound lies above −margin over every pair of true scores the
-    printing allows; a row resolved the other way refutes it."""
+    on every row of the evidence table at once (an intersection–union test: each row at α, no correction, by
+    :func:`herd.compare.every_row`). A row shows it when the gap's one-sided lower bound lies above −margin over
+    every pair of true scores the printing allows; a row resolved the other way refutes it; a row printed for both
+    but without a test leaves it not resolved at best (shown on every testable row only)."""
     source, table = _evidence_table(claim)
     margin = ev.rules.margin
-    parts, tallies = [], []
+    parts, tallies, seens = [], [], []
     shown = short = behind = 0
     never: list[str] = []
     for other in str(claim["other"]).split(";"):
         seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
+        seens.append(seen)
         reach = compare.noninferiority_reach(seen, margin, compare.printed_decimals(ev.package, source, table))
         each = compare.orient(
             ev.judged(source, table, claim["subject"], other, compare.EACH), claim["subject"], [other]
@@ -487,8 +502,10 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
         counts = each["difference"].value_counts()
         tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
         for i, r in seen.iterrows():
+            printed = pd.notna(r["focus_score"]) and pd.notna(r["competitor_score"])
             if r["difference"] == "no test":
-                v, code = "not checkable", "no-test"
+                # a row printed for both without a test is a row of the claim it cannot examine: it caps the claim
+                v, code = ("parity not resolved", "no-test") if printed else ("not checkable", "not-printed")
             elif r["difference"] == "behind":
                 v, code = "wrong order", "behind"
                 behind += 1
@@ -496,7 +513,7 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                 v, code = "correct", "not-inferior"
                 shown += 1
             else:
-                v, code = "not resolved", "inferiority-not-excluded"
+                v, code = "parity not resolved", "inferiority-not-excluded"
                 short += 1
             beyond_reach = reach.loc[i, "reach"] == compare.REACH["never"]
             if beyond_reach:
@@ -510,7 +527,8 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                         code,
                         "",
                         r["reason"]
-                        or f"gap {r['gap']:+.1f} ({r['difference']}; one-sided lower bound {r['eq_low']:+.1f})"
+                        or f"gap {formats.gap(r['gap'])} ({r['difference']}; one-sided lower bound "
+                        f"{formats.gap(r['eq_low'])})"
                         + (
                             f"; no result on its {formats.count(r['n'])} items could show it: even 100 % would leave "
                             f"{formats.gap(reach.loc[i, 'best_bound'])}"
@@ -523,30 +541,46 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
                     ),
                 )
             )
+    rows = pd.concat(seens, ignore_index=True)
+    every = compare.every_row(rows, rows["noninferior"])
     correction = stats.CORRECTION_NAMES[ev.rules.correction]
     text = "; ".join(
         f"against {o}, row by row ({correction} over the rows): " + ", ".join(f"{n} {v}" for v, n in t.items() if n)
         for o, t in tallies
     )
     text += (
-        f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} tested rows, not shown on {short}"
+        f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} of the "
+        f"{formats.noun(every.n_tested, 'tested row')}, not shown on {short}"
     )
     if never:
         text += (
             f" (on {formats.listing(never)}, no score could show it at the test set's size, so the claim could not "
             "have been shown correct whatever the model scored)"
         )
+    if every.untested:
+        text += (
+            f"; {formats.noun(len(every.untested), 'row')} printed for both cannot be tested "
+            f"({formats.listing(every.untested)}), which leaves the claim not resolved at best"
+        )
     rule = (
         f"'at least on a par' claims non-inferiority on every row at once: it fails if any row is resolved "
-        f"against the model, and it is correct only if on every tested row the gap's one-sided "
-        f"{100 * (1 - ev.rules.alpha):g} % lower bound lies above −{margin:g} points (each row at "
-        f"α = {ev.rules.alpha:g}: a claim on every row needs no correction); otherwise it is not resolved"
+        f"against the model, and it is correct only if every row printed for both can be tested and on each the "
+        f"gap's one-sided {100 * (1 - ev.rules.alpha):g} % lower bound lies above −{margin:g} points (each row at "
+        f"α = {ev.rules.alpha:g}: a claim on every row needs no correction); a row that cannot be tested leaves it "
+        f"not resolved at best (shown on every testable row only), and so does a row that does not show it"
     )
     if behind:
         return Verdict("wrong order", "behind-on-some-rows", rule, text, parts=tuple(parts))
-    if short == 0 and shown > 0:
+    if every.verdict == "shown":
         return Verdict("correct", "not-inferior-everywhere", rule, text, parts=tuple(parts))
-    return Verdict("not resolved", "inferiority-not-excluded", rule, text, parts=tuple(parts))
+    code = (
+        "inferiority-not-excluded"
+        if every.verdict == "not shown"
+        else "untested-rows"
+        if every.n_tested
+        else "nothing-tested"
+    )
+    return Verdict("parity not resolved", code, rule, text, parts=tuple(parts))
 
 
 def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -686,7 +720,7 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "estimate-printed",
             rule,
             f"the paper prints an estimate: {row['contaminated_pct']:g} % contaminated, gain "
-            f"{row['gain_405b']:+g} points for the 405B",
+            f"{formats.gap(row['gain_405b'])} points for the 405B",
             f"Table 15, {row['label_in_source']}",
             ref,
         )
@@ -698,7 +732,8 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "correct" if not_significant.any() else "contradicted",
             "omitted",
             rule,
-            f"{len(blank)} of {len(table)} rows are blank; {int(not_significant.sum())} for the reasons the text "
+            f"{len(blank)} of {len(table)} rows {agree('{is}', len(blank))} blank; {int(not_significant.sum())} for "
+            "the reasons the text "
             f"gives (too few clean or contaminated examples, or an erratic estimate)",
             "Table 15 blanks",
             ref,
@@ -833,7 +868,7 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
     text = (
         f"{row}: {ev.name(model)} against the {len(others)} other models printed: resolved ahead of {resolved}, "
         f"printed above but not resolved against {lower - resolved}, compared with a cell from another setting "
-        f"{unlike} times, not above {len(above)}" + (f" ({', '.join(above)})" if above else "")
+        f"{formats.noun(unlike, 'time')}, not above {len(above)}" + (f" ({', '.join(above)})" if above else "")
     )
     ref = ev.cite(source, table, cells["page"].dropna().iloc[0] if cells["page"].notna().any() else None)
     return Verdict(verdict, code, rule, text, _cell_text(ev, source, table, row, [model]), ref, parts=tuple(parts))
@@ -946,7 +981,7 @@ def audit(
     -------
     pandas.DataFrame
         The claims with ``verdict``, ``code`` (the reason code), ``rule``, ``evidence``, ``cells``,
-        ``reference``, ``gap``, ``gap_low``, ``gap_high`` and ``parts``.
+        ``reference``, ``gap``, ``gap_low``, ``gap_high``, ``parts`` and ``p`` (a comparison's p-value).
     """
     ev = Evidence(package, rules, capacity, beyond_chance)
     claims = package.claims if claims is None else claims
@@ -961,7 +996,19 @@ def audit(
             )
         results.append(check(claim, ev))
     out = claims.copy()
-    for col in ("verdict", "code", "rule", "evidence", "cells", "reference", "gap", "gap_low", "gap_high", "parts"):
+    for col in (
+        "verdict",
+        "code",
+        "rule",
+        "evidence",
+        "cells",
+        "reference",
+        "gap",
+        "gap_low",
+        "gap_high",
+        "parts",
+        "p",
+    ):
         out[col] = [getattr(r, col) for r in results]
     return out
 
@@ -1025,8 +1072,6 @@ REVERSED_CODES = ("reversed", "another-prints-higher")
 def meaning_sentence(audited: pd.DataFrame) -> str:
     """What the audit comes to, counted: the post's single numbers (scores and facts) against its rankings,
     how many of each the sources bear out, and how many rankings the published test sets resolve either way."""
-    from . import formats
-
     numbers = audited[audited["kind"].isin(["score", "fact"])]
     n_right = int((numbers["verdict"] == "correct").sum())
     r = audited[audited["kind"].isin(RANKING_KINDS)]
@@ -1037,11 +1082,12 @@ def meaning_sentence(audited: pd.DataFrame) -> str:
     n_open = len(r) - n_stated - n_other_way - n_untested
     return (
         f"Of the post's {formats.noun(len(numbers), 'single number', 'single numbers')} (scores and facts), "
-        f"{n_right} match their source ({formats.share(n_right / len(numbers)) if len(numbers) else '—'}). Of its "
+        f"{counted(n_right, '{matches|match} {its} source')} "
+        f"({formats.share(n_right / len(numbers)) if len(numbers) else '—'}). Of its "
         f"{formats.noun(len(r), 'ranking', 'rankings')}, the published test sets resolve "
         f"{n_stated + n_other_way}: {n_stated} in the direction the post states and {n_other_way} the other way; "
-        f"{n_open} are not resolved, whatever their printed order, and {n_untested} cannot be tested (cells from "
-        f"unlike settings, or no printed source)."
+        f"{counted(n_open, '{is} not resolved')}, whatever {agree('{its|their} printed order', n_open)}, and "
+        f"{n_untested} cannot be tested (cells from unlike settings, or no printed source)."
     )
 
 
@@ -1056,20 +1102,17 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
     n_reversed = int(noise["code"].isin(REVERSED_CODES).sum())
     n_equal = int((noise["code"] == "equal").sum())
     parts = [
-        f"{int(v.get('correct', 0))} are resolved in the direction it states",
-        f"{int(v.get('right order, not resolved', 0))} are right in their printed order but not resolved",
+        counted(int(v.get("correct", 0)), "{is} resolved in the direction it states"),
+        counted(int(v.get("right order, not resolved", 0)), "{is} right in {its} printed order but not resolved"),
     ]
     if len(noise):
-        how = [f"{n_reversed} {'reverses' if n_reversed == 1 else 'reverse'} the printed order"] if n_reversed else []
-        how += [f"{n_equal} {'calls' if n_equal == 1 else 'call'} equal scores a win"] if n_equal else []
-        parts.append(f"{len(noise)} are wrong in their printed order but not resolved ({', '.join(how)})")
-    resolved_wrong = int(v.get("wrong order", 0))
-    parts.append(
-        f"{resolved_wrong} {'is' if resolved_wrong == 1 else 'are'} contradicted by a gap resolved the other way"
-    )
+        how = [counted(n_reversed, "{reverses|reverse} the printed order")] if n_reversed else []
+        how += [counted(n_equal, "{calls|call} equal scores a win")] if n_equal else []
+        parts.append(counted(len(noise), "{is} wrong in {its} printed order but not resolved") + f" ({', '.join(how)})")
+    parts.append(counted(int(v.get("wrong order", 0)), "{is} contradicted by a gap resolved the other way"))
     unlike = int(v.get("misleading: unlike settings", 0))
     if unlike:
-        parts.append(f"{unlike} {'compares' if unlike == 1 else 'compare'} cells obtained in different settings")
+        parts.append(counted(unlike, "{compares|compare} cells obtained in different settings"))
     named = (
         "correct",
         "right order, not resolved",
@@ -1078,22 +1121,65 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         "misleading: unlike settings",
     )
     others = r.loc[~r["verdict"].isin(named), "verdict"].value_counts()
-    said = {"not resolved": ("a claim of parity", "claims of parity")}
-    parts += [
-        f"{n} {'is' if n == 1 else 'are'} "
-        + (f"{said[verdict][n != 1]} the data neither show nor refute" if verdict in said else verdict)
-        for verdict, n in others.items()
-    ]
+    said = {"parity not resolved": "{is} {a claim|claims} of parity the data neither show nor refute"}
+    parts += [counted(int(n), said.get(verdict, "{is} " + verdict)) for verdict, n in others.items()]
     return f"Of its {len(r)} rankings, " + "; ".join(parts[:-1]) + "; and " + parts[-1] + "."
+
+
+def rankings_corrected(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> dict[str, int]:
+    """How the post's resolved rankings fare if they are corrected as one family instead of each being its own
+    question at α: the rankings judged by a test of the difference (one model above another, or on top; a claim
+    of parity is judged by equivalence and left out), with ``rules``' correction over those that can be tested,
+    each at the p-value of its least favourable rounding (the ``p`` of :func:`audit`).
+
+    Returns
+    -------
+    dict
+        ``n_family`` (the testable rankings corrected together), ``n_resolved`` and ``n_stay`` (resolved at α, and
+        still resolved corrected), and the same for each direction: ``n_stated``/``n_stated_stay`` (the post's
+        order) and ``n_other_way``/``n_other_way_stay``.
+    """
+    r = audited[audited["kind"].isin(RANKING_KINDS) & (audited["relation"].astype("string").fillna("") != "on-par")]
+    family = r[r["p"].notna()]
+    p = family["p"].to_numpy(dtype=float)
+    stay = p < stats.comparison_levels(p, rules.alpha, rules.correction) if len(p) else np.array([], dtype=bool)
+    stated_way = (family["verdict"] == "correct").to_numpy()
+    other_way = (family["verdict"] == "wrong order").to_numpy()
+    resolved = stated_way | other_way
+    if not np.array_equal(resolved, p < rules.alpha):
+        raise AssertionError("a ranking's verdict and the p-value of its test disagree at α")
+    return {
+        "n_family": len(family),
+        "n_resolved": int(resolved.sum()),
+        "n_stay": int((resolved & stay).sum()),
+        "n_stated": int(stated_way.sum()),
+        "n_stated_stay": int((stated_way & stay).sum()),
+        "n_other_way": int(other_way.sum()),
+        "n_other_way_stay": int((other_way & stay).sum()),
+    }
+
+
+def corrected_sentence(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> str:
+    """:func:`rankings_corrected` in one sentence: how many of the resolved rankings a correction over all of the
+    post's testable rankings would leave resolved."""
+    c = rankings_corrected(audited, rules)
+    name = stats.CORRECTION_NAMES[rules.correction]
+    return (
+        f"Each ranking is its own claim, tested at α = {rules.alpha:g}; "
+        f"were the post's {c['n_family']} testable rankings of one model above another (or on top) corrected "
+        f"together as one family ({name}), {c['n_stay']} of the {c['n_resolved']} resolved would stay resolved: "
+        f"{c['n_stated_stay']} of the {c['n_stated']} in the direction the post states and {c['n_other_way_stay']} "
+        f"of the {c['n_other_way']} the other way."
+    )
 
 
 def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows behind a "at least on a par" claim (rows of :func:`herd.compare.orient`, judged as a claim on
-    every row) as the chapter shows them: the gap, the difference and its interval, the one-sided lower bound of
-    non-inferiority with its level, whether the row shows the subject at least on a par (that bound above
-    ``-margin``), and whether a row of its N could show it at all (:func:`herd.compare.noninferiority_reach`: the
-    bound a tie would get at these scores, and whether the row shows it, would with a larger lead, or could not
-    whatever the subject scored).
+    every row) as the chapter shows them, the claim's own columns first: the gap; whether the row shows the subject
+    at least on a par (the one-sided lower bound of non-inferiority above ``-margin``) and whether a row of its N
+    could show it at all (:func:`herd.compare.noninferiority_reach`: it shows it, would with a larger lead, or
+    could not whatever the subject scored); that bound with its level and the bound a tie would get at these
+    scores; then the difference, another question, with its interval and level.
 
     ``each``: the same rows judged as the question "on which rows does it differ" (corrected over the rows,
     :data:`herd.compare.EACH`); the difference and its interval are then that question's."""
@@ -1105,21 +1191,21 @@ def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | No
     return pd.DataFrame(
         {
             "benchmark": seen["row_label"],
-            "difference": diff["difference"].to_numpy(),
             "gap (points)": seen["gap"],
-            "interval of the gap": compare.interval_text(diff).to_numpy(),
-            "interval level": diff["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)).to_numpy(),
+            f"at least on a par (bound above −{margin:g})?": [
+                ("yes" if p else "no") if t else "—" for p, t in zip(seen["noninferior"], tested)
+            ],
+            "could a row of this N show it?": reach["reach"].fillna("—").to_numpy(),
             "one-sided lower bound": [formats.gap(v) if t else "—" for v, t in zip(seen["eq_low"], tested)],
             "level of the bound (one-sided)": [
                 formats.confidence(v) if t else "—" for v, t in zip(seen["eq_level"], tested)
             ],
-            f"at least on a par (bound above −{margin:g})?": [
-                ("yes" if p else "no") if t else "—" for p, t in zip(seen["noninferior"], tested)
-            ],
             "bound if the two tied (at these scores)": [
                 formats.gap(v) if t else "—" for v, t in zip(reach["tie_bound"], tested)
             ],
-            "could a row of this N show it?": reach["reach"].fillna("—").to_numpy(),
+            "difference": diff["difference"].to_numpy(),
+            "interval of the gap": compare.interval_text(diff).to_numpy(),
+            "interval level": diff["level"].map(lambda v: "" if pd.isna(v) else formats.confidence(v)).to_numpy(),
             "why no test": seen["reason"],
         }
     )
@@ -1168,10 +1254,15 @@ def tie_sentence(seen: pd.DataFrame, margin: float) -> str:
     short = seen[tested & (reach["tie_bound"] <= -margin)]
     if short.empty:
         return ""
+    k = len(short)
     return (
-        f"Had the two models tied on every row, {len(short)} of the {int(tested.sum())} tested rows could not have "
-        f"shown it at these scores ({formats.listing(short['row_label'])}): their test sets are too small to "
-        f"exclude a {margin:g}-point deficit at a zero gap, so where they pass, a lead carries them."
+        f"Had the two models tied on every row, {k} of the {int(tested.sum())} tested rows could not have "
+        f"shown it at these scores ({formats.listing(short['row_label'])}): "
+        + agree(
+            "{its test set is|their test sets are} too small to exclude a {margin}-point deficit at a zero gap, so "
+            "where {it passes|they pass}, a lead carries {it}.",
+            k,
+        ).replace("{margin}", f"{margin:g}")
     )
 
 
@@ -1182,18 +1273,29 @@ def bottom_line_sentence(
     other_name: str,
     margin: float,
     each: pd.DataFrame | None = None,
+    correction: str = "holm",
 ) -> str:
     """The bottom line of a "at least on a par with X" claim in words: the difference row by row (the tally
-    of ``each``, the rows judged with the correction over them, or of ``seen`` when not given), what the
-    claim itself, judged on every row at once (``seen``), comes to, and which rows could show it at their N
-    (:func:`reach_sentence`)."""
+    of ``each``, the rows judged with ``correction`` over them, or of ``seen`` when not given), what the
+    claim itself, judged on every row at once (``seen``, :func:`herd.compare.every_row`), comes to, and which rows
+    could show it at their N (:func:`reach_sentence`). The rows are named as the table's: its testable rows of all
+    it prints for both, and those without a test."""
     claim = audited.set_index("claim_id").loc[claim_id]
     t = compare.tally(seen if each is None else each)
-    corrected = "" if each is None else f", corrected over the {t['n_tested']} (Holm)"
+    table = str(seen["table"].iloc[0])
+    no_test = list(seen.loc[seen["difference"] == "no test", "row_label"])
+    rows = (
+        f"the {t['n_tested']} testable rows of {table}'s {t['n_pairs']} "
+        f"({formats.listing(no_test)} {agree('{has|have}', len(no_test))} no test)"
+        if no_test
+        else f"all {t['n_pairs']} rows of {table}"
+    )
+    corrected = (
+        "" if each is None else f" and corrected over those {t['n_tested']} ({stats.CORRECTION_NAMES[correction]})"
+    )
     head = (
-        f"Against {other_name}, row by row{corrected}, the 405B is ahead on {t['n_ahead']} of the "
-        f"{t['n_tested']} benchmarks that can be tested, behind on {t['n_behind']}, and not resolved on at most "
-        f"{t['n_unresolved']}. "
+        f"Against {other_name}, on {rows}, row by row{corrected}, the 405B is ahead on {t['n_ahead']}, behind on "
+        f"{t['n_behind']}, and not resolved on at most {t['n_unresolved']}. "
     )
     short = sum(1 for _, _, v in claim["parts"] if v.code == "inferiority-not-excluded")
     reach = reach_sentence(seen, other_name, margin)
@@ -1202,23 +1304,33 @@ def bottom_line_sentence(
         return head + 'So "at least on a par" does not hold: on some benchmarks it is resolved behind.'
     if claim["verdict"] == "correct":
         return head + (
-            f'So "at least on a par" holds: on every tested benchmark the 405B is at worst within {margin:g} points.'
-            + reach
+            f'So "at least on a par" holds: on every benchmark the 405B is at worst within {margin:g} points.' + reach
         )
-    untested = seen[(seen["difference"] == "no test") & (seen["competitor_score"] > seen["focus_score"])]
-    printed_higher = (
-        f" (it prints the higher score only where there is no test: {', '.join(untested['row_label'])})"
-        if len(untested)
-        else ""
-    )
-    return (
-        head
+    every = compare.every_row(seen, seen["noninferior"])
+    untested = seen[seen["row_label"].isin(every.untested)]
+    higher = list(untested.loc[untested["competitor_score"] > untested["focus_score"], "row_label"])
+    named = (
+        formats.listing(every.untested)
         + (
-            f'So "at least on a par" is not shown: no tested benchmark shows {other_name} ahead{printed_higher}, but '
-            f"on {short} benchmarks the data leave room for a deficit of more than {margin:g} points."
+            ""
+            if not higher
+            else f", where {other_name} prints the higher score,"
+            if len(every.untested) == 1
+            else f" ({other_name} prints the higher score on {formats.listing(higher)})"
         )
-        + reach
+        + f" {agree('{has|have}', len(every.untested))} no test"
     )
+    if short:
+        said = (
+            f'So "at least on a par" is not shown: no tested benchmark shows {other_name} ahead, but on '
+            f"{formats.noun(short, 'benchmark')} the data leave room for a deficit of more than {margin:g} points"
+            + (f"; and {named}, which alone would leave the claim not resolved" if every.untested else "")
+        )
+    elif every.untested:
+        said = f'So "at least on a par" is not resolved: it is shown on every testable row, but {named}'
+    else:
+        said = 'So "at least on a par" is not resolved'
+    return head + said + "." + reach
 
 
 # ---------------------------------------------------------------- the chapter's tables and counts
@@ -1237,15 +1349,78 @@ def in_group(audited: pd.DataFrame, group: str) -> pd.DataFrame:
 
 def definitions_table(audited: pd.DataFrame) -> pd.DataFrame:
     """Every verdict with its definition, how many of the post's claims get it, and how many of the
-    book's omission checks (:func:`omissions`), which are never counted among the claims."""
+    book's omission checks (:func:`omissions`), which are never counted among the claims; in the order of
+    :data:`SEVERITY`, the most serious first, the order in which a composite claim takes the verdict of its
+    parts."""
+    if sorted(SEVERITY) != sorted(DEFINITIONS):
+        raise ValueError("claims.SEVERITY must rank every verdict of claims.DEFINITIONS once")
     c, o = counts(stated(audited)), counts(omissions(audited))
     return pd.DataFrame(
         {
-            "verdict": list(DEFINITIONS),
-            "means": list(DEFINITIONS.values()),
-            "claims": [int(c[v]) for v in DEFINITIONS],
-            "omission checks": [int(o[v]) for v in DEFINITIONS],
+            "verdict": list(SEVERITY),
+            "means": [DEFINITIONS[v] for v in SEVERITY],
+            "claims": [int(c[v]) for v in SEVERITY],
+            "omission checks": [int(o[v]) for v in SEVERITY],
         }
+    )
+
+
+ANSWER = (
+    ("correct", "{is} correct"),
+    (
+        "right order, not resolved",
+        "{is} right in {its} numbers but {rests|rest} on {a gap|gaps} the data do not resolve",
+    ),
+    (
+        "wrong",
+        "{is} wrong on resolved evidence (a wrong number, an order the data resolve the other way, or something the "
+        "source contradicts)",
+    ),
+    (
+        "wrong order, not resolved",
+        "{states|state} an order the printed scores reverse or tie but the data do not resolve",
+    ),
+    ("misleading or overstated", "{is} misleading or overstated"),
+    ("imprecise", "{is} imprecise"),
+    ("parity not resolved", '{claims|claim} parity or "at least on a par", which the data can neither show nor refute'),
+    ("not supported", "{attributes|attribute} to the paper what it does not say"),
+    ("not checkable", "cannot be checked from the sources"),
+)
+"""How the chapter's answer words each summary group (:data:`SUMMARY_GROUPS`), after its count."""
+
+SAME_TEST = ("kind", "evidence", "subject", "other", "benchmark_row", "relation")
+"""Columns of ``claims.csv`` that, alike, make two claims one and the same test."""
+
+
+def same_test(audited: pd.DataFrame) -> list[list[str]]:
+    """Groups of claims (their ids, two or more in each) that state the same thing of the same rows
+    (:data:`SAME_TEST`) and so rest on one and the same test, in the order of the claims."""
+    key = audited[list(SAME_TEST)].astype("string").fillna("")
+    groups = audited.groupby([key[c] for c in SAME_TEST], sort=False)["claim_id"].apply(list)
+    return [ids for ids in groups if len(ids) > 1]
+
+
+def answer_sentence(audited: pd.DataFrame) -> str:
+    """The chapter's answer: the post's claims (:func:`stated`) counted by summary group, each count with its
+    verb in agreement, and, for the claims of parity left open, how many of them rest on one test stated more
+    than once (:func:`same_test`)."""
+    s = summary(audited)
+    said = [counted(int(s[group]), text) for group, text in ANSWER]
+    repeats = same_test(in_group(audited, "parity not resolved"))
+    if repeats:
+        said[[group for group, _ in ANSWER].index("parity not resolved")] += (
+            " ("
+            + "; ".join(
+                f"{len(ids)} of them, {formats.listing(ids)}, make one claim on the same rows and rest on one test, "
+                f"which the tally counts {len(ids)} times"
+                for ids in repeats
+            )
+            + ")"
+        )
+    return (
+        f"Of its {formats.noun(len(audited), 'claim')}, {said[0]} and {said[1]}; {said[2]} and {said[3]}; "
+        + ", ".join(said[4:-1])
+        + f", and {said[-1]}."
     )
 
 
@@ -1426,5 +1601,15 @@ def bottom_line(
         "llama-3.1-405b-instruct",
         ["gpt-4-0125"],
     )
-    sentence = bottom_line_sentence(audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin, each)
+    sentence = bottom_line_sentence(
+        audited, "bl-par-gpt4", vs_gpt4, "GPT-4 (0125)", rules.margin, each, rules.correction
+    )
     return vs_gpt4, each, sentence
+
+
+def paragraphs_sentence(paragraph_counts: dict[str, int]) -> str:
+    """How many of the post's paragraphs yield claims, including those that state a number (from
+    :func:`paragraph_counts`), each count with its verb in agreement."""
+    a, b, n = (paragraph_counts[k] for k in ("n_paragraphs_claims", "n_paragraphs", "n_paragraphs_numbers"))
+    numbers = "the one that states a number" if n == 1 else f"all {n} that state a number"
+    return f"{a} of the post's {formats.noun(b, 'paragraph')} {agree('{yields|yield}', a)} claims, including {numbers}"

@@ -572,6 +572,66 @@ def noninferiority_reach(seen: pd.DataFrame, margin: float, decimals: int = 1) -
     return out
 
 
+EVERY_ROW = ("shown", "not resolved", "not shown")
+"""What a claim that must hold on every row (an intersection–union test) comes to: shown on every row; not
+resolved when it is shown on every row that can be tested but some printed row cannot be (or none can); not shown
+when a tested row fails its test."""
+
+
+@dataclass(frozen=True)
+class EveryRow:
+    """The verdict of a claim on every row (one of :data:`EVERY_ROW`) with its counts: the rows printed for
+    both models, those that can be tested, those that pass, and the labels of the rows that cannot be tested."""
+
+    verdict: str
+    n_rows: int
+    n_tested: int
+    n_passed: int
+    untested: tuple[str, ...]
+
+    def text(self, noun: str = "row", plural: str | None = None) -> str:
+        """The verdict in words: "shown on every one of the 8 rows", "shown on every testable row; 1 row
+        cannot be tested (BFCL v2)", "not shown: shown on 2 of the 8 testable rows"."""
+        many = plural or noun + "s"
+        k = len(self.untested)
+        cannot = f"; {formats.noun(k, noun, many)} cannot be tested ({formats.listing(self.untested)})" if k else ""
+        if self.verdict == "shown":
+            return f"shown on every one of the {formats.noun(self.n_rows, noun, many)}"
+        if self.verdict == "not resolved":
+            return f"shown on every testable {noun}{cannot}" if self.n_tested else f"no {noun} can be tested{cannot}"
+        testable = formats.noun(self.n_tested, f"testable {noun}", f"testable {many}")
+        return f"not shown: shown on {self.n_passed} of the {testable}{cannot}"
+
+
+def every_row(seen: pd.DataFrame, passes) -> EveryRow:
+    """The intersection–union rule, one for every claim that must hold on every row at once ("at least on a par
+    on every benchmark", "as good as everywhere"): each row tested at α, no correction, and the claim shown only
+    if every row printed for both models can be tested and passes. A row that cannot be tested (no test-set size,
+    a metric without a test, cells from unlike settings) is not dropped: it caps the claim at *not resolved*
+    ("shown on every testable row; 1 row cannot be tested"), so a claim is never called shown while a row it
+    names stays unexamined. Rows with a score not printed are not rows of the claim.
+
+    ``seen``: rows of :func:`orient` (``difference`` is "no test" where a row cannot be tested); ``passes``:
+    whether each row passes its test (``seen["noninferior"]``, or equivalence shown), aligned with ``seen``."""
+    passes = pd.Series(passes, index=seen.index).fillna(False).astype(bool)
+    printed = seen["focus_score"].notna() & seen["competitor_score"].notna()
+    tested = printed & (seen["difference"] != "no test")
+    untested = tuple(seen.loc[printed & ~tested, "row_label"])
+    n_passed = int((passes & tested).sum())
+    n_tested = int(tested.sum())
+    if n_passed < n_tested:
+        verdict = "not shown"
+    elif untested or not n_tested:
+        verdict = "not resolved"
+    else:
+        verdict = "shown"
+    return EveryRow(verdict, int(printed.sum()), n_tested, n_passed, untested)
+
+
+EVERY_ROW_ANSWER = {"shown": "yes", "not resolved": "not resolved", "not shown": "no"}
+""":data:`EVERY_ROW` as the answer to a yes/no question ("at least as good as?")."""
+
+
 def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: float) -> str:
     """One paragraph answering "is ``focus`` as good as ``other``?" from the :func:`orient` rows of one pair
     judged as a claim on every row (:data:`EVERY`), in both readings: "as good as" (equivalence within
@@ -588,12 +648,23 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
 
     eq = list(tested.loc[tested["equivalence"] == "equivalent", "row_label"])
     ni = list(tested.loc[tested["noninferior"].astype(bool), "row_label"])
-    verdict = "yes" if len(eq) == n else "no"
+
+    def answer(passes) -> str:  # the intersection–union rule: a row without a test caps it at not resolved
+        rule = every_row(seen, passes)
+        capped = (
+            f" (shown on every testable benchmark, but {formats.listing(rule.untested)} cannot be tested)"
+            if rule.verdict == "not resolved" and rule.untested
+            else ""
+        )
+        return EVERY_ROW_ANSWER[rule.verdict] + capped
+
     head = (
-        f"As good as (equivalent within ±{margin:g} points on every tested benchmark): {verdict}; equivalence is "
+        f"As good as (equivalent within ±{margin:g} points on every benchmark): "
+        + answer(seen["equivalence"] == "equivalent")
+        + "; equivalence is "
         + (f"shown on {len(eq)} of the {n} ({rows(eq)})" if eq else f"shown on none of the {n}")
-        + f". At least as good as (not behind by {margin:g} points or more on every tested benchmark): "
-        + ("yes" if len(ni) == n else "no")
+        + f". At least as good as (not behind by {margin:g} points or more on every benchmark): "
+        + answer(seen["noninferior"])
         + "; non-inferiority is "
         + (f"shown on {len(ni)} of the {n} ({rows(ni)})" if ni else f"shown on none of the {n}")
     )
@@ -630,11 +701,13 @@ def pair_summary(seen: pd.DataFrame, margin: float) -> str:
     """The answer of :func:`describe_pair` in one sentence: both readings, each with its count."""
     tested = seen[seen["difference"] != "no test"]
     n = len(tested)
-    eq = int((tested["equivalence"] == "equivalent").sum())
-    ni = int(tested["noninferior"].astype(bool).sum())
+    eq_rule, ni_rule = every_row(seen, seen["equivalence"] == "equivalent"), every_row(seen, seen["noninferior"])
+    untested = len(ni_rule.untested)
     return (
-        f"As good as (within ±{margin:g} points everywhere): {'yes' if n and eq == n else 'no'}, shown on {eq} of "
-        f"{n} benchmarks; at least as good as: {'yes' if n and ni == n else 'no'}, shown on {ni} of {n}."
+        f"As good as (within ±{margin:g} points everywhere): {EVERY_ROW_ANSWER[eq_rule.verdict]}, shown on "
+        f"{eq_rule.n_passed} of {n} testable benchmarks; at least as good as: {EVERY_ROW_ANSWER[ni_rule.verdict]}, "
+        f"shown on {ni_rule.n_passed} of {n}"
+        + (f" ({formats.noun(untested, 'benchmark')} cannot be tested)." if untested else ".")
     )
 
 
@@ -957,7 +1030,7 @@ def family_text(judged: pd.DataFrame, rules: Rules) -> str:
     if judged["family"].eq(EVERY).all():
         return (
             f"each of its {n} testable rows is tested at α = {rules.alpha:g} with no correction (an "
-            "intersection–union test: the claim holds only if every row passes)."
+            "intersection–union test: the claim holds only if every row can be tested and passes)."
         )
     return (
         f"its {n} testable comparisons are the question's family: they are corrected together "

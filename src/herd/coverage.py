@@ -7,6 +7,7 @@ with the reason, on the pages that cannot cover them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -46,11 +47,24 @@ PRONOUNS = {
 }
 
 
+CHOICE = re.compile(r"\{([^{}|]*)\|([^{}|]*)\}")
+"""Any other word that follows a count, written ``{one|many}``: ``{attributes|attribute}``, ``{a gap|gaps}``."""
+
+
 def agree(text: str, count: int) -> str:
-    """``text`` with each of :data:`PRONOUNS` in the number of ``count`` models."""
-    for placeholder, (one, many) in PRONOUNS.items():
-        text = text.replace(placeholder, one if count == 1 else many)
-    return text
+    """``text`` in the number of ``count`` (models, claims, rows): each of :data:`PRONOUNS` and each
+    ``{one|many}`` (:data:`CHOICE`) becomes its singular for one and its plural for any other count, zero
+    included."""
+    one = count == 1
+    for placeholder, (singular, plural) in PRONOUNS.items():
+        text = text.replace(placeholder, singular if one else plural)
+    return CHOICE.sub(lambda m: m.group(1) if one else m.group(2), text)
+
+
+def counted(count: int, text: str) -> str:
+    """A count followed by ``text`` in its number (:func:`agree`): ``counted(1, "{is} imprecise")`` is
+    "1 is imprecise", ``counted(2, "{attributes|attribute} it")`` is "2 attribute it"."""
+    return f"{count:,} {agree(text, count)}"
 
 
 def note(package, shown: Iterable[str], why: str) -> str:
