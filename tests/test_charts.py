@@ -200,6 +200,9 @@ def _gaps(lows, highs, gaps=None):
                 "ahead" if lo > 0 else "behind" if hi < 0 else "not resolved" for lo, hi in zip(lows, highs)
             ],
             "equivalence": ["not shown"] * len(lows),
+            "eq_low": [lo + 0.5 for lo in lows],  # a TOST interval need not nest in the difference's: any will do
+            "eq_high": [hi - 0.5 for hi in highs],
+            "eq_level": [0.05] * len(lows),
         }
     )
 
@@ -242,6 +245,11 @@ def test_the_gap_chart_cuts_what_would_hide_the_band_and_says_where():
     assert dots and all("abs(datum.gap) <= 20" in str(layer.get("transform")) for layer in dots)
     shapes = {layer["mark"].get("shape") for layer in layers if layer.get("mark", {}).get("type") == "point"}
     assert {"triangle-left", "triangle-right"} <= shapes
+    # the TOST interval that decides equivalence is drawn too, as a wide pale bar, and the subtitle says so
+    (tost,) = [layer for layer in layers if layer["encoding"].get("x", {}).get("field") == "drawn_eq_low"]
+    assert tost["mark"]["strokeWidth"] > 2 and "decides equivalence" in subtitle
+    assert [r["eq_interval"] for r in rows] == ["-30.7 to +41.4", "-0.5 to +0.5", "+30.0 to +35.3"]
+    assert [r["eq_confidence"] for r in rows] == ["90 %"] * 3
     # nothing to cut: no triangle drawn, and the subtitle says nothing of a cut
     narrow = charts.gap_intervals(_gaps([-1.0], [3.0]), 2.0, "Gaps", "A description of twenty characters or more")
     assert "cut at" not in " ".join(narrow.to_dict()["title"]["subtitle"])
@@ -273,3 +281,19 @@ def test_each_gap_chart_in_the_book_shows_the_band_whole_and_every_cut(where, sp
             assert f"{end:+.1f}" in (r["cut_right"] or r["cut_left"]), (where, r)
     cut = any(r["cut_right"] or r["cut_left"] for r in records)
     assert cut == ("cut at ±" in " ".join(spec["title"]["subtitle"])), where
+
+
+def test_gap_panels_and_matrix_columns_keep_the_questions_order():
+    charts.use_theme("html")
+    h2h = pd.concat([_gaps([-1.0], [3.0]).assign(competitor_name=name) for name in ["Nemotron", "GPT-4", "Claude"]])
+    h2h = h2h.assign(
+        focus_score=80.0,
+        competitor_score=79.0,
+        p_adjusted=0.5,
+        like_for_like=True,
+        reason="",
+    )
+    gaps = charts.gap_intervals(h2h, 2.0, "Gaps", "A description of twenty characters or more").to_dict()
+    assert gaps["facet"]["sort"] == ["Nemotron", "GPT-4", "Claude"]  # not A to Z
+    matrix = charts.verdict_matrix(h2h, "Verdicts", "A description of twenty characters or more").to_dict()
+    assert matrix["layer"][0]["encoding"]["x"]["sort"] == ["Nemotron", "GPT-4", "Claude"]

@@ -221,12 +221,19 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert t["n_tested"] == t["n_ahead"] + t["n_behind"] + t["n_unresolved"]
     assert t["n_equivalent_only"] <= t["n_equivalent"] and t["n_equivalent_only"] <= t["n_unresolved"]
     assert compare.family_size(judged) == t["n_tested"] > 0  # the question's own comparisons, no more
+    # the equivalence tests are corrected over the same comparisons in a Holm sequence of their own: its first
+    # level is α/m, each is one of its steps, and a gap's TOST level need not be its difference's level
+    m, tested = t["n_tested"], seen[seen["difference"] != "no test"]
+    steps = [0.05 / (m - j) for j in range(m)]
+    assert tested["eq_level"].min() == pytest.approx(0.05 / m)
+    assert all(min(abs(v - step) for step in steps) < 1e-12 for v in tested["eq_level"])
+    assert (tested["eq_level"] != tested["level"]).any()
     table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"}, 2.0)
     assert set(table["competitor"]) == {"GPT-4o", "Claude"}
     assert table[["ahead", "behind", "not resolved", "no test"]].to_numpy().sum() == len(seen)
     assert table["equivalent within ±2"].sum() == t["n_equivalent"]
     assert table["resolved only at the printed scores"].sum() == t["n_flips"]
-    detail = compare.detail_table(seen)
+    detail = compare.detail_table(seen, 2.0)
     assert list(detail.columns) == [
         "row_label",
         "competitor_name",
@@ -341,7 +348,7 @@ def test_the_tost_interval_carries_its_level():
     rows = [(f"r{i}", m, "big", s, np.nan, np.nan) for i, s in enumerate([70.0, 80.0, 90.0]) for m in "fc"]
     rows += [("none", "f", "recall", 50.0, np.nan, np.nan), ("none", "c", "recall", 40.0, np.nan, np.nan)]
     seen = compare.orient(compare.judge(_scores(rows), BENCH), "f").assign(competitor_name="C")
-    shown = compare.detail_table(seen)
+    shown = compare.detail_table(seen, 2.0)
     assert list(shown.columns)[9:11] == ["equivalence", "tost_level"]
     tested = seen["difference"] != "no test"
     # each one-sided test runs at the comparison's corrected level: the TOST interval is a 1 − 2·level one

@@ -72,6 +72,16 @@ def test_interval_and_span():
     assert formats.interval(float("nan"), 1) == "—"
 
 
+def test_a_bound_that_rounds_onto_a_margin_shows_its_side():
+    # MMLU (0-shot, CoT), 405B vs Claude 3.5 Sonnet: the TOST upper bound lies just above the margin of 2
+    assert formats.interval(-1.404, 2.0048, edges=(-2, 2)) == "-1.4 to +2.005"
+    assert formats.interval(-1.996, 1.3, edges=(-2, 2)) == "-1.996 to +1.3"  # just inside, on the other side
+    assert formats.interval(-2.04, 2.06, edges=(-2, 2)) == "-2.04 to +2.1"  # two decimals suffice; +2.1 is clear
+    assert formats.interval(-1.4, 2.0, edges=(-2, 2)) == "-1.4 to +2.0"  # exactly on the margin: as printed
+    assert formats.interval(-1.4, 2.0048) == "-1.4 to +2.0"  # no margin given: one decimal
+    assert formats.interval(1.96, 2.04, signed=False, edges=(2,)) == "1.96 to 2.04"
+
+
 @pytest.mark.parametrize(
     "text, value, ok",
     [

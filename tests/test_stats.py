@@ -31,11 +31,11 @@ def test_score_interval_for_the_difference_matches_published_values():
     # Fagerland, Lydersen & Laake (2015), Stat Methods Med Res 24:224–254, example 7/34 vs 1/34:
     # Miettinen–Nurminen asymptotic score interval 0.028 to 0.34; R PropCIs::diffscoreci gives
     # 0.0270416 to 0.3452912 (statsmodels' test suite quotes it).
-    lo, hi = stats.gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="bounded-mean")
+    lo, hi = stats.gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, method="score")
     assert lo == pytest.approx(2.70416, abs=0.005) and hi == pytest.approx(34.52912, abs=0.005)
     # Newcombe (1998b), Statistics in Medicine 17:873–890, Table II, example (a) 56/70 vs 48/80,
     # Miettinen–Nurminen: 0.0528 to 0.3382.
-    lo, hi = stats.gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, kind="bounded-mean")
+    lo, hi = stats.gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, method="score")
     assert lo == pytest.approx(5.28, abs=0.01) and hi == pytest.approx(33.82, abs=0.01)
 
 
@@ -44,6 +44,40 @@ def test_exact_unconditional_interval_matches_agresti_min():
     lo, hi = stats.gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="proportion")
     assert stats.gap_method(100 * 7 / 34, 100 * 1 / 34, 34, 34) == "exact"
     assert lo == pytest.approx(2.4, abs=0.05) and hi == pytest.approx(35.0, abs=0.5)
+
+
+def test_a_bounded_mean_on_a_small_test_set_gets_the_exact_test_at_counts_toward_the_null():
+    # scipy's barnard_exact (pooled score statistic) on the counts a reader would round 49.8 and 18.5 to on 20 items
+    # (ZeroSCROLLS/Qasper F1, 405B vs Claude 3.5 Sonnet): p = 0.0534 for 10/20 vs 4/20 and 0.0225 for 10/20 vs 3/20
+    assert stats.exact_pvalue(10, 20, 4, 20) == pytest.approx(0.05338, abs=2e-4)
+    assert stats.exact_pvalue(10, 20, 3, 20) == pytest.approx(0.02253, abs=2e-4)
+    assert stats.exact_pvalue(9, 20, 4, 20) == pytest.approx(barnard_exact([[9, 4], [11, 16]]).pvalue, abs=2e-4)
+    # the book takes the whole counts that weaken the evidence: 49.8 % of 20 is 9.96 items, so 9; 18.5 % is 3.7, so 4
+    assert stats.gap_method(49.8, 18.5, 20, 20, "bounded-mean") == "exact"
+    assert stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "null") == (9, 4)
+    assert stats.exact_counts(18.5, 49.8, 20, 20, "bounded-mean", "null") == (4, 9)
+    assert stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "lower") == (9, 4)
+    assert stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "upper") == (10, 3)
+    assert stats.exact_counts(50.5, 50.2, 20, 20, "bounded-mean", "null") == (10, 10)  # a gap under one item: none
+    assert stats.exact_counts(49.8, 18.5, 20, 20, "proportion") == (10, 4)  # a share of items: the nearest count
+    p, method = stats.gap_pvalue(49.8, 18.5, 20, 20, "bounded-mean")
+    assert method == "exact" and p == pytest.approx(stats.exact_pvalue(9, 20, 4, 20))
+    assert p > 0.05 > stats.score_pvalue(9.96, 20, 3.7, 20)  # the score test alone would have called it
+    # the interval: each bound at its own weakest counts, and it excludes 0 exactly when the test rejects
+    low, high = stats.gap_interval(49.8, 18.5, 20, 20, "bounded-mean", alpha=0.05)
+    assert low == pytest.approx(stats.gap_interval(45.0, 20.0, 20, 20, "proportion", alpha=0.05)[0], abs=0.01)
+    assert high == pytest.approx(stats.gap_interval(50.0, 15.0, 20, 20, "proportion", alpha=0.05)[1], abs=0.01)
+    assert low < 0 < high
+    for a, b in [(49.8, 18.5), (60.0, 10.0), (50.5, 50.2), (12.3, 71.9)]:
+        p, _ = stats.gap_pvalue(a, b, 20, 20, "bounded-mean")
+        lo, hi = stats.gap_interval(a, b, 20, 20, "bounded-mean", alpha=0.05)
+        assert (p < 0.05) == (lo > 0 or hi < 0), (a, b, p, lo, hi)
+    # one-sided tests take the counts that weaken their side; above the small-N threshold, the score test
+    greater = stats.one_sided_pvalues([49.8], [18.5], [20], [20], ["bounded-mean"], [-2.0], "greater")
+    assert greater[0] == pytest.approx(stats.exact_pvalue(9, 20, 4, 20, -0.02, "greater"))
+    assert stats.gap_method(49.8, 18.5, stats.EXACT_MAX_N + 1, stats.EXACT_MAX_N + 1, "bounded-mean") == "score"
+    with pytest.raises(ValueError, match="toward"):
+        stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "down")
 
 
 def test_exact_pvalue_matches_barnards_test():
@@ -195,6 +229,9 @@ def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
     assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
     assert 380 <= out.loc["b", "n"] <= 420 and out.loc["b", "basis"].startswith("implied")
     assert pd.isna(out.loc["nih", "n"])  # average recall: no N, even with printed intervals
+    # a count of items that rests on something else (a README's "about 20") says so as its basis
+    said = benchmarks.assign(n_basis=["README: about 20", pd.NA, pd.NA, pd.NA])
+    assert stats.effective_sizes(said, scores).set_index("benchmark").loc["mgsm", "basis"] == "README: about 20"
 
 
 def test_package_sizes_are_computed_once_per_package_content():
@@ -249,13 +286,18 @@ def test_the_method_chapters_worked_examples():
 def test_tost_reproduces_the_published_interval_and_decides_by_it():
     # at α = 0.025 the TOST interval is the two-sided 95 % interval: PropCIs' diffscoreci for 7/34 − 1/34
     assert stats.tost_example() == "0.0270 to 0.3453"
-    low, high = stats.gap_intervals([100 * 7 / 34], [100 / 34], [34], [34], ["bounded-mean"], [0.025], one_sided=True)
+    args = ([100 * 7 / 34], [100 / 34], [34], [34], ["proportion"])
+    low, high = stats.gap_intervals(*args, [0.025], one_sided=True, method="score")
     assert -35 < low[0] and high[0] < 35 and not high[0] < 34  # equivalent within ±35 points, not within ±34
     # the two one-sided p-values agree with the interval: both below α exactly when it lies inside the margin
     for margin in (34.0, 35.0):
-        p_low = stats.one_sided_pvalues([100 * 7 / 34], [100 / 34], [34], [34], ["bounded-mean"], [-margin], "greater")
-        p_up = stats.one_sided_pvalues([100 * 7 / 34], [100 / 34], [34], [34], ["bounded-mean"], [margin], "less")
+        p_low = stats.one_sided_pvalues(*args, [-margin], "greater", method="score")
+        p_up = stats.one_sided_pvalues(*args, [margin], "less", method="score")
         assert (max(p_low[0], p_up[0]) < 0.025) == (-margin < low[0] and high[0] < margin)
+    with pytest.raises(ValueError, match="unknown method"):
+        stats.gap_interval(50.0, 40.0, 100, 100, method="wald")
+    with pytest.raises(stats.NoTest):  # a forced test still needs a kind that has one
+        stats.gap_interval(50.0, 40.0, 100, 100, kind="average-recall", method="score")
 
 
 def test_the_printed_range_is_the_counts_that_print_as_the_score():

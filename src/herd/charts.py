@@ -359,8 +359,9 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
         ]
     ]
     order = list(dict.fromkeys(data["row_label"]))
+    rivals = list(dict.fromkeys(data["competitor_name"]))  # the question's order (its parameter list), not A to Z
     enc = dict(
-        x=alt.X("competitor_name:N", title="Competitor", axis=alt.Axis(labelAngle=-30)),
+        x=alt.X("competitor_name:N", title="Competitor", sort=rivals, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("row_label:N", title=None, sort=order),
     )
     tooltip = [
@@ -410,6 +411,10 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
     return _finish(chart, description, {"comparisons": data.drop(columns=["text_color"])}, title)
 
 
+TOST_WIDTH, TOST_OFFSET = 3, 4
+"""The stroke of a gap chart's TOST interval and how far below the line of the difference it is drawn, in pixels: a
+blue line of its own, so that neither hides the other."""
+
 BAND_SHARE = 0.1
 """The least share of a gap chart's axis the ±margin band of equivalence takes: the axis is cut at
 ±margin / BAND_SHARE (±20 points for a 2-point margin) when the intervals run further."""
@@ -451,19 +456,27 @@ def gap_intervals(
     limit: float | None = None,
     levels_note: str = "",
 ) -> Figure:
-    """Each tested gap with its interval at the corrected level, one panel per competitor on a
-    shared axis, with the ±margin band of equivalence and the line of no difference. The axis is
-    :func:`gap_axis` (``limit`` overrides it); an interval that runs past it is cut at the edge, which
-    then carries a triangle and where the interval ends (:func:`cut_labels`), and the subtitle says
-    where the axis is cut. ``levels_note`` says what the levels make of the intervals together
-    (:func:`herd.compare.levels_note`)."""
+    """Each tested gap with its two intervals, one panel per competitor (in the order of the rows, the question's
+    order) on a shared axis, with the ±margin band of equivalence and the line of no difference: the interval of the
+    difference at the corrected level (a line in the colour of its verdict) and, just below it, the TOST interval
+    (``eq_low`` to ``eq_high``, a blue line), which decides equivalence. The axis is :func:`gap_axis`
+    (``limit`` overrides it); an interval of the difference that runs past it is cut at the edge, which then
+    carries a triangle and where the interval ends (:func:`cut_labels`), and the subtitle says where the axis is
+    cut (a TOST line is cut there too; its ends are in the tooltip). ``levels_note`` says what the levels make of
+    the intervals of the difference together (:func:`herd.compare.levels_note`)."""
     data = h2h[h2h["difference"] != "no test"].copy()
     data["interval"] = [formats.interval(lo, hi) for lo, hi in zip(data["gap_low"], data["gap_high"])]
     data["confidence"] = data["level"].map(formats.confidence)
+    data["eq_interval"] = [
+        formats.interval(lo, hi, edges=(-margin, margin)) for lo, hi in zip(data["eq_low"], data["eq_high"])
+    ]
+    data["eq_confidence"] = [formats.confidence(2 * float(v)) for v in data["eq_level"]]
     limit = gap_axis(data["gap_low"], data["gap_high"], margin, limit)
     data["cut_left"], data["cut_right"] = cut_labels(data["gap_low"], data["gap_high"], limit)
     data["drawn_low"] = data["gap_low"].clip(-limit, limit)
     data["drawn_high"] = data["gap_high"].clip(-limit, limit)
+    data["drawn_eq_low"] = data["eq_low"].clip(-limit, limit)
+    data["drawn_eq_high"] = data["eq_high"].clip(-limit, limit)
     data = data[
         [
             "row_label",
@@ -475,14 +488,22 @@ def gap_intervals(
             "level",
             "confidence",
             "difference",
+            "eq_low",
+            "eq_high",
+            "eq_interval",
+            "eq_level",
+            "eq_confidence",
             "equivalence",
             "drawn_low",
             "drawn_high",
+            "drawn_eq_low",
+            "drawn_eq_high",
             "cut_left",
             "cut_right",
         ]
     ]
     order = list(dict.fromkeys(h2h["row_label"]))
+    rivals = list(dict.fromkeys(data["competitor_name"]))  # the question's order (its parameter list), not A to Z
     scale = alt.Scale(domain=[-limit, limit], nice=False)
     columns = 2 if data["competitor_name"].nunique() > 1 else 1
     header = int(7.4 * data["competitor_name"].str.len().max()) + 8 if len(data) else 0
@@ -494,9 +515,11 @@ def gap_intervals(
         alt.Tooltip("row_label:N", title="Benchmark"),
         alt.Tooltip("competitor_name:N", title="Competitor"),
         alt.Tooltip("gap:Q", title="Gap (points)", format="+.1f"),
-        alt.Tooltip("interval:N", title="Interval"),
-        alt.Tooltip("confidence:N", title="Confidence of the interval"),
+        alt.Tooltip("interval:N", title="Interval of the difference"),
+        alt.Tooltip("confidence:N", title="Its confidence"),
         alt.Tooltip("difference:N", title="Difference"),
+        alt.Tooltip("eq_interval:N", title="TOST interval"),
+        alt.Tooltip("eq_confidence:N", title="Its confidence"),
         alt.Tooltip("equivalence:N", title="Equivalence (TOST)"),
     ]
     color = _verdict_color("Difference", present=data["difference"], field="difference")
@@ -512,6 +535,16 @@ def gap_intervals(
         .transform_aggregate(rows="count()")
         .mark_rule(color="#555", strokeDash=[3, 3])
         .encode(x=alt.datum(0.0, scale=scale))
+    )
+    tost = (
+        alt.Chart()
+        .mark_rule(strokeWidth=TOST_WIDTH, color=VERDICT_COLORS["equivalent"], opacity=0.75, yOffset=TOST_OFFSET)
+        .encode(
+            x=alt.X("drawn_eq_low:Q", title="Gap (points)", scale=scale),
+            x2="drawn_eq_high:Q",
+            y=y,
+            tooltip=tooltip,
+        )
     )
     rules_ = (
         alt.Chart()
@@ -530,7 +563,7 @@ def gap_intervals(
         .mark_point(filled=True, size=40)
         .encode(x=alt.X("gap:Q", scale=scale), y=y, color=color, tooltip=tooltip)
     )
-    layers: list[alt.Chart] = [band, zero, rules_, dots]
+    layers: list[alt.Chart] = [band, zero, tost, rules_, dots]
     for side, edge in (("left", -limit), ("right", limit)):
         crossing = alt.Chart().transform_filter(f"datum.cut_{side} != ''")
         layers.append(
@@ -550,9 +583,13 @@ def gap_intervals(
     cut = (data["cut_left"] != "") | (data["cut_right"] != "")
     step = 18 if cut.any() else 16  # room above a cut line for where it ends
     subtitle = [
-        "Gap = focus minus competitor. Lines: its interval at the level the corrected test uses, which excludes 0 "
-        f"exactly when the gap is resolved{'; ' + levels_note if levels_note else ''}. Dashed: no difference. "
-        f"Shaded: ±{margin:g} points, the equivalence margin.",
+        "Gap = focus minus competitor. Line in the colour of its verdict: the interval of the difference at the level "
+        f"the corrected test uses, which excludes 0 exactly when the gap is resolved"
+        f"{'; ' + levels_note if levels_note else ''}. "
+        "Blue line just below it: the TOST interval at its own level (see the table), which decides equivalence: a gap "
+        "is equivalent only "
+        f"when the blue line lies inside the shaded band of ±{margin:g} points, whatever the other line does. "
+        "Dashed: no difference.",
     ]
     if cut.any():
         n_cut = int(cut.sum())
@@ -570,7 +607,7 @@ def gap_intervals(
         alt.layer(*layers, data=data)
         .properties(width=panel, height=alt.Step(step))
         .facet(
-            facet=alt.Facet("competitor_name:N", title=None, header=alt.Header(labelFontWeight="bold")),
+            facet=alt.Facet("competitor_name:N", title=None, sort=rivals, header=alt.Header(labelFontWeight="bold")),
             columns=columns,
             spacing=FACET_SPACING,
         )

@@ -18,7 +18,9 @@
   *not resolved* and flagged.
 - **Difference and equivalence are reported apart.** ``difference``: ``ahead`` / ``behind`` (the
   corrected test rejects), ``not resolved``, ``no test``. ``equivalence`` (two one-sided tests, TOST):
-  ``equivalent`` when the 1 − 2α interval lies within ±margin. ``noninferior``: the lower one-sided test
+  ``equivalent`` when the 1 − 2α interval lies within ±margin, α being the level the correction gives the gap
+  among the question's equivalence tests (the same comparisons, corrected in a sequence of their own, ordered by
+  their own p-values; a claim on every row leaves them at α). ``noninferior``: the lower one-sided test
   alone. A gap can be resolved *and* within the margin. ``verdict`` joins them for charts and counts:
   ahead or behind when resolved, else equivalent when shown, else not resolved.
 """
@@ -907,8 +909,11 @@ def verdict_table(seen: pd.DataFrame, names, margin: float) -> pd.DataFrame:
 
 def tost_confidence(seen: pd.DataFrame) -> list[str]:
     """The confidence of each comparison's TOST interval, as the book writes it: each one-sided test runs at the
-    comparison's equivalence level ``eq_level`` (α, or its corrected level in a family), so the interval is a
-    1 − 2·level one (``90 %`` at α = 0.05); a dash where there is no test."""
+    comparison's equivalence level ``eq_level``, so the interval is a 1 − 2·level one (``90 %`` at α = 0.05); a dash
+    where there is no test. In a question about several gaps that level is the one the correction gives the
+    comparison among the question's equivalence tests, which are corrected over the same comparisons as the
+    differences but in a sequence of their own, ordered by their own p-values (the larger of each test's two
+    one-sided ones): a gap's TOST level need not be its difference's level."""
     from . import formats
 
     return [
@@ -917,14 +922,15 @@ def tost_confidence(seen: pd.DataFrame) -> list[str]:
     ]
 
 
-def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
+def detail_table(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     """Every comparison of :func:`orient` with its intervals written out: the difference (its verdict, the
     interval at the corrected level over the scores the printing allows, the level's confidence, whether it
-    was resolved only at the printed scores) and, apart, equivalence (TOST) within the margin with the level of
-    the TOST interval that decided it (:func:`tost_confidence`); the test used and the per-item agreement ρ an
-    unresolved gap would need (``unreachable`` when none would do): ``row_label``, ``competitor_name``,
-    ``difference``, ``gap``, ``interval``, ``p_adjusted``, ``n``, ``confidence``, ``rounding``, ``equivalence``,
-    ``tost_level``, ``test``, ``rho``, ``why``."""
+    was resolved only at the printed scores) and, apart, equivalence (TOST) within ±``margin`` with the level of
+    the TOST interval that decided it (:func:`tost_confidence`; a bound that rounds onto the margin shows its
+    side, :func:`herd.formats.interval`); the test used and the per-item agreement ρ an unresolved gap would need
+    (``unreachable`` when none would do): ``row_label``, ``competitor_name``, ``difference``, ``gap``,
+    ``interval``, ``p_adjusted``, ``n``, ``confidence``, ``rounding``, ``equivalence``, ``tost_level``, ``test``,
+    ``rho``, ``why``."""
     from . import formats
 
     detail = seen.assign(
@@ -932,7 +938,7 @@ def detail_table(seen: pd.DataFrame) -> pd.DataFrame:
         confidence=seen["level"].map(formats.confidence),
         rounding=["resolved only at the printed scores" if f else "" for f in seen["rounding_flip"]],
         equivalence=[
-            "" if e == "no test" else f"{e} ({formats.interval(lo, hi)})"
+            "" if e == "no test" else f"{e} ({formats.interval(lo, hi, edges=(-margin, margin))})"
             for e, lo, hi in zip(seen["equivalence"], seen["eq_low"], seen["eq_high"])
         ],
         tost_level=tost_confidence(seen),
@@ -1024,6 +1030,31 @@ def size_ratio(package, model: str, reference: str) -> str:
     return "an undisclosed multiple of"
 
 
+def equivalence_levels_text(m: int, rules: Rules) -> str:
+    """The level α′ at which each TOST test of a question's ``m`` comparisons runs, in words: the equivalence tests
+    are corrected over the same comparisons as the differences, in a sequence of their own ordered by their own
+    p-values (:func:`herd.stats.comparison_levels` over the larger of each gap's two one-sided p-values)."""
+    a = f"{rules.alpha:g}"
+    if rules.correction == "holm" and m > 1:
+        return (
+            f"{a}/{m} for the smallest of those p-values, {a}/{m - 1} for the next, and so on up to the first test "
+            "that is not rejected, whose level the rest keep"
+        )
+    if rules.correction in ("holm", "bonferroni"):
+        return f"{a}/{m} for every test"
+    if rules.correction == "fdr_bh":
+        return f"R × {a}/{m} for every test, R the number of equivalence tests rejected ({a}/{m} when none is)"
+    return f"{a} for every test"
+
+
+def tost_levels_text(seen: pd.DataFrame) -> str:
+    """The confidence of the TOST intervals of :func:`orient` rows, as the book writes it: one level (``99.8 %``) or
+    the lowest and highest (``99.8 % to 99.9 %``)."""
+    tested = seen[(seen["difference"] != "no test") & seen["eq_level"].notna()]
+    shown = list(dict.fromkeys(tost_confidence(tested.sort_values("eq_level", ascending=False))))
+    return " to ".join([shown[0], shown[-1]] if len(shown) > 1 else shown) or formats.DASH
+
+
 def family_text(judged: pd.DataFrame, rules: Rules) -> str:
     """How one judged question's comparisons are corrected, in a sentence."""
     n = family_size(judged)
@@ -1033,8 +1064,8 @@ def family_text(judged: pd.DataFrame, rules: Rules) -> str:
             "intersection–union test: the claim holds only if every row can be tested and passes)."
         )
     return (
-        f"its {n} testable comparisons are the question's family: they are corrected together "
-        f"({stats.CORRECTION_NAMES[rules.correction]}), and with nothing else."
+        f"they are corrected over that question's {n} testable comparisons "
+        f"({stats.CORRECTION_NAMES[rules.correction]}), and nothing else."
     )
 
 
@@ -1079,7 +1110,9 @@ def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     tested = seen["difference"] != "no test"
     detail = seen.assign(
         interval=interval_text(seen),
-        eq_interval=[formats.interval(lo, hi) for lo, hi in zip(seen["eq_low"], seen["eq_high"])],
+        eq_interval=[
+            formats.interval(lo, hi, edges=(-margin, margin)) for lo, hi in zip(seen["eq_low"], seen["eq_high"])
+        ],
         eq_confidence=tost_confidence(seen),
         noninferior=[("yes" if v else "no") if t else "—" for v, t in zip(seen["noninferior"], tested)],
         equivalence=["yes" if e == "equivalent" else "no" if t else "—" for e, t in zip(seen["equivalence"], tested)],

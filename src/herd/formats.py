@@ -87,16 +87,20 @@ def gap(v, decimals: int = 1) -> str:
     return f"{r:,.{decimals}f}" if r == 0 else f"{r:+,.{decimals}f}"
 
 
-def interval(low, high, decimals: int = 1, signed: bool = True) -> str:
-    """An interval: ``+0.3 to +4.1`` (signed, for gaps) or ``77.3 to 99.1``."""
+def interval(low, high, decimals: int = 1, signed: bool = True, edges=()) -> str:
+    """An interval: ``+0.3 to +4.1`` (signed, for gaps) or ``77.3 to 99.1``.
+
+    A bound that rounds onto a value a verdict compares it with but is not that value gets more decimals (up to
+    four), so that the side it lies on shows: zero for a signed interval, and each of ``edges`` (an equivalence
+    margin and its negative): ``-1.4 to +2.005`` for an upper bound just above a margin of 2, not ``+2.0``."""
     if missing(low) or missing(high):
         return DASH
     fmt = gap if signed else number
+    marks = [float(e) for e in edges] + ([0.0] if signed else [])
 
     def bound(v: float) -> str:
-        # a bound that excludes zero keeps its sign: print more decimals rather than "0.0"
         d = decimals
-        while signed and v != 0 and _round(v, d) == 0 and d < 4:
+        while d < 4 and any(v != e and _round(v, d) == _round(e, d) for e in marks):
             d += 1
         return fmt(v, d)
 

@@ -19,12 +19,13 @@ Methods, each with a known-value test against a published example (tests/test_st
 - the gap between two scores: the Miettinen–Nurminen score test and the score interval
   that inverts it (Miettinen & Nurminen 1985), or, for proportions on small test sets
   (N ≤ ``EXACT_MAX_N``) or at 0 % or 100 %, the exact unconditional test on the same score
-  statistic and the interval that inverts it (Agresti & Min 2001; Barnard 1947);
+  statistic and the interval that inverts it (Agresti & Min 2001; Barnard 1947); a bounded mean on a
+  small test set gets the same exact test, at whole counts rounded toward the null (:func:`exact_counts`);
 - many gaps at once: Holm (default), Bonferroni, Benjamini–Hochberg or none, and for each
   comparison the level at which its interval is shown, so that an interval excludes zero
   exactly when the corrected test rejects;
-- equality: a gap is *equivalent within ±m* only when its whole interval lies inside ±m
-  (two one-sided tests at the same level), never because a test failed to reject.
+- equality: a gap is *equivalent within ±m* only when its 1 − 2α interval lies inside ±m
+  (two one-sided tests, each at α), never because a test failed to reject.
 
 Kinds other than ``proportion`` are tested only under a stated bound on their variance
 (:data:`METRIC_KINDS`); the others get "no test" with the reason.
@@ -85,7 +86,8 @@ METRIC_KINDS: dict[str, MetricKind] = {
             "bounded-mean",
             True,
             "bound: each item's score lies in [0, 1], so its variance is at most S(1−S) (Bhatia–Davis); "
-            "binomial formulas at N are conservative",
+            f"binomial formulas at N are conservative; on N ≤ {EXACT_MAX_N} the exact test, at whole counts "
+            "rounded toward no difference",
         ),
         MetricKind("average-recall", False, "average recall over trials whose number is not published: no honest N"),
         MetricKind("scaled-score", False, "a scaled exam score is not a mean of per-item scores: no N applies"),
@@ -327,8 +329,50 @@ def count_share(score: float, n: int) -> float:
     return 100.0 * counts(score, n) / n
 
 
+EXACT_BOUNDED = ("bounded-mean",)
+"""The bounded kinds that small test sets (N ≤ :data:`EXACT_MAX_N`) test as the exact test tests a share of items, at
+whole counts rounded toward the null (:func:`exact_counts`): a per-item score in [0, 1] with mean S is smaller in the
+convex order than a right-or-wrong outcome with the same mean, so the binomial is its most dispersed case."""
+
+TOWARD = ("null", "lower", "upper")
+
+
+def _whole(x: float) -> tuple[int, int]:
+    """The whole numbers just below and just above ``x`` (the same one when ``x`` is whole, to float noise)."""
+    return math.floor(x + 1e-9), math.ceil(x - 1e-9)
+
+
+def exact_counts(
+    score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion", toward: str = "null"
+) -> tuple[int, int]:
+    """The whole counts the exact test uses for the gap ``score_a − score_b`` on ``n_a`` and ``n_b`` items.
+
+    For a share of items, the counts the scores stand for (:func:`counts`). For a bounded mean of
+    :data:`EXACT_BOUNDED` the score times N need not be whole, and each count is rounded the way that weakens
+    the evidence: ``toward="lower"`` (the lower bound of the gap, and the test that the gap is above a value) takes
+    ``a`` down and ``b`` up, ``"upper"`` the reverse, and ``"null"`` (the two-sided test of no difference) the pair
+    of neighbouring counts whose shares lie nearest each other.
+    """
+    if toward not in TOWARD:
+        raise ValueError(f"toward must be one of {', '.join(TOWARD)}, got {toward!r}")
+    n_a, n_b = int(round(n_a)), int(round(n_b))
+    if kind not in EXACT_BOUNDED:
+        return counts(score_a, n_a), counts(score_b, n_b)
+    down_a, up_a = _whole(score_a / 100.0 * n_a)
+    down_b, up_b = _whole(score_b / 100.0 * n_b)
+    if toward == "lower":
+        return down_a, up_b
+    if toward == "upper":
+        return up_a, down_b
+    pairs = [(x, y) for x in (down_a, up_a) for y in (down_b, up_b)]
+    return min(pairs, key=lambda c: abs(c[0] / n_a - c[1] / n_b))
+
+
 def gap_method(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion") -> str:
-    """Which test judges this gap: ``"exact"`` or ``"score"``; raises :class:`NoTest` if none applies."""
+    """Which test judges this gap: ``"exact"`` or ``"score"``; raises :class:`NoTest` if none applies.
+
+    The exact test judges a share of items on at most :data:`EXACT_MAX_N` items or at 0 % or 100 %, and a bounded
+    mean of :data:`EXACT_BOUNDED` on at most :data:`EXACT_MAX_N` items; the score test the rest."""
     mk = metric_kind(kind)
     if not mk.testable:
         raise NoTest(mk.basis)
@@ -339,7 +383,19 @@ def gap_method(score_a: float, score_b: float, n_a: float, n_b: float, kind: str
         edge = counts(score_a, n_a) in (0, n_a) or counts(score_b, n_b) in (0, n_b)
         if min(n_a, n_b) <= EXACT_MAX_N or edge:
             return "exact"
+    if kind in EXACT_BOUNDED and min(n_a, n_b) <= EXACT_MAX_N:
+        return "exact"
     return "score"
+
+
+def _methods(rows, method: str | None) -> list[str]:
+    """:func:`gap_method` for each row (``score_a, score_b, n_a, n_b, kind``), or ``method`` for all of them when
+    given (``"score"`` or ``"exact"``: a published example of one test, on data the book would judge with the
+    other); a kind without a test raises :class:`NoTest` either way."""
+    if method is not None and method not in METHOD_NAMES:
+        raise ValueError(f"unknown method {method!r}; allowed: {', '.join(METHOD_NAMES)}")
+    found = [gap_method(*row) for row in rows]  # checks every kind and score, whichever test is used
+    return found if method is None else [method] * len(found)
 
 
 METHOD_NAMES = {
@@ -348,28 +404,38 @@ METHOD_NAMES = {
 }
 
 
-def gap_pvalue(score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion") -> tuple[float, str]:
-    """Two-sided p-value for "the two scores differ", and the method used."""
-    method = gap_method(score_a, score_b, n_a, n_b, kind)
+def gap_pvalue(
+    score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion", method: str | None = None
+) -> tuple[float, str]:
+    """Two-sided p-value for "the two scores differ", and the method used (:func:`gap_method`, or ``method``)."""
+    (method,) = _methods([(score_a, score_b, n_a, n_b, kind)], method)
     if method == "exact":
         na, nb = int(round(n_a)), int(round(n_b))
-        return exact_pvalue(counts(score_a, na), na, counts(score_b, nb), nb), method
+        ca, cb = exact_counts(score_a, score_b, na, nb, kind, "null")
+        return exact_pvalue(ca, na, cb, nb), method
     return score_pvalue(score_a / 100 * n_a, n_a, score_b / 100 * n_b, n_b), method
 
 
 def gap_interval(
-    score_a: float, score_b: float, n_a: float, n_b: float, kind: str = "proportion", alpha: float = 0.05
+    score_a: float,
+    score_b: float,
+    n_a: float,
+    n_b: float,
+    kind: str = "proportion",
+    alpha: float = 0.05,
+    method: str | None = None,
 ) -> tuple[float, float]:
     """Interval, in points, for score_a − score_b: the set of gaps the same test does not reject
     at level ``alpha``. So 0 lies outside it exactly when :func:`gap_pvalue` < ``alpha``."""
-    low, high = gap_intervals([score_a], [score_b], [n_a], [n_b], [kind], [alpha])
+    low, high = gap_intervals([score_a], [score_b], [n_a], [n_b], [kind], [alpha], method=method)
     return float(low[0]), float(high[0])
 
 
-def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool = False):
+def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool = False, method: str | None = None):
     """:func:`gap_interval` for many gaps at once (sequences of equal length): the score intervals in one
     vectorised pass (:func:`score_bounds`), the exact ones each inverted from its exact test (and remembered
-    for the rest of the run, since a chapter asks for the same gap at the same level more than once).
+    for the rest of the run, since a chapter asks for the same gap at the same level more than once), each bound
+    at the counts that weaken it (:func:`exact_counts`). ``method`` forces one test on every gap.
 
     With ``one_sided``, each bound is the one-sided bound at its ``alpha`` (the gaps a one-sided test at that
     level does not reject from that side): together the 1 − 2·alpha interval of two one-sided tests (TOST).
@@ -378,21 +444,17 @@ def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool
     a, b, na, nb, level = (np.asarray(v, dtype=float) for v in (scores_a, scores_b, ns_a, ns_b, alphas))
     if np.any((level <= 0) | (level >= (0.5 if one_sided else 1))):
         raise ValueError(f"alpha must lie in (0, {'0.5' if one_sided else '1'}), got {level!r}")
-    methods = [gap_method(*row) for row in zip(a, b, na, nb, kinds)]
+    kinds = list(kinds)
+    methods = _methods(zip(a, b, na, nb, kinds), method)
     two_sided = 2 * level if one_sided else level
     low, high = score_bounds(a / 100 * na, na, b / 100 * nb, nb, two_sided)
     for i in [i for i, m in enumerate(methods) if m == "exact"]:
         n1, n2 = int(round(na[i])), int(round(nb[i]))
-        low[i], high[i] = _exact_interval(
-            counts(a[i], n1),
-            n1,
-            counts(b[i], n2),
-            n2,
-            float(level[i]),
-            float(low[i]) / 100,
-            float(high[i]) / 100,
-            one_sided,
-        )
+        near = (float(level[i]), float(low[i]) / 100, float(high[i]) / 100, one_sided)
+        low_counts = exact_counts(a[i], b[i], n1, n2, kinds[i], "lower")
+        high_counts = exact_counts(a[i], b[i], n1, n2, kinds[i], "upper")
+        low[i] = _exact_interval(low_counts[0], n1, low_counts[1], n2, *near)[0]
+        high[i] = _exact_interval(high_counts[0], n1, high_counts[1], n2, *near)[1]
     return low, high
 
 
@@ -431,20 +493,26 @@ def _search_exact_interval(
     return 100.0 * low, 100.0 * high
 
 
-def one_sided_pvalues(scores_a, scores_b, ns_a, ns_b, kinds, deltas, alternative: str) -> np.ndarray:
+def one_sided_pvalues(
+    scores_a, scores_b, ns_a, ns_b, kinds, deltas, alternative: str, method: str | None = None
+) -> np.ndarray:
     """One-sided p-values, for many gaps at once, of the hypothesis that the true gap (points) is at most
     ``deltas`` (``alternative="greater"``: small when the observed gap is well above it) or at least ``deltas``
-    (``"less"``), by the gap's own test (:func:`gap_method`): the two halves of an equivalence test (TOST) and
-    the test of non-inferiority."""
+    (``"less"``), by the gap's own test (:func:`gap_method`, or ``method`` for all) at the counts that weaken the
+    evidence (:func:`exact_counts`): the two halves of an equivalence test (TOST) and the test of
+    non-inferiority."""
     if alternative not in ("greater", "less"):
         raise ValueError(f"unknown alternative {alternative!r}")
     a, b, na, nb, d = (np.asarray(v, dtype=float) for v in (scores_a, scores_b, ns_a, ns_b, deltas))
-    methods = [gap_method(*row) for row in zip(a, b, na, nb, kinds)]
+    kinds = list(kinds)
+    methods = _methods(zip(a, b, na, nb, kinds), method)
     t = score_statistic(a / 100 * na, na, b / 100 * nb, nb, d / 100)
     p = norm.sf(t) if alternative == "greater" else norm.cdf(t)
+    toward = "lower" if alternative == "greater" else "upper"
     for i in [i for i, m in enumerate(methods) if m == "exact"]:
         n1, n2 = int(round(na[i])), int(round(nb[i]))
-        p[i] = exact_pvalue(counts(a[i], n1), n1, counts(b[i], n2), n2, round(float(d[i]) / 100, 9), alternative)
+        c1, c2 = exact_counts(a[i], b[i], n1, n2, kinds[i], toward)
+        p[i] = exact_pvalue(c1, n1, c2, n2, round(float(d[i]) / 100, 9), alternative)
     return np.asarray(p, dtype=float)
 
 
@@ -637,7 +705,8 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
     """N per benchmark, the honest one for its metric kind.
 
     In order: ``n_items`` (the number of distinct items, where it differs from the test-set
-    size, e.g. MGSM's 250 problems in 11 languages), the official ``test_set_size``, or the N
+    size, e.g. MGSM's 250 problems in 11 languages; its basis is ``n_basis`` where the data give one, such as a
+    README's approximate size of a split, else "distinct items"), the official ``test_set_size``, or the N
     implied by the source's own printed 95 % intervals (median over every printed score ± CI
     of that benchmark, rounded; for testable kinds only, and for a bounded mean only an estimate,
     since the paper's formula treats the score as a proportion), otherwise none.
@@ -650,15 +719,16 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
     implied = printed.assign(n_implied=[n_from_ci(s, h) for s, h in zip(printed["score"], printed["ci95"])])
     spread = implied.groupby("benchmark")["n_implied"].agg(["median", "min", "max", "count"])
     items = benchmarks["n_items"] if "n_items" in benchmarks else pd.Series(pd.NA, index=benchmarks.index)
+    said = benchmarks["n_basis"] if "n_basis" in benchmarks else pd.Series(pd.NA, index=benchmarks.index)
     kinds = (
         benchmarks["metric_kind"] if "metric_kind" in benchmarks else pd.Series("proportion", index=benchmarks.index)
     )
     rows = []
-    for key, official, distinct, kind in zip(benchmarks["key"], benchmarks["test_set_size"], items, kinds):
+    for key, official, distinct, basis, kind in zip(benchmarks["key"], benchmarks["test_set_size"], items, said, kinds):
         lo = spread["min"].get(key, np.nan)
         hi = spread["max"].get(key, np.nan)
         if pd.notna(distinct):
-            rows.append((key, int(distinct), "distinct items", kind, lo, hi))
+            rows.append((key, int(distinct), str(basis) if pd.notna(basis) else "distinct items", kind, lo, hi))
         elif pd.notna(official):
             rows.append((key, int(official), "official", kind, lo, hi))
         elif key in spread.index and metric_kind(kind).testable:
@@ -837,10 +907,12 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
 
 
 def tost_example(margins: tuple[float, float] = (0.35, 0.34)) -> str:
-    """The equivalence (TOST) interval at α = 0.025 of 7/34 − 1/34 (a bounded mean, so the score interval), which
+    """The equivalence (TOST) interval at α = 0.025 of 7/34 − 1/34 by the score test (``method="score"``), which
     must equal the published 95 % Miettinen–Nurminen interval (PropCIs ``diffscoreci``: 0.0270 to 0.3453), as
     proportions, and whether it shows equivalence within each of ``margins``."""
-    low, high = gap_intervals([100 * 7 / 34], [100 * 1 / 34], [34], [34], ["bounded-mean"], [0.025], one_sided=True)
+    low, high = gap_intervals(
+        [100 * 7 / 34], [100 * 1 / 34], [34], [34], ["proportion"], [0.025], one_sided=True, method="score"
+    )
     lo, hi = float(low[0]) / 100, float(high[0]) / 100
     return f"{lo:.4f} to {hi:.4f}"
 
@@ -859,7 +931,7 @@ def published_examples() -> pd.DataFrame:
             f"{lo / 100:.4f} to {hi / 100:.4f}",
         )
     )
-    lo, hi = gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, kind="bounded-mean")
+    lo, hi = gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, method="score")
     checks.append(
         (
             "Miettinen–Nurminen interval, 56/70 − 48/80",
@@ -868,7 +940,7 @@ def published_examples() -> pd.DataFrame:
             f"{lo / 100:.4f} to {hi / 100:.4f}",
         )
     )
-    lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="bounded-mean")
+    lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, method="score")
     checks.append(
         (
             "Miettinen–Nurminen interval, 7/34 − 1/34",
