@@ -267,7 +267,7 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
             else "'on a par' claims equivalence, which needs a test"
         )
         eq_text = (
-            f"; TOST interval {formats.interval(p['eq_low'], p['eq_high'])} (margin ±{margin:g})"
+            f"; TOST interval {formats.interval(p['eq_low'], p['eq_high'], edges=(-margin, margin))} (margin ±{margin:g})"
             if pd.notna(p["eq_low"])
             else ""
         )
