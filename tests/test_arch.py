@@ -155,8 +155,8 @@ def test_paper_check_summary_counts_only_values_the_paper_prints():
 def test_parameter_table_compares_the_count_with_the_name(args, package):
     table = arch.parameter_table({"llama-3.1-8b": args["llama-3.1-8b"]}, package).set_index("model")
     row = table.loc["Llama 3.1 8B"]
-    assert row["name says"] == 8e9 and row["total"] == arch.parameter_counts(args["llama-3.1-8b"])["total"]
-    assert row["total ÷ name"] == pytest.approx(row["total"] / 8e9)
+    assert row["printed size"] == 8e9 and row["total"] == arch.parameter_counts(args["llama-3.1-8b"])["total"]
+    assert row["total ÷ printed"] == pytest.approx(row["total"] / 8e9)
 
 
 def test_kv_table_has_both_precisions_and_the_multi_head_baseline(args):
@@ -199,9 +199,16 @@ def test_the_memory_sentences_follow_the_numbers(args):
 
 def test_node_sentences_describe_the_models_too_large_for_one_gpu(args, package):
     chosen = {k: args[k] for k in ("llama-3.1-8b", "llama-3.1-405b")}
-    assert arch.node_memory_gb(package) == 640
-    text = arch.node_sentences(arch.node_fit(chosen, 131_072, 640e9), chosen, package)
-    assert text.startswith("For the 3.1 405B, its BF16 weights (812 GB) do not fit in 640 GB at all")
+    # an H100's "80GB" is 80 GiB: eight of them hold 687 decimal GB, not 640
+    gpu = package.facts.set_index("key").loc["gpu_memory_gb"]
+    assert gpu["unit"] == "GiB" and arch.gpu_memory_bytes(package) == gpu["value"] * 2**30
+    assert arch.node_memory_gb(package) == pytest.approx(8 * 80 * 2**30 / 1e9)
+    assert arch.node_memory_text(package) == {"node": "8 × 80 GiB = 687 GB", "gpu": "85.9"}
+    text = arch.node_sentences(arch.fit_on_node(package, chosen, 131_072), chosen, package)
+    assert text.startswith("For the 3.1 405B, its BF16 weights (812 GB) do not fit in 687 GB at all")
+    # the paper's FP8 recipe with an FP8 cache: 5 sequences in 687 GB (4 in the 640 GB once assumed)
+    assert "2 fit with a BF16 cache and 5 with an FP8 cache" in text
+    assert arch.sequences_that_fit(chosen["llama-3.1-405b"], 131_072, 640e9, "fp8-mixed", "fp8") == 4
     assert "8B" not in text  # its 16 GB of weights fit on one GPU
 
 
@@ -232,7 +239,23 @@ def test_rope_summary_and_bands(args):
 
 def test_fit_on_node_uses_one_servers_memory(args, package):
     chosen = {"llama-3.1-405b": args["llama-3.1-405b"]}
-    pd.testing.assert_frame_equal(arch.fit_on_node(package, chosen, 131_072), arch.node_fit(chosen, 131_072, 640e9))
+    pd.testing.assert_frame_equal(
+        arch.fit_on_node(package, chosen, 131_072), arch.node_fit(chosen, 131_072, 8 * 80 * 2**30)
+    )
+
+
+def test_gpu_memory_in_an_unknown_unit_is_named(package):
+    facts = package.facts
+    facts.loc[facts["key"] == "gpu_memory_gb", "unit"] = "gigabytes"
+
+    class Stub:
+        pass
+
+    stub = Stub()
+    stub.facts = facts
+    stub.fact = package.fact
+    with pytest.raises(ValueError, match="data/facts.csv, row 'gpu_memory_gb', column unit: 'gigabytes'"):
+        arch.gpu_memory_bytes(stub)
 
 
 # ---------------------------------------------------------------- shared (tied) input and output embeddings

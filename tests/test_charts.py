@@ -297,3 +297,43 @@ def test_gap_panels_and_matrix_columns_keep_the_questions_order():
     assert gaps["facet"]["sort"] == ["Nemotron", "GPT-4", "Claude"]  # not A to Z
     matrix = charts.verdict_matrix(h2h, "Verdicts", "A description of twenty characters or more").to_dict()
     assert matrix["layer"][0]["encoding"]["x"]["sort"] == ["Nemotron", "GPT-4", "Claude"]
+
+
+def test_the_bootstrap_chart_spans_its_draws_and_labels_close_rules_apart():
+    bins = pd.DataFrame(
+        {"low": [300e9, 400e9, 600e9, 0.9e12], "high": [400e9, 600e9, 0.9e12, 2e12], "draws": [5, 80, 120, 10]}
+    )
+    marks = pd.DataFrame(
+        {
+            "label": [
+                "interval's lower end",
+                "interval's upper end",
+                "refit to the runs",
+                "paper's predicted size",
+                "size trained",
+            ],
+            "params": [390e9, 1171e9, 630e9, 402e9, 405e9],
+        }
+    )
+    fig = charts.bootstrap_optimum(
+        bins, marks, title="T", subtitle="S", description="a chart for the test of its layout"
+    )
+    shown = fig.data["marks"]
+    # sorted by size, each label on its own row above the bars, the leftmost the highest (no label crosses a rule)
+    assert shown["params"].is_monotonic_increasing and shown["label_y"].is_monotonic_decreasing
+    assert shown["label_y"].min() > bins["draws"].max()
+    assert (
+        shown["text"].iloc[0] == "interval's lower end: 390 B"
+        and shown["text"].iloc[-1] == "interval's upper end: 1,171 B"
+    )
+    spec = fig.chart.to_dict()
+    low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    # the axis spans the draws (not a decade either side of them) with a margin
+    assert 200e9 < low < 300e9 and 2e12 < high < 4e12
+    ticks = spec["layer"][0]["encoding"]["x"]["axis"]["values"]
+    assert ticks == [300e9, 500e9, 1e12, 2e12, 3e12][: len(ticks)] and all(low <= t <= high for t in ticks)
+
+
+def test_log_ticks_keep_labels_apart():
+    assert charts.log_ticks(230e9, 3.5e12) == [300e9, 500e9, 1e12, 2e12, 3e12]
+    assert charts.log_ticks(0.9, 11) == [1, 2, 3, 5, 10]

@@ -154,6 +154,7 @@ def test_gap_in_items_and_the_leads_they_make():
     seen = pd.DataFrame(
         {
             "row_label": ["Q", "Q", "R", "S"],
+            "benchmark": ["q", "q", "r", "s"],
             "competitor": ["x", "y", "x", "y"],
             "verdict": ["ahead", "not resolved", "no test", "behind"],
             "focus_score": [90.0, 80.0, 70.0, 50.0],
@@ -191,6 +192,19 @@ def test_gap_in_items_and_the_leads_they_make():
         "quality_n": 200,
         "quality_lead": "X: +20.0; Y: +2.0",
     }
+    # every lead is accounted for, by verdict; a lead in a score that counts no items is named by its metric
+    metrics = {k: "F1 (%)" for k in seen["benchmark"]}
+    text = compare.leads_breakdown(shown, seen, metrics)
+    assert text == (
+        "1 is resolved as *ahead* once this question's comparisons are corrected together; 1 cannot be tested at all "
+        f"({shown.loc[shown['verdict'] == 'no test', 'kind'].iloc[0].replace('-', ' ')}); and 1 is not resolved: "
+        "1 rests on fewer than 5 test items"
+    )
+    unresolved = shown.assign(verdict="not resolved", **{"gap in items": [float("nan"), 2.0, float("nan"), -10.0]})
+    assert compare.leads_breakdown(unresolved, seen, metrics) == (
+        "3 are not resolved: 1 rests on fewer than 5 test items, 1 is a lead in F1 on 200 items (scores that count no "
+        "items) and 1 is a lead in F1 with no published N (scores that count no items)"
+    )
 
 
 @pytest.mark.slow

@@ -79,3 +79,8 @@ def test_inversion_table_and_its_agreement_with_official_sizes():
         {"test_set_size": [100.0, 100.0, None], "n_from_ci_min": [95.0, 50.0, 3.0], "n_from_ci_max": [109.0, 60.0, 4.0]}
     )
     assert stats.inversion_agreement(made_up) == {"n_official_checked": 2, "n_official_consistent": 1}
+    # what the chapter says it checks: a range that only reaches within 10 % counts, though its lowest is 20 % below
+    reaching = pd.DataFrame({"test_set_size": [100.0], "n_from_ci_min": [80.0], "n_from_ci_max": [91.0]})
+    assert stats.INVERSION_TOLERANCE == 0.1
+    assert stats.inversion_agreement(reaching)["n_official_consistent"] == 1
+    assert stats.inversion_agreement(reaching.assign(n_from_ci_max=[89.0]))["n_official_consistent"] == 0

@@ -215,14 +215,70 @@ def test_each_draw_is_refitted_from_several_end_points_and_keeps_the_best(packag
 
 
 @pytest.mark.slow
-def test_rerunning_the_whole_grid_on_a_resample_finds_no_better_fit(package, fit):
-    # the chapter's check (its defaults: two resamples from seed 0), kept in the memo and so computed once per run
-    check = refit.shortcut_check(refit.figure4_points(package), fit, 2, 0)
-    assert len(check) == 2 and (check["grid_loss"] >= check["shortcut_loss"] - 1e-9).all()
-    assert refit.shortcut_sentence(check, fit.starts).startswith("on each of 2 resamples, rerunning all 4,500")
-    # the check can fail: a shortcut that missed a better fit is reported
-    missed = check.assign(better_by=check["shortcut_loss"] * 1e-3)
-    assert refit.shortcut_sentence(missed, fit.starts).startswith("on 2 of 2 resamples")
+def test_rerunning_the_whole_grid_on_the_draws_at_the_interval_ends_finds_no_better_fit(package, fit):
+    # the chapter's check (its defaults: the draw nearest each end of seed 0's 2,000 draws), kept in the memo
+    pts = refit.figure4_points(package)
+    boot = refit.bootstrap_refit(pts, fit, 3.8e25, draws=2000, seed=0)
+    check = refit.shortcut_check(pts, fit, boot, 3.8e25, 1, 0)
+    assert check["end"].tolist() == ["lower", "upper"] and check["rank"].tolist() == [51, 1950]
+    # the draws checked are the ones the interval's ends are read from
+    low, high = scaling.percentile_interval(boot["params"])
+    assert check["params"].iloc[0] == pytest.approx(low, rel=1e-2) and check["params"].iloc[1] == pytest.approx(
+        high, rel=1e-2
+    )
+    assert (check["grid_loss"] >= check["shortcut_loss"] - 1e-9).all()
+    # no better fit: the grid's fit is the shortcut's, so N is the same
+    assert check["grid_params"].to_numpy() == pytest.approx(check["params"].to_numpy(), rel=1e-4)
+    text = refit.shortcut_sentence(check, fit.starts, len(boot))
+    assert text.startswith("on the draw nearest each end of the interval of N (ranks 51 and 1,950 of 2,000")
+    assert "does not bound how often the shortcut misses" in text
+
+
+def test_interval_end_draws_are_the_ranks_around_each_percentile():
+    rng = np.random.default_rng(1)
+    boot = pd.DataFrame({"draw": np.arange(2000), "params": rng.lognormal(27, 0.3, 2000)})
+    two = refit.interval_end_draws(boot, 2)
+    # numpy's 2.5th percentile of 2,000 values sits at position 49.975 (from 0): between ranks 50 and 51
+    assert two["rank"].tolist() == [50, 51, 1950, 1951]
+    ordered = np.sort(boot["params"].to_numpy())
+    assert two["params"].tolist() == ordered[[49, 50, 1949, 1950]].tolist()
+    low, high = scaling.percentile_interval(boot["params"])
+    lower, upper = two[two["end"] == "lower"]["params"], two[two["end"] == "upper"]["params"]
+    assert lower.min() <= low <= lower.max() and upper.min() <= high <= upper.max()
+    # the draw is the row of the resample weights, not the rank
+    assert (boot.set_index("draw").loc[two["draw"], "params"].to_numpy() == two["params"].to_numpy()).all()
+    one = refit.interval_end_draws(boot, 1)
+    assert one["rank"].tolist() == [51, 1950]
+    with pytest.raises(ValueError, match="per_end"):
+        refit.interval_end_draws(boot, 0)
+    with pytest.raises(ValueError, match="need at least 8 draws"):
+        refit.interval_end_draws(boot.head(5), 4)
+
+
+def test_shortcut_sentence_says_what_the_check_shows_and_reports_a_miss():
+    check = pd.DataFrame(
+        {
+            "end": ["lower", "upper"],
+            "draw": [7, 3],
+            "rank": [51, 1950],
+            "params": [390e9, 1171e9],
+            "shortcut_loss": [1e-3, 1.2e-3],
+            "grid_loss": [1e-3, 1.2e-3],
+            "better_by": [0.0, 0.0],
+            "grid_params": [390e9, 1171e9],
+        }
+    )
+    text = refit.shortcut_sentence(check, 4500, 2000)
+    assert text.startswith(
+        "on the draw nearest each end of the interval of N (ranks 51 and 1,950 of 2,000 in order of N: 390 B and "
+        "1,171 B), rerunning all 4,500 starting points finds no better fit than the shortcut (the same best loss)"
+    )
+    assert refit.shortcut_caveat(check).startswith("finds no better fit there, which supports but does not prove")
+    # the check can fail: a shortcut that missed a better fit is reported, with the N it moves
+    missed = check.assign(better_by=[1e-6, 0.0], grid_params=[410e9, 1171e9])
+    text = refit.shortcut_sentence(missed, 4500, 2000)
+    assert "finds a better fit than the shortcut on 1 of them" in text and "rank 51: 390 B to 410 B" in text
+    assert refit.shortcut_caveat(missed) == "finds a better fit on 1 of them, so the interval's ends are not settled"
 
 
 @pytest.mark.slow
@@ -244,6 +300,9 @@ def test_main_table_interval_comes_from_the_refit_not_independent_draws(package,
     assert g["contains_trained"] == "contains" and g["n_draws"] == "200" and g["n_seeds"] == "2"
     assert g["llama_tpp"] == "42" and g["n_all_draws"] == "400"
     assert int(g["refit_tpp"]) == round(row["tokens"] / row["params"])
+    # the shown seed's own interval, as the table of laws prints it (the prose's ends are rounded across seeds)
+    assert f"{g['seed_n_interval']}" == shown.loc[scaling.LAW_LABELS[scaling.REFIT], "N, 95 % bootstrap interval"]
+    assert f"{g['seed_d_interval']}" == shown.loc[scaling.LAW_LABELS[scaling.REFIT], "D, 95 % bootstrap interval"]
     # an interval some seeds put above the size trained: "contains" only when every seed does
     shifted = seeds.assign(params_low=[300e9, 410e9])
     assert refit.refit_glue(fit, opt.reset_index(), boot, shifted, 405e9, 42.5)["contains_trained"] == (

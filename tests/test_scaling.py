@@ -167,6 +167,12 @@ def test_token_law_rerun_and_its_text(package):
     # the rounding range of the figure's constants contains the stated 16.55T; the text's does not
     assert rerun.loc["llama3-figure", "tokens_low"] < 16.55e12 < rerun.loc["llama3-figure", "tokens_high"]
     assert rerun.loc["llama3-text", "tokens_high"] < 16.55e12
+    # the column headed C/(6D) computes it on every row: 383 B from the stated 16.55T, not the 402 B the paper states
+    shown = scaling.rerun_display(rerun.reset_index()).set_index("constants")
+    stated = shown.loc["the paper's stated optimum"]
+    assert (stated["implied parameters N = C/(6D)"], stated["parameters the paper prints"]) == ("383 B", "402 B")
+    figure = shown.loc[scaling.LAW_LABELS["llama3-figure"]]
+    assert (figure["implied parameters N = C/(6D)"], figure["parameters the paper prints"]) == ("389 B", "")
     g = scaling.rerun_glue(rerun.reset_index(), package, 3.8e25)
     assert (g["paper_params"], g["paper_tokens"], g["actual_params"], g["orders_beyond"]) == (
         "402",

@@ -260,3 +260,29 @@ def test_the_tables_entered_twice_are_those_whose_entry_names_a_second_copy(pack
     copies = {p.name for p in (DATA / "transcriptions").glob("*.csv")}
     named = [e for e in package.score_tables["entry"] if any(c in e for c in copies)]
     assert total == len(package.score_tables) and twice == len(named) and 0 < twice < total
+
+
+def test_the_entry_summary_groups_the_second_copies_and_names_every_table_entered_once(package):
+    entry = score_tables.entry_summary(package)
+    twice, total = score_tables.entered_twice(package)
+    once = package.score_tables[~package.score_tables["entry"].str.contains("data/transcriptions/", regex=False)]
+    assert (entry["n_twice"], entry["n_tables"], entry["n_once"]) == (str(twice), str(total), str(len(once)))
+    # the groups add up to the tables entered twice: the paper's numbered tables are counted, the others named
+    paper = package.score_tables.query("source == 'llama3-paper-v3'")
+    assert f"the paper's {len(paper)} tables (Tables 2, 9–14, 17–22 and 29–30), independently" in entry["twice"]
+    assert "the Llama 3.3 model card's instruction-tuned table, independently" in entry["twice"]
+    assert "the Llama 3.2 model card's instruction-tuned and multilingual tables, by one contributor" in entry["twice"]
+    # every table entered once is listed by name with its cells and how it was checked
+    lines = entry["once"].split("\n")[2:]
+    assert len(lines) == len(once)
+    for line, name in zip(lines, once["name"]):
+        assert line.startswith(f"- {score_tables.capitalized(name)} (") and line.endswith(".")
+    base = score_tables.overview(package).query("table == 'Base pretrained models'")["printed"].iloc[0]
+    assert f"base pretrained table ({base} cells): spot-checked (tests/test_data.py)." in entry["once"]
+
+
+def test_numbered_tables_are_written_as_runs():
+    assert (
+        score_tables._numbered(["Table 2", "Table 9", "Table 10", "Table 11", "Table 29", "Table 30"])
+        == "2, 9–11 and 29–30"
+    )

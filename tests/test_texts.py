@@ -96,10 +96,37 @@ def test_window_summary_by_register():
     assert textstats.window_summary(whole.iloc[:1], 131_072, 100)["technical_words"] == "n/a"
 
 
+def test_texts_shorter_than_the_window_are_marked_extrapolated():
+    import pandas as pd
+
+    whole = pd.DataFrame(
+        {
+            "text": ["kjv-bible", "debian-history", "debian-governance"],
+            "tokens": [996_350, 13_696, 131_072 - 1],
+            "words_per_token": [0.79, 0.71, 0.70],
+        }
+    )
+    assert textstats.window_fill(whole["tokens"], 131_072) == [
+        "measured: 7.6 windows",
+        "extrapolated: 10 % of one",
+        "extrapolated: 100 % of one",  # one token short of the window: still not a measured fill
+    ]
+    assert textstats.window_fill([131_072], 131_072) == ["measured: 1.0 windows"]
+    parts = pd.DataFrame({"text": ["kjv-bible"] * 4 + ["debian-history"] * 2 + ["debian-governance"] * 3})
+    sentence = textstats.short_texts_sentence(whole, 131_072, parts)
+    history = texts.TEXTS["debian-history"].name
+    assert sentence.startswith(f"2 of the 3 texts are shorter than the window, 1 narrative one among them ({history}):")
+    assert sentence.endswith("the box plot draws only 2 chunks from the shortest.")
+    assert textstats.short_texts_sentence(whole.iloc[:1], 131_072, parts) == ""
+
+
 @pytest.mark.slow
 def test_text_table_and_capacity():
     whole, parts = textstats.measure_named(["python-reference", "python-stdlib"])
-    table = textstats.text_table(whole, 131_072, 500)
+    table = textstats.text_table(whole, 131_072, 500, parts)
+    # each text's chunks as the box plot draws them, and whether its window is measured or extrapolated
+    assert table["chunks"].tolist() == [int((parts["text"] == t).sum()) for t in whole["text"]]
+    assert [s.startswith("measured") for s in table[textstats.WINDOW_COLUMN]] == (whole["tokens"] >= 131_072).tolist()
     assert list(table["name"]) == [texts.TEXTS["python-reference"].name, texts.TEXTS["python-stdlib"].name]
     assert table["words in 128K tokens"].tolist() == pytest.approx((whole["words_per_token"] * 131_072).tolist())
     assert table["pages in 128K tokens"].tolist() == pytest.approx((table["words in 128K tokens"] / 500).tolist())

@@ -425,7 +425,7 @@ def paper_check_summary(check: pd.DataFrame) -> dict[str, int]:
 
 
 def parameter_table(args: dict[str, ArchArgs], package) -> pd.DataFrame:
-    """Parameters by component for each model, beside the size its name states.
+    """Parameters by component for each model, beside the size its source prints.
 
     Parameters
     ----------
@@ -438,8 +438,8 @@ def parameter_table(args: dict[str, ArchArgs], package) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per model (``model`` its display name), the counts of :func:`parameter_counts`,
-        ``output head shares embeddings`` ("yes" or "no", from the data), ``name says`` (parameters)
-        and ``total ÷ name``.
+        ``output head shares embeddings`` ("yes" or "no", from the data), ``printed size`` (parameters,
+        as ``parameters_billion`` records the size its source prints) and ``total ÷ printed``.
     """
     names = display_names(package, args)
     billions = package.tables["models"].set_index("key")["parameters_billion"]
@@ -449,8 +449,8 @@ def parameter_table(args: dict[str, ArchArgs], package) -> pd.DataFrame:
         "output head shares embeddings",
         ["yes" if a.shared_embeddings else "no" for a in args.values()],
     )
-    counts["name says"] = [billions[k] * 1e9 for k in args]
-    counts["total ÷ name"] = counts["total"] / counts["name says"]
+    counts["printed size"] = [billions[k] * 1e9 for k in args]
+    counts["total ÷ printed"] = counts["total"] / counts["printed size"]
     return counts.reset_index(names="model")
 
 
@@ -547,16 +547,41 @@ def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batc
     }
 
 
+MEMORY_UNITS = {"GB": 1e9, "GiB": 2.0**30}
+"""Bytes in each unit a GPU's memory may be recorded in (``facts.csv``, ``unit``)."""
+
+
+def gpu_memory_bytes(package, key: str = "gpu_memory_gb") -> float:
+    """The memory of one GPU in bytes, in the unit its ``facts.csv`` row records (the H100's "80GB" is
+    80 GiB, 85.9 × 10⁹ bytes); an unknown unit is named in the error."""
+    unit = package.facts.set_index("key").loc[key, "unit"]
+    if unit not in MEMORY_UNITS:
+        raise ValueError(f"data/facts.csv, row {key!r}, column unit: {unit!r} is not one of {sorted(MEMORY_UNITS)}")
+    return package.fact(key) * MEMORY_UNITS[unit]
+
+
 def node_memory_gb(package) -> float:
-    """The GPU memory of one training server in GB: GPUs per server × memory per GPU (``facts.csv``)."""
-    return package.fact("training.server.gpus-per-server") * package.fact("gpu_memory_gb")
+    """The GPU memory of one training server in decimal GB (10⁹ bytes, the unit of the book's memory
+    figures): GPUs per server × memory per GPU (``facts.csv``, :func:`gpu_memory_bytes`)."""
+    return package.fact("training.server.gpus-per-server") * gpu_memory_bytes(package) / 1e9
+
+
+def node_memory_text(package, key: str = "gpu_memory_gb") -> dict[str, str]:
+    """The node's memory as the chapter writes it: ``node`` (``8 × 80 GiB = 687 GB``) and ``gpu`` (one GPU's
+    memory in decimal GB, ``85.9``), from :func:`node_memory_gb` and :func:`gpu_memory_bytes`."""
+    unit = package.facts.set_index("key").loc[key, "unit"]
+    gpus = package.fact("training.server.gpus-per-server")
+    return {
+        "node": f"{formats.count(gpus)} × {package.fact(key):g} {unit} = {formats.count(node_memory_gb(package))} GB",
+        "gpu": formats.number(gpu_memory_bytes(package, key) / 1e9, 1),
+    }
 
 
 def node_sentences(fit: pd.DataFrame, args: dict[str, ArchArgs], package) -> str:
     """What fits on one node, one sentence per model whose BF16 weights do not fit on a single GPU
     (:func:`describe_fit`; ``fit`` from :func:`node_fit`)."""
     names = display_names(package, args)
-    gpu = package.fact("gpu_memory_gb") * 1e9
+    gpu = gpu_memory_bytes(package)
     node_gb = node_memory_gb(package)
     return " ".join(
         describe_fit(fit, k, names[k].removeprefix("Llama "), node_gb)

@@ -17,6 +17,7 @@ Altair's ``html`` renderer against the vega scripts vendored into ``_static/vend
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import textwrap
 import warnings
@@ -1205,24 +1206,64 @@ def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:
     return _finish(_fit(chart, 300), description, {"runs": data}, title)
 
 
+LOG_TICKS = (1, 2, 3, 5)
+"""The multiples of each power of ten a log axis over less than two decades is labelled at."""
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Tick values of a log axis from ``low`` to ``high``: each of :data:`LOG_TICKS` times a power of ten
+    that falls inside, far enough apart on an axis of a decade or so that their labels never meet."""
+    ticks = []
+    for power in range(int(math.floor(math.log10(low))), int(math.ceil(math.log10(high))) + 1):
+        ticks += [m * 10.0**power for m in LOG_TICKS if low <= m * 10.0**power <= high]
+    return ticks
+
+
+def labelled_rules(
+    marks: pd.DataFrame, low: float, high: float, top: float, plot_px: float, margin: float = 1.25
+) -> tuple[pd.DataFrame, float, float]:
+    """Where the labels of vertical rules at ``marks["params"]`` go so that close rules can be told apart:
+    each label on a row of its own above the highest bar (``top``), the leftmost rule's the highest, and
+    written to the right of its rule, which ends at its label; so no label crosses another rule. Returns
+    the marks with their label text (``text``) and height (``label_y``), and the axis's ends: ``low`` and
+    ``high`` widened by ``margin`` (a factor) and until the rightmost label fits (``plot_px`` wide plot)."""
+    marks = marks.sort_values("params", kind="stable").reset_index(drop=True)
+    marks["text"] = [f"{label}: {formats.scaled(v, 'B', 0)}" for label, v in zip(marks["label"], marks["params"])]
+    lo = min(low, float(marks["params"].min())) / margin
+    hi = max(high, float(marks["params"].max())) * margin
+    for x, text in zip(marks["params"], marks["text"]):  # each label must end inside the plot
+        share = min((LABEL_PX * len(text) + 8) / plot_px, 0.9)
+        hi = max(hi, math.exp((math.log(x) - share * math.log(lo)) / (1 - share)))
+    rows = len(marks)
+    marks["label_y"] = [top * (1.1 + 0.14 * (rows - 1 - k)) for k in range(rows)]
+    return marks, lo, hi
+
+
 def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
     """Histogram of the compute-optimal model size over bootstrap draws on a log axis (``bins``:
     columns low, high, draws), with vertical rules at ``marks`` (columns params, label: the
-    interval's ends, the refit, the paper's prediction, the trained model)."""
+    interval's ends, the refit, the paper's prediction, the trained model), each labelled where it ends
+    (:func:`labelled_rules`); the axis spans the draws and the marks, with a margin."""
     bins = bins.assign(low_text=bins["low"].map(formats.params), high_text=bins["high"].map(formats.params))
-    marks = marks.assign(params_text=marks["params"].map(formats.params))
+    drawn = bins[bins["draws"] > 0]
+    top = float(bins["draws"].max())
+    plot_px = WIDTH - 70  # the y axis and its title take the rest
+    marks, lo, hi = labelled_rules(marks, float(drawn["low"].min()), float(drawn["high"].max()), top, plot_px)
+    marks = marks.assign(params_text=marks["params"].map(lambda v: formats.scaled(v, "B", 0)))
+    scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
     x = alt.X(
         "low:Q",
-        scale=alt.Scale(type="log"),
-        axis=_size_axis("Compute-optimal parameters N (log scale)", labelOverlap="greedy"),
+        scale=scale,
+        axis=_size_axis("Compute-optimal parameters N (log scale)", values=log_ticks(lo, hi)),
     )
+    y_scale = alt.Scale(domain=[0, float(marks["label_y"].max()) * 1.06], nice=False)
     bars = (
         alt.Chart(bins)
-        .mark_rect(color=OTHER_COLOR, opacity=0.7)
+        .mark_rect(color=OTHER_COLOR, opacity=0.7, clip=True)
         .encode(
             x=x,
             x2="high:Q",
-            y=alt.Y("draws:Q", title="Bootstrap draws"),
+            y=alt.Y("draws:Q", title="Bootstrap draws", scale=y_scale, axis=alt.Axis(values=_count_ticks(top))),
             y2=alt.datum(0),
             tooltip=[
                 alt.Tooltip("low_text:N", title="From"),
@@ -1231,20 +1272,27 @@ def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subti
             ],
         )
     )
-    rules = (
-        alt.Chart(marks)
-        .mark_rule(strokeWidth=2)
-        .encode(
-            x=alt.X("params:Q"),
-            color=alt.Color(
-                "label:N", title=None, sort=list(marks["label"]), legend=alt.Legend(orient="bottom", columns=2)
-            ),
-            strokeDash=alt.StrokeDash("label:N", sort=list(marks["label"]), legend=None),
-            tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")],
-        )
+    order = list(marks["label"])
+    color = alt.Color("label:N", sort=order, legend=None)
+    tooltip = [alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")]
+    base = alt.Chart(marks).encode(x=alt.X("params:Q", scale=scale), color=color, tooltip=tooltip)
+    rules = base.mark_rule(strokeWidth=2).encode(
+        y=alt.Y("label_y:Q", scale=y_scale),
+        y2=alt.datum(0),
+        strokeDash=alt.StrokeDash("label:N", sort=order, legend=None),
     )
-    chart = _fit(alt.layer(bars, rules), 240).properties(title=_title(title, subtitle))
+    labels = base.mark_text(align="left", baseline="middle", dx=4, fontSize=11).encode(
+        y=alt.Y("label_y:Q", scale=y_scale), text="text:N"
+    )
+    chart = _fit(alt.layer(bars, rules, labels), 300).properties(title=_title(title, subtitle))
     return _finish(chart, description, {"draws": bins, "marks": marks}, title)
+
+
+def _count_ticks(top: float) -> list[float]:
+    """Round tick values from 0 to ``top`` (a count axis), about five of them."""
+    step = 10.0 ** math.floor(math.log10(max(top, 1) / 5))
+    step *= next(m for m in (1, 2, 5, 10) if top / (m * step) <= 6)
+    return [k * step for k in range(int(top // step) + 1)]
 
 
 def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figure:

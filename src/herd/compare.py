@@ -842,6 +842,55 @@ def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5)
     }
 
 
+def leads_breakdown(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5) -> str:
+    """Every printed lead of the focus model (a positive gap of :func:`items_table`) accounted for by its
+    verdict, as the chapter writes it after "Of the N comparisons where … is higher,": resolved *ahead*,
+    not testable (with the kind of score), and not resolved, split into leads of fewer than ``few`` items
+    and leads in a score that counts no items (named by its metric from ``metrics``, a mapping of benchmark
+    key to ``benchmarks.csv``'s ``metric``, and grouped by N); any other verdict by its name. The parts add
+    up to every lead, whichever test a row gets."""
+    from . import formats
+
+    def verb(n: int, singular: str, plural: str) -> str:
+        return f"{formats.count(n)} {singular if n == 1 else plural}"
+
+    ahead = shown[shown["gap (points)"] > 0]
+    parts = []
+    resolved = ahead[ahead["verdict"] == "ahead"]
+    if len(resolved):
+        parts.append(
+            verb(len(resolved), "is", "are")
+            + " resolved as *ahead* once this question's comparisons are corrected together"
+        )
+    untested = ahead[ahead["verdict"] == "no test"]
+    if len(untested):
+        kinds = formats.listing(sorted({str(k).replace("-", " ") for k in untested["kind"]}))
+        parts.append(verb(len(untested), "cannot", "cannot") + f" be tested at all ({kinds})")
+    open_ = ahead[ahead["verdict"] == "not resolved"]
+    if len(open_):
+        small = open_[open_["gap in items"] < few]
+        counted = open_[open_["gap in items"].notna() & (open_["gap in items"] >= few)]
+        uncounted = open_[open_["gap in items"].isna()]
+        split = []
+        if len(small):
+            split.append(verb(len(small), "rests", "rest") + f" on fewer than {formats.count(few)} test items")
+        if len(counted):
+            split.append(verb(len(counted), "is a lead", "are leads") + f" of {formats.count(few)} or more test items")
+        for n, group in uncounted.groupby("N", sort=True, dropna=False):
+            names = sorted({str(metrics[k]).removesuffix(" (%)") for k in seen.loc[group.index, "benchmark"]})
+            size = f"on {formats.count(n)} items" if pd.notna(n) else "with no published N"
+            lead = "a lead" if len(group) == 1 else "leads"
+            split.append(
+                verb(len(group), "is", "are") + f" {lead} in {' or '.join(names)} {size} (scores that count no items)"
+            )
+        parts.append(verb(len(open_), "is", "are") + " not resolved: " + formats.listing(split))
+    for verdict, group in ahead[~ahead["verdict"].isin(["ahead", "no test", "not resolved"])].groupby("verdict"):
+        parts.append(verb(len(group), "is", "are") + f" {verdict}")
+    if not parts:
+        return "none"
+    return "; ".join(parts[:-1]) + ("; and " if len(parts) > 1 else "") + parts[-1]
+
+
 def size_label(package, model: str) -> str:
     """A model's size as a short column header, from ``parameters_billion``: ``405B``."""
     from . import formats

@@ -462,10 +462,13 @@ def _bootstrap(
     return pd.DataFrame(rows)
 
 
-def grid_refit(runs: Runs, weights: np.ndarray, grid: dict | None = None, delta: float = HUBER_DELTA) -> float:
-    """The best loss a resample (one row of ``weights``) reaches from every starting point of the
-    grid on its own data, each start run to convergence (:func:`bfgs`): the complete procedure that
-    :func:`refit_draws` shortens, for checking it (slow: all 4,500 starts for one draw)."""
+def grid_refit(
+    runs: Runs, weights: np.ndarray, grid: dict | None = None, delta: float = HUBER_DELTA
+) -> tuple[float, np.ndarray]:
+    """The best fit a resample (one row of ``weights``) reaches from every starting point of the grid on
+    its own data, each start run to convergence (:func:`bfgs`): the complete procedure that
+    :func:`refit_draws` shortens, for checking it (slow: all 4,500 starts for one draw). Returns its loss
+    and its θ = (a, b, e, α, β)."""
     grid = CHINCHILLA_GRID if grid is None else grid
     starts = _grid_starts(grid)
     w = np.asarray(weights, dtype=float)
@@ -473,62 +476,131 @@ def grid_refit(runs: Runs, weights: np.ndarray, grid: dict | None = None, delta:
     drawn = w > 0
     kept = Runs(runs.x[drawn], runs.y[drawn], runs.log_loss[drawn], runs.x_mean, runs.y_mean)
     with threadpool_limits(limits=1):
-        _, f, _, _ = bfgs(lambda v, rows: kept.losses(v, w[None, drawn], delta), kept.centre(starts))
-    return float(np.min(f))
+        u, f, _, _ = bfgs(lambda v, rows: kept.losses(v, w[None, drawn], delta), kept.centre(starts))
+    best = int(np.argmin(f))
+    return float(f[best]), kept.uncentre(u[best])[0]
 
 
-def shortcut_check(points: pd.DataFrame, refit: Refit, resamples: int, seed: int) -> pd.DataFrame:
-    """The check of the bootstrap's shortcut (:func:`refit_draws`) against the complete procedure: on
-    ``resamples`` resamples of the runs (from ``seed``), the best loss of the shortcut and the best loss the
-    whole grid reaches on the resample's own data (:func:`grid_refit`), and by how much the grid's is lower
-    (``better_by``; 0 or less: the shortcut missed no better fit). About ten seconds a resample: kept in
-    :mod:`herd.memo`."""
+def interval_end_draws(boot: pd.DataFrame, per_end: int, level: float = 0.95) -> pd.DataFrame:
+    """The draws that set the ends of the ``level`` percentile interval of the compute-optimal N
+    (:func:`herd.scaling.percentile_interval`): for each end, the ``per_end`` draws whose ranks among the
+    sorted N lie nearest the percentile's position, (n − 1)·q counted from 0, which numpy's linear rule
+    interpolates between its two neighbours (with ``per_end`` = 2, exactly those two).
+
+    Returns one row per draw: ``end`` (lower or upper), ``draw`` (its row of the resample weights),
+    ``rank`` (1 for the smallest N) and ``params``."""
+    if per_end < 1:
+        raise ValueError(f"per_end: expected a positive count, got {per_end}")
+    n = len(boot)
+    if n < 2 * per_end:
+        raise ValueError(f"per_end: {per_end} draws at each end need at least {2 * per_end} draws, got {n}")
+    order = np.argsort(boot["params"].to_numpy(), kind="stable")
+    tail = (1 - level) / 2
+    rows = []
+    for end, q in (("lower", tail), ("upper", 1 - tail)):
+        position = (n - 1) * q
+        nearest = np.argsort(np.abs(np.arange(n) - position), kind="stable")[:per_end]
+        for rank in sorted(int(r) for r in nearest):
+            i = order[rank]
+            rows.append(
+                {
+                    "end": end,
+                    "draw": int(boot["draw"].iloc[i]),
+                    "rank": rank + 1,
+                    "params": float(boot["params"].iloc[i]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def shortcut_check(
+    points: pd.DataFrame, refit: Refit, boot: pd.DataFrame, flops: float, per_end: int, seed: int
+) -> pd.DataFrame:
+    """The check of the bootstrap's shortcut (:func:`refit_draws`) against the complete procedure, on the
+    draws that set the ends of the interval of N (:func:`interval_end_draws` of ``boot``, the bootstrap
+    :func:`bootstrap_refit` made with ``seed``): for each, the best loss of the shortcut and the best
+    fit the whole grid reaches on the resample's own data (:func:`grid_refit`), by how much the grid's
+    loss is lower (``better_by``; 0 or less: the shortcut missed no better fit) and the compute-optimal
+    N at ``flops`` of the grid's fit (``grid_params``). About ten seconds a draw: kept in :mod:`herd.memo`."""
     runs = _kept(points)
+    ends = interval_end_draws(boot, per_end)
     inputs = {
         "runs": runs.key(),
         "candidates": np.asarray(refit.candidates, dtype=float),
-        "resamples": resamples,
+        "draws": len(boot),
+        "picked": ends["draw"].tolist(),
         "seed": seed,
+        "flops": float(flops),
         "grid": _grid_key(CHINCHILLA_GRID),
     }
 
     def compute() -> pd.DataFrame:
-        weights = resample_weights(len(runs.x), resamples, seed)
+        weights = resample_weights(len(runs.x), len(boot), seed)[ends["draw"].to_numpy()]
         _, shortcut, _, _ = refit_draws(runs, refit, weights)
         whole = [grid_refit(runs, row) for row in weights]
-        return pd.DataFrame(
-            {
-                "resample": np.arange(resamples),
-                "shortcut_loss": shortcut,
-                "grid_loss": whole,
-                "better_by": np.asarray(shortcut) - np.asarray(whole),
-            }
+        grid_loss = np.array([loss for loss, _ in whole])
+        return ends.assign(
+            shortcut_loss=shortcut,
+            grid_loss=grid_loss,
+            better_by=np.asarray(shortcut) - grid_loss,
+            grid_params=[float(_law_from_theta(theta).params(flops)) for _, theta in whole],
         )
 
     return memo.remember(__name__, "shortcut_check", inputs, compute, memo.frame_dump, memo.frame_load)
 
 
-def shortcut_sentence(check: pd.DataFrame, starts: int) -> str:
-    """What :func:`shortcut_check` found, in words: whether the whole grid found a better fit on any resample
-    (lower by more than a relative 10⁻⁹, far below anything the fit reports), and how close the two best
-    losses are."""
+def shortcut_sentence(check: pd.DataFrame, starts: int, draws: int) -> str:
+    """What :func:`shortcut_check` found, in words: which draws were checked (their ranks among the
+    ``draws`` in order of N, and their N), whether the whole grid found a better fit on any (lower by more
+    than a relative 10⁻⁹, far below anything the fit reports) and how close the two best losses are, and
+    what that can and cannot show."""
     from . import formats
 
-    n = len(check)
+    lower, upper = (check[check["end"] == end] for end in ("lower", "upper"))
+    ranks = [formats.listing([formats.count(r) for r in rows["rank"]]) for rows in (lower, upper)]
+    sizes = [formats.listing([formats.count(v / 1e9) for v in rows["params"]]) for rows in (lower, upper)]
+    separator = ", and " if len(lower) > 1 else " and "
+    draws_text = "draw" if len(lower) == 1 else formats.noun(len(lower), "draw")
+    picked = (
+        f"the {draws_text} nearest each end of the interval of N (ranks "
+        f"{separator.join(ranks)}{',' if len(lower) > 1 else ''} of {formats.count(draws)} in order of N: "
+        f"{separator.join(s + ' B' for s in sizes)})"
+    )
     relative = check["better_by"] / check["shortcut_loss"].abs()
     better = relative > 1e-9
     if not better.any():
         gap = float(relative.abs().max())
         agree = "the same best loss" if gap == 0 else f"best losses within a relative {formats.scientific(gap)}"
         return (
-            f"on each of {formats.count(n)} resamples, rerunning all {formats.count(starts)} starting points finds "
-            f"no better fit than the shortcut ({agree})"
+            f"on {picked}, rerunning all {formats.count(starts)} starting points finds no better fit than the "
+            f"shortcut ({agree}), so the draws that set the interval's ends sit where the complete procedure puts "
+            "them. That is all it shows: it does not bound how often the shortcut misses on the other draws, and a "
+            "draw elsewhere whose better fit it missed could cross an end and move it"
         )
-    return (
-        f"on {formats.count(int(better.sum()))} of {formats.count(n)} resamples, rerunning all "
-        f"{formats.count(starts)} starting points finds a better fit than the shortcut (lower by up to a relative "
-        f"{formats.scientific(float(relative.max()))})"
+    moved = check[better]
+    shifts = formats.listing(
+        [
+            f"rank {formats.count(r)}: {formats.count(a / 1e9)} B to {formats.count(b / 1e9)} B"
+            for r, a, b in zip(moved["rank"], moved["params"], moved["grid_params"])
+        ]
     )
+    return (
+        f"on {picked}, rerunning all {formats.count(starts)} starting points finds a better fit than the shortcut "
+        f"on {formats.count(int(better.sum()))} of them (lower by up to a relative "
+        f"{formats.scientific(float(relative.max()))}), which moves its N ({shifts}): the interval's ends are not "
+        "settled"
+    )
+
+
+def shortcut_caveat(check: pd.DataFrame) -> str:
+    """The caveat's words on :func:`shortcut_check`: what rerunning the whole grid found on the draws that
+    set the interval's ends (the same 10⁻⁹ threshold as :func:`shortcut_sentence`)."""
+    from . import formats
+
+    better = int((check["better_by"] / check["shortcut_loss"].abs() > 1e-9).sum())
+    if not better:
+        return "finds no better fit there, which supports but does not prove that none of the others has one"
+    return f"finds a better fit on {formats.count(better)} of them, so the interval's ends are not settled"
 
 
 def seeds(first: int, count: int) -> list[int]:
@@ -741,6 +813,11 @@ def refit_glue(
         "refit_tpp_lo": _stable(seeds["ratio_low"], 1.0),
         "refit_tpp_hi": _stable(seeds["ratio_high"], 1.0),
         "refit_ratio": stable(seeds["params_high"] / seeds["params_low"]),
+        # the shown seed's own interval, as the table of laws prints it
+        "seed_n_interval": formats.span(row["params_low"] / 1e9, row["params_high"] / 1e9, unit="B"),
+        "seed_d_interval": formats.span(
+            row["tokens_low"] / 1e12, row["tokens_high"] / 1e12, lambda v: formats.number(v, 1), unit="T"
+        ),
         "contains_trained": "contains"
         if inside.all()
         else ("does not contain" if not inside.any() else "not always contains"),
@@ -780,11 +857,11 @@ def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
     row = opt.set_index("law").loc[REFIT]
     marks = pd.DataFrame(
         [
-            {"label": "bootstrap interval, lower end", "params": row["params_low"]},
-            {"label": "bootstrap interval, upper end", "params": row["params_high"]},
-            {"label": "refit to the runs themselves", "params": row["params"]},
-            {"label": "the paper's predicted size", "params": package.fact("scaling.predicted_params")},
-            {"label": "the size trained", "params": package.fact("training.parameters")},
+            {"label": "interval's lower end", "params": row["params_low"]},
+            {"label": "interval's upper end", "params": row["params_high"]},
+            {"label": "refit to the runs", "params": row["params"]},
+            {"label": "paper's predicted size", "params": package.fact("scaling.predicted_params")},
+            {"label": "size trained", "params": package.fact("training.parameters")},
         ]
     )
     marks["params"] = chart_precision(marks["params"])

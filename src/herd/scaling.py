@@ -424,7 +424,9 @@ def shared_points(points: pd.DataFrame) -> str:
 
 def token_law_rerun(package, flops: float) -> pd.DataFrame:
     """The paper's token law at ``flops`` with each printing of its constants, the range every
-    rounding of them allows, the paper's stated optimum and the run actually trained."""
+    rounding of them allows, the paper's stated optimum and the run actually trained: ``tokens``, ``params``
+    (the law's C/(6D), or the N the paper prints), ``implied_params`` (C/(6D) on every row) and ``printed``
+    (whether ``params`` is printed)."""
     table, fact = package.scaling_laws, package.fact
     rows = []
     for law in ("llama3-text", "llama3-figure"):
@@ -441,25 +443,18 @@ def token_law_rerun(package, flops: float) -> pd.DataFrame:
                 "tokens_high": hi,
                 "params_low": float(params_for(flops, hi)),
                 "params_high": float(params_for(flops, lo)),
+                "printed": False,
             }
         )
-    rows.append(
-        {
-            "constants": "the paper's stated optimum",
-            "law": "stated",
-            "tokens": fact("scaling.predicted_tokens"),
-            "params": fact("scaling.predicted_params"),
-        }
-    )
-    rows.append(
-        {
-            "constants": "the run actually trained",
-            "law": "trained",
-            "tokens": fact("training.tokens"),
-            "params": fact("training.parameters"),
-        }
-    )
-    return pd.DataFrame(rows)
+    for label, law, tokens, params in (
+        ("the paper's stated optimum", "stated", "scaling.predicted_tokens", "scaling.predicted_params"),
+        ("the run actually trained", "trained", "training.tokens", "training.parameters"),
+    ):
+        rows.append({"constants": label, "law": law, "tokens": fact(tokens), "params": fact(params), "printed": True})
+    out = pd.DataFrame(rows)
+    # every row's N as C/(6D) from its tokens; the printed rows keep their printed N in ``params``
+    out["implied_params"] = [float(params_for(flops, d)) for d in out["tokens"]]
+    return out
 
 
 def alpha_sensitivity(table: pd.DataFrame, flops: float, alphas=None) -> tuple[pd.DataFrame, pd.DataFrame, float]:
@@ -652,7 +647,10 @@ def rerun_display(rerun: pd.DataFrame) -> pd.DataFrame:
         {
             "constants": rerun["constants"],
             "tokens D*": rerun["tokens"].map(trillions2),
-            "implied parameters N = C/(6D)": rerun["params"].map(billions),
+            "implied parameters N = C/(6D)": rerun["implied_params"].map(billions),
+            "parameters the paper prints": [
+                billions(v) if printed else "" for v, printed in zip(rerun["params"], rerun["printed"])
+            ],
             "D* range from rounding": [
                 _range(lo, hi, trillions) for lo, hi in zip(rerun.get("tokens_low"), rerun.get("tokens_high"))
             ],

@@ -81,6 +81,79 @@ def entered_twice(package) -> tuple[int, int]:
     return int(entries.str.contains(SECOND_COPIES, regex=False).sum()), len(entries)
 
 
+def _entry_how(entry: str, opening: str) -> str:
+    """What an ``entry`` of score_tables.csv says after its ``opening`` words ("entered twice", "entered
+    once"), without the joining words: ``independently``, ``spot-checked (tests/test_data.py)``."""
+    rest = entry.split(opening, 1)[1] if opening in entry else entry
+    rest = rest.lstrip(" ;,")
+    return rest.removeprefix("and ").strip()
+
+
+def _numbered(tables: list[str]) -> str:
+    """``Table 2``, ``Table 9`` … ``Table 14`` as ``2, 9–14``: runs of consecutive numbers joined."""
+    from . import formats
+
+    numbers = sorted(int(t.split()[-1]) for t in tables)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return formats.listing([f"{r[0]}–{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs])
+
+
+def _group_label(group: pd.DataFrame) -> str:
+    """The tables of one source entered alike, as prose: ``the paper's 15 tables (Tables 2, 9–14, …)`` when
+    their names share the source's possessive and are numbered tables, else their names."""
+    from . import formats
+
+    names, tables = list(group["name"]), list(group["table"])
+    prefixes = {name.removesuffix(table) for name, table in zip(names, tables)}
+    numbered = all(t.startswith("Table ") and t.split()[-1].isdigit() for t in tables)
+    if len(group) > 1 and numbered and len(prefixes) == 1 and all(n.endswith(t) for n, t in zip(names, tables)):
+        return f"{prefixes.pop()}{len(group)} tables (Tables {_numbered(tables)})"
+    owners = {name.rsplit("'s ", 1)[0] for name in names}
+    if len(group) > 1 and len(owners) == 1 and all("'s " in n and n.endswith(" table") for n in names):
+        kinds = [n.rsplit("'s ", 1)[1].removesuffix(" table") for n in names]
+        return f"{owners.pop()}'s {formats.listing(kinds)} tables"
+    return formats.listing(names)
+
+
+def entry_summary(package) -> dict[str, str]:
+    """How the printed tables were entered, from their ``entry`` in score_tables.csv, as the data chapter
+    writes it: ``twice`` (the tables with a second copy, grouped by source and by how the second copy was
+    made, each with its count) and ``once`` (Markdown: a sentence and a list of the others, each with its
+    cells and how it was checked), with ``n_twice``, ``n_once`` and ``n_tables``."""
+    from . import formats
+
+    meta = package.score_tables.assign(entry=package.score_tables["entry"].fillna(""))
+    twice = meta[meta["entry"].str.contains(SECOND_COPIES, regex=False)]
+    once = meta.drop(twice.index)
+    how = twice["entry"].map(lambda e: _entry_how(e, "entered twice").split(" and compared")[0].rstrip(" ,;"))
+    groups = []
+    for (_, manner), group in twice.assign(how=how).groupby(["source", "how"], sort=False):
+        groups.append(f"{_group_label(group)}, {manner}" if manner else _group_label(group))
+    cells = overview(package).set_index(["source", "table"])["printed"]
+    items = [
+        f"- {capitalized(r.name)} ({formats.noun(cells.get((r.source, r.table), 0), 'cell')}): "
+        f"{_entry_how(r.entry, 'entered once')}."
+        for r in once.itertuples()
+    ]
+    return {
+        "n_tables": formats.count(len(meta)),
+        "n_twice": formats.count(len(twice)),
+        "n_once": formats.count(len(once)),
+        "twice": "; ".join(groups),
+        "once": (
+            f"The other {formats.count(len(once))} were entered once, each checked as its row says:\n\n"
+            + "\n".join(items)
+            if items
+            else "No table was entered only once."
+        ),
+    }
+
+
 def read(package, source: str, table: str) -> ScoreTable:
     """The table ``table`` of ``source``, or a ParameterError listing the tables there are."""
     meta = package.score_tables

@@ -846,9 +846,15 @@ def inversion_table(package) -> pd.DataFrame:
     ]
 
 
-def inversion_agreement(inversion: pd.DataFrame, tolerance: float = 0.1) -> dict[str, int]:
-    """How many benchmarks with both an official size and printed intervals imply an N within
-    ``tolerance`` of that size (:func:`inversion_table`): ``n_official_checked`` and ``n_official_consistent``."""
+INVERSION_TOLERANCE = 0.1
+"""How near (a share of the official size) the range of N a benchmark's printed intervals imply must reach."""
+
+
+def inversion_agreement(inversion: pd.DataFrame, tolerance: float = INVERSION_TOLERANCE) -> dict[str, int]:
+    """How many benchmarks with both an official size and printed intervals imply a range of N (the lowest
+    to the highest over their printed cells, :func:`inversion_table`) that reaches within ``tolerance`` of
+    that size, i.e. overlaps it ± ``tolerance``; not that every or the median implied N lies there:
+    ``n_official_checked`` and ``n_official_consistent``."""
     check = inversion.dropna(subset=["test_set_size"])
     inside = (check["n_from_ci_min"] <= check["test_set_size"] * (1 + tolerance)) & (
         check["n_from_ci_max"] >= check["test_set_size"] * (1 - tolerance)

@@ -108,9 +108,31 @@ def window_label(context_tokens: int) -> str:
     return f"{context_tokens // 1024}K tokens"
 
 
-def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) -> pd.DataFrame:
+WINDOW_COLUMN = "words in the window: measured or extrapolated"
+"""The column of :func:`text_table` saying whether a text fills the window (its words there measured) or not."""
+
+
+def window_fill(tokens, context_tokens: int) -> list[str]:
+    """For each text of ``tokens`` tokens, whether the words a window of ``context_tokens`` holds are
+    measured (the text fills it: ``measured: 7.6 windows``, the text's length in windows) or its rate
+    extrapolated to a window it does not fill (``extrapolated: 10 % of one``, the share of one window it
+    fills)."""
+    from . import formats
+
+    return [
+        f"measured: {formats.number(t / context_tokens, 1)} windows"
+        if t >= context_tokens
+        else f"extrapolated: {formats.share(t / context_tokens)} of one"
+        for t in tokens
+    ]
+
+
+def text_table(
+    whole: pd.DataFrame, context_tokens: int, words_per_page: float, parts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The measured texts as the long-context chapter shows them: each with its kind, what a full
-    context window of it holds in words and pages, its ratios and sizes, origin and licence.
+    context window of it holds in words and pages, whether that is measured or extrapolated
+    (:func:`window_fill`), its ratios and sizes, the chunks the box plot draws, origin and licence.
 
     Parameters
     ----------
@@ -120,6 +142,8 @@ def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) 
         The context window in tokens.
     words_per_page
         The page convention.
+    parts
+        The chunks measured (from :func:`measure_named`); when given, a column counts each text's.
 
     Returns
     -------
@@ -136,6 +160,11 @@ def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) 
     )
     out[f"words in {label}"] = window_words(out["words_per_token"], context_tokens)
     out[f"pages in {label}"] = window_words(out["words_per_token"], context_tokens, words_per_page)
+    out[WINDOW_COLUMN] = window_fill(out["tokens"], context_tokens)
+    chunks = []
+    if parts is not None:
+        out["chunks"] = out["text"].map(parts.groupby("text").size()).fillna(0).astype(int)
+        chunks = ["chunks"]
     return out[
         [
             "name",
@@ -144,14 +173,37 @@ def text_table(whole: pd.DataFrame, context_tokens: int, words_per_page: float) 
             "words_per_token",
             f"words in {label}",
             f"pages in {label}",
+            WINDOW_COLUMN,
             "characters_per_token",
             "words",
             "tokens",
+            *chunks,
             "characters",
             "origin",
             "licence",
         ]
     ].rename(columns={"words_per_token": "words per token", "characters_per_token": "characters per token"})
+
+
+def short_texts_sentence(whole: pd.DataFrame, context_tokens: int, parts: pd.DataFrame) -> str:
+    """What the chapter says of the texts shorter than the window (:func:`window_fill`): how many, which of
+    the narrative ones, and the fewest chunks any of them gives the box plot; empty when every text fills it."""
+    from . import formats, texts
+
+    short = whole[whole["tokens"] < context_tokens]
+    if not len(short):
+        return ""
+    narrative = [texts.TEXTS[k].name for k in short["text"] if texts.TEXTS[k].register == "narrative"]
+    chunks = parts.groupby("text").size().reindex(short["text"]).fillna(0).astype(int)
+    among = (
+        f", {formats.noun(len(narrative), 'narrative one')} among them ({'; '.join(narrative)})" if narrative else ""
+    )
+    return (
+        f"{formats.count(len(short))} of the {formats.count(len(whole))} texts are shorter than the window"
+        f"{among}: for them the words in a window are the text's own rate carried over to a length it does not "
+        f"reach (*extrapolated* in the table), and the box plot draws only {formats.noun(chunks.min(), 'chunk')} "
+        "from the shortest."
+    )
 
 
 def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: float) -> dict[str, object]:
