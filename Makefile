@@ -10,9 +10,9 @@ UV_VERSION := 0.13.8
 STAMPS := .make
 VENDOR := _static/vendor/vega-bundle.js
 DATA_FILES := $(wildcard data/*.csv data/*.json)
-# Debian packages holding the real texts the long-context chapter measures (see src/herd/texts.py).
+# Debian packages holding the real texts the long-context chapter measures (see src/herd/record/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min r-cran-janeaustenr debian-history dict-devil sword-comm-tdavid diatheke
-# Debian's English manuals: the paragraphs make bench draws its benchmarks from (herd.texts.DEBIAN_MANUALS).
+# Debian's English manuals: the paragraphs make bench draws its benchmarks from (herd.record.texts.DEBIAN_MANUALS).
 BENCH_TEXTS := debian-handbook debian-reference-en developers-reference maint-guide debian-policy installation-guide-amd64 \
 	debmake-doc harden-doc aptitude-doc-en debian-kernel-handbook debian-history apt-doc
 
@@ -106,7 +106,7 @@ notebooks: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 data: install
 	$(PY) -m herd.data
 
-$(STAMPS)/data: $(STAMPS)/python $(DATA_FILES) src/herd/data.py
+$(STAMPS)/data: $(STAMPS)/python $(DATA_FILES) src/herd/record/data.py src/herd/record/tabular.py
 	$(PY) -m herd.data
 	@touch $@
 
@@ -151,7 +151,7 @@ $(STAMPS)/python: pyproject.toml requirements.lock requirements-nodeps.txt
 
 vendor: $(VENDOR)
 
-$(VENDOR): $(STAMPS)/node $(STAMPS)/python src/herd/vendor.py
+$(VENDOR): $(STAMPS)/node $(STAMPS)/python src/herd/book/vendor.py
 	$(PY) -m herd.vendor
 	@touch $@
 

@@ -39,7 +39,7 @@ class EditionFacts(SphinxDirective):
     has_content = False
 
     def run(self):
-        from herd.edition import facts
+        from herd.book.edition import facts
 
         root = Path(self.env.srcdir)
         f = facts(root)

@@ -4,8 +4,8 @@
   the values the book used) is folded into one closed box after the chapter's answer, with
   how to run the chapter again: in Binder, or with papermill on a clone.
 - **Downloads.** The CSV of every table and chart (carried in the executed notebooks' output
-  metadata by :mod:`herd.tables` and :mod:`herd.charts`) is written to ``downloads/`` next to
-  the pages, with the whole data package as one zip archive (:mod:`herd.downloads`).
+  metadata by :mod:`herd.presentation.tables` and :mod:`herd.presentation.charts`) is written to ``downloads/`` next to
+  the pages, with the whole data package as one zip archive (:mod:`herd.presentation.downloads`).
 - **Cite this book** (``cite-this`` directive): the reference and a BibTeX entry from
   ``CITATION.cff``, checked against the repository address in ``_config.yml``.
 - **Reproduce** (``reproduce-commands`` directive): the commands that rebuild an edition, with
@@ -180,7 +180,7 @@ def _pages_folder(app, docname: str) -> Path:
 def _write_downloads(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    from herd import downloads
+    from herd.presentation import downloads
 
     folders: dict[Path, dict[str, str]] = {}
     for docname in sorted(app.env.found_docs):
@@ -204,7 +204,7 @@ class CiteThis(SphinxDirective):
     has_content = False
 
     def run(self):
-        from herd import cite
+        from herd.book import cite
 
         citation = cite.read(Path(self.env.srcdir))
         url = repository_url(self.config)
@@ -243,7 +243,7 @@ class ReproduceCommands(SphinxDirective):
 
 def data_archive_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{data-archive}`text``: a link to the data package archive written next to the pages."""
-    from herd import downloads
+    from herd.presentation import downloads
 
     node = nodes.reference(
         rawtext,

@@ -3,9 +3,9 @@
 Names, titles and notes in the data package reach the pages through a chapter's Markdown
 outputs and glued values (``{glue:md}``), which MyST parses as Markdown, where raw HTML would
 pass through as markup and could run script. The HTML a page may carry comes from the executed
-notebooks' ``text/html`` outputs, which :mod:`herd.tables` and :mod:`herd.charts` write with every
-value escaped. So raw HTML written in Markdown anywhere in the book (a Markdown output, a glued
-value, a page's own text) keeps only the tags :func:`herd.markup.sanitize` allows (a link to a web
+notebooks' ``text/html`` outputs, which :mod:`herd.presentation.tables` and :mod:`herd.presentation.charts` write with
+every value escaped. So raw HTML written in Markdown anywhere in the book (a Markdown output, a glued
+value, a page's own text) keeps only the tags :func:`herd.base.markup.sanitize` allows (a link to a web
 address, such as the audited post's title, a line break, emphasis); any other tag shows as text.
 """
 
@@ -24,7 +24,7 @@ class SanitizeRawHtml(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs):
-        from herd import markup
+        from herd.base import markup
 
         for node in list(self.document.findall(nodes.raw)):
             if "html" not in node.get("format", "").split() or OUTPUT_HTML in node.get("classes", []):

@@ -13,8 +13,8 @@ Debian packages of the Makefile's BENCH_TEXTS and DEBIAN_TEXTS):
   of the installed packages;
 * licences and boilerplate: Debian's common licences, the licence, notice and metadata files
   of the installed packages, the copyright files of the Debian manuals' packages;
-* prose: the prose texts of herd.texts (the long-context chapter's books);
-* shared prose: one page in three of Debian's English manuals (herd.texts.DEBIAN_MANUALS), as
+* prose: the prose texts of herd.record.texts (the long-context chapter's books);
+* shared prose: one page in three of Debian's English manuals (herd.record.texts.DEBIAN_MANUALS), as
   the text of their paragraphs, so some benchmark examples appear in it verbatim.
 
 **The benchmarks** are nested: the one of N examples is the first 30 % of N paragraphs of
@@ -52,8 +52,9 @@ from pathlib import Path
 
 import numpy as np
 
-from herd import contamination, texts, tokenizer
-from herd.contamination import scanning
+from herd.analyses.contamination import scanner
+from herd.analyses.contamination.scanner import scanning
+from herd.record import texts, tokenizer
 
 OUT = Path(__file__).parent / "results" / "contamination.json"
 SIZES = (164, 1000, 5000, 15000, 50000)
@@ -147,7 +148,7 @@ def docstring_paragraphs(files: list[Path], wanted: int, seed: int = 1, min_word
     return list(seen)
 
 
-def benchmarks(sizes=SIZES) -> dict[int, list[contamination.Example]]:
+def benchmarks(sizes=SIZES) -> dict[int, list[scanner.Example]]:
     """The nested benchmarks, by size."""
     manuals = [text for _, text in texts.debian_manual_paragraphs()]
     random.Random(0).shuffle(manuals)
@@ -159,8 +160,8 @@ def benchmarks(sizes=SIZES) -> dict[int, list[contamination.Example]]:
         if m > len(manuals) or n - m > len(docs):
             print(f"not enough paragraphs for {n} examples: skipped", file=sys.stderr)
             continue
-        out[n] = [contamination.Example(f"manual{i}", t) for i, t in enumerate(manuals[:m])] + [
-            contamination.Example(f"docstring{i}", t) for i, t in enumerate(docs[: n - m])
+        out[n] = [scanner.Example(f"manual{i}", t) for i, t in enumerate(manuals[:m])] + [
+            scanner.Example(f"docstring{i}", t) for i, t in enumerate(docs[: n - m])
         ]
     return out
 
@@ -204,13 +205,13 @@ def links(shards: list[Path], folder: Path) -> Path:
 def sweep_size(examples, shards: list[Path], folder: Path, work: Path, megabytes: float) -> dict:
     """One benchmark size: the index and anchors on their own; bare tokenization, the full plan
     and the scanner in interleaved rounds; the command line's peak memory."""
-    index_seconds, _, index = processor_timed(lambda: contamination.BenchmarkIndex(examples))
+    index_seconds, _, index = processor_timed(lambda: scanner.BenchmarkIndex(examples))
     sample = scanning.corpus_sample(shards)
     anchors_seconds, _, found_anchors = processor_timed(lambda: scanning.sample_anchors(index, sample))
     runs = {
         "tokenize_only": lambda: tokenize_only(shards),
-        "full_plan": lambda: contamination.scan_hashes(index, shards, plan="full"),
-        "scanner": lambda: contamination.scan_hashes(index, shards, plan="auto"),
+        "full_plan": lambda: scanner.scan_hashes(index, shards, plan="full"),
+        "scanner": lambda: scanner.scan_hashes(index, shards, plan="auto"),
     }
     rounds, found = [], {}
     for _ in range(ROUNDS):
@@ -224,7 +225,7 @@ def sweep_size(examples, shards: list[Path], folder: Path, work: Path, megabytes
     bench_file = work / f"bench{len(examples)}.jsonl"
     bench_file.write_text("".join(json.dumps({"task_id": ex.id, "text": ex.text}) + "\n" for ex in examples))
     cli = command_line(bench_file, folder, work / f"scores{len(examples)}.csv")
-    scores = contamination.score(index, scan.tokens, scan.words)
+    scores = scanner.score(index, scan.tokens, scan.words)
     return {
         "examples": len(examples),
         "benchmark_megabytes": int((index.raw_ends - index.raw_starts).sum()) / 1e6,
@@ -259,24 +260,24 @@ def load_janitor():
 def engines(shards: list[Path]) -> dict:
     """HumanEval: one process, two local workers, Dask with two local workers (interleaved
     rounds, each engine timed whole), bare tokenization, and lm-evaluation-harness's janitor.py."""
-    examples = contamination.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")
-    index = contamination.BenchmarkIndex(examples)
+    examples = scanner.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")
+    index = scanner.BenchmarkIndex(examples)
     janitor = load_janitor().Janitor(ngram_n=13)
     for ex in examples:
         janitor.register_contaminant_python(ex.text)
     runs = {
-        "serial": lambda: contamination.scan_hashes(index, shards),
-        "two_workers": lambda: contamination.scan_hashes(index, shards, engine="workers", workers=2),
-        "dask_two_workers": lambda: contamination.scan_hashes(index, shards, engine="dask", workers=2),
+        "serial": lambda: scanner.scan_hashes(index, shards),
+        "two_workers": lambda: scanner.scan_hashes(index, shards, engine="workers", workers=2),
+        "dask_two_workers": lambda: scanner.scan_hashes(index, shards, engine="dask", workers=2),
     }
     rounds: list[dict] = []
     for _ in range(ENGINE_ROUNDS):
         rounds.append({"load_average_1min": os.getloadavg()[0]} | {name: timed(run)[0] for name, run in runs.items()})
     seconds = {name: min(r[name] for r in rounds) for name in runs}
     seconds["tokenize_only"] = timed(lambda: tokenize_only(shards))[0]
-    docs = [d for p in shards for d in contamination.read_shard(p)]
+    docs = [d for p in shards for d in scanner.read_shard(p)]
     seconds["janitor"] = timed(lambda: [janitor.clean_python(d) for d in docs])[0]
-    found = contamination.scan_hashes(index, shards)
+    found = scanner.scan_hashes(index, shards)
     return {
         "benchmark": "HumanEval prompts",
         "examples": len(examples),

@@ -17,7 +17,7 @@ NEEDS = ("book", "browser", "slow", "lint", "npm", "texts")
 UNIT_CPU_SECONDS = float(os.environ.get("HERD_UNIT_CPU_SECONDS", "3"))
 UNIT_WALL_SECONDS = float(os.environ.get("HERD_UNIT_WALL_SECONDS", "30"))
 
-# Slow results kept on disk (herd.memo) are shared with `make book` (_build/cache, keyed by code, inputs and
+# Slow results kept on disk (herd.base.memo) are shared with `make book` (_build/cache, keyed by code, inputs and
 # library versions), by the suite's workers and by the chapters' kernels. A unit test gets a new, empty folder of
 # its own (the fixture below), so its time, which the guard below measures, never depends on an earlier run.
 

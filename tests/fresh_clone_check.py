@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from herd import editions, pdf
+from herd.book import editions, pdf
 
 pytestmark = [
     pytest.mark.slow,

@@ -166,7 +166,8 @@ def package_with_model(tmp_path_factory):
 
 
 def test_the_added_model_validates(package_with_model, monkeypatch):
-    from herd import arch, data
+    from herd.analyses.long_context import arch
+    from herd.record import data
 
     monkeypatch.setenv("HERD_DATA", str(package_with_model))
     package = data.load(package_with_model)

@@ -8,8 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from herd.contamination import anchors as a
-from herd.contamination import hashing, scanning
+from herd.analyses.contamination.scanner import anchors as a
+from herd.analyses.contamination.scanner import hashing, scanning
 
 
 def _units(rng: random.Random, n_examples: int, alphabet: bytes, n: int, stream: int = a.RAW, rule: int = a.TOKEN):

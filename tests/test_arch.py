@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import DATA
-from herd import arch, data
+from herd.analyses.long_context import arch
+from herd.record import data
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from herd import charts, jupyter
+from herd.book import jupyter
+from herd.presentation import charts
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import launch  # noqa: E402  (the Sphinx extension, a plain module in _ext/)

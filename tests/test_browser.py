@@ -25,7 +25,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from conftest import ROOT
-from herd import downloads, formats
+from herd.base import formats
+from herd.presentation import downloads
 
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"

@@ -1,7 +1,8 @@
 import pytest
 
 from conftest import DATA, edit_csv
-from herd import budget, data, scaling
+from herd.analyses.compute import budget, scaling
+from herd.record import data
 
 
 @pytest.fixture(scope="module")
@@ -175,5 +176,7 @@ def test_checks_name_a_missing_fact(data_copy):
     lines = (data_copy / "facts.csv").read_text().splitlines()
     kept = [l for l in lines if not l.startswith("h100.bf16_dense_tflops,")]
     (data_copy / "facts.csv").write_text("\n".join(kept) + "\n")
-    with pytest.raises(scaling.MissingFact, match="no row 'h100.bf16_dense_tflops', which herd.budget reads"):
+    with pytest.raises(
+        scaling.MissingFact, match="no row 'h100.bf16_dense_tflops', which herd.analyses.compute.budget reads"
+    ):
         budget.checks(data.load(data_copy))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from herd import build
+from herd.book import build
 
 HEADER = textwrap.dedent("""\
     ---
@@ -234,7 +234,7 @@ def test_a_second_build_waits_for_the_lock_and_says_so(tmp_path):
             sys.executable,
             "-c",
             (
-                "import sys, time; from pathlib import Path; from herd import build\n"
+                "import sys, time; from pathlib import Path; from herd.book import build\n"
                 f"with build.build_lock(Path({str(tmp_path)!r}), 'first'):\n"
                 "    print('held', flush=True); time.sleep(2)\n"
             ),
@@ -249,7 +249,7 @@ def test_a_second_build_waits_for_the_lock_and_says_so(tmp_path):
             sys.executable,
             "-c",
             (
-                "from pathlib import Path; from herd import build\n"
+                "from pathlib import Path; from herd.book import build\n"
                 f"with build.build_lock(Path({str(tmp_path)!r}), 'second'):\n    print('got it')\n"
             ),
         ],

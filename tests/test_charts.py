@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from herd import charts, downloads
+from herd.presentation import charts, downloads
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from herd import cite
+from herd.book import cite
 
 
 def test_citation_and_bibtex_from_the_cff():

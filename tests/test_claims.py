@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
-from herd import claims, compare, data, formats
+from herd.analyses import claims
+from herd.base import formats
+from herd.method import compare
+from herd.record import data
 
 CAPACITY = pd.DataFrame(
     {
@@ -154,16 +157,17 @@ def test_words_and_pages_are_judged_against_narrative_prose(audit):
 @pytest.mark.slow
 def test_the_audit_runs_without_the_tokenizer_or_the_texts():
     # Block the tokenizer's library and the texts module: every claim that does not need a
-    # measurement is still judged, and those that do say what they need. (herd.textstats, where
+    # measurement is still judged, and those that do say what they need. (herd.analyses.long_context.textstats, where
     # the words in a context window are computed, imports the tokenizer only to measure a text.)
     code = textwrap.dedent(f"""
         import sys
         class Block:
             def find_spec(self, name, path=None, target=None):
-                if name in ("tiktoken", "herd.tokenizer", "herd.texts"):
+                if name in ("tiktoken", "herd.record.tokenizer", "herd.record.texts"):
                     raise ImportError("blocked: " + name)
         sys.meta_path.insert(0, Block())
-        from herd import claims, data
+        from herd.record import data
+        from herd.analyses import claims
         package = data.load({str(DATA)!r})
         # one claim of each kind: each kind is judged by its own code, so every path runs once
         audit = claims.audit(package, claims=package.claims.groupby("kind").head(1))

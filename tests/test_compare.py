@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from herd import compare
+from herd.method import compare
 
 
 def _scores(rows, table="T"):
@@ -209,7 +209,7 @@ def test_gap_in_items_and_the_leads_they_make():
 
 @pytest.mark.slow
 def test_versus_competitors_on_the_long_context_table():
-    from herd import data
+    from herd.record import data
 
     package = data.load()
     seen = compare.versus_competitors(package, "llama3-paper-v3", "Table 21", "llama-3.1-405b-instruct")
@@ -221,7 +221,7 @@ def test_versus_competitors_on_the_long_context_table():
 
 @pytest.mark.slow
 def test_the_benchmarks_chapter_counts_and_tables():
-    from herd import data
+    from herd.record import data
 
     package = data.load()
     competitors = ["gpt-4o", "claude-3.5-sonnet"]
@@ -344,7 +344,7 @@ def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
 
 
 def test_every_correction_says_whether_its_intervals_are_simultaneous():
-    from herd import stats
+    from herd.method import stats
 
     assert set(compare.LEVEL_NOTES) == set(stats.CORRECTIONS)
     # only Bonferroni's common level α/m makes intervals that hold together
@@ -357,7 +357,7 @@ def test_every_correction_says_whether_its_intervals_are_simultaneous():
 
 
 def test_the_tost_interval_carries_its_level():
-    from herd import formats
+    from herd.base import formats
 
     rows = [(f"r{i}", m, "big", s, np.nan, np.nan) for i, s in enumerate([70.0, 80.0, 90.0]) for m in "fc"]
     rows += [("none", "f", "recall", 50.0, np.nan, np.nan), ("none", "c", "recall", 40.0, np.nan, np.nan)]

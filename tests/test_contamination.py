@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from herd import contamination as c
+from herd.analyses.contamination import scanner as c
 
 PROMPT_A = (
     "def add_numbers(a: int, b: int) -> int:\n"
@@ -179,7 +179,7 @@ def test_found_sets_compose(bench, corpus, tmp_path):
 
 
 def test_planting_and_auc(tmp_path, bench):
-    from herd import planting
+    from herd.analyses.contamination import planting
 
     examples = c.read_benchmark(bench, ["prompt"], "task_id")
     truth = planting.plant(examples, ["filler text " * 300], tmp_path / "planted", n_whole=1, n_part=1, seed=3)
@@ -189,7 +189,7 @@ def test_planting_and_auc(tmp_path, bench):
 
 
 def test_threshold_selection_finds_gains_in_pure_noise():
-    from herd import selection
+    from herd.analyses.contamination import selection
 
     null = selection.simulate(n=300, accuracies=[0.6, 0.7, 0.8], thresholds=np.linspace(0.1, 0.9, 9), reps=200, seed=1)
     picked = null[null["picked"]]
@@ -231,7 +231,7 @@ def test_scanner_pickles_and_rebuilds_its_tables(bench, corpus):
 
 
 def test_scan_document_equals_tokenizing_the_document_whole(bench):
-    from herd import tokenizer
+    from herd.record import tokenizer
 
     index = c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id"))
     enc = tokenizer.load()

@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from herd import data, montecarlo, planting, selection, selection_text, stats, throughput
+from herd.analyses.contamination import planting, selection, throughput
+from herd.method import montecarlo, stats
+from herd.presentation import selection_text
+from herd.record import data
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +274,7 @@ def test_committed_bench_results_have_the_sweep_and_the_targets():
 
 
 def test_debian_paragraphs_parser():
-    from herd import texts
+    from herd.record import texts
 
     html = (
         '<p>One <b>two</b>\n three</p><div class="para">Four <span class="indexterm">IDX</span>five</div>'
@@ -281,7 +284,7 @@ def test_debian_paragraphs_parser():
 
 
 def test_corpus_parts_table(tmp_path):
-    from herd import texts
+    from herd.record import texts
 
     f = tmp_path / "m.py"
     f.write_text("x = 1\n")
@@ -301,7 +304,7 @@ def test_headline_grammar_and_claim_follow_the_counts():
 
 
 def test_the_chapters_benchmark_and_corpus_have_one_home():
-    from herd import texts
+    from herd.record import texts
 
     assert texts.humaneval_path().name == "HumanEval.jsonl.gz" and texts.humaneval_path().exists()
     assert texts.keys_of_kind("code") == ["python-stdlib"] and "kjv-bible" in texts.keys_of_kind("prose")
@@ -312,9 +315,10 @@ def test_the_chapters_benchmark_and_corpus_have_one_home():
 
 
 def test_scan_with_plants_finds_the_planted_copies(tmp_path):
-    from herd import contamination, texts
+    from herd.analyses.contamination import scanner
+    from herd.record import texts
 
-    examples = contamination.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")[:12]
+    examples = scanner.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")[:12]
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("Nothing here is a HumanEval prompt, only ordinary prose about nothing in particular. " * 40)
     filler = "A plain sentence of filler text that surrounds the planted copies. " * 60
@@ -326,7 +330,7 @@ def test_scan_with_plants_finds_the_planted_copies(tmp_path):
 
 
 def test_corpus_megabytes_adds_the_parts(tmp_path):
-    from herd import texts
+    from herd.record import texts
 
     f = tmp_path / "m.py"
     f.write_text("x = 1\n")

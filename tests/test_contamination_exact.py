@@ -12,8 +12,8 @@ import sys
 import numpy as np
 import pytest
 
-from herd import contamination as c
-from herd import tokenizer
+from herd.analyses.contamination import scanner as c
+from herd.record import tokenizer
 
 # ------------------------------------------------------------------ the reference
 
@@ -291,7 +291,8 @@ def test_real_code_with_planted_copies_matches_the_reference(tmp_path):
     import sysconfig
     from pathlib import Path
 
-    from herd import planting, texts
+    from herd.analyses.contamination import planting
+    from herd.record import texts
 
     examples = c.read_benchmark(texts.humaneval_path(), ["prompt"], "task_id")
     stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:80]
@@ -394,7 +395,7 @@ def _late_full_plan(monkeypatch, delay: float = 0.3):
     """The plan chosen late, and chosen full: local workers start meanwhile with the anchored plan."""
     import time
 
-    from herd.contamination import scanning
+    from herd.analyses.contamination.scanner import scanning
 
     def late(index, sample, choice="auto", found_anchors=None):
         time.sleep(delay)
@@ -415,7 +416,7 @@ def test_workers_started_before_the_plan_is_chosen_stay_exact(fuzz_corpus, engin
 
 
 def test_a_provisional_scanner_finds_what_the_chosen_one_does(fuzz_corpus):
-    from herd.contamination import scanning
+    from herd.analyses.contamination.scanner import scanning
 
     examples, paths, _ = fuzz_corpus
     index = c.BenchmarkIndex(examples)
@@ -440,7 +441,7 @@ def test_a_provisional_scanner_finds_what_the_chosen_one_does(fuzz_corpus):
 @pytest.mark.parametrize("engine", ["workers", "dask"])
 def test_local_workers_are_not_sent_the_scanner(fuzz_corpus, engine, monkeypatch):
     """Forked local workers inherit the scanner and its tables: pickling one fails the scan."""
-    from herd.contamination import scanning
+    from herd.analyses.contamination.scanner import scanning
 
     def refuse(self):
         raise AssertionError("the scanner was pickled")
@@ -480,7 +481,7 @@ def test_piece_breaks_split_tokenization_exactly():
 def test_a_long_document_in_pieces_holds_every_ngram_the_whole_one_does():
     """A document cut into overlapping pieces (as the scan reads one longer than PIECE_BYTES):
     the n-grams of the pieces are those of the whole document, at every cut."""
-    from herd.contamination import readers
+    from herd.analyses.contamination.scanner import readers
 
     rng = random.Random(9)
     examples, docs = adversarial(rng, n_examples=6)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from herd import contamination as c
+from herd.analyses.contamination import scanner as c
 
 PROMPT = (
     "def add(a: int, b: int) -> int:\n"
@@ -127,7 +127,7 @@ def test_output_name_is_checked(tmp_path, bench, corpus, name, message):
 
 def test_output_is_written_atomically(tmp_path, bench, corpus, monkeypatch):
     """A failure while writing leaves neither a partial file nor the temporary one."""
-    from herd.contamination import __main__ as cli_module
+    from herd.analyses.contamination.scanner import __main__ as cli_module
 
     out = tmp_path / "s.csv"
     out.write_text("the previous scores\n")
@@ -318,7 +318,7 @@ def test_public_api_is_unchanged():
 
 
 def test_command_line_options_are_unchanged():
-    from herd.contamination.__main__ import parser
+    from herd.analyses.contamination.scanner.__main__ import parser
 
     options = {a.dest for a in parser()._actions}
     assert {
@@ -351,7 +351,7 @@ def test_package_files_show_the_pipeline():
         "scanning.py",
         "engines.py",
     }
-    from herd.contamination import engines
+    from herd.analyses.contamination.scanner import engines
 
     assert set(engines.ENGINES) == {"serial", "workers", "dask"}
     import inspect
@@ -363,8 +363,8 @@ def test_package_files_show_the_pipeline():
 def test_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, bench, corpus, monkeypatch, capsys):
     """An OSError from the engine (here: no scheduler at the address) is reported as itself,
     not as a problem with the output file."""
-    from herd.contamination import __main__ as cli_module
-    from herd.contamination import engines
+    from herd.analyses.contamination.scanner import __main__ as cli_module
+    from herd.analyses.contamination.scanner import engines
 
     def unreachable(*args, **kwargs):
         raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 1 s")
@@ -574,7 +574,7 @@ def test_a_huge_single_line_document_is_scanned_in_bounded_memory(tmp_path, benc
 def test_a_large_text_file_read_in_blocks_reports_a_bad_byte_where_a_whole_read_does(tmp_path):
     """Blocks that cut a line, and a multi-byte character, still name the bad byte's line and
     column as reading the file whole does; the blocks make up the file."""
-    from herd.contamination import readers
+    from herd.analyses.contamination.scanner import readers
 
     text = "".join(f"line {i}: café naïve 漢字\n" for i in range(3000)).encode()
     bad = text.replace(b"line 2500: caf\xc3\xa9", b"line 2500: caf\xe9\xff", 1)
@@ -593,7 +593,7 @@ def test_a_large_text_file_read_in_blocks_reports_a_bad_byte_where_a_whole_read_
 def test_long_documents_in_pieces_from_blocks_hold_what_the_whole_holds(tmp_path):
     """Pieces made from blocks of the file (as a large text file is read) find exactly the n-grams
     of the document scanned whole."""
-    from herd.contamination import readers, scanning
+    from herd.analyses.contamination.scanner import readers, scanning
 
     examples = [c.Example(f"e{i}", f"{PROMPT} variant {i} " * 3) for i in range(4)]
     doc = ("filler text here, and more; " * 300).join(ex.text for ex in examples).encode()

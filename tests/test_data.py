@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
-from herd import data
+from herd.record import data
 
 
 @pytest.fixture(scope="module")
@@ -434,7 +434,7 @@ def test_a_table_with_only_its_header_is_an_error(data_copy):
 def test_the_strict_reader_refuses_what_validation_would_let_through(data_copy):
     """The loader's own checks, without Frictionless: a cell loads as exactly what its field allows, or is an
     error; never as a blank or an infinity."""
-    from herd import tabular
+    from herd.record import tabular
 
     models = _resource(_descriptor(data_copy), "models")
     weights = next(f for f in models["schema"]["fields"] if f["name"] == "open_weights")

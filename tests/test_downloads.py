@@ -5,7 +5,8 @@ import zipfile
 
 import pytest
 
-from herd import data, downloads
+from herd.presentation import downloads
+from herd.record import data
 
 
 def test_every_entry_of_the_archive_is_inside_its_folder(data_copy, tmp_path):

@@ -10,7 +10,9 @@ import textwrap
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
-from herd import __version__, build, edition, editions, stats
+from herd import __version__
+from herd.book import build, edition, editions
+from herd.method import stats
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -71,7 +73,7 @@ def _glue_notebook(values: dict, verdicts: dict | None = None) -> str:
         }
         for k, v in values.items()
     ]
-    if verdicts:  # a table as herd.tables shows it: benchmark and competitor identify a row
+    if verdicts:  # a table as herd.presentation.tables shows it: benchmark and competitor identify a row
         rows = "".join(
             f"<tr><td>{b}</td><td>{c}</td><td>{g}</td><td>{v}</td></tr>" for (b, c), (g, v) in verdicts.items()
         )

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from herd import data, findings
+from herd.presentation import findings
+from herd.record import data
 
 pytestmark = pytest.mark.book
 
@@ -84,7 +85,7 @@ def test_a_value_the_chapters_do_not_glue_is_named(tmp_path):
 
 
 def test_the_home_page_is_executed_after_the_chapters_it_reads():
-    from herd import build
+    from herd.book import build
 
     order = [nb.name for nb in build.notebooks(ROOT)]
     home = next(nb for nb in build.notebooks(ROOT) if nb.name == "index")

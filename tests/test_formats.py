@@ -1,11 +1,11 @@
-"""The book's one way of writing numbers (herd.formats), and reading them back."""
+"""The book's one way of writing numbers (herd.base.formats), and reading them back."""
 
 import math
 
 import numpy as np
 import pytest
 
-from herd import formats
+from herd.base import formats
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_a_gap_that_rounds_to_zero_has_no_sign(value):
 
 
 def test_a_count_agrees_with_the_words_that_follow_it():
-    from herd.coverage import agree, counted
+    from herd.record.coverage import agree, counted
 
     assert counted(1, "{is} imprecise") == "1 is imprecise" and counted(2, "{is} imprecise") == "2 are imprecise"
     assert counted(1, "{attributes|attribute} it") == "1 attributes it" and counted(0, "{attributes|attribute} it") == (

@@ -5,7 +5,7 @@ what the intervals' levels make of them together; and every term a page links to
 import re
 
 from conftest import ROOT
-from herd import compare, stats
+from herd.method import compare, stats
 
 GLOSSARY = ROOT / "book" / "glossary.md"
 

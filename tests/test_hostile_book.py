@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
-from herd import build, params
+from herd.base import params
+from herd.book import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHAPTERS = ("data", "benchmarks")

@@ -8,7 +8,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from herd import charts, downloads, markup, tables
+from herd.base import markup
+from herd.presentation import charts, downloads, tables
 
 HOSTILE = "a</script><script>alert(1)</script><!--<script> & \u2028\u2029 <img src=x onerror=alert(2)>"
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from herd import memo, refit
+from herd.analyses.compute import refit
+from herd.base import memo
 
 TINY_GRID = {k: np.array([v]) for k, v in {"a": 5.0, "b": 5.0, "e": 0.0, "alpha": 0.5, "beta": 0.5}.items()}
 
@@ -32,11 +33,11 @@ def test_a_result_is_computed_once_per_key_and_comes_back_exactly(monkeypatch, t
     _keep(monkeypatch, tmp_path)
     value = {"x": [0.1, 1 / 3, 2.0**-60, 1e300]}
     calls, compute = _counting(value)
-    args = ("herd.memo", "demo", {"n": 3, "v": np.arange(4.0)}, compute, lambda r: r, lambda d: d)
+    args = ("herd.base.memo", "demo", {"n": 3, "v": np.arange(4.0)}, compute, lambda r: r, lambda d: d)
     assert memo.remember(*args) == value
     assert memo.remember(*args) == value
     assert len(calls) == 1
-    other = ("herd.memo", "demo", {"n": 3, "v": np.arange(4.0) + 1e-12}, compute, lambda r: r, lambda d: d)
+    other = ("herd.base.memo", "demo", {"n": 3, "v": np.arange(4.0) + 1e-12}, compute, lambda r: r, lambda d: d)
     memo.remember(*other)
     assert len(calls) == 2
 
@@ -45,17 +46,17 @@ def test_off_computes_every_time(monkeypatch):
     monkeypatch.setenv(memo.ENV, "off")
     calls, compute = _counting(1)
     for _ in range(2):
-        assert memo.remember("herd.memo", "demo", {}, compute, lambda r: r, lambda d: d) == 1
+        assert memo.remember("herd.base.memo", "demo", {}, compute, lambda r: r, lambda d: d) == 1
     assert len(calls) == 2 and memo.folder() is None
 
 
 def test_an_unreadable_stored_result_is_computed_again(monkeypatch, tmp_path):
     _keep(monkeypatch, tmp_path)
     calls, compute = _counting([1.5])
-    memo.remember("herd.memo", "demo", {}, compute, lambda r: r, lambda d: d)
+    memo.remember("herd.base.memo", "demo", {}, compute, lambda r: r, lambda d: d)
     (stored,) = (tmp_path / "cache" / "demo").glob("*.json")
     stored.write_text('{"result": [1.5')  # cut short, as by a full disk
-    assert memo.remember("herd.memo", "demo", {}, compute, lambda r: r, lambda d: d) == [1.5]
+    assert memo.remember("herd.base.memo", "demo", {}, compute, lambda r: r, lambda d: d) == [1.5]
     assert len(calls) == 2
 
 
@@ -70,7 +71,7 @@ def test_two_processes_asking_at_once_compute_once(monkeypatch, tmp_path):
 
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(memo.remember("herd.memo", "demo", {}, slow, int, int)))
+        threading.Thread(target=lambda: results.append(memo.remember("herd.base.memo", "demo", {}, slow, int, int)))
         for _ in range(2)
     ]
     for t in threads:
@@ -81,24 +82,26 @@ def test_two_processes_asking_at_once_compute_once(monkeypatch, tmp_path):
 
 
 def test_the_key_follows_the_code_not_its_docstrings_or_comments(tmp_path):
-    for name in ("memo.py", "codehash.py", "__init__.py"):
-        (tmp_path / "src" / "herd").mkdir(parents=True, exist_ok=True)
+    for name in ("__init__.py", "base/__init__.py", "base/memo.py", "base/codehash.py"):
+        (tmp_path / "src" / "herd" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "src" / "herd" / name, tmp_path / "src" / "herd" / name)
-    module = tmp_path / "src" / "herd" / "codehash.py"  # imported by herd.memo: part of its key
-    before = memo.key("herd.memo", "demo", {}, root=tmp_path)
+    module = tmp_path / "src" / "herd" / "base" / "codehash.py"  # imported by herd.base.memo: part of its key
+    before = memo.key("herd.base.memo", "demo", {}, root=tmp_path)
     source = module.read_text()
     module.write_text(
         source.replace('"""The code a result depends on', '"""What a result depends on', 1) + "# a note\n"
     )
-    assert memo.key("herd.memo", "demo", {}, root=tmp_path) == before
+    assert memo.key("herd.base.memo", "demo", {}, root=tmp_path) == before
     module.write_text(source + "\nEXTRA = 1\n")
-    assert memo.key("herd.memo", "demo", {}, root=tmp_path) != before
-    assert memo.key("herd.memo", "other", {}, root=tmp_path) != memo.key("herd.memo", "demo", {}, root=tmp_path)
+    assert memo.key("herd.base.memo", "demo", {}, root=tmp_path) != before
+    assert memo.key("herd.base.memo", "other", {}, root=tmp_path) != memo.key(
+        "herd.base.memo", "demo", {}, root=tmp_path
+    )
 
 
 def test_an_input_it_cannot_key_is_an_error():
     with pytest.raises(TypeError, match="cannot key an input of type object"):
-        memo.key("herd.memo", "demo", {"x": object()})
+        memo.key("herd.base.memo", "demo", {"x": object()})
 
 
 def test_the_grids_fit_from_the_memo_is_the_fit_computed(monkeypatch, tmp_path):
@@ -124,9 +127,9 @@ def test_the_grids_fit_from_the_memo_is_the_fit_computed(monkeypatch, tmp_path):
 
 
 def test_a_library_version_is_part_of_the_key(monkeypatch):
-    before = memo.key("herd.memo", "demo", {})
+    before = memo.key("herd.base.memo", "demo", {})
     monkeypatch.setattr(memo, "_environment", lambda: "numpy=0.0\0")
-    assert memo.key("herd.memo", "demo", {}) != before
+    assert memo.key("herd.base.memo", "demo", {}) != before
 
 
 def test_a_data_frame_comes_back_with_its_values_dtypes_and_index():

@@ -1,11 +1,12 @@
-"""herd.montecarlo: decisions on Monte Carlo p-values that their Monte Carlo error cannot change, on families
+"""herd.method.montecarlo: decisions on Monte Carlo p-values that their Monte Carlo error cannot change, on families
 whose right decisions are known, and the value a result must exceed, against a count of the draws."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from herd import montecarlo, selection
+from herd.analyses.contamination import selection
+from herd.method import montecarlo
 
 
 def _counts(pvalues, picks=1_000_000):
@@ -14,7 +15,7 @@ def _counts(pvalues, picks=1_000_000):
 
 
 def _wilson(x, n, z):
-    """Wilson's interval in its closed form (Wilson 1927), written out here, not taken from herd.stats."""
+    """Wilson's interval in its closed form (Wilson 1927), written out here, not taken from herd.method.stats."""
     centre, half = x + z**2 / 2, z * np.sqrt(x * (n - x) / n + z**2 / 4)
     return (centre - half) / (n + z**2), (centre + half) / (n + z**2)
 
@@ -75,8 +76,8 @@ def test_the_critical_value_decides_as_the_p_value_does():
 
 
 def _rows(tails, size):
-    """Rows as :func:`herd.selection.table15_null` writes them, for uniform chance gains (every draw picks): a
-    reported gain 1 − t has tail probability t."""
+    """Rows as :func:`herd.analyses.contamination.selection.table15_null` writes them, for uniform chance gains (every
+    draw picks): a reported gain 1 − t has tail probability t."""
     draw = _uniform(size)
     rows = []
     for i, tail in enumerate(tails):

@@ -42,7 +42,7 @@ ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Po
 # Numbers a cell may type without them being figures of the data: digits, small counts and unit scales.
 HARMLESS = {float(i) for i in range(11)} | {100.0, 1000.0, 1024.0, 1e6, 1e9, 1e12}
 SCALES = (1.0, 1e3, 1e6, 1e9, 1e12)
-HERD_MODULES = {p.stem for p in (ROOT / "src" / "herd").iterdir() if not p.name.startswith("_")}
+HERD_MODULES = {p.stem for p in (ROOT / "src" / "herd").rglob("*.py") if not p.name.startswith("_")}
 
 
 def _data_figures() -> set[float]:

@@ -11,7 +11,7 @@ import papermill as pm
 import pytest
 
 from conftest import ROOT, edit_csv
-from herd import params
+from herd.base import params
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 

@@ -7,7 +7,7 @@ import jupytext
 import pytest
 
 from conftest import ROOT
-from herd import build
+from herd.book import build
 
 pytestmark = pytest.mark.book
 

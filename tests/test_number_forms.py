@@ -1,4 +1,4 @@
-"""Every number the executed chapters show is written by herd.formats: the old forms (a count
+"""Every number the executed chapters show is written by herd.base.formats: the old forms (a count
 without thousands separators, a p-value in scientific notation or as a bare 1, the SI prefix
 G for billions, a snake_case column header, a raw float pasted into the prose) appear
 nowhere in the outputs of book/*.ipynb, nor in the charts' axes and tooltips."""

@@ -1,6 +1,6 @@
 import pytest
 
-from herd.params import ParameterError, check
+from herd.base.params import ParameterError, check
 
 
 def test_accepts_good_values():
@@ -33,7 +33,9 @@ def test_rejects_with_the_parameter_named(args, kwargs, message):
 
 # --------------------------------------------------------------------------- the chapters' schema
 
-from herd import arch, params, stats  # noqa: E402
+from herd.analyses.long_context import arch  # noqa: E402
+from herd.base import params  # noqa: E402
+from herd.method import stats  # noqa: E402
 
 SCHEMA = params.load_schema()
 
@@ -42,7 +44,7 @@ def test_the_schema_describes_every_parameter_of_every_chapter():
     import papermill as pm
 
     from conftest import ROOT
-    from herd import build
+    from herd.book import build
 
     for nb in build.notebooks(ROOT):
         path = ROOT / "book" / f"{nb.name}.ipynb"

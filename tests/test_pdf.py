@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from herd import editions, pdf
+from herd.book import editions, pdf
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from herd import build, editions, pdf
+from herd.book import build, editions, pdf
 
 
 def test_a_missing_chromium_stops_make_pdf_before_anything_is_built(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA
-from herd import data, post
+from herd.record import data, post
 
 
 def test_every_paragraph_has_claims_or_a_reason():

@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, ROOT
-from herd import build, data, params
+from herd.base import params
+from herd.book import build
+from herd.record import data
 
 # Enough examples to meet every kind of bad cell several times; the ones that load a whole package each time run
 # with the slow tests (about 20 s), the others in `make unit` (under a second each). deadline=None: a busy machine

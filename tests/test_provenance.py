@@ -1,7 +1,8 @@
 import pandas as pd
 
 from conftest import DATA
-from herd import data, provenance, stats
+from herd.method import stats
+from herd.record import data, provenance
 
 
 def test_disagreements_include_the_known_ones():

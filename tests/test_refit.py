@@ -1,5 +1,5 @@
 """The refit of Chinchilla's parametric law from the runs Epoch AI read off its Figure 4
-(herd.refit): the vendored data is Epoch's file, the objective and its gradient are right, the
+(herd.analyses.compute.refit): the vendored data is Epoch's file, the objective and its gradient are right, the
 batched optimiser finds known minima, the fit recovers a known law and reproduces Besiroglu et
 al.'s published estimates within their standard errors, and the bootstrap refits each resample
 from the grid's end points (its spread matches their standard errors, and rerunning the whole
@@ -14,7 +14,8 @@ import pytest
 from scipy.optimize import approx_fprime
 
 from conftest import DATA
-from herd import data, refit, scaling
+from herd.analyses.compute import refit, scaling
+from herd.record import data
 
 # sha256 of data/svg_extracted_data.csv in epoch-research/analyzing-chinchilla at commit
 # 92258837425e1b5f2851d624287f0120583a3d0e (git blob 7e8ceb8817226b086484e6043b222bcd433f058e)

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from conftest import DATA, edit_csv
-from herd import coverage, data, scaling
+from herd.analyses.compute import scaling
+from herd.record import coverage, data
 
 
 @pytest.fixture(scope="module")
@@ -215,10 +216,10 @@ def test_chart_precision_keeps_six_significant_figures():
 
 
 def test_runs_summary_and_points_note():
-    from herd import data
+    from herd.record import data
 
     package = data.load()
-    from herd import refit
+    from herd.analyses.compute import refit
 
     runs = refit.figure4_points(package)
     summary = scaling.runs_summary(runs)

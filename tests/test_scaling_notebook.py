@@ -95,7 +95,7 @@ def test_prose_types_no_figure(notebook):
 
 
 def test_data_readme_lists_exactly_the_facts_the_code_reads():
-    from herd import budget, scaling
+    from herd.analyses.compute import budget, scaling
 
     readme = (ROOT / "data" / "README.md").read_text()
     section = readme[readme.index("### Facts the chapters read") :]

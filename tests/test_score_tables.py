@@ -6,8 +6,11 @@ import pandas as pd
 import pytest
 
 from conftest import DATA
-from herd import compare, coverage, data, params, scaling, score_tables
-from herd.params import ParameterError
+from herd.analyses.compute import scaling
+from herd.base import params
+from herd.base.params import ParameterError
+from herd.method import compare
+from herd.record import coverage, data, score_tables
 
 
 @pytest.fixture(scope="module")

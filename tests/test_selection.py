@@ -1,4 +1,4 @@
-"""herd.selection: the item model (latent difficulty shared by the models), the count-based null
+"""herd.analyses.contamination.selection: the item model (latent difficulty shared by the models), the count-based null
 checked against items drawn one by one, the Monte Carlo p-values and the book's correction, and
 the null tables as the contamination chapter shows them."""
 
@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp, multivariate_normal, norm
 
-from herd import data, montecarlo, selection, selection_text, stats
+from herd.analyses.contamination import selection
+from herd.method import montecarlo, stats
+from herd.presentation import selection_text
+from herd.record import data
 
 
 def _both(gains=(16.3, None), beyond=(62, None), picks=(3599, None)):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import barnard_exact
 
-from herd import stats
+from herd.method import stats
 
 # ---------------------------------------------------------------- published examples
 
@@ -235,7 +235,7 @@ def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
 
 
 def test_package_sizes_are_computed_once_per_package_content():
-    from herd import data
+    from herd.record import data
 
     package = data.load()
     first = stats.package_sizes(package)
@@ -258,7 +258,7 @@ def test_widest_interval_is_the_smallest_test_set():
 
 
 def test_the_method_chapters_worked_examples():
-    from herd import data
+    from herd.record import data
 
     package = data.load()
     kinds = stats.metric_kinds_table(package.benchmarks).set_index("kind")

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from herd import downloads, formats, tables
+from herd.base import formats
+from herd.presentation import downloads, tables
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 
@@ -111,7 +112,7 @@ def test_every_table_and_chart_in_the_executed_notebooks_carries_its_csv():
 
 
 def test_formatter_factories():
-    from herd import formats
+    from herd.base import formats
 
     assert tables.formatter(formats.share, 1)(0.1234) == "12.3 %"
     assert tables.number(3)(0.12345) == "0.123" and tables.number(2)(float("nan")) == formats.DASH

@@ -2,7 +2,8 @@
 
 import pytest
 
-from herd import texts, textstats
+from herd.analyses.long_context import textstats
+from herd.record import texts
 
 
 @pytest.mark.texts

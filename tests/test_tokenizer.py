@@ -1,6 +1,6 @@
 """The tokenizer reproduces llama-models' own test ids (llama3/tests/api/test_tokenizer.py)."""
 
-from herd import tokenizer
+from herd.record import tokenizer
 
 
 def test_special_tokens_as_llama_models_defines_them():

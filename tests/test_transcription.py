@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, ROOT, edit_csv
-from herd import data
+from herd.record import data
 
 TRANSCRIPTIONS = DATA / "transcriptions"
 COPIES = sorted(TRANSCRIPTIONS.glob("*.csv"))

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from herd import vendor
+from herd.book import vendor
 
 
 def test_locked_versions_match_what_altair_emits():

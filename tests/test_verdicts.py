@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from conftest import DATA, ROOT
-from herd import compare, data, stats
+from herd.method import compare, stats
+from herd.record import data
 
 FLIP = {"ahead": "behind", "behind": "ahead"}
 

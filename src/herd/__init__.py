@@ -1,4 +1,7 @@
-"""Shared logic of the book "Llama 3.1, Reproduced": data loading and validation, statistics, the chapters'
-computations, charts and the build."""
+"""Shared logic of the book "Llama 3.1, Reproduced", in layers that import only downwards: ``base`` (what
+every layer uses), ``record`` (the data package and what it holds), ``method`` (the statistics), ``analyses``
+(one per chapter topic), ``presentation`` (tables, charts, findings) and ``book`` (the build and the editions).
+The modules beside them are the commands users type (``python -m herd.data``, ``herd.build``,
+``herd.editions``, ``herd.vendor``, ``herd.contamination``) and the Jupyter extension (``herd.jupyter``)."""
 
 __version__ = "1.1.0"

@@ -1,0 +1,9 @@
+"""Presentation: what a reader sees, from the analyses' numbers and records.
+
+``tables`` (deterministic HTML tables with their CSV), ``charts`` (the Altair theme and the chart builders, each
+returning the chart with the rows it draws), ``downloads`` (the CSV behind every table and chart, and the data
+package archive), ``findings`` (the home page's findings, read from the values the executed chapters glued) and
+``selection_text`` (the selection null's tables and sentences).
+
+May import: ``herd.base``, ``herd.record``, ``herd.method``, ``herd.analyses``.
+"""

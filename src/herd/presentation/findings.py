@@ -1,0 +1,311 @@
+"""The book's findings at a glance, for its home page: read from the executed chapters.
+
+Every number here is a value a chapter glued into its own prose (``myst_nb.glue``), read back
+from ``book/<chapter>.ipynb`` with :func:`glued_values`; nothing is recomputed,
+so the home page and the chapters cannot disagree. The build re-executes the home page
+whenever an executed chapter changes (the home page's text notebook lists the chapters it
+reads under ``herd: reads:`` in its front matter, and :mod:`herd.book.build` hashes them into its
+inputs).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import tables
+
+CHAPTERS = ("benchmarks", "claims", "scaling", "long_context", "contamination", "data")
+
+
+class FindingsError(KeyError):
+    """A chapter does not glue a value the home page needs; the message names both."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def book_dir() -> Path:
+    """The folder of executed notebooks: ``$HERD_BOOK``, else ``book/`` of the working copy."""
+    env = os.environ.get("HERD_BOOK")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in [Path.cwd(), *Path.cwd().parents, *here.parents]:
+        if (parent / "book" / "benchmarks.ipynb").exists():
+            return parent / "book"
+    raise FileNotFoundError("no book/ folder with executed chapters found; set HERD_BOOK, or run `make book`")
+
+
+def glued_values(book: Path) -> dict[str, dict[str, str]]:
+    """``{chapter: {name: value}}``: the values each executed notebook glues into its prose
+    (myst-nb glue outputs, recorded with a ``scrapbook`` name), as plain text."""
+    out = {}
+    for path in sorted(book.glob("*.ipynb")):
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        values = {}
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                name = (output.get("metadata", {}).get("scrapbook") or {}).get("name")
+                if not name:
+                    continue
+                data = output.get("data", {})
+                kinds = (
+                    "application/papermill.record/text/markdown",
+                    "application/papermill.record/text/plain",
+                    "text/plain",
+                )
+                value = next((data[k] for k in kinds if k in data), "")  # a glued Markdown object by its text
+                value = "".join(value) if isinstance(value, list) else str(value)
+                values[name] = _unquote(value.strip())
+        if values:
+            out[path.stem] = values
+    return out
+
+
+def _unquote(text: str) -> str:
+    r"""A glued string's text: its Python repr (``'it\'s'``) decoded, other values as they are."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text.strip("'\"")
+        if isinstance(value, str):
+            return value
+    return text
+
+
+class Glued:
+    """The values the executed chapters glued, looked up by chapter and name with a clear error."""
+
+    def __init__(self, book: Path | None = None):
+        self.book = Path(book) if book is not None else book_dir()
+        self.values = glued_values(self.book)
+
+    def __call__(self, chapter: str, name: str) -> str:
+        """The text ``chapter`` glued under ``name``; :class:`FindingsError` if either is missing."""
+        if chapter not in self.values:
+            raise FindingsError(f"book/{chapter}.ipynb: missing or glues nothing; run `make book`")
+        if name not in self.values[chapter]:
+            raise FindingsError(
+                f"book/{chapter}.ipynb glues no value named {name!r}, which the home page reads "
+                f"(notebooks/{chapter}.md must glue it)"
+            )
+        return self.values[chapter][name]
+
+    def number(self, chapter: str, name: str) -> float:
+        """A glued value as a number (thousands separators and a trailing % dropped)."""
+        text = self(chapter, name)
+        try:
+            return float(text.replace(",", "").rstrip("%").strip())
+        except ValueError:
+            raise FindingsError(f"book/{chapter}.ipynb glues {name} = {text!r}, not a number") from None
+
+    def comparisons(self, chapter: str, name: str = "comparisons") -> pd.DataFrame:
+        """A glued table of comparisons (the JSON of :func:`herd.method.compare.record`) as a DataFrame."""
+        try:
+            rows = json.loads(self(chapter, name))
+        except json.JSONDecodeError:
+            raise FindingsError(
+                f"book/{chapter}.ipynb glues {name} that is not the JSON of herd.method.compare.record"
+            ) from None
+        return pd.DataFrame(rows)
+
+
+def beyond_chance(glued: Glued | None = None) -> tuple[int, int]:
+    """The contamination chapter's result, as the claims audit reads it: how many of the paper's reported
+    contamination gains exceed chance, and how many were reported."""
+    glued = glued or Glued()
+    return int(glued.number("contamination", "n_beyond")), int(glued.number("contamination", "n_reported"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of the home page: the chapter and section that show it, the question it answers, and
+    the answer."""
+
+    chapter: str
+    anchor: str
+    question: str
+    finding: str
+
+    @property
+    def href(self) -> str:
+        """Link to the section that shows the finding, ``<chapter>.html#<anchor>``."""
+        return f"{self.chapter}.html#{self.anchor}"
+
+
+def findings(g: Glued) -> list[Finding]:
+    """One finding per question the book answers, in the order of the chapters, each with the
+    section of its chapter that shows it."""
+    b = lambda name: g("benchmarks", name)  # noqa: E731
+    c = lambda name: g("claims", name)  # noqa: E731
+    s = lambda name: g("scaling", name)  # noqa: E731
+    lc = lambda name: g("long_context", name)  # noqa: E731
+    ct = lambda name: g("contamination", name)  # noqa: E731
+    d = lambda name: g("data", name)  # noqa: E731
+    return [
+        Finding(
+            "benchmarks",
+            "benchmarks-result",
+            f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
+            f"Of {b('n_pairs')} comparisons with {b('n_competitors')} rivals, {b('n_tested')} can be tested: "
+            f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, not resolved on at most {b('n_unresolved')}; "
+            f"{b('n_equivalent')} within ±{b('margin_text')} points.",
+        ),
+        Finding(
+            "benchmarks",
+            "benchmarks-pair",
+            f"Is {b('pair_name')} as good as {b('pair_reference_name')}?",
+            b("pair_short"),
+        ),
+        Finding(
+            "claims",
+            "claims-result",
+            "How much of a popular post about the release holds?",
+            f"Of its {c('n_claims')} claims, {c('n_correct')} are "
+            f"correct and {c('n_within_noise')} in the right order but not resolved; {c('n_wrong')} are wrong on "
+            f"resolved evidence and {c('n_wrong_noise')} in the wrong order but not resolved; "
+            f"{c('n_misleading_total')} are misleading or overstated.",
+        ),
+        Finding(
+            "scaling",
+            "scaling-refit",
+            "Where does the scaling law put the compute-optimal model?",
+            f"Chinchilla's law refitted to Chinchilla's own runs: {s('refit_n')} B parameters, about {s('refit_tpp')} "
+            f"tokens per parameter (the paper's own law: {s('llama_tpp')}), with a {s('level')} % interval of "
+            f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained"
+            f"{s('trained_position')}: "
+            "Chinchilla's data do not reject Meta's choice and, being another corpus, cannot confirm it. "
+            f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
+            f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and "
+            f"{s('text_params')} B).",
+        ),
+        Finding(
+            "scaling",
+            "scaling-checks",
+            "Does the arithmetic of the training run add up?",
+            f"Of {s('n_checks')} checks, {s('agreement_phrase')}; the other "
+            f"{s('n_not_agreeing')} come down to {s('causes_phrase')}.",
+        ),
+        Finding(
+            "long_context",
+            "long-context-tokens",
+            f"How much text do {lc('context_k')}K tokens hold?",
+            f"About {lc('narrative_words')} words of narrative English ({lc('n_narrative')} texts; "
+            f"{lc('narrative_pages')} pages), {lc('technical_words')} of technical prose and {lc('code_words')} of "
+            f"Python code, measured with the real tokenizer on a handful of texts.",
+        ),
+        Finding(
+            "long_context",
+            "long-context-benchmarks",
+            "Are the long-context wins real?",
+            f"Of the {lc('n_wins')} printed leads of the 405B, "
+            f"{lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
+            f"on fewer than five test items.",
+        ),
+        Finding(
+            "contamination",
+            "contamination-table15",
+            "Can the paper's contamination analysis be trusted?",
+            f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
+            f"but {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
+            f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
+            f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams; picking "
+            f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
+            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains are beyond those chance gains in "
+            f"every one of {ct('n_seeds')} simulation seeds, with Holm's correction and the models' answers "
+            f"correlated as much as published comparisons of models suggest; {ct('undetermined_note')}",
+        ),
+        Finding(
+            "data",
+            "data-disagreements",
+            "Where do the numbers come from?",
+            f"{d('n_rows')} rows in {d('n_tables')} validated tables, each citing one of {d('n_sources')} documents; "
+            f"the sources disagree in {d('n_disagree')} places, and the book keeps both values.",
+        ),
+    ]
+
+
+def table(items: list[Finding]) -> pd.DataFrame:
+    """The findings as the home page's table: the question, linked to its section, and the answer."""
+    return pd.DataFrame(
+        {
+            "question (opens its section)": [tables.link(f.question, f.href) for f in items],
+            "finding": [tables.html.escape(f.finding) for f in items],
+        }
+    )
+
+
+QUESTIONS = (
+    ("benchmarks", "comparisons", "benchmarks-result", "Table 2: {a} vs {n} rivals"),
+    ("benchmarks", "pair_comparisons", "benchmarks-pair", "Model card: {a} vs {b}"),
+    ("long_context", "comparisons", "long-context-benchmarks", "Table 21, long context: {a} vs {n} rivals"),
+    ("claims", "comparisons", "claims-result", "Post's bottom line: {a} vs {b}"),
+)
+
+
+def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
+    """How many comparisons of each question got each difference (ahead, behind, not resolved, no test: the home
+    page's figure), from the comparisons each chapter records (:func:`herd.method.compare.record`), with the number also
+    shown equivalent in the question's label (``· 1 ≈``); ``names`` maps model keys to the names the figure shows."""
+    from herd.method.compare import VERDICTS
+
+    rows = []
+    for chapter, key, anchor, label in QUESTIONS:
+        seen = g.comparisons(chapter, key)
+        if seen.empty:
+            continue
+        a, b = (names.get(k, k).removesuffix(" Instruct") for k in (seen["a"].iloc[0], seen["b"].iloc[0]))
+        text = label.format(a=a, b=b, n=seen["b"].nunique())
+        # the difference, as every chapter reports it; gaps also shown equivalent are counted in the label
+        n_equivalent = int((seen["equivalence"] == "equivalent").sum())
+        if n_equivalent:
+            text += f" · {n_equivalent} ≈"
+        counts = seen["difference"].value_counts()
+        for verdict in VERDICTS:
+            if counts.get(verdict, 0):
+                rows.append(
+                    {
+                        "question": text,
+                        "verdict": verdict,
+                        "comparisons": int(counts[verdict]),
+                        "link": f"{chapter}.html#{anchor}",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def totals(g: Glued) -> dict[str, str]:
+    """Numbers the home page's "what this means" paragraph quotes, as the chapters wrote them."""
+    return {
+        "t2_tested": g("benchmarks", "n_tested"),
+        "t2_resolved": g("benchmarks", "n_resolved"),
+        "t2_unresolved": g("benchmarks", "n_unresolved"),
+        "focus_name": g("benchmarks", "focus_name"),
+        "post_scores_right": g("claims", "n_scores_right"),
+        "post_scores": g("claims", "n_scores"),
+        "post_rankings": g("claims", "n_rankings"),
+        "post_rankings_resolved": g("claims", "n_rankings_resolved"),
+        "t2_equivalent": g("benchmarks", "n_equivalent"),
+        "refit_n": g("scaling", "refit_n"),
+        "refit_lo": g("scaling", "refit_n_lo"),
+        "refit_hi": g("scaling", "refit_n_hi"),
+        "refit_tpp": g("scaling", "refit_tpp"),
+        "llama_tpp": g("scaling", "llama_tpp"),
+        "contains_trained": g("scaling", "contains_trained"),
+        "paper_params": g("scaling", "paper_params"),
+        "narrative_words": g("long_context", "narrative_words"),
+        "technical_words": g("long_context", "technical_words"),
+        "null_share": g("contamination", "null_share"),
+        "n_beyond": g("contamination", "n_beyond"),
+        "n_reported": g("contamination", "n_reported"),
+    }

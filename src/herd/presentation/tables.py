@@ -1,0 +1,139 @@
+"""Tables as a reader sees them: deterministic HTML with formatted numbers, links, and the
+rows behind them as a CSV to download.
+
+pandas' Styler embeds random ids, which would make every re-execution differ; :func:`show`
+writes the HTML itself, so an executed notebook is reproducible. Numbers are written by
+:mod:`herd.base.formats`. Each column gets a class the book's stylesheet lays out: ``num``
+(right-aligned, never broken), ``short`` (kept on one line), ``text`` and ``long`` (wrapped
+within a readable width). A table wider than the page scrolls inside its own box.
+
+Every table carries its rows as a CSV (the values before formatting, under the headers as
+shown) in the output's metadata; the book's build writes it next to the page
+(:mod:`herd.presentation.downloads`), where the table's "Download CSV" link points.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from herd.base import formats, markup
+
+from . import downloads
+
+Formatter = Callable[[object], str]
+SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
+LONG = 60  # characters: a column with a cell longer than this gets a wider minimum width
+
+
+def number(decimals: int = 1, sign: bool = False, blank: str = formats.DASH) -> Formatter:
+    """A column formatter: :func:`herd.base.formats.gap` when ``sign``, else :func:`herd.base.formats.number`."""
+    fmt = formats.gap if sign else formats.number
+    return lambda v: blank if formats.missing(v) else fmt(v, decimals)
+
+
+def formatter(fmt: Callable[..., str], *args, **kwargs) -> Formatter:
+    """A column formatter that writes each value with ``fmt(value, *args, **kwargs)``, e.g.
+    ``formatter(formats.share, 1)`` for shares to one decimal."""
+    return lambda v: fmt(v, *args, **kwargs)
+
+
+def each(columns, fmt: Formatter) -> dict[str, Formatter]:
+    """The same formatter for each of ``columns`` (a mapping to pass to :func:`show`)."""
+    return {c: fmt for c in columns}
+
+
+pvalue = formats.pvalue
+integer = formats.count
+
+
+def link(text: str, url: str) -> str:
+    """An HTML link with its text and address escaped; only a web address (``http(s)``) or a page of
+    the book may be its target (:func:`herd.base.markup.link`), so a ``javascript:`` address is an error."""
+    return markup.link(text, url)
+
+
+def _cells(column: pd.Series, fmt: Formatter | None, escape: bool) -> list[str]:
+    # HTML that a formatter or an unescaped column writes keeps only the tags herd writes itself (links to web
+    # addresses, line breaks, emphasis): markup from the data is shown as text (herd.base.markup.sanitize)
+    if fmt is not None:
+        return [markup.sanitize(str(fmt(v))) for v in column]
+    if escape:
+        return ["" if formats.missing(v) else html.escape(str(v)) for v in column]
+    return ["" if formats.missing(v) else markup.sanitize(str(v)) for v in column]
+
+
+def _kind(raw: pd.Series, shown: list[str]) -> str:
+    values = [v for v in raw if not formats.missing(v)]
+    text = [downloads.plain(s) for s in shown]
+    width = max((len(t) for t in text), default=0)
+    numeric = values and all(downloads.is_number(v) for v in values)
+    if numeric and width <= SHORT:
+        return "num"
+    if width <= SHORT:
+        return "short"
+    return "long" if width > LONG else "text"
+
+
+def render(
+    frame: pd.DataFrame,
+    formats_: Mapping[str, Formatter] | None = None,
+    escape: bool = True,
+    caption: str | None = None,
+    sortable: bool = False,
+) -> tuple[str, dict]:
+    """The HTML of a table and the download it offers (see :func:`show`)."""
+    formats_ = dict(formats_ or {})
+    unknown = sorted(set(formats_) - set(frame.columns))
+    if unknown:
+        raise KeyError(f"formats given for columns the table does not have: {', '.join(map(str, unknown))}")
+    columns = [str(c) for c in frame.columns]
+    cells = {c: _cells(frame[c], formats_.get(c), escape) for c in frame.columns}
+    kinds = [_kind(frame[c], cells[c]) for c in frame.columns]
+    head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in zip(columns, kinds))
+    rows = []
+    for i in range(len(frame)):
+        rows.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{k}">{cells[c][i]}</td>' if k != "text" else f"<td>{cells[c][i]}</td>"
+                for c, k in zip(frame.columns, kinds)
+            )
+            + "</tr>"
+        )
+    classes = "herd-table sortable" if sortable else "herd-table"
+    label = f' aria-label="{html.escape(caption, quote=True)}"' if caption else ""
+    table = (
+        f'<table class="{classes}"{label}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
+    item = downloads.table_csv(frame, caption or "table", shown=cells)
+    parts = ['<div class="herd-table-block">']
+    if caption:
+        parts.append(f'<p class="herd-caption">{html.escape(caption)}</p>')
+    parts += [f'<div class="herd-table-wrap" tabindex="0">{table}</div>', downloads.link_html([item]), "</div>"]
+    return "\n".join(parts), downloads.metadata([item])
+
+
+def show(
+    frame: pd.DataFrame,
+    formats: Mapping[str, Formatter] | None = None,
+    escape: bool = True,
+    caption: str | None = None,
+    sortable: bool = False,
+) -> None:
+    """Display a whole table (no truncation) with the book's table classes, its caption above it
+    and a link to download its rows as a CSV. It is displayed wherever the call stands in a
+    cell, not only as the cell's last line.
+
+    ``formats`` maps a column to a formatter (from :mod:`herd.base.formats`, or :func:`number`); other
+    columns are shown as text, HTML-escaped unless ``escape`` is false (for columns holding links).
+    What a formatter or an unescaped column writes may hold links (:func:`link`), line breaks and
+    emphasis; any other tag in it is shown as text (:func:`herd.base.markup.sanitize`).
+    """
+    body, metadata = render(frame, formats, escape, caption, sortable)
+    display(HTML(body), metadata=metadata)
