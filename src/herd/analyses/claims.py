@@ -269,11 +269,8 @@ def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: st
             if p["testable"]
             else "'on a par' claims equivalence, which needs a test"
         )
-        eq_text = (
-            f"; TOST interval {formats.interval(p['eq_low'], p['eq_high'], edges=(-margin, margin))} (margin ±{margin:g})"
-            if pd.notna(p["eq_low"])
-            else ""
-        )
+        tost = formats.interval(p["eq_low"], p["eq_high"], edges=(-margin, margin))
+        eq_text = f"; TOST interval {tost} (margin ±{margin:g})" if pd.notna(p["eq_low"]) else ""
         if p["testable"] and p["equivalence"] == "equivalent":
             return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}{eq_text}", **extra)
         if p["testable"] and (p["gap_low"] > margin or p["gap_high"] < -margin):
