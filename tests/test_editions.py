@@ -13,6 +13,7 @@ from conftest import DATA, ROOT, edit_csv
 from herd import __version__
 from herd.book import build, edition, editions
 from herd.method import stats
+from herd.presentation import findings
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -287,7 +288,7 @@ def test_verdicts_read_from_the_chapters_tables():
 
 
 def test_glued_values_read_from_executed_notebooks():
-    values = editions.glued_values(ROOT / "book")
+    values = findings.glued_values(ROOT / "book")  # what the changelog compares between editions
     assert set(values) == {nb.name for nb in build.notebooks(ROOT)}
     assert values["benchmarks"]["focus_name"] == "Llama 3.1 405B Instruct"
     assert int(values["benchmarks"]["n_ahead"]) >= 0
