@@ -132,6 +132,7 @@ def test_inconsistencies_are_counted_by_cause(checks):
     assert budget.causes_phrase(counts) == "3 inconsistencies with distinct causes and 2 differences of definition"
     assert budget.agreement_phrase(counts) == "5 agree exactly and 7 within the precision of the printed numbers"
     assert "1 only within" in budget.agreement_phrase(counts | {"approximate": 1})
+    assert budget.agreement_phrase(counts | {"agree": 1}).startswith("1 agrees exactly and 7 within")
 
 
 def test_rounding_is_not_an_inconsistency(checks):

@@ -248,6 +248,10 @@ def test_the_gap_chart_cuts_what_would_hide_the_band_and_says_where():
     # the TOST interval that decides equivalence is drawn too, as a wide pale bar, and the subtitle says so
     (tost,) = [layer for layer in layers if layer["encoding"].get("x", {}).get("field") == "drawn_eq_low"]
     assert tost["mark"]["strokeWidth"] > 2 and "decides equivalence" in subtitle
+    # and the legend has an entry for it, beside the colours of the difference
+    legend = tost["encoding"]["opacity"]
+    assert legend["scale"]["domain"] == [charts.TOST_LEGEND] and legend["legend"]["title"] == "Equivalence"
+    assert f"'{charts.TOST_LEGEND}'" in str(tost["transform"])
     assert [r["eq_interval"] for r in rows] == ["-30.7 to +41.4", "-0.5 to +0.5", "+30.0 to +35.3"]
     assert [r["eq_confidence"] for r in rows] == ["90 %"] * 3
     # nothing to cut: no triangle drawn, and the subtitle says nothing of a cut
@@ -281,6 +285,28 @@ def test_each_gap_chart_in_the_book_shows_the_band_whole_and_every_cut(where, sp
             assert f"{end:+.1f}" in (r["cut_right"] or r["cut_left"]), (where, r)
     cut = any(r["cut_right"] or r["cut_left"] for r in records)
     assert cut == ("cut at ±" in " ".join(spec["title"]["subtitle"])), where
+    # the TOST line has its legend entry
+    assert any(layer["encoding"].get("opacity", {}).get("legend") for layer in layers), where
+
+
+def test_the_memory_chart_names_its_models_and_their_keys_stay_its_values():
+    charts.use_theme("html")
+    rows = pd.DataFrame(
+        {
+            "model": ["m-8b", "m-8b", "m-70b", "m-70b"],
+            "context": [1024, 2048, 1024, 2048],
+            "weights_bytes_bf16": [16e9, 16e9, 140e9, 140e9],
+            "weights_bytes_fp8_recipe": [9e9, 9e9, 75e9, 75e9],
+            "kv_bytes_per_token_bf16": [131072, 131072, 327680, 327680],
+            "mha_kv_bytes_per_token_bf16": [524288, 524288, 2621440, 2621440],
+        }
+    )
+    spec = charts.kv_memory(
+        rows, 687, "m-70b", "Memory", "A description of twenty characters or more", names={"m-8b": "Model 8B"}
+    ).to_dict()
+    (model,) = [p for p in spec["params"] if p["name"] == "model"]
+    assert model["bind"]["options"] == ["m-8b", "m-70b"] and model["bind"]["labels"] == ["Model 8B", "m-70b"]
+    assert model["value"] == "m-70b"
 
 
 def test_gap_panels_and_matrix_columns_keep_the_questions_order():

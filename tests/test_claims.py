@@ -268,6 +268,17 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     )
     # the claim's own columns come right after the gap, before the difference's
     assert list(shown.columns[:4]) == ["benchmark", "gap (points)", on_par, "could a row of this N show it?"]
+    # the rows also shown equivalent (TOST), which the home page's chart counts as "≈", are marked before the
+    # difference's columns
+    eq = "equivalent within ±2 (TOST)?"
+    recorded = compare.with_differences(vs_gpt4, each)
+    assert list(shown.columns).index(eq) == list(shown.columns).index("difference") - 1
+    assert list(shown.loc[shown[eq] == "yes", "benchmark"]) == list(
+        recorded.loc[recorded["equivalence"] == "equivalent", "row_label"]
+    )
+    assert (
+        set(shown[eq]) <= {"yes", "no", "—"} and (shown[eq] == "—").sum() == (vs_gpt4["difference"] == "no test").sum()
+    )
     # which rows could show the claim at their N: the row no score could carry is named, with its N, so that its
     # "not resolved" is not read as evidence against the claim
     reach = compare.noninferiority_reach(vs_gpt4, 2.0)

@@ -205,6 +205,13 @@ def test_gap_in_items_and_the_leads_they_make():
         "3 are not resolved: 1 rests on fewer than 5 test items, 1 is a lead in F1 on 200 items (scores that count no "
         "items) and 1 is a lead in F1 with no published N (scores that count no items)"
     )
+    # the home page's shorter form names the same parts, each count with its own verb
+    assert compare.leads_breakdown(shown, seen, metrics, short=True) == (
+        "1 is resolved; 1 cannot be tested (average recall); 1 is not resolved: 1 on fewer than 5 test items"
+    )
+    assert compare.leads_breakdown(unresolved, seen, metrics, short=True) == (
+        "3 are not resolved: 1 on fewer than 5 test items, 1 in F1 on 200 items and 1 in F1 with no published N"
+    )
 
 
 @pytest.mark.slow

@@ -298,6 +298,8 @@ def test_headline_grammar_and_claim_follow_the_counts():
     assert planting.found_every_copy(f)
     assert planting.verb(0, 4, "crosses", "cross") == "crosses" and planting.verb(4, 4, "crosses", "cross") == "crosses"
     assert planting.verb(2, 4, "crosses", "cross") == "cross"
+    # "every one of the 20 whole copies crosses it but only 10 of the 20 half copies do"
+    assert [planting.contrast(k, 4) for k in (0, 2, 4)] == ["but", "but only", "and"]
     worse = _planted_scores()
     worse.loc[2, "word13_match"] = False
     assert not planting.found_every_copy(planting.findings(worse, 0.5))

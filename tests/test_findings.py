@@ -2,6 +2,7 @@
 finding quotes the values its chapter glued, and a missing value is named."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -46,6 +47,74 @@ def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):
     assert f"{c['every_seed_correlated']} of {c['n_reported']} reported gains" in null_row
     assert c["n_beyond"] == c["every_seed_correlated"] and c["undetermined_note"] in null_row
     assert "Holm" in null_row and f"every one of {c['n_seeds']} simulation seeds" in null_row
+
+
+def test_every_lead_and_the_range_of_the_correlation_are_accounted_for(glued):
+    """The long-context row accounts for every printed lead as the chapter does; the contamination row says at
+    which item correlation its count holds and what it is at the published range's ends."""
+    by = {(f.chapter, f.anchor): f.finding for f in findings.findings(glued)}
+    lc, c = glued.values["long_context"], glued.values["contamination"]
+    leads = by[("long_context", "long-context-benchmarks")]
+    assert leads == f"Of the {lc['n_wins']} printed leads of the 405B, {lc['leads_short']}."
+    # the parts add up to every lead (each part of the short form begins with its count), and the leads not
+    # resolved to theirs
+    parts = lc["leads_short"].split("; ")
+    assert sum(int(part.split()[0]) for part in parts) == int(lc["n_wins"])
+    for part in parts:
+        if " not resolved: " in part:
+            split = re.findall(r"(?:: |, | and )(\d+) (?:on|in) ", part)
+            assert split and sum(map(int, split)) == int(part.split()[0]), part
+    null_row = by[("contamination", "contamination-table15")]
+    assert f"correlated at {c['corr_phrase']} ({c['range_ends']})" in null_row
+    assert c["corr_high"] in c["range_ends"] or c["range_ends"].startswith("the same")
+    assert f"{c['part_over_but']} {c['part_over']} half copies" in null_row
+
+
+def _with(glued, changes: dict[str, dict[str, str]]):
+    """The book's glued values with some replaced (chapter → name → text)."""
+    values = {chapter: dict(names) for chapter, names in glued.values.items()}
+    for chapter, names in changes.items():
+        values[chapter].update(names)
+    return findings.Glued(BOOK, values=values)
+
+
+def test_a_count_of_one_takes_the_singular(glued):
+    """Every count the findings and the home page's paragraph quote agrees with its verb and noun, one or more."""
+    ones = {
+        "benchmarks": {
+            "n_resolved": "1",
+            "n_unresolved": "1",
+            "n_equivalent": "1",
+            "n_pairs": "1",
+            "n_competitors": "1",
+        },
+        "claims": {"n_rankings_resolved": "1", "n_correct": "1", "n_wrong": "1", "n_misleading_total": "1"},
+        "scaling": {"n_not_agreeing": "1"},
+        "contamination": {"n_beyond": "1"},
+        "data": {"n_disagree": "1"},
+    }
+    one = _with(glued, ones)
+    totals = findings.totals(one)
+    assert totals["t2_equivalent_text"] == "1 gap is"
+    assert totals["t2_resolved_verb"] == totals["t2_unresolved_verb"] == totals["post_rankings_verb"] == "is"
+    assert totals["beyond_verb"] == "exceeds"
+    text = " ".join(f.finding for f in findings.findings(one))
+    for phrase in (
+        "Of 1 comparison with 1 rival,",
+        "1 is correct",
+        "1 is wrong",
+        "1 is misleading",
+        "other 1 comes",
+        "reported gains is beyond",
+        "disagree in 1 place,",
+    ):
+        assert phrase in text, phrase
+    many = _with(glued, {k: {name: "3" for name in v} for k, v in ones.items()})
+    totals = findings.totals(many)
+    assert totals["t2_equivalent_text"] == "3 of the gaps are" and totals["beyond_verb"] == "exceed"
+    text = " ".join(f.finding for f in findings.findings(many))
+    for phrase in ("Of 3 comparisons with 3 rivals,", "3 are correct", "other 3 come", "reported gains are beyond"):
+        assert phrase in text, phrase
 
 
 def test_each_finding_links_a_section_its_chapter_labels(glued):

@@ -289,6 +289,13 @@ def test_the_range_reaches_beyond_the_published_one_and_says_where_the_count_cha
     assert selection_text.range_note(ranged) == "4 at 0–0.5, 3 and PiQA not determined at 0.7–0.8 and 3 at 0.9"
     same = ranged.assign(Holm=4, **{"not determined (Holm)": "none"})
     assert selection_text.range_note(same) == "4 throughout"
+    # the home page's note: the count at the published range's ends where it differs from the chosen value's
+    assert selection_text.ends_note(ranged, 0.5, 0.3, 0.7) == "3 at 0.7, with PiQA undetermined"
+    assert selection_text.ends_note(ranged, 0.7, 0.3, 0.7) == "4 at 0.3"
+    assert selection_text.ends_note(same, 0.5, 0.3, 0.7) == "the same at 0.3 and 0.7"
+    assert selection_text.ends_note(ranged.assign(Holm=[4, 2, 4, 3, 3, 3]), 0.5, 0.3, 0.7) == (
+        "2 at 0.3; 3 at 0.7, with PiQA undetermined"
+    )
 
 
 def _settled_runs():

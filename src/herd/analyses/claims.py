@@ -1179,7 +1179,8 @@ def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | No
     at least on a par (the one-sided lower bound of non-inferiority above ``-margin``) and whether a row of its N
     could show it at all (:func:`herd.method.compare.noninferiority_reach`: it shows it, would with a larger lead, or
     could not whatever the subject scored); that bound with its level and the bound a tie would get at these
-    scores; then the difference, another question, with its interval and level.
+    scores; whether the row is also shown equivalent within ±``margin`` (TOST, at the same level: the gaps the
+    home page's chart counts as ``≈``); then the difference, another question, with its interval and level.
 
     ``each``: the same rows judged as the question "on which rows does it differ" (corrected over the rows,
     :data:`herd.method.compare.EACH`); the difference and its interval are then that question's."""
@@ -1202,6 +1203,9 @@ def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | No
             ],
             "bound if the two tied (at these scores)": [
                 formats.gap(v) if t else "—" for v, t in zip(reach["tie_bound"], tested)
+            ],
+            f"equivalent within ±{margin:g} (TOST)?": [
+                ("yes" if e == "equivalent" else "no") if t else "—" for e, t in zip(seen["equivalence"], tested)
             ],
             "difference": diff["difference"].to_numpy(),
             "interval of the gap": compare.interval_text(diff).to_numpy(),

@@ -844,52 +844,101 @@ def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5)
     }
 
 
-def leads_breakdown(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5) -> str:
+@dataclass(frozen=True)
+class LeadGroups:
+    """The printed leads of :func:`items_table` (its positive gaps) grouped as :func:`leads_breakdown` counts them:
+    ``resolved`` (resolved *ahead*), ``untested`` (no test) with ``kinds`` (their kinds of score), ``open`` (not
+    resolved), split into ``small`` (fewer than a few items), ``counted`` (a few or more) and ``uncounted`` (one
+    (count, metric names, N) per N, for scores that count no items), and ``others`` (any other verdict, with its
+    count)."""
+
+    resolved: int
+    untested: int
+    kinds: list[str]
+    open: int
+    small: int
+    counted: int
+    uncounted: list[tuple[int, list[str], float]]
+    others: list[tuple[str, int]]
+
+
+def lead_groups(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5) -> LeadGroups:
+    """:class:`LeadGroups` of ``shown`` (:func:`items_table` of ``seen``); a lead of fewer than ``few`` items is
+    small, and ``metrics`` maps benchmark keys to ``benchmarks.csv``'s ``metric``."""
+    ahead = shown[shown["gap (points)"] > 0]
+    untested = ahead[ahead["verdict"] == "no test"]
+    open_ = ahead[ahead["verdict"] == "not resolved"]
+    uncounted = [
+        (len(group), sorted({str(metrics[k]).removesuffix(" (%)") for k in seen.loc[group.index, "benchmark"]}), n)
+        for n, group in open_[open_["gap in items"].isna()].groupby("N", sort=True, dropna=False)
+    ]
+    others = ahead[~ahead["verdict"].isin(["ahead", "no test", "not resolved"])]
+    return LeadGroups(
+        resolved=int((ahead["verdict"] == "ahead").sum()),
+        untested=len(untested),
+        kinds=sorted({str(k).replace("-", " ") for k in untested["kind"]}),
+        open=len(open_),
+        small=int((open_["gap in items"] < few).sum()),
+        counted=int((open_["gap in items"].notna() & (open_["gap in items"] >= few)).sum()),
+        uncounted=uncounted,
+        others=[(str(verdict), len(group)) for verdict, group in others.groupby("verdict")],
+    )
+
+
+def leads_breakdown(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5, short: bool = False) -> str:
     """Every printed lead of the focus model (a positive gap of :func:`items_table`) accounted for by its
     verdict, as the chapter writes it after "Of the N comparisons where … is higher,": resolved *ahead*,
     not testable (with the kind of score), and not resolved, split into leads of fewer than ``few`` items
     and leads in a score that counts no items (named by its metric from ``metrics``, a mapping of benchmark
     key to ``benchmarks.csv``'s ``metric``, and grouped by N); any other verdict by its name. The parts add
-    up to every lead, whichever test a row gets."""
+    up to every lead, whichever test a row gets. ``short``: the same parts in fewer words, as the home page
+    writes them after "Of the N printed leads of the 405B," (plain text, no emphasis)."""
     from herd.base import formats
 
     def verb(n: int, singular: str, plural: str) -> str:
         return f"{formats.count(n)} {singular if n == 1 else plural}"
 
-    ahead = shown[shown["gap (points)"] > 0]
+    g = lead_groups(shown, seen, metrics, few)
     parts = []
-    resolved = ahead[ahead["verdict"] == "ahead"]
-    if len(resolved):
+    if g.resolved:
         parts.append(
-            verb(len(resolved), "is", "are")
-            + " resolved as *ahead* once this question's comparisons are corrected together"
+            verb(g.resolved, "is", "are")
+            + (" resolved" if short else " resolved as *ahead* once this question's comparisons are corrected together")
         )
-    untested = ahead[ahead["verdict"] == "no test"]
-    if len(untested):
-        kinds = formats.listing(sorted({str(k).replace("-", " ") for k in untested["kind"]}))
-        parts.append(verb(len(untested), "cannot", "cannot") + f" be tested at all ({kinds})")
-    open_ = ahead[ahead["verdict"] == "not resolved"]
-    if len(open_):
-        small = open_[open_["gap in items"] < few]
-        counted = open_[open_["gap in items"].notna() & (open_["gap in items"] >= few)]
-        uncounted = open_[open_["gap in items"].isna()]
+    if g.untested:
+        kinds = formats.listing(g.kinds)
+        parts.append(
+            verb(g.untested, "cannot", "cannot")
+            + (f" be tested ({kinds})" if short else f" be tested at all ({kinds})")
+        )
+    if g.open:
         split = []
-        if len(small):
-            split.append(verb(len(small), "rests", "rest") + f" on fewer than {formats.count(few)} test items")
-        if len(counted):
-            split.append(verb(len(counted), "is a lead", "are leads") + f" of {formats.count(few)} or more test items")
-        for n, group in uncounted.groupby("N", sort=True, dropna=False):
-            names = sorted({str(metrics[k]).removesuffix(" (%)") for k in seen.loc[group.index, "benchmark"]})
-            size = f"on {formats.count(n)} items" if pd.notna(n) else "with no published N"
-            lead = "a lead" if len(group) == 1 else "leads"
+        if g.small:
             split.append(
-                verb(len(group), "is", "are") + f" {lead} in {' or '.join(names)} {size} (scores that count no items)"
+                (f"{formats.count(g.small)} on" if short else verb(g.small, "rests", "rest") + " on")
+                + f" fewer than {formats.count(few)} test items"
             )
-        parts.append(verb(len(open_), "is", "are") + " not resolved: " + formats.listing(split))
-    for verdict, group in ahead[~ahead["verdict"].isin(["ahead", "no test", "not resolved"])].groupby("verdict"):
-        parts.append(verb(len(group), "is", "are") + f" {verdict}")
+        if g.counted:
+            split.append(
+                (f"{formats.count(g.counted)} on" if short else verb(g.counted, "is a lead", "are leads") + " of")
+                + f" {formats.count(few)} or more test items"
+            )
+        for count, names, n in g.uncounted:
+            size = f"on {formats.count(n)} items" if pd.notna(n) else "with no published N"
+            if short:
+                split.append(f"{formats.count(count)} in {' or '.join(names)} {size}")
+            else:
+                lead = "a lead" if count == 1 else "leads"
+                split.append(
+                    verb(count, "is", "are") + f" {lead} in {' or '.join(names)} {size} (scores that count no items)"
+                )
+        parts.append(verb(g.open, "is", "are") + " not resolved: " + formats.listing(split))
+    for verdict, count in g.others:
+        parts.append(verb(count, "is", "are") + f" {verdict}")
     if not parts:
         return "none"
+    if short:
+        return "; ".join(parts)
     return "; ".join(parts[:-1]) + ("; and " if len(parts) > 1 else "") + parts[-1]
 
 

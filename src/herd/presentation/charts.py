@@ -417,6 +417,8 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
 TOST_WIDTH, TOST_OFFSET = 3, 4
 """The stroke of a gap chart's TOST interval and how far below the line of the difference it is drawn, in pixels: a
 blue line of its own, so that neither hides the other."""
+TOST_LEGEND = "TOST interval"
+"""The gap chart's legend entry for the TOST line, under the title "Equivalence" (the subtitle says how it decides)."""
 
 BAND_SHARE = 0.1
 """The least share of a gap chart's axis the ±margin band of equivalence takes: the axis is cut at
@@ -539,13 +541,20 @@ def gap_intervals(
         .mark_rule(color="#555", strokeDash=[3, 3])
         .encode(x=alt.datum(0.0, scale=scale))
     )
+    # the TOST line has a legend entry of its own, beside the colours of the difference
     tost = (
         alt.Chart()
-        .mark_rule(strokeWidth=TOST_WIDTH, color=VERDICT_COLORS["equivalent"], opacity=0.75, yOffset=TOST_OFFSET)
+        .transform_calculate(line=f"'{TOST_LEGEND}'")
+        .mark_rule(strokeWidth=TOST_WIDTH, color=VERDICT_COLORS["equivalent"], yOffset=TOST_OFFSET)
         .encode(
             x=alt.X("drawn_eq_low:Q", title="Gap (points)", scale=scale),
             x2="drawn_eq_high:Q",
             y=y,
+            opacity=alt.Opacity(
+                "line:N",
+                scale=alt.Scale(domain=[TOST_LEGEND], range=[0.75]),
+                legend=alt.Legend(title="Equivalence", orient="bottom", symbolType="stroke"),
+            ),
             tooltip=tooltip,
         )
     )
@@ -674,8 +683,10 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
             height=alt.Step(28),
             title=_title(
                 title,
-                "Each claim is one number or one comparison the post "
-                "states; verdicts are computed from the data package.",
+                [
+                    "Each claim is one number, comparison or statement the post makes.",
+                    "Verdicts are computed from the data package.",
+                ],
             ),
         )
     )
@@ -917,14 +928,18 @@ def kv_memory(
     description: str,
     default_weights: str = "bf16",
     default_cache: str = "bf16",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
     """Weights plus KV cache (GB) against context length, with the node's memory as a
-    rule. Dropdown: model; radios: weight precision (all BF16, or the paper's FP8 recipe) and
-    KV-cache precision (BF16 or FP8); slider: batch size. ``rows`` has one row per (model,
-    context) with ``weights_bytes_bf16``, ``weights_bytes_fp8_recipe``, ``kv_bytes_per_token_bf16``
-    and ``mha_kv_bytes_per_token_bf16``."""
+    rule. Dropdown: model, shown by its name in ``names`` (model key → name; the key where it has none);
+    radios: weight precision (all BF16, or the paper's FP8 recipe) and KV-cache precision (BF16 or FP8);
+    slider: batch size. ``rows`` has one row per (model, context) with ``weights_bytes_bf16``,
+    ``weights_bytes_fp8_recipe``, ``kv_bytes_per_token_bf16`` and ``mha_kv_bytes_per_token_bf16``."""
     models = list(dict.fromkeys(rows["model"]))
-    model = alt.param(name="model", value=default_model, bind=alt.binding_select(options=models, name="Model "))
+    labels = [(names or {}).get(m, m) for m in models]
+    model = alt.param(
+        name="model", value=default_model, bind=alt.binding_select(options=models, labels=labels, name="Model ")
+    )
     recipe = "FP8 recipe (paper §6.2)"
     weights = alt.param(
         name="weights",

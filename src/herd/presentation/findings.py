@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from herd.record import coverage
+
 from . import tables
 
 CHAPTERS = ("benchmarks", "claims", "scaling", "long_context", "contamination", "data")
@@ -86,9 +88,11 @@ def _unquote(text: str) -> str:
 class Glued:
     """The values the executed chapters glued, looked up by chapter and name with a clear error."""
 
-    def __init__(self, book: Path | None = None):
+    def __init__(self, book: Path | None = None, values: dict[str, dict[str, str]] | None = None):
+        """The values glued in ``book`` (:func:`book_dir` by default), or ``values`` (chapter → name → text) as
+        given."""
         self.book = Path(book) if book is not None else book_dir()
-        self.values = glued_values(self.book)
+        self.values = values if values is not None else glued_values(self.book)
 
     def __call__(self, chapter: str, name: str) -> str:
         """The text ``chapter`` glued under ``name``; :class:`FindingsError` if either is missing."""
@@ -119,6 +123,15 @@ class Glued:
             ) from None
         return pd.DataFrame(rows)
 
+    def counted(self, chapter: str, name: str, text: str) -> str:
+        """A glued count followed by ``text`` in its number (:func:`herd.record.coverage.counted`): ``{is|are}``,
+        ``{gap|gaps}``; "1 is resolved", "4 are resolved"."""
+        return coverage.counted(int(self.number(chapter, name)), text)
+
+    def agree(self, chapter: str, name: str, text: str) -> str:
+        """``text`` in the number of a glued count, without the count (:func:`herd.record.coverage.agree`)."""
+        return coverage.agree(text, int(self.number(chapter, name)))
+
 
 def beyond_chance(glued: Glued | None = None) -> tuple[int, int]:
     """The contamination chapter's result, as the claims audit reads it: how many of the paper's reported
@@ -145,19 +158,19 @@ class Finding:
 
 def findings(g: Glued) -> list[Finding]:
     """One finding per question the book answers, in the order of the chapters, each with the
-    section of its chapter that shows it."""
+    section of its chapter that shows it; every count agrees with its verb and noun (one or more)."""
     b = lambda name: g("benchmarks", name)  # noqa: E731
     c = lambda name: g("claims", name)  # noqa: E731
     s = lambda name: g("scaling", name)  # noqa: E731
     lc = lambda name: g("long_context", name)  # noqa: E731
     ct = lambda name: g("contamination", name)  # noqa: E731
-    d = lambda name: g("data", name)  # noqa: E731
     return [
         Finding(
             "benchmarks",
             "benchmarks-result",
             f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
-            f"Of {b('n_pairs')} comparisons with {b('n_competitors')} rivals, {b('n_tested')} can be tested: "
+            f"Of {g.counted('benchmarks', 'n_pairs', '{comparison|comparisons}')} with "
+            f"{g.counted('benchmarks', 'n_competitors', '{rival|rivals}')}, {b('n_tested')} can be tested: "
             f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, not resolved on at most {b('n_unresolved')}; "
             f"{b('n_equivalent')} within ±{b('margin_text')} points.",
         ),
@@ -171,10 +184,12 @@ def findings(g: Glued) -> list[Finding]:
             "claims",
             "claims-result",
             "How much of a popular post about the release holds?",
-            f"Of its {c('n_claims')} claims, {c('n_correct')} are "
-            f"correct and {c('n_within_noise')} in the right order but not resolved; {c('n_wrong')} are wrong on "
-            f"resolved evidence and {c('n_wrong_noise')} in the wrong order but not resolved; "
-            f"{c('n_misleading_total')} are misleading or overstated.",
+            f"Of its {g.counted('claims', 'n_claims', '{claim|claims}')}, "
+            f"{g.counted('claims', 'n_correct', '{is|are}')} correct and {c('n_within_noise')} in the right order "
+            "but not resolved; "
+            f"{g.counted('claims', 'n_wrong', '{is|are}')} wrong on resolved evidence and {c('n_wrong_noise')} in the "
+            f"wrong order but not resolved; {g.counted('claims', 'n_misleading_total', '{is|are}')} misleading or "
+            "overstated.",
         ),
         Finding(
             "scaling",
@@ -193,14 +208,15 @@ def findings(g: Glued) -> list[Finding]:
             "scaling",
             "scaling-checks",
             "Does the arithmetic of the training run add up?",
-            f"Of {s('n_checks')} checks, {s('agreement_phrase')}; the other "
-            f"{s('n_not_agreeing')} come down to {s('causes_phrase')}.",
+            f"Of {g.counted('scaling', 'n_checks', '{check|checks}')}, {s('agreement_phrase')}; the other "
+            f"{g.counted('scaling', 'n_not_agreeing', '{comes|come}')} down to {s('causes_phrase')}.",
         ),
         Finding(
             "long_context",
             "long-context-tokens",
             f"How much text do {lc('context_k')}K tokens hold?",
-            f"About {lc('narrative_words')} words of narrative English ({lc('n_narrative')} texts; "
+            f"About {lc('narrative_words')} words of narrative English "
+            f"({g.counted('long_context', 'n_narrative', '{text|texts}')}; "
             f"{lc('narrative_pages')} pages), {lc('technical_words')} of technical prose and {lc('code_words')} of "
             f"Python code, measured with the real tokenizer on a handful of texts.",
         ),
@@ -208,29 +224,30 @@ def findings(g: Glued) -> list[Finding]:
             "long_context",
             "long-context-benchmarks",
             "Are the long-context wins real?",
-            f"Of the {lc('n_wins')} printed leads of the 405B, "
-            f"{lc('n_wins_sig')} are resolved; {lc('n_wins_small')} rest "
-            f"on fewer than five test items.",
+            f"Of the {g.counted('long_context', 'n_wins', 'printed {lead|leads}')} of the 405B, {lc('leads_short')}.",
         ),
         Finding(
             "contamination",
             "contamination-table15",
             "Can the paper's contamination analysis be trusted?",
             f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
-            f"but {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
+            f"{ct('part_over_but')} {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
             f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
             f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams; picking "
             f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
-            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains are beyond those chance gains in "
-            f"every one of {ct('n_seeds')} simulation seeds, with Holm's correction and the models' answers "
-            f"correlated as much as published comparisons of models suggest; {ct('undetermined_note')}",
+            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains "
+            f"{g.agree('contamination', 'n_beyond', '{is|are}')} beyond those chance gains in every one of "
+            f"{ct('n_seeds')} simulation seeds, with Holm's correction and the models' answers correlated at "
+            f"{ct('corr_phrase')} ({ct('range_ends')}); {ct('undetermined_note')}",
         ),
         Finding(
             "data",
             "data-disagreements",
             "Where do the numbers come from?",
-            f"{d('n_rows')} rows in {d('n_tables')} validated tables, each citing one of {d('n_sources')} documents; "
-            f"the sources disagree in {d('n_disagree')} places, and the book keeps both values.",
+            f"{g.counted('data', 'n_rows', '{row|rows}')} in "
+            f"{g.counted('data', 'n_tables', 'validated {table|tables}')}, each citing one of "
+            f"{g.counted('data', 'n_sources', '{document|documents}')}; the sources disagree in "
+            f"{g.counted('data', 'n_disagree', '{place|places}')}, and the book keeps both values.",
         ),
     ]
 
@@ -296,6 +313,12 @@ def totals(g: Glued) -> dict[str, str]:
         "post_rankings": g("claims", "n_rankings"),
         "post_rankings_resolved": g("claims", "n_rankings_resolved"),
         "t2_equivalent": g("benchmarks", "n_equivalent"),
+        # the verbs and nouns that follow a count, in its number ("1 is", "4 are"; "1 gap is", "3 of the gaps are")
+        "t2_resolved_verb": g.agree("benchmarks", "n_resolved", "{is|are}"),
+        "t2_unresolved_verb": g.agree("benchmarks", "n_unresolved", "{is|are}"),
+        "t2_equivalent_text": g.counted("benchmarks", "n_equivalent", "{gap is|of the gaps are}"),
+        "post_rankings_verb": g.agree("claims", "n_rankings_resolved", "{is|are}"),
+        "beyond_verb": g.agree("contamination", "n_beyond", "{exceeds|exceed}"),
         "refit_n": g("scaling", "refit_n"),
         "refit_lo": g("scaling", "refit_n_lo"),
         "refit_hi": g("scaling", "refit_n_hi"),

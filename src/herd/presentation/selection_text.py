@@ -34,6 +34,24 @@ def range_note(ranged: pd.DataFrame, correction: str = "holm") -> str:
     return formats.listing(parts)
 
 
+def ends_note(ranged: pd.DataFrame, chosen: float, low: float, high: float, correction: str = "holm") -> str:
+    """The corrected count of :func:`herd.analyses.contamination.selection.range_counts` at the ends of the published
+    range (``low``, ``high``) where it differs from the count at the ``chosen`` item correlation, in words: ``3 at 0.7,
+    with PiQA undetermined``; ``the same at 0.3 and 0.7`` when neither end differs."""
+    name = selection.CORRECTION_NAMES.get(correction, correction)
+    at = ranged.set_index("item correlation")
+    outcome = {v: (int(at.loc[v, name]), at.loc[v, f"not determined ({name})"]) for v in (chosen, low, high)}
+    differ = [v for v in sorted({float(low), float(high)}) if outcome[v] != outcome[chosen]]
+    if not differ:
+        ends = sorted({float(low), float(high)} - {float(chosen)})
+        return f"the same at {formats.listing([formats.exact(v) for v in ends])}" if ends else "the same"
+    parts = []
+    for v in differ:
+        count, names = outcome[v]
+        parts.append(f"{count} at {formats.exact(v)}" + ("" if names == "none" else f", with {names} undetermined"))
+    return "; ".join(parts)
+
+
 def share_text(beyond, picks, se) -> str:
     """A Monte Carlo share with its standard error, to the digits the error allows: ``0.0172 ± 0.0022``;
     none or all of the picks (no spread): ``0 of 3,641``, ``100 of 100``."""

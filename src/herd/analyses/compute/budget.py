@@ -536,7 +536,8 @@ def agreement_phrase(counts: dict[str, int]) -> str:
     """How many checks agree, and how, from :func:`summary_counts`: '5 agree exactly and 7 within the
     precision of the printed numbers' (checks that agree only through the source's "approximately"
     are named when there are any)."""
-    text = f"{counts['agree']} agree exactly and {counts['rounding']} within the precision of the printed numbers"
+    agree = "agrees" if counts["agree"] == 1 else "agree"
+    text = f"{counts['agree']} {agree} exactly and {counts['rounding']} within the precision of the printed numbers"
     if counts["approximate"]:
         text = text.replace(" and ", ", ", 1) + (
             f', and {counts["approximate"]} only within the whole unit the source\'s own "approximately" allows'

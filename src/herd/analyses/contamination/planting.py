@@ -143,6 +143,14 @@ def verb(k: int, n: int, singular: str, plural: str) -> str:
     return singular if k in (0, 1) or k == n else plural
 
 
+def contrast(k: int, n: int) -> str:
+    """The words that set ``how_many(k, n)`` of one kind of copy against a kind found every time: 'but only' for
+    some, 'but' for none, 'and' for every one."""
+    if n and k == n:
+        return "and"
+    return "but" if k == 0 else "but only"
+
+
 def found_every_copy(f: dict) -> bool:
     """Whether every planted copy is found: whole copies over the threshold, half copies by the
     13-gram word rule."""
