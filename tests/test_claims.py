@@ -92,6 +92,18 @@ def test_counts_add_up(audit):
     assert claims.summary(audit).sum() == len(audit)
 
 
+def test_the_claims_table_is_described_by_its_kinds():
+    table = data.load(DATA).claims
+    checks = table["kind"].isin(claims.OMISSION_KINDS)
+    text = claims.rows_described(table)
+    assert text.startswith(
+        f"{(~checks).sum()} atomic claims of the post, paraphrased, and {checks.sum()} omission checks"
+    )
+    assert "numeric" not in text and 0 < checks.sum() < len(table)
+    one = claims.rows_described(pd.concat([table[checks].head(1), table[~checks].head(1)]))
+    assert one.startswith("1 atomic claim of the post, paraphrased, and 1 omission check of")
+
+
 @pytest.mark.slow
 def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_question(audit):
     # a ranking claim is a single comparison: judged at α, over the scores the printing allows

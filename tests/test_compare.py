@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from herd.base import formats
 from herd.method import compare
 
 
@@ -192,7 +193,7 @@ def test_gap_in_items_and_the_leads_they_make():
         "quality_n": 200,
         "quality_lead": "X: +20.0; Y: +2.0",
     }
-    # every lead is accounted for, by verdict; a lead in a score that counts no items is named by its metric
+    # every lead is accounted for, by verdict; a lead in a mean of per-item scores is named by its metric
     metrics = {k: "F1 (%)" for k in seen["benchmark"]}
     text = compare.leads_breakdown(shown, seen, metrics)
     assert text == (
@@ -202,8 +203,9 @@ def test_gap_in_items_and_the_leads_they_make():
     )
     unresolved = shown.assign(verdict="not resolved", **{"gap in items": [float("nan"), 2.0, float("nan"), -10.0]})
     assert compare.leads_breakdown(unresolved, seen, metrics) == (
-        "3 are not resolved: 1 rests on fewer than 5 test items, 1 is a lead in F1 on 200 items (scores that count no "
-        "items) and 1 is a lead in F1 with no published N (scores that count no items)"
+        "3 are not resolved: 1 rests on fewer than 5 test items, 1 is a lead in F1 on 200 items (means of per-item "
+        "scores, not counts of items) and 1 is a lead in F1 with no published N (means of per-item scores, not counts "
+        "of items)"
     )
     # the home page's shorter form names the same parts, each count with its own verb
     assert compare.leads_breakdown(shown, seen, metrics, short=True) == (
@@ -273,7 +275,7 @@ def test_the_benchmarks_chapter_counts_and_tables():
     ]
     assert set(detail["test"]) <= {"exact", "score", ""}
     r = compare.resolution(seen)
-    assert r["n_ahead_unresolved"] + r["n_behind_unresolved"] <= t["n_unresolved"]
+    assert r["n_ahead_unresolved"] + r["n_behind_unresolved"] + r["n_tied_unresolved"] == t["n_unresolved"]
     assert r["n_resolved"] == t["n_ahead"] + t["n_behind"] and r["n_resolved_big_n"] <= r["n_resolved"]
     assert r["n_fragile"] + r["n_robust"] <= t["n_unresolved"]
     assert compare.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
@@ -304,13 +306,24 @@ def test_the_benchmarks_chapter_counts_and_tables():
     tested = both["difference"] != "no test"
     assert (both.loc[tested, "level"] <= pair.loc[tested, "level"]).all()
     assert (both.loc[tested, "level"] < pair.loc[tested, "level"]).any()  # corrected: some level is stricter
-    assert list(compare.pair_detail(pair, 2.0).columns)[:5] == [
+    # what decides the question (equivalence, non-inferiority, the TOST interval and its level) comes right after
+    # the gap, then the difference with its interval's level
+    shown = compare.pair_detail(pair, 2.0)
+    assert list(shown.columns)[:11] == [
         "row_label",
         "focus_score",
         "competitor_score",
         "gap",
+        "equivalence",
+        "noninferior",
+        "eq_interval",
+        "eq_confidence",
         "difference",
+        "interval",
+        "confidence",
     ]
+    assert list(shown.loc[tested, "confidence"]) == [formats.confidence(v) for v in pair.loc[tested, "level"]]
+    assert (shown.loc[~tested, "confidence"] == formats.DASH).all()
     tested = pair[pair["difference"] != "no test"]
     assert compare.needed_margin(pair) == tested["smallest_margin"].max()
     assert np.isnan(compare.needed_margin(pair.iloc[:0]))
@@ -319,24 +332,34 @@ def test_the_benchmarks_chapter_counts_and_tables():
 def test_resolution_counts_by_hand():
     seen = pd.DataFrame(
         {
-            "difference": ["not resolved", "not resolved", "ahead", "behind", "no test"],
-            "gap": [1.5, -2.5, 4.0, -3.0, 9.0],
-            "n": [100, 200, 6000, 300, 50],
-            "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan],
-            "like_for_like": [True, True, True, True, False],
+            "difference": ["not resolved", "not resolved", "ahead", "behind", "no test", "not resolved"],
+            "gap": [1.5, -2.5, 4.0, -3.0, 9.0, 95.2 - 95.2],
+            "n": [100, 200, 6000, 300, 50, 21],
+            "rho_to_resolve": [0.3, float("inf"), np.nan, np.nan, np.nan, float("inf")],
+            "like_for_like": [True, True, True, True, False, True],
         }
     )
-    assert compare.resolution(seen) == {
+    r = compare.resolution(seen)
+    assert r == {
         "n_ahead_unresolved": 1,
         "n_behind_unresolved": 1,
+        "n_tied_unresolved": 1,  # a zero gap is neither higher nor lower
         "largest_unresolved_gap": "2.5",
         "smallest_resolved_gap": "3.0",
         "n_unlike": 1,
         "n_fragile": 1,
-        "n_robust": 1,
+        "n_robust": 2,
         "n_resolved": 2,
         "n_resolved_big_n": 1,
     }
+    # the sentence accounts for every unresolved gap: higher, lower and the tie
+    assert compare.sides_text(r) == (
+        "In 1 of the 3 unresolved comparisons the focus model's printed score is the higher one, and in 1 it is the "
+        "lower one: a reader who ranks models by the higher printed score would call those wins and losses. The other "
+        "one is a tie (equal printed scores)."
+    )
+    assert compare.sides_text({**r, "n_tied_unresolved": 2}).endswith("The other 2 are ties (equal printed scores).")
+    assert "tie" not in compare.sides_text({**r, "n_tied_unresolved": 0})
 
 
 def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
@@ -364,8 +387,6 @@ def test_every_correction_says_whether_its_intervals_are_simultaneous():
 
 
 def test_the_tost_interval_carries_its_level():
-    from herd.base import formats
-
     rows = [(f"r{i}", m, "big", s, np.nan, np.nan) for i, s in enumerate([70.0, 80.0, 90.0]) for m in "fc"]
     rows += [("none", "f", "recall", 50.0, np.nan, np.nan), ("none", "c", "recall", 40.0, np.nan, np.nan)]
     seen = compare.orient(compare.judge(_scores(rows), BENCH), "f").assign(competitor_name="C")

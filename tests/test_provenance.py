@@ -27,8 +27,19 @@ def test_effective_sizes_invert_printed_intervals():
     sizes = stats.effective_sizes(package.benchmarks, package.scores).set_index("benchmark")
     assert sizes.loc["humaneval", "basis"] == "official" and sizes.loc["humaneval", "n"] == 164
     assert sizes.loc["zeroscrolls-quality", "n"] == 21  # 17/21, 19/21, 20/21 with the printed CIs
-    assert sizes.loc["zeroscrolls-quality", "basis"].startswith("implied by")
     assert pd.isna(sizes.loc["triviaqa-wiki", "n"])  # no official size and no printed interval
+    # one rule for the three ZeroSCROLLS tasks, whatever the metric: the one N their printed intervals imply (the
+    # cold read's own inversion: 27.9–28.1 on every Qasper cell, 79–80 on every SQuALITY cell)
+    printed = package.scores.dropna(subset=["ci95"])
+    for key, n in [("zeroscrolls-quality", 21), ("zeroscrolls-qasper", 28), ("zeroscrolls-squality", 80)]:
+        cells = printed[printed["benchmark"] == key]
+        implied = [stats.n_from_ci(s, h) for s, h in zip(cells["score"], cells["ci95"])]
+        assert len(implied) >= 3 and stats.implies_one_n(min(implied), max(implied), float(pd.Series(implied).median()))
+        assert sizes.loc[key, "basis"] == f"implied by {len(implied)} printed CIs" and sizes.loc[key, "n"] == n
+        assert pd.isna(package.benchmarks.set_index("key").loc[key, "n_items"])  # no README count overrides it
+    assert stats.sizes_text(package, ["zeroscrolls-quality", "zeroscrolls-qasper", "zeroscrolls-squality"]) == (
+        "21, 28 and 80"
+    )
 
 
 def test_coverage_counts_cells():
@@ -68,6 +79,27 @@ def test_the_data_chapters_tables():
     assert len(only_t2) < len(cells) and set(only_t2["covered_by"]) == {"paper only"}
     shown = provenance.disagreement_table(package, provenance.disagreements(package.scores))
     assert shown["model"].isin(set(package.models["name"])).all()
+    overview = data.overview(package, rows_are={"claims": "counted"}).set_index("table")["a row is"]
+    assert overview["claims"] == "counted" and overview["scores"] == package.resource("scores")["description"]
+
+
+def test_each_disagreeing_value_is_shown_as_its_source_prints_it():
+    package = data.load(DATA)
+    places = provenance.stored_decimals(package)
+    assert len(places) == len(package.scores) and places[package.scores["score"].isna()].isna().all()
+    printed = package.scores.assign(places=places)
+    two = printed[printed["places"] == 2]
+    assert len(two) and (two["score"] * 100 % 10).round(6).ne(0).any()  # such as 62.12
+    assert (printed.loc[printed["places"] == 1, "score"] % 1).round(6).eq(0).any()  # a trailing zero is kept: 72.0
+    disagree = provenance.disagreements(provenance.scores_as_printed(package))
+    shown = provenance.disagreement_table(package, disagree)
+    for side in ("a", "b"):
+        # every value written back is the stored one, to its own places: nothing is rounded away or padded
+        assert [float(v.replace(",", "")) for v in shown[f"score_{side}"]] == list(disagree[f"score_{side}"])
+        assert [len(v.partition(".")[2]) for v in shown[f"score_{side}"]] == list(disagree[f"decimals_{side}"])
+    # a disagreement never reads as no difference: 62.12 against 62.1 is -0.02, not 0.0
+    assert all(float(d) != 0 for d in shown["difference"])
+    assert (shown["difference"].str.len() > 0).all() and "-0.02" in set(shown["difference"])
 
 
 def test_inversion_table_and_its_agreement_with_official_sizes():
@@ -76,6 +108,10 @@ def test_inversion_table_and_its_agreement_with_official_sizes():
     assert inversion["n_from_ci_min"].notna().all() and (inversion["n_from_ci_min"] <= inversion["n_from_ci_max"]).all()
     a = stats.inversion_agreement(inversion)
     assert a["n_official_checked"] == inversion["test_set_size"].notna().sum() >= a["n_official_consistent"] > 0
+    # a macro average with recorded subsets has no one N used: its tests use the variance bound, as its basis says
+    nexus = inversion.set_index("name").loc["Nexus"]
+    assert pd.isna(nexus["n"]) and nexus["basis"].startswith("the test uses the variance bound over its 8 subsets")
+    assert nexus["basis"].endswith(f"{int(nexus['test_set_size'])} is the total")
     made_up = pd.DataFrame(
         {"test_set_size": [100.0, 100.0, None], "n_from_ci_min": [95.0, 50.0, 3.0], "n_from_ci_max": [109.0, 60.0, 4.0]}
     )

@@ -7,9 +7,9 @@ import pytest
 
 from conftest import DATA
 from herd.analyses.compute import scaling
-from herd.base import params
+from herd.base import formats, params
 from herd.base.params import ParameterError
-from herd.method import compare
+from herd.method import compare, stats
 from herd.record import coverage, data, score_tables
 
 
@@ -215,7 +215,18 @@ def test_the_benchmarks_chapter_tables(package):
         "57 subsets of 100–1,534"
     )
     assert sizes["source of N"].str.startswith("<a href=").all()
-    assert score_tables.size_notes(package, t2).startswith("**Notes on N.**\n\n- *")
+    notes = score_tables.size_notes(package, t2)
+    assert notes.startswith("**Notes on N.**\n\n- *")
+    # a macro average's note says what its test uses: the variance bound over its subsets at this table's scores,
+    # the smallest and largest effective N there, and that the subsets' sum is only the total
+    nexus = next(line for line in notes.splitlines() if line.startswith("- *Nexus*"))
+    subsets = package.benchmark_subsets.query("benchmark == 'nexus'")["n"]
+    at = [stats.macro_average_n(subsets, v) for v in t2.cells.query("benchmark == 'nexus'")["score"].dropna()]
+    assert (
+        f"The test uses the variance bound over its {len(subsets)} subsets (effective N "
+        f"{formats.span(min(at), max(at))} at this table's scores); {formats.count(subsets.sum())} is the total."
+    ) in nexus
+    assert "approximation" not in nexus and min(at) < subsets.sum()
     marked = score_tables.footnoted(t2, names)
     assert len(marked) and marked["model"].isin(set(names)).all()
     assert score_tables.footnote_sentence(marked).startswith(

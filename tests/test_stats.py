@@ -229,9 +229,24 @@ def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
     assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
     assert 380 <= out.loc["b", "n"] <= 420 and out.loc["b", "basis"].startswith("implied")
     assert pd.isna(out.loc["nih", "n"])  # average recall: no N, even with printed intervals
-    # a count of items that rests on something else (a README's "about 20") says so as its basis
-    said = benchmarks.assign(n_basis=["README: about 20", pd.NA, pd.NA, pd.NA])
-    assert stats.effective_sizes(said, scores).set_index("benchmark").loc["mgsm", "basis"] == "README: about 20"
+    # a count of items that rests on something else says so as its basis
+    said = benchmarks.assign(n_basis=["smallest translation", pd.NA, pd.NA, pd.NA])
+    assert stats.effective_sizes(said, scores).set_index("benchmark").loc["mgsm", "basis"] == "smallest translation"
+    # a mean of per-item scores gets the N its printed intervals imply, as a share of items does
+    bounded = benchmarks.assign(metric_kind=["mean-of-proportions", "proportion", "bounded-mean", "average-recall"])
+    assert stats.effective_sizes(bounded, scores).set_index("benchmark").loc["b", "n"] == out.loc["b", "n"]
+    # intervals that imply no one N (400 and 200 here: each more than 10 % from their median) give none
+    split = scores.assign(ci95=[scores["ci95"][0], round(stats.ci95_halfwidth(60, 200), 1), 2.0])
+    none = stats.effective_sizes(benchmarks, split).set_index("benchmark").loc["b"]
+    assert pd.isna(none["n"]) and none["basis"].startswith("none") and none["n_from_ci_max"] > none["n_from_ci_min"]
+
+
+def test_printed_intervals_imply_one_n_within_the_tolerance():
+    assert stats.INVERSION_TOLERANCE == 0.1
+    assert stats.implies_one_n(20.8, 21.2, 21.0) and stats.implies_one_n(27.93, 28.06, 28.0)
+    assert stats.implies_one_n(90.0, 110.0, 100.0)  # the edges count
+    assert not stats.implies_one_n(89.0, 100.0, 100.0) and not stats.implies_one_n(100.0, 111.0, 100.0)
+    assert stats.implies_one_n(85.0, 100.0, 100.0, tolerance=0.2)
 
 
 def test_package_sizes_are_computed_once_per_package_content():

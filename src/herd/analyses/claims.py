@@ -1051,6 +1051,18 @@ def omissions(audited: pd.DataFrame) -> pd.DataFrame:
     return audited[audited["kind"].isin(OMISSION_KINDS)]
 
 
+def rows_described(table: pd.DataFrame) -> str:
+    """What the rows of ``claims.csv`` are, counted by kind: the post's atomic claims and the audit's own omission
+    checks (:data:`OMISSION_KINDS`), as the data chapter's list of tables writes it."""
+    checks = int(table["kind"].isin(OMISSION_KINDS).sum())
+    stated_claims = len(table) - checks
+    return (
+        f"{formats.count(stated_claims)} atomic {'claim' if stated_claims == 1 else 'claims'} of the post, "
+        f"paraphrased, and {formats.count(checks)} omission {'check' if checks == 1 else 'checks'} of the audit's own "
+        f"(kind {formats.listing(OMISSION_KINDS)}); verdicts are computed by herd.claims, never stored"
+    )
+
+
 def counts(audited: pd.DataFrame) -> pd.Series:
     """Claims per verdict, in the book's order (every verdict listed, zeros included)."""
     return audited["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)

@@ -930,7 +930,8 @@ def leads_breakdown(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int =
             else:
                 lead = "a lead" if count == 1 else "leads"
                 split.append(
-                    verb(count, "is", "are") + f" {lead} in {' or '.join(names)} {size} (scores that count no items)"
+                    verb(count, "is", "are")
+                    + f" {lead} in {' or '.join(names)} {size} (means of per-item scores, not counts of items)"
                 )
         parts.append(verb(g.open, "is", "are") + " not resolved: " + formats.listing(split))
     for verdict, count in g.others:
@@ -1085,8 +1086,9 @@ def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5)
     Returns
     -------
     dict
-        ``n_ahead_unresolved`` and ``n_behind_unresolved`` (unresolved gaps where the focus model's
-        printed score is higher, lower), ``largest_unresolved_gap`` and ``smallest_resolved_gap``
+        ``n_ahead_unresolved``, ``n_behind_unresolved`` and ``n_tied_unresolved`` (unresolved gaps where the focus
+        model's printed score is higher, lower, equal: a zero gap is neither; the three add up to the unresolved
+        gaps), ``largest_unresolved_gap`` and ``smallest_resolved_gap``
         (points, as the book writes them, or ``none``), ``n_unlike`` (pairs not like for like),
         ``n_fragile``, ``n_robust`` (no agreement would resolve them), ``n_resolved`` and
         ``n_resolved_big_n`` (resolved on benchmarks of at least ``large_n`` items).
@@ -1100,6 +1102,7 @@ def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5)
     return {
         "n_ahead_unresolved": int((unresolved["gap"] > 0).sum()),
         "n_behind_unresolved": int((unresolved["gap"] < 0).sum()),
+        "n_tied_unresolved": int((unresolved["gap"] == 0).sum()),
         "largest_unresolved_gap": formats.number(unresolved["gap"].abs().max()) if len(unresolved) else "none",
         "smallest_resolved_gap": formats.number(resolved.min()) if len(resolved) else "none",
         "n_unlike": int((~seen["like_for_like"]).sum()),
@@ -1108,6 +1111,27 @@ def resolution(seen: pd.DataFrame, large_n: int = 5000, modest_rho: float = 0.5)
         "n_resolved": len(resolved),
         "n_resolved_big_n": int(big_n["difference"].isin(["ahead", "behind"]).sum()),
     }
+
+
+def sides_text(resolution: dict[str, object]) -> str:
+    """On which side of zero the unresolved gaps of :func:`resolution` lie, as the chapter writes it: how many have
+    the focus model's printed score higher, how many lower, and a sentence on the ties (a zero gap is neither) when
+    there are any; the parts add up to every unresolved gap."""
+    from herd.base import formats
+
+    higher, lower, tied = (
+        int(str(resolution[k])) for k in ("n_ahead_unresolved", "n_behind_unresolved", "n_tied_unresolved")
+    )
+    text = (
+        f"In {formats.count(higher)} of the {formats.count(higher + lower + tied)} unresolved comparisons the focus "
+        f"model's printed score is the higher one, and in {formats.count(lower)} it is the lower one: a reader who "
+        "ranks models by the higher printed score would call those wins and losses."
+    )
+    if tied:
+        text += (
+            f" The other {'one is a tie' if tied == 1 else formats.count(tied) + ' are ties'} (equal printed scores)."
+        )
+    return text
 
 
 def resolved_at(seen: pd.DataFrame, rhos) -> list[int]:
@@ -1199,17 +1223,19 @@ def with_differences(claim: pd.DataFrame, each: pd.DataFrame) -> pd.DataFrame:
 
 def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     """One pair's comparisons (rows of :func:`orient`) as the second question shows them: the two scores, the
-    gap, the difference (verdict and interval), equivalence within ``margin`` and non-inferiority (the TOST
-    interval and its level, 1 − 2α), the smallest margin that would make it equivalent, and whether any gap could
-    be shown equivalent at these scores (:func:`equivalence_reachable`): ``row_label``, ``focus_score``,
-    ``competitor_score``, ``gap``, ``difference``, ``interval``, ``equivalence``, ``noninferior``,
-    ``eq_interval``, ``eq_confidence``, ``smallest_margin``, ``reachable``, ``n``, ``reason``."""
+    gap, then what decides the question, equivalence within ``margin`` and non-inferiority (the TOST interval and
+    its level, 1 − 2α), then the difference (verdict, interval and that interval's level), the smallest margin that
+    would make it equivalent, and whether any gap could be shown equivalent at these scores
+    (:func:`equivalence_reachable`): ``row_label``, ``focus_score``, ``competitor_score``, ``gap``,
+    ``equivalence``, ``noninferior``, ``eq_interval``, ``eq_confidence``, ``difference``, ``interval``,
+    ``confidence``, ``smallest_margin``, ``reachable``, ``n``, ``reason``."""
     from herd.base import formats
 
     reachable = equivalence_reachable(seen, margin)
     tested = seen["difference"] != "no test"
     detail = seen.assign(
         interval=interval_text(seen),
+        confidence=[formats.confidence(v) if t else formats.DASH for v, t in zip(seen["level"], tested)],
         eq_interval=[
             formats.interval(lo, hi, edges=(-margin, margin)) for lo, hi in zip(seen["eq_low"], seen["eq_high"])
         ],
@@ -1224,12 +1250,13 @@ def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
             "focus_score",
             "competitor_score",
             "gap",
-            "difference",
-            "interval",
             "equivalence",
             "noninferior",
             "eq_interval",
             "eq_confidence",
+            "difference",
+            "interval",
+            "confidence",
             "smallest_margin",
             "reachable",
             "n",

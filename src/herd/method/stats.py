@@ -701,15 +701,28 @@ def correlation_to_resolve(score_a: float, score_b: float, n: float, alpha: floa
 # ---------------------------------------------------------------- N for every benchmark
 
 
+INVERSION_TOLERANCE = 0.1
+"""How near (a share of the size) the N a benchmark's printed intervals imply must lie: every implied N within this
+share of their median for that median to be the N used (:func:`effective_sizes`), and the range of implied N within
+this share of an official size for the two to agree (:func:`inversion_agreement`)."""
+
+
+def implies_one_n(low: float, high: float, median: float, tolerance: float = INVERSION_TOLERANCE) -> bool:
+    """Whether the N a benchmark's printed intervals imply, from ``low`` to ``high`` over its cells, is one N: every
+    one within ``tolerance`` of their ``median``."""
+    return bool(median * (1 - tolerance) <= low and high <= median * (1 + tolerance))
+
+
 def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """N per benchmark, the honest one for its metric kind.
 
     In order: ``n_items`` (the number of distinct items, where it differs from the test-set
-    size, e.g. MGSM's 250 problems in 11 languages; its basis is ``n_basis`` where the data give one, such as a
-    README's approximate size of a split, else "distinct items"), the official ``test_set_size``, or the N
-    implied by the source's own printed 95 % intervals (median over every printed score ± CI
-    of that benchmark, rounded; for testable kinds only, and for a bounded mean only an estimate,
-    since the paper's formula treats the score as a proportion), otherwise none.
+    size, e.g. MGSM's 250 problems in 11 languages; its basis is ``n_basis`` where the data give one, else
+    "distinct items"), the official ``test_set_size``, or the N implied by the source's own printed 95 % intervals
+    (the median over every printed score ± CI of that benchmark, rounded, where every implied N lies within
+    :data:`INVERSION_TOLERANCE` of it, :func:`implies_one_n`; for testable kinds only). Inverting the printed
+    formula recovers the N the source put into it, whatever the metric: for an F1 or ROUGE mean the formula's
+    S(1−S) is only a bound on the variance, but the N in it is still the number of items scored. Otherwise none.
 
     Returns ``benchmark``, ``n`` (Int64), ``basis``, ``kind``, and ``n_from_ci_min`` /
     ``n_from_ci_max`` (the spread of the inversion, for the reader to judge).
@@ -731,7 +744,7 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
             rows.append((key, int(distinct), str(basis) if pd.notna(basis) else "distinct items", kind, lo, hi))
         elif pd.notna(official):
             rows.append((key, int(official), "official", kind, lo, hi))
-        elif key in spread.index and metric_kind(kind).testable:
+        elif key in spread.index and metric_kind(kind).testable and implies_one_n(lo, hi, spread.loc[key, "median"]):
             rows.append(
                 (
                     key,
@@ -742,6 +755,8 @@ def effective_sizes(benchmarks: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFr
                     hi,
                 )
             )
+        elif key in spread.index and metric_kind(kind).testable:
+            rows.append((key, pd.NA, "none: the printed CIs imply no one N", kind, lo, hi))
         else:
             rows.append((key, pd.NA, "none", kind, np.nan, np.nan))
     out = pd.DataFrame(rows, columns=["benchmark", "n", "basis", "kind", "n_from_ci_min", "n_from_ci_max"])
@@ -834,20 +849,59 @@ def widest_interval(intervals: pd.DataFrame, model: str) -> pd.Series:
     return rows.loc[(rows["high"] - rows["low"]).idxmax()]
 
 
+def macro_average_range(subset_sizes, scores) -> tuple[float, float]:
+    """The lowest and highest N at which a macro average's subset sizes bound its variance (:func:`macro_average_n`)
+    over some printed ``scores`` (points; blanks are skipped): the effective N its tests use at those scores."""
+    ns = [macro_average_n(subset_sizes, float(s)) for s in scores if pd.notna(s)]
+    if not ns:
+        raise ValueError("no printed score to bound the variance at")
+    return min(ns), max(ns)
+
+
+def macro_average_text(package, benchmark: str, scores, where: str = "these scores") -> str:
+    """What N a macro average's test uses, as the book writes it: the variance bound over its recorded subsets, the
+    effective N at ``scores`` (:func:`macro_average_range`; ``where`` names them) and the subsets' total."""
+    from herd.base import formats
+
+    sizes = package.benchmark_subsets.query("benchmark == @benchmark")["n"].tolist()
+    low, high = macro_average_range(sizes, scores)
+    effective = formats.count(low) if round(low) == round(high) else formats.span(low, high)
+    return (
+        f"the test uses the variance bound over its {formats.count(len(sizes))} subsets (effective N {effective} "
+        f"at {where}); {formats.count(sum(sizes))} is the total"
+    )
+
+
 def inversion_table(package) -> pd.DataFrame:
     """The N each benchmark's printed intervals imply (lowest and highest over its cells), for every
     benchmark with printed intervals, beside its official size and the N the book uses:
-    ``name``, ``test_set_size``, ``n``, ``basis``, ``n_from_ci_min``, ``n_from_ci_max``."""
+    ``name``, ``test_set_size``, ``n``, ``basis``, ``n_from_ci_min``, ``n_from_ci_max``. A macro average whose
+    subset sizes are recorded has no one N: its tests use the variance bound at their two scores, so ``n`` is blank
+    and ``basis`` gives the effective N over its printed scores (:func:`macro_average_text`)."""
     implied = package_sizes(package).merge(
         package.benchmarks[["key", "name", "test_set_size"]], left_on="benchmark", right_on="key"
     )
-    return implied[implied["n_from_ci_min"].notna()][
-        ["name", "test_set_size", "n", "basis", "n_from_ci_min", "n_from_ci_max"]
+    implied = implied[implied["n_from_ci_min"].notna()].copy()
+    with_subsets = set(package.benchmark_subsets["benchmark"])
+    macro = (implied["kind"] == "macro-average") & implied["benchmark"].isin(with_subsets)
+    printed = package.scores[package.scores["score"].between(0, 100, inclusive="neither")]
+    implied.loc[macro, "basis"] = [
+        macro_average_text(package, b, printed.loc[printed["benchmark"] == b, "score"], "its printed scores")
+        for b in implied.loc[macro, "benchmark"]
     ]
+    implied.loc[macro, "n"] = pd.NA
+    return implied[["name", "test_set_size", "n", "basis", "n_from_ci_min", "n_from_ci_max"]]
 
 
-INVERSION_TOLERANCE = 0.1
-"""How near (a share of the official size) the range of N a benchmark's printed intervals imply must reach."""
+def sizes_text(package, benchmarks) -> str:
+    """The N the book uses for some benchmarks, in their order, as prose: ``21, 28 and 80``."""
+    from herd.base import formats
+
+    n = package_sizes(package).set_index("benchmark")["n"]
+    missing = [b for b in benchmarks if b not in n.index or pd.isna(n[b])]
+    if missing:
+        raise ValueError(f"no N for {', '.join(missing)}")
+    return formats.listing([formats.count(n[b]) for b in benchmarks])
 
 
 def inversion_agreement(inversion: pd.DataFrame, tolerance: float = INVERSION_TOLERANCE) -> dict[str, int]:

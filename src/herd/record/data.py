@@ -280,14 +280,16 @@ def row_count(package: DataPackage) -> int:
     return sum(len(t) for t in package.tables.values())
 
 
-def overview(package: DataPackage) -> pd.DataFrame:
-    """One row per table of the package: its name, rows, what a row is, its key and its file."""
+def overview(package: DataPackage, rows_are: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per table of the package: its name, rows, what a row is (the descriptor's description, or
+    ``rows_are[name]`` where given, e.g. a description that counts the rows by kind), its key and its file."""
+    rows_are = rows_are or {}
     return pd.DataFrame(
         [
             {
                 "table": r["name"],
                 "rows": len(package.tables[r["name"]]),
-                "a row is": r.get("description", ""),
+                "a row is": rows_are.get(r["name"], r.get("description", "")),
                 "key": ", ".join(r["schema"].get("primaryKey", [])),
                 "file": f"data/{r['path']}",
             }

@@ -19,6 +19,25 @@ def cell_reference(row) -> str:
     return data.cell_reference(row["source"], row["table"], row.get("page"))
 
 
+def stored_decimals(package) -> pd.Series:
+    """The decimal places of each score as ``data/scores.csv`` stores it, which is as its source prints it (``62.12``
+    has 2, ``72.0`` has 1, ``93`` none; a blank score is missing): one value per row of ``package.scores``, read from
+    the file's text, since a number read as a float keeps no trailing zero."""
+    from .tabular import resource_file
+
+    file = resource_file(package.path, package.resource("scores"))
+    text = pd.read_csv(file, dtype=str, keep_default_na=False, usecols=["score"])["score"].str.strip()
+    if len(text) != len(package.scores):
+        raise ValueError(f"{file}: {len(text)} rows as text but {len(package.scores)} loaded")
+    places = text.str.partition(".")[2].str.len().where(text != "")
+    return pd.Series(places.to_numpy(), index=package.scores.index, dtype="Int64", name="decimals")
+
+
+def scores_as_printed(package) -> pd.DataFrame:
+    """``package.scores`` with ``decimals``, the places each score is printed to (:func:`stored_decimals`)."""
+    return package.scores.assign(decimals=stored_decimals(package))
+
+
 def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
     """Every pair of printed scores for the same model and benchmark, from different
     sources or tables, whose values differ.
@@ -26,11 +45,13 @@ def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
     Pairs printed under explicitly different shot counts (MMLU 5-shot against MMLU
     0-shot) are different measurements and are left out. ``setting`` says how
     comparable the rest are: ``same printed setting``, ``shots printed by one source
-    only``, or ``CoT in one, not the other``.
+    only``, or ``CoT in one, not the other``. Where ``scores`` has ``decimals`` (:func:`scores_as_printed`), each
+    pair keeps them as ``decimals_a`` and ``decimals_b``.
     """
     s = scores.dropna(subset=["score"]).copy()
     s["ref"] = s.apply(cell_reference, axis=1)
-    cols = ["model", "benchmark", "training", "row_label", "shots", "cot", "score", "ref", "source", "table"]
+    places = ["decimals"] if "decimals" in s else []
+    cols = ["model", "benchmark", "training", "row_label", "shots", "cot", "score", "ref", "source", "table", *places]
     pairs = s[cols].merge(s[cols], on=["model", "benchmark", "training"], suffixes=("_a", "_b"))
     pairs = pairs[(pairs["ref_a"] < pairs["ref_b"]) & (pairs["score_a"] != pairs["score_b"])]
     both_known = pairs["shots_a"].notna() & pairs["shots_b"].notna()
@@ -57,7 +78,7 @@ def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
         "difference",
         "setting",
         "same_setting",
-    ]
+    ] + [f"decimals{side}" for side in ("_a", "_b") if places]
     return (
         pairs[keep]
         .sort_values(["same_setting", "model", "benchmark"], ascending=[False, True, True])
@@ -133,7 +154,18 @@ def coverage_cells(package, tables_shown="all") -> pd.DataFrame:
 
 
 def disagreement_table(package, disagree: pd.DataFrame) -> pd.DataFrame:
-    """:func:`disagreements` with model and benchmark names, as the data chapter shows them."""
+    """:func:`disagreements` with model and benchmark names, as the data chapter shows them. Where the pairs carry
+    their ``decimals`` (:func:`scores_as_printed`), each value is written to the places its source prints it and the
+    difference to the places of the finer of the two (``62.12``, ``62.1``, ``+0.02``), so that no listed
+    disagreement reads as ``0.0``."""
+    from herd.base import formats
+
     names = package.models.set_index("key")["name"]
     bnames = package.benchmarks.set_index("key")["name"]
-    return disagree.assign(model=disagree["model"].map(names), benchmark=disagree["benchmark"].map(bnames))
+    shown = disagree.assign(model=disagree["model"].map(names), benchmark=disagree["benchmark"].map(bnames))
+    if "decimals_a" in disagree and "decimals_b" in disagree:
+        finer = [max(int(a), int(b)) for a, b in zip(disagree["decimals_a"], disagree["decimals_b"])]
+        shown["score_a"] = [formats.number(v, int(d)) for v, d in zip(disagree["score_a"], disagree["decimals_a"])]
+        shown["score_b"] = [formats.number(v, int(d)) for v, d in zip(disagree["score_b"], disagree["decimals_b"])]
+        shown["difference"] = [formats.gap(v, d) for v, d in zip(disagree["difference"], finer)]
+    return shown

@@ -310,9 +310,23 @@ def sizes_table(package, printed: ScoreTable) -> pd.DataFrame:
 
 
 def size_notes(package, printed: ScoreTable) -> str:
-    """The notes on N of a printed table's benchmarks, as a Markdown list under a heading."""
-    notes = benchmarks_of(package, printed).dropna(subset=["size_note"])
-    return "**Notes on N.**\n\n" + "\n".join(f"- *{b}*: {n}" for b, n in zip(notes["name"], notes["size_note"]))
+    """The notes on N of a printed table's benchmarks, as a Markdown list under a heading: each benchmark's
+    ``size_note``, and for a macro average whose subset sizes are recorded what N its tests use at this table's
+    scores (:func:`herd.method.stats.macro_average_text`)."""
+    from herd.method import stats
+
+    shown = benchmarks_of(package, printed)
+    with_subsets = set(package.benchmark_subsets["benchmark"])
+    lines = []
+    for key, name, kind, note in zip(shown["key"], shown["name"], shown["metric_kind"], shown["size_note"]):
+        parts = [] if pd.isna(note) else [str(note)]
+        cells = printed.cells[(printed.cells["benchmark"] == key) & printed.cells["score"].between(0, 100, "neither")]
+        if kind == "macro-average" and key in with_subsets and len(cells):
+            told = stats.macro_average_text(package, key, cells["score"], "this table's scores")
+            parts.append(told[0].upper() + told[1:] + ".")
+        if parts:
+            lines.append(f"- *{name}*: " + " ".join(parts))
+    return "**Notes on N.**\n\n" + "\n".join(lines)
 
 
 def footnoted(printed: ScoreTable, names) -> pd.DataFrame:
