@@ -575,30 +575,26 @@ def verdicts(book: Path) -> dict[tuple[str, tuple[str, ...]], dict[tuple[str, ..
     """The verdicts each executed notebook shows in its tables: for every output table with a
     verdict column (:data:`VERDICT_COLUMNS`), ``{(chapter, key columns): {row key: verdict}}``. A row's key is
     its leading columns, as few as make every row of the table distinct."""
+    from herd.presentation.findings import executed_outputs
+
     out = {}
-    for path in sorted(book.glob("*.ipynb")):
-        try:
-            notebook = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+    for chapter, output in executed_outputs(book):
+        page = output.get("data", {}).get("text/html")
+        if not page:
             continue
-        for cell in notebook.get("cells", []):
-            for output in cell.get("outputs", []):
-                page = output.get("data", {}).get("text/html")
-                if not page:
-                    continue
-                parser = _Tables()
-                parser.feed("".join(page) if isinstance(page, list) else page)
-                for table in parser.tables:
-                    header = [h.lower() for h in table[0]] if table else []
-                    named = [c for c in VERDICT_COLUMNS if c in header]
-                    if not named:
-                        continue
-                    col = header.index(named[0])
-                    rows = [r for r in table[1:] if len(r) == len(header)]
-                    width = next((w for w in range(1, col + 1) if len({tuple(r[:w]) for r in rows}) == len(rows)), None)
-                    if not rows or width is None:
-                        continue
-                    out[(path.stem, tuple(table[0][:width]))] = {tuple(r[:width]): r[col] for r in rows}
+        parser = _Tables()
+        parser.feed("".join(page) if isinstance(page, list) else page)
+        for table in parser.tables:
+            header = [h.lower() for h in table[0]] if table else []
+            named = [c for c in VERDICT_COLUMNS if c in header]
+            if not named:
+                continue
+            col = header.index(named[0])
+            rows = [r for r in table[1:] if len(r) == len(header)]
+            width = next((w for w in range(1, col + 1) if len({tuple(r[:w]) for r in rows}) == len(rows)), None)
+            if not rows or width is None:
+                continue
+            out[(chapter, tuple(table[0][:width]))] = {tuple(r[:width]): r[col] for r in rows}
     return out
 
 

@@ -44,32 +44,35 @@ def book_dir() -> Path:
     raise FileNotFoundError("no book/ folder with executed chapters found; set HERD_BOOK, or run `make book`")
 
 
-def glued_values(book: Path) -> dict[str, dict[str, str]]:
-    """``{chapter: {name: value}}``: the values each executed notebook glues into its prose
-    (myst-nb glue outputs, recorded with a ``scrapbook`` name), as plain text."""
-    out = {}
+def executed_outputs(book: Path):
+    """Every output of every executed notebook in ``book``, as ``(chapter, output)`` in file and cell order; a
+    notebook that cannot be read is passed over."""
     for path in sorted(book.glob("*.ipynb")):
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
-        values = {}
         for cell in notebook.get("cells", []):
             for output in cell.get("outputs", []):
-                name = (output.get("metadata", {}).get("scrapbook") or {}).get("name")
-                if not name:
-                    continue
-                data = output.get("data", {})
-                kinds = (
-                    "application/papermill.record/text/markdown",
-                    "application/papermill.record/text/plain",
-                    "text/plain",
-                )
-                value = next((data[k] for k in kinds if k in data), "")  # a glued Markdown object by its text
-                value = "".join(value) if isinstance(value, list) else str(value)
-                values[name] = _unquote(value.strip())
-        if values:
-            out[path.stem] = values
+                yield path.stem, output
+
+
+GLUE_KINDS = ("application/papermill.record/text/markdown", "application/papermill.record/text/plain", "text/plain")
+"""Where a glue output keeps its value as text, first found first (a glued Markdown object by its text)."""
+
+
+def glued_values(book: Path) -> dict[str, dict[str, str]]:
+    """``{chapter: {name: value}}``: the values each executed notebook glues into its prose
+    (myst-nb glue outputs, recorded with a ``scrapbook`` name), as plain text."""
+    out: dict[str, dict[str, str]] = {}
+    for chapter, output in executed_outputs(book):
+        name = (output.get("metadata", {}).get("scrapbook") or {}).get("name")
+        if not name:
+            continue
+        data = output.get("data", {})
+        value = next((data[k] for k in GLUE_KINDS if k in data), "")
+        value = "".join(value) if isinstance(value, list) else str(value)
+        out.setdefault(chapter, {})[name] = _unquote(value.strip())
     return out
 
 
