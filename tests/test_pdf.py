@@ -6,6 +6,7 @@ request beyond 127.0.0.1) is checked on every edition's PDF by `make editions-ch
 (`tests/fresh_clone_check.py`), which CI runs after `make test`: printing it here too cost half a minute."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,16 @@ def test_no_browser_is_a_clear_error(tmp_path, monkeypatch):
     single = _fixture_page(tmp_path, "")
     with pytest.raises(pdf.PdfError, match="install Debian's Chromium"):
         pdf.render(single, tmp_path / "out.pdf", pdf.TitlePage("T", "dev", "1", "abc"))
+
+
+def test_printing_apart_reports_a_refused_print_and_a_crash_clearly(tmp_path, monkeypatch):
+    single = _fixture_page(tmp_path, "<canvas class='marks' width='300' height='200'></canvas>")
+    title = pdf.TitlePage("T", "dev", "1", "abc")
+    with pytest.raises(pdf.PdfError, match="1 of 1 charts did not draw before printing"):
+        pdf.print_apart(single, tmp_path / "out.pdf", title)
+    # a process that dies (here: killed as Chromium or PDFium would kill it) names the signal and the file
+    monkeypatch.setattr(
+        pdf.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a[0], -5, "", "Trace/breakpoint trap\n")
+    )
+    with pytest.raises(pdf.PdfError, match=r"out\.pdf .*killed by SIGTRAP"):
+        pdf.print_apart(single, tmp_path / "out.pdf", title)

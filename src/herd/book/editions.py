@@ -241,8 +241,7 @@ def make_pdf(single: Path, dest: Path, title: pdf.TitlePage) -> dict:
     its text and every chart (drawn before printing) left its title in it. Writes a manifest
     ``<pdf>.json`` beside it with what was checked."""
     titles = chapter_titles(single)
-    report = pdf.render(single, dest, title)
-    printed = pdf.read(dest)
+    report, printed = pdf.print_apart(single, dest, title)
     text = printed.text
     missing = [t for t in titles if _norm(t) not in text]
     charts = [{"title": _norm(c["title"]), "kind": c["kind"], "inked": c["inked"]} for c in report["charts"]]

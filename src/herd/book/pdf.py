@@ -4,6 +4,11 @@ title page naming the edition and its commit, and page numbers.
 
 Like the runner, this module knows nothing of the analysis. :func:`read` opens a PDF again
 (pypdfium2) to check what was printed: its text and the pictures of its charts.
+
+Neither Playwright's synchronous API nor PDFium may be driven from several threads of one process, and the
+editions are built side by side in threads; :func:`print_apart` therefore prints and reads each PDF in a
+Python process of its own (``python -m herd.book.pdf``), so a crash there is an error naming the edition, not
+the end of the whole build.
 """
 
 from __future__ import annotations
@@ -11,11 +16,15 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import re
 import shutil
+import signal
 import socketserver
+import subprocess
+import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CHROMIUM_PATHS = ("chromium", "/usr/bin/chromium", "chromium-browser")
@@ -268,3 +277,45 @@ def read(path: Path) -> Printed:
     finally:
         doc.close()
     return Printed(pages, pictures, paths)
+
+
+REFUSED = 3
+"""The exit code of ``python -m herd.book.pdf`` when the print was refused with a PdfError (its message on stdout)."""
+
+
+def print_apart(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -> tuple[dict, Printed]:
+    """:func:`render` then :func:`read`, in a Python process of its own (see the module's note); returns what
+    :func:`render` checked and what :func:`read` found. A PdfError says how the process ended when it failed."""
+    require_chromium()  # the clear error, before starting a process
+    request = {"single": str(single), "out": str(out), "title": asdict(title), "timeout_ms": timeout_ms}
+    proc = subprocess.run(
+        [sys.executable, "-m", "herd.book.pdf"], input=json.dumps(request), capture_output=True, text=True
+    )
+    if proc.returncode == REFUSED:
+        raise PdfError(json.loads(proc.stdout)["error"])
+    if proc.returncode != 0:
+        lines = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+        ended = (
+            f"was killed by {signal.Signals(-proc.returncode).name}"
+            if proc.returncode < 0
+            else f"exited with code {proc.returncode}"
+        )
+        raise PdfError(f"printing {out.name} from {single}: its process {ended}; last lines:\n" + "\n".join(lines[-15:]))
+    answer = json.loads(proc.stdout)
+    return answer["report"], Printed(**answer["printed"])
+
+
+def _main() -> None:
+    """Print one PDF as :func:`print_apart` asks on stdin; answer on stdout in JSON."""
+    request = json.loads(sys.stdin.read())
+    out = Path(request["out"])
+    try:
+        report = render(Path(request["single"]), out, TitlePage(**request["title"]), request["timeout_ms"])
+    except PdfError as exc:
+        json.dump({"error": str(exc)}, sys.stdout)
+        sys.exit(REFUSED)
+    json.dump({"report": report, "printed": asdict(read(out))}, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main()
