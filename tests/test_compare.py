@@ -461,3 +461,58 @@ def test_a_claim_on_every_row_is_capped_by_a_row_that_cannot_be_tested():
     # nothing testable: not resolved, never shown
     assert compare.every_row(seen.iloc[2:], [True, True]).verdict == "not resolved"
     assert [compare.EVERY_ROW_ANSWER[v] for v in compare.EVERY_ROW] == ["yes", "not resolved", "no"]
+
+
+def test_a_claim_on_some_row_is_corrected_over_every_row_it_could_rest_on():
+    from statsmodels.stats.multitest import multipletests
+
+    # f leads c by 1.5 points on 10,000 items on one row of three (p ≈ 0.03 at the least favourable rounding), and
+    # prints below or level on the others; a fourth row has no test-set size and does not count
+    s = _scores(
+        [
+            ("r0", "f", "big", 72.0, np.nan, np.nan),
+            ("r0", "c", "big", 70.5, np.nan, np.nan),
+            ("r1", "f", "big", 60.0, np.nan, np.nan),
+            ("r1", "c", "big", 61.0, np.nan, np.nan),
+            ("r2", "f", "big", 50.0, np.nan, np.nan),
+            ("r2", "c", "big", 50.0, np.nan, np.nan),
+            ("NoN", "f", "nosize", 90.0, np.nan, np.nan),
+            ("NoN", "c", "nosize", 80.0, np.nan, np.nan),
+        ]
+    )
+    alone = compare.orient(compare.judge(s, BENCH, pairs=[("f", "c")], question=compare.EVERY), "f")
+    some = compare.orient(compare.judge(s, BENCH, pairs=[("f", "c")], question=compare.SOME), "f")
+    # uncorrected, the best row shows "f is ahead of c somewhere"
+    assert alone.set_index("row_label").loc["r0", "difference"] == "ahead"
+    assert 0.05 / 3 < alone.set_index("row_label").loc["r0", "p_worst"] < 0.05
+    # corrected over the three rows it could rest on (α/3 each), it does not
+    test = compare.some_row(some)
+    assert not test.shown and test.n_tested == 3 and test.level == pytest.approx(0.05 / 3)
+    assert (test.in_order, test.best) == (("r0",), "r0") and test.p == pytest.approx(alone["p_worst"].iloc[0])
+    tested = some[some["difference"] != "no test"]
+    assert (tested["difference"] == "not resolved").all() and list(tested["level"]) == pytest.approx([0.05 / 3] * 3)
+    assert "α/3" in compare.family_text(
+        compare.judge(s, BENCH, pairs=[("f", "c")], question=compare.SOME), compare.Rules()
+    )
+    # Holm's first step is the smallest p-value against α/k: statsmodels' adjusted p-value for it is k·p
+    holm = multipletests(tested["p_worst"].to_numpy(dtype=float), alpha=0.05, method="holm")
+    first = int(np.argmin(tested["p_worst"].to_numpy(dtype=float)))
+    assert not holm[0][first] and tested["p_adjusted"].iloc[first] == pytest.approx(holm[1][first])
+    # a larger lead passes α/3: shown, as Holm rejects it
+    wide = s.assign(score=np.where((s["row_label"] == "r0") & (s["model"] == "c"), 69.5, s["score"]))
+    test = compare.some_row(compare.orient(compare.judge(wide, BENCH, pairs=[("f", "c")], question=compare.SOME), "f"))
+    p = compare.orient(compare.judge(wide, BENCH, pairs=[("f", "c")], question=compare.EVERY), "f")["p_worst"]
+    assert test.shown and test.p < 0.05 / 3 and multipletests(p.dropna().to_numpy(dtype=float), method="holm")[0][0]
+    # without a correction, the rules' own choice, each row is at α again
+    assert compare.some_row(
+        compare.orient(
+            compare.judge(s, BENCH, pairs=[("f", "c")], question=compare.SOME, rules=compare.Rules(correction="none")),
+            "f",
+        ),
+        compare.Rules(correction="none"),
+    ).shown
+    # rows judged as another question are refused
+    with pytest.raises(ValueError, match="compare.SOME"):
+        compare.some_row(alone)
+    with pytest.raises(ValueError, match="question must be"):
+        compare.judge(s, BENCH, question="any")

@@ -80,6 +80,31 @@ def test_a_bounded_mean_on_a_small_test_set_gets_the_exact_test_at_counts_toward
         stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "down")
 
 
+def test_every_kind_scored_in_0_1_on_a_small_test_set_gets_the_exact_test():
+    # one rule: a mean over N items of a per-item score in [0, 1] (a share, an F1 or ROUGE mean, a mean over languages
+    # of the same items) gets the exact test on N <= EXACT_MAX_N; a macro average (items weighed unequally) does not
+    small, large = stats.EXACT_MAX_N, stats.EXACT_MAX_N + 1
+    for kind, spec in stats.METRIC_KINDS.items():
+        if not spec.testable or kind == "macro-average":
+            continue
+        assert stats.gap_method(91.6, 85.9, small, small, kind) == "exact", kind
+        assert stats.gap_method(91.6, 85.9, large, large, kind) == "score", kind
+    assert set(stats.EXACT_BOUNDED) == {"bounded-mean", "mean-of-proportions"}
+    assert stats.gap_method(91.6, 85.9, small, small, "macro-average") == "score"
+    # MGSM (11 languages over 250 problems), Table 2: 405B 91.6 against GPT-4 (0125) 85.9. scipy's barnard_exact
+    # (pooled score statistic, two-sided) at 229/250 vs 215/250 gives p = 0.0491, at 228 vs 215 p = 0.070
+    assert stats.exact_pvalue(229, 250, 215, 250) == pytest.approx(
+        barnard_exact([[229, 215], [21, 35]]).pvalue, abs=2e-4
+    )
+    assert stats.exact_pvalue(229, 250, 215, 250) == pytest.approx(0.0491, abs=2e-4)
+    # at the least favourable printed corner (91.55 and 85.95: 228.9 and 214.9 items) the counts toward the null
+    assert stats.exact_counts(91.55, 85.95, 250, 250, "mean-of-proportions", "null") == (228, 215)
+    p, method = stats.gap_pvalue(91.55, 85.95, 250, 250, "mean-of-proportions")
+    assert method == "exact" and p == pytest.approx(barnard_exact([[228, 215], [22, 35]]).pvalue, abs=2e-4)
+    assert p > 0.05  # not resolved at α, where the score test at N = 250 would have resolved the printed scores
+    assert stats.score_pvalue(229.0, 250, 214.75, 250) < 0.05
+
+
 def test_exact_pvalue_matches_barnards_test():
     # Mehta & Senchaudhuri (2003), vaccine trial 7/15 vs 12/15, as in scipy's barnard_exact docs:
     # one-sided p = 0.03407.
@@ -322,3 +347,23 @@ def test_the_printed_range_is_the_counts_that_print_as_the_score():
     assert stats.printed_range(50.5, 20, "bounded-mean") == (50.45, 50.55)  # a mean: any value within half a unit
     assert stats.printed_range(100.0, 164, "proportion") == (100.0, 100.0)
     assert stats.printed_range(88.0, 10, "proportion") == (90.0, 90.0)  # no count prints 88.0: the nearest one
+
+
+def test_a_mean_over_repeated_items_counts_items_versions_and_answers_from_the_data():
+    from herd.record import data
+
+    package = data.load()
+    row = package.benchmarks.set_index("key").loc["mgsm"]
+    mgsm = stats.repeated_items_example(package, "mgsm")
+    as_int = {k: int(v.replace(",", "")) for k, v in mgsm.items()}
+    assert as_int["items"] == row["n_items"] and as_int["answers"] == row["test_set_size"]
+    assert as_int["items"] * as_int["versions"] == as_int["answers"] and as_int["versions"] > 1
+    broken = package.benchmarks.copy()
+    broken.loc[broken["key"] == "mgsm", "test_set_size"] = row["test_set_size"] + 1
+    with pytest.raises(ValueError, match=r"data/benchmarks.csv, row 'mgsm': test_set_size .* not a multiple"):
+        stats.repeated_items_example(type("P", (), {"benchmarks": broken})(), "mgsm")
+    sizes = package.benchmark_subsets.query("benchmark == 'mmlu'")["n"]
+    mmlu = stats.macro_average_example(package, "mmlu", 87.3)
+    assert (mmlu["subsets"], mmlu["smallest"], mmlu["largest"]) == tuple(
+        f"{v:,}" for v in (len(sizes), sizes.min(), sizes.max())
+    )

@@ -221,10 +221,13 @@ def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
     return Verdict("wrong number", "mismatch", rule, f"stated {stated:.1f}, printed {printed_text}", cell_text, ref)
 
 
-def _pair_verdict(ev: Evidence, source: str, table: str, row: str, a: str, b: str, relation: str) -> Verdict:
+def _pair_verdict(
+    ev: Evidence, source: str, table: str, row: str, a: str, b: str, relation: str, question: str = compare.EVERY
+) -> Verdict:
     """A stated relation between ``a`` and ``b`` on one row, judged with the book's one method (a single
-    comparison, at α, over every pair of true scores the printing allows)."""
-    judged = ev.judged(source, table, a, b)
+    comparison, at α, over every pair of true scores the printing allows; or, with ``question`` :data:`SOME`, as one
+    row of a claim that any row shows, at α/k over the k rows of the table it could rest on)."""
+    judged = ev.judged(source, table, a, b, question)
     p = compare.pair(judged, a, b, row)
     cells = _cell_text(ev, source, table, row, [a, b])
     ref = ev.cite(source, table, p["page"] if p is not None else None)
@@ -485,8 +488,11 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
     on every row of the evidence table at once (an intersection–union test: each row at α, no correction, by
     :func:`herd.method.compare.every_row`). A row shows it when the gap's one-sided lower bound lies above −margin over
-    every pair of true scores the printing allows; a row resolved the other way refutes it; a row printed for both
-    but without a test leaves it not resolved at best (shown on every testable row only)."""
+    every pair of true scores the printing allows; a row refutes it when the gap's one-sided upper bound at α (the
+    other end of the same 1 − 2α interval) lies below −margin, a deficit shown to exceed the margin (a gap resolved
+    behind by less than the margin does not refute "on a par", as a gap inside ±margin does not refute "on a par"
+    either); a row printed for both but without a test leaves it not resolved at best (shown on every testable row
+    only)."""
     source, table = _evidence_table(claim)
     margin = ev.rules.margin
     parts, tallies, seens = [], [], []
@@ -506,8 +512,8 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
             if r["difference"] == "no test":
                 # a row printed for both without a test is a row of the claim it cannot examine: it caps the claim
                 v, code = ("parity not resolved", "no-test") if printed else ("not checkable", "not-printed")
-            elif r["difference"] == "behind":
-                v, code = "wrong order", "behind"
+            elif r["eq_high"] < -margin:  # the deficit exceeds the margin, at the same level as the lower bound
+                v, code = "wrong order", "inferior-beyond-margin"
                 behind += 1
             elif r["noninferior"]:
                 v, code = "correct", "not-inferior"
@@ -562,15 +568,17 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
             f"; {formats.noun(len(every.untested), 'row')} printed for both cannot be tested "
             f"({formats.listing(every.untested)}), which leaves the claim not resolved at best"
         )
+    level = formats.confidence(ev.rules.alpha)
     rule = (
-        f"'at least on a par' claims non-inferiority on every row at once: it fails if any row is resolved "
-        f"against the model, and it is correct only if every row printed for both can be tested and on each the "
-        f"gap's one-sided {100 * (1 - ev.rules.alpha):g} % lower bound lies above −{margin:g} points (each row at "
-        f"α = {ev.rules.alpha:g}: a claim on every row needs no correction); a row that cannot be tested leaves it "
-        f"not resolved at best (shown on every testable row only), and so does a row that does not show it"
+        f"'at least on a par' claims non-inferiority on every row at once: it is wrong if on some row the gap's "
+        f"one-sided {level} upper bound lies below −{margin:g} points (a deficit shown to exceed the margin), and it "
+        f"is correct only if every row printed for both can be tested and on each the gap's one-sided {level} lower "
+        f"bound lies above −{margin:g} points (each row at α = {ev.rules.alpha:g}: a claim on every row needs no "
+        f"correction); a row that cannot be tested leaves it not resolved at best (shown on every testable row only), "
+        f"and so does a row that does neither"
     )
     if behind:
-        return Verdict("wrong order", "behind-on-some-rows", rule, text, parts=tuple(parts))
+        return Verdict("wrong order", "inferior-on-some-rows", rule, text, parts=tuple(parts))
     if every.verdict == "shown":
         return Verdict("correct", "not-inferior-everywhere", rule, text, parts=tuple(parts))
     code = (
@@ -875,11 +883,19 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def _rival_on_some_rows(ev: Evidence, source: str, table: str, rows: list[str], a: str, b: str, rival: str) -> tuple:
-    """'A above B on at least one row': every row judged (each part named by the ``rival``), and the row
-    verdict that best supports it."""
-    parts = [(f"{table} · {row}", ev.name(rival), _pair_verdict(ev, source, table, row, a, b, "above")) for row in rows]
+    """'A above B on at least one row': every row judged as a row of a claim that any row shows
+    (:data:`herd.method.compare.SOME`: each at α/k, k the rows with a test, so that the best row is corrected over all the
+    claim could rest on; each part named by the ``rival``), the row verdict that best supports it, and the claim's
+    test (:func:`herd.method.compare.some_row`)."""
+    some = compare.SOME
+    parts = [
+        (f"{table} · {row}", ev.name(rival), _pair_verdict(ev, source, table, row, a, b, "above", some)) for row in rows
+    ]
     best = min((v.verdict for _, _, v in parts), key=FAVOUR.index) if parts else "not checkable"
-    return best, parts
+    test = compare.some_row(compare.orient(ev.judged(source, table, a, b, some), a, [b]), ev.rules)
+    if test.shown != (best == "correct"):
+        raise AssertionError(f"{table}: {a} above {b} on some row: the rows and the claim's test disagree")
+    return best, parts, test
 
 
 def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -895,8 +911,10 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
     rule = (
         f"'A {'beats' if relation == 'above' else 'trails'} each of X in some areas' holds for a rival when one row "
         "of the table prints the stated order; correct when that gap is resolved, right order but not resolved when "
-        "the order is printed but no such gap is resolved; a claim about several rivals takes the most serious verdict "
-        "of its rivals"
+        "the order is printed but no such gap is resolved. The claim rests on whichever row best supports it, so each "
+        "rival's rows are corrected together: each at α/k, k the rows printed for both that can be tested (Holm's "
+        "first step, the level of the row with the smallest p-value). A claim about several rivals takes the most "
+        "serious verdict of its rivals"
     )
     parts, per_rival = [], []
     for rival in str(claim["other"]).split(";"):
@@ -906,10 +924,20 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
             if subject in set(g["model"]) and rival in set(g["model"])
         ]
         a, b = (subject, rival) if relation == "above" else (rival, subject)
-        best, mine = _rival_on_some_rows(ev, source, table, rows, a, b, rival)
+        best, mine, test = _rival_on_some_rows(ev, source, table, rows, a, b, rival)
         parts += mine
         shown = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict in ("correct", "right order, not resolved")]
         resolved = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict == "correct"]
+        corrected = (
+            f"; corrected over the {formats.noun(test.n_tested, 'row')} with a test, each at α/{test.n_tested} = "
+            f"{formats.significant(test.level, 2)}"
+            if test.n_tested
+            else ""
+        )
+        if test.best is not None:
+            corrected += f", the smallest p-value in that order, {formats.p_text(test.p)} on {test.best}, " + (
+                "passes" if test.shown else "does not pass"
+            )
         per_rival.append(
             (
                 best,
@@ -917,7 +945,8 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
                 f"{len(shown)} of {len(rows)} rows"
                 + (f" ({', '.join(shown)})" if shown else "")
                 + f", resolved on {len(resolved)}"
-                + (f" ({', '.join(resolved)})" if resolved else ""),
+                + (f" ({', '.join(resolved)})" if resolved else "")
+                + corrected,
             )
         )
     verdict = min((v for v, _ in per_rival), key=SEVERITY.index) if per_rival else "not checkable"
@@ -1317,7 +1346,10 @@ def bottom_line_sentence(
     reach = reach_sentence(seen, other_name, margin)
     reach = f" {reach}" if reach else ""
     if claim["verdict"] == "wrong order":
-        return head + 'So "at least on a par" does not hold: on some benchmarks it is resolved behind.'
+        return head + (
+            f'So "at least on a par" does not hold: on some benchmark the 405B is shown behind by more than {margin:g} '
+            "points."
+        )
     if claim["verdict"] == "correct":
         return head + (
             f'So "at least on a par" holds: on every benchmark the 405B is at worst within {margin:g} points.' + reach
@@ -1337,8 +1369,13 @@ def bottom_line_sentence(
         + f" {agree('{has|have}', len(every.untested))} no test"
     )
     if short:
+        ahead = (
+            f"no tested benchmark shows {other_name} ahead, but"
+            if not t["n_behind"]
+            else f"{other_name} is ahead on {t['n_behind']}, on none by more than {margin:g} points the data can show;"
+        )
         said = (
-            f'So "at least on a par" is not shown: no tested benchmark shows {other_name} ahead, but on '
+            f'So "at least on a par" is not shown: {ahead} on '
             f"{formats.noun(short, 'benchmark')} the data leave room for a deficit of more than {margin:g} points"
             + (f"; and {named}, which alone would leave the claim not resolved" if every.untested else "")
         )

@@ -5,7 +5,10 @@
   correction for many comparisons covers exactly those, no more. A question that asks which of several
   comparisons come out one way ("on which rows is it ahead?") is corrected over them (:data:`EACH`); a
   claim that must hold on every row at once (intersection–union: "ahead on every benchmark", "at least on
-  a par everywhere") or a single comparison needs no correction (:data:`EVERY`).
+  a par everywhere") or a single comparison needs no correction (:data:`EVERY`); a claim that holds if any one
+  row shows it ("trails in some areas", "ahead on some row") is corrected over every row it could rest on: each
+  at α/k, Holm's first step, so it is shown when the smallest p-value in the stated order passes it
+  (:data:`SOME`, :func:`some_row`).
 - **Like for like.** Two cells are compared only when they come from the same table and row
   and neither carries a footnote marker saying it was obtained in another setting (other
   shots, no chain of thought, zero-shot); otherwise the pair gets "no test", with the reason.
@@ -38,11 +41,16 @@ from herd.base import formats
 from . import stats
 
 VERDICTS = stats.VERDICTS
-EACH, EVERY = "each", "every"  # the two kinds of question: which of these comparisons / all of them at once
+# the kinds of question: which of these comparisons / all of them at once / at least one of them
+EACH, EVERY, SOME = "each", "every", "some"
+QUESTIONS = (EACH, EVERY, SOME)
 FAMILY = (
     "the comparisons the question asks, no more: a question about each of several comparisons is corrected "
-    "over them; a claim that must hold on every one of them, or a single comparison, is tested at α"
+    "over them; a claim that must hold on every one of them, or a single comparison, is tested at α; a claim "
+    "that holds if any one of them shows it is corrected over all k it could rest on (each at α/k, Holm's first "
+    "step)"
 )
+
 LIKE_FOR_LIKE = (
     "same table, same row, and neither cell footnoted as obtained in another setting "
     "(other shots, no chain of thought, zero-shot)"
@@ -81,6 +89,21 @@ class Rules:
             raise ValueError(f"unknown correction {self.correction!r}; allowed: {', '.join(stats.CORRECTIONS)}")
         if not self.margin > 0:
             raise ValueError(f"the equivalence margin must be positive, got {self.margin!r}")
+
+
+def question_correction(question: str, rules: Rules) -> str:
+    """The correction a question's comparisons get: the rules' own over the comparisons of a question about each
+    of them (:data:`EACH`); none for a claim on every one at once or a single comparison (:data:`EVERY`); and for a
+    claim that holds if any one shows it (:data:`SOME`), α/k on each of its k testable comparisons (Bonferroni's
+    level, which is Holm's first step: the claim rests on its best-supporting comparison, the one with the smallest
+    p-value, and Holm tests that one at α/k), or α when the rules ask for no correction."""
+    if question not in QUESTIONS:
+        raise ValueError(f"question must be one of {', '.join(map(repr, QUESTIONS))}, got {question!r}")
+    if question == EACH:
+        return rules.correction
+    if question == SOME and rules.correction != "none":
+        return "bonferroni"
+    return "none"
 
 
 PAIR_COLUMNS = [
@@ -145,8 +168,9 @@ def judge(
     omitted); ``subsets`` is ``data/benchmark_subsets.csv`` (needed for macro averages).
     ``pairs`` are the ``(a, b)`` model pairs the question asks about, each on every row where both are
     printed (every pair of the table when omitted); ``question`` is :data:`EACH` (which of these comparisons:
-    corrected over them) or :data:`EVERY` (a claim on all of them at once, or a single comparison: no
-    correction). ``decimals`` is the printed precision of the scores.
+    corrected over them), :data:`EVERY` (a claim on all of them at once, or a single comparison: no
+    correction) or :data:`SOME` (a claim that any one of them shows: each at α/k, :func:`question_correction`).
+    ``decimals`` is the printed precision of the scores.
     """
     tables = scores[["source", "table"]].drop_duplicates()
     if len(tables) != 1:
@@ -154,8 +178,8 @@ def judge(
             f"judge one source table at a time; got {len(tables)}: "
             + ", ".join(f"{s} {t}" for s, t in tables.itertuples(index=False))
         )
-    if question not in (EACH, EVERY):
-        raise ValueError(f"question must be {EACH!r} or {EVERY!r}, got {question!r}")
+    if question not in QUESTIONS:
+        raise ValueError(f"question must be one of {', '.join(map(repr, QUESTIONS))}, got {question!r}")
     if sizes is None:
         sizes = stats.effective_sizes(benchmarks, scores.iloc[:0])
     info = benchmarks.set_index("key")
@@ -285,7 +309,7 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     kinds, n = list(t["kind"]), t["n"].to_numpy(dtype=float)
     a, b = t["score_a"].to_numpy(dtype=float), t["score_b"].to_numpy(dtype=float)
     a_lo, a_hi, b_lo, b_hi = _corners(t, decimals)
-    correction = rules.correction if question == EACH else "none"
+    correction = question_correction(question, rules)
     m = rules.margin
 
     # the difference: the p-value at the corner nearest a zero gap (1 when the printing allows none)
@@ -301,10 +325,9 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     )
     adjusted = stats.adjust(p_worst, correction)
     levels = stats.comparison_levels(p_worst, rules.alpha, correction)
-    # the interval at that level over every pair of true scores the printing allows, and at the printed ones
-    lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, levels)
-    _, highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, levels)
-    p_lows, p_highs = stats.gap_intervals(a, b, n, n, kinds, levels)
+    # the interval at that level over every pair of true scores the printing allows: each end at its own corner
+    lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, levels, side="low")
+    _, highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, levels, side="high")
     rejected = p_worst < levels
     resolved = (lows > 0) | (highs < 0)
     if not np.array_equal(rejected, resolved):
@@ -314,15 +337,27 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
             f"at level {levels[i]:.4g}) and interval ({lows[i]:.3f}, {highs[i]:.3f}) disagree"
         )
     difference = np.where(lows > 0, "ahead", np.where(highs < 0, "behind", "not resolved"))
-    printed = np.where(p_lows > 0, "ahead", np.where(p_highs < 0, "behind", "not resolved"))
+    # at the printed scores: the same test at the same level (its interval would exclude zero exactly when it rejects)
+    printed = np.where(p_printed < levels, np.where(a > b, "ahead", "behind"), "not resolved")
 
     # equivalence (TOST) and non-inferiority: one-sided tests at ±margin, each at its least favourable corner
     p_lower = stats.one_sided_pvalues(a_lo, b_hi, n, n, kinds, np.full(len(t), -m), "greater")
     p_upper = stats.one_sided_pvalues(a_hi, b_lo, n, n, kinds, np.full(len(t), m), "less")
     eq_levels = stats.comparison_levels(np.maximum(p_lower, p_upper), rules.alpha, correction)
-    eq_lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, eq_levels, one_sided=True)
-    _, eq_highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, eq_levels, one_sided=True)
-    equivalent = (eq_lows > -m) & (eq_highs < m)
+    eq_lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, eq_levels, one_sided=True, side="low")
+    _, eq_highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, eq_levels, one_sided=True, side="high")
+    # the verdicts are the tests'; the shown bounds must agree with them (each bound is the set of margins its test
+    # does not reject, found by a search that a p-value's narrow tooth could escape): a disagreement stops the build
+    shows_low, shows_high = p_lower < eq_levels, p_upper < eq_levels
+    for name, shown, bound_shows in (("lower", shows_low, eq_lows > -m), ("upper", shows_high, eq_highs < m)):
+        if not np.array_equal(shown, bound_shows):
+            i = int(np.nonzero(shown != bound_shows)[0][0])
+            raise AssertionError(
+                f"{t['row_label'].iloc[i]}: {t['model_a'].iloc[i]} vs {t['model_b'].iloc[i]}: the one-sided test at "
+                f"the {name} margin and its bound ({eq_lows[i]:.3f}, {eq_highs[i]:.3f}) disagree at level "
+                f"{eq_levels[i]:.4g}"
+            )
+    equivalent = shows_low & shows_high
 
     where = out.index[idx]
     out.loc[where, "method"] = methods
@@ -337,8 +372,8 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     out.loc[where, "eq_level"] = eq_levels
     out.loc[where, "eq_low"], out.loc[where, "eq_high"] = eq_lows, eq_highs
     out.loc[where, "equivalence"] = np.where(equivalent, "equivalent", "not shown")
-    out.loc[where, "noninferior"] = eq_lows > -m  # a is not worse than b by the margin
-    out.loc[where, "noninferior_b"] = eq_highs < m  # b is not worse than a by the margin
+    out.loc[where, "noninferior"] = shows_low  # a is not worse than b by the margin
+    out.loc[where, "noninferior_b"] = shows_high  # b is not worse than a by the margin
     out.loc[where, "within_margin"] = equivalent
     out.loc[where, "smallest_margin"] = np.maximum(np.abs(eq_lows), np.abs(eq_highs))
     out.loc[where, "verdict"] = combined_verdict(difference, np.where(equivalent, "equivalent", "not shown"))
@@ -566,7 +601,14 @@ def noninferiority_reach(seen: pd.DataFrame, margin: float, decimals: int = 1) -
             for b, n, k in zip(short["competitor_score"], short["n"], short["kind"])
         ]
         best, _ = stats.gap_intervals(
-            np.full(len(short), 100.0), b_high, short["n"], short["n"], list(short["kind"]), short["eq_level"], True
+            np.full(len(short), 100.0),
+            b_high,
+            short["n"],
+            short["n"],
+            list(short["kind"]),
+            short["eq_level"],
+            True,
+            side="low",
         )
         out.loc[short.index, "best_bound"] = best
     out.loc[index, "reach"] = [
@@ -630,6 +672,47 @@ def every_row(seen: pd.DataFrame, passes) -> EveryRow:
     else:
         verdict = "shown"
     return EveryRow(verdict, int(printed.sum()), n_tested, n_passed, untested)
+
+
+@dataclass(frozen=True)
+class SomeRow:
+    """The test of a claim that holds if any one row shows it (an existential claim): ``shown`` when a row printed in
+    the stated order is resolved at the claim's level; the rows that can be tested (``n_tested``, k) and the level
+    each is tested at (``level``, α/k), the rows printed in the stated order (``in_order``), and the one that best
+    supports the claim, with the smallest p-value among them (``best``, ``p``; None and NaN when there is none)."""
+
+    shown: bool
+    n_tested: int
+    level: float
+    in_order: tuple[str, ...]
+    best: str | None
+    p: float
+
+
+def some_row(seen: pd.DataFrame, rules: Rules = Rules()) -> SomeRow:
+    """The rule for a claim that holds if any one row shows it ("A trails B in some areas", "A is ahead on some
+    row"), one for every such claim: it rests on whichever row best supports it, so it is corrected over every row
+    it could rest on, the k rows printed for both that can be tested (in either printed order: which order a row
+    prints is what the claim picks from). Each row is tested at α/k (:func:`question_correction`; for the row with the
+    smallest p-value, the one a claim resting on its best row rests on, that is Holm's first step), and the claim is
+    shown when a row printed in the stated order passes: when the smallest p-value among those rows lies below α/k.
+
+    ``seen``: rows of :func:`orient` judged as :data:`SOME`, seen from the model the claim puts ahead (the stated
+    order is ``focus`` above ``competitor``)."""
+    tested = seen[(seen["difference"] != "no test") & seen["focus_score"].notna() & seen["competitor_score"].notna()]
+    k = len(tested)
+    if not tested.empty and not tested["family"].eq(SOME).all():
+        raise ValueError("some_row needs rows judged as a claim that any one row shows (compare.SOME)")
+    correction = question_correction(SOME, rules)
+    level = float(stats.comparison_levels(np.zeros(k), rules.alpha, correction)[0]) if k else rules.alpha
+    order = tested[tested["focus_score"] > tested["competitor_score"]]
+    if order.empty:
+        return SomeRow(False, k, level, (), None, float("nan"))
+    best = order.loc[order["p_worst"].astype(float).idxmin()]
+    shown = bool((order["difference"] == "ahead").any())
+    if shown != (float(best["p_worst"]) < level):
+        raise AssertionError(f"{best['row_label']}: the claim's test (p = {best['p_worst']:.4g}) and its rows disagree")
+    return SomeRow(shown, k, level, tuple(order["row_label"]), str(best["row_label"]), float(best["p_worst"]))
 
 
 EVERY_ROW_ANSWER = {"shown": "yes", "not resolved": "not resolved", "not shown": "no"}
@@ -1186,6 +1269,12 @@ def family_text(judged: pd.DataFrame, rules: Rules) -> str:
         return (
             f"each of its {n} testable rows is tested at α = {rules.alpha:g} with no correction (an "
             "intersection–union test: the claim holds only if every row can be tested and passes)."
+        )
+    if judged["family"].eq(SOME).all():
+        k = n if question_correction(SOME, rules) != "none" else 1
+        return (
+            f"each of its {n} testable rows is tested at α/{k} = {formats.significant(rules.alpha / k, 2)} (a claim "
+            "that any one row shows, corrected over every row it could rest on: the first step of Holm's sequence)."
         )
     return (
         f"they are corrected over that question's {n} testable comparisons "

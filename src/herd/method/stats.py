@@ -19,8 +19,9 @@ Methods, each with a known-value test against a published example (tests/test_st
 - the gap between two scores: the Miettinen–Nurminen score test and the score interval
   that inverts it (Miettinen & Nurminen 1985), or, for proportions on small test sets
   (N ≤ ``EXACT_MAX_N``) or at 0 % or 100 %, the exact unconditional test on the same score
-  statistic and the interval that inverts it (Agresti & Min 2001; Barnard 1947); a bounded mean on a
-  small test set gets the same exact test, at whole counts rounded toward the null (:func:`exact_counts`);
+  statistic and the interval that inverts it (Agresti & Min 2001; Barnard 1947); every other mean of a
+  per-item score in [0, 1] over N items on a small test set (a bounded mean, a mean of proportions over the same
+  items) gets the same exact test, at whole counts rounded toward the null (:func:`exact_counts`);
 - many gaps at once: Holm (default), Bonferroni, Benjamini–Hochberg or none, and for each
   comparison the level at which its interval is shown, so that an interval excludes zero
   exactly when the corrected test rejects;
@@ -80,7 +81,8 @@ METRIC_KINDS: dict[str, MetricKind] = {
             "mean-of-proportions",
             True,
             "bound: each item's mean score lies in [0, 1], so its variance is at most S(1−S) "
-            "(Bhatia–Davis); binomial formulas at the number of distinct items are conservative",
+            "(Bhatia–Davis); binomial formulas at the number of distinct items are conservative; on "
+            f"N ≤ {EXACT_MAX_N} the exact test, at whole counts rounded toward no difference",
         ),
         MetricKind(
             "bounded-mean",
@@ -329,10 +331,13 @@ def count_share(score: float, n: int) -> float:
     return 100.0 * counts(score, n) / n
 
 
-EXACT_BOUNDED = ("bounded-mean",)
+EXACT_BOUNDED = ("bounded-mean", "mean-of-proportions")
 """The bounded kinds that small test sets (N ≤ :data:`EXACT_MAX_N`) test as the exact test tests a share of items, at
-whole counts rounded toward the null (:func:`exact_counts`): a per-item score in [0, 1] with mean S is smaller in the
-convex order than a right-or-wrong outcome with the same mean, so the binomial is its most dispersed case."""
+whole counts rounded toward the null (:func:`exact_counts`): every kind whose score is a mean over N items of a
+per-item score in [0, 1] (an F1 or ROUGE score; the share of an item's languages or accuracies answered right). Such a
+score is smaller in the convex order than a right-or-wrong outcome with the same mean, so the binomial is its most
+dispersed case. A macro average is not one of them: it weighs its items unequally (by their subset's size), so it has
+no N equally weighted items to count, and its test rests on the N its subset sizes bound (:func:`macro_average_n`)."""
 
 TOWARD = ("null", "lower", "upper")
 
@@ -431,7 +436,20 @@ def gap_interval(
     return float(low[0]), float(high[0])
 
 
-def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool = False, method: str | None = None):
+SIDES = ("both", "low", "high")
+
+
+def gap_intervals(
+    scores_a,
+    scores_b,
+    ns_a,
+    ns_b,
+    kinds,
+    alphas,
+    one_sided: bool = False,
+    method: str | None = None,
+    side: str = "both",
+):
     """:func:`gap_interval` for many gaps at once (sequences of equal length): the score intervals in one
     vectorised pass (:func:`score_bounds`), the exact ones each inverted from its exact test (and remembered
     for the rest of the run, since a chapter asks for the same gap at the same level more than once), each bound
@@ -440,7 +458,11 @@ def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool
     With ``one_sided``, each bound is the one-sided bound at its ``alpha`` (the gaps a one-sided test at that
     level does not reject from that side): together the 1 − 2·alpha interval of two one-sided tests (TOST).
     For the score test that is the two-sided interval at 2·alpha; the exact bounds invert the one-sided exact
-    tests."""
+    tests. ``side`` ``"low"`` or ``"high"`` asks for that bound alone (the other is NaN): an exact bound is a search
+    of its own, so a caller that reads one bound at these scores (the lower end at the corner of the printed
+    rounding least favourable to a lead) does not pay for the other."""
+    if side not in SIDES:
+        raise ValueError(f"side must be one of {', '.join(SIDES)}, got {side!r}")
     a, b, na, nb, level = (np.asarray(v, dtype=float) for v in (scores_a, scores_b, ns_a, ns_b, alphas))
     if np.any((level <= 0) | (level >= (0.5 if one_sided else 1))):
         raise ValueError(f"alpha must lie in (0, {'0.5' if one_sided else '1'}), got {level!r}")
@@ -450,47 +472,54 @@ def gap_intervals(scores_a, scores_b, ns_a, ns_b, kinds, alphas, one_sided: bool
     low, high = score_bounds(a / 100 * na, na, b / 100 * nb, nb, two_sided)
     for i in [i for i, m in enumerate(methods) if m == "exact"]:
         n1, n2 = int(round(na[i])), int(round(nb[i]))
-        near = (float(level[i]), float(low[i]) / 100, float(high[i]) / 100, one_sided)
-        low_counts = exact_counts(a[i], b[i], n1, n2, kinds[i], "lower")
-        high_counts = exact_counts(a[i], b[i], n1, n2, kinds[i], "upper")
-        low[i] = _exact_interval(low_counts[0], n1, low_counts[1], n2, *near)[0]
-        high[i] = _exact_interval(high_counts[0], n1, high_counts[1], n2, *near)[1]
+        # each exact bound is searched from the score bound beside it: for a bounded mean, the one at the whole counts
+        # the exact test uses (rounded toward the null, they can lie half a point and more from the scores)
+        if side != "high":
+            c1, c2 = exact_counts(a[i], b[i], n1, n2, kinds[i], "lower")
+            near = low[i] if kinds[i] not in EXACT_BOUNDED else score_bounds(c1, n1, c2, n2, two_sided[i])[0]
+            low[i] = _exact_bound(c1, n1, c2, n2, float(level[i]), float(near) / 100, one_sided, "low")
+        if side != "low":
+            c1, c2 = exact_counts(a[i], b[i], n1, n2, kinds[i], "upper")
+            near = high[i] if kinds[i] not in EXACT_BOUNDED else score_bounds(c1, n1, c2, n2, two_sided[i])[1]
+            high[i] = _exact_bound(c1, n1, c2, n2, float(level[i]), float(near) / 100, one_sided, "high")
+    if side == "low":
+        high = np.full_like(high, np.nan)
+    elif side == "high":
+        low = np.full_like(low, np.nan)
     return low, high
 
 
-@lru_cache(maxsize=4096)
-def _exact_interval(
-    c1: int, n1: int, c2: int, n2: int, alpha: float, near_low: float, near_high: float, one_sided: bool = False
-) -> tuple[float, float]:
-    """The exact unconditional interval (Agresti & Min 2001), in points, searched outwards from the score
-    interval's bounds ``near_low``, ``near_high`` (proportions), near which it lies; with ``one_sided``, each
-    bound inverts the one-sided exact test of its side at ``alpha``. Each takes about a fifth of a second and
-    the chapters, the claims audit and the tests ask for the same few hundred: kept in :mod:`herd.base.memo`."""
-    inputs = {"counts": [c1, n1, c2, n2], "alpha": alpha, "near": [near_low, near_high], "one_sided": one_sided}
-    low, high = memo.remember(
+@lru_cache(maxsize=8192)
+def _exact_bound(c1: int, n1: int, c2: int, n2: int, alpha: float, near: float, one_sided: bool, side: str) -> float:
+    """One bound (``side`` ``"low"`` or ``"high"``) of the exact unconditional interval (Agresti & Min 2001), in
+    points, searched outwards from the score interval's bound ``near`` (a proportion), near which it lies; with
+    ``one_sided``, it inverts the one-sided exact test of its side at ``alpha``. A bound takes about a hundredth of a
+    second on 21 items and a quarter of a second on 250, and the chapters, the claims audit and the tests ask for the
+    same few hundred: kept in :mod:`herd.base.memo`, one bound a result, since most callers read one end only."""
+    inputs = {"counts": [c1, n1, c2, n2], "alpha": alpha, "near": near, "one_sided": one_sided, "side": side}
+    (bound,) = memo.remember(
         __name__,
-        "exact_interval",
+        "exact_bound",
         inputs,
-        lambda: _search_exact_interval(c1, n1, c2, n2, alpha, near_low, near_high, one_sided),
+        lambda: [_search_exact_bound(c1, n1, c2, n2, alpha, near, one_sided, side)],
         list,
         tuple,
     )
-    return float(low), float(high)
+    return float(bound)
 
 
-def _search_exact_interval(
-    c1: int, n1: int, c2: int, n2: int, alpha: float, near_low: float, near_high: float, one_sided: bool
-) -> tuple[float, float]:
-
-    def exact(alternative: str):
-        return lambda d: exact_pvalue(c1, n1, c2, n2, round(d, 9), alternative)
-
+def _search_exact_bound(
+    c1: int, n1: int, c2: int, n2: int, alpha: float, near: float, one_sided: bool, side: str
+) -> float:
     estimate = c1 / n1 - c2 / n2
     step = 1.0 / (4 * max(n1, n2))
     # the lower bound: gaps below it are rejected because the observed gap is too large ("greater")
-    low = _bound(exact("greater" if one_sided else "two-sided"), estimate, -1.0, alpha, near_low, step)
-    high = _bound(exact("less" if one_sided else "two-sided"), estimate, 1.0, alpha, near_high, step)
-    return 100.0 * low, 100.0 * high
+    alternative = "two-sided" if not one_sided else "greater" if side == "low" else "less"
+
+    def pval(d: float) -> float:
+        return exact_pvalue(c1, n1, c2, n2, round(d, 9), alternative)
+
+    return 100.0 * _bound(pval, estimate, -1.0 if side == "low" else 1.0, alpha, near, step)
 
 
 def one_sided_pvalues(
@@ -945,11 +974,30 @@ def printed_score(package, table: str, row_label: str, model: str) -> float:
 
 def macro_average_example(package, benchmark: str, score: float) -> dict[str, str]:
     """The N at which a macro average's recorded subset sizes bound its variance at ``score``
-    (:func:`macro_average_n`), and the questions in all, as the book writes them: ``n_eff``, ``total``."""
+    (:func:`macro_average_n`), the questions in all, how many subsets and the smallest and largest, as the book
+    writes them: ``n_eff``, ``total``, ``subsets``, ``smallest``, ``largest``."""
     from herd.base import formats
 
     sizes = package.benchmark_subsets.query("benchmark == @benchmark")["n"].tolist()
-    return {"n_eff": formats.count(macro_average_n(sizes, score)), "total": formats.count(sum(sizes))}
+    return {
+        "n_eff": formats.count(macro_average_n(sizes, score)),
+        "total": formats.count(sum(sizes)),
+        "subsets": formats.count(len(sizes)),
+        "smallest": formats.count(min(sizes)),
+        "largest": formats.count(max(sizes)),
+    }
+
+
+def repeated_items_example(package, benchmark: str) -> dict[str, str]:
+    """A mean over the same items asked in several versions (MGSM: the same problems in several languages), as the
+    book writes it: ``items`` (the honest N), ``versions`` (answers per item) and ``answers`` (all the answers)."""
+    from herd.base import formats
+
+    row = package.benchmarks.set_index("key").loc[benchmark]
+    items, answers = int(row["n_items"]), int(row["test_set_size"])
+    if answers % items:
+        raise ValueError(f"data/benchmarks.csv, row {benchmark!r}: test_set_size {answers} is not a multiple of n_items {items}")
+    return {"items": formats.count(items), "versions": formats.count(answers // items), "answers": formats.count(answers)}
 
 
 def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
