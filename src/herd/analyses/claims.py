@@ -884,9 +884,9 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
 
 def _rival_on_some_rows(ev: Evidence, source: str, table: str, rows: list[str], a: str, b: str, rival: str) -> tuple:
     """'A above B on at least one row': every row judged as a row of a claim that any row shows
-    (:data:`herd.method.compare.SOME`: each at α/k, k the rows with a test, so that the best row is corrected over all the
-    claim could rest on; each part named by the ``rival``), the row verdict that best supports it, and the claim's
-    test (:func:`herd.method.compare.some_row`)."""
+    (:data:`herd.method.compare.SOME`: each at α/k, k the rows with a test, so that the best row is corrected over
+    all the claim could rest on; each part named by the ``rival``), the row verdict that best supports it, and the
+    claim's test (:func:`herd.method.compare.some_row`)."""
     some = compare.SOME
     parts = [
         (f"{table} · {row}", ev.name(rival), _pair_verdict(ev, source, table, row, a, b, "above", some)) for row in rows

@@ -996,8 +996,14 @@ def repeated_items_example(package, benchmark: str) -> dict[str, str]:
     row = package.benchmarks.set_index("key").loc[benchmark]
     items, answers = int(row["n_items"]), int(row["test_set_size"])
     if answers % items:
-        raise ValueError(f"data/benchmarks.csv, row {benchmark!r}: test_set_size {answers} is not a multiple of n_items {items}")
-    return {"items": formats.count(items), "versions": formats.count(answers // items), "answers": formats.count(answers)}
+        raise ValueError(
+            f"data/benchmarks.csv, row {benchmark!r}: test_set_size {answers} is not a multiple of n_items {items}"
+        )
+    return {
+        "items": formats.count(items),
+        "versions": formats.count(answers // items),
+        "answers": formats.count(answers),
+    }
 
 
 def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
