@@ -462,3 +462,24 @@ def test_a_descriptor_that_drops_a_column_the_rules_read_is_a_clear_error(data_c
     err = _error(data_copy)
     assert err.file.endswith("datapackage.json")
     assert "resource 'scores' lacks the field 'marker', which the book reads" in str(err)
+
+
+def test_a_package_that_passed_is_validated_once_and_a_changed_one_again(data_copy, monkeypatch):
+    calls = []
+
+    def validate(path, descriptor=None):  # the real one is tested above; this one counts and refuses "eighty"
+        calls.append(1)
+        if "eighty" in (path / "scores.csv").read_text():
+            raise data.DataError("scores.csv", "not a number", line=7, column="score")
+
+    monkeypatch.setattr(data, "validate", validate)
+    data.load(data_copy)
+    data._load_cached.cache_clear()  # as a new process would: only the memo is left
+    data.load(data_copy)
+    assert len(calls) == 1  # the same bytes passed once: not validated again
+    edit_csv(data_copy / "scores.csv", 7, "score", "eighty")
+    err = _error(data_copy)  # changed bytes are validated again, and the error is found
+    assert len(calls) == 2 and err.line == 7 and err.column == "score"
+    with pytest.raises(data.DataError):
+        data.load(data_copy)  # a package that failed is never remembered
+    assert len(calls) == 3

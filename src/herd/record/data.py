@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from herd.base import memo
+
 from .tabular import PACKAGE_FILE, DataError, located, read_descriptor, read_table, rel, resource_file, scan_csv
 
 __all__ = ["PACKAGE_FILE", "DataError", "DataPackage", "load", "validate", "checksum", "scan_csv", "resource_file"]
@@ -100,10 +102,27 @@ def load(path: str | Path | None = None) -> DataPackage:
 @lru_cache(maxsize=8)
 def _load_cached(path: Path, sha: str) -> DataPackage:
     descriptor = read_descriptor(path)
-    validate(path, descriptor)
+    _validate_once(path, descriptor, sha)
     tables = {r["name"]: read_table(path, r) for r in descriptor["resources"]}
     _check_rules(path, tables)
     return DataPackage(path=path, sha256=sha, tables=tables, descriptor=descriptor)
+
+
+def _validate_once(path: Path, descriptor: dict, sha: str) -> None:
+    """:func:`validate`, once for these bytes: a package that passed is remembered (:mod:`herd.base.memo`, keyed by
+    its checksum, this code and Frictionless's version), so the many processes of a build or a test run that read
+    the same package (each chapter's kernel, each command) validate it once, not each (2 s apiece). A package that
+    fails is never remembered: its error is raised again by every reader."""
+    from importlib.metadata import version
+
+    memo.remember(
+        __name__,
+        "data_package_valid",
+        {"sha256": sha, "frictionless": version("frictionless")},
+        lambda: validate(path, descriptor) or True,
+        bool,
+        bool,
+    )
 
 
 def validate(path: Path, descriptor: dict | None = None) -> None:
