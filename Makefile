@@ -29,7 +29,7 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 # are set up once); the slowest tests are listed at the end.
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 test: book $(STAMPS)/chromium
-	$(PY) -m pytest -n $(JOBS) --dist loadfile --durations=12
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --durations=12
 
 ## unit: the fast loop while editing herd: the unit tests (no book, browser, npm, linters or chapter runs), every core
 # A unit test is one with none of the markers of tests/conftest.py's NEEDS; one that grows slow fails there.

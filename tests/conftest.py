@@ -54,6 +54,19 @@ def pytest_collection_modifyitems(config, items):
         if Path(str(item.fspath)).suffix == ".ipynb":  # nbval: a cell of an executed chapter, run in its kernel
             item.add_marker(pytest.mark.book)
             item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).stem))
+    # The order pytest-xdist hands out whole files in (`make test` passes --no-loadscope-reorder, whose default would
+    # put the files with the most tests first): the files marked slow as a whole first (a few long tests each: a
+    # chapter run per model, a book built from hostile data), then the chapters, then the rest, so that no worker
+    # is left running a long file alone at the end. Stable: within each group the collection's order stays.
+    slow_files: dict[str, bool] = {}
+    for item in items:
+        file = str(item.fspath)
+        slow_files[file] = slow_files.get(file, True) and item.get_closest_marker("slow") is not None
+
+    def group(item) -> int:
+        return 0 if slow_files[str(item.fspath)] else 1 if Path(str(item.fspath)).suffix == ".ipynb" else 2
+
+    items.sort(key=group)
 
 
 def _is_unit(item) -> bool:
