@@ -41,6 +41,7 @@ unit: install
 lint: install
 	$(VENV)/bin/ruff check src tests bench _ext
 	$(VENV)/bin/ruff format --check src tests bench _ext
+	$(PY) -m herd.book.deadcode
 	$(VENV)/bin/mypy
 
 ## format: let ruff fix what it can and format the code

@@ -37,6 +37,20 @@ def data_copy(tmp_path):
     return dest
 
 
+def shows(text: str, value) -> bool:
+    """Whether the printed ``text`` can stand for the raw ``value``: the value lies in one of the ranges
+    :func:`herd.base.formats.read` reads the text as (a missing value only in a dash)."""
+    from herd.base import formats
+
+    ranges = formats.read(text)
+    if ranges is None:
+        return False
+    if formats.missing(value):
+        return ranges == []
+    v = float(value)
+    return any(low - 1e-9 * max(1.0, abs(v)) <= v <= high + 1e-9 * max(1.0, abs(v)) for low, high in ranges)
+
+
 def edit_csv(path: Path, line: int, column: str, value: str) -> None:
     """Set one cell of a CSV file (line numbers as in the file, header = line 1)."""
     import csv

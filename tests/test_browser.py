@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, shows
 from herd.base import formats
 from herd.presentation import downloads
 
@@ -363,7 +363,7 @@ def test_each_table_links_the_csv_of_the_numbers_it_shows(pages, page_path):
                 except ValueError:
                     problems.append(f"{b['href']} row {r}, {column}: CSV {value!r}, page {text!r}")
                     continue
-                if not formats.matches(text, number):
+                if not shows(text, number):
                     problems.append(
                         f"{b['href']} row {r}, {column}: CSV {value!r} is not what the page shows ({text!r})"
                     )

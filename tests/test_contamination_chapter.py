@@ -293,16 +293,21 @@ def test_corpus_parts_table(tmp_path):
     assert table["MB"].tolist() == [6 / 1e6, 3 / 1e6] and table["files"].tolist() == [1, 1]
 
 
+def _found_every_copy(f: dict) -> bool:
+    """Every planted copy is found: whole copies over the threshold, half copies by the 13-gram word rule."""
+    return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]
+
+
 def test_headline_grammar_and_claim_follow_the_counts():
     f = planting.findings(_planted_scores(), 0.5)
-    assert planting.found_every_copy(f)
+    assert _found_every_copy(f)
     assert planting.verb(0, 4, "crosses", "cross") == "crosses" and planting.verb(4, 4, "crosses", "cross") == "crosses"
     assert planting.verb(2, 4, "crosses", "cross") == "cross"
     # "every one of the 20 whole copies crosses it but only 10 of the 20 half copies do"
     assert [planting.contrast(k, 4) for k in (0, 2, 4)] == ["but", "but only", "and"]
     worse = _planted_scores()
     worse.loc[2, "word13_match"] = False
-    assert not planting.found_every_copy(planting.findings(worse, 0.5))
+    assert not _found_every_copy(planting.findings(worse, 0.5))
 
 
 def test_the_chapters_benchmark_and_corpus_have_one_home():

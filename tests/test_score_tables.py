@@ -26,7 +26,7 @@ def test_every_scores_table_has_its_metadata(package):
 
 def test_read_gives_the_table_its_models_and_a_citation(package):
     t = score_tables.read(package, "llama3-paper-v3", "Table 2")
-    assert t.name == "the paper's Table 2" and t.page == 3 and t.marks_best
+    assert t.name == "the paper's Table 2" and t.page == 3 and t.highlight
     assert len(t.rows) == 16 and len(t.models) == 11
     assert t.citation.endswith("Table 2, p. 3")
     card = score_tables.read(package, "llama-models-model-card-3.3", "Instruction tuned models")
@@ -36,7 +36,7 @@ def test_read_gives_the_table_its_models_and_a_citation(package):
         "llama-3.3-70b-instruct",
         "llama-3.1-405b-instruct",
     ]
-    assert not card.marks_best and "marks no best result" in card.reading()
+    assert not card.highlight and "marks no best result" in card.reading()
 
 
 def test_an_unknown_table_lists_the_tables_there_are(package):
@@ -269,16 +269,21 @@ def test_a_model_the_chosen_table_does_not_print_is_refused_with_the_tables_that
     assert score_tables.printing(package, "no-such-model") == "no table of data/scores.csv prints 'no-such-model'"
 
 
-def test_the_tables_entered_twice_are_those_whose_entry_names_a_second_copy(package):
-    twice, total = score_tables.entered_twice(package)
+def _second_copies(package) -> int:
+    """The printed tables whose ``entry`` names a file of data/transcriptions/ (their second copy)."""
     copies = {p.name for p in (DATA / "transcriptions").glob("*.csv")}
-    named = [e for e in package.score_tables["entry"] if any(c in e for c in copies)]
-    assert total == len(package.score_tables) and twice == len(named) and 0 < twice < total
+    return sum(any(c in e for c in copies) for e in package.score_tables["entry"])
+
+
+def test_the_tables_entered_twice_are_those_whose_entry_names_a_second_copy(package):
+    entry = score_tables.entry_summary(package)
+    twice, total = _second_copies(package), len(package.score_tables)
+    assert (entry["n_twice"], entry["n_tables"]) == (str(twice), str(total)) and 0 < twice < total
 
 
 def test_the_entry_summary_groups_the_second_copies_and_names_every_table_entered_once(package):
     entry = score_tables.entry_summary(package)
-    twice, total = score_tables.entered_twice(package)
+    twice, total = _second_copies(package), len(package.score_tables)
     once = package.score_tables[~package.score_tables["entry"].str.contains("data/transcriptions/", regex=False)]
     assert (entry["n_twice"], entry["n_tables"], entry["n_once"]) == (str(twice), str(total), str(len(once)))
     # the groups add up to the tables entered twice: the paper's numbered tables are counted, the others named

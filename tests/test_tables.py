@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import shows
 from herd.base import formats
 from herd.presentation import downloads, tables
 
@@ -61,7 +62,7 @@ def test_the_csv_holds_the_numbers_as_computed_and_the_text_as_shown():
     assert rows[1] == ["A & B", "1.8412", "1.98e-111", "19194", "Paper (https://example.org/p)"]
     assert rows[2][1] == "-0.04" and rows[2][4] == ""
     # what the page shows stands for what the CSV holds
-    assert formats.matches("+1.8", float(rows[1][1])) and formats.matches("< 0.001", float(rows[1][2]))
+    assert shows("+1.8", float(rows[1][1])) and shows("< 0.001", float(rows[1][2]))
     assert "19,194" in body and "< 0.001" in body
 
 

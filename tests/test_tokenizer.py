@@ -52,12 +52,9 @@ def test_tokens_of_a_text_are_the_tokens_of_its_pieces():
     assert cut_somewhere > 500
 
 
-def test_break_before_and_after():
+def test_pieces_break_where_a_blank_line_or_a_new_line_of_text_begins():
     data = b"ab\n  cd\n\n  \nx\ty\n"
     assert tokenizer.pieces(data) == [(0, 3), (3, 12), (12, 16)]
-    assert (tokenizer.break_before(data, 5), tokenizer.break_after(data, 5)) == (3, 12)
-    assert (tokenizer.break_before(data, 3), tokenizer.break_after(data, 3)) == (3, 3)
-    assert (tokenizer.break_before(data, 2), tokenizer.break_after(data, 13)) == (0, 16)
 
 
 def test_piece_breaks_refuse_another_pattern():

@@ -912,8 +912,8 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
         f"'A {'beats' if relation == 'above' else 'trails'} each of X in some areas' holds for a rival when one row "
         "of the table prints the stated order; correct when that gap is resolved, right order but not resolved when "
         "the order is printed but no such gap is resolved. The claim rests on whichever row best supports it, so each "
-        "rival's rows are corrected together: each at α/k, k the rows printed for both that can be tested (Holm's "
-        "first step, the level of the row with the smallest p-value). A claim about several rivals takes the most "
+        "rival's rows are corrected together: each at α/k, k the rows printed for both that can be tested (Bonferroni "
+        "over them, a union–intersection test). A claim about several rivals takes the most "
         "serious verdict of its rivals"
     )
     parts, per_rival = [], []

@@ -346,17 +346,6 @@ def read(text: str) -> list[tuple[float, float]] | None:
     return None
 
 
-def matches(text: str, value) -> bool:
-    """Whether the formatted ``text`` can stand for the raw ``value``."""
-    ranges = read(text)
-    if ranges is None:
-        return False
-    if missing(value):
-        return ranges == []
-    v = float(value)
-    return any(low - 1e-9 * max(1.0, abs(v)) <= v <= high + 1e-9 * max(1.0, abs(v)) for low, high in ranges)
-
-
 # ------------------------------------------------------------------ the same rules inside charts
 
 

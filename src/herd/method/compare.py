@@ -7,7 +7,7 @@
   claim that must hold on every row at once (intersection–union: "ahead on every benchmark", "at least on
   a par everywhere") or a single comparison needs no correction (:data:`EVERY`); a claim that holds if any one
   row shows it ("trails in some areas", "ahead on some row") is corrected over every row it could rest on: each
-  at α/k, Holm's first step, so it is shown when the smallest p-value in the stated order passes it
+  at α/k (Bonferroni over them), so it is shown when the smallest p-value in the stated order passes it
   (:data:`SOME`, :func:`some_row`).
 - **Like for like.** Two cells are compared only when they come from the same table and row
   and neither carries a footnote marker saying it was obtained in another setting (other
@@ -47,8 +47,8 @@ QUESTIONS = (EACH, EVERY, SOME)
 FAMILY = (
     "the comparisons the question asks, no more: a question about each of several comparisons is corrected "
     "over them; a claim that must hold on every one of them, or a single comparison, is tested at α; a claim "
-    "that holds if any one of them shows it is corrected over all k it could rest on (each at α/k, Holm's first "
-    "step)"
+    "that holds if any one of them shows it is corrected over all k it could rest on (each at α/k, Bonferroni "
+    "over them)"
 )
 
 LIKE_FOR_LIKE = (
@@ -95,7 +95,7 @@ def question_correction(question: str, rules: Rules) -> str:
     """The correction a question's comparisons get: the rules' own over the comparisons of a question about each
     of them (:data:`EACH`); none for a claim on every one at once or a single comparison (:data:`EVERY`); and for a
     claim that holds if any one shows it (:data:`SOME`), α/k on each of its k testable comparisons (Bonferroni's
-    level, which is Holm's first step: the claim rests on its best-supporting comparison, the one with the smallest
+    level (Bonferroni over them): the claim rests on its best-supporting comparison, the one with the smallest
     p-value, and Holm tests that one at α/k), or α when the rules ask for no correction."""
     if question not in QUESTIONS:
         raise ValueError(f"question must be one of {', '.join(map(repr, QUESTIONS))}, got {question!r}")
@@ -618,12 +618,6 @@ def noninferiority_reach(seen: pd.DataFrame, margin: float, decimals: int = 1) -
     return out
 
 
-EVERY_ROW = ("shown", "not resolved", "not shown")
-"""What a claim that must hold on every row (an intersection–union test) comes to: shown on every row; not
-resolved when it is shown on every row that can be tested but some printed row cannot be (or none can); not shown
-when a tested row fails its test."""
-
-
 @dataclass(frozen=True)
 class EveryRow:
     """The verdict of a claim on every row (one of :data:`EVERY_ROW`) with its counts: the rows printed for
@@ -694,7 +688,7 @@ def some_row(seen: pd.DataFrame, rules: Rules = Rules()) -> SomeRow:
     row"), one for every such claim: it rests on whichever row best supports it, so it is corrected over every row
     it could rest on, the k rows printed for both that can be tested (in either printed order: which order a row
     prints is what the claim picks from). Each row is tested at α/k (:func:`question_correction`; for the row with the
-    smallest p-value, the one a claim resting on its best row rests on, that is Holm's first step), and the claim is
+    smallest p-value, the one a claim resting on its best row rests on, Bonferroni over them), and the claim is
     shown when a row printed in the stated order passes: when the smallest p-value among those rows lies below α/k.
 
     ``seen``: rows of :func:`orient` judged as :data:`SOME`, seen from the model the claim puts ahead (the stated
@@ -1274,7 +1268,7 @@ def family_text(judged: pd.DataFrame, rules: Rules) -> str:
         k = n if question_correction(SOME, rules) != "none" else 1
         return (
             f"each of its {n} testable rows is tested at α/{k} = {formats.significant(rules.alpha / k, 2)} (a claim "
-            "that any one row shows, corrected over every row it could rest on: the first step of Holm's sequence)."
+            "that any one row shows, corrected over every row it could rest on: Bonferroni over them)."
         )
     return (
         f"they are corrected over that question's {n} testable comparisons "

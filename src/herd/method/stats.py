@@ -48,7 +48,6 @@ from statsmodels.stats.proportion import proportion_confint
 
 from herd.base import memo
 
-Z95 = float(norm.ppf(0.975))  # 1.959963…; the paper rounds it to 1.96
 PAPER_Z = 1.96
 EXACT_MAX_N = 250  # at or below this N a gap between proportions gets the exact unconditional test
 ZOOMS = 2  # zooms of the exact p-value's search over the nuisance proportion: a final step of range/40/20²
@@ -139,13 +138,6 @@ def n_from_ci(score: float, halfwidth: float, z: float = PAPER_Z) -> float:
     if h <= 0:
         raise ValueError("half-width must be positive")
     return z * z * s * (1.0 - s) / (h * h)
-
-
-def n_range_from_ci(score: float, halfwidth: float, decimals: int = 1, z: float = PAPER_Z) -> tuple[float, float]:
-    """The N range consistent with a CI printed to ``decimals`` places."""
-    step = 0.5 * 10.0 ** (-decimals)
-    lo_h, hi_h = max(halfwidth - step, 1e-12), halfwidth + step
-    return n_from_ci(score, hi_h, z), n_from_ci(score, lo_h, z)
 
 
 # ---------------------------------------------------------------- one score
@@ -508,11 +500,18 @@ def _exact_bound(c1: int, n1: int, c2: int, n2: int, alpha: float, near: float, 
     return float(bound)
 
 
+def exact_scan_step(n: int) -> float:
+    """The step, in points, of the search beyond an exact bound (:func:`_bound`): a quarter of one item's share of
+    ``n`` items. A tooth of the p-value narrower than it, or further out than four steps where the test rejects
+    at half the level, escapes the search."""
+    return 100.0 / (4 * n)
+
+
 def _search_exact_bound(
     c1: int, n1: int, c2: int, n2: int, alpha: float, near: float, one_sided: bool, side: str
 ) -> float:
     estimate = c1 / n1 - c2 / n2
-    step = 1.0 / (4 * max(n1, n2))
+    step = exact_scan_step(max(n1, n2)) / 100.0
     # the lower bound: gaps below it are rejected because the observed gap is too large ("greater")
     alternative = "two-sided" if not one_sided else "greater" if side == "low" else "less"
 
@@ -1020,10 +1019,10 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
     }
 
 
-def tost_example(margins: tuple[float, float] = (0.35, 0.34)) -> str:
+def tost_example() -> str:
     """The equivalence (TOST) interval at α = 0.025 of 7/34 − 1/34 by the score test (``method="score"``), which
     must equal the published 95 % Miettinen–Nurminen interval (PropCIs ``diffscoreci``: 0.0270 to 0.3453), as
-    proportions, and whether it shows equivalence within each of ``margins``."""
+    proportions."""
     low, high = gap_intervals(
         [100 * 7 / 34], [100 * 1 / 34], [34], [34], ["proportion"], [0.025], one_sided=True, method="score"
     )

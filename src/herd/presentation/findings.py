@@ -22,8 +22,6 @@ from herd.record import coverage
 
 from . import tables
 
-CHAPTERS = ("benchmarks", "claims", "scaling", "long_context", "contamination", "data")
-
 
 class FindingsError(KeyError):
     """A chapter does not glue a value the home page needs; the message names both."""

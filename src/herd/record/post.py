@@ -11,10 +11,8 @@ record still matches the post it describes.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 TAG = re.compile(r"</?mark>")
@@ -68,14 +66,3 @@ def paragraphs(markdown: str) -> list[Paragraph]:
             continue
         out.append(Paragraph(f"P{len(out) + 1:02d}", section, visible(block).strip()))
     return out
-
-
-def locate(root: Path | None = None) -> Path | None:
-    """The post's file: ``$HERD_POST``, else the single text in the shared seed folder beside
-    the repository, else None (the post is not shipped with the book)."""
-    env = os.environ.get("HERD_POST")
-    if env:
-        return Path(env)
-    root = Path(root) if root else Path(__file__).resolve().parents[3]
-    found = sorted((root.parent / "shared" / "seed").glob("*.txt"))
-    return found[0] if len(found) == 1 else None

@@ -42,11 +42,6 @@ class ScoreTable:
         """The benchmark rows, in printed order."""
         return list(dict.fromkeys(self.cells["row_label"]))
 
-    @property
-    def marks_best(self) -> bool:
-        """Whether the table marks its best results (``highlight`` names how)."""
-        return bool(self.highlight)
-
     def reading(self) -> str:
         """How a reader is invited to read the table, one sentence."""
         if self.highlight:
@@ -73,13 +68,6 @@ def printing(package, model: str, choose: tuple[str, str] = ("source", "table"))
 
 
 SECOND_COPIES = "data/transcriptions/"
-
-
-def entered_twice(package) -> tuple[int, int]:
-    """How many printed tables have a second copy (their ``entry`` names a file of
-    :data:`SECOND_COPIES`, as data/README.md asks), and how many tables there are."""
-    entries = package.score_tables["entry"].fillna("")
-    return int(entries.str.contains(SECOND_COPIES, regex=False).sum()), len(entries)
 
 
 def _entry_how(entry: str, opening: str) -> str:
@@ -185,11 +173,6 @@ def read(package, source: str, table: str) -> ScoreTable:
         url="" if pd.isna(url) else str(url),
         cells=cells,
     )
-
-
-def printed_models(package, source: str, table: str) -> list[str]:
-    """The models a table prints (for a chapter's parameter check)."""
-    return read(package, source, table).models
 
 
 def other_versions(package, cells: pd.DataFrame) -> pd.DataFrame:

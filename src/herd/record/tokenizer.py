@@ -152,25 +152,6 @@ def check_piece_breaks(spec: TokenizerSpec | None = None) -> None:
         )
 
 
-def break_before(data: bytes, pos: int, floor: int = 0, end: int | None = None) -> int:
-    """The last piece break at or before byte ``pos`` of UTF-8 ``data``; ``floor`` if there
-    is none above it (0 by default: the start of the text). ``floor`` and ``end`` bound the
-    text when ``data`` holds several documents."""
-    end = len(data) if end is None else end
-    i = data.rfind(b"\n", floor, pos)
-    while i >= floor and not PIECE_BREAK.match(data, i, end):
-        i = data.rfind(b"\n", floor, i)
-    return i + 1 if i >= floor else floor
-
-
-def break_after(data: bytes, pos: int, end: int | None = None) -> int:
-    """The first piece break at or after byte ``pos`` of UTF-8 ``data``, or the end of the
-    text (``end``, by default its length) if there is none."""
-    end = len(data) if end is None else end
-    m = PIECE_BREAK.search(data, max(pos - 1, 0), end)
-    return m.end() if m else end
-
-
 @lru_cache(maxsize=2)
 def token_byte_lengths(root: Path | None = None):
     """The number of bytes each ordinary token id stands for, as a numpy array (special tokens

@@ -151,12 +151,6 @@ def contrast(k: int, n: int) -> str:
     return "but" if k == 0 else "but only"
 
 
-def found_every_copy(f: dict) -> bool:
-    """Whether every planted copy is found: whole copies over the threshold, half copies by the
-    13-gram word rule."""
-    return f["whole"]["over_threshold"] == f["whole"]["examples"] and f["part"]["word13"] == f["part"]["examples"]
-
-
 def scan_with_plants(
     examples, corpus: list[Path], fillers: list[str], folder: Path, n: int, n_whole: int, n_part: int, seed: int = 0
 ) -> pd.DataFrame:

@@ -108,15 +108,6 @@ def latent_correlation(accuracies, item_correlation: float) -> tuple[float, bool
 # ------------------------------------------------------------------ the selection rule
 
 
-def estimated_gain(correct: np.ndarray, contaminated: np.ndarray) -> float:
-    """Singh et al.'s estimated performance gain: accuracy on all examples minus accuracy
-    on the clean ones, in points."""
-    clean = ~contaminated
-    if clean.sum() == 0 or contaminated.sum() == 0:
-        return float("nan")
-    return 100.0 * (correct.mean() - correct[clean].mean())
-
-
 def score_z(x1, n1, x2, n2):
     """The book's test statistic for two independent proportions (:func:`herd.method.stats.score_statistic`,
     Miettinen–Nurminen) at a difference of 0, for arrays of sample sizes too: at δ = 0 the

@@ -127,11 +127,6 @@ class BenchmarkIndex:
         self.word_ngram_end = (end + 1).astype(np.int32)[WORD_N - 1 :]  # the space after each 13-gram's last word
 
     @cached_property
-    def example_bytes(self) -> list[bytes]:
-        """Each example's text as UTF-8 bytes."""
-        return [self.raw[a:b] for a, b in zip(self.raw_starts.tolist(), self.raw_ends.tolist())]
-
-    @cached_property
     def normalized(self) -> list[bytes]:
         """Each example's normalised words (``hashing.normalized_words``: " w1 w2 ... ")."""
         edges = [*self.norm_starts.tolist(), len(self.norm) - len(PAD) - 1]
@@ -141,16 +136,6 @@ class BenchmarkIndex:
     def tokens(self) -> list[np.ndarray]:
         """Each example's tokens."""
         return np.split(self.token_ids.astype(np.int64), self.token_starts[1:-1]) if len(self.examples) else []
-
-    @cached_property
-    def token_hashes(self) -> list[np.ndarray]:
-        """Each example's token n-gram hashes, in order."""
-        return _per_example(self.token_ngram(), self.token_valid, np.diff(self.token_starts), self.n)
-
-    @cached_property
-    def word_hashes(self) -> list[np.ndarray]:
-        """Each example's word 13-gram hashes, in order."""
-        return _per_example(self.word_ngram, self.word_valid, np.diff(self.word_starts), WORD_N)
 
     def token_ngram(self, at: np.ndarray | None = None) -> np.ndarray:
         """The hash of the n-gram starting at each token (or at the tokens ``at``, which must start
@@ -198,11 +183,6 @@ def _first_of_each(hashes: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, n
     mark = np.zeros(len(hashes), dtype=bool)
     mark[at[order[new]]] = True
     return values, mark
-
-
-def _per_example(hashes: np.ndarray, valid: np.ndarray, lengths: np.ndarray, n: int) -> list[np.ndarray]:
-    counts = np.maximum(lengths - n + 1, 0)
-    return np.split(hashes[valid], np.cumsum(counts)[:-1]) if len(lengths) else []
 
 
 def _flat_ngrams(ids: np.ndarray, n: int) -> np.ndarray:
