@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from herd.book import pdf
 
 ENV = os.environ.get("HERD_BINDER_ENV")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -267,16 +268,7 @@ def test_launched_chapter_opens_as_notebook_runs_and_draws(lab, browser):
     paired = repo / "notebooks" / f"{CHAPTER}.ipynb"
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    outside = []
-
-    def route(r):
-        if r.request.url.startswith(url) or r.request.url.startswith(url.replace("http", "ws", 1)):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
+    outside = pdf.confine(page, url, url.replace("http", "ws", 1))
     page.bring_to_front()
     page.goto(f"{url}/{urlpath}", wait_until="domcontentloaded")
 

@@ -26,6 +26,7 @@ import pytest
 
 from conftest import ROOT, shows
 from herd.base import formats
+from herd.book import pdf
 from herd.presentation import downloads
 
 HTML = ROOT / "_build" / "html"
@@ -78,9 +79,7 @@ def browser():
         b.close()
 
 
-CHARTS_DRAWN = (
-    "() => [...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('svg.marks, canvas.marks'))"
-)
+CHARTS_DRAWN = pdf.CHARTS_DRAWN  # every chart has its marks (the PDF waits for the same)
 # Narrowing an open page has settled once the theme's sidebars have slid away (CSS transitions of 200-250 ms that
 # a page loaded narrow never runs) and then the resize observers (herd-scroll.js's cues) have seen the final layout:
 # two frames later. The charts have fixed widths: they do not draw again.
@@ -99,19 +98,10 @@ class Shown:
     def __init__(self, browser, server: str, page_path: str, width: int):
         self.page_path, self.width, self.mutated = page_path, width, False
         self.errors: list[str] = []
-        self.outside: list[str] = []
         self.page = browser.new_page(viewport={"width": width, "height": 900})
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def route(r):
-            if r.request.url.startswith(server):
-                r.continue_()
-            else:
-                self.outside.append(r.request.url)
-                r.abort()
-
-        self.page.route("**/*", route)
+        self.outside: list[str] = pdf.confine(self.page, server)
         try:
             response = self.page.goto(f"{server}/{page_path}", wait_until="load")
             self.status = response.status if response else None

@@ -1088,7 +1088,7 @@ def rows_described(table: pd.DataFrame) -> str:
     return (
         f"{formats.count(stated_claims)} atomic {'claim' if stated_claims == 1 else 'claims'} of the post, "
         f"paraphrased, and {formats.count(checks)} omission {'check' if checks == 1 else 'checks'} of the audit's own "
-        f"(kind {formats.listing(OMISSION_KINDS)}); verdicts are computed by herd.claims, never stored"
+        f"(kind {formats.listing(OMISSION_KINDS)}); verdicts are computed by herd.analyses.claims, never stored"
     )
 
 

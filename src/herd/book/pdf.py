@@ -137,6 +137,24 @@ def require_chromium() -> str:
     return found
 
 
+def confine(page, *origins: str) -> list[str]:
+    """Let the Playwright ``page`` reach only addresses that begin with one of ``origins``: every other request is
+    refused and its address added to the list returned, which goes on filling while the page stays open (the PDF
+    and the browser tests read it)."""
+    refused: list[str] = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(origins):
+            request_route.continue_()
+        else:
+            refused.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return refused
+
+
 def print_page(single: Path) -> Path:
     """The page to print in a single-page HTML build. Sphinx writes the root document at its
     own path (``book/index.html``) with links made for the output root, so it is copied there."""
@@ -164,7 +182,6 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
     browser_path = require_chromium()
     page_file = print_page(single)
     handler = functools.partial(_Quiet, directory=str(single))
-    refused: list[str] = []
     with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -175,15 +192,7 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
                 )
                 page = browser.new_page(viewport={"width": 1100, "height": 1400}, device_scale_factor=2)
-
-                def route(r):
-                    if r.request.url.startswith(base):
-                        r.continue_()
-                    else:
-                        refused.append(r.request.url)
-                        r.abort()
-
-                page.route("**/*", route)
+                refused = confine(page, base)
                 page.goto(f"{base}/{page_file.name}", wait_until="load", timeout=timeout_ms)
                 try:
                     page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
