@@ -131,12 +131,14 @@ def test_renderer_is_html_outside_a_jupyter_server():
 
 
 def test_renderer_is_the_offline_widget_inside_a_jupyter_server(monkeypatch):
-    monkeypatch.setattr(charts.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(charts.theme.importlib.util, "find_spec", lambda name: object())
     assert charts.chart_renderer({"JPY_SESSION_NAME": "/home/jovyan/notebooks/benchmarks.md"}) == "jupyter"
 
 
 def test_renderer_falls_back_with_a_warning_without_the_widget_packages(monkeypatch):
-    monkeypatch.setattr(charts.importlib.util, "find_spec", lambda name: None if name == "vl_convert" else object())
+    monkeypatch.setattr(
+        charts.theme.importlib.util, "find_spec", lambda name: None if name == "vl_convert" else object()
+    )
     with pytest.warns(UserWarning, match="vl_convert not installed"):
         assert charts.chart_renderer({"JPY_SESSION_NAME": "x.md"}) == "html"
 

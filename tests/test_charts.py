@@ -144,7 +144,7 @@ def test_every_chart_needs_a_description():
 
 
 def test_long_titles_are_wrapped():
-    title = charts._title("word " * 40, "sub " * 60)
+    title = charts.wrapped_title("word " * 40, "sub " * 60)
     assert isinstance(title.text, list) and all(len(line) <= charts.TITLE_CHARS for line in title.text)
     assert all(len(line) <= charts.SUBTITLE_CHARS for line in title.subtitle)
     assert isinstance(alt.Title("x"), alt.Title)

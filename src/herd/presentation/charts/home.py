@@ -1,0 +1,45 @@
+"""The home page's chart: the book's comparisons at a glance, how many gaps of each question got each verdict."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .figure import Figure, finish, fit_width, verdict_color, wrapped_title
+from .theme import VERDICT_COLORS
+
+
+def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figure:
+    """The book's comparisons at a glance: for each question, how many gaps got each verdict
+    (``counts``: columns question, verdict, comparisons, order, link)."""
+    data = counts.copy()
+    order = list(dict.fromkeys(data["question"]))
+    present = [v for v in VERDICT_COLORS if v in set(data["verdict"])]
+    data["rank"] = data["verdict"].map({v: i for i, v in enumerate(VERDICT_COLORS)})
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("question:N", title=None, sort=order),
+            x=alt.X("comparisons:Q", title="Comparisons", stack="zero"),
+            color=verdict_color("Difference", present),
+            order=alt.Order("rank:Q"),
+            href="link:N",
+            tooltip=[
+                alt.Tooltip("question:N", title="Question"),
+                alt.Tooltip("verdict:N", title="Difference"),
+                alt.Tooltip("comparisons:Q", title="Comparisons"),
+            ],
+        )
+        .properties(
+            height=alt.Step(30),
+            title=wrapped_title(
+                title,
+                "Each bar: every printed gap a chapter tests, by the difference after the correction for many "
+                "comparisons; '· 1 ≈': gaps also shown equivalent within the margin, counted apart. Table 21 repeats "
+                "some rows of Table 2; the post's bottom line is judged on Table 2's rows. Click a bar to open its "
+                "chapter.",
+            ),
+        )
+    )
+    return finish(fit_width(chart), description, {"verdicts": data.drop(columns=["rank"])}, title)

@@ -1,0 +1,294 @@
+"""The scaling chapter's charts: Chinchilla's training runs (:func:`figure4_runs`), the model size the exponent
+implies (:func:`alpha_sensitivity`), the bootstrap of the compute-optimal size (:func:`bootstrap_optimum`), the
+published laws' compute-optimal allocations with the models as trained (:func:`scaling_curves`) and each model's
+tokens against its optimum (:func:`optimum_ratio`)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from herd.base import formats
+
+from .figure import Figure, finish, fit_width, one_mark, power_axis, size_axis, wrapped_title
+from .theme import LABEL_PX, OTHER_COLOR, WIDTH
+
+
+def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:
+    """Chinchilla's training runs as read off its Figure 4: compute against model size (log–log),
+    coloured by final loss; runs left out of the fit drawn as crosses."""
+    data = points.assign(fit=points["excluded"].map({True: "left out (highest loss)", False: "used in the fit"}))
+    data = data[["source_line", "parameters", "training_flops", "tokens", "loss", "fit"]].copy()
+    data["parameters_text"] = data["parameters"].map(lambda v: formats.size(v, 1) if v < 1e9 else formats.size(v, 2))
+    data["flops_text"] = data["training_flops"].map(lambda v: formats.scientific(v, 3))
+    data["tokens_text"] = data["tokens"].map(lambda v: formats.size(v, 1))
+    chart = (
+        alt.Chart(data)
+        .mark_point(size=45, filled=True)
+        .encode(
+            x=alt.X("training_flops:Q", scale=alt.Scale(type="log"), axis=power_axis("Training compute C (FLOPs)")),
+            y=alt.Y(
+                "parameters:Q",
+                scale=alt.Scale(type="log"),
+                axis=size_axis("Model size N (parameters)", powers_only=True),
+            ),
+            color=alt.Color(
+                "loss:Q",
+                title="Final loss (nats/token)",
+                scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(orient="right"),
+            ),
+            shape=alt.Shape(
+                "fit:N",
+                title=None,
+                scale=alt.Scale(domain=["used in the fit", "left out (highest loss)"], range=["circle", "cross"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("source_line:Q", title="Line in Epoch AI's file"),
+                alt.Tooltip("parameters_text:N", title="Parameters"),
+                alt.Tooltip("flops_text:N", title="FLOPs"),
+                alt.Tooltip("tokens_text:N", title="Tokens D = C/(6N)"),
+                alt.Tooltip("loss:Q", title="Loss", format=".3f"),
+                alt.Tooltip("fit:N", title="Fit"),
+            ],
+        )
+        .properties(title=wrapped_title(title, "Each mark is one training run, placed where Figure 4 draws it."))
+    )
+    return finish(fit_width(chart, 300), description, {"runs": data}, title)
+
+
+def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
+    """Implied model size as a function of the exponent α, with rounding intervals shaded."""
+    curve = curve[["alpha", "tokens", "params"]].copy()
+    curve["tokens_text"] = curve["tokens"].map(formats.tokens)
+    curve["params_text"] = curve["params"].map(formats.params)
+    shade = (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.18)
+        .encode(
+            x="from:Q",
+            x2="to:Q",
+            color=alt.Color("printing:N", title="Values that round to the printed α", legend=alt.Legend(columns=1)),
+        )
+    )
+    line = (
+        alt.Chart(curve)
+        .mark_line(color="#333")
+        .encode(
+            x=alt.X("alpha:Q", title="Exponent α", scale=alt.Scale(zero=False)),
+            y=alt.Y("params:Q", axis=size_axis("Implied model size at the budget (parameters)")),
+            tooltip=[
+                alt.Tooltip("alpha:Q", title="α", format=".4f"),
+                alt.Tooltip("tokens_text:N", title="Tokens"),
+                alt.Tooltip("params_text:N", title="Parameters"),
+            ],
+        )
+    )
+    chart = fit_width(alt.layer(shade, line), 260).properties(title=wrapped_title(title, subtitle))
+    return finish(chart, description, {"curve": curve, "rounding intervals": bands}, title)
+
+
+LOG_TICKS = (1, 2, 3, 5)
+"""The multiples of each power of ten a log axis over less than two decades is labelled at."""
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Tick values of a log axis from ``low`` to ``high``: each of :data:`LOG_TICKS` times a power of ten
+    that falls inside, far enough apart on an axis of a decade or so that their labels never meet."""
+    ticks = []
+    for power in range(int(math.floor(math.log10(low))), int(math.ceil(math.log10(high))) + 1):
+        ticks += [m * 10.0**power for m in LOG_TICKS if low <= m * 10.0**power <= high]
+    return ticks
+
+
+def labelled_rules(
+    marks: pd.DataFrame, low: float, high: float, top: float, plot_px: float, margin: float = 1.25
+) -> tuple[pd.DataFrame, float, float]:
+    """Where the labels of vertical rules at ``marks["params"]`` go so that close rules can be told apart:
+    each label on a row of its own above the highest bar (``top``), the leftmost rule's the highest, and
+    written to the right of its rule, which ends at its label; so no label crosses another rule. Returns
+    the marks with their label text (``text``) and height (``label_y``), and the axis's ends: ``low`` and
+    ``high`` widened by ``margin`` (a factor) and until the rightmost label fits (``plot_px`` wide plot)."""
+    marks = marks.sort_values("params", kind="stable").reset_index(drop=True)
+    marks["text"] = [f"{label}: {formats.scaled(v, 'B', 0)}" for label, v in zip(marks["label"], marks["params"])]
+    lo = min(low, float(marks["params"].min())) / margin
+    hi = max(high, float(marks["params"].max())) * margin
+    for x, text in zip(marks["params"], marks["text"]):  # each label must end inside the plot
+        share = min((LABEL_PX * len(text) + 8) / plot_px, 0.9)
+        hi = max(hi, math.exp((math.log(x) - share * math.log(lo)) / (1 - share)))
+    rows = len(marks)
+    marks["label_y"] = [top * (1.1 + 0.14 * (rows - 1 - k)) for k in range(rows)]
+    return marks, lo, hi
+
+
+def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
+    """Histogram of the compute-optimal model size over bootstrap draws on a log axis (``bins``:
+    columns low, high, draws), with vertical rules at ``marks`` (columns params, label: the
+    interval's ends, the refit, the paper's prediction, the trained model), each labelled where it ends
+    (:func:`labelled_rules`); the axis spans the draws and the marks, with a margin."""
+    bins = bins.assign(low_text=bins["low"].map(formats.params), high_text=bins["high"].map(formats.params))
+    drawn = bins[bins["draws"] > 0]
+    top = float(bins["draws"].max())
+    plot_px = WIDTH - 70  # the y axis and its title take the rest
+    marks, lo, hi = labelled_rules(marks, float(drawn["low"].min()), float(drawn["high"].max()), top, plot_px)
+    marks = marks.assign(params_text=marks["params"].map(lambda v: formats.scaled(v, "B", 0)))
+    scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
+    x = alt.X(
+        "low:Q",
+        scale=scale,
+        axis=size_axis("Compute-optimal parameters N (log scale)", values=log_ticks(lo, hi)),
+    )
+    y_scale = alt.Scale(domain=[0, float(marks["label_y"].max()) * 1.06], nice=False)
+    bars = (
+        alt.Chart(bins)
+        .mark_rect(color=OTHER_COLOR, opacity=0.7, clip=True)
+        .encode(
+            x=x,
+            x2="high:Q",
+            y=alt.Y("draws:Q", title="Bootstrap draws", scale=y_scale, axis=alt.Axis(values=_count_ticks(top))),
+            y2=alt.datum(0),
+            tooltip=[
+                alt.Tooltip("low_text:N", title="From"),
+                alt.Tooltip("high_text:N", title="To"),
+                alt.Tooltip("draws:Q", title="Draws", format=","),
+            ],
+        )
+    )
+    order = list(marks["label"])
+    color = alt.Color("label:N", sort=order, legend=None)
+    tooltip = [alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")]
+    base = alt.Chart(marks).encode(x=alt.X("params:Q", scale=scale), color=color, tooltip=tooltip)
+    rules = base.mark_rule(strokeWidth=2).encode(
+        y=alt.Y("label_y:Q", scale=y_scale),
+        y2=alt.datum(0),
+        strokeDash=alt.StrokeDash("label:N", sort=order, legend=None),
+    )
+    labels = base.mark_text(align="left", baseline="middle", dx=4, fontSize=11).encode(
+        y=alt.Y("label_y:Q", scale=y_scale), text="text:N"
+    )
+    chart = fit_width(alt.layer(bars, rules, labels), 300).properties(title=wrapped_title(title, subtitle))
+    return finish(chart, description, {"draws": bins, "marks": marks}, title)
+
+
+def _count_ticks(top: float) -> list[float]:
+    """Round tick values from 0 to ``top`` (a count axis), about five of them."""
+    step = 10.0 ** math.floor(math.log10(max(top, 1) / 5))
+    step *= next(m for m in (1, 2, 5, 10) if top / (m * step) <= 6)
+    return [k * step for k in range(int(top // step) + 1)]
+
+
+MODEL_SHAPES = [
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "triangle-down",
+    "cross",
+    "triangle-left",
+    "triangle-right",
+]
+
+
+def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, description: str) -> Figure:
+    """Compute-optimal tokens and parameters against FLOPs for each law (log–log), with
+    the actual models marked and named. Click a legend entry to highlight a law."""
+    curves = curves[["label", "flops", "tokens", "params"]].copy()
+    curves["flops_text"] = curves["flops"].map(formats.scientific)
+    curves["tokens_text"] = curves["tokens"].map(formats.size)
+    curves["params_text"] = curves["params"].map(formats.size)
+    points = points[["model", "flops", "tokens", "params"]].copy()
+    points["flops_text"] = points["flops"].map(formats.scientific)
+    points["tokens_text"] = points["tokens"].map(formats.tokens)
+    points["params_text"] = points["params"].map(formats.params)
+    models = list(dict.fromkeys(points["model"]))
+    pick = alt.selection_point(fields=["label"], bind="legend", name="law")
+    color = alt.Color("label:N", title="Law (click to highlight)", legend=alt.Legend(orient="bottom", columns=1))
+    shape = alt.Shape(
+        "model:N",
+        title="Model as trained (C = 6·N·D)",
+        sort=models,
+        scale=alt.Scale(domain=models, range=MODEL_SHAPES[: len(models)]),
+        legend=alt.Legend(orient="top", columns=2),
+    )
+    x = alt.X("flops:Q", scale=alt.Scale(type="log"), axis=power_axis("Training compute C (FLOPs)"))
+
+    def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart | alt.FacetChart:
+        lines = (
+            alt.Chart(curves)
+            .mark_line(strokeWidth=2)
+            .encode(
+                x=x,
+                y=alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), axis=size_axis(axis_title, powers_only=True)),
+                color=color,
+                opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+                tooltip=[
+                    alt.Tooltip("label:N", title="Law"),
+                    alt.Tooltip("flops_text:N", title="FLOPs"),
+                    alt.Tooltip(f"{field}_text:N", title=axis_title),
+                ],
+            )
+        )
+        if with_param:  # one selection, defined once, drives both panels
+            lines = lines.add_params(pick)
+        dots = (
+            alt.Chart(points)
+            .mark_point(size=110, filled=True, color="black")
+            .encode(
+                x="flops:Q",
+                y=f"{field}:Q",
+                shape=shape,
+                tooltip=[
+                    alt.Tooltip("model:N", title="Model"),
+                    alt.Tooltip("flops_text:N", title="FLOPs (6·N·D)"),
+                    alt.Tooltip("params_text:N", title="Parameters"),
+                    alt.Tooltip("tokens_text:N", title="Tokens"),
+                ],
+            )
+        )
+        return alt.layer(lines, dots).properties(width=WIDTH - 100, height=240)
+
+    chart = alt.vconcat(
+        panel("tokens", "Compute-optimal training tokens", True), panel("params", "Compute-optimal parameters", False)
+    ).properties(
+        title=wrapped_title(
+            title,
+            "Lines: each law's compute-optimal allocation. Black marks: the models as trained, each with its own "
+            "shape (C = 6·N·D); models the sources give the same size and tokens share a mark.",
+        )
+    )
+    return finish(chart, description, {"laws": curves, "models": points}, title)
+
+
+def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
+    """Tokens trained per compute-optimal token, per model and law (log scale, 1 = optimal)."""
+    data = table[["model", "label", "token_ratio", "param_ratio"]].copy()
+    x = alt.X("token_ratio:Q", title="Tokens trained ÷ compute-optimal tokens (log scale)", scale=alt.Scale(type="log"))
+    laws = sorted(set(data["label"]))  # the legend's order
+    points = (
+        alt.Chart()
+        .mark_point(filled=True, size=60)
+        .encode(
+            y=alt.Y("model:N", title=None),
+            # each law on its own line within a model's band, so laws that agree do not hide each other
+            yOffset=alt.YOffset("label:N", sort=laws, scale=alt.Scale(paddingInner=0.1)),
+            x=x,
+            color=alt.Color("label:N", title="Law", legend=alt.Legend(orient="bottom", columns=1)),
+            tooltip=[
+                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("label:N", title="Law"),
+                alt.Tooltip("token_ratio:Q", title="Tokens ÷ optimal tokens", format=",.2f"),
+                alt.Tooltip("param_ratio:Q", title="Parameters ÷ optimal parameters", format=",.2f"),
+            ],
+        )
+    )
+    rule = one_mark().mark_rule(strokeDash=[4, 3], color="#666").encode(x=alt.datum(1.0))
+    chart = fit_width(alt.layer(rule, points, data=data)).properties(
+        height=data["model"].nunique() * max(40, 10 * len(laws)),
+        title=wrapped_title(
+            title, "Right of 1 (dashed): trained on more tokens than the law's optimum for the same compute."
+        ),
+    )
+    return finish(chart, description, {"ratios": data}, title)
