@@ -33,6 +33,8 @@ CALLED_BY_CONVENTION = {
     "__getattr__": "Python, for a name a module does not define (PEP 562)",
     "norm_eps": "a field of llama-models' ModelArgs, read from the published params.json",
     "use_scaled_rope": "a field of llama-models' ModelArgs, read from the published params.json",
+    "_theme": "Altair's theme registry, which its decorator registers it in",
+    "max_rows": "an argument Altair's data-transformer registry passes to a transformer",
 }
 
 
