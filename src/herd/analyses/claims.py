@@ -56,11 +56,13 @@ DEFINITIONS = {
     "parity not resolved": "a claim of being on a par (equivalence) or at least on a par (non-inferiority) that "
     "the data can neither confirm nor refute (a claim on every row: some row does not show it, or cannot be tested)",
     "not supported": "the post attributes to the source something the source does not say: it is silent, not contrary",
-    "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way",
+    "wrong order": "the stated order is contradicted by a gap the book's test resolves the other way (for \"at "
+    'least on a par": a deficit resolved beyond the margin)',
     "wrong order, not resolved": "the source prints the reverse order or equal scores, but the gap is not resolved "
     "(or cannot be tested): the printed order contradicts the claim, the data do not show the other model ahead",
     "wrong number": "a number differs from the source, or is attributed to the wrong quantity",
-    "contradicted": "the source says otherwise (not a number or an order)",
+    "contradicted": "the source says otherwise (not a number or an order), or a claim of being on a par meets a "
+    "gap resolved beyond the margin",
     "not checkable": "no source in the book can settle it; the reason says which source would",
 }
 
