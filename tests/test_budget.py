@@ -2,6 +2,7 @@ import pytest
 
 from conftest import DATA, edit_csv
 from herd.analyses.compute import budget, scaling
+from herd.presentation import budget_text
 from herd.record import data
 
 
@@ -51,8 +52,9 @@ def test_an_up_to_count_and_a_distilled_model_carry_their_caveats(data_copy):
     package = data.load(data_copy)
     key = package.model_facts.set_index(["model", "quantity"]).loc[("llama-3.1-8b", "training_tokens"), "fact"]
     line = next(i for i, f in enumerate(facts, 1) if f.startswith(f"{key},"))
-    plain = budget.implied_mfu(package.facts, scaling.model_points(package, ["llama-3.1-8b"])).iloc[0]
-    assert plain["caveat"] == ""
+    plain = budget.implied_mfu(package.facts, scaling.model_points(package, ["llama-3.1-8b"]))
+    assert not plain["tokens_bound"].iloc[0] and not plain["distilled"].iloc[0]
+    assert budget_text.mfu_caveats(plain) == [""]
     edit_csv(data_copy / "facts.csv", line, "value_as_printed", "Up to 15T tokens")
     with (data_copy / "facts.csv").open("a") as f:
         row = dict.fromkeys(header, "")
@@ -73,7 +75,8 @@ def test_an_up_to_count_and_a_distilled_model_carry_their_caveats(data_copy):
     shared = package.model_facts.set_index(["model", "quantity"]).loc[("llama-3.1-70b", "training_tokens"), "fact"]
     assert list(points["tokens_bound"]) == [True, shared == key]  # a fact several models share bounds them all
     assert list(points["distilled"]) == [True, False]
-    caveat = budget.implied_mfu(package.facts, points).set_index("model")["caveat"]
+    mfu = budget.implied_mfu(package.facts, points)
+    caveat = dict(zip(mfu["model"], budget_text.mfu_caveats(mfu)))
     assert "upper bound" in caveat["llama-3.1-8b"] and "logits" in caveat["llama-3.1-8b"]
     assert "logits" not in caveat["llama-3.1-70b"]
 
@@ -97,20 +100,42 @@ def test_table4_row2_peak_is_rounding_not_an_error(package):
     assert not par.loc[2, "peak_within_units"] and par.loc[2, "peak_within"]
     assert par.loc[2, "peak_high_units"] == pytest.approx(400.5 / 0.405)
     assert par["peak_within"].all()
-    note = budget.peak_rounding_note(par.reset_index(), 989.4)
+    found = budget.peak_rounding(par.reset_index(), 989.4)
+    assert found["rows"] == [2] and found["step"] == 10
+    assert found["miss_pct"] == pytest.approx(100 * (989.4 - 400.5 / 0.405) / 989.4)
+    note = budget_text.peak_rounding_note(par.reset_index(), 989.4)
     assert "row 2" in note and "0.05 %" in note
+    within = budget.parallelism_checks(package.parallelism, 988.0)  # inside every row's whole-number reading
+    assert budget.peak_rounding(within, 988.0) is None and budget_text.peak_rounding_note(within, 988.0) == ""
 
 
 @pytest.fixture(scope="module")
-def checks(package):
+def records(package):
     return budget.checks(package)
+
+
+@pytest.fixture(scope="module")
+def checks(records):
+    return budget_text.checks_table(records)
+
+
+def test_checks_are_records_of_numbers_and_the_words_are_written_from_them(records, checks):
+    # the analysis returns what each check compares, by name; the presentation layer writes every sentence
+    assert list(records.columns) == ["topic", "check", "verdict", "cause", "values"]
+    assert set(records["check"]) == set(budget_text.WRITERS)
+    optimum = records[records["check"] == "stated-optimum"].iloc[0]["values"]
+    assert optimum["flops"] == pytest.approx(6 * optimum["params"] * optimum["tokens"])
+    assert optimum["off_budget_pct"] == pytest.approx(100 * (optimum["flops"] / optimum["budget"] - 1))
+    assert not any(isinstance(v, str) and " " in v and v.endswith(".") for vs in records["values"] for v in vs.values())
+    assert list(checks["verdict"]) == list(records["verdict"]) and list(checks["cause"]) == list(records["cause"])
+    assert budget_text.causes_table(checks)[["cause", "kind", "checks", "topics"]].equals(budget.causes(records))
 
 
 def test_inconsistencies_are_counted_by_cause(checks):
     # Erratum: the chapter counted 7 inconsistent cells of 16; they have 3 distinct causes,
     # plus one difference of definition, and a rounding miss is not an inconsistency.
     assert set(checks["verdict"]) <= set(budget.VERDICTS)
-    causes = budget.causes(checks).set_index("cause")
+    causes = budget_text.causes_table(checks).set_index("cause")
     assert set(causes.index[causes["kind"] == "inconsistency"]) == {
         "predicted-size-off-budget",
         "text-constants-truncated",
@@ -129,10 +154,10 @@ def test_inconsistencies_are_counted_by_cause(checks):
     counts = budget.summary_counts(checks)
     assert (counts["inconsistencies"], counts["definitions"], counts["inconsistent_checks"]) == (3, 2, 5)
     assert counts["agree"] + counts["rounding"] + counts["approximate"] + counts["not_agreeing"] == counts["checks"]
-    assert budget.causes_phrase(counts) == "3 inconsistencies with distinct causes and 2 differences of definition"
-    assert budget.agreement_phrase(counts) == "5 agree exactly and 7 within the precision of the printed numbers"
-    assert "1 only within" in budget.agreement_phrase(counts | {"approximate": 1})
-    assert budget.agreement_phrase(counts | {"agree": 1}).startswith("1 agrees exactly and 7 within")
+    assert budget_text.causes_phrase(counts) == "3 inconsistencies with distinct causes and 2 differences of definition"
+    assert budget_text.agreement_phrase(counts) == "5 agree exactly and 7 within the precision of the printed numbers"
+    assert "1 only within" in budget_text.agreement_phrase(counts | {"approximate": 1})
+    assert budget_text.agreement_phrase(counts | {"agree": 1}).startswith("1 agrees exactly and 7 within")
 
 
 def test_rounding_is_not_an_inconsistency(checks):
@@ -145,7 +170,7 @@ def test_rounding_is_not_an_inconsistency(checks):
     hardware = checks[checks["the source says"].str.startswith("hardware share")].iloc[0]
     assert hardware["verdict"] == budget.DEFINITION and hardware["recomputation gives"] == "76.6"
     assert all(v in hardware["explanation"] for v in ("76.6 %", "78.3 %", "85.0 %"))
-    assert budget.approximate_note(checks) == ""
+    assert budget_text.approximate_note(checks) == ""
     gpu = checks[checks["the source says"].str.startswith("GPU issues share (%), from the printed")].iloc[0]
     assert gpu["verdict"] in (budget.AGREES, budget.ROUNDING)
 

@@ -5,7 +5,7 @@ From the ground up: ``base`` (what every layer uses), ``record`` (the data packa
 findings) and ``book`` (the build and the editions); above them, the few modules at the top of the package are the
 commands users type. Every import in ``src/herd`` (a function's own imports and those made only for type checking
 too) is read from the syntax tree; a test fails on an import from a lower layer to a higher one and on analysis
-topics that import each other in a circle, naming the file and the line.
+topics that import each other in a circle, naming the file and the line, and on modules that do.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ UPWARDS = {
     ("herd.record.score_tables", "sizes_table", "herd.method.stats"),
     # the notes under that table: what N a macro average's tests use at the table's scores, in words
     ("herd.record.score_tables", "size_notes", "herd.method.stats"),
-    # the refit-against-published table, written with a column formatter of tables
-    ("herd.analyses.compute.refit", "comparison_display", "herd.presentation.tables"),
 }
 
 
@@ -178,3 +176,31 @@ def test_no_layer_or_analysis_topic_imports_in_a_circle():
         if trail:
             steps = [f"{a} -> {b} ({edges[a][b]})" for a, b in zip(trail, [*trail[1:], start])]
             pytest.fail("import circle between layers or analysis topics:\n" + "\n".join(steps))
+
+
+def test_no_module_imports_in_a_circle():
+    # within a topic too (the refit and the scaling tables once imported each other, the one only for a type): a
+    # circle of modules is one module in several files; a package and its own command line (``__main__``) aside
+    edges: dict[str, set[str]] = defaultdict(set)
+    for module, path in MODULES.items():
+        for _, target, function in imports(path):
+            command = (module, target) in (
+                (f"{target}.__main__", target),
+                (module, f"{module}.__main__"),
+            )
+            if (module, function, target) not in UPWARDS and not command:
+                edges[module].add(target)
+
+    def reaches(start: str, goal: str) -> bool:
+        todo, seen = [start], {start}
+        while todo:
+            for nxt in edges[todo.pop()]:
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    circles = sorted(f"{a} -> {b} -> ... -> {a}" for a in MODULES for b in edges[a] if reaches(b, a))
+    assert not circles, "modules importing in a circle:\n" + "\n".join(circles)

@@ -14,7 +14,8 @@ import pytest
 from scipy.optimize import approx_fprime
 
 from conftest import DATA
-from herd.analyses.compute import refit, scaling
+from herd.analyses.compute import laws, refit, scaling
+from herd.presentation import scaling_text
 from herd.record import data
 
 # sha256 of data/svg_extracted_data.csv in epoch-research/analyzing-chinchilla at commit
@@ -116,7 +117,7 @@ def test_batched_bfgs_finds_known_minima():
 
 def test_fit_recovers_a_known_law():
     rng = np.random.default_rng(0)
-    truth = scaling.ParametricLoss(E=1.7, A=400.0, B=1500.0, alpha=0.33, beta=0.35)
+    truth = laws.ParametricLoss(E=1.7, A=400.0, B=1500.0, alpha=0.33, beta=0.35)
     n = np.exp(rng.uniform(np.log(5e7), np.log(1.5e10), 200))
     d = np.exp(rng.uniform(np.log(5e8), np.log(4e11), 200))
     loss = truth.loss(n, d) * np.exp(rng.normal(0, 0.002, 200))
@@ -143,19 +144,19 @@ def test_distinct_keeps_the_best_of_each_cluster():
 
 
 def test_stable_writes_what_every_seed_agrees_on():
-    assert refit.stable([390, 396, 382, 395, 397]) == "400"  # step 50
-    assert refit.stable([1170, 1120, 1150, 1150, 1160]) == "1,200"  # step 200
-    assert refit.stable([16.2, 16.0, 16.6, 16.0, 16.0]) == "16"  # step 1
-    assert refit.stable([5.41, 5.65, 5.53, 5.49, 5.45]) == "5.5"  # step 0.5
-    assert refit.stable([630.1, 630.4]) == "630"  # step 1: 3 significant figures at most
-    assert refit.stable([41.7, 40.4, 43.4, 40.6, 40.2]) == "40"  # step 10
+    assert scaling_text.stable([390, 396, 382, 395, 397]) == "400"  # step 50
+    assert scaling_text.stable([1170, 1120, 1150, 1150, 1160]) == "1,200"  # step 200
+    assert scaling_text.stable([16.2, 16.0, 16.6, 16.0, 16.0]) == "16"  # step 1
+    assert scaling_text.stable([5.41, 5.65, 5.53, 5.49, 5.45]) == "5.5"  # step 0.5
+    assert scaling_text.stable([630.1, 630.4]) == "630"  # step 1: 3 significant figures at most
+    assert scaling_text.stable([41.7, 40.4, 43.4, 40.6, 40.2]) == "40"  # step 10
 
 
 @pytest.mark.slow
 def test_refit_reproduces_besiroglus_published_estimates_within_their_standard_errors(package, fit):
     # Besiroglu et al. 2024: A 482.01 (124.58), B 2085.43 (1293.23), E 1.8172 (0.03), α 0.3478 (0.02), β 0.3658 (0.02)
-    published = scaling.constants(package.scaling_laws, "besiroglu2024")
-    ses = scaling.standard_errors(package.scaling_laws, "besiroglu2024")
+    published = laws.constants(package.scaling_laws, "besiroglu2024")
+    ses = laws.standard_errors(package.scaling_laws, "besiroglu2024")
     for name in refit.CONSTANTS:
         assert abs(getattr(fit.law, name) - published[name]) < ses[name], name
     assert fit.points == 240 and fit.starts == 4500 and 1 < fit.at_best <= fit.reach_best < fit.starts
@@ -171,7 +172,7 @@ def test_refit_reproduces_besiroglus_published_estimates_within_their_standard_e
         np.ones(len(kept)),
     )
     for law in ("besiroglu2024", "hoffmann2022-approach3-unrounded"):
-        c = published if law == "besiroglu2024" else scaling.constants(package.scaling_laws, law)
+        c = published if law == "besiroglu2024" else laws.constants(package.scaling_laws, law)
         theta = [np.log(c["A"]), np.log(c["B"]), np.log(c["E"]), c["alpha"], c["beta"]]
         assert fit.objective <= refit.huber_objective(theta, *args)[0]
 
@@ -181,7 +182,7 @@ def test_bootstrap_spread_matches_besiroglus_standard_errors(package, fit):
     # A bootstrap whose fits stop early (scipy's default tolerance on this tiny objective)
     # collapses to the starting point: its standard errors come out hundreds of times too small.
     boot = refit.bootstrap_refit(refit.figure4_points(package), fit, 3.8e25, draws=300, seed=1)
-    ses = scaling.standard_errors(package.scaling_laws, "besiroglu2024")
+    ses = laws.standard_errors(package.scaling_laws, "besiroglu2024")
     for name in refit.CONSTANTS:
         assert 0.6 < boot[name].std(ddof=1) / ses[name] < 1.5, name
     assert boot["converged"].all() and boot["from_best"].mean() > 0.9
@@ -195,9 +196,9 @@ def test_bootstrap_is_reproducible_and_keeps_the_constants_together(package, fit
     assert a.equals(refit.bootstrap_refit(pts, fit, 3.8e25, draws=60, seed=7))
     assert not a.equals(refit.bootstrap_refit(pts, fit, 3.8e25, draws=60, seed=8))
     # each draw is one refit: its optimum is its own constants' optimum, on the budget
-    law = scaling.ParametricLoss(*(a.loc[0, k] for k in refit.CONSTANTS))
+    law = laws.ParametricLoss(*(a.loc[0, k] for k in refit.CONSTANTS))
     assert a.loc[0, "params"] == pytest.approx(law.params(3.8e25))
-    assert scaling.training_flops(a["params"], a["tokens"]) == pytest.approx(np.full(60, 3.8e25))
+    assert laws.training_flops(a["params"], a["tokens"]) == pytest.approx(np.full(60, 3.8e25))
     # refitted together, A and α move together (drawn independently they would not)
     assert np.corrcoef(np.log(a["A"]), a["alpha"])[0, 1] > 0.8
 
@@ -223,14 +224,14 @@ def test_rerunning_the_whole_grid_on_the_draws_at_the_interval_ends_finds_no_bet
     check = refit.shortcut_check(pts, fit, boot, 3.8e25, 1, 0)
     assert check["end"].tolist() == ["lower", "upper"] and check["rank"].tolist() == [51, 1950]
     # the draws checked are the ones the interval's ends are read from
-    low, high = scaling.percentile_interval(boot["params"])
+    low, high = refit.percentile_interval(boot["params"])
     assert check["params"].iloc[0] == pytest.approx(low, rel=1e-2) and check["params"].iloc[1] == pytest.approx(
         high, rel=1e-2
     )
     assert (check["grid_loss"] >= check["shortcut_loss"] - 1e-9).all()
     # no better fit: the grid's fit is the shortcut's, so N is the same
     assert check["grid_params"].to_numpy() == pytest.approx(check["params"].to_numpy(), rel=1e-4)
-    text = refit.shortcut_sentence(check, fit.starts, len(boot))
+    text = scaling_text.shortcut_sentence(check, fit.starts, len(boot))
     assert text.startswith("on the draw nearest each end of the interval of N (ranks 51 and 1,950 of 2,000")
     assert "does not bound how often the shortcut misses" in text
 
@@ -243,7 +244,7 @@ def test_interval_end_draws_are_the_ranks_around_each_percentile():
     assert two["rank"].tolist() == [50, 51, 1950, 1951]
     ordered = np.sort(boot["params"].to_numpy())
     assert two["params"].tolist() == ordered[[49, 50, 1949, 1950]].tolist()
-    low, high = scaling.percentile_interval(boot["params"])
+    low, high = refit.percentile_interval(boot["params"])
     lower, upper = two[two["end"] == "lower"]["params"], two[two["end"] == "upper"]["params"]
     assert lower.min() <= low <= lower.max() and upper.min() <= high <= upper.max()
     # the draw is the row of the resample weights, not the rank
@@ -269,17 +270,22 @@ def test_shortcut_sentence_says_what_the_check_shows_and_reports_a_miss():
             "grid_params": [390e9, 1171e9],
         }
     )
-    text = refit.shortcut_sentence(check, 4500, 2000)
+    text = scaling_text.shortcut_sentence(check, 4500, 2000)
     assert text.startswith(
         "on the draw nearest each end of the interval of N (ranks 51 and 1,950 of 2,000 in order of N: 390 B and "
         "1,171 B), rerunning all 4,500 starting points finds no better fit than the shortcut (the same best loss)"
     )
-    assert refit.shortcut_caveat(check).startswith("finds no better fit there, which supports but does not prove")
+    assert scaling_text.shortcut_caveat(check).startswith(
+        "finds no better fit there, which supports but does not prove"
+    )
     # the check can fail: a shortcut that missed a better fit is reported, with the N it moves
     missed = check.assign(better_by=[1e-6, 0.0], grid_params=[410e9, 1171e9])
-    text = refit.shortcut_sentence(missed, 4500, 2000)
+    text = scaling_text.shortcut_sentence(missed, 4500, 2000)
     assert "finds a better fit than the shortcut on 1 of them" in text and "rank 51: 390 B to 410 B" in text
-    assert refit.shortcut_caveat(missed) == "finds a better fit on 1 of them, so the interval's ends are not settled"
+    assert (
+        scaling_text.shortcut_caveat(missed)
+        == "finds a better fit on 1 of them, so the interval's ends are not settled"
+    )
 
 
 @pytest.mark.slow
@@ -295,9 +301,9 @@ def test_main_table_interval_comes_from_the_refit_not_independent_draws(package,
     assert row["params_high"] / row["params_low"] < 5
     assert 100e9 < row["params_low"] and row["params_high"] < 5e12
     assert pd.isna(opt.loc["besiroglu2024", "params_low"])  # published constants alone give no interval
-    shown = scaling.optimum_display(opt.reset_index()).set_index("law")
+    shown = scaling_text.optimum_display(opt.reset_index()).set_index("law")
     assert shown.loc[scaling.LAW_LABELS[scaling.REFIT], "N, 95 % bootstrap interval"].endswith(" B")
-    g = refit.refit_glue(fit, opt.reset_index(), boot, seeds, 405e9, 42.5)
+    g = scaling_text.refit_glue(fit, opt.reset_index(), boot, seeds, 405e9, 42.5)
     assert g["contains_trained"] == "contains" and g["n_draws"] == "200" and g["n_seeds"] == "2"
     assert g["llama_tpp"] == "42" and g["n_all_draws"] == "400"
     assert int(g["refit_tpp"]) == round(row["tokens"] / row["params"])
@@ -306,10 +312,10 @@ def test_main_table_interval_comes_from_the_refit_not_independent_draws(package,
     assert f"{g['seed_d_interval']}" == shown.loc[scaling.LAW_LABELS[scaling.REFIT], "D, 95 % bootstrap interval"]
     # an interval some seeds put above the size trained: "contains" only when every seed does
     shifted = seeds.assign(params_low=[300e9, 410e9])
-    assert refit.refit_glue(fit, opt.reset_index(), boot, shifted, 405e9, 42.5)["contains_trained"] == (
+    assert scaling_text.refit_glue(fit, opt.reset_index(), boot, shifted, 405e9, 42.5)["contains_trained"] == (
         "not always contains"
     )
-    table = refit.seeds_display(seeds)
+    table = scaling_text.seeds_display(seeds)
     assert table.columns[1] == "parameters N (B), 95 % interval" and table["seed"].tolist() == [0, 1]
 
 
@@ -321,6 +327,6 @@ def test_comparison_with_published(package, fit):
     assert comp.loc["A", "published low"] == 285.214 and comp.loc["A", "published high"] == 743.626
     assert (comp["difference in published SEs"].abs() < 1).all()
     assert (comp["bootstrap low"] < comp["refit"]).all() and (comp["refit"] < comp["bootstrap high"]).all()
-    shown = refit.comparison_display(comp.reset_index())
+    shown = scaling_text.comparison_display(comp.reset_index())
     assert list(shown["constant"]) == ["E", "A", "B", "α", "β"]
     assert shown.loc[1, "their 95 % interval"] == "285–744"

@@ -10,6 +10,7 @@ from herd.analyses.compute import scaling
 from herd.base import formats, params
 from herd.base.params import ParameterError
 from herd.method import compare, stats
+from herd.presentation import scaling_text
 from herd.record import coverage, data, score_tables
 
 
@@ -179,13 +180,13 @@ def test_scaling_places_every_described_model_by_size_and_says_which_share_a_poi
         list(g["name"].str.replace(" (pre-trained)", "", regex=False))
         for _, g in points.groupby(["params", "tokens", "gpu_hours"], sort=False)
     ]
-    sentence = scaling.shared_points(points)
+    sentence = scaling_text.shared_points(points)
     shared = [g for g in groups if len(g) > 1]
     assert (sentence == "") == (not shared)
     for group in shared:
         assert all(name in sentence for name in group)
     alone = points.drop_duplicates(["params", "tokens", "gpu_hours"])
-    assert scaling.shared_points(alone) == ""
+    assert scaling_text.shared_points(alone) == ""
 
 
 def test_shared_points_sentence():
@@ -197,11 +198,11 @@ def test_shared_points_sentence():
             "gpu_hours": [9.0, 9.0, 9.0, 9.0],
         }
     )
-    assert scaling.shared_points(points) == (
+    assert scaling_text.shared_points(points) == (
         "The sources print the same size, training tokens and GPU hours for A, B and D: on the charts they share "
         "one point."
     )
-    assert scaling.shared_points(points.iloc[[0, 2]]) == ""
+    assert scaling_text.shared_points(points.iloc[[0, 2]]) == ""
 
 
 def test_the_benchmarks_chapter_tables(package):

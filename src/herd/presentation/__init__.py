@@ -2,8 +2,9 @@
 
 ``tables`` (deterministic HTML tables with their CSV), ``charts`` (the Altair theme and the chart builders, each
 returning the chart with the rows it draws), ``downloads`` (the CSV behind every table and chart, and the data
-package archive), ``findings`` (the home page's findings, read from the values the executed chapters glued) and
-``selection_text`` (the selection null's tables and sentences).
+package archive), ``findings`` (the home page's findings, read from the values the executed chapters glued),
+``scaling_text`` (the scaling chapter's tables and sentences: the laws, the refit and its bootstrap), ``budget_text``
+(the compute checks in words) and ``selection_text`` (the selection null's tables and sentences).
 
 May import: ``herd.base``, ``herd.record``, ``herd.method``, ``herd.analyses``.
 """

@@ -7,6 +7,7 @@ it *agrees*, *agrees within rounding* (the printed numbers' own precision allows
 approximately* (only the source's own "approximately" allows both), *differs by definition* (the
 two numbers measure different things), or is *inconsistent*. Every check
 that does not simply agree names a cause; one misprint seen in three places is one cause.
+The checks are records of numbers; :mod:`herd.presentation.budget_text` writes them as sentences.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from herd.base import formats
 from herd.record.data import fact
 
 from . import scaling
+from .laws import build_law, constants, params_for, token_law_range, training_flops
 
 AGREES = "agrees"
 ROUNDING = "agrees within rounding"
@@ -50,28 +51,19 @@ def implied_mfu(facts: pd.DataFrame, points: pd.DataFrame, peak_tflops: float | 
     """MFU implied by each model's GPU hours: 6·N·D / (hours · 3600 · peak).
 
     ``points`` comes from :func:`herd.analyses.compute.scaling.model_points` (columns model, name, params, tokens,
-    gpu_hours, tokens_bound, distilled). Returns one row per model with the FLOPs, the implied MFU and the paper's
-    stated range for the 405B's pre-training.
+    gpu_hours, tokens_bound, distilled). Returns one row per model with the FLOPs, the implied MFU, the paper's
+    stated range for the 405B's pre-training, and what makes a row's MFU a bound: ``tokens_bound`` (tokens printed
+    as an upper bound) and ``distilled`` (trained on a larger model's logits, whose generation the hours leave out).
     """
     peak = (peak_tflops or fact(facts, "h100.bf16_dense_tflops")) * 1e12
     low = fact(facts, "training.llama-3.1-405b.bf16-mfu-range-text.low")
     high = fact(facts, "training.llama-3.1-405b.bf16-mfu-range-text.high")
     out = points[["model", "name", "params", "tokens", "gpu_hours"]].copy()
-    out["flops"] = scaling.training_flops(out["params"], out["tokens"])
+    out["flops"] = training_flops(out["params"], out["tokens"])
     out["implied_mfu_pct"] = 100 * out["flops"] / (out["gpu_hours"] * 3600 * peak)
     out["stated_low_pct"], out["stated_high_pct"] = low, high
     out["within_stated"] = (low <= out["implied_mfu_pct"]) & (out["implied_mfu_pct"] <= high)
-    out["caveat"] = [
-        "; ".join(
-            text
-            for text, applies in (
-                ("tokens printed as an upper bound: the FLOPs and the MFU are at most this", b),
-                ("trained on a larger model's logits: the GPU hours leave out generating them", d),
-            )
-            if applies
-        )
-        for b, d in zip(points["tokens_bound"], points["distilled"])
-    ]
+    out["tokens_bound"], out["distilled"] = points["tokens_bound"], points["distilled"]
     return out
 
 
@@ -131,26 +123,20 @@ hardware-related issues like silent data corruption (a GPU row) and unplanned in
 maintenance events"."""
 
 
-def hardware_note(table: pd.DataFrame, stated: float) -> str:
-    """Why the text's hardware share is a matter of definition: the share of the categories it names,
-    and of the groupings next to it (the row of unknown cause as "suspected", the network category)."""
+def hardware_shares(table: pd.DataFrame) -> dict[str, float]:
+    """Why the text's hardware share is a matter of definition, in numbers: the share (%) of the unexpected
+    interruptions in the categories it names (``named``), and of the groupings next to it: the row of unknown cause
+    counted as "suspected" (``with_unknown``), or the network category instead (``with_network``)."""
     total = float(table["interruptions"].sum())
 
     def share(categories) -> float:
         return 100 * float(table.loc[table["category"].isin(categories), "interruptions"].sum()) / total
 
-    named = share(HARDWARE_NAMED)
-    with_unknown = share([*HARDWARE_NAMED, "Unknown"])
-    with_network = share([*HARDWARE_NAMED, "Network"])
-    return (
-        f"The text gives approximately {stated:g} % for confirmed or suspected hardware issues, with examples (GPU and "
-        "host component failures, silent data corruption, unplanned host maintenance) but no list of Table 5's rows. "
-        f"The categories it names give {named:.1f} %; counting the row of unknown cause (NCCL watchdog timeouts) as "
-        f"suspected hardware gives {with_unknown:.1f} %; adding the network category instead gives "
-        f"{with_network:.1f} %. "
-        f"So {stated:g} % follows from one reading of the text and not from others: the two numbers need not count the "
-        "same rows."
-    )
+    return {
+        "named": share(HARDWARE_NAMED),
+        "with_unknown": share([*HARDWARE_NAMED, "Unknown"]),
+        "with_network": share([*HARDWARE_NAMED, "Network"]),
+    }
 
 
 def interruption_summary(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -227,262 +213,196 @@ def _truncated(value: float, digits: int) -> float:
     return math.floor(value * 10**digits + 1e-9) / 10**digits
 
 
+def _check(topic: str, check: str, verdict: str, cause: str = "", /, **values) -> dict:
+    """One check: its topic, what it checks (``check``, which :mod:`herd.presentation.budget_text` writes it by),
+    its verdict, its cause and the numbers behind it."""
+    return {"topic": topic, "check": check, "verdict": verdict, "cause": cause, "values": values}
+
+
 def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
-    """Every arithmetic check of the compute story: topic, what the source says, what
-    recomputation gives, the verdict (one of :data:`VERDICTS`), the cause (a key shared by every
-    check the same error explains; blank when the check agrees) and its one-line explanation."""
+    """Every arithmetic check of the compute story, one row each: ``topic``, ``check`` (what kind of check it
+    is), ``verdict`` (one of :data:`VERDICTS`), ``cause`` (a key shared by every check the same error explains;
+    blank when the check agrees) and ``values`` (the numbers it compares, by name). The scaling law's stated
+    optimum against ``budget_flops`` (default: the paper's flagship budget), the training run, the GPU hours,
+    Table 4 and Table 5 with the text's summary of it."""
     scaling.require_facts(package, scaling.FACT_KEYS, "herd.analyses.compute.budget")
     scaling.require_facts(package, FACT_KEYS, "herd.analyses.compute.budget")
     f = package.facts
-    laws = package.scaling_laws
     C = budget_flops or fact(f, "scaling.flagship_flops")
     C_range = scaling.fact_interval(f, "scaling.flagship_flops") if budget_flops is None else (C, C)
-    rows = []
+    rows = [
+        *_law_checks(f, package.scaling_laws, C, C_range),
+        *_run_checks(package),
+        *_table4_checks(package.parallelism, fact(f, "h100.bf16_dense_tflops")),
+        *_table5_checks(package.interruptions, f),
+    ]
+    return pd.DataFrame(rows, columns=["topic", "check", "verdict", "cause", "values"])
 
-    def add(topic, says, gives, verdict, cause="", why=""):
-        rows.append(
-            {
-                "topic": topic,
-                "the source says": says,
-                "recomputation gives": gives,
-                "verdict": verdict,
-                "cause": cause,
-                "explanation": why,
-            }
-        )
 
-    # --- the scaling law's stated optimum
+def _law_checks(f: pd.DataFrame, laws: pd.DataFrame, C: float, C_range: tuple[float, float]) -> list[dict]:
+    """The scaling law's stated optimum against the budget (6·N·D), and the optimal tokens each printing of the
+    token law's constants gives against the stated tokens."""
     n_pred, d_pred = fact(f, "scaling.predicted_params"), fact(f, "scaling.predicted_tokens")
     n_rng, d_rng = (
         scaling.fact_interval(f, "scaling.predicted_params"),
         scaling.fact_interval(f, "scaling.predicted_tokens"),
     )
-    c_pred = float(scaling.training_flops(n_pred, d_pred))
-    c_pred_rng = (float(scaling.training_flops(n_rng[0], d_rng[0])), float(scaling.training_flops(n_rng[1], d_rng[1])))
-    says = f"{formats.params(n_pred)} parameters on {formats.tokens(d_pred, 2)} tokens at {formats.scientific(C)} FLOPs"
-    gives = f"6·N·D = {formats.scientific(c_pred, 3)} FLOPs, {formats.gap(100 * (c_pred / C - 1))} % off the budget"
-    if c_pred == C:
-        add("scaling law", says, gives, AGREES)
-    elif _overlap(c_pred_rng, C_range):
-        add("scaling law", says, gives, ROUNDING)
-    else:
-        add(
+    c_pred = float(training_flops(n_pred, d_pred))
+    c_pred_rng = (float(training_flops(n_rng[0], d_rng[0])), float(training_flops(n_rng[1], d_rng[1])))
+    verdict = AGREES if c_pred == C else ROUNDING if _overlap(c_pred_rng, C_range) else INCONSISTENT
+    rows = [
+        _check(
             "scaling law",
-            says,
-            gives,
-            INCONSISTENT,
-            "predicted-size-off-budget",
-            f"The predicted {formats.params(n_pred)} parameters and {formats.tokens(d_pred, 2)} tokens need "
-            f"{formats.scientific(c_pred, 3)} FLOPs under C = 6·N·D, "
-            f"{formats.number(100 * (c_pred / C - 1), 0)} % more than the "
-            f"{formats.scientific(C)} they are predicted for (the tokens alone imply "
-            f"{formats.params(float(scaling.params_for(C, d_pred)))}); the paper's own run meets C = 6·N·D, and it "
-            "does not say how "
-            f"{formats.params(n_pred)} was derived.",
+            "stated-optimum",
+            verdict,
+            "predicted-size-off-budget" if verdict == INCONSISTENT else "",
+            params=n_pred,
+            tokens=d_pred,
+            budget=C,
+            flops=c_pred,
+            off_budget_pct=100 * (c_pred / C - 1),
+            params_for_tokens=float(params_for(C, d_pred)),
         )
-
-    fig = scaling.constants(laws, "llama3-figure")
+    ]
+    fig = constants(laws, "llama3-figure")
     for law, label in (("llama3-text", "text"), ("llama3-figure", "Figure 3")):
-        c = scaling.constants(laws, law)
-        d = float(scaling.build_law(laws, law).tokens(C))
-        lo, hi = scaling.token_law_range(C, f"{c['A']:g}", f"{c['alpha']:g}", C_range)
-        says = f"D* = {formats.tokens(d_pred, 2)} tokens at {formats.scientific(C)} FLOPs"
-        gives = (
-            f"the {label} constants (α {c['alpha']:g}, A {c['A']:g}) give D* = {formats.tokens(d, 2)}; "
-            f"every rounding of them, {formats.span(lo / 1e12, hi / 1e12, formats.number, 'T')}"
-        )
+        c = constants(laws, law)
+        d = float(build_law(laws, law).tokens(C))
+        lo, hi = token_law_range(C, f"{c['A']:g}", f"{c['alpha']:g}", C_range)
+        values = {"law": law, "label": label, "alpha": c["alpha"], "A": c["A"], "tokens": d, "tokens_low": lo}
+        values |= {"tokens_high": hi, "stated_tokens": d_pred, "budget": C}
         if _overlap((lo, hi), d_rng):
-            add("scaling law", says, gives, ROUNDING)
+            rows.append(_check("scaling law", "token-law", ROUNDING, **values))
             continue
         digits = len(f"{c['alpha']:g}".split(".")[1])
         cut = law != "llama3-figure" and all(
             _truncated(fig[k], digits) == c[k] and round(fig[k], digits) != c[k] for k in ("alpha", "A")
         )
-        how = (
-            (
-                f"the figure's α {fig['alpha']:g} and A {fig['A']:g} cut to {digits} decimals (rounding gives "
-                f"{round(fig['alpha'], digits):.{digits}f} and {round(fig['A'], digits):.{digits}f})"
-            )
-            if cut
-            else f"constants printed to {digits} decimals"
-        )
-        add(
-            "scaling law",
-            says,
-            gives,
-            INCONSISTENT,
-            "text-constants-truncated" if cut else f"{law}-constants",
-            f"The text's (α, A) = ({c['alpha']:g}, {c['A']:g}) are {how}; no values that round to them give more than "
-            f"{formats.tokens(hi)} tokens, so the text's constants cannot produce its own {formats.tokens(d_pred, 2)}.",
-        )
+        values |= {"digits": digits, "cut": cut, "figure_alpha": fig["alpha"], "figure_A": fig["A"]}
+        values |= {"rounded_alpha": round(fig["alpha"], digits), "rounded_A": round(fig["A"], digits)}
+        cause = "text-constants-truncated" if cut else f"{law}-constants"
+        rows.append(_check("scaling law", "token-law", INCONSISTENT, cause, **values))
+    return rows
 
-    # --- the training run
+
+def _run_checks(package) -> list[dict]:
+    """The training run's parameters and tokens against its stated FLOPs (6·N·D), and the model card's GPU hours
+    against the stated MFU."""
+    f = package.facts
     n_act, d_act = fact(f, "training.parameters"), fact(f, "training.tokens")
     n_act_rng, d_act_rng = scaling.fact_interval(f, "training.parameters"), scaling.fact_interval(f, "training.tokens")
-    c_act = float(scaling.training_flops(n_act, d_act))
+    c_act = float(training_flops(n_act, d_act))
     c_stated, c_stated_rng = fact(f, "training.flops"), scaling.fact_interval(f, "training.flops")
     c_act_rng = (
-        float(scaling.training_flops(n_act_rng[0], d_act_rng[0])),
-        float(scaling.training_flops(n_act_rng[1], d_act_rng[1])),
+        float(training_flops(n_act_rng[0], d_act_rng[0])),
+        float(training_flops(n_act_rng[1], d_act_rng[1])),
     )
-    add(
-        "training run",
-        f"{formats.params(n_act)} parameters on {formats.tokens(d_act)} "
-        f"tokens with {formats.scientific(c_stated)} FLOPs",
-        f"6·N·D = {formats.scientific(c_act, 3)} FLOPs",
-        ROUNDING if _overlap(c_act_rng, c_stated_rng) else INCONSISTENT,
-        "" if _overlap(c_act_rng, c_stated_rng) else "training-run-off-budget",
-        ""
-        if _overlap(c_act_rng, c_stated_rng)
-        else "The run's parameters and tokens do not give its stated compute under C = 6·N·D.",
-    )
-
-    # --- GPU hours against the stated MFU
-    points = scaling.model_points(package, [MFU_MODEL])
-    m = implied_mfu(f, points).iloc[0]
-    says = f"BF16 MFU of {m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % (Table 4 configurations)"
-    gives = (
-        f"{formats.scaled(m['gpu_hours'], 'M', 2)} H100 hours (model card) for 6·N·D FLOPs imply "
-        f"{formats.percent(m['implied_mfu_pct'])} of peak"
-    )
+    ok = _overlap(c_act_rng, c_stated_rng)
+    rows = [
+        _check(
+            "training run",
+            "training-run",
+            ROUNDING if ok else INCONSISTENT,
+            "" if ok else "training-run-off-budget",
+            params=n_act,
+            tokens=d_act,
+            stated_flops=c_stated,
+            flops=c_act,
+        )
+    ]
+    m = implied_mfu(f, scaling.model_points(package, [MFU_MODEL])).iloc[0]
+    values = {k: m[k] for k in ("stated_low_pct", "stated_high_pct", "gpu_hours", "implied_mfu_pct")}
     if m["within_stated"]:
-        add("GPU hours", says, gives, AGREES)
+        rows.append(_check("GPU hours", "gpu-hours", AGREES, **values))
     elif m["implied_mfu_pct"] < m["stated_low_pct"]:
+        # counting only useful time raises the implied MFU at most to this
         effective = fact(f, "training.llama-3.1-405b.effective-training-time")
-        add(
-            "GPU hours",
-            says,
-            gives,
-            DEFINITION,
-            "gpu-hours-whole-training",
-            "The card's hours are the total GPU time to train the model; the "
-            f"{m['stated_low_pct']:.0f}–{m['stated_high_pct']:.0f} % "
-            "is the steady-state throughput of Table 4's configurations. "
-            "Counting only useful time (the paper reports more than "
-            f"{effective:.0f} % effective training time) raises {formats.percent(m['implied_mfu_pct'])} to at most "
-            f"{formats.percent(m['implied_mfu_pct'] / (effective / 100))}, "
-            "so the hours most likely also count work outside those "
-            f"configurations: a difference in what is counted, not a contradiction.",
-        )
+        values |= {"effective_pct": effective, "useful_mfu_pct": m["implied_mfu_pct"] / (effective / 100)}
+        rows.append(_check("GPU hours", "gpu-hours", DEFINITION, "gpu-hours-whole-training", **values))
     else:
-        add(
-            "GPU hours",
-            says,
-            gives,
-            INCONSISTENT,
-            "gpu-hours-too-few",
-            "The GPU hours are too few for the FLOPs at the stated MFU: more work than the hardware could do.",
-        )
+        rows.append(_check("GPU hours", "gpu-hours", INCONSISTENT, "gpu-hours-too-few", **values))
+    return rows
 
-    # --- Table 4
-    peak = fact(f, "h100.bf16_dense_tflops")
-    par = parallelism_checks(package.parallelism, peak)
+
+def _table4_checks(parallelism: pd.DataFrame, peak: float) -> list[dict]:
+    """Each row of Table 4: its parallelism degrees against its GPUs and tokens per batch, then the peak its
+    TFLOP/s and MFU imply against the H100's (:func:`parallelism_checks`)."""
+    par = parallelism_checks(parallelism, peak)
+    topic = "parallelism (Table 4)"
+    rows = []
     for r in par.itertuples():
         ok = bool(r.gpus_consistent and r.tokens_consistent)
-        add(
-            "parallelism (Table 4)",
-            f"row {r.row}: {r.gpus:,} GPUs, {r.tokens_per_batch_as_printed} tokens per batch",
-            f"TP·CP·PP·DP = {r.gpus_from_product:,}; DP·batch·sequence = {r.tokens_from_product:,} tokens "
-            f"({r.tokens_reading})",
-            AGREES if ok else INCONSISTENT,
-            "" if ok else f"table4-row{r.row}-products",
-            "" if ok else f"Row {r.row}'s parallelism degrees do not multiply to its GPUs or tokens per batch.",
-        )
-    for r in par.itertuples():
-        says = f"row {r.row}: {r.tflops_per_gpu:g} TFLOP/s per GPU at {r.bf16_mfu_pct:g} % MFU"
-        gives = (
-            f"implied peak {r.tflops_over_mfu:.0f} TFLOP/s; {r.peak_low_units:.0f}–{r.peak_high_units:.0f} reading "
-            f"{r.tflops_per_gpu:g} as exact, {r.peak_low:.0f}–{r.peak_high:.0f} reading it to the nearest "
-            f"{r.tflops_step:g} as the column is printed; the H100 whitepaper gives {peak:.1f}"
-        )
-        if r.peak_within:
-            add("parallelism (Table 4)", says, gives, ROUNDING)
-        else:
-            add(
-                "parallelism (Table 4)",
-                says,
-                gives,
-                INCONSISTENT,
-                f"table4-row{r.row}-peak",
-                f"Row {r.row}'s TFLOP/s and MFU imply a peak outside what the printed precision allows.",
+        rows.append(
+            _check(
+                topic,
+                "table4-products",
+                AGREES if ok else INCONSISTENT,
+                "" if ok else f"table4-row{r.row}-products",
+                row=r.row,
+                gpus=r.gpus,
+                tokens_per_batch_as_printed=r.tokens_per_batch_as_printed,
+                gpus_from_product=r.gpus_from_product,
+                tokens_from_product=r.tokens_from_product,
+                tokens_reading=r.tokens_reading,
             )
+        )
+    peaks = ("tflops_per_gpu", "bf16_mfu_pct", "tflops_over_mfu", "peak_low_units", "peak_high_units", "peak_low")
+    for r in par.itertuples():
+        values = {k: getattr(r, k) for k in (*peaks, "peak_high", "tflops_step")}
+        verdict, cause = (ROUNDING, "") if r.peak_within else (INCONSISTENT, f"table4-row{r.row}-peak")
+        rows.append(_check(topic, "table4-peak", verdict, cause, row=r.row, peak=peak, **values))
+    return rows
 
-    # --- Table 5 and the text's summary of it
+
+def _table5_checks(interruptions: pd.DataFrame, f: pd.DataFrame) -> list[dict]:
+    """Table 5's printed shares against its counts, and the text's summary numbers against the table
+    (:func:`interruption_summary`); a check the table's one misprint explains carries its cause."""
     total = fact(f, "interruptions.54-day-snapshot.unexpected-interruptions")
-    inter = interruption_checks(package.interruptions, int(total))
-    summary = interruption_summary(package.interruptions, f).set_index("id")
+    inter = interruption_checks(interruptions, int(total))
+    summary = interruption_summary(interruptions, f).set_index("id")
     bad = inter[~inter["consistent"]]
-    counts_add_up = summary.loc["unexpected", "within"]
     misprints = {}
+    rows = []
     for r in bad.itertuples():
         key = f"table5-{r.component.lower().replace(' ', '-')}-percent"
         misprints[r.component] = key
-        add(
-            "interruptions (Table 5)",
-            f"{r.component}: {r.interruptions} interruptions, {r.percent:.1f} %",
-            f"{r.interruptions} / {total:.0f} = {r.percent_from_count:.1f} %",
-            INCONSISTENT,
-            key,
-            f"Table 5 prints {r.percent:.1f} % for {r.component}, but its {r.interruptions} interruptions are "
-            f"{r.percent_from_count:.1f} % of {total:.0f}; "
-            + (
-                f"the counts add up to the text's {total:.0f}, so the percentage is the misprint. "
-                if counts_add_up
-                else ""
-            )
-            + f"The printed percentages then sum to {summary.loc['sum', 'recomputed']:.1f}, and the text's GPU share "
-            f"({summary.loc['gpu-counts', 'stated']:g} %, the sum of the printed GPU percentages) falls short of the "
-            f"{summary.loc['gpu-counts', 'recomputed']:.1f} % the counts give.",
-        )
+        values = {"component": r.component, "interruptions": r.interruptions, "percent": r.percent}
+        values |= {"percent_from_count": r.percent_from_count, "total": total}
+        values |= {
+            "counts_add_up": summary.loc["unexpected", "within"],
+            "printed_sum": summary.loc["sum", "recomputed"],
+        }
+        values |= {
+            "gpu_stated": summary.loc["gpu-counts", "stated"],
+            "gpu_from_counts": summary.loc["gpu-counts", "recomputed"],
+        }
+        rows.append(_check("interruptions (Table 5)", "table5-row", INCONSISTENT, key, **values))
     good = inter[inter["consistent"]]
-    add(
-        "interruptions (Table 5)",
-        f"the other {len(good)} rows' percentages",
-        f"count / {total:.0f}, each within 0.05 points",
-        ROUNDING if len(good) else AGREES,
+    rows.append(
+        _check(
+            "interruptions (Table 5)", "table5-others", ROUNDING if len(good) else AGREES, rows=len(good), total=total
+        )
     )
 
     corrected_sum = float(inter["percent"].sum() - bad["percent"].sum() + bad["percent_from_count"].sum())
     single = next(iter(misprints.values()), "") if len(misprints) == 1 else ""
     for key, r in summary.iterrows():
-        says, gives = f"{r['check']}: {r['stated']:g}", f"{r['recomputed']:.1f}"
+        values = {"id": key, "description": r["check"], "stated": r["stated"], "recomputed": r["recomputed"]}
+        values |= {"difference": r["difference"]}
         if r["within"] and not r["within_rounding"]:
-            add(
-                "interruptions (text)",
-                says,
-                f"{gives} ({formats.gap(r['difference'])} points)",
-                APPROXIMATE,
-                "",
-                f"The text prints approximately {r['stated']:g} % and does not say which categories it counts; "
-                f"the recomputation's grouping ({r['check'].split(': ')[-1]}) gives {r['recomputed']:.1f} %.",
-            )
+            verdict, cause = APPROXIMATE, ""
         elif r["within"]:
-            add("interruptions (text)", says, gives, AGREES if r["recomputed"] == r["stated"] else ROUNDING)
+            verdict, cause = AGREES if r["recomputed"] == r["stated"] else ROUNDING, ""
         elif key == "sum" and single and abs(corrected_sum - 100) <= 0.05 * len(inter):
-            add("interruptions (text)", says, gives, INCONSISTENT, single, "")
+            verdict, cause, values["misprint"] = INCONSISTENT, single, True
         elif key == "gpu-counts" and single and summary.loc["gpu-printed", "within"]:
-            add("interruptions (text)", says, gives, INCONSISTENT, single, "")
+            verdict, cause, values["misprint"] = INCONSISTENT, single, True
         elif key == "hardware":
-            add("interruptions (text)", says, gives, DEFINITION, "hardware-grouping", hardware_note(inter, r["stated"]))
+            verdict, cause, values["shares"] = DEFINITION, "hardware-grouping", hardware_shares(inter)
         else:
-            add(
-                "interruptions (text)",
-                says,
-                gives,
-                INCONSISTENT,
-                f"interruptions-{key}",
-                f"The text's {r['check']} ({r['stated']:g}) does not follow from Table 5 ({r['recomputed']:.1f}).",
-            )
-    out = pd.DataFrame(rows)
-    # every check of one cause carries the explanation written where the cause was found
-    first = (
-        out[(out["explanation"] != "") & (out["cause"] != "")]
-        .drop_duplicates("cause")
-        .set_index("cause")["explanation"]
-    )
-    named = out["cause"] != ""
-    out.loc[named, "explanation"] = out.loc[named, "cause"].map(first).fillna("")
-    return out
+            verdict, cause = INCONSISTENT, f"interruptions-{key}"
+        rows.append(_check("interruptions (text)", "text-summary", verdict, cause, **values))
+    return rows
 
 
 CAUSE_KINDS = {INCONSISTENT: "inconsistency", DEFINITION: "difference of definition"}
@@ -490,7 +410,7 @@ CAUSE_KINDS = {INCONSISTENT: "inconsistency", DEFINITION: "difference of definit
 
 def causes(checks_table: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct cause: its kind (inconsistency or difference of definition), how many
-    checks it explains, and its explanation. Checks that agree, exactly or within rounding, have
+    checks it explains and their topics. Checks that agree, exactly or within rounding, have
     no cause and are not counted."""
     named = checks_table[checks_table["cause"] != ""]
     out = (
@@ -499,12 +419,11 @@ def causes(checks_table: pd.DataFrame) -> pd.DataFrame:
             verdict=("verdict", "first"),
             checks=("verdict", "size"),
             topics=("topic", lambda t: ", ".join(dict.fromkeys(t))),
-            explanation=("explanation", "first"),
         )
         .reset_index()
     )
     out["kind"] = out["verdict"].map(CAUSE_KINDS)
-    return out[["cause", "kind", "checks", "topics", "explanation"]]
+    return out[["cause", "kind", "checks", "topics"]]
 
 
 def summary_counts(checks_table: pd.DataFrame) -> dict[str, int]:
@@ -523,48 +442,15 @@ def summary_counts(checks_table: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def causes_phrase(counts: dict[str, int]) -> str:
-    """'3 inconsistencies with distinct causes and 1 difference of definition', from :func:`summary_counts`."""
-    n, d = counts["inconsistencies"], counts["definitions"]
-    return (
-        f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} with distinct causes and "
-        f"{d} {'difference' if d == 1 else 'differences'} of definition"
-    )
-
-
-def agreement_phrase(counts: dict[str, int]) -> str:
-    """How many checks agree, and how, from :func:`summary_counts`: '5 agree exactly and 7 within the
-    precision of the printed numbers' (checks that agree only through the source's "approximately"
-    are named when there are any)."""
-    agree = "agrees" if counts["agree"] == 1 else "agree"
-    text = f"{counts['agree']} {agree} exactly and {counts['rounding']} within the precision of the printed numbers"
-    if counts["approximate"]:
-        text = text.replace(" and ", ", ", 1) + (
-            f', and {counts["approximate"]} only within the whole unit the source\'s own "approximately" allows'
-        )
-    return text
-
-
-def approximate_note(checks_table: pd.DataFrame) -> str:
-    """Why each check that agrees only through the source's "approximately" does so (empty when none)."""
-    rows = checks_table[checks_table["verdict"] == APPROXIMATE]
-    if rows.empty:
-        return ""
-    return " ".join(rows["explanation"]) + " "
-
-
-def peak_rounding_note(par: pd.DataFrame, peak_tflops: float) -> str:
-    """A sentence on Table 4 rows whose implied peak misses a whole-number reading of the
-    printed TFLOP/s but not the column's own precision (empty when there is none)."""
+def peak_rounding(par: pd.DataFrame, peak_tflops: float) -> dict | None:
+    """Table 4's rows whose implied peak misses a whole-number reading of the printed TFLOP/s but not the
+    column's own precision (:func:`parallelism_checks`): ``rows``, how far outside the whole-number reading the
+    peak lies at most (``miss_pct``, in percent of the peak) and the column's step (``step``); None when there
+    is none."""
     rows = par[~par["peak_within_units"] & par["peak_within"]]
     if rows.empty:
-        return ""
+        return None
     miss = 100 * max(
         max(peak_tflops - r.peak_high_units, r.peak_low_units - peak_tflops) / peak_tflops for r in rows.itertuples()
     )
-    which = ", ".join(str(r) for r in rows["row"])
-    return (
-        f"Table 4's row {which} implies a peak {miss:.2f} % outside what reading its TFLOP/s as an exact whole number "
-        f"allows, and inside what the column's precision (multiples of {rows['tflops_step'].iloc[0]:g}) allows: "
-        "rounding, not an error."
-    )
+    return {"rows": list(rows["row"]), "miss_pct": miss, "step": rows["tflops_step"].iloc[0]}

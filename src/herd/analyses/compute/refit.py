@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from herd.base import memo
 
-from .scaling import ParametricLoss, constants, percentile_interval, standard_errors, tokens_for
+from .laws import ParametricLoss, constants, standard_errors, tokens_for
 
 HUBER_DELTA = 1e-3
 """Huber threshold on log-loss residuals: Hoffmann et al. 2022, Appendix D.2 (δ = 10⁻³)."""
@@ -367,6 +367,13 @@ def fit_figure4(package, exclude_highest: int = OUTLIERS_EXCLUDED, grid: dict | 
 CONSTANTS = ("E", "A", "B", "alpha", "beta")
 
 
+def percentile_interval(values, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` percentile interval of ``values``."""
+    tail = 100 * (1 - level) / 2
+    lo, hi = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
 def _kept(points: pd.DataFrame) -> Runs:
     kept = points[~points["excluded"]] if "excluded" in points else points
     return Runs.of(kept["parameters"], kept["tokens"], kept["loss"])
@@ -484,7 +491,7 @@ def grid_refit(
 
 def interval_end_draws(boot: pd.DataFrame, per_end: int, level: float = 0.95) -> pd.DataFrame:
     """The draws that set the ends of the ``level`` percentile interval of the compute-optimal N
-    (:func:`herd.analyses.compute.scaling.percentile_interval`): for each end, the ``per_end`` draws whose ranks among
+    (:func:`percentile_interval`): for each end, the ``per_end`` draws whose ranks among
     the sorted N lie nearest the percentile's position, (n − 1)·q counted from 0, which numpy's linear rule
     interpolates between its two neighbours (with ``per_end`` = 2, exactly those two).
 
@@ -550,60 +557,6 @@ def shortcut_check(
     return memo.remember(__name__, "shortcut_check", inputs, compute, memo.frame_dump, memo.frame_load)
 
 
-def shortcut_sentence(check: pd.DataFrame, starts: int, draws: int) -> str:
-    """What :func:`shortcut_check` found, in words: which draws were checked (their ranks among the
-    ``draws`` in order of N, and their N), whether the whole grid found a better fit on any (lower by more
-    than a relative 10⁻⁹, far below anything the fit reports) and how close the two best losses are, and
-    what that can and cannot show."""
-    from herd.base import formats
-
-    lower, upper = (check[check["end"] == end] for end in ("lower", "upper"))
-    ranks = [formats.listing([formats.count(r) for r in rows["rank"]]) for rows in (lower, upper)]
-    sizes = [formats.listing([formats.count(v / 1e9) for v in rows["params"]]) for rows in (lower, upper)]
-    separator = ", and " if len(lower) > 1 else " and "
-    draws_text = "draw" if len(lower) == 1 else formats.noun(len(lower), "draw")
-    picked = (
-        f"the {draws_text} nearest each end of the interval of N (ranks "
-        f"{separator.join(ranks)}{',' if len(lower) > 1 else ''} of {formats.count(draws)} in order of N: "
-        f"{separator.join(s + ' B' for s in sizes)})"
-    )
-    relative = check["better_by"] / check["shortcut_loss"].abs()
-    better = relative > 1e-9
-    if not better.any():
-        gap = float(relative.abs().max())
-        agree = "the same best loss" if gap == 0 else f"best losses within a relative {formats.scientific(gap)}"
-        return (
-            f"on {picked}, rerunning all {formats.count(starts)} starting points finds no better fit than the "
-            f"shortcut ({agree}), so the draws that set the interval's ends sit where the complete procedure puts "
-            "them. That is all it shows: it does not bound how often the shortcut misses on the other draws, and a "
-            "draw elsewhere whose better fit it missed could cross an end and move it"
-        )
-    moved = check[better]
-    shifts = formats.listing(
-        [
-            f"rank {formats.count(r)}: {formats.count(a / 1e9)} B to {formats.count(b / 1e9)} B"
-            for r, a, b in zip(moved["rank"], moved["params"], moved["grid_params"])
-        ]
-    )
-    return (
-        f"on {picked}, rerunning all {formats.count(starts)} starting points finds a better fit than the shortcut "
-        f"on {formats.count(int(better.sum()))} of them (lower by up to a relative "
-        f"{formats.scientific(float(relative.max()))}), which moves its N ({shifts}): the interval's ends are not "
-        "settled"
-    )
-
-
-def shortcut_caveat(check: pd.DataFrame) -> str:
-    """The caveat's words on :func:`shortcut_check`: what rerunning the whole grid found on the draws that
-    set the interval's ends (the same 10⁻⁹ threshold as :func:`shortcut_sentence`)."""
-    from herd.base import formats
-
-    better = int((check["better_by"] / check["shortcut_loss"].abs() > 1e-9).sum())
-    if not better:
-        return "finds no better fit there, which supports but does not prove that none of the others has one"
-    return f"finds a better fit on {formats.count(better)} of them, so the interval's ends are not settled"
-
-
 def seeds(first: int, count: int) -> list[int]:
     """The seeds the chapter runs the bootstrap with: ``count`` consecutive ones from ``first`` (the
     first is the one whose draws it shows)."""
@@ -639,25 +592,6 @@ def bootstrap_seeds(
     return boots, pd.DataFrame(rows)
 
 
-def stable(values) -> str:
-    """The quantity that ``values`` estimate (one per seed), written to the finest step of the 1–2–5
-    ladder, from three significant figures up, at which every value rounds to the same multiple: the
-    precision the Monte Carlo error allows. ``[390, 396, 382]`` → ``400`` (step 50);
-    ``[16.2, 16.0, 16.6]`` → ``16`` (step 1)."""
-    from herd.base import formats
-
-    v = np.asarray(values, dtype=float)
-    top = float(np.abs(v).max())
-    first = -2 + (int(math.floor(math.log10(top))) if top > 0 else 0)
-    for power in range(first, first + 12):
-        for multiple in (1, 2, 5):
-            step = multiple * 10.0**power
-            k = np.floor(v / step + 0.5)
-            if np.all(k == k[0]):
-                return formats.number(k[0] * step, max(0, -power))
-    return formats.number(float(np.median(v)), 0)
-
-
 def compare_with_published(
     refit: Refit, boot: pd.DataFrame, table: pd.DataFrame, law: str = "besiroglu2024", level: float = 0.95
 ) -> pd.DataFrame:
@@ -686,186 +620,3 @@ def compare_with_published(
             }
         )
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- the chapter's tables and text
-
-
-def comparison_display(comparison: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """:func:`compare_with_published` as the chapter shows it: values and standard errors to 4
-    significant figures, intervals to 3."""
-    from herd.base import formats
-    from herd.presentation import tables
-
-    sig = lambda digits: lambda v: formats.significant(v, digits)  # noqa: E731
-    span = lambda lo, hi: f"{formats.significant(lo, 3)}–{formats.significant(hi, 3)}"  # noqa: E731
-    label = f"{100 * level:g} % interval"
-    return pd.DataFrame(
-        {
-            "constant": comparison["constant"].map({"alpha": "α", "beta": "β"}).fillna(comparison["constant"]),
-            "refit": comparison["refit"].map(sig(4)),
-            "bootstrap SE": comparison["bootstrap SE"].map(sig(2)),
-            f"bootstrap {label}": [
-                span(lo, hi) for lo, hi in zip(comparison["bootstrap low"], comparison["bootstrap high"])
-            ],
-            "Besiroglu et al.": comparison["published"].map(formats.exact),
-            "their SE": comparison["published SE"].map(formats.exact),
-            f"their {label}": [
-                span(lo, hi) for lo, hi in zip(comparison["published low"], comparison["published high"])
-            ],
-            "refit − theirs, in their SEs": comparison["difference in published SEs"].map(tables.number(2, sign=True)),
-        }
-    )
-
-
-def comparison_glue(comparison: pd.DataFrame) -> dict[str, str]:
-    """Numbers the chapter quotes about :func:`compare_with_published`, formatted."""
-    from herd.base import formats
-
-    ratio = comparison["bootstrap SE"] / comparison["published SE"]
-    width = (comparison["bootstrap high"] - comparison["bootstrap low"]) / (
-        comparison["published high"] - comparison["published low"]
-    )
-    return {
-        "max_se_gap": formats.number(comparison["difference in published SEs"].abs().max(), 2),
-        "se_ratio_low": formats.number(ratio.min(), 2),
-        "se_ratio_high": formats.number(ratio.max(), 2),
-        "width_ratio_low": formats.number(width.min(), 2),
-        "width_ratio_high": formats.number(width.max(), 2),
-    }
-
-
-def seeds_display(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """:func:`bootstrap_seeds`'s table as the chapter shows it, three significant figures (more than
-    the prose prints: the prose keeps the digits on which every seed agrees)."""
-    from herd.base import formats
-
-    span = lambda lo, hi, scale: f"{formats.significant(lo / scale, 3)}–{formats.significant(hi / scale, 3)}"  # noqa: E731
-    label = f"{100 * level:g} % interval"
-    return pd.DataFrame(
-        {
-            "seed": table["seed"],
-            f"parameters N (B), {label}": [
-                span(lo, hi, 1e9) for lo, hi in zip(table["params_low"], table["params_high"])
-            ],
-            f"tokens D (T), {label}": [span(lo, hi, 1e12) for lo, hi in zip(table["tokens_low"], table["tokens_high"])],
-            f"tokens per parameter, {label}": [
-                span(lo, hi, 1) for lo, hi in zip(table["ratio_low"], table["ratio_high"])
-            ],
-            "fits converged": [
-                f"{formats.count(c)} of {formats.count(n)}" for c, n in zip(table["converged"], table["draws"])
-            ],
-            "best fit in the full data's basin": [
-                f"{formats.count(c)} of {formats.count(n)}" for c, n in zip(table["from_best"], table["draws"])
-            ],
-        }
-    )
-
-
-def _stable(values, scale: float) -> str:
-    """A bound written to the precision on which every seed agrees (:func:`stable`)."""
-    return stable([float(v) / scale for v in values])
-
-
-EDGE = 0.1
-"""A value within this share of an interval's width from one of its ends is said to lie near that end."""
-
-
-def _position(seeds: pd.DataFrame, value: float) -> str:
-    """Where ``value`` lies in the seeds' intervals of N, when near an end: ``, near its lower end (the seeds'
-    lower ends: 382–397 B)``; empty when it lies well inside."""
-    from herd.base import formats
-
-    low, high = seeds["params_low"] / 1e9, seeds["params_high"] / 1e9
-    share = (value / 1e9 - low.mean()) / (high.mean() - low.mean())
-    if share < EDGE:
-        return f", near its lower end (the seeds' lower ends: {formats.span(low.min(), low.max())} B)"
-    if share > 1 - EDGE:
-        return f", near its upper end (the seeds' upper ends: {formats.span(high.min(), high.max())} B)"
-    return ""
-
-
-def refit_glue(
-    refit: Refit,
-    opt: pd.DataFrame,
-    boot: pd.DataFrame,
-    seeds: pd.DataFrame,
-    trained_params: float,
-    llama_tokens_per_param: float,
-    level: float = 0.95,
-) -> dict[str, str]:
-    """Numbers the chapter's prose quotes about the refit and its bootstrap, formatted. The interval's
-    bounds are written to the precision on which the seeds of ``seeds`` (:func:`bootstrap_seeds`, the
-    first being ``boot``'s) agree (:func:`stable`); "contains" holds only when every seed's interval contains
-    ``trained_params``."""
-    from herd.base import formats
-
-    from .scaling import REFIT
-
-    row = opt.set_index("law").loc[REFIT]
-    inside = ((seeds["params_low"] <= trained_params) & (trained_params <= seeds["params_high"])).to_numpy()
-    return {
-        "refit_n": formats.count(row["params"] / 1e9),
-        "refit_d": formats.number(row["tokens"] / 1e12, 1),
-        "refit_tpp": formats.count(row["tokens"] / row["params"]),
-        "llama_tpp": formats.count(llama_tokens_per_param),
-        "refit_n_lo": _stable(seeds["params_low"], 1e9),
-        "refit_n_hi": _stable(seeds["params_high"], 1e9),
-        "refit_d_lo": _stable(seeds["tokens_low"], 1e12),
-        "refit_d_hi": _stable(seeds["tokens_high"], 1e12),
-        "refit_tpp_lo": _stable(seeds["ratio_low"], 1.0),
-        "refit_tpp_hi": _stable(seeds["ratio_high"], 1.0),
-        "refit_ratio": stable(seeds["params_high"] / seeds["params_low"]),
-        # the shown seed's own interval, as the table of laws prints it
-        "seed_n_interval": formats.span(row["params_low"] / 1e9, row["params_high"] / 1e9, unit="B"),
-        "seed_d_interval": formats.span(
-            row["tokens_low"] / 1e12, row["tokens_high"] / 1e12, lambda v: formats.number(v, 1), unit="T"
-        ),
-        "contains_trained": "contains"
-        if inside.all()
-        else ("does not contain" if not inside.any() else "not always contains"),
-        "trained_position": _position(seeds, trained_params) if inside.all() else "",
-        "level": f"{100 * level:g}",
-        "n_points": formats.count(refit.points),
-        "n_starts": formats.count(refit.starts),
-        "n_at_best": formats.count(refit.at_best),
-        "n_reach_best": formats.count(refit.reach_best),
-        "n_candidates": formats.count(len(refit.candidates)),
-        "n_per_draw": formats.count(CANDIDATES),
-        "n_draws": formats.count(len(boot)),
-        "n_seeds": formats.count(len(seeds)),
-        "n_not_converged": formats.count(int((seeds["draws"] - seeds["converged"]).sum())),
-        "n_all_draws": formats.count(int(seeds["draws"].sum())),
-        "n_not_from_best": formats.count(int((seeds["draws"] - seeds["from_best"]).sum())),
-        "refit_alpha": formats.number(refit.law.alpha, 3),
-        "refit_beta": formats.number(refit.law.beta, 3),
-    }
-
-
-def bootstrap_histogram(boot: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
-    """Counts of the draws' compute-optimal N in ``bins`` equal steps of log N."""
-    from .scaling import chart_precision
-
-    counts, edges = np.histogram(np.log10(boot["params"]), bins=bins)
-    return pd.DataFrame(
-        {"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts}
-    )
-
-
-def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
-    """Vertical marks for the bootstrap chart: the interval's ends, the refit's optimum, the
-    paper's predicted size and the size trained."""
-    from .scaling import REFIT, chart_precision
-
-    row = opt.set_index("law").loc[REFIT]
-    marks = pd.DataFrame(
-        [
-            {"label": "interval's lower end", "params": row["params_low"]},
-            {"label": "interval's upper end", "params": row["params_high"]},
-            {"label": "refit to the runs", "params": row["params"]},
-            {"label": "paper's predicted size", "params": package.fact("scaling.predicted_params")},
-            {"label": "size trained", "params": package.fact("training.parameters")},
-        ]
-    )
-    marks["params"] = chart_precision(marks["params"])
-    return marks

@@ -1,58 +1,26 @@
-"""Scaling laws: the published laws, a refit of Chinchilla's parametric law from data, and the
-chapter's tables built from them.
-
-All laws answer one question: for a training budget of C FLOPs, how many parameters N
-and training tokens D are compute-optimal? They are linked by the usual approximation
-C ≈ 6·N·D (forward and backward pass, dense transformer, attention ignored).
+"""The scaling chapter's numbers: each model's facts by key, what a printed fact allows, and the
+chapter's tables built from the published laws (:mod:`herd.analyses.compute.laws`) and the refit
+(:mod:`herd.analyses.compute.refit`).
 
 Constants are never literals here: published ones come from ``data/scaling_laws.csv`` and
-``data/facts.csv`` through :func:`constants`; the refit's come from the 245 training runs
-Epoch AI read off Chinchilla's Figure 4 (``data/chinchilla_figure4.csv``) through
-:func:`fit_parametric`, and their uncertainty from resampling those runs
-(:func:`bootstrap_refit`).
+``data/facts.csv``; the refit's come from the 245 training runs Epoch AI read off Chinchilla's
+Figure 4 (``data/chinchilla_figure4.csv``), and their uncertainty from resampling those runs.
+The tables hold numbers; :mod:`herd.presentation.scaling_text` writes them as the chapter shows them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from herd.base import formats, markup
+from .laws import build_law, constants, params_for, printed_interval, token_law_range, training_flops
+from .refit import Refit, percentile_interval
 
-if TYPE_CHECKING:
-    from .refit import Refit
-
-FLOPS_PER_PARAM_TOKEN = 6.0
 FLOPS_GRID = np.logspace(18, 26, 81)
 """Budgets (FLOPs) at which the chapter draws each law's compute-optimal curve."""
-
-
-def training_flops(params, tokens):
-    """C ≈ 6·N·D."""
-    return FLOPS_PER_PARAM_TOKEN * np.asarray(params, dtype=float) * np.asarray(tokens, dtype=float)
-
-
-def params_for(flops, tokens):
-    """Invert C ≈ 6·N·D for N."""
-    return np.asarray(flops, dtype=float) / (FLOPS_PER_PARAM_TOKEN * np.asarray(tokens, dtype=float))
-
-
-def tokens_for(flops, params):
-    """Invert C ≈ 6·N·D for D."""
-    return np.asarray(flops, dtype=float) / (FLOPS_PER_PARAM_TOKEN * np.asarray(params, dtype=float))
-
-
-def printed_interval(printed: str) -> tuple[float, float]:
-    """The interval of values that round to a printed decimal: '0.53' → [0.525, 0.535]."""
-    text = printed.strip()
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    half = 0.5 * 10.0 ** (-decimals)
-    value = float(text)
-    return value - half, value + half
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -98,169 +66,6 @@ class MissingFact(LookupError):
     """A fact a chapter needs is not in the data package; the message names the key."""
 
 
-# --------------------------------------------------------------------------- published laws
-
-
-@dataclass(frozen=True)
-class TokenLaw:
-    """The Llama 3 paper's law for compute-optimal training tokens: D*(C) = A·C^α."""
-
-    A: float
-    alpha: float
-
-    def tokens(self, flops):
-        """Compute-optimal training tokens D*(C) = A·C^α for budgets ``flops``."""
-        return self.A * np.asarray(flops, dtype=float) ** self.alpha
-
-    def params(self, flops):
-        """The parameters that spend ``flops`` on D*(C) tokens, N = C / (6·D*)."""
-        return params_for(flops, self.tokens(flops))
-
-
-def token_law_range(
-    flops: float, A_printed: str, alpha_printed: str, flops_range: tuple[float, float] | None = None
-) -> tuple[float, float]:
-    """Lowest and highest D*(C) over every (A, α) that rounds to the printed pair (and, if
-    given, every budget in ``flops_range``)."""
-    budgets = flops_range or (flops, flops)
-    corners = [
-        TokenLaw(a, al).tokens(c)
-        for a in printed_interval(A_printed)
-        for al in printed_interval(alpha_printed)
-        for c in budgets
-    ]
-    return float(min(corners)), float(max(corners))
-
-
-@dataclass(frozen=True)
-class ParametricLoss:
-    """Chinchilla's Approach 3 form L(N, D) = E + A/N^α + B/D^β and its optimum under C = 6ND."""
-
-    E: float
-    A: float
-    B: float
-    alpha: float
-    beta: float
-
-    def loss(self, params, tokens):
-        """The predicted loss L(N, D) of ``params`` parameters trained on ``tokens`` tokens."""
-        return (
-            self.E
-            + self.A / np.asarray(params, dtype=float) ** self.alpha
-            + self.B / np.asarray(tokens, dtype=float) ** self.beta
-        )
-
-    @property
-    def G(self) -> float:
-        """The constant G = (αA / βB)^(1/(α+β)) of the optimum, N_opt = G·(C/6)^a."""
-        return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
-
-    @property
-    def a(self) -> float:
-        """Exponent of N_opt in C."""
-        return self.beta / (self.alpha + self.beta)
-
-    @property
-    def b(self) -> float:
-        """Exponent of D_opt in C."""
-        return self.alpha / (self.alpha + self.beta)
-
-    def params(self, flops):
-        """Compute-optimal parameters N_opt = G·(C/6)^a for budgets ``flops``."""
-        return self.G * (np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN) ** self.a
-
-    def tokens(self, flops):
-        """Compute-optimal tokens D_opt = (C/6)^b / G for budgets ``flops``."""
-        return (np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN) ** self.b / self.G
-
-
-@dataclass(frozen=True)
-class AnchoredPowerLaw:
-    """N_opt = N0·(C / C0)^a through an anchor point (C0, N0), tokens from C ≈ 6·N·D. Used for
-    Chinchilla's Approaches 1 and 2, whose paper publishes exponents and projected points."""
-
-    a: float
-    flops0: float
-    params0: float
-
-    def params(self, flops):
-        """Compute-optimal parameters N_opt = N0·(C / C0)^a for budgets ``flops``."""
-        return self.params0 * (np.asarray(flops, dtype=float) / self.flops0) ** self.a
-
-    def tokens(self, flops):
-        """The tokens that spend ``flops`` on N_opt parameters, D = C / (6·N_opt)."""
-        return tokens_for(flops, self.params(flops))
-
-
-@dataclass(frozen=True)
-class KaplanLaw:
-    """Kaplan et al. (2020), Appendix A, Table 6: the compute-efficient model size
-    N_opt = N_e·(C / PF-day)^p_N and the data it processes, D_opt = D_e·(C / PF-day)^p_D, each
-    their own fit (their D is the tokens processed at the critical batch size, so N_opt·D_opt·6 is
-    not C; :func:`kaplan_flops_ratio`)."""
-
-    k: float
-    e: float
-    pf_day: float
-    d_coefficient: float
-    d_exponent: float
-
-    def params(self, flops):
-        """Compute-efficient (non-embedding) parameters N_opt = N_e·(C / PF-day)^p_N."""
-        return self.k * (np.asarray(flops, dtype=float) / self.pf_day) ** self.e
-
-    def tokens(self, flops):
-        """The data Kaplan et al. prescribe with it, D_opt = D_e·(C / PF-day)^p_D tokens."""
-        return self.d_coefficient * (np.asarray(flops, dtype=float) / self.pf_day) ** self.d_exponent
-
-
-def kaplan_flops_ratio(table: pd.DataFrame, flops: float) -> float:
-    """6·N_opt·D_opt ÷ C under Kaplan et al.'s two relations: how far their prescribed size and data
-    are from spending exactly C as 6·N·D (about 1.8 at 10²⁵ FLOPs)."""
-    law = build_law(table, "kaplan2020")
-    return float(training_flops(law.params(flops), law.tokens(flops)) / flops)
-
-
-def kaplan_relation(table: pd.DataFrame) -> str:
-    """Kaplan et al.'s two relations as the chapter writes them, from their constants in
-    ``data/scaling_laws.csv``."""
-    c = constants(table, "kaplan2020")
-    return (
-        f"N_opt = {formats.scientific(c['k'])} · (C / PF-day)^{formats.exact(c['e'])} and "
-        f"D_opt = {formats.scientific(c['d_coefficient'])} · (C / PF-day)^{formats.exact(c['d_exponent'])} tokens"
-    )
-
-
-def kaplan_note(table: pd.DataFrame, laws: list[str], flops: float) -> str:
-    """What the chapter says of Kaplan et al.'s row when it is shown: its size and data at ``flops``
-    and how far 6·N·D is from the budget; empty when ``laws`` leaves Kaplan et al. out."""
-    if "kaplan2020" not in laws:
-        return ""
-    law = build_law(table, "kaplan2020")
-    size, data = (formats.scaled(float(v), "T", 1) for v in (law.params(flops), law.tokens(flops)))
-    ratio = formats.number(kaplan_flops_ratio(table, flops), 1)
-    return (
-        f"Kaplan et al.'s row uses their own relations, {kaplan_relation(table)}: at this budget {size} "
-        f"parameters on {data} tokens. Their D is the data processed when training at the critical batch size, "
-        f"which takes more than the minimum compute (their §6.3), so 6·N·D is {ratio} times the budget."
-    )
-
-
-def constants(laws: pd.DataFrame, law: str) -> dict[str, float]:
-    """{parameter: value} for one law of data/scaling_laws.csv."""
-    rows = laws[laws["law"] == law]
-    if rows.empty:
-        raise KeyError(f"scaling_laws.csv has no law {law!r}")
-    return dict(zip(rows["parameter"], rows["value"].astype(float)))
-
-
-def standard_errors(laws: pd.DataFrame, law: str) -> dict[str, float]:
-    """{parameter: standard error} for one law of data/scaling_laws.csv, over the parameters that
-    have one."""
-    rows = laws[(laws["law"] == law) & laws["standard_error"].notna()]
-    return dict(zip(rows["parameter"], rows["standard_error"].astype(float)))
-
-
 REFIT = "refit"
 LAW_LABELS = {
     "llama3-text": "Llama 3 paper, text constants (α 0.53, A 0.29)",
@@ -275,20 +80,6 @@ LAW_LABELS = {
 }
 
 
-def build_law(table: pd.DataFrame, law: str):
-    """The law object for one law of data/scaling_laws.csv."""
-    c = constants(table, law)
-    if law.startswith("llama3-"):
-        return TokenLaw(c["A"], c["alpha"])
-    if law in ("hoffmann2022-approach1", "hoffmann2022-approach2"):
-        return AnchoredPowerLaw(c["a"], c["anchor_flops"], c["anchor_params"])
-    if law.startswith("hoffmann2022-approach3") or law == "besiroglu2024":
-        return ParametricLoss(c["E"], c["A"], c["B"], c["alpha"], c["beta"])
-    if law == "kaplan2020":
-        return KaplanLaw(c["k"], c["e"], c["pf_day"], c["d_coefficient"], c["d_exponent"])
-    raise KeyError(f"no rule to build law {law!r}")
-
-
 def law_objects(table: pd.DataFrame, laws: list[str], refit: Refit | None = None) -> dict[str, Any]:
     """{law key: law object} for the chosen published laws, plus the refit (key ``refit``) if given."""
     out = {law: build_law(table, law) for law in laws}
@@ -301,13 +92,6 @@ def tokens_per_param(table: pd.DataFrame, law: str, flops: float) -> float:
     """The compute-optimal tokens per parameter a law gives at ``flops``."""
     model = build_law(table, law)
     return float(model.tokens(flops) / model.params(flops))
-
-
-def percentile_interval(values, level: float = 0.95) -> tuple[float, float]:
-    """The central ``level`` percentile interval of ``values``."""
-    tail = 100 * (1 - level) / 2
-    lo, hi = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
-    return float(lo), float(hi)
 
 
 # --------------------------------------------------------------------------- facts and model points
@@ -401,22 +185,6 @@ def models_by_size(package, models) -> list[str]:
         return float(facts.get(key, float("inf"))) if key is not None else float("inf")
 
     return sorted(models, key=lambda m: (size(m), m))
-
-
-def shared_points(points: pd.DataFrame) -> str:
-    """A sentence naming the models whose printed size, tokens and GPU hours are all the same (they
-    share one point on the charts), or "" when every model has its own."""
-    named = points.assign(name=points["name"].str.replace(" (pre-trained)", "", regex=False))
-    groups = named.groupby(["params", "tokens", "gpu_hours"], sort=False)["name"].apply(list)
-    same = [names for names in groups if len(names) > 1]
-    if not same:
-        return ""
-    parts = [" and ".join([", ".join(n[:-1]), n[-1]] if len(n) > 2 else n) for n in same]
-    return (
-        "The sources print the same size, training tokens and GPU hours for "
-        + "; for ".join(parts)
-        + ": on the charts they share one point."
-    )
 
 
 # --------------------------------------------------------------------------- the chapter's tables
@@ -545,190 +313,26 @@ def distance_to_optimum(
     return out
 
 
-def distance_summary(dist: pd.DataFrame, apart: str = "kaplan2020") -> dict[str, str]:
-    """Text for the chapter: the smallest and the largest model's token ratios across the
-    Llama 3 and Chinchilla-family laws (all but ``apart``), and the smallest model's ratio
-    under ``apart`` if it was chosen."""
-    family = dist[dist["law"] != apart]
-    small = dist.loc[dist["params_actual"].idxmin(), "model"]
-    large = dist.loc[dist["params_actual"].idxmax(), "model"]
-    s, l = family.loc[family["model"] == small, "token_ratio"], family.loc[family["model"] == large, "token_ratio"]
-    short = {
-        name: re.sub(r" \([^)]*\)$", "", name) for name in (small, large)
-    }  # "Llama 3.1 8B (pre-trained)" → "Llama 3.1 8B"
-    out = {
-        "small_model": short[small],
-        "large_model": short[large],
-        "small_low": f"{s.min():.0f}",
-        "small_high": f"{s.max():.0f}",
-        "large_low": f"{l.min():.1f}",
-        "large_high": f"{l.max():.1f}",
-        "apart_sentence": "",
-    }
-    other = dist[(dist["law"] == apart) & (dist["model"] == small)]
-    if len(other):
-        out["apart_sentence"] = (
-            f"Kaplan et al.'s law, which favours much larger models trained on fewer tokens, puts the "
-            f"{short[small]} at {float(other['token_ratio'].iloc[0]):.0f} times its optimum."
-        )
-    return out
-
-
-def sources_used(package, laws: list[str], models: list[str], fact_keys=()) -> pd.DataFrame:
-    """The documents the chapter's numbers come from (the chosen laws' constants, the Figure 4
-    runs, the models' facts and ``fact_keys``), as links, in order of first use."""
-    facts = package.facts.set_index("key")["source"]
-    mapped = package.model_facts[package.model_facts["model"].isin(models)]["fact"]
-    keys = [
-        *package.scaling_laws[package.scaling_laws["law"].isin(laws)]["source"],
-        *package.chinchilla_figure4["source"],
-        *facts.reindex([*FACT_KEYS, *mapped, *fact_keys]).dropna(),
-    ]
-    src = package.sources.set_index("key")
-    rows = []
-    for key in dict.fromkeys(keys):
-        r = src.loc[key]
-        title = markup.link(r["title"], r["url"]) if pd.notna(r["url"]) else r["title"]
-        version = "" if pd.isna(r["version"]) else str(r["version"])
-        if re.fullmatch(r"[0-9a-f]{40}", version):
-            version = f"commit {version[:12]}"
-        rows.append({"source": title, "by": r["publisher"], "version": version})
-    return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- display
-
-
-# The chapter's units, written by herd.base.formats (B and T for sizes, powers of ten for FLOPs).
-
-
-def billions(v) -> str:
-    """A parameter count in billions, no decimals (``405 B``)."""
-    return formats.scaled(v, "B", 0)
-
-
-def trillions(v) -> str:
-    """A token count in trillions, one decimal (``15.6 T``)."""
-    return formats.scaled(v, "T", 1)
-
-
-def trillions2(v) -> str:
-    """A token count in trillions, two decimals (``15.60 T``)."""
-    return formats.scaled(v, "T", 2)
-
-
-def millions(v) -> str:
-    """A count in millions, two decimals (``30.84 M``)."""
-    return formats.scaled(v, "M", 2)
-
-
-def scientific(v) -> str:
-    """A large magnitude such as a FLOP budget as a power of ten, to three significant digits (``3.8 × 10²⁵``)."""
-    return formats.scientific(v, 3)
-
-
-def significant(v) -> str:
-    """A number to three significant figures, no exponent (tokens per parameter: ``12.3``)."""
-    return formats.significant(v, 3)
-
-
-def general(v) -> str:
-    """A number as printed in its source (every digit it has, no exponent)."""
-    return formats.exact(v)
-
-
-def _range(lo, hi, fmt) -> str:
-    return "" if pd.isna(lo) else f"{fmt(lo).split(' ')[0]}–{fmt(hi)}"
-
-
-def rerun_display(rerun: pd.DataFrame) -> pd.DataFrame:
-    """:func:`token_law_rerun` as the chapter shows it."""
+def bootstrap_histogram(boot: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
+    """Counts of the draws' compute-optimal N in ``bins`` equal steps of log N."""
+    counts, edges = np.histogram(np.log10(boot["params"]), bins=bins)
     return pd.DataFrame(
-        {
-            "constants": rerun["constants"],
-            "tokens D*": rerun["tokens"].map(trillions2),
-            "implied parameters N = C/(6D)": rerun["implied_params"].map(billions),
-            "parameters the paper prints": [
-                billions(v) if printed else "" for v, printed in zip(rerun["params"], rerun["printed"])
-            ],
-            "D* range from rounding": [
-                _range(lo, hi, trillions) for lo, hi in zip(rerun.get("tokens_low"), rerun.get("tokens_high"))
-            ],
-            "N range from rounding": [
-                _range(lo, hi, billions) for lo, hi in zip(rerun.get("params_low"), rerun.get("params_high"))
-            ],
-        }
+        {"low": chart_precision(10 ** edges[:-1]), "high": chart_precision(10 ** edges[1:]), "draws": counts}
     )
 
 
-def optimum_display(opt: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """:func:`optimum_table` as the chapter shows it."""
-    label = f"{100 * level:g} % bootstrap interval"
-    return pd.DataFrame(
-        {
-            "law": opt["label"],
-            "parameters N": opt["params"].map(billions),
-            f"N, {label}": [_range(lo, hi, billions) for lo, hi in zip(opt["params_low"], opt["params_high"])],
-            "tokens D": opt["tokens"].map(trillions),
-            f"D, {label}": [_range(lo, hi, trillions) for lo, hi in zip(opt["tokens_low"], opt["tokens_high"])],
-            "tokens per parameter": opt["tokens_per_param"].map(significant),
-        }
+def bootstrap_marks(opt: pd.DataFrame, package) -> pd.DataFrame:
+    """Vertical marks for the bootstrap chart: the interval's ends, the refit's optimum, the
+    paper's predicted size and the size trained."""
+    row = opt.set_index("law").loc[REFIT]
+    marks = pd.DataFrame(
+        [
+            {"label": "interval's lower end", "params": row["params_low"]},
+            {"label": "interval's upper end", "params": row["params_high"]},
+            {"label": "refit to the runs", "params": row["params"]},
+            {"label": "paper's predicted size", "params": package.fact("scaling.predicted_params")},
+            {"label": "size trained", "params": package.fact("training.parameters")},
+        ]
     )
-
-
-# --------------------------------------------------------------------------- text for the chapter
-
-
-def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
-    """Numbers the chapter's prose quotes about the paper's token law, formatted."""
-    by = rerun.set_index("law")
-    fit_high = package.fact("scaling.fit_flops.high")
-    return {
-        "text_tokens": formats.number(by.loc["llama3-text", "tokens"] / 1e12, 1),
-        "fig_tokens": formats.number(by.loc["llama3-figure", "tokens"] / 1e12, 1),
-        "text_params": formats.count(by.loc["llama3-text", "params"] / 1e9),
-        "fig_params": formats.count(by.loc["llama3-figure", "params"] / 1e9),
-        "paper_tokens": formats.number(by.loc["stated", "tokens"] / 1e12, 2),
-        "paper_params": formats.count(by.loc["stated", "params"] / 1e9),
-        "actual_tokens": formats.number(by.loc["trained", "tokens"] / 1e12, 1),
-        "actual_params": formats.count(by.loc["trained", "params"] / 1e9),
-        "fit_high": formats.scientific(fit_high),
-        "orders_beyond": formats.number(np.log10(flops / fit_high), 1),
-    }
-
-
-def runs_summary(runs: pd.DataFrame) -> dict[str, str]:
-    """How many of Chinchilla's runs :func:`herd.analyses.compute.refit.figure4_points` reads and how many it leaves
-    out of the fit (``n_runs``, ``n_excluded``), and the largest model and token count among them
-    (``max_params`` in B, ``max_tokens`` in B)."""
-    return {
-        "n_runs": f"{len(runs)}",
-        "n_excluded": f"{int(runs['excluded'].sum())}",
-        "max_params": formats.count(runs["parameters"].max() / 1e9),
-        "max_tokens": formats.count(runs["tokens"].max() / 1e9),
-    }
-
-
-def points_note(package, points: pd.DataFrame, models: list[str], described: list[str]) -> str:
-    """What the chart of models says beside it: the models that share a point (:func:`shared_points`)
-    and the later models it does not show, with why.
-
-    Parameters
-    ----------
-    package
-        The data package.
-    points
-        The chosen models' points (:func:`model_points`).
-    models
-        The chosen models.
-    described
-        Every model ``model_facts.csv`` describes.
-    """
-    from herd.record import coverage
-
-    why = (
-        "data/model_facts.csv does not say which facts hold {its} size, tokens and GPU hours"
-        if models == models_by_size(package, described)
-        else "{they} {is} not among the chosen models (parameter `models`)"
-    )
-    return " ".join(filter(None, [shared_points(points), coverage.note(package, models, why)]))
+    marks["params"] = chart_precision(marks["params"])
+    return marks
