@@ -46,6 +46,7 @@ def test_implied_mfu_formula(package):
     assert row["implied_mfu_pct"] == pytest.approx(100 * 6 * 405e9 * 15.6e12 / (30.84e6 * 3600 * 1e15))
 
 
+@pytest.mark.slow  # validates a changed copy of the whole data package (about 3 s)
 def test_an_up_to_count_and_a_distilled_model_carry_their_caveats(data_copy):
     facts = (data_copy / "facts.csv").read_text().splitlines()
     header = facts[0].split(",")
@@ -170,7 +171,6 @@ def test_rounding_is_not_an_inconsistency(checks):
     hardware = checks[checks["the source says"].str.startswith("hardware share")].iloc[0]
     assert hardware["verdict"] == budget.DEFINITION and hardware["recomputation gives"] == "76.6"
     assert all(v in hardware["explanation"] for v in ("76.6 %", "78.3 %", "85.0 %"))
-    assert budget_text.approximate_note(checks) == ""
     gpu = checks[checks["the source says"].str.startswith("GPU issues share (%), from the printed")].iloc[0]
     assert gpu["verdict"] in (budget.AGREES, budget.ROUNDING)
 

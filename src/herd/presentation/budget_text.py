@@ -268,15 +268,6 @@ def agreement_phrase(counts: dict[str, int]) -> str:
     return text
 
 
-def approximate_note(checks: pd.DataFrame) -> str:
-    """Why each check of :func:`checks_table` that agrees only through the source's "approximately" does so (empty
-    when none)."""
-    rows = checks[checks["verdict"] == APPROXIMATE]
-    if rows.empty:
-        return ""
-    return " ".join(rows["explanation"]) + " "
-
-
 def peak_rounding_note(par: pd.DataFrame, peak_tflops: float) -> str:
     """A sentence on Table 4 rows whose implied peak misses a whole-number reading of the
     printed TFLOP/s but not the column's own precision (:func:`herd.analyses.compute.budget.peak_rounding`;
