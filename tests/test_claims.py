@@ -639,7 +639,8 @@ def test_at_least_on_a_par_is_refuted_only_by_a_deficit_beyond_the_margin(packag
     )
     judged = claims.audit(made_up, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
-    assert "one-sided 95 % upper bound lies below −2 points" in judged["rule"]
+    # refuting it is a claim that any row shows: each of the 2 tested rows at α/2
+    assert "by the one-sided test of a gap below −2 at α/k = 0.025 (k = 2 tested rows" in judged["rule"]
     parts = {row: v for row, _, v in judged["parts"]}
     pairs = [("llama-3.1-405b-instruct", "gpt-4-0125")]
     judged_rows = compare.judge_package(
@@ -648,5 +649,7 @@ def test_at_least_on_a_par_is_refuted_only_by_a_deficit_beyond_the_margin(packag
     seen = compare.orient(judged_rows, "llama-3.1-405b-instruct").set_index("row_label")
     assert seen.loc["R1", "difference"] == "behind"  # resolved behind either way: "any row resolved against" fails both
     assert (seen.loc["R1", "eq_high"] < -2) == (verdict == "wrong order")  # the upper end of the claim's own interval
+    beyond = compare.margin_pvalues(seen.reset_index(), 2.0).set_index(seen.index)
+    assert (beyond.loc["R1", "p_below"] < 0.025) == (verdict == "wrong order")  # and the test that decides it
     assert parts["Made-up table · R2"].verdict == "correct"  # within the margin on the other row
     assert (parts["Made-up table · R1"].code == "inferior-beyond-margin") == (verdict == "wrong order")

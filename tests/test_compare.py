@@ -520,3 +520,25 @@ def test_a_claim_on_some_row_is_corrected_over_every_row_it_could_rest_on():
         compare.some_row(alone)
     with pytest.raises(ValueError, match="question must be"):
         compare.judge(s, BENCH, question="any")
+
+
+def test_the_margin_tests_are_the_score_tests_statsmodels_computes():
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    seen = pd.DataFrame(
+        {
+            "focus_score": [60.0, 70.0],
+            "competitor_score": [65.0, 64.0],
+            "n": [1000, 1000],
+            "kind": ["proportion", "proportion"],
+            "difference": ["behind", "ahead"],
+        }
+    )
+    got = compare.margin_pvalues(seen, 2.0)
+    below = test_proportions_2indep(600, 1000, 650, 1000, value=-0.02, method="score", alternative="smaller")
+    above = test_proportions_2indep(700, 1000, 640, 1000, value=0.02, method="score", alternative="larger")
+    # statsmodels' score statistic differs from the book's (Miettinen–Nurminen, checked against PropCIs on the method
+    # page) in the fourth digit; a wrong corner, direction or margin would differ in the first
+    assert got.loc[0, "p_below"] == pytest.approx(below.pvalue, rel=1e-3)
+    assert got.loc[1, "p_above"] == pytest.approx(above.pvalue, rel=1e-3)
+    assert got.loc[0, "p_above"] > 0.99 and got.loc[1, "p_below"] > 0.99  # the other side: nowhere near

@@ -269,8 +269,9 @@ def _pair_verdict(
         margin = ev.rules.margin
         rule = (
             f"'on a par' claims equivalence: it holds when the gap's {formats.confidence(2 * p['eq_level'])} "
-            f"interval of two one-sided tests (TOST) lies within ±{margin:g} points, and is contradicted when the "
-            f"gap's interval lies entirely beyond ±{margin:g}"
+            f"interval of two one-sided tests (TOST) lies within ±{margin:g} points, and is contradicted when a "
+            f"one-sided test shows the gap beyond +{margin:g} or below −{margin:g}, each at half the level "
+            f"({p['level'] / 2:g})"
             if p["testable"]
             else "'on a par' claims equivalence, which needs a test"
         )
@@ -278,7 +279,8 @@ def _pair_verdict(
         eq_text = f"; TOST interval {tost} (margin ±{margin:g})" if pd.notna(p["eq_low"]) else ""
         if p["testable"] and p["equivalence"] == "equivalent":
             return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}{eq_text}", **extra)
-        if p["testable"] and (p["gap_low"] > margin or p["gap_high"] < -margin):
+        beyond = compare.margin_pvalues(pd.DataFrame([p]), margin, compare.printed_decimals(ev.package, source, table))
+        if p["testable"] and float(beyond[["p_above", "p_below"]].min(axis=1).iloc[0]) < p["level"] / 2:
             return Verdict(
                 "contradicted",
                 "beyond-margin",
@@ -490,20 +492,25 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
     on every row of the evidence table at once (an intersection–union test: each row at α, no correction, by
     :func:`herd.method.compare.every_row`). A row shows it when the gap's one-sided lower bound lies above −margin over
-    every pair of true scores the printing allows; a row refutes it when the gap's one-sided upper bound at α (the
-    other end of the same 1 − 2α interval) lies below −margin, a deficit shown to exceed the margin (a gap resolved
-    behind by less than the margin does not refute "on a par", as a gap inside ±margin does not refute "on a par"
-    either); a row printed for both but without a test leaves it not resolved at best (shown on every testable row
-    only)."""
+    every pair of true scores the printing allows; a row refutes it when the one-sided test of a gap below −margin
+    (:func:`herd.method.compare.margin_pvalues`) rejects at α/k, k the tested rows of every rival: one row is enough
+    to refute it, so refuting it is a claim that any row shows, corrected as one (a gap resolved behind by less than
+    the margin does not refute "on a par", as a gap inside ±margin does not refute "on a par" either); a row printed
+    for both but without a test leaves it not resolved at best (shown on every testable row only)."""
     source, table = _evidence_table(claim)
     margin = ev.rules.margin
-    parts, tallies, seens = [], [], []
+    decimals = compare.printed_decimals(ev.package, source, table)
+    rivals = str(claim["other"]).split(";")
+    seens = [compare.orient(ev.judged(source, table, claim["subject"], o), claim["subject"], [o]) for o in rivals]
+    # refuting it takes one row with a deficit beyond the margin: an existential claim, each row at α/k
+    k = sum(int((seen["difference"] != "no test").sum()) for seen in seens)
+    refute_level = ev.rules.alpha / max(k, 1)
+    parts, tallies = [], []
     shown = short = behind = 0
     never: list[str] = []
-    for other in str(claim["other"]).split(";"):
-        seen = compare.orient(ev.judged(source, table, claim["subject"], other), claim["subject"], [other])
-        seens.append(seen)
-        reach = compare.noninferiority_reach(seen, margin, compare.printed_decimals(ev.package, source, table))
+    for other, seen in zip(rivals, seens):
+        reach = compare.noninferiority_reach(seen, margin, decimals)
+        beyond = compare.margin_pvalues(seen, margin, decimals)
         each = compare.orient(
             ev.judged(source, table, claim["subject"], other, compare.EACH), claim["subject"], [other]
         )
@@ -514,7 +521,7 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
             if r["difference"] == "no test":
                 # a row printed for both without a test is a row of the claim it cannot examine: it caps the claim
                 v, code = ("parity not resolved", "no-test") if printed else ("not checkable", "not-printed")
-            elif r["eq_high"] < -margin:  # the deficit exceeds the margin, at the same level as the lower bound
+            elif beyond.loc[i, "p_below"] < refute_level:  # a deficit beyond the margin, shown at α/k
                 v, code = "wrong order", "inferior-beyond-margin"
                 behind += 1
             elif r["noninferior"]:
@@ -572,8 +579,10 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
         )
     level = formats.confidence(ev.rules.alpha)
     rule = (
-        f"'at least on a par' claims non-inferiority on every row at once: it is wrong if on some row the gap's "
-        f"one-sided {level} upper bound lies below −{margin:g} points (a deficit shown to exceed the margin), and it "
+        f"'at least on a par' claims non-inferiority on every row at once: it is wrong if on some row a deficit "
+        f"beyond {margin:g} points is shown, by the one-sided test of a gap below −{margin:g} at α/k = "
+        f"{formats.significant(refute_level, 2)} (k = {k} tested rows: one row is enough to refute it, so, as for "
+        f"a claim that any row shows, each is corrected over all it could be), and it "
         f"is correct only if every row printed for both can be tested and on each the gap's one-sided {level} lower "
         f"bound lies above −{margin:g} points (each row at α = {ev.rules.alpha:g}: a claim on every row needs no "
         f"correction); a row that cannot be tested leaves it not resolved at best (shown on every testable row only), "

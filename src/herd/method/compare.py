@@ -618,6 +618,28 @@ def noninferiority_reach(seen: pd.DataFrame, margin: float, decimals: int = 1) -
     return out
 
 
+def margin_pvalues(seen: pd.DataFrame, margin: float, decimals: int = 1) -> pd.DataFrame:
+    """For each tested row of :func:`orient`, the one-sided p-values that the gap lies beyond the margin, each at the
+    pair of true scores the printing allows that weakens it: ``p_above`` (the focus model ahead by more than
+    ``margin``) and ``p_below`` (behind by more than ``margin``), by the row's own test. NaN for rows without a test.
+    A verdict that the gap lies beyond the margin reads these tests, not an interval's end."""
+    out = pd.DataFrame({"p_above": np.nan, "p_below": np.nan}, index=seen.index)
+    rows = seen[seen["difference"] != "no test"]
+    if rows.empty:
+        return out
+    ranges_f = [stats.printed_range(s, n, k, decimals) for s, n, k in zip(rows["focus_score"], rows["n"], rows["kind"])]
+    ranges_c = [
+        stats.printed_range(s, n, k, decimals) for s, n, k in zip(rows["competitor_score"], rows["n"], rows["kind"])
+    ]
+    f_lo, f_hi = (np.array(v, dtype=float) for v in zip(*ranges_f))
+    c_lo, c_hi = (np.array(v, dtype=float) for v in zip(*ranges_c))
+    n, kinds = rows["n"].to_numpy(dtype=float), list(rows["kind"])
+    m = np.full(len(rows), float(margin))
+    out.loc[rows.index, "p_above"] = stats.one_sided_pvalues(f_lo, c_hi, n, n, kinds, m, "greater")
+    out.loc[rows.index, "p_below"] = stats.one_sided_pvalues(f_hi, c_lo, n, n, kinds, -m, "less")
+    return out
+
+
 @dataclass(frozen=True)
 class EveryRow:
     """The verdict of a claim on every row (one of :data:`EVERY_ROW`) with its counts: the rows printed for
