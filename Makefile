@@ -24,8 +24,8 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 
 ## test: the whole suite: lint, unit and bad-input tests, strict nbval on every chapter, the browser
 # On every core (pytest-xdist), with one worker more than cores: many tests wait on a process of their own (a
-# chapter's kernel, Chromium, a Sphinx build), and the extra worker fills that time (4.4 min instead of 5.4 on 2
-# cores). Each file's tests stay together in one worker (a chapter's nbval cells share a kernel, a module's fixtures
+# chapter's kernel, Chromium, a Sphinx build), and the extra worker fills that time (on 2 cores: 4 min 35 s with
+# 3 workers, 5 min 7 s with 4). Each file's tests stay together in one worker (a chapter's nbval cells share a kernel, a module's fixtures
 # are set up once); the slowest tests are listed at the end.
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 test: book $(STAMPS)/chromium
