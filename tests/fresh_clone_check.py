@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from herd.book import editions, pdf
+from herd.book import editions, pdf, releases, site_index
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,13 +46,13 @@ def test_the_clone_has_no_tags_and_a_clean_status_afterwards(clone):
 
 
 def test_every_recorded_edition_and_dev_is_built(clone):
-    releases = editions.load_releases(clone)
-    names = [r.name for r in releases] + ["dev"]
+    recorded = releases.load_releases(clone)
+    names = [r.name for r in recorded] + ["dev"]
     site = clone / "site"
     assert sorted(p.name for p in site.iterdir() if p.is_dir()) == sorted(names)
     switcher = json.loads((site / "switcher.json").read_text())
-    assert [e["version"] for e in switcher] == [r.name for r in reversed(releases)] + ["dev"]
-    assert f"url={releases[-1].name}/book/index.html" in (site / "index.html").read_text()
+    assert [e["version"] for e in switcher] == [r.name for r in reversed(recorded)] + ["dev"]
+    assert f"url={recorded[-1].name}/book/index.html" in (site / "index.html").read_text()
     for name in names:
         assert (site / name / "book" / "index.html").exists()
 
@@ -64,13 +64,13 @@ def _about(site, name):
 
 def test_about_pages_name_their_own_commit_and_are_clean(clone):
     site = clone / "site"
-    for r in editions.load_releases(clone):
+    for r in releases.load_releases(clone):
         about = _about(site, r.name)
         assert f"Edition {r.name} Version {r.version} Git commit {r.commit} " in about
     head = _git(clone, "rev-parse", "HEAD").strip()
     about = _about(site, "dev")
     assert f"Git commit {head} " in about and "uncommitted" not in about
-    assert f'href="../{editions.pdf_name("dev")}"' in (site / "dev" / "book" / "about.html").read_text()
+    assert f'href="../{site_index.pdf_name("dev")}"' in (site / "dev" / "book" / "about.html").read_text()
 
 
 def test_every_page_of_dev_offers_the_pdf_in_its_download_menu(clone):
@@ -78,13 +78,13 @@ def test_every_page_of_dev_offers_the_pdf_in_its_download_menu(clone):
     assert len(pages) >= 7
     for page in pages:
         menu = re.search(r'<a href="([^"]+)"[^>]*class="[^"]*btn-download-edition-pdf-button', page.read_text())
-        assert menu and menu.group(1) == f"../{editions.pdf_name('dev')}", f"{page.name}: no PDF in the download menu"
+        assert menu and menu.group(1) == f"../{site_index.pdf_name('dev')}", f"{page.name}: no PDF in the download menu"
 
 
 def test_each_edition_has_its_pdf_with_every_chapter_and_chart(clone):
     site = clone / "site"
-    for name in [r.name for r in editions.load_releases(clone)] + ["dev"]:
-        path = site / name / editions.pdf_name(name)
+    for name in [r.name for r in releases.load_releases(clone)] + ["dev"]:
+        path = site / name / site_index.pdf_name(name)
         manifest = json.loads(path.with_suffix(".json").read_text())
         printed = pdf.read(path)
         assert manifest["edition"] == name and manifest["pages"] == len(printed.pages)
@@ -109,7 +109,7 @@ def test_the_dev_pdf_holds_every_page_of_the_table_of_contents_and_numbers_its_p
     for f in files:
         page = (clone / "site" / "dev" / f"{f}.html").read_text()
         titles.append(re.sub(r"\s+", " ", re.search(r"<title>(.*?) &#8212;", page, re.S).group(1)).strip())
-    path = clone / "site" / "dev" / editions.pdf_name("dev")
+    path = clone / "site" / "dev" / site_index.pdf_name("dev")
     manifest = json.loads(path.with_suffix(".json").read_text())
     assert manifest["chapters"] == titles and len(titles) == len(files)
     pages = pdf.read(path).pages
@@ -120,5 +120,5 @@ def test_the_dev_pdf_holds_every_page_of_the_table_of_contents_and_numbers_its_p
 def test_the_site_changelog_is_the_committed_one(clone):
     assert (clone / "site" / "CHANGELOG.md").read_text() == (clone / "CHANGELOG.md").read_text()
     page = (clone / "site" / "changelog.html").read_text()
-    for r in editions.load_releases(clone):
-        assert f'href="{r.name}/{editions.pdf_name(r.name)}"' in page
+    for r in releases.load_releases(clone):
+        assert f'href="{r.name}/{site_index.pdf_name(r.name)}"' in page

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from herd.book import build
+from herd.book import build, chapters
 
 HEADER = textwrap.dedent("""\
     ---
@@ -25,14 +25,14 @@ HEADER = textwrap.dedent("""\
     """)
 
 
-def _project(tmp_path, body: str, params: str = "") -> build.Notebook:
+def _project(tmp_path, body: str, params: str = "") -> chapters.Notebook:
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "facts.csv").write_text("x\n1\n")
     (tmp_path / "notebooks" / "demo.md").write_text(HEADER + textwrap.dedent(body))
     if params:
         (tmp_path / "notebooks" / "parameters.yml").write_text(textwrap.dedent(params))
-    return build.notebooks(tmp_path)[0]
+    return chapters.notebooks(tmp_path)[0]
 
 
 GOOD = """
@@ -60,7 +60,7 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
     raw = nb.executed.read_text()
     for volatile in ("start_time", "duration", 'papermill": {', "iopub"):
         assert volatile not in raw
-    assert out["metadata"]["herd"]["inputs_sha256"] == build.input_hash(tmp_path, nb)
+    assert out["metadata"]["herd"]["inputs_sha256"] == chapters.input_hash(tmp_path, nb)
     first = nb.executed.read_bytes()
     assert build.run_notebooks(tmp_path) == {}
     assert "up to date" in capsys.readouterr().out
@@ -343,16 +343,16 @@ def test_a_page_reading_other_chapters_runs_after_them_and_follows_their_results
         front + "herd:\n  reads: [b_chapter]\nkernelspec:" + rest + "# Home\n"
     )
     (tmp_path / "notebooks" / "b_chapter.md").write_text(HEADER + "# Chapter\n")
-    found = build.notebooks(tmp_path)
+    found = chapters.notebooks(tmp_path)
     assert [nb.name for nb in found] == ["b_chapter", "a_home"]
     home = found[1]
     assert home.reads == ("b_chapter",) and found[0].reads == ()
-    before = build.input_hash(tmp_path, home)
+    before = chapters.input_hash(tmp_path, home)
     (tmp_path / "book" / "b_chapter.ipynb").write_text("{}")
-    after = build.input_hash(tmp_path, home)
-    assert before != after and build.input_hash(tmp_path, found[0]) == build.input_hash(tmp_path, found[0])
+    after = chapters.input_hash(tmp_path, home)
+    assert before != after and chapters.input_hash(tmp_path, found[0]) == chapters.input_hash(tmp_path, found[0])
     (tmp_path / "book" / "b_chapter.ipynb").write_text('{"changed": 1}')
-    assert build.input_hash(tmp_path, home) != after
+    assert chapters.input_hash(tmp_path, home) != after
 
 
 def test_reading_an_unknown_notebook_is_an_error(tmp_path):
@@ -362,7 +362,7 @@ def test_reading_an_unknown_notebook_is_an_error(tmp_path):
         front + "herd:\n  reads: [nowhere]\nkernelspec:" + rest + "# Home\n"
     )
     with pytest.raises(build.BuildError, match="nowhere"):
-        build.notebooks(tmp_path)
+        chapters.notebooks(tmp_path)
 
 
 def _package(root: Path, modules: dict[str, str]) -> None:
@@ -372,11 +372,11 @@ def _package(root: Path, modules: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(code))
 
 
-def _chapter(root: Path, name: str, code: str) -> build.Notebook:
+def _chapter(root: Path, name: str, code: str) -> chapters.Notebook:
     (root / "notebooks").mkdir(exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
     (root / "notebooks" / f"{name}.md").write_text(HEADER + f"```{{code-cell}} ipython3\n{code}\n```\n")
-    return next(nb for nb in build.notebooks(root) if nb.name == name)
+    return next(nb for nb in chapters.notebooks(root) if nb.name == name)
 
 
 def test_a_chapter_depends_on_the_code_of_the_modules_it_imports_and_nothing_else(tmp_path):
@@ -396,30 +396,30 @@ def test_a_chapter_depends_on_the_code_of_the_modules_it_imports_and_nothing_els
     bench = _chapter(tmp_path, "bench", "from herd import compare\nprint(compare.verdict())")
     arch = _chapter(tmp_path, "arch", "import herd.arch\n%matplotlib inline\nprint(herd.arch.count())")
     scan = _chapter(tmp_path, "scan", "from herd.scan import index")
-    assert build.notebook_modules(tmp_path, bench.text) == ["herd", "herd.compare", "herd.stats"]
-    assert build.notebook_modules(tmp_path, arch.text) == ["herd", "herd.arch"]
-    assert build.notebook_modules(tmp_path, scan.text) == ["herd", "herd.scan", "herd.scan.index", "herd.stats"]
-    before = {nb.name: build.input_hash(tmp_path, nb) for nb in (bench, arch, scan)}
+    assert chapters.notebook_modules(tmp_path, bench.text) == ["herd", "herd.compare", "herd.stats"]
+    assert chapters.notebook_modules(tmp_path, arch.text) == ["herd", "herd.arch"]
+    assert chapters.notebook_modules(tmp_path, scan.text) == ["herd", "herd.scan", "herd.scan.index", "herd.stats"]
+    before = {nb.name: chapters.input_hash(tmp_path, nb) for nb in (bench, arch, scan)}
 
     # a docstring, a comment and a re-wrapped line change no chapter's inputs
     stats = tmp_path / "src" / "herd" / "stats.py"
     stats.write_text(
         '"""Statistics, reworded."""\n\n\ndef z():\n    """Two, said otherwise."""\n\n    return (\n        2\n    )\n'
     )
-    assert {nb.name: build.input_hash(tmp_path, nb) for nb in (bench, arch, scan)} == before
+    assert {nb.name: chapters.input_hash(tmp_path, nb) for nb in (bench, arch, scan)} == before
 
     # nor does re-ordering the imports at the top of a module
     compare = tmp_path / "src" / "herd" / "compare.py"
     compare.write_text("import os\nfrom . import stats\n\ndef verdict():\n    return stats.z()\n")
-    assert build.input_hash(tmp_path, bench) != before["bench"]  # a new import is a change...
-    with_os = build.input_hash(tmp_path, bench)
+    assert chapters.input_hash(tmp_path, bench) != before["bench"]  # a new import is a change...
+    with_os = chapters.input_hash(tmp_path, bench)
     compare.write_text("from . import stats\nimport os\n\ndef verdict():\n    return stats.z()\n")
-    assert build.input_hash(tmp_path, bench) == with_os  # ...its place among the imports is not
+    assert chapters.input_hash(tmp_path, bench) == with_os  # ...its place among the imports is not
     compare.write_text("from . import stats\n\ndef verdict():\n    return stats.z()\n")
 
     # a code edit in one module changes the chapters that import it (here through compare), not the others
     stats.write_text("def z():\n    return 3\n")
-    after = {nb.name: build.input_hash(tmp_path, nb) for nb in (bench, arch, scan)}
+    after = {nb.name: chapters.input_hash(tmp_path, nb) for nb in (bench, arch, scan)}
     assert after["bench"] != before["bench"] and after["scan"] != before["scan"]
     assert after["arch"] == before["arch"]
 
@@ -428,11 +428,11 @@ def test_a_file_a_module_declares_it_reads_is_an_input_of_the_chapters_importing
     _package(tmp_path, {"herd.__init__": "", "herd.speed": 'READS_FILES = ("bench/results/speed.json",)\n'})
     uses = _chapter(tmp_path, "uses", "from herd import speed")
     other = _chapter(tmp_path, "other", "import herd")
-    before = build.input_hash(tmp_path, uses), build.input_hash(tmp_path, other)
+    before = chapters.input_hash(tmp_path, uses), chapters.input_hash(tmp_path, other)
     (tmp_path / "bench" / "results").mkdir(parents=True)
     (tmp_path / "bench" / "results" / "speed.json").write_text("{}")
-    assert build.input_hash(tmp_path, uses) != before[0]
-    assert build.input_hash(tmp_path, other) == before[1]
+    assert chapters.input_hash(tmp_path, uses) != before[0]
+    assert chapters.input_hash(tmp_path, other) == before[1]
 
 
 @pytest.mark.slow

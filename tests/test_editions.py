@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, ROOT, edit_csv
 from herd import __version__
-from herd.book import build, edition, editions
+from herd.book import changelog, chapters, edition, editions, releases, site_index
 from herd.method import stats
 from herd.presentation import findings
 
@@ -21,20 +21,20 @@ pytestmark = [pytest.mark.book, pytest.mark.slow]
 
 
 def test_recorded_editions_are_valid_and_start_with_1_0_0():
-    releases = editions.load_releases(ROOT)
-    first = releases[0]
+    recorded = releases.load_releases(ROOT)
+    first = recorded[0]
     assert (first.name, first.commit, first.date) == (
         "v1.0.0",
         "684b8ab0d43cc2552e5187a367001054d6d3e9aa",
         "2026-11-27",
     )
-    assert editions.tree_version((ROOT / "src" / "herd" / "__init__.py").read_text()) == __version__
+    assert releases.tree_version((ROOT / "src" / "herd" / "__init__.py").read_text()) == __version__
     # the working tree is never behind the newest release
-    assert editions._key(__version__) >= editions._key(releases[-1].version)
+    assert releases._key(__version__) >= releases._key(recorded[-1].version)
 
 
 def test_changelog_is_current():
-    expected = editions.changelog(ROOT)
+    expected = changelog.changelog(ROOT)
     assert (ROOT / "CHANGELOG.md").read_text() == expected, (
         "CHANGELOG.md is out of date: run `make changelog` and commit it"
     )
@@ -153,7 +153,7 @@ def repo(tmp_path):
 
 
 def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
-    text = editions.changelog(repo)
+    text = changelog.changelog(repo)
     assert text.index("## v1.1.0 (2026-12-10)") < text.index("## v1.0.0 (2026-11-27)")  # newest first
     assert (
         "- `scores` (source, table, row_label, model) = (llama3-paper-v3, Table 2, MMLU (5-shot), "
@@ -176,10 +176,10 @@ def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
 
 
 def test_changelog_reads_commits_not_the_working_tree(repo):
-    before = editions.changelog(repo)
+    before = changelog.changelog(repo)
     edit_csv(repo / "data" / "scores.csv", 3, "score", "1.0")  # uncommitted: not part of any edition
     shutil.rmtree(repo / "book")
-    assert editions.changelog(repo) == before
+    assert changelog.changelog(repo) == before
 
 
 def test_changelog_check_and_write_from_the_command_line(repo):
@@ -195,10 +195,10 @@ def test_changelog_check_and_write_from_the_command_line(repo):
 
 def test_tags_are_optional_and_made_from_the_record(repo):
     assert _git(repo, "tag") == ""
-    assert [r.name for r in editions.load_releases(repo)] == ["v1.0.0", "v1.1.0"]
-    assert editions.create_tags(repo) == ["v1.0.0", "v1.1.0"]
-    assert editions.create_tags(repo) == []
-    assert _git(repo, "rev-parse", "v1.0.0") == editions.load_releases(repo)[0].commit
+    assert [r.name for r in releases.load_releases(repo)] == ["v1.0.0", "v1.1.0"]
+    assert releases.create_tags(repo) == ["v1.0.0", "v1.1.0"]
+    assert releases.create_tags(repo) == []
+    assert _git(repo, "rev-parse", "v1.0.0") == releases.load_releases(repo)[0].commit
 
 
 def _entry(repo, **change):
@@ -221,19 +221,19 @@ def _entry(repo, **change):
 )
 def test_bad_edition_records_name_the_line(repo, change, message):
     (repo / "editions.yml").write_text(_entry(repo, **change))
-    with pytest.raises(editions.EditionsError, match="^editions.yml, " + message):
-        editions.load_releases(repo)
+    with pytest.raises(releases.EditionsError, match="^editions.yml, " + message):
+        releases.load_releases(repo)
 
 
 def test_editions_out_of_order_and_bad_yaml(repo):
     text = (repo / "editions.yml").read_text()
     older, newer = text.split("- version: 1.1.0")
     (repo / "editions.yml").write_text("- version: 1.1.0" + newer + older.replace("# releases\n", ""))
-    with pytest.raises(editions.EditionsError, match=r"line 5: version 1.0.0 does not come after 1.1.0"):
-        editions.load_releases(repo)
+    with pytest.raises(releases.EditionsError, match=r"line 5: version 1.0.0 does not come after 1.1.0"):
+        releases.load_releases(repo)
     (repo / "editions.yml").write_text("- version: 1.0.0\n  commit: [unclosed\n")
-    with pytest.raises(editions.EditionsError, match=r"^editions.yml, line 3: not valid YAML"):
-        editions.load_releases(repo)
+    with pytest.raises(releases.EditionsError, match=r"^editions.yml, line 3: not valid YAML"):
+        releases.load_releases(repo)
     assert (
         subprocess.run(
             [sys.executable, "-m", "herd.editions", "--root", str(repo), "check"], capture_output=True, text=True
@@ -265,7 +265,7 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
     bench = next(r for r in descriptor["resources"] if r["name"] == "benchmarks")
     bench["schema"]["fields"].append({"name": "n_source_page", "type": "integer"})
     (new / "datapackage.json").write_text(json.dumps(descriptor))
-    changes = editions.data_changes(old, new)
+    changes = changelog.data_changes(old, new)
     assert changes["scores"]["changed"] == [
         {
             "key": ("llama3-paper-v3", "Table 2", "MMLU (5-shot)", "llama-3.1-8b-instruct"),
@@ -275,43 +275,43 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
     assert changes["benchmarks"]["columns_added"] == ["n_source_page"]
     assert changes["benchmarks"]["changed"] == []  # a new column is reported once, not on every row
     assert changes["benchmarks"]["added"] == [("example-benchmark",)]
-    assert all(not t["changed"] and not t["added"] for t in editions.data_changes(old, old).values())
+    assert all(not t["changed"] and not t["added"] for t in changelog.data_changes(old, old).values())
 
 
 def test_verdicts_read_from_the_chapters_tables():
-    tables = editions.verdicts(ROOT / "book")
+    tables = changelog.verdicts(ROOT / "book")
     benchmarks = tables[("benchmarks", ("benchmark", "competitor"))]
     assert len(benchmarks) >= 16 and set(benchmarks.values()) <= set(stats.VERDICTS)
     claims = tables[("claims", ("id",))]
     assert claims[("mmlu-cot-405b",)] and len(claims) >= 100
-    assert editions.verdict_changes(tables, tables) == []
+    assert changelog.verdict_changes(tables, tables) == []
 
 
 def test_glued_values_read_from_executed_notebooks():
     values = findings.glued_values(ROOT / "book")  # what the changelog compares between editions
-    assert set(values) == {nb.name for nb in build.notebooks(ROOT)}
+    assert set(values) == {nb.name for nb in chapters.notebooks(ROOT)}
     assert values["benchmarks"]["focus_name"] == "Llama 3.1 405B Instruct"
     assert int(values["benchmarks"]["n_ahead"]) >= 0
-    assert editions.glue_changes(values, values) == []
+    assert changelog.glue_changes(values, values) == []
 
 
 def test_site_root_lists_every_edition_with_its_pdf(tmp_path, repo):
-    releases = editions.load_releases(repo)
-    editions.write_site_index(tmp_path, releases, ["v1.0.0", "v1.1.0", "dev"], "# Changelog\n\n## v1.1.0\n")
+    recorded = releases.load_releases(repo)
+    site_index.write_site_index(tmp_path, recorded, ["v1.0.0", "v1.1.0", "dev"], "# Changelog\n\n## v1.1.0\n")
     switcher = json.loads((tmp_path / "switcher.json").read_text())
     assert [e["version"] for e in switcher] == ["v1.1.0", "v1.0.0", "dev"] and switcher[0]["preferred"]
     assert "url=v1.1.0/book/index.html" in (tmp_path / "index.html").read_text()
     page = (tmp_path / "changelog.html").read_text()
     for name in ("v1.1.0", "v1.0.0", "dev"):
-        assert f'href="{name}/{editions.pdf_name(name)}"' in page and f'href="{name}/book/index.html"' in page
+        assert f'href="{name}/{site_index.pdf_name(name)}"' in page and f'href="{name}/book/index.html"' in page
     assert "<h1>Changelog</h1>" in page
     assert (tmp_path / "CHANGELOG.md").read_text().startswith("# Changelog")
 
 
 def test_dev_edition_refuses_stale_notebooks(tmp_path, monkeypatch):
-    fake = build.Notebook("demo", tmp_path / "notebooks" / "demo.md", tmp_path / "book" / "demo.ipynb", {})
-    monkeypatch.setattr(build, "stale_notebooks", lambda root: [fake])
-    with pytest.raises(editions.EditionsError, match=r"book/demo.ipynb; run `make book`.*never executes notebooks"):
+    fake = chapters.Notebook("demo", tmp_path / "notebooks" / "demo.md", tmp_path / "book" / "demo.ipynb", {})
+    monkeypatch.setattr(chapters, "stale_notebooks", lambda root: [fake])
+    with pytest.raises(releases.EditionsError, match=r"book/demo.ipynb; run `make book`.*never executes notebooks"):
         editions.build_dev(tmp_path, tmp_path / "site" / "dev", tmp_path / "work")
 
 

@@ -18,9 +18,9 @@ BOOK = ROOT / "book"
 
 def _home_reads() -> list[str]:
     """The chapters the home page reads, as the runner orders them (the home page's own declaration)."""
-    from herd.book import build
+    from herd.book import chapters
 
-    return next(nb for nb in build.notebooks(ROOT) if nb.name == "index").reads
+    return next(nb for nb in chapters.notebooks(ROOT) if nb.name == "index").reads
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +161,9 @@ def test_a_value_the_chapters_do_not_glue_is_named(tmp_path):
 
 
 def test_the_home_page_is_executed_after_the_chapters_it_reads():
-    from herd.book import build
+    from herd.book import chapters
 
-    order = [nb.name for nb in build.notebooks(ROOT)]
-    home = next(nb for nb in build.notebooks(ROOT) if nb.name == "index")
+    order = [nb.name for nb in chapters.notebooks(ROOT)]
+    home = next(nb for nb in chapters.notebooks(ROOT) if nb.name == "index")
     assert {f.chapter for f in findings.findings(findings.Glued(BOOK))} == set(home.reads)
     assert all(order.index(name) < order.index("index") for name in home.reads)

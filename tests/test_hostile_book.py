@@ -19,7 +19,7 @@ import pytest
 
 from conftest import DATA, ROOT, edit_csv
 from herd.base import params
-from herd.book import build
+from herd.book import build, chapters
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHAPTERS = ("data", "benchmarks")
@@ -83,7 +83,7 @@ def hostile_book(tmp_path_factory) -> Path:
     for chapter in CHAPTERS:
         text = root / "notebooks" / f"{chapter}.md"
         shutil.copy(ROOT / "notebooks" / f"{chapter}.md", text)
-        nb = build.Notebook(chapter, text, root / "book" / f"{chapter}.ipynb", schema.get(chapter, {}))
+        nb = chapters.Notebook(chapter, text, root / "book" / f"{chapter}.ipynb", schema.get(chapter, {}))
         build.execute(root, nb, "hostile")
     shutil.copy(ROOT / "notebooks" / "parameters.yml", root / "notebooks" / "parameters.yml")
     build.write_switcher(root / "_build" / "edition", build.switcher(["dev"]))

@@ -7,11 +7,11 @@ import jupytext
 import pytest
 
 from conftest import ROOT
-from herd.book import build
+from herd.book import chapters
 
 pytestmark = pytest.mark.book
 
-NOTEBOOKS = build.notebooks(ROOT)
+NOTEBOOKS = chapters.notebooks(ROOT)
 
 
 def _code(cells):
@@ -34,7 +34,7 @@ def test_executed_notebook_exists_and_has_the_same_code(nb):
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
 def test_executed_notebook_was_run_on_current_inputs(nb):
-    assert build.recorded_hash(nb) == build.input_hash(ROOT, nb), (
+    assert chapters.recorded_hash(nb) == chapters.input_hash(ROOT, nb), (
         f"{nb.executed} was executed on other inputs (text, parameters, "
         "data, herd source or lock changed); run `make book`"
     )

@@ -44,9 +44,9 @@ def test_the_schema_describes_every_parameter_of_every_chapter():
     import papermill as pm
 
     from conftest import ROOT
-    from herd.book import build
+    from herd.book import chapters
 
-    for nb in build.notebooks(ROOT):
+    for nb in chapters.notebooks(ROOT):
         path = ROOT / "book" / f"{nb.name}.ipynb"
         declared = pm.inspect_notebook(str(path))
         assert set(declared) == set(SCHEMA.get(nb.name, {})), nb.name  # a page without parameters has no entry

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA, ROOT
 from herd.base import params
-from herd.book import build
+from herd.book import chapters
 from herd.record import data
 
 # Enough examples to meet every kind of bad cell several times; the ones that load a whole package each time run
@@ -269,7 +269,7 @@ CHAPTER_SCHEMA = params.load_schema(ROOT / "notebooks" / "parameters.yml")
 def _defaults(chapter: str) -> dict:
     """The chapter's parameters as its parameters cell sets them (the book's values)."""
     text = (ROOT / "notebooks" / f"{chapter}.md").read_text(encoding="utf-8")
-    code = next(c for line, c in build.code_cells(text) if set(CHAPTER_SCHEMA[chapter]) <= _assigned(c))
+    code = next(c for line, c in chapters.code_cells(text) if set(CHAPTER_SCHEMA[chapter]) <= _assigned(c))
     namespace: dict = {}
     exec(code, {}, namespace)  # plain assignments of the chapter's own defaults
     return namespace

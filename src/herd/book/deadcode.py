@@ -86,6 +86,7 @@ def check(root: Path = ROOT) -> None:
 
 
 def main() -> None:
+    """``python -m herd.book.deadcode``: say that nothing is unused, or list what is and exit 1."""
     try:
         check()
     except DeadCodeError as exc:

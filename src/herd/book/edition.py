@@ -10,8 +10,9 @@ from importlib import metadata
 from pathlib import Path
 
 from herd import __version__
-from .build import git_commit, git_dirty
 from herd.record.data import checksum
+
+from .build import git_commit, git_dirty
 
 KEY_PACKAGES = (
     "jupyter-book",

@@ -6,47 +6,38 @@ root page that opens the newest release.
 A release is built in a temporary git worktree of its commit (no tag needed) by that tree's
 own ``make book``: its own Makefile, lock, ``herd`` and its executed notebooks as committed
 (nothing is re-executed: a release whose build changes a tracked file fails). ``dev`` is the
-working tree as it is; its executed notebooks must be current (``make book``). Nothing here
+working tree as it is; its executed notebooks must be current (``make book``). The editions are
+built side by side, and the site is swapped in only when every one built. Nothing here
 writes a tracked file except ``python -m herd.editions changelog --write`` (``make changelog``).
 
-Like the runner, this module knows nothing of the analysis: it builds books and compares the
-data packages and the glued values of the recorded editions.
+The record of releases is :mod:`herd.book.releases`, the changelog :mod:`herd.book.changelog` and the site's root
+pages :mod:`herd.book.site_index`; this module builds the editions and is the command line. Like the runner, it knows
+nothing of the analysis.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import csv
-import datetime
 import functools
 import html
-import html.parser
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from . import build, chapters, pdf
+from .changelog import CHANGELOG_FILE, changelog
+from .releases import EDITIONS_FILE, TITLE, EditionsError, Release, create_tags, git, load_releases, tree_version
+from .site_index import pdf_name, write_site_index
 
-from . import build, pdf
-
-EDITIONS_FILE = "editions.yml"
-CHANGELOG_FILE = "CHANGELOG.md"
-TITLE = "Llama 3.1, Reproduced"
-VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-COMMIT = re.compile(r"^[0-9a-f]{40}$")
-FIELDS = ("version", "commit", "date", "summary")
 # Variables of the calling make or build that must not reach a release's own build.
 PRIVATE_ENV = (
     "MAKEFLAGS",
@@ -59,147 +50,6 @@ PRIVATE_ENV = (
     "PYTHONPATH",
     "HERD_EDITION",
 )
-
-
-class EditionsError(RuntimeError):
-    """A recorded edition or a step of building one failed; the message says which and why."""
-
-
-def pdf_name(edition: str) -> str:
-    """File name of an edition's PDF, beside its ``book/`` folder in the site."""
-    return f"llama-3.1-reproduced-{edition}.pdf"
-
-
-# ------------------------------------------------------------------ the record of releases
-
-
-@dataclass(frozen=True)
-class Release:
-    """One release recorded in ``editions.yml``: version, commit, date, summary, and the line where its
-    entry starts."""
-
-    version: str
-    commit: str
-    date: str
-    summary: str
-    line: int = 0  # where the entry starts in editions.yml
-
-    @property
-    def name(self) -> str:
-        """The edition's name, ``v`` and the version (``v1.0.0``)."""
-        return f"v{self.version}"
-
-
-def _git(root: Path, *args: str, check: bool = True, binary: bool = False):
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=not binary)
-    if check and proc.returncode != 0:
-        err = proc.stderr if not binary else proc.stderr.decode(errors="replace")
-        raise EditionsError(f"git {' '.join(args)}: {err.strip()}")
-    return proc
-
-
-def tree_version(text: str) -> str | None:
-    """``__version__`` as written in a ``src/herd/__init__.py``."""
-    hit = re.search(r"^__version__\s*=\s*[\"']([^\"']+)[\"']", text, re.M)
-    return hit.group(1) if hit else None
-
-
-def load_releases(root: Path, check_git: bool = True) -> list[Release]:
-    """The releases recorded in ``editions.yml``, oldest first, validated: each entry has exactly
-    version (X.Y.Z, increasing), commit (full hash; with ``check_git``, present in this clone and
-    carrying that version in its ``src/herd/__init__.py``), date (YYYY-MM-DD, not decreasing) and
-    a one-line summary. Errors name the file and line."""
-    path = root / EDITIONS_FILE
-    where = EDITIONS_FILE
-    if not path.exists():
-        raise EditionsError(f"{where}: missing (it records the released editions; an empty list is `[]`)")
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise EditionsError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if node is None or (isinstance(node, yaml.SequenceNode) and not node.value):
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        raise EditionsError(f"{where}, line {node.start_mark.line + 1}: expected a list of editions")
-    releases: list[Release] = []
-    for item in node.value:
-        line = item.start_mark.line + 1
-        at = f"{where}, line {line}"
-        if not isinstance(item, yaml.MappingNode):
-            raise EditionsError(f"{at}: each edition is a mapping with {', '.join(FIELDS)}")
-        entry = {}
-        for key_node, value_node in item.value:
-            key = key_node.value
-            if key not in FIELDS:
-                raise EditionsError(
-                    f"{where}, line {key_node.start_mark.line + 1}: unknown field {key!r}; an edition has "
-                    f"{', '.join(FIELDS)}"
-                )
-            if not isinstance(value_node, yaml.ScalarNode):
-                raise EditionsError(f"{where}, line {value_node.start_mark.line + 1}: {key} must be a single value")
-            entry[key] = (str(value_node.value).strip(), value_node.start_mark.line + 1)
-        missing = [f for f in FIELDS if f not in entry]
-        if missing:
-            raise EditionsError(f"{at}: missing {', '.join(missing)}")
-        (version, vline), (commit, cline), (date, dline), (summary, sline) = (entry[f] for f in FIELDS)
-        if not VERSION.match(version):
-            raise EditionsError(f"{where}, line {vline}: version {version!r} is not X.Y.Z (e.g. 1.1.0)")
-        if releases and _key(version) <= _key(releases[-1].version):
-            raise EditionsError(
-                f"{where}, line {vline}: version {version} does not come "
-                f"after {releases[-1].version} (list editions oldest first)"
-            )
-        if not COMMIT.match(commit):
-            raise EditionsError(
-                f"{where}, line {cline}: commit {commit!r} is not a full 40-character hash (git rev-parse <commit>)"
-            )
-        try:
-            datetime.date.fromisoformat(date)
-        except ValueError:
-            raise EditionsError(f"{where}, line {dline}: date {date!r} is not YYYY-MM-DD") from None
-        if releases and date < releases[-1].date:
-            raise EditionsError(
-                f"{where}, line {dline}: date {date} is before the previous edition's ({releases[-1].date})"
-            )
-        if not summary or "\n" in summary or len(summary) > 300:
-            raise EditionsError(f"{where}, line {sline}: summary must be one line of at most 300 characters")
-        if check_git:
-            if _git(root, "cat-file", "-e", f"{commit}^{{commit}}", check=False).returncode != 0:
-                raise EditionsError(
-                    f"{where}, line {cline}: commit {commit[:12]} is not in this clone (fetch the branch that holds it)"
-                )
-            init = _git(root, "show", f"{commit}:src/herd/__init__.py", check=False)
-            found = tree_version(init.stdout) if init.returncode == 0 else None
-            if found != version:
-                raise EditionsError(
-                    f"{where}, line {vline}: commit {commit[:12]} carries version {found}, not {version} "
-                    "(bump __version__ in src/herd/__init__.py and CITATION.cff before recording the release)"
-                )
-        releases.append(Release(version, commit, date, summary, line))
-    return releases
-
-
-def _key(version: str) -> tuple[int, ...]:
-    match = VERSION.match(version)
-    if match is None:
-        raise EditionsError(f"version {version!r} is not X.Y.Z")
-    return tuple(int(x) for x in match.groups())
-
-
-def create_tags(root: Path) -> list[str]:
-    """Optional: a lightweight tag vX.Y.Z for each recorded release that has none."""
-    made = []
-    for r in load_releases(root):
-        if _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{r.name}", check=False).returncode != 0:
-            _git(root, "tag", r.name, r.commit)
-            made.append(r.name)
-    return made
-
-
-# ------------------------------------------------------------------ building
 
 
 def _child_env(**extra: str) -> dict:
@@ -279,7 +129,7 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
     log.write_text("")
     with _timed(f"{release.name}: worktree of {release.commit[:12]}"):
         with _WORKTREES:
-            _git(root, "worktree", "add", "--detach", "--force", str(tree), release.commit)
+            git(root, "worktree", "add", "--detach", "--force", str(tree), release.commit)
     try:
         env = _child_env(HERD_EDITION=release.name, HERD_PDF=pdf_name(release.name) if with_pdf else "")
         shown = log.relative_to(root) if log.is_relative_to(root) else log
@@ -291,7 +141,7 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
                 env,
                 f"edition {release.name}: make book",
             )
-        changed = _git(tree, "status", "--porcelain", "--untracked-files=no").stdout.strip()
+        changed = git(tree, "status", "--porcelain", "--untracked-files=no").stdout.strip()
         if changed:
             raise EditionsError(
                 f"edition {release.name}: its build changed tracked files (its committed notebooks are not "
@@ -336,14 +186,14 @@ _WORKTREES = threading.Lock()  # git's worktree commands of builds side by side,
 def _remove_worktree(root: Path, tree: Path) -> None:
     with _WORKTREES:
         if tree.exists():
-            _git(root, "worktree", "remove", "--force", str(tree), check=False)
+            git(root, "worktree", "remove", "--force", str(tree), check=False)
             shutil.rmtree(tree, ignore_errors=True)
-        _git(root, "worktree", "prune", check=False)
+        git(root, "worktree", "prune", check=False)
 
 
 def check_dev(root: Path) -> None:
     """The working tree's executed notebooks must be current: ``make editions`` never executes."""
-    stale = build.stale_notebooks(root)
+    stale = chapters.stale_notebooks(root)
     if stale:
         raise EditionsError(
             "dev: executed notebooks are not current for their inputs: "
@@ -439,308 +289,8 @@ def build_site(root: Path, site: Path, with_pdf: bool = True, only: list[str] | 
             shutil.rmtree(work_root, ignore_errors=True)  # kept after a failure: its build logs
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-            _git(root, "worktree", "prune", check=False)
+            git(root, "worktree", "prune", check=False)
     return names
-
-
-def write_site_index(site: Path, releases: list[Release], names: list[str], changelog_text: str) -> None:
-    """The site's root: switcher.json, index.html (opens the newest release), CHANGELOG.md and
-    changelog.html (every edition with its book and PDF, then the changes)."""
-    from markdown_it import MarkdownIt
-
-    build.write_switcher(site, build.switcher(names))
-    built_releases = [r for r in releases if r.name in names]
-    newest = built_releases[-1].name if built_releases else "dev"
-    target = f"{newest}/book/index.html"
-    (site / "index.html").write_text(
-        f'<!DOCTYPE html><meta charset="utf-8"><title>{TITLE}</title>'
-        f'<meta http-equiv="refresh" content="0; url={target}"><a href="{target}">{target}</a>\n'
-    )
-    (site / CHANGELOG_FILE).write_text(changelog_text)
-    rows = []
-    for r in reversed(built_releases):
-        rows.append(
-            f"<tr><td>{r.name}</td><td>{r.date}</td><td><code>{r.commit[:12]}</code></td><td>{html.escape(r.summary)}</td>"
-            f'<td><a href="{r.name}/book/index.html">book</a></td><td><a '
-            f'href="{r.name}/{pdf_name(r.name)}">PDF</a></td></tr>'
-        )
-    if "dev" in names:
-        rows.append(
-            "<tr><td>dev</td><td></td><td></td><td>the working tree</td><td><a "
-            'href="dev/book/index.html">book</a></td>'
-            f'<td><a href="dev/{pdf_name("dev")}">PDF</a></td></tr>'
-        )
-    body = MarkdownIt("commonmark").enable("table").render(changelog_text)
-    (site / "changelog.html").write_text(
-        f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>{TITLE}: editions and changes</title>'
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
-        "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}</style>"
-        f"<h1>{TITLE}: "
-        "editions</h1><table><tr><th>edition</th><th>date</th><th>commit</th><th>summary</th><th></th><th></th></tr>"
-        + "".join(rows)
-        + "</table>"
-        + body
-        + "</html>\n"
-    )
-
-
-# ------------------------------------------------------------------ what changed between editions
-
-
-def read_package(folder: Path) -> dict[str, dict]:
-    """``{table: {"fields": [...], "key": [...], "rows": {key tuple: row}}}`` read with the csv
-    module only (an old edition's data, whatever this edition's loader expects)."""
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    out = {}
-    for r in descriptor["resources"]:
-        fields = [f["name"] for f in r["schema"]["fields"]]
-        pk = r["schema"].get("primaryKey") or [fields[0]]
-        pk = [pk] if isinstance(pk, str) else list(pk)
-        rows = {}
-        path = folder / r["path"]
-        if path.exists():
-            with path.open(newline="", encoding="utf-8") as f:
-                for row in csv.DictReader(f):
-                    rows[tuple(row.get(k, "") for k in pk)] = row
-        out[r["name"]] = {"fields": fields, "key": pk, "rows": rows}
-    return out
-
-
-def data_changes(old: Path | None, new: Path) -> dict:
-    """The data rows that changed between two data packages: per table the columns added and
-    removed, and the rows added, removed and changed (with each changed value, old → new)."""
-    before = read_package(old) if old else {}
-    after = read_package(new)
-    tables = {}
-    for name in sorted(set(before) | set(after)):
-        a = after.get(name, {"fields": [], "key": [], "rows": {}})
-        b = before.get(name, {"fields": [], "key": a["key"], "rows": {}})
-        common = [f for f in a["fields"] if f in b["fields"]]
-        changed = []
-        for key, row in a["rows"].items():
-            prev = b["rows"].get(key)
-            if prev is None:
-                continue
-            diffs = [(f, prev.get(f, ""), row.get(f, "")) for f in common if prev.get(f, "") != row.get(f, "")]
-            if diffs:
-                changed.append({"key": key, "changes": diffs})
-        entry = {
-            "key": a["key"] or b["key"],
-            "columns_added": [f for f in a["fields"] if f not in b["fields"]] if name in before else [],
-            "columns_removed": [f for f in b["fields"] if f not in a["fields"]] if name in after else [],
-            "added": [k for k in a["rows"] if k not in b["rows"]],
-            "removed": [k for k in b["rows"] if k not in a["rows"]],
-            "changed": changed,
-            "rows": len(a["rows"]),
-            "new_table": name not in before and bool(before),
-            "dropped_table": name not in after,
-        }
-        tables[name] = entry
-    return tables
-
-
-class _Tables(html.parser.HTMLParser):
-    """Every HTML table in an output: a list of rows, each a list of cell texts (header row first)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th") and self.tables and self.tables[-1]:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append(re.sub(r"\s+", " ", "".join(self._cell)).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-VERDICT_COLUMNS = ("verdict", "difference")
-"""The columns of a chapter's table that hold its verdicts, the first one present counting: a claim's verdict,
-or a comparison's difference (ahead, behind, not resolved, no test; equivalence is a column of its own)."""
-
-
-def verdicts(book: Path) -> dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
-    """The verdicts each executed notebook shows in its tables: for every output table with a
-    verdict column (:data:`VERDICT_COLUMNS`), ``{(chapter, key columns): {row key: verdict}}``. A row's key is
-    its leading columns, as few as make every row of the table distinct."""
-    from herd.presentation.findings import executed_outputs
-
-    out = {}
-    for chapter, output in executed_outputs(book):
-        page = output.get("data", {}).get("text/html")
-        if not page:
-            continue
-        parser = _Tables()
-        parser.feed("".join(page) if isinstance(page, list) else page)
-        for table in parser.tables:
-            header = [h.lower() for h in table[0]] if table else []
-            named = [c for c in VERDICT_COLUMNS if c in header]
-            if not named:
-                continue
-            col = header.index(named[0])
-            rows = [r for r in table[1:] if len(r) == len(header)]
-            width = next((w for w in range(1, col + 1) if len({tuple(r[:w]) for r in rows}) == len(rows)), None)
-            if not rows or width is None:
-                continue
-            out[(chapter, tuple(table[0][:width]))] = {tuple(r[:width]): r[col] for r in rows}
-    return out
-
-
-def verdict_changes(old: dict, new: dict) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None]]:
-    """``(chapter, key columns, row key, old verdict, new verdict)`` for every verdict that
-    changed, appeared or disappeared in a table present in both editions."""
-    out = []
-    for table in sorted(set(old) & set(new)):
-        a, b = old[table], new[table]
-        for key in sorted(set(a) | set(b)):
-            if a.get(key) != b.get(key):
-                out.append((table[0], table[1], key, a.get(key), b.get(key)))
-    return out
-
-
-def glue_changes(
-    old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]
-) -> list[tuple[str, str, str | None, str | None]]:
-    """``(chapter, name, old, new)`` for every glued value that changed, appeared or disappeared."""
-    out = []
-    for chapter in sorted(set(old) | set(new)):
-        a, b = old.get(chapter, {}), new.get(chapter, {})
-        for name in sorted(set(a) | set(b)):
-            if a.get(name) != b.get(name):
-                out.append((chapter, name, a.get(name), b.get(name)))
-    return out
-
-
-def _snapshot(root: Path, commit: str, dest: Path) -> Path:
-    """``data/`` and ``book/`` of a commit, unpacked into ``dest`` (git archive: no checkout)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    archive = _git(root, "archive", "--format=tar", commit, "data", "book", binary=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
-
-
-def _fmt_key(key: tuple) -> str:
-    return ", ".join(key)
-
-
-def changelog(root: Path, releases: list[Release] | None = None, limit: int = 200) -> str:
-    """CHANGELOG.md: each recorded edition, newest first, with the data rows and the values
-    quoted in the prose that changed since the previous edition. Made from the recorded commits
-    only, so it changes when an edition is recorded, not with the working tree."""
-    from herd.presentation.findings import glued_values
-
-    releases = load_releases(root) if releases is None else releases
-    lines = [
-        "# Changelog",
-        "",
-        f"The editions of *{TITLE}* recorded in `{EDITIONS_FILE}`, newest first. For each: the data rows that",
-        "changed since the previous edition (by table and primary key, every changed value old → new) and the",
-        "verdicts in the chapters' tables and the values the chapters quote in their prose (myst-nb glue), both read",
-        "from each edition's executed notebooks. Nothing is re-executed to make it.",
-        "",
-        "Generated by `make changelog` from the recorded commits; a test fails when this file is out of date.",
-        "",
-    ]
-    with tempfile.TemporaryDirectory(prefix="herd-changelog-") as tmp:
-        snaps = [_snapshot(root, r.commit, Path(tmp) / r.name) for r in releases]
-        for i in range(len(releases) - 1, -1, -1):
-            r, snap = releases[i], snaps[i]
-            prev = (releases[i - 1], snaps[i - 1]) if i > 0 else None
-            lines += [f"## {r.name} ({r.date})", "", f"Commit `{r.commit}`. {r.summary}", ""]
-            glue = glued_values(snap / "book")
-            if prev is None:
-                tables = read_package(snap / "data")
-                n_rows = sum(len(t["rows"]) for t in tables.values())
-                n_glue = sum(len(v) for v in glue.values())
-                n_verdicts = sum(len(v) for v in verdicts(snap / "book").values())
-                lines += [
-                    f"First edition: {len(tables)} tables with {n_rows:,} "
-                    f"data rows; {n_verdicts} table rows with a verdict in the "
-                    f"chapters; {n_glue} values quoted in the prose of {len(glue)} chapters.",
-                    "",
-                ]
-                continue
-            lines += _data_section(data_changes(prev[1] / "data", snap / "data"), prev[0].name, limit)
-            lines += _verdict_section(
-                verdict_changes(verdicts(prev[1] / "book"), verdicts(snap / "book")), prev[0].name, limit
-            )
-            lines += _glue_section(glue_changes(glued_values(prev[1] / "book"), glue), prev[0].name, limit)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _data_section(tables: dict, since: str, limit: int) -> list[str]:
-    n_changed = sum(len(t["changed"]) for t in tables.values())
-    n_added = sum(len(t["added"]) for t in tables.values())
-    n_removed = sum(len(t["removed"]) for t in tables.values())
-    out = [f"### Data rows since {since}", "", f"{n_changed} row(s) changed, {n_added} added, {n_removed} removed.", ""]
-    shown = 0
-    for name, t in tables.items():
-        key = ", ".join(t["key"])
-        if t["new_table"]:
-            out.append(f"- `{name}`: new table ({t['rows']} rows)")
-        if t["dropped_table"]:
-            out.append(f"- `{name}`: table removed")
-        if t["columns_added"]:
-            out.append(f"- `{name}`: column(s) added: {', '.join(t['columns_added'])}")
-        if t["columns_removed"]:
-            out.append(f"- `{name}`: column(s) removed: {', '.join(t['columns_removed'])}")
-        for c in t["changed"]:
-            if shown < limit:
-                values = "; ".join(f"{f}: {a or '(blank)'} → {b or '(blank)'}" for f, a, b in c["changes"])
-                out.append(f"- `{name}` ({key}) = ({_fmt_key(c['key'])}): {values}")
-            shown += 1
-        if not t["new_table"]:
-            for label, keys in (("added", t["added"]), ("removed", t["removed"])):
-                for k in keys:
-                    if shown < limit:
-                        out.append(f"- `{name}` ({key}) = ({_fmt_key(k)}): row {label}")
-                    shown += 1
-    if shown > limit:
-        out.append(f"- … and {shown - limit} more (compare the two commits' `data/` for the rest)")
-    return out + [""]
-
-
-def _verdict_section(changes: list, since: str, limit: int) -> list[str]:
-    out = [
-        f"### Verdicts since {since}",
-        "",
-        f"{len(changes)} verdict(s) changed, appeared or disappeared in the chapters' tables.",
-        "",
-    ]
-    for chapter, columns, key, a, b in changes[:limit]:
-        out.append(f"- {chapter}, ({', '.join(columns)}) = ({', '.join(key)}): {a or '(new)'} → {b or '(removed)'}")
-    if len(changes) > limit:
-        out.append(f"- … and {len(changes) - limit} more")
-    return out + [""]
-
-
-def _glue_section(changes: list, since: str, limit: int) -> list[str]:
-    out = [
-        f"### Values quoted in the prose since {since}",
-        "",
-        f"{len(changes)} value(s) changed, appeared or disappeared.",
-        "",
-    ]
-    for chapter, name, a, b in changes[:limit]:
-        out.append(f"- {chapter}, `{name}`: {a if a is not None else '(new)'} → {b if b is not None else '(removed)'}")
-    if len(changes) > limit:
-        out.append(f"- … and {len(changes) - limit} more")
-    return out + [""]
-
-
-# ------------------------------------------------------------------ command line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -785,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         site = (getattr(args, "site", None) or root / "site").resolve()
         names = build_site(root, site, with_pdf=not getattr(args, "no_pdf", False), only=getattr(args, "only", None))
-    except (EditionsError, build.BuildError, pdf.PdfError) as exc:
+    except (EditionsError, chapters.BuildError, pdf.PdfError) as exc:
         print(f"editions: FAILED: {exc}", file=sys.stderr)
         return 1
     print(f"editions: built {', '.join(names)} into {site}")

@@ -309,7 +309,9 @@ def print_apart(single: Path, out: Path, title: TitlePage, timeout_ms: int = 600
             if proc.returncode < 0
             else f"exited with code {proc.returncode}"
         )
-        raise PdfError(f"printing {out.name} from {single}: its process {ended}; last lines:\n" + "\n".join(lines[-15:]))
+        raise PdfError(
+            f"printing {out.name} from {single}: its process {ended}; last lines:\n" + "\n".join(lines[-15:])
+        )
     answer = json.loads(proc.stdout)
     return answer["report"], Printed(**answer["printed"])
 
