@@ -2,9 +2,9 @@
 of each module's code that ignores docstrings, comments, blank lines, line wrapping and the order of
 top-level imports.
 
-The runner (:mod:`herd.book.build`) hashes a chapter's modules with it to decide whether the chapter is stale,
-and the memo (:mod:`herd.base.memo`) keys a slow result by the code that computes it. It imports no other
-``herd`` module.
+The runner (:mod:`herd.book.chapters`, for :mod:`herd.book.build`) hashes a chapter's modules with it to decide
+whether the chapter is stale, and the memo (:mod:`herd.base.memo`) keys a slow result by the code that computes it.
+It imports no other ``herd`` module.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Every number here is a value a chapter glued into its own prose (``myst_nb.glue`
 from ``book/<chapter>.ipynb`` with :func:`glued_values`; nothing is recomputed,
 so the home page and the chapters cannot disagree. The build re-executes the home page
 whenever an executed chapter changes (the home page's text notebook lists the chapters it
-reads under ``herd: reads:`` in its front matter, and :mod:`herd.book.build` hashes them into its
+reads under ``herd: reads:`` in its front matter, and :mod:`herd.book.chapters` hashes them into its
 inputs).
 """
 
