@@ -210,8 +210,8 @@ def sweep_size(examples, shards: list[Path], folder: Path, work: Path, megabytes
     anchors_seconds, _, found_anchors = processor_timed(lambda: scanning.sample_anchors(index, sample))
     runs = {
         "tokenize_only": lambda: tokenize_only(shards),
-        "full_plan": lambda: scanner.scan_hashes(index, shards, plan="full"),
-        "scanner": lambda: scanner.scan_hashes(index, shards, plan="auto"),
+        "full_plan": lambda: scanner.scan_hashes(index, shards, scanner.ScanOptions(plan="full")),
+        "scanner": lambda: scanner.scan_hashes(index, shards, scanner.ScanOptions(plan="auto")),
     }
     rounds, found = [], {}
     for _ in range(ROUNDS):
@@ -267,8 +267,8 @@ def engines(shards: list[Path]) -> dict:
         janitor.register_contaminant_python(ex.text)
     runs = {
         "serial": lambda: scanner.scan_hashes(index, shards),
-        "two_workers": lambda: scanner.scan_hashes(index, shards, engine="workers", workers=2),
-        "dask_two_workers": lambda: scanner.scan_hashes(index, shards, engine="dask", workers=2),
+        "two_workers": lambda: scanner.scan_hashes(index, shards, scanner.ScanOptions(engine="workers", workers=2)),
+        "dask_two_workers": lambda: scanner.scan_hashes(index, shards, scanner.ScanOptions(engine="dask", workers=2)),
     }
     rounds: list[dict] = []
     for _ in range(ENGINE_ROUNDS):

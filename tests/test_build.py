@@ -51,7 +51,7 @@ GOOD = """
 
 @pytest.mark.slow
 def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys):
-    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, default: 2, help: times}\n")
     ran = build.run_notebooks(tmp_path)
     assert set(ran) == {"demo"}
     out = json.loads(nb.executed.read_text())
@@ -137,25 +137,25 @@ def test_failure_inside_a_function_points_at_the_calling_line():
 
 
 def test_schema_and_parameters_cell_must_name_the_same_parameters(tmp_path):
-    _project(tmp_path, GOOD, "demo:\n  m: {type: int, help: times}\n")
+    _project(tmp_path, GOOD, "demo:\n  m: {type: int, default: 2, help: times}\n")
     with pytest.raises(build.BuildError, match="no parameter.*m.*declares: n"):
         build.run_notebooks(tmp_path)
 
 
 def test_a_parameter_the_schema_does_not_describe_is_rejected(tmp_path):
-    _project(tmp_path, GOOD.replace("n = 2", "n = 2\n    k = 1"), "demo:\n  n: {type: int, help: times}\n")
+    _project(tmp_path, GOOD.replace("n = 2", "n = 2\n    k = 1"), "demo:\n  n: {type: int, default: 2, help: times}\n")
     with pytest.raises(build.BuildError, match="declares parameter.*k.*schema does not describe"):
         build.run_notebooks(tmp_path)
 
 
 def test_a_bad_schema_entry_is_a_build_error(tmp_path):
     with pytest.raises(build.BuildError, match=r"notebooks/parameters.yml: demo.n: type 'integer' is not one of"):
-        _project(tmp_path, GOOD, "demo:\n  n: {type: integer, help: times}\n")
+        _project(tmp_path, GOOD, "demo:\n  n: {type: integer, default: 2, help: times}\n")
 
 
 def test_parameters_for_a_missing_notebook(tmp_path):
     with pytest.raises(build.BuildError, match="unknown notebook.*ghost"):
-        _project(tmp_path, GOOD, "ghost:\n  n: {type: int, help: times}\n")
+        _project(tmp_path, GOOD, "ghost:\n  n: {type: int, default: 2, help: times}\n")
 
 
 def test_clean_gives_altair_ids_stable_names():
@@ -437,7 +437,7 @@ def test_a_file_a_module_declares_it_reads_is_an_input_of_the_chapters_importing
 
 @pytest.mark.slow
 def test_a_re_execution_that_changes_no_output_writes_nothing(tmp_path, capsys):
-    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, default: 2, help: times}\n")
     build.run_notebooks(tmp_path)
     log = tmp_path / "book" / "execution.json"
     first, timings = nb.executed.read_bytes(), log.read_bytes()
@@ -518,7 +518,7 @@ def _fake_papermill(monkeypatch, seen: list) -> None:
 
 
 def test_a_chapter_executes_in_a_working_folder_under_the_build_directory(tmp_path, monkeypatch):
-    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, default: 2, help: times}\n")
     seen: list[Path] = []
     _fake_papermill(monkeypatch, seen)
     build.execute(tmp_path, nb, "digest")
@@ -530,7 +530,7 @@ def test_a_chapter_executes_in_a_working_folder_under_the_build_directory(tmp_pa
 def test_a_full_disk_while_writing_a_notebook_is_a_build_error_and_the_old_notebook_stays(tmp_path, monkeypatch):
     import errno
 
-    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, help: times}\n")
+    nb = _project(tmp_path, GOOD, "demo:\n  n: {type: int, default: 2, help: times}\n")
     (tmp_path / "book").mkdir()
     nb.executed.write_text("previous good notebook")
     _fake_papermill(monkeypatch, [])

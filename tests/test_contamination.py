@@ -71,8 +71,8 @@ def test_scores_whole_partial_and_clean(bench, corpus):
 def test_serial_workers_and_dask_agree(bench, corpus):
     examples = c.read_benchmark(bench, ["prompt"], "task_id")
     serial = c.scan(examples, [corpus]).scores
-    workers = c.scan(examples, [corpus], engine="workers", workers=2).scores
-    dask = c.scan(examples, [corpus], engine="dask", workers=2).scores
+    workers = c.scan(examples, [corpus], options=c.ScanOptions(engine="workers", workers=2)).scores
+    dask = c.scan(examples, [corpus], options=c.ScanOptions(engine="dask", workers=2)).scores
     pd.testing.assert_frame_equal(serial, workers)
     pd.testing.assert_frame_equal(serial, dask)
 
@@ -111,7 +111,7 @@ def test_malformed_jsonl_line_names_file_and_line(tmp_path, bench):
         c.ContaminationInputError, match=r"bad\.jsonl, line 2, column 10: not valid JSON \(Expecting value\)"
     ):
         c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"])
-    result = c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"], skip_bad=True)
+    result = c.scan(c.read_benchmark(bench, ["prompt"]), [tmp_path / "bad.jsonl"], options=c.ScanOptions(skip_bad=True))
     assert result.found.problems == [f"{tmp_path / 'bad.jsonl'}, line 2, column 10: not valid JSON (Expecting value)"]
     assert result.found.documents == 1
 
@@ -204,7 +204,7 @@ def test_dask_client_runs_the_same_scan(bench, corpus):
 
     examples = c.read_benchmark(bench, ["prompt"], "task_id")
     with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
-        on_client = c.scan(examples, [corpus], engine="dask", client=client).scores
+        on_client = c.scan(examples, [corpus], options=c.ScanOptions(engine="dask", client=client)).scores
     pd.testing.assert_frame_equal(on_client, c.scan(examples, [corpus]).scores)
 
 
@@ -249,10 +249,12 @@ def test_plan_is_chosen_from_a_sample_and_reported(bench, corpus):
     assert auto.name in ("anchored", "full") and auto.sample_bytes > 0 and auto.anchors > 0
     assert auto.anchored_mb_s > 0 and auto.full_mb_s > 0 and 0 <= auto.share_tokenized <= 1
     assert "on a" in auto.describe() and auto.name in auto.describe()
-    forced = c.scan(examples, [corpus], plan="full")
+    forced = c.scan(examples, [corpus], options=c.ScanOptions(plan="full"))
     assert forced.found.plan.name == "full" and forced.found.plan.reason == "forced"
     assert forced.found.tokenized_bytes == forced.found.bytes
-    pd.testing.assert_frame_equal(forced.scores, c.scan(examples, [corpus], plan="anchored").scores)
+    pd.testing.assert_frame_equal(
+        forced.scores, c.scan(examples, [corpus], options=c.ScanOptions(plan="anchored")).scores
+    )
 
 
 def test_parquet_shards_stream_and_fail_clearly(tmp_path, bench):
@@ -276,7 +278,9 @@ def test_parquet_shards_stream_and_fail_clearly(tmp_path, bench):
 @pytest.mark.parametrize("engine", ["serial", "workers", "dask"])
 def test_progress_bar_counts_every_shard(bench, corpus, engine, capsys):
     found = c.scan_hashes(
-        c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id")), [corpus], engine=engine, progress=True
+        c.BenchmarkIndex(c.read_benchmark(bench, ["prompt"], "task_id")),
+        [corpus],
+        options=c.ScanOptions(engine=engine, progress=True),
     )
     err = capsys.readouterr().err
     assert found.shards == 3 and f"scanning ({engine})" in err and "3/3" in err

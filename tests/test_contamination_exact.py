@@ -240,7 +240,7 @@ def test_scores_equal_the_brute_force_reference_for_every_n(fuzz_corpus, n):
     expected = reference_scores(examples, docs, n)
     assert any(e[2] > 0 for e in expected) and any(e[2] < 1 for e in expected)  # not vacuous
     for plan in ("anchored", "full", "auto"):
-        assert_same(c.scan(examples, paths, n=n, plan=plan), expected)
+        assert_same(c.scan(examples, paths, n=n, options=c.ScanOptions(plan=plan)), expected)
 
 
 @pytest.mark.parametrize("engine", ["workers", "dask"])
@@ -248,7 +248,8 @@ def test_every_engine_equals_the_reference(fuzz_corpus, engine):
     examples, paths, docs = fuzz_corpus
     for n in (3, 8):
         assert_same(
-            c.scan(examples, paths, n=n, engine=engine, workers=2, plan="anchored"), reference_scores(examples, docs, n)
+            c.scan(examples, paths, n=n, options=c.ScanOptions(engine=engine, workers=2, plan="anchored")),
+            reference_scores(examples, docs, n),
         )
 
 
@@ -257,7 +258,10 @@ def test_every_engine_equals_the_reference(fuzz_corpus, engine):
 @pytest.mark.parametrize("plan", ["auto", "full"])
 def test_every_engine_and_plan_equals_the_reference(fuzz_corpus, engine, plan):
     examples, paths, docs = fuzz_corpus
-    assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2, plan=plan), reference_scores(examples, docs, 8))
+    assert_same(
+        c.scan(examples, paths, n=8, options=c.ScanOptions(engine=engine, workers=2, plan=plan)),
+        reference_scores(examples, docs, 8),
+    )
 
 
 @pytest.mark.parametrize(
@@ -270,7 +274,7 @@ def test_matches_at_document_edges_are_found_by_every_plan_and_engine(edge_corpo
     assert all(expected[0][4] for _, _, expected in edge_corpora)  # every case is a 13-gram match
     for examples, paths, expected in edge_corpora:
         for plan in ("anchored", "full") if engine == "serial" else ("anchored", "auto"):
-            assert_same(c.scan(examples, paths, engine=engine, workers=2, plan=plan), expected)
+            assert_same(c.scan(examples, paths, options=c.ScanOptions(engine=engine, workers=2, plan=plan)), expected)
 
 
 def test_many_seeds_at_the_papers_n(tmp_path):
@@ -282,7 +286,7 @@ def test_many_seeds_at_the_papers_n(tmp_path):
         expected = reference_scores(examples, reference_documents(paths), 8)
         assert any(e[4] for e in expected)  # the word rule fires somewhere
         for plan in ("anchored", "full"):
-            assert_same(c.scan(examples, paths, plan=plan), expected)
+            assert_same(c.scan(examples, paths, options=c.ScanOptions(plan=plan)), expected)
 
 
 def test_real_code_with_planted_copies_matches_the_reference(tmp_path):
@@ -307,7 +311,7 @@ def test_real_code_with_planted_copies_matches_the_reference(tmp_path):
         "".join(" ".join(ex.text.upper().split()) + "  ...  " for ex in examples[40:45])
     )
     paths = c.corpus_shards([corpus])
-    result = c.scan(examples, paths, plan="anchored")
+    result = c.scan(examples, paths, options=c.ScanOptions(plan="anchored"))
     expected = reference_scores(examples, reference_documents(paths), 8)
     assert_same(result, expected)
     assert sum(e[2] > 0.9 for e in expected) >= 8 and sum(e[4] for e in expected) >= 13  # planted copies are found
@@ -410,7 +414,7 @@ def test_workers_started_before_the_plan_is_chosen_stay_exact(fuzz_corpus, engin
     and is the full plan, so the scan mixes both, and still equals the reference."""
     examples, paths, docs = fuzz_corpus
     _late_full_plan(monkeypatch)
-    result = c.scan(examples, paths, n=8, engine=engine, workers=2)
+    result = c.scan(examples, paths, n=8, options=c.ScanOptions(engine=engine, workers=2))
     assert result.found.plan.name == "full"
     assert_same(result, reference_scores(examples, docs, 8))
 
@@ -448,7 +452,10 @@ def test_local_workers_are_not_sent_the_scanner(fuzz_corpus, engine, monkeypatch
 
     monkeypatch.setattr(scanning.Scanner, "__getstate__", refuse)
     examples, paths, docs = fuzz_corpus
-    assert_same(c.scan(examples, paths, n=8, engine=engine, workers=2), reference_scores(examples, docs, 8))
+    assert_same(
+        c.scan(examples, paths, n=8, options=c.ScanOptions(engine=engine, workers=2)),
+        reference_scores(examples, docs, 8),
+    )
 
 
 # ------------------------------------------------------------------ where the scan may cut text

@@ -235,11 +235,17 @@ def test_engine_options_are_checked_in_the_api(bench, corpus):
     for kwargs, needle in [
         ({"engine": "workers", "workers": 0}, "workers: must be a whole number, at least 1 (got 0)"),
         ({"engine": "dask", "workers": 0}, "workers: must be"),
-        ({"engine": "spark"}, "unknown engine 'spark'"),
-        ({"plan": "quick"}, "plan: must be one of"),
+        ({"workers": True}, "workers: must be a whole number, at least 1 (got True)"),
+        ({"workers": 2.0}, "workers: must be a whole number, at least 1 (got 2.0)"),
+        ({"engine": "spark"}, "engine: unknown engine 'spark'; use serial, workers, dask"),
+        ({"plan": "quick"}, "plan: must be one of auto, anchored, full (got 'quick')"),
     ]:
         with pytest.raises(c.ContaminationInputError, match=re.escape(needle)):
-            c.scan(examples, [corpus], **kwargs)
+            c.ScanOptions(**kwargs)  # checked once, when made
+    options = c.ScanOptions(engine="workers", workers=1, plan="full")
+    with pytest.raises(AttributeError):
+        options.workers = 0  # type: ignore[misc]  # frozen: a checked record stays checked
+    assert c.scan(examples, [corpus], options=options).scores.equals(c.scan(examples, [corpus]).scores)
     with pytest.raises(ValueError, match="n must be a whole number of tokens, at least 1"):
         c.BenchmarkIndex(examples, n=0)
 
@@ -248,7 +254,8 @@ def test_engine_options_are_checked_in_the_api(bench, corpus):
 
 
 def test_public_api_is_unchanged():
-    """Every name the single-module scanner offered is still offered, with the same call."""
+    """Every name the single-module scanner offered is still offered, with the same call, except that
+    ``scan`` and ``scan_hashes`` take how the scan runs as one ``ScanOptions``."""
     import inspect
 
     for name in [
@@ -274,32 +281,24 @@ def test_public_api_is_unchanged():
         "score",
         "scan",
         "scan_hashes",
+        "ScanOptions",
         "batches",
         "main",
     ]:
         assert hasattr(c, name), name
     assert c.TOKEN_N == 8 and c.WORD_N == 13
     params = lambda f: list(inspect.signature(f).parameters)  # noqa: E731
-    assert params(c.scan)[:9] == [
-        "examples",
-        "corpus",
-        "n",
+    # how a scan runs is one checked record, ScanOptions, that both take
+    assert params(c.scan) == ["examples", "corpus", "n", "options"]
+    assert params(c.scan_hashes) == ["index", "corpus", "options"]
+    assert [f.name for f in __import__("dataclasses").fields(c.ScanOptions)] == [
         "engine",
         "workers",
         "client",
         "text_field",
         "skip_bad",
         "progress",
-    ]
-    assert params(c.scan_hashes)[:8] == [
-        "index",
-        "corpus",
-        "engine",
-        "workers",
-        "client",
-        "text_field",
-        "skip_bad",
-        "progress",
+        "plan",
     ]
     assert params(c.read_benchmark) == ["path", "fields", "id_field"]
     assert params(c.read_shard) == ["path", "text_field", "skip_bad", "problems"]
@@ -357,7 +356,7 @@ def test_package_files_show_the_pipeline():
     import inspect
 
     for f in engines.ENGINES.values():
-        assert list(inspect.signature(f).parameters) == ["scanner", "shards", "options", "bar"]
+        assert list(inspect.signature(f).parameters) == ["scanner", "corpus", "options", "bar"]
 
 
 def test_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, bench, corpus, monkeypatch, capsys):

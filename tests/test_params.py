@@ -53,6 +53,60 @@ def test_the_schema_describes_every_parameter_of_every_chapter():
         assert all(spec["help"] for spec in SCHEMA.get(nb.name, {}).values())
 
 
+def _parameters_cell(chapter: str) -> dict:
+    """The values a chapter's parameters cell sets (plain assignments, run on their own)."""
+    import jupytext
+
+    from conftest import ROOT
+
+    cells = jupytext.read(ROOT / "notebooks" / f"{chapter}.md").cells
+    (cell,) = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    values: dict = {}
+    exec(cell.source, {}, values)
+    return values
+
+
+@pytest.mark.parametrize("chapter", sorted(SCHEMA))
+def test_the_parameters_cell_sets_the_schemas_defaults(chapter):
+    """The schema declares each default; the parameters cell, which papermill reads, repeats it exactly."""
+    cell = _parameters_cell(chapter)
+    assert list(cell) == list(SCHEMA[chapter])  # the same names, in the same order
+    for name, value in cell.items():
+        default = SCHEMA[chapter][name]["default"]
+        assert value == default and type(value) is type(default), (chapter, name, value, default)
+
+
+def _schema_file(tmp_path, spec: str):
+    path = tmp_path / "parameters.yml"
+    path.write_text("demo:\n  n:\n" + "".join(f"    {line}\n" for line in spec.strip().splitlines()))
+    return path
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("type: int\nhelp: times", "parameters.yml: demo.n: a parameter needs a 'type', a 'default' and a 'help' text"),
+        (
+            "type: int\ndefault: 0\nminimum: 1\nhelp: times",
+            "parameters.yml: demo.n: the default is not allowed: parameter 'n' = 0 is below the minimum 1",
+        ),
+        (
+            "type: str\ndefault: tukey\nchoices: [holm]\nhelp: x",
+            "demo.n: the default is not allowed: parameter 'n' = 'tukey' is not allowed; allowed: 'holm'",
+        ),
+        (
+            "type: list\ndefault: []\nmin_items: 1\nhelp: x",
+            "the default is not allowed: parameter 'n' needs at least 1",
+        ),
+        ("type: int\ndefault: 1\nhelp: x\nmax: 3", "demo.n: unknown key(s) max; allowed: type, default, help"),
+    ],
+)
+def test_a_default_the_schema_does_not_allow_is_refused(tmp_path, spec, message):
+    with pytest.raises(ParameterError) as info:
+        params.load_schema(_schema_file(tmp_path, spec))
+    assert message in str(info.value)
+
+
 def test_static_choices_in_the_schema_match_the_code():
     for chapter in ("benchmarks", "method", "claims"):
         assert SCHEMA[chapter]["correction"]["choices"] == list(stats.CORRECTIONS)
@@ -105,22 +159,44 @@ def test_list_items_are_checked_against_their_spec():
         params.check_chapter(ns, "long_context", SCHEMA)
 
 
-def test_names_left_by_an_earlier_run_in_the_same_kernel_do_not_count():
-    # IPython's history: an earlier run of the whole chapter, then its parameters cell again,
-    # papermill's injected cell, and the current cell; leftovers such as `rules` are ignored
-    history = [
-        "",
-        "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0",
-        "import x\nrules = 1",
-        "alpha = 0.05\ncorrection = 'holm'\nmargin = 2.0",
-        "# Parameters\nmargin = 3.0\n",
-        "params.check_chapter(...)",
-    ]
-    ns = {**_namespace(margin=3.0), "In": history, "rules": [1], "name": {"a": "b"}}
-    params.check_chapter(ns, "method", SCHEMA)
-    history[-2] = "# Parameters\nmargn = 3.0\n"
+def test_only_the_schemas_names_are_read_and_a_second_run_in_the_kernel_keeps_working():
+    # a fresh kernel (as papermill starts) holds only what the parameters cell and papermill's cell set: a
+    # plain value the schema does not name is a misspelled parameter
+    fresh = _namespace(margin=3.0, margn=3.0)
     with pytest.raises(ParameterError, match="no parameter 'margn'"):
-        params.check_chapter({**ns, "In": history, "margn": 3.0}, "method", SCHEMA)
+        params.check_chapter(fresh, "method", SCHEMA)
+    # the check marks the namespace, so that the names the chapter itself set in an earlier run in the same
+    # kernel (JupyterLab's second Run All), or the misspelled name just refused, are not taken for parameters
+    assert fresh[params.CHECKED] == "method"
+    again = {**fresh, "rules": [1], "name": {"a": "b"}, "margin": 2.5}
+    params.check_chapter(again, "method", SCHEMA)
+    with pytest.raises(ParameterError, match="parameter 'margin' = 30.0 is above the maximum 20.0"):
+        params.check_chapter({**again, "margin": 30.0}, "method", SCHEMA)  # the schema's names are still checked
+    # no IPython history is read: a namespace without `In` is checked the same way
+    with pytest.raises(ParameterError, match="no parameter 'margn'"):
+        params.check_chapter({"alpha": 0.05, "correction": "holm", "margin": 2.0, "margn": 3.0}, "method", SCHEMA)
+
+
+def test_among_limits_a_checked_value_to_what_the_data_allows():
+    assert params.among("model", "a", ["a", "b"]) == "a"
+    assert params.among("models", ["b", "a"], ["a", "b"]) == ["b", "a"]
+    with pytest.raises(ParameterError) as info:
+        params.among("model", "c", ["a", "b"], hint="'c' is printed in Table 9")
+    assert str(info.value) == "parameter 'model' = 'c' is not allowed; allowed: 'a', 'b'; 'c' is printed in Table 9"
+    with pytest.raises(ParameterError, match="parameter 'models' has 'q' which is not allowed; allowed: 'a', 'b'"):
+        params.among("models", ["a", "q"], ["a", "b"])
+    with pytest.raises(ParameterError, match="lists an item twice"):
+        params.among("models", ["a", "a"], ["a", "b"])
+
+
+def test_all_or_a_list():
+    """``choices`` limit a value that is not a list: "all", or a list of names (whose items the chapter checks)."""
+    scaling = {name: spec["default"] for name, spec in SCHEMA["scaling"].items()}
+    params.check_chapter({**scaling, "models": ["llama-3.1-8b"]}, "scaling", SCHEMA)
+    with pytest.raises(ParameterError, match="parameter 'models' = 'some' is not allowed; allowed: 'all'"):
+        params.check_chapter({**scaling, "models": "some"}, "scaling", SCHEMA)
+    with pytest.raises(ParameterError, match="parameter 'models' needs at least 1 item"):
+        params.check_chapter({**scaling, "models": []}, "scaling", SCHEMA)
 
 
 # ---- hostile input, second round (issue 26)
@@ -128,21 +204,7 @@ def test_names_left_by_an_earlier_run_in_the_same_kernel_do_not_count():
 
 def _contamination(**values):
     """The contamination chapter's parameters with the book's values, some replaced."""
-    good = {
-        "ngram": 13,
-        "threshold": 0.5,
-        "planted_whole": 20,
-        "planted_part": 20,
-        "seed": 0,
-        "null_reps": 200,
-        "null_max_draws": 1_280_000,
-        "null_seeds": 5,
-        "item_correlation": 0.5,
-        "alpha": 0.05,
-        "correction": "holm",
-    }
-    spec = SCHEMA["contamination"]
-    return {k: v for k, v in {**good, **values}.items() if k in spec}
+    return {**{name: spec["default"] for name, spec in SCHEMA["contamination"].items()}, **values}
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])

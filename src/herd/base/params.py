@@ -1,15 +1,19 @@
 """Typed checks for notebook parameters.
 
-Every chapter declares its parameters in a papermill ``parameters`` cell and passes
-them through :func:`check` straight after, so a bad value given with
-``papermill -p`` stops the notebook with a message naming the parameter and what
-it allows.
+A chapter's parameters are declared once, in ``notebooks/parameters.yml``: each one's name, type,
+bounds or allowed values, default and help line (:func:`load_schema`). The chapter's papermill
+``parameters`` cell sets the same defaults (papermill reads its names and values there; a test
+checks they equal the schema's), and the cell after it calls :func:`check_chapter`, which reads
+exactly the schema's names from the chapter's globals, so a bad value given with
+``papermill -p`` stops the notebook with a message naming the parameter and what it allows.
+What the data allows (a model printed in the chosen table) is checked in the chapter with
+:func:`among`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +94,11 @@ def _listing(values: Sequence[Any]) -> str:
 SCHEMA_FILE = "notebooks/parameters.yml"
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
 CONSTRAINTS = ("minimum", "maximum", "choices", "min_items", "items")
+SPEC_KEYS = ("type", "default", "help", *CONSTRAINTS)
 IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 VALUE_TYPES = (str, int, float, bool, list, tuple, dict, type(None))
+CHECKED = "_chapter_checked"
+"""The name :func:`check_chapter` sets in the namespace it checks: a chapter has been checked in this kernel."""
 
 
 def schema_path() -> Path:
@@ -111,8 +118,9 @@ def schema_path() -> Path:
 
 def load_schema(path: Path | None = None) -> dict[str, dict[str, dict]]:
     """{chapter: {parameter: spec}} from the schema file, each spec checked: ``type`` (str, int,
-    float, bool, list, or several joined by ``|``), ``help``, and optional ``minimum``,
-    ``maximum``, ``choices``, ``min_items`` and ``items`` (a spec for each element of a list)."""
+    float, bool, list, or several joined by ``|``), ``default`` (a value the spec allows), ``help``,
+    and optional ``minimum``, ``maximum``, ``choices`` (of a value that is not a list),
+    ``min_items`` and ``items`` (a spec for each element of a list)."""
     import yaml
 
     path = path or schema_path()
@@ -126,18 +134,16 @@ def load_schema(path: Path | None = None) -> dict[str, dict[str, dict]]:
         if not isinstance(specs, dict):
             raise ParameterError(f"{path.name}: chapter '{chapter}': expected a mapping of parameter to its spec")
         for name, spec in specs.items():
-            _check_spec(f"{path.name}: {chapter}.{name}", spec)
+            _check_spec(f"{path.name}: {chapter}.{name}", name, spec)
     return data
 
 
-def _check_spec(where: str, spec: Any) -> None:
-    if not isinstance(spec, dict) or "type" not in spec or "help" not in spec:
-        raise ParameterError(f"{where}: a parameter needs a 'type' and a 'help' text")
-    unknown = set(spec) - {"type", "help", *CONSTRAINTS}
+def _check_spec(where: str, name: str, spec: Any) -> None:
+    if not isinstance(spec, dict) or any(k not in spec for k in ("type", "default", "help")):
+        raise ParameterError(f"{where}: a parameter needs a 'type', a 'default' and a 'help' text")
+    unknown = set(spec) - set(SPEC_KEYS)
     if unknown:
-        raise ParameterError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: type, help, {', '.join(CONSTRAINTS)}"
-        )
+        raise ParameterError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(SPEC_KEYS)}")
     for kind in str(spec["type"]).split("|"):
         if kind.strip() not in TYPES:
             raise ParameterError(f"{where}: type '{kind.strip()}' is not one of {', '.join(TYPES)}")
@@ -145,43 +151,47 @@ def _check_spec(where: str, spec: Any) -> None:
         item = spec["items"]
         if not isinstance(item, dict) or "type" not in item:
             raise ParameterError(f"{where}: 'items' must be a spec with a 'type'")
-
-
-def _assigned_names(source: str) -> set[str] | None:
-    """The names a cell of plain assignments sets (a parameters cell, or the one papermill
-    injects after it); None when the cell does anything else."""
-    import ast
-
     try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    names: set[str] = set()
-    for node in tree.body:
-        targets = (
-            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else None
-        )
-        if targets is None or not all(isinstance(t, ast.Name) for t in targets):
-            return None
-        names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return names
+        _check_value(name, spec["default"], spec)
+    except ParameterError as exc:
+        raise ParameterError(f"{where}: the default is not allowed: {exc}") from None
 
 
-def _parameter_names(namespace: dict) -> set[str]:
-    """The names the chapter was given: those set by the run of plain-assignment cells just
-    before the current one (the parameters cell and papermill's injected cell), read from
-    IPython's input history, so that names left by an earlier run in the same kernel do not
-    count; without that history, every plain value in the namespace."""
-    history = namespace.get("In")
-    if isinstance(history, list) and len(history) >= 2:
-        given: set[str] = set()
-        for source in reversed(history[:-1]):
-            names = _assigned_names(source) if source.strip() else set()
-            if names is None:
-                break
-            given |= names
-        if given:
-            return given
+def _kinds(spec: dict) -> tuple[type, ...]:
+    return tuple(TYPES[k.strip()] for k in str(spec["type"]).split("|"))
+
+
+def _check_value(name: str, value: Any, spec: dict) -> None:
+    """``value`` against its spec: type, bounds, allowed values (of a value that is not a list) and
+    number of items; each item of a list against ``items``."""
+    listed = isinstance(value, list)
+    check(
+        name,
+        value,
+        _kinds(spec),
+        **{k: spec[k] for k in ("minimum", "maximum") if k in spec},
+        choices=spec["choices"] if "choices" in spec and not listed else None,
+        min_items=spec.get("min_items", 0) if listed else 0,
+    )
+    if listed and "items" in spec:
+        item = spec["items"]
+        for element in value:
+            check(
+                f"{name} item",
+                element,
+                _kinds(item),
+                **{k: item[k] for k in ("minimum", "maximum", "choices") if k in item},
+            )
+
+
+def _stray_names(namespace: Mapping[str, Any]) -> set[str]:
+    """The names besides the schema's that the chapter may have been given: where no chapter has been
+    checked yet (a fresh kernel, as papermill always starts), every plain value set before the check,
+    that is by the parameters cell and the cell papermill injects after it; none where one has been
+    (a second run in the same kernel), whose other names were left by that run: the chapter's own
+    variables, or a misspelled name the first check refused."""
+    if CHECKED in namespace:
+        return set()
     return {
         k
         for k, v in namespace.items()
@@ -189,21 +199,18 @@ def _parameter_names(namespace: dict) -> set[str]:
     }
 
 
-def _kinds(spec: dict) -> tuple[type, ...]:
-    return tuple(TYPES[k.strip()] for k in str(spec["type"]).split("|"))
-
-
-def check_chapter(namespace: dict, chapter: str, schema: dict | None = None) -> None:
+def check_chapter(namespace: MutableMapping[str, Any], chapter: str, schema: dict | None = None) -> None:
     """Check a chapter's parameters as they stand in ``namespace`` (the notebook's globals, right
-    after its parameters cell) against the schema: a name the chapter does not declare (a
-    misspelled ``papermill -p``) stops it, and so does a value of the wrong type or out of bounds.
-    Constraints that depend on the data (models printed in a table) stay in the chapter."""
+    after its parameters cell): each name the schema declares for the chapter is looked up and its
+    value checked (type, bounds, allowed values); a name it does not declare (a misspelled
+    ``papermill -p``) stops the chapter too. Constraints that depend on the data (models printed in
+    a table) stay in the chapter (:func:`among`)."""
     schema = load_schema() if schema is None else schema
     if chapter not in schema:
         raise ParameterError(f"{SCHEMA_FILE} has no chapter '{chapter}'")
     specs = schema[chapter]
-    given = _parameter_names(namespace)
-    unknown = sorted(given - set(specs))
+    unknown = sorted(_stray_names(namespace) - set(specs))
+    namespace[CHECKED] = chapter
     if unknown:
         import difflib
 
@@ -221,20 +228,13 @@ def check_chapter(namespace: dict, chapter: str, schema: dict | None = None) -> 
             f"and {SCHEMA_FILE} disagree)"
         )
     for name, spec in specs.items():
-        value = namespace[name]
-        check(
-            name,
-            value,
-            _kinds(spec),
-            **{k: spec[k] for k in ("minimum", "maximum", "choices") if k in spec},
-            min_items=spec.get("min_items", 0) if isinstance(value, list) else 0,
-        )
-        if isinstance(value, list) and "items" in spec:
-            item = spec["items"]
-            for element in value:
-                check(
-                    f"{name} item",
-                    element,
-                    _kinds(item),
-                    **{k: item[k] for k in ("minimum", "maximum", "choices") if k in item},
-                )
+        _check_value(name, namespace[name], spec)
+
+
+def among(name: str, value: Any, allowed: Iterable[Any], hint: str = "") -> Any:
+    """Return ``value``, a parameter the schema has checked, if the data allows it: each item of a
+    list, or else the value itself, must be one of ``allowed`` (``hint``: said when a value is not,
+    such as where it would be allowed); else raise ParameterError."""
+    if isinstance(value, list):
+        return check(name, value, list, items=allowed)
+    return check(name, value, type(value), choices=allowed, hint=hint)

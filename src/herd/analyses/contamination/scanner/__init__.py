@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import engines
-from .engines import ENGINE_NAMES, PLANS, Options, batches
+from .engines import ENGINE_NAMES, PLANS, ScanOptions, batches
 
 if TYPE_CHECKING:  # pandas is imported where scores are made, not when the package is
     import pandas as pd
@@ -57,7 +57,7 @@ __all__ = [
     "ContaminationInputError",
     "Example",
     "Corpus",
-    "Options",
+    "ScanOptions",
     "Plan",
     "BenchmarkIndex",
     "Found",
@@ -115,46 +115,26 @@ def scanner_for(
 
 
 def scan_hashes(
-    index: BenchmarkIndex,
-    corpus: Iterable[str | Path] | Corpus,
-    engine: str = "serial",
-    workers: int = 2,
-    client=None,
-    text_field: str = "text",
-    skip_bad: bool = False,
-    progress: bool = False,
-    plan: str = "auto",
+    index: BenchmarkIndex, corpus: Iterable[str | Path] | Corpus, options: ScanOptions = ScanOptions()
 ) -> Found:
     """The benchmark n-grams found in the corpus (files and folders, or a ``Corpus`` already
-    listed), by the chosen engine. ``plan``: auto (chosen from a sample of the corpus), anchored
-    or full; the plan run is ``found.plan``."""
-    options = Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
+    listed), run as ``options`` say (the engine, how to read shards, the plan: auto, chosen from
+    a sample of the corpus, anchored or full; the plan run is ``found.plan``)."""
     files = corpus if isinstance(corpus, Corpus) else corpus_files(corpus)
-    options.sizes = files.sizes
     # the plan is chosen by the engine, when it needs it: local workers start meanwhile
-    sample = corpus_sample(files.shards, text_field, sizes=files.sizes) if options.plan != "full" else []
-    scanner = Scanner.deferred(index, sample, options.plan, text_field, skip_bad)
-    found = union(engines.run(scanner, files.shards, options))
+    sample = corpus_sample(files.shards, options.text_field, sizes=files.sizes) if options.plan != "full" else []
+    scanner = Scanner.deferred(index, sample, options.plan, options.text_field, options.skip_bad)
+    found = union(engines.run(scanner, files, options))
     found.ignored, found.plan = files.ignored, scanner.ready().plan
     return found
 
 
 def scan(
-    examples: list[Example],
-    corpus: Iterable[str | Path],
-    n: int = TOKEN_N,
-    engine: str = "serial",
-    workers: int = 2,
-    client=None,
-    text_field: str = "text",
-    skip_bad: bool = False,
-    progress: bool = False,
-    plan: str = "auto",
+    examples: list[Example], corpus: Iterable[str | Path], n: int = TOKEN_N, options: ScanOptions = ScanOptions()
 ) -> ScanResult:
-    """Score every example against the corpus. ``engine``: serial, workers or dask."""
-    Options(engine, workers, client, text_field, skip_bad, progress, plan).check()
+    """Score every example against the corpus (token ``n``-grams), the scan run as ``options`` say."""
     index = BenchmarkIndex(examples, n=n)
-    found = scan_hashes(index, corpus, engine, workers, client, text_field, skip_bad, progress, plan)
+    found = scan_hashes(index, corpus, options)
     return ScanResult(score(index, found.tokens, found.words), found)
 
 

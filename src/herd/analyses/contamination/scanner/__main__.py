@@ -26,7 +26,7 @@ from . import (
     BenchmarkIndex,
     ContaminationInputError,
     Corpus,
-    Options,
+    ScanOptions,
     corpus_files,
     read_benchmark,
     scan_hashes,
@@ -225,24 +225,20 @@ def _run(args, output: Output):
     """Check the output, read the benchmark, scan the corpus and write the scores: (columns, found)."""
     check_output(output.out)
     # a progress bar on a terminal only: logs and pipes get the summary alone
-    options = Options(
-        args.engine, args.workers, args.scheduler, args.text_field, args.skip_bad, sys.stderr.isatty(), args.plan
-    ).check()
+    options = ScanOptions(
+        engine=args.engine,
+        workers=args.workers,
+        client=args.scheduler,
+        text_field=args.text_field,
+        skip_bad=args.skip_bad,
+        progress=sys.stderr.isatty(),
+        plan=args.plan,
+    )
     examples = read_benchmark(args.benchmark, args.fields, args.id_field)
     corpus = corpus_files(args.corpus)
     output.reserve(Path(args.benchmark), corpus)
     index = BenchmarkIndex(examples, n=args.n)
-    found = scan_hashes(
-        index,
-        corpus,
-        options.engine,
-        options.workers,
-        options.client,
-        options.text_field,
-        options.skip_bad,
-        options.progress,
-        options.plan,
-    )
+    found = scan_hashes(index, corpus, options)
     columns = score_columns(index, found.tokens, found.words)
     output.write(columns)
     return columns, found

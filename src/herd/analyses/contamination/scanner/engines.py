@@ -1,8 +1,9 @@
 """Engines: how the shards of a scan are spread over processes. Each is one function taking
-the scanner (its plan still to be chosen, see ``Scanner.deferred``), the shards and one
-``Options`` object, and returning the per-worker Founds: ``serial`` (this process),
-``workers`` (local processes sharing a queue of shard batches) and ``dask`` (a Dask bag over
-shard batches: local processes, or a cluster given a ``Client`` or a scheduler address)."""
+the scanner (its plan still to be chosen, see ``Scanner.deferred``), the corpus listing (its
+shards and their sizes) and the scan's ``ScanOptions``, and returning the per-worker Founds:
+``serial`` (this process), ``workers`` (local processes sharing a queue of shard batches) and
+``dask`` (a Dask bag over shard batches: local processes, or a cluster given a ``Client`` or a
+scheduler address)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .readers import ContaminationInputError
+from .readers import ContaminationInputError, Corpus
 from .scanning import Found, Plan, Scanner, union
 
 ENGINE_NAMES = ("serial", "workers", "dask")
 PLANS = ("auto", "anchored", "full")
 
 
-@dataclass
-class Options:
+@dataclass(frozen=True)
+class ScanOptions:
     """How to run a scan: the engine and its workers (or a Dask ``client``: a Client or a
-    scheduler address), how to read shards, whether to show progress, and the plan (auto
-    chooses from a sample of the corpus)."""
+    scheduler address), how to read shards (the JSONL and Parquet field of the text; whether to
+    skip unreadable shards and malformed lines, and report them), whether to show progress, and
+    the plan (auto chooses from a sample of the corpus). Checked when made: a wrong option is a
+    ContaminationInputError naming it."""
 
     engine: str = "serial"
     workers: int = 2
@@ -35,17 +38,14 @@ class Options:
     skip_bad: bool = False
     progress: bool = False
     plan: str = "auto"
-    sizes: list[int] | None = None  # the shards' sizes in bytes, when the corpus listing has them
 
-    def check(self) -> Options:
-        """The options, or a ContaminationInputError naming the one that is wrong."""
+    def __post_init__(self) -> None:
         if self.engine not in ENGINE_NAMES:
             raise ContaminationInputError(f"engine: unknown engine {self.engine!r}; use {', '.join(ENGINE_NAMES)}")
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise ContaminationInputError(f"workers: must be a whole number, at least 1 (got {self.workers!r})")
         if self.plan not in PLANS:
             raise ContaminationInputError(f"plan: must be one of {', '.join(PLANS)} (got {self.plan!r})")
-        return self
 
 
 def queue(shards: list[Path], workers: int, per_worker: int = 16, sizes: list[int] | None = None) -> list[list[Path]]:
@@ -75,9 +75,9 @@ def batches(shards: list[Path], n: int, sizes: list[int] | None = None) -> list[
     return [batch for _, _, batch in sorted(loads, key=lambda t: t[1]) if batch]
 
 
-def serial(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+def serial(scanner: Scanner, corpus: Corpus, options: ScanOptions, bar=None) -> list[Found]:
     """Every shard scanned in this process, in order."""
-    return [scanner.ready().shards(shards, bar.update if bar is not None else None)]
+    return [scanner.ready().shards(corpus.shards, bar.update if bar is not None else None)]
 
 
 # Local worker processes (the workers engine, and dask without a cluster) are forked from this
@@ -153,15 +153,15 @@ def _drain(shared: tuple | None = None, bar=None) -> Found:
         parts.append(_following(shared).shards(jobs[i]))
 
 
-def workers(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+def workers(scanner: Scanner, corpus: Corpus, options: ScanOptions, bar=None) -> list[Found]:
     """The shards scanned by ``options.workers`` local processes (this one included) taking
     batches from a shared queue."""
     # small batches of balanced bytes in a shared queue: whoever is free takes the next, the
     # caller included (once it has chosen the plan)
-    jobs = queue(shards, options.workers, BATCHES_PER_WORKER, options.sizes)
+    jobs = queue(corpus.shards, options.workers, BATCHES_PER_WORKER, corpus.sizes)
     if options.workers == 1:
         scanner.ready()
-        return [scanner.shards(shards, bar.update if bar is not None else None)]
+        return [scanner.shards(corpus.shards, bar.update if bar is not None else None)]
     pool, shared = _local_pool(scanner, options.workers - 1, jobs)
     try:
         others = [pool.submit(_drain) for _ in range(options.workers - 1)]  # the workers are forked here
@@ -209,7 +209,7 @@ class _InFlight:
         return self.pool.submit(fn, *args, **kwargs)
 
 
-def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> list[Found]:
+def dask(scanner: Scanner, corpus: Corpus, options: ScanOptions, bar=None) -> list[Found]:
     """The shards scanned as a Dask bag: on the cluster of ``options.client``, or on local worker
     processes forked from this one."""
     import dask.bag as db
@@ -222,7 +222,7 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
     # balanced partitions, PARTITIONS_PER_SLOT per worker process (local) or thread (cluster):
     # small, as dask does not run them in the order given (so smaller last ones would not help)
     slots = max(1, sum(client.nthreads().values())) if client is not None else options.workers
-    groups = [[str(p) for p in b] for b in batches(shards, PARTITIONS_PER_SLOT * slots, options.sizes)]
+    groups = [[str(p) for p in b] for b in batches(corpus.shards, PARTITIONS_PER_SLOT * slots, corpus.sizes)]
     if client is not None:  # a cluster is sent the scanner, its plan chosen here
         from distributed import as_completed
 
@@ -257,18 +257,19 @@ def dask(scanner: Scanner, shards: list[Path], options: Options, bar=None) -> li
 ENGINES: dict[str, Callable[..., list[Found]]] = {"serial": serial, "workers": workers, "dask": dask}
 
 
-def run(scanner: Scanner, shards: list[Path], options: Options) -> list[Found]:
-    """The scan of ``shards`` by the engine ``options`` names, with a progress bar over shards
-    when asked."""
+def run(scanner: Scanner, corpus: Corpus, options: ScanOptions) -> list[Found]:
+    """The scan of the corpus's shards by the engine ``options`` names, with a progress bar over
+    shards when asked."""
+    total = len(corpus.shards)
     bar = None
     if options.progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(shards), unit="shard", desc=f"scanning ({options.engine})")
+        bar = tqdm(total=total, unit="shard", desc=f"scanning ({options.engine})")
     try:
-        parts = ENGINES[options.engine](scanner, shards, options, bar)
+        parts = ENGINES[options.engine](scanner, corpus, options, bar)
         if bar is not None:
-            bar.update(len(shards) - bar.n)
+            bar.update(total - bar.n)
     finally:
         if bar is not None:
             bar.close()
