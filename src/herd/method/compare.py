@@ -294,6 +294,18 @@ def _corners(out: pd.DataFrame, decimals: int) -> tuple[np.ndarray, ...]:
     return a_lo, a_hi, b_lo, b_hi
 
 
+def _must_agree(t: pd.DataFrame, rejects, bounds_show, test: str, p, levels, lows, highs) -> None:
+    """Stop when a test and the interval shown for it disagree on some comparison of ``t`` (the verdict is the
+    test's; an interval that says otherwise must not be shown)."""
+    if np.array_equal(rejects, bounds_show):
+        return
+    i = int(np.nonzero(np.asarray(rejects) != np.asarray(bounds_show))[0][0])
+    raise AssertionError(
+        f"{t['row_label'].iloc[i]}: {t['model_a'].iloc[i]} vs {t['model_b'].iloc[i]}: {test} (p = {p[i]:.4g} at level "
+        f"{levels[i]:.4g}) and interval ({lows[i]:.3f}, {highs[i]:.3f}) disagree"
+    )
+
+
 def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd.DataFrame:
     idx = np.nonzero(out["testable"].to_numpy(dtype=bool))[0]
     out["within_margin"] = False
@@ -329,13 +341,7 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     lows, _ = stats.gap_intervals(a_lo, b_hi, n, n, kinds, levels, side="low")
     _, highs = stats.gap_intervals(a_hi, b_lo, n, n, kinds, levels, side="high")
     rejected = p_worst < levels
-    resolved = (lows > 0) | (highs < 0)
-    if not np.array_equal(rejected, resolved):
-        i = int(np.nonzero(rejected != resolved)[0][0])
-        raise AssertionError(
-            f"{t['row_label'].iloc[i]}: {t['model_a'].iloc[i]} vs {t['model_b'].iloc[i]}: test (p = {p_worst[i]:.4g} "
-            f"at level {levels[i]:.4g}) and interval ({lows[i]:.3f}, {highs[i]:.3f}) disagree"
-        )
+    _must_agree(t, rejected, (lows > 0) | (highs < 0), "test", p_worst, levels, lows, highs)
     difference = np.where(lows > 0, "ahead", np.where(highs < 0, "behind", "not resolved"))
     # at the printed scores: the same test at the same level (its interval would exclude zero exactly when it rejects)
     printed = np.where(p_printed < levels, np.where(a > b, "ahead", "behind"), "not resolved")
@@ -349,14 +355,10 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     # the verdicts are the tests'; the shown bounds must agree with them (each bound is the set of margins its test
     # does not reject, found by a search that a p-value's narrow tooth could escape): a disagreement stops the build
     shows_low, shows_high = p_lower < eq_levels, p_upper < eq_levels
-    for name, shown, bound_shows in (("lower", shows_low, eq_lows > -m), ("upper", shows_high, eq_highs < m)):
-        if not np.array_equal(shown, bound_shows):
-            i = int(np.nonzero(shown != bound_shows)[0][0])
-            raise AssertionError(
-                f"{t['row_label'].iloc[i]}: {t['model_a'].iloc[i]} vs {t['model_b'].iloc[i]}: the one-sided test at "
-                f"the {name} margin and its bound ({eq_lows[i]:.3f}, {eq_highs[i]:.3f}) disagree at level "
-                f"{eq_levels[i]:.4g}"
-            )
+    _must_agree(t, shows_low, eq_lows > -m, "one-sided test at the lower margin", p_lower, eq_levels, eq_lows, eq_highs)
+    _must_agree(
+        t, shows_high, eq_highs < m, "one-sided test at the upper margin", p_upper, eq_levels, eq_lows, eq_highs
+    )
     equivalent = shows_low & shows_high
 
     where = out.index[idx]
@@ -627,12 +629,9 @@ def margin_pvalues(seen: pd.DataFrame, margin: float, decimals: int = 1) -> pd.D
     rows = seen[seen["difference"] != "no test"]
     if rows.empty:
         return out
-    ranges_f = [stats.printed_range(s, n, k, decimals) for s, n, k in zip(rows["focus_score"], rows["n"], rows["kind"])]
-    ranges_c = [
-        stats.printed_range(s, n, k, decimals) for s, n, k in zip(rows["competitor_score"], rows["n"], rows["kind"])
-    ]
-    f_lo, f_hi = (np.array(v, dtype=float) for v in zip(*ranges_f))
-    c_lo, c_hi = (np.array(v, dtype=float) for v in zip(*ranges_c))
+    f_lo, f_hi, c_lo, c_hi = _corners(
+        rows.rename(columns={"focus_score": "score_a", "competitor_score": "score_b"}), decimals
+    )
     n, kinds = rows["n"].to_numpy(dtype=float), list(rows["kind"])
     m = np.full(len(rows), float(margin))
     out.loc[rows.index, "p_above"] = stats.one_sided_pvalues(f_lo, c_hi, n, n, kinds, m, "greater")
