@@ -71,6 +71,28 @@ def package():
     return data.load()
 
 
+def test_the_kept_null_is_keyed_by_what_it_reads_so_another_model_reuses_it(package):
+    import dataclasses
+
+    key = selection._package_inputs(package)[2]
+    scores = package.scores
+    llama = scores[
+        scores["model"].isin(selection.MODELS) & scores["benchmark"].isin(package.contamination["benchmark"])
+    ]
+    other = scores[~scores["model"].isin(selection.MODELS)].iloc[[0]].assign(model="fixture-model")
+
+    def replaced(frame):
+        return dataclasses.replace(package, tables={**package.tables, "scores": frame})
+
+    added = replaced(pd.concat([scores, other], ignore_index=True))
+    assert selection._package_inputs(added)[2] == key
+    # a pre-trained score of one of the three models on a Table 15 benchmark is read: the key changes
+    read = llama[llama["training"] == "pre-trained"].iloc[[0]]
+    moved = scores.copy()
+    moved.loc[read.index, "score"] = float(read["score"].iloc[0]) + 1.0
+    assert selection._package_inputs(replaced(moved))[2] != key
+
+
 @pytest.mark.slow
 def test_the_chapter_runs_share_rows_and_reuse_runs(package):
     runs = selection.null_runs(package, selection.settings(0.5), [0, 1], reps=300, max_draws=1_200)

@@ -77,7 +77,7 @@ def data_changes(old: Path | None, new: Path) -> dict:
 class _Tables(html.parser.HTMLParser):
     """Every HTML table in an output: a list of rows, each a list of cell texts (header row first)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.tables: list[list[list[str]]] = []
         self._cell: list[str] | None = None

@@ -66,7 +66,7 @@ def summary(values: Mapping[str, str]) -> str | None:
 class GlueCollector:
     """Collects the values glued while a cell runs and shows them under the cell."""
 
-    def __init__(self, display=None):
+    def __init__(self, display=None) -> None:
         self.values: dict[str, str] = {}
         self._display = display
 

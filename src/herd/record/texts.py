@@ -353,7 +353,7 @@ class _Paragraphs(HTMLParser):
     """The text of each outermost paragraph-like element (p, li, dd, div class="para"), white
     space made single, index terms left out."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, str]] = []  # (tag, role): role is "para", "skip" or ""
         self.parts: list[str] = []

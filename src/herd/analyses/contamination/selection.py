@@ -342,9 +342,19 @@ def table15_null(
 
 
 def _package_inputs(package):
+    """The sizes and names the null reads, and the memo's key of what it reads: Table 15, and the sizes, names and
+    pre-trained scores of its benchmarks for :data:`MODELS` only, so a model or a benchmark added elsewhere in the
+    package leaves the kept null valid (a chapter run on a package with another model reuses it)."""
     sizes = stats.package_sizes(package).set_index("benchmark")
     names = package.benchmarks.set_index("key")["name"]
-    tables = [memo.frame_key(t) for t in (package.contamination, sizes, package.scores, names.to_frame())]
+    t15 = package.contamination
+    benchmarks = set(t15["benchmark"])
+    scores = package.scores
+    read = scores[
+        (scores["training"] == "pre-trained") & scores["benchmark"].isin(benchmarks) & scores["model"].isin(MODELS)
+    ]
+    own = [frame[frame.index.isin(benchmarks)] for frame in (sizes, names.to_frame())]
+    tables = [memo.frame_key(t) for t in (t15, own[0], read.reset_index(drop=True), own[1])]
     return sizes, names, tables
 
 

@@ -283,7 +283,7 @@ def _partition_ticks(bar):
     from dask.callbacks import Callback
 
     class Ticks(Callback):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.seen: set[int] = set()
 
