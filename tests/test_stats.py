@@ -365,3 +365,50 @@ def test_a_mean_over_repeated_items_counts_items_versions_and_answers_from_the_d
     assert (mmlu["subsets"], mmlu["smallest"], mmlu["largest"]) == tuple(
         f"{v:,}" for v in (len(sizes), sizes.min(), sizes.max())
     )
+
+
+def test_rounding_decides_when_other_whole_counts_reach_the_other_decision():
+    # a mean over 250 items at 91.55 and 85.95 stands for 228.875 and 214.875 answers: the exact test at the
+    # nearest pair (228, 215) does not reject at 5 %, at (229, 214) it does
+    assert stats.exact_counts(91.55, 85.95, 250, 250, "mean-of-proportions") == (228, 215)
+    assert stats.exact_pvalue(228, 250, 215, 250) > 0.05 > stats.exact_pvalue(229, 250, 214, 250)
+    assert stats.rounding_decides(91.55, 85.95, 250, 250, "mean-of-proportions", 0.05)
+    # every neighbouring pair rejects at a level they all pass, none at a level none reaches
+    assert not stats.rounding_decides(91.55, 85.95, 250, 250, "mean-of-proportions", 0.08)
+    assert not stats.rounding_decides(91.55, 85.95, 250, 250, "mean-of-proportions", 0.01)
+    # whole counts, shares of items, and gaps the score test judges have nothing to round
+    assert not stats.rounding_decides(91.6, 86.0, 250, 250, "mean-of-proportions", 0.05)
+    assert not stats.rounding_decides(91.55, 85.95, 250, 250, "proportion", 0.05)
+    assert not stats.rounding_decides(91.55, 85.95, 2000, 2000, "mean-of-proportions", 0.05)
+
+
+def _tails(c1, n1, c2, n2, delta, alternative):
+    a, b = np.arange(n1 + 1.0)[:, None], np.arange(n2 + 1.0)[None, :]
+    t = stats.score_statistic(a, n1, b, n2, delta, correction=False)
+    t_obs = t[c1, c2]
+    extreme = {"two-sided": np.abs(t) >= abs(t_obs) - 1e-9, "less": t <= t_obs + 1e-9, "greater": t >= t_obs - 1e-9}
+
+    def tails(p2):
+        pm1 = stats._binomial_pmf(n1, np.clip(p2 + delta, 0.0, 1.0))
+        return (pm1 @ extreme[alternative].astype(float) * stats._binomial_pmf(n2, p2)).sum(axis=1)
+
+    return tails, max(0.0, -delta), min(1.0, 1.0 - delta)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        (200, 250, 190, 250, -0.035, "two-sided"),  # a narrow peak near p = 0.04 that a 41-point grid misses
+        (229, 250, 214, 250, 0.0, "two-sided"),
+        (20, 21, 19, 21, -0.1, "greater"),
+        (61, 118, 34, 118, 0.0741, "two-sided"),
+    ],
+)
+def test_the_exact_pvalue_finds_the_highest_peak_of_the_nuisance_search(table):
+    c1, n1, c2, n2, delta, alternative = table
+    tails, lo, hi = _tails(c1, n1, c2, n2, delta, alternative)
+    dense = np.sin(np.linspace(np.arcsin(np.sqrt(lo)), np.arcsin(np.sqrt(hi)), 8001)) ** 2
+    best = max(float(tails(part).max()) for part in np.array_split(dense, 8))
+    p = stats.exact_pvalue(c1, n1, c2, n2, delta, alternative)
+    # never short of the dense grid; above it only by what the closer search finds between its points
+    assert best * (1 - 1e-6) <= p <= best * (1 + 1e-5)
