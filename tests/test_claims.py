@@ -10,8 +10,11 @@ import pytest
 
 from conftest import DATA, ROOT, edit_csv
 from herd.analyses import claims
+from herd.analyses.claims import counting, evidence, verdicts
+from herd.analyses.claims.facts import SILENT_UNIT
 from herd.base import formats
-from herd.method import compare
+from herd.method import compare, rowwise
+from herd.presentation import claims_text
 from herd.record import data
 
 CAPACITY = pd.DataFrame(
@@ -34,7 +37,7 @@ def audit():
 
 @pytest.mark.slow
 def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
-    assert set(audit["verdict"]) <= set(claims.VERDICTS)
+    assert set(audit["verdict"]) <= set(verdicts.VERDICTS)
     assert audit["evidence"].str.len().gt(0).all() and audit["rule"].str.len().gt(0).all()
     assert "verdict" not in data.load(DATA).claims.columns  # verdicts are computed, never stored
     comparisons = audit[audit["kind"].isin(["ranking", "top"]) & (audit["verdict"] != "not checkable")]
@@ -88,22 +91,22 @@ def test_known_verdicts(audit, claim_id, verdict, evidence):
 
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_counts_add_up(audit):
-    counts = claims.counts(audit)
+    counts = counting.counts(audit)
     assert counts.sum() == len(audit)
-    groups = [v for members in claims.SUMMARY_GROUPS.values() for v in members]
-    assert sorted(groups) == sorted(claims.VERDICTS)  # every verdict in exactly one group
-    assert claims.summary(audit).sum() == len(audit)
+    groups = [v for members in verdicts.SUMMARY_GROUPS.values() for v in members]
+    assert sorted(groups) == sorted(verdicts.VERDICTS)  # every verdict in exactly one group
+    assert counting.summary(audit).sum() == len(audit)
 
 
 def test_the_claims_table_is_described_by_its_kinds():
     table = data.load(DATA).claims
-    checks = table["kind"].isin(claims.OMISSION_KINDS)
-    text = claims.rows_described(table)
+    checks = table["kind"].isin(verdicts.OMISSION_KINDS)
+    text = claims_text.rows_described(table)
     assert text.startswith(
         f"{(~checks).sum()} atomic claims of the post, paraphrased, and {checks.sum()} omission checks"
     )
     assert "numeric" not in text and 0 < checks.sum() < len(table)
-    one = claims.rows_described(pd.concat([table[checks].head(1), table[~checks].head(1)]))
+    one = claims_text.rows_described(pd.concat([table[checks].head(1), table[~checks].head(1)]))
     assert one.startswith("1 atomic claim of the post, paraphrased, and 1 omission check of")
 
 
@@ -114,7 +117,7 @@ def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_quest
     expected = {"ahead": "correct", "not resolved": "right order, not resolved"}
     rankings = audit[(audit["kind"] == "ranking") & (audit["relation"] == "above")]
     for claim_id, c in rankings.iterrows():
-        source, table = claims._evidence_table(package.claims.set_index("claim_id").loc[claim_id])
+        source, table = evidence.evidence_table(package.claims.set_index("claim_id").loc[claim_id])
         pairs = [(c["subject"], c["other"])]
         judged = compare.judge_package(package, source, table, pairs=pairs, question=compare.EVERY)
         p = compare.pair(judged, c["subject"], c["other"], c["benchmark_row"])
@@ -213,19 +216,19 @@ def test_unknown_kind_is_an_error():
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_the_chapters_tables_and_counts_come_from_verdicts_and_codes(audit):
     audited = audit.reset_index()
-    wrong = claims.in_group(audited, "wrong")
+    wrong = counting.in_group(audited, "wrong")
     assert (
         set(wrong["verdict"]) <= {"wrong number", "wrong order", "contradicted"}
-        and len(wrong) == claims.summary(audited)["wrong"]
+        and len(wrong) == counting.summary(audited)["wrong"]
     )
-    defs = claims.definitions_table(audited)
+    defs = claims_text.definitions_table(audited)
     # most serious first, the order composite claims take their parts' verdicts in; every verdict defined once
-    assert list(defs["verdict"]) == list(claims.SEVERITY) and sorted(defs["verdict"]) == sorted(claims.DEFINITIONS)
-    assert defs["claims"].sum() == len(claims.stated(audited)) and defs["omission checks"].sum() == len(
-        claims.omissions(audited)
+    assert list(defs["verdict"]) == list(verdicts.SEVERITY) and sorted(defs["verdict"]) == sorted(verdicts.DEFINITIONS)
+    assert defs["claims"].sum() == len(counting.stated(audited)) and defs["omission checks"].sum() == len(
+        counting.omissions(audited)
     )
     assert defs.set_index("verdict").loc["misleading: leaves out the leader", "claims"] == 0  # a check, never a claim
-    t = claims.tallies(audited)
+    t = counting.tallies(audited)
     scores = audited[audited["kind"] == "score"]
     assert t["n_scores"] == len(scores) and t["n_scores_right"] == (scores["verdict"] == "correct").sum()
     rankings = audited[audited["kind"].isin(["ranking", "top"])]
@@ -250,29 +253,29 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
             "reference": ["paper"],
         }
     )
-    shown = claims.claim_table(frame).iloc[0]
+    shown = claims_text.claim_table(frame).iloc[0]
     assert shown["evidence and rule"] == "a &lt; b<br><small><em>Rule:</em> r &amp; s</small>"
     assert (
         shown["gap (interval), points"] == "+1.8 (-0.3 to +3.9)"
         and shown["numbers used and source"] == "Table 2 · paper"
     )
-    assert claims.gap_text(float("nan"), float("nan"), float("nan")) == "—"
+    assert claims_text.gap_text(float("nan"), float("nan"), float("nan")) == "—"
 
 
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_the_post_paragraphs_and_the_bottom_line(audit):
     package = data.load(DATA)
     audited = audit.reset_index()
-    by_paragraph = claims.paragraph_table(package, audited)
-    c = claims.paragraph_counts(by_paragraph)
+    by_paragraph = counting.paragraph_table(package, audited)
+    c = counting.paragraph_counts(by_paragraph)
     assert c["n_paragraphs"] == len(package.post_paragraphs)
     # the post's claims and the book's omission checks are counted apart
-    assert by_paragraph["claims"].sum() == len(claims.stated(audited))
-    assert by_paragraph["omission_checks"].sum() == len(claims.omissions(audited))
+    assert by_paragraph["claims"].sum() == len(counting.stated(audited))
+    assert by_paragraph["omission_checks"].sum() == len(counting.omissions(audited))
     assert c["n_paragraphs_numbers"] <= c["n_paragraphs_claims"] <= c["n_paragraphs"]
-    assert claims.post_title(package).startswith("<a href=") and "Llama 3.3" in claims.later_note(package)
-    vs_gpt4, each, sentence = claims.bottom_line(package, audited)
-    shown = claims.bottom_line_table(vs_gpt4, 2.0, each)
+    assert claims_text.post_title(package).startswith("<a href=") and "Llama 3.3" in claims_text.later_note(package)
+    vs_gpt4, each, sentence = claims_text.bottom_line(package, audited)
+    shown = claims_text.bottom_line_table(vs_gpt4, 2.0, each)
     on_par = shown.columns[shown.columns.str.startswith("at least on a par")][0]
     # which rows differ is a question of its own, corrected over the rows: never more resolved than the claim's
     # own uncorrected rows, and the sentence counts those
@@ -304,8 +307,8 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     )
     # which rows could show the claim at their N: the row no score could carry is named, with its N, so that its
     # "not resolved" is not read as evidence against the claim
-    reach = compare.noninferiority_reach(vs_gpt4, 2.0)
-    never = vs_gpt4[reach["reach"] == compare.REACH["never"]]
+    reach = rowwise.noninferiority_reach(vs_gpt4, 2.0)
+    never = vs_gpt4[reach["reach"] == rowwise.REACH["never"]]
     shown_reach = shown["could a row of this N show it?"]
     assert list(shown_reach[shown_reach != "—"]) == list(reach["reach"].dropna())
     assert set(never["row_label"]) <= set(vs_gpt4.loc[~vs_gpt4["noninferior"], "row_label"])
@@ -313,13 +316,13 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
         assert f"{r['row_label']} ({formats.noun(r['n'], 'item')})" in sentence and "no evidence against it" in sentence
     if len(never):  # the claim needs every row: one that cannot pass leaves it not resolved at best
         assert audited.set_index("claim_id").loc["bl-par-gpt4", "verdict"] in ("parity not resolved", "wrong order")
-    tie = claims.tie_sentence(vs_gpt4, 2.0)
+    tie = claims_text.tie_sentence(vs_gpt4, 2.0)
     short = vs_gpt4.loc[reach["tie_bound"] <= -2.0, "row_label"]
     assert (tie == "") == short.empty and all(row in tie for row in short)
     assert len(claims.audit(package, capacity=CAPACITY, topics=["long context"])) == 6
-    record = claims.parts_record(audited)
-    assert set(record["claim_id"]) == set(audited.loc[audited["kind"].isin(claims.COMPOSITE_KINDS), "claim_id"])
-    assert list(claims.of_topics(audited, ["safety"])["paragraph"]) == sorted(
+    record = claims_text.parts_record(audited)
+    assert set(record["claim_id"]) == set(audited.loc[audited["kind"].isin(verdicts.COMPOSITE_KINDS), "claim_id"])
+    assert list(counting.of_topics(audited, ["safety"])["paragraph"]) == sorted(
         audited.loc[audited["topic"] == "safety", "paragraph"]
     )
 
@@ -446,7 +449,7 @@ def test_some_rows_needs_a_direction(package):
 def test_a_silent_source_leaves_a_claim_not_supported_and_a_contrary_one_contradicted(package):
     facts = package.tables["facts"].set_index("key")
     key = "scaling.forecast-predicts-training-time"
-    assert facts.loc[key, "unit"].startswith(claims.SILENT_UNIT) and facts.loc[key, "value"] == 0
+    assert facts.loc[key, "unit"].startswith(SILENT_UNIT) and facts.loc[key, "value"] == 0
     said = _claim(package, claim_id="t", kind="fact", fact_key=key, stated_value=1.0)
     denied = _claim(package, claim_id="u", kind="fact", fact_key=key, stated_value=0.0)
     out = claims.audit(package, claims=pd.concat([said, denied])).set_index("claim_id")
@@ -472,7 +475,7 @@ def test_a_number_given_to_the_wrong_quantity_and_unit_is_one_wrong_number(packa
     judged = claims.audit(package, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == ("wrong number", "wrong-quantity")
     assert "calls it the contamination threshold" in judged["evidence"] and "counts words" in judged["evidence"]
-    assert "not supported" in claims.SEVERITY and claims.SUMMARY_GROUPS["not supported"] == ("not supported",)
+    assert "not supported" in verdicts.SEVERITY and verdicts.SUMMARY_GROUPS["not supported"] == ("not supported",)
 
 
 @pytest.mark.slow
@@ -489,7 +492,7 @@ def test_a_row_without_a_test_caps_a_claim_on_every_row(data_copy):
     assert "1 row printed for both cannot be tested (NIH/Multi-needle)" in claim["evidence"]
     nih = [(v.verdict, v.code) for row, _, v in claim["parts"] if row.endswith("NIH/Multi-needle")]
     assert nih == [("parity not resolved", "no-test")]
-    _, _, sentence = claims.bottom_line(package, judged, wide)
+    _, _, sentence = claims_text.bottom_line(package, judged, wide)
     assert (
         'So "at least on a par" is not resolved: it is shown on every testable row, but NIH/Multi-needle, where '
         "GPT-4 (0125) prints the higher score, has no test." in sentence
@@ -539,7 +542,7 @@ def test_every_count_of_the_answer_agrees_with_its_verb():
         }
     )
     audited.loc[audited["verdict"] == "parity not resolved", "other"] = "same"  # two claims on one test
-    assert claims.answer_sentence(audited) == (
+    assert claims_text.answer_sentence(audited) == (
         "Of its 11 claims, 2 are correct and 1 is right in its numbers but rests on a gap the data do not resolve; "
         "1 is wrong on resolved evidence (a wrong number, an order the data resolve the other way, or something the "
         "source contradicts) and 1 states an order the printed scores reverse or tie but the data do not resolve; "
@@ -548,9 +551,9 @@ def test_every_count_of_the_answer_agrees_with_its_verb():
         "the tally counts 2 times), 1 attributes to the paper what it does not say, and 1 cannot be checked from the "
         "sources."
     )
-    many = claims.answer_sentence(_verdicts({v: 2 for v in claims.VERDICTS}))
+    many = claims_text.answer_sentence(_verdicts({v: 2 for v in verdicts.VERDICTS}))
     assert "2 are imprecise" in many and "2 attribute to the paper" in many and "make one claim" not in many
-    one = claims.rankings_sentence(
+    one = claims_text.rankings_sentence(
         _verdicts({"correct": 1, "right order, not resolved": 1, "wrong order, not resolved": 1, "wrong order": 1})
     )
     assert one == (
@@ -558,17 +561,17 @@ def test_every_count_of_the_answer_agrees_with_its_verb():
         "resolved; 1 is wrong in its printed order but not resolved (1 reverses the printed order); and 1 is "
         "contradicted by a gap resolved the other way."
     )
-    assert claims.paragraphs_sentence({"n_paragraphs_claims": 1, "n_paragraphs": 1, "n_paragraphs_numbers": 1}) == (
-        "1 of the post's 1 paragraph yields claims, including the one that states a number"
-    )
+    assert claims_text.paragraphs_sentence(
+        {"n_paragraphs_claims": 1, "n_paragraphs": 1, "n_paragraphs_numbers": 1}
+    ) == ("1 of the post's 1 paragraph yields claims, including the one that states a number")
 
 
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_the_resolved_rankings_under_a_correction_over_all_of_them(audit):
     from statsmodels.stats.multitest import multipletests
 
-    c = claims.rankings_corrected(audit)
-    rankings = audit[audit["kind"].isin(claims.RANKING_KINDS)]
+    c = counting.rankings_corrected(audit)
+    rankings = audit[audit["kind"].isin(verdicts.RANKING_KINDS)]
     # every ranking resolved either way is in the family, and no ranking judged by equivalence is
     assert c["n_resolved"] == rankings["verdict"].isin(["correct", "wrong order"]).sum() == 18
     family = rankings[rankings["p"].notna() & (rankings["relation"].astype("string").fillna("") != "on-par")]
@@ -582,16 +585,18 @@ def test_the_resolved_rankings_under_a_correction_over_all_of_them(audit):
         and audit.loc["gpqa-405b-gt-claude", "verdict"] == "wrong order"
     )
     assert c["n_other_way_stay"] < c["n_other_way"]
-    uncorrected = claims.rankings_corrected(audit, compare.Rules(correction="none"))
+    uncorrected = counting.rankings_corrected(audit, compare.Rules(correction="none"))
     assert uncorrected["n_stay"] == uncorrected["n_resolved"]
-    assert f"{c['n_stay']} of the {c['n_resolved']} resolved would stay resolved" in claims.corrected_sentence(audit)
+    assert f"{c['n_stay']} of the {c['n_resolved']} resolved would stay resolved" in claims_text.corrected_sentence(
+        audit
+    )
 
 
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_no_evidence_writes_a_sign_on_a_zero(audit):
     import re
 
-    texts = list(audit["evidence"]) + list(claims.parts_table(audit.reset_index())["evidence"])
+    texts = list(audit["evidence"]) + list(counting.parts_table(audit.reset_index())["evidence"])
     assert not [t for t in texts if re.search(r"[+-]0\.0(?![0-9])", t)]
     # ties are written 0.0, as the tables write them: MGSM, Claude 3.5 Sonnet against the 405B, and QuALITY in the
     # bottom line against GPT-4 (0125)
@@ -649,7 +654,7 @@ def test_at_least_on_a_par_is_refuted_only_by_a_deficit_beyond_the_margin(packag
     seen = compare.orient(judged_rows, "llama-3.1-405b-instruct").set_index("row_label")
     assert seen.loc["R1", "difference"] == "behind"  # resolved behind either way: "any row resolved against" fails both
     assert (seen.loc["R1", "eq_high"] < -2) == (verdict == "wrong order")  # the upper end of the claim's own interval
-    beyond = compare.margin_pvalues(seen.reset_index(), 2.0).set_index(seen.index)
+    beyond = rowwise.margin_pvalues(seen.reset_index(), 2.0).set_index(seen.index)
     assert (beyond.loc["R1", "p_below"] < 0.025) == (verdict == "wrong order")  # and the test that decides it
     assert parts["Made-up table · R2"].verdict == "correct"  # within the margin on the other row
     assert (parts["Made-up table · R1"].code == "inferior-beyond-margin") == (verdict == "wrong order")

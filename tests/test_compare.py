@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from herd.base import formats
-from herd.method import compare
+from herd.method import compare, rowwise
+from herd.presentation import compare_text
 
 
 def _scores(rows, table="T"):
@@ -171,7 +172,7 @@ def test_gap_in_items_and_the_leads_they_make():
     )
     items = compare.gap_in_items(seen)
     assert items.iloc[0] == 20 and items.iloc[1] == 2 and np.isnan(items.iloc[2]) and items.iloc[3] == -10
-    shown = compare.items_table(seen, {"x": "X", "y": "Y"}, "405B")
+    shown = compare_text.items_table(seen, {"x": "X", "y": "Y"}, "405B")
     assert list(shown.columns[:8]) == [
         "benchmark",
         "competitor",
@@ -183,7 +184,7 @@ def test_gap_in_items_and_the_leads_they_make():
         "gap in items",
     ]
     assert list(shown["405B"]) == [90.0, 80.0, 70.0, 50.0] and list(shown["competitor"]) == ["X", "Y", "X", "Y"]
-    lead = compare.leads(shown, seen, "Q")
+    lead = compare_text.leads(shown, seen, "Q")
     assert lead == {
         "quality_examples": "20.0 examples",
         "n_wins": 3,
@@ -195,23 +196,23 @@ def test_gap_in_items_and_the_leads_they_make():
     }
     # every lead is accounted for, by verdict; a lead in a mean of per-item scores is named by its metric
     metrics = {k: "F1 (%)" for k in seen["benchmark"]}
-    text = compare.leads_breakdown(shown, seen, metrics)
+    text = compare_text.leads_breakdown(shown, seen, metrics)
     assert text == (
         "1 is resolved as *ahead* once this question's comparisons are corrected together; 1 cannot be tested at all "
         f"({shown.loc[shown['verdict'] == 'no test', 'kind'].iloc[0].replace('-', ' ')}); and 1 is not resolved: "
         "1 rests on fewer than 5 test items"
     )
     unresolved = shown.assign(verdict="not resolved", **{"gap in items": [float("nan"), 2.0, float("nan"), -10.0]})
-    assert compare.leads_breakdown(unresolved, seen, metrics) == (
+    assert compare_text.leads_breakdown(unresolved, seen, metrics) == (
         "3 are not resolved: 1 rests on fewer than 5 test items, 1 is a lead in F1 on 200 items (means of per-item "
         "scores, not counts of items) and 1 is a lead in F1 with no published N (means of per-item scores, not counts "
         "of items)"
     )
     # the home page's shorter form names the same parts, each count with its own verb
-    assert compare.leads_breakdown(shown, seen, metrics, short=True) == (
+    assert compare_text.leads_breakdown(shown, seen, metrics, short=True) == (
         "1 is resolved; 1 cannot be tested (average recall); 1 is not resolved: 1 on fewer than 5 test items"
     )
-    assert compare.leads_breakdown(unresolved, seen, metrics, short=True) == (
+    assert compare_text.leads_breakdown(unresolved, seen, metrics, short=True) == (
         "3 are not resolved: 1 on fewer than 5 test items, 1 in F1 on 200 items and 1 in F1 with no published N"
     )
 
@@ -225,7 +226,7 @@ def test_versus_competitors_on_the_long_context_table():
     family = package.models.set_index("key")["family"]
     assert len(seen) and (seen["competitor"].map(family) == "competitor").all()
     assert seen[["focus_score", "competitor_score"]].notna().all().all()
-    assert compare.size_label(package, "llama-3.1-405b-instruct") == "405B"
+    assert compare_text.size_label(package, "llama-3.1-405b-instruct") == "405B"
 
 
 @pytest.mark.slow
@@ -251,12 +252,12 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert tested["eq_level"].min() == pytest.approx(0.05 / m)
     assert all(min(abs(v - step) for step in steps) < 1e-12 for v in tested["eq_level"])
     assert (tested["eq_level"] != tested["level"]).any()
-    table = compare.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"}, 2.0)
+    table = compare_text.verdict_table(seen, {"gpt-4o": "GPT-4o", "claude-3.5-sonnet": "Claude"}, 2.0)
     assert set(table["competitor"]) == {"GPT-4o", "Claude"}
     assert table[["ahead", "behind", "not resolved", "no test"]].to_numpy().sum() == len(seen)
     assert table["equivalent within ±2"].sum() == t["n_equivalent"]
     assert table["resolved only at the printed scores"].sum() == t["n_flips"]
-    detail = compare.detail_table(seen, 2.0)
+    detail = compare_text.detail_table(seen, 2.0)
     assert list(detail.columns) == [
         "row_label",
         "competitor_name",
@@ -274,12 +275,12 @@ def test_the_benchmarks_chapter_counts_and_tables():
         "why",
     ]
     assert set(detail["test"]) <= {"exact", "score", ""}
-    r = compare.resolution(seen)
+    r = compare_text.resolution(seen)
     assert r["n_ahead_unresolved"] + r["n_behind_unresolved"] + r["n_tied_unresolved"] == t["n_unresolved"]
     assert r["n_resolved"] == t["n_ahead"] + t["n_behind"] and r["n_resolved_big_n"] <= r["n_resolved"]
     assert r["n_fragile"] + r["n_robust"] <= t["n_unresolved"]
-    assert compare.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
-    assert compare.size_ratio(package, "llama-3.1-405b-instruct", "gpt-4o") == "an undisclosed multiple of"
+    assert compare_text.size_ratio(package, "llama-3.3-70b-instruct", "llama-3.1-405b-instruct") == "5.8"
+    assert compare_text.size_ratio(package, "llama-3.1-405b-instruct", "gpt-4o") == "an undisclosed multiple of"
     pair_judged = compare.judge_package(
         package,
         "llama3-paper-v3",
@@ -288,7 +289,7 @@ def test_the_benchmarks_chapter_counts_and_tables():
         question=compare.EVERY,
     )
     pair = compare.orient(pair_judged, "llama-3.1-70b-instruct", ["llama-3.1-405b-instruct"])
-    assert compare.family_text(pair_judged, compare.Rules()).startswith(
+    assert compare_text.family_text(pair_judged, compare.Rules()).startswith(
         f"each of its {int(pair['testable'].sum())} testable rows is tested at α = 0.05 with no correction"
     )
     # which rows differ is its own question, corrected over the rows: its differences replace the claim's
@@ -308,7 +309,7 @@ def test_the_benchmarks_chapter_counts_and_tables():
     assert (both.loc[tested, "level"] < pair.loc[tested, "level"]).any()  # corrected: some level is stricter
     # what decides the question (equivalence, non-inferiority, the TOST interval and its level) comes right after
     # the gap, then the difference with its interval's level
-    shown = compare.pair_detail(pair, 2.0)
+    shown = compare_text.pair_detail(pair, 2.0)
     assert list(shown.columns)[:11] == [
         "row_label",
         "focus_score",
@@ -339,7 +340,7 @@ def test_resolution_counts_by_hand():
             "like_for_like": [True, True, True, True, False, True],
         }
     )
-    r = compare.resolution(seen)
+    r = compare_text.resolution(seen)
     assert r == {
         "n_ahead_unresolved": 1,
         "n_behind_unresolved": 1,
@@ -353,13 +354,15 @@ def test_resolution_counts_by_hand():
         "n_resolved_big_n": 1,
     }
     # the sentence accounts for every unresolved gap: higher, lower and the tie
-    assert compare.sides_text(r) == (
+    assert compare_text.sides_text(r) == (
         "In 1 of the 3 unresolved comparisons the focus model's printed score is the higher one, and in 1 it is the "
         "lower one: a reader who ranks models by the higher printed score would call those wins and losses. The other "
         "one is a tie (equal printed scores)."
     )
-    assert compare.sides_text({**r, "n_tied_unresolved": 2}).endswith("The other 2 are ties (equal printed scores).")
-    assert "tie" not in compare.sides_text({**r, "n_tied_unresolved": 0})
+    assert compare_text.sides_text({**r, "n_tied_unresolved": 2}).endswith(
+        "The other 2 are ties (equal printed scores)."
+    )
+    assert "tie" not in compare_text.sides_text({**r, "n_tied_unresolved": 0})
 
 
 def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
@@ -376,28 +379,28 @@ def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
 def test_every_correction_says_whether_its_intervals_are_simultaneous():
     from herd.method import stats
 
-    assert set(compare.LEVEL_NOTES) == set(stats.CORRECTIONS)
+    assert set(compare_text.LEVEL_NOTES) == set(stats.CORRECTIONS)
     # only Bonferroni's common level α/m makes intervals that hold together
-    assert [c for c in stats.CORRECTIONS if not compare.levels_note(c).endswith("not simultaneous intervals")] == [
+    assert [c for c in stats.CORRECTIONS if not compare_text.levels_note(c).endswith("not simultaneous intervals")] == [
         "bonferroni"
     ]
-    assert compare.levels_note("bonferroni").endswith("simultaneous intervals")
+    assert compare_text.levels_note("bonferroni").endswith("simultaneous intervals")
     with pytest.raises(ValueError, match="unknown correction"):
-        compare.levels_note("sidak")
+        compare_text.levels_note("sidak")
 
 
 def test_the_tost_interval_carries_its_level():
     rows = [(f"r{i}", m, "big", s, np.nan, np.nan) for i, s in enumerate([70.0, 80.0, 90.0]) for m in "fc"]
     rows += [("none", "f", "recall", 50.0, np.nan, np.nan), ("none", "c", "recall", 40.0, np.nan, np.nan)]
     seen = compare.orient(compare.judge(_scores(rows), BENCH), "f").assign(competitor_name="C")
-    shown = compare.detail_table(seen, 2.0)
+    shown = compare_text.detail_table(seen, 2.0)
     assert list(shown.columns)[9:11] == ["equivalence", "tost_level"]
     tested = seen["difference"] != "no test"
     # each one-sided test runs at the comparison's corrected level: the TOST interval is a 1 − 2·level one
     assert list(shown.loc[tested, "tost_level"]) == [formats.confidence(2 * v) for v in seen.loc[tested, "eq_level"]]
     assert (shown.loc[~tested, "tost_level"] == formats.DASH).all()
     alone = compare.orient(compare.judge(_scores(rows), BENCH, question=compare.EVERY), "f")
-    assert set(compare.pair_detail(alone, 2.0).loc[alone["difference"] != "no test", "eq_confidence"]) == {"90 %"}
+    assert set(compare_text.pair_detail(alone, 2.0).loc[alone["difference"] != "no test", "eq_confidence"]) == {"90 %"}
 
 
 def test_which_rows_of_a_non_inferiority_claim_could_show_it_at_their_n():
@@ -421,9 +424,9 @@ def test_which_rows_of_a_non_inferiority_claim_could_show_it_at_their_n():
     ]
     s = _scores([(*r, np.nan, np.nan) for r in rows])
     seen = compare.orient(compare.judge(s, bench, question=compare.EVERY), "f").set_index("row_label")
-    reach = compare.noninferiority_reach(seen, 2.0)
-    assert reach.loc["Big", "reach"] == compare.REACH["shown"] and seen.loc["Big", "noninferior"]
-    assert reach.loc["Tiny", "reach"] == compare.REACH["never"] and reach.loc["Mid", "reach"] == compare.REACH["lead"]
+    reach = rowwise.noninferiority_reach(seen, 2.0)
+    assert reach.loc["Big", "reach"] == rowwise.REACH["shown"] and seen.loc["Big", "noninferior"]
+    assert reach.loc["Tiny", "reach"] == rowwise.REACH["never"] and reach.loc["Mid", "reach"] == rowwise.REACH["lead"]
     assert pd.isna(reach.loc["Recall", "reach"]) and pd.isna(reach.loc["Recall", "tie_bound"])
     # a tie's bound is what the row's N allows at these scores; it is the row's own bound where the scores are tied
     assert reach.loc["Big", "tie_bound"] > -2 > reach.loc["Tiny", "tie_bound"]
@@ -435,7 +438,7 @@ def test_which_rows_of_a_non_inferiority_claim_could_show_it_at_their_n():
     assert reach.loc["Tiny", "best_bound"] <= -2 < reach.loc["Mid", "best_bound"]
     assert pd.isna(reach.loc["Big", "best_bound"])
     # a wider margin brings the 21 items within reach
-    assert compare.noninferiority_reach(seen, 20.0).loc["Tiny", "reach"] != compare.REACH["never"]
+    assert rowwise.noninferiority_reach(seen, 20.0).loc["Tiny", "reach"] != rowwise.REACH["never"]
 
 
 def test_a_claim_on_every_row_is_capped_by_a_row_that_cannot_be_tested():
@@ -448,19 +451,17 @@ def test_a_claim_on_every_row_is_capped_by_a_row_that_cannot_be_tested():
         }
     )
     # A and B pass; C is printed for both but has no test; D is not a row of the claim
-    capped = compare.every_row(seen, [True, True, False, False])
-    assert capped == compare.EveryRow("not resolved", 3, 2, 2, ("C",))
-    assert capped.text() == "shown on every testable row; 1 row cannot be tested (C)"
+    capped = rowwise.every_row(seen, [True, True, False, False])
+    assert capped == rowwise.EveryRow("not resolved", 3, 2, 2, ("C",))
     # without C every row is tested and passes: shown
-    shown = compare.every_row(seen.drop(index=2), [True, True, False])
-    assert shown.verdict == "shown" and shown.text("benchmark") == "shown on every one of the 2 benchmarks"
+    shown = rowwise.every_row(seen.drop(index=2), [True, True, False])
+    assert shown == rowwise.EveryRow("shown", 2, 2, 2, ())
     # a tested row that fails: not shown, whatever the untested rows
-    failed = compare.every_row(seen, pd.Series([True, False, True, True]))
-    assert failed.verdict == "not shown"
-    assert failed.text() == "not shown: shown on 1 of the 2 testable rows; 1 row cannot be tested (C)"
+    failed = rowwise.every_row(seen, pd.Series([True, False, True, True]))
+    assert failed == rowwise.EveryRow("not shown", 3, 2, 1, ("C",))
     # nothing testable: not resolved, never shown
-    assert compare.every_row(seen.iloc[2:], [True, True]).verdict == "not resolved"
-    assert [compare.EVERY_ROW_ANSWER[v] for v in ("shown", "not resolved", "not shown")] == [
+    assert rowwise.every_row(seen.iloc[2:], [True, True]).verdict == "not resolved"
+    assert [compare_text.EVERY_ROW_ANSWER[v] for v in ("shown", "not resolved", "not shown")] == [
         "yes",
         "not resolved",
         "no",
@@ -490,12 +491,12 @@ def test_a_claim_on_some_row_is_corrected_over_every_row_it_could_rest_on():
     assert alone.set_index("row_label").loc["r0", "difference"] == "ahead"
     assert 0.05 / 3 < alone.set_index("row_label").loc["r0", "p_worst"] < 0.05
     # corrected over the three rows it could rest on (α/3 each), it does not
-    test = compare.some_row(some)
+    test = rowwise.some_row(some)
     assert not test.shown and test.n_tested == 3 and test.level == pytest.approx(0.05 / 3)
     assert (test.in_order, test.best) == (("r0",), "r0") and test.p == pytest.approx(alone["p_worst"].iloc[0])
     tested = some[some["difference"] != "no test"]
     assert (tested["difference"] == "not resolved").all() and list(tested["level"]) == pytest.approx([0.05 / 3] * 3)
-    assert "α/3" in compare.family_text(
+    assert "α/3" in compare_text.family_text(
         compare.judge(s, BENCH, pairs=[("f", "c")], question=compare.SOME), compare.Rules()
     )
     # Holm's first step is the smallest p-value against α/k: statsmodels' adjusted p-value for it is k·p
@@ -504,11 +505,11 @@ def test_a_claim_on_some_row_is_corrected_over_every_row_it_could_rest_on():
     assert not holm[0][first] and tested["p_adjusted"].iloc[first] == pytest.approx(holm[1][first])
     # a larger lead passes α/3: shown, as Holm rejects it
     wide = s.assign(score=np.where((s["row_label"] == "r0") & (s["model"] == "c"), 69.5, s["score"]))
-    test = compare.some_row(compare.orient(compare.judge(wide, BENCH, pairs=[("f", "c")], question=compare.SOME), "f"))
+    test = rowwise.some_row(compare.orient(compare.judge(wide, BENCH, pairs=[("f", "c")], question=compare.SOME), "f"))
     p = compare.orient(compare.judge(wide, BENCH, pairs=[("f", "c")], question=compare.EVERY), "f")["p_worst"]
     assert test.shown and test.p < 0.05 / 3 and multipletests(p.dropna().to_numpy(dtype=float), method="holm")[0][0]
     # without a correction, the rules' own choice, each row is at α again
-    assert compare.some_row(
+    assert rowwise.some_row(
         compare.orient(
             compare.judge(s, BENCH, pairs=[("f", "c")], question=compare.SOME, rules=compare.Rules(correction="none")),
             "f",
@@ -517,7 +518,7 @@ def test_a_claim_on_some_row_is_corrected_over_every_row_it_could_rest_on():
     ).shown
     # rows judged as another question are refused
     with pytest.raises(ValueError, match="compare.SOME"):
-        compare.some_row(alone)
+        rowwise.some_row(alone)
     with pytest.raises(ValueError, match="question must be"):
         compare.judge(s, BENCH, question="any")
 
@@ -534,7 +535,7 @@ def test_the_margin_tests_are_the_score_tests_statsmodels_computes():
             "difference": ["behind", "ahead"],
         }
     )
-    got = compare.margin_pvalues(seen, 2.0)
+    got = rowwise.margin_pvalues(seen, 2.0)
     below = test_proportions_2indep(600, 1000, 650, 1000, value=-0.02, method="score", alternative="smaller")
     above = test_proportions_2indep(700, 1000, 640, 1000, value=0.02, method="score", alternative="larger")
     # statsmodels' score statistic differs from the book's (Miettinen–Nurminen, checked against PropCIs on the method

@@ -5,7 +5,8 @@ what the intervals' levels make of them together; and every term a page links to
 import re
 
 from conftest import ROOT
-from herd.method import compare, stats
+from herd.method import stats
+from herd.presentation import compare_text
 
 GLOSSARY = ROOT / "book" / "glossary.md"
 
@@ -38,7 +39,7 @@ def test_every_correction_and_every_bound_has_an_entry():
     bounds = {m for kind in stats.METRIC_KINDS.values() for m in re.findall(r"\(([A-Z][^)]*)\)", kind.basis)}
     assert bounds and [b for b in bounds if not _defines(b)] == []
     # what the levels make of the intervals together ("… not simultaneous intervals") is a term of its own
-    phrases = {note.split(": ")[-1].removeprefix("not ") for note in compare.LEVEL_NOTES.values()}
+    phrases = {note.split(": ")[-1].removeprefix("not ") for note in compare_text.LEVEL_NOTES.values()}
     assert phrases == {"simultaneous intervals"} and _defines("simultaneous intervals")
 
 

@@ -9,8 +9,8 @@ from conftest import DATA
 from herd.analyses.compute import scaling
 from herd.base import formats, params
 from herd.base.params import ParameterError
-from herd.method import compare, stats
-from herd.presentation import scaling_text
+from herd.method import compare, rowwise, stats
+from herd.presentation import compare_text, scaling_text
 from herd.record import coverage, data, score_tables
 
 
@@ -72,7 +72,7 @@ def test_the_card_invites_equivalence_and_the_book_answers_with_its_margin(packa
     # "at least as good" (non-inferiority) passes where the smaller model is ahead, and not where it is behind
     assert seen.loc["MATH (CoT)", "noninferior"] and not seen.loc["MMLU Pro (CoT)", "noninferior"]
     # at its own level, equivalence within ±2 could be shown on the big test sets at these scores
-    reach = compare.equivalence_reachable(seen.reset_index(), 2.0)
+    reach = rowwise.equivalence_reachable(seen.reset_index(), 2.0)
     assert reach.dropna().astype(bool).sum() >= 3
     wide = compare.orient(
         compare.judge_package(package, source, table, compare.Rules(margin=20.0), pairs=pair, question=compare.EVERY),
@@ -97,7 +97,7 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
             "kind": ["proportion"] * 4,
         }
     )
-    text = compare.describe_pair(seen, "Small", "Large", 2.0)
+    text = compare_text.describe_pair(seen, "Small", "Large", 2.0)
     assert text == (
         "As good as (equivalent within ±2 points on every benchmark): no; equivalence is shown on 1 of the 3 "
         "(B). At least as good as (not behind by 2 points or more on every benchmark): no; non-inferiority is "
@@ -107,15 +107,15 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
     )
     # every tested row passes, but D cannot be tested: the claim on every row is capped at not resolved
     passing = seen.iloc[1:]
-    text = compare.describe_pair(passing, "Small", "Large", 2.0)
+    text = compare_text.describe_pair(passing, "Small", "Large", 2.0)
     assert (
         "At least as good as (not behind by 2 points or more on every benchmark): not resolved (shown on every "
         "testable benchmark, but D cannot be tested); non-inferiority is shown on 2 of the 2 (B, C)" in text
     )
-    assert compare.pair_summary(passing, 2.0).endswith(
+    assert compare_text.pair_summary(passing, 2.0).endswith(
         "at least as good as: not resolved, shown on 2 of 2 (1 benchmark cannot be tested)."
     )
-    assert compare.pair_summary(passing.iloc[:2], 2.0).endswith("at least as good as: yes, shown on 2 of 2.")
+    assert compare_text.pair_summary(passing.iloc[:2], 2.0).endswith("at least as good as: yes, shown on 2 of 2.")
 
 
 def test_later_models_are_those_released_after_llama_31(package):

@@ -2,7 +2,9 @@
 
 ``stats`` (intervals and tests by metric kind, the family a question asks, corrections, equivalence and
 non-inferiority, the verdicts' vocabulary), ``compare`` (a verdict for every pair of printed scores, the same rule
-in every chapter) and ``montecarlo`` (decisions on Monte Carlo p-values that their Monte Carlo error cannot change).
+in every chapter), ``rowwise`` (claims over the rows of a table: on every row, on some row, and what a row of its N
+can show) and ``montecarlo`` (decisions on Monte Carlo p-values that their Monte Carlo error cannot change). Numbers
+and records only: ``herd.presentation.compare_text`` writes them.
 
 May import: ``herd.base``, ``herd.record``.
 """

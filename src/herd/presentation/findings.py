@@ -115,12 +115,12 @@ class Glued:
             raise FindingsError(f"book/{chapter}.ipynb glues {name} = {text!r}, not a number") from None
 
     def comparisons(self, chapter: str, name: str = "comparisons") -> pd.DataFrame:
-        """A glued table of comparisons (the JSON of :func:`herd.method.compare.record`) as a DataFrame."""
+        """A glued table of comparisons (the JSON of :func:`herd.presentation.compare_text.record`) as a DataFrame."""
         try:
             rows = json.loads(self(chapter, name))
         except json.JSONDecodeError:
             raise FindingsError(
-                f"book/{chapter}.ipynb glues {name} that is not the JSON of herd.method.compare.record"
+                f"book/{chapter}.ipynb glues {name} that is not the JSON of herd.presentation.compare_text.record"
             ) from None
         return pd.DataFrame(rows)
 
@@ -273,8 +273,9 @@ QUESTIONS = (
 
 def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
     """How many comparisons of each question got each difference (ahead, behind, not resolved, no test: the home
-    page's figure), from the comparisons each chapter records (:func:`herd.method.compare.record`), with the number also
-    shown equivalent in the question's label (``· 1 ≈``); ``names`` maps model keys to the names the figure shows."""
+    page's figure), from the comparisons each chapter records (:func:`herd.presentation.compare_text.record`), with the
+    number also shown equivalent in the question's label (``· 1 ≈``); ``names`` maps model keys to the names the figure
+    shows."""
     from herd.method.compare import VERDICTS
 
     rows = []

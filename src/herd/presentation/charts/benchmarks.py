@@ -255,7 +255,7 @@ def gap_intervals(
     (``limit`` overrides it); an interval of the difference that runs past it is cut at the edge, which then
     carries a triangle and where the interval ends (:func:`cut_labels`), and the subtitle says where the axis is
     cut (a TOST line is cut there too; its ends are in the tooltip). ``levels_note`` says what the levels make of
-    the intervals of the difference together (:func:`herd.method.compare.levels_note`)."""
+    the intervals of the difference together (:func:`herd.presentation.compare_text.levels_note`)."""
     data, limit = _gap_rows(h2h, margin, limit)
     order = list(dict.fromkeys(h2h["row_label"]))
     rivals = list(dict.fromkeys(data["competitor_name"]))  # the question's order (its parameter list), not A to Z

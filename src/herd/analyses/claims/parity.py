@@ -1,0 +1,163 @@
+"""Claims of being at least on a par ("at least on par with X, if not superior", "rivals X"): non-inferiority
+on every row of a table at once (:func:`herd.method.rowwise.every_row`), refuted by one row with a deficit shown
+beyond the margin; and the rows behind the post's bottom line, the 405B Instruct against GPT-4 (0125).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from herd.base import formats
+from herd.method import compare, rowwise, stats
+from herd.record import data
+
+from .evidence import Evidence, evidence_table
+from .verdicts import Verdict
+
+
+def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
+    """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
+    on every row of the evidence table at once (an intersection–union test: each row at α, no correction, by
+    :func:`herd.method.rowwise.every_row`). A row shows it when the gap's one-sided lower bound lies above −margin over
+    every pair of true scores the printing allows; a row refutes it when the one-sided test of a gap below −margin
+    (:func:`herd.method.rowwise.margin_pvalues`) rejects at α/k, k the tested rows of every rival: one row is enough
+    to refute it, so refuting it is a claim that any row shows, corrected as one (a gap resolved behind by less than
+    the margin does not refute "on a par", as a gap inside ±margin does not refute "on a par" either); a row printed
+    for both but without a test leaves it not resolved at best (shown on every testable row only)."""
+    source, table = evidence_table(claim)
+    margin = ev.rules.margin
+    decimals = compare.printed_decimals(ev.package, source, table)
+    rivals = str(claim["other"]).split(";")
+    seens = [compare.orient(ev.judged(source, table, claim["subject"], o), claim["subject"], [o]) for o in rivals]
+    # refuting it takes one row with a deficit beyond the margin: an existential claim, each row at α/k
+    k = sum(int((seen["difference"] != "no test").sum()) for seen in seens)
+    refute_level = ev.rules.alpha / max(k, 1)
+    parts, tallies = [], []
+    never: list[str] = []
+    for other, seen in zip(rivals, seens):
+        each = compare.orient(
+            ev.judged(source, table, claim["subject"], other, compare.EACH), claim["subject"], [other]
+        )
+        counts = each["difference"].value_counts()
+        tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
+        mine, out_of_reach = _rival_rows(seen, table, ev.name(other), margin, decimals, refute_level)
+        parts += mine
+        never += [f"{row} against {ev.name(other)}" for row in out_of_reach]
+    rows = pd.concat(seens, ignore_index=True)
+    every = rowwise.every_row(rows, rows["noninferior"])
+    found = Counter(v.code for _, _, v in parts)
+    text = _tally_text(
+        tallies,
+        stats.CORRECTION_NAMES[ev.rules.correction],
+        margin,
+        found["not-inferior"],
+        found["inferiority-not-excluded"],
+        every,
+        never,
+    )
+    rule = _rule(margin, refute_level, k, ev.rules.alpha)
+    if found["inferior-beyond-margin"]:
+        return Verdict("wrong order", "inferior-on-some-rows", rule, text, parts=tuple(parts))
+    if every.verdict == "shown":
+        return Verdict("correct", "not-inferior-everywhere", rule, text, parts=tuple(parts))
+    code = (
+        "inferiority-not-excluded"
+        if every.verdict == "not shown"
+        else "untested-rows"
+        if every.n_tested
+        else "nothing-tested"
+    )
+    return Verdict("parity not resolved", code, rule, text, parts=tuple(parts))
+
+
+def _rival_rows(
+    seen: pd.DataFrame, table: str, other_name: str, margin: float, decimals: int, refute_level: float
+) -> tuple[list[tuple], list[str]]:
+    """Each row of a claim of parity against one rival (rows of :func:`herd.method.compare.orient`) as a part of the
+    claim, ``(row, rival, Verdict)``, and the labels of the rows that no score could show it on at their N."""
+    reach = rowwise.noninferiority_reach(seen, margin, decimals)
+    beyond = rowwise.margin_pvalues(seen, margin, decimals)
+    parts, never = [], []
+    for i, r in seen.iterrows():
+        printed = pd.notna(r["focus_score"]) and pd.notna(r["competitor_score"])
+        if r["difference"] == "no test":
+            # a row printed for both without a test is a row of the claim it cannot examine: it caps the claim
+            v, code = ("parity not resolved", "no-test") if printed else ("not checkable", "not-printed")
+        elif beyond.loc[i, "p_below"] < refute_level:  # a deficit beyond the margin, shown at α/k
+            v, code = "wrong order", "inferior-beyond-margin"
+        elif r["noninferior"]:
+            v, code = "correct", "not-inferior"
+        else:
+            v, code = "parity not resolved", "inferiority-not-excluded"
+        beyond_reach = reach.loc[i, "reach"] == rowwise.REACH["never"]
+        tail = (
+            f"; no result on its {formats.count(r['n'])} items could show it: even 100 % would leave "
+            f"{formats.gap(reach.loc[i, 'best_bound'])}"
+            if beyond_reach
+            else ""
+        )
+        evidence = (
+            r["reason"]
+            or f"gap {formats.gap(r['gap'])} ({r['difference']}; one-sided lower bound {formats.gap(r['eq_low'])})"
+            + tail
+        )
+        verdict = Verdict(v, code, "", evidence, gap=r["gap"], gap_low=r["eq_low"], gap_high=r["eq_high"])
+        parts.append((f"{table} · {r['row_label']}", other_name, verdict))
+        if beyond_reach:
+            never.append(r["row_label"])
+    return parts, never
+
+
+def _tally_text(tallies: list, correction: str, margin: float, shown: int, short: int, every, never: list[str]) -> str:
+    """The evidence of a claim of parity: each rival's rows tallied row by row, then the claim's own count."""
+    text = "; ".join(
+        f"against {o}, row by row ({correction} over the rows): " + ", ".join(f"{n} {v}" for v, n in t.items() if n)
+        for o, t in tallies
+    )
+    text += (
+        f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} of the "
+        f"{formats.noun(every.n_tested, 'tested row')}, not shown on {short}"
+    )
+    if never:
+        text += (
+            f" (on {formats.listing(never)}, no score could show it at the test set's size, so the claim could not "
+            "have been shown correct whatever the model scored)"
+        )
+    if every.untested:
+        text += (
+            f"; {formats.noun(len(every.untested), 'row')} printed for both cannot be tested "
+            f"({formats.listing(every.untested)}), which leaves the claim not resolved at best"
+        )
+    return text
+
+
+def _rule(margin: float, refute_level: float, k: int, alpha: float) -> str:
+    """The rule a claim of parity is judged by, with its margin and levels."""
+    level = formats.confidence(alpha)
+    return (
+        f"'at least on a par' claims non-inferiority on every row at once: it is wrong if on some row a deficit "
+        f"beyond {margin:g} points is shown, by the one-sided test of a gap below −{margin:g} at α/k = "
+        f"{formats.significant(refute_level, 2)} (k = {k} tested rows: one row is enough to refute it, so, as for "
+        f"a claim that any row shows, each is corrected over all it could be), and it "
+        f"is correct only if every row printed for both can be tested and on each the gap's one-sided {level} lower "
+        f"bound lies above −{margin:g} points (each row at α = {alpha:g}: a claim on every row needs no "
+        f"correction); a row that cannot be tested leaves it not resolved at best (shown on every testable row only), "
+        f"and so does a row that does neither"
+    )
+
+
+BOTTOM_LINE = ("llama3-paper-v3", "Table 2", "llama-3.1-405b-instruct", "gpt-4-0125")
+"""The post's bottom line, the table and the pair it rests on: the 405B Instruct against GPT-4 (0125) on every row of
+the paper's Table 2."""
+
+
+def bottom_line_rows(package: data.DataPackage, rules: compare.Rules = compare.Rules()) -> tuple[pd.DataFrame, ...]:
+    """The rows behind the post's bottom line (:data:`BOTTOM_LINE`), judged as the claim (on every row at once, no
+    correction) and row by row (which rows differ: corrected over them), each as rows of
+    :func:`herd.method.compare.orient` seen from the 405B."""
+    source, table, focus, other = BOTTOM_LINE
+    claim = compare.judge_package(package, source, table, rules, pairs=[(focus, other)], question=compare.EVERY)
+    each = compare.judge_package(package, source, table, rules, pairs=[(focus, other)])
+    return compare.orient(claim, focus, [other]), compare.orient(each, focus, [other])
