@@ -132,6 +132,10 @@ def test_a_pair_gets_the_same_verdict_here_as_in_a_chapter_asking_the_same_quest
             assert c["verdict"] == expected[p["difference"]], claim_id
         if p["testable"] and p["like_for_like"]:
             assert c["gap_low"] == pytest.approx(p["gap_low"]) and c["gap_high"] == pytest.approx(p["gap_high"])
+            # a verdict that rounding a mean's count to whole items decides says so in its evidence
+            assert ("whole items decides it" in c["evidence"]) == bool(p["count_rounding"]), claim_id
+    flagged = rankings[rankings["evidence"].str.contains("whole items decides it", regex=False)]
+    assert len(flagged), "no ranking's verdict turns on whole counts: the check above has nothing to see"
 
 
 @pytest.mark.slow

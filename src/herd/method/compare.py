@@ -126,6 +126,7 @@ PAIR_COLUMNS = [
     "difference",
     "printed_difference",
     "rounding_flip",
+    "count_rounding",
     "p_worst",
     "eq_level",
     "eq_low",
@@ -298,6 +299,7 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     idx = np.nonzero(out["testable"].to_numpy(dtype=bool))[0]
     out["within_margin"] = False
     out["rounding_flip"] = False
+    out["count_rounding"] = False
     out["noninferior"] = False
     out["noninferior_b"] = False
     out["equivalence"] = "no test"
@@ -359,6 +361,11 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     out.loc[where, "difference"] = difference
     out.loc[where, "printed_difference"] = printed
     out.loc[where, "rounding_flip"] = difference != printed
+    # a mean's score times N rounded to whole items: would another rounding reach the other decision?
+    out.loc[where, "count_rounding"] = [
+        stats.rounding_decides(x, y, k_n, k_n, k, float(lv))
+        for x, y, k_n, k, lv in zip(near_a, near_b, n, kinds, levels)
+    ]
     out.loc[where, "eq_level"] = eq_levels
     out.loc[where, "eq_low"], out.loc[where, "eq_high"] = eq_lows, eq_highs
     out.loc[where, "equivalence"] = np.where(equivalent, "equivalent", "not shown")
@@ -371,7 +378,7 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
         np.nan if r else stats.correlation_to_resolve(x, y, k_n, float(lv), k)
         for r, x, y, k_n, lv, k in zip(rejected, near_a, near_b, n, levels, kinds)
     ]
-    for col in ("within_margin", "rounding_flip", "noninferior", "noninferior_b"):
+    for col in ("within_margin", "rounding_flip", "count_rounding", "noninferior", "noninferior_b"):
         out[col] = out[col].astype(bool)
     return out
 
@@ -424,6 +431,7 @@ def orient(judged: pd.DataFrame, focus: str, competitors: list[str] | None = Non
             "difference": [FLIP.get(v, v) if f else v for v, f in zip(mine["difference"], flip)],
             "printed_difference": [FLIP.get(v, v) if f else v for v, f in zip(mine["printed_difference"], flip)],
             "rounding_flip": mine["rounding_flip"],
+            "count_rounding": mine["count_rounding"],
             "p_worst": mine["p_worst"],
             "eq_level": mine["eq_level"],
             "eq_low": np.where(flip, -mine["eq_high"], mine["eq_low"]),
@@ -579,6 +587,7 @@ DIFFERENCE_COLUMNS = (
     "difference",
     "printed_difference",
     "rounding_flip",
+    "count_rounding",
     "p",
     "p_worst",
     "p_adjusted",

@@ -78,6 +78,12 @@ def _pair_verdict(
             f", {formats.confidence(p['level'])} interval {formats.interval(p['gap_low'], p['gap_high'])} "
             f"over the scores the printing allows, difference: {p['difference']}"
             + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
+            + (
+                "; rounding the mean's count to whole items decides it: another whole count the printing allows "
+                "reaches the other decision"
+                if p["count_rounding"]
+                else ""
+            )
             + (f"; equivalent within ±{ev.rules.margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
         )
     elif p["reason"] and p["like_for_like"]:
