@@ -420,6 +420,7 @@ def test_some_rows_takes_the_best_row_per_rival_and_the_worst_rival(package, sub
         ("llama-3.1-405b-instruct", "ZeroSCROLLS/QuALITY", "parity not resolved", "equivalence-not-shown"),  # N = 21
     ],
 )
+@pytest.mark.slow  # each judges all of Table 2, exact tests included: about 3 s of processor time
 def test_on_a_par_is_equivalence_on_both_sides(package, subject, row, verdict, code):
     claim = _claim(
         package,

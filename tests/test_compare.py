@@ -430,7 +430,8 @@ def test_which_rows_of_a_non_inferiority_claim_could_show_it_at_their_n():
     assert pd.isna(reach.loc["Recall", "reach"]) and pd.isna(reach.loc["Recall", "tie_bound"])
     # a tie's bound is what the row's N allows at these scores; it is the row's own bound where the scores are tied
     assert reach.loc["Big", "tie_bound"] > -2 > reach.loc["Tiny", "tie_bound"]
-    assert reach.loc["Tiny", "tie_bound"] == pytest.approx(seen.loc["Tiny", "eq_low"], abs=1e-4)
+    # (two searches from different starting guesses: equal to the search's precision, 2e-5 of a share = 0.002 points)
+    assert reach.loc["Tiny", "tie_bound"] == pytest.approx(seen.loc["Tiny", "eq_low"], abs=2e-3)
     # the best case, a perfect score, does better than the row's own scores and than a tie, but on 21 items not
     # well enough; it is computed only where the row does not show it
     for row in ("Tiny", "Mid"):
