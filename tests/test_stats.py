@@ -412,3 +412,19 @@ def test_the_exact_pvalue_finds_the_highest_peak_of_the_nuisance_search(table):
     p = stats.exact_pvalue(c1, n1, c2, n2, delta, alternative)
     # never short of the dense grid; above it only by what the closer search finds between its points
     assert best * (1 - 1e-6) <= p <= best * (1 + 1e-5)
+
+
+def test_the_one_sided_tests_of_tost_and_non_inferiority_reproduce_a_published_interval():
+    # Newcombe (1998b), Table II: the Miettinen–Nurminen 95 % interval of 56/70 − 48/80 is 0.0528 to 0.3382. Each
+    # end is where a one-sided score test at 2.5 % turns: "the gap is at most 0.0528" (non-inferiority at that
+    # margin) and "the gap is at least 0.3382" have p = 0.025 there, to the published rounding; TOST with those
+    # margins is the larger of the two.
+    a, b, na, nb = 100 * 56 / 70, 100 * 48 / 80, 70, 80
+    low = stats.one_sided_pvalues([a], [b], [na], [nb], ["proportion"], [5.28], "greater", method="score")[0]
+    high = stats.one_sided_pvalues([a], [b], [na], [nb], ["proportion"], [33.82], "less", method="score")[0]
+    assert low == pytest.approx(0.025, abs=2e-4) and high == pytest.approx(0.025, abs=2e-4)
+    # "the gap is at most δ" is rejected for a δ below the interval, not for one above it
+    inside = stats.one_sided_pvalues(
+        [a, a], [b, b], [na, na], [nb, nb], ["proportion"] * 2, [5.0, 34.1], "greater", method="score"
+    )
+    assert inside[0] < 0.025 < inside[1]
