@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from herd.analyses.contamination import planting, selection, throughput
-from herd.method import montecarlo, stats
+from herd.method import montecarlo, sample_sizes
 from herd.presentation import selection_text
 from herd.record import data
 
@@ -84,7 +84,7 @@ def test_the_auc_sentence_never_claims_a_difference_its_table_does_not_show():
 
 @pytest.fixture(scope="module")
 def null_table(package):
-    sizes = stats.package_sizes(package).set_index("benchmark")
+    sizes = sample_sizes.package_sizes(package).set_index("benchmark")
     names = package.benchmarks.set_index("key")["name"]
     return selection.package_null(package, reps=20, seed=0), sizes, names
 

@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 from herd.method import stats
-from herd.presentation import compare_text
+from herd.presentation import compare_text, method_text
 
 GLOSSARY = ROOT / "book" / "glossary.md"
 
@@ -26,7 +26,7 @@ def test_every_method_of_the_published_examples_has_an_entry():
     # "Agresti–Min exact interval, 7/34 − 1/34" names the Agresti–Min interval: the words before the kind
     kinds = ("interval", "exact", "adjustment", "test")
     names = []
-    for method in stats.published_examples()["method"]:
+    for method in method_text.published_examples()["method"]:
         words = method.split(",")[0].split()
         names.append(" ".join(words[: next(i for i, w in enumerate(words) if w in kinds)]))
     assert len(names) >= 6 and all(names)

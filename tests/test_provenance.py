@@ -1,7 +1,8 @@
 import pandas as pd
 
 from conftest import DATA
-from herd.method import stats
+from herd.method import sample_sizes
+from herd.presentation import sizes_text
 from herd.record import data, provenance
 
 
@@ -24,7 +25,7 @@ def test_disagreement_setting_labels():
 
 def test_effective_sizes_invert_printed_intervals():
     package = data.load(DATA)
-    sizes = stats.effective_sizes(package.benchmarks, package.scores).set_index("benchmark")
+    sizes = sample_sizes.effective_sizes(package.benchmarks, package.scores).set_index("benchmark")
     assert sizes.loc["humaneval", "basis"] == "official" and sizes.loc["humaneval", "n"] == 164
     assert sizes.loc["zeroscrolls-quality", "n"] == 21  # 17/21, 19/21, 20/21 with the printed CIs
     assert pd.isna(sizes.loc["triviaqa-wiki", "n"])  # no official size and no printed interval
@@ -33,11 +34,13 @@ def test_effective_sizes_invert_printed_intervals():
     printed = package.scores.dropna(subset=["ci95"])
     for key, n in [("zeroscrolls-quality", 21), ("zeroscrolls-qasper", 28), ("zeroscrolls-squality", 80)]:
         cells = printed[printed["benchmark"] == key]
-        implied = [stats.n_from_ci(s, h) for s, h in zip(cells["score"], cells["ci95"])]
-        assert len(implied) >= 3 and stats.implies_one_n(min(implied), max(implied), float(pd.Series(implied).median()))
+        implied = [sample_sizes.n_from_ci(s, h) for s, h in zip(cells["score"], cells["ci95"])]
+        assert len(implied) >= 3 and sample_sizes.implies_one_n(
+            min(implied), max(implied), float(pd.Series(implied).median())
+        )
         assert sizes.loc[key, "basis"] == f"implied by {len(implied)} printed CIs" and sizes.loc[key, "n"] == n
         assert pd.isna(package.benchmarks.set_index("key").loc[key, "n_items"])  # no README count overrides it
-    assert stats.sizes_text(package, ["zeroscrolls-quality", "zeroscrolls-qasper", "zeroscrolls-squality"]) == (
+    assert sizes_text.sizes_text(package, ["zeroscrolls-quality", "zeroscrolls-qasper", "zeroscrolls-squality"]) == (
         "21, 28 and 80"
     )
 
@@ -104,9 +107,9 @@ def test_each_disagreeing_value_is_shown_as_its_source_prints_it():
 
 def test_inversion_table_and_its_agreement_with_official_sizes():
     package = data.load(DATA)
-    inversion = stats.inversion_table(package)
+    inversion = sizes_text.inversion_table(package)
     assert inversion["n_from_ci_min"].notna().all() and (inversion["n_from_ci_min"] <= inversion["n_from_ci_max"]).all()
-    a = stats.inversion_agreement(inversion)
+    a = sample_sizes.inversion_agreement(inversion)
     assert a["n_official_checked"] == inversion["test_set_size"].notna().sum() >= a["n_official_consistent"] > 0
     # a macro average with recorded subsets has no one N used: its tests use the variance bound, as its basis says
     nexus = inversion.set_index("name").loc["Nexus"]
@@ -115,9 +118,9 @@ def test_inversion_table_and_its_agreement_with_official_sizes():
     made_up = pd.DataFrame(
         {"test_set_size": [100.0, 100.0, None], "n_from_ci_min": [95.0, 50.0, 3.0], "n_from_ci_max": [109.0, 60.0, 4.0]}
     )
-    assert stats.inversion_agreement(made_up) == {"n_official_checked": 2, "n_official_consistent": 1}
+    assert sample_sizes.inversion_agreement(made_up) == {"n_official_checked": 2, "n_official_consistent": 1}
     # what the chapter says it checks: a range that only reaches within 10 % counts, though its lowest is 20 % below
     reaching = pd.DataFrame({"test_set_size": [100.0], "n_from_ci_min": [80.0], "n_from_ci_max": [91.0]})
-    assert stats.INVERSION_TOLERANCE == 0.1
-    assert stats.inversion_agreement(reaching)["n_official_consistent"] == 1
-    assert stats.inversion_agreement(reaching.assign(n_from_ci_max=[89.0]))["n_official_consistent"] == 0
+    assert sample_sizes.INVERSION_TOLERANCE == 0.1
+    assert sample_sizes.inversion_agreement(reaching)["n_official_consistent"] == 1
+    assert sample_sizes.inversion_agreement(reaching.assign(n_from_ci_max=[89.0]))["n_official_consistent"] == 0

@@ -9,8 +9,8 @@ from conftest import DATA
 from herd.analyses.compute import scaling
 from herd.base import formats, params
 from herd.base.params import ParameterError
-from herd.method import compare, rowwise, stats
-from herd.presentation import compare_text, scaling_text
+from herd.method import compare, rowwise, sample_sizes
+from herd.presentation import compare_text, scaling_text, sizes_text
 from herd.record import coverage, data, score_tables
 
 
@@ -210,19 +210,19 @@ def test_the_benchmarks_chapter_tables(package):
     names = package.models.set_index("key")["name"]
     assert score_tables.others(t2, "gpt-4o") == [m for m in t2.models if m != "gpt-4o"]
     assert score_tables.capitalized("the paper's Table 2") == "The paper's Table 2"
-    sizes = score_tables.sizes_table(package, t2).set_index("benchmark")
+    sizes = sizes_text.sizes_table(package, t2).set_index("benchmark")
     assert len(sizes) == len(score_tables.benchmarks_of(package, t2)) == t2.cells["benchmark"].nunique()
     assert sizes.loc["MGSM", "N used"].startswith("250") and sizes.loc["MMLU", "N used"].startswith(
         "57 subsets of 100–1,534"
     )
     assert sizes["source of N"].str.startswith("<a href=").all()
-    notes = score_tables.size_notes(package, t2)
+    notes = sizes_text.size_notes(package, t2)
     assert notes.startswith("**Notes on N.**\n\n- *")
     # a macro average's note says what its test uses: the variance bound over its subsets at this table's scores,
     # the smallest and largest effective N there, and that the subsets' sum is only the total
     nexus = next(line for line in notes.splitlines() if line.startswith("- *Nexus*"))
     subsets = package.benchmark_subsets.query("benchmark == 'nexus'")["n"]
-    at = [stats.macro_average_n(subsets, v) for v in t2.cells.query("benchmark == 'nexus'")["score"].dropna()]
+    at = [sample_sizes.macro_average_n(subsets, v) for v in t2.cells.query("benchmark == 'nexus'")["score"].dropna()]
     assert (
         f"The test uses the variance bound over its {len(subsets)} subsets (effective N "
         f"{formats.span(min(at), max(at))} at this table's scores); {formats.count(subsets.sum())} is the total."

@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import ks_2samp, multivariate_normal, norm
 
 from herd.analyses.contamination import selection
-from herd.method import montecarlo, stats
+from herd.method import montecarlo, score_test
 from herd.presentation import selection_text
 from herd.record import data
 
@@ -194,7 +194,7 @@ def test_score_z_is_the_books_score_statistic_at_zero_difference():
     for _ in range(50):
         n1, n2 = (int(v) for v in rng.integers(2, 500, 2))
         x1, x2 = int(rng.integers(0, n1 + 1)), int(rng.integers(0, n2 + 1))
-        expected = float(stats.score_statistic(x1, n1, x2, n2))
+        expected = float(score_test.score_statistic(x1, n1, x2, n2))
         got = float(selection.score_z(x1, n1, x2, n2))
         assert got == pytest.approx(expected, rel=1e-9, abs=1e-12) or (np.isinf(got) and got == expected)
 
@@ -218,7 +218,7 @@ def _item_level(n, acc, thresholds, reps, rho, alpha, seed):
                 g > 0
                 and cont.sum() >= 2
                 and (~cont).sum() >= 2
-                and stats.score_pvalue(c[cont].sum(), cont.sum(), c[~cont].sum(), (~cont).sum()) < alpha
+                and score_test.score_pvalue(c[cont].sum(), cont.sum(), c[~cont].sum(), (~cont).sum()) < alpha
                 for g, c in zip(gains, correct)
             ]
             if any(sig) and (best is None or max(gains) > best[0]):

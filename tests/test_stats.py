@@ -1,4 +1,5 @@
-"""The statistics module: every method against a published example, and its edge cases."""
+"""The statistics of herd.method (stats, score_test, exact, sample_sizes) and the method page's examples: every method
+against a published example, and its edge cases."""
 
 import math
 
@@ -7,7 +8,8 @@ import pandas as pd
 import pytest
 from scipy.stats import barnard_exact
 
-from herd.method import stats
+from herd.method import exact, sample_sizes, score_test, stats
+from herd.presentation import method_text
 
 # ---------------------------------------------------------------- published examples
 
@@ -23,7 +25,7 @@ from herd.method import stats
     ],
 )
 def test_wilson_interval_matches_newcombe_1998(count, n, low, high):
-    lo, hi = stats.score_interval(100 * count / n, n)
+    lo, hi = score_test.score_interval(100 * count / n, n)
     assert lo == pytest.approx(100 * low, abs=0.01) and hi == pytest.approx(100 * high, abs=0.01)
 
 
@@ -49,20 +51,20 @@ def test_exact_unconditional_interval_matches_agresti_min():
 def test_a_bounded_mean_on_a_small_test_set_gets_the_exact_test_at_counts_toward_the_null():
     # scipy's barnard_exact (pooled score statistic) on the counts a reader would round 49.8 and 18.5 to on 20 items
     # (ZeroSCROLLS/Qasper F1, 405B vs Claude 3.5 Sonnet): p = 0.0534 for 10/20 vs 4/20 and 0.0225 for 10/20 vs 3/20
-    assert stats.exact_pvalue(10, 20, 4, 20) == pytest.approx(0.05338, abs=2e-4)
-    assert stats.exact_pvalue(10, 20, 3, 20) == pytest.approx(0.02253, abs=2e-4)
-    assert stats.exact_pvalue(9, 20, 4, 20) == pytest.approx(barnard_exact([[9, 4], [11, 16]]).pvalue, abs=2e-4)
+    assert exact.exact_pvalue(10, 20, 4, 20) == pytest.approx(0.05338, abs=2e-4)
+    assert exact.exact_pvalue(10, 20, 3, 20) == pytest.approx(0.02253, abs=2e-4)
+    assert exact.exact_pvalue(9, 20, 4, 20) == pytest.approx(barnard_exact([[9, 4], [11, 16]]).pvalue, abs=2e-4)
     # the book takes the whole counts that weaken the evidence: 49.8 % of 20 is 9.96 items, so 9; 18.5 % is 3.7, so 4
     assert stats.gap_method(49.8, 18.5, 20, 20, "bounded-mean") == "exact"
-    assert stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "null") == (9, 4)
-    assert stats.exact_counts(18.5, 49.8, 20, 20, "bounded-mean", "null") == (4, 9)
-    assert stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "lower") == (9, 4)
-    assert stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "upper") == (10, 3)
-    assert stats.exact_counts(50.5, 50.2, 20, 20, "bounded-mean", "null") == (10, 10)  # a gap under one item: none
-    assert stats.exact_counts(49.8, 18.5, 20, 20, "proportion") == (10, 4)  # a share of items: the nearest count
+    assert exact.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "null") == (9, 4)
+    assert exact.exact_counts(18.5, 49.8, 20, 20, "bounded-mean", "null") == (4, 9)
+    assert exact.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "lower") == (9, 4)
+    assert exact.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "upper") == (10, 3)
+    assert exact.exact_counts(50.5, 50.2, 20, 20, "bounded-mean", "null") == (10, 10)  # a gap under one item: none
+    assert exact.exact_counts(49.8, 18.5, 20, 20, "proportion") == (10, 4)  # a share of items: the nearest count
     p, method = stats.gap_pvalue(49.8, 18.5, 20, 20, "bounded-mean")
-    assert method == "exact" and p == pytest.approx(stats.exact_pvalue(9, 20, 4, 20))
-    assert p > 0.05 > stats.score_pvalue(9.96, 20, 3.7, 20)  # the score test alone would have called it
+    assert method == "exact" and p == pytest.approx(exact.exact_pvalue(9, 20, 4, 20))
+    assert p > 0.05 > score_test.score_pvalue(9.96, 20, 3.7, 20)  # the score test alone would have called it
     # the interval: each bound at its own weakest counts, and it excludes 0 exactly when the test rejects
     low, high = stats.gap_interval(49.8, 18.5, 20, 20, "bounded-mean", alpha=0.05)
     assert low == pytest.approx(stats.gap_interval(45.0, 20.0, 20, 20, "proportion", alpha=0.05)[0], abs=0.01)
@@ -74,43 +76,43 @@ def test_a_bounded_mean_on_a_small_test_set_gets_the_exact_test_at_counts_toward
         assert (p < 0.05) == (lo > 0 or hi < 0), (a, b, p, lo, hi)
     # one-sided tests take the counts that weaken their side; above the small-N threshold, the score test
     greater = stats.one_sided_pvalues([49.8], [18.5], [20], [20], ["bounded-mean"], [-2.0], "greater")
-    assert greater[0] == pytest.approx(stats.exact_pvalue(9, 20, 4, 20, -0.02, "greater"))
-    assert stats.gap_method(49.8, 18.5, stats.EXACT_MAX_N + 1, stats.EXACT_MAX_N + 1, "bounded-mean") == "score"
+    assert greater[0] == pytest.approx(exact.exact_pvalue(9, 20, 4, 20, -0.02, "greater"))
+    assert stats.gap_method(49.8, 18.5, exact.EXACT_MAX_N + 1, exact.EXACT_MAX_N + 1, "bounded-mean") == "score"
     with pytest.raises(ValueError, match="toward"):
-        stats.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "down")
+        exact.exact_counts(49.8, 18.5, 20, 20, "bounded-mean", "down")
 
 
 def test_every_kind_scored_in_0_1_on_a_small_test_set_gets_the_exact_test():
     # one rule: a mean over N items of a per-item score in [0, 1] (a share, an F1 or ROUGE mean, a mean over languages
     # of the same items) gets the exact test on N <= EXACT_MAX_N; a macro average (items weighed unequally) does not
-    small, large = stats.EXACT_MAX_N, stats.EXACT_MAX_N + 1
+    small, large = exact.EXACT_MAX_N, exact.EXACT_MAX_N + 1
     for kind, spec in stats.METRIC_KINDS.items():
         if not spec.testable or kind == "macro-average":
             continue
         assert stats.gap_method(91.6, 85.9, small, small, kind) == "exact", kind
         assert stats.gap_method(91.6, 85.9, large, large, kind) == "score", kind
-    assert set(stats.EXACT_BOUNDED) == {"bounded-mean", "mean-of-proportions"}
+    assert set(exact.EXACT_BOUNDED) == {"bounded-mean", "mean-of-proportions"}
     assert stats.gap_method(91.6, 85.9, small, small, "macro-average") == "score"
     # MGSM (11 languages over 250 problems), Table 2: 405B 91.6 against GPT-4 (0125) 85.9. scipy's barnard_exact
     # (pooled score statistic, two-sided) at 229/250 vs 215/250 gives p = 0.0491, at 228 vs 215 p = 0.070
-    assert stats.exact_pvalue(229, 250, 215, 250) == pytest.approx(
+    assert exact.exact_pvalue(229, 250, 215, 250) == pytest.approx(
         barnard_exact([[229, 215], [21, 35]]).pvalue, abs=2e-4
     )
-    assert stats.exact_pvalue(229, 250, 215, 250) == pytest.approx(0.0491, abs=2e-4)
+    assert exact.exact_pvalue(229, 250, 215, 250) == pytest.approx(0.0491, abs=2e-4)
     # at the least favourable printed corner (91.55 and 85.95: 228.9 and 214.9 items) the counts toward the null
-    assert stats.exact_counts(91.55, 85.95, 250, 250, "mean-of-proportions", "null") == (228, 215)
+    assert exact.exact_counts(91.55, 85.95, 250, 250, "mean-of-proportions", "null") == (228, 215)
     p, method = stats.gap_pvalue(91.55, 85.95, 250, 250, "mean-of-proportions")
     assert method == "exact" and p == pytest.approx(barnard_exact([[228, 215], [22, 35]]).pvalue, abs=2e-4)
     assert p > 0.05  # not resolved at α, where the score test at N = 250 would have resolved the printed scores
-    assert stats.score_pvalue(229.0, 250, 214.75, 250) < 0.05
+    assert score_test.score_pvalue(229.0, 250, 214.75, 250) < 0.05
 
 
 def test_exact_pvalue_matches_barnards_test():
     # Mehta & Senchaudhuri (2003), vaccine trial 7/15 vs 12/15, as in scipy's barnard_exact docs:
     # one-sided p = 0.03407.
-    assert stats.exact_pvalue(7, 15, 12, 15, 0.0, "less") == pytest.approx(0.03407, abs=2e-4)
+    assert exact.exact_pvalue(7, 15, 12, 15, 0.0, "less") == pytest.approx(0.03407, abs=2e-4)
     # and the two-sided test agrees with scipy's own implementation
-    assert stats.exact_pvalue(7, 15, 12, 15) == pytest.approx(barnard_exact([[7, 12], [8, 3]]).pvalue, abs=5e-4)
+    assert exact.exact_pvalue(7, 15, 12, 15) == pytest.approx(barnard_exact([[7, 12], [8, 3]]).pvalue, abs=5e-4)
 
 
 def test_holm_matches_the_textbook_example():
@@ -152,9 +154,9 @@ def test_interval_excludes_zero_exactly_when_the_test_rejects(kind):
 
 
 def test_edges_never_leave_the_scale_and_never_collapse():
-    lo, hi = stats.score_interval(95.2, 21)
+    lo, hi = score_test.score_interval(95.2, 21)
     assert 0 <= lo < 95.2 < hi <= 100  # the paper's own interval, 95.2 ± 9.1, runs past 100
-    lo, hi = stats.score_interval(100.0, 100)
+    lo, hi = score_test.score_interval(100.0, 100)
     assert hi == pytest.approx(100.0) and lo < 100.0  # not a zero-width interval
     p, method = stats.gap_pvalue(100.0, 100.0, 21, 21)
     assert method == "exact" and p == pytest.approx(1.0)
@@ -177,9 +179,9 @@ def test_non_proportions_get_no_test_without_a_bound():
 
 def test_macro_average_bound():
     # equal subsets: the bound is the binomial variance at the total N (concavity)
-    assert stats.macro_average_n([100] * 57, 88.0) == pytest.approx(5700)
+    assert sample_sizes.macro_average_n([100] * 57, 88.0) == pytest.approx(5700)
     # unequal subsets: a smaller N, never more than the total
-    n = stats.macro_average_n([100, 1534, 200, 300], 88.0)
+    n = sample_sizes.macro_average_n([100, 1534, 200, 300], 88.0)
     assert n < 2134
     # brute force: the bound is the largest variance over subset accuracies with that mean
     sizes = np.array([100, 1534, 200, 300])
@@ -220,15 +222,15 @@ def test_correlation_to_resolve():
 
 def test_ci_formula_known_value():
     # HumanEval, N = 164, S = 89.0 %: 1.96 * sqrt(0.89 * 0.11 / 164) = 4.79 points
-    assert stats.ci95_halfwidth(89.0, 164) == pytest.approx(4.789, abs=1e-3)
+    assert sample_sizes.ci95_halfwidth(89.0, 164) == pytest.approx(4.789, abs=1e-3)
     with pytest.raises(ValueError):
-        stats.ci95_halfwidth(101, 10)
+        sample_sizes.ci95_halfwidth(101, 10)
 
 
 def test_n_from_ci_inverts_the_formula():
     for n in (164, 1319, 14042):
-        h = stats.ci95_halfwidth(72.3, n)
-        assert stats.n_from_ci(72.3, h) == pytest.approx(n)
+        h = sample_sizes.ci95_halfwidth(72.3, n)
+        assert sample_sizes.n_from_ci(72.3, h) == pytest.approx(n)
 
 
 def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
@@ -244,43 +246,49 @@ def test_effective_sizes_prefers_distinct_items_then_official_then_implied():
         {
             "benchmark": ["b", "b", "nih"],
             "score": [50.0, 60.0, 90.0],
-            "ci95": [round(stats.ci95_halfwidth(50, 400), 1), round(stats.ci95_halfwidth(60, 400), 1), 2.0],
+            "ci95": [
+                round(sample_sizes.ci95_halfwidth(50, 400), 1),
+                round(sample_sizes.ci95_halfwidth(60, 400), 1),
+                2.0,
+            ],
         }
     )
-    out = stats.effective_sizes(benchmarks, scores).set_index("benchmark")
+    out = sample_sizes.effective_sizes(benchmarks, scores).set_index("benchmark")
     assert out.loc["mgsm", "n"] == 250 and out.loc["mgsm", "basis"] == "distinct items"
     assert out.loc["a", "n"] == 100 and out.loc["a", "basis"] == "official"
     assert 380 <= out.loc["b", "n"] <= 420 and out.loc["b", "basis"].startswith("implied")
     assert pd.isna(out.loc["nih", "n"])  # average recall: no N, even with printed intervals
     # a count of items that rests on something else says so as its basis
     said = benchmarks.assign(n_basis=["smallest translation", pd.NA, pd.NA, pd.NA])
-    assert stats.effective_sizes(said, scores).set_index("benchmark").loc["mgsm", "basis"] == "smallest translation"
+    assert (
+        sample_sizes.effective_sizes(said, scores).set_index("benchmark").loc["mgsm", "basis"] == "smallest translation"
+    )
     # a mean of per-item scores gets the N its printed intervals imply, as a share of items does
     bounded = benchmarks.assign(metric_kind=["mean-of-proportions", "proportion", "bounded-mean", "average-recall"])
-    assert stats.effective_sizes(bounded, scores).set_index("benchmark").loc["b", "n"] == out.loc["b", "n"]
+    assert sample_sizes.effective_sizes(bounded, scores).set_index("benchmark").loc["b", "n"] == out.loc["b", "n"]
     # intervals that imply no one N (400 and 200 here: each more than 10 % from their median) give none
-    split = scores.assign(ci95=[scores["ci95"][0], round(stats.ci95_halfwidth(60, 200), 1), 2.0])
-    none = stats.effective_sizes(benchmarks, split).set_index("benchmark").loc["b"]
+    split = scores.assign(ci95=[scores["ci95"][0], round(sample_sizes.ci95_halfwidth(60, 200), 1), 2.0])
+    none = sample_sizes.effective_sizes(benchmarks, split).set_index("benchmark").loc["b"]
     assert pd.isna(none["n"]) and none["basis"].startswith("none") and none["n_from_ci_max"] > none["n_from_ci_min"]
 
 
 def test_printed_intervals_imply_one_n_within_the_tolerance():
-    assert stats.INVERSION_TOLERANCE == 0.1
-    assert stats.implies_one_n(20.8, 21.2, 21.0) and stats.implies_one_n(27.93, 28.06, 28.0)
-    assert stats.implies_one_n(90.0, 110.0, 100.0)  # the edges count
-    assert not stats.implies_one_n(89.0, 100.0, 100.0) and not stats.implies_one_n(100.0, 111.0, 100.0)
-    assert stats.implies_one_n(85.0, 100.0, 100.0, tolerance=0.2)
+    assert sample_sizes.INVERSION_TOLERANCE == 0.1
+    assert sample_sizes.implies_one_n(20.8, 21.2, 21.0) and sample_sizes.implies_one_n(27.93, 28.06, 28.0)
+    assert sample_sizes.implies_one_n(90.0, 110.0, 100.0)  # the edges count
+    assert not sample_sizes.implies_one_n(89.0, 100.0, 100.0) and not sample_sizes.implies_one_n(100.0, 111.0, 100.0)
+    assert sample_sizes.implies_one_n(85.0, 100.0, 100.0, tolerance=0.2)
 
 
 def test_package_sizes_are_computed_once_per_package_content():
     from herd.record import data
 
     package = data.load()
-    first = stats.package_sizes(package)
-    pd.testing.assert_frame_equal(first, stats.effective_sizes(package.benchmarks, package.scores))
+    first = sample_sizes.package_sizes(package)
+    pd.testing.assert_frame_equal(first, sample_sizes.effective_sizes(package.benchmarks, package.scores))
     first.loc[0, "n"] = -1  # a caller's edit never reaches the cache
-    assert stats.package_sizes(package).loc[0, "n"] != -1
-    assert list(stats._SIZES) == [package.sha256] or package.sha256 in stats._SIZES
+    assert sample_sizes.package_sizes(package).loc[0, "n"] != -1
+    assert list(sample_sizes._SIZES) == [package.sha256] or package.sha256 in sample_sizes._SIZES
 
 
 def test_widest_interval_is_the_smallest_test_set():
@@ -292,25 +300,25 @@ def test_widest_interval_is_the_smallest_test_set():
             "high": [50.0, 60.0, np.nan, 100.0],
         }
     )
-    assert stats.widest_interval(intervals, "a")["row_label"] == "y"
+    assert sample_sizes.widest_interval(intervals, "a")["row_label"] == "y"
 
 
 def test_the_method_chapters_worked_examples():
     from herd.record import data
 
     package = data.load()
-    kinds = stats.metric_kinds_table(package.benchmarks).set_index("kind")
+    kinds = method_text.metric_kinds_table(package.benchmarks).set_index("kind")
     assert list(kinds.index) == list(stats.METRIC_KINDS) and kinds["benchmarks"].sum() == len(package.benchmarks)
     assert kinds.loc["average-recall", "testable"] == "no"
-    score = stats.printed_score(package, "Table 2", "MMLU (5-shot)", "llama-3.1-405b-instruct")
+    score = method_text.printed_score(package, "Table 2", "MMLU (5-shot)", "llama-3.1-405b-instruct")
     assert score == 87.3
-    mmlu = stats.macro_average_example(package, "mmlu", score)
+    mmlu = method_text.macro_average_example(package, "mmlu", score)
     assert mmlu["total"] == "14,042" and int(mmlu["n_eff"].replace(",", "")) < 14_042
-    q = stats.printed_vs_wilson(95.2, 344)
+    q = method_text.printed_vs_wilson(95.2, 344)
     assert q["printed"] == "95.2 ± 2.3" and q["top"] == "97.5" and q["wilson"].endswith("%")
-    over = stats.printed_vs_wilson(99.5, 100)
+    over = method_text.printed_vs_wilson(99.5, 100)
     assert float(over["top"]) > 100  # the paper's formula runs past 100 %
-    examples = stats.published_examples()
+    examples = method_text.published_examples()
     assert len(examples) == 7 and examples["method"].str.startswith("TOST").any()
     import re
 
@@ -323,7 +331,7 @@ def test_the_method_chapters_worked_examples():
 
 def test_tost_reproduces_the_published_interval_and_decides_by_it():
     # at α = 0.025 the TOST interval is the two-sided 95 % interval: PropCIs' diffscoreci for 7/34 − 1/34
-    assert stats.tost_example() == "0.0270 to 0.3453"
+    assert method_text.tost_example() == "0.0270 to 0.3453"
     args = ([100 * 7 / 34], [100 / 34], [34], [34], ["proportion"])
     low, high = stats.gap_intervals(*args, [0.025], one_sided=True, method="score")
     assert -35 < low[0] and high[0] < 35 and not high[0] < 34  # equivalent within ±35 points, not within ±34
@@ -352,16 +360,16 @@ def test_a_mean_over_repeated_items_counts_items_versions_and_answers_from_the_d
 
     package = data.load()
     row = package.benchmarks.set_index("key").loc["mgsm"]
-    mgsm = stats.repeated_items_example(package, "mgsm")
+    mgsm = method_text.repeated_items_example(package, "mgsm")
     as_int = {k: int(v.replace(",", "")) for k, v in mgsm.items()}
     assert as_int["items"] == row["n_items"] and as_int["answers"] == row["test_set_size"]
     assert as_int["items"] * as_int["versions"] == as_int["answers"] and as_int["versions"] > 1
     broken = package.benchmarks.copy()
     broken.loc[broken["key"] == "mgsm", "test_set_size"] = row["test_set_size"] + 1
     with pytest.raises(ValueError, match=r"data/benchmarks.csv, row 'mgsm': test_set_size .* not a multiple"):
-        stats.repeated_items_example(type("P", (), {"benchmarks": broken})(), "mgsm")
+        method_text.repeated_items_example(type("P", (), {"benchmarks": broken})(), "mgsm")
     sizes = package.benchmark_subsets.query("benchmark == 'mmlu'")["n"]
-    mmlu = stats.macro_average_example(package, "mmlu", 87.3)
+    mmlu = method_text.macro_average_example(package, "mmlu", 87.3)
     assert (mmlu["subsets"], mmlu["smallest"], mmlu["largest"]) == tuple(
         f"{v:,}" for v in (len(sizes), sizes.min(), sizes.max())
     )
@@ -370,8 +378,8 @@ def test_a_mean_over_repeated_items_counts_items_versions_and_answers_from_the_d
 def test_rounding_decides_when_other_whole_counts_reach_the_other_decision():
     # a mean over 250 items at 91.55 and 85.95 stands for 228.875 and 214.875 answers: the exact test at the
     # nearest pair (228, 215) does not reject at 5 %, at (229, 214) it does
-    assert stats.exact_counts(91.55, 85.95, 250, 250, "mean-of-proportions") == (228, 215)
-    assert stats.exact_pvalue(228, 250, 215, 250) > 0.05 > stats.exact_pvalue(229, 250, 214, 250)
+    assert exact.exact_counts(91.55, 85.95, 250, 250, "mean-of-proportions") == (228, 215)
+    assert exact.exact_pvalue(228, 250, 215, 250) > 0.05 > exact.exact_pvalue(229, 250, 214, 250)
     assert stats.rounding_decides(91.55, 85.95, 250, 250, "mean-of-proportions", 0.05)
     # every neighbouring pair rejects at a level they all pass, none at a level none reaches
     assert not stats.rounding_decides(91.55, 85.95, 250, 250, "mean-of-proportions", 0.08)
@@ -384,13 +392,13 @@ def test_rounding_decides_when_other_whole_counts_reach_the_other_decision():
 
 def _tails(c1, n1, c2, n2, delta, alternative):
     a, b = np.arange(n1 + 1.0)[:, None], np.arange(n2 + 1.0)[None, :]
-    t = stats.score_statistic(a, n1, b, n2, delta, correction=False)
+    t = score_test.score_statistic(a, n1, b, n2, delta, correction=False)
     t_obs = t[c1, c2]
     extreme = {"two-sided": np.abs(t) >= abs(t_obs) - 1e-9, "less": t <= t_obs + 1e-9, "greater": t >= t_obs - 1e-9}
 
     def tails(p2):
-        pm1 = stats._binomial_pmf(n1, np.clip(p2 + delta, 0.0, 1.0))
-        return (pm1 @ extreme[alternative].astype(float) * stats._binomial_pmf(n2, p2)).sum(axis=1)
+        pm1 = exact._binomial_pmf(n1, np.clip(p2 + delta, 0.0, 1.0))
+        return (pm1 @ extreme[alternative].astype(float) * exact._binomial_pmf(n2, p2)).sum(axis=1)
 
     return tails, max(0.0, -delta), min(1.0, 1.0 - delta)
 
@@ -409,7 +417,7 @@ def test_the_exact_pvalue_finds_the_highest_peak_of_the_nuisance_search(table):
     tails, lo, hi = _tails(c1, n1, c2, n2, delta, alternative)
     dense = np.sin(np.linspace(np.arcsin(np.sqrt(lo)), np.arcsin(np.sqrt(hi)), 8001)) ** 2
     best = max(float(tails(part).max()) for part in np.array_split(dense, 8))
-    p = stats.exact_pvalue(c1, n1, c2, n2, delta, alternative)
+    p = exact.exact_pvalue(c1, n1, c2, n2, delta, alternative)
     # never short of the dense grid; above it only by what the closer search finds between its points
     assert best * (1 - 1e-6) <= p <= best * (1 + 1e-5)
 

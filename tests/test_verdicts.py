@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import DATA, ROOT
-from herd.method import compare, stats
+from herd.method import compare, sample_sizes, stats
 from herd.record import data
 
 FLIP = {"ahead": "behind", "behind": "ahead"}
@@ -117,7 +117,7 @@ def test_score_intervals_stay_on_the_scale():
     package = data.load(DATA)
     for table in ("Table 2", "Table 21"):  # noqa: B007 (read by the query)
         cells = package.scores.query("table == @table")
-        shown = stats.score_intervals(cells, package.benchmarks, package.scores, package.benchmark_subsets)
+        shown = sample_sizes.score_intervals(cells, package.benchmarks, package.scores, package.benchmark_subsets)
         has = shown.dropna(subset=["low"])
         assert (
             (has["low"] >= 0) & (has["high"] <= 100) & (has["low"] <= has["score"]) & (has["score"] <= has["high"])

@@ -36,7 +36,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from . import stats
+from . import sample_sizes, stats
 
 VERDICTS = stats.VERDICTS
 
@@ -153,7 +153,7 @@ def judge(
     """The comparisons one question asks of one source table, judged.
 
     ``scores`` holds the rows of one table (columns of ``data/scores.csv``); ``sizes`` comes
-    from :func:`herd.method.stats.effective_sizes` over the whole package (official sizes only when
+    from :func:`herd.method.sample_sizes.effective_sizes` over the whole package (official sizes only when
     omitted); ``subsets`` is ``data/benchmark_subsets.csv`` (needed for macro averages).
     ``pairs`` are the ``(a, b)`` model pairs the question asks about, each on every row where both are
     printed (every pair of the table when omitted); ``question`` is :data:`EACH` (which of these comparisons:
@@ -170,7 +170,7 @@ def judge(
     if question not in QUESTIONS:
         raise ValueError(f"question must be one of {', '.join(map(repr, QUESTIONS))}, got {question!r}")
     if sizes is None:
-        sizes = stats.effective_sizes(benchmarks, scores.iloc[:0])
+        sizes = sample_sizes.effective_sizes(benchmarks, scores.iloc[:0])
     info = benchmarks.set_index("key")
     n_of = sizes.set_index("benchmark")
     subset_sizes = (
@@ -260,7 +260,8 @@ def _pair(
             rec["reason"] = "a macro average whose subset sizes are not published or not recorded"
             return rec
         rec["n"] = min(
-            stats.macro_average_n(sizes, float(ca["score"])), stats.macro_average_n(sizes, float(cb["score"]))
+            sample_sizes.macro_average_n(sizes, float(ca["score"])),
+            sample_sizes.macro_average_n(sizes, float(cb["score"])),
         )
         rec["n_basis"] = f"bound from {len(sizes)} subset sizes"
     else:
@@ -484,7 +485,7 @@ def judge_package(
     asked = None if pairs is None else tuple(tuple(p) for p in pairs)
     key = (package.sha256, source, table, rules, asked, question)
     if key not in _JUDGED:
-        sizes = stats.package_sizes(package)
+        sizes = sample_sizes.package_sizes(package)
         subsets = package.tables.get("benchmark_subsets")
         decimals = printed_decimals(package, source, table)
         _JUDGED[key] = judge(cells, package.benchmarks, sizes, subsets, rules, asked, question, decimals)
@@ -632,7 +633,7 @@ def correction_sensitivity(
     alone = orient(judge_package(package, source, table, rules, pairs=pairs, question=EVERY), focus, competitors)
     scores = package.scores
     cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-    sizes, subsets = stats.package_sizes(package), package.tables.get("benchmark_subsets")
+    sizes, subsets = sample_sizes.package_sizes(package), package.tables.get("benchmark_subsets")
     decimals = printed_decimals(package, source, table)
     per_row = pd.concat(
         [

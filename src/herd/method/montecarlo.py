@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from . import stats
+from . import score_test, stats
 
 MC_Z = 3.0
 """How many Monte Carlo standard errors a decision must stand clear of: a row's p-value is known to lie in
@@ -37,7 +37,9 @@ def decide(beyond, picks, alpha: float = 0.05, correction: str = "holm", z: floa
         raise ValueError(f"decide: expected counts 0 ≤ beyond ≤ picks, got {list(k)} of {list(m)}")
     p = (k + 1) / (m + 1)
     confidence = float(2 * ndtr(z) - 1)
-    bounds = np.array([stats.score_interval(100 * v, n, confidence) for v, n in zip(p, m + 1)]).reshape(-1, 2) / 100
+    bounds = (
+        np.array([score_test.score_interval(100 * v, n, confidence) for v, n in zip(p, m + 1)]).reshape(-1, 2) / 100
+    )
     low, high = bounds[:, 0], bounds[:, 1]
     sure = high < stats.comparison_levels(high, alpha, correction)
     possible = low < stats.comparison_levels(low, alpha, correction)

@@ -3,10 +3,11 @@
 ``tables`` (deterministic HTML tables with their CSV), ``charts`` (the Altair theme and the chart builders, each
 returning the chart with the rows it draws), ``downloads`` (the CSV behind every table and chart, and the data
 package archive), ``findings`` (the home page's findings, read from the values the executed chapters glued),
-``scaling_text`` (the scaling chapter's tables and sentences: the laws, the refit and its bootstrap), ``budget_text``
-(the compute checks in words), ``selection_text`` (the selection null's tables and sentences), ``compare_text`` (the
-comparisons' tables, captions and sentences, and their glued record) and ``claims_text`` (the claims audit's tables
-and sentences).
+``sizes_text`` (the N each benchmark's tests use, in words and tables), ``method_text`` (the method page's tables and
+worked examples), ``scaling_text`` (the scaling chapter's tables and sentences: the laws, the refit and its
+bootstrap), ``budget_text`` (the compute checks in words), ``selection_text`` (the selection null's tables and
+sentences), ``compare_text`` (the comparisons' tables, captions and sentences, and their glued record) and
+``claims_text`` (the claims audit's tables and sentences).
 
 May import: ``herd.base``, ``herd.record``, ``herd.method``, ``herd.analyses``.
 """

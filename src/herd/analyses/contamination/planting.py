@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from herd.base import formats
-from herd.method import stats
+from herd.method import score_test
 
 LEVEL = 0.95
 """The confidence of the intervals on the detection rates."""
@@ -74,10 +74,10 @@ def findings(scores: pd.DataFrame, threshold: float) -> dict:
 
 def rate_interval(k: int, n: int, level: float = LEVEL) -> str:
     """The Wilson interval of a detection rate, ``k`` of ``n`` examples found, in percent (the book's
-    :func:`herd.method.stats.score_interval`, by count): ``84–100 %`` for 20 of 20."""
+    :func:`herd.method.score_test.score_interval`, by count): ``84–100 %`` for 20 of 20."""
     if n < 1 or not 0 <= k <= n:
         raise ValueError(f"rate_interval: expected 0 ≤ k ≤ n and n ≥ 1, got {k} of {n}")
-    low, high = stats.score_interval(100.0 * k / n, n, level)
+    low, high = score_test.score_interval(100.0 * k / n, n, level)
     return formats.span(low, high, lambda v: formats.number(v, 0), "%")
 
 

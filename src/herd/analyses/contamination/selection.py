@@ -36,7 +36,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
 from herd.base import memo
-from herd.method import montecarlo, stats
+from herd.method import montecarlo, sample_sizes
 
 MODELS = ("llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b")
 THRESHOLDS = np.linspace(0.1, 0.9, 9)
@@ -109,11 +109,11 @@ def latent_correlation(accuracies, item_correlation: float) -> tuple[float, bool
 
 
 def score_z(x1, n1, x2, n2):
-    """The book's test statistic for two independent proportions (:func:`herd.method.stats.score_statistic`,
+    """The book's test statistic for two independent proportions (:func:`herd.method.score_test.score_statistic`,
     Miettinen–Nurminen) at a difference of 0, for arrays of sample sizes too: at δ = 0 the
     constrained estimate is the pooled share p, and the statistic is
     (x1/n1 − x2/n2) / √(p(1 − p)(1/n1 + 1/n2)·N/(N − 1)), N = n1 + n2 (equal to
-    :func:`herd.method.stats.score_statistic` to rounding; ``tests/test_selection.py``)."""
+    :func:`herd.method.score_test.score_statistic` to rounding; ``tests/test_selection.py``)."""
     x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
     total = n1 + n2
     pooled = (x1 + x2) / total
@@ -311,7 +311,7 @@ def table15_null(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The selection rule's null for every row of Table 15 at the benchmark's full N.
 
-    ``t15``: the paper's table (``data.contamination``); ``sizes``: ``stats.effective_sizes``
+    ``t15``: the paper's table (``data.contamination``); ``sizes``: ``sample_sizes.effective_sizes``
     indexed by benchmark; ``scores``: the score table (for each model's accuracy); ``names``:
     benchmark names by key; ``item_correlation``: the correlation of two models' right-or-wrong
     answers over items (:func:`latent_correlation` turns it into each row's latent correlation).
@@ -345,7 +345,7 @@ def _package_inputs(package):
     """The sizes and names the null reads, and the memo's key of what it reads: Table 15, and the sizes, names and
     pre-trained scores of its benchmarks for :data:`MODELS` only, so a model or a benchmark added elsewhere in the
     package leaves the kept null valid (a chapter run on a package with another model reuses it)."""
-    sizes = stats.package_sizes(package).set_index("benchmark")
+    sizes = sample_sizes.package_sizes(package).set_index("benchmark")
     names = package.benchmarks.set_index("key")["name"]
     t15 = package.contamination
     benchmarks = set(t15["benchmark"])
@@ -366,8 +366,8 @@ def package_null(
     package, reps: int = 10_000, alpha: float = 0.05, seed: int = 0, item_correlation: float = 0.0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`table15_null` of the data package's Table 15, at each benchmark's N
-    (:func:`herd.method.stats.package_sizes`). A run of 10,000 replicates takes seconds and the chapter makes many:
-    kept in :mod:`herd.base.memo` under the tables it reads and its settings."""
+    (:func:`herd.method.sample_sizes.package_sizes`). A run of 10,000 replicates takes seconds and the chapter makes
+    many: kept in :mod:`herd.base.memo` under the tables it reads and its settings."""
     sizes, names, tables = _package_inputs(package)
     settings: dict[str, Any] = {"reps": reps, "alpha": alpha, "seed": seed, "item_correlation": item_correlation}
     return _frames_memo(

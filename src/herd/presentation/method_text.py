@@ -1,0 +1,161 @@
+"""The method page's tables and worked examples (*How comparisons are judged*).
+
+The metric kinds and what makes a test of each valid, a macro average's and a repeated-items benchmark's N, the
+paper's printed interval beside Wilson's, the equivalence interval of a published example, and every method of
+:mod:`herd.method.stats` and the modules beside it against an example printed where it was introduced or evaluated.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from herd.base import formats
+from herd.method.exact import count_share, exact_pvalue
+from herd.method.sample_sizes import ci95_halfwidth, macro_average_n
+from herd.method.score_test import score_interval
+from herd.method.stats import METRIC_KINDS, adjust, gap_interval, gap_intervals
+
+
+def metric_kinds_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Each metric kind (:data:`METRIC_KINDS`): whether it can be tested, the basis of the test or why
+    there is none, how many benchmarks are of that kind and up to four of them by name."""
+    rows = []
+    for key, kind in METRIC_KINDS.items():
+        members = benchmarks[benchmarks["metric_kind"] == key]
+        rows.append(
+            {
+                "kind": key,
+                "testable": "yes" if kind.testable else "no",
+                "basis of the test (or why none)": kind.basis,
+                "benchmarks": len(members),
+                "for example": ", ".join(members["name"].head(4)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def printed_score(package, table: str, row_label: str, model: str) -> float:
+    """The score a table prints in one cell (the first source whose table has that name)."""
+    s = package.scores
+    return float(s[(s["table"] == table) & (s["row_label"] == row_label) & (s["model"] == model)]["score"].iloc[0])
+
+
+def macro_average_example(package, benchmark: str, score: float) -> dict[str, str]:
+    """The N at which a macro average's recorded subset sizes bound its variance at ``score``
+    (:func:`macro_average_n`), the questions in all, how many subsets and the smallest and largest, as the book
+    writes them: ``n_eff``, ``total``, ``subsets``, ``smallest``, ``largest``."""
+    sizes = package.benchmark_subsets.query("benchmark == @benchmark")["n"].tolist()
+    return {
+        "n_eff": formats.count(macro_average_n(sizes, score)),
+        "total": formats.count(sum(sizes)),
+        "subsets": formats.count(len(sizes)),
+        "smallest": formats.count(min(sizes)),
+        "largest": formats.count(max(sizes)),
+    }
+
+
+def repeated_items_example(package, benchmark: str) -> dict[str, str]:
+    """A mean over the same items asked in several versions (MGSM: the same problems in several languages), as the
+    book writes it: ``items`` (the honest N), ``versions`` (answers per item) and ``answers`` (all the answers)."""
+    row = package.benchmarks.set_index("key").loc[benchmark]
+    items, answers = int(row["n_items"]), int(row["test_set_size"])
+    if answers % items:
+        raise ValueError(
+            f"data/benchmarks.csv, row {benchmark!r}: test_set_size {answers} is not a multiple of n_items {items}"
+        )
+    return {
+        "items": formats.count(items),
+        "versions": formats.count(answers // items),
+        "answers": formats.count(answers),
+    }
+
+
+def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
+    """The paper's interval S ± 1.96·√(S(1−S)/N) beside the Wilson interval for the same score,
+    as the book writes them: ``printed`` (``S ± h``), ``top`` (S + h, which may pass 100) and ``wilson``."""
+    half = ci95_halfwidth(score, n)
+    lo, hi = score_interval(count_share(score, n), n)
+    return {
+        "printed": f"{formats.number(score)} ± {formats.number(half)}",
+        "top": formats.number(score + half),
+        "wilson": formats.span(lo, hi, formats.number, "%"),
+    }
+
+
+def tost_example() -> str:
+    """The equivalence (TOST) interval at α = 0.025 of 7/34 − 1/34 by the score test (``method="score"``), which
+    must equal the published 95 % Miettinen–Nurminen interval (PropCIs ``diffscoreci``: 0.0270 to 0.3453), as
+    proportions."""
+    low, high = gap_intervals(
+        [100 * 7 / 34], [100 * 1 / 34], [34], [34], ["proportion"], [0.025], one_sided=True, method="score"
+    )
+    lo, hi = float(low[0]) / 100, float(high[0]) / 100
+    return f"{lo:.4f} to {hi:.4f}"
+
+
+def published_examples() -> pd.DataFrame:
+    """Each method of the book against an example printed in the paper that introduced or evaluated
+    it: the method, where it is published, the published value and this module's value, written the
+    same way (the unit tests assert the same values)."""
+    checks = []
+    lo, hi = score_interval(100 * 81 / 263, 263)
+    checks.append(
+        (
+            "Wilson interval, 81/263",
+            "Newcombe (1998a), Table I",
+            "0.2553 to 0.3662",
+            f"{lo / 100:.4f} to {hi / 100:.4f}",
+        )
+    )
+    lo, hi = gap_interval(100 * 56 / 70, 100 * 48 / 80, 70, 80, method="score")
+    checks.append(
+        (
+            "Miettinen–Nurminen interval, 56/70 − 48/80",
+            "Newcombe (1998b), Table II",
+            "0.0528 to 0.3382",
+            f"{lo / 100:.4f} to {hi / 100:.4f}",
+        )
+    )
+    lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, method="score")
+    checks.append(
+        (
+            "Miettinen–Nurminen interval, 7/34 − 1/34",
+            "R package PropCIs, diffscoreci (example of Fagerland, Lydersen & Laake 2015)",
+            "0.0270 to 0.3453",
+            f"{lo / 100:.4f} to {hi / 100:.4f}",
+        )
+    )
+    lo, hi = gap_interval(100 * 7 / 34, 100 * 1 / 34, 34, 34, kind="proportion")
+    checks.append(
+        (
+            "Agresti–Min exact interval, 7/34 − 1/34",
+            "Fagerland, Lydersen & Laake (2015)",
+            "0.024 to 0.35",
+            f"{lo / 100:.3f} to {hi / 100:.3f}",
+        )
+    )
+    checks.append(
+        (
+            "Barnard's exact test, 7/15 vs 12/15, one-sided",
+            "Mehta & Senchaudhuri (2003)",
+            "p = 0.0341",
+            f"p = {exact_pvalue(7, 15, 12, 15, 0.0, 'less'):.4f}",
+        )
+    )
+    checks.append(
+        (
+            "TOST interval at α = 0.025 (the 95 % interval), 7/34 − 1/34",
+            "R package PropCIs, diffscoreci (the 95 % Miettinen–Nurminen interval above)",
+            "0.0270 to 0.3453",
+            tost_example(),
+        )
+    )
+    checks.append(
+        (
+            "Holm adjustment of p = 0.01, 0.04, 0.03, 0.005",
+            "Holm (1979) procedure, standard example",
+            "0.03, 0.06, 0.06, 0.02",
+            ", ".join(f"{v:.2f}" for v in adjust([0.01, 0.04, 0.03, 0.005], "holm")),
+        )
+    )
+    return pd.DataFrame(checks, columns=["method", "published in", "published value", "this book's code"])
