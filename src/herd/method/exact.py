@@ -211,8 +211,8 @@ def _search_exact_bound(
 def _bound(
     pval, estimate: float, edge: float, alpha: float, start: float | None = None, scan_step: float | None = None
 ) -> float:
-    """The gap between ``estimate`` and ``edge`` (−1 or +1) where the p-value falls to alpha
-    (to 1e-6, far below the printed precision). With ``start``, the search brackets the bound
+    """The gap between ``estimate`` and ``edge`` (−1 or +1) where the p-value falls to alpha (to 2·10⁻⁵ of a share,
+    0.002 points: Brent's tolerance, far below the printed precision). With ``start``, the search brackets the bound
     near that guess first, which saves most evaluations of an expensive p-value."""
     sign = 1.0 if edge > estimate else -1.0
     inner = estimate + sign * 1e-9

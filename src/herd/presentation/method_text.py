@@ -13,7 +13,7 @@ from herd.base import formats
 from herd.method.exact import count_share, exact_pvalue
 from herd.method.sample_sizes import ci95_halfwidth, macro_average_n
 from herd.method.score_test import score_interval
-from herd.method.stats import METRIC_KINDS, adjust, gap_interval, gap_intervals
+from herd.method.stats import METRIC_KINDS, adjust, gap_interval, gap_intervals, one_sided_pvalues
 
 
 def metric_kinds_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
@@ -82,6 +82,16 @@ def printed_vs_wilson(score: float, n: int) -> dict[str, str]:
     }
 
 
+def one_sided_example() -> str:
+    """The one-sided score tests behind TOST and non-inferiority at the ends of Newcombe's (1998b) published 95 %
+    Miettinen–Nurminen interval of 56/70 − 48/80 (0.0528 to 0.3382): "the gap is at most 0.0528" and "the gap is at
+    least 0.3382", each of which must have p = 0.025 there, to the published rounding."""
+    args = ([100 * 56 / 70], [100 * 48 / 80], [70], [80], ["proportion"])
+    low = one_sided_pvalues(*args, [5.28], "greater", method="score")[0]
+    high = one_sided_pvalues(*args, [33.82], "less", method="score")[0]
+    return f"p = {low:.3f} and {high:.3f}"
+
+
 def tost_example() -> str:
     """The equivalence (TOST) interval at α = 0.025 of 7/34 − 1/34 by the score test (``method="score"``), which
     must equal the published 95 % Miettinen–Nurminen interval (PropCIs ``diffscoreci``: 0.0270 to 0.3453), as
@@ -144,10 +154,11 @@ def published_examples() -> pd.DataFrame:
     )
     checks.append(
         (
-            "TOST interval at α = 0.025 (the 95 % interval), 7/34 − 1/34",
-            "R package PropCIs, diffscoreci (the 95 % Miettinen–Nurminen interval above)",
-            "0.0270 to 0.3453",
-            tost_example(),
+            "One-sided score tests (the halves of TOST; non-inferiority) at 0.0528 and 0.3382, 56/70 − 48/80",
+            "Newcombe (1998b), Table II: the 95 % Miettinen–Nurminen interval's ends, where each one-sided test at "
+            "2.5 % turns",
+            "p = 0.025 and 0.025",
+            one_sided_example(),
         )
     )
     checks.append(
