@@ -55,6 +55,28 @@ def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
     return Verdict("wrong number", "mismatch", rule, f"stated {stated:.1f}, printed {printed_text}", cell_text, ref)
 
 
+def _gap_text(p, gap: float, margin: float) -> str:
+    """The evidence of one judged pair in words: its gap, and the interval, the difference's verdict with what
+    decides it, and equivalence where a test applies, or why none does."""
+    text = f"gap {formats.gap(gap)} points"
+    if p["testable"]:
+        return text + (
+            f", {formats.confidence(p['level'])} interval {formats.interval(p['gap_low'], p['gap_high'])} "
+            f"over the scores the printing allows, difference: {p['difference']}"
+            + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
+            + (
+                "; rounding the mean's count to whole items decides it: another whole count the printing allows "
+                "reaches the other decision"
+                if p["count_rounding"]
+                else ""
+            )
+            + (f"; equivalent within ±{margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
+        )
+    if p["reason"] and p["like_for_like"]:
+        return text + f", no test ({p['reason']})"
+    return text
+
+
 def _pair_verdict(
     ev: Evidence, source: str, table: str, row: str, a: str, b: str, relation: str, question: str = compare.EVERY
 ) -> Verdict:
@@ -72,22 +94,7 @@ def _pair_verdict(
             "not checkable", "not-printed", "both scores must be printed", f"{head}: a score is not printed", cells, ref
         )
     sa, sb = float(p["focus_score"]), float(p["competitor_score"])
-    gap_text = f"gap {formats.gap(sa - sb)} points"
-    if p["testable"]:
-        gap_text += (
-            f", {formats.confidence(p['level'])} interval {formats.interval(p['gap_low'], p['gap_high'])} "
-            f"over the scores the printing allows, difference: {p['difference']}"
-            + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
-            + (
-                "; rounding the mean's count to whole items decides it: another whole count the printing allows "
-                "reaches the other decision"
-                if p["count_rounding"]
-                else ""
-            )
-            + (f"; equivalent within ±{ev.rules.margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
-        )
-    elif p["reason"] and p["like_for_like"]:
-        gap_text += f", no test ({p['reason']})"
+    gap_text = _gap_text(p, sa - sb, ev.rules.margin)
     extra: dict[str, Any] = dict(
         gap=sa - sb,
         gap_low=float(p["gap_low"]),
