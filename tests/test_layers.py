@@ -199,3 +199,22 @@ def test_no_module_imports_in_a_circle():
 
     circles = sorted(f"{a} -> {b} -> ... -> {a}" for a in MODULES for b in edges[a] if reaches(b, a))
     assert not circles, "modules importing in a circle:\n" + "\n".join(circles)
+
+
+MODULE_LINES, FUNCTION_LINES = 700, 100
+
+
+def test_every_module_and_function_reads_in_one_sitting():
+    # the house rule: a module over 700 lines or a function over 100 is split along what it does
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(SRC)
+        if len(text.splitlines()) > MODULE_LINES:
+            too_long.append(f"{where}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                size = node.end_lineno - node.lineno + 1
+                if size > FUNCTION_LINES:
+                    too_long.append(f"{where}: {node.name} is {size} lines")
+    assert not too_long, "\n".join(too_long)
