@@ -9,6 +9,7 @@ PY     := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 STAMPS := .make
 VENDOR := _static/vendor/vega-bundle.js
+AXE    := _build/vendor/axe.min.js
 DATA_FILES := $(wildcard data/*.csv data/*.json)
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/record/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min r-cran-janeaustenr debian-history dict-devil sword-comm-tdavid diatheke
@@ -28,7 +29,7 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 # 3 workers, 5 min 7 s with 4). Each file's tests stay together in one worker (a chapter's nbval cells share a kernel, a module's fixtures
 # are set up once); the slowest tests are listed at the end.
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
-test: book $(STAMPS)/chromium
+test: book $(STAMPS)/chromium $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --durations=12
 
 ## unit: the fast loop while editing herd: the unit tests (no book, browser, npm, linters or chapter runs), every core
@@ -150,9 +151,14 @@ $(STAMPS)/python: pyproject.toml requirements.lock requirements-nodeps.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (herd)" >/dev/null
 	@touch $@
 
-vendor: $(VENDOR)
+vendor: $(VENDOR) $(AXE)
 
 $(VENDOR): $(STAMPS)/node $(STAMPS)/python src/herd/book/vendor.py
+	$(PY) -m herd.vendor
+	@touch $@
+
+# axe-core, for the browser tests' accessibility check (herd.vendor writes it with the rest)
+$(AXE): $(STAMPS)/node $(STAMPS)/python src/herd/book/vendor.py
 	$(PY) -m herd.vendor
 	@touch $@
 

@@ -116,7 +116,7 @@ def _intervals():
 
 def test_score_panels_share_one_axis_and_mark_footnoted_cells():
     charts.use_theme("html")
-    fig = charts.score_intervals(_intervals(), "f", "Title", "A description of twenty characters or more")
+    fig = charts.score_intervals(_intervals(), "f", "Title")
     spec = fig.to_dict()
     assert spec["resolve"]["scale"]["x"] == "shared"
     layers = spec["spec"]["layer"]
@@ -131,16 +131,35 @@ def test_score_panels_share_one_axis_and_mark_footnoted_cells():
 
 def test_figure_adds_the_download_link_in_the_book_only():
     charts.use_theme("html")
-    fig = charts.score_intervals(_intervals(), "f", "Title", "A description of twenty characters or more")
+    fig = charts.score_intervals(_intervals(), "f", "Title")
     data, meta = fig._repr_mimebundle_()
     assert "Download CSV" in data["text/html"] and meta["herd"]["downloads"][0]["file"] == fig.items[0]["file"]
     assert fig.items[0]["file"].startswith(downloads.slug("Title"))
     assert data["text/plain"] == "Figure('Title')"  # no memory address: the same on every run, as nbval needs
 
 
-def test_every_chart_needs_a_description():
-    with pytest.raises(ValueError, match="description"):
-        charts.score_intervals(_intervals(), "f", "Title", "short")
+def test_each_chart_describes_what_its_rows_show():
+    """The accessible description is the chart's title, its marks and axes, and a sentence computed from its rows:
+    other rows, another sentence."""
+    charts.use_theme("html")
+    fig = charts.score_intervals(_intervals(), "f", "Title")
+    text = fig.to_dict()["description"]
+    assert text.startswith("Title: Chart of ") and "against Score (%)" in text
+    assert "lines" in text and "points" in text  # the intervals' rules and the scores' dots
+    assert "4 published scores of 2 models on 2 benchmark rows" in text and "F scores highest on 2 of the 2" in text
+    fewer = charts.score_intervals(_intervals().iloc[:2], "f", "Title").to_dict()["description"]
+    assert fewer != text and "2 published scores of 2 models on 1 benchmark row" in fewer
+    with pytest.raises(ValueError, match="summary"):
+        charts.figure.describe({"title": "T", "mark": "bar"}, " ")
+
+
+@pytest.mark.parametrize("where, spec, items", CHARTS, ids=[c[0] for c in CHARTS])
+def test_each_chart_in_the_book_has_its_description(where, spec, items):
+    title = spec.get("title", {})
+    text = (title.get("text") if isinstance(title, dict) else title) or ""
+    text = " ".join(text) if isinstance(text, list) else text  # a title wrapped over lines
+    assert spec.get("description", "").startswith(text + ":"), f"{where}: the description does not name the chart"
+    assert len(spec["description"]) > len(text) + 60, f"{where}: {spec['description']!r}"
 
 
 def test_long_titles_are_wrapped():
@@ -178,7 +197,7 @@ def test_the_coverage_matrix_uses_its_layout():
             "bench_order": [0] * 40,
         }
     )
-    spec = charts.coverage_matrix(cover, "Coverage", "Which source prints which cell, a test chart.").chart.to_dict()
+    spec = charts.coverage_matrix(cover, "Coverage").chart.to_dict()
     layout = charts.coverage_layout(40, ["MMLU"])
     axis = spec["encoding"]["x"]["axis"]
     assert spec["width"] == layout["width"] and axis["labelAngle"] == layout["angle"] == -90
@@ -229,7 +248,7 @@ def test_an_interval_cut_at_the_edge_says_where_it_ends():
 def test_the_gap_chart_cuts_what_would_hide_the_band_and_says_where():
     charts.use_theme("html")
     h2h = _gaps([-31.2, -1.0, 29.5], [41.9, 1.0, 35.8], [4.7, 0.0, 32.7])
-    fig = charts.gap_intervals(h2h, 2.0, "Gaps", "A description of twenty characters or more", levels_note="a note")
+    fig = charts.gap_intervals(h2h, 2.0, "Gaps", levels_note="a note")
     spec = fig.to_dict()
     layers = spec["spec"]["layer"]
     domain = layers[2]["encoding"]["x"]["scale"]["domain"]
@@ -255,7 +274,7 @@ def test_the_gap_chart_cuts_what_would_hide_the_band_and_says_where():
     assert [r["eq_interval"] for r in rows] == ["-30.7 to +41.4", "-0.5 to +0.5", "+30.0 to +35.3"]
     assert [r["eq_confidence"] for r in rows] == ["90 %"] * 3
     # nothing to cut: no triangle drawn, and the subtitle says nothing of a cut
-    narrow = charts.gap_intervals(_gaps([-1.0], [3.0]), 2.0, "Gaps", "A description of twenty characters or more")
+    narrow = charts.gap_intervals(_gaps([-1.0], [3.0]), 2.0, "Gaps")
     assert "cut at" not in " ".join(narrow.to_dict()["title"]["subtitle"])
     assert _csv_rows(narrow.items[0]["csv"])[0]["cut_right"] == ""
 
@@ -301,9 +320,7 @@ def test_the_memory_chart_names_its_models_and_their_keys_stay_its_values():
             "mha_kv_bytes_per_token_bf16": [524288, 524288, 2621440, 2621440],
         }
     )
-    spec = charts.kv_memory(
-        rows, 687, "m-70b", "Memory", "A description of twenty characters or more", names={"m-8b": "Model 8B"}
-    ).to_dict()
+    spec = charts.kv_memory(rows, 687, "m-70b", "Memory", names={"m-8b": "Model 8B"}).to_dict()
     (model,) = [p for p in spec["params"] if p["name"] == "model"]
     assert model["bind"]["options"] == ["m-8b", "m-70b"] and model["bind"]["labels"] == ["Model 8B", "m-70b"]
     assert model["value"] == "m-70b"
@@ -319,9 +336,9 @@ def test_gap_panels_and_matrix_columns_keep_the_questions_order():
         like_for_like=True,
         reason="",
     )
-    gaps = charts.gap_intervals(h2h, 2.0, "Gaps", "A description of twenty characters or more").to_dict()
+    gaps = charts.gap_intervals(h2h, 2.0, "Gaps").to_dict()
     assert gaps["facet"]["sort"] == ["Nemotron", "GPT-4", "Claude"]  # not A to Z
-    matrix = charts.verdict_matrix(h2h, "Verdicts", "A description of twenty characters or more").to_dict()
+    matrix = charts.verdict_matrix(h2h, "Verdicts").to_dict()
     assert matrix["layer"][0]["encoding"]["x"]["sort"] == ["Nemotron", "GPT-4", "Claude"]
 
 
@@ -341,9 +358,7 @@ def test_the_bootstrap_chart_spans_its_draws_and_labels_close_rules_apart():
             "params": [390e9, 1171e9, 630e9, 402e9, 405e9],
         }
     )
-    fig = charts.bootstrap_optimum(
-        bins, marks, title="T", subtitle="S", description="a chart for the test of its layout"
-    )
+    fig = charts.bootstrap_optimum(bins, marks, title="T", subtitle="S")
     shown = fig.data["marks"]
     # sorted by size, each label on its own row above the bars, the leftmost the highest (no label crosses a rule)
     assert shown["params"].is_monotonic_increasing and shown["label_y"].is_monotonic_decreasing

@@ -147,21 +147,3 @@ def test_a_count_agrees_with_the_words_that_follow_it():
         "its test set is too small, so it passes"
     )
     assert counted(12_000, "{rests|rest} on {a gap|gaps}") == "12,000 rest on gaps"
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [
-        (8, "an 8-gram"),
-        (13, "a 13-gram"),
-        (11, "an 11-gram"),
-        (18, "an 18-gram"),
-        (1, "a 1-gram"),
-        (80, "an 80-gram"),
-        (110, "a 110-gram"),
-        (11000, "an 11000-gram"),
-        (180000, "a 180000-gram"),
-    ],
-)
-def test_a_count_takes_the_article_it_is_read_with(n, expected):
-    assert formats.with_article(n, "-gram") == expected

@@ -1,17 +1,22 @@
 """Printing a PDF with Debian's Chromium, on small fixture pages: a chart that did not draw stops the print,
-a drawn one prints with its title, the title page stands alone, and no browser is a clear error.
+a drawn one prints with its title, the title page stands alone, a table wider than the page prints whole within
+its margins, and no browser is a clear error.
 
 The PDF of the whole book (every chapter of the table of contents, every chart drawn, numbered pages, no
 request beyond 127.0.0.1) is checked on every edition's PDF by `make editions-check`
 (`tests/fresh_clone_check.py`), which CI runs after `make test`: printing it here too cost half a minute."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from conftest import ROOT
 from herd.book import editions, pdf
+from herd.presentation import tables
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,3 +79,72 @@ def test_printing_apart_reports_a_refused_print_and_a_crash_clearly(tmp_path, mo
     )
     with pytest.raises(pdf.PdfError, match=r"out\.pdf .*killed by SIGTRAP"):
         pdf.print_apart(single, tmp_path / "out.pdf", title)
+
+
+def _wide_table() -> pd.DataFrame:
+    """A table far wider than a printed page, as the book's widest are: a key column, many numeric columns with
+    long headers, a long text column and a verdict last."""
+    rows = 6
+    frame = pd.DataFrame({"Benchmark (printed row)": [f"Benchmark number {i} (0-shot, CoT)" for i in range(rows)]})
+    for k in range(11):
+        frame[f"Score of model {k} (%)"] = [f"{50 + 3.7 * i + k:,.1f}" for i in range(rows)]
+    frame["N used by the test"] = [f"{1319 * (i + 1):,}" for i in range(rows)]
+    frame["Sources of the printed scores"] = [
+        f"llama3-paper v3 Table 2 p. {i + 3}; meta-llama/llama-models MODEL_CARD.md at commit 0123abcd{i}"
+        for i in range(rows)
+    ]
+    frame["Verdict after correction"] = [
+        f"verdict-{i}-{w}" for i, w in enumerate(["ahead", "behind", "unresolved"] * 2)
+    ]
+    return frame
+
+
+def test_a_wide_table_prints_every_column_within_the_margins(tmp_path):
+    """The book's print styles (``_static/herd.css``, ``@media print``, with the PDF's own) make a table wider than
+    the page wrap and shrink: every header and every value of the last column is in the PDF's text, and no
+    character stands beyond the right margin."""
+    frame = _wide_table()
+    table, _ = tables.render(frame, caption="A wide table")
+    single = tmp_path / "single"
+    (single / "book").mkdir(parents=True)
+    (single / "_static").mkdir()  # where the single-page build keeps it, beside the page that is printed
+    shutil.copyfile(ROOT / "_static" / "herd.css", single / "_static" / "herd.css")
+    (single / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/index.html" />')
+    (single / "book" / "index.html").write_text(
+        "<!DOCTYPE html><html><head><link rel='stylesheet' href='_static/herd.css'></head><body>"
+        "<article class='bd-article'><span id=\"document-book/one\"></span><section><h2>Chapter one</h2>"
+        f"<div class='cell_output docutils container'><div class='output text_html'>{table}</div></div>"
+        "</section></article></body></html>"
+    )
+    out = tmp_path / "out.pdf"
+    pdf.render(single, out, pdf.TitlePage("T", "dev", "1", "abc"))
+    printed = pdf.read(out)
+    # PDFium reads a hyphen that ends a line as U+FFFE; a cell wrapped over lines is read with line breaks
+    text = re.sub(r"\s+", "", printed.text.replace("\ufffe", "-"))
+    assert "DownloadCSV" not in text, "the print styles of _static/herd.css did not apply"
+    missing = [h for h in frame.columns if re.sub(r"\s+", "", h) not in text]
+    assert not missing, f"headers cut from the printed table: {missing}"
+    last = [v for v in frame.iloc[:, -1] if v not in text]
+    assert not last, f"values of the last column cut from the printed table: {last}"
+    beyond = _beyond_right_margin(out, margin_mm=14)
+    assert not beyond, f"text beyond the right margin: {beyond[:10]}"
+
+
+def _beyond_right_margin(path: Path, margin_mm: float) -> list[str]:
+    """The characters of a PDF whose box ends right of the page's right margin (page, character, its right edge)."""
+    import pypdfium2 as pdfium
+
+    limit_from_edge = margin_mm / 25.4 * 72 - 1  # points, less a point for rounding
+    doc = pdfium.PdfDocument(str(path))
+    beyond = []
+    try:
+        for number, page in enumerate(doc, start=1):
+            width, text = page.get_width(), page.get_textpage()
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                right = text.get_charbox(i)[2]
+                if char.strip() and right > width - limit_from_edge:
+                    beyond.append(f"page {number}: {char!r} ends at {right:.0f} of {width:.0f} pt")
+    finally:
+        doc.close()
+    return beyond

@@ -43,3 +43,10 @@ def test_config_loads_the_bundle_and_mathjax_locally():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
     assert f"vendor/{vendor.BUNDLE_NAME}" in config["html_js_files"]
     assert config["mathjax_path"] == f"vendor/{vendor.MATHJAX_NAME}"
+
+
+@pytest.mark.npm
+def test_axe_is_copied_at_the_locked_version_outside_the_book(tmp_path):
+    out = vendor.vendor_axe(ROOT, tmp_path / "axe.min.js")
+    assert out.read_text()[:40].startswith(f"/*! axe v{vendor.locked_versions(ROOT)['axe-core']}")
+    assert not str(vendor.AXE_DEST).startswith("_static")  # a tool of the tests, not shipped with the book

@@ -137,16 +137,6 @@ def noun(v, singular: str, plural: str | None = None, decimals: int = 0) -> str:
     return f"{shown} {singular if one else (plural or singular + 's')}"
 
 
-def with_article(n: int, noun: str) -> str:
-    """``noun`` after the count ``n`` with the article English gives it read aloud: ``a 13-gram``, ``an 8-gram``,
-    ``an 11-gram``, ``an 18-gram`` (numbers whose spoken form starts with a vowel sound: eight..., eleven,
-    eighteen, and those read as eleven or eighteen thousand, million, ...)."""
-    digits = str(int(n))
-    lead = digits[: len(digits) % 3 or 3]  # the group read first: 11 of 11,000, 8 of 8,000, 180 of 180,000
-    vowel = digits.startswith("8") or lead in ("11", "18")
-    return f"{'an' if vowel else 'a'} {digits}{noun}"
-
-
 def listing(items) -> str:
     """Items joined as prose: ``a``, ``a and b``, ``a, b and c``."""
     items = [str(i) for i in items]

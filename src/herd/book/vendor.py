@@ -4,7 +4,9 @@ The book must render its charts and its math with no network. Altair's ``html``
 renderer emits a loader that fetches vega, vega-lite and vega-embed from a CDN
 unless a global ``VEGA_DEBUG`` already records the versions it wants.  This module
 joins the npm-pinned builds into one script, presets ``VEGA_DEBUG`` with the
-versions Altair emits, and copies MathJax, all into ``_static/vendor``.
+versions Altair emits, and copies MathJax, all into ``_static/vendor``. It also copies axe-core, the
+accessibility checker the browser tests run on every page, into ``_build/vendor``: a tool of the tests, kept
+out of the book its readers download.
 
 It reads versions from ``package-lock.json`` and ``node_modules`` only; it never
 downloads anything.
@@ -26,6 +28,8 @@ VEGA_PACKAGES = {
 MATHJAX_FILE = "es5/tex-svg-full.js"
 BUNDLE_NAME = "vega-bundle.js"
 MATHJAX_NAME = "mathjax-tex-svg-full.js"
+AXE_FILE = "axe.min.js"  # inside the npm package axe-core
+AXE_DEST = Path("_build") / "vendor" / "axe.min.js"  # under the repository's root
 
 
 class VendorError(RuntimeError):
@@ -63,7 +67,7 @@ def locked_versions(root: Path) -> dict[str, str]:
         raise VendorError(f"{lock_path}: missing; run `npm install` once and commit the lock") from exc
     packages = lock.get("packages", {})
     out = {}
-    for name in [*VEGA_PACKAGES, "mathjax"]:
+    for name in [*VEGA_PACKAGES, "mathjax", "axe-core"]:
         entry = packages.get(f"node_modules/{name}")
         if entry is None:
             raise VendorError(f"{lock_path}: no entry for {name}; add it to package.json")
@@ -122,6 +126,24 @@ def vendor(root: Path, dest: Path | None = None) -> Path:
     return dest
 
 
+def vendor_axe(root: Path, dest: Path | None = None) -> Path:
+    """Copy axe-core's script, at the version ``package-lock.json`` locks, to ``dest`` (default :data:`AXE_DEST`
+    under ``root``); returns where it is."""
+    package = root / "node_modules" / "axe-core"
+    src = package / AXE_FILE
+    if not src.exists():
+        raise VendorError(f"{src}: missing; run `npm ci`")
+    installed = json.loads((package / "package.json").read_text())["version"]
+    locked = locked_versions(root)["axe-core"]
+    if installed != locked:
+        raise VendorError(f"{package}: version {installed} installed, {locked} locked; run `npm ci`")
+    dest = dest or root / AXE_DEST
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.exists() or dest.read_bytes() != src.read_bytes():
+        shutil.copyfile(src, dest)
+    return dest
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text() != text:
         path.write_text(text)
@@ -132,9 +154,10 @@ def main() -> int | str:
     the exit status when it fails."""
     try:
         out = vendor(Path.cwd())
+        axe = vendor_axe(Path.cwd())
     except VendorError as exc:
         return f"vendor: {exc}"
-    print(f"vendor: wrote {out}")
+    print(f"vendor: wrote {out} and {axe}")
     return 0
 
 

@@ -10,11 +10,11 @@ import pandas as pd
 
 from herd.base import formats
 
-from .figure import Figure, facet_layout, finish, one_mark, verdict_color, wrapped_title
+from .figure import Figure, facet_layout, finish, one_mark, tally, verdict_color, wrapped_title
 from .theme import FACET_SPACING, FOCUS_COLOR, OTHER_COLOR, VERDICT_COLORS, VERDICT_TEXT
 
 
-def score_intervals(table: pd.DataFrame, focus: str, title: str, description: str, columns: int = 3) -> Figure:
+def score_intervals(table: pd.DataFrame, focus: str, title: str, columns: int = 3) -> Figure:
     """Score with its 95 % Wilson interval, one small panel per printed benchmark row, all on one
     shared score axis so that a wide interval looks wide. A cell the table footnotes as
     obtained in another setting carries ≠ beside its dot.
@@ -106,10 +106,26 @@ def score_intervals(table: pd.DataFrame, focus: str, title: str, description: st
             )
         )
     )
-    return finish(chart, description, {"scores": data.drop(columns=["is_focus"])}, title)
+    return finish(chart, _scores_summary(data), {"scores": data.drop(columns=["is_focus"])}, title)
 
 
-def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
+def _scores_summary(data: pd.DataFrame) -> str:
+    """What a chart of scores shows, in a sentence: how many scores, models and rows, and where the focus model
+    scores highest."""
+    rows = data["row_label"].nunique()
+    summary = (
+        f"{formats.noun(len(data), 'published score')} of {formats.noun(data['model_name'].nunique(), 'model')} "
+        f"on {formats.noun(rows, 'benchmark row')}, {formats.noun(data['low'].notna().sum(), 'score')} with an interval"
+    )
+    focus = data[data["is_focus"]]
+    if len(focus):
+        best = data.groupby("row_label")["score"].transform("max")
+        top = data.loc[data["is_focus"] & (data["score"] == best), "row_label"].nunique()
+        summary += f"; {focus['model_name'].iloc[0]} scores highest on {top} of the {rows} rows"
+    return summary
+
+
+def verdict_matrix(h2h: pd.DataFrame, title: str) -> Figure:
     """The verdict for the focus model against each competitor on each row (from
     :func:`herd.method.compare.orient`, with ``competitor_name``). A cell the table footnotes as
     obtained in another setting carries ≠ after its gap."""
@@ -198,7 +214,12 @@ def verdict_matrix(h2h: pd.DataFrame, title: str, description: str) -> Figure:
             ],
         ),
     )
-    return finish(chart, description, {"comparisons": data.drop(columns=["text_color"])}, title)
+    summary = (
+        f"{formats.noun(len(data), 'comparison')} of the focus model with "
+        f"{formats.noun(len(rivals), 'competitor')} on {formats.noun(len(order), 'benchmark row')}: "
+        + tally(data["difference"], list(VERDICT_COLORS))
+    )
+    return finish(chart, summary, {"comparisons": data.drop(columns=["text_color"])}, title)
 
 
 TOST_WIDTH, TOST_OFFSET = 3, 4
@@ -244,7 +265,6 @@ def gap_intervals(
     h2h: pd.DataFrame,
     margin: float,
     title: str,
-    description: str,
     limit: float | None = None,
     levels_note: str = "",
 ) -> Figure:
@@ -272,7 +292,12 @@ def gap_intervals(
         .resolve_scale(x="shared", y="shared")
         .properties(title=wrapped_title(title, _gap_subtitle(margin, limit, cut, levels_note)))
     )
-    return finish(chart, description, {"gaps": data}, title)
+    summary = (
+        f"{formats.noun(len(data), 'tested gap')} against {formats.noun(len(rivals), 'competitor')}: "
+        f"{tally(data['difference'], list(VERDICT_COLORS))}; "
+        f"{(data['equivalence'] == 'equivalent').sum()} shown equivalent within ±{formats.number(margin)} points"
+    )
+    return finish(chart, summary, {"gaps": data}, title)
 
 
 def _gap_rows(h2h: pd.DataFrame, margin: float, limit: float | None) -> tuple[pd.DataFrame, float]:

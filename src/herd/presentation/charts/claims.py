@@ -7,22 +7,28 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from .figure import Figure, finish, fit_width, wrapped_title
+from herd.base import formats
 
+from .figure import Figure, finish, fit_width, wrapped_title
+from .theme import OKABE_ITO
+
+# The groups' colours, in the order of herd.analyses.claims.SUMMARY_GROUPS: Okabe and Ito's palette (see .theme), so
+# that readers with a colour-vision deficiency tell them apart too, each "not resolved" group a paler shade of the
+# group it leans to, and grey for claims no source can check.
 GROUP_COLORS = (
-    "#1b7837",
-    "#a6dba0",
-    "#b2182b",
-    "#f4a582",
-    "#e6ab02",
-    "#8c6bb1",
-    "#6baed6",
-    "#bfa37a",
-    "#d9d9d9",
+    OKABE_ITO["blue"],
+    OKABE_ITO["sky blue"],
+    OKABE_ITO["vermillion"],
+    "#F4B183",  # a pale vermillion
+    OKABE_ITO["orange"],
+    OKABE_ITO["reddish purple"],
+    OKABE_ITO["bluish green"],
+    OKABE_ITO["yellow"],
+    "#BBBBBB",
 )
 
 
-def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str, description: str) -> Figure:
+def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str) -> Figure:
     """Stacked bars: how many claims of each topic fall in each group of verdicts (``groups``: group
     name → its verdicts, in order; one distinct colour per group, the verdict itself in the tooltip)."""
     group_of = {v: g for g, members in groups.items() for v in members}
@@ -71,4 +77,10 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
         )
     )
     chart = fit_width(chart)
-    return finish(chart, description, {"claims": data}, title)
+    by_group = data.groupby("group")["claims"].sum()
+    summary = (
+        f"{formats.noun(len(audit), 'claim')} in {formats.noun(len(totals), 'topic')}: "
+        + "; ".join(f"{by_group[g]:,} {g}" for g in order)  # a group's name may hold a comma
+        + f"; the most claims are about {totals.index[0]} ({totals.iloc[0]:,})"
+    )
+    return finish(chart, summary, {"claims": data}, title)

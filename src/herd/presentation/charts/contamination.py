@@ -8,12 +8,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from herd.base import formats
+
 from .figure import Figure, finish, fit_width, wrapped_title
 from .theme import FOCUS_COLOR, OTHER_COLOR
 
 
 def score_distribution(
-    scores: pd.DataFrame, value: str, value_title: str, title: str, description: str, group: str = "planted"
+    scores: pd.DataFrame, value: str, value_title: str, title: str, group: str = "planted"
 ) -> Figure:
     """Histogram of a per-example contamination score, coloured by group."""
     chart = (
@@ -27,13 +29,17 @@ def score_distribution(
         )
         .properties(title=wrapped_title(title))
     )
-    return finish(fit_width(chart, 240), description, {"scores": scores}, title)
+    stats = scores.groupby(group)[value].agg(["size", "median"])
+    summary = f"{formats.noun(len(scores), 'benchmark example')}; median by group: " + formats.listing(
+        [f"{g}: {formats.number(m, 2)} ({formats.noun(n, 'example')})" for g, (n, m) in stats.iterrows()]
+    )
+    return finish(fit_width(chart, 240), summary, {"scores": scores}, title)
 
 
 NULL_SETTING_COLORS = ("#9e9e9e", OTHER_COLOR)
 
 
-def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str, description: str) -> Figure:
+def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str) -> Figure:
     """Chance 'gains' from threshold selection against the reported gain: per benchmark and setting
     of the null (``quantiles``: columns benchmark, setting, q05, q25, q50, q75, q95), a line from the
     5th to the 95th percentile, a box from the 25th to the 75th and a tick at the median, one row per
@@ -98,11 +104,26 @@ def null_gains(quantiles: pd.DataFrame, reported: pd.DataFrame, title: str, desc
         ),
     )
     return finish(
-        chart, description, {"chance gains": data, "reported gains": reported[["benchmark", "gain", "n"]]}, title
+        chart,
+        _null_summary(data, reported),
+        {"chance gains": data, "reported gains": reported[["benchmark", "gain", "n"]]},
+        title,
     )
 
 
-def scan_sweep(rates: pd.DataFrame, title: str, description: str) -> Figure:
+def _null_summary(quantiles: pd.DataFrame, reported: pd.DataFrame) -> str:
+    """What the chart of chance gains shows, in a sentence: the benchmarks whose reported gain lies above the 95th
+    percentile of the chance gains in every setting of the null."""
+    top = quantiles.groupby("benchmark")["q95"].max()
+    above = [b for b, g in zip(reported["benchmark"], reported["gain"]) if b in top.index and g > top[b]]
+    return (
+        f"The reported gain lies above the 95th percentile of the chance gains in every setting for "
+        f"{len(above)} of {formats.noun(len(reported), 'benchmark')}"
+        + (f" ({formats.listing(above)})" if above else "")
+    )
+
+
+def scan_sweep(rates: pd.DataFrame, title: str) -> Figure:
     """The scanner's MB/s per core against the benchmark's size, with the tokenize-all line
     (``rates``: examples, what, mb_per_s, share_tokenized; from herd.analyses.contamination.throughput.sweep_long)."""
     data = rates.copy()
@@ -127,4 +148,11 @@ def scan_sweep(rates: pd.DataFrame, title: str, description: str) -> Figure:
     chart = fit_width(alt.layer(base.mark_line(), base.mark_point(filled=True, size=60)), 280).properties(
         title=wrapped_title(title, "Same run, interleaved, one core; the grey line tokenizes every document whole.")
     )
-    return finish(chart, description, {"rates": data}, title)
+    speeds = data.groupby("what", sort=False)["mb_per_s"].agg(["min", "max"])
+    summary = (
+        f"From {formats.count(data['examples'].min())} to {formats.count(data['examples'].max())} benchmark examples, "
+        + formats.listing(
+            [f"{w}: {formats.span(lo, hi, lambda v: formats.number(v, 1))} MB/s" for w, (lo, hi) in speeds.iterrows()]
+        )
+    )
+    return finish(chart, summary, {"rates": data}, title)

@@ -8,7 +8,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .figure import Figure, finish, label_px, wrapped_title
+from herd.base import formats
+
+from .figure import Figure, finish, label_px, tally, wrapped_title
 from .theme import WIDTH
 
 AXIS_TITLE_PX = 24  # an axis title beside its labels (12 px font and padding)
@@ -42,7 +44,7 @@ def coverage_layout(models: int, benchmarks) -> dict[str, Any]:
     }
 
 
-def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure:
+def coverage_matrix(cover: pd.DataFrame, title: str) -> Figure:
     """Models × benchmarks, coloured by which sources print a score for the pair; laid out by
     :func:`coverage_layout` so that it stays inside the text column however many models there are."""
     data = cover[
@@ -78,4 +80,9 @@ def coverage_matrix(cover: pd.DataFrame, title: str, description: str) -> Figure
             title=wrapped_title(title, "Hover a cell for the table and page that print it."),
         )
     )
-    return finish(chart, description, {"coverage": data.drop(columns=["model_order", "bench_order"])}, title)
+    summary = (
+        f"{formats.noun(len(data), 'pair')} of {formats.noun(len(models), 'model')} and "
+        f"{formats.noun(len(benchmarks), 'benchmark')} have a printed score ({tally(data['covered_by'])}), "
+        f"of the {len(models) * len(benchmarks):,} pairs the matrix could hold"
+    )
+    return finish(chart, summary, {"coverage": data.drop(columns=["model_order", "bench_order"])}, title)

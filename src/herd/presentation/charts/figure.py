@@ -2,9 +2,9 @@
 the book's width, the chart fitted to it, the axes that write sizes and powers of ten as :mod:`herd.base.formats`
 does, the colours of the verdicts, and the layout of panels side by side.
 
-A builder ends with :func:`finish`, which insists on a text description (the chart's accessible description) and
-returns the :class:`Figure`; the book offers each of its tables of rows as a CSV download under the chart
-(:mod:`herd.presentation.downloads`).
+A builder ends with :func:`finish`, which writes the chart's accessible description (:func:`describe`: its title,
+marks and axes, and a sentence the builder computes from its rows) and returns the :class:`Figure`; the book offers
+each of its tables of rows as a CSV download under the chart (:mod:`herd.presentation.downloads`).
 """
 
 from __future__ import annotations
@@ -84,11 +84,91 @@ def fit_width(chart: alt.TopLevelMixin, height=None) -> alt.TopLevelMixin:
     return chart.properties(**props)
 
 
-def finish(chart: alt.TopLevelMixin, description: str, data: Mapping[str, pd.DataFrame], label: str) -> Figure:
-    """The :class:`Figure` of a finished chart, with ``description`` as its accessible description (20 characters
-    or more, or a ValueError), the tables of rows it draws and the label its downloads are named by."""
-    if not description or len(description) < 20:
-        raise ValueError("every chart needs a short text description (20+ characters)")
+MARK_WORDS = {
+    "bar": "bars",
+    "rect": "rectangles",
+    "line": "lines",
+    "trail": "lines",
+    "area": "areas",
+    "point": "points",
+    "circle": "points",
+    "square": "points",
+    "tick": "ticks",
+    "rule": "lines",
+    "text": "text labels",
+    "boxplot": "box plots",
+    "errorbar": "error bars",
+}
+"""How a chart's description names each kind of Vega-Lite mark it draws."""
+
+
+def _views(spec: Mapping) -> list[Mapping]:
+    """Every view of a Vega-Lite specification: itself, its layers, concatenated and faceted views, recursively."""
+    views = [spec]
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for sub in spec.get(key, []):
+            views += _views(sub)
+    if isinstance(spec.get("spec"), Mapping):
+        views += _views(spec["spec"])
+    return views
+
+
+def _text(value) -> str:
+    if isinstance(value, Mapping):
+        value = value.get("text", "")
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _axis_title(view: Mapping, name: str) -> str:
+    """The title of a view's ``name`` channel (x or y): its own, its axis's, or else the tooltip's for its field."""
+    encoding = view.get("encoding") or {}
+    channel = encoding.get(name)
+    if not isinstance(channel, Mapping):
+        return ""
+    axis = channel.get("axis")
+    title = _text(channel.get("title")) or (_text(axis.get("title")) if isinstance(axis, Mapping) else "")
+    tips = encoding.get("tooltip") or []
+    tips = tips if isinstance(tips, list) else [tips]
+    named = [_text(t.get("title")) for t in tips if isinstance(t, Mapping) and t.get("field") == channel.get("field")]
+    return title or next((t for t in named if t), "")
+
+
+def describe(spec: Mapping, summary: str) -> str:
+    """A chart's accessible description: its title, what it draws (its kinds of marks and the titles of its
+    axes, read from the Vega-Lite ``spec``) and ``summary``, a sentence its builder computes from the rows it
+    draws. A ValueError when the summary is empty."""
+    if not summary or not summary.strip():
+        raise ValueError("every chart needs a summary of what its rows show, computed from them")
+    views = _views(spec)
+    marks = [m.get("type") if isinstance(m, Mapping) else m for m in (v.get("mark") for v in views) if m]
+    words = list(dict.fromkeys(MARK_WORDS.get(str(m), f"{m} marks") for m in marks))
+    axes = {ch: list(dict.fromkeys(t for v in views if (t := _axis_title(v, ch)))) for ch in "xy"}
+    drawn = "Chart of " + (" and ".join(axes["y"]) or "values") if axes["y"] else "Chart"
+    drawn += f" against {' and '.join(axes['x'])}" if axes["x"] else ""
+    drawn += (
+        f", drawn as {', '.join(words[:-1]) + ' and ' + words[-1] if len(words) > 1 else words[0]}" if words else ""
+    )
+    title = _text(spec.get("title")).strip()
+    sentence = summary.strip()
+    return f"{title + ': ' if title else ''}{drawn}. {sentence if sentence.endswith('.') else sentence + '.'}"
+
+
+def tally(values, order: Sequence | None = None) -> str:
+    """How many of ``values`` take each value, as prose, in ``order`` (then the rest, most frequent first):
+    ``12 ahead, 3 behind and 5 not resolved``."""
+    counts = pd.Series(list(values), dtype=object).value_counts()
+    keys = [k for k in (order or []) if k in counts.index] + [k for k in counts.index if k not in set(order or [])]
+    return formats.listing([f"{counts[k]:,} {k}" for k in keys]) if keys else "none"
+
+
+def finish(chart: alt.TopLevelMixin, summary: str, data: Mapping[str, pd.DataFrame], label: str) -> Figure:
+    """The :class:`Figure` of a finished chart, with its accessible description (:func:`describe`: its title,
+    marks and axes, then ``summary``, a sentence its builder computes from the rows it draws), the tables of rows
+    it draws and the label its downloads are named by. vega-embed gives the drawn chart the description as its
+    ``aria-label``."""
+    description = describe(chart.to_dict(validate=False), summary)
     return Figure(chart.properties(description=description), data, label)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from herd.base import formats
+
 from .figure import Figure, finish, fit_width, verdict_color, wrapped_title
 from .theme import VERDICT_COLORS
 
 
-def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figure:
+def findings_summary(counts: pd.DataFrame, title: str) -> Figure:
     """The book's comparisons at a glance: for each question, how many gaps got each verdict
     (``counts``: columns question, verdict, comparisons, order, link)."""
     data = counts.copy()
@@ -42,4 +44,9 @@ def findings_summary(counts: pd.DataFrame, title: str, description: str) -> Figu
             ),
         )
     )
-    return finish(fit_width(chart), description, {"verdicts": data.drop(columns=["rank"])}, title)
+    by_verdict = data.groupby("verdict")["comparisons"].sum()
+    summary = (
+        f"{formats.noun(by_verdict.sum(), 'comparison')} across {formats.noun(len(order), 'question')}: "
+        + formats.listing([f"{by_verdict[v]:,} {v}" for v in present])
+    )
+    return finish(fit_width(chart), summary, {"verdicts": data.drop(columns=["rank"])}, title)

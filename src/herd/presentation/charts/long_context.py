@@ -9,11 +9,13 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from herd.base import formats
+
 from .figure import Figure, finish, fit_width, one_mark, size_axis, wrapped_title
-from .theme import FOCUS_COLOR, OTHER_COLOR
+from .theme import FOCUS_COLOR, OKABE_ITO, OTHER_COLOR
 
 
-def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> Figure:
+def words_per_token(chunks: pd.DataFrame, title: str) -> Figure:
     """Words per token in every chunk of every text: the spread within and between texts."""
     data = chunks[["name", "kind", "words_per_token"]]
     chart = (
@@ -35,7 +37,13 @@ def words_per_token(chunks: pd.DataFrame, title: str, description: str) -> Figur
         )
     )
     chart = fit_width(chart)
-    return finish(chart, description, {"chunks": data}, title)
+    medians = data.groupby("name")["words_per_token"].median().sort_values()
+    summary = (
+        f"{formats.noun(len(data), 'chunk')} of {formats.noun(len(medians), 'text')}; the median words per token "
+        f"runs from {formats.number(medians.iloc[0], 2)} ({medians.index[0]}) to "
+        f"{formats.number(medians.iloc[-1], 2)} ({medians.index[-1]})"
+    )
+    return finish(chart, summary, {"chunks": data}, title)
 
 
 def kv_memory(
@@ -43,7 +51,6 @@ def kv_memory(
     node_gb: float,
     default_model: str,
     title: str,
-    description: str,
     default_weights: str = "bf16",
     default_cache: str = "bf16",
     names: Mapping[str, str] | None = None,
@@ -59,13 +66,14 @@ def kv_memory(
         name="model", value=default_model, bind=alt.binding_select(options=models, labels=labels, name="Model ")
     )
     recipe = "FP8 recipe (paper §6.2)"
+    first_weights, first_cache = (recipe if default_weights == "fp8-mixed" else "BF16"), default_cache.upper()
     weights = alt.param(
         name="weights",
-        value=recipe if default_weights == "fp8-mixed" else "BF16",
+        value=first_weights,
         bind=alt.binding_radio(options=["BF16", recipe], name="Weights "),
     )
     cache = alt.param(
-        name="cache", value=default_cache.upper(), bind=alt.binding_radio(options=["BF16", "FP8"], name="KV cache ")
+        name="cache", value=first_cache, bind=alt.binding_radio(options=["BF16", "FP8"], name="KV cache ")
     )
     batch = alt.param(
         name="batch", value=1, bind=alt.binding_range(min=1, max=64, step=1, name="Sequences in the batch ")
@@ -73,7 +81,7 @@ def kv_memory(
     kv_factor = "(cache == 'FP8' ? 0.5 : 1)"
     gqa_name, mha_name = "grouped-query attention (8 KV heads)", "same model, one KV head per query head"
     node_name = f"one 8×H100-80GB node ({node_gb:,.0f} GB)"
-    series = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[OTHER_COLOR, FOCUS_COLOR, "#b2182b"])
+    series = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[OTHER_COLOR, FOCUS_COLOR, OKABE_ITO["black"]])
     dashes = alt.Scale(domain=[gqa_name, mha_name, node_name], range=[[1, 0], [5, 3], [1, 0]])
     base = (
         alt.Chart()
@@ -129,10 +137,27 @@ def kv_memory(
             "sequences below the chart.",
         )
     )
-    return finish(chart, description, {"memory": rows}, title)
+    name = labels[models.index(default_model)]
+    summary = _memory_summary(rows, node_gb, default_model, name, first_weights, first_cache)
+    return finish(chart, summary, {"memory": rows}, title)
 
 
-def rope_bands(table: pd.DataFrame, title: str, description: str) -> Figure:
+def _memory_summary(rows: pd.DataFrame, node_gb: float, model: str, name: str, weights: str, cache: str) -> str:
+    """What the memory chart first shows, in a sentence: the chosen model's memory at its longest context, for one
+    sequence, with the precisions it opens with, against the node's memory."""
+    row = rows[rows["model"] == model].sort_values("context").iloc[-1]
+    factor = 0.5 if cache == "FP8" else 1.0
+    weights_gb = (row["weights_bytes_bf16"] if weights == "BF16" else row["weights_bytes_fp8_recipe"]) / 1e9
+    gqa = weights_gb + row["kv_bytes_per_token_bf16"] * factor * row["context"] / 1e9
+    mha = weights_gb + row["mha_kv_bytes_per_token_bf16"] * factor * row["context"] / 1e9
+    return (
+        f"As first drawn ({name}, weights {weights}, KV cache {cache}, one sequence), at "
+        f"{formats.count(row['context'])} tokens the model needs {formats.count(gqa)} GB with grouped-query attention "
+        f"and {formats.count(mha)} GB with one KV head per query head, against {formats.count(node_gb)} GB in the node"
+    )
+
+
+def rope_bands(table: pd.DataFrame, title: str) -> Figure:
     """Wavelength of each rotary dimension pair before and after Llama 3.1's scaling, with the
     pre-training and extended context lengths drawn and named."""
     long = table.melt(
@@ -178,4 +203,10 @@ def rope_bands(table: pd.DataFrame, title: str, description: str) -> Figure:
     chart = fit_width(alt.layer(points, rules, names), 300).properties(
         title=wrapped_title(title, "Dashed: the context lengths of pre-training and of the extended model.")
     )
-    return finish(chart, description, {"wavelengths": long, "context lengths": lengths}, title)
+    changed = table[table["wavelength_after"] != table["wavelength_before"]]
+    summary = (
+        f"Llama 3.1's scaling changes the wavelength of {len(changed)} of the {len(table)} pairs; the longest "
+        f"goes from {formats.count(table['wavelength_before'].max())} to "
+        f"{formats.count(table['wavelength_after'].max())} tokens"
+    )
+    return finish(chart, summary, {"wavelengths": long, "context lengths": lengths}, title)

@@ -13,10 +13,10 @@ import pandas as pd
 from herd.base import formats
 
 from .figure import Figure, finish, fit_width, one_mark, power_axis, size_axis, wrapped_title
-from .theme import LABEL_PX, OTHER_COLOR, WIDTH
+from .theme import CATEGORY, LABEL_PX, OKABE_ITO, OTHER_COLOR, WIDTH
 
 
-def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:
+def figure4_runs(points: pd.DataFrame, title: str) -> Figure:
     """Chinchilla's training runs as read off its Figure 4: compute against model size (log–log),
     coloured by final loss; runs left out of the fit drawn as crosses."""
     data = points.assign(fit=points["excluded"].map({True: "left out (highest loss)", False: "used in the fit"}))
@@ -57,10 +57,17 @@ def figure4_runs(points: pd.DataFrame, title: str, description: str) -> Figure:
         )
         .properties(title=wrapped_title(title, "Each mark is one training run, placed where Figure 4 draws it."))
     )
-    return finish(fit_width(chart, 300), description, {"runs": data}, title)
+    summary = (
+        f"{formats.noun(len(data), 'training run')} from {formats.size(data['parameters'].min())} to "
+        f"{formats.size(data['parameters'].max())} parameters and {formats.scientific(data['training_flops'].min())} "
+        f"to {formats.scientific(data['training_flops'].max())} FLOPs, final loss "
+        f"{formats.number(data['loss'].min(), 2)} to {formats.number(data['loss'].max(), 2)}; "
+        f"{formats.noun(points['excluded'].sum(), 'run')} left out of the fit"
+    )
+    return finish(fit_width(chart, 300), summary, {"runs": data}, title)
 
 
-def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
+def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subtitle: str) -> Figure:
     """Implied model size as a function of the exponent α, with rounding intervals shaded."""
     curve = curve[["alpha", "tokens", "params"]].copy()
     curve["tokens_text"] = curve["tokens"].map(formats.tokens)
@@ -88,7 +95,13 @@ def alpha_sensitivity(curve: pd.DataFrame, bands: pd.DataFrame, title: str, subt
         )
     )
     chart = fit_width(alt.layer(shade, line), 260).properties(title=wrapped_title(title, subtitle))
-    return finish(chart, description, {"curve": curve, "rounding intervals": bands}, title)
+    ends = curve.sort_values("alpha").iloc[[0, -1]]
+    summary = (
+        f"As α goes from {formats.number(ends['alpha'].iloc[0], 4)} to {formats.number(ends['alpha'].iloc[1], 4)}, "
+        f"the implied size goes from {ends['params_text'].iloc[0]} to {ends['params_text'].iloc[1]} parameters; "
+        f"shaded: {formats.listing(bands['printing'].astype(str).unique())}"
+    )
+    return finish(chart, summary, {"curve": curve, "rounding intervals": bands}, title)
 
 
 LOG_TICKS = (1, 2, 3, 5)
@@ -117,14 +130,14 @@ def labelled_rules(
     lo = min(low, float(marks["params"].min())) / margin
     hi = max(high, float(marks["params"].max())) * margin
     for x, text in zip(marks["params"], marks["text"]):  # each label must end inside the plot
-        share = min((LABEL_PX * len(text) + 8) / plot_px, 0.9)
+        share = min((LABEL_PX * len(text) + 14) / plot_px, 0.9)  # the symbol, then the text
         hi = max(hi, math.exp((math.log(x) - share * math.log(lo)) / (1 - share)))
     rows = len(marks)
     marks["label_y"] = [top * (1.1 + 0.14 * (rows - 1 - k)) for k in range(rows)]
     return marks, lo, hi
 
 
-def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str, description: str) -> Figure:
+def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subtitle: str) -> Figure:
     """Histogram of the compute-optimal model size over bootstrap draws on a log axis (``bins``:
     columns low, high, draws), with vertical rules at ``marks`` (columns params, label: the
     interval's ends, the refit, the paper's prediction, the trained model), each labelled where it ends
@@ -157,20 +170,33 @@ def bootstrap_optimum(bins: pd.DataFrame, marks: pd.DataFrame, title: str, subti
             ],
         )
     )
+    # Marks a few pixels apart (the paper's size, the size trained, an end of the interval) cannot be told apart by
+    # their lines: each is told by what stands at its label's height, where no other mark is, a symbol of its own
+    # in its own colour before the label; the lines down to the axis are thin and grey.
     order = list(marks["label"])
-    color = alt.Color("label:N", sort=order, legend=None)
+    shapes = alt.Scale(domain=order, range=MODEL_SHAPES[: len(order)])
+    colors = alt.Scale(domain=order, range=[c for c in CATEGORY if c != OKABE_ITO["yellow"]][: len(order)])
     tooltip = [alt.Tooltip("label:N", title="Mark"), alt.Tooltip("params_text:N", title="Parameters")]
-    base = alt.Chart(marks).encode(x=alt.X("params:Q", scale=scale), color=color, tooltip=tooltip)
-    rules = base.mark_rule(strokeWidth=2).encode(
-        y=alt.Y("label_y:Q", scale=y_scale),
-        y2=alt.datum(0),
-        strokeDash=alt.StrokeDash("label:N", sort=order, legend=None),
+    base = alt.Chart(marks).encode(x=alt.X("params:Q", scale=scale), tooltip=tooltip)
+    rules = base.mark_rule(strokeWidth=1, color="#666", strokeDash=[3, 2]).encode(
+        y=alt.Y("label_y:Q", scale=y_scale), y2=alt.datum(0)
     )
-    labels = base.mark_text(align="left", baseline="middle", dx=4, fontSize=11).encode(
+    symbols = base.mark_point(filled=True, size=70, opacity=1).encode(
+        y=alt.Y("label_y:Q", scale=y_scale),
+        shape=alt.Shape("label:N", scale=shapes, legend=None),
+        color=alt.Color("label:N", scale=colors, legend=None),
+    )
+    labels = base.mark_text(align="left", baseline="middle", dx=8, fontSize=11, color="#222").encode(
         y=alt.Y("label_y:Q", scale=y_scale), text="text:N"
     )
-    chart = fit_width(alt.layer(bars, rules, labels), 300).properties(title=wrapped_title(title, subtitle))
-    return finish(chart, description, {"draws": bins, "marks": marks}, title)
+    chart = fit_width(alt.layer(bars, rules, symbols, labels), 300).properties(title=wrapped_title(title, subtitle))
+    summary = (
+        f"{formats.noun(bins['draws'].sum(), 'draw')}, from {formats.params(drawn['low'].min())} to "
+        f"{formats.params(drawn['high'].max())}, most of them ({formats.count(top)}) between "
+        f"{bins.loc[bins['draws'].idxmax(), 'low_text']} and {bins.loc[bins['draws'].idxmax(), 'high_text']}; marked: "
+        + formats.listing(marks["text"])
+    )
+    return finish(chart, summary, {"draws": bins, "marks": marks}, title)
 
 
 def _count_ticks(top: float) -> list[float]:
@@ -192,7 +218,22 @@ MODEL_SHAPES = [
 ]
 
 
-def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, description: str) -> Figure:
+LAW_DASHES = ([1, 0], [7, 3], [2, 2], [10, 3, 2, 3])
+"""The dash patterns of the laws' lines, taken in turn alongside the palette's colours."""
+
+
+def law_styles(n: int) -> tuple[list[str], list[list[int]]]:
+    """A colour and a dash pattern for each of ``n`` lines, no two alike and neighbours different in both: the
+    palette's colours but yellow (too faint for a line) in turn, each round of them with the dashes of
+    :data:`LAW_DASHES` shifted by one."""
+    colors = [c for c in CATEGORY if c != OKABE_ITO["yellow"]]
+    if n > len(colors) * len(LAW_DASHES):
+        raise ValueError(f"{n} lines but only {len(colors) * len(LAW_DASHES)} pairs of colour and dash")
+    pairs = [divmod(i, len(colors)) for i in range(n)]  # (round, colour)
+    return [colors[c] for _, c in pairs], [list(LAW_DASHES[(c + r) % len(LAW_DASHES)]) for r, c in pairs]
+
+
+def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Figure:
     """Compute-optimal tokens and parameters against FLOPs for each law (log–log), with
     the actual models marked and named. Click a legend entry to highlight a law."""
     curves = curves[["label", "flops", "tokens", "params"]].copy()
@@ -205,13 +246,20 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, descr
     points["params_text"] = points["params"].map(formats.params)
     models = list(dict.fromkeys(points["model"]))
     pick = alt.selection_point(fields=["label"], bind="legend", name="law")
-    color = alt.Color("label:N", title="Law (click to highlight)", legend=alt.Legend(orient="bottom", columns=1))
+    laws = list(dict.fromkeys(curves["label"]))
+    colors, dashes = law_styles(len(laws))
+    # one legend for both channels, right under the title and beside the first panel: each law by its colour and
+    # its dash together, so that laws that share a colour (more laws than colours) still differ
+    legend = alt.Legend(orient="top", columns=1, symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5)
+    named = "Law (click to highlight)"
+    color = alt.Color("label:N", title=named, sort=laws, scale=alt.Scale(domain=laws, range=colors), legend=legend)
+    dash = alt.StrokeDash("label:N", title=named, sort=laws, scale=alt.Scale(domain=laws, range=dashes), legend=legend)
     shape = alt.Shape(
         "model:N",
         title="Model as trained (C = 6·N·D)",
         sort=models,
         scale=alt.Scale(domain=models, range=MODEL_SHAPES[: len(models)]),
-        legend=alt.Legend(orient="top", columns=2),
+        legend=alt.Legend(orient="bottom", columns=2),
     )
     x = alt.X("flops:Q", scale=alt.Scale(type="log"), axis=power_axis("Training compute C (FLOPs)"))
 
@@ -223,6 +271,7 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, descr
                 x=x,
                 y=alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), axis=size_axis(axis_title, powers_only=True)),
                 color=color,
+                strokeDash=dash,
                 opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
                 tooltip=[
                     alt.Tooltip("label:N", title="Law"),
@@ -259,10 +308,22 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str, descr
             "shape (C = 6·N·D); models the sources give the same size and tokens share a mark.",
         )
     )
-    return finish(chart, description, {"laws": curves, "models": points}, title)
+    return finish(chart, _curves_summary(curves, points), {"laws": curves, "models": points}, title)
 
 
-def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
+def _curves_summary(curves: pd.DataFrame, points: pd.DataFrame) -> str:
+    """What the chart of the laws shows, in a sentence: how far apart the laws' optima are at the largest compute
+    drawn, and the models marked."""
+    end = curves[curves["flops"] == curves["flops"].max()].sort_values("params")
+    return (
+        f"{formats.noun(curves['label'].nunique(), 'law')}; at {end['flops_text'].iloc[0]} FLOPs their "
+        f"compute-optimal size runs from {end['params_text'].iloc[0]} ({end['label'].iloc[0]}) to "
+        f"{end['params_text'].iloc[-1]} ({end['label'].iloc[-1]}) parameters; models marked: "
+        + formats.listing(dict.fromkeys(points["model"]))
+    )
+
+
+def optimum_ratio(table: pd.DataFrame, title: str) -> Figure:
     """Tokens trained per compute-optimal token, per model and law (log scale, 1 = optimal)."""
     data = table[["model", "label", "token_ratio", "param_ratio"]].copy()
     x = alt.X("token_ratio:Q", title="Tokens trained ÷ compute-optimal tokens (log scale)", scale=alt.Scale(type="log"))
@@ -291,4 +352,11 @@ def optimum_ratio(table: pd.DataFrame, title: str, description: str) -> Figure:
             title, "Right of 1 (dashed): trained on more tokens than the law's optimum for the same compute."
         ),
     )
-    return finish(chart, description, {"ratios": data}, title)
+    low, high = data.loc[data["token_ratio"].idxmin()], data.loc[data["token_ratio"].idxmax()]
+    summary = (
+        f"{formats.noun(data['model'].nunique(), 'model')} under {formats.noun(len(laws), 'law')}: the ratio runs "
+        f"from {formats.times(low['token_ratio'])} ({low['model']}, {low['label']}) to "
+        f"{formats.times(high['token_ratio'])} ({high['model']}, {high['label']}); "
+        f"{formats.noun((data['token_ratio'] > 1).sum(), 'pair')} of {len(data)} lie right of 1"
+    )
+    return finish(chart, summary, {"ratios": data}, title)

@@ -30,8 +30,24 @@ VERDICT_COLORS = {
     "no test": "#efe7d4",
 }
 VERDICT_TEXT = {"ahead": "white", "behind": "white", "equivalent": "white", "not resolved": "#222", "no test": "#222"}
-FOCUS_COLOR = "#d95f02"
-OTHER_COLOR = "#4c78a8"
+# The categorical palette of Okabe and Ito ("Color Universal Design", 2008): eight colours that stay apart for
+# readers with any common colour-vision deficiency. Their order here is the order a chart's categories take them:
+# orange and vermillion, the closest pair, are not four places apart, so lines drawn with the four dashes in turn
+# (charts.scaling.law_styles) never give them the same dash; yellow, faint as a line on white, comes last. A chart
+# with more categories than colours tells them apart by a second channel too (a dash pattern, a shape).
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "bluish green": "#009E73",
+    "reddish purple": "#CC79A7",
+    "sky blue": "#56B4E9",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "yellow": "#F0E442",
+}
+CATEGORY = list(OKABE_ITO.values())
+FOCUS_COLOR = OKABE_ITO["vermillion"]
+OTHER_COLOR = OKABE_ITO["blue"]
 # The text column of a chapter page is 688 px wide at a 1280 px window, of which vega-embed keeps
 # 38 px for its menu; every chart is laid out to fit the rest (narrower screens scroll a chart
 # sideways inside its own box).
@@ -48,6 +64,10 @@ HEADER_PX = 7.4  # width of a character of a 12 px bold panel header
 def _theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
+            # the marks and guides stay out of the accessibility tree (hundreds of unnamed shapes per chart); a
+            # screen reader reads the chart as one image named by its description (figure.describe)
+            "aria": False,
+            "mark": {"aria": False},
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 320},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
@@ -62,21 +82,7 @@ def _theme() -> alt.theme.ThemeConfig:
             },
             "axisX": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT},
             "axisY": {"labelLimit": NO_LIMIT, "titleLimit": NO_LIMIT},
-            "range": {
-                "category": [
-                    "#4c78a8",
-                    "#d95f02",
-                    "#1b9e77",
-                    "#7570b3",
-                    "#e7298a",
-                    "#66a61e",
-                    "#e6ab02",
-                    "#a6761d",
-                    "#666666",
-                    "#17becf",
-                    "#bcbd22",
-                ]
-            },
+            "range": {"category": CATEGORY},
         }
     }
 
