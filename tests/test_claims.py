@@ -1,6 +1,7 @@
 """Every claim of the audited post gets a verdict computed from the data, and known cases come
 out as the sources say. If data or rules change a verdict, these fail."""
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -71,13 +72,22 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("intro-92-pages", "correct", "92"),
         ("scaling-forecast-gpu-time", "not supported", "the source does not say so"),
         ("safety-few-false-refusals", "correct", "keeping false refusal rate low"),
-        ("text-generation-claude", "overstated", "of all 4; the source says it of 2"),
+        # §5.3 has the 405B ahead of Claude 3.5 Sonnet on English prompts: a claim about all areas meets its opposite
+        (
+            "text-generation-claude",
+            "contradicted",
+            "the opposite of 1 (outperforms Claude 3.5 Sonnet on single and multiturn English prompts)",
+        ),
+        # statements of what the paper reports, one reading for all: the paper's own judgement, and silences
+        ("scaling-forecast-accurate", "correct", "the source says so: quite accurate"),
+        ("safety-vicuna", "not supported", "the source does not say so"),
+        ("safety-uplift-filtering", "not supported", "the source does not say so"),
         # against GPT-4o the claim rests on MMMU (p ≈ 0.04), which does not pass α/3 over its 3 testable rows
         ("vision-trails", "right order, not resolved", "p = 0.043 on MMMU (val, CoT), does not pass"),
         # MGSM on 250 problems gets the exact test: not resolved at the least favourable rounding (228 vs 215 of 250)
         ("mgsm-405b-gt-gpt4", "right order, not resolved", "difference: not resolved"),
         ("mmlu-cot-405b-most", "correct", "resolved ahead of 6"),
-        ("infra-power-temperature", "contradicted", "power consumption at the same time"),
+        ("infra-power-temperature", "contradicted", "throughput by 1–2 % over the day"),
         ("infra-grand-teton", "correct", "Grand Teton"),
         ("adversarial-degrades", "overstated", "of all 3"),
         ("reasoning-mcts", "imprecise", "Monte Carlo"),
@@ -467,6 +477,53 @@ def test_a_silent_source_leaves_a_claim_not_supported_and_a_contrary_one_contrad
     assert claims.audit(package, claims=other).iloc[0]["verdict"] == "contradicted"
 
 
+def test_a_statement_shows_its_answer_in_words_and_its_notes_numbers_come_from_the_facts(package, data_copy):
+    statements = package.claims[package.claims["kind"] == "fact"]
+    judged = claims.audit(package, claims=statements)
+    # the 0/1 code of a yes/no or says-so/silent fact stays in facts.csv's unit: no reader-facing text shows it
+    shown = judged["evidence"] + " " + judged["cells"] + " " + judged["rule"]
+    assert not [t for t in shown if re.search(r"\b[01] = ", t)]
+    heat = judged.set_index("claim_id").loc["infra-power-temperature"]
+    assert heat["cells"].startswith("§3.3.4 attributes the data centre's power swings to temperature: no;")
+    assert "1–2 % over the day" in heat["evidence"] and "by tens of megawatts" in heat["evidence"]
+    # the note's numbers are read from facts.csv: another printed range there, another sentence here
+    lines = (data_copy / "facts.csv").read_text().splitlines()
+    line = next(
+        i for i, l in enumerate(lines, 1) if l.startswith("training.llama-3.1-405b.diurnal-throughput-variation.high,")
+    )
+    edit_csv(data_copy / "facts.csv", line, "value", "3.0")
+    copy = data.load(data_copy)
+    again = claims.audit(copy, claims=copy.claims.query("claim_id == 'infra-power-temperature'")).iloc[0]
+    assert (
+        "1–3 % over the day" in again["evidence"] and "diurnal throughput variation (high): 3 percent" in again["cells"]
+    )
+    # a note that cites a fact facts.csv lacks is an error naming the claim
+    bad = copy.claims.query("claim_id == 'infra-power-temperature'").assign(note="by {value:no.such.fact} %")
+    with pytest.raises(KeyError, match="claim infra-power-temperature: its note cites 'no.such.fact'"):
+        claims.audit(copy, claims=bad)
+
+
+def test_a_statement_about_all_is_contradicted_where_the_source_says_the_opposite_of_a_part(package):
+    whole, behind = (
+        "human-eval.claude-3.5-sonnet.capability-areas",
+        "human-eval.claude-3.5-sonnet.capabilities-405b-behind",
+    )
+    ahead = "human-eval.claude-3.5-sonnet.capabilities-405b-ahead"
+    of_some = _claim(package, claim_id="t", kind="fact", relation="all", other=whole, fact_key=behind)
+    with_opposite = _claim(
+        package, claim_id="u", kind="fact", relation="all", other=f"{whole};{ahead}", fact_key=behind
+    )
+    out = claims.audit(package, claims=pd.concat([of_some, with_opposite])).set_index("claim_id")
+    assert (out.loc["t", "verdict"], out.loc["t", "code"]) == ("overstated", "part")
+    assert (out.loc["u", "verdict"], out.loc["u", "code"]) == ("contradicted", "opposite")
+    assert "the opposite of 1" in out.loc["u", "evidence"] and "outperforms" in out.loc["u", "cells"]
+    # "contradicted" is more serious than "overstated", as a claim on several rows takes its most serious part
+    assert verdicts.SEVERITY.index("contradicted") < verdicts.SEVERITY.index("overstated")
+    bad = with_opposite.assign(other=f"{whole};no.such.fact")
+    with pytest.raises(KeyError, match="claim u: column other names 'no.such.fact'"):
+        claims.audit(package, claims=bad)
+
+
 def test_a_number_given_to_the_wrong_quantity_and_unit_is_one_wrong_number(package):
     claim = _claim(
         package,
@@ -566,6 +623,22 @@ def test_every_count_of_the_answer_agrees_with_its_verb():
         "resolved; 1 is wrong in its printed order but not resolved (1 reverses the printed order); and 1 is "
         "contradicted by a gap resolved the other way."
     )
+    # a ranking on a row without a test is counted apart, never among those not resolved; the parts add up
+    untested = _verdicts({"correct": 1, "right order, not resolved": 2, "wrong order, not resolved": 3})
+    untested["benchmark_row"] = ["a", "b", "NIH", "c", "NIH", "NIH"]
+    untested["code"] = ["resolved", "not-resolved", "untestable", "reversed", "untestable", "untestable"]
+    assert claims_text.rankings_sentence(untested) == (
+        "Of its 6 rankings, 1 is resolved in the direction it states; 1 is right in its printed order but not "
+        "resolved; 1 is wrong in its printed order but not resolved (1 reverses the printed order); 3 have no test "
+        "at all (on NIH: 1 right in its printed order and 2 wrong); and 0 are contradicted by a gap resolved the "
+        "other way."
+    )
+    untested["kind"] = "ranking"
+    meaning = claims_text.meaning_sentence(untested)
+    assert meaning.endswith(
+        "resolve 1: 1 in the direction the post states and 0 the other way; 2 are not resolved, whatever their "
+        "printed order; and 3 cannot be tested: 3 are on rows without a test (NIH)."
+    )
     assert claims_text.paragraphs_sentence(
         {"n_paragraphs_claims": 1, "n_paragraphs": 1, "n_paragraphs_numbers": 1}
     ) == ("1 of the post's 1 paragraph yields claims, including the one that states a number")
@@ -597,9 +670,24 @@ def test_the_resolved_rankings_under_a_correction_over_all_of_them(audit):
     )
 
 
+def test_the_answer_says_each_claim_is_tested_alone_and_what_one_family_would_change():
+    # three resolved rankings, p = 0.01, 0.03, 0.04: Holm over the three keeps only the first
+    audited = _verdicts({"correct": 2, "wrong order": 1, "imprecise": 1})
+    audited["p"] = [0.01, 0.04, 0.03, float("nan")]
+    audited.loc[3, "kind"] = "fact"
+    f = claims_text.family_counts(audited)
+    assert f == {"n_family": 3, "n_correct": 2, "n_wrong": 1, "n_correct_family": 1, "n_wrong_family": 0}
+    assert claims_text.family_sentence(audited) == (
+        "These counts test each claim alone, at α = 0.05; corrected as one family over the post's 3 testable "
+        "rankings (Holm), 1 would be correct and 0 wrong on resolved evidence, not 2 and 1."
+    )
+    assert claims_text.family_sentence(audited, short=True).startswith("Each claim is tested alone; corrected")
+    none = compare.Rules(correction="none")
+    assert claims_text.family_sentence(audited, none) == "These counts test each claim alone, at α = 0.05."
+
+
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_no_evidence_writes_a_sign_on_a_zero(audit):
-    import re
 
     texts = list(audit["evidence"]) + list(counting.parts_table(audit.reset_index())["evidence"])
     assert not [t for t in texts if re.search(r"[+-]0\.0(?![0-9])", t)]

@@ -38,6 +38,9 @@ def test_every_finding_quotes_its_chapter(glued):
         assert f" {b[key]}" in first.finding
     assert glued.values["benchmarks"]["pair_short"] in [f.finding for f in found]
     assert glued.values["scaling"]["refit_n_hi"] in found[3].finding
+    # the claims row says its counts test each claim alone, and what one family over the rankings would change
+    post = next(f.finding for f in found if f.chapter == "claims")
+    assert post.endswith(glued.values["claims"]["family_note"]) and "tested alone" in post
 
 
 def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):

@@ -50,3 +50,18 @@ def test_every_linked_term_is_defined():
             target = re.search(r"<([^>]*)>$", text)
             linked.add(" ".join((target.group(1) if target else text).split()))
     assert linked and sorted(linked - set(_terms())) == []
+
+
+def test_the_method_and_claims_pages_link_every_term_they_name():
+    """A term is linked from its first use in each chapter (the glossary's own promise): every glossary term the
+    method page or the claims audit names in its prose (code cells left out) is linked there at least once, so a
+    procedure named in passing ("a union–intersection test", "Brent's method") opens its entry."""
+    for name in ("method", "claims"):
+        text = (ROOT / "notebooks" / f"{name}.md").read_text(encoding="utf-8")
+        linked = {
+            " ".join((re.search(r"<([^>]*)>$", t).group(1) if re.search(r"<([^>]*)>$", t) else t).split())
+            for t in re.findall(r"\{term\}`([^`]*)`", text)
+        }
+        prose = " ".join(re.sub(r"\{term\}`[^`]*`", "", re.sub(r"```.*?```", "", text, flags=re.S)).split())
+        named = [t for t in _terms() if t in prose]
+        assert named and [t for t in named if t not in linked] == [], name

@@ -23,12 +23,14 @@ from herd.analyses.claims.counting import (
     summary,
 )
 from herd.analyses.claims.verdicts import (
+    CANNOT_TEST_CODES,
     COMPOSITE_KINDS,
     DEFINITIONS,
     OMISSION_KINDS,
     RANKING_KINDS,
     REVERSED_CODES,
     SEVERITY,
+    UNTESTABLE,
 )
 from herd.base import formats, markup
 from herd.method import compare, rowwise, stats
@@ -50,36 +52,64 @@ def rows_described(table: pd.DataFrame) -> str:
     )
 
 
+CANNOT_TEST = {
+    "unlike-settings": "{compares|compare} cells obtained in different settings",
+    "not-printed": "{names|name} a model with no printed score on the row",
+    UNTESTABLE: "{is|are} on {a row|rows} without a test",
+}
+"""Why a ranking cannot be tested, by its reason code (:data:`herd.analyses.claims.verdicts.CANNOT_TEST_CODES`), after
+its count."""
+
+
+def _untested_rows(rankings: pd.DataFrame) -> str:
+    """The rows of rankings coded :data:`herd.analyses.claims.verdicts.UNTESTABLE`, named once each."""
+    return formats.listing(pd.unique(rankings.loc[rankings["code"] == UNTESTABLE, "benchmark_row"].dropna()))
+
+
+def cannot_test_phrase(rankings: pd.DataFrame) -> str:
+    """Why the rankings that cannot be tested cannot be, counted by reason code (:data:`CANNOT_TEST`), the rows without
+    a test named: "3 compare cells obtained in different settings and 3 are on a row without a test
+    (NIH/Multi-needle)"."""
+    said = []
+    for code, text in CANNOT_TEST.items():
+        n = int((rankings["code"] == code).sum())
+        if n:
+            said.append(counted(n, text) + (f" ({_untested_rows(rankings)})" if code == UNTESTABLE else ""))
+    return formats.listing(said)
+
+
 def meaning_sentence(audited: pd.DataFrame) -> str:
     """What the audit comes to, counted: the post's single numbers (scores and facts) against its rankings,
-    how many of each the sources bear out, and how many rankings the published test sets resolve either way."""
+    how many of each the sources bear out, how many rankings the published test sets resolve either way, how many
+    they leave not resolved, and, apart, how many cannot be tested (by reason code, not counted as not resolved)."""
     numbers = audited[audited["kind"].isin(["score", "fact"])]
     n_right = int((numbers["verdict"] == "correct").sum())
     r = audited[audited["kind"].isin(RANKING_KINDS)]
     n_stated = int((r["verdict"] == "correct").sum())
     n_other_way = int((r["verdict"] == "wrong order").sum())
-    untested = r["verdict"].isin(["not checkable", "misleading: unlike settings"])
-    n_untested = int(untested.sum())
-    n_open = len(r) - n_stated - n_other_way - n_untested
+    cannot = r[r["code"].isin(CANNOT_TEST_CODES)]
+    n_open = len(r) - n_stated - n_other_way - len(cannot)
     return (
         f"Of the post's {formats.noun(len(numbers), 'single number', 'single numbers')} (scores and facts), "
         f"{counted(n_right, '{matches|match} {its} source')} "
         f"({formats.share(n_right / len(numbers)) if len(numbers) else '—'}). Of its "
         f"{formats.noun(len(r), 'ranking', 'rankings')}, the published test sets resolve "
         f"{n_stated + n_other_way}: {n_stated} in the direction the post states and {n_other_way} the other way; "
-        f"{counted(n_open, '{is} not resolved')}, whatever {agree('{its|their} printed order', n_open)}, and "
-        f"{n_untested} cannot be tested (cells from unlike settings, or no printed source)."
+        f"{counted(n_open, '{is} not resolved')}, whatever {agree('{its|their} printed order', n_open)}; and "
+        f"{len(cannot)} cannot be tested" + (f": {cannot_test_phrase(cannot)}." if len(cannot) else ".")
     )
 
 
 def rankings_sentence(audited: pd.DataFrame) -> str:
     """What became of the post's rankings (one model above another, or on top), every one accounted for, on a
     symmetric scale: resolved in the stated direction, right but not resolved, wrong but not resolved (the
-    printed order is the reverse, or the scores are equal), wrong and resolved the other way, and each other
-    verdict."""
+    printed order is the reverse, or the scores are equal), without any test (a row whose metric or N has none:
+    counted apart, never as not resolved), wrong and resolved the other way, and each other verdict."""
     r = audited[audited["kind"].isin(RANKING_KINDS)]
-    v = r["verdict"].value_counts()
-    noise = r[r["verdict"] == "wrong order, not resolved"]
+    untested = r[r["code"] == UNTESTABLE]
+    tested = r[r["code"] != UNTESTABLE]
+    v = tested["verdict"].value_counts()
+    noise = tested[tested["verdict"] == "wrong order, not resolved"]
     n_reversed = int(noise["code"].isin(REVERSED_CODES).sum())
     n_equal = int((noise["code"] == "equal").sum())
     parts = [
@@ -90,6 +120,14 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         how = [counted(n_reversed, "{reverses|reverse} the printed order")] if n_reversed else []
         how += [counted(n_equal, "{calls|call} equal scores a win")] if n_equal else []
         parts.append(counted(len(noise), "{is} wrong in {its} printed order but not resolved") + f" ({', '.join(how)})")
+    if len(untested):
+        n_right = int((untested["verdict"] == "right order, not resolved").sum())
+        orders = [counted(n_right, "right in {its} printed order")] if n_right else []
+        orders += [counted(len(untested) - n_right, "wrong")] if len(untested) > n_right else []
+        parts.append(
+            counted(len(untested), "{has|have} no test at all")
+            + f" (on {_untested_rows(untested)}: {' and '.join(orders)})"
+        )
     parts.append(counted(int(v.get("wrong order", 0)), "{is} contradicted by a gap resolved the other way"))
     unlike = int(v.get("misleading: unlike settings", 0))
     if unlike:
@@ -101,7 +139,7 @@ def rankings_sentence(audited: pd.DataFrame) -> str:
         "wrong order",
         "misleading: unlike settings",
     )
-    others = r.loc[~r["verdict"].isin(named), "verdict"].value_counts()
+    others = tested.loc[~tested["verdict"].isin(named), "verdict"].value_counts()
     said = {"parity not resolved": "{is} {a claim|claims} of parity the data neither show nor refute"}
     parts += [counted(int(n), said.get(verdict, "{is} " + verdict)) for verdict, n in others.items()]
     return f"Of its {len(r)} rankings, " + "; ".join(parts[:-1]) + "; and " + parts[-1] + "."
@@ -118,6 +156,48 @@ def corrected_sentence(audited: pd.DataFrame, rules: compare.Rules = compare.Rul
         f"together as one family ({name}), {c['n_stay']} of the {c['n_resolved']} resolved would stay resolved: "
         f"{c['n_stated_stay']} of the {c['n_stated']} in the direction the post states and {c['n_other_way_stay']} "
         f"of the {c['n_other_way']} the other way."
+    )
+
+
+def family_counts(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> dict[str, int]:
+    """The answer's counts of correct and wrong claims (summary groups) as they stand, each claim tested alone, and
+    as they would be were the post's testable rankings corrected together as one family
+    (:func:`herd.analyses.claims.counting.rankings_corrected`): a ranking no longer resolved moves from *correct* to
+    *right order, not resolved*, or from *wrong order* to *wrong order, not resolved*.
+
+    Returns
+    -------
+    dict
+        ``n_family``, ``n_correct`` and ``n_wrong`` (as they stand), ``n_correct_family`` and ``n_wrong_family``.
+    """
+    c = rankings_corrected(audited, rules)
+    s = summary(stated(audited))
+    return {
+        "n_family": c["n_family"],
+        "n_correct": int(s["correct"]),
+        "n_wrong": int(s["wrong"]),
+        "n_correct_family": int(s["correct"]) - (c["n_stated"] - c["n_stated_stay"]),
+        "n_wrong_family": int(s["wrong"]) - (c["n_other_way"] - c["n_other_way_stay"]),
+    }
+
+
+def family_sentence(audited: pd.DataFrame, rules: compare.Rules = compare.Rules(), short: bool = False) -> str:
+    """What the answer's counts rest on: each claim is tested alone, at α; and what one family over all of the post's
+    testable rankings (:func:`family_counts`, ``rules``' correction) would make of its correct and wrong claims.
+    ``short``: the clause the home page quotes. Without a correction, only the first half."""
+    f = family_counts(audited, rules)
+    if rules.correction == "none":
+        return f"These counts test each claim alone, at α = {rules.alpha:g}."
+    family = (
+        f"corrected as one family over the post's {f['n_family']} testable rankings "
+        f"({stats.CORRECTION_NAMES[rules.correction]}), {f['n_correct_family']} would be correct and "
+        f"{f['n_wrong_family']} wrong on resolved evidence"
+    )
+    if short:
+        return f"Each claim is tested alone; {family}."
+    return (
+        f"These counts test each claim alone, at α = {rules.alpha:g}; {family}, not {f['n_correct']} and "
+        f"{f['n_wrong']}."
     )
 
 

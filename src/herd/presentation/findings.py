@@ -190,7 +190,7 @@ def findings(g: Glued) -> list[Finding]:
             "but not resolved; "
             f"{g.counted('claims', 'n_wrong', '{is|are}')} wrong on resolved evidence and {c('n_wrong_noise')} in the "
             f"wrong order but not resolved; {g.counted('claims', 'n_misleading_total', '{is|are}')} misleading or "
-            "overstated.",
+            f"overstated. {c('family_note')}",
         ),
         Finding(
             "scaling",

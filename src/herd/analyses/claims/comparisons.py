@@ -14,7 +14,7 @@ from herd.base import formats
 from herd.method import compare, rowwise
 
 from .evidence import Evidence, cited_cells, evidence_table
-from .verdicts import FAVOUR, SEVERITY, Verdict
+from .verdicts import FAVOUR, SEVERITY, UNTESTABLE, Verdict
 
 TOLERANCE = 0.05  # a stated score equals a printed one when they agree to one decimal
 
@@ -150,7 +150,8 @@ def _pair_verdict(
         "when B prints higher or the two print the same but the gap is not resolved"
     )
     if sa < sb or sa == sb:
-        code = "reversed" if sa < sb else "equal"
+        # a row printed in like settings but without a test (its metric or its N) is coded so, whatever its order
+        code = UNTESTABLE if not p["testable"] else "reversed" if sa < sb else "equal"
         said = "the printed order is the reverse" if sa < sb else "the two print the same score"
         if p["difference"] == "behind":
             return Verdict("wrong order", code, rule, f"{head}: {said}, and resolved; {gap_text}", **extra)
@@ -158,7 +159,7 @@ def _pair_verdict(
     if p["difference"] == "ahead":
         return Verdict("correct", "resolved", rule, f"{head}: {gap_text}", **extra)
     code = (
-        "untestable"
+        UNTESTABLE
         if not p["testable"]
         else "rounding"
         if p["rounding_flip"]
@@ -207,7 +208,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
         )
     runner = printed[printed["model"] != model].iloc[0]["model"]
     v = _pair_verdict(ev, source, table, row, model, runner, "above")
-    if v.code == "equal":
+    if v.gap == 0:
         return Verdict(
             "right order, not resolved",
             "shared-top",

@@ -5,6 +5,8 @@ holds (against measurements on real texts), and the claims no source in the book
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from herd.analyses.long_context import textstats
@@ -20,6 +22,52 @@ SILENT_UNIT = "says so (1)"
 
 
 WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
+
+
+FACT_IN_NOTE = re.compile(r"\{(value|printed):([^{}:]+)\}")
+"""How a claim's note cites a row of ``facts.csv`` so that its numbers come from the data: ``{value:KEY}`` is the
+fact's value as the book writes a bare quantity, ``{printed:KEY}`` its wording as printed."""
+
+
+def answer(fact: pd.Series) -> str:
+    """The answer a yes/no or says-so/silent fact records, in the words of its unit (``yes (1) / no (0)``: "yes" for
+    1, "no" for 0), so that the 0/1 code stays in the data and never reaches the page."""
+    labels = dict((float(m.group(2)), m.group(1).strip()) for m in re.finditer(r"([^/()]+)\((\d)\)", str(fact["unit"])))
+    if float(fact["value"]) not in labels:
+        raise ValueError(
+            f"facts.csv, row {fact.name}: value {fact['value']:g} is not one of its unit's {fact['unit']!r}"
+        )
+    return labels[float(fact["value"])]
+
+
+def filled_note(claim: pd.Series, facts: pd.DataFrame) -> tuple[str, list[str]]:
+    """A claim's note with the facts it cites (:data:`FACT_IN_NOTE`) filled in from ``facts.csv``, and the keys of
+    those facts in the order cited; an empty note when the claim has none."""
+    note = claim.get("note")
+    if not isinstance(note, str) or not note.strip():
+        return "", []
+    cited: list[str] = []
+
+    def fill(m: re.Match) -> str:
+        how, key = m.group(1), m.group(2)
+        if key not in facts.index:
+            raise KeyError(f"claims.csv, claim {claim['claim_id']}: its note cites {key!r}, which facts.csv lacks")
+        if key not in cited:
+            cited.append(key)
+        return formats.quantity(facts.loc[key, "value"]) if how == "value" else str(facts.loc[key, "value_as_printed"])
+
+    return FACT_IN_NOTE.sub(fill, note.strip()), cited
+
+
+def _with_note(text: str, cells: str, claim: pd.Series, facts: pd.DataFrame) -> tuple[str, str]:
+    """A statement's evidence followed by the claim's note (its facts filled in), and its cells followed by the facts
+    the note cites, each with its value and unit."""
+    note, cited = filled_note(claim, facts)
+    if note:
+        text = f"{text}. {note}"
+    for key in cited:
+        cells += f"; {facts.loc[key, 'quantity']}: {formats.quantity(facts.loc[key, 'value'])} {facts.loc[key, 'unit']}"
+    return text, cells
 
 
 def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -38,18 +86,7 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     cells = f"{f['quantity']}: {f['value_as_printed']}"
     relation = claim["relation"] if pd.notna(claim["relation"]) else "equals"
     if relation == "all":
-        total = (
-            float(facts.loc[claim["other"], "value"])
-            if pd.notna(claim["other"])
-            else float(claim["stated_other_value"])
-        )
-        rule = "a statement about all of them holds when the source says it of all"
-        text = f"the post says it of all {fmt(total)}; the source says it of {fmt(actual)}"
-        if actual >= total:
-            return Verdict("correct", "all", rule, text, cells, ref)
-        return Verdict(
-            "overstated" if actual > 0 else "contradicted", "part" if actual > 0 else "none", rule, text, cells, ref
-        )
+        return _of_all(claim, f, facts, actual, fmt, cells, ref)
     if relation == "misnamed":
         rule = "a method or model must be named as the source names it"
         if actual == stated:
@@ -70,39 +107,62 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
         text = f"stated at least {fmt(stated)}; source {fmt(actual)}"
         return Verdict("correct" if actual >= stated else "contradicted", "at-least", rule, text, cells, ref)
     if str(f["unit"]).startswith((SILENT_UNIT, "yes (1)")):
-        return _statement(f, actual, stated, cells, ref)
+        text, verdict, code, rule = _statement(f, actual, stated)
+        text, cells = _with_note(text, f"{f['quantity']}: {answer(f)}", claim, facts)
+        return Verdict(verdict, code, rule, text, cells, ref)
     return _number(claim, f, actual, stated, fmt, cells, ref)
 
 
-def _statement(f: pd.Series, actual: float, stated: float, cells: str, ref: str) -> Verdict:
-    """A statement about the source against a yes/no fact or a says-so/silent fact (:data:`SILENT_UNIT`)."""
+STATEMENT_RULE = (
+    "a statement of what the source reports is judged against the source: correct when it says so, contradicted "
+    "when it says otherwise"
+)
+
+
+def _statement(f: pd.Series, actual: float, stated: float) -> tuple[str, str, str, str]:
+    """A statement about the source against a yes/no fact or a says-so/silent fact (:data:`SILENT_UNIT`): the
+    evidence, the verdict, its code and the rule."""
+    printed = f["value_as_printed"]
     if str(f["unit"]).startswith(SILENT_UNIT):
-        rule = (
-            "a statement about the source is correct when the source says so, and not supported when the source "
-            "says nothing about it"
-        )
+        rule = STATEMENT_RULE + ", not supported when it says nothing about it"
         if actual == stated:
-            return Verdict("correct", "statement", rule, f"the source says so: {f['value_as_printed']}", cells, ref)
+            return f"the source says so: {printed}", "correct", "statement", rule
         if stated and not actual:
-            return Verdict(
-                "not supported",
-                "silent",
-                rule,
-                f"the source does not say so; what it says is: {f['value_as_printed']}",
-                cells,
-                ref,
-            )
-        return Verdict("contradicted", "statement", rule, f"the source says so: {f['value_as_printed']}", cells, ref)
-    rule = "a statement about the source is correct when the source says so"
-    says = "says so" if actual == stated else "says otherwise"
-    return Verdict(
-        "correct" if actual == stated else "contradicted",
-        "statement",
-        rule,
-        f"the source {says}: {f['value_as_printed']}",
-        cells,
-        ref,
+            return f"the source does not say so; what it says is: {printed}", "not supported", "silent", rule
+        return f"the source says so: {printed}", "contradicted", "statement", rule
+    if actual == stated:
+        return f"the source says so: {printed}", "correct", "statement", STATEMENT_RULE
+    return f"the source says otherwise: {printed}", "contradicted", "statement", STATEMENT_RULE
+
+
+def _of_all(claim: pd.Series, f: pd.Series, facts: pd.DataFrame, actual: float, fmt, cells: str, ref: str) -> Verdict:
+    """A statement about all of several things (relation ``all``) against the number of them the source says it of.
+    The whole is a second fact (the claim's ``other``) or the claim's ``stated_other_value``; a third fact after a
+    ';' in ``other``, when given, counts those the source says the opposite of. Like a claim on several rows, it
+    takes the most serious verdict of its parts: contradicted where the source says the opposite of any, overstated
+    where it says it of only some, correct where it says it of all."""
+    keys = str(claim["other"]).split(";") if pd.notna(claim["other"]) else []
+    for key in keys:
+        if key not in facts.index:
+            raise KeyError(f"claims.csv, claim {claim['claim_id']}: column other names {key!r}, which facts.csv lacks")
+    total = float(facts.loc[keys[0], "value"]) if keys else float(claim["stated_other_value"])
+    opposite = facts.loc[keys[1]] if len(keys) > 1 else None
+    n_opposite = float(opposite["value"]) if opposite is not None else 0.0
+    rule = (
+        "a statement about all of them holds when the source says it of all, is overstated when it says it of only "
+        "some, and is contradicted when it says it of none or the opposite of any (the most serious verdict of its "
+        "parts)"
     )
+    text = f"the post says it of all {fmt(total)}; the source says it of {fmt(actual)} ({f['value_as_printed']})"
+    if opposite is not None and n_opposite:
+        text += f" and the opposite of {fmt(n_opposite)} ({opposite['value_as_printed']})"
+        cells += f"; {opposite['quantity']}: {opposite['value_as_printed']}"
+    text, cells = _with_note(text, cells, claim, facts)
+    if n_opposite or not actual:
+        return Verdict("contradicted", "opposite" if n_opposite else "none", rule, text, cells, ref)
+    if actual >= total:
+        return Verdict("correct", "all", rule, text, cells, ref)
+    return Verdict("overstated", "part", rule, text, cells, ref)
 
 
 def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, fmt, cells: str, ref: str) -> Verdict:

@@ -127,7 +127,18 @@ RANKING_KINDS = ("ranking", "top")
 
 
 REVERSED_CODES = ("reversed", "another-prints-higher")
-"""Reason codes of a ranking whose printed order is the reverse of the one the post states."""
+"""Reason codes of a ranking whose printed order is the reverse of the one the post states (and that has a test)."""
+
+
+UNTESTABLE = "untestable"
+"""Reason code of a comparison printed in like settings on a row without a test (its metric, such as an average
+recall over unpublished trials, or its N), whatever its printed order: its verdict says the order, the code that it
+cannot be tested."""
+
+
+CANNOT_TEST_CODES = ("unlike-settings", "not-printed", UNTESTABLE)
+"""Reason codes of a ranking the book cannot test: cells obtained in unlike settings, a score not printed, or a row
+without a test (:data:`UNTESTABLE`)."""
 
 
 COMPOSITE_KINDS = ("category", "most", "some-rows")
