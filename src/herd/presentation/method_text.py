@@ -154,7 +154,8 @@ def published_examples() -> pd.DataFrame:
     )
     checks.append(
         (
-            "One-sided score tests (the halves of TOST; non-inferiority) at 0.0528 and 0.3382, 56/70 − 48/80",
+            "Miettinen–Nurminen test, one-sided at 0.0528 and at 0.3382 (the halves of TOST; non-inferiority), "
+            "56/70 − 48/80",
             "Newcombe (1998b), Table II: the 95 % Miettinen–Nurminen interval's ends, where each one-sided test at "
             "2.5 % turns",
             "p = 0.025 and 0.025",
