@@ -2,8 +2,9 @@
 
 ``stats`` (intervals and tests by metric kind, the family a question asks, corrections, equivalence and
 non-inferiority, the verdicts' vocabulary), ``compare`` (a verdict for every pair of printed scores, the same rule
-in every chapter), ``rowwise`` (claims over the rows of a table: on every row, on some row, and what a row of its N
-can show) and ``montecarlo`` (decisions on Monte Carlo p-values that their Monte Carlo error cannot change). Numbers
+in every chapter), ``rowwise`` (claims over the rows of a table: on every row, shown, refuted or not resolved; on
+some row; and what a row of its N can show), ``families`` (how a question's verdicts move with its family) and
+``montecarlo`` (decisions on Monte Carlo p-values that their Monte Carlo error cannot change). Numbers
 and records only: ``herd.presentation.compare_text`` writes them.
 
 May import: ``herd.base``, ``herd.record``.
