@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from herd.base import formats
-from herd.method import compare, rowwise
+from herd.method import compare, rowwise, sample_sizes, stats
 from herd.presentation import compare_text
 
 
@@ -377,7 +377,6 @@ def test_resolved_at_counts_the_unresolved_gaps_a_correlation_would_resolve():
 
 
 def test_every_correction_says_whether_its_intervals_are_simultaneous():
-    from herd.method import stats
 
     assert set(compare_text.LEVEL_NOTES) == set(stats.CORRECTIONS)
     # only Bonferroni's common level α/m makes intervals that hold together
@@ -462,11 +461,60 @@ def test_a_claim_on_every_row_is_capped_by_a_row_that_cannot_be_tested():
     assert failed == rowwise.EveryRow("not shown", 3, 2, 1, ("C",))
     # nothing testable: not resolved, never shown
     assert rowwise.every_row(seen.iloc[2:], [True, True]).verdict == "not resolved"
-    assert [compare_text.EVERY_ROW_ANSWER[v] for v in ("shown", "not resolved", "not shown")] == [
+    assert [compare_text.CLAIM_ANSWER[v] for v in ("shown", "not resolved", "refuted")] == [
         "yes",
         "not resolved",
         "no",
     ]
+
+
+def _rows(table):
+    """Rows of compare.orient for a claim on every row, from (label, focus, competitor, N, noninferior, equivalent)."""
+    frame = pd.DataFrame(
+        table, columns=["row_label", "focus_score", "competitor_score", "n", "noninferior", "equivalent"]
+    )
+    tested = frame["n"].notna()
+    return frame.assign(
+        kind="proportion",
+        difference=np.where(tested, "not resolved", "no test"),
+        equivalence=np.where(tested, np.where(frame["equivalent"], "equivalent", "not shown"), "no test"),
+        testable=tested,
+        eq_level=np.where(tested, 0.05, np.nan),
+    ).drop(columns="equivalent")
+
+
+def test_a_claim_on_every_row_is_no_only_when_a_row_refutes_it():
+    # Far: 5 points behind on 10,000 items refutes both readings; Small: 3 behind on 300 items fails both tests but
+    # refutes neither; Ahead: 5 points ahead refutes "as good as" (a gap beyond +2) but not "at least as good as"
+    far = ("Far", 60.0, 65.0, 10000.0, False, False)
+    small = ("Small", 60.0, 63.0, 300.0, False, False)
+    ahead = ("Ahead", 65.0, 60.0, 10000.0, True, False)
+    same = ("Same", 60.0, 60.1, 100000.0, True, True)
+    untested = ("NoN", 60.0, 61.0, np.nan, False, False)
+    both = rowwise.readings(_rows([far, small, same]), 2.0, 0.05)
+    for reading, k in ((rowwise.AS_GOOD, 6), (rowwise.AT_LEAST, 3)):
+        claim = both[reading]
+        assert claim.verdict == "refuted" and claim.k == k and claim.level == pytest.approx(0.05 / k)
+        assert [(row, side) for row, side, _ in claim.refuting] == [("Far", "below")] and claim.refuting[0][2] < 1e-4
+    # failing its test on a small row is not evidence against the claim: not resolved, never "no"
+    alone = rowwise.readings(_rows([small, same]), 2.0, 0.05)
+    assert {r: c.verdict for r, c in alone.items()} == {
+        rowwise.AS_GOOD: "not resolved",
+        rowwise.AT_LEAST: "not resolved",
+    }
+    assert alone[rowwise.AT_LEAST].every.verdict == "not shown" and not alone[rowwise.AT_LEAST].refuting
+    lead = rowwise.readings(_rows([ahead, same]), 2.0, 0.05)
+    assert lead[rowwise.AS_GOOD].verdict == "refuted" and lead[rowwise.AS_GOOD].refuting[0][:2] == ("Ahead", "above")
+    assert lead[rowwise.AT_LEAST].verdict == "shown"
+    assert rowwise.readings(_rows([ahead, same, untested]), 2.0, 0.05)[rowwise.AT_LEAST].verdict == "not resolved"
+    # the level is α/k: a deficit whose one-sided p lies between α/6 and α/3 refutes non-inferiority (3 tests) but not
+    # equivalence (a test on each side of each row: 6)
+    mid = ("Mid", 60.0, 65.0, 2800.0, False, False)
+    p = rowwise.margin_pvalues(_rows([mid]), 2.0).loc[0, "p_below"]
+    assert 0.05 / 6 < p < 0.05 / 3
+    judged = rowwise.readings(_rows([mid, same, ("Tie", 60.0, 60.0, 100000.0, True, True)]), 2.0, 0.05)
+    assert judged[rowwise.AT_LEAST].verdict == "refuted" and judged[rowwise.AS_GOOD].verdict == "not resolved"
+    assert judged[rowwise.AT_LEAST].refuting[0][2] == pytest.approx(p)
 
 
 def test_a_claim_on_some_row_is_corrected_over_every_row_it_could_rest_on():
@@ -544,3 +592,79 @@ def test_the_margin_tests_are_the_score_tests_statsmodels_computes():
     assert got.loc[0, "p_below"] == pytest.approx(below.pvalue, rel=1e-3)
     assert got.loc[1, "p_above"] == pytest.approx(above.pvalue, rel=1e-3)
     assert got.loc[0, "p_above"] > 0.99 and got.loc[1, "p_below"] > 0.99  # the other side: nowhere near
+
+
+def test_another_family_regroups_the_same_p_values_as_judging_it_would():
+    from herd.method import families
+
+    # two rivals on five rows of 10,000 items: some gaps resolved, or shown equivalent, only with fewer tests
+    rows = []
+    for i, (lead, bench) in enumerate([(1.5, "big"), (3.0, "big"), (-2.0, "big"), (0.1, "big"), (0.6, "big")]):
+        rows += [
+            (f"r{i}", "f", bench, 70.0 + lead, np.nan, np.nan),
+            (f"r{i}", "c", bench, 70.0, np.nan, np.nan),
+            (f"r{i}", "d", bench, 70.0 - lead / 2, np.nan, np.nan),
+        ]
+    s = _scores(rows)
+    pairs = [("f", "c"), ("f", "d")]
+    book = compare.orient(compare.judge(s, BENCH, pairs=pairs), "f")
+    alone = compare.orient(compare.judge(s, BENCH, pairs=pairs, question=compare.EVERY), "f")
+    per_row = pd.concat(
+        [compare.orient(compare.judge(g, BENCH, pairs=pairs), "f") for _, g in s.groupby("row_label", sort=False)]
+    ).reset_index(drop=True)
+    rules = compare.Rules()
+    for family, judged in ((families.ALONE, alone), (families.PER_ROW, per_row), (families.WHOLE, book)):
+        got = families.regrouped(book, rules, family)
+        assert list(got["difference"]) == list(judged["difference"]), family
+        assert list(got["equivalence"]) == list(judged["equivalence"]), family
+    table = families.sensitivity(book, rules).set_index("family")
+    # the families must differ here, or the test would not tell them apart
+    assert table.loc[families.ALONE, "ahead"] > table.loc[families.WHOLE, "ahead"]
+    assert table.loc[families.ALONE, "equivalent within ±2"] > table.loc[families.WHOLE, "equivalent within ±2"]
+    assert table.loc[families.ALONE, "differences changed"] == int((alone["difference"] != book["difference"]).sum())
+    assert (
+        table.loc[
+            families.WHOLE,
+            ["differences changed", "equivalences changed"],
+        ].sum()
+        == 0
+    )
+    sentence = compare_text.family_sentence(table.reset_index(), 2.0)
+    assert sentence.startswith(
+        f"With each comparison tested alone, at α with no correction, "
+        f"{table.loc[families.ALONE, 'ahead']} gaps would be ahead"
+    )
+    # rows judged as another question are not this question's family
+    with pytest.raises(AssertionError, match="does not reproduce"):
+        families.sensitivity(alone, rules)
+
+
+def test_a_macro_average_takes_its_n_at_the_least_favourable_printed_score():
+    sizes = [100, 1534, 200, 300]
+    least = compare.least_macro_n(sizes, 88.6)
+    grid = [sample_sizes.macro_average_n(sizes, x) for x in np.linspace(88.55, 88.65, 2001)]
+    assert least == pytest.approx(min(grid), rel=1e-9, abs=1e-6) and least <= sample_sizes.macro_average_n(sizes, 88.6)
+    assert least < sample_sizes.macro_average_n(sizes, 88.6) - 0.5  # the range moves N by more than rounding would hide
+    s = _scores([("Macro", "f", "macro", 88.6, np.nan, np.nan), ("Macro", "c", "macro", 80.2, np.nan, np.nan)])
+    subsets = pd.DataFrame({"benchmark": ["macro"] * 4, "subset": list("abcd"), "n": sizes})
+    judged = compare.judge(s, BENCH, subsets=subsets)
+    assert judged["n"].iloc[0] == pytest.approx(
+        min(compare.least_macro_n(sizes, 88.6), compare.least_macro_n(sizes, 80.2))
+    )
+
+
+def test_a_gap_the_printing_allows_to_be_zero_is_beyond_any_agreement():
+    # 88.6 and 88.7 both allow 88.65: no correlation resolves a gap that may be zero
+    s = _scores(
+        [
+            ("Meet", "f", "macro", 88.6, np.nan, np.nan),
+            ("Meet", "c", "macro", 88.7, np.nan, np.nan),
+            ("Apart", "f", "macro", 88.6, np.nan, np.nan),
+            ("Apart", "c", "macro", 88.8, np.nan, np.nan),
+        ]
+    )
+    seen = compare.orient(compare.judge(s, BENCH, subsets=SUBSETS), "f").set_index("row_label")
+    assert seen.loc["Meet", "p_worst"] == 1.0 and seen.loc["Meet", "rho_to_resolve"] == np.inf
+    assert seen.loc["Apart", "p_worst"] < 1.0 and np.isfinite(seen.loc["Apart", "rho_to_resolve"])
+    shown = compare_text.detail_table(seen.reset_index().assign(competitor_name="C"), 2.0).set_index("row_label")
+    assert shown.loc["Meet", "rho"] == "unreachable" and shown.loc["Apart", "rho"] != "unreachable"

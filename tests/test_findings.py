@@ -144,6 +144,15 @@ def test_the_figure_counts_the_chapters_recorded_comparisons(glued):
     assert int(unresolved) == int(glued("benchmarks", "n_unresolved"))
     if int(glued("benchmarks", "n_equivalent")):
         assert table2["question"].iloc[0].endswith(f" · {glued('benchmarks', 'n_equivalent')} ≈")
+    # the post's bottom line is a claim of being at least on a par: its bar counts differences, its label the claim
+    record = glued.comparisons("claims")
+    tested = record[record["difference"] != "no test"]
+    bottom = counts[counts["link"] == "claims.html#claims-result"]
+    assert bottom["question"].str.startswith("Bottom line's rows: ").all()
+    assert set(bottom["claim"]) == {
+        f"at least on a par on {int(tested['noninferior'].sum())} of {len(tested)} tested rows"
+    }
+    assert (counts.loc[counts["link"] != "claims.html#claims-result", "claim"] == "").all()
 
 
 def test_a_value_the_chapters_do_not_glue_is_named(tmp_path):

@@ -97,25 +97,43 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
             "kind": ["proportion"] * 4,
         }
     )
-    text = compare_text.describe_pair(seen, "Small", "Large", 2.0)
+    claims = rowwise.readings(seen, 2.0, 0.05)
+    p = formats.p_text(rowwise.margin_pvalues(seen, 2.0).loc[0, "p_below"])
+    text = compare_text.describe_pair(seen, "Small", "Large", 2.0, claims)
+    # A refutes both readings: "no", with the row, its one-sided test and the level α/k it passes
     assert text == (
-        "As good as (equivalent within ±2 points on every benchmark): no; equivalence is shown on 1 of the 3 "
-        "(B). At least as good as (not behind by 2 points or more on every benchmark): no; non-inferiority is "
-        "shown on 2 of the 3 (B, C). The differences: Large is ahead on 1 (A); Small is ahead on 1 (B); 1 gap is not "
-        "resolved either way. 1 cannot be tested (D). At these scores and test-set sizes, no gap could have been "
-        "shown equivalent within ±2 points on 1 of the 3 (C)."
+        "As good as (equivalent within ±2 points on every benchmark): no: on A Small is shown more than 2 points "
+        f"behind (one-sided {p}, below α/6 = 0.0083: a test on each side of each of the 3 tested benchmarks, any "
+        "one of which can refute it); equivalence is shown on 1 of the 3 (B). At least as good as (not behind by 2 "
+        f"points or more on every benchmark): no: on A Small is shown more than 2 points behind (one-sided {p}, "
+        "below α/3 = 0.017: a test on each of the 3 tested benchmarks, any one of which can refute it); "
+        "non-inferiority is shown on 2 of the 3 (B, C). The differences: Large is ahead on 1 (A); Small is ahead on "
+        "1 (B); 1 gap is not resolved either way. 1 cannot be tested (D). At these scores and test-set sizes, no gap "
+        "could have been shown equivalent within ±2 points on 1 of the 3 (C)."
+    )
+    assert compare_text.pair_summary(seen, 2.0, claims).startswith(
+        f"As good as (within ±2 points everywhere): no, refuted on A ({p}), shown on 1 of 3 testable benchmarks"
     )
     # every tested row passes, but D cannot be tested: the claim on every row is capped at not resolved
     passing = seen.iloc[1:]
-    text = compare_text.describe_pair(passing, "Small", "Large", 2.0)
+    claims = rowwise.readings(passing, 2.0, 0.05)
+    text = compare_text.describe_pair(passing, "Small", "Large", 2.0, claims)
     assert (
         "At least as good as (not behind by 2 points or more on every benchmark): not resolved (shown on every "
         "testable benchmark, but D cannot be tested); non-inferiority is shown on 2 of the 2 (B, C)" in text
     )
-    assert compare_text.pair_summary(passing, 2.0).endswith(
+    # C does not show equivalence, but no row shows a gap beyond the margin: not resolved, not "no"
+    assert (
+        "As good as (equivalent within ±2 points on every benchmark): not resolved: no benchmark shows a gap beyond ±2 "
+        "points, and D cannot be tested; equivalence is shown on 1 of the 2 (B)" in text
+    )
+    assert compare_text.pair_summary(passing, 2.0, claims).endswith(
         "at least as good as: not resolved, shown on 2 of 2 (1 benchmark cannot be tested)."
     )
-    assert compare_text.pair_summary(passing.iloc[:2], 2.0).endswith("at least as good as: yes, shown on 2 of 2.")
+    tested = passing.iloc[:2]
+    assert compare_text.pair_summary(tested, 2.0, rowwise.readings(tested, 2.0, 0.05)).endswith(
+        "at least as good as: yes, shown on 2 of 2."
+    )
 
 
 def test_later_models_are_those_released_after_llama_31(package):

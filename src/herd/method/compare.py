@@ -17,8 +17,8 @@
   "ahead" or "behind" (a Holm level is a step-down level, not a simultaneous one).
 - **The printed rounding.** Scores are printed to a tenth of a point: a verdict stands only if it holds for
   every pair of true scores the printing allows (:func:`herd.method.stats.printed_range`); the p-value and the
-  interval are taken at the least favourable of them. A verdict that holds only at the printed scores is
-  *not resolved* and flagged.
+  interval are taken at the least favourable of them, and so is a macro average's effective N, which depends on
+  the score (:func:`least_macro_n`). A verdict that holds only at the printed scores is *not resolved* and flagged.
 - **Difference and equivalence are reported apart.** ``difference``: ``ahead`` / ``behind`` (the
   corrected test rejects), ``not resolved``, ``no test``. ``equivalence`` (two one-sided tests, TOST):
   ``equivalent`` when the 1 − 2α interval lies within ±margin, α being the level the correction gives the gap
@@ -35,6 +35,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize_scalar
 
 from . import sample_sizes, stats
 
@@ -128,6 +129,7 @@ PAIR_COLUMNS = [
     "rounding_flip",
     "count_rounding",
     "p_worst",
+    "p_equivalence",
     "eq_level",
     "eq_low",
     "eq_high",
@@ -189,7 +191,7 @@ def judge(
         present = [m for m in order if m in by_model.index]
         wanted = combinations(present, 2) if asked is None else [p for p in asked if set(p) <= set(present)]
         for a, b in wanted:
-            rec = _pair(by_model.loc[a], by_model.loc[b], a, b, row_label, info, n_of, subset_sizes)
+            rec = _pair(by_model.loc[a], by_model.loc[b], a, b, row_label, info, n_of, subset_sizes, decimals)
             rec["family"] = question
             rows.append(rec)
     out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
@@ -205,6 +207,7 @@ def _pair(
     info: pd.DataFrame,
     n_of: pd.DataFrame,
     subset_sizes: dict,
+    decimals: int = 1,
 ) -> dict:
     bench = ca["benchmark"]
     kind = str(info.loc[bench, "metric_kind"]) if "metric_kind" in info else "proportion"
@@ -260,8 +263,7 @@ def _pair(
             rec["reason"] = "a macro average whose subset sizes are not published or not recorded"
             return rec
         rec["n"] = min(
-            sample_sizes.macro_average_n(sizes, float(ca["score"])),
-            sample_sizes.macro_average_n(sizes, float(cb["score"])),
+            least_macro_n(sizes, float(ca["score"]), decimals), least_macro_n(sizes, float(cb["score"]), decimals)
         )
         rec["n_basis"] = f"bound from {len(sizes)} subset sizes"
     else:
@@ -272,6 +274,30 @@ def _pair(
         rec["n"], rec["n_basis"] = float(n), str(n_of.loc[bench, "basis"])
     rec["testable"] = True
     return rec
+
+
+ZERO_GAP = 1e-9
+"""Gaps (points) this close to zero between the ends of two printed ranges are a zero gap: rounding error of the
+ends' arithmetic, far below any printed digit."""
+
+
+def least_macro_n(subset_sizes, score: float, decimals: int = 1) -> float:
+    """The effective N of a macro average (:func:`herd.method.sample_sizes.macro_average_n`) at the least favourable
+    of the true scores its printing allows (:func:`herd.method.stats.printed_range`): the smallest N over that range, as
+    the p-value and the interval are taken at the least favourable pair of scores. The N changes slowly and smoothly
+    over a tenth of a point; the smallest is found on a grid of 11 scores across the range, then refined between the
+    grid points around the smallest."""
+    low, high = stats.printed_range(score, float("nan"), "macro-average", decimals)
+    grid = np.linspace(low, high, 11)
+    ns = [sample_sizes.macro_average_n(subset_sizes, float(s)) for s in grid]
+    i = int(np.argmin(ns))
+    inner = minimize_scalar(
+        lambda s: sample_sizes.macro_average_n(subset_sizes, float(s)),
+        bounds=(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
+    return float(min(ns[i], inner.fun))
 
 
 def printed_corners(out: pd.DataFrame, decimals: int) -> tuple[np.ndarray, ...]:
@@ -318,7 +344,8 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     # the difference: the p-value at the corner nearest a zero gap (1 when the printing allows none)
     p_printed = np.array([stats.gap_pvalue(x, y, k_n, k_n, k)[0] for x, y, k_n, k in zip(a, b, n, kinds)])
     methods = [stats.gap_pvalue(x, y, k_n, k_n, k)[1] for x, y, k_n, k in zip(a, b, n, kinds)]
-    above, below = a_lo - b_hi > 0, a_hi - b_lo < 0
+    # a range whose ends meet allows a zero gap (88.6 and 88.7 both allow 88.65): a float's last bit must not hide it
+    above, below = a_lo - b_hi > ZERO_GAP, a_hi - b_lo < -ZERO_GAP
     near_a, near_b = np.where(above, a_lo, np.where(below, a_hi, a)), np.where(above, b_hi, np.where(below, b_lo, b))
     p_worst = np.array(
         [
@@ -356,6 +383,7 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     out.loc[where, "method"] = methods
     out.loc[where, "p"] = p_printed
     out.loc[where, "p_worst"] = p_worst
+    out.loc[where, "p_equivalence"] = np.maximum(p_lower, p_upper)  # the TOST p-value: both one-sided tests reject
     out.loc[where, "p_adjusted"] = adjusted
     out.loc[where, "level"] = levels
     out.loc[where, "gap_low"], out.loc[where, "gap_high"] = lows, highs
@@ -375,9 +403,10 @@ def _decide(out: pd.DataFrame, rules: Rules, question: str, decimals: int) -> pd
     out.loc[where, "within_margin"] = equivalent
     out.loc[where, "smallest_margin"] = np.maximum(np.abs(eq_lows), np.abs(eq_highs))
     out.loc[where, "verdict"] = combined_verdict(difference, np.where(equivalent, "equivalent", "not shown"))
+    # a range of true scores that allows a zero gap is resolved by no agreement whatever: unreachable
     out.loc[where, "rho_to_resolve"] = [
-        np.nan if r else stats.correlation_to_resolve(x, y, k_n, float(lv), k)
-        for r, x, y, k_n, lv, k in zip(rejected, near_a, near_b, n, levels, kinds)
+        np.nan if r else stats.correlation_to_resolve(x, y, k_n, float(lv), k) if (up or down) else np.inf
+        for r, x, y, k_n, lv, k, up, down in zip(rejected, near_a, near_b, n, levels, kinds, above, below)
     ]
     for col in ("within_margin", "rounding_flip", "count_rounding", "noninferior", "noninferior_b"):
         out[col] = out[col].astype(bool)
@@ -434,6 +463,7 @@ def orient(judged: pd.DataFrame, focus: str, competitors: list[str] | None = Non
             "rounding_flip": mine["rounding_flip"],
             "count_rounding": mine["count_rounding"],
             "p_worst": mine["p_worst"],
+            "p_equivalence": mine["p_equivalence"],
             "eq_level": mine["eq_level"],
             "eq_low": np.where(flip, -mine["eq_high"], mine["eq_low"]),
             "eq_high": np.where(flip, -mine["eq_low"], mine["eq_high"]),
@@ -619,53 +649,6 @@ def printed_interval(row: pd.Series) -> tuple[float, float]:
     return stats.gap_interval(
         float(row["focus_score"]), float(row["competitor_score"]), row["n"], row["n"], row["kind"], float(row["level"])
     )
-
-
-def correction_sensitivity(
-    package, source: str, table: str, focus: str, competitors: list[str], rules: Rules = Rules()
-) -> pd.DataFrame:
-    """How the verdicts of one question (``focus`` against ``competitors`` on every row of a table) depend on the
-    family: each comparison alone (no correction), the comparisons of each benchmark row corrected together, and
-    the question's whole family (the book's rule). One row per family: the differences, and how many verdicts
-    differ from the book's."""
-    pairs = [(focus, c) for c in competitors]
-    book = orient(judge_package(package, source, table, rules, pairs=pairs), focus, competitors)
-    alone = orient(judge_package(package, source, table, rules, pairs=pairs, question=EVERY), focus, competitors)
-    scores = package.scores
-    cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-    sizes, subsets = sample_sizes.package_sizes(package), package.tables.get("benchmark_subsets")
-    decimals = printed_decimals(package, source, table)
-    per_row = pd.concat(
-        [
-            orient(judge(g, package.benchmarks, sizes, subsets, rules, pairs, EACH, decimals), focus, competitors)
-            for _, g in cells.groupby("row_label", sort=False)
-            if any(set(p) <= set(g["model"]) for p in pairs)
-        ]
-    )
-    key = ["row_label", "competitor"]
-    reference = book.set_index(key)["difference"]
-    rows = []
-    for name, seen in (
-        ("each comparison alone (no correction)", alone),
-        ("the comparisons of each benchmark row", per_row),
-        ("the question's family (the book's rule)", book),
-    ):
-        counts = seen["difference"].value_counts()
-        rows.append(
-            {
-                "family": name,
-                "comparisons corrected together": "1"
-                if seen is alone
-                else "per row"
-                if seen is per_row
-                else str(family_size(judge_package(package, source, table, rules, pairs=pairs))),
-                **{v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")},
-                "verdicts that differ from the book's": int(
-                    (seen.set_index(key)["difference"].reindex(reference.index) != reference).sum()
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def needed_margin(seen: pd.DataFrame) -> float:

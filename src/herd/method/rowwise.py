@@ -9,7 +9,7 @@ them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -148,6 +148,88 @@ def every_row(seen: pd.DataFrame, passes) -> EveryRow:
     else:
         verdict = "shown"
     return EveryRow(verdict, int(printed.sum()), n_tested, n_passed, untested)
+
+
+SIDES = {"below": "p_below", "above": "p_above"}
+"""The sides a gap can be shown beyond the margin on, by the column of :func:`margin_pvalues` that tests it: the focus
+model behind by more than the margin (``below``), or ahead by more (``above``)."""
+
+
+def beyond_margin(seen: pd.DataFrame, margin: float, sides=("below",), decimals: int = 1) -> pd.DataFrame:
+    """For each row of :func:`herd.method.compare.orient`, the smallest p-value of the one-sided tests of a gap beyond
+    the margin on ``sides`` (keys of :data:`SIDES`; :func:`margin_pvalues`) and the side it tests: ``p`` and ``side``
+    (NaN for rows without a test)."""
+    unknown = [s for s in sides if s not in SIDES]
+    if unknown or not sides:
+        raise ValueError(f"sides must be some of {', '.join(SIDES)}, got {list(sides)!r}")
+    p = margin_pvalues(seen, margin, decimals)[[SIDES[s] for s in sides]]
+    p.columns = list(sides)
+    out = pd.DataFrame({"p": p.min(axis=1, skipna=False), "side": np.nan}, index=seen.index)
+    out["side"] = out["side"].astype(object)
+    tested = out["p"].notna()
+    out.loc[tested, "side"] = p[tested].idxmin(axis=1)
+    return out
+
+
+@dataclass(frozen=True)
+class RowClaim:
+    """A claim on every row on the book's three-valued scale: ``verdict`` is ``shown`` (every row printed for both
+    passes its test), ``refuted`` (a row shows the gap beyond the margin on a side the claim excludes) or ``not
+    resolved`` (neither: some row neither passes nor refutes it, or cannot be tested). ``every`` is the
+    intersection–union count (:class:`EveryRow`), ``k`` the one-sided tests a refutation could rest on (the tested rows
+    times the sides) and ``level`` the level each is tested at, α/k; ``refuting`` the rows that refute it, as
+    ``(row label, side, p)``, the smallest p first; ``beyond``, every row's test (:func:`beyond_margin`, on the
+    index of the rows judged; NaN for rows without a test)."""
+
+    verdict: str
+    every: EveryRow
+    k: int
+    level: float
+    refuting: tuple[tuple[str, str, float], ...]
+    beyond: pd.DataFrame = field(compare=False, repr=False, default_factory=pd.DataFrame)
+
+
+def claim_on_every_row(
+    seen: pd.DataFrame, passes, margin: float, alpha: float, sides=("below",), decimals: int = 1
+) -> RowClaim:
+    """The book's one logic for a claim that must hold on every row, "at least as good as" (non-inferiority:
+    ``passes`` is ``seen["noninferior"]``, ``sides`` ``("below",)``) or "as good as" (equivalence: ``passes`` where
+    equivalence is shown, ``sides`` both): *shown* by the intersection–union rule (:func:`every_row`: each row at α,
+    no correction, a row without a test caps it); *refuted* when some row shows the gap beyond the margin on a side the
+    claim excludes, by the one-sided test of that side (:func:`beyond_margin`), at α/k: one row is enough to refute
+    it, so refuting it is a claim that any of its k one-sided tests shows, corrected over them (as
+    :func:`some_row` corrects); *not resolved* otherwise, never "no" for want of evidence. ``seen``: rows of
+    :func:`herd.method.compare.orient` judged as a claim on every row; ``decimals``: the table's printed precision."""
+    every = every_row(seen, passes)
+    tested = seen["focus_score"].notna() & seen["competitor_score"].notna() & (seen["difference"] != "no test")
+    k = int(tested.sum()) * len(sides)
+    level = alpha / max(k, 1)
+    beyond = pd.DataFrame({"p": np.nan, "side": np.nan}, index=seen.index).astype({"side": object})
+    if k:
+        beyond.loc[tested] = beyond_margin(seen[tested], margin, sides, decimals)
+    hits = beyond[beyond["p"] < level].sort_values("p", kind="stable")
+    refuting = tuple(
+        (str(seen.loc[i, "row_label"]), str(side), float(p)) for i, side, p in zip(hits.index, hits["side"], hits["p"])
+    )
+    verdict = "refuted" if refuting else "shown" if every.verdict == "shown" else "not resolved"
+    return RowClaim(verdict, every, k, level, refuting, beyond)
+
+
+AS_GOOD, AT_LEAST = "as good as", "at least as good as"
+"""The two readings of two models printed side by side (:func:`readings`)."""
+
+
+def readings(seen: pd.DataFrame, margin: float, alpha: float, decimals: int = 1) -> dict[str, RowClaim]:
+    """Both readings of "is the focus model as good as the other?" on every row of :func:`herd.method.compare.orient`
+    (one pair judged as a claim on every row), each by :func:`claim_on_every_row`: *as good as* (equivalence within
+    ±``margin`` on every row; refuted by a gap shown beyond the margin on either side) and *at least as good as*
+    (non-inferiority on every row; refuted by a deficit shown beyond the margin)."""
+    return {
+        AS_GOOD: claim_on_every_row(
+            seen, seen["equivalence"] == "equivalent", margin, alpha, ("below", "above"), decimals
+        ),
+        AT_LEAST: claim_on_every_row(seen, seen["noninferior"], margin, alpha, ("below",), decimals),
+    }
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from herd.base import formats
-from herd.method import stats
+from herd.method import families, stats
 from herd.method.compare import EVERY, SOME, Rules, family_size, gap_in_items, question_correction
-from herd.method.rowwise import equivalence_reachable, every_row
+from herd.method.rowwise import AS_GOOD, AT_LEAST, RowClaim, equivalence_reachable
 
 LEVEL_NOTES = {
     "holm": "each at its own step of the Holm sequence: not simultaneous intervals",
@@ -71,15 +71,54 @@ def record(seen: pd.DataFrame, margin: float) -> str:
     return json.dumps(stored, sort_keys=True)
 
 
-EVERY_ROW_ANSWER = {"shown": "yes", "not resolved": "not resolved", "not shown": "no"}
-""":class:`herd.method.rowwise.EveryRow` as the answer to a yes/no question ("at least as good as?")."""
+CLAIM_ANSWER = {"shown": "yes", "not resolved": "not resolved", "refuted": "no"}
+""":class:`herd.method.rowwise.RowClaim`'s verdict as the answer to a yes/no question ("at least as good as?"): "no"
+only when a row refutes it, never for want of evidence."""
+
+SIDE_WORDS = {"below": "behind", "above": "ahead"}
 
 
-def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: float) -> str:
+def _refutation(claim: RowClaim, focus_name: str, margin: float) -> str:
+    """The rows that refute a claim on every row, each with its one-sided test, and the level they pass."""
+    rows = [
+        (f"on {row} {focus_name} is shown more than {margin:g} points {SIDE_WORDS[side]}", formats.p_text(p))
+        for row, side, p in claim.refuting
+    ]
+    tests = "a test on each side of each" if claim.k > claim.every.n_tested else "a test on each"
+    level = (
+        f"α/{claim.k} = {formats.significant(claim.level, 2)}: {tests} of the "
+        f"{formats.noun(claim.every.n_tested, 'tested benchmark')}, any one of which can refute it"
+    )
+    if len(rows) == 1:
+        return f"{rows[0][0]} (one-sided {rows[0][1]}, below {level})"
+    return formats.listing([f"{text} (one-sided {p})" for text, p in rows]) + f", each below {level}"
+
+
+def _claim_answer(claim: RowClaim, focus_name: str, margin: float, excluded: str) -> str:
+    """A claim on every row (:func:`herd.method.rowwise.claim_on_every_row`) answered: yes; no, with the rows that
+    refute it; or not resolved, with why (no row refutes it: ``excluded`` names what would; rows without a test)."""
+    answer = CLAIM_ANSWER[claim.verdict]
+    if claim.verdict == "refuted":
+        return f"{answer}: {_refutation(claim, focus_name, margin)}"
+    if claim.verdict == "shown":
+        return answer
+    untested = claim.every.untested
+    if claim.every.n_passed == claim.every.n_tested and untested:
+        return f"{answer} (shown on every testable benchmark, but {formats.listing(untested)} cannot be tested)"
+    return f"{answer}: no benchmark shows {excluded}" + (
+        f", and {formats.listing(untested)} cannot be tested" if untested else ""
+    )
+
+
+def describe_pair(
+    seen: pd.DataFrame, focus_name: str, other_name: str, margin: float, claims: dict[str, RowClaim]
+) -> str:
     """One paragraph answering "is ``focus`` as good as ``other``?" from the :func:`herd.method.compare.orient` rows of
-    one pair judged as a claim on every row (:data:`herd.method.compare.EVERY`), in both readings: "as good as"
-    (equivalence within ±``margin``, TOST) and "at least as good as" (non-inferiority), then the differences the data
-    resolve, the rows without a test and where equivalence could not be shown at these scores whatever the gap."""
+    one pair judged as a claim on every row (:data:`herd.method.compare.EVERY`), in both readings judged by
+    :func:`herd.method.rowwise.readings` (``claims``): "as good as" (equivalence within ±``margin``, TOST) and "at least
+    as good as" (non-inferiority), each yes, no (a row refutes it, named with its test) or not resolved; then the
+    differences the data resolve, the rows without a test and where equivalence could not be shown at these scores
+    whatever the gap."""
     tested = seen[seen["difference"] != "no test"]
     untested = list(seen.loc[seen["difference"] == "no test", "row_label"])
     n = len(tested)
@@ -91,23 +130,13 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
 
     eq = list(tested.loc[tested["equivalence"] == "equivalent", "row_label"])
     ni = list(tested.loc[tested["noninferior"].astype(bool), "row_label"])
-
-    def answer(passes) -> str:  # the intersection–union rule: a row without a test caps it at not resolved
-        rule = every_row(seen, passes)
-        capped = (
-            f" (shown on every testable benchmark, but {formats.listing(rule.untested)} cannot be tested)"
-            if rule.verdict == "not resolved" and rule.untested
-            else ""
-        )
-        return EVERY_ROW_ANSWER[rule.verdict] + capped
-
     head = (
         f"As good as (equivalent within ±{margin:g} points on every benchmark): "
-        + answer(seen["equivalence"] == "equivalent")
+        + _claim_answer(claims[AS_GOOD], focus_name, margin, f"a gap beyond ±{margin:g} points")
         + "; equivalence is "
         + (f"shown on {len(eq)} of the {n} ({rows(eq)})" if eq else f"shown on none of the {n}")
         + f". At least as good as (not behind by {margin:g} points or more on every benchmark): "
-        + answer(seen["noninferior"])
+        + _claim_answer(claims[AT_LEAST], focus_name, margin, f"{focus_name} more than {margin:g} points behind")
         + "; non-inferiority is "
         + (f"shown on {len(ni)} of the {n} ({rows(ni)})" if ni else f"shown on none of the {n}")
     )
@@ -132,6 +161,49 @@ def describe_pair(seen: pd.DataFrame, focus_name: str, other_name: str, margin: 
     return f"{head}{tail}{untested_text}{reach_text}."
 
 
+FAMILY_WORDS = {
+    families.ALONE: "with each comparison tested alone, at α with no correction,",
+    families.PER_ROW: "corrected per benchmark row,",
+    families.WHOLE: "corrected over the question's {n} comparisons ({where} rule),",
+}
+
+
+def family_sentence(table: pd.DataFrame, margin: float, equivalence: bool = True, where: str = "this page's") -> str:
+    """How a question's verdicts move with its family (``table``: :func:`herd.method.families.sensitivity`, ending with
+    the question's own family), in a sentence to follow "How much the family matters.": for each family, the gaps ahead
+    and behind (and, with ``equivalence``, those shown equivalent within ±``margin``), and how many verdicts differ from
+    the question's own (``where`` names whose: "this page's")."""
+    records = table.to_dict("records")
+    if not records or records[-1]["family"] != families.WHOLE:
+        raise ValueError("the sensitivity table must end with the question's own family (families.WHOLE)")
+    words = ["ahead", "behind"] + ([f"shown equivalent within ±{margin:g} points"] if equivalence else [])
+    columns = ["ahead", "behind"] + ([f"equivalent within ±{margin:g}"] if equivalence else [])
+    kinds = ["difference", "equivalence verdict"][: len(columns) - 1]
+    differ_columns = [
+        "differences changed",
+        "equivalences changed",
+    ][: len(kinds)]
+    phrases = []
+    for i, row in enumerate(records):
+        n = formats.count(row["ahead"] + row["behind"] + row["not resolved"])
+        lead = FAMILY_WORDS[row["family"]].format(n=n, where=where)
+        if i == 0:
+            counted = formats.listing(
+                [f"{formats.noun(row[columns[0]], 'gap would be', 'gaps would be')} {words[0]}"]
+                + [f"{formats.count(row[c])} {w}" for c, w in zip(columns[1:], words[1:])]
+            )
+            differ = formats.listing([formats.noun(row[c], k) for c, k in zip(differ_columns, kinds)])
+            differ += f" other than {where}"
+        else:
+            counted = formats.listing([formats.count(row[c]) for c in columns])
+            differ = " and ".join(formats.count(row[c]) for c in differ_columns)
+        if not any(row[c] for c in differ_columns):
+            differ = f"the same verdicts as {where}"
+        phrases.append(f"{lead} {counted}" + ("" if row["family"] == families.WHOLE else f" ({differ})"))
+    text = "; ".join(phrases) + "."
+    return text[0].upper() + text[1:]
+
+
 def equivalence_sentence(counts: dict[str, int], margin: float) -> str:
     """How many gaps of :func:`herd.method.compare.tally` are shown equivalent within ±``margin``, as a sentence of its
     own."""
@@ -139,17 +211,25 @@ def equivalence_sentence(counts: dict[str, int], margin: float) -> str:
     return f"Apart from that, {formats.noun(n, 'gap is', 'gaps are')} shown to lie within ±{margin:g} points."
 
 
-def pair_summary(seen: pd.DataFrame, margin: float) -> str:
-    """The answer of :func:`describe_pair` in one sentence: both readings, each with its count."""
-    tested = seen[seen["difference"] != "no test"]
-    n = len(tested)
-    eq_rule, ni_rule = every_row(seen, seen["equivalence"] == "equivalent"), every_row(seen, seen["noninferior"])
-    untested = len(ni_rule.untested)
+def pair_summary(seen: pd.DataFrame, margin: float, claims: dict[str, RowClaim]) -> str:
+    """The answer of :func:`describe_pair` in one sentence: both readings (``claims``, from
+    :func:`herd.method.rowwise.readings`), each yes, no with the row that refutes it, or not resolved, with its
+    count."""
+    n = int((seen["difference"] != "no test").sum())
+
+    def said(claim: RowClaim) -> str:
+        answer = CLAIM_ANSWER[claim.verdict]
+        if claim.refuting:
+            answer += ", refuted on " + formats.listing(
+                [f"{row} ({formats.p_text(p)})" for row, _, p in claim.refuting]
+            )
+        return f"{answer}, shown on {claim.every.n_passed} of {n}"
+
+    as_good, at_least = claims[AS_GOOD], claims[AT_LEAST]
+    untested = len(at_least.every.untested)
     return (
-        f"As good as (within ±{margin:g} points everywhere): {EVERY_ROW_ANSWER[eq_rule.verdict]}, shown on "
-        f"{eq_rule.n_passed} of {n} testable benchmarks; at least as good as: {EVERY_ROW_ANSWER[ni_rule.verdict]}, "
-        f"shown on {ni_rule.n_passed} of {n}"
-        + (f" ({formats.noun(untested, 'benchmark')} cannot be tested)." if untested else ".")
+        f"As good as (within ±{margin:g} points everywhere): {said(as_good)} testable benchmarks; at least as good "
+        f"as: {said(at_least)}" + (f" ({formats.noun(untested, 'benchmark')} cannot be tested)." if untested else ".")
     )
 
 

@@ -264,22 +264,26 @@ def table(items: list[Finding]) -> pd.DataFrame:
 
 
 QUESTIONS = (
-    ("benchmarks", "comparisons", "benchmarks-result", "Table 2: {a} vs {n} rivals"),
-    ("benchmarks", "pair_comparisons", "benchmarks-pair", "Model card: {a} vs {b}"),
-    ("long_context", "comparisons", "long-context-benchmarks", "Table 21, long context: {a} vs {n} rivals"),
-    ("claims", "comparisons", "claims-result", "Post's bottom line: {a} vs {b}"),
+    ("benchmarks", "comparisons", "benchmarks-result", "Table 2: {a} vs {n} rivals", False),
+    ("benchmarks", "pair_comparisons", "benchmarks-pair", "Model card: {a} vs {b}", False),
+    ("long_context", "comparisons", "long-context-benchmarks", "Table 21, long context: {a} vs {n} rivals", False),
+    ("claims", "comparisons", "claims-result", "Bottom line's rows: {a} vs {b}", True),
 )
+"""The home figure's bars: chapter, glued record, section, label, and whether the question is a claim of being at
+least on a par on every row (its bar counts the differences on its rows, which are not the claim's verdict, so its
+label names them as rows, and ``claim`` counts the rows that show the claim)."""
 
 
 def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
     """How many comparisons of each question got each difference (ahead, behind, not resolved, no test: the home
     page's figure), from the comparisons each chapter records (:func:`herd.presentation.compare_text.record`), with the
-    number also shown equivalent in the question's label (``· 1 ≈``); ``names`` maps model keys to the names the figure
-    shows."""
+    number also shown equivalent in the question's label (``· 1 ≈``) and, for a claim of being at least on a par, the
+    tested rows that show it in ``claim`` ("at least on a par on 13 of 15 tested rows"; blank for the others);
+    ``names`` maps model keys to the names the figure shows."""
     from herd.method.compare import VERDICTS
 
     rows = []
-    for chapter, key, anchor, label in QUESTIONS:
+    for chapter, key, anchor, label, parity in QUESTIONS:
         seen = g.comparisons(chapter, key)
         if seen.empty:
             continue
@@ -289,6 +293,10 @@ def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
         n_equivalent = int((seen["equivalence"] == "equivalent").sum())
         if n_equivalent:
             text += f" · {n_equivalent} ≈"
+        claim = ""
+        if parity:  # the claim itself: non-inferiority row by row, as the claims audit judges it
+            tested = seen[seen["difference"] != "no test"]
+            claim = f"at least on a par on {int(tested['noninferior'].astype(bool).sum())} of {len(tested)} tested rows"
         counts = seen["difference"].value_counts()
         for verdict in VERDICTS:
             if counts.get(verdict, 0):
@@ -297,6 +305,7 @@ def verdict_counts(g: Glued, names: dict[str, str]) -> pd.DataFrame:
                         "question": text,
                         "verdict": verdict,
                         "comparisons": int(counts[verdict]),
+                        "claim": claim,
                         "link": f"{chapter}.html#{anchor}",
                     }
                 )

@@ -19,35 +19,42 @@ from .verdicts import Verdict
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     """Claims that A is "at least on par with X, if not superior" or "rivals X": a claim of non-inferiority
-    on every row of the evidence table at once (an intersection–union test: each row at α, no correction, by
-    :func:`herd.method.rowwise.every_row`). A row shows it when the gap's one-sided lower bound lies above −margin over
-    every pair of true scores the printing allows; a row refutes it when the one-sided test of a gap below −margin
-    (:func:`herd.method.rowwise.margin_pvalues`) rejects at α/k, k the tested rows of every rival: one row is enough
-    to refute it, so refuting it is a claim that any row shows, corrected as one (a gap resolved behind by less than
-    the margin does not refute "on a par", as a gap inside ±margin does not refute "on a par" either); a row printed
-    for both but without a test leaves it not resolved at best (shown on every testable row only)."""
+    on every row of the evidence table at once, judged by the book's one logic for such claims
+    (:func:`herd.method.rowwise.claim_on_every_row`): shown by an intersection–union test (each row at α, no
+    correction, :func:`herd.method.rowwise.every_row`), refuted by one row, or not resolved. A row shows it when the
+    gap's one-sided lower bound lies above −margin over every pair of true scores the printing allows; a row refutes
+    it when the one-sided test of a gap below −margin (:func:`herd.method.rowwise.margin_pvalues`) rejects at α/k, k
+    the tested rows of every rival: one row is enough to refute it, so refuting it is a claim that any row shows,
+    corrected as one (a gap resolved behind by less than the margin does not refute "on a par", as a gap inside
+    ±margin does not refute "on a par" either); a row printed for both but without a test leaves it not resolved at
+    best (shown on every testable row only)."""
     source, table = evidence_table(claim)
     margin = ev.rules.margin
     decimals = compare.printed_decimals(ev.package, source, table)
     rivals = str(claim["other"]).split(";")
     seens = [compare.orient(ev.judged(source, table, claim["subject"], o), claim["subject"], [o]) for o in rivals]
-    # refuting it takes one row with a deficit beyond the margin: an existential claim, each row at α/k
-    k = sum(int((seen["difference"] != "no test").sum()) for seen in seens)
-    refute_level = ev.rules.alpha / max(k, 1)
+    rows = pd.concat(seens, ignore_index=True)
+    # shown on every row, or refuted by one row with a deficit beyond the margin (an existential claim: each of the
+    # k tested rows of every rival at α/k), or neither: the book's one logic for a claim on every row
+    judged = rowwise.claim_on_every_row(rows, rows["noninferior"], margin, ev.rules.alpha, ("below",), decimals)
+    every, refute_level, k = judged.every, judged.level, judged.k
     parts, tallies = [], []
     never: list[str] = []
+    start = 0
     for other, seen in zip(rivals, seens):
         each = compare.orient(
             ev.judged(source, table, claim["subject"], other, compare.EACH), claim["subject"], [other]
         )
         counts = each["difference"].value_counts()
         tallies.append((ev.name(other), {v: int(counts.get(v, 0)) for v in ("ahead", "behind", "not resolved")}))
-        mine, out_of_reach = _rival_rows(seen, table, ev.name(other), margin, decimals, refute_level)
+        p_below = judged.beyond["p"].iloc[start : start + len(seen)].to_numpy(dtype=float)
+        start += len(seen)
+        mine, out_of_reach = _rival_rows(seen, table, ev.name(other), margin, decimals, p_below < refute_level)
         parts += mine
         never += [f"{row} against {ev.name(other)}" for row in out_of_reach]
-    rows = pd.concat(seens, ignore_index=True)
-    every = rowwise.every_row(rows, rows["noninferior"])
     found = Counter(v.code for _, _, v in parts)
+    if bool(found["inferior-beyond-margin"]) != (judged.verdict == "refuted"):
+        raise AssertionError(f"{claim.get('claim_id', '')}: the claim's rows and its refutation disagree")
     text = _tally_text(
         tallies,
         stats.CORRECTION_NAMES[ev.rules.correction],
@@ -58,9 +65,9 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
         never,
     )
     rule = _rule(margin, refute_level, k, ev.rules.alpha)
-    if found["inferior-beyond-margin"]:
+    if judged.verdict == "refuted":
         return Verdict("wrong order", "inferior-on-some-rows", rule, text, parts=tuple(parts))
-    if every.verdict == "shown":
+    if judged.verdict == "shown":
         return Verdict("correct", "not-inferior-everywhere", rule, text, parts=tuple(parts))
     code = (
         "inferiority-not-excluded"
@@ -73,19 +80,20 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
 
 
 def _rival_rows(
-    seen: pd.DataFrame, table: str, other_name: str, margin: float, decimals: int, refute_level: float
+    seen: pd.DataFrame, table: str, other_name: str, margin: float, decimals: int, refutes
 ) -> tuple[list[tuple], list[str]]:
     """Each row of a claim of parity against one rival (rows of :func:`herd.method.compare.orient`) as a part of the
-    claim, ``(row, rival, Verdict)``, and the labels of the rows that no score could show it on at their N."""
+    claim, ``(row, rival, Verdict)``, and the labels of the rows that no score could show it on at their N;
+    ``refutes``: whether each row, in order, shows a deficit beyond the margin at the claim's level
+    (:func:`herd.method.rowwise.claim_on_every_row`)."""
     reach = rowwise.noninferiority_reach(seen, margin, decimals)
-    beyond = rowwise.margin_pvalues(seen, margin, decimals)
     parts, never = [], []
-    for i, r in seen.iterrows():
+    for (i, r), refuted in zip(seen.iterrows(), refutes):
         printed = pd.notna(r["focus_score"]) and pd.notna(r["competitor_score"])
         if r["difference"] == "no test":
             # a row printed for both without a test is a row of the claim it cannot examine: it caps the claim
             v, code = ("parity not resolved", "no-test") if printed else ("not checkable", "not-printed")
-        elif beyond.loc[i, "p_below"] < refute_level:  # a deficit beyond the margin, shown at α/k
+        elif refuted:  # a deficit beyond the margin, shown at α/k
             v, code = "wrong order", "inferior-beyond-margin"
         elif r["noninferior"]:
             v, code = "correct", "not-inferior"

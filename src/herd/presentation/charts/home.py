@@ -13,7 +13,8 @@ from .theme import VERDICT_COLORS
 
 def findings_summary(counts: pd.DataFrame, title: str) -> Figure:
     """The book's comparisons at a glance: for each question, how many gaps got each verdict
-    (``counts``: columns question, verdict, comparisons, order, link)."""
+    (``counts``: columns question, verdict, comparisons, claim, link; ``claim``, where not blank, what the rows show
+    of a claim the question makes, in the tooltip)."""
     data = counts.copy()
     order = list(dict.fromkeys(data["question"]))
     present = [v for v in VERDICT_COLORS if v in set(data["verdict"])]
@@ -31,6 +32,7 @@ def findings_summary(counts: pd.DataFrame, title: str) -> Figure:
                 alt.Tooltip("question:N", title="Question"),
                 alt.Tooltip("verdict:N", title="Difference"),
                 alt.Tooltip("comparisons:Q", title="Comparisons"),
+                alt.Tooltip("claim:N", title="The claim on these rows"),
             ],
         )
         .properties(
@@ -39,8 +41,9 @@ def findings_summary(counts: pd.DataFrame, title: str) -> Figure:
                 title,
                 "Each bar: every printed gap a chapter tests, by the difference after the correction for many "
                 "comparisons; '· 1 ≈': gaps also shown equivalent within the margin, counted apart. Table 21 repeats "
-                "some rows of Table 2; the post's bottom line is judged on Table 2's rows. Click a bar to open its "
-                "chapter.",
+                "some rows of Table 2. The post's bottom line, a claim of being at least on a par on every row, is "
+                "judged on Table 2's rows: its bar counts their differences, not the claim's verdict (its tooltip "
+                "counts the rows that show the claim). Click a bar to open its chapter.",
             ),
         )
     )
