@@ -179,3 +179,12 @@ def test_the_home_page_is_executed_after_the_chapters_it_reads():
     home = next(nb for nb in chapters.notebooks(ROOT) if nb.name == "index")
     assert {f.chapter for f in findings.findings(findings.Glued(BOOK))} == set(home.reads)
     assert all(order.index(name) < order.index("index") for name in home.reads)
+
+
+def test_the_home_page_shows_no_code():
+    # the home page is findings and their links: no "show code" toggles between them (every code cell's input removed)
+    import jupytext
+
+    home = jupytext.read(ROOT / "notebooks" / "index.md")
+    cells = [c for c in home.cells if c.cell_type == "code"]
+    assert cells and all("remove-input" in c.metadata.get("tags", []) for c in cells)
