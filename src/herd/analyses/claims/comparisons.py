@@ -6,6 +6,7 @@ leaves out a row's leader), each judged by the book's one method (:mod:`herd.met
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -194,45 +195,24 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
     if mine < best:
         leader = printed["model"].iloc[0]
         v = _pair_verdict(ev, source, table, row, leader, model, "above")
-        return Verdict(
-            "wrong order" if v.verdict == "correct" else "wrong order, not resolved",
-            "another-prints-higher",
-            rule,
-            f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
-            v.cells,
-            v.reference,
-            v.gap,
-            v.gap_low,
-            v.gap_high,
-            p=v.p,
+        return replace(
+            v,
+            verdict="wrong order" if v.verdict == "correct" else "wrong order, not resolved",
+            code="another-prints-higher",
+            rule=rule,
+            evidence=f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
         )
     runner = printed[printed["model"] != model].iloc[0]["model"]
     v = _pair_verdict(ev, source, table, row, model, runner, "above")
     if v.gap == 0:
-        return Verdict(
-            "right order, not resolved",
-            "shared-top",
-            rule,
-            f"shared first place; {v.evidence}",
-            v.cells,
-            v.reference,
-            v.gap,
-            v.gap_low,
-            v.gap_high,
-            p=v.p,
+        return replace(
+            v,
+            verdict="right order, not resolved",
+            code="shared-top",
+            rule=rule,
+            evidence=f"shared first place; {v.evidence}",
         )
-    return Verdict(
-        v.verdict,
-        v.code,
-        rule,
-        f"runner-up {ev.name(runner)}; {v.evidence}",
-        v.cells,
-        v.reference,
-        v.gap,
-        v.gap_low,
-        v.gap_high,
-        p=v.p,
-    )
+    return replace(v, rule=rule, evidence=f"runner-up {ev.name(runner)}; {v.evidence}")
 
 
 def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]]:
@@ -320,18 +300,14 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
             ref,
         )
     v = _pair_verdict(ev, source, table, row, leader, claim["subject"], "above")
-    return Verdict(
-        "misleading: leaves out the leader",
-        "omitted-leader",
-        rule,
-        f"{row}: the post presents {ev.name(claim['subject'])} as leading but leaves out {ev.name(leader)}, "
+    return replace(
+        v,
+        verdict="misleading: leaves out the leader",
+        code="omitted-leader",
+        rule=rule,
+        evidence=f"{row}: the post presents {ev.name(claim['subject'])} as leading but leaves out {ev.name(leader)}, "
         f"which prints the top score; {v.evidence}",
-        v.cells,
-        ref,
-        v.gap,
-        v.gap_low,
-        v.gap_high,
-        p=v.p,
+        reference=ref,
     )
 
 
