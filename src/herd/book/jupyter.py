@@ -16,6 +16,8 @@ import ast
 import os
 from collections.abc import Mapping
 
+from herd.base.lineage import META_KEY, describe
+
 GLUE_PREFIX = "application/papermill.record/"
 LONGEST = 160  # longer representations (tables, charts) are left to the book
 
@@ -27,7 +29,7 @@ def in_jupyter_server(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def glued(message: Mapping) -> tuple[str, str] | None:
-    """``(name, text)`` of a display message that ``myst_nb.glue(..., display=False)`` sent."""
+    """``(name, text)`` of a display message that ``glue`` sent (myst-nb's, or :mod:`herd.presentation.glue`'s)."""
     if message.get("msg_type") != "display_data":
         return None
     content = message.get("content", {})
@@ -36,6 +38,12 @@ def glued(message: Mapping) -> tuple[str, str] | None:
         return None
     data = {k[len(GLUE_PREFIX) :]: v for k, v in content.get("data", {}).items() if k.startswith(GLUE_PREFIX)}
     return record["name"], shown(data)
+
+
+def origin(message: Mapping) -> str | None:
+    """Where a glued value came from, in one line (its lineage record, :func:`herd.base.lineage.describe`)."""
+    found = message.get("content", {}).get("metadata", {}).get(META_KEY)
+    return describe(found["record"]) if found and "record" in found else None
 
 
 def shown(data: Mapping[str, str]) -> str:
@@ -55,12 +63,21 @@ def shown(data: Mapping[str, str]) -> str:
     return text if len(text) <= LONGEST else "(shown in the book)"
 
 
-def summary(values: Mapping[str, str]) -> str | None:
-    """One Markdown line: each glued name (as the sentences' roles write it) and its value."""
+def summary(values: Mapping[str, str], origins: Mapping[str, str] | None = None) -> str | None:
+    """Markdown: each glued name (as the sentences' roles write it) and its value, and, for those with a lineage,
+    a numbered note saying where the value came from (one note for values that share one)."""
     if not values:
         return None
-    parts = [f"`{name}` {text}" for name, text in values.items()]
-    return "**Numbers for the text** (the book writes them into the sentences): " + " · ".join(parts)
+    origins = origins or {}
+    notes = list(dict.fromkeys(origins[n] for n in values if n in origins))
+    parts = [
+        f"`{name}` {text}" + (f" [{notes.index(origins[name]) + 1}]" if name in origins else "")
+        for name, text in values.items()
+    ]
+    text = "**Numbers for the text** (the book writes them into the sentences): " + " · ".join(parts)
+    if notes:
+        text += "\n\n" + "\n".join(f"{i}. {note}" for i, note in enumerate(notes, 1))
+    return text
 
 
 class GlueCollector:
@@ -68,6 +85,7 @@ class GlueCollector:
 
     def __init__(self, display=None) -> None:
         self.values: dict[str, str] = {}
+        self.origins: dict[str, str] = {}
         self._display = display
 
     def hook(self, message):
@@ -75,16 +93,19 @@ class GlueCollector:
         found = glued(message)
         if found:
             self.values[found[0]] = found[1]
+            source = origin(message)
+            if source:
+                self.origins[found[0]] = source
         return message  # the glue output itself is sent unchanged
 
     def reset(self, *args) -> None:
         """Forget the values glued so far (before each cell runs)."""
-        self.values = {}
+        self.values, self.origins = {}, {}
 
     def show(self, *args) -> None:
         """Show the :func:`summary` of the values the cell glued, then forget them (after each cell runs)."""
-        text = summary(self.values)
-        self.values = {}
+        text = summary(self.values, self.origins)
+        self.values, self.origins = {}, {}
         if text:
             if self._display is None:
                 from IPython.display import Markdown, display

@@ -32,6 +32,7 @@ FOLDER = "downloads"
 ARCHIVE = "llama-3.1-reproduced-data.zip"
 ARCHIVE_ROOT = "llama-3.1-reproduced-data"
 META_KEY = "herd"
+LINEAGE_NAME = "lineage"  # the name of a table's side file that says where each number came from
 _TAG = re.compile(r"<[^>]+>")
 _LINK = re.compile(r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.S)
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # zip entries carry this date, so the archive is the same on every build
@@ -111,20 +112,62 @@ def frame_csv(frame: pd.DataFrame, label: str, name: str | None = None) -> dict:
     return item(label, _csv([str(c) for c in frame.columns], rows), len(rows), name)
 
 
+def lineage_csv(table: dict, ids: dict[tuple[int, str], str], records: dict[str, dict]) -> dict:
+    """The side file of a table's download: for each numeric cell with a lineage (its row in the CSV, counting
+    from 1 after the header, and its column), where the number came from: the function that computed it and its
+    parameters, or the data row it was read from, with the rows read and their sources."""
+    header = ["row", "column", "lineage", "kind", "function", "parameters", "data read", "sources"]
+    rows = []
+    for (i, column), key in sorted(ids.items()):
+        record = records[key]
+        reads = record.get("reads", [])
+        read_text = "; ".join(
+            f"data/{r['table']}.csv: {r['rows']} rows"
+            if "rows" in r
+            else f"data/{r['table']}.csv row {' · '.join(map(str, r['key'].values()))}"
+            + (f" ({r['column']} = {r['value']})" if "column" in r else "")
+            for r in reads
+        )
+        sources = []
+        for r in reads:
+            for src in r.get("sources", []) + ([r["source"]] if "source" in r else []):
+                place = ", ".join(str(p) for p in (r.get("location"), f"p. {r['page']}" if "page" in r else None) if p)
+                sources.append(f"{src['title']} ({src['url']})" + (f", {place}" if place and "source" in r else ""))
+        params = json.dumps(record.get("params", {}), sort_keys=True) if record.get("params") else ""
+        rows.append(
+            [
+                str(i + 1),
+                column,
+                key,
+                record["kind"],
+                record.get("function", ""),
+                params,
+                read_text,
+                "; ".join(dict.fromkeys(sources)),
+            ]
+        )
+    stem = table["file"].removesuffix(".csv")
+    text = _csv(header, rows)
+    return {"file": f"{stem}.lineage.csv", "csv": text, "rows": len(rows), "name": LINEAGE_NAME}
+
+
 def link_html(items: list[dict]) -> str:
-    """The "Download CSV" line under a table or chart."""
+    """The "Download CSV" line under a table or chart (with the table's lineage side file, when it has one)."""
 
     def a(it: dict, text: str) -> str:
         return f'<a class="herd-csv" href="{FOLDER}/{it["file"]}" download="{it["file"]}">{html.escape(text)}</a>'
 
+    side = [it for it in items if it.get("name") == LINEAGE_NAME]
+    items = [it for it in items if it.get("name") != LINEAGE_NAME]
+    after = "".join(f" · {a(it, 'where each number came from (CSV)')}" for it in side)
     if len(items) == 1:
         it = items[0]
         return (
             f'<p class="herd-download">{a(it, "Download CSV")} '
-            f'<span class="herd-rows">({it["rows"]:,} row{"s" if it["rows"] != 1 else ""})</span></p>'
+            f'<span class="herd-rows">({it["rows"]:,} row{"s" if it["rows"] != 1 else ""})</span>{after}</p>'
         )
     links = " · ".join(a(it, f"{it['name']} ({it['rows']:,} rows)") for it in items)
-    return f'<p class="herd-download">Download CSV: {links}</p>'
+    return f'<p class="herd-download">Download CSV: {links}{after}</p>'
 
 
 def metadata(items: list[dict]) -> dict:

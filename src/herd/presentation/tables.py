@@ -21,10 +21,14 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from herd.base import formats, markup
+from herd.base.lineage import META_KEY, Lineage, Records
 
 from . import downloads
 
 Formatter = Callable[[object], str]
+# one lineage for every numeric cell; per column, one lineage or one per row (a function of the row's position);
+# or a function of the row's position and the column
+CellLineage = Lineage | Mapping[str, Lineage | Callable[[int], Lineage]] | Callable[[int, str], Lineage | None]
 SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
 LONG = 60  # characters: a column with a cell longer than this gets a wider minimum width
 
@@ -78,12 +82,55 @@ def _kind(raw: pd.Series, shown: list[str]) -> str:
     return "long" if width > LONG else "text"
 
 
+def _lineage_of(lineage: CellLineage | None, i: int, column: str) -> Lineage | None:
+    if lineage is None or isinstance(lineage, Lineage):
+        return lineage
+    if isinstance(lineage, Mapping):
+        found = lineage.get(column)
+        return found(i) if found is not None and not isinstance(found, Lineage) else found
+    return lineage(i, column)
+
+
+def numeric(value, shown: str) -> bool:
+    """Whether a cell shows a number a reader could ask about: its value is a number, or its text is one that
+    :func:`herd.base.formats.read` reads (``405 B``, ``1.2 × 10²⁵``, ``62.1 %``)."""
+    if formats.missing(value):
+        return False
+    return downloads.is_number(value) or bool(formats.read(downloads.plain(shown)))
+
+
+def _traced_cells(
+    frame: pd.DataFrame, shown: dict, lineage: CellLineage | None
+) -> tuple[dict[tuple[int, str], str], Records, dict]:
+    """Which numeric cells carry which lineage record (by row and column), the records, and the counts of numeric
+    cells and of those with a lineage."""
+    ids: dict[tuple[int, str], str] = {}
+    records = Records()
+    count = 0
+    for column in frame.columns:
+        for i, value in enumerate(frame[column]):
+            if not numeric(value, shown[column][i]):
+                continue
+            count += 1
+            found = _lineage_of(lineage, i, str(column))
+            if found is not None:
+                ids[(i, str(column))] = records.add(found)
+    return ids, records, {"numeric": count, "traced": len(ids)}
+
+
+def _td(kind: str, text: str, lineage_id: str | None) -> str:
+    cls = f' class="{kind}"' if kind != "text" else ""
+    mark = f' data-lineage="{lineage_id}"' if lineage_id else ""
+    return f"<td{cls}{mark}>{text}</td>"
+
+
 def render(
     frame: pd.DataFrame,
     formats_: Mapping[str, Formatter] | None = None,
     escape: bool = True,
     caption: str | None = None,
     sortable: bool = False,
+    lineage: CellLineage | None = None,
 ) -> tuple[str, dict]:
     """The HTML of a table and the download it offers (see :func:`show`)."""
     formats_ = dict(formats_ or {})
@@ -93,16 +140,12 @@ def render(
     columns = [str(c) for c in frame.columns]
     cells = {c: _cells(frame[c], formats_.get(c), escape) for c in frame.columns}
     kinds = [_kind(frame[c], cells[c]) for c in frame.columns]
+    ids, records, counts = _traced_cells(frame, cells, lineage)
     head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in zip(columns, kinds))
     rows = []
     for i in range(len(frame)):
         rows.append(
-            "<tr>"
-            + "".join(
-                f'<td class="{k}">{cells[c][i]}</td>' if k != "text" else f"<td>{cells[c][i]}</td>"
-                for c, k in zip(frame.columns, kinds)
-            )
-            + "</tr>"
+            "<tr>" + "".join(_td(k, cells[c][i], ids.get((i, str(c)))) for c, k in zip(frame.columns, kinds)) + "</tr>"
         )
     classes = "herd-table sortable" if sortable else "herd-table"
     label = f' aria-label="{html.escape(caption, quote=True)}"' if caption else ""
@@ -111,12 +154,17 @@ def render(
         + "\n".join(rows)
         + "\n</tbody>\n</table>"
     )
-    item = downloads.table_csv(frame, caption or "table", shown=cells)
+    items = [downloads.table_csv(frame, caption or "table", shown=cells)]
+    if ids:
+        items.append(downloads.lineage_csv(items[0], ids, records.records))
     parts = ['<div class="herd-table-block">']
     if caption:
         parts.append(f'<p class="herd-caption">{html.escape(caption)}</p>')
-    parts += [f'<div class="herd-table-wrap" tabindex="0">{table}</div>', downloads.link_html([item]), "</div>"]
-    return "\n".join(parts), downloads.metadata([item])
+    parts += [f'<div class="herd-table-wrap" tabindex="0">{table}</div>', downloads.link_html(items), "</div>"]
+    metadata = downloads.metadata(items)
+    if counts["numeric"]:
+        metadata[META_KEY] = {"records": records.records, "cells": counts}
+    return "\n".join(parts), metadata
 
 
 def show(
@@ -125,6 +173,7 @@ def show(
     escape: bool = True,
     caption: str | None = None,
     sortable: bool = False,
+    lineage: CellLineage | None = None,
 ) -> None:
     """Display a whole table (no truncation) with the book's table classes, its caption above it
     and a link to download its rows as a CSV. It is displayed wherever the call stands in a
@@ -134,6 +183,12 @@ def show(
     columns are shown as text, HTML-escaped unless ``escape`` is false (for columns holding links).
     What a formatter or an unescaped column writes may hold links (:func:`link`), line breaks and
     emphasis; any other tag in it is shown as text (:func:`herd.base.markup.sanitize`).
+
+    ``lineage`` says where the numeric cells came from (:mod:`herd.base.lineage`): one lineage for every
+    numeric cell; per column (a mapping), one lineage or a function of the row's position (e.g.
+    :func:`herd.record.lineage.cells`); or a function of the row's position and the column (which may
+    return None). Each such cell carries ``data-lineage`` (the page shows its lineage on hover or
+    focus) and the download gets a side file naming every cell's lineage.
     """
-    body, metadata = render(frame, formats, escape, caption, sortable)
+    body, metadata = render(frame, formats, escape, caption, sortable, lineage)
     display(HTML(body), metadata=metadata)

@@ -1,0 +1,329 @@
+"""Sphinx extension: every number a reader sees can say where it came from.
+
+While a chapter runs, :mod:`herd.presentation.glue` keeps each glued value's lineage in its output's
+metadata and :mod:`herd.presentation.tables` keeps each table cell's (see :mod:`herd.base.lineage`).
+When the book is built:
+
+- the glue roles (``{glue:text}``, ``{glue:md}``, ``{glue}``) put the pasted value in a
+  ``<span data-lineage="ID">`` when it has a lineage; table cells carry theirs already;
+- each page embeds its lineage records as one JSON data block (``<script type="application/json"
+  id="herd-lineage">``, never run; ``<``, ``>`` and ``&`` escaped), in which every computed record's
+  function gets the address of its source at this build's commit; ``_static/herd-lineage.js``
+  shows a card on hover or focus and the whole record when the number is activated (click, Enter);
+- the same records are written to ``_lineage/<page>.json`` beside the pages (the edition's research
+  object lists them);
+- the ``lineage-coverage`` directive (on *About this edition*) shows, by page, how many numbers a
+  reader sees and how many carry a lineage, and lists the glued numbers that carry none (the same
+  counts are written to ``_lineage/coverage.json``).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import inspect
+import json
+from pathlib import Path
+
+from docutils import nodes
+from myst_nb.ext.glue.domain import NbGlueDomain
+from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny, PasteTextRole
+from myst_nb.ext.glue.utils import retrieve_glue_data
+from sphinx.util.docutils import SphinxDirective
+
+META_KEY = "herd_lineage"
+FOLDER = "_lineage"
+BLOCK_ID = "herd-lineage"
+
+
+class lineage_ref(nodes.inline):
+    """A pasted value that carries a lineage record's id."""
+
+
+def _visit_ref_html(self, node):
+    self.body.append(
+        f'<span class="herd-lineage" data-lineage="{html.escape(node["lineage"], quote=True)}" tabindex="0" '
+        'role="button" aria-haspopup="dialog">'
+    )
+
+
+def _depart_ref_html(self, node):
+    self.body.append("</span>")
+
+
+def _visit_inline(self, node):
+    self.visit_inline(node)
+
+
+def _depart_inline(self, node):
+    self.depart_inline(node)
+
+
+def _env_glue(env) -> dict:
+    if not hasattr(env, "herd_lineage_glue"):
+        env.herd_lineage_glue = {}
+    return env.herd_lineage_glue
+
+
+def _traced(role_class):
+    """A glue role that wraps its pasted value in a :class:`lineage_ref` when the value has a lineage,
+    and counts, for the page, each pasted number and whether it has one."""
+
+    class Traced(role_class):
+        def run(self):
+            made, messages = super().run()
+            key = self.text.rsplit(":", 1)[0] if role_class is not PasteRoleAny else self.text
+            if "::" in key or not made:
+                return made, messages
+            try:
+                data = retrieve_glue_data(self.document, key)
+            except Exception:  # the role itself has already reported a missing key
+                return made, messages
+            found = (data.metadata or {}).get(META_KEY)
+            text = "".join(n.astext() for n in made)
+            env = self.document.settings.env
+            seen = _env_glue(env).setdefault(env.docname, {})
+            seen[key] = {"number": any(c.isdigit() for c in text), "lineage": bool(found), "text": text[:80]}
+            if not found:
+                return made, messages
+            wrapper = lineage_ref("", "", lineage=found["id"])
+            wrapper.extend(made)
+            return [wrapper], messages
+
+    Traced.__name__ = f"Traced{role_class.__name__}"
+    return Traced
+
+
+class TracedGlueDomain(NbGlueDomain):
+    roles = {
+        "": _traced(PasteRoleAny)(),
+        "any": _traced(PasteRoleAny)(),
+        "text": _traced(PasteTextRole)(),
+        "md": _traced(PasteMarkdownRole)(),
+    }
+
+
+# ------------------------------------------------------------------ records of a page
+
+
+def _notebook(env, docname: str) -> Path | None:
+    path = Path(env.doc2path(docname))
+    return path if path.suffix == ".ipynb" and path.exists() else None
+
+
+def page_lineage(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
+    """The lineage records of an executed notebook's outputs (glued values and tables), and the count of
+    numeric table cells it shows and of those with a lineage."""
+    records: dict[str, dict] = {}
+    cells = {"numeric": 0, "traced": 0}
+    notebook = json.loads(path.read_text())
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            found = output.get("metadata", {}).get(META_KEY)
+            if not found:
+                continue
+            if "record" in found:
+                records.setdefault(found["id"], found["record"])
+            for key, record in found.get("records", {}).items():
+                records.setdefault(key, record)
+            for name in cells:
+                cells[name] += int(found.get("cells", {}).get(name, 0))
+    return records, cells
+
+
+def _source_url(app, function: str, cache: dict) -> str | None:
+    if function in cache:
+        return cache[function]
+    from herd.book.build import git_commit
+
+    url = None
+    module_name, _, name = function.rpartition(".")
+    obj = None
+    while module_name:
+        try:
+            module = importlib.import_module(module_name)
+            obj = module
+            for part in name.split("."):
+                obj = getattr(obj, part)
+            break
+        except (ImportError, AttributeError):
+            module_name, _, head = module_name.rpartition(".")
+            name = f"{head}.{name}"
+            obj = None
+    if obj is not None:
+        root = Path(app.srcdir)
+        file = Path(inspect.getsourcefile(obj) or "").resolve()
+        line = inspect.getsourcelines(obj)[1]
+        commit = git_commit(root) or "main"
+        repo = (app.config.html_theme_options or {}).get("repository_url", "").rstrip("/")
+        try:
+            relative = file.relative_to(root.resolve())
+        except ValueError:
+            relative = None
+        if repo and relative is not None:
+            url = f"{repo}/blob/{commit}/{relative.as_posix()}#L{line}"
+    cache[function] = url
+    return url
+
+
+def _resolved(app, records: dict[str, dict]) -> dict[str, dict]:
+    cache = getattr(app, "_herd_source_urls", {})
+    app._herd_source_urls = cache
+    out = {}
+    for key, record in records.items():
+        record = dict(record)
+        if record.get("function"):
+            url = _source_url(app, record["function"], cache)
+            if url is None:
+                raise ValueError(f"lineage {key}: {record['function']} is not a function of herd at this commit")
+            record["function_url"] = url
+        out[key] = record
+    return out
+
+
+def _json_block(records: dict[str, dict]) -> str:
+    text = json.dumps(records, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return f'<script type="application/json" id="{BLOCK_ID}">{text}</script>'
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    if doctree is None or "body" not in context:
+        return
+    path = _notebook(app.env, pagename)
+    records = page_lineage(path)[0] if path else {}
+    if not records:
+        return
+    records = _resolved(app, records)
+    context["body"] += _json_block(records)
+    out = Path(app.outdir) / FOLDER / f"{pagename}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"page": pagename, "records": records}, sort_keys=True, indent=1) + "\n")
+
+
+# ------------------------------------------------------------------ coverage
+
+
+def coverage(env) -> list[dict]:
+    """Per page: glued numbers shown and traced, numeric table cells shown and traced, untraced glued keys."""
+    rows = []
+    glued = _env_glue(env)
+    for docname in sorted(env.found_docs):
+        path = _notebook(env, docname)
+        if path is None:
+            continue
+        seen = glued.get(docname, {})
+        numbers = {k: v for k, v in seen.items() if v["number"]}
+        cells = page_lineage(path)[1]
+        rows.append(
+            {
+                "page": docname,
+                "glued": len(numbers),
+                "glued_traced": sum(v["lineage"] for v in numbers.values()),
+                "cells": cells["numeric"],
+                "cells_traced": cells["traced"],
+                "untraced": sorted(k for k, v in numbers.items() if not v["lineage"]),
+            }
+        )
+    return rows
+
+
+class coverage_placeholder(nodes.General, nodes.Element):
+    pass
+
+
+class LineageCoverage(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        return [coverage_placeholder()]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "—"
+
+
+def _coverage_html(env, docname: str) -> str:
+    rows = coverage(env)
+    up = "../" * docname.count("/")
+    head = (
+        "<tr><th>Page</th><th class='num'>Glued numbers</th><th class='num'>with lineage</th>"
+        "<th class='num'>Numeric table cells</th><th class='num'>with lineage</th><th>Share with lineage</th></tr>"
+    )
+    body, missing = [], []
+    for r in rows:
+        shown = r["glued"] + r["cells"]
+        traced = r["glued_traced"] + r["cells_traced"]
+        width = 100 * traced / shown if shown else 0
+        title = env.titles[r["page"]].astext() if r["page"] in env.titles else r["page"]
+        link = f'<a href="{up}{html.escape(r["page"])}.html">{html.escape(title)}</a>'
+        bar = (
+            f'<span class="herd-coverage-bar" role="img" aria-label="{_share(traced, shown)} with lineage">'
+            f'<span style="width:{width:.1f}%"></span></span> {_share(traced, shown)}'
+        )
+        body.append(
+            f"<tr><td>{link}</td><td class='num'>{r['glued']}</td><td class='num'>{r['glued_traced']}</td>"
+            f"<td class='num'>{r['cells']}</td><td class='num'>{r['cells_traced']}</td><td>{bar}</td></tr>"
+        )
+        for key in r["untraced"]:
+            missing.append(f"<li>{link}: <code>{html.escape(key)}</code> (no lineage recorded when it was glued)</li>")
+    total_shown = sum(r["glued"] + r["cells"] for r in rows)
+    total_traced = sum(r["glued_traced"] + r["cells_traced"] for r in rows)
+    parts = [
+        '<figure class="herd-coverage">',
+        f"<figcaption>Numbers a reader sees, by page, and those that carry their lineage "
+        f"({total_traced} of {total_shown}, {_share(total_traced, total_shown)}).</figcaption>",
+        f'<div class="herd-table-wrap" tabindex="0"><table class="herd-table"><thead>{head}</thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>",
+        "</figure>",
+    ]
+    if missing:
+        parts += ["<p>Glued numbers without a lineage:</p>", f"<ul class='herd-untraced'>{''.join(missing)}</ul>"]
+    else:
+        parts.append("<p>Every glued number on these pages carries its lineage.</p>")
+    return "\n".join(parts)
+
+
+def _fill_coverage(app, doctree, docname):
+    for node in list(doctree.findall(coverage_placeholder)):
+        out = Path(app.outdir) / FOLDER / "coverage.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(coverage(app.env), indent=1, sort_keys=True) + "\n")
+        text = _coverage_html(app.env, docname)
+        node.replace_self(nodes.raw(text, text, format="html", classes=["text_html"]))
+
+
+def _merge(app, env, docnames, other):
+    _env_glue(env).update({d: v for d, v in _env_glue(other).items() if d in docnames})
+
+
+def _outdated(app, env, added, changed, removed):
+    """*About this edition* shows every page's coverage: it is rebuilt whenever a page is."""
+    if not (added or changed or removed):
+        return []
+    return [d for d in env.found_docs if d.endswith("about")]
+
+
+def _purge(app, env, docname):
+    _env_glue(env).pop(docname, None)
+
+
+def setup(app):
+    app.add_node(
+        lineage_ref,
+        html=(_visit_ref_html, _depart_ref_html),
+        latex=(_visit_inline, _depart_inline),
+        text=(_visit_inline, _depart_inline),
+    )
+    app.add_node(coverage_placeholder, html=(lambda s, n: None, lambda s, n: None))
+    app.add_domain(TracedGlueDomain, override=True)
+    app.add_role("glue", _traced(PasteRoleAny)(), override=True)
+    app.add_directive("lineage-coverage", LineageCoverage)
+    app.connect("html-page-context", _page_context)
+    app.connect("doctree-resolved", _fill_coverage)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-get-outdated", _outdated)
+    app.add_js_file("herd-lineage.js")
+    app.add_css_file("herd-lineage.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

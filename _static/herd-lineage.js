@@ -1,0 +1,179 @@
+/* Where a number came from, on demand: every element with a data-lineage attribute (a glued number in the prose,
+   a table cell) names a record in the page's lineage block (<script type="application/json" id="herd-lineage">,
+   written by the book's build; data only, never run). Hovering or focusing the number shows a small card (what
+   computed it, or the row it was read from, and its source); activating it (click, Enter or Space) opens the whole
+   record in a dialog: the function with a link to its source at this edition's commit, the parameters, every row
+   read with its source, table or figure and page. Escape or the close button shuts it. Works offline; every text is
+   set with textContent, so nothing in a record is read as markup. */
+(function () {
+  var records = null;
+  var card = null;
+  var dialog = null;
+
+  function load() {
+    if (records !== null) { return records; }
+    var block = document.getElementById("herd-lineage");
+    try { records = block ? JSON.parse(block.textContent) : {}; } catch (e) { records = {}; }
+    return records;
+  }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function link(text, url) {
+    if (!url || !/^https?:\/\//.test(url)) { return el("span", text); }
+    var a = el("a", text);
+    a.href = url;
+    a.rel = "noopener";
+    return a;
+  }
+  function where(read) {
+    var parts = [];
+    if (read.location) { parts.push(read.location); }
+    if (read.page !== undefined) { parts.push("p. " + read.page); }
+    return parts.join(", ");
+  }
+  function keyText(key) {
+    return Object.keys(key || {}).map(function (k) { return key[k]; }).join(" · ");
+  }
+  function readLine(read) {
+    var line = el("li");
+    if (read.rows !== undefined) {
+      line.appendChild(el("span", "data/" + read.table + ".csv: " + read.rows + " rows"));
+      (read.sources || []).forEach(function (s, i) {
+        line.appendChild(document.createTextNode(i === 0 ? ", from " : "; "));
+        line.appendChild(link(s.title, s.url));
+      });
+      if (read.locations && read.locations.length) {
+        line.appendChild(document.createTextNode(" (" + read.locations.join("; ") + ")"));
+      }
+      return line;
+    }
+    var text = "data/" + read.table + ".csv, row " + keyText(read.key);
+    if (read.column) { text += ", column " + read.column; }
+    if (read.value !== undefined) { text += " = " + read.value; }
+    line.appendChild(el("span", text));
+    if (read.source) {
+      line.appendChild(document.createTextNode(": "));
+      line.appendChild(link(read.source.title, read.source.url));
+      var place = where(read);
+      if (place) { line.appendChild(document.createTextNode(", " + place)); }
+    }
+    return line;
+  }
+  function summary(record) {
+    if (record.kind === "data") {
+      var read = record.reads[0] || {};
+      var text = "Read from data/" + read.table + ".csv";
+      if (read.source) { text += " · " + read.source.title; }
+      var place = where(read);
+      return place ? text + ", " + place : text;
+    }
+    var rows = (record.reads || []).map(function (r) { return r.rows !== undefined ? r.rows : 1; });
+    var total = rows.reduce(function (a, b) { return a + b; }, 0);
+    var tables = (record.reads || []).map(function (r) { return r.table; }).filter(function (t, i, all) { return all.indexOf(t) === i; });
+    var text = "Computed by " + record["function"];
+    if (total) { text += " from " + total + (total === 1 ? " row" : " rows") + " of " + tables.join(", "); }
+    return text;
+  }
+  function params(record) {
+    var list = el("ul");
+    Object.keys(record.params || {}).forEach(function (k) {
+      list.appendChild(el("li", k + " = " + JSON.stringify(record.params[k])));
+    });
+    return list;
+  }
+  function full(record, shown) {
+    var box = el("div", null, "herd-lineage-record");
+    box.appendChild(el("p", "“" + shown + "”: " + (record.kind === "data" ? "read from the data package" : "computed"), "herd-lineage-title"));
+    if (record["function"]) {
+      var p = el("p");
+      p.appendChild(document.createTextNode("Function: "));
+      p.appendChild(link(record["function"], record.function_url));
+      box.appendChild(p);
+    }
+    if (record.params && Object.keys(record.params).length) {
+      box.appendChild(el("p", "Parameters:"));
+      box.appendChild(params(record));
+    }
+    if (record.format) {
+      box.appendChild(el("p", "Shown as " + record.format["function"] + "(value × " + record.format.scale +
+        (record.format.args.length ? ", " + record.format.args.join(", ") : "") + ")"));
+    }
+    if (record.reads && record.reads.length) {
+      box.appendChild(el("p", record.kind === "data" ? "Row:" : "Data read:"));
+      var list = el("ul");
+      record.reads.forEach(function (r) { list.appendChild(readLine(r)); });
+      box.appendChild(list);
+    }
+    if (record.note) { box.appendChild(el("p", record.note)); }
+    return box;
+  }
+  function showCard(target) {
+    var record = load()[target.dataset.lineage];
+    if (!record) { return; }
+    if (!card) {
+      card = el("div", null, "herd-lineage-card");
+      card.id = "herd-lineage-card";
+      card.setAttribute("role", "tooltip");
+      document.body.appendChild(card);
+    }
+    card.textContent = "";
+    card.appendChild(el("span", summary(record)));
+    card.appendChild(el("span", " (Enter or click for the whole record)", "herd-lineage-hint"));
+    var box = target.getBoundingClientRect();
+    card.style.left = Math.max(8, Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - 360)) + "px";
+    card.style.top = (window.scrollY + box.bottom + 6) + "px";
+    card.hidden = false;
+    target.setAttribute("aria-describedby", card.id);
+  }
+  function hideCard() { if (card) { card.hidden = true; } }
+  function open(target) {
+    var record = load()[target.dataset.lineage];
+    if (!record) { return; }
+    hideCard();
+    if (!dialog) {
+      dialog = el("dialog", null, "herd-lineage-dialog");
+      dialog.setAttribute("aria-label", "Where this number came from");
+      document.body.appendChild(dialog);
+    }
+    dialog.textContent = "";
+    dialog.appendChild(full(record, target.textContent.trim()));
+    var close = el("button", "Close", "herd-lineage-close");
+    close.type = "button";
+    close.addEventListener("click", function () { dialog.close(); });
+    dialog.appendChild(close);
+    dialog.returnFocus = target;
+    if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+    close.focus();
+  }
+  function find(event) {
+    var t = event.target;
+    return t && t.closest ? t.closest("[data-lineage]") : null;
+  }
+  function init() {
+    // a table cell keeps its role (a cell), so it only becomes reachable with Tab
+    document.querySelectorAll("td[data-lineage]").forEach(function (td) {
+      if (!td.hasAttribute("tabindex")) { td.tabIndex = 0; }
+    });
+    document.addEventListener("mouseover", function (e) { var t = find(e); if (t) { showCard(t); } });
+    document.addEventListener("mouseout", function (e) { if (find(e)) { hideCard(); } });
+    document.addEventListener("focusin", function (e) { var t = find(e); if (t) { showCard(t); } else { hideCard(); } });
+    document.addEventListener("focusout", function (e) { if (find(e)) { hideCard(); } });
+    document.addEventListener("click", function (e) {
+      var t = find(e);
+      if (t && !(e.target.closest && e.target.closest("a"))) { e.preventDefault(); open(t); }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { hideCard(); return; }
+      var t = find(e);
+      if (t && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(t); }
+    });
+    document.addEventListener("close", function (e) {
+      if (e.target === dialog && dialog.returnFocus) { dialog.returnFocus.focus(); }
+    }, true);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

@@ -1,0 +1,235 @@
+"""Where a number a reader sees came from: its lineage, recorded when it is glued or tabled.
+
+A number is either **read** from the data package (a *data* lineage: the rows it was read from, with
+each row's source document, location and page, and how the value was formatted) or **computed** (a
+*computed* lineage: the function that computed it, named by module and name, the parameters it was
+called with, and the data rows it read, one by one when they are few and as a count with their
+sources when they are many). The records are plain data: :meth:`Lineage.record` is what the executed
+notebook keeps, the book embeds in the page and the downloads carry; its :func:`identity` is a digest
+of the record, so the same record always has the same id and equal records on a page are stored once.
+
+A lineage travels with a formatted number as a :class:`Traced` string (a ``str`` that carries its
+lineage), so the code that formats a number is the code that says where it came from. Nothing here
+knows the data package: :mod:`herd.record.lineage` builds the row references from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+META_KEY = "herd_lineage"  # where a notebook output's metadata keeps its lineage records
+FEW_ROWS = 12  # at most this many rows read are listed one by one; more are summarised by table and source
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document a row of the data package was transcribed from (a row of ``sources.csv``)."""
+
+    key: str
+    title: str
+    url: str
+
+    def record(self) -> dict:
+        """The source as JSON-ready data."""
+        return {"key": self.key, "title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the data package: its table (resource), its primary key, the column a value was read
+    from (if one), the value as stored, and where the row's source prints it."""
+
+    resource: str
+    key: tuple[tuple[str, str], ...]
+    column: str | None = None
+    value: str | None = None
+    source: Source | None = None
+    location: str | None = None
+    page: int | None = None
+
+    def record(self) -> dict:
+        """The row as JSON-ready data: table, key, and what is known of column, value, source, location, page."""
+        out: dict[str, Any] = {"table": self.resource, "key": dict(self.key)}
+        for name in ("column", "value", "location", "page"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.source is not None:
+            out["source"] = self.source.record()
+        return out
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Many rows of one table, described by their count and the sources they come from."""
+
+    resource: str
+    count: int
+    sources: tuple[Source, ...] = ()
+    locations: tuple[str, ...] = ()
+
+    def record(self) -> dict:
+        """The rows as JSON-ready data: table, count, sources and locations."""
+        out: dict[str, Any] = {"table": self.resource, "rows": self.count}
+        if self.sources:
+            out["sources"] = [s.record() for s in self.sources]
+        if self.locations:
+            out["locations"] = list(self.locations)
+        return out
+
+
+Read = Row | Rows
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where one number came from. ``function`` is ``module.qualname`` of a ``herd`` function; a data
+    lineage has none and names the ``format`` (a function of :mod:`herd.base.formats`, its extra
+    arguments and the ``scale`` the stored value is multiplied by first) that turns its one row's
+    value into the text shown."""
+
+    kind: str  # "data" or "computed"
+    reads: tuple[Read, ...] = ()
+    function: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+    format: str | None = None
+    format_args: tuple = ()
+    scale: float = 1.0
+    note: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in ("data", "computed"):
+            raise ValueError(f"a lineage is 'data' or 'computed', not {self.kind!r}")
+        if self.kind == "computed" and not self.function:
+            raise ValueError("a computed lineage names the function that computed it")
+        if self.kind == "data" and not self.reads:
+            raise ValueError("a data lineage names the row it was read from")
+
+    def record(self) -> dict:
+        """The lineage as JSON-ready data (what pages, downloads and the research object carry)."""
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.function:
+            out["function"] = self.function
+        if self.params:
+            out["params"] = {k: _plain(v) for k, v in self.params}
+        if self.format:
+            out["format"] = {
+                "function": self.format,
+                "args": [_plain(a) for a in self.format_args],
+                "scale": self.scale,
+            }
+        out["reads"] = [r.record() for r in self.reads]
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+def identity(record: Mapping) -> str:
+    """A short id for a lineage record: the same record always gets the same id."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return "L" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _plain(value):
+    """A parameter as JSON holds it: numbers, strings, booleans and lists of them; anything else by its text."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else str(number)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [_plain(v) for v in items]
+    return str(value)
+
+
+def function_name(function: Callable) -> str:
+    """``module.qualname`` of a function of ``herd`` (a lineage names only the project's own code)."""
+    module = getattr(function, "__module__", "") or ""
+    name = getattr(function, "__qualname__", None)
+    if not module.startswith("herd.") or not name or "<" in name:
+        raise ValueError(f"a computed lineage names a named function of herd, not {function!r}")
+    return f"{module}.{name}"
+
+
+def computed(function: Callable, reads: Iterable[Read] = (), note: str | None = None, **params) -> Lineage:
+    """The lineage of numbers that ``function`` computed from ``reads`` with ``params``."""
+    return Lineage(
+        "computed",
+        reads=tuple(reads),
+        function=function_name(function),
+        params=tuple(sorted(params.items())),
+        note=note,
+    )
+
+
+class Traced(str):
+    """A formatted number (or any text shown) that carries its :class:`Lineage`."""
+
+    lineage: Lineage
+
+    def __new__(cls, text: str, lineage: Lineage):
+        """``text`` with ``lineage``."""
+        if not isinstance(lineage, Lineage):
+            raise TypeError(f"a traced value needs a Lineage, not {type(lineage).__name__}")
+        out = super().__new__(cls, text)
+        out.lineage = lineage
+        return out
+
+    def __reduce__(self):
+        """Pickled with its lineage (a memo may keep traced values)."""
+        return (Traced, (str(self), self.lineage))
+
+
+def lineage_of(value) -> Lineage | None:
+    """The lineage a value carries (a :class:`Traced` string or an object with a ``lineage``), if any."""
+    found = getattr(value, "lineage", None)
+    return found if isinstance(found, Lineage) else None
+
+
+@dataclass
+class Records:
+    """The lineage records of one notebook output: id -> record, in the order first met."""
+
+    records: dict[str, dict] = field(default_factory=dict)
+
+    def add(self, lineage: Lineage) -> str:
+        """Keep ``lineage``'s record (once) and return its id."""
+        record = lineage.record()
+        key = identity(record)
+        self.records.setdefault(key, record)
+        return key
+
+
+def has_number(text: str) -> bool:
+    """Whether a shown text holds a number a reader could ask about (a digit)."""
+    return any(ch.isdigit() for ch in str(text))
+
+
+def _read_text(read: Mapping) -> str:
+    if "rows" in read:
+        sources = "; ".join(s["title"] for s in read.get("sources", []))
+        return f"data/{read['table']}.csv ({read['rows']} rows{': ' + sources if sources else ''})"
+    text = f"data/{read['table']}.csv row {' · '.join(str(v) for v in read['key'].values())}"
+    if "source" in read:
+        where = ", ".join(str(p) for p in (read.get("location"), f"p. {read['page']}" if "page" in read else None) if p)
+        text += f" ({read['source']['title']}{', ' + where if where else ''})"
+    return text
+
+
+def describe(record: Mapping) -> str:
+    """A lineage record in one line of plain text: the row it was read from, or the function and what it read."""
+    reads = "; ".join(_read_text(r) for r in record.get("reads", []))
+    if record["kind"] == "data":
+        return f"read from {reads}"
+    params = ", ".join(f"{k}={json.dumps(v)}" for k, v in record.get("params", {}).items())
+    return f"computed by {record['function']}({params})" + (f" from {reads}" if reads else "")
