@@ -378,3 +378,31 @@ def test_the_bootstrap_chart_spans_its_draws_and_labels_close_rules_apart():
 def test_log_ticks_keep_labels_apart():
     assert charts.log_ticks(230e9, 3.5e12) == [300e9, 500e9, 1e12, 2e12, 3e12]
     assert charts.log_ticks(0.9, 11) == [1, 2, 3, 5, 10]
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (#rrggbb, #rgb, black or white)."""
+    named = {"black": "#000000", "white": "#ffffff"}
+
+    def luminance(colour: str) -> float:
+        h = named.get(colour, colour).lstrip("#")
+        h = "".join(ch * 2 for ch in h) if len(h) == 3 else h
+        c = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_verdict_colours_are_colour_blind_safe_and_legible():
+    """Ahead, behind and equivalent take three different colours of Okabe and Ito's palette; each stands out from the
+    white chart and the theme's dark page (3:1, WCAG's bar for graphics) and carries its label at 4.5:1."""
+    from herd.presentation.charts.theme import OKABE_ITO, VERDICT_COLORS, VERDICT_TEXT
+
+    decided = [VERDICT_COLORS[v] for v in ("ahead", "behind", "equivalent")]
+    assert len(set(decided)) == 3 and set(decided) <= set(OKABE_ITO.values())
+    for verdict, colour in VERDICT_COLORS.items():
+        assert _contrast(colour, VERDICT_TEXT[verdict]) >= 4.5, verdict
+        if verdict in ("ahead", "behind", "equivalent"):
+            assert _contrast(colour, "white") >= 3 and _contrast(colour, "#121212") >= 3, verdict

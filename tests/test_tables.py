@@ -30,6 +30,16 @@ def test_show_displays_each_call(monkeypatch):
     assert f'href="downloads/{item["file"]}"' in first and item["file"].startswith("first-")
 
 
+def test_fold_shows_the_table_in_a_closed_box_with_its_rows_counted(monkeypatch):
+    shown = []
+    monkeypatch.setattr(tables, "display", lambda obj, **kw: shown.append((obj, kw)))
+    frame = pd.DataFrame({"x": [1.234, 2.0], "name": ["<a & b>", "ok"]})
+    tables.fold("Every <row>", frame, formats={"x": tables.number(1)}, caption="Second", sortable=True)
+    (obj, kw), plain = shown[0], tables.render(frame, {"x": tables.number(1)}, caption="Second", sortable=True)
+    assert obj.data.startswith('<details class="herd-fold">\n<summary>Every &lt;row&gt; (2 rows)</summary>')
+    assert "<details open" not in obj.data and plain[0] in obj.data and kw["metadata"] == plain[1]
+
+
 def test_columns_are_laid_out_by_what_they_hold():
     frame = pd.DataFrame(
         {

@@ -192,3 +192,13 @@ def show(
     """
     body, metadata = render(frame, formats, escape, caption, sortable, lineage)
     display(HTML(body), metadata=metadata)
+
+
+def fold(summary: str, frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, **options) -> None:
+    """Display a table as :func:`show` does (``options`` are its other arguments), folded in a closed box
+    (``<details>``) that a reader opens: a long table that is reference, not result, keeps a page short. The box's
+    line reads ``summary`` and how many rows it holds; printed, the box is open (:mod:`herd.book.pdf`)."""
+    body, metadata = render(frame, formats, **options)
+    line = f"{summary} ({integer(len(frame))} {'row' if len(frame) == 1 else 'rows'})"
+    folded = f'<details class="herd-fold">\n<summary>{html.escape(line)}</summary>\n{body}\n</details>'
+    display(HTML(folded), metadata=metadata)

@@ -22,14 +22,6 @@ from herd.base import formats
 
 THEME = "herd"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-VERDICT_COLORS = {
-    "ahead": "#1b7837",
-    "behind": "#b2182b",
-    "equivalent": "#2166ac",
-    "not resolved": "#bdbdbd",
-    "no test": "#efe7d4",
-}
-VERDICT_TEXT = {"ahead": "white", "behind": "white", "equivalent": "white", "not resolved": "#222", "no test": "#222"}
 # The categorical palette of Okabe and Ito ("Color Universal Design", 2008): eight colours that stay apart for
 # readers with any common colour-vision deficiency. Their order here is the order a chart's categories take them:
 # orange and vermillion, the closest pair, are not four places apart, so lines drawn with the four dashes in turn
@@ -46,6 +38,19 @@ OKABE_ITO = {
     "yellow": "#F0E442",
 }
 CATEGORY = list(OKABE_ITO.values())
+# The verdicts' colours, from Okabe and Ito's palette (above), so that ahead and behind stay apart for readers with a
+# colour-vision deficiency (the green and red they replace did not): ahead bluish green, behind vermillion, equivalent
+# blue (the gap charts' "blue line"), and greys for what the data leave open. Each against the white chart and the dark
+# page at least 3:1 (WCAG's bar for graphics) and its label in VERDICT_TEXT at least 4.5:1 (black on green 6.1,
+# black on vermillion 5.4, white on blue 5.2).
+VERDICT_COLORS = {
+    "ahead": OKABE_ITO["bluish green"],
+    "behind": OKABE_ITO["vermillion"],
+    "equivalent": OKABE_ITO["blue"],
+    "not resolved": "#bdbdbd",
+    "no test": "#efe7d4",
+}
+VERDICT_TEXT = {"ahead": "black", "behind": "black", "equivalent": "white", "not resolved": "#222", "no test": "#222"}
 FOCUS_COLOR = OKABE_ITO["vermillion"]
 OTHER_COLOR = OKABE_ITO["blue"]
 # The text column of a chapter page is 688 px wide at a 1280 px window, of which vega-embed keeps
