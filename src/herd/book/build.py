@@ -464,7 +464,6 @@ def build_book(root: Path, force: bool = False) -> bool:
             html = jupyter_book(root, staging, "html", edition=os.environ.get("HERD_EDITION", "dev"))
         except BuildError as exc:
             raise BuildError(f"{exc}\nthe last good book in _build/html is untouched") from None
-        write_crate(root, html)
         try:
             (html / STAMP).write_text(json.dumps({"inputs_sha256": digest}) + "\n")
         except OSError as exc:
@@ -476,20 +475,6 @@ def build_book(root: Path, force: bool = False) -> bool:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"build: book: written to {target.relative_to(root)}")
     return True
-
-
-def write_crate(root: Path, html: Path) -> None:
-    """The working tree's research object (:mod:`herd.book.crate`) in the built book, when the tree has a data
-    package (a book without one, such as a test's, has none); a failure is a BuildError that leaves the last good
-    book untouched."""
-    from . import crate
-
-    if not (root / "data" / "datapackage.json").exists():
-        return
-    try:
-        crate.write(root, html, crate.dev_edition(root, os.environ.get("HERD_EDITION", "dev")))
-    except (crate.CrateError, OSError) as exc:
-        raise BuildError(f"the book's RO-Crate: {exc}; the last good book in _build/html is untouched") from None
 
 
 def _swap(new: Path, target: Path) -> None:

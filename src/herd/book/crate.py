@@ -78,14 +78,18 @@ class Edition:
 
 
 def dev_edition(root: Path, name: str = "dev") -> Edition:
-    """The working tree as edition ``name`` (``dev``): its version and commit as the About page gives them, dated by its
-    commit (so two builds of the same tree give the same crate)."""
+    """The working tree as edition ``name`` (``dev``): its version and commit as the About page gives them, dated by
+    its commit (so two builds of the same tree give the same crate), or outside a git checkout by the release date
+    of ``CITATION.cff``."""
     from .edition import commit, version
 
     proc = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True)
-    date = proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
-    if date is None:
-        raise CrateError(f"{root}: not a git checkout, so the working tree's crate has no date (its commit's)")
+    date = proc.stdout.strip() if proc.returncode == 0 else ""
+    cff = root / "CITATION.cff"
+    if not date and cff.exists():
+        date = str((yaml.safe_load(cff.read_text(encoding="utf-8")) or {}).get("date-released") or "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise CrateError(f"{root}: the working tree's crate has no date (neither a git commit nor CITATION.cff's)")
     return Edition(name, version(root), commit(root), date, "The working tree, not a release.")
 
 
