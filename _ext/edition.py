@@ -5,7 +5,8 @@ so the page is always true of the build that produced it.
 When the book is built as an edition of the site (``make editions`` sets ``HERD_EDITION``
 and ``HERD_PDF``, the file name of the edition's PDF beside its ``book/`` folder), the About
 page links the PDF and the site's list of editions, and every page's download menu offers
-the PDF of the whole edition."""
+the PDF of the whole edition. At the end of an HTML build it writes the edition's research object,
+``ro-crate-metadata.json`` at the site's root (:mod:`herd.book.crate`)."""
 
 from __future__ import annotations
 
@@ -113,8 +114,21 @@ def _download_menu(app, pagename, templatename, context, doctree):
             )
 
 
+def _write_crate(app, exception):
+    """The edition's research object (herd.book.crate) at the root of an HTML build of a tree with a data package,
+    after the pages and what other handlers write beside them (a page's lineage file)."""
+    if exception is not None or app.builder.name != "html":
+        return
+    from herd.book import crate
+
+    root = Path(app.srcdir)
+    if (root / "data" / "datapackage.json").exists():
+        crate.write(root, Path(app.outdir), crate.dev_edition(root, os.environ.get("HERD_EDITION", "dev")))
+
+
 def setup(app):
     app.connect("config-inited", _edition_config)
+    app.connect("build-finished", _write_crate, priority=900)
     app.connect("html-page-context", _download_menu, priority=600)
     app.add_directive("edition-facts", EditionFacts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

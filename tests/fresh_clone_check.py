@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from herd.book import editions, pdf, releases, site_index
+from herd.book import crate, editions, pdf, releases, site_index
 
 pytestmark = [
     pytest.mark.slow,
@@ -122,3 +122,16 @@ def test_the_site_changelog_is_the_committed_one(clone):
     page = (clone / "site" / "changelog.html").read_text()
     for r in releases.load_releases(clone):
         assert f'href="{r.name}/{site_index.pdf_name(r.name)}"' in page
+
+
+def test_every_edition_ships_its_crate_dated_and_describing_each_chapter(clone):
+    # make editions validated each one (it stops on an invalid crate); here: each names its own edition
+    site = clone / "site"
+    dated = {r.name: (r.date, r.commit) for r in releases.load_releases(clone)}
+    for name in [*dated, "dev"]:
+        graph = {e["@id"]: e for e in json.loads((site / name / crate.CRATE_FILE).read_text())["@graph"]}
+        root = graph["./"]
+        if name in dated:
+            assert (root["datePublished"], root["identifier"]) == dated[name]
+        texts = [i["@id"] for i in root["hasPart"] if i["@id"].startswith("notebooks/") and i["@id"].endswith(".md")]
+        assert texts and all(f"#execution-{t[10:-3]}" in graph for t in texts)

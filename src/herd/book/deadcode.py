@@ -35,6 +35,7 @@ CALLED_BY_CONVENTION = {
     "use_scaled_rope": "a field of llama-models' ModelArgs, read from the published params.json",
     "_theme": "Altair's theme registry, which its decorator registers it in",
     "max_rows": "an argument Altair's data-transformer registry passes to a transformer",
+    "send": "requests' Session, for each request to the address an adapter is mounted at",
 }
 
 

@@ -33,7 +33,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import build, chapters, pdf
+from . import build, chapters, crate, pdf
 from .changelog import CHANGELOG_FILE, changelog
 from .releases import EDITIONS_FILE, TITLE, EditionsError, Release, create_tags, git, load_releases, tree_version
 from .site_index import pdf_name, write_site_index
@@ -151,6 +151,8 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
         if not (html_dir / "index.html").exists():
             raise EditionsError(f"edition {release.name}: make book left no _build/html/index.html (log: {log})")
         shutil.copytree(html_dir, dest, ignore=shutil.ignore_patterns(build.STAMP))
+        edition = crate.Edition(release.name, release.version, release.commit, release.date, release.summary)
+        write_crate(tree, dest, edition)
         if with_pdf:
             with _timed(f"{release.name}: single-page HTML"):
                 single = build.jupyter_book(
@@ -169,6 +171,15 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
                 )
     finally:
         _remove_worktree(root, tree)
+
+
+def write_crate(tree: Path, dest: Path, edition: crate.Edition) -> None:
+    """The edition's research object (:mod:`herd.book.crate`), written by this tree's code for every edition (a
+    release's own build may predate it) from the files of the edition's own tree, then validated: an invalid crate
+    stops the build with the checks it failed."""
+    with _timed(f"{edition.name}: RO-Crate"):
+        crate.write(tree, dest, edition)
+        crate.validate(dest, edition.name)
 
 
 @contextmanager
@@ -211,6 +222,7 @@ def build_dev(root: Path, dest: Path, work: Path, with_pdf: bool = True) -> None
     with _timed("dev: the working tree"):
         html_dir = build.jupyter_book(root, work / "html", "html", edition="dev", env=extra)
     shutil.copytree(html_dir, dest, ignore=shutil.ignore_patterns(build.STAMP))
+    write_crate(root, dest, crate.dev_edition(root))
     if with_pdf:
         with _timed("dev: single-page HTML"):
             single = build.jupyter_book(root, work / "single", "singlehtml", edition="dev", env=extra)
@@ -335,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         site = (getattr(args, "site", None) or root / "site").resolve()
         names = build_site(root, site, with_pdf=not getattr(args, "no_pdf", False), only=getattr(args, "only", None))
-    except (EditionsError, chapters.BuildError, pdf.PdfError) as exc:
+    except (EditionsError, chapters.BuildError, pdf.PdfError, crate.CrateError) as exc:
         print(f"editions: FAILED: {exc}", file=sys.stderr)
         return 1
     print(f"editions: built {', '.join(names)} into {site}")
