@@ -14,7 +14,7 @@ When the book is built:
   object lists them);
 - the ``lineage-coverage`` directive (on *About this edition*) shows, by page, how many numbers a
   reader sees and how many carry a lineage, and lists the glued numbers that carry none (the same
-  counts are written to ``_lineage/coverage.json``).
+  counts are written to ``lineage-coverage.json`` at the site root).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sphinx.util.docutils import SphinxDirective
 META_KEY = "herd_lineage"
 FOLDER = "_lineage"
 BLOCK_ID = "herd-lineage"
+COVERAGE = "lineage-coverage.json"  # at the site root: _lineage/ holds only pages' records
 
 
 class lineage_ref(nodes.inline):
@@ -286,7 +287,7 @@ def _coverage_html(env, docname: str) -> str:
 
 def _fill_coverage(app, doctree, docname):
     for node in list(doctree.findall(coverage_placeholder)):
-        out = Path(app.outdir) / FOLDER / "coverage.json"
+        out = Path(app.outdir) / COVERAGE
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(coverage(app.env), indent=1, sort_keys=True) + "\n")
         text = _coverage_html(app.env, docname)
