@@ -291,7 +291,7 @@ def _fill_coverage(app, doctree, docname):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(coverage(app.env), indent=1, sort_keys=True) + "\n")
         text = _coverage_html(app.env, docname)
-        node.replace_self(nodes.raw(text, text, format="html", classes=["text_html"]))
+        node.replace_self(nodes.raw(text, text, format="html"))
 
 
 def _merge(app, env, docnames, other):

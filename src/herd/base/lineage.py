@@ -210,11 +210,6 @@ class Records:
         return key
 
 
-def has_number(text: str) -> bool:
-    """Whether a shown text holds a number a reader could ask about (a digit)."""
-    return any(ch.isdigit() for ch in str(text))
-
-
 def _read_text(read: Mapping) -> str:
     if "rows" in read:
         sources = "; ".join(s["title"] for s in read.get("sources", []))

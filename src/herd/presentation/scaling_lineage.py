@@ -108,7 +108,6 @@ def refit_numbers(package, flops: float, draws: int, seed: int, seeds: int, name
     fitted = fit(package, flops)
     booted = bootstrap(package, flops, draws, seed, seeds)
     own = {"refit_n", "refit_d", "refit_tpp", "n_points", "n_starts", "n_at_best", "n_reach_best", "n_candidates"}
-    own |= {"refit_alpha", "refit_beta"}
     out = {name: (fitted if name in own else booted) for name in names}
     out["llama_tpp"] = computed(
         scaling.tokens_per_param, _laws(package, ["llama3-figure"]), law="llama3-figure", compute_budget=flops

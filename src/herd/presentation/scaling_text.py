@@ -367,8 +367,6 @@ def refit_glue(
         "n_not_converged": formats.count(int((seeds["draws"] - seeds["converged"]).sum())),
         "n_all_draws": formats.count(int(seeds["draws"].sum())),
         "n_not_from_best": formats.count(int((seeds["draws"] - seeds["from_best"]).sum())),
-        "refit_alpha": formats.number(refit.law.alpha, 3),
-        "refit_beta": formats.number(refit.law.beta, 3),
     }
 
 
