@@ -173,7 +173,7 @@ def repeated_items(package, benchmark: str) -> Lineage:
 
 def later_models(package, shown: Iterable[str]) -> Lineage:
     """The later models a page leaves out (:func:`herd.record.coverage.note`), from ``models.csv``."""
-    shown = list(shown)
+    shown = list(dict.fromkeys(shown))
     return computed(coverage.note, rows_of.rows(package, "models", coverage.not_shown(package, shown)), shown=shown)
 
 
@@ -206,10 +206,8 @@ def widest(package, widest_row: pd.Series, focus: str) -> dict[str, Lineage]:
     """The focus model's widest interval (:func:`herd.method.sample_sizes.widest_interval` of
     :func:`herd.method.sample_sizes.score_intervals`): its benchmark's N, its printed score and the interval."""
     key = score_key(package, widest_row["source"], widest_row["table"], widest_row["row_label"], focus)
-    reads = rows_of.rows(package, "scores", _cells(package, key["source"], key["table"], [focus]))
-    interval = computed(
-        sample_sizes.widest_interval, reads + _benchmarks(package, [widest_row["benchmark"]]), model=focus, level=0.95
-    )
+    reads = _question_reads(package, key["source"], key["table"], [focus])
+    interval = computed(sample_sizes.widest_interval, reads, model=focus, level=0.95)
     return {
         "example_bench": interval,
         "example_n": computed(sample_sizes.effective_sizes, _benchmarks(package, [widest_row["benchmark"]])),
@@ -222,8 +220,9 @@ def widest(package, widest_row: pd.Series, focus: str) -> dict[str, Lineage]:
 def family(package, seen: pd.DataFrame, rules: compare.Rules, **question_params) -> Lineage:
     """How a question's verdicts depend on its family (:func:`herd.method.families.sensitivity`)."""
     models = [*seen["focus"].unique(), *seen["competitor"].unique()]
-    reads = _question_reads(package, str(seen["source"].iloc[0]), str(seen["table"].iloc[0]), models)
-    return computed(families.sensitivity, reads, **question_params, **_rules(rules))
+    source, table = str(seen["source"].iloc[0]), str(seen["table"].iloc[0])
+    reads = _question_reads(package, source, table, models)
+    return computed(families.sensitivity, reads, source=source, table=table, **question_params, **_rules(rules))
 
 
 def resolution(package, printed, focus, competitors, rules, names: Iterable[str]) -> dict[str, Lineage]:
