@@ -143,6 +143,34 @@ def test_the_630_b_of_the_scaling_chapter_names_the_refit_and_chinchillas_runs()
     assert {s["key"] for s in runs["sources"]} == set(package.chinchilla_figure4["source"])
 
 
+def test_a_table_2_score_of_the_benchmarks_chapter_names_the_papers_table_page_and_row():
+    from herd.record import data
+
+    package = data.load()
+    scores, sources = package.scores, package.sources.set_index("key")
+    parsed = _parsed("book/benchmarks.html")
+    records = json.loads(parsed.block)
+    shown = []
+    for key, text in parsed.marks:
+        (read,) = records[key]["reads"] if records[key]["kind"] == "data" else [None]
+        if read is None or read["table"] != "scores":
+            continue
+        k = read["key"]
+        row = scores[
+            (scores["source"] == k["source"])
+            & (scores["table"] == k["table"])
+            & (scores["row_label"] == k["row_label"])
+            & (scores["model"] == k["model"])
+        ]
+        assert len(row) == 1, f"benchmarks: {k} is not one row of scores.csv"
+        page = None if formats.missing(row["page"].iloc[0]) else int(row["page"].iloc[0])
+        assert (read["location"], read.get("page")) == (row["table"].iloc[0], page), k
+        assert read["source"]["url"] == sources.loc[k["source"], "url"], k
+        assert text.strip() == formats.number(float(row["score"].iloc[0])), k
+        shown.append(k["table"])
+    assert "Table 2" in shown, "no score of Table 2 on the benchmarks chapter names its row of scores.csv"
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not found (apt-get install chromium)")
 @pytest.mark.parametrize("page_path", [p for p in BOOK_PAGES if "lineage" not in p])
 def test_a_number_opens_its_card_on_focus_and_its_record_on_enter(server, browser, page_path):  # noqa: F811
