@@ -23,7 +23,7 @@ from test_browser import BOOK_PAGES, CHROMIUM, HTML, PAGES, browser, server  # n
 
 GOAL = 0.95
 # The pages whose numbers are traced so far (issue 30 goes on chapter by chapter); each must reach GOAL.
-TRACED = ("book/scaling", "book/contamination")
+TRACED = ("book/scaling", "book/contamination", "book/benchmarks", "book/method")
 SAMPLES = 8  # numbers opened per page in the browser
 LINEAGE = HTML / "_lineage"
 
@@ -141,6 +141,34 @@ def test_the_630_b_of_the_scaling_chapter_names_the_refit_and_chinchillas_runs()
     package = data.load()
     assert runs["rows"] == len(package.chinchilla_figure4)
     assert {s["key"] for s in runs["sources"]} == set(package.chinchilla_figure4["source"])
+
+
+def test_a_table_2_score_of_the_benchmarks_chapter_names_the_papers_table_page_and_row():
+    from herd.record import data
+
+    package = data.load()
+    scores, sources = package.scores, package.sources.set_index("key")
+    parsed = _parsed("book/benchmarks.html")
+    records = json.loads(parsed.block)
+    shown = []
+    for key, text in parsed.marks:
+        (read,) = records[key]["reads"] if records[key]["kind"] == "data" else [None]
+        if read is None or read["table"] != "scores":
+            continue
+        k = read["key"]
+        row = scores[
+            (scores["source"] == k["source"])
+            & (scores["table"] == k["table"])
+            & (scores["row_label"] == k["row_label"])
+            & (scores["model"] == k["model"])
+        ]
+        assert len(row) == 1, f"benchmarks: {k} is not one row of scores.csv"
+        page = None if formats.missing(row["page"].iloc[0]) else int(row["page"].iloc[0])
+        assert (read["location"], read.get("page")) == (row["table"].iloc[0], page), k
+        assert read["source"]["url"] == sources.loc[k["source"], "url"], k
+        assert text.strip() == formats.number(float(row["score"].iloc[0])), k
+        shown.append(k["table"])
+    assert "Table 2" in shown, "no score of Table 2 on the benchmarks chapter names its row of scores.csv"
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not found (apt-get install chromium)")
