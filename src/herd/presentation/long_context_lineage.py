@@ -23,9 +23,8 @@ from herd.analyses.long_context import arch, textstats
 from herd.base import formats
 from herd.base.lineage import Lineage, computed
 from herd.method import compare, sample_sizes
-from herd.record import coverage
+from herd.record import coverage, texts, tokenizer
 from herd.record import lineage as rows_of
-from herd.record import texts, tokenizer
 
 CONTEXT = "context_length_tokens"
 NODE_FACTS = ("gpu_memory_gb", "training.server.gpus-per-server")
