@@ -3,7 +3,8 @@
 ``tables`` (deterministic HTML tables with their CSV and each number's lineage), ``glue`` (the one way a chapter
 hands values to its sentences, with their lineage), ``scaling_lineage`` (where the scaling chapter's numbers come
 from), ``compare_lineage`` (where the benchmarks chapter's and the method page's numbers come from),
-``charts`` (the Altair theme and the chart builders, each
+``long_context_lineage`` and ``data_page_lineage`` (the same for the long-context and data pages), ``charts`` (the
+Altair theme and the chart builders, each
 returning the chart with the rows it draws), ``downloads`` (the CSV behind every table and chart, and the data
 package archive), ``findings`` (the home page's findings, read from the values the executed chapters glued),
 ``sizes_text`` (the N each benchmark's tests use, in words and tables), ``method_text`` (the method page's tables and

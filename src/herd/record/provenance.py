@@ -45,8 +45,9 @@ def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
     Pairs printed under explicitly different shot counts (MMLU 5-shot against MMLU
     0-shot) are different measurements and are left out. ``setting`` says how
     comparable the rest are: ``same printed setting``, ``shots printed by one source
-    only``, or ``CoT in one, not the other``. Where ``scores`` has ``decimals`` (:func:`scores_as_printed`), each
-    pair keeps them as ``decimals_a`` and ``decimals_b``.
+    only``, or ``CoT in one, not the other``. Each value's row of ``scores.csv`` is named by ``model``,
+    ``source_a``, ``table_a`` and ``row_label_a`` (and the same with ``_b``). Where ``scores`` has
+    ``decimals`` (:func:`scores_as_printed`), each pair keeps them as ``decimals_a`` and ``decimals_b``.
     """
     s = scores.dropna(subset=["score"]).copy()
     s["ref"] = s.apply(cell_reference, axis=1)
@@ -75,6 +76,10 @@ def disagreements(scores: pd.DataFrame) -> pd.DataFrame:
         "row_label_b",
         "score_b",
         "ref_b",
+        "source_a",
+        "table_a",
+        "source_b",
+        "table_b",
         "difference",
         "setting",
         "same_setting",
