@@ -90,6 +90,24 @@ def test_every_lead_and_every_planted_copy_are_accounted_for(glued):
     assert f"{c['whole_found']} whole copies {c['part_over_but']} {c['part_over']} half copies" in null_row
 
 
+def test_a_home_page_number_carries_the_lineage_its_chapter_recorded(glued):
+    """A number the home page copies from a traced chapter carries the very record the chapter's executed notebook
+    keeps with it (same id); one given without a record carries none."""
+    from herd.base.lineage import META_KEY, identity, lineage_of
+
+    kept = {}
+    for chapter, output in findings.executed_outputs(BOOK):
+        metadata = output.get("metadata", {})
+        name = (metadata.get("scrapbook") or {}).get("name")
+        if name and META_KEY in metadata:
+            kept[(chapter, name)] = metadata[META_KEY]["id"]
+    totals = findings.totals(glued)
+    for home, source in {"post_scores": ("claims", "n_scores"), "refit_n": ("scaling", "refit_n")}.items():
+        assert source in kept, f"book/{source[0]}.ipynb keeps no lineage for {source[1]}"
+        assert identity(lineage_of(totals[home]).record()) == kept[source]
+    assert lineage_of(findings.totals(_with(glued, {}))["post_scores"]) is None
+
+
 def _with(glued, changes: dict[str, dict[str, str]]):
     """The book's glued values with some replaced (chapter → name → text)."""
     values = {chapter: dict(names) for chapter, names in glued.values.items()}
