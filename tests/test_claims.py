@@ -681,7 +681,9 @@ def test_the_answer_says_each_claim_is_tested_alone_and_what_one_family_would_ch
         "These counts test each claim alone, at α = 0.05; corrected as one family over the post's 3 testable "
         "rankings (Holm), 1 would be correct and 0 wrong on resolved evidence, not 2 and 1."
     )
-    assert claims_text.family_sentence(audited, short=True).startswith("Each claim is tested alone; corrected")
+    assert claims_text.family_sentence(audited, short=True) == (
+        "Corrected as one family (Holm, 3 rankings), 1 would be correct, 0 wrong."
+    )
     none = compare.Rules(correction="none")
     assert claims_text.family_sentence(audited, none) == "These counts test each claim alone, at α = 0.05."
 

@@ -38,34 +38,46 @@ def test_every_finding_quotes_its_chapter(glued):
         assert f" {b[key]}" in first.finding
     assert glued.values["benchmarks"]["pair_short"] in [f.finding for f in found]
     assert glued.values["scaling"]["refit_n_hi"] in found[3].finding
-    # the claims row says its counts test each claim alone, and what one family over the rankings would change
-    post = next(f.finding for f in found if f.chapter == "claims")
-    assert post.endswith(glued.values["claims"]["family_note"]) and "tested alone" in post
+    # the claims row keeps resolved and not resolved apart, and says what one family over the rankings would change
+    post, c = next(f.finding for f in found if f.chapter == "claims"), glued.values["claims"]
+    assert f"{c['n_within_noise']} right and {c['n_wrong_noise']} wrong in order but not resolved" in post
+    assert f"{c['n_wrong']} wrong on resolved evidence" in post
+    assert post.endswith(c["family_note"]) and "one family" in post and "would be" in post
+
+
+WORDS = 40  # issue 31: a finding at most this many words; its question links to the detail
+
+
+def test_each_finding_is_short_and_links_its_detail(glued):
+    for f in findings.findings(glued):
+        assert len(f.finding.split()) <= WORDS, (f.anchor, len(f.finding.split()), f.finding)
+        assert f.href == f"{f.chapter}.html#{f.anchor}" and "<a href=" in findings.table([f]).iloc[0, 0]
 
 
 def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):
     """The refit is Chinchilla's law on Chinchilla's data: an interval containing the size trained
-    does not reject it and does not confirm it; the null's count is the corrected one, under the
-    correlated setting, with its range over seeds."""
+    cannot confirm it; the null's count is the one that holds in every seed, as the chapter says."""
     by = {(f.chapter, f.anchor): f.finding for f in findings.findings(glued)}
     refit_row, s = by[("scaling", "scaling-refit")], glued.values["scaling"]
-    assert "Chinchilla's law refitted to Chinchilla's own runs" in refit_row and "cannot confirm" in refit_row
-    for key in ("refit_tpp", "llama_tpp", "contains_trained"):
-        assert s[key] in refit_row
+    assert "Chinchilla's law refitted to its own runs" in refit_row and "cannot confirm" in refit_row
+    assert (
+        f"{s['refit_n_lo']}–{s['refit_n_hi']} B, which {s['contains_trained']} the {s['actual_params']} B" in refit_row
+    )
+    assert f"The paper's {s['paper_params']} B matches neither" in refit_row
     null_row, c = by[("contamination", "contamination-table15")], glued.values["contamination"]
-    # the count that holds in every seed, and the rows the simulation leaves undetermined, as the chapter says
+    # the count that holds in every seed (the chapter's corrected count, correlated setting)
     assert f"{c['every_seed_correlated']} of {c['n_reported']} reported gains" in null_row
-    assert c["n_beyond"] == c["every_seed_correlated"] and c["undetermined_note"] in null_row
-    assert "Holm" in null_row and f"every one of {c['n_seeds']} simulation seeds" in null_row
+    assert c["n_beyond"] == c["every_seed_correlated"] and null_row.endswith("chance in every seed.")
+    assert f"chance gains in {c['null_share']} of uncontaminated benchmarks" in null_row
 
 
-def test_every_lead_and_the_range_of_the_correlation_are_accounted_for(glued):
-    """The long-context row accounts for every printed lead as the chapter does; the contamination row says at
-    which item correlation its count holds and what it is at the published range's ends."""
+def test_every_lead_and_every_planted_copy_are_accounted_for(glued):
+    """The long-context row accounts for every printed lead as the chapter does; the contamination row says how
+    many of the whole and of the half copies its threshold catches, as the chapter does."""
     by = {(f.chapter, f.anchor): f.finding for f in findings.findings(glued)}
     lc, c = glued.values["long_context"], glued.values["contamination"]
     leads = by[("long_context", "long-context-benchmarks")]
-    assert leads == f"Of the {lc['n_wins']} printed leads of the 405B, {lc['leads_short']}."
+    assert leads == f"Of the 405B's {lc['n_wins']} printed leads, {lc['leads_short']}."
     # the parts add up to every lead (each part of the short form begins with its count), and the leads not
     # resolved to theirs
     parts = lc["leads_short"].split("; ")
@@ -75,9 +87,25 @@ def test_every_lead_and_the_range_of_the_correlation_are_accounted_for(glued):
             split = re.findall(r"(?:: |, | and )(\d+) (?:on|in) ", part)
             assert split and sum(map(int, split)) == int(part.split()[0]), part
     null_row = by[("contamination", "contamination-table15")]
-    assert f"correlated at {c['corr_phrase']} ({c['range_ends']})" in null_row
-    assert c["corr_high"] in c["range_ends"] or c["range_ends"].startswith("the same")
-    assert f"{c['part_over_but']} {c['part_over']} half copies" in null_row
+    assert f"{c['whole_found']} whole copies {c['part_over_but']} {c['part_over']} half copies" in null_row
+
+
+def test_a_home_page_number_carries_the_lineage_its_chapter_recorded(glued):
+    """A number the home page copies from a traced chapter carries the very record the chapter's executed notebook
+    keeps with it (same id); one given without a record carries none."""
+    from herd.base.lineage import META_KEY, identity, lineage_of
+
+    kept = {}
+    for chapter, output in findings.executed_outputs(BOOK):
+        metadata = output.get("metadata", {})
+        name = (metadata.get("scrapbook") or {}).get("name")
+        if name and META_KEY in metadata:
+            kept[(chapter, name)] = metadata[META_KEY]["id"]
+    totals = findings.totals(glued)
+    for home, source in {"post_scores": ("claims", "n_scores"), "refit_n": ("scaling", "refit_n")}.items():
+        assert source in kept, f"book/{source[0]}.ipynb keeps no lineage for {source[1]}"
+        assert identity(lineage_of(totals[home]).record()) == kept[source]
+    assert lineage_of(findings.totals(_with(glued, {}))["post_scores"]) is None
 
 
 def _with(glued, changes: dict[str, dict[str, str]]):
@@ -111,11 +139,9 @@ def test_a_count_of_one_takes_the_singular(glued):
     text = " ".join(f.finding for f in findings.findings(one))
     for phrase in (
         "Of 1 comparison with 1 rival,",
-        "1 is correct",
-        "1 is wrong",
-        "1 is misleading",
+        "1 is correct, 1 wrong on resolved evidence, 1 misleading",
         "other 1 comes",
-        "reported gains is beyond",
+        "reported gains exceeds chance",
         "disagree in 1 place,",
     ):
         assert phrase in text, phrase
@@ -123,7 +149,7 @@ def test_a_count_of_one_takes_the_singular(glued):
     totals = findings.totals(many)
     assert totals["t2_equivalent_text"] == "3 of the gaps are" and totals["beyond_verb"] == "exceed"
     text = " ".join(f.finding for f in findings.findings(many))
-    for phrase in ("Of 3 comparisons with 3 rivals,", "3 are correct", "other 3 come", "reported gains are beyond"):
+    for phrase in ("Of 3 comparisons with 3 rivals,", "3 are correct", "other 3 come", "reported gains exceed chance"):
         assert phrase in text, phrase
 
 

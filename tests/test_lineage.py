@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from herd.base import formats
-from herd.base.lineage import META_KEY, Lineage, Traced, computed, describe, identity, lineage_of
+from herd.base.lineage import META_KEY, Lineage, Traced, computed, describe, from_record, identity, lineage_of
 from herd.book import jupyter
 from herd.presentation import glue as glue_path
 from herd.presentation import tables
@@ -83,6 +83,23 @@ def test_the_same_record_has_the_same_id_and_a_traced_value_survives_a_pickle(pa
     assert identity(other.lineage.record()) != identity(value.lineage.record())
     with pytest.raises(TypeError):
         Traced("1", "not a lineage")
+
+
+def test_a_record_read_back_from_a_notebook_is_the_same_lineage(package):
+    """A value copied from another notebook (the home page's) carries the record its chapter kept, id and all."""
+    read = lineage.fact_lineage(package, package.facts["key"].iloc[1], formats.number, 2, scale=1e-9)
+    made = computed(
+        lineage.rows,
+        lineage.rows(package, "facts", package.facts.head(2)) + lineage.rows(package, "chinchilla_figure4"),
+        laws=["a", "b"],
+        seed=3,
+        note="a note",
+    )
+    for original in (read, made):
+        kept = json.loads(json.dumps(original.record()))  # as the executed notebook holds it
+        again = from_record(kept)
+        assert again.record() == original.record() and identity(again.record()) == identity(kept)
+    assert from_record(made.record()) != from_record(read.record())
 
 
 def test_glue_keeps_the_value_as_myst_nb_does_and_its_lineage_beside_it(monkeypatch, package):

@@ -112,7 +112,7 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
         "could have been shown equivalent within ±2 points on 1 of the 3 (C)."
     )
     assert compare_text.pair_summary(seen, 2.0, claims).startswith(
-        f"As good as (within ±2 points everywhere): no, refuted on A ({p}), shown on 1 of 3 testable benchmarks"
+        "Within ±2 points everywhere: no (refuted on A; shown on 1 of 3 testable); at least as good: no (refuted on A"
     )
     # every tested row passes, but D cannot be tested: the claim on every row is capped at not resolved
     passing = seen.iloc[1:]
@@ -128,11 +128,11 @@ def test_describe_pair_gives_both_readings_and_names_the_rows():
         "points, and D cannot be tested; equivalence is shown on 1 of the 2 (B)" in text
     )
     assert compare_text.pair_summary(passing, 2.0, claims).endswith(
-        "at least as good as: not resolved, shown on 2 of 2 (1 benchmark cannot be tested)."
+        "at least as good: not resolved (shown on 2 of 2); 1 benchmark cannot be tested."
     )
     tested = passing.iloc[:2]
     assert compare_text.pair_summary(tested, 2.0, rowwise.readings(tested, 2.0, 0.05)).endswith(
-        "at least as good as: yes, shown on 2 of 2."
+        "at least as good: yes (shown on 2 of 2)."
     )
 
 

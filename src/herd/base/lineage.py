@@ -172,6 +172,45 @@ def computed(function: Callable, reads: Iterable[Read] = (), note: str | None = 
     )
 
 
+def _source_from(record: Mapping | None) -> Source | None:
+    return None if record is None else Source(key=record["key"], title=record["title"], url=record["url"])
+
+
+def _read_from(record: Mapping) -> Read:
+    if "rows" in record:
+        return Rows(
+            resource=record["table"],
+            count=int(record["rows"]),
+            sources=tuple(_source_from(s) for s in record.get("sources", ())),  # type: ignore[misc]
+            locations=tuple(record.get("locations", ())),
+        )
+    return Row(
+        resource=record["table"],
+        key=tuple((str(k), str(v)) for k, v in record["key"].items()),
+        column=record.get("column"),
+        value=record.get("value"),
+        source=_source_from(record.get("source")),
+        location=record.get("location"),
+        page=record.get("page"),
+    )
+
+
+def from_record(record: Mapping) -> Lineage:
+    """The :class:`Lineage` whose :meth:`Lineage.record` is ``record`` (as an executed notebook keeps it): a value
+    copied from another notebook carries the lineage recorded there, with the same id."""
+    fmt = record.get("format") or {}
+    return Lineage(
+        record["kind"],
+        reads=tuple(_read_from(r) for r in record.get("reads", ())),
+        function=record.get("function"),
+        params=tuple(record.get("params", {}).items()),
+        format=fmt.get("function"),
+        format_args=tuple(fmt.get("args", ())),
+        scale=float(fmt.get("scale", 1.0)),
+        note=record.get("note"),
+    )
+
+
 class Traced(str):
     """A formatted number (or any text shown) that carries its :class:`Lineage`."""
 

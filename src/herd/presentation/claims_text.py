@@ -21,6 +21,7 @@ from herd.analyses.claims.counting import (
     same_test,
     stated,
     summary,
+    tallies,
 )
 from herd.analyses.claims.verdicts import (
     CANNOT_TEST_CODES,
@@ -184,7 +185,8 @@ def family_counts(audited: pd.DataFrame, rules: compare.Rules = compare.Rules())
 def family_sentence(audited: pd.DataFrame, rules: compare.Rules = compare.Rules(), short: bool = False) -> str:
     """What the answer's counts rest on: each claim is tested alone, at α; and what one family over all of the post's
     testable rankings (:func:`family_counts`, ``rules``' correction) would make of its correct and wrong claims.
-    ``short``: the clause the home page quotes. Without a correction, only the first half."""
+    ``short``: the second half alone, in few words, as the home page quotes it after the counts. Without a
+    correction, only the first half."""
     f = family_counts(audited, rules)
     if rules.correction == "none":
         return f"These counts test each claim alone, at α = {rules.alpha:g}."
@@ -194,7 +196,10 @@ def family_sentence(audited: pd.DataFrame, rules: compare.Rules = compare.Rules(
         f"{f['n_wrong_family']} wrong on resolved evidence"
     )
     if short:
-        return f"Each claim is tested alone; {family}."
+        return (
+            f"Corrected as one family ({stats.CORRECTION_NAMES[rules.correction]}, {f['n_family']} rankings), "
+            f"{f['n_correct_family']} would be correct, {f['n_wrong_family']} wrong."
+        )
     return (
         f"These counts test each claim alone, at α = {rules.alpha:g}; {family}, not {f['n_correct']} and "
         f"{f['n_wrong']}."
@@ -541,3 +546,63 @@ def paragraphs_sentence(paragraph_counts: dict[str, int]) -> str:
     a, b, n = (paragraph_counts[k] for k in ("n_paragraphs_claims", "n_paragraphs", "n_paragraphs_numbers"))
     numbers = "the one that states a number" if n == 1 else f"all {n} that state a number"
     return f"{a} of the post's {formats.noun(b, 'paragraph')} {agree('{yields|yield}', a)} claims, including {numbers}"
+
+
+def answer_values(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> dict[str, object]:
+    """The values the chapter's answer and the home page quote, by the names the chapter glues them under: the post's
+    claims and the omission checks counted, the claims per summary group, the answer in words and what one family over
+    the rankings would make of it (:func:`family_sentence`, whole and as the home page's clause)."""
+    said = stated(audited)
+    s = summary(said)
+    groups = {
+        "n_correct": "correct",
+        "n_within_noise": "right order, not resolved",
+        "n_wrong": "wrong",
+        "n_wrong_noise": "wrong order, not resolved",
+        "n_misleading_total": "misleading or overstated",
+        "n_imprecise": "imprecise",
+        "n_parity_open": "parity not resolved",
+        "n_not_supported": "not supported",
+        "n_unchecked": "not checkable",
+    }
+    return {
+        "n_claims": len(said),
+        "n_checks": len(omissions(audited)),
+        **{name: int(s[group]) for name, group in groups.items()},
+        "answer": answer_sentence(said),
+        "answer_family": family_sentence(said, rules),
+        "family_note": family_sentence(said, rules, short=True),
+    }
+
+
+TALLIED: tuple[str, ...] = (
+    "n_scores",
+    "n_scores_right",
+    "n_rankings",
+    "n_rankings_resolved",
+    "n_rankings_noise",
+    "n_reversed",
+)
+TALLIED += ("n_equal", "n_unlike")
+"""The counts of :func:`herd.analyses.claims.counting.tallies` the chapter writes about scores and rankings."""
+
+
+def tally_values(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> dict[str, object]:
+    """The counts of scores and rankings (:data:`TALLIED`) and what became of the rankings, one by one
+    (:func:`rankings_sentence`) and as one family (:func:`corrected_sentence`)."""
+    tally = tallies(audited)
+    return {
+        **{name: tally[name] for name in TALLIED},
+        "rankings_sentence": rankings_sentence(audited),
+        "rankings_corrected": corrected_sentence(audited, rules),
+    }
+
+
+def rules_values(alpha: float, margin: float) -> dict[str, str]:
+    """The level and margin as the chapter's method writes them, and the level of a one-sided bound."""
+    return {"margin_text": formats.exact(margin), "alpha_text": f"{alpha:g}", "bound_level": formats.confidence(alpha)}
+
+
+def post_values(package: data.DataPackage) -> dict[str, str]:
+    """The audited post's title (Markdown, :func:`post_title`) and date."""
+    return {"post_title": post_title(package), "post_date": post_source(package)["date"].strftime("%d %B %Y")}

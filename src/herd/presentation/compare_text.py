@@ -212,24 +212,19 @@ def equivalence_sentence(counts: dict[str, int], margin: float) -> str:
 
 
 def pair_summary(seen: pd.DataFrame, margin: float, claims: dict[str, RowClaim]) -> str:
-    """The answer of :func:`describe_pair` in one sentence: both readings (``claims``, from
-    :func:`herd.method.rowwise.readings`), each yes, no with the row that refutes it, or not resolved, with its
-    count."""
+    """The answer of :func:`describe_pair` in one short sentence, as the home page quotes it: both readings
+    (``claims``, from :func:`herd.method.rowwise.readings`), each yes, no with the rows that refute it, or not resolved,
+    with the rows that show it of those tested, and how many rows cannot be tested (the p-values are the chapter's)."""
     n = int((seen["difference"] != "no test").sum())
 
-    def said(claim: RowClaim) -> str:
-        answer = CLAIM_ANSWER[claim.verdict]
-        if claim.refuting:
-            answer += ", refuted on " + formats.listing(
-                [f"{row} ({formats.p_text(p)})" for row, _, p in claim.refuting]
-            )
-        return f"{answer}, shown on {claim.every.n_passed} of {n}"
+    def said(claim: RowClaim, testable: str = "") -> str:
+        refuted = f"refuted on {formats.listing([row for row, _, _ in claim.refuting])}; " if claim.refuting else ""
+        return f"{CLAIM_ANSWER[claim.verdict]} ({refuted}shown on {claim.every.n_passed} of {n}{testable})"
 
     as_good, at_least = claims[AS_GOOD], claims[AT_LEAST]
     untested = len(at_least.every.untested)
-    return (
-        f"As good as (within ±{margin:g} points everywhere): {said(as_good)} testable benchmarks; at least as good "
-        f"as: {said(at_least)}" + (f" ({formats.noun(untested, 'benchmark')} cannot be tested)." if untested else ".")
+    return f"Within ±{margin:g} points everywhere: {said(as_good, ' testable')}; at least as good: {said(at_least)}" + (
+        f"; {formats.noun(untested, 'benchmark')} cannot be tested." if untested else "."
     )
 
 

@@ -2,10 +2,11 @@
 
 Every number here is a value a chapter glued into its own prose (``myst_nb.glue``), read back
 from ``book/<chapter>.ipynb`` with :func:`glued_values`; nothing is recomputed,
-so the home page and the chapters cannot disagree. The build re-executes the home page
-whenever an executed chapter changes (the home page's text notebook lists the chapters it
-reads under ``herd: reads:`` in its front matter, and :mod:`herd.book.chapters` hashes them into its
-inputs).
+so the home page and the chapters cannot disagree. A value carries the lineage its chapter recorded
+with it (:func:`glued_lineage`), so a number on the home page has the same record as in its chapter.
+The build re-executes the home page whenever an executed chapter changes (the home page's text
+notebook lists the chapters it reads under ``herd: reads:`` in its front matter, and
+:mod:`herd.book.chapters` hashes them into its inputs).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from herd.base.lineage import META_KEY, Lineage, Traced, computed, from_record
 from herd.record import coverage
+from herd.record import lineage as rows_of
 
-from . import tables
+from . import downloads, tables
 
 
 class FindingsError(KeyError):
@@ -74,6 +77,19 @@ def glued_values(book: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def glued_lineage(book: Path) -> dict[str, dict[str, Lineage]]:
+    """``{chapter: {name: lineage}}``: the lineage each executed notebook recorded with a glued value
+    (:mod:`herd.presentation.glue`), for the values that carry one."""
+    out: dict[str, dict[str, Lineage]] = {}
+    for chapter, output in executed_outputs(book):
+        metadata = output.get("metadata", {})
+        name = (metadata.get("scrapbook") or {}).get("name")
+        found = metadata.get(META_KEY) or {}
+        if name and "record" in found:
+            out.setdefault(chapter, {})[name] = from_record(found["record"])
+    return out
+
+
 def _unquote(text: str) -> str:
     r"""A glued string's text: its Python repr (``'it\'s'``) decoded, other values as they are."""
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
@@ -89,14 +105,23 @@ def _unquote(text: str) -> str:
 class Glued:
     """The values the executed chapters glued, looked up by chapter and name with a clear error."""
 
-    def __init__(self, book: Path | None = None, values: dict[str, dict[str, str]] | None = None):
-        """The values glued in ``book`` (:func:`book_dir` by default), or ``values`` (chapter → name → text) as
-        given."""
+    def __init__(
+        self,
+        book: Path | None = None,
+        values: dict[str, dict[str, str]] | None = None,
+        lineage: dict[str, dict[str, Lineage]] | None = None,
+    ):
+        """The values glued in ``book`` (:func:`book_dir` by default) with their lineage, or ``values`` (chapter →
+        name → text) and ``lineage`` (chapter → name → lineage; none by default) as given."""
         self.book = Path(book) if book is not None else book_dir()
         self.values = values if values is not None else glued_values(self.book)
+        if lineage is None:
+            lineage = glued_lineage(self.book) if values is None else {}
+        self.lineage = lineage
 
     def __call__(self, chapter: str, name: str) -> str:
-        """The text ``chapter`` glued under ``name``; :class:`FindingsError` if either is missing."""
+        """The text ``chapter`` glued under ``name``, carrying the lineage the chapter recorded with it (a
+        :class:`~herd.base.lineage.Traced` string) when it has one; :class:`FindingsError` if either is missing."""
         if chapter not in self.values:
             raise FindingsError(f"book/{chapter}.ipynb: missing or glues nothing; run `make book`")
         if name not in self.values[chapter]:
@@ -104,7 +129,11 @@ class Glued:
                 f"book/{chapter}.ipynb glues no value named {name!r}, which the home page reads "
                 f"(notebooks/{chapter}.md must glue it)"
             )
-        return self.values[chapter][name]
+        return self._traced(chapter, name, self.values[chapter][name])
+
+    def _traced(self, chapter: str, name: str, text: str) -> str:
+        found = self.lineage.get(chapter, {}).get(name)
+        return text if found is None else Traced(text, found)
 
     def number(self, chapter: str, name: str) -> float:
         """A glued value as a number (thousands separators and a trailing % dropped)."""
@@ -127,11 +156,21 @@ class Glued:
     def counted(self, chapter: str, name: str, text: str) -> str:
         """A glued count followed by ``text`` in its number (:func:`herd.record.coverage.counted`): ``{is|are}``,
         ``{gap|gaps}``; "1 is resolved", "4 are resolved"."""
-        return coverage.counted(int(self.number(chapter, name)), text)
+        return self._traced(chapter, name, coverage.counted(int(self.number(chapter, name)), text))
 
     def agree(self, chapter: str, name: str, text: str) -> str:
         """``text`` in the number of a glued count, without the count (:func:`herd.record.coverage.agree`)."""
         return coverage.agree(text, int(self.number(chapter, name)))
+
+
+def archive(package) -> Traced:
+    """The home page's link to the data package archive (:func:`herd.presentation.downloads.archive_link`), carrying
+    what it holds: every table of the data package, as :func:`herd.presentation.downloads.data_archive` zips it."""
+    reads = tuple(read for name in package.tables for read in rows_of.rows(package, name))
+    return Traced(
+        downloads.archive_link(f"the whole data package ({downloads.ARCHIVE})"),
+        computed(downloads.data_archive, reads, note="every table of the data package, zipped as the book is built"),
+    )
 
 
 def beyond_chance(glued: Glued | None = None) -> tuple[int, int]:
@@ -186,24 +225,18 @@ def findings(g: Glued) -> list[Finding]:
             "claims-result",
             "How much of a popular post about the release holds?",
             f"Of its {g.counted('claims', 'n_claims', '{claim|claims}')}, "
-            f"{g.counted('claims', 'n_correct', '{is|are}')} correct and {c('n_within_noise')} in the right order "
-            "but not resolved; "
-            f"{g.counted('claims', 'n_wrong', '{is|are}')} wrong on resolved evidence and {c('n_wrong_noise')} in the "
-            f"wrong order but not resolved; {g.counted('claims', 'n_misleading_total', '{is|are}')} misleading or "
-            f"overstated. {c('family_note')}",
+            f"{g.counted('claims', 'n_correct', '{is|are}')} correct, {c('n_wrong')} wrong on resolved evidence, "
+            f"{c('n_misleading_total')} misleading or overstated; {c('n_within_noise')} right and {c('n_wrong_noise')} "
+            f"wrong in order but not resolved. {c('family_note')}",
         ),
         Finding(
             "scaling",
             "scaling-refit",
             "Where does the scaling law put the compute-optimal model?",
-            f"Chinchilla's law refitted to Chinchilla's own runs: {s('refit_n')} B parameters, about {s('refit_tpp')} "
-            f"tokens per parameter (the paper's own law: {s('llama_tpp')}), with a {s('level')} % interval of "
-            f"{s('refit_n_lo')}–{s('refit_n_hi')} B that {s('contains_trained')} the {s('actual_params')} B trained"
-            f"{s('trained_position')}: "
-            "Chinchilla's data do not reject Meta's choice and, being another corpus, cannot confirm it. "
-            f"The paper's {s('paper_tokens')} T tokens follow only from its figure's three-decimal constants; its "
-            f"{s('paper_params')} B follows from neither printing of its law ({s('fig_params')} B and "
-            f"{s('text_params')} B).",
+            f"Chinchilla's law refitted to its own runs: {s('refit_n')} B parameters, {s('level')} % interval "
+            f"{s('refit_n_lo')}–{s('refit_n_hi')} B, which {s('contains_trained')} the {s('actual_params')} B trained; "
+            f"another corpus's law cannot confirm Meta's choice. The paper's {s('paper_params')} B matches neither "
+            "printing of its law.",
         ),
         Finding(
             "scaling",
@@ -225,21 +258,16 @@ def findings(g: Glued) -> list[Finding]:
             "long_context",
             "long-context-benchmarks",
             "Are the long-context wins real?",
-            f"Of the {g.counted('long_context', 'n_wins', 'printed {lead|leads}')} of the 405B, {lc('leads_short')}.",
+            f"Of the 405B's {g.counted('long_context', 'n_wins', 'printed {lead|leads}')}, {lc('leads_short')}.",
         ),
         Finding(
             "contamination",
             "contamination-table15",
             "Can the paper's contamination analysis be trusted?",
-            f"Re-run on real code and prose, {ct('whole_found')} whole copies {ct('whole_verb')} its 8-gram threshold "
-            f"{ct('part_over_but')} {ct('part_over')} half copies {ct('part_over_verb')} (the 13-gram word rule flags "
-            f"{ct('part_word_found')}); {ct('unplanted_over')} unplanted problems {ct('unplanted_verb')} it, "
-            f"though shared boilerplate puts up to {ct('max_unplanted')} of a prompt inside corpus 8-grams; picking "
-            f"the threshold per benchmark finds chance gains in {ct('null_share')} of benchmarks with no contamination "
-            f"effect, and {ct('n_beyond')} of {ct('n_reported')} reported gains "
-            f"{g.agree('contamination', 'n_beyond', '{is|are}')} beyond those chance gains in every one of "
-            f"{ct('n_seeds')} simulation seeds, with Holm's correction and the models' answers correlated at "
-            f"{ct('corr_phrase')} ({ct('range_ends')}); {ct('undetermined_note')}",
+            f"The {ct('ngram_text')} threshold catches {ct('whole_found')} whole copies {ct('part_over_but')} "
+            f"{ct('part_over')} half copies. Per-benchmark thresholds find chance gains in {ct('null_share')} of "
+            f"uncontaminated benchmarks; {ct('n_beyond')} of {ct('n_reported')} reported gains "
+            f"{g.agree('contamination', 'n_beyond', '{exceeds|exceed}')} chance in every seed.",
         ),
         Finding(
             "data",
