@@ -136,17 +136,6 @@ def fact(package, key: str, fmt: Callable[..., str] = formats.number, *args, sca
     return datum(package, "facts", {"key": key}, "value", fmt, *args, scale=scale)
 
 
-def model_fact(
-    package, model: str, quantity: str, fmt: Callable[..., str] = formats.number, *args, scale=1.0
-) -> Traced:
-    """A model's fact (``model_facts.csv`` names the ``facts.csv`` row that holds it), written by ``fmt``."""
-    table = package.tables["model_facts"]
-    hit = table[(table["model"] == model) & (table["quantity"] == quantity)]
-    if len(hit) != 1:
-        raise KeyError(f"data/model_facts.csv: {len(hit)} rows for model {model!r}, quantity {quantity!r}")
-    return fact(package, str(hit.iloc[0]["fact"]), fmt, *args, scale=scale)
-
-
 def cells(
     package, resource: str, frame: pd.DataFrame, column: str, fmt: Callable[..., str], *args, scale: float = 1.0
 ) -> Callable[[int], Lineage]:
