@@ -299,7 +299,15 @@ def _merge(app, env, docnames, other):
 
 
 def _outdated(app, env, added, changed, removed):
-    """*About this edition* shows every page's coverage: it is rebuilt whenever a page is."""
+    """Every page's records link the source at the commit the book is built from: when that commit changes, every
+    page is built again (otherwise a page left as it was would link the last build's commit). *About this edition*
+    shows every page's coverage: it is rebuilt whenever a page is."""
+    from herd.book.build import git_commit
+
+    commit = git_commit(Path(app.srcdir))
+    if getattr(env, "herd_lineage_commit", None) != commit:
+        env.herd_lineage_commit = commit
+        return sorted(env.found_docs)
     if not (added or changed or removed):
         return []
     return [d for d in env.found_docs if d.endswith("about")]
