@@ -11,6 +11,11 @@ STAMPS := .make
 VENDOR := _static/vendor/vega-bundle.js
 AXE    := _build/vendor/axe.min.js
 DATA_FILES := $(wildcard data/*.csv data/*.json)
+# Python's compiled modules are kept between runs, outside the source tree (_build/pycache): where the environment
+# asks for no bytecode (PYTHONDONTWRITEBYTECODE), every process of a run (each pytest worker, each chapter's kernel,
+# each command a test starts) would otherwise compile every module it imports again, 5-8 s of processor time apiece.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/_build/pycache
+unexport PYTHONDONTWRITEBYTECODE
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/record/texts.py).
 DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min r-cran-janeaustenr debian-history dict-devil sword-comm-tdavid diatheke
 # Debian's English manuals: the paragraphs make bench draws its benchmarks from (herd.record.texts.DEBIAN_MANUALS).

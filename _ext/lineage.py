@@ -42,9 +42,11 @@ class lineage_ref(nodes.inline):
 
 
 def _visit_ref_html(self, node):
+    mark = node.get("mark")
     self.body.append(
-        f'<span class="herd-lineage" data-lineage="{html.escape(node["lineage"], quote=True)}" tabindex="0" '
-        'role="button" aria-haspopup="dialog">'
+        f'<span class="herd-lineage{" herd-lineage-mark" if mark else ""}" '
+        f'data-lineage="{html.escape(node["lineage"], quote=True)}" tabindex="0" role="button" aria-haspopup="dialog"'
+        + (' aria-label="Where this sentence\'s numbers came from">ⓘ' if mark else ">")
     )
 
 
@@ -66,6 +68,14 @@ def _env_glue(env) -> dict:
     return env.herd_lineage_glue
 
 
+def _interactive(node) -> bool:
+    """Whether a pasted value holds a link (a reference, or an ``<a>`` in raw HTML), which a control may not wrap."""
+    for found in node.findall(lambda n: isinstance(n, (nodes.reference, nodes.raw))):
+        if isinstance(found, nodes.reference) or "<a " in found.astext():
+            return True
+    return False
+
+
 def _traced(role_class):
     """A glue role that wraps its pasted value in a :class:`lineage_ref` when the value has a lineage,
     and counts, for the page, each pasted number and whether it has one."""
@@ -85,8 +95,12 @@ def _traced(role_class):
             env = self.document.settings.env
             seen = _env_glue(env).setdefault(env.docname, {})
             seen[key] = {"number": any(c.isdigit() for c in text), "lineage": bool(found), "text": text[:80]}
-            if not found:
-                return made, messages
+            if not found or not text.strip():
+                return made, messages  # an empty value has nothing to ask about
+            if any(_interactive(n) for n in made):
+                # a sentence with a link: the link stays a link, and a mark after it opens the lineage
+                mark = lineage_ref("", "", lineage=found["id"], mark=True)
+                return [*made, mark], messages
             wrapper = lineage_ref("", "", lineage=found["id"])
             wrapper.extend(made)
             return [wrapper], messages
@@ -152,13 +166,16 @@ def _source_url(app, function: str, cache: dict) -> str | None:
             name = f"{head}.{name}"
             obj = None
     if obj is not None:
-        root = Path(app.srcdir)
+        import herd
+
+        # the path inside the repository of the herd that runs (src/herd/...), wherever the book's sources are
+        repository = Path(herd.__file__).resolve().parents[2]
         file = Path(inspect.getsourcefile(obj) or "").resolve()
         line = inspect.getsourcelines(obj)[1]
-        commit = git_commit(root) or "main"
+        commit = git_commit(Path(app.srcdir)) or "main"
         repo = (app.config.html_theme_options or {}).get("repository_url", "").rstrip("/")
         try:
-            relative = file.relative_to(root.resolve())
+            relative = file.relative_to(repository)
         except ValueError:
             relative = None
         if repo and relative is not None:

@@ -85,9 +85,10 @@
     });
     return list;
   }
-  function full(record, shown) {
+  function full(record, shown, mark) {
     var box = el("div", null, "herd-lineage-record");
-    box.appendChild(el("p", "“" + shown + "”: " + (record.kind === "data" ? "read from the data package" : "computed"), "herd-lineage-title"));
+    var what = mark ? shown : "“" + shown + "”";
+    box.appendChild(el("p", what + ": " + (record.kind === "data" ? "read from the data package" : "computed"), "herd-lineage-title"));
     if (record["function"]) {
       var p = el("p");
       p.appendChild(document.createTextNode("Function: "));
@@ -140,7 +141,8 @@
       document.body.appendChild(dialog);
     }
     dialog.textContent = "";
-    dialog.appendChild(full(record, target.textContent.trim()));
+    var mark = target.classList.contains("herd-lineage-mark");
+    dialog.appendChild(full(record, mark ? "the numbers of this sentence" : target.textContent.trim(), mark));
     var close = el("button", "Close", "herd-lineage-close");
     close.type = "button";
     close.addEventListener("click", function () { dialog.close(); });

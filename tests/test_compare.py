@@ -65,6 +65,7 @@ def test_verdicts_reasons_and_orientation():
     assert out.loc["Same", "difference"] == "not resolved" and out.loc["Same", "equivalence"] == "equivalent"
 
 
+@pytest.mark.slow  # 2 s of processor time on a quiet machine, over the unit limit on a busy one (exact tests)
 def test_the_family_is_the_comparisons_the_question_asks():
     rows = []
     for i in range(10):
