@@ -563,11 +563,6 @@ SCROLLING_TABLES = """(verdict) => {
 }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 31, open: outside the claims page, 18 tables (benchmarks, contamination, data, long context, "
-    "scaling) still scroll at 1280 px; each needs its columns chosen, wrapped (cell tag narrow-columns) or split",
-)
 def test_few_tables_scroll_and_none_hides_its_key_or_verdict(server, browser):
     """Every page at 1280 px, its folded tables opened (in a page of its own, so the shared pages stay closed): the
     tables wider than their box, at most MAX_SCROLLING_TABLES, and in each the first column and the verdict columns
