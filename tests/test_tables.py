@@ -81,6 +81,31 @@ def test_formats_for_missing_columns_are_an_error():
         tables.render(pd.DataFrame({"a": [1]}), {"nope": formats.count})
 
 
+def test_a_table_shown_in_parts_keeps_its_formats_and_lineage_under_the_headers_given():
+    from herd.base.lineage import computed
+
+    frame = pd.DataFrame({"benchmark": ["MMLU", "GSM8K"], "gap": [1.84, -0.4], "n": [14042, 1319]})
+    asked = []
+
+    def lineage(i, column):
+        asked.append((i, column))
+        return computed(formats.count, row=i)
+
+    body, meta = tables.render(
+        frame, {"gap": formats.gap, "n": formats.count}, lineage=lineage, columns=["benchmark", "n"], headers={"n": "N"}
+    )
+    assert "gap" not in body and '<th class="num">N</th>' in body
+    assert body.count("data-lineage=") == 2 and 'data-lineage="' in body.split("14,042")[0].rsplit("<td", 1)[1]
+    assert asked == [(0, "n"), (1, "n")], "the lineage is asked under the frame's own column names"
+    table, side = meta["herd"]["downloads"]
+    assert list(csv.reader(io.StringIO(table["csv"])))[0] == ["benchmark", "N"]
+    assert [r[1] for r in list(csv.reader(io.StringIO(side["csv"])))[1:]] == ["N", "N"]
+    with pytest.raises(KeyError, match="nope"):
+        tables.render(frame, columns=["benchmark", "nope"])
+    with pytest.raises(KeyError, match="gap"):
+        tables.render(frame, columns=["benchmark"], headers={"gap": "G"})
+
+
 def test_same_rows_same_file_other_rows_other_file():
     a = downloads.table_csv(pd.DataFrame({"x": [1, 2]}), "Some caption")
     b = downloads.table_csv(pd.DataFrame({"x": [1, 2]}), "Some caption")

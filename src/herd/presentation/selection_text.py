@@ -70,6 +70,16 @@ def _letters(reasons) -> dict[str, str]:
     return {r: chr(ord("a") + i) for i, r in enumerate(distinct)}
 
 
+# the decisive table's columns for each setting, each named "<stem>, <setting>" (:func:`null_display`)
+DECISIVE_STEMS = ("share of chance gains at least as large", "gain to exceed", "beyond chance", "median chance gain")
+
+
+def decisive_columns(label: str) -> dict[str, str]:
+    """The columns of :func:`null_display`'s decisive table that one setting fills, each with its header in a table of
+    that setting alone (the stem, without the setting's name)."""
+    return {f"{stem}, {label}": stem for stem in DECISIVE_STEMS}
+
+
 def null_display(both: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`herd.analyses.contamination.selection.side_by_side`'s rows as the chapter shows them: the decisive table
     (reported gain, each setting's share of chance gains at least as large with its Monte Carlo error, the chance gain

@@ -118,6 +118,15 @@ def _traced_cells(
     return ids, records, {"numeric": count, "traced": len(ids)}
 
 
+def _chosen(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"columns to show that the table does not have: {', '.join(map(str, missing))}")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"a column to show is named twice: {', '.join(map(str, columns))}")
+    return list(columns)
+
+
 def _td(kind: str, text: str, lineage_id: str | None) -> str:
     cls = f' class="{kind}"' if kind != "text" else ""
     mark = f' data-lineage="{lineage_id}"' if lineage_id else ""
@@ -131,16 +140,31 @@ def render(
     caption: str | None = None,
     sortable: bool = False,
     lineage: CellLineage | None = None,
+    columns: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[str, dict]:
     """The HTML of a table and the download it offers (see :func:`show`)."""
     formats_ = dict(formats_ or {})
     unknown = sorted(set(formats_) - set(frame.columns))
     if unknown:
         raise KeyError(f"formats given for columns the table does not have: {', '.join(map(str, unknown))}")
-    columns = [str(c) for c in frame.columns]
+    if columns is not None:
+        frame = frame[_chosen(frame, columns)]
+        formats_ = {c: f for c, f in formats_.items() if c in frame.columns}
+    headers = dict(headers or {})
+    unknown = sorted(set(headers) - set(frame.columns))
+    if unknown:
+        raise KeyError(f"headers given for columns the table does not show: {', '.join(map(str, unknown))}")
     cells = {c: _cells(frame[c], formats_.get(c), escape) for c in frame.columns}
     kinds = [_kind(frame[c], cells[c]) for c in frame.columns]
     ids, records, counts = _traced_cells(frame, cells, lineage)
+    if headers:
+        # the lineage and the formats are looked up under the frame's own names; the page and the download show the
+        # headers given
+        frame = frame.rename(columns=headers)
+        cells = {headers.get(str(c), c): v for c, v in cells.items()}
+        ids = {(i, headers.get(c, c)): key for (i, c), key in ids.items()}
+    columns = [str(c) for c in frame.columns]
     head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in zip(columns, kinds))
     rows = []
     for i in range(len(frame)):
@@ -174,6 +198,8 @@ def show(
     caption: str | None = None,
     sortable: bool = False,
     lineage: CellLineage | None = None,
+    columns: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Display a whole table (no truncation) with the book's table classes, its caption above it
     and a link to download its rows as a CSV. It is displayed wherever the call stands in a
@@ -189,8 +215,13 @@ def show(
     :func:`herd.record.lineage.cells`); or a function of the row's position and the column (which may
     return None). Each such cell carries ``data-lineage`` (the page shows its lineage on hover or
     focus) and the download gets a side file naming every cell's lineage.
+
+    ``columns`` shows only those columns of ``frame``, in that order, and ``headers`` writes a column under another
+    header; ``formats`` and ``lineage`` still name the frame's own columns. A table too wide for the page is shown
+    in parts this way, each part with the key columns and the same ``formats`` and ``lineage``, so that every part
+    carries the lineage of its cells.
     """
-    body, metadata = render(frame, formats, escape, caption, sortable, lineage)
+    body, metadata = render(frame, formats, escape, caption, sortable, lineage, columns, headers)
     display(HTML(body), metadata=metadata)
 
 
