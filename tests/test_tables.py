@@ -154,3 +154,23 @@ def test_formatter_factories():
     assert tables.number(3)(0.12345) == "0.123" and tables.number(2)(float("nan")) == formats.DASH
     fmt = tables.each(["a", "b"], formats.count)
     assert fmt == {"a": formats.count, "b": formats.count}
+
+
+@pytest.mark.parametrize(
+    "shown, counted",
+    [
+        ("405 B", True),
+        ("0.2553 to 0.3662", True),  # an interval
+        ("20 (84–100 %)", True),
+        ("-8.3 (-14.7 to -1.7)", True),
+        ("0.0172 ± 0.0022", True),
+        ("p = 0.0341", True),
+        ("Table 2", False),  # a label with a digit
+        ("541 (distinct items)", False),  # a number in words: the sentence, not the cell, would carry it
+        ("2024-07-23", False),  # a date
+        ("0.16.0", False),  # a version
+        ("—", False),
+    ],
+)
+def test_a_cell_counts_as_a_number_when_it_shows_only_numbers(shown, counted):
+    assert tables.numeric("text", shown) is counted

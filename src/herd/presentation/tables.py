@@ -15,6 +15,7 @@ shown) in the output's metadata; the book's build writes it next to the page
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -91,12 +92,25 @@ def _lineage_of(lineage: CellLineage | None, i: int, column: str) -> Lineage | N
     return lineage(i, column)
 
 
+# what may stand beside the numbers of a cell that shows only numbers: units, "to" and "p" (an interval, a p-value)
+_NUMBER_WORDS = re.compile(r"\b(?:to|p|B|T|M|K|GB|points?)\b")
+_NOT_A_NUMBER = re.compile(r"^\d{4}-\d{2}-\d{2}$|\d+\.\d+\.\d+")  # a date, a version
+
+
 def numeric(value, shown: str) -> bool:
     """Whether a cell shows a number a reader could ask about: its value is a number, or its text is one that
-    :func:`herd.base.formats.read` reads (``405 B``, ``1.2 × 10²⁵``, ``62.1 %``)."""
+    :func:`herd.base.formats.read` reads (``405 B``, ``1.2 × 10²⁵``, ``62.1 %``), or it holds only numbers and
+    what writes them (an interval ``0.2553 to 0.3662``, ``20 (84–100 %)``, ``0.0172 ± 0.0022``, ``p = 0.034``)."""
     if formats.missing(value):
         return False
-    return downloads.is_number(value) or bool(formats.read(downloads.plain(shown)))
+    if downloads.is_number(value):
+        return True
+    text = downloads.plain(shown)
+    if formats.read(text):
+        return True
+    if _NOT_A_NUMBER.search(text):
+        return False
+    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in _NUMBER_WORDS.sub("", text))
 
 
 def _traced_cells(
