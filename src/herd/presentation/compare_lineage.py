@@ -380,3 +380,35 @@ def correction_sensitivity(package, source, table, focus, competitors, rules) ->
     """The verdicts of the benchmarks chapter's question under three families
     (:func:`herd.method.families.correction_sensitivity`)."""
     return question(package, source, table, focus, competitors, rules, families.correction_sensitivity)
+
+
+# the function of herd each published example checks, in the order of method_text.published_examples' rows
+_EXAMPLE_FUNCTIONS = (
+    score_test.score_interval,
+    stats.gap_interval,
+    stats.gap_interval,
+    stats.gap_interval,
+    exact.exact_pvalue,
+    stats.one_sided_pvalues,
+    stats.adjust,
+)
+
+
+def published_examples(frame: pd.DataFrame) -> Callable[[int, str], Lineage | None]:
+    """The lineage of each cell of :func:`herd.presentation.method_text.published_examples`: the published value is
+    the paper's, as its row names it (the unit tests assert the same); the book's value is computed by the method's
+    function from the example's inputs (the row's method names them)."""
+    if len(frame) != len(_EXAMPLE_FUNCTIONS):
+        raise ValueError(f"{len(frame)} published examples but {len(_EXAMPLE_FUNCTIONS)} functions named for them")
+
+    def cell(i: int, column: str) -> Lineage | None:
+        row = frame.iloc[i]
+        if column == "published value":
+            return computed(
+                method_text.published_examples, example=row["method"], note=f"as printed in {row['published in']}"
+            )
+        if column == "this book's code":
+            return computed(_EXAMPLE_FUNCTIONS[i], example=row["method"], note=f"checked against {row['published in']}")
+        return None
+
+    return cell

@@ -108,10 +108,19 @@ def rows(package, resource: str, frame: pd.DataFrame | None = None) -> tuple[Rea
 
 
 def data_lineage(
-    package, resource: str, key: Mapping[str, object], column: str, fmt: Callable[..., str], *args, scale: float = 1.0
+    package,
+    resource: str,
+    key: Mapping[str, object],
+    column: str,
+    fmt: Callable[..., str] | None,
+    *args,
+    scale: float = 1.0,
 ) -> Lineage:
-    """The lineage of the value of ``column`` in one row of ``resource``, shown as ``fmt(value * scale, *args)``."""
+    """The lineage of the value of ``column`` in one row of ``resource``, shown as ``fmt(value * scale, *args)``, or
+    as stored when ``fmt`` is None (a text column such as a value as printed)."""
     ref = row(package, resource, column, **key)
+    if fmt is None:
+        return Lineage("data", reads=(ref,))
     return Lineage("data", reads=(ref,), format=function_name(fmt), format_args=tuple(args), scale=scale)
 
 
@@ -137,7 +146,7 @@ def fact(package, key: str, fmt: Callable[..., str] = formats.number, *args, sca
 
 
 def cells(
-    package, resource: str, frame: pd.DataFrame, column: str, fmt: Callable[..., str], *args, scale: float = 1.0
+    package, resource: str, frame: pd.DataFrame, column: str, fmt: Callable[..., str] | None, *args, scale: float = 1.0
 ) -> Callable[[int], Lineage]:
     """For a table built from rows of ``resource`` (``frame``, with their primary key columns, in the order
     shown): the data lineage of the value of ``column`` in the shown row at each position, written by ``fmt``."""
