@@ -170,6 +170,7 @@ def _source_url(app, function: str, cache: dict) -> str | None:
 
         # the path inside the repository of the herd that runs (src/herd/...), wherever the book's sources are
         repository = Path(herd.__file__).resolve().parents[2]
+        obj = inspect.unwrap(obj)  # a cached function (functools.lru_cache) links its own source
         file = Path(inspect.getsourcefile(obj) or "").resolve()
         line = inspect.getsourcelines(obj)[1]
         commit = git_commit(Path(app.srcdir)) or "main"
