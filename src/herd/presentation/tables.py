@@ -55,6 +55,11 @@ pvalue = formats.pvalue
 integer = formats.count
 
 
+def rest(frame: pd.DataFrame, shown) -> list[str]:
+    """The columns of ``frame`` not among ``shown``, in the frame's order (the second part of a table split in two)."""
+    return [str(c) for c in frame.columns if c not in set(shown)]
+
+
 def link(text: str, url: str) -> str:
     """An HTML link with its text and address escaped; only a web address (``http(s)``) or a page of
     the book may be its target (:func:`herd.base.markup.link`), so a ``javascript:`` address is an error."""
