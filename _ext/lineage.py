@@ -186,8 +186,11 @@ def _source_url(app, function: str, cache: dict) -> str | None:
 
 
 def _resolved(app, records: dict[str, dict]) -> dict[str, dict]:
+    from herd.book.build import git_dirty
+
     cache = getattr(app, "_herd_source_urls", {})
     app._herd_source_urls = cache
+    dirty = git_dirty(Path(app.srcdir))
     out = {}
     for key, record in records.items():
         record = dict(record)
@@ -196,6 +199,8 @@ def _resolved(app, records: dict[str, dict]) -> dict[str, dict]:
             if url is None:
                 raise ValueError(f"lineage {key}: {record['function']} is not a function of herd at this commit")
             record["function_url"] = url
+            if dirty:  # the code that ran is not the commit's: the link may not show it
+                record["source_note"] = "built from this commit with uncommitted changes: the linked source may differ"
         out[key] = record
     return out
 

@@ -94,9 +94,11 @@
       p.appendChild(document.createTextNode("Function: "));
       p.appendChild(link(record["function"], record.function_url));
       box.appendChild(p);
+      if (record.source_note) { box.appendChild(el("p", "(" + record.source_note + ")", "herd-lineage-hint")); }
     }
     if (record.params && Object.keys(record.params).length) {
-      box.appendChild(el("p", "Parameters:"));
+      // the chapter's parameters and the method's choices the number depends on, not the function's own arguments
+      box.appendChild(el("p", "Depends on these settings (the chapter's parameters and the method's choices):"));
       box.appendChild(params(record));
     }
     if (record.format) {
@@ -149,7 +151,11 @@
     dialog.appendChild(close);
     dialog.returnFocus = target;
     if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
-    close.focus();
+    // the focus goes to the record's first line, so a long record opens at its top (on a phone too)
+    var title = dialog.querySelector(".herd-lineage-title");
+    title.tabIndex = -1;
+    title.focus();
+    dialog.scrollTop = 0;
   }
   function find(event) {
     var t = event.target;
@@ -169,7 +175,11 @@
       if (t && !(e.target.closest && e.target.closest("a"))) { e.preventDefault(); open(t); }
     });
     document.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { hideCard(); return; }
+      if (e.key === "Escape") {
+        hideCard();
+        if (dialog && dialog.open) { e.preventDefault(); dialog.close(); }
+        return;
+      }
       var t = find(e);
       if (t && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(t); }
     });
