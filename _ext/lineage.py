@@ -20,7 +20,6 @@ When the book is built:
 from __future__ import annotations
 
 import html
-import importlib
 import inspect
 import json
 from pathlib import Path
@@ -149,22 +148,11 @@ def page_lineage(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
 def _source_url(app, function: str, cache: dict) -> str | None:
     if function in cache:
         return cache[function]
+    from herd.base.lineage import resolve
     from herd.book.build import git_commit
 
     url = None
-    module_name, _, name = function.rpartition(".")
-    obj = None
-    while module_name:
-        try:
-            module = importlib.import_module(module_name)
-            obj = module
-            for part in name.split("."):
-                obj = getattr(obj, part)
-            break
-        except (ImportError, AttributeError):
-            module_name, _, head = module_name.rpartition(".")
-            name = f"{head}.{name}"
-            obj = None
+    obj = resolve(function)
     if obj is not None:
         import herd
 

@@ -9,7 +9,6 @@ its source at the commit the book was built from. Every page built from a notebo
 
 from __future__ import annotations
 
-import importlib
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from conftest import ROOT
 from herd.base import formats
+from herd.base.lineage import resolve
 from herd.book.build import git_commit
 from test_browser import BOOK_PAGES, CHROMIUM, HTML, PAGES, browser, server  # noqa: F401  (fixtures)
 
@@ -72,20 +72,6 @@ def _parsed(page_path: str) -> _Marks:
     return parser
 
 
-def _function(name: str):
-    module_name, _, rest = name.rpartition(".")
-    while module_name:
-        try:
-            obj = importlib.import_module(module_name)
-            for part in rest.split("."):
-                obj = getattr(obj, part)
-            return obj
-        except (ImportError, AttributeError):
-            module_name, _, head = module_name.rpartition(".")
-            rest = f"{head}.{rest}"
-    return None
-
-
 def _check_record(record: dict, shown: str, where: str) -> None:
     if record["kind"] == "data" and "format" not in record:  # shown as stored (a value as printed)
         (read,) = record["reads"]
@@ -96,13 +82,13 @@ def _check_record(record: dict, shown: str, where: str) -> None:
     if record["kind"] == "data":
         fmt = record["format"]
         (read,) = record["reads"]
-        function = _function(fmt["function"])
+        function = resolve(fmt["function"])
         assert function is not None and fmt["function"].startswith("herd.base.formats."), where
         expected = function(float(read["value"]) * fmt["scale"], *fmt["args"])
         assert shown.strip() == expected, f"{where}: shows {shown!r}, its row {read['key']} formats as {expected!r}"
         assert read["source"]["url"].startswith("http"), where
         return
-    assert callable(_function(record["function"])), f"{where}: {record['function']} is not a function of herd"
+    assert callable(resolve(record["function"])), f"{where}: {record['function']} is not a function of herd"
     commit = git_commit(ROOT)
     assert f"/blob/{commit}/src/herd/" in record["function_url"], f"{where}: {record['function_url']}"
 

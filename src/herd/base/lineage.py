@@ -16,6 +16,7 @@ knows the data package: :mod:`herd.record.lineage` builds the row references fro
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import math
 import numbers
@@ -159,6 +160,22 @@ def function_name(function: Callable) -> str:
     if not module.startswith("herd.") or not name or "<" in name:
         raise ValueError(f"a computed lineage names a named function of herd, not {function!r}")
     return f"{module}.{name}"
+
+
+def resolve(name: str):
+    """The object a lineage names by ``module.qualname`` (the inverse of :func:`function_name`), or None when no
+    importable module holds it."""
+    module_name, _, rest = name.rpartition(".")
+    while module_name:
+        try:
+            found = importlib.import_module(module_name)
+            for part in rest.split("."):
+                found = getattr(found, part)
+            return found
+        except (ImportError, AttributeError):
+            module_name, _, head = module_name.rpartition(".")
+            rest = f"{head}.{rest}"
+    return None
 
 
 def computed(function: Callable, reads: Iterable[Read] = (), note: str | None = None, **params) -> Lineage:

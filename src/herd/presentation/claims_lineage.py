@@ -49,8 +49,7 @@ def _scores(package, claim: Mapping) -> pd.DataFrame:
 
 
 def _facts(package, keys) -> tuple:
-    table = package.tables["facts"]
-    return rows_of.rows(package, "facts", table[table["key"].isin([str(k) for k in keys])])
+    return rows_of.rows_where(package, "facts", "key", keys)
 
 
 def _audit_reads(package, frame: pd.DataFrame | None = None) -> tuple:

@@ -147,8 +147,7 @@ def _null_reads(package) -> tuple[Read, ...]:
 
 
 def _range_reads(package) -> tuple[Read, ...]:
-    facts = package.tables["facts"]
-    return rows_of.rows(package, "facts", facts[facts["key"].isin(list(selection.ITEM_CORRELATION_KEYS))])
+    return rows_of.rows_where(package, "facts", "key", selection.ITEM_CORRELATION_KEYS)
 
 
 class Null:

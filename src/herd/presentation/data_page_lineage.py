@@ -115,12 +115,10 @@ def disagreement_cells(package, disagree: pd.DataFrame) -> Callable[[int, str], 
 def sizes(package, benchmarks) -> Lineage:
     """The N of some benchmarks (:func:`sample_sizes.package_sizes`): official, or implied by the printed intervals."""
     scores = package.tables["scores"]
-    bench = package.tables["benchmarks"]
     printed = scores[scores["benchmark"].isin(list(benchmarks)) & scores["ci95"].notna()]
     return computed(
         sample_sizes.package_sizes,
-        rows_of.rows(package, "benchmarks", bench[bench["key"].isin(list(benchmarks))])
-        + rows_of.rows(package, "scores", printed),
+        rows_of.rows_where(package, "benchmarks", "key", benchmarks) + rows_of.rows(package, "scores", printed),
         benchmarks=list(benchmarks),
     )
 

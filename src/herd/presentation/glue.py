@@ -16,10 +16,9 @@ from collections.abc import Mapping
 
 import IPython
 from IPython.display import Markdown, display
+from myst_nb.ext.glue import GLUE_PREFIX  # what myst-nb's glue puts before each MIME type it hides
 
 from herd.base.lineage import META_KEY, Lineage, identity, lineage_of
-
-GLUE_PREFIX = "application/papermill.record/"  # what myst-nb's glue puts before each MIME type it hides
 
 
 def glue(name: str, value, lineage: Lineage | None = None) -> None:

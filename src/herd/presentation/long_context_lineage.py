@@ -31,13 +31,11 @@ NODE_FACTS = ("gpu_memory_gb", "training.server.gpus-per-server")
 
 
 def _facts(package, keys) -> tuple:
-    table = package.tables["facts"]
-    return rows_of.rows(package, "facts", table[table["key"].isin(list(keys))])
+    return rows_of.rows_where(package, "facts", "key", keys)
 
 
 def _models(package, keys) -> tuple:
-    table = package.tables["models"]
-    return rows_of.rows(package, "models", table[table["key"].isin(list(keys))])
+    return rows_of.rows_where(package, "models", "key", keys)
 
 
 def _shared(package, keys) -> tuple:

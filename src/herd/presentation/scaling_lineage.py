@@ -22,13 +22,11 @@ def _runs(package):
 
 
 def _laws(package, names) -> tuple:
-    table = package.tables["scaling_laws"]
-    return rows_of.rows(package, "scaling_laws", table[table["law"].isin(list(names))])
+    return rows_of.rows_where(package, "scaling_laws", "law", names)
 
 
 def _facts(package, keys) -> tuple:
-    table = package.tables["facts"]
-    return rows_of.rows(package, "facts", table[table["key"].isin(list(keys))])
+    return rows_of.rows_where(package, "facts", "key", keys)
 
 
 def runs(package) -> Lineage:

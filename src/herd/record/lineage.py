@@ -107,6 +107,13 @@ def rows(package, resource: str, frame: pd.DataFrame | None = None) -> tuple[Rea
     )
 
 
+def rows_where(package, resource: str, column: str, values) -> tuple[Read, ...]:
+    """The rows of ``resource`` whose ``column`` holds one of ``values`` (compared as text), as :func:`rows`
+    describes them: e.g. the ``facts.csv`` rows of some keys, the ``scaling_laws.csv`` rows of some laws."""
+    table = package.tables[resource]
+    return rows(package, resource, table[table[column].astype(str).isin({str(v) for v in values})])
+
+
 def data_lineage(
     package,
     resource: str,
