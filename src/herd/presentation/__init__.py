@@ -12,7 +12,8 @@ worked examples), ``scaling_text`` (the scaling chapter's tables and sentences: 
 bootstrap), ``budget_text`` (the compute checks in words), ``selection_text`` (the selection null's tables and
 sentences), ``contamination_lineage`` (where the contamination chapter's numbers come from),
 ``compare_text`` (the comparisons' tables, captions and sentences, and their glued record), ``claims_text`` (the
-claims audit's tables and sentences) and ``claims_lineage`` (where the claims chapter's numbers come from).
+claims audit's tables and sentences), ``claims_words`` (what each check of the audit found and the rule it applied, in
+words) and ``claims_lineage`` (where the claims chapter's numbers come from).
 
 May import: ``herd.base``, ``herd.record``, ``herd.method``, ``herd.analyses``.
 """
