@@ -175,7 +175,8 @@ def points(package, models) -> Lineage:
 
 def refit_numbers(package, flops: float, draws: int, seed: int, seeds: int, laws_: list[str], names) -> dict:
     """The lineage of each number :func:`herd.presentation.scaling_text.refit_glue` writes (``names``): the optimum's
-    size and data from its row of :func:`scaling.optimum_table` (given the refit and the bootstrap at ``seed``), the
+    size and data from its row of :func:`scaling.optimum_table` (given the refit and the bootstrap at ``seed``, so
+    it reads Chinchilla's runs and none of the laws), the
     fit's own counts from the fit, the interval's and the draws' from the bootstrap over every seed, and the paper's
     tokens per parameter from its law."""
     at_seed = optimum(package, laws_, flops, draws, seed, seeds)
@@ -211,7 +212,7 @@ def refit_numbers(package, flops: float, draws: int, seed: int, seeds: int, laws
     out: dict[str, Lineage] = {}
     for name in names:
         if name in row:
-            out[name] = replace(at_seed, output=row[name])
+            out[name] = replace(at_seed, output=row[name], reads=_runs(package))  # the refit's row reads no law
         elif name in own:
             out[name] = computed(
                 refit.fit_figure4, _runs(package), output=own[name], exclude_highest=refit.OUTLIERS_EXCLUDED
