@@ -57,9 +57,12 @@
     var read = group[0];
     if (read.rows !== undefined) {
       line.appendChild(el("span", "data/" + read.table + ".csv: " + read.rows + " rows"));
+      var titles = (read.sources || []).map(function (s) { return s.title; });
       (read.sources || []).forEach(function (s, i) {
         line.appendChild(document.createTextNode(i === 0 ? ", from " : "; "));
-        line.appendChild(link(s.title, s.url));
+        // two documents of one title (two versions of a paper) are told apart by their keys
+        var twice = titles.indexOf(s.title) !== titles.lastIndexOf(s.title);
+        line.appendChild(link(twice ? s.title + " [" + s.key + "]" : s.title, s.url));
       });
       if (read.locations && read.locations.length) {
         line.appendChild(document.createTextNode(" (" + read.locations.join("; ") + ")"));

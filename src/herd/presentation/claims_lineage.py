@@ -93,11 +93,21 @@ def _counted(package, function, judging: compare.Rules, beyond, output: str | No
     )
 
 
-def rules(alpha: float, correction: str, margin: float) -> Lineage:
-    """The level, correction and margin the chapter judges with: its parameters, as the judging rules hold them."""
-    return computed(
-        compare.Rules, alpha=alpha, correction=correction, margin=margin, note="the chapter's parameters cell"
-    )
+def rules(alpha: float, correction: str, margin: float) -> dict[str, Lineage]:
+    """The level and margin the chapter judges with (:func:`herd.presentation.claims_text.rules_values`' names): its
+    parameters, as the judging rules hold them."""
+    outputs = {"margin_text": "margin", "alpha_text": "alpha", "bound_level": "alpha (the level of a one-sided bound)"}
+    return {
+        name: computed(
+            compare.Rules,
+            output=output,
+            note="the chapter's parameters cell",
+            alpha=alpha,
+            correction=correction,
+            margin=margin,
+        )
+        for name, output in outputs.items()
+    }
 
 
 def answer(package, judging: compare.Rules, beyond, names) -> dict[str, Lineage]:
@@ -278,7 +288,11 @@ def paragraph_cells(package, frame: pd.DataFrame) -> Callable[[int, str], Lineag
     numbers, counted = [], []
     for paragraph in frame["paragraph"]:
         numbers.append(
-            computed(formats.number_list, (rows_of.row(package, "post_paragraphs", "numbers", paragraph=paragraph),))
+            computed(
+                formats.number_list,
+                (rows_of.row(package, "post_paragraphs", "numbers", paragraph=paragraph),),
+                output="the list",
+            )
         )
         own = rows_of.rows(package, "claims", table[table["paragraph"] == paragraph])
         counted.append(
@@ -309,4 +323,5 @@ def later(package) -> Lineage:
     return computed(
         coverage.later_models,
         (rows_of.row(package, "sources", key=counting.POST), *rows_of.rows(package, "models", shown)),
+        output="a row per later model",
     )

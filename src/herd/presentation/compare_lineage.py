@@ -167,13 +167,26 @@ def comparison(package, seen: pd.DataFrame, rules: compare.Rules, competitors: I
 # ---------------------------------------------------------------- the benchmarks chapter
 
 
+# what of a printed table (herd.record.score_tables.ScoreTable) each of the benchmarks chapter's names is
+_TABLE_OUTPUTS = {
+    "table_name": "name",
+    "table_name_cap": "name",
+    "table_compares": "compares",
+    "table_reading": "reading()",
+    "n_rows": "rows (counted)",
+    "n_table_models": "models (counted)",
+    "table_citation": "citation",
+    "table_entry": "entry",
+}
+
+
 def opening(package, printed, focus: str, competitors: list[str], rules: compare.Rules) -> dict[str, Lineage]:
     """The chapter's opening: the printed table and the focus model (:func:`herd.record.score_tables.read`) and the
     number of competitors the question asks about (:func:`herd.method.compare.against`)."""
     table = printed_table(package, printed.source, printed.table, [focus])
     return {
-        "table_name": table,
-        "focus_name": table,
+        "table_name": replace(table, output="name"),
+        "focus_name": replace(table, output=f"the name of {focus} (its row of models.csv)"),
         "n_competitors": question(
             package, printed.source, printed.table, focus, competitors, rules, output="competitors"
         ),
@@ -183,16 +196,24 @@ def opening(package, printed, focus: str, competitors: list[str], rules: compare
     }
 
 
-def table_facts(package, printed) -> Lineage:
-    """What the chapter says of the printed table: its name, what it compares, its rows and models, citation and entry
-    (:func:`herd.record.score_tables.read`)."""
-    return printed_table(package, printed.source, printed.table)
+def table_facts(package, printed, names) -> dict[str, Lineage]:
+    """What the chapter says of the printed table (``names``): its name, what it compares, its rows and models,
+    citation and entry (:func:`herd.record.score_tables.read`, each its attribute)."""
+    table = printed_table(package, printed.source, printed.table)
+    return {name: replace(table, output=_TABLE_OUTPUTS[name]) for name in names}
 
 
 def repeated_items(package, benchmark: str) -> Lineage:
     """A mean over the same items in several versions (MGSM's languages): its N, versions and answers, from its row
     of ``benchmarks.csv`` (:func:`herd.presentation.method_text.repeated_items_example`)."""
     return computed(method_text.repeated_items_example, _benchmarks(package, [benchmark]), benchmark=benchmark)
+
+
+def repeated_items_numbers(package, benchmark: str) -> dict[str, Lineage]:
+    """The N, versions and answers of a repeated-items benchmark as the pages glue them (``mgsm_*``), each its key
+    of :func:`herd.presentation.method_text.repeated_items_example`."""
+    keys = {"mgsm_n": "items", "mgsm_languages": "versions", "mgsm_total": "answers"}
+    return {name: replace(repeated_items(package, benchmark), output=key) for name, key in keys.items()}
 
 
 def _package_sizes(package, benchmarks: Iterable[str], output: str) -> Lineage:
@@ -337,7 +358,11 @@ def pair(package, source: str, table: str, model: str, reference: str, rules: co
         "pair_citation": replace(named, output="citation"),
     }
     out["pair_size_ratio"] = computed(
-        compare_text.size_ratio, rows_of.rows(package, "models", sized), model=model, reference=reference
+        compare_text.size_ratio,
+        rows_of.rows(package, "models", sized),
+        output="the ratio",
+        model=model,
+        reference=reference,
     )
     out["pair_family_text"] = computed(compare_text.family_text, reads, output="text", after=[every], rules=rules)
     out["pair_each_family_text"] = computed(compare_text.family_text, reads, output="text", after=[each], rules=rules)
@@ -403,10 +428,7 @@ def honest_n(package, table: str, row_label: str, model: str, macro: str, repeat
     printed = first_printed(package, table, row_label, model)
     subsets = _benchmarks(package, [macro])
     value = method_text.printed_score(package, table, row_label, model)
-    out: dict[str, Lineage] = {
-        name: replace(repeated_items(package, repeated), output=key)
-        for name, key in (("mgsm_n", "items"), ("mgsm_languages", "versions"), ("mgsm_total", "answers"))
-    }
+    out: dict[str, Lineage] = dict(repeated_items_numbers(package, repeated))
     out["multipl_e_n"] = _package_sizes(package, ["multipl-e-humaneval"], "row 'multipl-e-humaneval', column n")
     out["mmlu_score"] = printed
     for name, key in (
@@ -439,7 +461,9 @@ def wilson(package, table: str, row_label: str, model: str, benchmark: str, n: i
         "quality_top": side("top"),
         "quality_n": _package_sizes(package, [benchmark], f"row {benchmark!r}, column n"),
         "quality_wilson": side("wilson"),
-        "exact_step_quality": computed(exact.exact_scan_step, _benchmarks(package, [benchmark]), n=n),
+        "exact_step_quality": computed(
+            exact.exact_scan_step, _benchmarks(package, [benchmark]), output="the step", n=n
+        ),
     }
 
 
@@ -498,7 +522,22 @@ def worked_example(package, example: pd.Series, rules: compare.Rules, competitor
 def correction_sensitivity(package, source, table, focus, competitors, rules) -> Lineage:
     """The verdicts of the benchmarks chapter's question under three families
     (:func:`herd.method.families.correction_sensitivity`)."""
-    return question(package, source, table, focus, competitors, rules, families.correction_sensitivity)
+    return question(
+        package, source, table, focus, competitors, rules, families.correction_sensitivity, "a row per family"
+    )
+
+
+def question_rules(package, source, table, focus, competitors, rules: compare.Rules, names) -> dict[str, Lineage]:
+    """The rules a question is judged by, as the method page glues them (``names``): the family and like-for-like
+    rules :func:`herd.method.compare.against` applies (its constants) and the level, correction and margin."""
+    outputs = {
+        "family_rule": "the family it corrects over (herd.method.compare.FAMILY)",
+        "like_rule": "what it counts as like for like (herd.method.compare.LIKE_FOR_LIKE)",
+        "correction_name": "rules.correction",
+        "alpha_text": "rules.alpha",
+        "margin_text": "rules.margin",
+    }
+    return {name: question(package, source, table, focus, competitors, rules, output=outputs[name]) for name in names}
 
 
 def published_examples(frame: pd.DataFrame) -> Callable[[int, str], Lineage | None]:

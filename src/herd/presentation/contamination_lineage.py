@@ -401,9 +401,9 @@ def sweep() -> Lineage:
     return computed(throughput.sweep, note=BENCH, output="a row per benchmark size", cores=throughput.CORES)
 
 
-def sweep_summary() -> Lineage:
-    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`)."""
-    return computed(throughput.sweep_summary, note=BENCH, cores=throughput.CORES)
+def sweep_summary(names) -> dict[str, Lineage]:
+    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`, by its keys ``names``)."""
+    return {name: computed(throughput.sweep_summary, note=BENCH, output=name, cores=throughput.CORES) for name in names}
 
 
 def engines() -> Lineage:

@@ -78,6 +78,9 @@ def measured(function: Callable, package, keys, words_per_page: float, output: s
     """Numbers ``function`` (of :mod:`textstats`) computed from the texts ``keys`` measured with the tokenizer
     (:func:`textstats.measure_named`), at the context window and, where it takes one, the page convention."""
     params: dict = {"context_tokens": int(package.fact(CONTEXT))}
+    output = output or {textstats.text_table: "a row per text", textstats.short_texts_sentence: "the sentence"}.get(
+        function
+    )
     if function is not textstats.short_texts_sentence:
         params["words_per_page"] = words_per_page
     return computed(

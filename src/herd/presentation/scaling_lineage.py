@@ -207,6 +207,9 @@ def refit_numbers(package, flops: float, draws: int, seed: int, seeds: int, laws
         "n_seeds": "the seeds' table (counted)",
         "n_not_converged": "the seeds' table, columns draws − converged (summed)",
         "n_draws": "the draws of the shown seed (counted)",
+        "n_all_draws": "the seeds' table, column draws (summed)",
+        "n_not_from_best": "the draws of every seed not refitted best from the best end point (counted)",
+        "n_per_draw": "the end points each draw is refitted from (herd.analyses.compute.refit.CANDIDATES)",
         "level": "level (its default)",
     }
     out: dict[str, Lineage] = {}
@@ -220,7 +223,11 @@ def refit_numbers(package, flops: float, draws: int, seed: int, seeds: int, laws
         else:
             out[name] = bootstrap(package, flops, draws, seed, seeds, seeds_table.get(name))
     out["llama_tpp"] = computed(
-        scaling.tokens_per_param, _laws(package, ["llama3-figure"]), law="llama3-figure", flops=flops
+        scaling.tokens_per_param,
+        _laws(package, ["llama3-figure"]),
+        output="tokens per parameter",
+        law="llama3-figure",
+        flops=flops,
     )
     return out
 
