@@ -173,6 +173,26 @@ def test_a_table_marks_each_numeric_cell_with_its_lineage_and_counts_them(packag
     assert all(facts["key"][i] in rows[i]["data read"] for i in range(len(frame)))
 
 
+
+def test_a_table_s_side_file_says_which_output_of_which_call_each_number_is(package):
+    frame = package.facts.head(2).reset_index(drop=True)[["key", "value"]]
+    made = computed(
+        lineage.rows_where,
+        lineage.rows(package, "facts", package.facts.head(2)),
+        output="column value",
+        after=[call(lineage.rows, resource="facts")],
+        resource="facts",
+        column="key",
+    )
+    _, metadata = tables.render(frame, {"value": tables.number(1)}, lineage={"value": made})
+    (side,) = [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
+    rows = list(csv.DictReader(io.StringIO(side["csv"])))
+    assert {r["output"] for r in rows} == {"column value"}
+    assert {r["function"] for r in rows} == {"herd.record.lineage.rows_where"}
+    assert json.loads(rows[0]["arguments"]) == {"column": "key", "resource": "facts"}
+    assert rows[0]["after"] == 'herd.record.lineage.rows({"resource": "facts"})'
+
+
 def test_a_table_without_lineage_still_counts_its_numbers():
     body, metadata = tables.render(pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]}))
     assert "data-lineage" not in body
