@@ -173,7 +173,6 @@ def test_a_table_marks_each_numeric_cell_with_its_lineage_and_counts_them(packag
     assert all(facts["key"][i] in rows[i]["data read"] for i in range(len(frame)))
 
 
-
 def test_a_table_s_side_file_says_which_output_of_which_call_each_number_is(package):
     frame = package.facts.head(2).reset_index(drop=True)[["key", "value"]]
     made = computed(
