@@ -402,8 +402,13 @@ def sweep() -> Lineage:
 
 
 def sweep_summary(names) -> dict[str, Lineage]:
-    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`, by its keys ``names``)."""
-    return {name: computed(throughput.sweep_summary, note=BENCH, output=name, cores=throughput.CORES) for name in names}
+    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`, written by
+    :func:`herd.presentation.throughput_text.sweep`; ``names``, its keys)."""
+    written = "(written by herd.presentation.throughput_text.sweep)"
+    return {
+        name: computed(throughput.sweep_summary, note=BENCH, output=f"{name} {written}", cores=throughput.CORES)
+        for name in names
+    }
 
 
 def engines() -> Lineage:

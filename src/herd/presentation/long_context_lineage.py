@@ -78,10 +78,11 @@ def measured(function: Callable, package, keys, words_per_page: float, output: s
     """Numbers ``function`` (of :mod:`textstats`) computed from the texts ``keys`` measured with the tokenizer
     (:func:`textstats.measure_named`), at the context window and, where it takes one, the page convention."""
     params: dict = {"context_tokens": int(package.fact(CONTEXT))}
-    output = output or {textstats.text_table: "a row per text", textstats.short_texts_sentence: "the sentence"}.get(
-        function
-    )
-    if function is not textstats.short_texts_sentence:
+    output = output or {
+        textstats.text_table: "a row per text",
+        textstats.short_texts: "the short texts (written by herd.presentation.long_context_text.short_texts)",
+    }.get(function)
+    if function is not textstats.short_texts:
         params["words_per_page"] = words_per_page
     return computed(
         function,
@@ -96,7 +97,10 @@ def measured(function: Callable, package, keys, words_per_page: float, output: s
 def window(package, keys, words_per_page: float, names) -> dict[str, Lineage]:
     """The window summary (:func:`textstats.window_summary`; ``names``, its keys) with the page convention, and
     the audit's tolerance for words in the window."""
-    out = {name: measured(textstats.window_summary, package, keys, words_per_page, name) for name in names}
+    written = "(written by herd.presentation.long_context_text.window)"
+    out = {
+        name: measured(textstats.window_summary, package, keys, words_per_page, f"{name} {written}") for name in names
+    }
     out["wpp"] = measured(textstats.window_summary, package, keys, words_per_page, "its argument words_per_page")
     out["words_tolerance"] = computed(
         claim_facts._words_verdict,
@@ -194,7 +198,7 @@ def memory(package, a: arch.ArchArgs, context_tokens: int, precision: str, weigh
         arch.memory_summary,
         _facts(package, [CONTEXT]) + _shared(package, [a.model]),
         note=llama_models("sku_list.py (arch_args)"),
-        output="the sentences",
+        output="the numbers, written by herd.presentation.long_context_text.memory",
         a=a.model,
         context=context_tokens,
         precision=precision,
@@ -260,7 +264,13 @@ ROPE_NOTE = "llama3/model.py (apply_scaling) and sku_list.py (rope_theta)"
 def rope(a: arch.ArchArgs, names) -> dict[str, Lineage]:
     """The RoPE numbers of one model (:func:`arch.rope_summary`, by its keys ``names``)."""
     return {
-        name: computed(arch.rope_summary, note=llama_models(ROPE_NOTE), output=name, after=_rope_calls(a), a=a.model)
+        name: computed(
+            arch.rope_summary,
+            note=llama_models(ROPE_NOTE),
+            output=f"{name} (written by herd.presentation.long_context_text.rope)",
+            after=_rope_calls(a),
+            a=a.model,
+        )
         for name in names
     }
 
