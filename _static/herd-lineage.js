@@ -2,8 +2,10 @@
    a table cell) names a record in the page's lineage block (<script type="application/json" id="herd-lineage">,
    written by the book's build; data only, never run). Hovering or focusing the number shows a small card (what
    computed it, or the row it was read from, and its source); activating it (click, Enter or Space) opens the whole
-   record in a dialog: the function with a link to its source at this edition's commit, the parameters, every row
-   read with its source, table or figure and page. Escape or the close button shuts it. Works offline; every text is
+   record in a dialog: the call that computed it (the function, with a link to its source at this edition's commit,
+   and the arguments it was given), the earlier calls whose results it was given, which of the call's outputs the
+   number is, and every row read with its value, source, table or figure and page (rows printed at the same place
+   share one line, with their count). Escape or the close button shuts it. Works offline; every text is
    set with textContent, so nothing in a record is read as markup. */
 (function () {
   var records = null;
@@ -38,30 +40,56 @@
   function keyText(key) {
     return Object.keys(key || {}).map(function (k) { return key[k]; }).join(" · ");
   }
-  function readLine(read) {
+  function rowText(read) {
+    var text = keyText(read.key);
+    if (read.value !== undefined) { text += (read.column ? " (" + read.column + ")" : "") + " = " + read.value; }
+    return text;
+  }
+  function sourceTail(line, read) {
+    if (!read.source) { return; }
+    line.appendChild(document.createTextNode(": "));
+    line.appendChild(link(read.source.title, read.source.url));
+    var place = where(read);
+    if (place) { line.appendChild(document.createTextNode(", " + place)); }
+  }
+  function readLine(group) {
     var line = el("li");
+    var read = group[0];
     if (read.rows !== undefined) {
       line.appendChild(el("span", "data/" + read.table + ".csv: " + read.rows + " rows"));
+      var titles = (read.sources || []).map(function (s) { return s.title; });
       (read.sources || []).forEach(function (s, i) {
         line.appendChild(document.createTextNode(i === 0 ? ", from " : "; "));
-        line.appendChild(link(s.title, s.url));
+        // two documents of one title (two versions of a paper) are told apart by their keys
+        var twice = titles.indexOf(s.title) !== titles.lastIndexOf(s.title);
+        line.appendChild(link(twice ? s.title + " [" + s.key + "]" : s.title, s.url));
       });
       if (read.locations && read.locations.length) {
         line.appendChild(document.createTextNode(" (" + read.locations.join("; ") + ")"));
       }
       return line;
     }
-    var text = "data/" + read.table + ".csv, row " + keyText(read.key);
-    if (read.column) { text += ", column " + read.column; }
-    if (read.value !== undefined) { text += " = " + read.value; }
+    var text = "data/" + read.table + ".csv, ";
+    text += group.length === 1 ? "row " + rowText(read) : group.length + " rows: " + group.map(rowText).join("; ");
     line.appendChild(el("span", text));
-    if (read.source) {
-      line.appendChild(document.createTextNode(": "));
-      line.appendChild(link(read.source.title, read.source.url));
-      var place = where(read);
-      if (place) { line.appendChild(document.createTextNode(", " + place)); }
-    }
+    sourceTail(line, read);
     return line;
+  }
+  // the rows read, those of one table printed at the same place (source, location, page) on one line
+  function grouped(reads) {
+    var groups = [];
+    var at = {};
+    reads.forEach(function (r) {
+      if (r.rows !== undefined) { groups.push([r]); return; }
+      var place = JSON.stringify([r.table, r.source ? r.source.key : null, r.location || null, r.page === undefined ? null : r.page]);
+      if (at[place] === undefined) { at[place] = groups.length; groups.push([]); }
+      groups[at[place]].push(r);
+    });
+    return groups;
+  }
+  function callText(call) {
+    var args = Object.keys(call.params || {}).map(function (k) { return k + "=" + JSON.stringify(call.params[k]); });
+    return call["function"] + "(" + args.join(", ") + ")";
   }
   function summary(record) {
     if (record.kind === "data") {
@@ -75,6 +103,7 @@
     var total = rows.reduce(function (a, b) { return a + b; }, 0);
     var tables = (record.reads || []).map(function (r) { return r.table; }).filter(function (t, i, all) { return all.indexOf(t) === i; });
     var text = "Computed by " + record["function"];
+    if (record.output) { text += " (output: " + record.output + ")"; }
     if (total) { text += " from " + total + (total === 1 ? " row" : " rows") + " of " + tables.join(", "); }
     return text;
   }
@@ -89,18 +118,24 @@
     var box = el("div", null, "herd-lineage-record");
     var what = mark ? shown : "“" + shown + "”";
     box.appendChild(el("p", what + ": " + (record.kind === "data" ? "read from the data package" : "computed"), "herd-lineage-title"));
+    if (record.after && record.after.length) {
+      box.appendChild(el("p", "After these calls, whose results it was given:"));
+      var before = el("ol");
+      record.after.forEach(function (c) { before.appendChild(el("li", callText(c))); });
+      box.appendChild(before);
+    }
     if (record["function"]) {
       var p = el("p");
-      p.appendChild(document.createTextNode("Function: "));
+      p.appendChild(document.createTextNode("Function called: "));
       p.appendChild(link(record["function"], record.function_url));
       box.appendChild(p);
       if (record.source_note) { box.appendChild(el("p", "(" + record.source_note + ")", "herd-lineage-hint")); }
     }
     if (record.params && Object.keys(record.params).length) {
-      // the chapter's parameters and the method's choices the number depends on, not the function's own arguments
-      box.appendChild(el("p", "Depends on these settings (the chapter's parameters and the method's choices):"));
+      box.appendChild(el("p", "Called with these arguments:"));
       box.appendChild(params(record));
     }
+    if (record.output) { box.appendChild(el("p", "The number is its output: " + record.output)); }
     if (record.format) {
       box.appendChild(el("p", "Shown as " + record.format["function"] + "(value × " + record.format.scale +
         (record.format.args.length ? ", " + record.format.args.join(", ") : "") + ")"));
@@ -108,7 +143,7 @@
     if (record.reads && record.reads.length) {
       box.appendChild(el("p", record.kind === "data" ? "Row:" : "Data read:"));
       var list = el("ul");
-      record.reads.forEach(function (r) { list.appendChild(readLine(r)); });
+      grouped(record.reads).forEach(function (g) { list.appendChild(readLine(g)); });
       box.appendChild(list);
     }
     if (record.note) { box.appendChild(el("p", record.note)); }

@@ -121,11 +121,19 @@ def test_every_page_reaches_the_goal_and_about_lists_every_untraced_number():
 
 
 def test_the_630_b_of_the_scaling_chapter_names_the_refit_and_chinchillas_runs():
+    """The refit's optimum is the row ``refit`` of the optimum table, computed after the refit and its bootstrap."""
     parsed = _parsed("book/scaling.html")
     records = json.loads(parsed.block)
-    fits = [records[k] for k, text in parsed.marks if records[k].get("function", "").endswith("refit.fit_figure4")]
-    assert fits, "no number of the scaling chapter names the refit"
-    (runs,) = [r for r in fits[0]["reads"] if r["table"] == "chinchilla_figure4"]
+    optimum = [
+        records[k]
+        for k, text in parsed.marks
+        if records[k].get("function", "").endswith("scaling.optimum_table")
+        and records[k].get("output") == "row refit, column params"
+    ]
+    assert optimum, "no number of the scaling chapter is the refit's optimal size"
+    before = [c["function"].rsplit(".", 1)[1] for c in optimum[0]["after"]]
+    assert "fit_figure4" in before and "bootstrap_seeds" in before
+    (runs,) = [r for r in optimum[0]["reads"] if r["table"] == "chinchilla_figure4"]
     from herd.record import data
 
     package = data.load()
@@ -184,7 +192,7 @@ def test_a_number_opens_its_card_on_focus_and_its_record_on_enter(server, browse
             dialog = page.locator("dialog.herd-lineage-dialog")
             assert dialog.is_visible(), f"{page_path}: Enter on number {i} opened no record"
             text = dialog.inner_text()
-            assert "Function: herd." in text or "Row:" in text, text
+            assert "Function called: herd." in text or "Row:" in text, text
             page.keyboard.press("Escape")
             assert not dialog.is_visible(), f"{page_path}: Escape did not close the record"
     finally:

@@ -58,9 +58,15 @@ def test_the_null_names_its_function_its_parameters_and_table_15(package):
         "beyond_corrected_correlated": selection.beyond_chance,
         "seeds_independent": selection.seed_counts,
         "every_seed_correlated": selection.across_seeds,
-        "n_reported": selection.null_runs,
+        "n_reported": selection.simulated,
         "range_note": selection.range_counts,
     }
+    # the count of Table 15's reported gains reads those rows of Table 15 (the home page's "of 15" opens it)
+    reported = null.numbers(["n_reported"])["n_reported"].record()
+    (t15_rows,) = [r for r in reported["reads"] if r["table"] == "contamination"]
+    gains = package.contamination["gain_405b"].notna()
+    assert 0 < t15_rows.get("rows", 1) <= int(gains.sum()) < len(package.contamination)
+    assert "Table 15" in reported["output"]
     cell = null.decisive()
     assert cell(0, "reported gain 405B").kind == "data"
     assert _function(cell(0, "gain to exceed, correlated").record()["function"]) is selection.side_by_side
@@ -75,11 +81,9 @@ def test_the_planted_numbers_name_the_scan_and_its_settings():
     assert records["whole_interval"]["function"].endswith("planting.rate_interval")
     assert records["part_over"]["function"].endswith("planting.findings")
     assert records["auc_token_part"]["function"].endswith("planting.aucs")
-    assert records["part_over"]["params"] == {
-        "ngram": 8,
-        "threshold": 0.5,
-        "planted_whole": 20,
-        "planted_part": 10,
-        "seed": 1,
-    }
+    assert records["part_over"]["params"] == {"threshold": 0.5}
+    (scan,) = records["part_over"]["after"]
+    assert scan["function"].endswith("planting.scan_with_plants")
+    assert scan["params"] == {"n": 8, "n_whole": 20, "n_part": 10, "seed": 1}
+    assert records["n_whole"]["params"] == scan["params"] and records["n_whole"]["output"] == "its argument n_whole"
     assert all("CORPUS_PROSE" in r["note"] and not r["reads"] for r in records.values())

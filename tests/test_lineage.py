@@ -4,6 +4,7 @@ that carry them (:mod:`herd.base.lineage`, :mod:`herd.record.lineage`, :mod:`her
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import pickle
@@ -11,11 +12,24 @@ import pickle
 import pandas as pd
 import pytest
 
+from herd.analyses.compute import budget
 from herd.base import formats
-from herd.base.lineage import META_KEY, Lineage, Traced, computed, describe, from_record, identity, lineage_of
+from herd.base.lineage import (
+    META_KEY,
+    Lineage,
+    Traced,
+    call,
+    computed,
+    describe,
+    from_record,
+    identity,
+    lineage_of,
+    resolve,
+    unknown_params,
+)
 from herd.book import jupyter
+from herd.presentation import findings, scaling_lineage, tables
 from herd.presentation import glue as glue_path
-from herd.presentation import tables
 from herd.record import data, lineage
 
 
@@ -61,10 +75,10 @@ def test_many_rows_are_summarised_by_count_and_sources_few_are_listed(package):
 
 
 def test_a_computed_lineage_names_a_function_of_herd_and_its_parameters(package):
-    found = computed(lineage.rows, lineage.rows(package, "facts", package.facts.head(2)), seed=3, draws=2000)
+    found = computed(lineage.rows, lineage.rows(package, "facts", package.facts.head(2)), resource="facts")
     record = found.record()
     assert record["function"] == "herd.record.lineage.rows"
-    assert record["params"] == {"draws": 2000, "seed": 3}
+    assert record["params"] == {"resource": "facts"}
     assert "computed by herd.record.lineage.rows(" in describe(record)
     with pytest.raises(ValueError, match="named function of herd"):
         computed(len)
@@ -91,9 +105,10 @@ def test_a_record_read_back_from_a_notebook_is_the_same_lineage(package):
     made = computed(
         lineage.rows,
         lineage.rows(package, "facts", package.facts.head(2)) + lineage.rows(package, "chinchilla_figure4"),
-        laws=["a", "b"],
-        seed=3,
+        resource="facts",
         note="a note",
+        output="its rows",
+        after=[call(lineage.rows_where, column="key", values=["a", "b"])],
     )
     for original in (read, made):
         kept = json.loads(json.dumps(original.record()))  # as the executed notebook holds it
@@ -158,8 +173,115 @@ def test_a_table_marks_each_numeric_cell_with_its_lineage_and_counts_them(packag
     assert all(facts["key"][i] in rows[i]["data read"] for i in range(len(frame)))
 
 
+def test_a_table_s_side_file_says_which_output_of_which_call_each_number_is(package):
+    frame = package.facts.head(2).reset_index(drop=True)[["key", "value"]]
+    made = computed(
+        lineage.rows_where,
+        lineage.rows(package, "facts", package.facts.head(2)),
+        output="column value",
+        after=[call(lineage.rows, resource="facts")],
+        resource="facts",
+        column="key",
+    )
+    _, metadata = tables.render(frame, {"value": tables.number(1)}, lineage={"value": made})
+    (side,) = [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
+    rows = list(csv.DictReader(io.StringIO(side["csv"])))
+    assert {r["output"] for r in rows} == {"column value"}
+    assert {r["function"] for r in rows} == {"herd.record.lineage.rows_where"}
+    assert json.loads(rows[0]["arguments"]) == {"column": "key", "resource": "facts"}
+    assert rows[0]["after"] == 'herd.record.lineage.rows({"resource": "facts"})'
+
+
 def test_a_table_without_lineage_still_counts_its_numbers():
     body, metadata = tables.render(pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]}))
     assert "data-lineage" not in body
     assert metadata[META_KEY]["cells"] == {"numeric": 2, "traced": 0}
     assert not [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
+
+
+def test_a_computed_lineage_names_only_its_function_s_own_parameters(package):
+    """A record is the call that produced the number: a name the function does not take is an error naming both."""
+    with pytest.raises(TypeError, match=r"herd\.record\.lineage\.rows has no parameter 'seed'"):
+        computed(lineage.rows, seed=3)
+    with pytest.raises(TypeError, match=r"herd\.record\.lineage\.rows_where has no parameter 'draws'"):
+        call(lineage.rows_where, draws=2)
+    assert not unknown_params(lineage.row, ["model", "source"])  # a function that takes **key takes any name
+    made = computed(
+        lineage.rows_where,
+        lineage.rows(package, "facts", package.facts.head(2)),
+        output="its rows",
+        after=[call(lineage.rows, resource="facts")],
+        resource="facts",
+        column="key",
+    )
+    record = made.record()
+    assert record["output"] == "its rows"
+    assert record["after"] == [{"function": "herd.record.lineage.rows", "params": {"resource": "facts"}}]
+    text = describe(record)
+    assert 'herd.record.lineage.rows(resource="facts") then herd.record.lineage.rows_where(' in text
+    assert "output its rows" in text
+    assert from_record(json.loads(json.dumps(record))).record() == record
+
+
+def test_a_computed_lineage_lists_the_values_of_the_few_rows_it_read(package):
+    few = package.facts.head(3)
+    record = computed(lineage.rows, lineage.rows(package, "facts", few)).record()
+    assert [r["value"] for r in record["reads"]] == [str(formats.stored(v)) for v in few["value"]]
+    assert all(r["column"] == "value" for r in record["reads"])
+
+
+def test_rows_printed_at_one_place_share_one_line_with_their_count(package):
+    facts = package.facts
+    place = facts.groupby(["source", "location", "page"]).filter(lambda g: len(g) >= 2)
+    rows = place[place[["source", "location", "page"]].eq(place[["source", "location", "page"]].iloc[0]).all(axis=1)]
+    rows = rows.head(3)
+    text = describe(computed(lineage.rows, lineage.rows(package, "facts", rows)).record())
+    assert f"data/facts.csv, {len(rows)} rows: " in text
+    assert text.count(str(rows["location"].iloc[0])) == 1
+    assert all(k in text for k in rows["key"])
+
+
+def _book_records():
+    for chapter, output in findings.executed_outputs(findings.book_dir()):
+        found = output.get("metadata", {}).get(META_KEY) or {}
+        if "record" in found:
+            yield chapter, found["record"]
+        for record in (found.get("records") or {}).values():
+            yield chapter, record
+
+
+def test_every_record_on_every_page_binds_to_its_function_s_signature():
+    """Each computed record of the executed chapters (glued values and table cells) names functions of herd that
+    exist and take the arguments it names, its own call and every call before it."""
+    wrong, seen = [], 0
+    for chapter, record in _book_records():
+        if record["kind"] != "computed":
+            continue
+        for made in [*record.get("after", []), record]:
+            seen += 1
+            function = resolve(made["function"])
+            if function is None:
+                wrong.append(f"{chapter}: {made['function']} does not exist")
+            elif unknown_params(function, made.get("params", {})):
+                names = ", ".join(unknown_params(function, made.get("params", {})))
+                wrong.append(f"{chapter}: {made['function']} takes no {names}")
+    assert seen > 100, "the executed chapters carry computed records"
+    assert not sorted(set(wrong)), sorted(set(wrong))[:20]
+
+
+def test_the_compute_checks_list_only_the_rows_they_read(package):
+    """budget.checks computes the same table from only the facts and laws its record lists, and the record counts
+    exactly those rows."""
+    flops = package.fact("scaling.flagship_flops")
+    record = scaling_lineage.budget_checks(package, flops).record()
+    table = package.tables["model_facts"]
+    keys = {*budget.CHECKED_SCALING_FACTS, *budget.FACT_KEYS, *table[table["model"] == budget.MFU_MODEL]["fact"]}
+    facts = package.facts[package.facts["key"].isin(keys)]
+    laws = package.scaling_laws[package.scaling_laws["law"].isin(list(budget.TOKEN_LAWS))]
+    counted = {r["table"]: r.get("rows", 1) for r in record["reads"] if "rows" in r}
+    listed = [r for r in record["reads"] if "rows" not in r]
+    for name, frame in (("facts", facts), ("scaling_laws", laws)):
+        assert counted.get(name, 0) + sum(r["table"] == name for r in listed) == len(frame)
+        assert len(frame) < len(package.tables[name])  # not the whole table
+    narrowed = dataclasses.replace(package, tables={**package.tables, "facts": facts, "scaling_laws": laws})
+    pd.testing.assert_frame_equal(budget.checks(narrowed, flops), budget.checks(package, flops))

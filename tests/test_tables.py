@@ -89,7 +89,7 @@ def test_a_table_shown_in_parts_keeps_its_formats_and_lineage_under_the_headers_
 
     def lineage(i, column):
         asked.append((i, column))
-        return computed(formats.count, row=i)
+        return computed(formats.count, output=f"row {i}")
 
     body, meta = tables.render(
         frame, {"gap": formats.gap, "n": formats.count}, lineage=lineage, columns=["benchmark", "n"], headers={"n": "N"}

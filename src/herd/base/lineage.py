@@ -15,8 +15,10 @@ knows the data package: :mod:`herd.record.lineage` builds the row references fro
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
+import inspect
 import json
 import math
 import numbers
@@ -88,6 +90,22 @@ Read = Row | Rows
 
 
 @dataclass(frozen=True)
+class Call:
+    """One call of a ``herd`` function (``module.qualname``) with the arguments it was given, by their names in its
+    signature (the data it was given are the record's rows read, not arguments here)."""
+
+    function: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def record(self) -> dict:
+        """The call as JSON-ready data: function and arguments."""
+        out: dict[str, Any] = {"function": self.function}
+        if self.params:
+            out["params"] = {k: _plain(v) for k, v in self.params}
+        return out
+
+
+@dataclass(frozen=True)
 class Lineage:
     """Where one number came from. ``function`` is ``module.qualname`` of a ``herd`` function; a data
     lineage has none and names the ``format`` (a function of :mod:`herd.base.formats`, its extra
@@ -102,6 +120,8 @@ class Lineage:
     format_args: tuple = ()
     scale: float = 1.0
     note: str | None = None
+    output: str | None = None  # which of the call's outputs the number is (a key, row, column or attribute)
+    after: tuple[Call, ...] = ()  # the earlier calls whose results this call was given, in order
 
     def __post_init__(self):
         if self.kind not in ("data", "computed"):
@@ -118,6 +138,10 @@ class Lineage:
             out["function"] = self.function
         if self.params:
             out["params"] = {k: _plain(v) for k, v in self.params}
+        if self.output:
+            out["output"] = self.output
+        if self.after:
+            out["after"] = [c.record() for c in self.after]
         if self.format:
             out["format"] = {
                 "function": self.format,
@@ -147,6 +171,8 @@ def _plain(value):
         return number if math.isfinite(number) else str(number)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return [_plain(v) for v in items]
@@ -178,14 +204,47 @@ def resolve(name: str):
     return None
 
 
-def computed(function: Callable, reads: Iterable[Read] = (), note: str | None = None, **params) -> Lineage:
-    """The lineage of numbers that ``function`` computed from ``reads`` with ``params``."""
+def unknown_params(function: Callable, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` that are not parameters of ``function`` (none when it takes ``**kwargs``)."""
+    parameters = inspect.signature(function).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return []
+    return [n for n in names if n not in parameters]
+
+
+def _checked(function: Callable, params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    wrong = unknown_params(function, params)
+    if wrong:
+        takes = ", ".join(inspect.signature(function).parameters)
+        raise TypeError(f"{function_name(function)} has no parameter {', '.join(map(repr, wrong))} (it takes {takes})")
+    return tuple(sorted(params.items()))
+
+
+def call(function: Callable, **params) -> Call:
+    """One call of ``function`` with ``params`` (checked against its signature), for a lineage's ``after``."""
+    return Call(function_name(function), _checked(function, params))
+
+
+def computed(
+    function: Callable,
+    reads: Iterable[Read] = (),
+    note: str | None = None,
+    output: str | None = None,
+    after: Iterable[Call] = (),
+    **params,
+) -> Lineage:
+    """The lineage of a number that the call ``function(**params)`` computed from ``reads``: ``params`` are the
+    call's own arguments, by the names of its signature (a wrong name is an error), with the values passed (the
+    data it was given are ``reads``); ``output`` says which of the call's outputs the number is; ``after`` lists
+    the earlier calls (:func:`call`) whose results the call was given."""
     return Lineage(
         "computed",
         reads=tuple(reads),
         function=function_name(function),
-        params=tuple(sorted(params.items())),
+        params=_checked(function, params),
         note=note,
+        output=output,
+        after=tuple(after),
     )
 
 
@@ -225,6 +284,8 @@ def from_record(record: Mapping) -> Lineage:
         format_args=tuple(fmt.get("args", ())),
         scale=float(fmt.get("scale", 1.0)),
         note=record.get("note"),
+        output=record.get("output"),
+        after=tuple(Call(c["function"], tuple(c.get("params", {}).items())) for c in record.get("after", ())),
     )
 
 
@@ -266,21 +327,55 @@ class Records:
         return key
 
 
-def _read_text(read: Mapping) -> str:
-    if "rows" in read:
-        sources = "; ".join(s["title"] for s in read.get("sources", []))
-        return f"data/{read['table']}.csv ({read['rows']} rows{': ' + sources if sources else ''})"
-    text = f"data/{read['table']}.csv row {' · '.join(str(v) for v in read['key'].values())}"
-    if "source" in read:
-        where = ", ".join(str(p) for p in (read.get("location"), f"p. {read['page']}" if "page" in read else None) if p)
-        text += f" ({read['source']['title']}{', ' + where if where else ''})"
-    return text
+def _row_text(read: Mapping) -> str:
+    text = " · ".join(str(v) for v in read["key"].values())
+    return text + (f" ({read['column']}) = {read['value']}" if "value" in read and "column" in read else "")
+
+
+def _place(read: Mapping) -> str:
+    if "source" not in read:
+        return ""
+    where = ", ".join(str(p) for p in (read.get("location"), f"p. {read['page']}" if "page" in read else None) if p)
+    return f" ({read['source']['title']}{', ' + where if where else ''})"
+
+
+def _reads_text(reads: Iterable[Mapping]) -> str:
+    """The rows read, those of one table printed at the same place on one line with their count."""
+    groups: dict[tuple, list[Mapping]] = {}
+    for read in reads:
+        if "rows" in read:
+            groups[(id(read),)] = [read]
+        else:
+            place = (read["table"], _place(read))
+            groups.setdefault(place, []).append(read)
+    lines = []
+    for group in groups.values():
+        read = group[0]
+        if "rows" in read:
+            sources = "; ".join(s["title"] for s in read.get("sources", []))
+            lines.append(f"data/{read['table']}.csv ({read['rows']} rows{': ' + sources if sources else ''})")
+        elif len(group) == 1:
+            lines.append(f"data/{read['table']}.csv row {_row_text(read)}{_place(read)}")
+        else:
+            rows = "; ".join(_row_text(r) for r in group)
+            lines.append(f"data/{read['table']}.csv, {len(group)} rows: {rows}{_place(read)}")
+    return "; ".join(lines)
+
+
+def _arguments(params: Mapping) -> str:
+    return ", ".join(f"{k}={json.dumps(v)}" for k, v in params.items())
 
 
 def describe(record: Mapping) -> str:
-    """A lineage record in one line of plain text: the row it was read from, or the function and what it read."""
-    reads = "; ".join(_read_text(r) for r in record.get("reads", []))
+    """A lineage record in one line of plain text: the row it was read from, or the call that computed it (the
+    function with its arguments, after the calls whose results it was given), which of its outputs the number
+    is, and what it read. Rows named alike are written once with their count."""
+    reads = _reads_text(record.get("reads", []))
     if record["kind"] == "data":
         return f"read from {reads}"
-    params = ", ".join(f"{k}={json.dumps(v)}" for k, v in record.get("params", {}).items())
-    return f"computed by {record['function']}({params})" + (f" from {reads}" if reads else "")
+    calls = [f"{c['function']}({_arguments(c.get('params', {}))})" for c in record.get("after", [])]
+    calls.append(f"{record['function']}({_arguments(record.get('params', {}))})")
+    text = "computed by " + " then ".join(calls)
+    if record.get("output"):
+        text += f", output {record['output']}"
+    return text + (f" from {reads}" if reads else "")

@@ -1,18 +1,19 @@
 """Where the claims chapter's numbers come from: the lineage of each value it glues and each table it shows.
 
-Every count the chapter writes is a count of the audit's verdicts (:func:`herd.analyses.claims.audit`, judged with the
-chapter's level, correction and margin, the words per token the long-context chapter measured and the contamination
-chapter's result) made by :mod:`herd.analyses.claims.counting`; each lineage names that function, the chapter's
-parameters and the rows it read (``claims.csv``, the printed scores of the tables the claims cite in ``scores.csv``,
-``facts.csv``, ``contamination.csv``, ``post_paragraphs.csv``). A claim's gap in a table names the check of its kind
-(:data:`herd.analyses.claims.CHECKS`) and the claim's row with the printed cells it compares; a row of the bottom
-line names the comparison of its two printed cells (:func:`herd.analyses.claims.parity.bottom_line_rows`).
+Every count the chapter writes is a count of the audit's verdicts (:func:`herd.analyses.claims.audit`, judged with
+the chapter's level, correction and margin, the words per token the long-context chapter measured and the
+contamination chapter's result) made by :mod:`herd.analyses.claims.counting`; each lineage names that function with
+its arguments, after the audit (its rules and the contamination chapter's result), which of its outputs the number
+is, and the rows it read (``claims.csv``, the printed scores of the tables the claims cite in ``scores.csv``,
+``facts.csv``, ``contamination.csv``, ``post_paragraphs.csv``). A claim's gap in a table names the audit, its output
+the claim's row and the check of its kind (:data:`herd.analyses.claims.CHECKS`) that filled it, and the claim's row
+with the printed cells it compares; a row of the bottom line names the comparison of its two printed cells
+(:func:`herd.analyses.claims.parity.bottom_line_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ from herd.analyses import claims
 from herd.analyses.claims import counting, parity
 from herd.analyses.claims.evidence import evidence_table
 from herd.base import formats
-from herd.base.lineage import Lineage, computed
+from herd.base.lineage import Call, Lineage, call, computed
 from herd.method import compare, rowwise
 from herd.record import coverage
 from herd.record import lineage as rows_of
@@ -68,59 +69,92 @@ def _audit_reads(package, frame: pd.DataFrame | None = None) -> tuple:
     return reads
 
 
-def _params(rules: compare.Rules, beyond: tuple[int, int] | None) -> dict:
-    """The chapter's parameters that change a verdict, with the contamination chapter's result the audit is given."""
-    return {
-        "alpha": rules.alpha,
-        "correction": rules.correction,
-        "margin": rules.margin,
-        "beyond_chance": list(beyond) if beyond else None,
-    }
+def _audit(rules: compare.Rules, beyond: tuple[int, int] | None) -> Call:
+    """The audit (:func:`herd.analyses.claims.audit`) with the chapter's rules and the contamination chapter's result
+    (the words per token it is also given are the long-context chapter's measurement)."""
+    return call(claims.audit, rules=rules, beyond_chance=list(beyond) if beyond else None)
 
 
-AUDIT_NOTE = "a count of the verdicts herd.analyses.claims.audit computed for the post's claims"
-
-
-def rules(alpha: float, correction: str, margin: float) -> Lineage:
-    """The level, correction and margin the chapter judges with: its parameters, as the judging rules hold them."""
-    return computed(
-        compare.Rules, alpha=alpha, correction=correction, margin=margin, note="the chapter's parameters cell"
+def _note(beyond: tuple[int, int] | None) -> str:
+    """What the audit's ``beyond_chance`` argument is, in words."""
+    if not beyond:
+        return "beyond_chance: none given (the contamination claims are not checked)"
+    k, n = beyond
+    return (
+        f"beyond_chance = ({k}, {n}): {k} of the {n} contamination gains the paper reports are beyond chance "
+        "(the contamination chapter's result)"
     )
+
+
+def _counted(package, function, judging: compare.Rules, beyond, output: str | None, **params) -> Lineage:
+    """A count made by ``function`` (of :mod:`herd.analyses.claims.counting`) of the audit's verdicts."""
+    return computed(
+        function, _audit_reads(package), output=output, after=[_audit(judging, beyond)], note=_note(beyond), **params
+    )
+
+
+def rules(alpha: float, correction: str, margin: float) -> dict[str, Lineage]:
+    """The level and margin the chapter judges with (:func:`herd.presentation.claims_text.rules_values`' names): its
+    parameters, as the judging rules hold them."""
+    outputs = {"margin_text": "margin", "alpha_text": "alpha", "bound_level": "alpha (the level of a one-sided bound)"}
+    return {
+        name: computed(
+            compare.Rules,
+            output=output,
+            note="the chapter's parameters cell",
+            alpha=alpha,
+            correction=correction,
+            margin=margin,
+        )
+        for name, output in outputs.items()
+    }
 
 
 def answer(package, judging: compare.Rules, beyond, names) -> dict[str, Lineage]:
     """The answer's counts (``names``): the post's claims per summary group (:func:`counting.summary`), the claims
     themselves (:func:`counting.stated`), the omission checks (:func:`counting.omissions`) and what one family over
     the rankings would make of them (:func:`counting.rankings_corrected`)."""
-    reads, params = _audit_reads(package), _params(judging, beyond)
     by = {
-        "n_claims": counting.stated,
-        "n_checks": counting.omissions,
-        "answer_family": counting.rankings_corrected,
-        "family_note": counting.rankings_corrected,
+        "n_claims": (counting.stated, "its rows (counted)", {}),
+        "n_checks": (counting.omissions, "its rows (counted)", {}),
+        "answer_family": (counting.rankings_corrected, "the counts of each verdict", {"rules": judging}),
+        "family_note": (counting.rankings_corrected, "the counts of each verdict", {"rules": judging}),
+        "answer": (counting.summary, "every group", {}),
     }
-    return {n: computed(by.get(n, counting.summary), reads, note=AUDIT_NOTE, **params) for n in names}
+    out = {}
+    for n in names:
+        function, output, params = by.get(n, (counting.summary, f"the group of {n}", {}))
+        out[n] = _counted(package, function, judging, beyond, output, **params)
+    return out
 
 
 def tallies(package, judging: compare.Rules, beyond, names) -> dict[str, Lineage]:
-    """The counts of scores and rankings (:func:`counting.tallies`) and their sentences (``names``): the rankings
-    counted verdict by verdict, and as one family (:func:`counting.rankings_corrected`)."""
-    reads, params = _audit_reads(package), _params(judging, beyond)
-    by = {"rankings_corrected": counting.rankings_corrected}
-    out = {n: computed(by.get(n, counting.tallies), reads, note=AUDIT_NOTE, **params) for n in names}
+    """The counts of scores and rankings (:func:`counting.tallies`, by key) and their sentences (``names``): the
+    rankings counted verdict by verdict, and as one family (:func:`counting.rankings_corrected`)."""
+    out = {n: _counted(package, counting.tallies, judging, beyond, n) for n in names}
+    out["rankings_corrected"] = _counted(
+        package, counting.rankings_corrected, judging, beyond, "the counts of each verdict", rules=judging
+    )
     out["rankings_sentence"] = computed(
         claims.audit,
-        reads,
-        note="counted verdict by verdict by herd.presentation.claims_text.rankings_sentence",
-        **params,
+        _audit_reads(package),
+        output="column verdict of the ranking claims (counted, verdict by verdict)",
+        note=_note(beyond),
+        **dict(_audit(judging, beyond).params),
     )
-    return out
+    return {n: out[n] for n in names}
 
 
 def omitted(package, judging: compare.Rules, beyond) -> Lineage:
     """The rows whose leader the post leaves out (:func:`counting.tallies` of the omission checks)."""
     frame = counting.omissions(package.claims)
-    return computed(counting.tallies, _audit_reads(package, frame), note=AUDIT_NOTE, **_params(judging, beyond))
+    return computed(
+        counting.tallies,
+        _audit_reads(package, frame),
+        output="n_omitted_leader",
+        after=[_audit(judging, beyond)],
+        note=_note(beyond),
+    )
 
 
 def meaning(package, judging: compare.Rules, beyond) -> Lineage:
@@ -128,8 +162,9 @@ def meaning(package, judging: compare.Rules, beyond) -> Lineage:
     return computed(
         claims.audit,
         _audit_reads(package),
-        note="counted by herd.presentation.claims_text.meaning_sentence",
-        **_params(judging, beyond),
+        output="column verdict (counted by herd.presentation.claims_text.meaning_sentence)",
+        note=_note(beyond),
+        **dict(_audit(judging, beyond).params),
     )
 
 
@@ -151,23 +186,32 @@ def bottom_line(package, judging: compare.Rules, seen: pd.DataFrame) -> dict[str
     shown = scores[scores[["source", "table", "row_label"]].apply(tuple, axis=1).isin(set(keys))]
     shown = shown[shown["model"].isin({*seen["focus"], *seen["competitor"]})]
     reads = rows_of.rows(package, "scores", shown)
-    params: dict[str, Any] = {"alpha": judging.alpha, "correction": judging.correction, "margin": judging.margin}
-    rows = computed(parity.bottom_line_rows, reads, **params)
+    rows = call(parity.bottom_line_rows, rules=judging)
     return {
-        "bottom_line": rows,
-        "comparisons": rows,
-        "bottom_line_tie": computed(rowwise.noninferiority_reach, reads, margin=judging.margin),
+        "bottom_line": computed(
+            parity.bottom_line_rows, reads, output="both frames (the claim, row by row)", rules=judging
+        ),
+        "comparisons": computed(compare.with_differences, reads, output="every row", after=[rows]),
+        "bottom_line_tie": computed(
+            rowwise.noninferiority_reach, reads, output="column bound", after=[rows], margin=judging.margin
+        ),
     }
 
 
 def bottom_line_cells(package, judging: compare.Rules, seen: pd.DataFrame) -> Callable[[int, str], Lineage]:
     """Each cell of the bottom line's tables: its row's comparison of the two printed cells
     (:func:`parity.bottom_line_rows`), the bound a tie would get from :func:`rowwise.noninferiority_reach`."""
-    params: dict[str, Any] = {"alpha": judging.alpha, "correction": judging.correction, "margin": judging.margin}
     reads = [_pair_reads(package, r) for _, r in seen.iterrows()]
-    row = [computed(parity.bottom_line_rows, r, **params) for r in reads]
-    tie = [computed(rowwise.noninferiority_reach, r, margin=judging.margin) for r in reads]
-    return lambda i, column: tie[i] if column.startswith("bound if the two tied") else row[i]
+    labels = list(seen["row_label"])
+    rows = call(parity.bottom_line_rows, rules=judging)
+
+    def cell(i: int, column: str) -> Lineage:
+        where = f"row {labels[i]!r}, column {column!r}"
+        if column.startswith("bound if the two tied"):
+            return computed(rowwise.noninferiority_reach, reads[i], output=where, after=[rows], margin=judging.margin)
+        return computed(parity.bottom_line_rows, reads[i], output=where, rules=judging)
+
+    return cell
 
 
 def claim_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Callable[[int, str], Lineage]:
@@ -176,7 +220,7 @@ def claim_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
     it compares."""
     ids = list(frame["id"] if "id" in frame.columns else frame["claim_id"])
     by_id = package.claims.set_index("claim_id")
-    params = _params(judging, beyond)
+    params = dict(_audit(judging, beyond).params)
     made: dict[str, Lineage] = {}
     for claim_id in dict.fromkeys(ids):
         claim = {"claim_id": claim_id, **by_id.loc[claim_id].to_dict()}
@@ -184,7 +228,14 @@ def claim_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
             rows_of.row(package, "claims", claim_id=claim_id),
             *rows_of.rows(package, "scores", _scores(package, claim)),
         )
-        made[claim_id] = computed(claims.CHECKS[claim["kind"]], reads, **params)
+        check = claims.CHECKS[claim["kind"]]
+        made[claim_id] = computed(
+            claims.audit,
+            reads,
+            output=f"row claim_id={claim_id!r} (filled by {check.__module__}.{check.__qualname__})",
+            note=_note(beyond),
+            **params,
+        )
     return lambda i, column: made[ids[i]]
 
 
@@ -193,7 +244,7 @@ def parts_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
     claim's id in ``id``): the check of the claim's kind, with the claim's row and the printed cells of that row and
     rival."""
     by_id = package.claims.set_index("claim_id")
-    params = _params(judging, beyond)
+    params = dict(_audit(judging, beyond).params)
     made = []
     for claim_id, row, against in zip(frame["id"], frame["row"], frame["against"]):
         claim = by_id.loc[claim_id].to_dict()
@@ -202,20 +253,31 @@ def parts_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
             rows_of.row(package, "claims", claim_id=claim_id),
             *rows_of.rows(package, "scores", _scores(package, part)),
         )
-        made.append(computed(claims.CHECKS[claim["kind"]], reads, **params))
+        check = claims.CHECKS[claim["kind"]]
+        made.append(
+            computed(
+                claims.audit,
+                reads,
+                output=f"row claim_id={claim_id!r}, row {row!r} against {against!r} "
+                f"(filled by {check.__module__}.{check.__qualname__})",
+                note=_note(beyond),
+                **params,
+            )
+        )
     return lambda i, column: made[i]
 
 
 def definitions(package, judging: compare.Rules, beyond) -> Lineage:
     """The table of verdicts: how many of the post's claims and of the omission checks get each
     (:func:`counting.counts`)."""
-    return computed(counting.counts, _audit_reads(package), note=AUDIT_NOTE, **_params(judging, beyond))
+    return _counted(package, counting.counts, judging, beyond, "the count of each verdict")
 
 
 def paragraphs(package, names) -> dict[str, Lineage]:
     """The counts of the post's paragraphs (:func:`counting.paragraph_counts` of :func:`counting.paragraph_table`)."""
     reads = rows_of.rows(package, "post_paragraphs") + rows_of.rows(package, "claims")
-    return {n: computed(counting.paragraph_counts, reads) for n in names}
+    made = [call(claims.audit), call(counting.paragraph_table)]
+    return {n: computed(counting.paragraph_counts, reads, output=n, after=made) for n in names}
 
 
 def paragraph_cells(package, frame: pd.DataFrame) -> Callable[[int, str], Lineage | None]:
@@ -226,11 +288,20 @@ def paragraph_cells(package, frame: pd.DataFrame) -> Callable[[int, str], Lineag
     numbers, counted = [], []
     for paragraph in frame["paragraph"]:
         numbers.append(
-            computed(formats.number_list, (rows_of.row(package, "post_paragraphs", "numbers", paragraph=paragraph),))
+            computed(
+                formats.number_list,
+                (rows_of.row(package, "post_paragraphs", "numbers", paragraph=paragraph),),
+                output="the list",
+            )
         )
         own = rows_of.rows(package, "claims", table[table["paragraph"] == paragraph])
         counted.append(
-            computed(counting.paragraph_table, (rows_of.row(package, "post_paragraphs", paragraph=paragraph), *own))
+            computed(
+                counting.paragraph_table,
+                (rows_of.row(package, "post_paragraphs", paragraph=paragraph), *own),
+                output=f"row paragraph={paragraph!r}",
+                after=[call(claims.audit)],
+            )
         )
     return lambda i, column: numbers[i] if column.startswith("numbers") else counted[i]
 
@@ -238,7 +309,10 @@ def paragraph_cells(package, frame: pd.DataFrame) -> Callable[[int, str], Lineag
 def post(package) -> dict[str, Lineage]:
     """The post's title and date, read from its row of ``sources.csv`` (:func:`counting.post_source`)."""
     source = (rows_of.row(package, "sources", key=counting.POST),)
-    return {"post_title": computed(counting.post_source, source), "post_date": computed(counting.post_source, source)}
+    return {
+        "post_title": computed(counting.post_source, source, output="title"),
+        "post_date": computed(counting.post_source, source, output="date"),
+    }
 
 
 def later(package) -> Lineage:
@@ -249,4 +323,5 @@ def later(package) -> Lineage:
     return computed(
         coverage.later_models,
         (rows_of.row(package, "sources", key=counting.POST), *rows_of.rows(package, "models", shown)),
+        output="a row per later model",
     )

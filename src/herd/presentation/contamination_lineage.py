@@ -6,8 +6,9 @@ note. The selection null (:mod:`herd.analyses.contamination.selection`) reads Ta
 benchmarks' sizes and names (``benchmarks.csv``) and the three models' pre-trained scores (``scores.csv``); the
 published range of the item correlation is read from ``facts.csv``. The scanner's speed is read from the committed
 bench results, which are not part of the data package either (:mod:`herd.analyses.contamination.throughput`).
-Each function returns, for one of the chapter's groups of numbers, the lineage of each: the analysis function that
-computed it, the chapter's parameters that change it and the rows it read.
+Each function returns, for one of the chapter's groups of numbers, the lineage of each: the call that computed it (the
+analysis function with its arguments), the earlier calls whose results it was given (the scan, the null's draws),
+which of its outputs the number is and the rows it read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from herd.analyses.contamination import planting, scanner, selection, throughput
 from herd.base import formats
-from herd.base.lineage import Lineage, Read, computed
+from herd.base.lineage import Call, Lineage, Read, call, computed
 from herd.method import montecarlo, sample_sizes
 from herd.record import coverage, texts
 from herd.record import lineage as rows_of
@@ -37,78 +38,104 @@ BENCH = (
 # ------------------------------------------------------------------ the corpus and the scan
 
 
+def _parts() -> Call:
+    return call(texts.corpus_parts, prose=list(texts.CORPUS_PROSE))
+
+
 def corpus() -> Lineage:
     """The corpus's parts, their files and megabytes (:func:`herd.record.texts.corpus_parts`)."""
-    return computed(texts.corpus_parts, note=CORPUS, prose=list(texts.CORPUS_PROSE))
+    return computed(texts.corpus_parts, note=CORPUS, output="a row per part", prose=list(texts.CORPUS_PROSE))
 
 
 def data_numbers() -> dict[str, Lineage]:
     """The corpus's size and the benchmark's number of problems."""
     return {
-        "corpus_mb": computed(texts.corpus_megabytes, note=CORPUS, prose=list(texts.CORPUS_PROSE)),
-        "n_problems": computed(scanner.read_benchmark, note=f"read {BENCHMARK}", fields=["prompt"]),
+        "corpus_mb": computed(texts.corpus_megabytes, note=CORPUS, output="the megabytes", after=[_parts()]),
+        "n_problems": computed(
+            scanner.read_benchmark,
+            note=f"read {BENCHMARK}",
+            output="the problems (counted)",
+            fields=["prompt"],
+            id_field="task_id",
+        ),
     }
 
 
-def scan(ngram: int, planted_whole: int, planted_part: int, seed: int) -> Lineage:
+def _scan(ngram: int, planted_whole: int, planted_part: int, seed: int) -> Call:
+    return call(planting.scan_with_plants, n=ngram, n_whole=planted_whole, n_part=planted_part, seed=seed)
+
+
+def scan(ngram: int, planted_whole: int, planted_part: int, seed: int, output: str | None = None) -> Lineage:
     """The scan of the corpus with planted copies (:func:`planting.scan_with_plants`): its n-gram length and
     how many problems it plants."""
     return computed(
         planting.scan_with_plants,
         note=PLANTED,
-        ngram=ngram,
-        planted_whole=planted_whole,
-        planted_part=planted_part,
-        seed=seed,
+        output=output,
+        after=[_parts()],
+        **dict(_scan(ngram, planted_whole, planted_part, seed).params),
     )
 
 
-def _planted(function: Callable, ngram: int, planted_whole: int, planted_part: int, seed: int, **more) -> Lineage:
-    """A number ``function`` computed from the scores of :func:`scan`."""
+def _planted(
+    function: Callable, ngram: int, planted_whole: int, planted_part: int, seed: int, output: str, *more: Call, **params
+) -> Lineage:
+    """A number ``function`` computed (with ``params``) from the scores of :func:`scan` (and the ``more`` calls)."""
     return computed(
         function,
         note=f"from the scores of herd.analyses.contamination.planting.scan_with_plants, which {PLANTED}",
-        ngram=ngram,
-        planted_whole=planted_whole,
-        planted_part=planted_part,
-        seed=seed,
-        **more,
+        output=output,
+        after=[_scan(ngram, planted_whole, planted_part, seed), *more],
+        **params,
     )
 
 
 def planted_table(ngram: int, threshold: float, planted_whole: int, planted_part: int, seed: int) -> Lineage:
     """How each rule scores planted and unplanted problems (:func:`planting.summary`)."""
-    return _planted(planting.summary, ngram, planted_whole, planted_part, seed, threshold=threshold)
+    return _planted(
+        planting.summary, ngram, planted_whole, planted_part, seed, "a row per kind of problem", threshold=threshold
+    )
 
 
 def auc_table(ngram: int, planted_whole: int, planted_part: int, seed: int) -> Lineage:
     """How well each score separates planted from unplanted problems (:func:`planting.aucs`)."""
-    return _planted(planting.aucs, ngram, planted_whole, planted_part, seed)
+    return _planted(planting.aucs, ngram, planted_whole, planted_part, seed, "a row per score")
 
 
 def planted_numbers(
     names: Iterable[str], ngram: int, threshold: float, planted_whole: int, planted_part: int, seed: int
 ) -> dict[str, Lineage]:
     """The lineage of each planted-validation number the chapter glues (``names``): the scan's settings from the
-    scan, the Wilson intervals from :func:`planting.rate_interval`, the AUCs from :func:`planting.aucs`, the rest
-    (counts over the threshold or flagged by the word rule, shares of unplanted problems) from
-    :func:`planting.findings`."""
-    scanned = scan(ngram, planted_whole, planted_part, seed)
-    found = _planted(planting.findings, ngram, planted_whole, planted_part, seed, threshold=threshold)
-    interval = _planted(
-        planting.rate_interval, ngram, planted_whole, planted_part, seed, threshold=threshold, level=planting.LEVEL
-    )
-    aucs = auc_table(ngram, planted_whole, planted_part, seed)
+    scan, the Wilson intervals from :func:`planting.rate_interval` (of a count of :func:`planting.findings`), the AUCs
+    from :func:`planting.aucs`, the rest (counts over the threshold or flagged by the word rule, shares of unplanted
+    problems) from :func:`planting.findings`."""
+    args = (ngram, planted_whole, planted_part, seed)
+    found = call(planting.findings, threshold=threshold)
+    counts = {
+        "whole": "whole: over_threshold of examples",
+        "part_word": "part: word13 of examples",
+        "part_over": "part: over_threshold of examples",
+        "part": "part: over_threshold of examples",
+        "unplanted": "none: over_threshold of examples",
+    }
+
+    def which(name: str) -> str:
+        for stem in sorted(counts, key=len, reverse=True):
+            if name.startswith(stem):
+                return counts[stem]
+        return name
+
     out = {}
     for name in names:
         if name in ("n_whole", "n_part", "ngram_text"):
-            out[name] = scanned
+            key = {"n_whole": "n_whole", "n_part": "n_part", "ngram_text": "n"}[name]
+            out[name] = scan(*args, output=f"its argument {key}")
         elif name.endswith("_interval") or name == "rate_level":
-            out[name] = interval
+            out[name] = _planted(planting.rate_interval, *args, which(name), found, level=planting.LEVEL)
         elif name.startswith("auc_"):
-            out[name] = aucs
+            out[name] = _planted(planting.aucs, *args, "column auc")
         else:
-            out[name] = found
+            out[name] = _planted(planting.findings, *args, which(name), threshold=threshold)
     return out
 
 
@@ -168,49 +195,78 @@ class Null:
         """The null of ``package``'s Table 15 with the chapter's parameters."""
         self.package = package
         self.reads = _null_reads(package)
+        self.rules: dict[str, Any] = {"alpha": alpha, "correction": correction}
         self.params: dict[str, Any] = {
             "settings": selection.settings(item_correlation),
             "seeds": selection.seeds(seed, null_seeds),
             "reps": reps,
             "max_draws": max_draws,
-            "alpha": alpha,
-            "correction": correction,
+            **self.rules,
         }
         self.item_correlation, self.seed, self.null_seeds = item_correlation, seed, null_seeds
+        self.drawn = call(selection.null_runs, **self.params)
 
-    def runs(self) -> Lineage:
+    def runs(self, output: str | None = None) -> Lineage:
         """The null's draws (:func:`selection.null_runs`): picks, shares, p-values, medians, draws, row counts."""
-        return computed(selection.null_runs, self.reads, **self.params)
+        return computed(selection.null_runs, self.reads, output=output, **self.params)
 
-    def decisions(self) -> Lineage:
+    def decisions(self, output: str | None = None) -> Lineage:
         """The decisions on the reported gains (:func:`selection.beyond_chance`, the Monte Carlo margin and the
-        corrected level)."""
-        return computed(selection.beyond_chance, self.reads, z=montecarlo.MC_Z, **self.params)
+        corrected level), given the null's draws."""
+        return computed(
+            selection.beyond_chance, self.reads, output=output, after=[self.drawn], z=montecarlo.MC_Z, **self.rules
+        )
 
     def critical(self) -> Lineage:
         """The chance gain a reported gain must exceed at its corrected level (:func:`selection.side_by_side`)."""
-        return computed(selection.side_by_side, self.reads, shown_seed=self.seed, **self.params)
+        return computed(
+            selection.side_by_side,
+            self.reads,
+            output="the quantiles: the gain to exceed on each row",
+            after=[self.drawn],
+            seed=self.seed,
+            **self.rules,
+        )
 
     def seed_list(self) -> Lineage:
         """The seeds the null is run with (:func:`selection.seeds`)."""
-        return computed(selection.seeds, first=self.seed, count=self.null_seeds)
+        return computed(selection.seeds, output="the seeds", first=self.seed, count=self.null_seeds)
 
-    def by_seed(self) -> Lineage:
+    def by_seed(self, output: str | None = None) -> Lineage:
         """The counts of gains beyond chance by seed (:func:`selection.seed_counts`)."""
-        return computed(selection.seed_counts, self.reads, **self.params)
+        return computed(selection.seed_counts, self.reads, output=output, after=[self.drawn], **self.rules)
 
-    def across(self) -> Lineage:
+    def across(self, output: str | None = None) -> Lineage:
         """Which rows are beyond chance in every seed, in none or in some (:func:`selection.across_seeds`)."""
-        return computed(selection.across_seeds, self.reads, z=montecarlo.MC_Z, **self.params)
+        return computed(selection.across_seeds, self.reads, output=output, after=[self.drawn], **self.rules)
 
     def range_values(self) -> Lineage:
         """The item correlations of the range table (:func:`selection.range_values`), from the published range."""
-        return computed(selection.range_values, _range_reads(self.package), chosen=self.item_correlation)
-
-    def ranged(self) -> Lineage:
-        """The counts across the item correlations (:func:`selection.range_counts`)."""
+        low, high = selection.published_range(self.package)
         return computed(
-            selection.range_counts, self.reads + _range_reads(self.package), shown_seed=self.seed, **self.params
+            selection.range_values,
+            _range_reads(self.package),
+            output="the item correlations",
+            after=[call(selection.published_range)],
+            chosen=self.item_correlation,
+            low=low,
+            high=high,
+        )
+
+    def ranged(self, output: str | None = None) -> Lineage:
+        """The counts across the item correlations (:func:`selection.range_counts`)."""
+        low, high = selection.published_range(self.package)
+        values = selection.range_values(self.item_correlation, low, high)
+        return computed(
+            selection.range_counts,
+            self.reads + _range_reads(self.package),
+            output=output or "a row per item correlation",
+            after=[self.drawn],
+            seed=self.seed,
+            values=values,
+            reps=self.params["reps"],
+            max_draws=self.params["max_draws"],
+            **self.rules,
         )
 
     def decisive(self) -> Callable[[int, str], Lineage]:
@@ -218,12 +274,12 @@ class Null:
         reported gain from its row of Table 15, the gain to exceed from :meth:`critical`, the shares and medians
         from :meth:`runs`."""
         reported = rows_of.cells(self.package, "contamination", self.package.contamination, "gain_405b", formats.gap)
-        runs, critical = self.runs(), self.critical()
+        critical = self.critical()
 
         def cell(i: int, column: str) -> Lineage:
             if column == "reported gain 405B":
                 return reported(i)
-            return critical if column.startswith("gain to exceed") else runs
+            return critical if column.startswith("gain to exceed") else self.runs(f"column {column!r} of each row")
 
         return cell
 
@@ -231,10 +287,18 @@ class Null:
         """Each numeric cell of the table of what each row was simulated with: N
         (:func:`herd.method.sample_sizes.package_sizes`), the accuracies (:func:`selection.accuracies`), the latent
         correlation (:func:`selection.latent_correlation`) and the share of draws with a pick (:meth:`runs`)."""
-        sizes = computed(sample_sizes.package_sizes, self.reads)
-        accuracies = computed(selection.accuracies, self.reads, models=list(selection.MODELS))
-        latent = computed(selection.latent_correlation, self.reads, item_correlation=self.item_correlation)
-        runs = self.runs()
+        sizes = computed(sample_sizes.package_sizes, self.reads, output="column n of each benchmark")
+        accuracies = computed(
+            selection.accuracies, self.reads, output="the accuracies of the models", models=list(selection.MODELS)
+        )
+        latent = computed(
+            selection.latent_correlation,
+            self.reads,
+            output="the latent correlation",
+            after=[call(selection.accuracies, models=list(selection.MODELS))],
+            item_correlation=self.item_correlation,
+        )
+        runs = self.runs("the share of draws with a pick, by row")
 
         def cell(_: int, column: str) -> Lineage:
             if column == "N":
@@ -247,7 +311,7 @@ class Null:
 
     def seed_table(self) -> Callable[[int, str], Lineage]:
         """Each numeric cell of the counts by seed: the seed, and the counts (:meth:`by_seed`)."""
-        seeds, counts = self.seed_list(), self.by_seed()
+        seeds, counts = self.seed_list(), self.by_seed("a row per seed")
         return lambda _, column: seeds if column == "seed" else counts
 
     def range_table(self) -> Callable[[int, str], Lineage]:
@@ -258,41 +322,74 @@ class Null:
     def more_draws(self) -> Callable[[int, str], Lineage]:
         """Each numeric cell of the rows given more draws: the seed, the draws and p-value (:meth:`runs`), the
         interval and level (:meth:`decisions`)."""
-        seeds, runs, decisions = self.seed_list(), self.runs(), self.decisions()
+        seeds = self.seed_list()
 
         def cell(_: int, column: str) -> Lineage:
             if column == "seed":
                 return seeds
-            return runs if column in ("draws", "p-value") else decisions
+            if column in ("draws", "p-value"):
+                return self.runs(f"column {column!r} of the rows given more draws")
+            return self.decisions(f"column {column!r}")
 
         return cell
+
+    def table15_counts(self) -> dict[str, Lineage]:
+        """The counts of Table 15's rows (``contamination.csv``): all of them, those the null simulates (a reported
+        405B gain and an N, :func:`selection.simulated`) and the others, each reading the rows it counts."""
+        t15 = self.package.contamination
+        n = sample_sizes.package_sizes(self.package).set_index("benchmark")["n"]
+        simulated = t15["gain_405b"].notna() & t15["benchmark"].map(n).notna().to_numpy()
+
+        def of(frame, output: str) -> Lineage:
+            return computed(
+                selection.simulated,
+                rows_of.rows(self.package, "contamination", frame),
+                output=output,
+                after=[self.drawn],
+            )
+
+        return {
+            "n_reported": of(t15[simulated], "its rows (counted): Table 15's rows with a reported gain and an N"),
+            "n_t15": computed(
+                selection.null_runs,
+                rows_of.rows(self.package, "contamination"),
+                output="the rows of Table 15 of each run (counted)",
+                **self.params,
+            ),
+            "n_not_simulated": of(t15[~simulated], "Table 15's rows it leaves out (counted)"),
+        }
 
     def numbers(self, names: Iterable[str]) -> dict[str, Lineage]:
         """The lineage of each number :func:`herd.presentation.selection_text.null_summary` and the chapter's
         sentences about the null glue (``names``)."""
-        runs, decisions, across = self.runs(), self.decisions(), self.across()
         by_name = {
             "n_seeds": self.seed_list(),
-            "mc_z": computed(montecarlo.decide, z=montecarlo.MC_Z),
-            "max_draws": computed(selection.settle_rows, max_draws=selection.MAX_DRAWS),
+            "mc_z": computed(montecarlo.decide, output="its argument z", z=montecarlo.MC_Z),
+            "max_draws": computed(
+                selection.settle_rows, output="its argument max_draws", max_draws=selection.MAX_DRAWS
+            ),
             "range_note": self.ranged(),
             "range_ends": self.ranged(),
             "corr_phrase": computed(
-                selection.published_range, _range_reads(self.package), item_correlation=self.item_correlation
+                selection.published_range,
+                _range_reads(self.package),
+                output="(low, high)",
+                note=f"beside the chosen item correlation {self.item_correlation:g}",
             ),
         }
+        by_name |= self.table15_counts()
         out = {}
         for name in names:
             if name in by_name:
                 out[name] = by_name[name]
             elif name.startswith(("beyond_", "more_draws_", "alpha")) or name == "lost":
-                out[name] = decisions
+                out[name] = self.decisions("the decision on each reported gain")
             elif name.startswith("seeds_"):
-                out[name] = self.by_seed()
+                out[name] = self.by_seed("a row per seed")
             elif name.startswith(("every_seed_", "n_undetermined_", "undetermined_", "n_beyond")):
-                out[name] = across
+                out[name] = self.across("the rows beyond chance in every seed, in none and in some")
             else:  # the null's shares of picks, its rows and draws
-                out[name] = runs
+                out[name] = self.runs("the picks, shares, draws and rows of each seed")
         return out
 
 
@@ -301,19 +398,26 @@ class Null:
 
 def sweep() -> Lineage:
     """The scanner's speed per benchmark size (:func:`throughput.sweep`)."""
-    return computed(throughput.sweep, note=BENCH, cores=throughput.CORES)
+    return computed(throughput.sweep, note=BENCH, output="a row per benchmark size", cores=throughput.CORES)
 
 
-def sweep_summary() -> Lineage:
-    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`)."""
-    return computed(throughput.sweep_summary, note=BENCH, cores=throughput.CORES)
+def sweep_summary(names) -> dict[str, Lineage]:
+    """What the chapter writes about the sweep (:func:`throughput.sweep_summary`, written by
+    :func:`herd.presentation.throughput_text.sweep`; ``names``, its keys)."""
+    written = "(written by herd.presentation.throughput_text.sweep)"
+    return {
+        name: computed(throughput.sweep_summary, note=BENCH, output=f"{name} {written}", cores=throughput.CORES)
+        for name in names
+    }
 
 
 def engines() -> Lineage:
     """The engines' speed on HumanEval (:func:`throughput.engines`)."""
-    return computed(throughput.engines, note=BENCH)
+    return computed(throughput.engines, note=BENCH, output="a row per engine")
 
 
 def later_note(package, shown: list[str]) -> Lineage:
     """The later models the chapter cannot show (:func:`herd.record.coverage.note`), from their rows."""
-    return computed(coverage.note, rows_of.rows(package, "models", coverage.not_shown(package, shown)), shown=shown)
+    return computed(
+        coverage.note, rows_of.rows(package, "models", coverage.not_shown(package, shown)), output="text", shown=shown
+    )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from herd.base import formats
-from herd.base.lineage import Lineage, computed
+from herd.base.lineage import Lineage, call, computed
 from herd.method import sample_sizes
 from herd.presentation import downloads
 from herd.record import data, provenance, score_tables
@@ -33,23 +33,33 @@ def package_glue(package) -> dict[str, Lineage]:
     """The counts of the page's answer and the package's checksum and archive."""
     resources = ", ".join(package.tables)
     return {
-        "n_rows": computed(data.row_count, _all_rows(package)),
-        "n_tables": computed(data.overview, note=f"the resources of data/datapackage.json: {resources}"),
-        "n_sources": computed(provenance.sources_table, rows_of.rows(package, "sources")),
-        "sha": computed(data.checksum, note="SHA-256 over data/datapackage.json and every file it lists"),
-        "archive": computed(downloads.data_archive, note="every file of data/ with datapackage.json and README"),
+        "n_rows": computed(data.row_count, _all_rows(package), output="the rows of every table"),
+        "n_tables": computed(
+            data.overview, output="its rows (counted)", note=f"the resources of data/datapackage.json: {resources}"
+        ),
+        "n_sources": computed(provenance.sources_table, rows_of.rows(package, "sources"), output="its rows (counted)"),
+        "sha": computed(
+            data.checksum, output="the digest", note="SHA-256 over data/datapackage.json and every file it lists"
+        ),
+        "archive": computed(
+            downloads.data_archive, output="the archive", note="every file of data/ with datapackage.json and README"
+        ),
     }
 
 
 def disagreement_count(package) -> Lineage:
     """The pairs of printed values that differ (:func:`provenance.disagreements`), read from every score."""
-    return computed(provenance.disagreements, rows_of.rows(package, "scores"))
+    return computed(provenance.disagreements, rows_of.rows(package, "scores"), output="its rows (counted)")
 
 
 def overview(package) -> dict[str, Callable[[int], Lineage]]:
     """Each table's row count in :func:`data.overview` (its column ``rows``), with the rows counted."""
     names = [r["name"] for r in package.descriptor["resources"]]
-    return {"rows": lambda i: computed(data.overview, rows_of.rows(package, names[i]), table=names[i])}
+    return {
+        "rows": lambda i: computed(
+            data.overview, rows_of.rows(package, names[i]), output=f"row {names[i]!r}, column rows"
+        )
+    }
 
 
 def sources(package) -> dict[str, Callable[[int], Lineage]]:
@@ -67,7 +77,7 @@ def sources(package) -> dict[str, Callable[[int], Lineage]]:
             reads += rows_of.rows(package, name, hit) if len(hit) else ()
         bench = package.benchmarks[package.benchmarks["size_source"] == key]
         reads += rows_of.rows(package, "benchmarks", bench) if len(bench) else ()
-        return computed(provenance.sources_table, reads, source=key)
+        return computed(provenance.sources_table, reads, output=f"row {key!r}, column 'rows citing it'")
 
     return {"rows citing it": lineage}
 
@@ -84,7 +94,11 @@ def printed_tables(package) -> Callable[[int, str], Lineage]:
             return page(i)
         source, table = keys["source"].iloc[i], keys["table"].iloc[i]
         cells = scores[(scores["source"] == source) & (scores["table"] == table)]
-        return computed(score_tables.overview, rows_of.rows(package, "scores", cells), source=source, table=table)
+        return computed(
+            score_tables.overview,
+            rows_of.rows(package, "scores", cells),
+            output=f"row {source} {table}, column {column!r}",
+        )
 
     return lineage
 
@@ -107,19 +121,21 @@ def disagreement_cells(package, disagree: pd.DataFrame) -> Callable[[int, str], 
         if column == "value B":
             return value(i, "_b")
         reads = value(i, "_a").reads + value(i, "_b").reads
-        return computed(provenance.disagreements, reads)
+        return computed(
+            provenance.disagreements, reads, output=f"column {column!r}", after=[call(provenance.scores_as_printed)]
+        )
 
     return lineage
 
 
-def sizes(package, benchmarks) -> Lineage:
+def sizes(package, benchmarks, output: str | None = None) -> Lineage:
     """The N of some benchmarks (:func:`sample_sizes.package_sizes`): official, or implied by the printed intervals."""
     scores = package.tables["scores"]
     printed = scores[scores["benchmark"].isin(list(benchmarks)) & scores["ci95"].notna()]
     return computed(
         sample_sizes.package_sizes,
         rows_of.rows_where(package, "benchmarks", "key", benchmarks) + rows_of.rows(package, "scores", printed),
-        benchmarks=list(benchmarks),
+        output=output or f"column n of the rows {', '.join(map(str, benchmarks))}",
     )
 
 
@@ -127,7 +143,7 @@ def inversion_cells(package, inversion: pd.DataFrame) -> Callable[[int, str], Li
     """Each row of :func:`herd.presentation.sizes_text.inversion_table` (named by the benchmark's name): its official
     size, the N used and the N its printed intervals imply (:func:`sample_sizes.package_sizes`)."""
     keys = inversion["name"].map(package.benchmarks.set_index("name")["key"]).tolist()
-    return lambda i, column: sizes(package, [keys[i]])
+    return lambda i, column: sizes(package, [keys[i]], f"row {keys[i]!r} (column {column!r} of the inversion)")
 
 
 def inversion_glue(package, inversion: pd.DataFrame) -> Lineage:
@@ -136,10 +152,12 @@ def inversion_glue(package, inversion: pd.DataFrame) -> Lineage:
     return computed(
         sample_sizes.inversion_agreement,
         sizes(package, list(keys)).reads,
+        output="the counts of sizes reached",
+        after=[call(sample_sizes.package_sizes)],
         tolerance=sample_sizes.INVERSION_TOLERANCE,
     )
 
 
 def entry(package) -> Lineage:
     """How the printed tables were entered (:func:`score_tables.entry_summary`, from ``score_tables.csv``)."""
-    return computed(score_tables.entry_summary, rows_of.rows(package, "score_tables"))
+    return computed(score_tables.entry_summary, rows_of.rows(package, "score_tables"), output="the sentence")

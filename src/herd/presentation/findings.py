@@ -169,7 +169,12 @@ def archive(package) -> Traced:
     reads = tuple(read for name in package.tables for read in rows_of.rows(package, name))
     return Traced(
         downloads.archive_link(f"the whole data package ({downloads.ARCHIVE})"),
-        computed(downloads.data_archive, reads, note="every table of the data package, zipped as the book is built"),
+        computed(
+            downloads.data_archive,
+            reads,
+            output="the archive",
+            note="every table of the data package, zipped as the book is built",
+        ),
     )
 
 

@@ -4,15 +4,15 @@ The chapter computes from three inputs. The data package gives the context lengt
 server's memory, the models' printed sizes and the long-context scores of Table 21 (their rows are named).
 The PyPI package llama-models gives the architecture arguments (``sku_list.py``), the RoPE scaling constants
 (``llama3/model.py``) and the tokenizer; Debian's packages and Python's documentation give the texts measured.
-Those two are not rows of the data package: a lineage names them in its parameters and its note (the release of
-llama-models, the tokenizer's BPE file by its SHA-256, each text by the package it comes from). Each function
-here returns the lineage of one group of numbers, naming the analysis that computed them
+Those two are not rows of the data package: a lineage names them in its arguments and its note (the release of
+llama-models, the tokenizer's BPE file by its SHA-256, each text by the package it comes from; a model's
+architecture arguments by the model's key). Each function here returns the lineage of one group of numbers, naming
+the call that computed them, which of its outputs the number is and the calls before it
 (:mod:`herd.analyses.long_context.textstats`, :mod:`.arch`, :func:`herd.method.compare.versus_competitors`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from importlib.metadata import version
 
@@ -21,7 +21,7 @@ import pandas as pd
 from herd.analyses.claims import facts as claim_facts
 from herd.analyses.long_context import arch, textstats
 from herd.base import formats
-from herd.base.lineage import Lineage, computed
+from herd.base.lineage import Call, Lineage, call, computed
 from herd.method import compare, sample_sizes
 from herd.record import coverage, texts, tokenizer
 from herd.record import lineage as rows_of
@@ -60,36 +60,57 @@ def tokenizer_note(keys) -> str:
     )
 
 
+def _args() -> Call:
+    return call(arch.package_models)
+
+
 def context(package) -> Lineage:
     """The context window as the chapter names it (:func:`textstats.window_label` of ``facts.csv``'s row)."""
-    return computed(textstats.window_label, _facts(package, [CONTEXT]))
+    return computed(
+        textstats.window_label,
+        _facts(package, [CONTEXT]),
+        output="the label",
+        context_tokens=int(package.fact(CONTEXT)),
+    )
 
 
-def measured(function: Callable, package, keys, words_per_page: float) -> Lineage:
-    """Numbers ``function`` (of :mod:`textstats`) computed from the texts ``keys`` measured with the tokenizer."""
+def measured(function: Callable, package, keys, words_per_page: float, output: str | None = None) -> Lineage:
+    """Numbers ``function`` (of :mod:`textstats`) computed from the texts ``keys`` measured with the tokenizer
+    (:func:`textstats.measure_named`), at the context window and, where it takes one, the page convention."""
+    params: dict = {"context_tokens": int(package.fact(CONTEXT))}
+    output = output or {
+        textstats.text_table: "a row per text",
+        textstats.short_texts: "the short texts (written by herd.presentation.long_context_text.short_texts)",
+    }.get(function)
+    if function is not textstats.short_texts:
+        params["words_per_page"] = words_per_page
     return computed(
         function,
         _facts(package, [CONTEXT]),
         note=tokenizer_note(keys),
-        texts=list(keys),
-        words_per_page=words_per_page,
+        output=output,
+        after=[call(textstats.measure_named, keys=list(keys))],
+        **params,
     )
 
 
 def window(package, keys, words_per_page: float, names) -> dict[str, Lineage]:
     """The window summary (:func:`textstats.window_summary`; ``names``, its keys) with the page convention, and
     the audit's tolerance for words in the window."""
-    summary = measured(textstats.window_summary, package, keys, words_per_page)
-    out = {name: summary for name in [*names, "wpp"]}
+    written = "(written by herd.presentation.long_context_text.window)"
+    out = {
+        name: measured(textstats.window_summary, package, keys, words_per_page, f"{name} {written}") for name in names
+    }
+    out["wpp"] = measured(textstats.window_summary, package, keys, words_per_page, "its argument words_per_page")
     out["words_tolerance"] = computed(
         claim_facts._words_verdict,
-        note="the claims audit's tolerance (herd.analyses.claims.facts.WORDS_TOLERANCE)",
-        tolerance=claim_facts.WORDS_TOLERANCE,
+        output="its tolerance herd.analyses.claims.facts.WORDS_TOLERANCE",
+        note="the claims audit's tolerance for the words in the window",
     )
     return out
 
 
-def arch_check(package, args) -> Lineage:
+def arch_check(package, args, output: str | None = None) -> Lineage:
     """The check of llama-models' arguments against the paper's Table 3 (:func:`arch.check_against_paper`)."""
     keys = [f"architecture.{k}.{fact}" for k in args for _, _, fact in arch.PAPER_ARGUMENTS]
     keys += ["architecture.vocabulary-size", "architecture.positional-embeddings-rope"]
@@ -97,17 +118,39 @@ def arch_check(package, args) -> Lineage:
         arch.check_against_paper,
         _facts(package, keys),
         note=llama_models("sku_list.py (arch_args) and llama3/tokenizer.py (special tokens)"),
-        models=list(args),
+        output=output,
+        after=[_args()],
+        args=list(args),
+        special_tokens=len(tokenizer.read_spec().special_tokens),
     )
 
 
 def arch_glue(package, args) -> dict[str, Lineage]:
-    """The agreement counts (from :func:`arch_check`) and the note on later models (:func:`coverage.note`)."""
-    check = arch_check(package, args)
+    """The agreement counts (:func:`arch.paper_check_summary` of :func:`arch_check`) and the note on later models
+    (:func:`coverage.note`)."""
+    keys = [f"architecture.{k}.{fact}" for k in args for _, _, fact in arch.PAPER_ARGUMENTS]
+    keys += ["architecture.vocabulary-size", "architecture.positional-embeddings-rope"]
+    checked = call(arch.check_against_paper, args=list(args), special_tokens=len(tokenizer.read_spec().special_tokens))
+
+    def summary(key: str) -> Lineage:
+        return computed(
+            arch.paper_check_summary,
+            _facts(package, keys),
+            note=llama_models("sku_list.py (arch_args) and llama3/tokenizer.py (special tokens)"),
+            output=key,
+            after=[_args(), checked],
+        )
+
+    shown = list(args)
     return {
-        "n_arch_agree": check,
-        "n_arch": check,
-        "later_arch_note": computed(coverage.note, rows_of.rows(package, "models"), shown=list(args)),
+        "n_arch_agree": summary("n_agree"),
+        "n_arch": summary("n"),
+        "later_arch_note": computed(
+            coverage.note,
+            rows_of.rows(package, "models", coverage.not_shown(package, shown)),
+            output="text",
+            shown=shown,
+        ),
     }
 
 
@@ -116,7 +159,6 @@ def arch_cells(package, args, check: pd.DataFrame) -> Callable[[int, str], Linea
     it): a paper value read from one row of ``facts.csv`` is that row; the vocabulary (BPE + special tokens) and
     llama-models' values are the check's."""
     facts_of = {label: fact for label, _, fact in arch.PAPER_ARGUMENTS}
-    whole = arch_check(package, args)
 
     def lineage(i: int, column: str) -> Lineage:
         argument, model = check["argument"].iloc[i], check["model"].iloc[i]
@@ -124,7 +166,7 @@ def arch_cells(package, args, check: pd.DataFrame) -> Callable[[int, str], Linea
             return rows_of.fact_lineage(package, f"architecture.{model}.{facts_of[argument]}", formats.count)
         if column == "paper Table 3" and argument == "RoPE θ":
             return rows_of.fact_lineage(package, "architecture.positional-embeddings-rope", formats.count)
-        return whole
+        return arch_check(package, args, f"row {argument!r} of {model!r}, column {column!r}")
 
     return lineage
 
@@ -133,16 +175,21 @@ def parameters(package, args) -> Mapping[str, Lineage | Callable[[int], Lineage]
     """The parameter table (:func:`arch.parameter_table`): counts computed from llama-models' arguments, and
     each printed size read from its row of ``models.csv``."""
     keys = list(args)
-    counts = computed(
-        arch.parameter_table,
-        _models(package, keys) + _shared(package, keys),
-        note=llama_models("sku_list.py (arch_args)"),
-        models=keys,
-    )
     frame = pd.DataFrame({"key": keys})
     printed = rows_of.cells(package, "models", frame, "parameters_billion", formats.scaled, "B", 3, scale=1e9)
     columns = ["embeddings", "attention", "feed-forward", "norms", "output head", "total", "total ÷ printed"]
-    return {**dict.fromkeys(columns, counts), "printed size": printed}
+
+    def counts(column: str) -> Lineage:
+        return computed(
+            arch.parameter_table,
+            _models(package, keys) + _shared(package, keys),
+            note=llama_models("sku_list.py (arch_args)"),
+            output=f"column {column!r}",
+            after=[_args()],
+            args=keys,
+        )
+
+    return {**{c: counts(c) for c in columns}, "printed size": printed}
 
 
 def memory(package, a: arch.ArchArgs, context_tokens: int, precision: str, weights: str, batch: int) -> Lineage:
@@ -151,7 +198,8 @@ def memory(package, a: arch.ArchArgs, context_tokens: int, precision: str, weigh
         arch.memory_summary,
         _facts(package, [CONTEXT]) + _shared(package, [a.model]),
         note=llama_models("sku_list.py (arch_args)"),
-        model=a.model,
+        output="the numbers, written by herd.presentation.long_context_text.memory",
+        a=a.model,
         context=context_tokens,
         precision=precision,
         weights=weights,
@@ -164,7 +212,8 @@ def kv(package, a: arch.ArchArgs, context_lengths, batch: int) -> Lineage:
     return computed(
         arch.kv_table,
         note=llama_models("sku_list.py (arch_args)"),
-        model=a.model,
+        output="a row per context length",
+        a=a.model,
         context_lengths=list(context_lengths),
         batch=batch,
     )
@@ -176,12 +225,18 @@ def node(package, args, context_tokens: int) -> dict[str, Lineage]:
     read = _facts(package, NODE_FACTS)
     fitted = read + _facts(package, [CONTEXT]) + _shared(package, list(args))
     note = llama_models("sku_list.py (arch_args)")
-    text = computed(arch.node_memory_text, read)
     return {
-        "node_gb": computed(arch.node_memory_gb, read),
-        "node_memory": text,
-        "gpu_gb": text,
-        "node_sentences": computed(arch.node_sentences, fitted, note=note, models=list(args), context=context_tokens),
+        "node_gb": computed(arch.node_memory_gb, read, output="the gigabytes"),
+        "node_memory": computed(arch.node_memory_text, read, output="node", key="gpu_memory_gb"),
+        "gpu_gb": computed(arch.node_memory_text, read, output="gpu", key="gpu_memory_gb"),
+        "node_sentences": computed(
+            arch.node_sentences,
+            fitted,
+            note=note,
+            output="the sentences",
+            after=[_args(), call(arch.fit_on_node, args=list(args), context=context_tokens)],
+            args=list(args),
+        ),
     }
 
 
@@ -191,17 +246,43 @@ def fit(package, args, context_tokens: int) -> Lineage:
         arch.fit_on_node,
         _facts(package, NODE_FACTS) + _facts(package, [CONTEXT]) + _shared(package, list(args)),
         note=llama_models("sku_list.py (arch_args)"),
-        models=list(args),
+        output="a row per model",
+        after=[_args()],
+        args=list(args),
         context=context_tokens,
     )
 
 
-def rope(a: arch.ArchArgs, function: Callable = arch.rope_summary) -> Lineage:
-    """The RoPE numbers of one model (:func:`arch.rope_summary`, or ``function``: :func:`arch.rope_band_table`)."""
+def _rope_calls(a: arch.ArchArgs) -> list[Call]:
+    """The scaling constants (:func:`arch.read_rope_scaling`) and the wavelengths (:func:`arch.rope_wavelengths`)."""
+    return [call(arch.read_rope_scaling), call(arch.rope_wavelengths, a=a.model)]
+
+
+ROPE_NOTE = "llama3/model.py (apply_scaling) and sku_list.py (rope_theta)"
+
+
+def rope(a: arch.ArchArgs, names) -> dict[str, Lineage]:
+    """The RoPE numbers of one model (:func:`arch.rope_summary`, by its keys ``names``)."""
+    return {
+        name: computed(
+            arch.rope_summary,
+            note=llama_models(ROPE_NOTE),
+            output=f"{name} (written by herd.presentation.long_context_text.rope)",
+            after=_rope_calls(a),
+            a=a.model,
+        )
+        for name in names
+    }
+
+
+def rope_bands(a: arch.ArchArgs, context_tokens: int) -> Lineage:
+    """The bands of one model's RoPE at ``context_tokens`` (:func:`arch.rope_band_table`)."""
     return computed(
-        function,
-        note=llama_models("llama3/model.py (apply_scaling) and sku_list.py (rope_theta)"),
-        model=a.model,
+        arch.rope_band_table,
+        note=llama_models(ROPE_NOTE),
+        output="a row per band",
+        after=_rope_calls(a),
+        context=context_tokens,
     )
 
 
@@ -213,13 +294,17 @@ def _table(package, judged: pd.DataFrame) -> pd.DataFrame:
 
 def comparisons(package, judged: pd.DataFrame, focus: str, rules: compare.Rules) -> Lineage:
     """The comparisons of a printed table against ``focus`` (:func:`compare.versus_competitors`), as a whole."""
+    scores = _table(package, judged)
+    benchmarks = package.tables["benchmarks"]
     return computed(
         compare.versus_competitors,
-        rows_of.rows(package, "scores", _table(package, judged)) + rows_of.rows(package, "benchmarks"),
+        rows_of.rows(package, "scores", scores)
+        + rows_of.rows(package, "benchmarks", benchmarks[benchmarks["key"].isin(set(scores["benchmark"]))]),
+        output="every row",
         source=str(judged["source"].iloc[0]),
         table=str(judged["table"].iloc[0]),
         focus=focus,
-        rules=dataclasses.asdict(rules),
+        rules=rules,
     )
 
 
@@ -245,13 +330,12 @@ def comparison_cells(
         return computed(
             compare.versus_competitors,
             reads + (rows_of.row(package, "benchmarks", key=row["benchmark"]),),
+            output=f"row {row['row_label']!r}, competitor {row['competitor']!r}, column {column!r} "
+            f"(N's basis: {basis})",
             source=str(row["source"]),
             table=str(row["table"]),
             focus=str(row["focus"]),
-            competitor=str(row["competitor"]),
-            row_label=str(row["row_label"]),
-            n_basis=str(basis),
-            rules=dataclasses.asdict(rules),
+            rules=rules,
         )
 
     return lineage
@@ -259,4 +343,4 @@ def comparison_cells(
 
 def model_name(package, model: str) -> Lineage:
     """The model's name as the chapter writes it (:func:`arch.display_names`, from its ``models.csv`` row)."""
-    return computed(arch.display_names, _models(package, [model]), keys=[model])
+    return computed(arch.display_names, _models(package, [model]), output=model, keys=[model])

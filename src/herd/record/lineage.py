@@ -18,6 +18,16 @@ from herd.base.lineage import FEW_ROWS, Lineage, Read, Row, Rows, Source, Traced
 
 LOCATION_COLUMNS = ("location", "table")  # the column that says where in its source a row is printed
 MOST_LOCATIONS = 6  # a summary of many rows lists at most this many locations
+# the column that holds a table's value, shown beside each row a computation read when the rows are listed one by one
+VALUE_COLUMNS = {
+    "facts": "value",
+    "scores": "score",
+    "scaling_laws": "value",
+    "interruptions": "interruptions",
+    "contamination": "contaminated_pct",
+    "benchmark_subsets": "n",
+    "chinchilla_figure4": "loss",
+}
 
 
 def source(package, key: str) -> Source:
@@ -87,10 +97,12 @@ def row(package, resource: str, column: str | None = None, **key) -> Row:
 
 def rows(package, resource: str, frame: pd.DataFrame | None = None) -> tuple[Read, ...]:
     """The rows of ``resource`` a computation read (``frame``, a subset of the table; all of it when
-    omitted): one reference each when there are few, otherwise their count and sources."""
+    omitted): one reference each, with its value (:data:`VALUE_COLUMNS`), when there are few, otherwise their
+    count and sources."""
     frame = package.tables[resource] if frame is None else frame
     if len(frame) <= FEW_ROWS:
-        return tuple(reference(package, resource, r) for _, r in frame.iterrows())
+        column = VALUE_COLUMNS.get(resource)
+        return tuple(reference(package, resource, r, column) for _, r in frame.iterrows())
     keys = sorted(set(frame["source"].dropna().astype(str))) if "source" in frame.columns else []
     places: list[str] = []
     for name in LOCATION_COLUMNS:

@@ -43,6 +43,17 @@ FACT_KEYS = (
 """facts.csv rows this module reads by key (besides the scaling keys in
 :data:`herd.analyses.compute.scaling.FACT_KEYS`)."""
 
+CHECKED_SCALING_FACTS = (
+    "scaling.flagship_flops",
+    "scaling.predicted_params",
+    "scaling.predicted_tokens",
+    "training.flops",
+    "training.parameters",
+    "training.tokens",
+)
+"""The rows of :data:`herd.analyses.compute.scaling.FACT_KEYS` :func:`checks` reads by key."""
+TOKEN_LAWS = {"llama3-text": "text", "llama3-figure": "Figure 3"}
+"""The token laws (rows of scaling_laws.csv) :func:`checks` checks against the stated optimum, with their labels."""
 MFU_MODEL = "llama-3.1-405b"
 """The model the paper's stated MFU range is about."""
 
@@ -225,7 +236,7 @@ def checks(package, budget_flops: float | None = None) -> pd.DataFrame:
     blank when the check agrees) and ``values`` (the numbers it compares, by name). The scaling law's stated
     optimum against ``budget_flops`` (default: the paper's flagship budget), the training run, the GPU hours,
     Table 4 and Table 5 with the text's summary of it."""
-    scaling.require_facts(package, scaling.FACT_KEYS, "herd.analyses.compute.budget")
+    scaling.require_facts(package, CHECKED_SCALING_FACTS, "herd.analyses.compute.budget")
     scaling.require_facts(package, FACT_KEYS, "herd.analyses.compute.budget")
     f = package.facts
     C = budget_flops or fact(f, "scaling.flagship_flops")
@@ -265,7 +276,7 @@ def _law_checks(f: pd.DataFrame, laws: pd.DataFrame, C: float, C_range: tuple[fl
         )
     ]
     fig = constants(laws, "llama3-figure")
-    for law, label in (("llama3-text", "text"), ("llama3-figure", "Figure 3")):
+    for law, label in TOKEN_LAWS.items():
         c = constants(laws, law)
         d = float(build_law(laws, law).tokens(C))
         lo, hi = token_law_range(C, f"{c['A']:g}", f"{c['alpha']:g}", C_range)
