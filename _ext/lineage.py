@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import inspect
 import json
+from collections import Counter
 from pathlib import Path
 
 from docutils import nodes
@@ -233,7 +234,8 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 def coverage(env) -> list[dict]:
     """Per page: the numbers its glued values show and those with a lineage, the numbers its tables' cells show and
-    those with a lineage, the glued values whose numbers carry none and the table cells whose numbers carry none."""
+    those with a lineage, the glued values whose numbers carry none, the table cells whose numbers carry none, and
+    the numbers typed in its prose (not counted: none carries a lineage)."""
     rows = []
     glued = _env_glue(env)
     for docname in sorted(env.found_docs):
@@ -251,6 +253,7 @@ def coverage(env) -> list[dict]:
                 "cells_traced": cells["traced"],
                 "untraced": sorted(k for k, v in numbers.items() if not v["lineage"]),
                 "untraced_cells": cells["untraced"],
+                "prose": _env_prose(env).get(docname, []),
             }
         )
     return rows
@@ -276,9 +279,10 @@ def _coverage_html(env, docname: str) -> str:
     up = "../" * docname.count("/")
     head = (
         "<tr><th>Page</th><th class='num'>Numbers in glued values</th><th class='num'>with lineage</th>"
-        "<th class='num'>Numbers in table cells</th><th class='num'>with lineage</th><th>Share with lineage</th></tr>"
+        "<th class='num'>Numbers in table cells</th><th class='num'>with lineage</th><th>Share with lineage</th>"
+        "<th class='num'>Typed in the prose (not counted)</th></tr>"
     )
-    body, missing = [], []
+    body, missing, typed = [], [], []
     for r in rows:
         shown = r["glued_numbers"] + r["cell_numbers"]
         traced = r["glued_traced"] + r["cells_traced"]
@@ -291,8 +295,13 @@ def _coverage_html(env, docname: str) -> str:
         )
         body.append(
             f"<tr><td>{link}</td><td class='num'>{r['glued_numbers']:,}</td><td class='num'>{r['glued_traced']:,}</td>"
-            f"<td class='num'>{r['cell_numbers']:,}</td><td class='num'>{r['cells_traced']:,}</td><td>{bar}</td></tr>"
+            f"<td class='num'>{r['cell_numbers']:,}</td><td class='num'>{r['cells_traced']:,}</td><td>{bar}</td>"
+            f"<td class='num'>{len(r['prose']):,}</td></tr>"
         )
+        if r["prose"]:
+            counted = Counter(r["prose"])
+            words = ", ".join(f"{html.escape(n)}{f' (×{k})' if k > 1 else ''}" for n, k in counted.most_common())
+            typed.append(f"<li>{link}: {words}</li>")
         for key in r["untraced"]:
             missing.append(f"<li>{link}: <code>{html.escape(key)}</code> (no lineage recorded when it was glued)</li>")
         for c in r["untraced_cells"]:
@@ -316,6 +325,11 @@ def _coverage_html(env, docname: str) -> str:
         parts += ["<p>Numbers without a lineage:</p>", f"<ul class='herd-untraced'>{''.join(missing)}</ul>"]
     else:
         parts.append("<p>Every number counted on these pages carries its lineage.</p>")
+    if typed:
+        parts += [
+            "<p>Numbers typed in the prose, by page (not counted above, and none carries a lineage):</p>",
+            f"<ul class='herd-untraced herd-prose-numbers'>{''.join(typed)}</ul>",
+        ]
     return "\n".join(parts)
 
 
@@ -330,6 +344,31 @@ def _fill_coverage(app, doctree, docname):
 
 def _merge(app, env, docnames, other):
     _env_glue(env).update({d: v for d, v in _env_glue(other).items() if d in docnames})
+    _env_prose(env).update({d: v for d, v in _env_prose(other).items() if d in docnames})
+
+
+# what is not the authors' prose: titles (section numbers), code, math, cell outputs shown as text, and glued values
+_NOT_PROSE = (nodes.title, nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.comment, lineage_ref)
+
+
+def _env_prose(env) -> dict:
+    if not hasattr(env, "herd_lineage_prose"):
+        env.herd_lineage_prose = {}
+    return env.herd_lineage_prose
+
+
+def _read_prose(app, doctree):
+    """The numbers the authors typed in a page's prose (its text outside glued values, titles, code and math): no
+    lineage is recorded for them, and *About this edition* lists them."""
+    found: list[str] = []
+    for text in doctree.findall(nodes.Text):
+        parent, skip = text.parent, False
+        while parent is not None and not skip:
+            skip = isinstance(parent, _NOT_PROSE)
+            parent = parent.parent
+        if not skip:
+            found += _numbers(str(text))
+    _env_prose(app.env)[app.env.docname] = found
 
 
 def _outdated(app, env, added, changed, removed):
@@ -349,6 +388,7 @@ def _outdated(app, env, added, changed, removed):
 
 def _purge(app, env, docname):
     _env_glue(env).pop(docname, None)
+    _env_prose(env).pop(docname, None)
 
 
 def setup(app):
@@ -365,6 +405,7 @@ def setup(app):
     app.connect("html-page-context", _page_context)
     app.connect("doctree-resolved", _fill_coverage)
     app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _read_prose)
     app.connect("env-purge-doc", _purge)
     app.connect("env-get-outdated", _outdated)
     app.add_js_file("herd-lineage.js")

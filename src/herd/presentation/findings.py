@@ -219,7 +219,8 @@ def _combined(read: dict[str, Lineage]) -> Lineage | None:
     return computed(
         findings,
         reads,
-        note=f"a finding written from values its chapter glued ({names}): each one's own record is on its chapter's page",
+        note=f"a finding written from values its chapter glued ({names}); each one's own record is on its "
+        "chapter's page",
     )
 
 

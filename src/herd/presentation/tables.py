@@ -27,8 +27,8 @@ from herd.base.lineage import META_KEY, Lineage, Records
 from . import downloads
 
 Formatter = Callable[[object], str]
-# one lineage for every cell that shows a number; per column, one lineage or one per row (a function of the row's position);
-# or a function of the row's position and the column
+# one lineage for every cell that shows a number; per column, one lineage or one per row (a function of the row's
+# position); or a function of the row's position and the column
 CellLineage = Lineage | Mapping[str, Lineage | Callable[[int], Lineage]] | Callable[[int, str], Lineage | None]
 SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
 LONG = 60  # characters: a column with a cell longer than this gets a wider minimum width
@@ -233,10 +233,10 @@ def show(
     emphasis; any other tag in it is shown as text (:func:`herd.base.markup.sanitize`).
 
     ``lineage`` says where the numbers of the cells came from (:mod:`herd.base.lineage`): one lineage for every
-    cell that shows a number (:func:`numbers`; a cell of words with numbers among them too); per column (a mapping), one lineage or a function of the row's position (e.g.
-    :func:`herd.record.lineage.cells`); or a function of the row's position and the column (which may
-    return None). Each such cell carries ``data-lineage`` (the page shows its lineage on hover or
-    focus) and the download gets a side file naming every cell's lineage.
+    cell that shows a number (:func:`numbers`; a cell of words with numbers among them too); per column (a mapping),
+    one lineage or a function of the row's position (e.g. :func:`herd.record.lineage.cells`); or a function of the
+    row's position and the column (which may return None). Each such cell carries ``data-lineage`` (the page shows
+    its lineage on hover or focus) and the download gets a side file naming every cell's lineage.
 
     ``columns`` shows only those columns of ``frame``, in that order, and ``headers`` writes a column under another
     header; ``formats`` and ``lineage`` still name the frame's own columns. A table too wide for the page is shown
