@@ -171,7 +171,7 @@ def test_formatter_factories():
         ("Table 2, p. 3", []),  # places in a document are names
         ("Llama 3.1 405B Instruct scores 88.6", ["88.6"]),  # a model's name holds no data
         ("Llama 3 and GPT-4o", []),  # a version after a family's name, a number inside a word
-        ("5-shot, arXiv 2407.21783v3", []),
+        ("5-shot, arXiv 2407.21783v3", []),  # a word, an identifier
         ("2024-07-23, July 2024", []),  # dates
         ("0.16.0", []),  # a version
         ("—", []),

@@ -372,7 +372,7 @@ _TOKEN = re.compile(
 # what a number is part of when it is not a number: a word it is written in (405B, GPT-4o, Nemotron-4, 5-shot, 1st), a
 # place in a document (Table 15, Figure 4, §2.2, Section 3), a date (2024-07-23, August 2024) or a version (4.0.0)
 REFERENCE_WORDS = ("Table", "Tables", "Figure", "Figures", "Fig.", "Section", "Sections", "§", "Appendix", "Chapter",
-                   "Approach", "Eq.", "Equation", "Algorithm", "p.", "pp.")  # fmt: skip
+                   "Approach", "Eq.", "Equation", "Algorithm", "p.", "pp.", "arXiv", "arXiv:")  # fmt: skip
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
 _NAMED = re.compile(
@@ -388,10 +388,10 @@ def numbers(text: str, names=()) -> list[str]:
     interval is two numbers (``84–100 %``, ``0.2553 to 0.3662``).
 
     A number that is part of a name is not one: a number written inside a word (``405B``, ``GPT-4o``,
-    ``Nemotron-4``, ``5-shot``), a place in a document (``Table 15``, ``Figure 4``, ``§2.2``, ``p. 12``), a date
-    (``2024-07-23``, ``August 2024``), a version (``4.0.0``), and the numbers of ``names`` (the names of models and
-    benchmarks, e.g. ``Llama 3.1 405B Instruct``) and of a version after a word that names one of them (``Llama 3``,
-    ``Claude 3.5``)."""
+    ``Nemotron-4``, ``5-shot``), a place in a document or its identifier (``Table 15``, ``§2.2``, ``p. 12``,
+    ``arXiv 2407.21783``), a date (``2024-07-23``, ``August 2024``), a version (``4.0.0``), and the numbers of
+    ``names`` (the names of models and benchmarks, e.g. ``Llama 3.1 405B Instruct``) and of a version after a word
+    that names one of them (``Llama 3``, ``Claude 3.5``)."""
     text = str(text).replace("\u00a0", " ").replace("\u202f", " ")
     for name in sorted({n for n in names if n}, key=len, reverse=True):
         text = text.replace(name, " " * len(name))

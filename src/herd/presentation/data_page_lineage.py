@@ -47,15 +47,21 @@ def disagreement_count(package) -> Lineage:
 
 
 def overview(package) -> dict[str, Callable[[int], Lineage]]:
-    """Each table's row count in :func:`data.overview` (its column ``rows``), with the rows counted."""
+    """Each table's row count in :func:`data.overview` (its column ``rows``), with the rows counted, and what a row is
+    (its column ``a row is``)."""
     names = [r["name"] for r in package.descriptor["resources"]]
-    return {"rows": lambda i: computed(data.overview, rows_of.rows(package, names[i]), table=names[i])}
+
+    def lineage(i: int) -> Lineage:
+        return computed(data.overview, rows_of.rows(package, names[i]), table=names[i])
+
+    # what a row is: the table's description in data/datapackage.json (for claims, counted from its rows)
+    return {"rows": lineage, "a row is": lineage}
 
 
 def sources(package) -> dict[str, Callable[[int], Lineage]]:
     """The rows citing each document (:func:`provenance.sources_table`): the document's row of ``sources.csv``
     and the rows of every table that name it (``source``, or ``size_source`` in ``benchmarks.csv``), for its
-    column ``rows citing it``."""
+    column ``rows citing it`` (and for its columns ``document`` and ``version``, its row's title and version)."""
     keys = list(package.sources["key"])
 
     def lineage(i: int) -> Lineage:
@@ -69,7 +75,14 @@ def sources(package) -> dict[str, Callable[[int], Lineage]]:
         reads += rows_of.rows(package, "benchmarks", bench) if len(bench) else ()
         return computed(provenance.sources_table, reads, source=key)
 
-    return {"rows citing it": lineage}
+    # the document's title and version are its row's, read with the rows that cite it
+    return {"rows citing it": lineage, "document": lineage, "version": lineage}
+
+
+def schema(package, name: str) -> Lineage:
+    """The schema table of one table of the package (:func:`data.schema_table`): its fields as
+    ``data/datapackage.json`` declares them (types, units, allowed values and meaning)."""
+    return computed(data.schema_table, note=f"the schema of data/{name}.csv in data/datapackage.json", table=name)
 
 
 def printed_tables(package) -> Callable[[int, str], Lineage]:
