@@ -364,7 +364,8 @@ def _read_prose(app, doctree):
     for text in doctree.findall(nodes.Text):
         parent, skip = text.parent, False
         while parent is not None and not skip:
-            skip = isinstance(parent, _NOT_PROSE)
+            # a cell's output (Markdown a cell displays) is no prose either
+            skip = isinstance(parent, _NOT_PROSE) or "cell_output" in parent.get("classes", [])
             parent = parent.parent
         if not skip:
             found += _numbers(str(text))

@@ -168,7 +168,8 @@ def test_formatter_factories():
         ("3.8e+25 FLOPs, 3.8 × 10²⁵, 7.6×", ["3.8e+25", "3.8 × 10²⁵", "7.6×"]),
         ("57 subsets of 100–1,534 questions", ["57", "100", "1,534"]),  # numbers among words count
         ("measured: 7.6 windows", ["7.6"]),
-        ("Table 2, p. 3", []),  # places in a document are names
+        ("Table 2, p. 3, Eq. (10)", []),  # places in a document are names
+        ('<a href="https://arxiv.org/abs/2404.10102">a replication</a>', []),  # a link's address is no number
         ("Llama 3.1 405B Instruct scores 88.6", ["88.6"]),  # a model's name holds no data
         ("Llama 3 and GPT-4o", []),  # a version after a family's name, a number inside a word
         ("5-shot, arXiv 2407.21783v3", []),  # a word, an identifier

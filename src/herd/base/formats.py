@@ -378,7 +378,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 _NAMED = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d+(?:\.\d+){2,}"  # a date, a version
     rf"|(?:{'|'.join(MONTHS)}) \d{{4}}\b"  # a month
-    rf"|(?<!\w)(?:{'|'.join(re.escape(w) for w in REFERENCE_WORDS)})\s?\d+(?:\.\d+)*(?:(?: and |–|-)\d+)*"
+    rf"|(?<!\w)(?:{'|'.join(re.escape(w) for w in REFERENCE_WORDS)})\s?\(?\d+(?:\.\d+)*(?:(?: and |–|-)\d+)*"
 )
 
 

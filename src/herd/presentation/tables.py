@@ -15,6 +15,7 @@ shown) in the output's metadata; the book's build writes it next to the page
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
@@ -97,6 +98,9 @@ def _lineage_of(lineage: CellLineage | None, i: int, column: str) -> Lineage | N
     return lineage(i, column)
 
 
+_HREF = re.compile(r"<a\b[^>]*>")  # a link's opening tag, whose address is no number of the cell
+
+
 @lru_cache(maxsize=1)
 def _names() -> tuple[str, ...]:
     """The names of the data package's models and benchmarks, whose numbers are no data (:func:`numbers`)."""
@@ -109,7 +113,8 @@ def numbers(shown: str) -> list[str]:
     """The numbers a cell's HTML shows (:func:`herd.base.formats.numbers`: ``405 B``, ``0.2553 to 0.3662`` is two,
     ``57 subsets of 100–1,534`` three), the numbers in the names of models and benchmarks (``Llama 3.1 405B``), places
     in documents (``Table 15``), dates and versions left out: each is a number a reader could ask about."""
-    return formats.numbers(downloads.plain(shown), _names())
+    text = downloads.plain(_HREF.sub("<a>", str(shown)))  # a link's text, not its address
+    return formats.numbers(text, _names())
 
 
 MAX_UNTRACED = 20  # untraced cells a table names (with their column), for the book's list of numbers without lineage
