@@ -241,9 +241,11 @@ def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None
     Each execution's seconds, start and end go to ``book/execution.json`` only when the notebook's cells (code or
     outputs) changed: a re-execution with the same outputs, or one on changed inputs that computes the same results,
     leaves the timings file as it was (so its times are those of the execution that wrote the outputs the book
-    shows; the edition's research object gives them to the chapter's execution, :mod:`herd.book.crate`)."""
+    shows; the edition's research object gives them to the chapter's execution, :mod:`herd.book.crate`), unless the
+    file has no times for it yet."""
     ran: dict[str, float] = {}
     timed: dict[str, Execution] = {}
+    logged = _read_log(root)
     selected = [nb for nb in notebooks(root) if not only or nb.name in only]
     if only and len(selected) != len(only):
         missing = set(only) - {nb.name for nb in selected}
@@ -256,7 +258,7 @@ def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None
         print(f"build: {nb.name}: executing {nb.text.relative_to(root)}", flush=True)
         result = execute(root, nb, digest)
         ran[nb.name] = result.seconds
-        if result.outputs_changed:
+        if result.outputs_changed or "start_time" not in logged.get(nb.name, {}):  # (a log of older builds: no times)
             timed[nb.name] = result
         what = {
             (False, False): "unchanged, nothing written",
@@ -269,9 +271,14 @@ def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None
     return ran
 
 
+def _read_log(root: Path) -> dict:
+    path = root / EXECUTION_LOG
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def _log_execution(root: Path, ran: dict[str, Execution]) -> None:
     path = root / EXECUTION_LOG
-    log = json.loads(path.read_text()) if path.exists() else {}
+    log = _read_log(root)
     for name, result in ran.items():
         log[name] = {"seconds": round(result.seconds, 1), "start_time": result.started, "end_time": result.ended}
     write_atomic(path, json.dumps(dict(sorted(log.items())), indent=1) + "\n", root)
