@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import inspect
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -39,6 +40,7 @@ BLOCK_ID = "herd-lineage"
 COVERAGE = "lineage-coverage.json"  # at the site root: _lineage/ holds only pages' records
 
 
+CELL_TEXT = 80  # characters of an untraced cell's text the table keeps (herd.presentation.tables)
 PHRASE = 6  # words: a glued value longer than this is a sentence, marked after its end rather than underlined whole
 
 
@@ -271,7 +273,12 @@ class LineageCoverage(SphinxDirective):
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f} %" if whole else "—"
+    """A share in percent; short of the whole, to one decimal and never rounded up to 100 %."""
+    if not whole:
+        return "—"
+    if part == whole:
+        return "100 %"
+    return f"{math.floor(1000 * part / whole) / 10:.1f} %"
 
 
 def _coverage_html(env, docname: str) -> str:
@@ -307,7 +314,8 @@ def _coverage_html(env, docname: str) -> str:
         for c in r["untraced_cells"]:
             where = f"table “{html.escape(c['table'])}”, " if c["table"] else "a table, "
             missing.append(
-                f"<li>{link}: {where}column “{html.escape(c['column'])}”: “{html.escape(c['text'])}” "
+                f"<li>{link}: {where}column “{html.escape(c['column'])}”: “{html.escape(c['text'])}"
+                f"{'…' if len(c['text']) >= CELL_TEXT else ''}” "
                 f"({c['numbers']} {'number' if c['numbers'] == 1 else 'numbers'}; the table gives this column no "
                 "lineage)</li>"
             )

@@ -165,13 +165,14 @@
   }
   // A table is one Tab stop: the traced cells of a table hold a button each (the cue that the number opens a record)
   // and only one of them is in the Tab order at a time (a roving tabindex); the arrow keys move between them, Home
-  // and End to the first and last of the row (with Ctrl, of the table). A cell that holds a link keeps it and gets a
-  // mark after it, the button.
+  // and End to the first and last of the row (with Ctrl, of the table). A cell that holds a link keeps it, and a cell
+  // of more than a short phrase is not underlined whole: either gets a mark after its text, the button.
+  var PHRASE = 6;  // words: a longer cell is a sentence, marked after its end rather than underlined whole
   function cellButton(td) {
     var button = el("button", null, "herd-lineage-cell");
     button.type = "button";
     button.setAttribute("aria-haspopup", "dialog");
-    if (td.querySelector("a")) {
+    if (td.querySelector("a") || td.textContent.trim().split(/\s+/).length > PHRASE) {
       button.textContent = "ⓘ";
       button.classList.add("herd-lineage-mark");
       button.setAttribute("aria-label", "Where the numbers of this cell came from");

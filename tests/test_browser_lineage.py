@@ -48,6 +48,10 @@ class _Marks(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag in ("br", "p", "li", "div"):  # a line break parts words as the page shows them
+            for i in self._open:
+                if i >= 0:
+                    self.marks[i][1] += " "
         if tag == "script" and attrs.get("id") == "herd-lineage":
             self._in_block, self.block = True, ""
         if tag in ("span", "td") and attrs.get("data-lineage"):
