@@ -60,7 +60,7 @@ def _visit_ref_html(self, node):
     self.body.append(
         f'<span class="herd-lineage{" herd-lineage-mark" if mark else ""}" '
         f'data-lineage="{html.escape(node["lineage"], quote=True)}" tabindex="0" role="button" aria-haspopup="dialog"'
-        + (' aria-label="Where this sentence\'s numbers came from">ⓘ' if mark else ">")
+        + (' aria-label="Where this sentence\'s numbers came from">' if mark else ">")  # a mark: CSS draws it
     )
 
 

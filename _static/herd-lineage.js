@@ -173,7 +173,7 @@
     button.type = "button";
     button.setAttribute("aria-haspopup", "dialog");
     if (td.querySelector("a") || td.textContent.trim().split(/\s+/).length > PHRASE) {
-      button.classList.add("herd-lineage-mark");  // its ⓘ drawn by the stylesheet: the cell's text stays the cell's
+      button.classList.add("herd-lineage-mark");  // drawn by the stylesheet: the cell's text stays the cell's
       button.setAttribute("aria-label", "Where the numbers of this cell came from");
       td.appendChild(button);
     } else {
