@@ -13,8 +13,10 @@ When the book is built:
 - the same records are written to ``_lineage/<page>.json`` beside the pages (the edition's research
   object lists them);
 - the ``lineage-coverage`` directive (on *About this edition*) shows, by page, how many numbers a
-  reader sees and how many carry a lineage, and lists the glued numbers that carry none (the same
-  counts are written to ``lineage-coverage.json`` at the site root).
+  reader sees in glued values and in table cells and how many carry a lineage, each number counted once
+  (:func:`herd.base.formats.numbers`: a sentence of twenty numbers counts twenty), and lists the values
+  and cells whose numbers carry none (the same counts are written to ``lineage-coverage.json`` at the
+  site root).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 import html
 import inspect
 import json
+import math
+from collections import Counter
 from pathlib import Path
 
 from docutils import nodes
@@ -36,6 +40,17 @@ BLOCK_ID = "herd-lineage"
 COVERAGE = "lineage-coverage.json"  # at the site root: _lineage/ holds only pages' records
 
 
+CELL_TEXT = 80  # characters of an untraced cell's text the table keeps (herd.presentation.tables)
+PHRASE = 6  # words: a glued value longer than this is a sentence, marked after its end rather than underlined whole
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a pasted value or a cell shows, as :mod:`herd.presentation.tables` counts them."""
+    from herd.presentation.tables import numbers
+
+    return numbers(text)
+
+
 class lineage_ref(nodes.inline):
     """A pasted value that carries a lineage record's id."""
 
@@ -45,7 +60,7 @@ def _visit_ref_html(self, node):
     self.body.append(
         f'<span class="herd-lineage{" herd-lineage-mark" if mark else ""}" '
         f'data-lineage="{html.escape(node["lineage"], quote=True)}" tabindex="0" role="button" aria-haspopup="dialog"'
-        + (' aria-label="Where this sentence\'s numbers came from">ⓘ' if mark else ">")
+        + (' aria-label="Where this sentence\'s numbers came from">' if mark else ">")  # a mark: CSS draws it
     )
 
 
@@ -93,11 +108,12 @@ def _traced(role_class):
             text = "".join(n.astext() for n in made)
             env = self.document.settings.env
             seen = _env_glue(env).setdefault(env.docname, {})
-            seen[key] = {"number": any(c.isdigit() for c in text), "lineage": bool(found), "text": text[:80]}
+            seen[key] = {"numbers": len(_numbers(text)), "lineage": bool(found), "text": text[:80]}
             if not found or not text.strip():
                 return made, messages  # an empty value has nothing to ask about
-            if any(_interactive(n) for n in made):
-                # a sentence with a link: the link stays a link, and a mark after it opens the lineage
+            if any(_interactive(n) for n in made) or len(text.split()) > PHRASE:
+                # a sentence with a link, or a long one: the link stays a link and the sentence is not underlined
+                # whole; a mark after it opens the lineage
                 mark = lineage_ref("", "", lineage=found["id"], mark=True)
                 return [*made, mark], messages
             wrapper = lineage_ref("", "", lineage=found["id"])
@@ -125,11 +141,11 @@ def _notebook(env, docname: str) -> Path | None:
     return path if path.suffix == ".ipynb" and path.exists() else None
 
 
-def page_lineage(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
-    """The lineage records of an executed notebook's outputs (glued values and tables), and the count of
-    numeric table cells it shows and of those with a lineage."""
+def page_lineage(path: Path) -> tuple[dict[str, dict], dict]:
+    """The lineage records of an executed notebook's outputs (glued values and tables), and the count of the numbers
+    its tables' cells show, of those with a lineage, and the cells whose numbers carry none (with their table)."""
     records: dict[str, dict] = {}
-    cells = {"numeric": 0, "traced": 0}
+    cells: dict = {"numbers": 0, "traced": 0, "untraced": []}
     notebook = json.loads(path.read_text())
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
@@ -140,8 +156,10 @@ def page_lineage(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
                 records.setdefault(found["id"], found["record"])
             for key, record in found.get("records", {}).items():
                 records.setdefault(key, record)
-            for name in cells:
-                cells[name] += int(found.get("cells", {}).get(name, 0))
+            counts = found.get("cells", {})
+            cells["numbers"] += int(counts.get("numbers", 0))
+            cells["traced"] += int(counts.get("traced", 0))
+            cells["untraced"] += [{"table": found.get("caption", ""), **c} for c in counts.get("untraced", [])]
     return records, cells
 
 
@@ -217,24 +235,27 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 def coverage(env) -> list[dict]:
-    """Per page: glued numbers shown and traced, numeric table cells shown and traced, untraced glued keys."""
+    """Per page: the numbers its glued values show and those with a lineage, the numbers its tables' cells show and
+    those with a lineage, the glued values whose numbers carry none, the table cells whose numbers carry none, and
+    the numbers typed in its prose (not counted: none carries a lineage)."""
     rows = []
     glued = _env_glue(env)
     for docname in sorted(env.found_docs):
         path = _notebook(env, docname)
         if path is None:
             continue
-        seen = glued.get(docname, {})
-        numbers = {k: v for k, v in seen.items() if v["number"]}
+        numbers = {k: v for k, v in glued.get(docname, {}).items() if v["numbers"]}
         cells = page_lineage(path)[1]
         rows.append(
             {
                 "page": docname,
-                "glued": len(numbers),
-                "glued_traced": sum(v["lineage"] for v in numbers.values()),
-                "cells": cells["numeric"],
+                "glued_numbers": sum(v["numbers"] for v in numbers.values()),
+                "glued_traced": sum(v["numbers"] for v in numbers.values() if v["lineage"]),
+                "cell_numbers": cells["numbers"],
                 "cells_traced": cells["traced"],
                 "untraced": sorted(k for k, v in numbers.items() if not v["lineage"]),
+                "untraced_cells": cells["untraced"],
+                "prose": _env_prose(env).get(docname, []),
             }
         )
     return rows
@@ -252,19 +273,25 @@ class LineageCoverage(SphinxDirective):
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f} %" if whole else "—"
+    """A share in percent; short of the whole, to one decimal and never rounded up to 100 %."""
+    if not whole:
+        return "—"
+    if part == whole:
+        return "100 %"
+    return f"{math.floor(1000 * part / whole) / 10:.1f} %"
 
 
 def _coverage_html(env, docname: str) -> str:
     rows = coverage(env)
     up = "../" * docname.count("/")
     head = (
-        "<tr><th>Page</th><th class='num'>Glued numbers</th><th class='num'>with lineage</th>"
-        "<th class='num'>Numeric table cells</th><th class='num'>with lineage</th><th>Share with lineage</th></tr>"
+        "<tr><th>Page</th><th class='num'>Numbers in glued values</th><th class='num'>with lineage</th>"
+        "<th class='num'>Numbers in table cells</th><th class='num'>with lineage</th><th>Share with lineage</th>"
+        "<th class='num'>Typed in the prose (not counted)</th></tr>"
     )
-    body, missing = [], []
+    body, missing, typed = [], [], []
     for r in rows:
-        shown = r["glued"] + r["cells"]
+        shown = r["glued_numbers"] + r["cell_numbers"]
         traced = r["glued_traced"] + r["cells_traced"]
         width = 100 * traced / shown if shown else 0
         title = env.titles[r["page"]].astext() if r["page"] in env.titles else r["page"]
@@ -274,25 +301,43 @@ def _coverage_html(env, docname: str) -> str:
             f'<span style="width:{width:.1f}%"></span></span> {_share(traced, shown)}'
         )
         body.append(
-            f"<tr><td>{link}</td><td class='num'>{r['glued']}</td><td class='num'>{r['glued_traced']}</td>"
-            f"<td class='num'>{r['cells']}</td><td class='num'>{r['cells_traced']}</td><td>{bar}</td></tr>"
+            f"<tr><td>{link}</td><td class='num'>{r['glued_numbers']:,}</td><td class='num'>{r['glued_traced']:,}</td>"
+            f"<td class='num'>{r['cell_numbers']:,}</td><td class='num'>{r['cells_traced']:,}</td><td>{bar}</td>"
+            f"<td class='num'>{len(r['prose']):,}</td></tr>"
         )
+        if r["prose"]:
+            counted = Counter(r["prose"])
+            words = ", ".join(f"{html.escape(n)}{f' (×{k})' if k > 1 else ''}" for n, k in counted.most_common())
+            typed.append(f"<li>{link}: {words}</li>")
         for key in r["untraced"]:
             missing.append(f"<li>{link}: <code>{html.escape(key)}</code> (no lineage recorded when it was glued)</li>")
-    total_shown = sum(r["glued"] + r["cells"] for r in rows)
+        for c in r["untraced_cells"]:
+            where = f"table “{html.escape(c['table'])}”, " if c["table"] else "a table, "
+            missing.append(
+                f"<li>{link}: {where}column “{html.escape(c['column'])}”: “{html.escape(c['text'])}"
+                f"{'…' if len(c['text']) >= CELL_TEXT else ''}” "
+                f"({c['numbers']} {'number' if c['numbers'] == 1 else 'numbers'}; the table gives this column no "
+                "lineage)</li>"
+            )
+    total_shown = sum(r["glued_numbers"] + r["cell_numbers"] for r in rows)
     total_traced = sum(r["glued_traced"] + r["cells_traced"] for r in rows)
     parts = [
         '<figure class="herd-coverage">',
         f"<figcaption>Numbers a reader sees, by page, and those that carry their lineage "
-        f"({total_traced} of {total_shown}, {_share(total_traced, total_shown)}).</figcaption>",
+        f"({total_traced:,} of {total_shown:,}, {_share(total_traced, total_shown)}).</figcaption>",
         f'<div class="herd-table-wrap" tabindex="0"><table class="herd-table"><thead>{head}</thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>",
         "</figure>",
     ]
     if missing:
-        parts += ["<p>Glued numbers without a lineage:</p>", f"<ul class='herd-untraced'>{''.join(missing)}</ul>"]
+        parts += ["<p>Numbers without a lineage:</p>", f"<ul class='herd-untraced'>{''.join(missing)}</ul>"]
     else:
-        parts.append("<p>Every glued number on these pages carries its lineage.</p>")
+        parts.append("<p>Every number counted on these pages carries its lineage.</p>")
+    if typed:
+        parts += [
+            "<p>Numbers typed in the prose, by page (not counted above, and none carries a lineage):</p>",
+            f"<ul class='herd-untraced herd-prose-numbers'>{''.join(typed)}</ul>",
+        ]
     return "\n".join(parts)
 
 
@@ -307,6 +352,32 @@ def _fill_coverage(app, doctree, docname):
 
 def _merge(app, env, docnames, other):
     _env_glue(env).update({d: v for d, v in _env_glue(other).items() if d in docnames})
+    _env_prose(env).update({d: v for d, v in _env_prose(other).items() if d in docnames})
+
+
+# what is not the authors' prose: titles (section numbers), code, math, cell outputs shown as text, and glued values
+_NOT_PROSE = (nodes.title, nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.comment, lineage_ref)
+
+
+def _env_prose(env) -> dict:
+    if not hasattr(env, "herd_lineage_prose"):
+        env.herd_lineage_prose = {}
+    return env.herd_lineage_prose
+
+
+def _read_prose(app, doctree):
+    """The numbers the authors typed in a page's prose (its text outside glued values, titles, code and math): no
+    lineage is recorded for them, and *About this edition* lists them."""
+    found: list[str] = []
+    for text in doctree.findall(nodes.Text):
+        parent, skip = text.parent, False
+        while parent is not None and not skip:
+            # a cell's output (Markdown a cell displays) is no prose either
+            skip = isinstance(parent, _NOT_PROSE) or "cell_output" in parent.get("classes", [])
+            parent = parent.parent
+        if not skip:
+            found += _numbers(str(text))
+    _env_prose(app.env)[app.env.docname] = found
 
 
 def _outdated(app, env, added, changed, removed):
@@ -326,6 +397,7 @@ def _outdated(app, env, added, changed, removed):
 
 def _purge(app, env, docname):
     _env_glue(env).pop(docname, None)
+    _env_prose(env).pop(docname, None)
 
 
 def setup(app):
@@ -342,6 +414,7 @@ def setup(app):
     app.connect("html-page-context", _page_context)
     app.connect("doctree-resolved", _fill_coverage)
     app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _read_prose)
     app.connect("env-purge-doc", _purge)
     app.connect("env-get-outdated", _outdated)
     app.add_js_file("herd-lineage.js")

@@ -5,8 +5,9 @@
    record in a dialog: the call that computed it (the function, with a link to its source at this edition's commit,
    and the arguments it was given), the earlier calls whose results it was given, which of the call's outputs the
    number is, and every row read with its value, source, table or figure and page (rows printed at the same place
-   share one line, with their count). Escape or the close button shuts it. Works offline; every text is
-   set with textContent, so nothing in a record is read as markup. */
+   share one line, with their count). Escape or the close button shuts it. A table is one Tab stop: its traced cells
+   hold a button each, and the arrow keys move between them. Works offline; every text is set with textContent, so
+   nothing in a record is read as markup. */
 (function () {
   var records = null;
   var card = null;
@@ -178,13 +179,14 @@
       document.body.appendChild(dialog);
     }
     dialog.textContent = "";
-    var mark = target.classList.contains("herd-lineage-mark");
-    dialog.appendChild(full(record, mark ? "the numbers of this sentence" : target.textContent.trim(), mark));
+    var mark = target.classList.contains("herd-lineage-mark") || !!target.querySelector(".herd-lineage-mark");
+    var what = target.tagName === "TD" ? "the numbers of this cell" : "the numbers of this sentence";
+    dialog.appendChild(full(record, mark ? what : target.textContent.trim(), mark));
     var close = el("button", "Close", "herd-lineage-close");
     close.type = "button";
     close.addEventListener("click", function () { dialog.close(); });
     dialog.appendChild(close);
-    dialog.returnFocus = target;
+    dialog.returnFocus = target.querySelector(".herd-lineage-cell") || target;
     if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
     // the focus goes to the record's first line, so a long record opens at its top (on a phone too)
     var title = dialog.querySelector(".herd-lineage-title");
@@ -196,10 +198,65 @@
     var t = event.target;
     return t && t.closest ? t.closest("[data-lineage]") : null;
   }
+  // A table is one Tab stop: the traced cells of a table hold a button each (the cue that the number opens a record)
+  // and only one of them is in the Tab order at a time (a roving tabindex); the arrow keys move between them, Home
+  // and End to the first and last of the row (with Ctrl, of the table). A cell that holds a link keeps it, and a cell
+  // of more than a short phrase is not underlined whole: either gets a mark after its text, the button.
+  var PHRASE = 6;  // words: a longer cell is a sentence, marked after its end rather than underlined whole
+  function cellButton(td) {
+    var button = el("button", null, "herd-lineage-cell");
+    button.type = "button";
+    button.setAttribute("aria-haspopup", "dialog");
+    if (td.querySelector("a") || td.textContent.trim().split(/\s+/).length > PHRASE) {
+      button.classList.add("herd-lineage-mark");  // drawn by the stylesheet: the cell's text stays the cell's
+      button.setAttribute("aria-label", "Where the numbers of this cell came from");
+      td.appendChild(button);
+    } else {
+      while (td.firstChild) { button.appendChild(td.firstChild); }
+      td.appendChild(button);
+    }
+    button.tabIndex = -1;
+    return button;
+  }
+  function tableCells(table) {
+    return Array.prototype.filter.call(table.querySelectorAll("td[data-lineage]"), function (td) {
+      return td.closest("table") === table;
+    });
+  }
+  function moveTo(from, to) {
+    if (!to || to === from) { return; }
+    var a = from.querySelector(".herd-lineage-cell");
+    var b = to.querySelector(".herd-lineage-cell");
+    if (!b) { return; }
+    if (a) { a.tabIndex = -1; }
+    b.tabIndex = 0;
+    b.focus();
+  }
+  function neighbour(td, key, ctrl) {
+    var table = td.closest("table");
+    var all = tableCells(table);
+    var row = td.parentNode;
+    var inRow = all.filter(function (c) { return c.parentNode === row; });
+    var i = all.indexOf(td);
+    if (key === "ArrowRight") { return all[i + 1]; }
+    if (key === "ArrowLeft") { return all[i - 1]; }
+    if (key === "Home") { return ctrl ? all[0] : inRow[0]; }
+    if (key === "End") { return ctrl ? all[all.length - 1] : inRow[inRow.length - 1]; }
+    var rows = Array.prototype.slice.call(table.rows);
+    var step = key === "ArrowDown" ? 1 : -1;
+    for (var r = rows.indexOf(row) + step; r >= 0 && r < rows.length; r += step) {
+      var cell = rows[r].cells[td.cellIndex];
+      if (cell && cell.hasAttribute("data-lineage")) { return cell; }
+    }
+    return null;
+  }
+  var MOVES = ["ArrowRight", "ArrowLeft", "ArrowUp", "ArrowDown", "Home", "End"];
   function init() {
-    // a table cell keeps its role (a cell), so it only becomes reachable with Tab
-    document.querySelectorAll("td[data-lineage]").forEach(function (td) {
-      if (!td.hasAttribute("tabindex")) { td.tabIndex = 0; }
+    document.querySelectorAll("table").forEach(function (table) {
+      tableCells(table).forEach(function (td, i) {
+        var button = cellButton(td);
+        if (i === 0) { button.tabIndex = 0; }
+      });
     });
     document.addEventListener("mouseover", function (e) { var t = find(e); if (t) { showCard(t); } });
     document.addEventListener("mouseout", function (e) { if (find(e)) { hideCard(); } });
@@ -216,6 +273,11 @@
         return;
       }
       var t = find(e);
+      if (t && t.tagName === "TD" && MOVES.indexOf(e.key) >= 0) {
+        e.preventDefault();
+        moveTo(t, neighbour(t, e.key, e.ctrlKey || e.metaKey));
+        return;
+      }
       if (t && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(t); }
     });
     document.addEventListener("close", function (e) {

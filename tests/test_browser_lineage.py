@@ -4,11 +4,14 @@ On every page, each ``data-lineage`` names a record of the page's lineage block;
 show a card on focus and the whole record on Enter (closed by Escape); a number read from the data package shows the
 row's value as its record says it was formatted; a computed one names a function that exists in ``herd`` and links
 its source at the commit the book was built from. Every page built from a notebook carries a lineage on at least
-:data:`GOAL` of the numbers they show, and *About this edition* lists every glued number that carries none.
+:data:`GOAL` of the numbers it shows in glued values and table cells, each number counted once
+(:func:`herd.base.formats.numbers`), and *About this edition* lists every value and cell whose numbers carry none and
+the numbers typed in the prose. A table is one Tab stop: the arrow keys move between its traced cells.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +22,7 @@ from conftest import ROOT
 from herd.base import formats
 from herd.base.lineage import resolve
 from herd.book.build import git_commit
+from herd.presentation import tables
 from test_browser import BOOK_PAGES, CHROMIUM, HTML, PAGES, browser, server  # noqa: F401  (fixtures)
 
 GOAL = 0.95
@@ -37,17 +41,22 @@ class _Marks(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.marks: list[list[str]] = []  # [id, text]
+        self.marks: list[list] = []  # [id, text, tag, whether a mark after a sentence]
         self.block: str | None = None
         self._open: list[int] = []
         self._in_block = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag in ("br", "p", "li", "div"):  # a line break parts words as the page shows them
+            for i in self._open:
+                if i >= 0:
+                    self.marks[i][1] += " "
         if tag == "script" and attrs.get("id") == "herd-lineage":
             self._in_block, self.block = True, ""
         if tag in ("span", "td") and attrs.get("data-lineage"):
-            self.marks.append([attrs["data-lineage"], ""])
+            mark = "herd-lineage-mark" in (attrs.get("class") or "")
+            self.marks.append([attrs["data-lineage"], "", tag, mark])
             self._open.append(len(self.marks) - 1)
         elif self._open and tag in ("span", "td"):
             self._open.append(-1)
@@ -72,12 +81,16 @@ def _parsed(page_path: str) -> _Marks:
     return parser
 
 
-def _check_record(record: dict, shown: str, where: str) -> None:
+def _check_record(record: dict, shown: str, where: str, alone: bool = True) -> None:
+    """A record checks out against the text it marks: a data record's value is the text (``alone``: a number alone)
+    or one of the numbers in it (a cell of words, or the sentence a mark follows); a computed one names a function."""
+
+    def holds(expected: str) -> bool:
+        return shown.strip() == expected if alone else expected in tables.numbers(shown) or expected in shown
+
     if record["kind"] == "data" and "format" not in record:  # shown as stored (a value as printed)
         (read,) = record["reads"]
-        assert shown.strip() == read["value"], (
-            f"{where}: shows {shown!r}, its row {read['key']} holds {read['value']!r}"
-        )
+        assert holds(read["value"]), f"{where}: shows {shown!r}, its row {read['key']} holds {read['value']!r}"
         return
     if record["kind"] == "data":
         fmt = record["format"]
@@ -85,7 +98,7 @@ def _check_record(record: dict, shown: str, where: str) -> None:
         function = resolve(fmt["function"])
         assert function is not None and fmt["function"].startswith("herd.base.formats."), where
         expected = function(float(read["value"]) * fmt["scale"], *fmt["args"])
-        assert shown.strip() == expected, f"{where}: shows {shown!r}, its row {read['key']} formats as {expected!r}"
+        assert holds(expected), f"{where}: shows {shown!r}, its row {read['key']} formats as {expected!r}"
         assert read["source"]["url"].startswith("http"), where
         return
     assert callable(resolve(record["function"])), f"{where}: {record['function']} is not a function of herd"
@@ -100,9 +113,10 @@ def test_every_mark_names_a_record_of_its_page_and_each_record_checks_out(page_p
         return
     assert parsed.block, f"{page_path}: numbers carry data-lineage but the page has no lineage block"
     records = json.loads(parsed.block)
-    for key, text in parsed.marks:
+    for key, text, _, mark in parsed.marks:
         assert key in records, f"{page_path}: data-lineage={key} has no record"
-        _check_record(records[key], text, f"{page_path} ({key})")
+        if not mark:  # a mark after a sentence shows no number itself
+            _check_record(records[key], text, f"{page_path} ({key})", alone=len(tables.numbers(text)) <= 1)
     written = json.loads((LINEAGE / page_path.replace(".html", ".json")).read_text())
     assert written["records"] == records
 
@@ -111,13 +125,27 @@ def test_every_page_reaches_the_goal_and_about_lists_every_untraced_number():
     rows = {r["page"]: r for r in json.loads((HTML / "lineage-coverage.json").read_text())}
     assert {f"{p[:-5]}" for p in PAGES if p.startswith("book/")} - set(rows) <= {"book/about", "book/glossary"}
     for page, r in rows.items():
-        shown, traced = r["glued"] + r["cells"], r["glued_traced"] + r["cells_traced"]
+        shown, traced = r["glued_numbers"] + r["cell_numbers"], r["glued_traced"] + r["cells_traced"]
         assert shown and traced / shown >= GOAL, f"{page}: {traced} of {shown} numbers carry a lineage"
     about = (HTML / "book" / "about.html").read_text(encoding="utf-8")
     for r in rows.values():
-        assert r["glued_traced"] <= r["glued"] and r["cells_traced"] <= r["cells"]
+        assert r["glued_traced"] <= r["glued_numbers"] and r["cells_traced"] <= r["cell_numbers"]
         for key in r["untraced"]:
             assert f"<code>{key}</code>" in about, f"About does not list {r['page']}'s untraced {key}"
+        for cell in r["untraced_cells"]:
+            assert html.escape(cell["text"]) in about, f"About does not list {r['page']}'s untraced cell {cell}"
+        for number in set(r["prose"]):
+            assert html.escape(number) in about, f"About does not list {r['page']}'s typed {number}"
+
+
+def test_each_number_of_a_page_is_counted_once_as_the_page_shows_it():
+    """The count is of numbers, not of values or cells: on each page, the numbers of the elements that carry a
+    lineage are at most the traced numbers the coverage counts (a sentence of twenty numbers counts twenty)."""
+    rows = {r["page"]: r for r in json.loads((HTML / "lineage-coverage.json").read_text())}
+    for page, r in rows.items():
+        parsed = _parsed(f"{page}.html")
+        cells = sum(len(tables.numbers(text)) for _, text, tag, _ in parsed.marks if tag == "td")
+        assert cells == r["cells_traced"], f"{page}: the traced cells show {cells} numbers, counted {r['cells_traced']}"
 
 
 def test_the_630_b_of_the_scaling_chapter_names_the_refit_and_chinchillas_runs():
@@ -126,7 +154,7 @@ def test_the_630_b_of_the_scaling_chapter_names_the_refit_and_chinchillas_runs()
     records = json.loads(parsed.block)
     optimum = [
         records[k]
-        for k, text in parsed.marks
+        for k, *_ in parsed.marks
         if records[k].get("function", "").endswith("scaling.optimum_table")
         and records[k].get("output") == "row refit, column params"
     ]
@@ -149,7 +177,7 @@ def test_a_table_2_score_of_the_benchmarks_chapter_names_the_papers_table_page_a
     parsed = _parsed("book/benchmarks.html")
     records = json.loads(parsed.block)
     shown = []
-    for key, text in parsed.marks:
+    for key, text, *_ in parsed.marks:
         (read,) = records[key]["reads"] if records[key]["kind"] == "data" else [None]
         if read is None or read["table"] != "scores":
             continue
@@ -183,6 +211,8 @@ def test_a_number_opens_its_card_on_focus_and_its_record_on_enter(server, browse
         assert elements.count() == len(marks)
         for i in range(0, len(marks), step):
             element = elements.nth(i)
+            if marks[i][2] == "td":  # a traced cell opens its record through the button it holds
+                element = element.locator("button.herd-lineage-cell")
             element.scroll_into_view_if_needed()
             element.focus()
             card = page.locator(".herd-lineage-card")
@@ -197,6 +227,48 @@ def test_a_number_opens_its_card_on_focus_and_its_record_on_enter(server, browse
             assert not dialog.is_visible(), f"{page_path}: Escape did not close the record"
     finally:
         page.close()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not found (apt-get install chromium)")
+def test_a_table_is_one_tab_stop_and_the_arrow_keys_move_between_its_cells(server, browser):  # noqa: F811
+    """A table's traced cells hold a button each (the cue that they open a record), one of them in the Tab order:
+    Tab enters the table once and leaves it; the arrow keys move between its cells, and Enter opens the record."""
+    page_path = max(BOOK_PAGES, key=lambda p: sum(m[2] == "td" for m in _parsed(p).marks))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/{page_path}", wait_until="load")
+        state = page.evaluate(TABLES)
+        assert state["tables"] and all(n == 1 for n in state["stops"]), f"{page_path}: Tab stops by table {state}"
+        # the first table with two traced cells in a row: Right, Down and Left move, Tab leaves the table
+        first = page.locator("td[data-lineage] button.herd-lineage-cell[tabindex='0']:visible").first
+        first.focus()
+        before = page.evaluate(FOCUS)
+        page.keyboard.press("ArrowRight")
+        after = page.evaluate(FOCUS)
+        assert after["cell"] and after != before, f"{page_path}: ArrowRight did not move from {before}"
+        assert after["tabindex"] == 0 and page.evaluate(STOPS_OF_FOCUSED_TABLE) == 1, "the roving stop did not follow"
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate(FOCUS) == before, f"{page_path}: ArrowLeft did not come back"
+        page.keyboard.press("Enter")
+        assert page.locator("dialog.herd-lineage-dialog").is_visible(), "Enter on a cell opened no record"
+        page.keyboard.press("Escape")
+        assert page.evaluate(FOCUS) == before, "closing the record did not give the focus back to its cell"
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUS)["table"] != before["table"], "Tab did not leave the table"
+    finally:
+        page.close()
+
+
+TABLES = """() => { const tables = [...document.querySelectorAll('table')]
+        .filter(t => t.querySelector('td[data-lineage]'));
+    return {tables: tables.length, stops: tables.map(t => t.querySelectorAll('td [tabindex="0"]').length)}; }"""
+FOCUS = """() => { const el = document.activeElement, td = el.closest('td'), table = el.closest('table');
+    const tables = [...document.querySelectorAll('table')];
+    return {cell: !!(td && td.dataset.lineage), row: td ? td.parentNode.rowIndex : -1, col: td ? td.cellIndex : -1,
+            table: table ? tables.indexOf(table) : -1, tabindex: el.tabIndex}; }"""
+STOPS_OF_FOCUSED_TABLE = (
+    """() => document.activeElement.closest('table').querySelectorAll('td [tabindex="0"]').length"""
+)
 
 
 def test_formats_named_by_data_records_are_the_book_formats():

@@ -71,7 +71,9 @@ def test_execute_writes_clean_notebook_and_skips_when_unchanged(tmp_path, capsys
     (tmp_path / "data" / "facts.csv").write_text("x\n2\n")
     assert set(build.run_notebooks(tmp_path)) == {"demo"}
     assert json.loads(nb.executed.read_text())["cells"][-1]["outputs"][0]["text"] == ["22\n"]
-    assert json.loads((tmp_path / "book" / "execution.json").read_text())["demo"]["seconds"] >= 0
+    logged = json.loads((tmp_path / "book" / "execution.json").read_text())["demo"]
+    assert logged["seconds"] >= 0 and logged["start_time"] <= logged["end_time"]
+    assert logged["start_time"].endswith("+00:00")  # when it ran, in UTC, for the edition's research object
 
 
 @pytest.mark.slow  # starts a kernel: 2 to 4 s of processor time

@@ -21,6 +21,9 @@ EDITION = crate.Edition("v9.9.9", "9.9.9", "0123456789abcdef0123456789abcdef0123
 PARAMS_CELL = 'source = "llama3-paper-v3"\nalpha = 0.05\nmodels = ["a", "b"]\nrounds = 3 * 10\n'
 
 
+RAN = {"seconds": 42.5, "start_time": "2025-11-30T10:00:00+00:00", "end_time": "2025-11-30T10:00:43+00:00"}
+
+
 def _notebook(cells):
     return {"cells": cells, "metadata": {"herd": {"inputs_sha256": "ab" * 32}}, "nbformat": 4, "nbformat_minor": 4}
 
@@ -51,6 +54,7 @@ def tree(tmp_path):
     cells = [_code(PARAMS_CELL, ["parameters"]), _code("alpha = 0.01\n", ["injected-parameters"]), _code("1 + 1")]
     (root / "book").mkdir()
     (root / "book" / "demo.ipynb").write_text(json.dumps(_notebook(cells)))
+    (root / "book" / "execution.json").write_text(json.dumps({"demo": RAN}))  # the build's log of the execution
     return root
 
 
@@ -116,6 +120,56 @@ def test_each_chapter_execution_with_its_parameters_software_and_commit(tree, si
     assert herd["identifier"] == EDITION.commit and herd["url"].endswith(f"/tree/{EDITION.commit}")
     assert graph["book/demo.ipynb"]["isBasedOn"] == {"@id": "notebooks/demo.md"}
     assert (site / "book" / "demo.ipynb").read_bytes() == (tree / "book" / "demo.ipynb").read_bytes()
+    # when it ran, as the build's log records it, and by whom: the project, not a person
+    assert (action["startTime"], action["endTime"]) == (RAN["start_time"], RAN["end_time"])
+    agent = graph[action["agent"]["@id"]]
+    assert agent["@type"] == "Organization" and agent["url"] == crate.repository_url(tree)
+
+
+def test_an_execution_without_recorded_times_has_none(tree, site):
+    (tree / "book" / "execution.json").write_text(json.dumps({"demo": {"seconds": 1.0}}))  # an older log
+    crate.write(tree, site, EDITION)
+    action = _graph(site)["#execution-demo"]
+    assert "startTime" not in action and "endTime" not in action and "agent" in action
+
+
+def _downloads(tree, site):
+    """The chapter's page offers a table's CSV and its lineage side file; the site has its lineage coverage."""
+    notebook = json.loads((tree / "book" / "demo.ipynb").read_text())
+    files = {"a-table-0a1b2c3d.csv": "x\n1\n", "a-table-0a1b2c3d.lineage.csv": "row,column,lineage\n1,x,L1\n"}
+    output = {"output_type": "display_data", "data": {"text/html": "<table></table>"},
+              "metadata": {"herd": {"downloads": [{"file": f, "csv": t} for f, t in files.items()]}}}  # fmt: skip
+    notebook["cells"][-1]["outputs"] = [output]
+    (tree / "book" / "demo.ipynb").write_text(json.dumps(notebook))
+    folder = site / crate.DOWNLOADS
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    (folder / "data-package.zip").write_bytes(b"PK")
+    (site / crate.COVERAGE_FILE).write_text(json.dumps([{"page": "book/demo", "glued_numbers": 3}]))
+    return files
+
+
+def test_the_downloads_their_lineage_side_files_and_the_coverage_are_described(tree, site):
+    _downloads(tree, site)
+    crate.write(tree, site, EDITION)
+    doc = json.loads((site / crate.CRATE_FILE).read_text())
+    graph = _graph(site)
+    table, side = (f"{crate.DOWNLOADS}/a-table-0a1b2c3d{s}" for s in (".csv", ".lineage.csv"))
+    assert graph[table]["about"] == {"@id": "book/demo.html"} and graph[table]["encodingFormat"] == "text/csv"
+    assert "Demo" in graph[table]["description"]
+    assert graph[side]["about"] == {"@id": table} and "a-table-0a1b2c3d.csv" in graph[side]["description"]
+    folder = graph[f"{crate.DOWNLOADS}/"]
+    assert set(_ids(folder["hasPart"])) == {table, side, f"{crate.DOWNLOADS}/data-package.zip"}
+    assert graph[crate.COVERAGE_FILE]["encodingFormat"] == "application/json"
+    assert {table, side, crate.COVERAGE_FILE} <= crate.reachable(doc)
+
+
+def test_a_lineage_side_file_without_its_table_is_an_error_naming_it(tree, site):
+    _downloads(tree, site)
+    (site / crate.DOWNLOADS / "a-table-0a1b2c3d.csv").unlink()
+    with pytest.raises(crate.CrateError, match=r"a-table-0a1b2c3d.lineage.csv: a lineage side file without"):
+        crate.write(tree, site, EDITION)
 
 
 def test_the_pages_and_the_root(tree, site):
@@ -180,6 +234,7 @@ def test_the_crate_is_valid_and_a_broken_one_is_not(tree, site):
     lineage = site / crate.LINEAGE_DIR / "book" / "demo.json"
     lineage.parent.mkdir(parents=True)
     lineage.write_text(json.dumps({"page": "book/demo", "records": {}}))
+    _downloads(tree, site)
     crate.write(tree, site, EDITION)
     crate.validate(site, EDITION.name)
     doc = json.loads((site / crate.CRATE_FILE).read_text())
@@ -217,8 +272,22 @@ def test_the_built_book_ships_a_valid_crate_of_every_chapter():
         ).read_bytes()
     pages = {p.relative_to(HTML).as_posix() for p in (HTML / "book").glob("*.html")}
     assert pages <= set(_ids(graph["./"]["hasPart"]))
+    reachable = crate.reachable(json.loads((HTML / crate.CRATE_FILE).read_text()))
     for lineage in sorted((HTML / crate.LINEAGE_DIR).rglob("*.json")):
-        assert lineage.relative_to(HTML).as_posix() in crate.reachable(
-            json.loads((HTML / crate.CRATE_FILE).read_text())
-        )
+        assert lineage.relative_to(HTML).as_posix() in reachable
+    # every download and its lineage side file, and the coverage file
+    downloads = sorted((HTML / crate.DOWNLOADS).iterdir())
+    assert downloads and crate.COVERAGE_FILE in reachable
+    for path in downloads:
+        rel = path.relative_to(HTML).as_posix()
+        assert rel in reachable, rel
+        if path.name.endswith(crate.LINEAGE_SUFFIX):
+            assert graph[rel]["about"] == {"@id": rel.removesuffix(crate.LINEAGE_SUFFIX) + ".csv"}
+        elif path.suffix == ".csv":
+            assert graph[rel]["about"]["@id"].startswith("book/"), rel
+    # each execution names when it ran, as the build's log records it, and the project as its agent
+    for text in sorted((ROOT / "notebooks").glob("*.md")):
+        action = graph[f"#execution-{text.stem}"]
+        assert action["startTime"] <= action["endTime"], text.stem
+        assert graph[action["agent"]["@id"]]["@type"] == "Organization"
     crate.validate(HTML, "dev")

@@ -108,6 +108,29 @@ def test_a_home_page_number_carries_the_lineage_its_chapter_recorded(glued):
     assert lineage_of(findings.totals(_with(glued, {}))["post_scores"]) is None
 
 
+def test_each_finding_carries_the_records_of_the_values_it_quotes(glued):
+    """A finding quotes values its chapter glued: it carries their one record, or one naming every row their records
+    read; the home page's findings table gives each finding's cells that lineage."""
+    from herd.base.lineage import from_record
+
+    made = findings.findings(glued)
+    assert all(f.lineage is not None for f in made), [f.question for f in made if f.lineage is None]
+    for f in made:  # values that share one record: the chapter's own record
+        if not (f.lineage.function or "").endswith("findings.findings"):
+            assert f.lineage in glued.lineage[f.chapter].values(), f.question
+    refit = next(f for f in made if f.anchor == "scaling-refit")  # many: every row their records read
+    quoted = [glued.lineage["scaling"][n] for n in ("refit_n", "refit_n_lo", "refit_n_hi", "actual_params")]
+    assert refit.lineage.function.endswith("findings.findings")
+    assert {r for q in quoted for r in q.reads} <= set(refit.lineage.reads)
+    assert "scaling.refit_n" in refit.lineage.note
+    assert from_record(refit.lineage.record()) == refit.lineage
+    cells = findings.table_lineage(made)
+    assert [cells["finding"](i) for i in range(len(made))] == [f.lineage for f in made]
+    # values read before the findings are written are no part of the first
+    glued("data", "n_rows")
+    assert findings.findings(glued)[0].lineage == made[0].lineage
+
+
 def _with(glued, changes: dict[str, dict[str, str]]):
     """The book's glued values with some replaced (chapter → name → text)."""
     values = {chapter: dict(names) for chapter, names in glued.values.items()}

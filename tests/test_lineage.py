@@ -160,8 +160,9 @@ def test_a_table_marks_each_numeric_cell_with_its_lineage_and_counts_them(packag
     marked = body.count("data-lineage=")
     assert marked == len(frame)
     found = metadata[META_KEY]
-    # value and page are numbers, and the note "3.5 %" reads as one
-    assert found["cells"] == {"numeric": 2 * len(frame) + 1, "traced": len(frame)}
+    # value and page show a number each, and the note "3.5 %" one: only the values carry a lineage
+    assert (found["cells"]["numbers"], found["cells"]["traced"]) == (2 * len(frame) + 1, len(frame))
+    assert {c["column"] for c in found["cells"]["untraced"]} == {"page", "note"}
     assert set(found["records"]) == {identity(cells(i).record()) for i in range(len(frame))}
     for i in range(len(frame)):
         assert f'data-lineage="{identity(cells(i).record())}">{formats.number(frame["value"][i], 1)}<' in body
@@ -195,7 +196,11 @@ def test_a_table_s_side_file_says_which_output_of_which_call_each_number_is(pack
 def test_a_table_without_lineage_still_counts_its_numbers():
     body, metadata = tables.render(pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]}))
     assert "data-lineage" not in body
-    assert metadata[META_KEY]["cells"] == {"numeric": 2, "traced": 0}
+    assert metadata[META_KEY]["cells"] == {
+        "numbers": 2,
+        "traced": 0,
+        "untraced": [{"column": "x", "text": t, "numbers": 1} for t in ("1.0", "2.0")],
+    }
     assert not [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import shows
-from herd.base import formats
+from herd.base import formats, lineage
 from herd.presentation import downloads, tables
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
@@ -157,20 +157,36 @@ def test_formatter_factories():
 
 
 @pytest.mark.parametrize(
-    "shown, counted",
+    "shown, found",
     [
-        ("405 B", True),
-        ("0.2553 to 0.3662", True),  # an interval
-        ("20 (84–100 %)", True),
-        ("-8.3 (-14.7 to -1.7)", True),
-        ("0.0172 ± 0.0022", True),
-        ("p = 0.0341", True),
-        ("Table 2", False),  # a label with a digit
-        ("541 (distinct items)", False),  # a number in words: the sentence, not the cell, would carry it
-        ("2024-07-23", False),  # a date
-        ("0.16.0", False),  # a version
-        ("—", False),
+        ("405 B", ["405 B"]),
+        ("0.2553 to 0.3662", ["0.2553", "0.3662"]),  # an interval: two numbers
+        ("20 (84–100 %)", ["20", "84", "100 %"]),
+        ("-8.3 (−14.7 to -1.7)", ["-8.3", "−14.7", "-1.7"]),
+        ("0.0172 ± 0.0022", ["0.0172", "0.0022"]),
+        ("p = 0.0341", ["0.0341"]),
+        ("3.8e+25 FLOPs, 3.8 × 10²⁵, 7.6×", ["3.8e+25", "3.8 × 10²⁵", "7.6×"]),
+        ("57 subsets of 100–1,534 questions", ["57", "100", "1,534"]),  # numbers among words count
+        ("measured: 7.6 windows", ["7.6"]),
+        ("Table 2, p. 3, Eq. (10)", []),  # places in a document are names
+        ('<a href="https://arxiv.org/abs/2404.10102">a replication</a>', []),  # a link's address is no number
+        ("Llama 3.1 405B Instruct scores 88.6", ["88.6"]),  # a model's name holds no data
+        ("Llama 3 and GPT-4o", []),  # a version after a family's name, a number inside a word
+        ("5-shot, arXiv 2407.21783v3", []),  # a word, an identifier
+        ("2024-07-23, July 2024", []),  # dates
+        ("0.16.0", []),  # a version
+        ("—", []),
     ],
 )
-def test_a_cell_counts_as_a_number_when_it_shows_only_numbers(shown, counted):
-    assert tables.numeric("text", shown) is counted
+def test_a_cell_counts_each_number_it_shows(shown, found):
+    assert tables.numbers(shown) == found
+
+
+def test_a_cell_of_words_takes_its_columns_lineage_and_each_number_counts():
+    frame = pd.DataFrame({"what": ["57 subsets of 100–1,534", "Llama 3.1 405B", "no number"], "n": [1, 2, 3]})
+    traced = lineage.Lineage("computed", function="herd.base.formats.count")
+    _, metadata = tables.render(frame, lineage={"what": traced})
+    counts = metadata[lineage.META_KEY]["cells"]
+    # the first cell's three numbers carry the column's lineage; the three counts of "n" carry none
+    assert (counts["numbers"], counts["traced"]) == (6, 3)
+    assert [c["column"] for c in counts["untraced"]] == ["n", "n", "n"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -358,3 +359,69 @@ def vega_power_label(field: str = "datum.value") -> str:
     for plain, sup in zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"):
         digits = f"replace({digits}, regexp('{plain}', 'g'), '{sup}')"
     return f"abs(log({field}) / LN10 - {exponent}) < 1e-6 ? '10' + {digits} : ''"
+
+
+# ------------------------------------------------------------------ the numbers a text holds
+
+# a number as the book writes it: a sign, digits with thousands separators, decimals, then an exponent (e+25,
+# × 10²⁵, ²⁵) and a unit (a space and K, M, B or T; %; ×); ``10²⁵`` alone is one number too
+_TOKEN = re.compile(
+    r"(?P<n>[−+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[+-]?\d+|\s?×\s?10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)?"
+    r"(?:\s?%|\s[KMBT](?![\w])|×)?)"
+)
+# what a number is part of when it is not a number: a word it is written in (405B, GPT-4o, Nemotron-4, 5-shot, 1st), a
+# place in a document (Table 15, Figure 4, §2.2, Section 3), a date (2024-07-23, August 2024) or a version (4.0.0)
+REFERENCE_WORDS = ("Table", "Tables", "Figure", "Figures", "Fig.", "Section", "Sections", "§", "Appendix", "Chapter",
+                   "Approach", "Eq.", "Equation", "Algorithm", "p.", "pp.", "arXiv", "arXiv:")  # fmt: skip
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+_NAMED = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d+(?:\.\d+){2,}"  # a date, a version
+    rf"|(?:{'|'.join(MONTHS)}) \d{{4}}\b"  # a month
+    rf"|(?<!\w)(?:{'|'.join(re.escape(w) for w in REFERENCE_WORDS)})\s?\(?\d+(?:\.\d+)*(?:(?: and |–|-)\d+)*"
+)
+
+
+def numbers(text: str, names=()) -> list[str]:
+    """The numbers ``text`` holds, each as written (``1,534``, ``0.2553``, ``−5.1``, ``405 B``, ``84``, ``100 %``,
+    ``3.8e+25``, ``3.8 × 10²⁵``, ``7.6×``): what a reader could ask "where did this come from?" about. A range or an
+    interval is two numbers (``84–100 %``, ``0.2553 to 0.3662``).
+
+    A number that is part of a name is not one: a number written inside a word (``405B``, ``GPT-4o``,
+    ``Nemotron-4``, ``5-shot``), a place in a document or its identifier (``Table 15``, ``§2.2``, ``p. 12``,
+    ``arXiv 2407.21783``), a date (``2024-07-23``, ``August 2024``), a version (``4.0.0``), and the numbers of
+    ``names`` (the names of models and benchmarks, e.g. ``Llama 3.1 405B Instruct``) and of a version after a word
+    that names one of them (``Llama 3``, ``Claude 3.5``)."""
+    text = str(text).replace("\u00a0", " ").replace("\u202f", " ")
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = text.replace(name, " " * len(name))
+    families = _families(tuple(sorted(set(names))))
+    if families is not None:
+        text = families.sub(lambda m: " " * len(m.group(0)), text)
+    text = _NAMED.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        before, after = text[start - 1 : start], text[end : end + 1]
+        token = m.group("n")
+        if token[0] in "+-" and before.isdigit():  # 8-22: the hyphen joins, it is no sign
+            token, start = token[1:], start + 1
+            before = text[start - 1 : start]
+        if before.isalpha() or before in ("_", ".") or after.isalpha() or after == "_":
+            continue  # written inside a word, or a part of a longer token
+        if before == "-" and text[start - 2 : start - 1].isalpha():  # GPT-4
+            continue
+        if after == "-" and text[end + 1 : end + 2].isalpha():  # 5-shot
+            continue
+        found.append(token.strip())
+    return found
+
+
+@lru_cache(maxsize=8)
+def _families(names: tuple[str, ...]) -> re.Pattern | None:
+    """The words that precede a version in ``names`` (``Llama`` of ``Llama 3.1 405B``), as a pattern of the word and
+    the version that follows it."""
+    words = {m.group(1) for name in names for m in re.finditer(r"(?:^|\s)([A-Z][\w-]*) \d", name)}
+    if not words:
+        return None
+    return re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(words))})\s\d+(?:\.\d+)?(?![\d,])")

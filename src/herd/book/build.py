@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import fcntl
 import hashlib
 import json
@@ -112,7 +113,7 @@ def execute(root: Path, nb: Notebook, digest: str) -> Execution:
             out = Path(tmp) / f"{nb.name}.out.ipynb"
             nbformat.write(source, src)
             _check_declared_parameters(nb, src)
-            start = time.perf_counter()
+            start, started = time.perf_counter(), _now()
             try:
                 pm.execute_notebook(
                     str(src),
@@ -125,7 +126,7 @@ def execute(root: Path, nb: Notebook, digest: str) -> Execution:
                 )
             except pm.PapermillExecutionError as exc:
                 raise BuildError(_describe_failure(nb, exc)) from None
-            seconds = time.perf_counter() - start
+            seconds, ended = time.perf_counter() - start, _now()
             executed = json.loads(out.read_text())
     except OSError as exc:
         raise BuildError(f"{short_path(nb.text)}: executing it failed: {_os_error(exc)}") from None
@@ -134,10 +135,15 @@ def execute(root: Path, nb: Notebook, digest: str) -> Execution:
     text = json.dumps(executed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     before = nb.executed.read_text() if nb.executed.exists() else None
     if text == before:
-        return Execution(seconds, written=False, outputs_changed=False)
+        return Execution(seconds, written=False, outputs_changed=False, started=started, ended=ended)
     changed = before is None or _cells(before) != executed["cells"]
     write_atomic(nb.executed, text, root)
-    return Execution(seconds, written=True, outputs_changed=changed)
+    return Execution(seconds, written=True, outputs_changed=changed, started=started, ended=ended)
+
+
+def _now() -> str:
+    """The time now, in UTC, to the second (ISO 8601)."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _os_error(exc: OSError) -> str:
@@ -170,6 +176,8 @@ class Execution:
     seconds: float
     written: bool
     outputs_changed: bool
+    started: str = ""  # when it started and ended (UTC, ISO 8601)
+    ended: str = ""
 
 
 def _cells(text: str) -> list | None:
@@ -230,11 +238,14 @@ def _describe_failure(nb: Notebook, exc) -> str:
 def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None) -> dict[str, float]:
     """Execute the notebooks whose inputs changed. Returns {name: seconds} for those run.
 
-    Each execution's seconds go to ``book/execution.json`` only when the notebook's cells (code or outputs)
-    changed: a re-execution with the same outputs, or one on changed inputs that computes the same results,
-    leaves the timings file as it was."""
+    Each execution's seconds, start and end go to ``book/execution.json`` only when the notebook's cells (code or
+    outputs) changed: a re-execution with the same outputs, or one on changed inputs that computes the same results,
+    leaves the timings file as it was (so its times are those of the execution that wrote the outputs the book
+    shows; the edition's research object gives them to the chapter's execution, :mod:`herd.book.crate`), unless the
+    file has no times for it yet."""
     ran: dict[str, float] = {}
-    timed: dict[str, float] = {}
+    timed: dict[str, Execution] = {}
+    logged = _read_log(root)
     selected = [nb for nb in notebooks(root) if not only or nb.name in only]
     if only and len(selected) != len(only):
         missing = set(only) - {nb.name for nb in selected}
@@ -247,8 +258,8 @@ def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None
         print(f"build: {nb.name}: executing {nb.text.relative_to(root)}", flush=True)
         result = execute(root, nb, digest)
         ran[nb.name] = result.seconds
-        if result.outputs_changed:
-            timed[nb.name] = result.seconds
+        if result.outputs_changed or "start_time" not in logged.get(nb.name, {}):  # (a log of older builds: no times)
+            timed[nb.name] = result
         what = {
             (False, False): "unchanged, nothing written",
             (True, False): "same outputs, inputs recorded",
@@ -260,11 +271,16 @@ def run_notebooks(root: Path, force: bool = False, only: list[str] | None = None
     return ran
 
 
-def _log_execution(root: Path, ran: dict[str, float]) -> None:
+def _read_log(root: Path) -> dict:
     path = root / EXECUTION_LOG
-    log = json.loads(path.read_text()) if path.exists() else {}
-    for name, seconds in ran.items():
-        log[name] = {"seconds": round(seconds, 1)}
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _log_execution(root: Path, ran: dict[str, Execution]) -> None:
+    path = root / EXECUTION_LOG
+    log = _read_log(root)
+    for name, result in ran.items():
+        log[name] = {"seconds": round(result.seconds, 1), "start_time": result.started, "end_time": result.ended}
     write_atomic(path, json.dumps(dict(sorted(log.items())), indent=1) + "\n", root)
 
 

@@ -10,9 +10,13 @@ The crate describes, each as an entity of its graph:
   (``book/*.ipynb``), copied into the site beside the pages so the crate holds what it describes;
 - one ``CreateAction`` per chapter: papermill's execution of its text notebook into its executed notebook, with
   the parameters it ran with (read from the executed notebook's parameters cells, as the build records them), the
-  software it ran on (versions from the lock) and the commit of the book's code;
+  software it ran on (versions from the lock), the commit of the book's code, when it started and ended (from the
+  build's log ``book/execution.json``: the executed notebook itself keeps no times, so that it is the same bytes
+  when its outputs are) and the project as its agent;
 - the site: every HTML page, each based on its executed notebook, and each page's lineage records
-  (``_lineage/<docname>.json``, written by the HTML build) linked from the page.
+  (``_lineage/<docname>.json``, written by the HTML build) linked from the page; the downloads of the pages
+  (``book/downloads/``: each table's or chart's CSV, about its page, and each table's ``.lineage.csv`` side file,
+  about its CSV); and ``lineage-coverage.json``, how many of each page's numbers carry their lineage.
 
 The crate is deterministic: the same edition built twice gives the same bytes (its only date is the edition's
 recorded date; the working tree's is its commit's). :func:`validate` checks a crate against the RO-Crate 1.1
@@ -56,7 +60,11 @@ FORMATS = {
     ".html": "text/html",
     ".txt": "text/plain",
     ".lock": "text/plain",
+    ".zip": "application/zip",
 }
+COVERAGE_FILE = "lineage-coverage.json"  # at the site's root, written by the HTML build (_ext/lineage.py)
+DOWNLOADS = "book/downloads"  # the pages' downloads (herd.presentation.downloads.FOLDER beside the pages)
+LINEAGE_SUFFIX = ".lineage.csv"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)==([^\s;#]+)")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
@@ -316,11 +324,38 @@ def _add_software(crate, root: Path, edition: Edition) -> list:
     return out
 
 
-def _add_executions(crate, root: Path, site: Path, software: list, data) -> tuple[list, list, list]:
-    """Per chapter: its text notebook, its executed notebook and papermill's ``CreateAction`` between them, with
-    the parameters it ran with as ``PropertyValue`` entities. Returns (text notebooks, executed, actions)."""
+def _add_project(crate, root: Path):
+    """The project as the agent of the chapters' executions: an organization, at its repository's address."""
     from rocrate.model.contextentity import ContextEntity
 
+    url = repository_url(root)
+    props = {"@type": "Organization", "name": f"{TITLE} (the project)"}
+    if url:
+        props["url"] = url
+    return crate.add(ContextEntity(crate, url or "#project", properties=props))
+
+
+def execution_log(root: Path) -> dict[str, dict[str, str]]:
+    """When each chapter's execution that wrote its executed notebook started and ended (``startTime``,
+    ``endTime``), by chapter, from the build's log ``book/execution.json`` (:func:`herd.book.build.run_notebooks`); a
+    chapter the log gives no times has none."""
+    path = root / "book" / "execution.json"
+    try:
+        log = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, ValueError) as exc:
+        raise CrateError(f"{path}: not readable JSON: {exc}") from None
+    terms = (("start_time", "startTime"), ("end_time", "endTime"))
+    return {name: {t: str(e[k]) for k, t in terms if e.get(k)} for name, e in log.items() if isinstance(e, dict)}
+
+
+def _add_executions(crate, root: Path, site: Path, software: list, data) -> tuple[list, list, list]:
+    """Per chapter: its text notebook, its executed notebook and papermill's ``CreateAction`` between them, with
+    the parameters it ran with as ``PropertyValue`` entities, its start and end and the project as its agent.
+    Returns (text notebooks, executed, actions)."""
+    from rocrate.model.contextentity import ContextEntity
+
+    agent = _add_project(crate, root)
+    ran = execution_log(root)
     helps = _parameter_help(root)
     params_file = (
         _file(crate, site, PARAMETERS, name="The chapters' parameters") if (site / PARAMETERS).exists() else None
@@ -348,6 +383,8 @@ def _add_executions(crate, root: Path, site: Path, software: list, data) -> tupl
             "object": [_ref(o) for o in objects],
             "result": [_ref(result)],
             "actionStatus": {"@id": "http://schema.org/CompletedActionStatus"},
+            "agent": _ref(agent),
+            **ran.get(name, {}),
         }
         actions.append(crate.add(ContextEntity(crate, f"#execution-{name}", properties=props)))
         texts.append(text)
@@ -363,7 +400,7 @@ def _value(value: object) -> object:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _add_site(crate, site: Path) -> tuple[list, object | None]:
+def _add_site(crate, site: Path) -> tuple[dict, object | None]:
     """Every HTML page of the site (outside the folders whose names start with ``_``), each based on the executed
     notebook of the same name; and each page's lineage records (``_lineage/<docname>.json``) as a File linked from
     its page (``subjectOf``) and gathered in the ``_lineage/`` Dataset. Returns (pages, the lineage Dataset)."""
@@ -393,9 +430,67 @@ def _add_site(crate, site: Path) -> tuple[list, object | None]:
             page.append_to("subjectOf", entity)
         lineage.append(entity)
     if not lineage:
-        return list(pages.values()), None
+        return pages, None
     props = {"name": "Lineage records of the pages", "hasPart": [_ref(e) for e in lineage]}
-    return list(pages.values()), crate.add(Dataset(crate, dest_path=f"{LINEAGE_DIR}/", properties=props))
+    return pages, crate.add(Dataset(crate, dest_path=f"{LINEAGE_DIR}/", properties=props))
+
+
+def _add_downloads(crate, root: Path, site: Path, pages: dict) -> object | None:
+    """The pages' downloads (``book/downloads/``) as a Dataset: each CSV a page's table or chart offers, about that
+    page (the executed notebook that carries it names it), each table's lineage side file about its CSV, and any
+    other file of the folder (the data package's archive). None when the site has no downloads."""
+    from rocrate.model.dataset import Dataset
+
+    from herd.presentation import downloads
+
+    folder = site / DOWNLOADS
+    if not folder.is_dir():
+        return None
+    shown_on: dict[str, str] = {}
+    for notebook in sorted((root / "book").glob("*.ipynb")):
+        for name in downloads.collect(notebook):
+            shown_on.setdefault(name, f"book/{notebook.stem}.html")
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    csvs, parts = {}, []
+    for path in (p for p in files if not p.name.endswith(LINEAGE_SUFFIX)):
+        rel = path.relative_to(site).as_posix()
+        page = pages.get(shown_on.get(path.name, ""))
+        props: dict = {"name": path.name}
+        if path.suffix == ".csv":
+            where = f"on {page['name']}" if page is not None else "of a page"
+            props["description"] = f"The rows of a table or chart {where}, as its “Download CSV” link gives them"
+            if page is not None:
+                props["about"] = _ref(page)
+        csvs[path.name] = entity = _file(crate, site, rel, **props)
+        parts.append(entity)
+    for path in (p for p in files if p.name.endswith(LINEAGE_SUFFIX)):
+        table = csvs.get(path.name.removesuffix(LINEAGE_SUFFIX) + ".csv")
+        if table is None:
+            raise CrateError(f"{path}: a lineage side file without its table's CSV in {DOWNLOADS}/")
+        props = {
+            "name": path.name,
+            "description": f"Where each number of {table['name']} came from: one line per number (its row and "
+            "column), with its lineage record (the function and parameters, or the data row, and the sources)",
+            "about": _ref(table),
+        }
+        parts.append(_file(crate, site, path.relative_to(site).as_posix(), **props))
+    props = {"name": "The pages' downloads: the CSV of each table and chart, and each table's lineage side file",
+             "hasPart": [_ref(e) for e in parts]}  # fmt: skip
+    return crate.add(Dataset(crate, dest_path=f"{DOWNLOADS}/", properties=props))
+
+
+def _add_coverage(crate, site: Path, lineage) -> object | None:
+    """``lineage-coverage.json``: by page, how many numbers a reader sees and how many carry their lineage."""
+    if not (site / COVERAGE_FILE).exists():
+        return None
+    props: dict = {
+        "name": "How many of each page's numbers carry their lineage",
+        "description": "By page: the numbers of its glued values and of its table cells, those with a lineage, and "
+        "the values and cells whose numbers carry none (the coverage About this edition shows)",
+    }
+    if lineage is not None:
+        props["about"] = _ref(lineage)
+    return _file(crate, site, COVERAGE_FILE, **props)
 
 
 def _lineage_records(path: Path, docname: str) -> int:
@@ -419,9 +514,11 @@ def build_crate(root: Path, site: Path, edition: Edition):
     data = _add_data(crate, root, site)
     software = _add_software(crate, root, edition)
     texts, executed, actions = _add_executions(crate, root, site, software, data)
-    pages, lineage = _add_site(crate, site)
+    by_page, lineage = _add_site(crate, site)
+    pages = list(by_page.values())
+    extra = [e for e in (_add_downloads(crate, root, site, by_page), _add_coverage(crate, site, lineage)) if e]
     locks = [_file(crate, site, p, name=f"{p}: the pinned Python packages") for p in LOCKS if (site / p).exists()]
-    parts = [data, *texts, *executed, *pages, *([lineage] if lineage else []), *locks]
+    parts = [data, *texts, *executed, *pages, *([lineage] if lineage else []), *extra, *locks]
     params = site / PARAMETERS
     if params.exists():
         parts.insert(1 + len(texts), crate.dereference(PARAMETERS))

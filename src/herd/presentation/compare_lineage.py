@@ -548,7 +548,7 @@ def published_examples(frame: pd.DataFrame) -> Callable[[int, str], Lineage | No
 
     def cell(i: int, column: str) -> Lineage | None:
         row = frame.iloc[i]
-        if column == "published value":
+        if column in ("published value", "method", "published in"):  # the example as published: inputs and value
             return computed(
                 method_text.published_examples,
                 output=f"row {row['method']!r}, column 'published value'",

@@ -53,22 +53,26 @@ def disagreement_count(package) -> Lineage:
 
 
 def overview(package) -> dict[str, Callable[[int], Lineage]]:
-    """Each table's row count in :func:`data.overview` (its column ``rows``), with the rows counted."""
+    """Each table's row count in :func:`data.overview` (its column ``rows``), with the rows counted, and what a row is
+    (its column ``a row is``)."""
     names = [r["name"] for r in package.descriptor["resources"]]
-    return {
-        "rows": lambda i: computed(
-            data.overview, rows_of.rows(package, names[i]), output=f"row {names[i]!r}, column rows"
+
+    def lineage(column: str) -> Callable[[int], Lineage]:
+        return lambda i: computed(
+            data.overview, rows_of.rows(package, names[i]), output=f"row {names[i]!r}, column {column!r}"
         )
-    }
+
+    # what a row is: the table's description in data/datapackage.json (for claims, counted from its rows)
+    return {"rows": lineage("rows"), "a row is": lineage("a row is")}
 
 
 def sources(package) -> dict[str, Callable[[int], Lineage]]:
     """The rows citing each document (:func:`provenance.sources_table`): the document's row of ``sources.csv``
     and the rows of every table that name it (``source``, or ``size_source`` in ``benchmarks.csv``), for its
-    column ``rows citing it``."""
+    column ``rows citing it`` (and for its columns ``document`` and ``version``, its row's title and version)."""
     keys = list(package.sources["key"])
 
-    def lineage(i: int) -> Lineage:
+    def lineage(i: int, column: str) -> Lineage:
         key = keys[i]
         reads = rows_of.rows(package, "sources", package.sources[package.sources["key"] == key])
         for name in CITING:
@@ -77,9 +81,18 @@ def sources(package) -> dict[str, Callable[[int], Lineage]]:
             reads += rows_of.rows(package, name, hit) if len(hit) else ()
         bench = package.benchmarks[package.benchmarks["size_source"] == key]
         reads += rows_of.rows(package, "benchmarks", bench) if len(bench) else ()
-        return computed(provenance.sources_table, reads, output=f"row {key!r}, column 'rows citing it'")
+        return computed(provenance.sources_table, reads, output=f"row {key!r}, column {column!r}")
 
-    return {"rows citing it": lineage}
+    # the document's title and version are its row's, read with the rows that cite it
+    return {column: (lambda i, column=column: lineage(i, column)) for column in ("rows citing it", "document", "version")}
+
+
+def schema(package, name: str) -> Lineage:
+    """The schema table of one table of the package (:func:`data.schema_table`): its fields as
+    ``data/datapackage.json`` declares them (types, units, allowed values and meaning)."""
+    return computed(
+        data.schema_table, note=f"the schema of data/{name}.csv in data/datapackage.json", output="the table", name=name
+    )
 
 
 def printed_tables(package) -> Callable[[int, str], Lineage]:

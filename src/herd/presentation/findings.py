@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from herd.base.lineage import META_KEY, Lineage, Traced, computed, from_record
+from herd.base.lineage import META_KEY, Lineage, Traced, computed, from_record, identity
 from herd.record import coverage
 from herd.record import lineage as rows_of
 
@@ -118,6 +118,7 @@ class Glued:
         if lineage is None:
             lineage = glued_lineage(self.book) if values is None else {}
         self.lineage = lineage
+        self._read: dict[str, Lineage] = {}  # the lineage of the values read since the last finding, by name
 
     def __call__(self, chapter: str, name: str) -> str:
         """The text ``chapter`` glued under ``name``, carrying the lineage the chapter recorded with it (a
@@ -133,7 +134,17 @@ class Glued:
 
     def _traced(self, chapter: str, name: str, text: str) -> str:
         found = self.lineage.get(chapter, {}).get(name)
-        return text if found is None else Traced(text, found)
+        if found is None:
+            return text
+        self._read[f"{chapter}.{name}"] = found
+        return Traced(text, found)
+
+    def finding(self, chapter: str, anchor: str, question: str, finding: str) -> Finding:
+        """A :class:`Finding` whose lineage is that of the glued values read to write it (its arguments are read
+        before it is made, and each finding is made before the next is written): the one record they share, or else
+        one naming them and every row their records read."""
+        read, self._read = self._read, {}
+        return Finding(chapter, anchor, question, finding, _combined(read))
 
     def number(self, chapter: str, name: str) -> float:
         """A glued value as a number (thousands separators and a trailing % dropped)."""
@@ -194,6 +205,7 @@ class Finding:
     anchor: str
     question: str
     finding: str
+    lineage: Lineage | None = None
 
     @property
     def href(self) -> str:
@@ -201,16 +213,34 @@ class Finding:
         return f"{self.chapter}.html#{self.anchor}"
 
 
+def _combined(read: dict[str, Lineage]) -> Lineage | None:
+    """One lineage for the values ``read`` (glued name -> its chapter's lineage): the one record they share, or the
+    lineage of the sentence that quotes them, naming each and every row their records read."""
+    distinct = {identity(found.record()): found for found in read.values()}
+    if len(distinct) <= 1:
+        return next(iter(distinct.values()), None)
+    reads = tuple(dict.fromkeys(r for found in distinct.values() for r in found.reads))
+    names = ", ".join(sorted(read))
+    return computed(
+        findings,
+        reads,
+        note=f"a finding written from values its chapter glued ({names}); each one's own record is on its "
+        "chapter's page",
+    )
+
+
 def findings(g: Glued) -> list[Finding]:
     """One finding per question the book answers, in the order of the chapters, each with the
-    section of its chapter that shows it; every count agrees with its verb and noun (one or more)."""
+    section of its chapter that shows it; every count agrees with its verb and noun (one or more), and each
+    carries the lineage of the values it quotes (:meth:`Glued.finding`)."""
     b = lambda name: g("benchmarks", name)  # noqa: E731
     c = lambda name: g("claims", name)  # noqa: E731
     s = lambda name: g("scaling", name)  # noqa: E731
     lc = lambda name: g("long_context", name)  # noqa: E731
     ct = lambda name: g("contamination", name)  # noqa: E731
+    g._read.clear()  # what was read before the first finding is no part of it
     return [
-        Finding(
+        g.finding(
             "benchmarks",
             "benchmarks-result",
             f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
@@ -219,13 +249,13 @@ def findings(g: Glued) -> list[Finding]:
             f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, not resolved on at most {b('n_unresolved')}; "
             f"{b('n_equivalent')} within ±{b('margin_text')} points.",
         ),
-        Finding(
+        g.finding(
             "benchmarks",
             "benchmarks-pair",
             f"Is {b('pair_name')} as good as {b('pair_reference_name')}?",
             b("pair_short"),
         ),
-        Finding(
+        g.finding(
             "claims",
             "claims-result",
             "How much of a popular post about the release holds?",
@@ -234,7 +264,7 @@ def findings(g: Glued) -> list[Finding]:
             f"{c('n_misleading_total')} misleading or overstated; {c('n_within_noise')} right and {c('n_wrong_noise')} "
             f"wrong in order but not resolved. {c('family_note')}",
         ),
-        Finding(
+        g.finding(
             "scaling",
             "scaling-refit",
             "Where does the scaling law put the compute-optimal model?",
@@ -243,14 +273,14 @@ def findings(g: Glued) -> list[Finding]:
             f"another corpus's law cannot confirm Meta's choice. The paper's {s('paper_params')} B matches neither "
             "printing of its law.",
         ),
-        Finding(
+        g.finding(
             "scaling",
             "scaling-checks",
             "Does the arithmetic of the training run add up?",
             f"Of {g.counted('scaling', 'n_checks', '{check|checks}')}, {s('agreement_phrase')}; the other "
             f"{g.counted('scaling', 'n_not_agreeing', '{comes|come}')} down to {s('causes_phrase')}.",
         ),
-        Finding(
+        g.finding(
             "long_context",
             "long-context-tokens",
             f"How much text do {lc('context_k')}K tokens hold?",
@@ -259,13 +289,13 @@ def findings(g: Glued) -> list[Finding]:
             f"{lc('narrative_pages')} pages), {lc('technical_words')} of technical prose and {lc('code_words')} of "
             f"Python code, measured with the real tokenizer on a handful of texts.",
         ),
-        Finding(
+        g.finding(
             "long_context",
             "long-context-benchmarks",
             "Are the long-context wins real?",
             f"Of the 405B's {g.counted('long_context', 'n_wins', 'printed {lead|leads}')}, {lc('leads_short')}.",
         ),
-        Finding(
+        g.finding(
             "contamination",
             "contamination-table15",
             "Can the paper's contamination analysis be trusted?",
@@ -274,7 +304,7 @@ def findings(g: Glued) -> list[Finding]:
             f"uncontaminated benchmarks; {ct('n_beyond')} of {ct('n_reported')} reported gains "
             f"{g.agree('contamination', 'n_beyond', '{exceeds|exceed}')} chance in every seed.",
         ),
-        Finding(
+        g.finding(
             "data",
             "data-disagreements",
             "Where do the numbers come from?",
@@ -284,6 +314,11 @@ def findings(g: Glued) -> list[Finding]:
             f"{g.counted('data', 'n_disagree', '{place|places}')}, and the book keeps both values.",
         ),
     ]
+
+
+def table_lineage(items: list[Finding]) -> dict:
+    """The lineage of the findings table's cells (:func:`table`): each finding's, for its question and its answer."""
+    return {column: (lambda i: items[i].lineage) for column in ("question (opens its section)", "finding")}
 
 
 def table(items: list[Finding]) -> pd.DataFrame:

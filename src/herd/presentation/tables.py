@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import pandas as pd
 from IPython.display import HTML, display
@@ -27,8 +28,8 @@ from herd.base.lineage import META_KEY, Lineage, Records
 from . import downloads
 
 Formatter = Callable[[object], str]
-# one lineage for every numeric cell; per column, one lineage or one per row (a function of the row's position);
-# or a function of the row's position and the column
+# one lineage for every cell that shows a number; per column, one lineage or one per row (a function of the row's
+# position); or a function of the row's position and the column
 CellLineage = Lineage | Mapping[str, Lineage | Callable[[int], Lineage]] | Callable[[int, str], Lineage | None]
 SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
 LONG = 60  # characters: a column with a cell longer than this gets a wider minimum width
@@ -97,44 +98,51 @@ def _lineage_of(lineage: CellLineage | None, i: int, column: str) -> Lineage | N
     return lineage(i, column)
 
 
-# what may stand beside the numbers of a cell that shows only numbers: units, "to" and "p" (an interval, a p-value)
-_NUMBER_WORDS = re.compile(r"\b(?:to|p|B|T|M|K|GB|points?)\b")
-_NOT_A_NUMBER = re.compile(r"^\d{4}-\d{2}-\d{2}$|\d+\.\d+\.\d+")  # a date, a version
+_HREF = re.compile(r"<a\b[^>]*>")  # a link's opening tag, whose address is no number of the cell
 
 
-def numeric(value, shown: str) -> bool:
-    """Whether a cell shows a number a reader could ask about: its value is a number, or its text is one that
-    :func:`herd.base.formats.read` reads (``405 B``, ``1.2 × 10²⁵``, ``62.1 %``), or it holds only numbers and
-    what writes them (an interval ``0.2553 to 0.3662``, ``20 (84–100 %)``, ``0.0172 ± 0.0022``, ``p = 0.034``)."""
-    if formats.missing(value):
-        return False
-    if downloads.is_number(value):
-        return True
-    text = downloads.plain(shown)
-    if formats.read(text):
-        return True
-    if _NOT_A_NUMBER.search(text):
-        return False
-    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in _NUMBER_WORDS.sub("", text))
+@lru_cache(maxsize=1)
+def _names() -> tuple[str, ...]:
+    """The names of the data package's models and benchmarks, whose numbers are no data (:func:`numbers`)."""
+    from herd.record import data
+
+    return data.names(data.load())
+
+
+def numbers(shown: str) -> list[str]:
+    """The numbers a cell's HTML shows (:func:`herd.base.formats.numbers`: ``405 B``, ``0.2553 to 0.3662`` is two,
+    ``57 subsets of 100–1,534`` three), the numbers in the names of models and benchmarks (``Llama 3.1 405B``), places
+    in documents (``Table 15``), dates and versions left out: each is a number a reader could ask about."""
+    text = downloads.plain(_HREF.sub("<a>", str(shown)))  # a link's text, not its address
+    return formats.numbers(text, _names())
+
+
+MAX_UNTRACED = 20  # untraced cells a table names (with their column), for the book's list of numbers without lineage
 
 
 def _traced_cells(
     frame: pd.DataFrame, shown: dict, lineage: CellLineage | None
 ) -> tuple[dict[tuple[int, str], str], Records, dict]:
-    """Which numeric cells carry which lineage record (by row and column), the records, and the counts of numeric
-    cells and of those with a lineage."""
+    """Which cells that show a number carry which lineage record (by row and column), the records, and the counts
+    of the numbers the cells show and of those with a lineage (a cell of words with numbers among them, "57 subsets
+    of 100–1,534", takes its column's lineage as a number alone does), with the first cells whose numbers carry none."""
     ids: dict[tuple[int, str], str] = {}
     records = Records()
-    count = 0
+    counts: dict = {"numbers": 0, "traced": 0, "untraced": []}
     for column in frame.columns:
-        for i, value in enumerate(frame[column]):
-            if not numeric(value, shown[column][i]):
+        for i in range(len(frame)):
+            found_numbers = numbers(shown[column][i])
+            if not found_numbers:
                 continue
-            count += 1
+            counts["numbers"] += len(found_numbers)
             found = _lineage_of(lineage, i, str(column))
             if found is not None:
                 ids[(i, str(column))] = records.add(found)
-    return ids, records, {"numeric": count, "traced": len(ids)}
+                counts["traced"] += len(found_numbers)
+            elif len(counts["untraced"]) < MAX_UNTRACED:
+                text = downloads.plain(shown[column][i])
+                counts["untraced"].append({"column": str(column), "text": text[:80], "numbers": len(found_numbers)})
+    return ids, records, counts
 
 
 def _chosen(frame: pd.DataFrame, columns: list[str]) -> list[str]:
@@ -205,8 +213,8 @@ def render(
         parts.append(f'<p class="herd-caption">{html.escape(caption)}</p>')
     parts += [f'<div class="herd-table-wrap" tabindex="0">{table}</div>', downloads.link_html(items), "</div>"]
     metadata = downloads.metadata(items)
-    if counts["numeric"]:
-        metadata[META_KEY] = {"records": records.records, "cells": counts}
+    if counts["numbers"]:
+        metadata[META_KEY] = {"records": records.records, "cells": counts, "caption": caption or ""}
     return "\n".join(parts), metadata
 
 
@@ -229,11 +237,11 @@ def show(
     What a formatter or an unescaped column writes may hold links (:func:`link`), line breaks and
     emphasis; any other tag in it is shown as text (:func:`herd.base.markup.sanitize`).
 
-    ``lineage`` says where the numeric cells came from (:mod:`herd.base.lineage`): one lineage for every
-    numeric cell; per column (a mapping), one lineage or a function of the row's position (e.g.
-    :func:`herd.record.lineage.cells`); or a function of the row's position and the column (which may
-    return None). Each such cell carries ``data-lineage`` (the page shows its lineage on hover or
-    focus) and the download gets a side file naming every cell's lineage.
+    ``lineage`` says where the numbers of the cells came from (:mod:`herd.base.lineage`): one lineage for every
+    cell that shows a number (:func:`numbers`; a cell of words with numbers among them too); per column (a mapping),
+    one lineage or a function of the row's position (e.g. :func:`herd.record.lineage.cells`); or a function of the
+    row's position and the column (which may return None). Each such cell carries ``data-lineage`` (the page shows
+    its lineage on hover or focus) and the download gets a side file naming every cell's lineage.
 
     ``columns`` shows only those columns of ``frame``, in that order, and ``headers`` writes a column under another
     header; ``formats`` and ``lineage`` still name the frame's own columns. A table too wide for the page is shown

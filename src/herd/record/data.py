@@ -293,6 +293,14 @@ def cell_reference(source: str, table: str, page=None) -> str:
     return f"{source} · {place(table, page)}"
 
 
+def names(package: DataPackage) -> tuple[str, ...]:
+    """The names of the package's models (as the book and as their sources write them) and benchmarks: the numbers
+    in them name a model or a benchmark and are no data (:func:`herd.base.formats.numbers`)."""
+    models, benchmarks = package.tables["models"], package.tables["benchmarks"]
+    found = [*models["name"], *models["label_in_source"], *models["family"], *benchmarks["name"]]
+    return tuple(sorted({str(n) for n in found if isinstance(n, str) and n}))
+
+
 def row_count(package: DataPackage) -> int:
     """Rows in all the package's tables."""
     return sum(len(t) for t in package.tables.values())
