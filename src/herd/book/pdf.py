@@ -307,7 +307,10 @@ def read(path: Path, right_margin_mm: float = MARGIN_MM["right"]) -> Printed:
     import pypdfium2.raw as pdfium_c
 
     doc = pdfium.PdfDocument(str(path))
-    pages, pictures, paths, beyond = [], [], [], []  # type: ignore[var-annotated]
+    pages: list[str] = []
+    pictures: list[dict] = []
+    paths: list[int] = []
+    beyond: list[str] = []
     try:
         for number, page in enumerate(doc, start=1):
             textpage = page.get_textpage()

@@ -318,7 +318,7 @@ def end_labels(ends: pd.DataFrame, domains: Mapping[str, tuple[float, float]], h
     so that no two labels meet; a label that does not fit (:func:`fitting_labels`) has none (the chart names its law
     in a legend)."""
     lines = [textwrap.wrap(name, LAW_LABEL_CHARS) for name in ends["name"]]
-    heights = [LABEL_LINE_PX * len(text) for text in lines]
+    heights = [float(LABEL_LINE_PX * len(text)) for text in lines]
     out = pd.DataFrame({"label": list(ends["label"]), "text": ["\n".join(text) for text in lines]})
     for field, domain in domains.items():
         low, high = (math.log10(v) for v in domain)
