@@ -66,7 +66,8 @@ PRINT_CSS = (
 html, body { background: #fff !important; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .bd-footer-article,
 .header-article, .prev-next-area, .bd-header-article, .toggle-details, .cell_input.docutils.container.tag_hide-input,
-details.hide, button.toggle-button, .headerlink, .copybtn, #pst-back-to-top, .bd-search, .search-button-field,
+details.hide:not(.below-input), details.hide.below-input > summary, button.toggle-button, .headerlink,
+.copybtn, #pst-back-to-top, .bd-search, .search-button-field,
 .version-switcher__container, .skip-link, .vega-embed > details, .vega-actions { display: none !important; }
 .bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width { max-width: none !important; """
     """width: 100% !important;
@@ -75,6 +76,7 @@ body { font-size: 10pt; }
 table { font-size: 7.5pt; width: 100% !important; table-layout: auto; }
 td, th { overflow-wrap: anywhere; }  /* a wide table wraps inside the page rather than being cut off */
 .table-wrapper, .output, .cell_output { overflow: visible !important; max-height: none !important; }
+details.hide.below-input { border: none; box-shadow: none; padding: 0; }  /* a folded output prints, unfolded */
 pre { white-space: pre-wrap; word-break: break-word; font-size: 7.5pt; }
 h2, h3 { break-after: avoid; }
 .vega-embed, figure, img, svg { break-inside: avoid; max-width: 100%; }
@@ -89,15 +91,16 @@ h2, h3 { break-after: avoid; }
 )
 
 
-# Every table the print shows (not hidden by the print styles: a folded code cell's output is), as printed: the book
-# page it stands on (the single-page build's document marker before it), its number on that page, its caption (or
-# its label), the text of its header cells and of the last cell of each body row. Read after the print styles apply.
+# Every table of the book's pages, as printed: the book page it stands on (the single-page build's document marker
+# before it), its number on that page, its caption (or its label), whether the print shows it (a folded output
+# prints unfolded; nothing should hide a table), the text of its header cells and of the last cell of each body row.
+# Read after the print styles apply.
 TABLES_PRINTED = """() => {
   const norm = s => (s || '').replace(/\\s+/g, ' ').trim();
   const shown = e => e.getClientRects().length > 0;
   const markers = [...document.querySelectorAll('[id^="document-"]')];
   const counts = {};
-  return [...document.querySelectorAll('table')].filter(t => shown(t) && !t.closest('.herd-title-page')).map(t => {
+  return [...document.querySelectorAll('table')].filter(t => !t.closest('.herd-title-page')).map(t => {
     let page = '';
     for (const m of markers) {
       if (m.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) page = m.id.slice('document-'.length);
@@ -108,7 +111,7 @@ TABLES_PRINTED = """() => {
     const head = rows.filter(r => r.parentElement.tagName === 'THEAD');
     const body = rows.filter(r => r.parentElement.tagName !== 'THEAD');
     const caption = t.caption ? t.caption.innerText : t.getAttribute('aria-label');
-    return {page: page, number: counts[page], caption: norm(caption),
+    return {page: page, number: counts[page], caption: norm(caption), printed: shown(t),
             headers: head.flatMap(r => [...r.cells].filter(shown).map(c => norm(c.innerText))).filter(h => h),
             last: body.map(r => [...r.cells].filter(shown).pop()).filter(c => c).map(c => norm(c.innerText))
                       .filter(v => v)};
@@ -252,7 +255,7 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
                     document.querySelectorAll('[id^="document-"]').forEach(m => {
                         const next = m.nextElementSibling; if (next) next.classList.add('herd-chapter'); });
                     document.querySelectorAll('details').forEach(d => { """
-                    """if (!d.classList.contains('hide')) d.open = true; });
+                    """if (!d.classList.contains('hide') || d.classList.contains('below-input')) d.open = true; });
                 }""",
                     title.html(),
                 )
@@ -336,11 +339,11 @@ def past_margin(textpage, number: int, width: float, margin_mm: float) -> list[s
     limit = width - margin_mm / 25.4 * 72 + 1
     runs: list[list] = []  # [context, text, its line's bottom, where it ends]
     for i in range(textpage.count_chars()):
-        char = textpage.get_text_range(i, 1)
-        if not char.strip():
-            continue
         left, bottom, right, _ = textpage.get_charbox(i)
         if right <= limit:
+            continue
+        char = textpage.get_text_range(i, 1)
+        if not char.strip():
             continue
         if runs and abs(runs[-1][2] - bottom) < 2 and left - runs[-1][3] < 12:
             runs[-1][1] += char
@@ -368,21 +371,44 @@ def _flat(text: str) -> str:
     return _UNPRINTED.sub("", unicodedata.normalize("NFKC", text))
 
 
+PAGE_BREAK_CHARS = 600
+"""How much text may stand between the two parts of a cell that a page break splits: the page's footer and the
+table's header row, which Chromium prints again at the top of the next page (without whitespace)."""
+
+
+def _find(text: str, value: str, start: int) -> int:
+    """Where ``value`` begins in ``text`` from ``start``, whole or split by a page break (its beginning, then its
+    rest within :data:`PAGE_BREAK_CHARS`); -1 if it is not there."""
+    at = text.find(value, start)
+    if at >= 0 or len(value) < 2:
+        return at
+    for k in range(len(value) - 1, 0, -1):
+        head = text.find(value[:k], start)
+        if head < 0:
+            continue
+        if text.find(value[k:], head + k, head + k + PAGE_BREAK_CHARS + len(value) - k) >= 0:
+            return head
+    return -1
+
+
 def cut_tables(tables: list[dict], printed: Printed) -> list[str]:
-    """What the PDF lost of the ``tables`` its print showed (:data:`TABLES_PRINTED`): each table's header cells and
-    the values of its last column, looked for in the text of the PDF in the order the tables stand (each table from
-    where the one before it begins), each missing one named with its page, table and caption; then the text past
-    the right margin (:func:`past_margin`)."""
+    """What the PDF lost of the book's ``tables`` (:data:`TABLES_PRINTED`): a table the print hides; each table's
+    header cells and the values of its last column, looked for in the text of the PDF in the order the tables stand
+    (each table from where the one before it begins; a cell may be split by a page break, :func:`_find`), each
+    missing one named with its page, table and caption; then the text past the right margin (:func:`past_margin`)."""
     text = _flat(" ".join(printed.pages))
     problems, start = [], 0
     for table in tables:
-        where = f"page {table['page'] or 'before the first'}, table {table['number']}" + (
+        where = f"page {table['page'] or 'the first page'}, table {table['number']}" + (
             f" ({table['caption'][:60]})" if table["caption"] else ""
         )
+        if not table.get("printed", True):
+            problems.append(f"{where}: the print hides this table")
+            continue
         found = []
         for kind, values in (("column header", table["headers"]), ("value of the last column", table["last"])):
             for value in dict.fromkeys(values):
-                at = text.find(_flat(value), start)
+                at = _find(text, _flat(value), start)
                 if at < 0:
                     problems.append(f"{where}: {kind} {value[:80]!r} is not in the PDF")
                 else:
