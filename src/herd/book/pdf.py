@@ -3,7 +3,8 @@
 title page naming the edition and its commit, and page numbers.
 
 Like the runner, this module knows nothing of the analysis. :func:`read` opens a PDF again
-(pypdfium2) to check what was printed: its text and the pictures of its charts.
+(pypdfium2) to check what was printed: its text, the pictures of its charts and any text past the right margin;
+:func:`cut_tables` says what it lost of the tables the print showed (:data:`TABLES_PRINTED`).
 
 Neither Playwright's synchronous API nor PDFium may be driven from several threads of one process, and the
 editions are built side by side in threads; :func:`print_apart` therefore prints and reads each PDF in a
