@@ -372,11 +372,8 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
     ]
     colors, dashes = law_styles(len(laws))
     # a law without a label in a panel is named in a legend under the chart, by its colour and dash together
-    legend = (
-        alt.Legend(values=unlabelled, orient="bottom", columns=1, symbolType="stroke", symbolSize=400)
-        if (unlabelled)
-        else None
-    )
+    legend = alt.Legend(values=unlabelled, orient="bottom", columns=1, symbolType="stroke", symbolSize=400)
+    legend = legend if unlabelled else None
     color = alt.Color("label:N", title="Law", sort=laws, scale=alt.Scale(domain=laws, range=colors), legend=legend)
     dash = alt.StrokeDash("label:N", title="Law", sort=laws, scale=alt.Scale(domain=laws, range=dashes), legend=legend)
     shape = alt.Shape(
@@ -414,32 +411,7 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
                 ],
             )
         )
-        at = alt.Y(f"{field}_label_at:Q", scale=y_scale)
-        placed = alt.Chart(labels).transform_filter(f"isValid(datum.{field}_label_at)")
-        connectors = placed.mark_rule(strokeWidth=1, color="#888").encode(
-            x=alt.value(plot_px + 2),
-            x2=alt.value(plot_px + CONNECTOR_PX),
-            y=alt.Y(f"{field}_end:Q", scale=y_scale),
-            y2=f"{field}_label_at:Q",
-            opacity=shown,
-        )
-        swatches = placed.mark_rule(strokeWidth=2).encode(
-            x=alt.value(plot_px + CONNECTOR_PX),
-            x2=alt.value(plot_px + CONNECTOR_PX + SWATCH_PX),
-            y=at,
-            color=color,
-            strokeDash=dash,
-            opacity=shown,
-        )
-        texts = placed.mark_text(
-            align="left", baseline="middle", fontSize=11, lineHeight=LABEL_LINE_PX, lineBreak="\n", color="#222"
-        ).encode(
-            x=alt.value(plot_px + CONNECTOR_PX + SWATCH_PX + 4),
-            y=alt.Y(f"{field}_text_at:Q", scale=y_scale),
-            text="text:N",
-            opacity=shown,
-            tooltip=[alt.Tooltip("label:N", title="Law")],
-        )
+        connectors, swatches, texts = _label_layers(labels, field, y_scale, plot_px, (color, dash, shown))
         dots = (
             alt.Chart(points)
             .mark_point(size=110, filled=True, color="black")
@@ -473,6 +445,41 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
     )
     summary = _curves_summary(curves, points, unlabelled)
     return finish(chart, summary, {"laws": curves, "models": points, "labels": labels}, title)
+
+
+def _label_layers(
+    labels: pd.DataFrame, field: str, y_scale: alt.Scale, plot_px: int, styles: tuple
+) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+    """The layers that name the laws right of a panel ``plot_px`` wide whose y axis (``y_scale``) shows ``field``,
+    from :func:`end_labels`' ``labels``: a thin grey line from each line's end to its label, a stretch of the law's
+    line (``styles``: its colour, dash and opacity encodings) and the label's text."""
+    color, dash, shown = styles
+    placed = alt.Chart(labels).transform_filter(f"isValid(datum.{field}_label_at)")
+    connectors = placed.mark_rule(strokeWidth=1, color="#888").encode(
+        x=alt.value(plot_px + 2),
+        x2=alt.value(plot_px + CONNECTOR_PX),
+        y=alt.Y(f"{field}_end:Q", scale=y_scale),
+        y2=f"{field}_label_at:Q",
+        opacity=shown,
+    )
+    swatches = placed.mark_rule(strokeWidth=2).encode(
+        x=alt.value(plot_px + CONNECTOR_PX),
+        x2=alt.value(plot_px + CONNECTOR_PX + SWATCH_PX),
+        y=alt.Y(f"{field}_label_at:Q", scale=y_scale),
+        color=color,
+        strokeDash=dash,
+        opacity=shown,
+    )
+    texts = placed.mark_text(
+        align="left", baseline="middle", fontSize=11, lineHeight=LABEL_LINE_PX, lineBreak="\n", color="#222"
+    ).encode(
+        x=alt.value(plot_px + CONNECTOR_PX + SWATCH_PX + 4),
+        y=alt.Y(f"{field}_text_at:Q", scale=y_scale),
+        text="text:N",
+        opacity=shown,
+        tooltip=[alt.Tooltip("label:N", title="Law")],
+    )
+    return connectors, swatches, texts
 
 
 def _curves_summary(curves: pd.DataFrame, points: pd.DataFrame, unlabelled: list[str]) -> str:
