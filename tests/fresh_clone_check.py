@@ -98,6 +98,8 @@ def test_each_edition_has_its_pdf_with_every_chapter_and_chart(clone):
         for chart in manifest["charts"]:
             assert chart["inked"] > 0 and chart["title"] in printed.text, f"{name}: chart {chart['title']!r} not drawn"
         assert manifest["refused_requests"] == []
+        if name == "dev":  # its build stops on a table cut; a release made before that check lists what it lost
+            assert manifest["tables"] >= 10 and manifest["cut"] == []
 
 
 def test_the_dev_pdf_holds_every_page_of_the_table_of_contents_and_numbers_its_pages(clone):

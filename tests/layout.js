@@ -3,7 +3,7 @@
   const article = document.querySelector("article.bd-article") || document.body;
   const body = article.getBoundingClientRect();
   const found = { "table clipped without a scroll box": [], "scroll box without a visible cue": [],
-                  "truncated chart label": [], "chart wider than the text column": [],
+                  "truncated chart label": [], "overlapping chart labels": [], "chart wider than the text column": [],
                   "empty toggle": [], "page scrolls sideways": [] };
   const name = (el) => (el.querySelector("caption, .herd-caption, th") || el).textContent.trim().slice(0, 70);
   const scrollsX = (el) => { const s = getComputedStyle(el).overflowX; return s === "auto" || s === "scroll"; };
@@ -45,6 +45,22 @@
       if (hidden) continue;
       if (content.includes("…") || r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1) {
         found["truncated chart label"].push(`${chart.id}: ${content.slice(0, 60)}`);
+      }
+    }
+    // the labels a chart draws as marks (a law's name at its line's end, a value on a bar) never meet one another
+    const labels = [...svg.querySelectorAll("g.mark-text.role-mark text")].filter((t) => {
+      if (!t.textContent.trim()) return false;
+      for (let el = t; el && el !== svg; el = el.parentElement) {
+        if (el.getAttribute("opacity") === "0" || getComputedStyle(el).opacity === "0") return false;
+      }
+      return true;
+    }).map((t) => [t.textContent.trim(), t.getBoundingClientRect()]);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const [a, ra] = labels[i], [b, rb] = labels[j];
+        if (Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) > 1 && Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) > 1) {
+          found["overlapping chart labels"].push(`${chart.id}: ${a.slice(0, 40)} / ${b.slice(0, 40)}`);
+        }
       }
     }
     if (chart.scrollWidth > chart.clientWidth + 1) {

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import altair as alt
@@ -406,3 +407,226 @@ def test_verdict_colours_are_colour_blind_safe_and_legible():
         assert _contrast(colour, VERDICT_TEXT[verdict]) >= 4.5, verdict
         if verdict in ("ahead", "behind", "equivalent"):
             assert _contrast(colour, "white") >= 3 and _contrast(colour, "#121212") >= 3, verdict
+
+
+SHOWN_CHANNELS = (
+    *("x", "y", "color", "fill", "stroke", "shape", "strokeDash", "text", "tooltip", "row", "column", "facet"),
+)
+"""The encoding channels whose values a reader sees (axis and header labels, legend entries, text, tooltips); the
+others (detail, order, offsets, opacity) position or group marks without writing their values."""
+
+
+def shown_values(spec: dict) -> dict[str, set]:
+    """Every value a chart writes for a reader, by where: the values of each field a shown channel of any view
+    encodes (read from the rows the view draws, the chart's or an enclosing view's dataset), the options of each
+    control bound to a parameter (their labels where it has them), and its title and description."""
+    datasets = spec.get("datasets", {})
+    found: dict[str, set] = {}
+
+    def rows(view, inherited):
+        name = (view.get("data") or {}).get("name")
+        return datasets.get(name, inherited) if name else inherited
+
+    def walk(view, inherited):
+        records = rows(view, inherited)
+        encoding = dict(view.get("encoding") or {})
+        if isinstance(view.get("facet"), dict):
+            encoding["facet"] = view["facet"]
+        for channel in SHOWN_CHANNELS:
+            defs = encoding.get(channel)
+            for d in defs if isinstance(defs, list) else [defs]:
+                if isinstance(d, dict):
+                    for sub in [d, d.get("condition")] if isinstance(d.get("condition"), dict) else [d]:
+                        field = sub.get("field")
+                        if field and records:
+                            found.setdefault(f"{channel} {field}", set()).update(
+                                str(r[field]) for r in records if r.get(field) is not None
+                            )
+        for key in ("layer", "vconcat", "hconcat", "concat"):
+            for sub in view.get(key, []):
+                walk(sub, records)
+        if isinstance(view.get("spec"), dict):
+            walk(view["spec"], records)
+
+    walk(spec, [])
+    params = list(spec.get("params", [])) + [p for v in _all_views(spec) for p in v.get("params", [])]
+    for param in params:
+        bind = param.get("bind")
+        if isinstance(bind, dict) and "options" in bind:
+            found.setdefault(f"control {param['name']}", set()).update(map(str, bind.get("labels") or bind["options"]))
+    title = spec.get("title", {})
+    title = title if isinstance(title, dict) else {"text": title}
+    found["title and description"] = {
+        " ".join(title.get("text") if isinstance(title.get("text"), list) else [str(title.get("text", ""))]),
+        " ".join(title.get("subtitle") or []),
+        str(spec.get("description", "")),
+    }
+    return found
+
+
+def _all_views(spec: dict) -> list[dict]:
+    views = [spec]
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for sub in spec.get(key, []):
+            views += _all_views(sub)
+    if isinstance(spec.get("spec"), dict):
+        views += _all_views(spec["spec"])
+    return views
+
+
+def raw_keys(found: dict[str, set], keys) -> list[str]:
+    """Where a chart shows one of ``keys`` (a model's key in the data package) as it stands: a value equal to a key,
+    or a key as a word in its title or description."""
+    keys = sorted(keys, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, keys)) + r")(?![\w.-])")
+    out = []
+    for where, values in found.items():
+        for value in values:
+            hit = pattern.search(value) if where == "title and description" else (value if value in keys else None)
+            if hit:
+                out.append(f"{where}: {hit.group(0) if where == 'title and description' else hit}")
+    return sorted(set(out))
+
+
+def test_the_raw_key_check_finds_a_key_wherever_a_reader_sees_it():
+    keys = {"m-8b", "m-70b"}
+    spec = {
+        "datasets": {"d": [{"model": "m-8b", "name": "Model 8B", "n": 1}]},
+        "data": {"name": "d"},
+        "layer": [
+            {"mark": "bar", "encoding": {"y": {"field": "name", "type": "nominal"}, "x": {"field": "n"}}},
+            {"mark": "text", "encoding": {"detail": {"field": "model"}}},  # groups marks, writes nothing
+        ],
+        "params": [{"name": "pick", "bind": {"input": "select", "options": ["m-8b", "m-70b"], "labels": ["A", "B"]}}],
+        "title": "Scores of Model 8B",
+        "description": "Model 8B scores 1.",
+    }
+    assert raw_keys(shown_values(spec), keys) == []
+    spec["layer"][1]["encoding"]["tooltip"] = [{"field": "model", "type": "nominal"}]
+    del spec["params"][0]["bind"]["labels"]
+    spec["description"] = "m-70b scores 1 (m-70b-instruct is another model)."
+    assert raw_keys(shown_values(spec), keys) == [
+        "control pick: m-70b",
+        "control pick: m-8b",
+        "title and description: m-70b",
+        "tooltip model: m-8b",
+    ]
+
+
+def test_no_chart_of_the_book_shows_a_model_by_its_key():
+    from herd.record import data
+
+    keys = set(data.load().models["key"])
+    shown = {where: raw_keys(shown_values(spec), keys) for where, spec, _ in CHARTS}
+    assert {where: found for where, found in shown.items() if found} == {}
+    assert any("control model" in shown_values(spec) for _, spec, _ in CHARTS)  # the memory chart's dropdown is read
+
+
+def test_spread_keeps_labels_apart_in_their_order_and_inside_the_panel():
+    wanted, heights = [10.0, 12.0, 14.0, 150.0, 296.0, 299.0], [12.0, 24.0, 12.0, 12.0, 12.0, 24.0]
+    placed = charts.scaling.spread(wanted, heights, 0, 300, 3)
+    boxes = sorted((p - h / 2, p + h / 2) for p, h in zip(placed, heights))
+    assert all(a[1] + 3 <= b[0] + 1e-9 for a, b in zip(boxes, boxes[1:]))  # no two meet
+    assert boxes[0][0] >= 0 and boxes[-1][1] <= 300
+    assert sorted(range(6), key=lambda i: placed[i]) == sorted(range(6), key=lambda i: wanted[i])
+    assert placed[3] == 150.0  # a label with room stays at its line's end
+    with pytest.raises(ValueError, match="do not fit"):
+        charts.scaling.spread(wanted, [60.0] * 6, 0, 300, 3)
+
+
+def _laws(n: int, spread_at_end: float) -> pd.DataFrame:
+    """``n`` made-up laws whose lines end ``spread_at_end`` decades apart (near one another when small)."""
+    flops = [1e20, 1e22, 1e24]
+    return pd.DataFrame(
+        [
+            {
+                "label": f"Law number {k} (variant {k})",
+                "flops": f,
+                "params": 1e9 * (f / 1e20) ** (0.5 + spread_at_end * k),
+            }
+            for k in range(n)
+            for f in flops
+        ]
+    ).assign(tokens=lambda d: d["flops"] / (6 * d["params"]))
+
+
+def _models() -> pd.DataFrame:
+    return pd.DataFrame({"model": ["Model A"], "flops": [1e23], "tokens": [1e12], "params": [2e10]})
+
+
+def law_labels(spec: dict) -> list[dict]:
+    """For each panel of the chart of the laws: its laws (the colour scale's domain), the laws its legend names, its
+    height and plot width, and each label as drawn (its law, its lines, where its first line stands in pixels, and
+    how far right of the plot it begins), read from the specification."""
+    panels = []
+    for view in spec["vconcat"]:
+        layers = view["layer"]
+        lines = next(v for v in layers if v["mark"]["type"] == "line")
+        texts = next(v for v in layers if v["mark"]["type"] == "text")
+        y = texts["encoding"]["y"]
+        low, high = (math.log10(v) for v in y["scale"]["domain"])
+        records = spec["datasets"][texts["data"]["name"]]
+        color = lines["encoding"]["color"]
+        labels = [
+            {
+                "law": r["label"],
+                "lines": r["text"].split(texts["mark"]["lineBreak"]),
+                "first_px": view["height"] * (high - math.log10(r[y["field"]])) / (high - low),
+            }
+            for r in records
+            if r.get(y["field"]) is not None
+        ]
+        panels.append(
+            {
+                "laws": color["scale"]["domain"],
+                "legend": (color.get("legend") or {}).get("values", []),
+                "height": view["height"],
+                "right_of_plot": texts["encoding"]["x"]["value"] - view["width"],
+                "line_px": texts["mark"]["lineHeight"],
+                "labels": labels,
+            }
+        )
+    return panels
+
+
+def assert_each_law_labelled_apart(spec: dict, where: str) -> None:
+    for panel in law_labels(spec):
+        named = [label["law"] for label in panel["labels"]]
+        assert set(named) | set(panel["legend"]) == set(panel["laws"]), f"{where}: a law neither labelled nor listed"
+        assert len(set(named)) == len(named), f"{where}: a law labelled twice"
+        assert panel["right_of_plot"] > 0, f"{where}: labels inside the plot, not at the lines' ends"
+        boxes = sorted(
+            (b["first_px"] - panel["line_px"] / 2, b["first_px"] + panel["line_px"] * (len(b["lines"]) - 0.5))
+            for b in panel["labels"]
+        )
+        # (to a hundredth of a pixel: the values are stored rounded)
+        assert all(a[1] <= b[0] + 0.01 for a, b in zip(boxes, boxes[1:])), f"{where}: labels overlap: {boxes}"
+        assert boxes[0][0] >= -0.01 and boxes[-1][1] <= panel["height"] + 0.01, f"{where}: a label past the edge"
+
+
+def test_the_laws_are_named_at_their_lines_ends_or_in_a_legend_when_too_many():
+    charts.use_theme("html")
+    few = charts.scaling_curves(_laws(5, 0.001), _models(), "Laws")
+    spec = few.to_dict()
+    assert_each_law_labelled_apart(spec, "five laws")
+    assert all(p["legend"] == [] and len(p["labels"]) == 5 for p in law_labels(spec))
+    assert "5 laws, each named at the end of its line" in spec["description"]
+    assert charts.scaling.law_names(["A (x, y)", "B (one)", "B (two, three)"]) == ["A", "B (one)", "B (two)"]
+    crowded = charts.scaling_curves(_laws(26, 0.0005), _models(), "Laws").to_dict()
+    assert_each_law_labelled_apart(crowded, "26 laws")
+    legend = law_labels(crowded)[0]["legend"]
+    assert legend and f"{26 - len(legend)} laws named at the end of its line" in crowded["description"]
+    assert f"{legend[0]}" in crowded["description"]
+
+
+def test_the_scaling_curves_chart_of_the_book_labels_each_law_at_its_line():
+    (spec,) = [s for where, s, _ in CHARTS if where.startswith("scaling") and "vconcat" in s]
+    assert_each_law_labelled_apart(spec, "the scaling chapter's chart of the laws")
+    laws = spec["datasets"][spec["vconcat"][0]["layer"][0]["data"]["name"]]
+    last = max(r["flops"] for r in laws)
+    ends = {r["label"]: r for r in laws if r["flops"] == last}
+    for panel, field in zip(law_labels(spec), ("tokens", "params")):
+        assert len(panel["labels"]) >= len(panel["laws"]) / 2  # most laws by a label, not the legend
+        records = spec["datasets"][spec["vconcat"][0]["layer"][3]["data"]["name"]]
+        for r in records:  # each connector starts where its law's line ends
+            assert math.isclose(r[f"{field}_end"], ends[r["label"]][field], rel_tol=1e-9)

@@ -86,12 +86,29 @@ def _plain(fragment: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text))).strip()
 
 
-def make_pdf(single: Path, dest: Path, title: pdf.TitlePage) -> dict:
+CUT_SHOWN = 25
+"""How many of the losses of a PDF (:func:`herd.book.pdf.cut_tables`) a failed build names; it counts the rest."""
+
+
+def make_pdf(single: Path, dest: Path, title: pdf.TitlePage, whole: bool = True) -> dict:
     """Print the single-page build to ``dest`` and check the result: every chapter's title is in
-    its text and every chart (drawn before printing) left its title in it. Writes a manifest
-    ``<pdf>.json`` beside it with what was checked."""
+    its text, every chart (drawn before printing) left its title in it, and, when ``whole``, every printed
+    table kept its column headers and its last column's values and no text stands past the right margin
+    (:func:`herd.book.pdf.cut_tables`: a table cut stops the build, naming its page, table and what was lost;
+    otherwise, for a release printed as its commit made it, what was lost is listed in the manifest). Writes a
+    manifest ``<pdf>.json`` beside it with what was checked."""
     titles = chapter_titles(single)
     report, printed = pdf.print_apart(single, dest, title)
+    began = time.monotonic()
+    cut = pdf.cut_tables(report["tables"], printed)
+    if cut and whole:
+        shown = "\n  ".join(cut[:CUT_SHOWN])
+        more = f"\n  and {len(cut) - CUT_SHOWN} more" if len(cut) > CUT_SHOWN else ""
+        raise EditionsError(
+            f"{dest.name}: the PDF cuts {len(cut)} of what its {len(report['tables'])} tables print "
+            f"(widen the print styles of _static/herd.css or herd.book.pdf.PRINT_CSS):\n  {shown}{more}"
+        )
+    checked = time.monotonic() - began
     text = printed.text
     missing = [t for t in titles if _norm(t) not in text]
     charts = [{"title": _norm(c["title"]), "kind": c["kind"], "inked": c["inked"]} for c in report["charts"]]
@@ -109,6 +126,9 @@ def make_pdf(single: Path, dest: Path, title: pdf.TitlePage) -> dict:
         "chapters": titles,
         "charts": charts,
         "refused_requests": report["refused"],
+        "tables": len(report["tables"]),
+        "cut": cut,
+        "table_check_seconds": round(checked, 2),
     }
     dest.with_suffix(".json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest
@@ -168,9 +188,18 @@ def build_release(root: Path, release: Release, dest: Path, work: Path, with_pdf
                     single,
                     dest / pdf_name(release.name),
                     pdf.TitlePage(TITLE, release.name, release.version, release.commit, release.date, release.summary),
+                    whole=checks_tables(tree),
                 )
     finally:
         _remove_worktree(root, tree)
+
+
+def checks_tables(tree: Path) -> bool:
+    """Whether a release's tree was made when its PDF had to keep every table whole (its ``herd.book.pdf`` has
+    :func:`herd.book.pdf.cut_tables`): a release made before is printed as its pages were, and what its PDF loses is
+    listed in its manifest rather than stopping the build."""
+    module = tree / "src" / "herd" / "book" / "pdf.py"
+    return module.exists() and "def cut_tables(" in module.read_text()
 
 
 def write_crate(tree: Path, dest: Path, edition: crate.Edition) -> None:

@@ -3,7 +3,8 @@
 title page naming the edition and its commit, and page numbers.
 
 Like the runner, this module knows nothing of the analysis. :func:`read` opens a PDF again
-(pypdfium2) to check what was printed: its text and the pictures of its charts.
+(pypdfium2) to check what was printed: its text, the pictures of its charts and any text past the right margin;
+:func:`cut_tables` says what it lost of the tables the print showed (:data:`TABLES_PRINTED`).
 
 Neither Playwright's synchronous API nor PDFium may be driven from several threads of one process, and the
 editions are built side by side in threads; :func:`print_apart` therefore prints and reads each PDF in a
@@ -24,6 +25,7 @@ import socketserver
 import subprocess
 import sys
 import threading
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -55,13 +57,18 @@ CHART_REPORT = """() => [...document.querySelectorAll('.vega-embed')].map((c, i)
           axes: [...m.querySelectorAll('.role-axis-title')].map(t => t.textContent.trim()).filter(t => t)};
 })"""
 
+MARGIN_MM = {"top": 16, "right": 14, "bottom": 18, "left": 14}
+"""The printed page's margins (A4): no text may stand beyond the right one (:func:`read` lists what does)."""
+
 PRINT_CSS = (
+    f"""
+@page {{ size: A4; margin: {" ".join(f"{MARGIN_MM[side]}mm" for side in ("top", "right", "bottom", "left"))}; }}"""
     """
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
 html, body { background: #fff !important; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .bd-footer-article,
 .header-article, .prev-next-area, .bd-header-article, .toggle-details, .cell_input.docutils.container.tag_hide-input,
-details.hide, button.toggle-button, .headerlink, .copybtn, #pst-back-to-top, .bd-search, .search-button-field,
+details.hide:not(.below-input), details.hide.below-input > summary, button.toggle-button, .headerlink,
+.copybtn, #pst-back-to-top, .bd-search, .search-button-field,
 .version-switcher__container, .skip-link, .vega-embed > details, .vega-actions { display: none !important; }
 .bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width { max-width: none !important; """
     """width: 100% !important;
@@ -70,6 +77,7 @@ body { font-size: 10pt; }
 table { font-size: 7.5pt; width: 100% !important; table-layout: auto; }
 td, th { overflow-wrap: anywhere; }  /* a wide table wraps inside the page rather than being cut off */
 .table-wrapper, .output, .cell_output { overflow: visible !important; max-height: none !important; }
+details.hide.below-input { border: none; box-shadow: none; padding: 0; }  /* a folded output prints, unfolded */
 pre { white-space: pre-wrap; word-break: break-word; font-size: 7.5pt; }
 h2, h3 { break-after: avoid; }
 .vega-embed, figure, img, svg { break-inside: avoid; max-width: 100%; }
@@ -82,6 +90,34 @@ h2, h3 { break-after: avoid; }
 .herd-title-page .herd-small { font-size: 9pt; color: #444; margin-top: 12mm; }
 """
 )
+
+
+# Every table of the book's pages, as printed: the book page it stands on (the single-page build's document marker
+# before it), its number on that page, its caption (or its label), whether the print shows it (a folded output
+# prints unfolded; nothing should hide a table), the text of its header cells and of the last cell of each body row.
+# Read after the print styles apply.
+TABLES_PRINTED = """() => {
+  const norm = s => (s || '').replace(/\\s+/g, ' ').trim();
+  const shown = e => e.getClientRects().length > 0;
+  const markers = [...document.querySelectorAll('[id^="document-"]')];
+  const counts = {};
+  return [...document.querySelectorAll('table')].filter(t => !t.closest('.herd-title-page')).map(t => {
+    let page = '';
+    for (const m of markers) {
+      if (m.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) page = m.id.slice('document-'.length);
+      else break;
+    }
+    counts[page] = (counts[page] || 0) + 1;
+    const rows = [...t.rows].filter(shown);
+    const head = rows.filter(r => r.parentElement.tagName === 'THEAD');
+    const body = rows.filter(r => r.parentElement.tagName !== 'THEAD');
+    const caption = t.caption ? t.caption.innerText : t.getAttribute('aria-label');
+    return {page: page, number: counts[page], caption: norm(caption), printed: shown(t),
+            headers: head.flatMap(r => [...r.cells].filter(shown).map(c => norm(c.innerText))).filter(h => h),
+            last: body.map(r => [...r.cells].filter(shown).pop()).filter(c => c).map(c => norm(c.innerText))
+                      .filter(v => v)};
+  });
+}"""
 
 
 class PdfError(RuntimeError):
@@ -176,7 +212,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -> dict:
     """Print the single-page HTML build in ``single`` to ``out`` (PDF). Served on 127.0.0.1 with
     every other address refused; every chart must have drawn before printing. Returns what was
-    checked: the charts (each with ``drawn``), and requests refused."""
+    checked: the charts (each with ``drawn``), requests refused, and the tables printed (:data:`TABLES_PRINTED`),
+    which :func:`cut_tables` looks for in the PDF."""
     from playwright.sync_api import sync_playwright
 
     browser_path = require_chromium()
@@ -219,15 +256,16 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
                     document.querySelectorAll('[id^="document-"]').forEach(m => {
                         const next = m.nextElementSibling; if (next) next.classList.add('herd-chapter'); });
                     document.querySelectorAll('details').forEach(d => { """
-                    """if (!d.classList.contains('hide')) d.open = true; });
+                    """if (!d.classList.contains('hide') || d.classList.contains('below-input')) d.open = true; });
                 }""",
                     title.html(),
                 )
                 page.evaluate("(t) => { document.title = t; }", f"{title.title} — edition {title.edition}")
                 page.emulate_media(media="print")
+                tables = page.evaluate(TABLES_PRINTED)
                 footer = (
-                    '<div style="font-size:7.5pt;width:100%;padding:0 14mm;color:#555;'
-                    'display:flex;justify-content:space-between">'
+                    f'<div style="font-size:7.5pt;width:100%;padding:0 {MARGIN_MM["right"]}mm 0 {MARGIN_MM["left"]}mm;'
+                    'color:#555;display:flex;justify-content:space-between">'
                     f"<span>{html.escape(title.title)} · edition {html.escape(title.edition)} · "
                     f"{html.escape(title.commit[:12])}</span>"
                     '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
@@ -246,7 +284,7 @@ def render(single: Path, out: Path, title: TitlePage, timeout_ms: int = 60000) -
                 browser.close()
         finally:
             server.shutdown()
-    return {"charts": charts, "refused": refused}
+    return {"charts": charts, "refused": refused, "tables": tables}
 
 
 @dataclass(frozen=True)
@@ -256,6 +294,7 @@ class Printed:
     pages: list[str]
     pictures: list[dict]
     paths: list[int]  # vector path objects on each page (charts print as vector paths)
+    beyond: list[str]  # text that stands past the right margin: each line's page, text and where it ends
 
     @property
     def text(self) -> str:
@@ -263,18 +302,24 @@ class Printed:
         return re.sub(r"\s+", " ", " ".join(self.pages))
 
 
-def read(path: Path) -> Printed:
-    """Open a PDF: the text of every page, its vector paths and, for every picture (a chart
-    printed from a canvas), its size and how many colours it holds (a blank box has one)."""
+def read(path: Path, right_margin_mm: float = MARGIN_MM["right"]) -> Printed:
+    """Open a PDF: the text of every page, its vector paths, for every picture (a chart printed from a canvas) its
+    size and how many colours it holds (a blank box has one), and the text that stands past the right margin
+    (:func:`past_margin`)."""
     import numpy as np
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
     doc = pdfium.PdfDocument(str(path))
-    pages, pictures, paths = [], [], []
+    pages: list[str] = []
+    pictures: list[dict] = []
+    paths: list[int] = []
+    beyond: list[str] = []
     try:
         for number, page in enumerate(doc, start=1):
-            pages.append(page.get_textpage().get_text_range().replace("\r", ""))
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r", ""))
+            beyond += past_margin(textpage, number, page.get_width(), right_margin_mm)
             paths.append(sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4)))
             for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
                 pixels = obj.get_bitmap(render=False).to_numpy()
@@ -285,7 +330,92 @@ def read(path: Path) -> Printed:
                 )
     finally:
         doc.close()
-    return Printed(pages, pictures, paths)
+    return Printed(pages, pictures, paths, beyond)
+
+
+def past_margin(textpage, number: int, width: float, margin_mm: float) -> list[str]:
+    """The text of a PDF page (pypdfium2's ``textpage``, page ``number``, ``width`` points wide) whose characters end
+    right of its right margin (``margin_mm``, less a point for rounding): one entry per run of such characters on a
+    line, with the page, the run (after up to 30 characters of its line before it, for context) and where it ends."""
+    limit = width - margin_mm / 25.4 * 72 + 1
+    runs: list[list] = []  # [context, text, its line's bottom, where it ends]
+    for i in range(textpage.count_chars()):
+        left, bottom, right, _ = textpage.get_charbox(i)
+        if right <= limit:
+            continue
+        char = textpage.get_text_range(i, 1)
+        if not char.strip():
+            continue
+        if runs and abs(runs[-1][2] - bottom) < 2 and left - runs[-1][3] < 12:
+            runs[-1][1] += char
+            runs[-1][3] = right
+            continue
+        before = ""
+        for j in range(i - 1, max(i - 31, -1), -1):  # the line before the run
+            if abs(textpage.get_charbox(j)[1] - bottom) >= 2:
+                break
+            before = textpage.get_text_range(j, 1) + before
+        runs.append([before, char, bottom, right])
+    return [
+        f"page {number}: {' '.join(before.split())[-30:]} [{text}] ends at {end:.0f} of {width:.0f} pt"
+        for before, text, _, end in runs
+    ]
+
+
+_UNPRINTED = re.compile(r"[\s\u00ad\ufffe\u0002\-\u2010\u2011]+")
+
+
+def _flat(text: str) -> str:
+    """Text as compared between a table and the PDF: without whitespace and hyphens (a printed cell wraps its text
+    over lines, and may break a word with a hyphen that PDFium reads as U+FFFE or U+0002), compatibility forms
+    folded (a ligature is its letters)."""
+    return _UNPRINTED.sub("", unicodedata.normalize("NFKC", text))
+
+
+PAGE_BREAK_CHARS = 600
+"""How much text may stand between the two parts of a cell that a page break splits: the page's footer and the
+table's header row, which Chromium prints again at the top of the next page (without whitespace)."""
+
+
+def _find(text: str, value: str, start: int) -> int:
+    """Where ``value`` begins in ``text`` from ``start``, whole or split by a page break (its beginning, then its
+    rest within :data:`PAGE_BREAK_CHARS`); -1 if it is not there."""
+    at = text.find(value, start)
+    if at >= 0 or len(value) < 2:
+        return at
+    for k in range(len(value) - 1, 0, -1):
+        head = text.find(value[:k], start)
+        if head < 0:
+            continue
+        if text.find(value[k:], head + k, head + k + PAGE_BREAK_CHARS + len(value) - k) >= 0:
+            return head
+    return -1
+
+
+def cut_tables(tables: list[dict], printed: Printed) -> list[str]:
+    """What the PDF lost of the book's ``tables`` (:data:`TABLES_PRINTED`): a table the print hides; each table's
+    header cells and the values of its last column, looked for in the text of the PDF in the order the tables stand
+    (each table from where the one before it begins; a cell may be split by a page break, :func:`_find`), each
+    missing one named with its page, table and caption; then the text past the right margin (:func:`past_margin`)."""
+    text = _flat(" ".join(printed.pages))
+    problems, start = [], 0
+    for table in tables:
+        where = f"page {table['page'] or 'the first page'}, table {table['number']}" + (
+            f" ({table['caption'][:60]})" if table["caption"] else ""
+        )
+        if not table.get("printed", True):
+            problems.append(f"{where}: the print hides this table")
+            continue
+        found = []
+        for kind, values in (("column header", table["headers"]), ("value of the last column", table["last"])):
+            for value in dict.fromkeys(values):
+                at = _find(text, _flat(value), start)
+                if at < 0:
+                    problems.append(f"{where}: {kind} {value[:80]!r} is not in the PDF")
+                else:
+                    found.append(at)
+        start = min(found, default=start)
+    return problems + [f"past the right margin: {b}" for b in printed.beyond]
 
 
 REFUSED = 3

@@ -6,6 +6,9 @@ tokens against its optimum (:func:`optimum_ratio`)."""
 from __future__ import annotations
 
 import math
+import textwrap
+import warnings
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -233,9 +236,120 @@ def law_styles(n: int) -> tuple[list[str], list[list[int]]]:
     return [colors[c] for _, c in pairs], [list(LAW_DASHES[(c + r) % len(LAW_DASHES)]) for r, c in pairs]
 
 
+LAW_LABEL_CHARS = 22
+"""Characters in a line of a law's label at the end of its line: longer labels wrap."""
+LABEL_LINE_PX = 12  # the height of a line of an 11 px label
+LABEL_GAP_PX = 3  # the least room between two labels
+CONNECTOR_PX = 16  # a thin grey line from a line's end to its label, which may stand higher or lower
+SWATCH_PX = 20  # before each label, a short stretch of the law's line (its colour and dash; a dash repeats in 18 px)
+
+
+def law_names(labels) -> list[str]:
+    """A law's label at the end of its line, shortened: its label up to its parenthesis ("Chinchilla Approach 1
+    (training-curve minima)" → "Chinchilla Approach 1"); where two laws would then read the same, each keeps the
+    first clause of its parenthesis ("Chinchilla Approach 3 (unrounded constants)")."""
+    labels = list(labels)
+    heads = [label.split(" (")[0] for label in labels]
+    names = []
+    for label, head in zip(labels, heads):
+        inner = label[len(head) + 2 :].rstrip(")").split(",")[0]
+        names.append(head if heads.count(head) == 1 or not inner else f"{head} ({inner})")
+    return names
+
+
+def spread(wanted: list[float], heights: list[float], low: float, high: float, gap: float) -> list[float]:
+    """Where labels of ``heights`` go, near their ``wanted`` centres (pixels down from the top), so that no two
+    overlap (``gap`` pixels at least between them) and all lie within ``low`` to ``high``: labels that would meet
+    are stacked as one block centred where they want to be, blocks that meet merge, and a block past an end is
+    moved back inside. The labels keep their order. A ValueError when they cannot all fit."""
+    if sum(heights) + gap * max(len(heights) - 1, 0) > high - low:
+        raise ValueError(f"{len(heights)} labels of {sum(heights):.0f} px do not fit in {high - low:.0f} px")
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    blocks: list[list[int]] = []  # runs of labels (indices, in order) stacked together
+
+    def size(block: list[int]) -> float:
+        return sum(heights[i] for i in block) + gap * (len(block) - 1)
+
+    def top(block: list[int]) -> float:
+        # the top that puts the block's labels, on average, where they want to be, moved inside the ends
+        offsets, at = [], 0.0
+        for i in block:
+            offsets.append(at + heights[i] / 2)
+            at += heights[i] + gap
+        ideal = sum(wanted[i] - o for i, o in zip(block, offsets)) / len(block)
+        return min(max(ideal, low), high - size(block))
+
+    for i in order:
+        blocks.append([i])
+        while len(blocks) > 1 and top(blocks[-2]) + size(blocks[-2]) + gap > top(blocks[-1]):
+            last = blocks.pop()
+            blocks[-1] += last
+    placed = [0.0] * len(wanted)
+    for block in blocks:
+        at = top(block)
+        for i in block:
+            placed[i] = at + heights[i] / 2
+            at += heights[i] + gap
+    return placed
+
+
+def fitting_labels(wanted: list[float], heights: list[float], room: float, gap: float) -> list[bool]:
+    """Which of the labels :func:`spread` places in ``room`` pixels: all when they fit; otherwise, one at a time,
+    the label that :func:`spread` would move farthest from its line (with every label shrunk until they fit) is
+    left out (the chart names it in a legend instead), until the rest fit."""
+    kept = [True] * len(wanted)
+    while True:
+        idx = [i for i in range(len(wanted)) if kept[i]]
+        need = sum(heights[i] for i in idx) + gap * max(len(idx) - 1, 0)
+        if need <= room:
+            return kept
+        shrink = 0.999 * room / sum(heights[i] for i in idx)  # (no gaps: they may not fit either)
+        placed = spread([wanted[i] for i in idx], [heights[i] * shrink for i in idx], 0, room, 0)
+        farthest = max(range(len(idx)), key=lambda k: abs(placed[k] - wanted[idx[k]]))
+        kept[idx[farthest]] = False
+
+
+def end_labels(ends: pd.DataFrame, domains: Mapping[str, tuple[float, float]], height: float) -> pd.DataFrame:
+    """The labels of the laws at their lines' right ends (``ends``: each law's ``label``, its ``name`` and its
+    values at the largest compute), in each panel of a log y axis (``domains``: a field, such as ``tokens``, and the
+    ends of its axis) ``height`` pixels tall: each label's text wrapped to :data:`LAW_LABEL_CHARS` (``text``, its
+    lines joined by newlines), and for each field the value its line ends at (``<field>_end``) and the value its
+    label's middle stands at (``<field>_label_at``; its first line at ``<field>_text_at``), moved by :func:`spread`
+    so that no two labels meet; a label that does not fit (:func:`fitting_labels`) has none (the chart names its law
+    in a legend)."""
+    lines = [textwrap.wrap(name, LAW_LABEL_CHARS) for name in ends["name"]]
+    heights = [float(LABEL_LINE_PX * len(text)) for text in lines]
+    out = pd.DataFrame({"label": list(ends["label"]), "text": ["\n".join(text) for text in lines]})
+    for field, domain in domains.items():
+        low, high = (math.log10(v) for v in domain)
+        wanted = [height * (high - math.log10(v)) / (high - low) for v in ends[field]]
+        kept = fitting_labels(wanted, heights, height, LABEL_GAP_PX)
+        idx = [i for i, k in enumerate(kept) if k]
+        placed = dict(zip(idx, spread([wanted[i] for i in idx], [heights[i] for i in idx], 0, height, LABEL_GAP_PX)))
+        out[f"{field}_end"] = list(ends[field])
+        value = {i: 10 ** (high - px / height * (high - low)) for i, px in placed.items()}
+        out[f"{field}_label_at"] = [value.get(i) for i in range(len(out))]
+        # Vega sets a label of several lines with its first line where it is placed: that line goes half the
+        # others' height above the label's middle
+        first = {i: px - LABEL_LINE_PX * (len(lines[i]) - 1) / 2 for i, px in placed.items()}
+        out[f"{field}_text_at"] = [
+            10 ** (high - first[i] / height * (high - low)) if i in first else None for i in range(len(out))
+        ]
+    return out
+
+
+def _log_domain(*values: pd.Series) -> tuple[float, float]:
+    """The powers of ten just below and above every one of ``values``: the ends of a log axis."""
+    low = min(float(v.min()) for v in values)
+    high = max(float(v.max()) for v in values)
+    return 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high))
+
+
 def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Figure:
-    """Compute-optimal tokens and parameters against FLOPs for each law (log–log), with
-    the actual models marked and named. Click a legend entry to highlight a law."""
+    """Compute-optimal tokens and parameters against FLOPs for each law (log–log), each law named at the right end
+    of its line in both panels (:func:`end_labels`: labels that would meet moved apart, each joined to its line's
+    end by a thin line and drawn after a stretch of the law's line; a law whose label does not fit named in a
+    legend instead), with the actual models marked and named. Click a law's line or label to highlight it."""
     curves = curves[["label", "flops", "tokens", "params"]].copy()
     curves["flops_text"] = curves["flops"].map(formats.scientific)
     curves["tokens_text"] = curves["tokens"].map(formats.size)
@@ -245,15 +359,23 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
     points["tokens_text"] = points["tokens"].map(formats.tokens)
     points["params_text"] = points["params"].map(formats.params)
     models = list(dict.fromkeys(points["model"]))
-    pick = alt.selection_point(fields=["label"], bind="legend", name="law")
     laws = list(dict.fromkeys(curves["label"]))
+    names = dict(zip(laws, law_names(laws)))
+    last = curves[curves["flops"] == curves["flops"].max()].assign(name=lambda d: d["label"].map(names))
+    height = 300
+    domains = {field: _log_domain(curves[field], points[field]) for field in ("tokens", "params")}
+    labels = end_labels(last, domains, height)
+    unlabelled = [
+        law
+        for law, t, p in zip(labels["label"], labels["tokens_label_at"], labels["params_label_at"])
+        if pd.isna(t) or pd.isna(p)
+    ]
     colors, dashes = law_styles(len(laws))
-    # one legend for both channels, right under the title and beside the first panel: each law by its colour and
-    # its dash together, so that laws that share a colour (more laws than colours) still differ
-    legend = alt.Legend(orient="top", columns=1, symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5)
-    named = "Law (click to highlight)"
-    color = alt.Color("label:N", title=named, sort=laws, scale=alt.Scale(domain=laws, range=colors), legend=legend)
-    dash = alt.StrokeDash("label:N", title=named, sort=laws, scale=alt.Scale(domain=laws, range=dashes), legend=legend)
+    # a law without a label in a panel is named in a legend under the chart, by its colour and dash together
+    legend = alt.Legend(values=unlabelled, orient="bottom", columns=1, symbolType="stroke", symbolSize=400)
+    legend = legend if unlabelled else None
+    color = alt.Color("label:N", title="Law", sort=laws, scale=alt.Scale(domain=laws, range=colors), legend=legend)
+    dash = alt.StrokeDash("label:N", title="Law", sort=laws, scale=alt.Scale(domain=laws, range=dashes), legend=legend)
     shape = alt.Shape(
         "model:N",
         title="Model as trained (C = 6·N·D)",
@@ -261,18 +383,27 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
         scale=alt.Scale(domain=models, range=MODEL_SHAPES[: len(models)]),
         legend=alt.Legend(orient="bottom", columns=2),
     )
-    x = alt.X("flops:Q", scale=alt.Scale(type="log"), axis=power_axis("Training compute C (FLOPs)"))
+    pick = alt.selection_point(fields=["label"], on="click", name="law")
+    shown = alt.condition(pick, alt.value(1.0), alt.value(0.15))
+    widest = max(len(line) for text in labels["text"] for line in text.split("\n"))
+    # the y axis and its title, then the labels (a connector, a stretch of line and the text) take the rest
+    plot_px = int(WIDTH - 90 - CONNECTOR_PX - SWATCH_PX - 4 - LABEL_PX * widest)
+    # the lines end at the plot's right edge, where their labels begin
+    x_scale = alt.Scale(type="log", domain=[float(curves["flops"].min()), float(curves["flops"].max())], nice=False)
+    x = alt.X("flops:Q", scale=x_scale, axis=power_axis("Training compute C (FLOPs)"))
 
-    def panel(field: str, axis_title: str, with_param: bool) -> alt.LayerChart | alt.FacetChart:
+    def panel(field: str, axis_title: str) -> alt.LayerChart:
+        y_scale = alt.Scale(type="log", domain=list(domains[field]), nice=False)
+        y = alt.Y(f"{field}:Q", scale=y_scale, axis=size_axis(axis_title, powers_only=True))
         lines = (
             alt.Chart(curves)
             .mark_line(strokeWidth=2)
             .encode(
                 x=x,
-                y=alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), axis=size_axis(axis_title, powers_only=True)),
+                y=y,
                 color=color,
                 strokeDash=dash,
-                opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+                opacity=shown,
                 tooltip=[
                     alt.Tooltip("label:N", title="Law"),
                     alt.Tooltip("flops_text:N", title="FLOPs"),
@@ -280,8 +411,7 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
                 ],
             )
         )
-        if with_param:  # one selection, defined once, drives both panels
-            lines = lines.add_params(pick)
+        connectors, swatches, texts = _label_layers(labels, field, y_scale, plot_px, (color, dash, shown))
         dots = (
             alt.Chart(points)
             .mark_point(size=110, filled=True, color="black")
@@ -297,26 +427,74 @@ def scaling_curves(curves: pd.DataFrame, points: pd.DataFrame, title: str) -> Fi
                 ],
             )
         )
-        return alt.layer(lines, dots).properties(width=WIDTH - 100, height=240)
+        layers = alt.layer(lines.add_params(pick), connectors, swatches, texts.add_params(pick), dots)
+        return layers.properties(width=plot_px, height=height)
 
-    chart = alt.vconcat(
-        panel("tokens", "Compute-optimal training tokens", True), panel("params", "Compute-optimal parameters", False)
-    ).properties(
+    with warnings.catch_warnings():  # one selection, clicked in either panel: Altair says it joined them into one
+        warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
+        panels = alt.vconcat(
+            panel("tokens", "Compute-optimal training tokens"), panel("params", "Compute-optimal parameters")
+        )
+    chart = panels.properties(
         title=wrapped_title(
             title,
-            "Lines: each law's compute-optimal allocation. Black marks: the models as trained, each with its own "
-            "shape (C = 6·N·D); models the sources give the same size and tokens share a mark.",
+            "Lines: each law's compute-optimal allocation, named at its right end (click a line or a name to "
+            "highlight its law). Black marks: the models as trained, each with its own shape (C = 6·N·D); models "
+            "the sources give the same size and tokens share a mark.",
         )
     )
-    return finish(chart, _curves_summary(curves, points), {"laws": curves, "models": points}, title)
+    summary = _curves_summary(curves, points, unlabelled)
+    return finish(chart, summary, {"laws": curves, "models": points, "labels": labels}, title)
 
 
-def _curves_summary(curves: pd.DataFrame, points: pd.DataFrame) -> str:
-    """What the chart of the laws shows, in a sentence: how far apart the laws' optima are at the largest compute
-    drawn, and the models marked."""
+def _label_layers(
+    labels: pd.DataFrame, field: str, y_scale: alt.Scale, plot_px: int, styles: tuple
+) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+    """The layers that name the laws right of a panel ``plot_px`` wide whose y axis (``y_scale``) shows ``field``,
+    from :func:`end_labels`' ``labels``: a thin grey line from each line's end to its label, a stretch of the law's
+    line (``styles``: its colour, dash and opacity encodings) and the label's text."""
+    color, dash, shown = styles
+    placed = alt.Chart(labels).transform_filter(f"isValid(datum.{field}_label_at)")
+    connectors = placed.mark_rule(strokeWidth=1, color="#888").encode(
+        x=alt.value(plot_px + 2),
+        x2=alt.value(plot_px + CONNECTOR_PX),
+        y=alt.Y(f"{field}_end:Q", scale=y_scale),
+        y2=f"{field}_label_at:Q",
+        opacity=shown,
+    )
+    swatches = placed.mark_rule(strokeWidth=2).encode(
+        x=alt.value(plot_px + CONNECTOR_PX),
+        x2=alt.value(plot_px + CONNECTOR_PX + SWATCH_PX),
+        y=alt.Y(f"{field}_label_at:Q", scale=y_scale),
+        color=color,
+        strokeDash=dash,
+        opacity=shown,
+    )
+    texts = placed.mark_text(
+        align="left", baseline="middle", fontSize=11, lineHeight=LABEL_LINE_PX, lineBreak="\n", color="#222"
+    ).encode(
+        x=alt.value(plot_px + CONNECTOR_PX + SWATCH_PX + 4),
+        y=alt.Y(f"{field}_text_at:Q", scale=y_scale),
+        text="text:N",
+        opacity=shown,
+        tooltip=[alt.Tooltip("label:N", title="Law")],
+    )
+    return connectors, swatches, texts
+
+
+def _curves_summary(curves: pd.DataFrame, points: pd.DataFrame, unlabelled: list[str]) -> str:
+    """What the chart of the laws shows, in a sentence: how many laws and how they are named, how far apart their
+    optima are at the largest compute drawn, and the models marked."""
     end = curves[curves["flops"] == curves["flops"].max()].sort_values("params")
+    laws = curves["label"].nunique()
+    named = (
+        f"{formats.noun(laws - len(unlabelled), 'law')} named at the end of its line, "
+        f"{formats.listing(unlabelled)} in a legend"
+        if unlabelled
+        else f"{formats.noun(laws, 'law')}, each named at the end of its line"
+    )
     return (
-        f"{formats.noun(curves['label'].nunique(), 'law')}; at {end['flops_text'].iloc[0]} FLOPs their "
+        f"{named}; at {end['flops_text'].iloc[0]} FLOPs their "
         f"compute-optimal size runs from {end['params_text'].iloc[0]} ({end['label'].iloc[0]}) to "
         f"{end['params_text'].iloc[-1]} ({end['label'].iloc[-1]}) parameters; models marked: "
         + formats.listing(dict.fromkeys(points["model"]))
