@@ -603,7 +603,7 @@ def tost_levels_text(seen: pd.DataFrame) -> str:
     return " to ".join([shown[0], shown[-1]] if len(shown) > 1 else shown) or formats.DASH
 
 
-def _confidences(levels: pd.Series, scale: int = 1) -> str:
+def confidence_span(levels: pd.Series, scale: int = 1) -> str:
     """The confidences of intervals drawn at significance ``levels`` (``scale`` 2 for a TOST interval, 1 − 2·level),
     as the book writes them: one, or the lowest and the highest (``95 % to 99.9 %``)."""
     shown = list(dict.fromkeys(formats.confidence(scale * float(v)) for v in levels.sort_values(ascending=False)))
@@ -636,9 +636,9 @@ def levels_line(seen: pd.DataFrame, rules: Rules, margin: float) -> str:
         )
     return (
         f"The two intervals of a comparison answer two questions, at two levels. The interval of the gap asks whether "
-        f"the gap is zero: it is two-sided, at {_confidences(tested['level'])} ({gap_how}). The TOST interval asks "
+        f"the gap is zero: it is two-sided, at {confidence_span(tested['level'])} ({gap_how}). The TOST interval asks "
         f"whether the gap lies within ±{margin:g} points: two one-sided tests, each at {tost_how}, so the interval is "
-        f"a 1 − 2α′ one ({_confidences(tested['eq_level'], 2)}), which lies within ±{margin:g} when both "
+        f"a 1 − 2α′ one ({confidence_span(tested['eq_level'], 2)}), which lies within ±{margin:g} when both "
         "tests reject."
     )
 
