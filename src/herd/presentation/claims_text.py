@@ -247,36 +247,6 @@ def bottom_line_table(seen: pd.DataFrame, margin: float, each: pd.DataFrame | No
     )
 
 
-def bottom_levels_line(seen: pd.DataFrame, each: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> str:
-    """Which level each of the bottom line's two tables draws its bound or interval at, and why: the claim's one-sided
-    lower bound (rows of :func:`herd.method.compare.orient` judged as a claim on every row, ``seen``, at their
-    equivalence level ``eq_level``) and the difference's two-sided interval (the same rows judged as the question
-    "which rows differ", ``each``, at their ``level``). The levels and whether a correction moved them are read
-    from the rows."""
-    claim = seen[(seen["difference"] != "no test") & seen["eq_level"].notna()]
-    rows = each[(each["difference"] != "no test") & each["level"].notna()]
-    if claim.empty or rows.empty:
-        return ""
-    corrected = stats.CORRECTION_NAMES[rules.correction]
-    bound_how = (
-        f"α = {rules.alpha:g} with no correction: a claim on every row needs none"
-        if (claim["eq_level"] == rules.alpha).all()
-        else f"α = {rules.alpha:g} corrected by {corrected} over the {len(claim)} tested rows"
-    )
-    gap_how = (
-        f"α = {rules.alpha:g} with no correction"
-        if (rows["level"] == rules.alpha).all()
-        else f"α = {rules.alpha:g} corrected by {corrected} over the {len(rows)} tested rows, "
-        f"{compare_text.levels_note(rules.correction)}"
-    )
-    return (
-        "The two tables answer two questions, at two levels. The one-sided lower bound asks whether the row shows the "
-        f"claim, not behind by {rules.margin:g} points or more: one-sided, at "
-        f"{compare_text.confidence_span(claim['eq_level'])} ({bound_how}). The interval of the gap asks whether "
-        f"the row differs at all: two-sided, at {compare_text.confidence_span(rows['level'])} ({gap_how})."
-    )
-
-
 def reach_sentence(seen: pd.DataFrame, other_name: str, margin: float) -> str:
     """The rows of a claim of non-inferiority (rows of :func:`herd.method.compare.orient`) that no score could carry at
     their N (:func:`herd.method.rowwise.noninferiority_reach`), in words, with the bound even a perfect score would

@@ -603,46 +603,6 @@ def tost_levels_text(seen: pd.DataFrame) -> str:
     return " to ".join([shown[0], shown[-1]] if len(shown) > 1 else shown) or formats.DASH
 
 
-def confidence_span(levels: pd.Series, scale: int = 1) -> str:
-    """The confidences of intervals drawn at significance ``levels`` (``scale`` 2 for a TOST interval, 1 − 2·level),
-    as the book writes them: one, or the lowest and the highest (``95 % to 99.9 %``)."""
-    shown = list(dict.fromkeys(formats.confidence(scale * float(v)) for v in levels.sort_values(ascending=False)))
-    return " to ".join([shown[0], shown[-1]] if len(shown) > 1 else shown) or formats.DASH
-
-
-def levels_line(seen: pd.DataFrame, rules: Rules, margin: float) -> str:
-    """Which level each of a comparison's two intervals is drawn at, and why, for a table split in two that shows
-    both (rows of :func:`herd.method.compare.orient`, or of :func:`herd.method.compare.with_differences`): the interval
-    of the gap answers whether the gap is zero, two-sided at its level ``level`` (corrected over the tested comparisons,
-    or not); the TOST interval answers whether the gap lies within ±``margin``, two one-sided tests each at its
-    equivalence level ``eq_level``, hence 1 − 2α′. The levels and whether a correction moved them are read from
-    the rows."""
-    tested = seen[(seen["difference"] != "no test") & seen["level"].notna() & seen["eq_level"].notna()]
-    if tested.empty:
-        return ""
-    n = len(tested)
-    corrected = stats.CORRECTION_NAMES[rules.correction]
-    gap_how = (
-        f"α = {rules.alpha:g} with no correction"
-        if (tested["level"] == rules.alpha).all()
-        else f"α = {rules.alpha:g} corrected by {corrected} over the {n} tested comparisons"
-    )
-    if (tested["eq_level"] == rules.alpha).all():
-        why = "; a claim on every row needs none" if tested["family"].eq(EVERY).all() else ""
-        tost_how = f"α′ = α = {rules.alpha:g} (no correction{why})"
-    else:
-        tost_how = (
-            f"α′ (α = {rules.alpha:g} corrected by {corrected} over the {n} equivalence tests as a family of their own)"
-        )
-    return (
-        f"The two intervals of a comparison answer two questions, at two levels. The interval of the gap asks whether "
-        f"the gap is zero: it is two-sided, at {confidence_span(tested['level'])} ({gap_how}). The TOST interval asks "
-        f"whether the gap lies within ±{margin:g} points: two one-sided tests, each at {tost_how}, so the interval is "
-        f"a 1 − 2α′ one ({confidence_span(tested['eq_level'], 2)}), which lies within ±{margin:g} when both "
-        "tests reject."
-    )
-
-
 def family_text(judged: pd.DataFrame, rules: Rules) -> str:
     """How one judged question's comparisons are corrected, in a sentence."""
     n = family_size(judged)
