@@ -8,6 +8,7 @@ import pytest
 
 from conftest import DATA
 from herd.analyses.long_context import arch
+from herd.presentation import long_context_text
 from herd.record import data
 
 
@@ -169,17 +170,19 @@ def test_kv_table_has_both_precisions_and_the_multi_head_baseline(args):
 
 
 def test_memory_summary_of_the_405b(args):
-    m = arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "bf16")
+    m = long_context_text.memory(arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "bf16"))
     assert m["weights_gb"] == "812" and m["gqa_factor"] == "16" and m["weights_text"] == "BF16"
     assert m["crossover_sequences"] == "12.0" and m["per_token"] == "516,096"
     assert (
-        arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "fp8-mixed")["weights_text"]
+        long_context_text.memory(arch.memory_summary(args["llama-3.1-405b"], 131_072, "bf16", "fp8-mixed"))[
+            "weights_text"
+        ]
         == "the paper's FP8 recipe"
     )
 
 
 def test_the_memory_sentences_follow_the_numbers(args):
-    assert [arch.compared_with_weights(r) for r in (0.1, 0.25, 0.9, 1.1, 2.0)] == [
+    assert [long_context_text.compared_with_weights(r) for r in (0.1, 0.25, 0.9, 1.1, 2.0)] == [
         "far less than its weights",
         "less than its weights",
         "about as much as its weights",
@@ -187,9 +190,9 @@ def test_the_memory_sentences_follow_the_numbers(args):
         "far more than its weights",
     ]
     for model, a in args.items():
-        m = arch.memory_summary(a, 131_072, "bf16", "bf16")
+        m = long_context_text.memory(arch.memory_summary(a, 131_072, "bf16", "bf16"))
         ratio = arch.kv_cache_bytes(a, 131_072, "bf16") / arch.weight_bytes(a, "bf16")
-        assert m["kv_vs_weights"] == arch.compared_with_weights(ratio), model
+        assert m["kv_vs_weights"] == long_context_text.compared_with_weights(ratio), model
         # the weights dominate one sequence exactly when the cache of one sequence is below them
         assert m["one_sequence"].startswith("serving one long context is dominated by the weights") == (ratio < 1), (
             model
@@ -225,7 +228,7 @@ def test_rope_summary_and_bands(args):
     a = args["llama-3.1-405b"]
     scaling = arch.read_rope_scaling()
     waves = arch.rope_wavelengths(a, scaling)
-    r = arch.rope_summary(a, scaling, waves)
+    r = long_context_text.rope(arch.rope_summary(a, scaling, waves))
     assert r["n_fast"] + r["n_slow"] + r["n_middle"] == 64
     assert (r["old_context"], r["high_wavelen"], r["low_wavelen"], r["scale_factor"]) == (
         "8,192",

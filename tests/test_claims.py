@@ -15,7 +15,7 @@ from herd.analyses.claims import counting, evidence, verdicts
 from herd.analyses.claims.facts import SILENT_UNIT
 from herd.base import formats
 from herd.method import compare, rowwise
-from herd.presentation import claims_text
+from herd.presentation import claims_text, claims_words
 from herd.record import data
 
 CAPACITY = pd.DataFrame(
@@ -31,9 +31,14 @@ CAPACITY = pd.DataFrame(
 BEYOND = (5, 15)  # a contamination result: 5 of 15 reported gains beyond chance
 
 
+def audit_in_words(*args, **kwargs) -> pd.DataFrame:
+    """The audit with what each check found and its rule in words, as the chapter writes them."""
+    return claims_words.in_words(claims.audit(*args, **kwargs))
+
+
 @pytest.fixture(scope="module")
 def audit():
-    return claims.audit(data.load(DATA), capacity=CAPACITY, beyond_chance=BEYOND).set_index("claim_id")
+    return audit_in_words(data.load(DATA), capacity=CAPACITY, beyond_chance=BEYOND).set_index("claim_id")
 
 
 @pytest.mark.slow
@@ -157,7 +162,7 @@ def test_verdict_follows_the_data(data_copy):
     )
     edit_csv(data_copy / "scores.csv", line, "score", "80.9")
     package = data.load(data_copy)
-    audit = claims.audit(package, claims=package.claims.query("claim_id == 'humaneval-nemotron'"))
+    audit = audit_in_words(package, claims=package.claims.query("claim_id == 'humaneval-nemotron'"))
     assert audit.set_index("claim_id").loc["humaneval-nemotron", "verdict"] == "correct"
 
 
@@ -165,7 +170,7 @@ def test_verdict_follows_the_data(data_copy):
 def test_a_claim_is_its_own_question_so_no_correction_changes_it(audit):
     # every claim is a single comparison or must hold on every row it names: tested at α, never corrected
     # (the default corrects by Holm's method: the same verdicts without any correction show none is applied) ...
-    other = claims.audit(
+    other = audit_in_words(
         data.load(DATA), rules=compare.Rules(correction="none"), capacity=CAPACITY, beyond_chance=BEYOND
     ).set_index("claim_id")
     existential = audit["kind"] == "some-rows"
@@ -181,7 +186,7 @@ def test_a_claim_is_its_own_question_so_no_correction_changes_it(audit):
     # correct at α are enough to show it, and cheaper than the whole audit again)
     package = data.load(DATA)
     correct = package.claims[package.claims["claim_id"].isin(audit.index[audit["verdict"] == "correct"])]
-    stricter = claims.audit(
+    stricter = audit_in_words(
         package, claims=correct, rules=compare.Rules(alpha=0.001), capacity=CAPACITY, beyond_chance=BEYOND
     )
     assert len(correct) and (stricter["verdict"] == "correct").sum() < len(correct)
@@ -190,7 +195,7 @@ def test_a_claim_is_its_own_question_so_no_correction_changes_it(audit):
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_words_and_pages_are_judged_against_narrative_prose(audit):
     assert "narrative prose: median" in audit.loc["ctx-words", "evidence"]
-    no_capacity = claims.audit(data.load(DATA), claims=data.load(DATA).claims.query("kind == 'context-words'"))
+    no_capacity = audit_in_words(data.load(DATA), claims=data.load(DATA).claims.query("kind == 'context-words'"))
     assert (no_capacity["verdict"] == "not checkable").all()
 
 
@@ -224,7 +229,7 @@ def test_the_audit_runs_without_the_tokenizer_or_the_texts():
 def test_unknown_kind_is_an_error():
     bad = data.load(DATA).claims.head(1).assign(kind="vibes")
     with pytest.raises(ValueError, match="unknown kind"):
-        claims.audit(data.load(DATA), claims=bad)
+        audit_in_words(data.load(DATA), claims=bad)
 
 
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
@@ -258,8 +263,8 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
             "claim_id": ["x"],
             "verdict": ["correct"],
             "paraphrase": ["p"],
-            "evidence": ["a < b"],
-            "rule": ["r & s"],
+            "evidence": [verdicts.said("note", text="a < b")],
+            "rule": [verdicts.said("note", text="r & s")],
             "gap": [1.84],
             "gap_low": [-0.3],
             "gap_high": [3.9],
@@ -348,10 +353,10 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
 def test_contamination_claims_follow_the_contamination_chapters_null(beyond, pervasive, no_effect):
     package = data.load(DATA)
     wanted = package.claims[package.claims["claim_id"].isin(["contam-pervasive", "conclusion-no-memorization"])]
-    out = claims.audit(package, claims=wanted, beyond_chance=beyond).set_index("claim_id")["verdict"]
+    out = audit_in_words(package, claims=wanted, beyond_chance=beyond).set_index("claim_id")["verdict"]
     assert out["contam-pervasive"] == pervasive and out["conclusion-no-memorization"] == no_effect
     # without the chapter's result the audit does not fall back on a rule of thumb
-    assert (claims.audit(package, claims=wanted)["verdict"] == "not checkable").all()
+    assert (audit_in_words(package, claims=wanted)["verdict"] == "not checkable").all()
 
 
 def _claim(package, **fields) -> pd.DataFrame:
@@ -386,7 +391,7 @@ def test_most_needs_more_than_half_of_the_row(package, model, row, verdict, code
         benchmark_row=row,
         relation="above",
     )
-    judged = claims.audit(package, claims=claim).iloc[0]
+    judged = audit_in_words(package, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
     assert len(judged["parts"]) == 6 and judged["reference"].endswith("Table 29, p. 61")
     # on DocVQA the 405B prints above three of six; Gemini 1.5 Pro's cell used external OCR tools (the fourth)
@@ -414,7 +419,7 @@ def test_some_rows_takes_the_best_row_per_rival_and_the_worst_rival(package, sub
         relation=relation,
         other=others,
     )
-    judged = claims.audit(package, claims=claim).iloc[0]
+    judged = audit_in_words(package, claims=claim).iloc[0]
     assert judged["verdict"] == verdict, judged["evidence"]
     assert "each at α/" in judged["evidence"] and "corrected together" in judged["rule"]
     rivals = others.split(";")
@@ -442,7 +447,7 @@ def test_on_a_par_is_equivalence_on_both_sides(package, subject, row, verdict, c
         relation="on-par",
         other="gpt-4o",
     )
-    judged = claims.audit(package, claims=claim).iloc[0]
+    judged = audit_in_words(package, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
     assert "TOST" in judged["rule"] and "within ±2" in judged["rule"]
 
@@ -458,7 +463,7 @@ def test_some_rows_needs_a_direction(package):
         other="gpt-4o",
     )
     with pytest.raises(ValueError, match="is not above or below"):
-        claims.audit(package, claims=claim)
+        audit_in_words(package, claims=claim)
 
 
 def test_a_silent_source_leaves_a_claim_not_supported_and_a_contrary_one_contradicted(package):
@@ -467,19 +472,19 @@ def test_a_silent_source_leaves_a_claim_not_supported_and_a_contrary_one_contrad
     assert facts.loc[key, "unit"].startswith(SILENT_UNIT) and facts.loc[key, "value"] == 0
     said = _claim(package, claim_id="t", kind="fact", fact_key=key, stated_value=1.0)
     denied = _claim(package, claim_id="u", kind="fact", fact_key=key, stated_value=0.0)
-    out = claims.audit(package, claims=pd.concat([said, denied])).set_index("claim_id")
+    out = audit_in_words(package, claims=pd.concat([said, denied])).set_index("claim_id")
     assert (out.loc["t", "verdict"], out.loc["t", "code"]) == ("not supported", "silent")
     assert out.loc["u", "verdict"] == "correct"
     # a yes/no fact the source states the other way is contradicted, not merely unsupported
     other = _claim(
         package, claim_id="v", kind="fact", fact_key="training.power-swings-caused-by-temperature", stated_value=1.0
     )
-    assert claims.audit(package, claims=other).iloc[0]["verdict"] == "contradicted"
+    assert audit_in_words(package, claims=other).iloc[0]["verdict"] == "contradicted"
 
 
 def test_a_statement_shows_its_answer_in_words_and_its_notes_numbers_come_from_the_facts(package, data_copy):
     statements = package.claims[package.claims["kind"] == "fact"]
-    judged = claims.audit(package, claims=statements)
+    judged = audit_in_words(package, claims=statements)
     # the 0/1 code of a yes/no or says-so/silent fact stays in facts.csv's unit: no reader-facing text shows it
     shown = judged["evidence"] + " " + judged["cells"] + " " + judged["rule"]
     assert not [t for t in shown if re.search(r"\b[01] = ", t)]
@@ -493,14 +498,14 @@ def test_a_statement_shows_its_answer_in_words_and_its_notes_numbers_come_from_t
     )
     edit_csv(data_copy / "facts.csv", line, "value", "3.0")
     copy = data.load(data_copy)
-    again = claims.audit(copy, claims=copy.claims.query("claim_id == 'infra-power-temperature'")).iloc[0]
+    again = audit_in_words(copy, claims=copy.claims.query("claim_id == 'infra-power-temperature'")).iloc[0]
     assert (
         "1–3 % over the day" in again["evidence"] and "diurnal throughput variation (high): 3 percent" in again["cells"]
     )
     # a note that cites a fact facts.csv lacks is an error naming the claim
     bad = copy.claims.query("claim_id == 'infra-power-temperature'").assign(note="by {value:no.such.fact} %")
     with pytest.raises(KeyError, match="claim infra-power-temperature: its note cites 'no.such.fact'"):
-        claims.audit(copy, claims=bad)
+        audit_in_words(copy, claims=bad)
 
 
 def test_a_statement_about_all_is_contradicted_where_the_source_says_the_opposite_of_a_part(package):
@@ -513,7 +518,7 @@ def test_a_statement_about_all_is_contradicted_where_the_source_says_the_opposit
     with_opposite = _claim(
         package, claim_id="u", kind="fact", relation="all", other=f"{whole};{ahead}", fact_key=behind
     )
-    out = claims.audit(package, claims=pd.concat([of_some, with_opposite])).set_index("claim_id")
+    out = audit_in_words(package, claims=pd.concat([of_some, with_opposite])).set_index("claim_id")
     assert (out.loc["t", "verdict"], out.loc["t", "code"]) == ("overstated", "part")
     assert (out.loc["u", "verdict"], out.loc["u", "code"]) == ("contradicted", "opposite")
     assert "the opposite of 1" in out.loc["u", "evidence"] and "outperforms" in out.loc["u", "cells"]
@@ -521,7 +526,7 @@ def test_a_statement_about_all_is_contradicted_where_the_source_says_the_opposit
     assert verdicts.SEVERITY.index("contradicted") < verdicts.SEVERITY.index("overstated")
     bad = with_opposite.assign(other=f"{whole};no.such.fact")
     with pytest.raises(KeyError, match="claim u: column other names 'no.such.fact'"):
-        claims.audit(package, claims=bad)
+        audit_in_words(package, claims=bad)
 
 
 def test_a_number_given_to_the_wrong_quantity_and_unit_is_one_wrong_number(package):
@@ -534,7 +539,7 @@ def test_a_number_given_to_the_wrong_quantity_and_unit_is_one_wrong_number(packa
         stated_quantity="contamination threshold",
         stated_unit="words",
     )
-    judged = claims.audit(package, claims=claim).iloc[0]
+    judged = audit_in_words(package, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == ("wrong number", "wrong-quantity")
     assert "calls it the contamination threshold" in judged["evidence"] and "counts words" in judged["evidence"]
     assert "not supported" in verdicts.SEVERITY and verdicts.SUMMARY_GROUPS["not supported"] == ("not supported",)
@@ -548,7 +553,7 @@ def test_a_row_without_a_test_caps_a_claim_on_every_row(data_copy):
     package = data.load(data_copy)
     wanted = package.claims.query("claim_id == 'bl-par-gpt4'")
     wide = compare.Rules(margin=20.0)
-    judged = claims.audit(package, rules=wide, claims=wanted)
+    judged = audit_in_words(package, rules=wide, claims=wanted)
     claim = judged.iloc[0]
     assert (claim["verdict"], claim["code"]) == ("parity not resolved", "untested-rows"), claim["evidence"]
     assert "1 row printed for both cannot be tested (NIH/Multi-needle)" in claim["evidence"]
@@ -567,7 +572,7 @@ def test_a_row_without_a_test_caps_a_claim_on_every_row(data_copy):
     edit_csv(data_copy / "scores.csv", line, "score", "")
     edit_csv(data_copy / "scores.csv", line, "footnote", "printed as a dash: no result reported")
     package = data.load(data_copy)
-    claim = claims.audit(package, rules=wide, claims=package.claims.query("claim_id == 'bl-par-gpt4'")).iloc[0]
+    claim = audit_in_words(package, rules=wide, claims=package.claims.query("claim_id == 'bl-par-gpt4'")).iloc[0]
     assert (claim["verdict"], claim["code"]) == ("correct", "not-inferior-everywhere"), claim["evidence"]
 
 
@@ -696,13 +701,15 @@ def test_the_answer_says_each_claim_is_tested_alone_and_what_one_family_would_ch
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_no_evidence_writes_a_sign_on_a_zero(audit):
 
-    texts = list(audit["evidence"]) + list(counting.parts_table(audit.reset_index())["evidence"])
+    texts = list(audit["evidence"]) + [
+        claims_words.words(s) for s in counting.parts_table(audit.reset_index())["evidence"]
+    ]
     assert not [t for t in texts if re.search(r"[+-]0\.0(?![0-9])", t)]
     # ties are written 0.0, as the tables write them: MGSM, Claude 3.5 Sonnet against the 405B, and QuALITY in the
     # bottom line against GPT-4 (0125)
     assert "gap 0.0 points" in audit.loc["mgsm-claude-gt-405b", "evidence"]
     parts = {row: v for row, _, v in audit.loc["bl-par-gpt4", "parts"]}
-    assert parts["Table 2 · ZeroSCROLLS/QuALITY"].evidence.startswith("gap 0.0 (")
+    assert claims_words.words(parts["Table 2 · ZeroSCROLLS/QuALITY"].evidence).startswith("gap 0.0 (")
 
 
 def _made_up_table(package, cells):
@@ -742,7 +749,7 @@ def test_at_least_on_a_par_is_refuted_only_by_a_deficit_beyond_the_margin(packag
         subject="llama-3.1-405b-instruct",
         other="gpt-4-0125",
     )
-    judged = claims.audit(made_up, claims=claim).iloc[0]
+    judged = audit_in_words(made_up, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
     # refuting it is a claim that any row shows: each of the 2 tested rows at α/2
     assert "by the one-sided test of a gap below −2 at α/k = 0.025 (k = 2 tested rows" in judged["rule"]
@@ -758,3 +765,17 @@ def test_at_least_on_a_par_is_refuted_only_by_a_deficit_beyond_the_margin(packag
     assert (beyond.loc["R1", "p_below"] < 0.025) == (verdict == "wrong order")  # and the test that decides it
     assert parts["Made-up table · R2"].verdict == "correct"  # within the margin on the other row
     assert (parts["Made-up table · R1"].code == "inferior-beyond-margin") == (verdict == "wrong order")
+
+
+@pytest.mark.slow
+def test_the_checks_return_records_and_the_presentation_writes_them():
+    # every kind of check: what it found and its rule are records of numbers and names, never sentences, and each
+    # has its writer in the presentation layer (an unknown record is an error naming it)
+    package = data.load(DATA)
+    raw = claims.audit(package, claims=package.claims.groupby("kind").head(2), capacity=CAPACITY, beyond_chance=BEYOND)
+    found = [*raw["evidence"], *raw["rule"], *(v.evidence for parts in raw["parts"] for _, _, v in parts)]
+    assert all(isinstance(s, verdicts.Said) for s in found)
+    assert all(isinstance(claims_words.words(s), str) for s in found)
+    assert claims_words.in_words(raw)["evidence"].str.len().gt(0).all()
+    with pytest.raises(KeyError, match="no-such-record"):
+        claims_words.words(verdicts.said("no-such-record", x=1))

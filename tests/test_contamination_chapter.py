@@ -11,7 +11,7 @@ import pytest
 
 from herd.analyses.contamination import planting, selection, throughput
 from herd.method import montecarlo, sample_sizes
-from herd.presentation import selection_text
+from herd.presentation import selection_text, throughput_text
 from herd.record import data
 
 
@@ -223,7 +223,7 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
     assert table["1 TB on 64 cores, scanner (min)"].iloc[1] == pytest.approx(
         60 * throughput.hours_per_terabyte(30.0, 64, 0.9)
     )
-    assert throughput.span_of_time(0.25) == "15 minutes" and throughput.span_of_time(2.04) == "2.0 hours"
+    assert throughput_text.span_of_time(0.25) == "15 minutes" and throughput_text.span_of_time(2.04) == "2.0 hours"
     assert table["scanner ÷ tokenize-only"].iloc[0] == 5.0 and table["full plan ÷ tokenize-only"].iloc[1] == 0.8
     long = throughput.sweep_long(_results())
     assert len(long) == 4 and set(long["what"]) == {throughput.SCANNER, throughput.TOKENIZE_ONLY}
@@ -233,7 +233,7 @@ def test_terabyte_hours_are_extrapolated_from_the_measured_rates():
 
 
 def test_sweep_summary_reads_the_smallest_and_the_largest_benchmark():
-    s = throughput.sweep_summary(_results(), cores=64)
+    s = throughput_text.sweep(throughput.sweep_summary(_results(), cores=64))
     assert (s["sweep_small"], s["sweep_large"], s["sweep_large_rate"], s["sweep_bare_rate"]) == (
         "164",
         "15,000",
@@ -244,7 +244,7 @@ def test_sweep_summary_reads_the_smallest_and_the_largest_benchmark():
     assert s["sweep_full_ratio"] == "0.8" and s["bench_shared_mb"] == "3.5" and s["bench_load"] == "2.2"
     # the spread over the interleaved rounds: 0.9 to 1.1 times each size's ratio
     assert (s["sweep_large_rounds"], s["sweep_small_rounds"], s["sweep_n_rounds"]) == ("2.7–3.3", "4.5–5.5", "3")
-    assert s["sweep_tb_time"] == throughput.span_of_time(throughput.hours_per_terabyte(30.0, 64, 0.9))
+    assert s["sweep_tb_time"] == throughput_text.span_of_time(throughput.hours_per_terabyte(30.0, 64, 0.9))
     assert s["tb_cores"] == 64 and s["dask_efficiency"] == "90 %" and s["bench_mb"] == "100"
     assert throughput.terabyte_columns(throughput.sweep(_results())) == [
         "1 TB on 64 cores, scanner (min)",

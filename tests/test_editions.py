@@ -175,6 +175,28 @@ def test_changelog_lists_changed_rows_and_glued_values_between_releases(repo):
     assert f"First edition: {resources} tables" in text and "3 table rows with a verdict in the chapters" in text
 
 
+def test_changelog_says_why_and_lists_every_verdict_of_a_table_shown_in_one_edition(repo):
+    text = (repo / "editions.yml").read_text()
+    why = (
+        "  why:\n    - The gaps are judged over every true score the printed rounding allows.\n    - A second reason.\n"
+    )
+    (repo / "editions.yml").write_text(text + why)
+    assert releases.load_releases(repo)[-1].why == (
+        "The gaps are judged over every true score the printed rounding allows.",
+        "A second reason.",
+    )
+    out = changelog.changelog(repo)
+    section = out[out.index("## v1.1.0") : out.index("## v1.0.0")]
+    assert section.index("### Why verdicts and numbers moved") < section.index("### Data rows since v1.0.0")
+    assert "- The gaps are judged over every true score the printed rounding allows." in section
+    (repo / "editions.yml").write_text(text + "  why: one line\n")
+    with pytest.raises(releases.EditionsError, match=r"line 10: why must be a list of one-line reasons"):
+        releases.load_releases(repo)
+    old = {("benchmarks", ("model",), 1): {("a",): "ahead"}, ("benchmarks", ("model",), 2): {("a",): "behind"}}
+    new = {("benchmarks", ("model",), 1): {("a",): "ahead"}}
+    assert changelog.verdict_changes(old, new) == [("benchmarks", ("model",), 2, ("a",), "behind", None)]
+
+
 def test_changelog_reads_commits_not_the_working_tree(repo):
     before = changelog.changelog(repo)
     edit_csv(repo / "data" / "scores.csv", 3, "score", "1.0")  # uncommitted: not part of any edition
@@ -280,9 +302,12 @@ def test_data_changes_finds_changed_added_and_removed_rows_and_columns(tmp_path)
 
 def test_verdicts_read_from_the_chapters_tables():
     tables = changelog.verdicts(ROOT / "book")
-    benchmarks = tables[("benchmarks", ("benchmark", "competitor"))]
+    benchmarks = tables[("benchmarks", ("benchmark", "competitor"), 1)]
     assert len(benchmarks) >= 16 and set(benchmarks.values()) <= set(stats.VERDICTS)
-    claims = tables[("claims", ("id",))]
+    # the claims chapter shows several tables of claims by id (the wrong ones, the misleading ones, all of them)
+    claims = max(
+        (rows for (chapter, columns, _), rows in tables.items() if (chapter, columns) == ("claims", ("id",))), key=len
+    )
     assert claims[("mmlu-cot-405b",)] and len(claims) >= 100
     assert changelog.verdict_changes(tables, tables) == []
 

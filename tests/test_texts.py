@@ -3,6 +3,7 @@
 import pytest
 
 from herd.analyses.long_context import textstats
+from herd.presentation import long_context_text
 from herd.record import texts
 
 
@@ -83,7 +84,7 @@ def test_window_summary_by_register():
         }
     )
     # 131,072 tokens x 0.8 and 0.7 words per token = 104,858 and 91,750 words: a range rounded to thousands
-    s = textstats.window_summary(whole, 131_072, 100)
+    s = long_context_text.window(textstats.window_summary(whole, 131_072, 100))
     assert s == {
         "narrative_words": "92,000–105,000",
         "n_narrative": 2,
@@ -94,7 +95,7 @@ def test_window_summary_by_register():
         "narrative_fewest": texts.TEXTS["fortunes-literature"].name,
         "narrative_most": texts.TEXTS["kjv-bible"].name,
     }
-    assert textstats.window_summary(whole.iloc[:1], 131_072, 100)["technical_words"] == "n/a"
+    assert long_context_text.window(textstats.window_summary(whole.iloc[:1], 131_072, 100))["technical_words"] == "n/a"
 
 
 def test_texts_shorter_than_the_window_are_marked_extrapolated():
@@ -107,18 +108,18 @@ def test_texts_shorter_than_the_window_are_marked_extrapolated():
             "words_per_token": [0.79, 0.71, 0.70],
         }
     )
-    assert textstats.window_fill(whole["tokens"], 131_072) == [
+    assert [long_context_text.window_fill(w) for w in textstats.windows_filled(whole["tokens"], 131_072)] == [
         "measured: 7.6 windows",
         "extrapolated: 10 % of one",
         "extrapolated: 100 % of one",  # one token short of the window: still not a measured fill
     ]
-    assert textstats.window_fill([131_072], 131_072) == ["measured: 1.0 windows"]
+    assert long_context_text.window_fill(textstats.windows_filled([131_072], 131_072)[0]) == "measured: 1.0 windows"
     parts = pd.DataFrame({"text": ["kjv-bible"] * 4 + ["debian-history"] * 2 + ["debian-governance"] * 3})
-    sentence = textstats.short_texts_sentence(whole, 131_072, parts)
+    sentence = long_context_text.short_texts(textstats.short_texts(whole, 131_072, parts))
     history = texts.TEXTS["debian-history"].name
     assert sentence.startswith(f"2 of the 3 texts are shorter than the window, 1 narrative one among them ({history}):")
     assert sentence.endswith("the box plot draws only 2 chunks from the shortest.")
-    assert textstats.short_texts_sentence(whole.iloc[:1], 131_072, parts) == ""
+    assert long_context_text.short_texts(textstats.short_texts(whole.iloc[:1], 131_072, parts)) == ""
 
 
 @pytest.mark.slow
@@ -127,7 +128,7 @@ def test_text_table_and_capacity():
     table = textstats.text_table(whole, 131_072, 500, parts)
     # each text's chunks as the box plot draws them, and whether its window is measured or extrapolated
     assert table["chunks"].tolist() == [int((parts["text"] == t).sum()) for t in whole["text"]]
-    assert [s.startswith("measured") for s in table[textstats.WINDOW_COLUMN]] == (whole["tokens"] >= 131_072).tolist()
+    assert [w >= 1 for w in table[textstats.WINDOW_COLUMN]] == (whole["tokens"] >= 131_072).tolist()
     assert list(table["name"]) == [texts.TEXTS["python-reference"].name, texts.TEXTS["python-stdlib"].name]
     assert table["words in 128K tokens"].tolist() == pytest.approx((whole["words_per_token"] * 131_072).tolist())
     assert table["pages in 128K tokens"].tolist() == pytest.approx((table["words in 128K tokens"] / 500).tolist())

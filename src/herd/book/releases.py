@@ -22,6 +22,9 @@ TITLE = "Llama 3.1, Reproduced"
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 FIELDS = ("version", "commit", "date", "summary")
+OPTIONAL = ("why",)
+"""An edition's optional field: ``why``, a list of one-line reasons its verdicts and numbers moved (the changelog
+lists them above the changes)."""
 
 
 class EditionsError(RuntimeError):
@@ -30,14 +33,15 @@ class EditionsError(RuntimeError):
 
 @dataclass(frozen=True)
 class Release:
-    """One release recorded in ``editions.yml``: version, commit, date, summary, and the line where its
-    entry starts."""
+    """One release recorded in ``editions.yml``: version, commit, date, summary, the line where its
+    entry starts, and why its verdicts and numbers moved (:data:`OPTIONAL`)."""
 
     version: str
     commit: str
     date: str
     summary: str
     line: int = 0  # where the entry starts in editions.yml
+    why: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -88,12 +92,16 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
         if not isinstance(item, yaml.MappingNode):
             raise EditionsError(f"{at}: each edition is a mapping with {', '.join(FIELDS)}")
         entry = {}
+        why: tuple[str, ...] = ()
         for key_node, value_node in item.value:
             key = key_node.value
+            if key == "why":
+                why = _reasons(value_node, where)
+                continue
             if key not in FIELDS:
                 raise EditionsError(
                     f"{where}, line {key_node.start_mark.line + 1}: unknown field {key!r}; an edition has "
-                    f"{', '.join(FIELDS)}"
+                    f"{', '.join(FIELDS)} and may have {', '.join(OPTIONAL)}"
                 )
             if not isinstance(value_node, yaml.ScalarNode):
                 raise EditionsError(f"{where}, line {value_node.start_mark.line + 1}: {key} must be a single value")
@@ -135,8 +143,23 @@ def load_releases(root: Path, check_git: bool = True) -> list[Release]:
                     f"{where}, line {vline}: commit {commit[:12]} carries version {found}, not {version} "
                     "(bump __version__ in src/herd/__init__.py and CITATION.cff before recording the release)"
                 )
-        releases.append(Release(version, commit, date, summary, line))
+        releases.append(Release(version, commit, date, summary, line, why))
     return releases
+
+
+def _reasons(node, where: str) -> tuple[str, ...]:
+    """An edition's ``why``: a list of reasons, each one line of at most 300 characters; errors name the line."""
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise EditionsError(f"{where}, line {node.start_mark.line + 1}: why must be a list of one-line reasons")
+    reasons = []
+    for item in node.value:
+        text = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
+        if not text or "\n" in text or len(text) > 300:
+            raise EditionsError(
+                f"{where}, line {item.start_mark.line + 1}: each reason in why must be one line of at most 300 characters"
+            )
+        reasons.append(text)
+    return tuple(reasons)
 
 
 def _key(version: str) -> tuple[int, ...]:

@@ -40,6 +40,7 @@ from herd.record import coverage, data
 from herd.record.coverage import agree, counted
 
 from . import compare_text
+from .claims_words import words
 
 
 def rows_described(table: pd.DataFrame) -> str:
@@ -484,7 +485,7 @@ def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame.assign(
         gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
         why=[
-            f"{html.escape(e)}<br><small><em>Rule:</em> {html.escape(r)}</small>"
+            f"{html.escape(words(e))}<br><small><em>Rule:</em> {html.escape(words(r))}</small>"
             for e, r in zip(frame["evidence"], frame["rule"])
         ],
         source=[html.escape(" · ".join(x for x in (c, r) if x)) for c, r in zip(frame["cells"], frame["reference"])],
@@ -504,6 +505,7 @@ def parts_record(audited: pd.DataFrame) -> pd.DataFrame:
     """:func:`herd.analyses.claims.counting.parts_table` of the composite claims
     (:data:`herd.analyses.claims.verdicts.COMPOSITE_KINDS`), with each gap written with its interval."""
     record = parts_table(audited[audited["kind"].isin(COMPOSITE_KINDS)])
+    record["evidence"] = [words(s) for s in record["evidence"]]
     record["gap (interval)"] = [
         gap_text(g, lo, hi) for g, lo, hi in zip(record["gap"], record["gap_low"], record["gap_high"])
     ]

@@ -4,7 +4,8 @@ Each row of ``data/claims.csv`` is one atomic claim taken from the post (paraphr
 the paragraph it comes from). Its ``kind`` names the check that judges it; every check is a
 function of the claim and one :class:`herd.analyses.claims.evidence.Evidence` record and returns a
 :class:`herd.analyses.claims.verdicts.Verdict` with a verdict from :data:`herd.analyses.claims.verdicts.VERDICTS`, a
-reason code, the rule applied, the numbers and source cells it used and, for comparisons, the gap with its interval.
+reason code, the rule applied and what the check found (each a :class:`herd.analyses.claims.verdicts.Said` record of
+numbers and names), the source cells it used and, for comparisons, the gap with its interval.
 Comparisons are judged by the book's one method (:mod:`herd.method.compare`), so a pair gets the same verdict here as in
 every chapter.
 
@@ -14,8 +15,8 @@ so the audit needs neither the tokenizer nor the measured texts.
 ``verdicts`` (the vocabulary and the :class:`~herd.analyses.claims.verdicts.Verdict` record), ``evidence`` (what a
 check reads), the checks by kind of claim: ``comparisons`` (printed scores and rankings), ``parity`` (claims of being
 at least on a par) and ``facts`` (facts, contamination, context capacity); ``counting`` (the audit tallied); here,
-:data:`CHECKS` (each kind's check) and :func:`audit`. Numbers and records only: ``herd.presentation.claims_text``
-writes the chapter's sentences and tables.
+:data:`CHECKS` (each kind's check) and :func:`audit`. Numbers and records only: ``herd.presentation.claims_words``
+writes what each check found and its rule, ``herd.presentation.claims_text`` the chapter's sentences and tables.
 
 May import: ``herd.base``, ``herd.record``, ``herd.method``, ``herd.analyses.long_context``.
 """

@@ -11,11 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from herd.base import formats
 from herd.method import compare, rowwise
 
 from .evidence import Evidence, cited_cells, evidence_table
-from .verdicts import FAVOUR, SEVERITY, UNTESTABLE, Verdict
+from .verdicts import FAVOUR, SEVERITY, UNTESTABLE, Said, Verdict, said
 
 TOLERANCE = 0.05  # a stated score equals a printed one when they agree to one decimal
 
@@ -32,50 +31,49 @@ def check_score(claim: pd.Series, ev: Evidence) -> Verdict:
     hit = cells[(cells["row_label"] == row) & (cells["model"] == model)]
     ref = ev.cite(source, table, cells["page"].dropna().iloc[0] if cells["page"].notna().any() else None)
     cell_text = cited_cells(ev, source, table, row, [model])
-    rule = "a stated score is correct when it equals the printed cell to one decimal"
+    rule = said("score-rule")
     if hit.empty:
-        return Verdict("not checkable", "no-column", rule, f"{ev.name(model)} has no column in {table}", cell_text, ref)
-    printed = hit["score"].iloc[0]
+        return Verdict(
+            "not checkable", "no-column", rule, said("no-column", model=ev.name(model), table=table), cell_text, ref
+        )
+    printed = float(hit["score"].iloc[0])
     stated = float(claim["stated_value"])
     if pd.notna(printed) and abs(printed - stated) < TOLERANCE:
-        note = f"; the table footnotes it: {hit['footnote'].iloc[0]}" if pd.notna(hit["marker"].iloc[0]) else ""
-        return Verdict("correct", "match", rule, f"stated {stated:.1f}, printed {printed:.1f}{note}", cell_text, ref)
+        footnote = hit["footnote"].iloc[0] if pd.notna(hit["marker"].iloc[0]) else None
+        return Verdict(
+            "correct", "match", rule, said("score", stated=stated, printed=printed, footnote=footnote), cell_text, ref
+        )
     row_cells = cells[cells["row_label"] == row]
     owners = [m for m, s in zip(row_cells["model"], row_cells["score"]) if pd.notna(s) and abs(s - stated) < TOLERANCE]
-    printed_text = "a dash" if pd.isna(printed) else f"{printed:.1f}"
     if owners:
         return Verdict(
             "wrong number",
             "another-models-score",
             rule,
-            f"stated {stated:.1f}, printed {printed_text}; {stated:.1f} is the score of "
-            + ", ".join(ev.name(m) for m in owners),
+            said("score", stated=stated, printed=printed, owners=[ev.name(m) for m in owners]),
             cited_cells(ev, source, table, row, [model, *owners]),
             ref,
         )
-    return Verdict("wrong number", "mismatch", rule, f"stated {stated:.1f}, printed {printed_text}", cell_text, ref)
+    return Verdict("wrong number", "mismatch", rule, said("score", stated=stated, printed=printed), cell_text, ref)
 
 
-def _gap_text(p, gap: float, margin: float) -> str:
-    """The evidence of one judged pair in words: its gap, and the interval, the difference's verdict with what
-    decides it, and equivalence where a test applies, or why none does."""
-    text = f"gap {formats.gap(gap)} points"
-    if p["testable"]:
-        return text + (
-            f", {formats.confidence(p['level'])} interval {formats.interval(p['gap_low'], p['gap_high'])} "
-            f"over the scores the printing allows, difference: {p['difference']}"
-            + (" (resolved only at the printed scores)" if p["rounding_flip"] else "")
-            + (
-                "; rounding the mean's count to whole items decides it: another whole count the printing allows "
-                "reaches the other decision"
-                if p["count_rounding"]
-                else ""
-            )
-            + (f"; equivalent within ±{margin:g} (TOST)" if p["equivalence"] == "equivalent" else "")
-        )
-    if p["reason"] and p["like_for_like"]:
-        return text + f", no test ({p['reason']})"
-    return text
+def _gap(p, gap: float, margin: float) -> Said:
+    """The evidence of one judged pair: its gap, and the interval, the difference's verdict with what decides it,
+    and equivalence where a test applies, or why none does."""
+    return said(
+        "gap",
+        gap=gap,
+        testable=bool(p["testable"]),
+        level=float(p["level"]),
+        low=float(p["gap_low"]),
+        high=float(p["gap_high"]),
+        difference=p["difference"],
+        rounding_flip=bool(p["rounding_flip"]),
+        count_rounding=bool(p["count_rounding"]),
+        equivalent=p["equivalence"] == "equivalent",
+        margin=margin,
+        reason=p["reason"] if p["reason"] and p["like_for_like"] else None,
+    )
 
 
 def _pair_verdict(
@@ -89,13 +87,11 @@ def _pair_verdict(
     p = compare.pair(judged, a, b, row)
     cells = cited_cells(ev, source, table, row, [a, b])
     ref = ev.cite(source, table, p["page"] if p is not None else None)
-    head = f"{row}: {ev.name(a)} vs {ev.name(b)}"
+    pair = dict(row=row, a=ev.name(a), b=ev.name(b))
     if p is None or pd.isna(p["focus_score"]) or pd.isna(p["competitor_score"]):
-        return Verdict(
-            "not checkable", "not-printed", "both scores must be printed", f"{head}: a score is not printed", cells, ref
-        )
+        return Verdict("not checkable", "not-printed", said("printed-rule"), said("not-printed", **pair), cells, ref)
     sa, sb = float(p["focus_score"]), float(p["competitor_score"])
-    gap_text = _gap_text(p, sa - sb, ev.rules.margin)
+    gap = _gap(p, sa - sb, ev.rules.margin)
     extra: dict[str, Any] = dict(
         gap=sa - sb,
         gap_low=float(p["gap_low"]),
@@ -108,57 +104,50 @@ def _pair_verdict(
         return Verdict(
             "misleading: unlike settings",
             "unlike-settings",
-            compare.LIKE_FOR_LIKE,
-            f"{head}: {gap_text}; {p['reason']}",
+            said("like-for-like"),
+            said("pair", **pair, gap=gap, reason=p["reason"]),
             **extra,
         )
     if relation == "on-par":
         margin = ev.rules.margin
-        rule = (
-            f"'on a par' claims equivalence: it holds when the gap's {formats.confidence(2 * p['eq_level'])} "
-            f"interval of two one-sided tests (TOST) lies within ±{margin:g} points, and is contradicted when a "
-            f"one-sided test shows the gap beyond +{margin:g} or below −{margin:g}, each at half the level "
-            f"({p['level'] / 2:g})"
-            if p["testable"]
-            else "'on a par' claims equivalence, which needs a test"
+        rule = said(
+            "on-par-rule",
+            testable=bool(p["testable"]),
+            eq_level=float(p["eq_level"]),
+            level=float(p["level"]),
+            margin=margin,
         )
-        tost = formats.interval(p["eq_low"], p["eq_high"], edges=(-margin, margin))
-        eq_text = f"; TOST interval {tost} (margin ±{margin:g})" if pd.notna(p["eq_low"]) else ""
+        tost = (float(p["eq_low"]), float(p["eq_high"])) if pd.notna(p["eq_low"]) else None
         if p["testable"] and p["equivalence"] == "equivalent":
-            return Verdict("correct", "equivalent", rule, f"{head}: {gap_text}{eq_text}", **extra)
+            return Verdict(
+                "correct", "equivalent", rule, said("pair", **pair, gap=gap, tost=tost, margin=margin), **extra
+            )
         beyond = rowwise.margin_pvalues(pd.DataFrame([p]), margin, compare.printed_decimals(ev.package, source, table))
         if p["testable"] and float(beyond[["p_above", "p_below"]].min(axis=1).iloc[0]) < p["level"] / 2:
-            return Verdict(
-                "contradicted",
-                "beyond-margin",
-                rule,
-                f"{head}: the gap is resolved beyond the margin; {gap_text}",
-                **extra,
-            )
+            return Verdict("contradicted", "beyond-margin", rule, said("beyond-margin", **pair, gap=gap), **extra)
         return Verdict(
             "parity not resolved",
             "equivalence-not-shown",
             rule,
-            f"{head}: the data can neither show the two within ±{margin:g} points nor apart by more; "
-            f"{gap_text}{eq_text}",
+            said("parity-not-resolved", **pair, gap=gap, tost=tost, margin=margin),
             **extra,
         )
     if relation != "above":
         raise ValueError(f"unknown relation {relation!r}")
-    rule = (
-        "'A above B' is correct when the book's test resolves A ahead, right order but not resolved when A prints "
-        "higher but the gap is not resolved, a wrong order when B is resolved ahead, and a wrong order, not resolved, "
-        "when B prints higher or the two print the same but the gap is not resolved"
-    )
+    rule = said("above-rule")
     if sa < sb or sa == sb:
         # a row printed in like settings but without a test (its metric or its N) is coded so, whatever its order
         code = UNTESTABLE if not p["testable"] else "reversed" if sa < sb else "equal"
-        said = "the printed order is the reverse" if sa < sb else "the two print the same score"
-        if p["difference"] == "behind":
-            return Verdict("wrong order", code, rule, f"{head}: {said}, and resolved; {gap_text}", **extra)
-        return Verdict("wrong order, not resolved", code, rule, f"{head}: {said}; {gap_text}", **extra)
+        resolved = p["difference"] == "behind"
+        return Verdict(
+            "wrong order" if resolved else "wrong order, not resolved",
+            code,
+            rule,
+            said("not-above", **pair, tie=sa == sb, resolved=resolved, gap=gap),
+            **extra,
+        )
     if p["difference"] == "ahead":
-        return Verdict("correct", "resolved", rule, f"{head}: {gap_text}", **extra)
+        return Verdict("correct", "resolved", rule, said("pair", **pair, gap=gap), **extra)
     code = (
         UNTESTABLE
         if not p["testable"]
@@ -168,7 +157,7 @@ def _pair_verdict(
         if p["equivalence"] == "equivalent"
         else "not-resolved"
     )
-    return Verdict("right order, not resolved", code, rule, f"{head}: {gap_text}", **extra)
+    return Verdict("right order, not resolved", code, rule, said("pair", **pair, gap=gap), **extra)
 
 
 def check_ranking(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -185,11 +174,9 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
     row, model = claim["benchmark_row"], claim["subject"]
     cells = ev.cells(source, table)
     printed = cells[(cells["row_label"] == row)].dropna(subset=["score"]).sort_values("score", ascending=False)
-    rule = (
-        "'A has the top score' is right when no printed score of the row is higher; correct when A's lead is resolved"
-    )
+    rule = said("top-rule")
     if model not in set(printed["model"]):
-        return Verdict("not checkable", "not-printed", rule, f"{row}: no printed score for {ev.name(model)}")
+        return Verdict("not checkable", "not-printed", rule, said("no-score", row=row, model=ev.name(model)))
     best = printed["score"].iloc[0]
     mine = float(printed.loc[printed["model"] == model, "score"].iloc[0])
     if mine < best:
@@ -200,7 +187,7 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
             verdict="wrong order" if v.verdict == "correct" else "wrong order, not resolved",
             code="another-prints-higher",
             rule=rule,
-            evidence=f"{row}: the top printed score is {ev.name(leader)}'s {best:.1f}, not {mine:.1f}; {v.evidence}",
+            evidence=said("top-is-another", row=row, leader=ev.name(leader), best=best, mine=mine, then=v.evidence),
         )
     runner = printed[printed["model"] != model].iloc[0]["model"]
     v = _pair_verdict(ev, source, table, row, model, runner, "above")
@@ -210,9 +197,9 @@ def check_top(claim: pd.Series, ev: Evidence) -> Verdict:
             verdict="right order, not resolved",
             code="shared-top",
             rule=rule,
-            evidence=f"shared first place; {v.evidence}",
+            evidence=said("shared-top", then=v.evidence),
         )
-    return replace(v, rule=rule, evidence=f"runner-up {ev.name(runner)}; {v.evidence}")
+    return replace(v, rule=rule, evidence=said("runner-up", runner=ev.name(runner), then=v.evidence))
 
 
 def _rows_measuring(ev: Evidence, claim: pd.Series) -> list[tuple[str, str, str]]:
@@ -254,24 +241,26 @@ def check_category(claim: pd.Series, ev: Evidence) -> Verdict:
             v = _pair_verdict(ev, source, table, row, claim["subject"], other, "above")
             parts.append((f"{table} · {row}", ev.name(other), v))
     checked = [p for p in parts if p[2].verdict != "not checkable"]
-    rule = "a claim over several rows takes the most serious verdict of its rows"
     if not checked:
-        return Verdict("not checkable", "nothing-printed", rule, "no row prints both models", parts=tuple(parts))
+        rule = said("category-rule", clear=False)
+        return Verdict("not checkable", "nothing-printed", rule, said("nothing-printed"), parts=tuple(parts))
     worst = min((p[2].verdict for p in checked), key=SEVERITY.index)
     counts = pd.Series([p[2].verdict for p in checked]).value_counts()
-    tally = ", ".join(f"{n} {v}" for v, n in counts.items())
-    skipped = len(parts) - len(checked)
     code = "composite"
-    if claim["relation"] == "clearly-above":
-        rule += "; a claim of a clear lead needs every gap resolved, and is overstated when only some are (or none)"
-        if worst == "right order, not resolved":
-            worst, code = "overstated", "lead-not-resolved-everywhere"
+    clear = claim["relation"] == "clearly-above"
+    if clear and worst == "right order, not resolved":
+        worst, code = "overstated", "lead-not-resolved-everywhere"
     return Verdict(
         worst,
         code,
-        rule,
-        f"{formats.noun(len(checked), 'comparison')} on {formats.noun(len({p[0] for p in checked}), 'row')}: {tally}"
-        + (f"; {skipped} not printed" if skipped else ""),
+        said("category-rule", clear=clear),
+        said(
+            "tally",
+            comparisons=len(checked),
+            rows=len({p[0] for p in checked}),
+            tally=[(v, int(n)) for v, n in counts.items()],
+            skipped=len(parts) - len(checked),
+        ),
         parts=tuple(parts),
     )
 
@@ -283,7 +272,7 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
     mentioned = {claim["subject"], *str(claim["other"]).split(";")}
     cells = ev.cells(source, table)
     printed = cells[(cells["row_label"] == row)].dropna(subset=["score"]).sort_values("score", ascending=False)
-    rule = "the row's top printed score must belong to a model the post mentions"
+    rule = said("leader-rule")
     omitted = [m for m in printed["model"] if m not in mentioned]
     top = printed["score"].iloc[0]
     leaders = list(printed.loc[printed["score"] == top, "model"])
@@ -294,8 +283,7 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
             "correct",
             "no-omitted-leader",
             rule,
-            f"{row}: the top printed score, {ev.name(leader)}'s {printed['score'].iloc[0]:.1f}, is among those "
-            f"the post gives; it leaves out {formats.noun(len(omitted), 'other printed model')}, none higher",
+            said("leader-named", row=row, leader=ev.name(leader), score=float(top), omitted=len(omitted)),
             cited_cells(ev, source, table, row, [leader]),
             ref,
         )
@@ -305,8 +293,9 @@ def check_row_leader(claim: pd.Series, ev: Evidence) -> Verdict:
         verdict="misleading: leaves out the leader",
         code="omitted-leader",
         rule=rule,
-        evidence=f"{row}: the post presents {ev.name(claim['subject'])} as leading but leaves out {ev.name(leader)}, "
-        f"which prints the top score; {v.evidence}",
+        evidence=said(
+            "leader-left-out", row=row, subject=ev.name(claim["subject"]), leader=ev.name(leader), then=v.evidence
+        ),
         reference=ref,
     )
 
@@ -319,13 +308,9 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
     cells = ev.cells(source, table)
     printed = cells[(cells["row_label"] == row)].dropna(subset=["score"])
     others = [m for m in dict.fromkeys(printed["model"]) if m != model]
-    rule = (
-        "'A above most models' holds when A prints above more than half of the other models printed on the row: "
-        "correct when more than half of those gaps are resolved, right order but not resolved when the printed order "
-        "holds for more than half but fewer are resolved; a cell obtained in another setting cannot count for it"
-    )
+    rule = said("most-rule")
     if model not in set(printed["model"]) or not others:
-        return Verdict("not checkable", "not-printed", rule, f"{row}: no printed score for {ev.name(model)}")
+        return Verdict("not checkable", "not-printed", rule, said("no-score", row=row, model=ev.name(model)))
     parts = [(f"{table} · {row}", ev.name(o), _pair_verdict(ev, source, table, row, model, o, "above")) for o in others]
     verdicts = pd.Series([v.verdict for _, _, v in parts])
     resolved = int((verdicts == "correct").sum())
@@ -343,10 +328,15 @@ def check_most(claim: pd.Series, ev: Evidence) -> Verdict:
     else:
         verdict, code = "wrong order, not resolved", "not-most"
     above = [o for (_, o, v) in parts if v.verdict in ("wrong order", "wrong order, not resolved")]
-    text = (
-        f"{row}: {ev.name(model)} against the {len(others)} other models printed: resolved ahead of {resolved}, "
-        f"printed above but not resolved against {lower - resolved}, compared with a cell from another setting "
-        f"{formats.noun(unlike, 'time')}, not above {len(above)}" + (f" ({', '.join(above)})" if above else "")
+    text = said(
+        "most",
+        row=row,
+        model=ev.name(model),
+        others=len(others),
+        resolved=resolved,
+        not_resolved=lower - resolved,
+        unlike=unlike,
+        above=above,
     )
     ref = ev.cite(source, table, cells["page"].dropna().iloc[0] if cells["page"].notna().any() else None)
     return Verdict(verdict, code, rule, text, cited_cells(ev, source, table, row, [model]), ref, parts=tuple(parts))
@@ -378,14 +368,7 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
     if relation not in ("above", "below"):
         raise ValueError(f"claims.csv, claim {claim['claim_id']}: relation {relation!r} is not above or below")
     cells = ev.cells(source, table).dropna(subset=["score"])
-    rule = (
-        f"'A {'beats' if relation == 'above' else 'trails'} each of X in some areas' holds for a rival when one row "
-        "of the table prints the stated order; correct when that gap is resolved, right order but not resolved when "
-        "the order is printed but no such gap is resolved. The claim rests on whichever row best supports it, so each "
-        "rival's rows are corrected together: each at α/k, k the rows printed for both that can be tested (Bonferroni "
-        "over them, a union–intersection test). A claim about several rivals takes the most "
-        "serious verdict of its rivals"
-    )
+    rule = said("some-rows-rule", relation=relation)
     parts, per_rival = [], []
     for rival in str(claim["other"]).split(";"):
         rows = [
@@ -398,25 +381,23 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
         parts += mine
         shown = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict in ("correct", "right order, not resolved")]
         resolved = [p[0].split(" · ", 1)[1] for p in mine if p[2].verdict == "correct"]
-        corrected = (
-            f"; corrected over the {formats.noun(test.n_tested, 'row')} with a test, each at α/{test.n_tested} = "
-            f"{formats.significant(test.level, 2)}"
-            if test.n_tested
-            else ""
-        )
-        if test.best is not None:
-            corrected += f", the smallest p-value in that order, {formats.p_text(test.p)} on {test.best}, " + (
-                "passes" if test.shown else "does not pass"
-            )
         per_rival.append(
             (
                 best,
-                f"{ev.name(rival)} prints {'below' if relation == 'above' else 'above'} {ev.name(subject)} on "
-                f"{len(shown)} of {len(rows)} rows"
-                + (f" ({', '.join(shown)})" if shown else "")
-                + f", resolved on {len(resolved)}"
-                + (f" ({', '.join(resolved)})" if resolved else "")
-                + corrected,
+                said(
+                    "some-rows",
+                    rival=ev.name(rival),
+                    subject=ev.name(subject),
+                    relation=relation,
+                    shown=shown,
+                    rows=len(rows),
+                    resolved=resolved,
+                    tested=test.n_tested,
+                    level=test.level,
+                    best=test.best,
+                    p=test.p,
+                    passes=test.shown,
+                ),
             )
         )
     verdict = min((v for v, _ in per_rival), key=SEVERITY.index) if per_rival else "not checkable"
@@ -425,7 +406,7 @@ def check_some_rows(claim: pd.Series, ev: Evidence) -> Verdict:
         verdict,
         "some-rows",
         rule,
-        "; ".join(text for _, text in per_rival),
+        said("each", parts=[text for _, text in per_rival]),
         reference=ev.cite(source, table, page.iloc[0] if len(page) else None),
         parts=tuple(parts),
     )

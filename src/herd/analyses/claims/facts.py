@@ -11,10 +11,9 @@ import pandas as pd
 
 from herd.analyses.long_context import textstats
 from herd.base import formats
-from herd.record.coverage import agree
 
 from .evidence import Evidence
-from .verdicts import Verdict
+from .verdicts import Said, Verdict, said
 
 SILENT_UNIT = "says so (1)"
 """How a fact in ``facts.csv`` that records whether the source says something at all begins its unit
@@ -22,6 +21,8 @@ SILENT_UNIT = "says so (1)"
 
 
 WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
+
+PERVASIVE = 0.75  # contamination is pervasive when at least this share of the reported gains exceed chance
 
 
 FACT_IN_NOTE = re.compile(r"\{(value|printed):([^{}:]+)\}")
@@ -59,12 +60,12 @@ def filled_note(claim: pd.Series, facts: pd.DataFrame) -> tuple[str, list[str]]:
     return FACT_IN_NOTE.sub(fill, note.strip()), cited
 
 
-def _with_note(text: str, cells: str, claim: pd.Series, facts: pd.DataFrame) -> tuple[str, str]:
+def _with_note(text: Said, cells: str, claim: pd.Series, facts: pd.DataFrame) -> tuple[Said, str]:
     """A statement's evidence followed by the claim's note (its facts filled in), and its cells followed by the facts
     the note cites, each with its value and unit."""
     note, cited = filled_note(claim, facts)
     if note:
-        text = f"{text}. {note}"
+        text = said("noted", then=text, note=note)
     for key in cited:
         cells += f"; {facts.loc[key, 'quantity']}: {formats.quantity(facts.loc[key, 'value'])} {facts.loc[key, 'unit']}"
     return text, cells
@@ -82,60 +83,49 @@ def check_fact(claim: pd.Series, ev: Evidence) -> Verdict:
     f = facts.loc[key]
     actual, stated = float(f["value"]), float(claim["stated_value"])
     ref = ev.cite(f["source"], f["location"], f["page"])
-    fmt = (lambda v: f"{v:g}") if f["unit"] == "year" else (lambda v: f"{v:,g}")
+    year = f["unit"] == "year"
     cells = f"{f['quantity']}: {f['value_as_printed']}"
     relation = claim["relation"] if pd.notna(claim["relation"]) else "equals"
     if relation == "all":
-        return _of_all(claim, f, facts, actual, fmt, cells, ref)
+        return _of_all(claim, f, facts, actual, year, cells, ref)
     if relation == "misnamed":
-        rule = "a method or model must be named as the source names it"
+        rule = said("naming-rule")
+        printed = f["value_as_printed"]
         if actual == stated:
-            return Verdict(
-                "imprecise",
-                "naming-slip",
-                rule,
-                f"the source says so, naming it: {f['value_as_printed']}"
-                + (f" ({claim['note']})" if pd.notna(claim["note"]) else ""),
-                cells,
-                ref,
-            )
-        return Verdict(
-            "contradicted", "statement", rule, f"the source says otherwise: {f['value_as_printed']}", cells, ref
-        )
+            note = claim["note"] if pd.notna(claim["note"]) else None
+            return Verdict("imprecise", "naming-slip", rule, said("named-as", printed=printed, note=note), cells, ref)
+        return Verdict("contradicted", "statement", rule, said("says-otherwise", printed=printed), cells, ref)
     if relation == "at-least":
-        rule = "holds when the source gives at least the stated number"
-        text = f"stated at least {fmt(stated)}; source {fmt(actual)}"
-        return Verdict("correct" if actual >= stated else "contradicted", "at-least", rule, text, cells, ref)
+        text = said("at-least", stated=stated, actual=actual, year=year)
+        verdict = "correct" if actual >= stated else "contradicted"
+        return Verdict(verdict, "at-least", said("at-least-rule"), text, cells, ref)
     if str(f["unit"]).startswith((SILENT_UNIT, "yes (1)")):
         text, verdict, code, rule = _statement(f, actual, stated)
         text, cells = _with_note(text, f"{f['quantity']}: {answer(f)}", claim, facts)
         return Verdict(verdict, code, rule, text, cells, ref)
-    return _number(claim, f, actual, stated, fmt, cells, ref)
+    return _number(claim, f, actual, stated, year, cells, ref)
 
 
-STATEMENT_RULE = (
-    "a statement of what the source reports is judged against the source: correct when it says so, contradicted "
-    "when it says otherwise"
-)
-
-
-def _statement(f: pd.Series, actual: float, stated: float) -> tuple[str, str, str, str]:
+def _statement(f: pd.Series, actual: float, stated: float) -> tuple[Said, str, str, Said]:
     """A statement about the source against a yes/no fact or a says-so/silent fact (:data:`SILENT_UNIT`): the
     evidence, the verdict, its code and the rule."""
     printed = f["value_as_printed"]
     if str(f["unit"]).startswith(SILENT_UNIT):
-        rule = STATEMENT_RULE + ", not supported when it says nothing about it"
+        rule = said("statement-rule", silent=True)
         if actual == stated:
-            return f"the source says so: {printed}", "correct", "statement", rule
+            return said("says-so", printed=printed), "correct", "statement", rule
         if stated and not actual:
-            return f"the source does not say so; what it says is: {printed}", "not supported", "silent", rule
-        return f"the source says so: {printed}", "contradicted", "statement", rule
+            return said("does-not-say", printed=printed), "not supported", "silent", rule
+        return said("says-so", printed=printed), "contradicted", "statement", rule
+    rule = said("statement-rule", silent=False)
     if actual == stated:
-        return f"the source says so: {printed}", "correct", "statement", STATEMENT_RULE
-    return f"the source says otherwise: {printed}", "contradicted", "statement", STATEMENT_RULE
+        return said("says-so", printed=printed), "correct", "statement", rule
+    return said("says-otherwise", printed=printed), "contradicted", "statement", rule
 
 
-def _of_all(claim: pd.Series, f: pd.Series, facts: pd.DataFrame, actual: float, fmt, cells: str, ref: str) -> Verdict:
+def _of_all(
+    claim: pd.Series, f: pd.Series, facts: pd.DataFrame, actual: float, year: bool, cells: str, ref: str
+) -> Verdict:
     """A statement about all of several things (relation ``all``) against the number of them the source says it of.
     The whole is a second fact (the claim's ``other``) or the claim's ``stated_other_value``; a third fact after a
     ';' in ``other``, when given, counts those the source says the opposite of. Like a claim on several rows, it
@@ -148,15 +138,12 @@ def _of_all(claim: pd.Series, f: pd.Series, facts: pd.DataFrame, actual: float, 
     total = float(facts.loc[keys[0], "value"]) if keys else float(claim["stated_other_value"])
     opposite = facts.loc[keys[1]] if len(keys) > 1 else None
     n_opposite = float(opposite["value"]) if opposite is not None else 0.0
-    rule = (
-        "a statement about all of them holds when the source says it of all, is overstated when it says it of only "
-        "some, and is contradicted when it says it of none or the opposite of any (the most serious verdict of its "
-        "parts)"
-    )
-    text = f"the post says it of all {fmt(total)}; the source says it of {fmt(actual)} ({f['value_as_printed']})"
+    rule = said("all-rule")
+    against = None
     if opposite is not None and n_opposite:
-        text += f" and the opposite of {fmt(n_opposite)} ({opposite['value_as_printed']})"
+        against = (n_opposite, opposite["value_as_printed"])
         cells += f"; {opposite['quantity']}: {opposite['value_as_printed']}"
+    text = said("of-all", total=total, actual=actual, printed=f["value_as_printed"], opposite=against, year=year)
     text, cells = _with_note(text, cells, claim, facts)
     if n_opposite or not actual:
         return Verdict("contradicted", "opposite" if n_opposite else "none", rule, text, cells, ref)
@@ -165,12 +152,13 @@ def _of_all(claim: pd.Series, f: pd.Series, facts: pd.DataFrame, actual: float, 
     return Verdict("overstated", "part", rule, text, cells, ref)
 
 
-def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, fmt, cells: str, ref: str) -> Verdict:
+def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, year: bool, cells: str, ref: str) -> Verdict:
     """A stated number against the source's, within the claim's stated rounding (``tolerance_pct``), and attributed
     to the source's quantity in the source's unit."""
     tol = float(claim["tolerance_pct"]) / 100 if pd.notna(claim.get("tolerance_pct")) else 0.0
-    rule = "a stated number is correct when it equals the source" + (f" within {tol:.0%}" if tol else "")
-    text = f"stated {fmt(stated)}; source: {f['value_as_printed']} ({fmt(actual)} {f['unit']})"
+    rule = said("number-rule", tolerance=tol)
+    number = dict(stated=stated, printed=f["value_as_printed"], actual=actual, unit=f["unit"], year=year)
+    text = said("number", **number)
     if not abs(stated - actual) <= tol * abs(actual) + 1e-12:
         return Verdict("wrong number", "mismatch", rule, text, cells, ref)
     unit = claim.get("stated_unit")
@@ -179,10 +167,15 @@ def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, fmt, c
         return Verdict(
             "wrong number",
             "wrong-quantity",
-            "a number must be attributed to the quantity the source gives it",
-            text
-            + f"; the post calls it the {claim['stated_quantity']}, the source's number is the {f['quantity']}"
-            + (f", and the post counts {unit} where the source counts {f['unit']}" if unit_slip else ""),
+            said("quantity-rule"),
+            said(
+                "other-quantity",
+                then=text,
+                called=claim["stated_quantity"],
+                quantity=f["quantity"],
+                unit=unit if unit_slip else None,
+                source_unit=f["unit"],
+            ),
             cells,
             ref,
         )
@@ -190,8 +183,8 @@ def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, fmt, c
         return Verdict(
             "imprecise",
             "unit-slip",
-            "the stated unit must be the source's",
-            text + f"; the post counts {unit}, the source counts {f['unit']}",
+            said("unit-rule"),
+            said("other-unit", then=text, unit=unit, source_unit=f["unit"]),
             cells,
             ref,
         )
@@ -199,7 +192,7 @@ def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, fmt, c
         "correct",
         "match",
         rule,
-        text + (" (within the stated rounding)" if tol and stated != actual else ""),
+        said("number", **number, rounded=bool(tol) and stated != actual),
         cells,
         ref,
     )
@@ -214,14 +207,14 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
     relation = claim["relation"] if pd.notna(claim["relation"]) else "blank-reason"
     if relation == "blank-reason":
         row = table.set_index("benchmark").loc[claim["benchmark"]]
-        rule = "the post's reason for a blank row must be the paper's"
+        rule = said("blank-rule")
         if pd.isna(row["contaminated_pct"]):
             named = "named in the text" in str(row["blank_reason"])
             return Verdict(
                 "correct" if named else "not checkable",
                 "named" if named else "not-named",
                 rule,
-                f"the row is blank: {row['blank_reason']}",
+                said("blank", reason=row["blank_reason"]),
                 f"Table 15, {row['label_in_source']}: blank",
                 ref,
             )
@@ -229,47 +222,38 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "wrong number",
             "estimate-printed",
             rule,
-            f"the paper prints an estimate: {row['contaminated_pct']:g} % contaminated, gain "
-            f"{formats.gap(row['gain_405b'])} points for the 405B",
+            said("estimate", contaminated=float(row["contaminated_pct"]), gain=float(row["gain_405b"])),
             f"Table 15, {row['label_in_source']}",
             ref,
         )
     if relation == "omitted":
         blank = table[table["contaminated_pct"].isna()]
-        rule = "the paper must leave rows blank for the reasons the post gives"
         not_significant = blank["blank_reason"].str.contains("not significant|too few|erratic", regex=True)
         return Verdict(
             "correct" if not_significant.any() else "contradicted",
             "omitted",
-            rule,
-            f"{len(blank)} of {len(table)} rows {agree('{is}', len(blank))} blank; {int(not_significant.sum())} for "
-            "the reasons the text "
-            f"gives (too few clean or contaminated examples, or an erratic estimate)",
+            said("omitted-rule"),
+            said("blanks", blank=len(blank), rows=len(table), for_reasons=int(not_significant.sum())),
             "Table 15 blanks",
             ref,
         )
-    chapter = (
-        "the contamination chapter's null (the models' answers correlated through shared item difficulty): a gain "
-        "counts when, against the chance gains of choosing a threshold per benchmark, its p-value is below the "
-        "level Holm's correction over the reported rows gives it, in every simulation seed"
-    )
     if ev.beyond_chance is None:
         return Verdict(
             "not checkable",
             "needs-null",
-            chapter,
-            "judged only with the contamination chapter's result on which gains exceed chance",
+            said("null-rule", relation=None),
+            said("needs-null"),
             "Table 15, gain columns",
             ref,
         )
     beyond, reported = ev.beyond_chance
-    text = f"{beyond} of the {reported} reported 405B gains exceed what choosing a threshold finds by chance"
+    text = said("beyond-chance", beyond=beyond, reported=reported)
     if relation == "pervasive":
-        rule = f"'pervasive' holds when at least three quarters of the reported gains exceed chance ({chapter})"
-        verdict = "correct" if beyond >= 0.75 * reported else ("overstated" if beyond else "contradicted")
+        rule = said("null-rule", relation=relation, share=PERVASIVE)
+        verdict = "correct" if beyond >= PERVASIVE * reported else ("overstated" if beyond else "contradicted")
         return Verdict(verdict, "pervasive", rule, text, "Table 15, gain columns", ref)
     if relation == "no-effect":
-        rule = f"'no effect' fails when any reported gain exceeds chance ({chapter})"
+        rule = said("null-rule", relation=relation)
         return Verdict("overstated" if beyond else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
     raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
 
@@ -277,12 +261,7 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
 def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Verdict:
     unit = "pages" if per_page else "words"
     if ev.capacity is None or ev.capacity.empty:
-        return Verdict(
-            "not checkable",
-            "needs-measurement",
-            "needs words per token measured on real text",
-            "pass the long-context chapter's measurement as `capacity`",
-        )
+        return Verdict("not checkable", "needs-measurement", said("measured-rule"), said("needs-measurement"))
     context = ev.package.fact("context_length_tokens")
     cap = ev.capacity.copy()
     cap["value"] = textstats.window_words(cap["words_per_token"], context, per_page)
@@ -290,15 +269,15 @@ def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Ve
     technical = cap[cap["register"] == "technical"]
     stated = float(claim["stated_value"])
     median = float(narrative["value"].median())
-    rule = (
-        f"words (or pages) in the {context:,.0f}-token window are judged against narrative English prose: "
-        f"correct within {WORDS_TOLERANCE:.0%} of its median"
+    rule = said("words-rule", context=context, tolerance=WORDS_TOLERANCE)
+    words = dict(
+        stated=stated,
+        unit=unit,
+        median=median,
+        narrative=list(zip(narrative["name"], narrative["value"])),
+        technical=(float(technical["value"].min()), float(technical["value"].max())),
     )
-    text = (
-        f"stated {stated:,.0f} {unit}; narrative prose: median {median:,.0f} "
-        f"({', '.join(f'{n} {v:,.0f}' for n, v in zip(narrative['name'], narrative['value']))}); "
-        f"technical prose: {technical['value'].min():,.0f}–{technical['value'].max():,.0f}"
-    )
+    text = said("words", **words)
     if abs(stated / median - 1) <= WORDS_TOLERANCE:
         return Verdict("correct", "within-tolerance", rule, text, reference="Long context, measured")
     if stated > cap["value"].max():
@@ -308,7 +287,7 @@ def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Ve
             "overstated",
             "above-median",
             rule,
-            text + ": only the most word-dense texts reach it",
+            said("words", **words, densest_only=True),
             reference="Long context, measured",
         )
     return Verdict("imprecise", "below-median", rule, text, reference="Long context, measured")
@@ -328,4 +307,4 @@ def check_context_pages(claim: pd.Series, ev: Evidence) -> Verdict:
 
 def check_unverifiable(claim: pd.Series, ev: Evidence) -> Verdict:
     """'Not checkable' for a claim no source in the book settles, with the claim's note as evidence."""
-    return Verdict("not checkable", "no-source", "no source in the book settles it", str(claim["note"]))
+    return Verdict("not checkable", "no-source", said("no-source-rule"), said("note", text=str(claim["note"])))

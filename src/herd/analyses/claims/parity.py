@@ -9,12 +9,11 @@ from collections import Counter
 
 import pandas as pd
 
-from herd.base import formats
 from herd.method import compare, rowwise, stats
 from herd.record import data
 
 from .evidence import Evidence, evidence_table
-from .verdicts import Verdict
+from .verdicts import Verdict, said
 
 
 def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
@@ -55,16 +54,18 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
     found = Counter(v.code for _, _, v in parts)
     if bool(found["inferior-beyond-margin"]) != (judged.verdict == "refuted"):
         raise AssertionError(f"{claim.get('claim_id', '')}: the claim's rows and its refutation disagree")
-    text = _tally_text(
-        tallies,
-        stats.CORRECTION_NAMES[ev.rules.correction],
-        margin,
-        found["not-inferior"],
-        found["inferiority-not-excluded"],
-        every,
-        never,
+    text = said(
+        "parity",
+        tallies=[(name, tuple(t.items())) for name, t in tallies],
+        correction=stats.CORRECTION_NAMES[ev.rules.correction],
+        margin=margin,
+        shown=found["not-inferior"],
+        short=found["inferiority-not-excluded"],
+        tested=every.n_tested,
+        never=never,
+        untested=list(every.untested),
     )
-    rule = _rule(margin, refute_level, k, ev.rules.alpha)
+    rule = said("parity-rule", margin=margin, refute_level=refute_level, k=k, alpha=ev.rules.alpha)
     if judged.verdict == "refuted":
         return Verdict("wrong order", "inferior-on-some-rows", rule, text, parts=tuple(parts))
     if judged.verdict == "shown":
@@ -100,60 +101,24 @@ def _rival_rows(
         else:
             v, code = "parity not resolved", "inferiority-not-excluded"
         beyond_reach = reach.loc[i, "reach"] == rowwise.REACH["never"]
-        tail = (
-            f"; no result on its {formats.count(r['n'])} items could show it: even 100 % would leave "
-            f"{formats.gap(reach.loc[i, 'best_bound'])}"
-            if beyond_reach
-            else ""
-        )
         evidence = (
-            r["reason"]
-            or f"gap {formats.gap(r['gap'])} ({r['difference']}; one-sided lower bound {formats.gap(r['eq_low'])})"
-            + tail
+            said("reason", text=r["reason"])
+            if r["reason"]
+            else said(
+                "parity-row",
+                gap=r["gap"],
+                difference=r["difference"],
+                bound=r["eq_low"],
+                out_of_reach=(r["n"], reach.loc[i, "best_bound"]) if beyond_reach else None,
+            )
         )
-        verdict = Verdict(v, code, "", evidence, gap=r["gap"], gap_low=r["eq_low"], gap_high=r["eq_high"])
+        verdict = Verdict(
+            v, code, said("row-of-claim"), evidence, gap=r["gap"], gap_low=r["eq_low"], gap_high=r["eq_high"]
+        )
         parts.append((f"{table} · {r['row_label']}", other_name, verdict))
         if beyond_reach:
             never.append(r["row_label"])
     return parts, never
-
-
-def _tally_text(tallies: list, correction: str, margin: float, shown: int, short: int, every, never: list[str]) -> str:
-    """The evidence of a claim of parity: each rival's rows tallied row by row, then the claim's own count."""
-    text = "; ".join(
-        f"against {o}, row by row ({correction} over the rows): " + ", ".join(f"{n} {v}" for v, n in t.items() if n)
-        for o, t in tallies
-    )
-    text += (
-        f"; at least on a par (one-sided lower bound above −{margin:g}) on {shown} of the "
-        f"{formats.noun(every.n_tested, 'tested row')}, not shown on {short}"
-    )
-    if never:
-        text += (
-            f" (on {formats.listing(never)}, no score could show it at the test set's size, so the claim could not "
-            "have been shown correct whatever the model scored)"
-        )
-    if every.untested:
-        text += (
-            f"; {formats.noun(len(every.untested), 'row')} printed for both cannot be tested "
-            f"({formats.listing(every.untested)}), which leaves the claim not resolved at best"
-        )
-    return text
-
-
-def _rule(margin: float, refute_level: float, k: int, alpha: float) -> str:
-    """The rule a claim of parity is judged by, with its margin and levels."""
-    level = formats.confidence(alpha)
-    return (
-        f"'at least on a par' claims non-inferiority on every row at once: it is wrong if on some row a deficit "
-        f"beyond {margin:g} points is shown, by the one-sided test of a gap below −{margin:g} at α/k = "
-        f"{formats.significant(refute_level, 2)} (k = {k} tested rows: one row is enough to refute it, so, as for "
-        f"a claim that any row shows, each is corrected over all it could be), and it "
-        f"is correct only if every row printed for both can be tested and on each the gap's one-sided {level} lower "
-        f"bound lies above −{margin:g} points (each row at α = {alpha:g}: a claim on every row needs no "
-        f"correction); a row that cannot be tested leaves it not resolved at best (shown on every testable row only), "
-        f"and so does a row that does neither"
-    )
 
 
 BOTTOM_LINE = ("llama3-paper-v3", "Table 2", "llama-3.1-405b-instruct", "gpt-4-0125")

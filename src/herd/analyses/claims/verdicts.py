@@ -1,12 +1,14 @@
 """The claims audit's vocabulary: the verdicts a claim can get, what each means, the order in which a composite
-claim takes them and the groups the chapter counts them in; the :class:`Verdict` record every check returns; and the
-kinds of rows of ``claims.csv`` the tallies tell apart.
+claim takes them and the groups the chapter counts them in; the :class:`Verdict` record every check returns, with
+what it found and the rule it applied as :class:`Said` records (numbers and names, never sentences:
+:mod:`herd.presentation.claims_words` writes them); and the kinds of rows of ``claims.csv`` the tallies tell apart.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 VERDICTS = (
     "correct",
@@ -83,16 +85,34 @@ SEVERITY = (
 
 
 @dataclass(frozen=True)
+class Said:
+    """What a check found, or the rule it applied, as a record: ``key`` names the statement (one of the writers of
+    :mod:`herd.presentation.claims_words`) and ``fields`` hold what it states (numbers, names, labels, other
+    :class:`Said` records), as ``(name, value)`` pairs in order."""
+
+    key: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def __getitem__(self, name: str) -> Any:
+        return dict(self.fields)[name]
+
+
+def said(key: str, **fields: Any) -> Said:
+    """A :class:`Said` record; a list among the fields is kept as a tuple, so the record stays frozen."""
+    return Said(key, tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in fields.items()))
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The verdict on one claim: the verdict itself (one of ``VERDICTS``), a short code for why, the rule
-    applied, the evidence in words, the printed cells read, the reference cited, the gap and its
+    applied and the evidence (each a :class:`Said` record), the printed cells read, the reference cited, the gap and its
     interval when a comparison was tested, the row-by-row parts of a composite claim, and the p-value of a
     comparison's test of the difference (taken where the printed rounding is least favourable)."""
 
     verdict: str
     code: str
-    rule: str
-    evidence: str
+    rule: Said
+    evidence: Said
     cells: str = ""
     reference: str = ""
     gap: float = math.nan

@@ -42,11 +42,6 @@ def hours_per_terabyte(mb_per_s_per_core: float, cores: int, efficiency: float) 
     return TERABYTE / (mb_per_s_per_core * 1e6 * cores * efficiency) / 3600
 
 
-def span_of_time(hours: float) -> str:
-    """A length of time a reader takes in at a glance: minutes below an hour, else hours."""
-    return f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
-
-
 def round_ratios(size: dict) -> list[float]:
     """The scanner's speed over bare tokenization's in each interleaved round of one benchmark size (processor
     seconds of the two, measured one after the other within the round): the spread behind the ratio."""
@@ -135,52 +130,46 @@ def terabyte_columns(rates: pd.DataFrame) -> list[str]:
     return [c for c in rates.columns if c.startswith("1 TB on")]
 
 
-def sweep_summary(results: dict, cores: int = CORES) -> dict[str, object]:
-    """The numbers the chapter writes about the sweep, as the book writes them: the bench corpus's
-    size and parts, the smallest and the largest benchmark, the largest one's rates, ratios, share
-    tokenized, a terabyte's time (scanner and bare tokenization), peak memory and index build
-    time, the smallest one's ratio, the lowest full-plan ratio, and the highest load average.
+def sweep_summary(results: dict, cores: int = CORES) -> dict[str, float]:
+    """The numbers the chapter writes about the sweep (:mod:`herd.presentation.throughput_text` writes them): the
+    bench corpus's size and parts, the smallest and the largest benchmark, the largest one's rates, ratios, share
+    tokenized, a terabyte's time (scanner and bare tokenization), peak memory and index build time, the smallest
+    one's ratio, the lowest full-plan ratio, and the highest load average.
 
     Returns
     -------
     dict
         ``bench_mb``, ``bench_shared_mb``, ``sweep_small``, ``sweep_large``, ``sweep_large_rate``,
         ``sweep_large_ratio``, ``sweep_small_ratio``, ``sweep_full_ratio``, ``sweep_bare_rate``,
-        ``sweep_share``, ``sweep_tb_time``, ``sweep_tb_bare_time``, ``sweep_peak``,
-        ``sweep_index``, ``tb_cores`` (int), ``dask_efficiency``, ``bench_load``, and the spread of the ratio
-        over the interleaved rounds of the largest and the smallest benchmark, ``sweep_large_rounds`` and
-        ``sweep_small_rounds`` (``sweep_n_rounds`` rounds at least).
+        ``sweep_share``, ``sweep_tb_hours``, ``sweep_tb_bare_hours``, ``sweep_peak``,
+        ``sweep_index``, ``tb_cores``, ``dask_efficiency``, ``bench_load``, the spread of the ratio
+        over the interleaved rounds of the largest and the smallest benchmark (``sweep_large_rounds`` and
+        ``sweep_small_rounds``, each a pair low, high) and the rounds measured at least, ``sweep_n_rounds``.
     """
-    from herd.base import formats
-
     rates = sweep(results, cores)
     minutes = terabyte_columns(rates)
     largest, smallest = rates.iloc[-1], rates.iloc[0]
     parts = results["corpus"]["parts_megabytes"]
     shared = sum(v for k, v in parts.items() if k.startswith("shared prose") or k.startswith("licences"))
     return {
-        "bench_mb": formats.count(results["corpus"]["megabytes"]),
-        "bench_shared_mb": formats.number(shared),
-        "sweep_small": formats.count(smallest["examples"]),
-        "sweep_large": formats.count(largest["examples"]),
-        "sweep_large_rate": formats.count(largest["scanner MB/s"]),
-        "sweep_large_ratio": formats.number(largest["scanner ÷ tokenize-only"]),
-        "sweep_small_ratio": formats.number(smallest["scanner ÷ tokenize-only"]),
-        "sweep_large_rounds": formats.span(
-            largest["lowest ratio in a round"], largest["highest ratio in a round"], formats.number
-        ),
-        "sweep_small_rounds": formats.span(
-            smallest["lowest ratio in a round"], smallest["highest ratio in a round"], formats.number
-        ),
-        "sweep_n_rounds": formats.count(min(len(s["rounds"]) for s in results["sweep"])),
-        "sweep_full_ratio": formats.number(rates["full plan ÷ tokenize-only"].min()),
-        "sweep_bare_rate": formats.count(largest["tokenize-only MB/s"]),
-        "sweep_share": formats.share(largest["share tokenized"], 1),
-        "sweep_tb_time": span_of_time(largest[minutes[0]] / 60),
-        "sweep_tb_bare_time": span_of_time(largest[minutes[1]] / 60),
-        "sweep_peak": formats.count(largest["peak memory (MiB)"]),
-        "sweep_index": formats.number(largest["index build (s)"]),
+        "bench_mb": results["corpus"]["megabytes"],
+        "bench_shared_mb": shared,
+        "sweep_small": smallest["examples"],
+        "sweep_large": largest["examples"],
+        "sweep_large_rate": largest["scanner MB/s"],
+        "sweep_large_ratio": largest["scanner ÷ tokenize-only"],
+        "sweep_small_ratio": smallest["scanner ÷ tokenize-only"],
+        "sweep_large_rounds": (largest["lowest ratio in a round"], largest["highest ratio in a round"]),
+        "sweep_small_rounds": (smallest["lowest ratio in a round"], smallest["highest ratio in a round"]),
+        "sweep_n_rounds": min(len(s["rounds"]) for s in results["sweep"]),
+        "sweep_full_ratio": rates["full plan ÷ tokenize-only"].min(),
+        "sweep_bare_rate": largest["tokenize-only MB/s"],
+        "sweep_share": largest["share tokenized"],
+        "sweep_tb_hours": largest[minutes[0]] / 60,
+        "sweep_tb_bare_hours": largest[minutes[1]] / 60,
+        "sweep_peak": largest["peak memory (MiB)"],
+        "sweep_index": largest["index build (s)"],
         "tb_cores": cores,
-        "dask_efficiency": formats.share(dask_efficiency(results)),
-        "bench_load": formats.number(results["machine"]["load_average_1min"]["max"]),
+        "dask_efficiency": dask_efficiency(results),
+        "bench_load": results["machine"]["load_average_1min"]["max"],
     }

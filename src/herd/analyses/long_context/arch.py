@@ -486,20 +486,8 @@ def kv_table(a: ArchArgs, context_lengths: list[int], batch: int = 1) -> pd.Data
     return pd.DataFrame(rows)
 
 
-COMPARISONS = ((0.25, "far less than"), (0.9, "less than"), (1.1, "about as much as"), (2.0, "more than"))
-"""How the book words one amount against another by their ratio: below each bound, its phrase; at 2 and above,
-"far more than"."""
-
-
-def compared_with_weights(ratio: float) -> str:
-    """A cache of ``ratio`` times the weights' size, in words against them: ``far less than its weights`` …
-    ``far more than its weights`` (:data:`COMPARISONS`)."""
-    phrase = next((words for bound, words in COMPARISONS if ratio < bound), "far more than")
-    return f"{phrase} its weights"
-
-
-def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batch: int = 1) -> dict[str, str]:
-    """The chapter's sentences on memory, as the book writes their numbers.
+def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batch: int = 1) -> dict[str, object]:
+    """The numbers of the chapter's sentences on memory (:mod:`herd.presentation.long_context_text` writes them).
 
     Parameters
     ----------
@@ -517,33 +505,26 @@ def memory_summary(a: ArchArgs, context: int, precision: str, weights: str, batc
     Returns
     -------
     dict
-        ``kv_gb_one`` (one full-length sequence's cache, GB), ``kv_vs_weights`` (that cache against the weights,
-        in words: :func:`compared_with_weights`), ``one_sequence`` (what dominates serving one long context),
-        ``gqa_factor`` (query heads per KV
-        head), ``weights_gb``, ``weights_text``, ``kv_share`` (the batch's cache as a share of the
-        weights), ``crossover_tokens`` and ``crossover_sequences`` (where the cache outweighs the
-        weights), ``per_token`` (bytes of cache per token).
+        ``kv_gb_one`` (one full-length sequence's cache, GB), ``kv_ratio`` (that cache over the weights),
+        ``weights_dominate`` (whether the weights outweigh one full-length sequence's cache: serving one long context
+        is dominated by them), ``gqa_factor`` (query heads per KV head, int), ``weights_gb``, ``weights`` (the
+        scheme), ``kv_share`` (the batch's cache over the weights), ``crossover_tokens`` and ``crossover_sequences``
+        (where the cache outweighs the weights), ``per_token`` (bytes of cache per token).
     """
-    from herd.base import formats
-
     weights_gb = weight_bytes(a, weights) / 1e9
     crossover = kv_dominance_tokens(a, weights, precision)
     one = kv_cache_bytes(a, context, precision) / 1e9
     return {
-        "kv_gb_one": formats.number(one),
-        "kv_vs_weights": compared_with_weights(one / weights_gb),
-        "one_sequence": (
-            "serving one long context is dominated by the weights; serving many at once, by the cache"
-            if crossover >= context
-            else "even one full-length sequence's cache outweighs the weights, and each more sequence adds as much"
-        ),
-        "gqa_factor": f"{a.n_heads // a.n_kv_heads}",
-        "weights_gb": formats.count(weights_gb) if weights_gb >= 10 else formats.number(weights_gb),
-        "weights_text": "BF16" if weights == "bf16" else "the paper's FP8 recipe",
-        "kv_share": formats.share(kv_cache_bytes(a, context, precision, batch) / 1e9 / weights_gb),
-        "crossover_tokens": formats.rounded_span([crossover], 1000),  # "about": to the thousand
-        "crossover_sequences": formats.number(crossover / context),
-        "per_token": formats.count(kv_cache_bytes(a, 1, precision)),
+        "kv_gb_one": one,
+        "kv_ratio": one / weights_gb,
+        "weights_dominate": bool(crossover >= context),
+        "gqa_factor": a.n_heads // a.n_kv_heads,
+        "weights_gb": weights_gb,
+        "weights": weights,
+        "kv_share": kv_cache_bytes(a, context, precision, batch) / 1e9 / weights_gb,
+        "crossover_tokens": crossover,
+        "crossover_sequences": crossover / context,
+        "per_token": kv_cache_bytes(a, 1, precision),
     }
 
 
@@ -612,25 +593,25 @@ def memory_grid(args: dict[str, ArchArgs], context: int, points: int = 29) -> pd
 
 
 def rope_summary(a: ArchArgs, scaling: dict[str, float], waves: pd.DataFrame) -> dict[str, object]:
-    """The numbers of the chapter's RoPE paragraph (``waves`` from :func:`rope_wavelengths`).
+    """The numbers of the chapter's RoPE paragraph (``waves`` from :func:`rope_wavelengths`;
+    :mod:`herd.presentation.long_context_text` writes them).
 
     Returns
     -------
     dict
-        ``rope_theta``, ``old_context``, ``scale_factor``, ``high_wavelen`` and ``low_wavelen`` as
-        the book writes them, and the pairs in each band: ``n_fast``, ``n_slow``, ``n_middle`` (int).
+        ``rope_theta``, ``old_context``, ``scale_factor``, ``high_wavelen`` and ``low_wavelen`` (the wavelengths, in
+        tokens, above and below which a pair is left unchanged or scaled), and the pairs in each band: ``n_fast``,
+        ``n_slow``, ``n_middle`` (int).
     """
-    from herd.base import formats
-
     return {
-        "rope_theta": formats.count(a.rope_theta),
-        "old_context": formats.count(scaling["old_context_len"]),
+        "rope_theta": a.rope_theta,
+        "old_context": scaling["old_context_len"],
         "n_fast": int(waves["band"].str.startswith("high").sum()),
         "n_slow": int(waves["band"].str.startswith("low").sum()),
         "n_middle": int(waves["band"].str.startswith("middle").sum()),
-        "scale_factor": f"{scaling['scale_factor']:g}",
-        "high_wavelen": formats.count(scaling["old_context_len"] / scaling["high_freq_factor"]),
-        "low_wavelen": formats.count(scaling["old_context_len"] / scaling["low_freq_factor"]),
+        "scale_factor": scaling["scale_factor"],
+        "high_wavelen": scaling["old_context_len"] / scaling["high_freq_factor"],
+        "low_wavelen": scaling["old_context_len"] / scaling["low_freq_factor"],
     }
 
 

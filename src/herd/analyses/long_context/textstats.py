@@ -113,19 +113,11 @@ WINDOW_COLUMN = "words in the window: measured or extrapolated"
 """The column of :func:`text_table` saying whether a text fills the window (its words there measured) or not."""
 
 
-def window_fill(tokens, context_tokens: int) -> list[str]:
-    """For each text of ``tokens`` tokens, whether the words a window of ``context_tokens`` holds are
-    measured (the text fills it: ``measured: 7.6 windows``, the text's length in windows) or its rate
-    extrapolated to a window it does not fill (``extrapolated: 10 % of one``, the share of one window it
-    fills)."""
-    from herd.base import formats
-
-    return [
-        f"measured: {formats.number(t / context_tokens, 1)} windows"
-        if t >= context_tokens
-        else f"extrapolated: {formats.share(t / context_tokens)} of one"
-        for t in tokens
-    ]
+def windows_filled(tokens, context_tokens: int) -> list[float]:
+    """For each text of ``tokens`` tokens, its length in windows of ``context_tokens``: the words a window holds are
+    measured where the text fills one (1 or more), its rate extrapolated to a window it does not fill (below 1: the
+    share of one window it fills)."""
+    return [t / context_tokens for t in tokens]
 
 
 def text_table(
@@ -133,7 +125,7 @@ def text_table(
 ) -> pd.DataFrame:
     """The measured texts as the long-context chapter shows them: each with its kind, what a full
     context window of it holds in words and pages, whether that is measured or extrapolated
-    (:func:`window_fill`), its ratios and sizes, the chunks the box plot draws, origin and licence.
+    (:func:`windows_filled`), its ratios and sizes, the chunks the box plot draws, origin and licence.
 
     Parameters
     ----------
@@ -161,7 +153,7 @@ def text_table(
     )
     out[f"words in {label}"] = window_words(out["words_per_token"], context_tokens)
     out[f"pages in {label}"] = window_words(out["words_per_token"], context_tokens, words_per_page)
-    out[WINDOW_COLUMN] = window_fill(out["tokens"], context_tokens)
+    out[WINDOW_COLUMN] = windows_filled(out["tokens"], context_tokens)
     chunks = []
     if parts is not None:
         out["chunks"] = out["text"].map(parts.groupby("text").size()).fillna(0).astype(int)
@@ -186,30 +178,26 @@ def text_table(
     ].rename(columns={"words_per_token": "words per token", "characters_per_token": "characters per token"})
 
 
-def short_texts_sentence(whole: pd.DataFrame, context_tokens: int, parts: pd.DataFrame) -> str:
-    """What the chapter says of the texts shorter than the window (:func:`window_fill`): how many, which of
-    the narrative ones, and the fewest chunks any of them gives the box plot; empty when every text fills it."""
-    from herd.base import formats
+def short_texts(whole: pd.DataFrame, context_tokens: int, parts: pd.DataFrame) -> dict[str, object] | None:
+    """The texts shorter than the window (:func:`windows_filled`): how many (``short``, of ``texts``), the names of the
+    narrative ones among them (``narrative``) and the fewest chunks any of them gives the box plot (``fewest_chunks``);
+    ``None`` when every text fills it."""
     from herd.record import texts
 
     short = whole[whole["tokens"] < context_tokens]
     if not len(short):
-        return ""
-    narrative = [texts.TEXTS[k].name for k in short["text"] if texts.TEXTS[k].register == "narrative"]
+        return None
     chunks = parts.groupby("text").size().reindex(short["text"]).fillna(0).astype(int)
-    among = (
-        f", {formats.noun(len(narrative), 'narrative one')} among them ({'; '.join(narrative)})" if narrative else ""
-    )
-    return (
-        f"{formats.count(len(short))} of the {formats.count(len(whole))} texts are shorter than the window"
-        f"{among}: for them the words in a window are the text's own rate carried over to a length it does not "
-        f"reach (*extrapolated* in the table), and the box plot draws only {formats.noun(chunks.min(), 'chunk')} "
-        "from the shortest."
-    )
+    return {
+        "short": len(short),
+        "texts": len(whole),
+        "narrative": [texts.TEXTS[k].name for k in short["text"] if texts.TEXTS[k].register == "narrative"],
+        "fewest_chunks": int(chunks.min()),
+    }
 
 
 def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: float) -> dict[str, object]:
-    """What a full context window holds by register, as the long-context chapter writes it.
+    """What a full context window holds by register (:mod:`herd.presentation.long_context_text` writes it).
 
     Parameters
     ----------
@@ -223,14 +211,11 @@ def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: flo
     Returns
     -------
     dict
-        ``narrative_words``, ``technical_words`` and ``code_words`` (the range over the texts of
-        each register, rounded to thousands, or the one value), ``n_narrative`` (int) and
-        ``narrative_pages`` (rounded to tens); ``n/a`` where no text of the register was measured; and,
-        when narrative texts were measured, ``narrative_median`` (rounded to thousands) and the names
-        of the narrative texts holding the fewest and the most words (``narrative_fewest``,
+        ``narrative``, ``technical`` and ``code`` (the words a window holds in each text of the register, a list,
+        empty where none was measured), ``narrative_pages`` (the narrative texts' pages) and, when narrative texts
+        were measured, the names of those holding the fewest and the most words (``narrative_fewest``,
         ``narrative_most``).
     """
-    from herd.base import formats
     from herd.record import texts
 
     words = window_words(whole["words_per_token"], context_tokens)
@@ -239,17 +224,12 @@ def window_summary(whole: pd.DataFrame, context_tokens: int, words_per_page: flo
     names = whole["text"].map(lambda k: texts.TEXTS[k].name)
     extremes = {}
     if len(narrative):
-        extremes = {
-            "narrative_median": formats.count(round(float(narrative.median()) / 1000) * 1000),
-            "narrative_fewest": names[narrative.idxmin()],
-            "narrative_most": names[narrative.idxmax()],
-        }
+        extremes = {"narrative_fewest": names[narrative.idxmin()], "narrative_most": names[narrative.idxmax()]}
     return extremes | {
-        "narrative_words": formats.rounded_span(narrative, 1000) if len(narrative) else "n/a",
-        "n_narrative": len(narrative),
-        "technical_words": formats.rounded_span(technical, 1000) if len(technical) else "n/a",
-        "code_words": formats.rounded_span(code, 1000) if len(code) else "n/a",
-        "narrative_pages": formats.rounded_span(narrative / words_per_page, 10) if len(narrative) else "n/a",
+        "narrative": narrative.tolist(),
+        "technical": technical.tolist(),
+        "code": code.tolist(),
+        "narrative_pages": (narrative / words_per_page).tolist(),
     }
 
 

@@ -1,0 +1,118 @@
+"""The long-context chapter's numbers in words: the memory a model's cache and weights take
+(:func:`herd.analyses.long_context.arch.memory_summary`), its RoPE scaling
+(:func:`~herd.analyses.long_context.arch.rope_summary`), and what a context window holds of real texts
+(:func:`herd.analyses.long_context.textstats.window_summary`, :func:`~herd.analyses.long_context.textstats.short_texts`,
+the texts' length in windows).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from herd.base import formats
+
+COMPARISONS = ((0.25, "far less than"), (0.9, "less than"), (1.1, "about as much as"), (2.0, "more than"))
+"""How the book words one amount against another by their ratio: below each bound, its phrase; at 2 and above,
+"far more than"."""
+
+WEIGHTS_TEXT = {"bf16": "BF16", "fp8-mixed": "the paper's FP8 recipe"}
+"""How the chapter names each precision scheme of the weights
+(:data:`herd.analyses.long_context.arch.WEIGHT_SCHEMES`)."""
+
+
+def compared_with_weights(ratio: float) -> str:
+    """A cache of ``ratio`` times the weights' size, in words against them: ``far less than its weights`` …
+    ``far more than its weights`` (:data:`COMPARISONS`)."""
+    phrase = next((words for bound, words in COMPARISONS if ratio < bound), "far more than")
+    return f"{phrase} its weights"
+
+
+def memory(summary: dict) -> dict[str, str]:
+    """The chapter's sentences on memory, as the book writes their numbers (``summary`` from
+    :func:`herd.analyses.long_context.arch.memory_summary`): ``kv_gb_one``, ``kv_vs_weights`` (in words:
+    :func:`compared_with_weights`), ``one_sequence`` (what dominates serving one long context), ``gqa_factor``,
+    ``weights_gb``, ``weights_text``, ``kv_share``, ``crossover_tokens`` (to the thousand), ``crossover_sequences``
+    and ``per_token``."""
+    weights_gb = summary["weights_gb"]
+    return {
+        "kv_gb_one": formats.number(summary["kv_gb_one"]),
+        "kv_vs_weights": compared_with_weights(summary["kv_ratio"]),
+        "one_sequence": (
+            "serving one long context is dominated by the weights; serving many at once, by the cache"
+            if summary["weights_dominate"]
+            else "even one full-length sequence's cache outweighs the weights, and each more sequence adds as much"
+        ),
+        "gqa_factor": f"{summary['gqa_factor']}",
+        "weights_gb": formats.count(weights_gb) if weights_gb >= 10 else formats.number(weights_gb),
+        "weights_text": WEIGHTS_TEXT[summary["weights"]],
+        "kv_share": formats.share(summary["kv_share"]),
+        "crossover_tokens": formats.rounded_span([summary["crossover_tokens"]], 1000),  # "about": to the thousand
+        "crossover_sequences": formats.number(summary["crossover_sequences"]),
+        "per_token": formats.count(summary["per_token"]),
+    }
+
+
+def rope(summary: dict) -> dict[str, object]:
+    """The chapter's RoPE paragraph's numbers as the book writes them (``summary`` from
+    :func:`herd.analyses.long_context.arch.rope_summary`); the counts of pairs stay whole numbers."""
+    return {
+        "rope_theta": formats.count(summary["rope_theta"]),
+        "old_context": formats.count(summary["old_context"]),
+        "n_fast": summary["n_fast"],
+        "n_slow": summary["n_slow"],
+        "n_middle": summary["n_middle"],
+        "scale_factor": f"{summary['scale_factor']:g}",
+        "high_wavelen": formats.count(summary["high_wavelen"]),
+        "low_wavelen": formats.count(summary["low_wavelen"]),
+    }
+
+
+def window_fill(windows: float) -> str:
+    """A text's length in windows (:func:`herd.analyses.long_context.textstats.windows_filled`) as the texts' table
+    writes it: ``measured: 7.6 windows`` where the text fills one, ``extrapolated: 10 % of one`` where it does not."""
+    return (
+        f"measured: {formats.number(windows, 1)} windows"
+        if windows >= 1
+        else f"extrapolated: {formats.share(windows)} of one"
+    )
+
+
+def short_texts(record: dict | None) -> str:
+    """What the chapter says of the texts shorter than the window (``record`` from
+    :func:`herd.analyses.long_context.textstats.short_texts`); empty when every text fills it."""
+    if record is None:
+        return ""
+    narrative = record["narrative"]
+    among = (
+        f", {formats.noun(len(narrative), 'narrative one')} among them ({'; '.join(narrative)})" if narrative else ""
+    )
+    return (
+        f"{formats.count(record['short'])} of the {formats.count(record['texts'])} texts are shorter than the window"
+        f"{among}: for them the words in a window are the text's own rate carried over to a length it does not "
+        f"reach (*extrapolated* in the table), and the box plot draws only "
+        f"{formats.noun(record['fewest_chunks'], 'chunk')} from the shortest."
+    )
+
+
+def window(summary: dict) -> dict[str, object]:
+    """What a full context window holds by register, as the chapter writes it (``summary`` from
+    :func:`herd.analyses.long_context.textstats.window_summary`): ``narrative_words``, ``technical_words`` and
+    ``code_words`` (the range over the texts of each register, rounded to thousands, or the one value),
+    ``n_narrative`` (int) and ``narrative_pages`` (rounded to tens); ``n/a`` where no text of the register was
+    measured; and, when narrative texts were measured, ``narrative_median`` (rounded to thousands) and the names of
+    the narrative texts holding the fewest and the most words."""
+    narrative = summary["narrative"]
+    extremes = {}
+    if narrative:
+        extremes = {
+            "narrative_median": formats.count(round(float(statistics.median(narrative)) / 1000) * 1000),
+            "narrative_fewest": summary["narrative_fewest"],
+            "narrative_most": summary["narrative_most"],
+        }
+    return extremes | {
+        "narrative_words": formats.rounded_span(narrative, 1000),
+        "n_narrative": len(narrative),
+        "technical_words": formats.rounded_span(summary["technical"], 1000),
+        "code_words": formats.rounded_span(summary["code"], 1000),
+        "narrative_pages": formats.rounded_span(summary["narrative_pages"], 10),
+    }
