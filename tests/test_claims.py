@@ -609,15 +609,20 @@ def test_every_count_of_the_answer_agrees_with_its_verb():
         }
     )
     audited.loc[audited["verdict"] == "parity not resolved", "other"] = "same"  # two claims on one test
-    assert claims_text.answer_sentence(audited) == (
-        "Of its 11 claims, 2 are correct and 1 is right in its numbers but rests on a gap the data do not resolve; "
-        "1 is wrong on resolved evidence (a wrong number, an order the data resolve the other way, or something the "
-        "source contradicts) and 1 states an order the printed scores reverse or tie but the data do not resolve; "
-        '1 is misleading or overstated, 1 is imprecise, 2 claim parity or "at least on a par", which the data can '
-        "neither show nor refute (2 of them, c7 and c8, make one claim on the same rows and rest on one test, which "
-        "the tally counts 2 times), 1 attributes to the paper what it does not say, and 1 cannot be checked from the "
-        "sources."
+    assert claims_text.lead_sentence(audited) == (
+        "Of the post's 11 claims, 2 are correct, 1 is wrong on resolved evidence, 1 is misleading or overstated, 4 are "
+        "not resolved by the data and 3 get other verdicts."
     )
+    assert claims_text.answer_sentence(audited) == (
+        "Wrong on resolved evidence means a wrong number, an order the data resolve the other way, or something the "
+        "source contradicts. Of the claims not resolved, 1 is right in its numbers but rests on a gap the data do not "
+        'resolve, 1 states an order the printed scores reverse or tie and 2 claim parity or "at least on a par", '
+        "which the data can neither show nor refute (2 of them, c7 and c8, make one claim on the same rows and rest on "
+        "one test, which the tally counts 2 times); of those with another verdict, 1 is imprecise, 1 attributes to the "
+        "paper what it does not say and 1 cannot be checked from the sources."
+    )
+    # the opening sentence's groups hold every claim once
+    assert sum(claims_text.lead_counts(audited).values()) == len(audited)
     many = claims_text.answer_sentence(_verdicts({v: 2 for v in verdicts.VERDICTS}))
     assert "2 are imprecise" in many and "2 attribute to the paper" in many and "make one claim" not in many
     one = claims_text.rankings_sentence(

@@ -40,8 +40,18 @@ def test_every_finding_quotes_its_chapter(glued):
     assert glued.values["scaling"]["refit_n_hi"] in found[3].finding
     # the claims row keeps resolved and not resolved apart, and says what one family over the rankings would change
     post, c = next(f.finding for f in found if f.chapter == "claims"), glued.values["claims"]
-    assert f"{c['n_within_noise']} right and {c['n_wrong_noise']} wrong in order but not resolved" in post
+    assert (
+        f"{c['n_not_resolved']} not resolved ({c['n_within_noise']} right, {c['n_wrong_noise']} wrong in order, "
+        f"{c['n_parity_open']} of parity)" in post
+    )
     assert f"{c['n_wrong']} wrong on resolved evidence" in post
+    # its groups account for every claim: the counts before "others" add up to the claims
+    head = post.split(". ")[0]
+    groups = re.findall(r"(?:, |; )(\d+) (?!right|wrong in|of parity)", head)
+    assert sum(map(int, groups)) == int(c["n_claims"]), (groups, head)
+    assert int(c["n_not_resolved"]) == sum(int(c[k]) for k in ("n_within_noise", "n_wrong_noise", "n_parity_open"))
+    # the unresolved count is an upper bound, and says of what
+    assert f"not resolved on the other {b['n_unresolved']} (an upper bound" in first.finding
     assert post.endswith(c["family_note"]) and "one family" in post and "would be" in post
 
 
@@ -68,7 +78,9 @@ def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):
     # the count that holds in every seed (the chapter's corrected count, correlated setting)
     assert f"{c['every_seed_correlated']} of {c['n_reported']} reported gains" in null_row
     assert c["n_beyond"] == c["every_seed_correlated"] and null_row.endswith("chance in every seed.")
-    assert f"chance gains in {c['null_share']} of uncontaminated benchmarks" in null_row
+    # what is planted and what is simulated, as the chapter has it
+    assert null_row.startswith("Planted copies: ")
+    assert f"Simulated clean benchmarks: per-benchmark thresholds find gains in {c['null_share']};" in null_row
 
 
 def test_every_lead_and_every_planted_copy_are_accounted_for(glued):
@@ -149,7 +161,13 @@ def test_a_count_of_one_takes_the_singular(glued):
             "n_pairs": "1",
             "n_competitors": "1",
         },
-        "claims": {"n_rankings_resolved": "1", "n_correct": "1", "n_wrong": "1", "n_misleading_total": "1"},
+        "claims": {
+            "n_rankings_resolved": "1",
+            "n_correct": "1",
+            "n_wrong": "1",
+            "n_misleading_total": "1",
+            "n_others": "1",
+        },
         "scaling": {"n_not_agreeing": "1"},
         "contamination": {"n_beyond": "1"},
         "data": {"n_disagree": "1"},
@@ -163,6 +181,8 @@ def test_a_count_of_one_takes_the_singular(glued):
     for phrase in (
         "Of 1 comparison with 1 rival,",
         "1 is correct, 1 wrong on resolved evidence, 1 misleading",
+        "; 1 other.",
+        "1 is shown equivalent within ±",
         "other 1 comes",
         "reported gains exceeds chance",
         "disagree in 1 place,",
@@ -172,7 +192,13 @@ def test_a_count_of_one_takes_the_singular(glued):
     totals = findings.totals(many)
     assert totals["t2_equivalent_text"] == "3 of the gaps are" and totals["beyond_verb"] == "exceed"
     text = " ".join(f.finding for f in findings.findings(many))
-    for phrase in ("Of 3 comparisons with 3 rivals,", "3 are correct", "other 3 come", "reported gains exceed chance"):
+    for phrase in (
+        "Of 3 comparisons with 3 rivals,",
+        "3 are correct",
+        "other 3 come",
+        "reported gains exceed chance",
+        "3 others.",
+    ):
         assert phrase in text, phrase
 
 

@@ -52,6 +52,22 @@ def test_columns_are_laid_out_by_what_they_hold():
     body, _ = tables.render(frame, {"N": formats.count})
     assert '<th class="num">N</th>' in body and '<td class="num">14,042</td>' in body
     assert '<td class="short">ahead</td>' in body and '<td class="long">' in body
+
+
+def test_a_column_of_short_words_keeps_its_words_whole():
+    """In a narrow table a wrapped column may break inside a word; one whose words (between spaces and hyphens) are
+    all short is marked to keep them whole, one with a longer word is not."""
+    frame = pd.DataFrame(
+        {
+            "kind": ["proportion", "mean-of-proportions", "macro-average of subsets"],
+            "benchmark": ["ZeroSCROLLS/QuALITY", "MMLU", "InfiniteBench/En.MC"],
+        }
+    )
+    body, _ = tables.render(frame)
+    assert '<td class="words">mean-of-proportions</td>' in body and '<th class="words">kind</th>' in body
+    assert "<td>ZeroSCROLLS/QuALITY</td>" in body
+    wider = frame.assign(kind=frame["kind"].str.replace("proportion", "proportionality"))
+    assert '<td class="words">' not in tables.render(wider)[0]
     assert body.index("<table") < body.index("</table>") < body.index("Download CSV")
 
 

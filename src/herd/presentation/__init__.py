@@ -13,7 +13,8 @@ bootstrap), ``budget_text`` (the compute checks in words), ``selection_text`` (t
 sentences), ``throughput_text`` (the scanner's measured speed in words), ``long_context_text`` (the long-context
 chapter's memory, RoPE and window numbers in words), ``contamination_lineage`` (where the contamination chapter's
 numbers come from),
-``compare_text`` (the comparisons' tables, captions and sentences, and their glued record), ``claims_text`` (the
+``compare_text`` (the comparisons' tables, captions and sentences, and their glued record), ``levels_text`` (which
+level each of a comparison's intervals is drawn at, and why, for a table split in two), ``claims_text`` (the
 claims audit's tables and sentences), ``claims_words`` (what each check of the audit found and the rule it applied, in
 words) and ``claims_lineage`` (where the claims chapter's numbers come from).
 

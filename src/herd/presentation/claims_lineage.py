@@ -26,6 +26,8 @@ from herd.method import compare, rowwise
 from herd.record import coverage
 from herd.record import lineage as rows_of
 
+from . import levels_text
+
 CONTEXT_FACTS = ("context_length_tokens",)  # the facts the words-and-pages checks read besides a claim's own
 
 
@@ -325,3 +327,15 @@ def later(package) -> Lineage:
         (rows_of.row(package, "sources", key=counting.POST), *rows_of.rows(package, "models", shown)),
         output="a row per later model",
     )
+
+
+def bottom_levels(package, judging: compare.Rules, seen: pd.DataFrame) -> Lineage:
+    """Which level each of the bottom line's tables draws its bound or interval at
+    (:func:`herd.presentation.levels_text.bottom_levels_line`): the rows of Table 2 that print both models
+    (:func:`parity.bottom_line_rows`) judged as the claim and as the question which rows differ."""
+    scores = package.tables["scores"]
+    keys = seen[["source", "table", "row_label"]].apply(tuple, axis=1)
+    shown = scores[scores[["source", "table", "row_label"]].apply(tuple, axis=1).isin(set(keys))]
+    shown = shown[shown["model"].isin({*seen["focus"], *seen["competitor"]})]
+    params: dict[str, Any] = {"alpha": judging.alpha, "correction": judging.correction, "margin": judging.margin}
+    return computed(levels_text.bottom_levels_line, rows_of.rows(package, "scores", shown), **params)

@@ -31,6 +31,7 @@ from herd.analyses.claims.verdicts import (
     RANKING_KINDS,
     REVERSED_CODES,
     SEVERITY,
+    SUMMARY_GROUPS,
     UNTESTABLE,
 )
 from herd.base import formats, markup
@@ -397,40 +398,66 @@ def definitions_table(audited: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-ANSWER = (
-    ("correct", "{is} correct"),
+LEAD = (
+    ("n_correct", ("correct",), "{is} correct"),
+    ("n_wrong", ("wrong",), "{is} wrong on resolved evidence"),
+    ("n_misleading_total", ("misleading or overstated",), "{is} misleading or overstated"),
     (
-        "right order, not resolved",
-        "{is} right in {its} numbers but {rests|rest} on {a gap|gaps} the data do not resolve",
+        "n_not_resolved",
+        ("right order, not resolved", "wrong order, not resolved", "parity not resolved"),
+        "{is} not resolved by the data",
     ),
-    (
-        "wrong",
-        "{is} wrong on resolved evidence (a wrong number, an order the data resolve the other way, or something the "
-        "source contradicts)",
-    ),
-    (
-        "wrong order, not resolved",
-        "{states|state} an order the printed scores reverse or tie but the data do not resolve",
-    ),
-    ("misleading or overstated", "{is} misleading or overstated"),
-    ("imprecise", "{is} imprecise"),
-    ("parity not resolved", '{claims|claim} parity or "at least on a par", which the data can neither show nor refute'),
-    ("not supported", "{attributes|attribute} to the paper what it does not say"),
-    ("not checkable", "cannot be checked from the sources"),
+    ("n_others", ("imprecise", "not supported", "not checkable"), "{gets another verdict|get other verdicts}"),
 )
-"""How the chapter's answer words each summary group (:data:`herd.analyses.claims.verdicts.SUMMARY_GROUPS`), after its
-count."""
+"""The answer's opening sentence: the summary groups (:data:`herd.analyses.claims.verdicts.SUMMARY_GROUPS`) gathered
+into five, each under the name its count is glued by and worded after it; together they hold every group once, so the
+counts add up to the claims."""
+
+ANSWER = {
+    "right order, not resolved": "{is} right in {its} numbers but {rests|rest} on {a gap|gaps} the data do not resolve",
+    "wrong order, not resolved": "{states|state} an order the printed scores reverse or tie",
+    "parity not resolved": '{claims|claim} parity or "at least on a par", which the data can neither show nor refute',
+    "imprecise": "{is} imprecise",
+    "not supported": "{attributes|attribute} to the paper what it does not say",
+    "not checkable": "cannot be checked from the sources",
+}
+"""How the chapter's answer words each summary group (:data:`herd.analyses.claims.verdicts.SUMMARY_GROUPS`) that the
+opening sentence gathers with others (:data:`LEAD`), after its count."""
+
+WRONG_MEANS = "a wrong number, an order the data resolve the other way, or something the source contradicts"
+"""What the answer's "wrong on resolved evidence" holds (the summary group ``wrong``)."""
+
+
+def lead_counts(audited: pd.DataFrame) -> dict[str, int]:
+    """The post's claims (:func:`herd.analyses.claims.counting.stated`) counted in the answer's five groups
+    (:data:`LEAD`), by the names they are glued under; :class:`ValueError` if those groups do not hold every summary
+    group exactly once."""
+    gathered = [group for _, groups, _ in LEAD for group in groups]
+    if sorted(gathered) != sorted(SUMMARY_GROUPS):
+        raise ValueError("claims_text.LEAD must gather every group of verdicts.SUMMARY_GROUPS exactly once")
+    s = summary(audited)
+    return {name: sum(int(s[group]) for group in groups) for name, groups, _ in LEAD}
+
+
+def lead_sentence(audited: pd.DataFrame) -> str:
+    """The answer's opening sentence: how many claims the post makes and how many fall in each group of :data:`LEAD`,
+    each count with its verb in agreement ("Of the post's 162 claims, 108 are correct, 12 are wrong on resolved
+    evidence, …")."""
+    c = lead_counts(audited)
+    said = [counted(c[name], text) for name, _, text in LEAD]
+    return f"Of the post's {formats.noun(len(audited), 'claim')}, {', '.join(said[:-1])} and {said[-1]}."
 
 
 def answer_sentence(audited: pd.DataFrame) -> str:
-    """The chapter's answer: the post's claims (:func:`herd.analyses.claims.counting.stated`) counted by summary group,
-    each count with its verb in agreement, and, for the claims of parity left open, how many of them rest on one test
+    """The answer's counts in detail, after its opening sentence (:func:`lead_sentence`): what "wrong" holds
+    (:data:`WRONG_MEANS`), then the groups that sentence gathers broken down by summary group (:data:`ANSWER`), each
+    count with its verb in agreement, and, for the claims of parity left open, how many of them rest on one test
     stated more than once (:func:`herd.analyses.claims.counting.same_test`)."""
     s = summary(audited)
-    said = [counted(int(s[group]), text) for group, text in ANSWER]
+    said = {group: counted(int(s[group]), text) for group, text in ANSWER.items()}
     repeats = same_test(in_group(audited, "parity not resolved"))
     if repeats:
-        said[[group for group, _ in ANSWER].index("parity not resolved")] += (
+        said["parity not resolved"] += (
             " ("
             + "; ".join(
                 f"{len(ids)} of them, {formats.listing(ids)}, make one claim on the same rows and rest on one test, "
@@ -439,10 +466,10 @@ def answer_sentence(audited: pd.DataFrame) -> str:
             )
             + ")"
         )
+    parts = {name: formats.listing(said[group] for group in groups) for name, groups, _ in LEAD if len(groups) > 1}
     return (
-        f"Of its {formats.noun(len(audited), 'claim')}, {said[0]} and {said[1]}; {said[2]} and {said[3]}; "
-        + ", ".join(said[4:-1])
-        + f", and {said[-1]}."
+        f"Wrong on resolved evidence means {WRONG_MEANS}. Of the claims not resolved, "
+        f"{parts['n_not_resolved']}; of those with another verdict, {parts['n_others']}."
     )
 
 
@@ -552,7 +579,8 @@ def paragraphs_sentence(paragraph_counts: dict[str, int]) -> str:
 
 def answer_values(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> dict[str, object]:
     """The values the chapter's answer and the home page quote, by the names the chapter glues them under: the post's
-    claims and the omission checks counted, the claims per summary group, the answer in words and what one family over
+    claims and the omission checks counted, the claims per summary group and per group of the answer's opening
+    sentence (:data:`LEAD`), the answer in words (that sentence, then its counts in detail) and what one family over
     the rankings would make of it (:func:`family_sentence`, whole and as the home page's clause)."""
     said = stated(audited)
     s = summary(said)
@@ -571,7 +599,9 @@ def answer_values(audited: pd.DataFrame, rules: compare.Rules = compare.Rules())
         "n_claims": len(said),
         "n_checks": len(omissions(audited)),
         **{name: int(s[group]) for name, group in groups.items()},
-        "answer": answer_sentence(said),
+        **lead_counts(said),
+        "answer": lead_sentence(said),
+        "answer_detail": answer_sentence(said),
         "answer_family": family_sentence(said, rules),
         "family_note": family_sentence(said, rules, short=True),
     }

@@ -25,7 +25,7 @@ from herd.method import compare, exact, families, rowwise, sample_sizes, stats
 from herd.record import coverage, score_tables
 from herd.record import lineage as rows_of
 
-from . import compare_text, method_text
+from . import compare_text, levels_text, method_text
 
 
 def _subset(package, resource: str, **match) -> pd.DataFrame:
@@ -563,3 +563,13 @@ def published_examples(frame: pd.DataFrame) -> Callable[[int, str], Lineage | No
         return None
 
     return cell
+
+
+def interval_levels(package, seen: pd.DataFrame, rules: compare.Rules, **question_params) -> Lineage:
+    """Which level each of a comparison's two intervals is drawn at
+    (:func:`herd.presentation.levels_text.levels_line`), read from the rows of the question judged on a printed table
+    (``seen``)."""
+    models = [*seen["focus"].unique(), *seen["competitor"].unique()]
+    source, table = str(seen["source"].iloc[0]), str(seen["table"].iloc[0])
+    reads = _question_reads(package, source, table, models)
+    return computed(levels_text.levels_line, reads, source=source, table=table, **question_params, **_rules(rules))

@@ -246,8 +246,10 @@ def findings(g: Glued) -> list[Finding]:
             f"Is {b('focus_name')} ahead of its rivals in {b('table_name')}?",
             f"Of {g.counted('benchmarks', 'n_pairs', '{comparison|comparisons}')} with "
             f"{g.counted('benchmarks', 'n_competitors', '{rival|rivals}')}, {b('n_tested')} can be tested: "
-            f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, not resolved on at most {b('n_unresolved')}; "
-            f"{b('n_equivalent')} within ±{b('margin_text')} points.",
+            f"ahead on {b('n_ahead')}, behind on {b('n_behind')}, not resolved on the other {b('n_unresolved')} "
+            f"(an upper bound: a paired test could resolve some); "
+            f"{g.counted('benchmarks', 'n_equivalent', '{is|are}')} shown equivalent within ±{b('margin_text')} "
+            "points.",
         ),
         g.finding(
             "benchmarks",
@@ -259,10 +261,11 @@ def findings(g: Glued) -> list[Finding]:
             "claims",
             "claims-result",
             "How much of a popular post about the release holds?",
-            f"Of its {g.counted('claims', 'n_claims', '{claim|claims}')}, "
+            f"Of {g.counted('claims', 'n_claims', '{claim|claims}')}, "
             f"{g.counted('claims', 'n_correct', '{is|are}')} correct, {c('n_wrong')} wrong on resolved evidence, "
-            f"{c('n_misleading_total')} misleading or overstated; {c('n_within_noise')} right and {c('n_wrong_noise')} "
-            f"wrong in order but not resolved. {c('family_note')}",
+            f"{c('n_misleading_total')} misleading; {c('n_not_resolved')} not resolved ({c('n_within_noise')} right, "
+            f"{c('n_wrong_noise')} wrong in order, {c('n_parity_open')} of parity); "
+            f"{g.counted('claims', 'n_others', '{other|others}')}. {c('family_note')}",
         ),
         g.finding(
             "scaling",
@@ -299,9 +302,9 @@ def findings(g: Glued) -> list[Finding]:
             "contamination",
             "contamination-table15",
             "Can the paper's contamination analysis be trusted?",
-            f"The {ct('ngram_text')} threshold catches {ct('whole_found')} whole copies {ct('part_over_but')} "
-            f"{ct('part_over')} half copies. Per-benchmark thresholds find chance gains in {ct('null_share')} of "
-            f"uncontaminated benchmarks; {ct('n_beyond')} of {ct('n_reported')} reported gains "
+            f"Planted copies: {ct('ngram_text')} matching catches {ct('whole_found')} whole copies "
+            f"{ct('part_over_but')} {ct('part_over')} half copies. Simulated clean benchmarks: per-benchmark "
+            f"thresholds find gains in {ct('null_share')}; {ct('n_beyond')} of {ct('n_reported')} reported gains "
             f"{g.agree('contamination', 'n_beyond', '{exceeds|exceed}')} chance in every seed.",
         ),
         g.finding(

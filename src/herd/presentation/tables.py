@@ -4,8 +4,9 @@ rows behind them as a CSV to download.
 pandas' Styler embeds random ids, which would make every re-execution differ; :func:`show`
 writes the HTML itself, so an executed notebook is reproducible. Numbers are written by
 :mod:`herd.base.formats`. Each column gets a class the book's stylesheet lays out: ``num``
-(right-aligned, never broken), ``short`` (kept on one line), ``text`` and ``long`` (wrapped
-within a readable width). A table wider than the page scrolls inside its own box.
+(right-aligned, never broken), ``short`` (kept on one line), ``words`` (wrapped between words, each short enough
+to be kept whole), ``text`` and ``long`` (wrapped within a readable width, a long word broken where need be). A
+table wider than the page scrolls inside its own box.
 
 Every table carries its rows as a CSV (the values before formatting, under the headers as
 shown) in the output's metadata; the book's build writes it next to the page
@@ -33,6 +34,8 @@ Formatter = Callable[[object], str]
 CellLineage = Lineage | Mapping[str, Lineage | Callable[[int], Lineage]] | Callable[[int, str], Lineage | None]
 SHORT = 18  # characters: a column whose cells are all at most this long stays on one line
 LONG = 60  # characters: a column with a cell longer than this gets a wider minimum width
+WORD = 11  # characters: a wrapped column whose words are all at most this long keeps each word whole ("proportion")
+_BREAKS = re.compile(r"[\s\-–]+")  # where a line may break within a cell: spaces and hyphens
 
 
 def number(decimals: int = 1, sign: bool = False, blank: str = formats.DASH) -> Formatter:
@@ -86,7 +89,10 @@ def _kind(raw: pd.Series, shown: list[str]) -> str:
         return "num"
     if width <= SHORT:
         return "short"
-    return "long" if width > LONG else "text"
+    if width > LONG:
+        return "long"
+    longest = max((len(w) for t in text for w in _BREAKS.split(t)), default=0)
+    return "words" if longest <= WORD else "text"
 
 
 def _lineage_of(lineage: CellLineage | None, i: int, column: str) -> Lineage | None:
