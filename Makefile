@@ -32,7 +32,8 @@ book: install $(VENDOR) $(STAMPS)/data $(STAMPS)/texts
 # On every core (pytest-xdist), with one worker more than cores: many tests wait on a process of their own (a
 # chapter's kernel, Chromium, a Sphinx build), and the extra worker fills that time (on 2 cores: 4 min 35 s with
 # 3 workers, 5 min 7 s with 4). Each file's tests stay together in one worker (a chapter's nbval cells share a kernel, a module's fixtures
-# are set up once); the slowest tests are listed at the end.
+# are set up once), except the chapter runs of tests/test_add_model.py, each handed to a worker of its own
+# (tests/conftest.py, SPREAD); the slowest tests are listed at the end.
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 test: book $(STAMPS)/chromium $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --durations=12

@@ -62,13 +62,40 @@ def edit_csv(path: Path, line: int, column: str, value: str) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's loadgroup reads the xdist_group marks
+# Files whose tests share nothing costly (no module fixture that takes long), each test long: `make test` hands each
+# of their tests to a worker of its own (below), instead of the whole file to one worker.
+SPREAD = ("tests/test_add_model.py",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With `--dist loadfile` (`make test`): each file's tests in one worker, as pytest-xdist does (a chapter's nbval
+    cells share its kernel, a module's fixtures are set up once), except the tests of :data:`SPREAD`, each a unit of
+    its own, so that several workers share them. Only a test's node id is known here (the workers collect)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            return nodeid if file in SPREAD else file
+
+        def _reschedule(self, node) -> None:
+            # pytest-xdist gives a worker another unit while it has up to two tests waiting, which would queue a
+            # second long test (a chapter run) behind a first one, while another worker goes idle: here only when
+            # it has at most one (a worker runs its last test once it knows the next, so none waits idle)
+            if not node.shutting_down and self.workqueue and self._pending_of(self.assigned_work[node]) > 1:
+                return
+            super()._reschedule(node)
+
+    return FileScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).suffix == ".ipynb":  # nbval: a cell of an executed chapter, run in its kernel
             item.add_marker(pytest.mark.book)
-            item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).stem))
-    # The order pytest-xdist hands out whole files in (`make test` passes --no-loadscope-reorder, whose default would
+    # The order pytest-xdist hands out files in (`make test` passes --no-loadscope-reorder, whose default would
     # put the files with the most tests first): the files marked slow as a whole first (a few long tests each: a
     # chapter run per model, a book built from hostile data), then the chapters, then the rest, so that no worker
     # is left running a long file alone at the end. Stable: within each group the collection's order stays.

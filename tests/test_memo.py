@@ -150,3 +150,35 @@ def test_a_data_frame_comes_back_with_its_values_dtypes_and_index():
         back = memo.frame_load(json.loads(json.dumps(memo.frame_dump(shown))))
         pd.testing.assert_frame_equal(back, shown)
     assert memo.frame_key(frame) != memo.frame_key(frame.assign(n=[1, 2, 4]))
+
+
+@pytest.fixture(scope="module")
+def package():
+    from herd.record import data
+
+    return data.load(ROOT / "data")
+
+
+def test_a_judged_table_from_the_memo_is_the_one_computed(package, monkeypatch, tmp_path):
+    import pandas as pd
+
+    from herd.method import compare, sample_sizes
+
+    source, table = "llama3-paper-v3", "Table 14"
+    args = (
+        package.scores[(package.scores["source"] == source) & (package.scores["table"] == table)],
+        package.benchmarks,
+        sample_sizes.package_sizes(package),
+        package.tables.get("benchmark_subsets"),
+    )
+    _keep(monkeypatch, tmp_path)
+    first, again = compare.judge(*args), compare.judge(*args)
+    assert len(list((tmp_path / "cache" / "judge").glob("*.json"))) == 1
+    monkeypatch.setenv(memo.ENV, "off")
+    fresh = compare.judge(*args)
+    assert first["testable"].any() and first["marker_a"].isna().any()
+    for judged in (first, again):
+        pd.testing.assert_frame_equal(judged, fresh, check_exact=True)
+        # a missing marker or page is NaN, as computed (not None), and every value keeps its type
+        for column in fresh.columns:
+            assert [type(v) for v in judged[column]] == [type(v) for v in fresh[column]], column

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
+from ..base import memo
 from . import sample_sizes, stats
 
 VERDICTS = stats.VERDICTS
@@ -185,17 +186,40 @@ def judge(
     unknown = sorted({m for p in asked or [] for m in p} - set(order))
     if unknown:
         raise ValueError(f"{tables.iloc[0, 1]} of {tables.iloc[0, 0]} prints no model {', '.join(unknown)}")
-    rows = []
-    for row_label, cells in scores.groupby("row_label", sort=False):
-        by_model = cells.set_index("model")
-        present = [m for m in order if m in by_model.index]
-        wanted = combinations(present, 2) if asked is None else [p for p in asked if set(p) <= set(present)]
-        for a, b in wanted:
-            rec = _pair(by_model.loc[a], by_model.loc[b], a, b, row_label, info, n_of, subset_sizes, decimals)
-            rec["family"] = question
-            rows.append(rec)
-    out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
-    return _decide(out, rules, question, decimals)
+
+    def compute() -> pd.DataFrame:
+        rows = []
+        for row_label, cells in scores.groupby("row_label", sort=False):
+            by_model = cells.set_index("model")
+            present = [m for m in order if m in by_model.index]
+            wanted = combinations(present, 2) if asked is None else [p for p in asked if set(p) <= set(present)]
+            for a, b in wanted:
+                rec = _pair(by_model.loc[a], by_model.loc[b], a, b, row_label, info, n_of, subset_sizes, decimals)
+                rec["family"] = question
+                rows.append(rec)
+        out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+        return _decide(out, rules, question, decimals)
+
+    # a table with its exact tests takes up to a minute, and the benchmarks and claims chapters, the claims audit
+    # and the tests judge the same tables: kept in herd.base.memo under everything the judgment reads
+    inputs = {
+        "frames": [memo.frame_key(f) for f in (scores, benchmarks, sizes, subsets) if f is not None],
+        "subsets": subsets is not None,
+        "rules": [rules.alpha, rules.correction, rules.margin],
+        "pairs": asked,
+        "question": question,
+        "decimals": decimals,
+    }
+    return memo.remember(__name__, "judge", inputs, compute, memo.frame_dump, _judged_load)
+
+
+def _judged_load(data: dict) -> pd.DataFrame:
+    """A judged table as :func:`judge` returned it: :func:`herd.base.memo.frame_load`, a missing value in a column
+    of objects (a page or a marker when the table has none) ``pd.NA`` again, as the data package's cells hold it."""
+    frame = memo.frame_load(data)
+    for column in [c for c, dtype in frame.dtypes.items() if dtype == np.dtype(object)]:
+        frame[column] = pd.Series([pd.NA if v is None else v for v in frame[column]], frame.index, dtype=object)
+    return frame
 
 
 def _pair(
