@@ -16,8 +16,14 @@ DATA_FILES := $(wildcard data/*.csv data/*.json)
 # each command a test starts) would otherwise compile every module it imports again, 5-8 s of processor time apiece.
 export PYTHONPYCACHEPREFIX := $(CURDIR)/_build/pycache
 unexport PYTHONDONTWRITEBYTECODE
+# numpy chooses its vector instructions when it starts, and its exp and log with AVX-512 differ in the last bit from
+# those with AVX2: enough for some of the scaling chapter's 4,500 L-BFGS-B starts to end apart, so the count of starts
+# reaching the best fit was 338 on a machine with AVX2 and 335 on one with AVX-512. Every process of the book (and the
+# chapters' kernel, through its kernel spec) runs numpy at AVX2 at most, so every machine computes the same numbers;
+# herd.base.memo keys kept results by the instructions numpy uses. binder/postBuild reads this line.
+export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 # Debian packages holding the real texts the long-context chapter measures (see src/herd/record/texts.py).
-DEBIAN_TEXTS := jargon doc-debian bible-kjv fortunes-min r-cran-janeaustenr debian-history dict-devil sword-comm-tdavid diatheke
+DEBIAN_TEXTS := jargon doc-debian debian-faq bible-kjv fortunes-min r-cran-janeaustenr debian-history dict-devil sword-comm-tdavid diatheke
 # Debian's English manuals: the paragraphs make bench draws its benchmarks from (herd.record.texts.DEBIAN_MANUALS).
 BENCH_TEXTS := debian-handbook debian-reference-en developers-reference maint-guide debian-policy installation-guide-amd64 \
 	debmake-doc harden-doc aptitude-doc-en debian-kernel-handbook debian-history apt-doc
@@ -147,14 +153,15 @@ $(STAMPS)/bench-texts: Makefile
 	fi
 	@touch $@
 
-$(STAMPS)/python: pyproject.toml requirements.lock requirements-nodeps.txt
+$(STAMPS)/python: pyproject.toml requirements.lock requirements-nodeps.txt Makefile
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements-nodeps.txt
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (herd)" >/dev/null
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (herd)" \
+	  --env NPY_DISABLE_CPU_FEATURES "$(NPY_DISABLE_CPU_FEATURES)" >/dev/null
 	@touch $@
 
 vendor: $(VENDOR) $(AXE)

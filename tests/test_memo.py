@@ -1,9 +1,11 @@
 """The memo of slow results: a result comes back exactly as computed, once per key; a change of input or of
 the code that computes it is a new key (a docstring or comment is not); off means always computed."""
 
+import os
 import shutil
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -182,3 +184,24 @@ def test_a_judged_table_from_the_memo_is_the_one_computed(package, monkeypatch, 
         # a missing marker or page is NaN, as computed (not None), and every value keeps its type
         for column in fresh.columns:
             assert [type(v) for v in judged[column]] == [type(v) for v in fresh[column]], column
+
+
+def test_every_process_runs_numpy_with_the_same_vector_instructions():
+    # the Makefile sets them once for every process it starts; the chapters' kernel spec (here and in Binder) carries
+    # the same setting, and a kept result is keyed by the instructions numpy uses
+    import json
+    import re
+    import subprocess
+    import sys
+
+    makefile = (ROOT / "Makefile").read_text()
+    (features,) = re.findall(r"^export NPY_DISABLE_CPU_FEATURES := (.+)$", makefile, re.M)
+    assert "X86_V4" in features.split()
+    assert "s/^export NPY_DISABLE_CPU_FEATURES := //p" in (ROOT / "binder" / "postBuild").read_text()
+    spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "python3" / "kernel.json"
+    if spec.exists():  # installed by make
+        assert json.loads(spec.read_text()).get("env", {}).get("NPY_DISABLE_CPU_FEATURES") == features
+    code = "from herd.base import memo; print(memo._vector_instructions())"
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": features}
+    used = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert used.startswith("simd=") and not {"X86_V4", "AVX512_ICL", "AVX512_SPR"} & set(used.strip()[5:].split(","))

@@ -87,7 +87,7 @@ LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels", "threadpoolctl")
 
 @lru_cache(maxsize=1)
 def _environment() -> str:
-    """Python's version and the versions of :data:`LIBRARIES`."""
+    """Python's version, the versions of :data:`LIBRARIES` and the vector instructions numpy uses."""
     from importlib.metadata import PackageNotFoundError, version
 
     def installed(name: str) -> str:
@@ -96,7 +96,15 @@ def _environment() -> str:
         except PackageNotFoundError:
             return "absent"
 
-    return "\0".join([sys.version, *(f"{name}={installed(name)}" for name in LIBRARIES)]) + "\0"
+    return "\0".join([sys.version, *(f"{name}={installed(name)}" for name in LIBRARIES), _vector_instructions()]) + "\0"
+
+
+def _vector_instructions() -> str:
+    """The vector instructions numpy uses here (its dispatch, after ``NPY_DISABLE_CPU_FEATURES``): the same code and
+    inputs can round otherwise with others, so a result kept with one set is not read back with another."""
+    from numpy._core import _multiarray_umath as umath  # type: ignore[attr-defined]
+
+    return "simd=" + ",".join(sorted(name for name in umath.__cpu_dispatch__ if umath.__cpu_features__.get(name)))
 
 
 def _code_of(module: str, root: Path) -> str:

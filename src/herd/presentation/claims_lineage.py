@@ -337,5 +337,10 @@ def bottom_levels(package, judging: compare.Rules, seen: pd.DataFrame) -> Lineag
     keys = seen[["source", "table", "row_label"]].apply(tuple, axis=1)
     shown = scores[scores[["source", "table", "row_label"]].apply(tuple, axis=1).isin(set(keys))]
     shown = shown[shown["model"].isin({*seen["focus"], *seen["competitor"]})]
-    params: dict[str, Any] = {"alpha": judging.alpha, "correction": judging.correction, "margin": judging.margin}
-    return computed(levels_text.bottom_levels_line, rows_of.rows(package, "scores", shown), **params)
+    return computed(
+        levels_text.bottom_levels_line,
+        rows_of.rows(package, "scores", shown),
+        output="the levels it names",
+        after=[call(parity.bottom_line_rows, rules=judging)],
+        rules=judging,
+    )

@@ -565,11 +565,11 @@ def published_examples(frame: pd.DataFrame) -> Callable[[int, str], Lineage | No
     return cell
 
 
-def interval_levels(package, seen: pd.DataFrame, rules: compare.Rules, **question_params) -> Lineage:
+def interval_levels(package, seen: pd.DataFrame, rules: compare.Rules, margin: float) -> Lineage:
     """Which level each of a comparison's two intervals is drawn at
-    (:func:`herd.presentation.levels_text.levels_line`), read from the rows of the question judged on a printed table
+    (:func:`herd.presentation.levels_text.levels_line`), given the rows of the question judged on a printed table
     (``seen``)."""
     models = [*seen["focus"].unique(), *seen["competitor"].unique()]
     source, table = str(seen["source"].iloc[0]), str(seen["table"].iloc[0])
     reads = _question_reads(package, source, table, models)
-    return computed(levels_text.levels_line, reads, source=source, table=table, **question_params, **_rules(rules))
+    return computed(levels_text.levels_line, reads, output="the levels it names", rules=rules, margin=margin)

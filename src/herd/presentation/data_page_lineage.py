@@ -10,6 +10,7 @@ of one table's cells (a lineage, a mapping of column to lineage, or a function o
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -84,7 +85,7 @@ def sources(package) -> dict[str, Callable[[int], Lineage]]:
         return computed(provenance.sources_table, reads, output=f"row {key!r}, column {column!r}")
 
     # the document's title and version are its row's, read with the rows that cite it
-    return {column: (lambda i, column=column: lineage(i, column)) for column in ("rows citing it", "document", "version")}
+    return {column: partial(lineage, column=column) for column in ("rows citing it", "document", "version")}
 
 
 def schema(package, name: str) -> Lineage:

@@ -126,7 +126,7 @@ def lineage_csv(table: dict, ids: dict[tuple[int, str], str], records: dict[str,
             f"data/{r['table']}.csv: {r['rows']} rows"
             if "rows" in r
             else f"data/{r['table']}.csv row {' · '.join(map(str, r['key'].values()))}"
-            + (f" ({r['column']} = {r['value']})" if "column" in r else "")
+            + (f" ({r['column']} = {r['value']})" if "value" in r else f" ({r['column']})" if "column" in r else "")
             for r in reads
         )
         sources = []

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import statistics
 
+import pandas as pd
+
+from herd.analyses.long_context.textstats import WINDOW_COLUMN
 from herd.base import formats
 
 COMPARISONS = ((0.25, "far less than"), (0.9, "less than"), (1.1, "about as much as"), (2.0, "more than"))
@@ -75,6 +78,13 @@ def window_fill(windows: float) -> str:
         if windows >= 1
         else f"extrapolated: {formats.share(windows)} of one"
     )
+
+
+def texts_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The texts' table (:func:`herd.analyses.long_context.textstats.text_table`) as the chapter shows it: each text's
+    length in windows written as whether its window is measured or extrapolated (:func:`window_fill`), in the table
+    and in its download alike."""
+    return table.assign(**{WINDOW_COLUMN: [window_fill(w) for w in table[WINDOW_COLUMN]]})
 
 
 def short_texts(record: dict | None) -> str:

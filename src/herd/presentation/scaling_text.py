@@ -389,7 +389,9 @@ def shortcut_sentence(check: pd.DataFrame, starts: int, draws: int) -> str:
     better = relative > 1e-9
     if not better.any():
         gap = float(relative.abs().max())
-        agree = "the same best loss" if gap == 0 else f"best losses within a relative {formats.scientific(gap)}"
+        # a gap this small is rounding, whose last digits differ between machines: written as the power of ten above it
+        bound = 10.0 ** math.ceil(math.log10(gap)) if gap else 0.0
+        agree = "the same best loss" if gap == 0 else f"best losses within a relative {formats.scientific(bound)}"
         return (
             f"on {picked}, rerunning all {formats.count(starts)} starting points finds no better fit than the "
             f"shortcut ({agree}), so the draws that set the interval's ends sit where the complete procedure puts "

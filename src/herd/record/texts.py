@@ -240,9 +240,9 @@ TEXTS = {
             "The Debian GNU/Linux FAQ",
             "prose",
             "technical",
-            "Debian package doc-debian (/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz)",
+            "Debian package debian-faq (/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz)",
             "GPL-2+",
-            _gz("/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz", "doc-debian"),
+            _gz("/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz", "debian-faq"),
         ),
         Text(
             "debian-governance",
