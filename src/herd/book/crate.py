@@ -469,8 +469,9 @@ def _add_downloads(crate, root: Path, site: Path, pages: dict) -> object | None:
             raise CrateError(f"{path}: a lineage side file without its table's CSV in {DOWNLOADS}/")
         props = {
             "name": path.name,
-            "description": f"Where each number of {table['name']} came from: one line per number (its row and "
-            "column), with its lineage record (the function and parameters, or the data row, and the sources)",
+            "description": f"Where the numbers of {table['name']} came from: one line per cell that shows a number "
+            "(its row and column), with its lineage record (the function and parameters, or the data rows, and the "
+            "sources)",
             "about": _ref(table),
         }
         parts.append(_file(crate, site, path.relative_to(site).as_posix(), **props))
