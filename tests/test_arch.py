@@ -207,8 +207,8 @@ def test_node_sentences_describe_the_models_too_large_for_one_gpu(args, package)
     gpu = package.facts.set_index("key").loc["gpu_memory_gb"]
     assert gpu["unit"] == "GiB" and arch.gpu_memory_bytes(package) == gpu["value"] * 2**30
     assert arch.node_memory_gb(package) == pytest.approx(8 * 80 * 2**30 / 1e9)
-    assert arch.node_memory_text(package) == {"node": "8 × 80 GiB = 687 GB", "gpu": "85.9"}
-    text = arch.node_sentences(arch.fit_on_node(package, chosen, 131_072), chosen, package)
+    assert long_context_text.node_memory(package) == {"node": "8 × 80 GiB = 687 GB", "gpu": "85.9"}
+    text = long_context_text.node_sentences(arch.fit_on_node(package, chosen, 131_072), chosen, package)
     assert text.startswith("For the 3.1 405B, its BF16 weights (812 GB) do not fit in 687 GB at all")
     # the paper's FP8 recipe with an FP8 cache: 5 sequences in 687 GB (4 in the 640 GB once assumed)
     assert "2 fit with a BF16 cache and 5 with an FP8 cache" in text

@@ -11,7 +11,7 @@ import pytest
 
 from herd.analyses.contamination import planting, selection, throughput
 from herd.method import montecarlo, sample_sizes
-from herd.presentation import selection_text, throughput_text
+from herd.presentation import planting_text, selection_text, throughput_text
 from herd.record import data
 
 
@@ -43,13 +43,15 @@ def test_findings_say_both_what_crosses_the_threshold_and_what_the_word_rule_fin
     assert f["none"] == {"examples": 4, "over_threshold": 0, "word13": 0}
     assert f["part"] == {"examples": 2, "over_threshold": 1, "word13": 2}
     assert f["whole"]["over_threshold"] == 2 and f["max_unplanted"] == 0.43 and f["share_unplanted_any"] == 0.5
-    assert planting.how_many(f["none"]["over_threshold"], f["none"]["examples"]) == "none of the 4"
-    assert planting.how_many(f["part"]["word13"], f["part"]["examples"]) == "every one of the 2"
-    assert planting.how_many(1, 2) == "1 of the 2"
+    assert planting_text.how_many(f["none"]["over_threshold"], f["none"]["examples"]) == "none of the 4"
+    assert planting_text.how_many(f["part"]["word13"], f["part"]["examples"]) == "every one of the 2"
+    assert planting_text.how_many(1, 2) == "1 of the 2"
 
 
 def test_summary_and_aucs_tables():
-    s = planting.summary(_planted_scores(), 0.5)
+    numbers = planting.summary(_planted_scores(), 0.5)
+    assert list(numbers["over_threshold"]) == [2, 1, 0] and list(numbers["word13"]) == [2, 2, 0]
+    s = planting_text.summary_table(numbers, 0.5)
     assert list(s["planted"]) == ["whole", "part", "none"]
     counts = [cell.split(" ")[0] for cell in s["TOKEN-MATCH > 0.5 (95 % interval)"]]
     assert counts == ["2", "1", "0"] and s["13-gram word rule (95 % interval)"][2] == "0 (0–49 %)"
@@ -62,21 +64,21 @@ def test_detection_rates_carry_wilson_intervals():
     20 copies pin a rate down. At k = n and k = 0 the interval has a closed form: n/(n + z²) to 1, 0 to
     z²/(n + z²)."""
     z2 = 1.959963984540054**2
-    assert planting.rate_interval(20, 20) == f"{100 * 20 / (20 + z2):.0f}–100 %" == "84–100 %"
-    assert planting.rate_interval(0, 124) == f"0–{100 * z2 / (124 + z2):.0f} %" == "0–3 %"
-    low, high = (float(v) for v in planting.rate_interval(10, 20).rstrip(" %").split("–"))
+    assert planting_text.rate_interval(20, 20) == f"{100 * 20 / (20 + z2):.0f}–100 %" == "84–100 %"
+    assert planting_text.rate_interval(0, 124) == f"0–{100 * z2 / (124 + z2):.0f} %" == "0–3 %"
+    low, high = (float(v) for v in planting_text.rate_interval(10, 20).rstrip(" %").split("–"))
     assert low < 50 < high and 100 - high == pytest.approx(low, abs=1)  # symmetric about a half
-    with pytest.raises(ValueError, match="rate_interval"):
-        planting.rate_interval(3, 2)
+    with pytest.raises(ValueError, match="rate_bounds"):
+        planting_text.rate_interval(3, 2)
 
 
 def test_the_auc_sentence_never_claims_a_difference_its_table_does_not_show():
     """The chapter said the longest run separates part copies 'with an AUC of 0.995, against
     0.995' for the share of tokens, as if one were better; the comparison is made on the values
     as printed."""
-    assert planting.compare(0.995, 0.995) == "as well as"
-    assert planting.compare(0.99514, 0.99486, digits=3) == "as well as"
-    assert planting.compare(0.98, 0.95) == "better than" and planting.compare(0.90, 0.95) == "worse than"
+    assert planting_text.compare(0.995, 0.995) == "as well as"
+    assert planting_text.compare(0.99514, 0.99486, digits=3) == "as well as"
+    assert planting_text.compare(0.98, 0.95) == "better than" and planting_text.compare(0.90, 0.95) == "worse than"
 
 
 # ------------------------------------------------------------------ the null simulation
@@ -301,10 +303,13 @@ def _found_every_copy(f: dict) -> bool:
 def test_headline_grammar_and_claim_follow_the_counts():
     f = planting.findings(_planted_scores(), 0.5)
     assert _found_every_copy(f)
-    assert planting.verb(0, 4, "crosses", "cross") == "crosses" and planting.verb(4, 4, "crosses", "cross") == "crosses"
-    assert planting.verb(2, 4, "crosses", "cross") == "cross"
+    assert (
+        planting_text.verb(0, 4, "crosses", "cross") == "crosses"
+        and planting_text.verb(4, 4, "crosses", "cross") == "crosses"
+    )
+    assert planting_text.verb(2, 4, "crosses", "cross") == "cross"
     # "every one of the 20 whole copies crosses it but only 10 of the 20 half copies do"
-    assert [planting.contrast(k, 4) for k in (0, 2, 4)] == ["but", "but only", "and"]
+    assert [planting_text.contrast(k, 4) for k in (0, 2, 4)] == ["but", "but only", "and"]
     worse = _planted_scores()
     worse.loc[2, "word13_match"] = False
     assert not _found_every_copy(planting.findings(worse, 0.5))

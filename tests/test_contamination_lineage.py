@@ -78,7 +78,7 @@ def test_the_planted_numbers_name_the_scan_and_its_settings():
     )
     records = {n: lin.record() for n, lin in found.items()}
     assert records["n_whole"]["function"].endswith("planting.scan_with_plants")
-    assert records["whole_interval"]["function"].endswith("planting.rate_interval")
+    assert records["whole_interval"]["function"].endswith("planting.rate_bounds")
     assert records["part_over"]["function"].endswith("planting.findings")
     assert records["auc_token_part"]["function"].endswith("planting.aucs")
     assert records["part_over"]["params"] == {"threshold": 0.5}

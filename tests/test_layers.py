@@ -218,3 +218,23 @@ def test_every_module_and_function_reads_in_one_sitting():
                 if size > FUNCTION_LINES:
                     too_long.append(f"{where}: {node.name} is {size} lines")
     assert not too_long, "\n".join(too_long)
+
+
+# The analyses that still write numbers as text, one entry each, with why. The claims audit's checks cite the cells and
+# facts they read as printed, and fill a claim's note with the facts it names (the record of what a check read, shown
+# beside its verdict). An entry whose import is gone fails the test, so the list only shrinks.
+FORMATTING_ANALYSES = {"herd.analyses.claims.facts"}
+
+
+def test_analyses_return_numbers_and_records_not_formatted_text():
+    # the numbers' words and formats belong to herd.presentation: an analysis that imports the book's formatter
+    # writes text a page shows
+    writing = {
+        name
+        for name, path in MODULES.items()
+        if layer(name) == "analyses" and any(target == "herd.base.formats" for _, target, _ in imports(path))
+    }
+    assert writing == FORMATTING_ANALYSES, (
+        f"analyses importing herd.base.formats beyond the list: {sorted(writing - FORMATTING_ANALYSES)}; "
+        f"entries whose import is gone: {sorted(FORMATTING_ANALYSES - writing)}"
+    )

@@ -10,7 +10,8 @@ package archive), ``findings`` (the home page's findings, read from the values t
 ``sizes_text`` (the N each benchmark's tests use, in words and tables), ``method_text`` (the method page's tables and
 worked examples), ``scaling_text`` (the scaling chapter's tables and sentences: the laws, the refit and its
 bootstrap), ``budget_text`` (the compute checks in words), ``selection_text`` (the selection null's tables and
-sentences), ``throughput_text`` (the scanner's measured speed in words), ``long_context_text`` (the long-context
+sentences), ``throughput_text`` (the scanner's measured speed in words),
+``planting_text`` (the scanner's validation on planted copies in words), ``long_context_text`` (the long-context
 chapter's memory, RoPE and window numbers in words), ``contamination_lineage`` (where the contamination chapter's
 numbers come from),
 ``compare_text`` (the comparisons' tables, captions and sentences, and their glued record), ``levels_text`` (which

@@ -106,7 +106,7 @@ def planted_numbers(
     names: Iterable[str], ngram: int, threshold: float, planted_whole: int, planted_part: int, seed: int
 ) -> dict[str, Lineage]:
     """The lineage of each planted-validation number the chapter glues (``names``): the scan's settings from the
-    scan, the Wilson intervals from :func:`planting.rate_interval` (of a count of :func:`planting.findings`), the AUCs
+    scan, the Wilson intervals from :func:`planting.rate_bounds` (of a count of :func:`planting.findings`), the AUCs
     from :func:`planting.aucs`, the rest (counts over the threshold or flagged by the word rule, shares of unplanted
     problems) from :func:`planting.findings`."""
     args = (ngram, planted_whole, planted_part, seed)
@@ -131,7 +131,7 @@ def planted_numbers(
             key = {"n_whole": "n_whole", "n_part": "n_part", "ngram_text": "n"}[name]
             out[name] = scan(*args, output=f"its argument {key}")
         elif name.endswith("_interval") or name == "rate_level":
-            out[name] = _planted(planting.rate_interval, *args, which(name), found, level=planting.LEVEL)
+            out[name] = _planted(planting.rate_bounds, *args, which(name), found, level=planting.LEVEL)
         elif name.startswith("auc_"):
             out[name] = _planted(planting.aucs, *args, "column auc")
         else:

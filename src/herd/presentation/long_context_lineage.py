@@ -26,6 +26,8 @@ from herd.method import compare, sample_sizes
 from herd.record import coverage, texts, tokenizer
 from herd.record import lineage as rows_of
 
+from . import long_context_text
+
 CONTEXT = "context_length_tokens"
 NODE_FACTS = ("gpu_memory_gb", "training.server.gpus-per-server")
 
@@ -220,17 +222,17 @@ def kv(package, a: arch.ArchArgs, context_lengths, batch: int) -> Lineage:
 
 
 def node(package, args, context_tokens: int) -> dict[str, Lineage]:
-    """The node's memory (:func:`arch.node_memory_text`, :func:`arch.node_memory_gb`), what fits on it
-    (:func:`arch.node_sentences`, :func:`arch.fit_on_node`) and the batch the sentences speak of."""
+    """The node's memory (:func:`long_context_text.node_memory`, :func:`arch.node_memory_gb`), what fits on it
+    (:func:`long_context_text.node_sentences` of :func:`arch.fit_on_node`) and the batch the sentences speak of."""
     read = _facts(package, NODE_FACTS)
     fitted = read + _facts(package, [CONTEXT]) + _shared(package, list(args))
     note = llama_models("sku_list.py (arch_args)")
     return {
         "node_gb": computed(arch.node_memory_gb, read, output="the gigabytes"),
-        "node_memory": computed(arch.node_memory_text, read, output="node", key="gpu_memory_gb"),
-        "gpu_gb": computed(arch.node_memory_text, read, output="gpu", key="gpu_memory_gb"),
+        "node_memory": computed(long_context_text.node_memory, read, output="node", key="gpu_memory_gb"),
+        "gpu_gb": computed(long_context_text.node_memory, read, output="gpu", key="gpu_memory_gb"),
         "node_sentences": computed(
-            arch.node_sentences,
+            long_context_text.node_sentences,
             fitted,
             note=note,
             output="the sentences",

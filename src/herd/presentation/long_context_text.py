@@ -11,6 +11,7 @@ import statistics
 
 import pandas as pd
 
+from herd.analyses.long_context import arch
 from herd.analyses.long_context.textstats import WINDOW_COLUMN
 from herd.base import formats
 
@@ -126,3 +127,55 @@ def window(summary: dict) -> dict[str, object]:
         "code_words": formats.rounded_span(summary["code"], 1000),
         "narrative_pages": formats.rounded_span(summary["narrative_pages"], 10),
     }
+
+
+def node_memory(package, key: str = "gpu_memory_gb") -> dict[str, str]:
+    """The node's memory as the chapter writes it: ``node`` (``8 × 80 GiB = 687 GB``) and ``gpu`` (one GPU's
+    memory in decimal GB, ``85.9``), from :func:`herd.analyses.long_context.arch.node_memory_gb` and
+    :func:`~herd.analyses.long_context.arch.gpu_memory_bytes`."""
+    unit = package.facts.set_index("key").loc[key, "unit"]
+    gpus = package.fact("training.server.gpus-per-server")
+    node_gb = formats.count(arch.node_memory_gb(package))
+    return {
+        "node": f"{formats.count(gpus)} × {package.fact(key):g} {unit} = {node_gb} GB",
+        "gpu": formats.number(arch.gpu_memory_bytes(package, key) / 1e9, 1),
+    }
+
+
+def describe_fit(fit: pd.DataFrame, model: str, label: str, memory_gb: float) -> str:
+    """One sentence on what fits on a node for one model (``fit`` from
+    :func:`herd.analyses.long_context.arch.fit_on_node`)."""
+
+    def row(scheme, kv):
+        return fit[(fit["model"] == model) & (fit["weights"] == scheme) & (fit["KV cache"] == kv)].iloc[0]
+
+    bf16, fp8, fp8kv = row("bf16", "bf16"), row("fp8-mixed", "bf16"), row("fp8-mixed", "fp8")
+    if bf16["weights (GB)"] > memory_gb:
+        first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) do not fit in {memory_gb:.0f} GB at all"
+    else:
+        first = (
+            f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for "
+            f"{formats.noun(bf16['sequences that fit'], 'full-length sequence')}"
+        )
+    if fp8["weights (GB)"] > memory_gb:
+        second = f"even with the paper's FP8 recipe ({fp8['weights (GB)']:.0f} GB) the weights do not fit"
+    else:
+        second = (
+            "with the paper's FP8 recipe (feed-forward weights of "
+            f"the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
+            f"{fp8['sequences that fit']} fit with a BF16 cache and {fp8kv['sequences that fit']} with an FP8 cache"
+        )
+    return f"For the {label}, {first}; {second}."
+
+
+def node_sentences(fit: pd.DataFrame, args: dict, package) -> str:
+    """What fits on one node, one sentence per model whose BF16 weights do not fit on a single GPU
+    (:func:`describe_fit`; ``fit`` from :func:`herd.analyses.long_context.arch.fit_on_node`)."""
+    names = arch.display_names(package, args)
+    gpu = arch.gpu_memory_bytes(package)
+    node_gb = arch.node_memory_gb(package)
+    return " ".join(
+        describe_fit(fit, k, names[k].removeprefix("Llama "), node_gb)
+        for k, a in args.items()
+        if arch.weight_bytes(a, "bf16") > gpu
+    )

@@ -10,13 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from herd.base import formats
 from herd.method import score_test
 
 LEVEL = 0.95
 """The confidence of the intervals on the detection rates."""
-LEVEL_TEXT = formats.confidence(1 - LEVEL)
-"""That confidence as the book writes it: ``95 %``."""
 
 
 def plant(
@@ -72,33 +69,39 @@ def findings(scores: pd.DataFrame, threshold: float) -> dict:
     return out
 
 
-def rate_interval(k: int, n: int, level: float = LEVEL) -> str:
+def rate_bounds(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
     """The Wilson interval of a detection rate, ``k`` of ``n`` examples found, in percent (the book's
-    :func:`herd.method.score_test.score_interval`, by count): ``84–100 %`` for 20 of 20."""
+    :func:`herd.method.score_test.score_interval`, by count): 83.9 to 100 for 20 of 20."""
     if n < 1 or not 0 <= k <= n:
-        raise ValueError(f"rate_interval: expected 0 ≤ k ≤ n and n ≥ 1, got {k} of {n}")
+        raise ValueError(f"rate_bounds: expected 0 ≤ k ≤ n and n ≥ 1, got {k} of {n}")
     low, high = score_test.score_interval(100.0 * k / n, n, level)
-    return formats.span(low, high, lambda v: formats.number(v, 0), "%")
+    return float(low), float(high)
 
 
 def summary(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """One row per group (planted whole, in part, not at all) and how each rule scores it: how many examples
-    each rule flags, with the Wilson interval of that rate (:func:`rate_interval`), and the scores' medians."""
+    """One row per group (planted whole, in part, not at all) and how each rule scores it: how many examples each
+    rule flags (``over_threshold``, TOKEN-MATCH above ``threshold``; ``word13``, the 13-gram word rule), with the
+    Wilson interval of each rate in percent (:func:`rate_bounds`: ``over_low`` … ``word13_high``), and the scores'
+    medians and maximum."""
     rows = []
-    interval = f"{LEVEL_TEXT} interval"
     for group in ("whole", "part", "none"):
         g = scores[scores["planted"] == group]
         if len(g):
             over, word = int((g["token_match"] > threshold).sum()), int(g["word13_match"].sum())
+            (over_low, over_high), (word_low, word_high) = rate_bounds(over, len(g)), rate_bounds(word, len(g))
             rows.append(
                 {
                     "planted": group,
                     "examples": len(g),
-                    f"TOKEN-MATCH > {threshold:g} ({interval})": f"{over} ({rate_interval(over, len(g))})",
+                    "over_threshold": over,
+                    "over_low": over_low,
+                    "over_high": over_high,
                     "median TOKEN-MATCH": g["token_match"].median(),
                     "max TOKEN-MATCH": g["token_match"].max(),
                     "median LONGEST-MATCH (tokens)": g["longest_match"].median(),
-                    f"13-gram word rule ({interval})": f"{word} ({rate_interval(word, len(g))})",
+                    "word13": word,
+                    "word13_low": word_low,
+                    "word13_high": word_high,
                 }
             )
     return pd.DataFrame(rows)
@@ -120,35 +123,6 @@ def aucs(scores: pd.DataFrame) -> pd.DataFrame:
             )
         ]
     )
-
-
-def compare(first: float, second: float, digits: int = 3) -> str:
-    """How ``first`` compares with ``second`` as printed with ``digits`` decimals: 'as well
-    as', 'better than' or 'worse than' (a sentence never claims a difference its table does not
-    show)."""
-    a, b = round(first, digits), round(second, digits)
-    return "as well as" if a == b else "better than" if a > b else "worse than"
-
-
-def how_many(k: int, n: int) -> str:
-    """'every one of the n', 'none of the n' or 'k of the n'."""
-    if n and k == n:
-        return f"every one of the {n}"
-    return f"none of the {n}" if k == 0 else f"{k} of the {n}"
-
-
-def verb(k: int, n: int, singular: str, plural: str) -> str:
-    """The verb that agrees with ``how_many(k, n)``: 'every one of' and 'none of' and '1 of'
-    take the singular."""
-    return singular if k in (0, 1) or k == n else plural
-
-
-def contrast(k: int, n: int) -> str:
-    """The words that set ``how_many(k, n)`` of one kind of copy against a kind found every time: 'but only' for
-    some, 'but' for none, 'and' for every one."""
-    if n and k == n:
-        return "and"
-    return "but" if k == 0 else "but only"
 
 
 def scan_with_plants(

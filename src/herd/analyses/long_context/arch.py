@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from herd.base import formats
 from herd.record.tokenizer import package_dir
 
 # The functions of llama-models' sku_list.py that describe Llama 3.x text models (base and instruct).
@@ -338,31 +337,6 @@ def node_fit(args: dict[str, ArchArgs], context: int, memory_bytes: float) -> pd
     return pd.DataFrame(rows)
 
 
-def describe_fit(fit: pd.DataFrame, model: str, label: str, memory_gb: float) -> str:
-    """One sentence on what fits on a node for one model (from :func:`node_fit`)."""
-
-    def row(scheme, kv):
-        return fit[(fit["model"] == model) & (fit["weights"] == scheme) & (fit["KV cache"] == kv)].iloc[0]
-
-    bf16, fp8, fp8kv = row("bf16", "bf16"), row("fp8-mixed", "bf16"), row("fp8-mixed", "fp8")
-    if bf16["weights (GB)"] > memory_gb:
-        first = f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) do not fit in {memory_gb:.0f} GB at all"
-    else:
-        first = (
-            f"its BF16 weights ({bf16['weights (GB)']:.0f} GB) leave room for "
-            f"{formats.noun(bf16['sequences that fit'], 'full-length sequence')}"
-        )
-    if fp8["weights (GB)"] > memory_gb:
-        second = f"even with the paper's FP8 recipe ({fp8['weights (GB)']:.0f} GB) the weights do not fit"
-    else:
-        second = (
-            "with the paper's FP8 recipe (feed-forward weights of "
-            f"the inner layers in FP8, {fp8['weights (GB)']:.0f} GB) "
-            f"{fp8['sequences that fit']} fit with a BF16 cache and {fp8kv['sequences that fit']} with an FP8 cache"
-        )
-    return f"For the {label}, {first}; {second}."
-
-
 def one_per_model(args: dict[str, ArchArgs]) -> dict[str, ArchArgs]:
     """Drop the instruct variant of every model whose base model is listed: post-training does
     not change the architecture."""
@@ -545,30 +519,6 @@ def node_memory_gb(package) -> float:
     """The GPU memory of one training server in decimal GB (10⁹ bytes, the unit of the book's memory
     figures): GPUs per server × memory per GPU (``facts.csv``, :func:`gpu_memory_bytes`)."""
     return package.fact("training.server.gpus-per-server") * gpu_memory_bytes(package) / 1e9
-
-
-def node_memory_text(package, key: str = "gpu_memory_gb") -> dict[str, str]:
-    """The node's memory as the chapter writes it: ``node`` (``8 × 80 GiB = 687 GB``) and ``gpu`` (one GPU's
-    memory in decimal GB, ``85.9``), from :func:`node_memory_gb` and :func:`gpu_memory_bytes`."""
-    unit = package.facts.set_index("key").loc[key, "unit"]
-    gpus = package.fact("training.server.gpus-per-server")
-    return {
-        "node": f"{formats.count(gpus)} × {package.fact(key):g} {unit} = {formats.count(node_memory_gb(package))} GB",
-        "gpu": formats.number(gpu_memory_bytes(package, key) / 1e9, 1),
-    }
-
-
-def node_sentences(fit: pd.DataFrame, args: dict[str, ArchArgs], package) -> str:
-    """What fits on one node, one sentence per model whose BF16 weights do not fit on a single GPU
-    (:func:`describe_fit`; ``fit`` from :func:`node_fit`)."""
-    names = display_names(package, args)
-    gpu = gpu_memory_bytes(package)
-    node_gb = node_memory_gb(package)
-    return " ".join(
-        describe_fit(fit, k, names[k].removeprefix("Llama "), node_gb)
-        for k, a in args.items()
-        if weight_bytes(a, "bf16") > gpu
-    )
 
 
 def memory_grid(args: dict[str, ArchArgs], context: int, points: int = 29) -> pd.DataFrame:
