@@ -51,6 +51,10 @@ def _numbers(text: str) -> list[str]:
     return numbers(text)
 
 
+GLUED = "herd-glued"
+"""The class of a glued sentence followed by its mark (its numbers are the chapter's, not typed in the prose)."""
+
+
 class lineage_ref(nodes.inline):
     """A pasted value that carries a lineage record's id."""
 
@@ -109,13 +113,17 @@ def _traced(role_class):
             env = self.document.settings.env
             seen = _env_glue(env).setdefault(env.docname, {})
             seen[key] = {"numbers": len(_numbers(text)), "lineage": bool(found), "text": text[:80]}
-            if not found or not text.strip():
-                return made, messages  # an empty value has nothing to ask about
+            if not found or not text.strip() or not _numbers(text):
+                # an empty value has nothing to ask about, and words without a number (a model's name, "contains")
+                # are not underlined as numbers are
+                return made, messages
             if any(_interactive(n) for n in made) or len(text.split()) > PHRASE:
                 # a sentence with a link, or a long one: the link stays a link and the sentence is not underlined
-                # whole; a mark after it opens the lineage
+                # whole; a mark after it opens the lineage. Its numbers are glued, not the authors' prose.
+                glued = nodes.inline("", "", classes=[GLUED])
+                glued.extend(made)
                 mark = lineage_ref("", "", lineage=found["id"], mark=True)
-                return [*made, mark], messages
+                return [glued, mark], messages
             wrapper = lineage_ref("", "", lineage=found["id"])
             wrapper.extend(made)
             return [wrapper], messages
@@ -373,7 +381,8 @@ def _read_prose(app, doctree):
         parent, skip = text.parent, False
         while parent is not None and not skip:
             # a cell's output (Markdown a cell displays) is no prose either
-            skip = isinstance(parent, _NOT_PROSE) or "cell_output" in parent.get("classes", [])
+            classes = parent.get("classes", [])
+            skip = isinstance(parent, _NOT_PROSE) or "cell_output" in classes or GLUED in classes
             parent = parent.parent
         if not skip:
             found += _numbers(str(text))

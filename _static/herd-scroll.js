@@ -1,6 +1,8 @@
 /* A table or chart wider than the page scrolls sideways inside its own box; this marks each
    such box (class "herd-overflows") and shows a line above it saying so, and hides the line
-   again when the box fits (after a resize, or once a chart has drawn). */
+   again when the box fits (after a resize, or once a chart has drawn). A table's box is a Tab
+   stop only while it scrolls (so the keyboard can scroll it), then named by its caption; a box
+   that fits leaves the table's one stop to its cells. */
 (function () {
   var SELECTOR = ".herd-table-wrap, .pst-scrollable-table-container, [id^='altair-viz-']";
   function cue(box) {
@@ -20,6 +22,18 @@
     var over = box.scrollWidth > box.clientWidth + 1;
     box.classList.toggle("herd-overflows", over);
     cue(box).hidden = !over;
+    if (box.classList.contains("herd-table-wrap")) {
+      var caption = box.querySelector("caption");
+      if (over) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table, scrolls sideways" + (caption ? ": " + caption.textContent.trim() : ""));
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
   }
   function init() {
     var boxes = document.querySelectorAll(SELECTOR);
