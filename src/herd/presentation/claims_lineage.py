@@ -55,6 +55,11 @@ def _facts(package, keys) -> tuple:
     return rows_of.rows_where(package, "facts", "key", keys)
 
 
+def _sizes(package, cells: pd.DataFrame) -> tuple:
+    """The rows of ``benchmarks.csv`` whose test-set size (N) a comparison of ``cells`` rests on."""
+    return rows_of.rows_where(package, "benchmarks", "key", list(dict.fromkeys(cells["benchmark"].dropna())))
+
+
 def _audit_reads(package, frame: pd.DataFrame | None = None) -> tuple:
     """What the audit of ``frame`` (claims of ``claims.csv``; every claim by default) read: the claims, the printed
     scores of the tables they cite, the facts they name and, for the claims about contamination, its table."""
@@ -88,10 +93,25 @@ def _note(beyond: tuple[int, int] | None) -> str:
     )
 
 
+def _whole_note(package, beyond: tuple[int, int] | None) -> str:
+    """The note of a number counted over the whole audit: what the rows of ``claims.csv`` are, and
+    :func:`_note`."""
+    rows, said = len(package.claims), len(counting.stated(package.claims))
+    return (
+        f"the {rows} rows of claims.csv are the post's {said} claims and the audit's {rows - said} omission checks; "
+        + _note(beyond)
+    )
+
+
 def _counted(package, function, judging: compare.Rules, beyond, output: str | None, **params) -> Lineage:
     """A count made by ``function`` (of :mod:`herd.analyses.claims.counting`) of the audit's verdicts."""
     return computed(
-        function, _audit_reads(package), output=output, after=[_audit(judging, beyond)], note=_note(beyond), **params
+        function,
+        _audit_reads(package),
+        output=output,
+        after=[_audit(judging, beyond)],
+        note=_whole_note(package, beyond),
+        **params,
     )
 
 
@@ -141,7 +161,7 @@ def tallies(package, judging: compare.Rules, beyond, names) -> dict[str, Lineage
         claims.audit,
         _audit_reads(package),
         output="column verdict of the ranking claims (counted, verdict by verdict)",
-        note=_note(beyond),
+        note=_whole_note(package, beyond),
         **dict(_audit(judging, beyond).params),
     )
     return {n: out[n] for n in names}
@@ -165,7 +185,7 @@ def meaning(package, judging: compare.Rules, beyond) -> Lineage:
         claims.audit,
         _audit_reads(package),
         output="column verdict (counted by herd.presentation.claims_text.meaning_sentence)",
-        note=_note(beyond),
+        note=_whole_note(package, beyond),
         **dict(_audit(judging, beyond).params),
     )
 
@@ -226,16 +246,18 @@ def claim_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
     made: dict[str, Lineage] = {}
     for claim_id in dict.fromkeys(ids):
         claim = {"claim_id": claim_id, **by_id.loc[claim_id].to_dict()}
+        cells = _scores(package, claim)
         reads = (
             rows_of.row(package, "claims", claim_id=claim_id),
-            *rows_of.rows(package, "scores", _scores(package, claim)),
+            *rows_of.rows(package, "scores", cells),
+            *_sizes(package, cells),
         )
         check = claims.CHECKS[claim["kind"]]
         made[claim_id] = computed(
             claims.audit,
             reads,
             output=f"row claim_id={claim_id!r} (filled by {check.__module__}.{check.__qualname__})",
-            note=_note(beyond),
+            note=_note(beyond) if claim["kind"] == "contamination" else None,
             **params,
         )
     return lambda i, column: made[ids[i]]
@@ -251,9 +273,11 @@ def parts_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
     for claim_id, row, against in zip(frame["id"], frame["row"], frame["against"]):
         claim = by_id.loc[claim_id].to_dict()
         part = {**claim, "other": against, "benchmark_row": row}
+        cells = _scores(package, part)
         reads = (
             rows_of.row(package, "claims", claim_id=claim_id),
-            *rows_of.rows(package, "scores", _scores(package, part)),
+            *rows_of.rows(package, "scores", cells),
+            *_sizes(package, cells),
         )
         check = claims.CHECKS[claim["kind"]]
         made.append(
@@ -262,7 +286,7 @@ def parts_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) ->
                 reads,
                 output=f"row claim_id={claim_id!r}, row {row!r} against {against!r} "
                 f"(filled by {check.__module__}.{check.__qualname__})",
-                note=_note(beyond),
+                note=_note(beyond) if claim["kind"] == "contamination" else None,
                 **params,
             )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -217,7 +218,11 @@ def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
 # --------------------------------------------------------------------------- the refit and its bootstrap
 
 
-ROUNDING = {"nearest": lambda x: np.floor(x + 0.5), "down": np.floor, "up": np.ceil}
+ROUNDING: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "nearest": lambda x: np.floor(x + 0.5),
+    "down": np.floor,
+    "up": np.ceil,
+}
 """How :func:`stable` rounds to its step: to the nearest multiple, or outwards for an interval's end (its lower end
 down, its upper end up, so that the interval written holds every seed's)."""
 
