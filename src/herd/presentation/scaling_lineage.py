@@ -33,6 +33,13 @@ def _facts(package, keys) -> tuple:
     return rows_of.rows_where(package, "facts", "key", keys)
 
 
+def _runs_note(package) -> str:
+    """How many of the runs read the fit uses: it leaves out those with the highest loss
+    (:data:`refit.OUTLIERS_EXCLUDED`)."""
+    n, left = len(package.tables[CHINCHILLA]), refit.OUTLIERS_EXCLUDED
+    return f"of the {n} runs read, the fit leaves out the {left} of highest loss (exclude_highest) and uses {n - left}"
+
+
 def _points() -> Call:
     return call(refit.figure4_points, exclude_highest=refit.OUTLIERS_EXCLUDED)
 
@@ -112,6 +119,7 @@ def fit(package) -> Lineage:
         refit.fit_figure4,
         _runs(package),
         output="at_best (the starts within herd.analyses.compute.refit.AT_BEST of the best)",
+        note=_runs_note(package),
         exclude_highest=refit.OUTLIERS_EXCLUDED,
     )
 
@@ -308,6 +316,7 @@ def optimum(package, names, flops: float, draws: int, seed: int, seeds: int, out
         scaling.optimum_table,
         _laws(package, names) + _runs(package),
         output=output or "a row per law",
+        note=_runs_note(package),
         after=[_points(), _fit(), _bootstrap(flops, draws, seed, seeds)],
         laws=list(names),
         flops=flops,
