@@ -26,7 +26,7 @@ from herd.method import compare, rowwise
 from herd.record import coverage
 from herd.record import lineage as rows_of
 
-from . import levels_text
+from . import claims_text, levels_text
 
 CONTEXT_FACTS = ("context_length_tokens",)  # the facts the words-and-pages checks read besides a claim's own
 
@@ -368,3 +368,12 @@ def bottom_levels(package, judging: compare.Rules, seen: pd.DataFrame) -> Lineag
         after=[call(parity.bottom_line_rows, rules=judging)],
         rules=judging,
     )
+
+
+def two_readings(package) -> dict[str, Lineage]:
+    """The two scores one sentence of the post gives the 405B on QuALITY, each read from its claim's row."""
+    first, second = claims_text.SELF_CONTRADICTION
+    return {
+        name: rows_of.data_lineage(package, "claims", {"claim_id": key}, "stated_value", formats.number, 1)
+        for name, key in (("quality_first", first), ("quality_second", second))
+    }

@@ -638,3 +638,14 @@ def rules_values(alpha: float, margin: float) -> dict[str, str]:
 def post_values(package: data.DataPackage) -> dict[str, str]:
     """The audited post's title (Markdown, :func:`post_title`) and date."""
     return {"post_title": post_title(package), "post_date": post_source(package)["date"].strftime("%d %B %Y")}
+
+
+SELF_CONTRADICTION = ("quality-405b", "quality-405b-as-905")
+"""The two claims one sentence of the post makes about the 405B's QuALITY score (its two readings)."""
+
+
+def two_readings(package: data.DataPackage) -> dict[str, str]:
+    """The two scores one sentence of the post gives the 405B on QuALITY (:data:`SELF_CONTRADICTION`), as stated."""
+    stated = package.claims.set_index("claim_id")["stated_value"]
+    first, second = SELF_CONTRADICTION
+    return {"quality_first": formats.number(stated[first], 1), "quality_second": formats.number(stated[second], 1)}

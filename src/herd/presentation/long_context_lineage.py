@@ -346,3 +346,26 @@ def comparison_cells(
 def model_name(package, model: str) -> Lineage:
     """The model's name as the chapter writes it (:func:`arch.display_names`, from its ``models.csv`` row)."""
     return computed(arch.display_names, _models(package, [model]), output=model, keys=[model])
+
+
+def quoted(package) -> dict[str, Lineage]:
+    """The numbers the chapter's prose quotes: the post's words and pages in a window (its rows of ``claims.csv``),
+    GPT-4's En.MC score as Table 2 and Table 21 print it (``scores.csv``), the paper's vocabulary (``facts.csv``) and
+    the special tokens llama-models adds to it (:func:`tokenizer.read_spec`)."""
+
+    def score(table: str) -> Lineage:
+        key = {"source": "llama3-paper-v3", "table": table, "row_label": "InfiniteBench/En.MC", "model": "gpt-4-0125"}
+        return rows_of.data_lineage(package, "scores", key, "score", formats.number, 1)
+
+    return {
+        "post_words": rows_of.data_lineage(package, "claims", {"claim_id": "ctx-words"}, "stated_value", formats.count),
+        "post_pages": rows_of.data_lineage(package, "claims", {"claim_id": "ctx-pages"}, "stated_value", formats.count),
+        "gpt4_enmc_t2": score("Table 2"),
+        "gpt4_enmc_t21": score("Table 21"),
+        "paper_vocab": rows_of.fact_lineage(package, "architecture.vocabulary-size", formats.count),
+        "n_special": computed(
+            tokenizer.read_spec,
+            note=llama_models("llama3/tokenizer.py (special tokens)"),
+            output="the length of special_tokens",
+        ),
+    }

@@ -179,3 +179,24 @@ def node_sentences(fit: pd.DataFrame, args: dict, package) -> str:
         for k, a in args.items()
         if arch.weight_bytes(a, "bf16") > gpu
     )
+
+
+def quoted(package) -> dict[str, str]:
+    """The numbers the chapter's prose quotes, as the book writes them: the post's words and pages in a window
+    (``post_words``, ``post_pages``: its rows of ``claims.csv``), GPT-4's En.MC score as Table 2 and Table 21 print it
+    (``gpt4_enmc_t2``, ``gpt4_enmc_t21``), the paper's vocabulary (``paper_vocab``) and the special tokens llama-models
+    adds to it (``n_special``)."""
+    from herd.record import tokenizer
+
+    stated = package.claims.set_index("claim_id")["stated_value"]
+    scores = package.tables["scores"]
+    enmc = scores[(scores["row_label"] == "InfiniteBench/En.MC") & (scores["model"] == "gpt-4-0125")]
+    printed = enmc[enmc["source"] == "llama3-paper-v3"].set_index("table")["score"]
+    return {
+        "post_words": formats.count(stated["ctx-words"]),
+        "post_pages": formats.count(stated["ctx-pages"]),
+        "gpt4_enmc_t2": formats.number(printed["Table 2"], 1),
+        "gpt4_enmc_t21": formats.number(printed["Table 21"], 1),
+        "paper_vocab": formats.count(package.fact("architecture.vocabulary-size")),
+        "n_special": formats.count(len(tokenizer.read_spec().special_tokens)),
+    }
