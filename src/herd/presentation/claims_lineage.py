@@ -26,7 +26,7 @@ from herd.method import compare, rowwise
 from herd.record import coverage
 from herd.record import lineage as rows_of
 
-from . import levels_text
+from . import claims_text, levels_text
 
 CONTEXT_FACTS = ("context_length_tokens",)  # the facts the words-and-pages checks read besides a claim's own
 
@@ -176,6 +176,30 @@ def omitted(package, judging: compare.Rules, beyond) -> Lineage:
         output="n_omitted_leader",
         after=[_audit(judging, beyond)],
         note=_note(beyond),
+    )
+
+
+def omitted_rows(package, judging: compare.Rules, beyond) -> Lineage:
+    """The names of the rows whose leader the post leaves out (:func:`claims_text.omitted_rows` of the omission
+    checks)."""
+    frame = counting.omissions(package.claims)
+    return computed(
+        claims_text.omitted_rows,
+        _audit_reads(package, frame),
+        output="the rows it names",
+        after=[_audit(judging, beyond)],
+    )
+
+
+def rules_legend(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Lineage:
+    """The rules a table of claims (``frame``, the claims' ids in ``id``) applies, listed once under it
+    (:func:`claims_text.rules_legend`): the audit of those claims' rows."""
+    ids = list(dict.fromkeys(frame["id"]))
+    return computed(
+        claims_text.rules_legend,
+        _audit_reads(package, package.claims[package.claims["claim_id"].isin(ids)]),
+        output="the rules it lists (column rule of the audit, each once)",
+        after=[_audit(judging, beyond)],
     )
 
 
