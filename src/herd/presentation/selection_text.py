@@ -54,7 +54,7 @@ def ends_note(ranged: pd.DataFrame, chosen: float, low: float, high: float, corr
 
 def sweep_span(ranged: pd.DataFrame, low: float, high: float, correction: str = "holm") -> str:
     """The corrected count of :func:`herd.analyses.contamination.selection.range_counts` over the published range of
-    the item correlation (``low`` to ``high``, both included), in words: ``3–4 across item correlations 0.3–0.7``
+    the item correlation (``low`` to ``high``, both included), in words: ``3–4 across correlations 0.3–0.7``
     (a row not determined at some correlation may count either way, so it widens the span upwards)."""
     name = selection.CORRECTION_NAMES.get(correction, correction)
     inside = ranged[ranged["item correlation"].between(float(low), float(high))]
@@ -64,7 +64,7 @@ def sweep_span(ranged: pd.DataFrame, low: float, high: float, correction: str = 
     open_rows = [0 if names == "none" else len(str(names).split(", ")) for names in inside[f"not determined ({name})"]]
     least, most = int(counts.min()), int(max(c + o for c, o in zip(counts, open_rows)))
     span = str(least) if least == most else f"{least}–{most}"
-    return f"{span} across item correlations {formats.exact(low)}–{formats.exact(high)}"
+    return f"{span} across correlations {formats.exact(low)}–{formats.exact(high)}"
 
 
 def share_text(beyond, picks, se) -> str:
