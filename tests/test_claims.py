@@ -298,7 +298,7 @@ def test_a_labelled_claim_table_names_each_rule_once_under_it():
         }
     )
     shown = claims_text.claim_table(frame, labelled=True)["evidence and rule"]
-    assert [s.split("Rule:</em> ")[1] for s in shown] == ["rule (1)</small>", "rule (2)</small>", "rule (1)</small>"]
+    assert [s.split("Rule:</em> ")[1] for s in shown] == ["(1)</small>", "(2)</small>", "(1)</small>"]
     assert claims_text.rules_legend(frame) == "(1) one decimal; (2) both printed."
     assert claims_text.rules_legend(frame.iloc[:0]) == ""
 

@@ -499,7 +499,7 @@ def claim_table(frame: pd.DataFrame, labelled: bool = False) -> pd.DataFrame:
     number = {t: i for i, t in enumerate(rule_texts(frame), 1)}
 
     def rule(r) -> str:
-        return f"rule ({number[words(r)]})" if labelled else html.escape(words(r))
+        return f"({number[words(r)]})" if labelled else html.escape(words(r))
 
     shown = frame.assign(
         gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
