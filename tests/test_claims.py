@@ -281,6 +281,28 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
     assert claims_text.gap_text(float("nan"), float("nan"), float("nan")) == "—"
 
 
+def test_a_labelled_claim_table_names_each_rule_once_under_it():
+    rules = [verdicts.said("note", text=t) for t in ("one decimal", "both printed", "one decimal")]
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["a", "b", "c"],
+            "verdict": ["wrong"] * 3,
+            "paraphrase": ["p"] * 3,
+            "evidence": [verdicts.said("note", text="e")] * 3,
+            "rule": rules,
+            "gap": [float("nan")] * 3,
+            "gap_low": [float("nan")] * 3,
+            "gap_high": [float("nan")] * 3,
+            "cells": [""] * 3,
+            "reference": [""] * 3,
+        }
+    )
+    shown = claims_text.claim_table(frame, labelled=True)["evidence and rule"]
+    assert [s.split("Rule:</em> ")[1] for s in shown] == ["(1)</small>", "(2)</small>", "(1)</small>"]
+    assert claims_text.rules_legend(frame) == "(1) one decimal; (2) both printed."
+    assert claims_text.rules_legend(frame.iloc[:0]) == ""
+
+
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
 def test_the_post_paragraphs_and_the_bottom_line(audit):
     package = data.load(DATA)

@@ -327,6 +327,15 @@ def test_the_range_reaches_beyond_the_published_one_and_says_where_the_count_cha
     assert selection_text.ends_note(ranged.assign(Holm=[4, 2, 4, 3, 3, 3]), 0.5, 0.3, 0.7) == (
         "2 at 0.3; 3 at 0.7, with PiQA undetermined"
     )
+    # the span over the published range that the home page and the claims audit quote: a row not determined may
+    # count either way, so it widens the span upwards; values outside the range do not count
+    assert selection_text.sweep_span(ranged, 0.3, 0.7) == "3–4 across correlations 0.3–0.7"
+    assert selection_text.sweep_span(same, 0.3, 0.7) == "4 across correlations 0.3–0.7"
+    assert selection_text.sweep_span(ranged.assign(Holm=[9, 4, 4, 3, 3, 1]), 0.3, 0.7) == (
+        "3–4 across correlations 0.3–0.7"
+    )
+    with pytest.raises(ValueError, match="no item correlation between 1.5 and 2"):
+        selection_text.sweep_span(ranged, 1.5, 2)
 
 
 def _settled_runs():

@@ -179,6 +179,30 @@ def omitted(package, judging: compare.Rules, beyond) -> Lineage:
     )
 
 
+def omitted_rows(package, judging: compare.Rules, beyond) -> Lineage:
+    """The names of the rows whose leader the post leaves out (:func:`claims_text.omitted_rows` of the omission
+    checks)."""
+    frame = counting.omissions(package.claims)
+    return computed(
+        claims_text.omitted_rows,
+        _audit_reads(package, frame),
+        output="the rows it names",
+        after=[_audit(judging, beyond)],
+    )
+
+
+def rules_legend(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Lineage:
+    """The rules a table of claims (``frame``, the claims' ids in ``id``) applies, listed once under it
+    (:func:`claims_text.rules_legend`): the audit of those claims' rows."""
+    ids = list(dict.fromkeys(frame["id"]))
+    return computed(
+        claims_text.rules_legend,
+        _audit_reads(package, package.claims[package.claims["claim_id"].isin(ids)]),
+        output="the rules it lists (column rule of the audit, each once)",
+        after=[_audit(judging, beyond)],
+    )
+
+
 def meaning(package, judging: compare.Rules, beyond) -> Lineage:
     """What the audit comes to: its verdicts on single numbers and rankings, counted."""
     return computed(

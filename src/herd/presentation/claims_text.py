@@ -478,14 +478,33 @@ def gap_text(gap: float, low: float, high: float) -> str:
     return formats.gap(gap) + ("" if pd.isna(low) or pd.isna(gap) else f" ({formats.interval(low, high)})")
 
 
-def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
+def rule_texts(frame: pd.DataFrame) -> list[str]:
+    """The rules that audited claims (``frame``) apply, each once, in words, in the order the claims first apply
+    them: rule ``i + 1`` of a table that labels its rules (:func:`claim_table` with ``labelled=True``)."""
+    return list(dict.fromkeys(words(r) for r in frame["rule"]))
+
+
+def rules_legend(frame: pd.DataFrame) -> str:
+    """The rules of a table of claims that labels them (:func:`claim_table` with ``labelled=True``), listed once
+    under it: ``(1) …; (2) ….``"""
+    texts = rule_texts(frame)
+    return "; ".join(f"({i}) {t}" for i, t in enumerate(texts, 1)) + "." if texts else ""
+
+
+def claim_table(frame: pd.DataFrame, labelled: bool = False) -> pd.DataFrame:
     """Audited claims as the chapter shows them: id, verdict, paraphrase, the evidence and the rule
     (HTML, escaped), the gap with its interval, and the numbers used with their source (HTML);
-    show it with ``formats=CLAIM_FORMATS``."""
+    show it with ``formats=CLAIM_FORMATS``. With ``labelled`` a row names its rule by its number in
+    :func:`rule_texts` (the rules are then listed once under the table, :func:`rules_legend`)."""
+    number = {t: i for i, t in enumerate(rule_texts(frame), 1)}
+
+    def rule(r) -> str:
+        return f"({number[words(r)]})" if labelled else html.escape(words(r))
+
     shown = frame.assign(
         gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
         why=[
-            f"{html.escape(words(e))}<br><small><em>Rule:</em> {html.escape(words(r))}</small>"
+            f"{html.escape(words(e))}<br><small><em>Rule:</em> {rule(r)}</small>"
             for e, r in zip(frame["evidence"], frame["rule"])
         ],
         source=[html.escape(" · ".join(x for x in (c, r) if x)) for c, r in zip(frame["cells"], frame["reference"])],
@@ -575,6 +594,13 @@ def paragraphs_sentence(paragraph_counts: dict[str, int]) -> str:
     a, b, n = (paragraph_counts[k] for k in ("n_paragraphs_claims", "n_paragraphs", "n_paragraphs_numbers"))
     numbers = "the one that states a number" if n == 1 else f"all {n} that state a number"
     return f"{a} of the post's {formats.noun(b, 'paragraph')} {agree('{yields|yield}', a)} claims, including {numbers}"
+
+
+def omitted_rows(audited: pd.DataFrame) -> str:
+    """The benchmark rows whose top printed score the post leaves out (the omission checks of
+    :func:`herd.analyses.claims.counting.omissions` that find it), named as the audit names them."""
+    rows = audited.loc[audited["code"] == "omitted-leader", "benchmark_row"]
+    return ", ".join(dict.fromkeys(str(r) for r in rows)) or "none"
 
 
 def answer_values(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) -> dict[str, object]:

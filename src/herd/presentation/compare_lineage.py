@@ -565,11 +565,18 @@ def published_examples(frame: pd.DataFrame) -> Callable[[int, str], Lineage | No
     return cell
 
 
-def interval_levels(package, seen: pd.DataFrame, rules: compare.Rules, margin: float) -> Lineage:
-    """Which level each of a comparison's two intervals is drawn at
+def interval_levels(package, seen: pd.DataFrame, rules: compare.Rules, margin: float, interval: str = "gap") -> Lineage:
+    """Which level one of a comparison's two intervals (``interval``) is drawn at, and over which family
     (:func:`herd.presentation.levels_text.levels_line`), given the rows of the question judged on a printed table
     (``seen``)."""
     models = [*seen["focus"].unique(), *seen["competitor"].unique()]
     source, table = str(seen["source"].iloc[0]), str(seen["table"].iloc[0])
     reads = _question_reads(package, source, table, models)
-    return computed(levels_text.levels_line, reads, output="the levels it names", rules=rules, margin=margin)
+    return computed(
+        levels_text.levels_line,
+        reads,
+        output="the levels and the family it names",
+        rules=rules,
+        margin=margin,
+        interval=interval,
+    )

@@ -370,6 +370,7 @@ class Null:
             ),
             "range_note": self.ranged(),
             "range_ends": self.ranged(),
+            "sweep_span": self.ranged("the corrected count at each item correlation of the published range"),
             "corr_phrase": computed(
                 selection.published_range,
                 _range_reads(self.package),

@@ -1,7 +1,7 @@
-"""Which level a comparison's intervals are drawn at, and why, in a line for a table split in two that shows two of
-them at different levels: the benchmarks chapter's interval of the gap and TOST interval, the claims chapter's
-one-sided bound of its bottom line and interval of the gap. The levels, and whether a correction moved them, are read
-from the judged rows (presentation: it computes nothing new).
+"""Which level a comparison's intervals are drawn at, and why, in a line under each table of a pair split in two
+that shows two of them at different levels: the benchmarks chapter's interval of the gap and TOST interval, the
+claims chapter's one-sided bound of its bottom line and interval of the gap. The levels, and whether a correction
+moved them, are read from the judged rows (presentation: it computes nothing new).
 """
 
 from __future__ import annotations
@@ -22,36 +22,34 @@ def confidence_span(levels: pd.Series, scale: int = 1) -> str:
     return " to ".join([shown[0], shown[-1]] if len(shown) > 1 else shown) or formats.DASH
 
 
-def levels_line(seen: pd.DataFrame, rules: Rules, margin: float) -> str:
-    """Which level each of a comparison's two intervals is drawn at, and why, for a table split in two that shows
-    both (rows of :func:`herd.method.compare.orient`, or of :func:`herd.method.compare.with_differences`): the interval
-    of the gap answers whether the gap is zero, two-sided at its level ``level`` (corrected over the tested comparisons,
-    or not); the TOST interval answers whether the gap lies within ±``margin``, two one-sided tests each at its
-    equivalence level ``eq_level``, hence 1 − 2α′. The levels and whether a correction moved them are read from
-    the rows."""
+def levels_line(seen: pd.DataFrame, rules: Rules, margin: float, interval: str = "gap") -> str:
+    """The line under one table of a split pair that says which level its intervals are drawn at, and over which
+    family (rows of :func:`herd.method.compare.orient`, or of :func:`herd.method.compare.with_differences`):
+    ``interval="gap"`` for the interval of the gap (two-sided at its level ``level``, corrected over the question's
+    tested comparisons, or not), ``interval="tost"`` for the TOST interval (two one-sided tests each at its
+    equivalence level ``eq_level``, hence 1 − 2α′, within ±``margin`` when both reject). The levels and whether a
+    correction moved them are read from the rows."""
+    if interval not in ("gap", "tost"):
+        raise ValueError(f"interval must be 'gap' or 'tost', not {interval!r}")
     tested = seen[(seen["difference"] != "no test") & seen["level"].notna() & seen["eq_level"].notna()]
     if tested.empty:
         return ""
     n = len(tested)
     corrected = stats.CORRECTION_NAMES[rules.correction]
-    gap_how = (
-        f"α = {rules.alpha:g} with no correction"
-        if (tested["level"] == rules.alpha).all()
-        else f"α = {rules.alpha:g} corrected by {corrected} over the {n} tested comparisons"
-    )
+    if interval == "gap":
+        if (tested["level"] == rules.alpha).all():
+            how = f"α = {rules.alpha:g}, no correction"
+        else:
+            how = f"{corrected} at α = {rules.alpha:g} over this question's {n} tested comparisons"
+        return f"Intervals of the gap: two-sided, at {confidence_span(tested['level'])} ({how})."
     if (tested["eq_level"] == rules.alpha).all():
-        why = "; a claim on every row needs none" if tested["family"].eq(EVERY).all() else ""
-        tost_how = f"α′ = α = {rules.alpha:g} (no correction{why})"
+        why = ": a claim on every row needs none" if tested["family"].eq(EVERY).all() else ""
+        how = f"α′ = α = {rules.alpha:g}, no correction{why}"
     else:
-        tost_how = (
-            f"α′ (α = {rules.alpha:g} corrected by {corrected} over the {n} equivalence tests as a family of their own)"
-        )
+        how = f"α′ from {corrected} at α = {rules.alpha:g} over the {n} equivalence tests, a family of their own"
     return (
-        f"The two intervals of a comparison answer two questions, at two levels. The interval of the gap asks whether "
-        f"the gap is zero: it is two-sided, at {confidence_span(tested['level'])} ({gap_how}). The TOST interval asks "
-        f"whether the gap lies within ±{margin:g} points: two one-sided tests, each at {tost_how}, so the interval is "
-        f"a 1 − 2α′ one ({confidence_span(tested['eq_level'], 2)}), which lies within ±{margin:g} when both "
-        "tests reject."
+        f"TOST intervals (equivalence within ±{margin:g}): 1 − 2α′, at {confidence_span(tested['eq_level'], 2)} "
+        f"({how})."
     )
 
 

@@ -52,6 +52,21 @@ def ends_note(ranged: pd.DataFrame, chosen: float, low: float, high: float, corr
     return "; ".join(parts)
 
 
+def sweep_span(ranged: pd.DataFrame, low: float, high: float, correction: str = "holm") -> str:
+    """The corrected count of :func:`herd.analyses.contamination.selection.range_counts` over the published range of
+    the item correlation (``low`` to ``high``, both included), in words: ``3–4 across correlations 0.3–0.7``
+    (a row not determined at some correlation may count either way, so it widens the span upwards)."""
+    name = selection.CORRECTION_NAMES.get(correction, correction)
+    inside = ranged[ranged["item correlation"].between(float(low), float(high))]
+    if inside.empty:
+        raise ValueError(f"no item correlation between {low:g} and {high:g} in the table of counts")
+    counts = inside[name].astype(int)
+    open_rows = [0 if names == "none" else len(str(names).split(", ")) for names in inside[f"not determined ({name})"]]
+    least, most = int(counts.min()), int(max(c + o for c, o in zip(counts, open_rows)))
+    span = str(least) if least == most else f"{least}–{most}"
+    return f"{span} across correlations {formats.exact(low)}–{formats.exact(high)}"
+
+
 def share_text(beyond, picks, se) -> str:
     """A Monte Carlo share with its standard error, to the digits the error allows: ``0.0172 ± 0.0022``;
     none or all of the picks (no spread): ``0 of 3,641``, ``100 of 100``."""
