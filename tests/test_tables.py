@@ -4,6 +4,7 @@ column is laid out by what it holds, and each table carries the CSV of the rows 
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,20 @@ def test_columns_are_laid_out_by_what_they_hold():
     body, _ = tables.render(frame, {"N": formats.count})
     assert '<th class="num">N</th>' in body and '<td class="num">14,042</td>' in body
     assert '<td class="short">ahead</td>' in body and '<td class="long">' in body
+
+
+def test_a_table_of_cards_names_each_cell_by_the_header_it_shows():
+    """A table shown as cards on a phone (``cards=True``) labels every cell with its column's header as the page shows
+    it (after ``headers``, escaped), in every row; a table without cards carries no labels and no card class."""
+    frame = pd.DataFrame({"claim_id": ["a", "b"], "why": ['x "quoted" & <b>', ""], "gap": [1.5, None]})
+    body, _ = tables.render(frame, {"gap": tables.number(1)}, headers={"why": 'evidence & "rule"'}, cards=True)
+    cells = re.findall(r"<td\b[^>]*>", body)
+    labels = [re.search(r'data-label="([^"]*)"', c) for c in cells]
+    assert 'class="herd-table herd-cards"' in body and len(cells) == 6 and all(labels)
+    assert [m.group(1) for m in labels[:3]] == ["claim_id", "evidence &amp; &quot;rule&quot;", "gap"]
+    assert [m.group(1) for m in labels[3:]] == [m.group(1) for m in labels[:3]]
+    plain, _ = tables.render(frame)
+    assert "data-label" not in plain and "herd-cards" not in plain
 
 
 def test_a_column_of_short_words_keeps_its_words_whole():

@@ -160,10 +160,11 @@ def _chosen(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return list(columns)
 
 
-def _td(kind: str, text: str, lineage_id: str | None) -> str:
+def _td(kind: str, text: str, lineage_id: str | None, label: str | None = None) -> str:
     cls = f' class="{kind}"' if kind != "text" else ""
     mark = f' data-lineage="{lineage_id}"' if lineage_id else ""
-    return f"<td{cls}{mark}>{text}</td>"
+    named = f' data-label="{html.escape(label, quote=True)}"' if label is not None else ""
+    return f"<td{cls}{named}{mark}>{text}</td>"
 
 
 def render(
@@ -175,6 +176,7 @@ def render(
     lineage: CellLineage | None = None,
     columns: list[str] | None = None,
     headers: Mapping[str, str] | None = None,
+    cards: bool = False,
 ) -> tuple[str, dict]:
     """The HTML of a table and the download it offers (see :func:`show`)."""
     formats_ = dict(formats_ or {})
@@ -202,9 +204,14 @@ def render(
     rows = []
     for i in range(len(frame)):
         rows.append(
-            "<tr>" + "".join(_td(k, cells[c][i], ids.get((i, str(c)))) for c, k in zip(frame.columns, kinds)) + "</tr>"
+            "<tr>"
+            + "".join(
+                _td(k, cells[c][i], ids.get((i, str(c))), str(c) if cards else None)
+                for c, k in zip(frame.columns, kinds)
+            )
+            + "</tr>"
         )
-    classes = "herd-table sortable" if sortable else "herd-table"
+    classes = "herd-table" + (" sortable" if sortable else "") + (" herd-cards" if cards else "")
     label = f' aria-label="{html.escape(caption, quote=True)}"' if caption else ""
     table = (
         f'<table class="{classes}"{label}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
@@ -233,6 +240,7 @@ def show(
     lineage: CellLineage | None = None,
     columns: list[str] | None = None,
     headers: Mapping[str, str] | None = None,
+    cards: bool = False,
 ) -> None:
     """Display a whole table (no truncation) with the book's table classes, its caption above it
     and a link to download its rows as a CSV. It is displayed wherever the call stands in a
@@ -253,8 +261,12 @@ def show(
     header; ``formats`` and ``lineage`` still name the frame's own columns. A table too wide for the page is shown
     in parts this way, each part with the key columns and the same ``formats`` and ``lineage``, so that every part
     carries the lineage of its cells.
+
+    ``cards`` lays a table of long text out as one card per row on a narrow screen (a phone): each cell under its
+    column's header (the cell's ``data-label``), so that no column is squeezed to a word a line; on a wider screen it
+    is the same table.
     """
-    body, metadata = render(frame, formats, escape, caption, sortable, lineage, columns, headers)
+    body, metadata = render(frame, formats, escape, caption, sortable, lineage, columns, headers, cards)
     display(HTML(body), metadata=metadata)
 
 

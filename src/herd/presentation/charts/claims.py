@@ -12,18 +12,21 @@ from herd.base import formats
 from .figure import Figure, finish, fit_width, wrapped_title
 from .theme import OKABE_ITO
 
-# The groups' colours, in the order of herd.analyses.claims.SUMMARY_GROUPS: Okabe and Ito's palette (see .theme), so
-# that readers with a colour-vision deficiency tell them apart too, each "not resolved" group a paler shade of the
-# group it leans to, and grey for claims no source can check.
+# The groups' colours, in the order of herd.analyses.claims.SUMMARY_GROUPS: the eight of Okabe and Ito's palette (see
+# .theme) and grey for the ninth, claims no source can check, so that readers with a colour-vision deficiency tell them
+# apart too: correct bluish green and wrong vermillion, as ahead and behind are in the book's other charts; each "not
+# resolved" group a hue of its own beside the group it leans to (sky blue, reddish purple); misleading blue, imprecise
+# orange, parity yellow, not supported black. No two groups share a hue, no two neighbours in a bar are alike, and
+# the bars' thin dark outline keeps the yellow apart from the white chart.
 GROUP_COLORS = (
-    OKABE_ITO["blue"],
+    OKABE_ITO["bluish green"],
     OKABE_ITO["sky blue"],
     OKABE_ITO["vermillion"],
-    "#F4B183",  # a pale vermillion
-    OKABE_ITO["orange"],
     OKABE_ITO["reddish purple"],
-    OKABE_ITO["bluish green"],
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
     OKABE_ITO["yellow"],
+    OKABE_ITO["black"],
     "#BBBBBB",
 )
 
@@ -46,7 +49,7 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
     colors = dict(zip(names, GROUP_COLORS))
     chart = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(stroke="#333333", strokeWidth=0.5)
         .encode(
             y=alt.Y("topic:N", title="Topic of the claim", sort=list(totals.index)),
             x=alt.X("claims:Q", title="Number of claims", stack="zero"),

@@ -19,7 +19,17 @@ import pandas as pd
 from herd.base import formats, markup
 from herd.presentation import downloads
 
-from .theme import FACET_SPACING, HEADER_PX, LABEL_PX, SUBTITLE_CHARS, TITLE_CHARS, VERDICT_COLORS, WIDTH
+from .theme import (
+    FACET_SPACING,
+    HEADER_PX,
+    LABEL_PX,
+    NARROW_SUBTITLE_CHARS,
+    NARROW_TITLE_CHARS,
+    SUBTITLE_CHARS,
+    TITLE_CHARS,
+    VERDICT_COLORS,
+    WIDTH,
+)
 
 
 class Figure:
@@ -67,6 +77,14 @@ def wrapped_title(title: str, subtitle: str | list[str] | None = None) -> alt.Ti
     """The title and subtitle wrapped to the width of the book's text column."""
     lines = _lines(title, TITLE_CHARS)
     kwargs: dict[str, Any] = {"subtitle": _lines(subtitle, SUBTITLE_CHARS)} if subtitle else {}
+    return alt.Title(lines if len(lines) > 1 else lines[0], **kwargs)
+
+
+def narrow_title(title: str, subtitle: str | list[str] | None = None) -> alt.Title:
+    """The title and subtitle wrapped to a phone's width (390 px), for a chart that takes the width of its column
+    (``width="container"``) and so is drawn as narrow as the screen."""
+    lines = _lines(title, NARROW_TITLE_CHARS)
+    kwargs: dict[str, Any] = {"subtitle": _lines(subtitle, NARROW_SUBTITLE_CHARS)} if subtitle else {}
     return alt.Title(lines if len(lines) > 1 else lines[0], **kwargs)
 
 

@@ -225,11 +225,18 @@ LAW_DASHES = ([1, 0], [7, 3], [2, 2], [10, 3, 2, 3])
 """The dash patterns of the laws' lines, taken in turn alongside the palette's colours."""
 
 
+# two colours for lines beside the palette's seven but yellow, so that nine laws each take a hue of their own: a grey
+# (4.5:1 on white) and the wine of Paul Tol's colour-blind-safe "muted" scheme, far darker than reddish purple
+LINE_EXTRA = ("#767676", "#882255")
+
+
 def law_styles(n: int) -> tuple[list[str], list[list[int]]]:
     """A colour and a dash pattern for each of ``n`` lines, no two alike and neighbours different in both: the
-    palette's colours but yellow (too faint for a line) in turn, each round of them with the dashes of
-    :data:`LAW_DASHES` shifted by one."""
-    colors = [c for c in CATEGORY if c != OKABE_ITO["yellow"]]
+    palette's colours but yellow (too faint for a line), then grey and wine (:data:`LINE_EXTRA`), in turn, so that
+    up to nine lines each take a hue of their own; the dashes of :data:`LAW_DASHES` in turn beside them (orange and
+    vermillion, the closest pair, five places apart, never share one); each further round of the colours with the
+    dashes shifted by one."""
+    colors = [c for c in CATEGORY if c != OKABE_ITO["yellow"]] + list(LINE_EXTRA)
     if n > len(colors) * len(LAW_DASHES):
         raise ValueError(f"{n} lines but only {len(colors) * len(LAW_DASHES)} pairs of colour and dash")
     pairs = [divmod(i, len(colors)) for i in range(n)]  # (round, colour)
