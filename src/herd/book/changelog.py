@@ -139,14 +139,30 @@ def verdict_changes(
     old: dict, new: dict
 ) -> list[tuple[str, tuple[str, ...], int, tuple[str, ...], str | None, str | None]]:
     """``(chapter, key columns, k, row key, old verdict, new verdict)`` for every verdict that changed, appeared or
-    disappeared (:func:`verdicts`): in a table shown in both editions, and every verdict of a table shown in only
-    one of them."""
+    disappeared (:func:`verdicts`; ``k`` the new edition's table, or the old one's for a table no longer shown). Tables
+    of a chapter keyed by the same columns are paired by the rows they share, most first (a table that moved or was
+    split keeps its rows' history); every verdict of a table left unpaired is new or removed."""
     out = []
-    for table in sorted(set(old) | set(new)):
-        a, b = old.get(table, {}), new.get(table, {})
-        for key in sorted(set(a) | set(b)):
-            if a.get(key) != b.get(key):
-                out.append((*table, key, a.get(key), b.get(key)))
+    for chapter, columns in sorted({(c, cols) for c, cols, _ in [*old, *new]}):
+        olds = {k: rows for (c, cols, k), rows in old.items() if (c, cols) == (chapter, columns)}
+        news = {k: rows for (c, cols, k), rows in new.items() if (c, cols) == (chapter, columns)}
+        shared = sorted(
+            ((len(set(olds[i]) & set(news[j])), j, i) for i in olds for j in news),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
+        pairs: dict[int, int] = {}
+        for overlap, j, i in shared:
+            if overlap and j not in pairs and i not in pairs.values():
+                pairs[j] = i
+        for j, rows in news.items():
+            before = olds.get(pairs[j], {}) if j in pairs else {}
+            out += [
+                (chapter, columns, j, key, before.get(key), rows.get(key))
+                for key in sorted(set(before) | set(rows))
+                if before.get(key) != rows.get(key)
+            ]
+        for i in sorted(set(olds) - set(pairs.values())):
+            out += [(chapter, columns, i, key, verdict, None) for key, verdict in sorted(olds[i].items())]
     return out
 
 

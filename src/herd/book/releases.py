@@ -156,7 +156,8 @@ def _reasons(node, where: str) -> tuple[str, ...]:
         text = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
         if not text or "\n" in text or len(text) > 300:
             raise EditionsError(
-                f"{where}, line {item.start_mark.line + 1}: each reason in why must be one line of at most 300 characters"
+                f"{where}, line {item.start_mark.line + 1}: "
+                "each reason in why must be one line of at most 300 characters"
             )
         reasons.append(text)
     return tuple(reasons)
