@@ -18,7 +18,14 @@
     box.parentNode.insertBefore(line, box);
     return line;
   }
+  var MARGIN = 8;  // px: what a chart as wide as its column draws past its box (its own blank margin)
   function check(box) {
+    var wrapper = box.querySelector(".chart-wrapper");
+    var drawing = box.querySelector("svg.marks, canvas.marks");
+    if (wrapper && drawing) {  // a drawing wider than its box by more than its margin scrolls, never cut off
+      var past = drawing.getBoundingClientRect().width - box.clientWidth;
+      wrapper.classList.toggle("herd-wide-drawing", past > MARGIN);
+    }
     var over = box.scrollWidth > box.clientWidth + 1;
     box.classList.toggle("herd-overflows", over);
     cue(box).hidden = !over;

@@ -4,7 +4,7 @@
   const body = article.getBoundingClientRect();
   const found = { "table clipped without a scroll box": [], "scroll box without a visible cue": [],
                   "truncated chart label": [], "overlapping chart labels": [], "chart wider than the text column": [],
-                  "empty toggle": [], "page scrolls sideways": [] };
+                  "empty toggle": [], "page scrolls sideways": [], "chart cut off without a scroll box": [] };
   const name = (el) => (el.querySelector("caption, .herd-caption, th") || el).textContent.trim().slice(0, 70);
   const scrollsX = (el) => { const s = getComputedStyle(el).overflowX; return s === "auto" || s === "scroll"; };
 
@@ -62,6 +62,11 @@
           found["overlapping chart labels"].push(`${chart.id}: ${a.slice(0, 40)} / ${b.slice(0, 40)}`);
         }
       }
+    }
+    // a drawing wider than its chart's box by more than its own blank margin (8 px) must scroll, never be cut off
+    const cut = s.width - chart.clientWidth;
+    if (cut > 8 && !(scrollsX(chart) && chart.scrollWidth > chart.clientWidth + 1)) {
+      found["chart cut off without a scroll box"].push(`${chart.id}: ${Math.round(cut)} px past its box`);
     }
     if (chart.scrollWidth > chart.clientWidth + 1) {
       if (strictCharts) found["chart wider than the text column"].push(`${chart.id}: ${chart.scrollWidth} px in ${chart.clientWidth} px`);

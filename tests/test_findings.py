@@ -69,7 +69,7 @@ def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):
     cannot confirm it; the null's count is the one that holds in every seed, as the chapter says."""
     by = {(f.chapter, f.anchor): f.finding for f in findings.findings(glued)}
     refit_row, s = by[("scaling", "scaling-refit")], glued.values["scaling"]
-    assert "Chinchilla's law refitted to its own runs" in refit_row and "cannot confirm" in refit_row
+    assert "Chinchilla's law refitted to Chinchilla's runs" in refit_row and "cannot confirm" in refit_row
     assert (
         f"{s['refit_n_lo']}–{s['refit_n_hi']} B, which {s['contains_trained']} the {s['actual_params']} B" in refit_row
     )

@@ -145,9 +145,13 @@ def test_distinct_keeps_the_best_of_each_cluster():
 
 def test_stable_writes_what_every_seed_agrees_on():
     assert scaling_text.stable([390, 396, 382, 395, 397]) == "400"  # step 50
-    # an interval's ends are rounded outwards, so that the interval written holds every seed's
-    assert scaling_text.stable([390, 396, 382, 395, 397], "down") == "380"  # step 20
-    assert scaling_text.stable([1170, 1120, 1150, 1150, 1160], "up") == "1,200"  # step 200
+    # an interval's ends over the seeds: the extreme end rounded outwards, so the interval written holds each seed's
+    assert scaling_text.outward([390, 396, 382, 395, 397], 1.0, "down") == "380"
+    assert scaling_text.outward([1170, 1120, 1150, 1150, 1160], 1.0, "up") == "1,200"
+    assert (
+        scaling_text.outward([16.2, 16.0, 16.6], 1.0, "up") == "17"
+        and scaling_text.outward([5.41, 5.65], 1.0, "down") == "5.4"
+    )
     assert scaling_text.stable([1170, 1120, 1150, 1150, 1160]) == "1,200"  # step 200
     assert scaling_text.stable([16.2, 16.0, 16.6, 16.0, 16.0]) == "16"  # step 1
     assert scaling_text.stable([5.41, 5.65, 5.53, 5.49, 5.45]) == "5.5"  # step 0.5

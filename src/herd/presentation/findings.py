@@ -242,6 +242,12 @@ def _combined(read: dict[str, Lineage]) -> Lineage | None:
     )
 
 
+def _near_end(position: str) -> str:
+    """The scaling chapter's note of where the trained size lies in the interval (``, near its lower end (the seeds'
+    lower ends: …)``) without its detail: ``, near its lower end``; empty when it lies well inside."""
+    return position.split(" (", 1)[0]
+
+
 def findings(g: Glued) -> list[Finding]:
     """One finding per question the book answers, in the order of the chapters, each with the
     section of its chapter that shows it; every count agrees with its verb and noun (one or more), and each
@@ -284,8 +290,9 @@ def findings(g: Glued) -> list[Finding]:
             "scaling",
             "scaling-refit",
             "Where does the scaling law put the compute-optimal model?",
-            f"Chinchilla's law refitted to its own runs: {s('refit_n')} B parameters, {s('level')} % interval "
-            f"{s('refit_n_lo')}–{s('refit_n_hi')} B, which {s('contains_trained')} the {s('actual_params')} B trained; "
+            f"Chinchilla's law refitted to Chinchilla's runs: {s('refit_n')} B, {s('level')} % interval "
+            f"{s('refit_n_lo')}–{s('refit_n_hi')} B, which {s('contains_trained')} the {s('actual_params')} B trained"
+            f"{_near_end(s('trained_position'))}; "
             f"another corpus's law cannot confirm Meta's choice. The paper's {s('paper_params')} B matches neither "
             "printing of its law.",
         ),

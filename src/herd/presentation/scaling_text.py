@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -218,27 +217,18 @@ def rerun_glue(rerun: pd.DataFrame, package, flops: float) -> dict[str, str]:
 # --------------------------------------------------------------------------- the refit and its bootstrap
 
 
-ROUNDING: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "nearest": lambda x: np.floor(x + 0.5),
-    "down": np.floor,
-    "up": np.ceil,
-}
-"""How :func:`stable` rounds to its step: to the nearest multiple, or outwards for an interval's end (its lower end
-down, its upper end up, so that the interval written holds every seed's)."""
-
-
-def stable(values, rounding: str = "nearest") -> str:
+def stable(values) -> str:
     """The quantity that ``values`` estimate (one per seed), written to the finest step of the 1–2–5
-    ladder, from three significant figures up, at which every value rounds (:data:`ROUNDING`) to the same multiple:
-    the precision the Monte Carlo error allows. ``[390, 396, 382]`` → ``400`` (step 50), ``380`` rounded down (step
-    20); ``[16.2, 16.0, 16.6]`` → ``16`` (step 1)."""
+    ladder, from three significant figures up, at which every value rounds to the same multiple: the
+    precision the Monte Carlo error allows. ``[390, 396, 382]`` → ``400`` (step 50);
+    ``[16.2, 16.0, 16.6]`` → ``16`` (step 1)."""
     v = np.asarray(values, dtype=float)
     top = float(np.abs(v).max())
     first = -2 + (int(math.floor(math.log10(top))) if top > 0 else 0)
     for power in range(first, first + 12):
         for multiple in (1, 2, 5):
             step = multiple * 10.0**power
-            k = ROUNDING[rounding](v / step)
+            k = np.floor(v / step + 0.5)
             if np.all(k == k[0]):
                 return formats.number(k[0] * step, max(0, -power))
     return formats.number(float(np.median(v)), 0)
@@ -308,9 +298,19 @@ def seeds_display(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     )
 
 
-def _stable(values, scale: float, rounding: str) -> str:
-    """An interval's end written to the precision on which every seed agrees, rounded outwards (:func:`stable`)."""
-    return stable([float(v) / scale for v in values], rounding)
+OUTWARD_DIGITS = 2
+"""Significant figures an interval's end over the seeds is written with, rounded outwards."""
+
+
+def outward(values, scale: float, rounding: str) -> str:
+    """An interval's end over the seeds (``values``, one per seed): the lowest of the lower ends rounded down, or the
+    highest of the upper ends rounded up, to :data:`OUTWARD_DIGITS` significant figures, so that the interval written
+    holds every seed's (382–397 B → 380 B; 16.0–16.6 T → 17 T)."""
+    v = np.asarray(values, dtype=float) / scale
+    end = float(v.min() if rounding == "down" else v.max())
+    step = 10.0 ** (math.floor(math.log10(abs(end))) - OUTWARD_DIGITS + 1) if end else 1.0
+    bound = (math.floor if rounding == "down" else math.ceil)(end / step) * step
+    return formats.number(bound, max(0, -int(math.floor(math.log10(step)))))
 
 
 EDGE = 0.1
@@ -349,12 +349,12 @@ def refit_glue(
         "refit_d": formats.number(row["tokens"] / 1e12, 1),
         "refit_tpp": formats.count(row["tokens"] / row["params"]),
         "llama_tpp": formats.count(llama_tokens_per_param),
-        "refit_n_lo": _stable(seeds["params_low"], 1e9, "down"),
-        "refit_n_hi": _stable(seeds["params_high"], 1e9, "up"),
-        "refit_d_lo": _stable(seeds["tokens_low"], 1e12, "down"),
-        "refit_d_hi": _stable(seeds["tokens_high"], 1e12, "up"),
-        "refit_tpp_lo": _stable(seeds["ratio_low"], 1.0, "down"),
-        "refit_tpp_hi": _stable(seeds["ratio_high"], 1.0, "up"),
+        "refit_n_lo": outward(seeds["params_low"], 1e9, "down"),
+        "refit_n_hi": outward(seeds["params_high"], 1e9, "up"),
+        "refit_d_lo": outward(seeds["tokens_low"], 1e12, "down"),
+        "refit_d_hi": outward(seeds["tokens_high"], 1e12, "up"),
+        "refit_tpp_lo": outward(seeds["ratio_low"], 1.0, "down"),
+        "refit_tpp_hi": outward(seeds["ratio_high"], 1.0, "up"),
         "refit_ratio": stable(seeds["params_high"] / seeds["params_low"]),
         # the shown seed's own interval, as the table of laws prints it
         "seed_n_interval": formats.span(row["params_low"] / 1e9, row["params_high"] / 1e9, unit="B"),
