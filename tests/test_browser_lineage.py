@@ -249,12 +249,14 @@ def test_a_table_is_one_tab_stop_and_the_arrow_keys_move_between_its_cells(serve
         assert after["tabindex"] == 0 and page.evaluate(STOPS_OF_FOCUSED_TABLE) == 1, "the roving stop did not follow"
         page.keyboard.press("ArrowLeft")
         assert page.evaluate(FOCUS) == before, f"{page_path}: ArrowLeft did not come back"
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUS)["table"] != before["table"], "Tab did not leave the table"
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUS) == before, "Shift+Tab did not come back to the table's one stop"
         page.keyboard.press("Enter")
         assert page.locator("dialog.herd-lineage-dialog").is_visible(), "Enter on a cell opened no record"
         page.keyboard.press("Escape")
         assert page.evaluate(FOCUS) == before, "closing the record did not give the focus back to its cell"
-        page.keyboard.press("Tab")
-        assert page.evaluate(FOCUS)["table"] != before["table"], "Tab did not leave the table"
     finally:
         page.close()
 
