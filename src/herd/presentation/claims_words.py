@@ -80,8 +80,34 @@ _RULES = {
 }
 
 
-def _constant(text: str) -> Callable[[dict], str]:
-    return lambda f: text
+_FOUND = {
+    "no-column": "{model} has no column in {table}",
+    "no-score": "{row}: no printed score for {model}",
+    "top-is-another": "{row}: the top printed score is {leader}'s {best:.1f}, not {mine:.1f}; {then}",
+    "shared-top": "shared first place; {then}",
+    "runner-up": "runner-up {runner}; {then}",
+    "nothing-printed": "no row prints both models",
+    "leader-left-out": (
+        "{row}: the post presents {subject} as leading but leaves out {leader}, which prints the top score; {then}"
+    ),
+    "reason": "{text}",
+    "noted": "{then}. {note}",
+    "says-so": "the source says so: {printed}",
+    "says-otherwise": "the source says otherwise: {printed}",
+    "does-not-say": "the source does not say so; what it says is: {printed}",
+    "other-unit": "{then}; the post counts {unit}, the source counts {source_unit}",
+    "blank": "the row is blank: {reason}",
+    "needs-null": "judged only with the contamination chapter's result on which gains exceed chance",
+    "beyond-chance": "{beyond} of the {reported} reported 405B gains exceed what choosing a threshold finds by chance",
+    "needs-measurement": "pass the long-context chapter's measurement as `capacity`",
+    "note": "{text}",
+}
+"""What a check found, for the records written by filling one line (``str.format``) with their fields."""
+
+
+def _template(text: str) -> Callable[[dict], str]:
+    """The writer of a record that fills ``text`` with its fields, each record among them written first."""
+    return lambda f: text.format(**{k: words(v) if isinstance(v, Said) else v for k, v in f.items()})
 
 
 def _like_for_like(f: dict) -> str:
@@ -171,10 +197,6 @@ def _words_rule(f: dict) -> str:
 # ---------------------------------------------------------------- what the checks found
 
 
-def _no_column(f: dict) -> str:
-    return f"{f['model']} has no column in {f['table']}"
-
-
 def _score(f: dict) -> str:
     stated, printed = f["stated"], f["printed"]
     if f.get("footnote") is not None:
@@ -240,26 +262,6 @@ def _not_above(f: dict) -> str:
     return f"{_head(f)}: {said}{', and resolved' if f['resolved'] else ''}; {words(f['gap'])}"
 
 
-def _no_score(f: dict) -> str:
-    return f"{f['row']}: no printed score for {f['model']}"
-
-
-def _top_is_another(f: dict) -> str:
-    return f"{f['row']}: the top printed score is {f['leader']}'s {f['best']:.1f}, not {f['mine']:.1f}; {_then(f)}"
-
-
-def _shared_top(f: dict) -> str:
-    return f"shared first place; {_then(f)}"
-
-
-def _runner_up(f: dict) -> str:
-    return f"runner-up {f['runner']}; {_then(f)}"
-
-
-def _nothing_printed(f: dict) -> str:
-    return "no row prints both models"
-
-
 def _tally(f: dict) -> str:
     return (
         f"{formats.noun(f['comparisons'], 'comparison')} on {formats.noun(f['rows'], 'row')}: "
@@ -272,13 +274,6 @@ def _leader_named(f: dict) -> str:
     return (
         f"{f['row']}: the top printed score, {f['leader']}'s {f['score']:.1f}, is among those the post gives; it "
         f"leaves out {formats.noun(f['omitted'], 'other printed model')}, none higher"
-    )
-
-
-def _leader_left_out(f: dict) -> str:
-    return (
-        f"{f['row']}: the post presents {f['subject']} as leading but leaves out {f['leader']}, which prints the top "
-        f"score; {_then(f)}"
     )
 
 
@@ -341,10 +336,6 @@ def _parity(f: dict) -> str:
     return text
 
 
-def _reason(f: dict) -> str:
-    return f["text"]
-
-
 def _parity_row(f: dict) -> str:
     text = f"gap {formats.gap(f['gap'])} ({f['difference']}; one-sided lower bound {formats.gap(f['bound'])})"
     if f["out_of_reach"] is not None:
@@ -353,24 +344,8 @@ def _parity_row(f: dict) -> str:
     return text
 
 
-def _noted(f: dict) -> str:
-    return f"{_then(f)}. {f['note']}"
-
-
 def _named_as(f: dict) -> str:
     return f"the source says so, naming it: {f['printed']}" + (f" ({f['note']})" if f["note"] is not None else "")
-
-
-def _says_so(f: dict) -> str:
-    return f"the source says so: {f['printed']}"
-
-
-def _says_otherwise(f: dict) -> str:
-    return f"the source says otherwise: {f['printed']}"
-
-
-def _does_not_say(f: dict) -> str:
-    return f"the source does not say so; what it says is: {f['printed']}"
 
 
 def _at_least(f: dict) -> str:
@@ -399,14 +374,6 @@ def _other_quantity(f: dict) -> str:
     )
 
 
-def _other_unit(f: dict) -> str:
-    return f"{_then(f)}; the post counts {f['unit']}, the source counts {f['source_unit']}"
-
-
-def _blank(f: dict) -> str:
-    return f"the row is blank: {f['reason']}"
-
-
 def _estimate(f: dict) -> str:
     return (
         f"the paper prints an estimate: {f['contaminated']:g} % contaminated, gain {formats.gap(f['gain'])} points "
@@ -421,18 +388,6 @@ def _blanks(f: dict) -> str:
     )
 
 
-def _needs_null(f: dict) -> str:
-    return "judged only with the contamination chapter's result on which gains exceed chance"
-
-
-def _beyond_chance(f: dict) -> str:
-    return f"{f['beyond']} of the {f['reported']} reported 405B gains exceed what choosing a threshold finds by chance"
-
-
-def _needs_measurement(f: dict) -> str:
-    return "pass the long-context chapter's measurement as `capacity`"
-
-
 def _words(f: dict) -> str:
     low, high = f["technical"]
     text = (
@@ -442,12 +397,8 @@ def _words(f: dict) -> str:
     return text + (": only the most word-dense texts reach it" if f.get("densest_only") else "")
 
 
-def _note(f: dict) -> str:
-    return f["text"]
-
-
 _WRITERS: dict[str, Callable[[dict], str]] = {
-    **{key: _constant(text) for key, text in _RULES.items()},
+    **{key: _template(text) for key, text in {**_RULES, **_FOUND}.items()},
     "like-for-like": _like_for_like,
     "on-par-rule": _on_par_rule,
     "category-rule": _category_rule,
@@ -457,7 +408,6 @@ _WRITERS: dict[str, Callable[[dict], str]] = {
     "number-rule": _number_rule,
     "null-rule": _null_rule,
     "words-rule": _words_rule,
-    "no-column": _no_column,
     "score": _score,
     "gap": _gap,
     "not-printed": _not_printed,
@@ -465,37 +415,20 @@ _WRITERS: dict[str, Callable[[dict], str]] = {
     "beyond-margin": _beyond_margin,
     "parity-not-resolved": _parity_not_resolved,
     "not-above": _not_above,
-    "no-score": _no_score,
-    "top-is-another": _top_is_another,
-    "shared-top": _shared_top,
-    "runner-up": _runner_up,
-    "nothing-printed": _nothing_printed,
     "tally": _tally,
     "leader-named": _leader_named,
-    "leader-left-out": _leader_left_out,
     "most": _most,
     "some-rows": _some_rows,
     "each": _each,
     "parity": _parity,
-    "reason": _reason,
     "parity-row": _parity_row,
-    "noted": _noted,
     "named-as": _named_as,
-    "says-so": _says_so,
-    "says-otherwise": _says_otherwise,
-    "does-not-say": _does_not_say,
     "at-least": _at_least,
     "of-all": _of_all,
     "number": _number,
     "other-quantity": _other_quantity,
-    "other-unit": _other_unit,
-    "blank": _blank,
     "estimate": _estimate,
     "blanks": _blanks,
-    "needs-null": _needs_null,
-    "beyond-chance": _beyond_chance,
-    "needs-measurement": _needs_measurement,
     "words": _words,
-    "note": _note,
 }
 """The writer of each record's ``key``."""
