@@ -14,6 +14,7 @@ import pytest
 from conftest import shows
 from herd.base import formats, lineage
 from herd.presentation import downloads, tables
+from herd.record import data
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 
@@ -221,3 +222,14 @@ def test_a_cell_of_words_takes_its_columns_lineage_and_each_number_counts():
     # the first cell's three numbers carry the column's lineage; the three counts of "n" carry none
     assert (counts["numbers"], counts["traced"]) == (6, 3)
     assert [c["column"] for c in counts["untraced"]] == ["n", "n", "n"]
+
+
+def test_a_models_name_ending_in_a_number_counts_no_number_whatever_follows_it():
+    # the short names the data package's models and benchmarks begin with, a word then its version ("Nemotron 4",
+    # "Llama 3.1"): written alone in a sentence, before a comma or a full stop, they are names, not numbers
+    short = {m.group(0) for n in data.names(data.load()) if (m := re.match(r"[A-Z][\w-]* \d+(?:\.\d+)?(?= )", n))}
+    assert short, "the data package names no model with a version after its family's word"
+    for name in sorted(short):
+        for after in ("", ",", ".", ";", ")", ": 88.6"):
+            expected = ["88.6"] if "88.6" in after else []
+            assert tables.numbers(f"the top model beats ({name}{after}") == expected, (name, after)

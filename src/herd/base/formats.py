@@ -424,4 +424,4 @@ def _families(names: tuple[str, ...]) -> re.Pattern | None:
     words = {m.group(1) for name in names for m in re.finditer(r"(?:^|\s)([A-Z][\w-]*) \d", name)}
     if not words:
         return None
-    return re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(words))})\s\d+(?:\.\d+)?(?![\d,])")
+    return re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(words))})\s\d+(?:\.\d+)?(?!\d|,\d)")
