@@ -379,3 +379,18 @@ def correlation_to_resolve(score_a: float, score_b: float, n: float, alpha: floa
     lo, hi = sorted((pa, pb))
     ceiling = math.sqrt(lo * (1 - hi) / (hi * (1 - lo))) if kind == "proportion" else 1.0
     return rho if rho <= ceiling else math.inf
+
+
+def unnested_pair(n: int, alpha: float) -> tuple[int, int] | None:
+    """The first pair of counts (``x_a`` ≥ ``x_b`` of ``n`` items each, the largest ``x_a`` first) whose 1 − 2α
+    equivalence (TOST) interval reaches beyond the 1 − α interval of their difference, or None when no pair on
+    ``n`` items does: the exact bounds of TOST invert the one-sided exact tests, whose p-values are not halves of
+    the two-sided test's, so on a small test set the two intervals need not nest."""
+    for x_a in range(n, -1, -1):
+        for x_b in range(x_a, -1, -1):
+            args = ([100 * x_a / n], [100 * x_b / n], [n], [n], ["proportion"], [alpha])
+            low, high = gap_intervals(*args)
+            tost_low, tost_high = gap_intervals(*args, one_sided=True)
+            if tost_low[0] < low[0] or tost_high[0] > high[0]:
+                return x_a, x_b
+    return None

@@ -316,6 +316,7 @@ def resolution(package, printed, focus, competitors, rules, names: Iterable[str]
     keys = {
         "unresolved_sides": "n_ahead_unresolved, n_behind_unresolved, n_tied_unresolved",
         "modest_rho": "modest_rho (the argument's default)",
+        "large_n": "large_n (the argument's default)",
     }
     out = {
         name: question(*args, function=compare_text.resolution, output=keys.get(name, name))
@@ -482,6 +483,54 @@ def tost_example() -> Lineage:
         note="published example: R package PropCIs, diffscoreci (Fagerland, Lydersen & Laake 2015): 0.0270 to 0.3453",
         output="the interval",
     )
+
+
+def tost_margins(names: Iterable[str]) -> dict[str, Lineage]:
+    """The published example's equivalence (:func:`herd.presentation.method_text.tost_margins`): its shares and
+    printed interval, as :data:`herd.presentation.method_text.PROPCIS` records them with their source, and the
+    margins within which the two one-sided tests show it equivalent and not."""
+    example = method_text.PROPCIS
+    note = f"published example: {example.where}: {example.published}"
+    return {
+        name: computed(method_text.tost_margins, note=note, output=name, alpha=method_text.TOST_ALPHA, decimals=2)
+        for name in names
+    }
+
+
+def unnested(package, benchmark: str, n: int, alpha: float) -> Lineage:
+    """A pair of shares on the ``n`` items of ``benchmark`` whose TOST interval reaches beyond their difference's
+    (:func:`herd.method.stats.unnested_pair`, written by :func:`herd.presentation.method_text.unnested_example`)."""
+    return computed(
+        stats.unnested_pair,
+        _benchmarks(package, [benchmark]),
+        output="the pair of counts (x_a, x_b)",
+        after=[call(sample_sizes.package_sizes)],
+        n=n,
+        alpha=alpha,
+    )
+
+
+def chance_findings(m: int, alpha: float) -> Lineage:
+    """The comparisons expected to look significant by chance (:func:`herd.presentation.method_text.chance_findings`)
+    among the ``m`` of the worked example's family (``ex_m``, :func:`herd.method.compare.family_size`)."""
+    return computed(
+        method_text.chance_findings,
+        output="the expected count, rounded",
+        note="m: the family of the benchmarks chapter's question, as the worked example counts it",
+        m=m,
+        alpha=alpha,
+    )
+
+
+def rounding(package, table: str, row_label: str, model: str, names: Iterable[str]) -> dict[str, Lineage]:
+    """The true scores a printed score stands for (:func:`herd.presentation.method_text.rounding_range`), from the
+    printed score :func:`herd.presentation.method_text.printed_score` reads."""
+    printed = first_printed(package, table, row_label, model)
+    value = method_text.printed_score(package, table, row_label, model)
+    return {
+        name: computed(method_text.rounding_range, printed.reads, output=name, score=value, decimals=1)
+        for name in names
+    }
 
 
 def worked_example(package, example: pd.Series, rules: compare.Rules, competitors: list[str]) -> dict:

@@ -20,6 +20,7 @@ from herd.analyses.contamination import planting, scanner, selection, throughput
 from herd.base import formats
 from herd.base.lineage import Call, Lineage, Read, call, computed
 from herd.method import montecarlo, sample_sizes
+from herd.presentation import selection_text
 from herd.record import coverage, texts
 from herd.record import lineage as rows_of
 
@@ -422,3 +423,39 @@ def later_note(package, shown: list[str]) -> Lineage:
     return computed(
         coverage.note, rows_of.rows(package, "models", coverage.not_shown(package, shown)), output="text", shown=shown
     )
+
+
+def null_settings(package, names: Iterable[str], clean_of: str = "bbh") -> dict[str, Lineage]:
+    """The settings of the null the chapter writes out (:func:`herd.presentation.selection_text.null_settings`): the
+    grid's ends (the argument ``thresholds`` of :func:`selection.table15_null`), the widest null's accuracy
+    (:func:`selection.accuracies`' default), and the contaminated and clean shares read from Table 15's rows."""
+    t15 = package.contamination
+    reported = t15[t15["gain_405b"].notna()]
+    top = reported[reported["contaminated_pct"] == reported["contaminated_pct"].max()]
+    grid = [round(float(v), 10) for v in selection.THRESHOLDS]
+    by_name = {
+        "threshold_low": computed(
+            selection.table15_null, output="the lowest of its argument thresholds", thresholds=grid
+        ),
+        "threshold_high": computed(
+            selection.table15_null, output="the highest of its argument thresholds", thresholds=grid
+        ),
+        "widest": computed(selection.accuracies, output="the accuracy where none is published (selection.WIDEST)"),
+        "top_contaminated": computed(
+            selection_text.null_settings,
+            rows_of.rows(package, "contamination", top),
+            output="the largest contaminated_pct of a row with a reported 405B gain",
+        ),
+        "top_clean": computed(
+            selection_text.null_settings,
+            rows_of.rows(package, "contamination", top),
+            output="100 % less the largest contaminated_pct of a row with a reported 405B gain",
+        ),
+        "clean_share": computed(
+            selection_text.null_settings,
+            rows_of.rows(package, "contamination", t15[t15["benchmark"] == clean_of]),
+            output="clean_share: 100 % less the contaminated_pct of clean_of",
+            clean_of=clean_of,
+        ),
+    }
+    return {name: by_name[name] for name in names}

@@ -355,3 +355,18 @@ def interruptions(package) -> Lineage:
         output="a row per row of Table 5",
         unexpected_total=int(package.fact(key)),
     )
+
+
+def settings(flops: float, names) -> dict[str, Lineage]:
+    """The refit's and the budget's settings the chapter writes out: the Huber loss's δ (the default of
+    :func:`refit.fit_parametric`, :data:`refit.HUBER_DELTA`) and the compute budget the laws are compared at (the
+    chapter's parameter ``compute_budget``, the argument ``budget_flops`` of :func:`budget.checks`)."""
+    by_name = {
+        "huber_delta": computed(
+            refit.fit_parametric, output="its argument delta (refit.HUBER_DELTA)", delta=refit.HUBER_DELTA
+        ),
+        "budget_flops": computed(
+            budget.checks, output="its argument budget_flops (the parameter compute_budget)", budget_flops=flops
+        ),
+    }
+    return {name: by_name[name] for name in names}

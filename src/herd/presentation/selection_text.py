@@ -329,3 +329,26 @@ def more_draws_note(runs, label: str, alpha: float = 0.05, correction: str = "ho
         f"the closest to its level, {closest}, has p-values of {p_span} over the {len(rows)} seeds (± at most "
         f"{formats.significant(se[decided['benchmark'] == closest].max(), 1)}) against a {name} level of {level}"
     )
+
+
+def null_settings(package, clean_of: str = "bbh") -> dict[str, str]:
+    """The settings of the null the chapter writes out, as the book writes them: ``threshold_low`` and
+    ``threshold_high`` (the ends of the grid of thresholds, :data:`herd.analyses.contamination.selection.THRESHOLDS`),
+    ``widest`` (the accuracy of the widest null, :data:`~herd.analyses.contamination.selection.WIDEST`),
+    ``top_contaminated`` and ``top_clean`` (the largest contaminated share Table 15 reports for a row with a
+    reported 405B gain, and the clean set it leaves) and ``clean_share`` (the clean share of ``clean_of``)."""
+    t15 = package.contamination.set_index("benchmark")
+    reported = t15[t15["gain_405b"].notna()]["contaminated_pct"]
+    if reported.isna().all():
+        raise ValueError("data/contamination.csv: no row with a reported gain_405b has a contaminated_pct")
+    if clean_of not in t15.index or pd.isna(t15.at[clean_of, "contaminated_pct"]):
+        raise ValueError(f"data/contamination.csv, row {clean_of!r}: no contaminated_pct")
+    top = float(reported.max())
+    return {
+        "threshold_low": formats.number(float(np.min(selection.THRESHOLDS))),
+        "threshold_high": formats.number(float(np.max(selection.THRESHOLDS))),
+        "widest": formats.number(selection.WIDEST),
+        "top_contaminated": formats.percent(top, 0),
+        "top_clean": formats.percent(100 - top, 0),
+        "clean_share": formats.percent(100 - float(t15.at[clean_of, "contaminated_pct"]), 0),
+    }

@@ -41,4 +41,6 @@ def sweep(summary: dict) -> dict[str, object]:
         "tb_cores": s["tb_cores"],
         "dask_efficiency": formats.share(s["dask_efficiency"]),
         "bench_load": formats.number(s["bench_load"]),
+        "manual_share": formats.share(s["manual_share"]),
+        "docstring_share": formats.share(1 - s["manual_share"]),
     }

@@ -7,6 +7,7 @@ Dask, extrapolated from the measured rates and the measured gain of Dask's secon
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -142,7 +143,8 @@ def sweep_summary(results: dict, cores: int = CORES) -> dict[str, float]:
         ``bench_mb``, ``bench_shared_mb``, ``sweep_small``, ``sweep_large``, ``sweep_large_rate``,
         ``sweep_large_ratio``, ``sweep_small_ratio``, ``sweep_full_ratio``, ``sweep_bare_rate``,
         ``sweep_share``, ``sweep_tb_hours``, ``sweep_tb_bare_hours``, ``sweep_peak``,
-        ``sweep_index``, ``tb_cores``, ``dask_efficiency``, ``bench_load``, the spread of the ratio
+        ``sweep_index``, ``tb_cores``, ``dask_efficiency``, ``bench_load``, ``manual_share``
+        (:func:`manual_share`), the spread of the ratio
         over the interleaved rounds of the largest and the smallest benchmark (``sweep_large_rounds`` and
         ``sweep_small_rounds``, each a pair low, high) and the rounds measured at least, ``sweep_n_rounds``.
     """
@@ -172,4 +174,16 @@ def sweep_summary(results: dict, cores: int = CORES) -> dict[str, float]:
         "tb_cores": cores,
         "dask_efficiency": dask_efficiency(results),
         "bench_load": results["machine"]["load_average_1min"]["max"],
+        "manual_share": manual_share(results),
     }
+
+
+def manual_share(results: dict) -> float:
+    """The share of each bench benchmark's examples that are paragraphs of Debian's manuals (the rest are docstring
+    paragraphs), as the bench results' ``benchmark_source`` states it (``30% paragraphs of ...``)."""
+    found = re.match(r"\s*(\d+(?:\.\d+)?)\s?%", str(results.get("benchmark_source", "")))
+    if found is None:
+        raise ValueError(
+            "bench/results/contamination.json: benchmark_source does not begin with the manuals' share (e.g. '30%')"
+        )
+    return float(found.group(1)) / 100
