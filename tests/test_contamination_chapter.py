@@ -179,6 +179,7 @@ def test_new_sizes_have_sources(package):
 
 def _results():
     return {
+        "benchmark_source": "25% paragraphs of Debian's English manuals (seed 0), the rest docstring paragraphs",
         "engines": {
             "megabytes": 100.0,
             "ratios": {"dask_two_workers_vs_one": 1.8},
@@ -248,10 +249,18 @@ def test_sweep_summary_reads_the_smallest_and_the_largest_benchmark():
     assert (s["sweep_large_rounds"], s["sweep_small_rounds"], s["sweep_n_rounds"]) == ("2.7–3.3", "4.5–5.5", "3")
     assert s["sweep_tb_time"] == throughput_text.span_of_time(throughput.hours_per_terabyte(30.0, 64, 0.9))
     assert s["tb_cores"] == 64 and s["dask_efficiency"] == "90 %" and s["bench_mb"] == "100"
+    # the shares of the bench benchmarks' examples, as the results state them
+    assert (s["manual_share"], s["docstring_share"]) == ("25 %", "75 %")
     assert throughput.terabyte_columns(throughput.sweep(_results())) == [
         "1 TB on 64 cores, scanner (min)",
         "1 TB on 64 cores, tokenize-only (min)",
     ]
+
+
+def test_the_manuals_share_is_read_from_the_results_or_stops_with_the_file():
+    assert throughput.manual_share({"benchmark_source": "30 % paragraphs of manuals"}) == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="contamination.json: benchmark_source"):
+        throughput.manual_share({"benchmark_source": "paragraphs of manuals"})
 
 
 def test_bench_results_load_or_say_how_to_make_them(tmp_path):

@@ -375,3 +375,17 @@ def test_the_undetermined_note_names_the_rows_or_says_every_seed_agrees():
     found |= {"n_undetermined_correlated": "1", "undetermined_correlated": "PiQA"}
     note = selection_text.undetermined_note(found, "correlated")
     assert note.startswith("1 more (PiQA) is beyond chance in some seeds only") and "1,280,000 draws" in note
+
+
+def test_the_null_settings_are_the_grid_and_table_15s_shares(package):
+    settings = selection_text.null_settings(package)
+    assert (settings["threshold_low"], settings["threshold_high"]) == (
+        f"{selection.THRESHOLDS.min():g}",
+        f"{selection.THRESHOLDS.max():g}",
+    )
+    t15 = package.contamination.set_index("benchmark")
+    top = t15.loc[t15["gain_405b"].notna(), "contaminated_pct"].max()
+    assert settings["top_contaminated"] == f"{top:.0f} %" and settings["top_clean"] == f"{100 - top:.0f} %"
+    assert settings["clean_share"] == f"{100 - t15.at['bbh', 'contaminated_pct']:.0f} %"
+    with pytest.raises(ValueError, match="contamination.csv, row 'nope'"):
+        selection_text.null_settings(package, clean_of="nope")

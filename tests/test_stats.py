@@ -436,3 +436,31 @@ def test_the_one_sided_tests_of_tost_and_non_inferiority_reproduce_a_published_i
         [a, a], [b, b], [na, na], [nb, nb], ["proportion"] * 2, [5.0, 34.1], "greater", method="score"
     )
     assert inside[0] < 0.025 < inside[1]
+
+
+def test_the_tost_margins_of_the_published_example_are_decided_by_its_two_one_sided_tests():
+    found = method_text.tost_margins()
+    low, high = stats.gap_intervals(
+        *method_text.PROPCIS.args(), [method_text.TOST_ALPHA], one_sided=True, method="score"
+    )
+    edge = max(abs(low[0]), abs(high[0])) / 100
+    # equivalent within the wider margin, not within the one a step narrower: the interval's edge lies between
+    assert float(found["tost_not_within"]) < edge < float(found["tost_within"])
+    assert round(float(found["tost_within"]) - float(found["tost_not_within"]), 9) == 0.01
+    assert found["tost_published"] == method_text.tost_example()  # the published interval, reproduced
+
+
+def test_an_unnested_pair_has_a_tost_interval_beyond_its_difference():
+    n = 21
+    x_a, x_b = stats.unnested_pair(n, 0.05)
+    args = ([100 * x_a / n], [100 * x_b / n], [n], [n], ["proportion"], [0.05])
+    low, high = stats.gap_intervals(*args)
+    tost_low, tost_high = stats.gap_intervals(*args, one_sided=True)
+    assert tost_low[0] < low[0] or tost_high[0] > high[0]
+    assert method_text.unnested_example(n, 0.05)["unnested_pair"] == f"{x_a}/{n} against {x_b}/{n}"
+
+
+def test_a_printed_score_stands_for_half_a_step_either_side():
+    assert method_text.rounding_range(87.3) == {"round_low": "87.25", "round_high": "87.35"}
+    assert method_text.rounding_range(5.0, 0) == {"round_low": "4.5", "round_high": "5.5"}
+    assert method_text.chance_findings(64, 0.05) == "3"
