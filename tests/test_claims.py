@@ -316,23 +316,23 @@ def test_a_claim_table_names_each_rule_by_one_label_stated_once():
     labels = [re.search(r'<a href="#claims-rules">([^<]+)</a>', s).group(1) for s in shown]
     # the same rule, the same label, in any table; a rule worded by its fields tells its wordings apart in words
     assert labels == ["score", "printed", "score", "number: exact", "number: rounded", "null: pervasive"]
-    assert claims_text.rules_legend(frame) == "null: pervasive, number: exact, number: rounded, printed, score"
-    table = claims_text.rules_table(frame).set_index("rule")
+    assert claims_words.rules_legend(frame) == "null: pervasive, number: exact, number: rounded, printed, score"
+    table = claims_words.rules_table(frame).set_index("rule")
     # every rule stated once, the null that the contamination rule refers to by its label among them
     assert table.loc["score", "claims"] == 2 and table.loc["null", "claims"] == 0
     assert "rule 'null'" in table.loc["null: pervasive", "what it says"]
     assert table.loc["null", "what it says"] not in table.loc["null: pervasive", "what it says"]
-    assert claims_text.rules_legend(frame.iloc[:0]) == ""
+    assert claims_words.rules_legend(frame.iloc[:0]) == ""
     # one label for two wordings would send a reader to the wrong rule
     clash = frame.assign(rule=[verdicts.said("note", text=t) for t in "uvwxyz"])
     with pytest.raises(ValueError, match="stands for two wordings"):
-        claims_text.rules_table(clash)
+        claims_words.rules_table(clash)
 
 
 @pytest.mark.slow
 def test_every_rule_the_audit_applies_has_one_label():
     said = counting.stated(claims.audit(data.load(DATA), capacity=CAPACITY, beyond_chance=BEYOND))
-    table = claims_text.rules_table(said)
+    table = claims_words.rules_table(said)
     assert table["rule"].is_unique and table["what it says"].is_unique
     assert table["claims"].sum() == len(said)
     assert set(table["rule"]) >= {claims_words.label(r) for r in said["rule"]}

@@ -26,7 +26,7 @@ from herd.method import compare, rowwise
 from herd.record import coverage
 from herd.record import lineage as rows_of
 
-from . import claims_text, findings, levels_text
+from . import claims_text, claims_words, findings, levels_text
 
 CONTEXT_FACTS = ("context_length_tokens",)  # the facts the words-and-pages checks read besides a claim's own
 
@@ -213,10 +213,10 @@ def omitted_rows(package, judging: compare.Rules, beyond) -> Lineage:
 
 def rules_legend(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Lineage:
     """The labels of the rules a table of claims (``frame``, the claims' ids in ``id``) applies, listed under it
-    (:func:`claims_text.rules_legend`): the audit of those claims' rows."""
+    (:func:`claims_words.rules_legend`): the audit of those claims' rows."""
     ids = list(dict.fromkeys(frame["id"]))
     return computed(
-        claims_text.rules_legend,
+        claims_words.rules_legend,
         _audit_reads(package, package.claims[package.claims["claim_id"].isin(ids)]),
         output="the labels of the rules it names (column rule of the audit, each once)",
         after=[_audit(judging, beyond)],
@@ -224,10 +224,10 @@ def rules_legend(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -
 
 
 def rules_table(package, judging: compare.Rules, beyond) -> Lineage:
-    """The one list of rules (:func:`claims_text.rules_table` of the post's claims): what each says, with the
+    """The one list of rules (:func:`claims_words.rules_table` of the post's claims): what each says, with the
     chapter's level and margin, and how many claims apply it."""
     return computed(
-        claims_text.rules_table,
+        claims_words.rules_table,
         _audit_reads(package, counting.stated(package.claims)),
         output="a row per rule",
         after=[_audit(judging, beyond)],

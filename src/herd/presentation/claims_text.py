@@ -41,7 +41,7 @@ from herd.record import coverage, data
 from herd.record.coverage import agree, counted
 
 from . import compare_text
-from .claims_words import RULES_ANCHOR, label, referred, words
+from .claims_words import rule_link, words
 
 
 def rows_described(table: pd.DataFrame) -> str:
@@ -480,41 +480,11 @@ def gap_text(gap: float, low: float, high: float) -> str:
     return formats.gap(gap) + ("" if pd.isna(low) or pd.isna(gap) else f" ({formats.interval(low, high)})")
 
 
-def rules_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every rule that audited claims (``frame``) apply, and every rule those refer to, once each by its label
-    (:func:`herd.presentation.claims_words.label`), in the order of the labels: the one list of rules the chapter's
-    tables of claims name by label. ``claims`` counts the claims that apply it. :class:`ValueError` if one label
-    would stand for two wordings."""
-    texts: dict[str, str] = {}
-    used: dict[str, int] = {}
-    for rule in frame["rule"]:
-        for record in referred(rule):
-            name, text = label(record), words(record)
-            if texts.setdefault(name, text) != text:
-                raise ValueError(f"the rule label {name!r} stands for two wordings: {texts[name]!r} and {text!r}")
-            used.setdefault(name, 0)
-        used[label(rule)] += 1
-    names = sorted(texts)
-    return pd.DataFrame({"rule": names, "what it says": [texts[n] for n in names], "claims": [used[n] for n in names]})
-
-
-def rules_legend(frame: pd.DataFrame) -> str:
-    """The labels of the rules a table of claims (``frame``) applies, each once, in the order of the labels, for the
-    line under the table that points to :func:`rules_table`: ``above, leader, score``."""
-    return ", ".join(sorted({label(r) for r in frame["rule"]}))
-
-
-def rule_link(record) -> str:
-    """A rule's label as a table of claims shows it: a link to the section that states every rule once
-    (:data:`herd.presentation.claims_words.RULES_ANCHOR`)."""
-    return markup.link(label(record), f"#{RULES_ANCHOR}")
-
-
 def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Audited claims as the chapter shows them: id, verdict, the paraphrase with the post's paragraph it comes
     from, the evidence and the rule's label (HTML, escaped; the label links to the one list of rules,
-    :func:`rules_table`), the gap with its interval, and the numbers used with their source (HTML); show it with
-    ``formats=CLAIM_FORMATS``."""
+    :func:`herd.presentation.claims_words.rules_table`), the gap with its interval, and the numbers used with their
+    source (HTML); show it with ``formats=CLAIM_FORMATS``."""
     shown = frame.assign(
         gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
         claim=[

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from herd.analyses.claims.verdicts import Said
-from herd.base import formats
+from herd.base import formats, markup
 from herd.method import compare
 from herd.record.coverage import agree
 
@@ -73,6 +73,36 @@ def _whole(v: float, year: bool) -> str:
 
 
 # ---------------------------------------------------------------- rules
+
+
+def rules_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every rule that audited claims (``frame``) apply, and every rule those refer to, once each by its label
+    (:func:`label`), in the order of the labels: the one list of rules the chapter's
+    tables of claims name by label. ``claims`` counts the claims that apply it. :class:`ValueError` if one label
+    would stand for two wordings."""
+    texts: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for rule in frame["rule"]:
+        for record in referred(rule):
+            name, text = label(record), words(record)
+            if texts.setdefault(name, text) != text:
+                raise ValueError(f"the rule label {name!r} stands for two wordings: {texts[name]!r} and {text!r}")
+            used.setdefault(name, 0)
+        used[label(rule)] += 1
+    names = sorted(texts)
+    return pd.DataFrame({"rule": names, "what it says": [texts[n] for n in names], "claims": [used[n] for n in names]})
+
+
+def rules_legend(frame: pd.DataFrame) -> str:
+    """The labels of the rules a table of claims (``frame``) applies, each once, in the order of the labels, for the
+    line under the table that points to :func:`rules_table`: ``above, leader, score``."""
+    return ", ".join(sorted({label(r) for r in frame["rule"]}))
+
+
+def rule_link(record) -> str:
+    """A rule's label as a table of claims shows it: a link to the section that states every rule once
+    (:data:`RULES_ANCHOR`)."""
+    return markup.link(label(record), f"#{RULES_ANCHOR}")
 
 
 _RULES = {
