@@ -28,7 +28,13 @@ CAPACITY = pd.DataFrame(
 )
 
 
-BEYOND = (5, 15)  # a contamination result: 5 of 15 reported gains beyond chance
+def chance(reported: int, *counts: tuple[int, int]) -> evidence.Chance:
+    """A contamination result: of ``reported`` gains, (least, most) beyond chance at each of a range of item
+    correlations (0.3, 0.5, 0.7, ...)."""
+    return evidence.Chance(reported, tuple((round(0.3 + 0.2 * i, 1), lo, hi) for i, (lo, hi) in enumerate(counts)))
+
+
+BEYOND = chance(15, (5, 5), (5, 5), (4, 5))  # a contamination result: 4–5 of 15 reported gains beyond chance
 
 
 def audit_in_words(*args, **kwargs) -> pd.DataFrame:
@@ -262,7 +268,8 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
         {
             "claim_id": ["x"],
             "verdict": ["correct"],
-            "paraphrase": ["p"],
+            "paraphrase": ["p < q"],
+            "paragraph": ["P<1>"],
             "evidence": [verdicts.said("note", text="a < b")],
             "rule": [verdicts.said("note", text="r & s")],
             "gap": [1.84],
@@ -273,7 +280,9 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
         }
     )
     shown = claims_text.claim_table(frame).iloc[0]
-    assert shown["evidence and rule"] == "a &lt; b<br><small><em>Rule:</em> r &amp; s</small>"
+    # the rule by its label, a link to the one list of rules; what comes from the data escaped
+    assert shown["evidence and rule"] == 'a &lt; b<br><small><em>Rule:</em> <a href="#claims-rules">note</a></small>'
+    assert shown["claim (paraphrased)"] == "p &lt; q<br><small>the post's paragraph P&lt;1&gt;</small>"
     assert (
         shown["gap (interval), points"] == "+1.8 (-0.3 to +3.9)"
         and shown["numbers used and source"] == "Table 2 · paper"
@@ -281,26 +290,53 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
     assert claims_text.gap_text(float("nan"), float("nan"), float("nan")) == "—"
 
 
-def test_a_labelled_claim_table_names_each_rule_once_under_it():
-    rules = [verdicts.said("note", text=t) for t in ("one decimal", "both printed", "one decimal")]
+def test_a_claim_table_names_each_rule_by_one_label_stated_once():
+    rules = [verdicts.said(k) for k in ("score-rule", "printed-rule", "score-rule")]
+    rules += [verdicts.said("number-rule", rounded=r) for r in (False, True)]
+    rules += [
+        verdicts.said("null-rule", relation="pervasive", share=0.5, null=verdicts.said("null-rule", relation=None))
+    ]
+    n = len(rules)
     frame = pd.DataFrame(
         {
-            "claim_id": ["a", "b", "c"],
-            "verdict": ["wrong"] * 3,
-            "paraphrase": ["p"] * 3,
-            "evidence": [verdicts.said("note", text="e")] * 3,
+            "claim_id": list("abcdef"),
+            "verdict": ["wrong"] * n,
+            "paraphrase": ["p"] * n,
+            "paragraph": ["P01"] * n,
+            "evidence": [verdicts.said("note", text="e")] * n,
             "rule": rules,
-            "gap": [float("nan")] * 3,
-            "gap_low": [float("nan")] * 3,
-            "gap_high": [float("nan")] * 3,
-            "cells": [""] * 3,
-            "reference": [""] * 3,
+            "gap": [float("nan")] * n,
+            "gap_low": [float("nan")] * n,
+            "gap_high": [float("nan")] * n,
+            "cells": [""] * n,
+            "reference": [""] * n,
         }
     )
-    shown = claims_text.claim_table(frame, labelled=True)["evidence and rule"]
-    assert [s.split("Rule:</em> ")[1] for s in shown] == ["(1)</small>", "(2)</small>", "(1)</small>"]
-    assert claims_text.rules_legend(frame) == "(1) one decimal; (2) both printed."
-    assert claims_text.rules_legend(frame.iloc[:0]) == ""
+    shown = claims_text.claim_table(frame)["evidence and rule"]
+    labels = [re.search(r'<a href="#claims-rules">([^<]+)</a>', s).group(1) for s in shown]
+    # the same rule, the same label, in any table; a rule worded by its fields tells its wordings apart in words
+    assert labels == ["score", "printed", "score", "number: exact", "number: rounded", "null: pervasive"]
+    assert claims_words.rules_legend(frame) == "null: pervasive, number: exact, number: rounded, printed, score"
+    table = claims_words.rules_table(frame).set_index("rule")
+    # every rule stated once, the null that the contamination rule refers to by its label among them
+    assert table.loc["score", "claims"] == 2 and table.loc["null", "claims"] == 0
+    assert "rule 'null'" in table.loc["null: pervasive", "what it says"]
+    assert table.loc["null", "what it says"] not in table.loc["null: pervasive", "what it says"]
+    assert claims_words.rules_legend(frame.iloc[:0]) == ""
+    # one label for two wordings would send a reader to the wrong rule
+    clash = frame.assign(rule=[verdicts.said("note", text=t) for t in "uvwxyz"])
+    with pytest.raises(ValueError, match="stands for two wordings"):
+        claims_words.rules_table(clash)
+
+
+@pytest.mark.slow
+def test_every_rule_the_audit_applies_has_one_label():
+    said = counting.stated(claims.audit(data.load(DATA), capacity=CAPACITY, beyond_chance=BEYOND))
+    table = claims_words.rules_table(said)
+    assert table["rule"].is_unique and table["what it says"].is_unique
+    assert table["claims"].sum() == len(said)
+    assert set(table["rule"]) >= {claims_words.label(r) for r in said["rule"]}
+    assert not table["rule"].str.fullmatch(r"[\d\W]+").any()  # readable words, not numbers
 
 
 @pytest.mark.slow  # the whole audit (every table judged) takes about half a minute
@@ -368,17 +404,74 @@ def test_the_post_paragraphs_and_the_bottom_line(audit):
     )
 
 
+def _reported(package) -> int:
+    """How many contamination gains of the 405B the paper prints (Table 15's filled gain cells)."""
+    return int(package.tables["contamination"]["gain_405b"].notna().sum())
+
+
 @pytest.mark.parametrize(
-    "beyond, pervasive, no_effect",
-    [((12, 15), "correct", "overstated"), ((5, 15), "overstated", "overstated"), ((0, 15), "contradicted", "correct")],
+    "counts, pervasive, no_effect",
+    [
+        # a majority beyond chance at every correlation of the range, and whichever way the undetermined count
+        ("majority", "correct", "overstated"),
+        # half exactly is no majority: "most of the benchmarks" (the claim's own reading) needs more than half
+        ("half", "overstated", "overstated"),
+        ("some", "overstated", "overstated"),
+        ("none", "contradicted", "correct"),
+        # the range's ends disagree: a majority at one end, a minority at the other, so the data leave it open
+        ("ends disagree", "not checkable", "overstated"),
+        # a gain the Monte Carlo error leaves undetermined, which would decide both, leaves both open too
+        ("undetermined", "not checkable", "not checkable"),
+    ],
 )
-def test_contamination_claims_follow_the_contamination_chapters_null(beyond, pervasive, no_effect):
-    package = data.load(DATA)
+def test_contamination_claims_hold_across_the_range_of_item_correlations(package, counts, pervasive, no_effect):
+    n = _reported(package)
+    majority, half = n // 2 + 1, n // 2
+    ranges = {
+        "majority": [(majority, majority), (majority, n), (n, n)],
+        "half": [(half, half)] * 3,
+        "some": [(1, 2), (2, 2), (1, 1)],
+        "none": [(0, 0)] * 3,
+        "ends disagree": [(majority, majority), (majority, majority), (half, half)],
+        "undetermined": [(0, 0), (0, 1), (0, 0)],
+    }[counts]
     wanted = package.claims[package.claims["claim_id"].isin(["contam-pervasive", "conclusion-no-memorization"])]
-    out = audit_in_words(package, claims=wanted, beyond_chance=beyond).set_index("claim_id")["verdict"]
-    assert out["contam-pervasive"] == pervasive and out["conclusion-no-memorization"] == no_effect
+    out = audit_in_words(package, claims=wanted, beyond_chance=chance(n, *ranges)).set_index("claim_id")
+    assert out.loc["contam-pervasive", "verdict"] == pervasive
+    assert out.loc["conclusion-no-memorization", "verdict"] == no_effect
+    least, most = min(lo for lo, _ in ranges), max(hi for _, hi in ranges)
+    span = str(least) if least == most else f"{least}–{most}"
+    assert out.loc["contam-pervasive", "evidence"].startswith(
+        f"{span} of the {n} reported 405B gains exceed what choosing a threshold finds by chance across item "
+        f"correlations 0.3–0.7"
+    )
+    if counts == "ends disagree":
+        assert out.loc["contam-pervasive", "evidence"].endswith(
+            ": the claim is correct at some and overstated at others"
+        )
     # without the chapter's result the audit does not fall back on a rule of thumb
     assert (audit_in_words(package, claims=wanted)["verdict"] == "not checkable").all()
+
+
+def test_a_contamination_result_is_a_count():
+    with pytest.raises(ValueError, match="no count"):
+        chance(15, (5, 4))
+    with pytest.raises(ValueError, match="no item correlation"):
+        evidence.Chance(15, ())
+
+
+@pytest.mark.book
+def test_the_audit_reads_the_contamination_chapters_range_of_counts(package):
+    """The counts the audit judges with are those the contamination chapter shows across the published range of the
+    item correlation, and they span what the chapter and the home page quote."""
+    from herd.presentation import findings
+
+    glued = findings.Glued(ROOT / "book")
+    result = findings.beyond_chance(package, glued)
+    (least, most), (low, high) = result.span, result.correlations
+    span = str(least) if least == most else f"{least}–{most}"
+    assert glued.values["contamination"]["sweep_span"] == f"{span} across correlations {low:g}–{high:g}"
+    assert result.reported == int(glued.values["contamination"]["n_reported"]) == _reported(package)
 
 
 def _claim(package, **fields) -> pd.DataFrame:
@@ -774,7 +867,8 @@ def test_at_least_on_a_par_is_refuted_only_by_a_deficit_beyond_the_margin(packag
     judged = audit_in_words(made_up, claims=claim).iloc[0]
     assert (judged["verdict"], judged["code"]) == (verdict, code), judged["evidence"]
     # refuting it is a claim that any row shows: each of the 2 tested rows at α/2
-    assert "by the one-sided test of a gap below −2 at α/k = 0.025 (k = 2 tested rows" in judged["rule"]
+    assert "by the one-sided test of a gap below −2 at α/k (k the tested rows" in judged["rule"]
+    assert "a deficit beyond the margin is tested on each row at α/2 = 0.025" in judged["evidence"]
     parts = {row: v for row, _, v in judged["parts"]}
     pairs = [("llama-3.1-405b-instruct", "gpt-4-0125")]
     judged_rows = compare.judge_package(

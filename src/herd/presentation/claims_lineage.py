@@ -18,15 +18,15 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from herd.analyses import claims
-from herd.analyses.claims import counting, parity
-from herd.analyses.claims.evidence import evidence_table
+from herd.analyses.claims import counting, facts, parity
+from herd.analyses.claims.evidence import Chance, evidence_table
 from herd.base import formats
 from herd.base.lineage import Call, Lineage, call, computed
 from herd.method import compare, rowwise
 from herd.record import coverage
 from herd.record import lineage as rows_of
 
-from . import claims_text, levels_text
+from . import claims_text, claims_words, findings, levels_text
 
 CONTEXT_FACTS = ("context_length_tokens",)  # the facts the words-and-pages checks read besides a claim's own
 
@@ -76,24 +76,25 @@ def _audit_reads(package, frame: pd.DataFrame | None = None) -> tuple:
     return reads
 
 
-def _audit(rules: compare.Rules, beyond: tuple[int, int] | None) -> Call:
+def _audit(rules: compare.Rules, beyond: Chance | None) -> Call:
     """The audit (:func:`herd.analyses.claims.audit`) with the chapter's rules and the contamination chapter's result
     (the words per token it is also given are the long-context chapter's measurement)."""
-    return call(claims.audit, rules=rules, beyond_chance=list(beyond) if beyond else None)
+    return call(claims.audit, rules=rules, beyond_chance=beyond)
 
 
-def _note(beyond: tuple[int, int] | None) -> str:
+def _note(beyond: Chance | None) -> str:
     """What the audit's ``beyond_chance`` argument is, in words."""
     if not beyond:
         return "beyond_chance: none given (the contamination claims are not checked)"
-    k, n = beyond
+    (least, most), (low, high) = beyond.span, beyond.correlations
     return (
-        f"beyond_chance = ({k}, {n}): {k} of the {n} contamination gains the paper reports are beyond chance "
-        "(the contamination chapter's result)"
+        f"beyond_chance: {least}–{most} of the {beyond.reported} contamination gains the paper reports are beyond "
+        f"chance across item correlations {low:g}–{high:g} (the contamination chapter's table of counts across the "
+        f"item correlations, {findings.RANGE_FUNCTION}, each count with the rows left undetermined)"
     )
 
 
-def _whole_note(package, beyond: tuple[int, int] | None) -> str:
+def _whole_note(package, beyond: Chance | None) -> str:
     """The note of a number counted over the whole audit: what the rows of ``claims.csv`` are, and
     :func:`_note`."""
     rows, said = len(package.claims), len(counting.stated(package.claims))
@@ -118,7 +119,12 @@ def _counted(package, function, judging: compare.Rules, beyond, output: str | No
 def rules(alpha: float, correction: str, margin: float) -> dict[str, Lineage]:
     """The level and margin the chapter judges with (:func:`herd.presentation.claims_text.rules_values`' names): its
     parameters, as the judging rules hold them."""
-    outputs = {"margin_text": "margin", "alpha_text": "alpha", "bound_level": "alpha (the level of a one-sided bound)"}
+    outputs = {
+        "margin_text": "margin",
+        "alpha_text": "alpha",
+        "bound_level": "alpha (the level of a one-sided bound)",
+        "tost_level": "alpha (the interval of two one-sided tests is drawn at 1 − 2α)",
+    }
     return {
         name: computed(
             compare.Rules,
@@ -129,6 +135,20 @@ def rules(alpha: float, correction: str, margin: float) -> dict[str, Lineage]:
             margin=margin,
         )
         for name, output in outputs.items()
+    }
+
+
+def conventions() -> dict[str, Lineage]:
+    """The audit's conventions (:func:`claims_text.convention_values`): constants of the checks that apply them."""
+    return {
+        "words_tolerance": computed(
+            facts.check_context_words, output="WORDS_TOLERANCE", note="a convention of the audit (its constant)"
+        ),
+        "pervasive_share": computed(
+            facts.check_contamination,
+            output="PERVASIVE",
+            note="the reading of 'pervasive' that the claim's row of claims.csv gives: most of the benchmarks",
+        ),
     }
 
 
@@ -192,15 +212,59 @@ def omitted_rows(package, judging: compare.Rules, beyond) -> Lineage:
 
 
 def rules_legend(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Lineage:
-    """The rules a table of claims (``frame``, the claims' ids in ``id``) applies, listed once under it
-    (:func:`claims_text.rules_legend`): the audit of those claims' rows."""
+    """The labels of the rules a table of claims (``frame``, the claims' ids in ``id``) applies, listed under it
+    (:func:`claims_words.rules_legend`): the audit of those claims' rows."""
     ids = list(dict.fromkeys(frame["id"]))
     return computed(
-        claims_text.rules_legend,
+        claims_words.rules_legend,
         _audit_reads(package, package.claims[package.claims["claim_id"].isin(ids)]),
-        output="the rules it lists (column rule of the audit, each once)",
+        output="the labels of the rules it names (column rule of the audit, each once)",
         after=[_audit(judging, beyond)],
     )
+
+
+def rules_table(package, judging: compare.Rules, beyond) -> Lineage:
+    """The one list of rules (:func:`claims_words.rules_table` of the post's claims): what each says, with the
+    chapter's level and margin, and how many claims apply it."""
+    return computed(
+        claims_words.rules_table,
+        _audit_reads(package, counting.stated(package.claims)),
+        output="a row per rule",
+        after=[_audit(judging, beyond)],
+        note=_note(beyond),
+    )
+
+
+def omission_cells(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Callable[[int, str], Lineage]:
+    """Each row of the omission table (``frame``, an omission check per row in the order of
+    :func:`counting.omissions`): the check of the row (:func:`herd.analyses.claims.comparisons.check_row_leader`),
+    with its claim's row, every printed score of that benchmark row it quotes and the test-set size its gap's
+    interval rests on."""
+    checks = counting.omissions(package.claims)
+    if len(checks) != len(frame):
+        raise ValueError(f"the omission table has {len(frame)} rows, the omission checks are {len(checks)}")
+    scores = package.tables["scores"]
+    params = dict(_audit(judging, beyond).params)
+    made = []
+    for _, claim in checks.iterrows():
+        source, table = evidence_table(claim)
+        row = scores[(scores["source"] == source) & (scores["table"] == table)]
+        row = row[(row["row_label"] == claim["benchmark_row"]) & row["score"].notna()]
+        check = claims.CHECKS[claim["kind"]]
+        made.append(
+            computed(
+                claims.audit,
+                (
+                    rows_of.row(package, "claims", claim_id=claim["claim_id"]),
+                    *rows_of.rows(package, "scores", row),
+                    *_sizes(package, row),
+                ),
+                output=f"row claim_id={claim['claim_id']!r}, every score printed on its row "
+                f"(filled by {check.__module__}.{check.__qualname__})",
+                **params,
+            )
+        )
+    return lambda i, column: made[i]
 
 
 def meaning(package, judging: compare.Rules, beyond) -> Lineage:
@@ -240,6 +304,9 @@ def bottom_line(package, judging: compare.Rules, seen: pd.DataFrame) -> dict[str
         "comparisons": computed(compare.with_differences, reads, output="every row", after=[rows]),
         "bottom_line_tie": computed(
             rowwise.noninferiority_reach, reads, output="column bound", after=[rows], margin=judging.margin
+        ),
+        "untested_rows": computed(
+            parity.bottom_line_rows, reads, output="the rows without a test (counted)", rules=judging
         ),
     }
 

@@ -23,6 +23,7 @@ from herd.analyses.claims.counting import (
     summary,
     tallies,
 )
+from herd.analyses.claims.facts import PERVASIVE, WORDS_TOLERANCE
 from herd.analyses.claims.verdicts import (
     CANNOT_TEST_CODES,
     COMPOSITE_KINDS,
@@ -40,7 +41,7 @@ from herd.record import coverage, data
 from herd.record.coverage import agree, counted
 
 from . import compare_text
-from .claims_words import words
+from .claims_words import rule_link, words
 
 
 def rows_described(table: pd.DataFrame) -> str:
@@ -375,6 +376,7 @@ def bottom_line_sentence(
 
 
 CLAIM_FORMATS = {
+    "claim (paraphrased)": str,
     "evidence and rule": str,
     "numbers used and source": str,
 }  # columns of :func:`claim_table` holding HTML
@@ -478,41 +480,27 @@ def gap_text(gap: float, low: float, high: float) -> str:
     return formats.gap(gap) + ("" if pd.isna(low) or pd.isna(gap) else f" ({formats.interval(low, high)})")
 
 
-def rule_texts(frame: pd.DataFrame) -> list[str]:
-    """The rules that audited claims (``frame``) apply, each once, in words, in the order the claims first apply
-    them: rule ``i + 1`` of a table that labels its rules (:func:`claim_table` with ``labelled=True``)."""
-    return list(dict.fromkeys(words(r) for r in frame["rule"]))
-
-
-def rules_legend(frame: pd.DataFrame) -> str:
-    """The rules of a table of claims that labels them (:func:`claim_table` with ``labelled=True``), listed once
-    under it: ``(1) …; (2) ….``"""
-    texts = rule_texts(frame)
-    return "; ".join(f"({i}) {t}" for i, t in enumerate(texts, 1)) + "." if texts else ""
-
-
-def claim_table(frame: pd.DataFrame, labelled: bool = False) -> pd.DataFrame:
-    """Audited claims as the chapter shows them: id, verdict, paraphrase, the evidence and the rule
-    (HTML, escaped), the gap with its interval, and the numbers used with their source (HTML);
-    show it with ``formats=CLAIM_FORMATS``. With ``labelled`` a row names its rule by its number in
-    :func:`rule_texts` (the rules are then listed once under the table, :func:`rules_legend`)."""
-    number = {t: i for i, t in enumerate(rule_texts(frame), 1)}
-
-    def rule(r) -> str:
-        return f"({number[words(r)]})" if labelled else html.escape(words(r))
-
+def claim_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audited claims as the chapter shows them: id, verdict, the paraphrase with the post's paragraph it comes
+    from, the evidence and the rule's label (HTML, escaped; the label links to the one list of rules,
+    :func:`herd.presentation.claims_words.rules_table`), the gap with its interval, and the numbers used with their
+    source (HTML); show it with ``formats=CLAIM_FORMATS``."""
     shown = frame.assign(
         gap=[gap_text(g, lo, hi) for g, lo, hi in zip(frame["gap"], frame["gap_low"], frame["gap_high"])],
+        claim=[
+            f"{html.escape(str(p))}<br><small>the post's paragraph {html.escape(str(n))}</small>"
+            for p, n in zip(frame["paraphrase"], frame["paragraph"])
+        ],
         why=[
-            f"{html.escape(words(e))}<br><small><em>Rule:</em> {rule(r)}</small>"
+            f"{html.escape(words(e))}<br><small><em>Rule:</em> {rule_link(r)}</small>"
             for e, r in zip(frame["evidence"], frame["rule"])
         ],
         source=[html.escape(" · ".join(x for x in (c, r) if x)) for c, r in zip(frame["cells"], frame["reference"])],
     )
-    return shown[["claim_id", "verdict", "paraphrase", "why", "gap", "source"]].rename(
+    return shown[["claim_id", "verdict", "claim", "why", "gap", "source"]].rename(
         columns={
             "claim_id": "id",
-            "paraphrase": "claim (paraphrased)",
+            "claim": "claim (paraphrased)",
             "why": "evidence and rule",
             "gap": "gap (interval), points",
             "source": "numbers used and source",
@@ -657,8 +645,29 @@ def tally_values(audited: pd.DataFrame, rules: compare.Rules = compare.Rules()) 
 
 
 def rules_values(alpha: float, margin: float) -> dict[str, str]:
-    """The level and margin as the chapter's method writes them, and the level of a one-sided bound."""
-    return {"margin_text": formats.exact(margin), "alpha_text": f"{alpha:g}", "bound_level": formats.confidence(alpha)}
+    """The level and margin as the chapter's method writes them, the level of a one-sided bound and that of the
+    interval of two one-sided tests (TOST, 1 − 2α)."""
+    return {
+        "margin_text": formats.exact(margin),
+        "alpha_text": f"{alpha:g}",
+        "bound_level": formats.confidence(alpha),
+        "tost_level": formats.confidence(2 * alpha),
+    }
+
+
+def convention_values() -> dict[str, str]:
+    """The audit's conventions as its method states them: how close a stated number of words or pages must come to
+    the median of narrative prose (:data:`herd.analyses.claims.facts.WORDS_TOLERANCE`), and the share of the reported
+    contamination gains that "pervasive" needs to exceed (:data:`herd.analyses.claims.facts.PERVASIVE`)."""
+    return {"words_tolerance": formats.share(WORDS_TOLERANCE), "pervasive_share": formats.share(PERVASIVE)}
+
+
+def untested_rows(seen: pd.DataFrame) -> str:
+    """How many rows of a claim on every row (rows of :func:`herd.method.compare.orient`) cannot be tested, named:
+    "1 row cannot be tested (NIH/Multi-needle)"."""
+    rows = list(seen.loc[seen["difference"] == "no test", "row_label"])
+    said = counted(len(rows), "{row cannot|rows cannot} be tested")
+    return said + (f" ({formats.listing(rows)})" if rows else "")
 
 
 def post_values(package: data.DataPackage) -> dict[str, str]:

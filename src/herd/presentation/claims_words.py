@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from herd.analyses.claims.verdicts import Said
-from herd.base import formats
+from herd.base import formats, markup
 from herd.method import compare
 from herd.record.coverage import agree
 
@@ -23,6 +23,35 @@ def words(record: Said) -> str:
     if writer is None:
         raise KeyError(f"no writer for the audit's record {record.key!r}; known: {', '.join(sorted(_WRITERS))}")
     return writer(dict(record.fields))
+
+
+RULES_ANCHOR = "claims-rules"
+"""The section of the claims chapter that states every rule once, by its label (:func:`label`)."""
+
+_VARIANTS: dict[str, Callable[[dict], str]] = {
+    "on-par-rule": lambda f: "" if f["testable"] else "untested",
+    "number-rule": lambda f: "rounded" if f["rounded"] else "exact",
+    "category-rule": lambda f: "clear lead" if f["clear"] else "",
+    "statement-rule": lambda f: "or silent" if f["silent"] else "",
+    "null-rule": lambda f: {"pervasive": "pervasive", "no-effect": "no effect"}.get(f["relation"], ""),
+    "some-rows-rule": lambda f: "beats" if f["relation"] == "above" else "trails",
+}
+"""For a rule whose wording depends on its fields, the words that tell its wordings apart in its label."""
+
+
+def label(record: Said) -> str:
+    """A rule's label, the same in every table of the book and derived from the rule's key alone (without its
+    ``-rule``), followed, for a rule whose wording depends on its fields (:data:`_VARIANTS`), by the words that tell
+    its wordings apart: ``above``, ``number: rounded``, ``null: pervasive``."""
+    variant = _VARIANTS.get(record.key)
+    extra = variant(dict(record.fields)) if variant else ""
+    base = record.key.removesuffix("-rule").replace("-", " ")
+    return f"{base}: {extra}" if extra else base
+
+
+def referred(record: Said) -> list[Said]:
+    """A rule and the rules its wording refers to by their labels (the null that two contamination rules read)."""
+    return [record, *(v for _, v in record.fields if isinstance(v, Said) and v.key.endswith("-rule"))]
 
 
 def in_words(audited: pd.DataFrame) -> pd.DataFrame:
@@ -44,6 +73,36 @@ def _whole(v: float, year: bool) -> str:
 
 
 # ---------------------------------------------------------------- rules
+
+
+def rules_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every rule that audited claims (``frame``) apply, and every rule those refer to, once each by its label
+    (:func:`label`), in the order of the labels: the one list of rules the chapter's
+    tables of claims name by label. ``claims`` counts the claims that apply it. :class:`ValueError` if one label
+    would stand for two wordings."""
+    texts: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for rule in frame["rule"]:
+        for record in referred(rule):
+            name, text = label(record), words(record)
+            if texts.setdefault(name, text) != text:
+                raise ValueError(f"the rule label {name!r} stands for two wordings: {texts[name]!r} and {text!r}")
+            used.setdefault(name, 0)
+        used[label(rule)] += 1
+    names = sorted(texts)
+    return pd.DataFrame({"rule": names, "what it says": [texts[n] for n in names], "claims": [used[n] for n in names]})
+
+
+def rules_legend(frame: pd.DataFrame) -> str:
+    """The labels of the rules a table of claims (``frame``) applies, each once, in the order of the labels, for the
+    line under the table that points to :func:`rules_table`: ``above, leader, score``."""
+    return ", ".join(sorted({label(r) for r in frame["rule"]}))
+
+
+def rule_link(record) -> str:
+    """A rule's label as a table of claims shows it: a link to the section that states every rule once
+    (:data:`RULES_ANCHOR`)."""
+    return markup.link(label(record), f"#{RULES_ANCHOR}")
 
 
 _RULES = {
@@ -98,7 +157,6 @@ _FOUND = {
     "other-unit": "{then}; the post counts {unit}, the source counts {source_unit}",
     "blank": "the row is blank: {reason}",
     "needs-null": "judged only with the contamination chapter's result on which gains exceed chance",
-    "beyond-chance": "{beyond} of the {reported} reported 405B gains exceed what choosing a threshold finds by chance",
     "needs-measurement": "pass the long-context chapter's measurement as `capacity`",
     "note": "{text}",
 }
@@ -149,9 +207,9 @@ def _parity_rule(f: dict) -> str:
     margin, alpha = f["margin"], f["alpha"]
     return (
         f"'at least on a par' claims non-inferiority on every row at once: it is wrong if on some row a deficit "
-        f"beyond {margin:g} points is shown, by the one-sided test of a gap below −{margin:g} at α/k = "
-        f"{formats.significant(f['refute_level'], 2)} (k = {f['k']} tested rows: one row is enough to refute it, so, "
-        f"as for a claim that any row shows, each is corrected over all it could be), and it "
+        f"beyond {margin:g} points is shown, by the one-sided test of a gap below −{margin:g} at α/k (k the tested "
+        f"rows: one row is enough to refute it, so, as for a claim that any row shows, each is corrected over all it "
+        f"could be; the evidence gives the level), and it "
         f"is correct only if every row printed for both can be tested and on each the gap's one-sided "
         f"{formats.confidence(alpha)} lower bound lies above −{margin:g} points (each row at α = {alpha:g}: a claim "
         f"on every row needs no correction); a row that cannot be tested leaves it not resolved at best (shown on "
@@ -167,8 +225,9 @@ def _statement_rule(f: dict) -> str:
 
 
 def _number_rule(f: dict) -> str:
-    tol = f["tolerance"]
-    return "a stated number is correct when it equals the source" + (f" within {tol:.0%}" if tol else "")
+    return "a stated number is correct when it equals the source" + (
+        ", within the rounding the claim allows for (its evidence gives how much)" if f["rounded"] else ""
+    )
 
 
 _NULL = (
@@ -177,14 +236,24 @@ _NULL = (
     "level Holm's correction over the reported rows gives it, in every simulation seed"
 )
 
+_RANGE = (
+    "at every item correlation of the published range, and whichever way a gain the Monte Carlo error leaves "
+    "undetermined counts (where the verdict differs across them, the claim is not checkable: the item correlation "
+    "would settle it)"
+)
+
 
 def _null_rule(f: dict) -> str:
+    if f["relation"] is None:
+        return _NULL
+    null = f"by the null (rule '{label(f['null'])}'), {_RANGE}"
     if f["relation"] == "pervasive":
-        share = "three quarters" if f["share"] == 0.75 else f"{f['share']:.0%}"
-        return f"'pervasive' holds when at least {share} of the reported gains exceed chance ({_NULL})"
-    if f["relation"] == "no-effect":
-        return f"'no effect' fails when any reported gain exceeds chance ({_NULL})"
-    return _NULL
+        share = "half" if f["share"] == 0.5 else formats.share(f["share"])
+        return (
+            f"'pervasive' holds when more than {share} of the reported gains exceed chance (the claim's reading: most "
+            f"of the benchmarks), {null}"
+        )
+    return f"'no effect' fails when any reported gain exceeds chance, {null}"
 
 
 def _words_rule(f: dict) -> str:
@@ -333,6 +402,10 @@ def _parity(f: dict) -> str:
             f"; {formats.noun(len(f['untested']), 'row')} printed for both cannot be tested "
             f"({formats.listing(f['untested'])}), which leaves the claim not resolved at best"
         )
+    text += (
+        f"; a deficit beyond the margin is tested on each row at α/{f['k']} = "
+        f"{formats.significant(f['refute_level'], 2)}"
+    )
     return text
 
 
@@ -365,7 +438,9 @@ def _of_all(f: dict) -> str:
 def _number(f: dict) -> str:
     year = f["year"]
     text = f"stated {_whole(f['stated'], year)}; source: {f['printed']} ({_whole(f['actual'], year)} {f['unit']})"
-    return text + (" (within the stated rounding)" if f.get("rounded") else "")
+    if f.get("tolerance"):
+        text += f"; the claim allows ±{formats.share(f['tolerance'])} for its rounding"
+    return text + (", and it is within that" if f.get("rounded") else "")
 
 
 def _other_quantity(f: dict) -> str:
@@ -386,6 +461,19 @@ def _blanks(f: dict) -> str:
         f"{f['blank']} of {f['rows']} rows {agree('{is}', f['blank'])} blank; {f['for_reasons']} for the reasons the "
         "text gives (too few clean or contaminated examples, or an erratic estimate)"
     )
+
+
+def _beyond_chance(f: dict) -> str:
+    least, most = f["least"], f["most"]
+    text = (
+        f"{least if least == most else f'{least}–{most}'} of the {f['reported']} reported 405B gains exceed what "
+        f"choosing a threshold finds by chance across item correlations {formats.exact(f['low'])}–"
+        f"{formats.exact(f['high'])}"
+    )
+    if len(f["verdicts"]) > 1:
+        *some, last = f["verdicts"]
+        text += ": the claim is " + formats.listing([f"{v} at some" for v in some] + [f"{last} at others"])
+    return text
 
 
 def _words(f: dict) -> str:
@@ -430,5 +518,6 @@ _WRITERS: dict[str, Callable[[dict], str]] = {
     "estimate": _estimate,
     "blanks": _blanks,
     "words": _words,
+    "beyond-chance": _beyond_chance,
 }
 """The writer of each record's ``key``."""

@@ -12,6 +12,7 @@ notebook lists the chapters it reads under ``herd: reads:`` in its front matter,
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from herd.analyses.claims.evidence import Chance
+from herd.analyses.contamination import selection
+from herd.base import formats
 from herd.base.lineage import META_KEY, Lineage, Traced, computed, from_record, identity
 from herd.record import coverage
 from herd.record import lineage as rows_of
@@ -189,11 +193,46 @@ def archive(package) -> Traced:
     )
 
 
-def beyond_chance(glued: Glued | None = None) -> tuple[int, int]:
-    """The contamination chapter's result, as the claims audit reads it: how many of the paper's reported
-    contamination gains exceed chance, and how many were reported."""
-    glued = glued or Glued()
-    return int(glued.number("contamination", "n_beyond")), int(glued.number("contamination", "n_reported"))
+RANGE_FUNCTION = "herd.analyses.contamination.selection.range_counts"
+"""The function whose table (a row per item correlation) the contamination chapter shows and the claims audit reads."""
+
+
+def shown_table(chapter: str, function: str, book: Path | None = None) -> pd.DataFrame:
+    """The rows of the table an executed chapter shows (:func:`herd.presentation.tables.show`, as its "Download CSV"
+    holds them) whose cells' lineage names ``function``; :class:`FindingsError` if it shows none."""
+    for name, output in executed_outputs(book or book_dir()):
+        metadata = output.get("metadata", {})
+        records = (metadata.get(META_KEY) or {}).get("records", {})
+        found = (metadata.get(downloads.META_KEY) or {}).get("downloads", [])
+        if name == chapter and found and any(r.get("function") == function for r in records.values()):
+            return pd.read_csv(io.StringIO(found[0]["csv"]))
+    raise FindingsError(f"book/{chapter}.ipynb shows no table computed by {function}, which the claims audit reads")
+
+
+def beyond_chance(package, glued: Glued | None = None) -> Chance:
+    """The contamination chapter's result, as the claims audit reads it: of the paper's reported contamination gains,
+    how many exceed chance at each item correlation of the published range
+    (:func:`herd.analyses.contamination.selection.published_range`), read from the chapter's table of counts across
+    the item correlations (:data:`RANGE_FUNCTION`): the count its correction decides, and that count with the rows
+    the Monte Carlo error leaves undetermined (as the chapter's span over the range counts them)."""
+    g = glued or Glued()
+    ranged = shown_table("contamination", RANGE_FUNCTION, g.book)
+    low, high = selection.published_range(package)
+    inside = ranged[ranged["item correlation"].between(low, high)]
+    open_column = next((c for c in ranged.columns if str(c).startswith("not determined (")), None)
+    if inside.empty or open_column is None:
+        raise FindingsError(
+            f"book/contamination.ipynb: its table of counts across the item correlations has no row between {low:g} "
+            f"and {high:g}, or no column of undetermined rows"
+        )
+    counted = open_column.removeprefix("not determined (").removesuffix(")")
+    undetermined = [0 if formats.missing(n) or n == "none" else len(str(n).split(", ")) for n in inside[open_column]]
+    return Chance(
+        reported=int(g.number("contamination", "n_reported")),
+        counts=tuple(
+            (float(c), int(k), int(k) + u) for c, k, u in zip(inside["item correlation"], inside[counted], undetermined)
+        ),
+    )
 
 
 def contamination_values(glued: Glued | None = None) -> dict[str, str]:

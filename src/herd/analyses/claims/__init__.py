@@ -39,7 +39,7 @@ from .comparisons import (
     check_some_rows,
     check_top,
 )
-from .evidence import Evidence
+from .evidence import Chance, Evidence
 from .facts import check_contamination, check_context_pages, check_context_words, check_fact, check_unverifiable
 from .parity import check_bottom_line
 from .verdicts import Verdict
@@ -67,7 +67,7 @@ def audit(
     capacity: pd.DataFrame | None = None,
     claims: pd.DataFrame | None = None,
     topics: list[str] | None = None,
-    beyond_chance: tuple[int, int] | None = None,
+    beyond_chance: Chance | None = None,
 ) -> pd.DataFrame:
     """Every claim with its computed verdict, reason code, rule, evidence, source cells and gap.
 
@@ -85,9 +85,9 @@ def audit(
     topics
         Audit only the claims of these topics.
     beyond_chance
-        The contamination chapter's result: how many of the paper's reported contamination gains exceed what
-        choosing a threshold per benchmark finds by chance, and how many gains were reported; without it the
-        claims about contamination's effect are *not checkable*.
+        The contamination chapter's result (:class:`~herd.analyses.claims.evidence.Chance`): how many of the paper's
+        reported contamination gains exceed what choosing a threshold per benchmark finds by chance, at each item
+        correlation of the published range; without it the claims about contamination's effect are *not checkable*.
 
     Returns
     -------

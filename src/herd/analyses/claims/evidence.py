@@ -12,6 +12,38 @@ from herd.method import compare
 from herd.record import data
 
 
+@dataclass(frozen=True)
+class Chance:
+    """The contamination chapter's result, as the claims audit reads it: of the ``reported`` contamination gains the
+    paper prints, how many exceed what choosing a threshold per benchmark finds by chance, at each item correlation of
+    the published range (the chapter's sensitivity table, :func:`herd.analyses.contamination.selection.range_counts`).
+    ``counts`` holds ``(item correlation, least, most)``: ``least`` the gains decided beyond chance, ``most`` those and
+    the gains the Monte Carlo error leaves undetermined, which may count either way."""
+
+    reported: int
+    counts: tuple[tuple[float, int, int], ...]
+
+    def __post_init__(self):
+        if not self.counts:
+            raise ValueError("the contamination result holds no item correlation")
+        for corr, least, most in self.counts:
+            if not 0 <= least <= most <= self.reported:
+                raise ValueError(
+                    f"the contamination result at item correlation {corr:g}: {least}–{most} of {self.reported} gains "
+                    "beyond chance is no count"
+                )
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The fewest and the most gains beyond chance over the range."""
+        return min(c[1] for c in self.counts), max(c[2] for c in self.counts)
+
+    @property
+    def correlations(self) -> tuple[float, float]:
+        """The range's ends."""
+        return min(c[0] for c in self.counts), max(c[0] for c in self.counts)
+
+
 @dataclass
 class Evidence:
     """Everything a check may read: the data package, the judging rules, the measured capacity."""
@@ -19,7 +51,7 @@ class Evidence:
     package: data.DataPackage
     rules: compare.Rules = compare.Rules()
     capacity: pd.DataFrame | None = None  # text, name, register, words_per_token (long-context chapter)
-    beyond_chance: tuple[int, int] | None = None  # contamination chapter: gains beyond chance, of those reported
+    beyond_chance: Chance | None = None  # contamination chapter: gains beyond chance over the item correlations
     _judged: dict = field(default_factory=dict)
     _cells: dict = field(default_factory=dict)  # (source, table) -> its printed cells, grouped once
     _names: dict = field(default_factory=dict)  # model key -> display name

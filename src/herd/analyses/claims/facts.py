@@ -22,7 +22,9 @@ SILENT_UNIT = "says so (1)"
 
 WORDS_TOLERANCE = 0.10  # words or pages within 10 % of the median measurement
 
-PERVASIVE = 0.75  # contamination is pervasive when at least this share of the reported gains exceed chance
+PERVASIVE = 0.5
+"""Contamination is "pervasive" when more than this share of the reported gains exceed chance: the claim's own reading
+in ``data/claims.csv`` (its note: a gain "on most of the benchmarks the paper prints"), i.e. a majority."""
 
 
 FACT_IN_NOTE = re.compile(r"\{(value|printed):([^{}:]+)\}")
@@ -156,8 +158,8 @@ def _number(claim: pd.Series, f: pd.Series, actual: float, stated: float, year: 
     """A stated number against the source's, within the claim's stated rounding (``tolerance_pct``), and attributed
     to the source's quantity in the source's unit."""
     tol = float(claim["tolerance_pct"]) / 100 if pd.notna(claim.get("tolerance_pct")) else 0.0
-    rule = said("number-rule", tolerance=tol)
-    number = dict(stated=stated, printed=f["value_as_printed"], actual=actual, unit=f["unit"], year=year)
+    rule = said("number-rule", rounded=bool(tol))
+    number = dict(stated=stated, printed=f["value_as_printed"], actual=actual, unit=f["unit"], year=year, tolerance=tol)
     text = said("number", **number)
     if not abs(stated - actual) <= tol * abs(actual) + 1e-12:
         return Verdict("wrong number", "mismatch", rule, text, cells, ref)
@@ -246,16 +248,30 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "Table 15, gain columns",
             ref,
         )
-    beyond, reported = ev.beyond_chance
-    text = said("beyond-chance", beyond=beyond, reported=reported)
+    chance = ev.beyond_chance
+    (least, most), (low, high) = chance.span, chance.correlations
     if relation == "pervasive":
-        rule = said("null-rule", relation=relation, share=PERVASIVE)
-        verdict = "correct" if beyond >= PERVASIVE * reported else ("overstated" if beyond else "contradicted")
-        return Verdict(verdict, "pervasive", rule, text, "Table 15, gain columns", ref)
-    if relation == "no-effect":
-        rule = said("null-rule", relation=relation)
-        return Verdict("overstated" if beyond else "correct", "no-effect", rule, text, "Table 15, gain columns", ref)
-    raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
+        rule = said("null-rule", relation=relation, share=PERVASIVE, null=said("null-rule", relation=None))
+
+        def judge(k: int) -> str:
+            return "correct" if k > PERVASIVE * chance.reported else ("overstated" if k else "contradicted")
+
+    elif relation == "no-effect":
+        rule = said("null-rule", relation=relation, null=said("null-rule", relation=None))
+
+        def judge(k: int) -> str:
+            return "overstated" if k else "correct"
+
+    else:
+        raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
+    # the verdict must not depend on where in the published range the item correlation lies (nor on a row the Monte
+    # Carlo error leaves undetermined): judged at both ends of the count at every correlation (a verdict moves with
+    # the count in one direction only, so the counts between agree when the ends do)
+    found = list(dict.fromkeys(judge(k) for _, fewest, most_ in chance.counts for k in (fewest, most_)))
+    text = said("beyond-chance", least=least, most=most, reported=chance.reported, low=low, high=high, verdicts=found)
+    if len(found) > 1:
+        return Verdict("not checkable", "range-disagrees", rule, text, "Table 15, gain columns", ref)
+    return Verdict(found[0], relation, rule, text, "Table 15, gain columns", ref)
 
 
 def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Verdict:

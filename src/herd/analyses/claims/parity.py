@@ -64,8 +64,10 @@ def check_bottom_line(claim: pd.Series, ev: Evidence) -> Verdict:
         tested=every.n_tested,
         never=never,
         untested=list(every.untested),
+        refute_level=refute_level,
+        k=k,
     )
-    rule = said("parity-rule", margin=margin, refute_level=refute_level, k=k, alpha=ev.rules.alpha)
+    rule = said("parity-rule", margin=margin, alpha=ev.rules.alpha)
     if judged.verdict == "refuted":
         return Verdict("wrong order", "inferior-on-some-rows", rule, text, parts=tuple(parts))
     if judged.verdict == "shown":
