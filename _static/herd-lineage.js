@@ -93,6 +93,12 @@
   function givenText(value) {
     return (value.given || []).map(function (v) { return String(v); }).join(" and ");
   }
+  // the function of herd.base.formats that wrote the number: count(value), number(value, decimals=1), span(low, high)
+  function writerText(value) {
+    var names = (value.given || []).length === 1 ? ["value"] : ["low", "high"];
+    var args = Object.keys(value.args || {}).map(function (k) { return k + "=" + JSON.stringify(value.args[k]); });
+    return value["function"] + "(" + names.concat(args).join(", ") + ")";
+  }
   function callText(call) {
     var args = Object.keys(call.params || {}).map(function (k) { return k + "=" + JSON.stringify(call.params[k]); });
     return call["function"] + "(" + args.join(", ") + ")";
@@ -151,7 +157,7 @@
     }
     if (record.value) {
       box.appendChild(el("p", "Its value before rounding: " + givenText(record.value) + ", written by " +
-        callText({"function": record.value["function"], "params": record.value.args}), "herd-lineage-value"));
+        writerText(record.value), "herd-lineage-value"));
     }
     if (record.format) {
       box.appendChild(el("p", "Shown as " + record.format["function"] + "(value × " + record.format.scale +

@@ -318,7 +318,7 @@ def test_a_computed_number_keeps_the_value_it_was_written_from(monkeypatch, pack
     assert p["value"] == {"given": [0.123456], "function": "herd.base.formats.number", "args": {"decimals": 2}}
     assert "value" not in r and "value" not in t and t == group.record()
     assert shown[0][META_KEY]["id"] == identity(n) != identity(group.record())  # the id is the record's, value and all
-    assert "value before rounding 629.8346123, written by herd.base.formats.count()" in describe(n)
+    assert "value before rounding 629.8346123, written by herd.base.formats.count(value)" in describe(n)
     # a table's cells: each computed cell its own value, under the formatter its column was given
     frame = pd.DataFrame({"x": [1.04, 2.96]})
     _, metadata = tables.render(frame, {"x": tables.number(1)}, lineage={"x": group})
@@ -327,7 +327,7 @@ def test_a_computed_number_keeps_the_value_it_was_written_from(monkeypatch, pack
     (side,) = [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
     rows = list(csv.DictReader(io.StringIO(side["csv"])))
     assert [r["value before rounding"] for r in rows] == [
-        f"value before rounding {v}, written by herd.base.formats.number(decimals=1)" for v in (1.04, 2.96)
+        f"value before rounding {v}, written by herd.base.formats.number(value, decimals=1)" for v in (1.04, 2.96)
     ]
     # a value survives a pickle (a memo may keep it), and so does a traced text written by a format
     assert pickle.loads(pickle.dumps(formats.count(12.6))).written["given"] == [12.6]

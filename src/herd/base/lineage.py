@@ -419,7 +419,9 @@ def describe(record: Mapping) -> str:
 
 def value_text(value: Mapping) -> str:
     """What a computed number was written from, in words: ``value before rounding 629.8346123, written by
-    herd.base.formats.count()``."""
-    numbers = " and ".join(repr(v) for v in value.get("given", []))
-    args = _arguments(value.get("args", {}))
+    herd.base.formats.count(value)`` (``low, high`` for the two ends of a range)."""
+    given = value.get("given", [])
+    numbers = " and ".join(repr(v) for v in given)
+    names = ["value"] if len(given) == 1 else ["low", "high"]
+    args = ", ".join([*names, *(f"{k}={json.dumps(v)}" for k, v in value.get("args", {}).items())])
     return f"value before rounding {numbers}, written by {value.get('function')}({args})"
