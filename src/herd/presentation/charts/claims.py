@@ -31,6 +31,9 @@ GROUP_COLORS = (
 )
 
 
+TWO_COLUMNS_PX = 480  # the chart's width from which its legend takes two columns (below, on a phone, one)
+
+
 def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str) -> Figure:
     """Stacked bars: how many claims of each topic fall in each group of verdicts (``groups``: group
     name → its verdicts, in order; one distinct colour per group, the verdict itself in the tooltip)."""
@@ -58,7 +61,7 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
                 title="Verdict",
                 scale=alt.Scale(domain=order, range=[colors[g] for g in order]),
                 sort=order,
-                legend=alt.Legend(columns=2),  # two columns fit a phone's width
+                legend=alt.Legend(columns=alt.ExprRef(f"width < {TWO_COLUMNS_PX} ? 1 : 2")),  # one column on a phone
             ),
             order=alt.Order("order:Q"),
             tooltip=[
