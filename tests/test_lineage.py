@@ -324,6 +324,11 @@ def test_a_computed_number_keeps_the_value_it_was_written_from(monkeypatch, pack
     _, metadata = tables.render(frame, {"x": tables.number(1)}, lineage={"x": group})
     found = sorted(r["value"]["given"][0] for r in metadata[META_KEY]["records"].values())
     assert found == [1.04, 2.96]
+    # a cell that holds a text written already (an interval) keeps its values too
+    written = pd.DataFrame({"i": pd.Series([formats.interval(-0.04, 2.25)], dtype=object)})
+    _, kept = tables.render(written, lineage={"i": group})
+    (record,) = kept[META_KEY]["records"].values()
+    assert record["value"]["given"] == [-0.04, 2.25] and record["value"]["function"] == "herd.base.formats.interval"
     (side,) = [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
     rows = list(csv.DictReader(io.StringIO(side["csv"])))
     assert [r["value before rounding"] for r in rows] == [

@@ -71,16 +71,18 @@ def link(text: str, url: str) -> str:
 
 
 def _cells(column: pd.Series, fmt: Formatter | None, escape: bool) -> tuple[list[str], list]:
-    """The HTML of a column's cells, and the text each formatter wrote (which keeps the value it was written from,
-    herd.base.formats.Written), None for a cell shown as it is."""
+    """The HTML of a column's cells, and what each cell's text was written from (herd.base.formats.Written: the text
+    its formatter wrote, or a cell that holds such a text already, e.g. an interval written by
+    :func:`herd.base.formats.interval`), None where nothing says."""
     # HTML that a formatter or an unescaped column writes keeps only the tags herd writes itself (links to web
     # addresses, line breaks, emphasis): markup from the data is shown as text (herd.base.markup.sanitize)
     if fmt is not None:
         written = [fmt(v) for v in column]
         return [markup.sanitize(str(w)) for w in written], written
+    kept = [v if isinstance(v, formats.Written) else None for v in column]
     if escape:
-        return ["" if formats.missing(v) else html.escape(str(v)) for v in column], [None] * len(column)
-    return ["" if formats.missing(v) else markup.sanitize(str(v)) for v in column], [None] * len(column)
+        return ["" if formats.missing(v) else html.escape(str(v)) for v in column], kept
+    return ["" if formats.missing(v) else markup.sanitize(str(v)) for v in column], kept
 
 
 def _kind(raw: pd.Series, shown: list[str]) -> str:
