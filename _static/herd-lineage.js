@@ -5,7 +5,8 @@
    record in a dialog: the call that computed it (the function, with a link to its source at this edition's commit,
    and the arguments it was given), the earlier calls whose results it was given, which of the call's outputs the
    number is, and every row read with its value, source, table or figure and page (rows printed at the same place
-   share one line, with their count). Escape or the close button shuts it. A table is one Tab stop: its traced cells
+   share one line, with their count), and for a computed number the value it was written from before rounding and the
+   function that wrote it. Escape or the close button shuts it, and the focus goes back to the number. A table is one Tab stop: its traced cells
    hold a button each, and the arrow keys move between them. Works offline; every text is set with textContent, so
    nothing in a record is read as markup. */
 (function () {
@@ -88,6 +89,16 @@
     });
     return groups;
   }
+  // the value(s) a number was written from, as the record keeps them (ten significant digits)
+  function givenText(value) {
+    return (value.given || []).map(function (v) { return String(v); }).join(" and ");
+  }
+  // the function of herd.base.formats that wrote the number: count(value), number(value, decimals=1), span(low, high)
+  function writerText(value) {
+    var names = (value.given || []).length === 1 ? ["value"] : ["low", "high"];
+    var args = Object.keys(value.args || {}).map(function (k) { return k + "=" + JSON.stringify(value.args[k]); });
+    return value["function"] + "(" + names.concat(args).join(", ") + ")";
+  }
   function callText(call) {
     var args = Object.keys(call.params || {}).map(function (k) { return k + "=" + JSON.stringify(call.params[k]); });
     return call["function"] + "(" + args.join(", ") + ")";
@@ -106,6 +117,7 @@
     var text = "Computed by " + record["function"];
     if (record.output) { text += " (output: " + record.output + ")"; }
     if (total) { text += " from " + total + (total === 1 ? " row" : " rows") + " of " + tables.join(", "); }
+    if (record.value) { text += "; value before rounding " + givenText(record.value); }
     return text;
   }
   function params(record) {
@@ -137,6 +149,16 @@
       box.appendChild(params(record));
     }
     if (record.output) { box.appendChild(el("p", "The number is its output: " + record.output)); }
+    if (record.then && record.then.length) {
+      box.appendChild(el("p", "Then shown through these calls, which only present it:"));
+      var later = el("ol");
+      record.then.forEach(function (c) { later.appendChild(el("li", callText(c))); });
+      box.appendChild(later);
+    }
+    if (record.value) {
+      box.appendChild(el("p", "Its value before rounding: " + givenText(record.value) + ", written by " +
+        writerText(record.value), "herd-lineage-value"));
+    }
     if (record.format) {
       box.appendChild(el("p", "Shown as " + record.format["function"] + "(value × " + record.format.scale +
         (record.format.args.length ? ", " + record.format.args.join(", ") : "") + ")"));
@@ -181,18 +203,38 @@
     dialog.textContent = "";
     var mark = target.classList.contains("herd-lineage-mark") || !!target.querySelector(".herd-lineage-mark");
     var what = target.tagName === "TD" ? "the numbers of this cell" : "the numbers of this sentence";
-    dialog.appendChild(full(record, mark ? what : target.textContent.trim(), mark));
+    // the record scrolls in its own box above a footer bar that holds Close, so that Close never covers a line
+    var body = el("div", null, "herd-lineage-body");
+    body.appendChild(full(record, mark ? what : target.textContent.trim(), mark));
+    dialog.appendChild(body);
+    var footer = el("div", null, "herd-lineage-footer");
     var close = el("button", "Close", "herd-lineage-close");
     close.type = "button";
-    close.addEventListener("click", function () { dialog.close(); });
-    dialog.appendChild(close);
+    close.addEventListener("click", shut);
+    footer.appendChild(close);
+    dialog.appendChild(footer);
     dialog.returnFocus = target.querySelector(".herd-lineage-cell") || target;
     if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
     // the focus goes to the record's first line, so a long record opens at its top (on a phone too)
     var title = dialog.querySelector(".herd-lineage-title");
     title.tabIndex = -1;
     title.focus();
-    dialog.scrollTop = 0;
+    body.scrollTop = 0;
+  }
+  // Closing a record gives the focus back to the number or cell that opened it, at once (not in the close event,
+  // which comes a task later: a Tab pressed in between had moved on, and the event took the focus back behind it),
+  // so that Tab goes on from the opener, not from the dialog's place at the page's end.
+  function giveBack(always) {
+    var opener = dialog && dialog.returnFocus;
+    if (!opener || !opener.isConnected) { return; }
+    var at = document.activeElement;
+    if (!always && at && at !== document.body && !dialog.contains(at)) { return; }
+    opener.focus({ preventScroll: true });
+  }
+  function shut() {
+    if (!dialog || !dialog.open) { return; }
+    dialog.close();
+    giveBack(true);
   }
   function find(event) {
     var t = event.target;
@@ -269,7 +311,7 @@
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape") {
         hideCard();
-        if (dialog && dialog.open) { e.preventDefault(); dialog.close(); }
+        if (dialog && dialog.open) { e.preventDefault(); shut(); }
         return;
       }
       var t = find(e);
@@ -280,9 +322,8 @@
       }
       if (t && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(t); }
     });
-    document.addEventListener("close", function (e) {
-      if (e.target === dialog && dialog.returnFocus) { dialog.returnFocus.focus(); }
-    }, true);
+    // a record closed another way (the browser's own Escape) gives the focus back too, unless it has moved on
+    document.addEventListener("close", function (e) { if (e.target === dialog) { giveBack(false); } }, true);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

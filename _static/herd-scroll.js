@@ -18,13 +18,17 @@
     box.parentNode.insertBefore(line, box);
     return line;
   }
-  var MARGIN = 8;  // px: what a chart as wide as its column draws past its box (its own blank margin)
+  // the width a chart's box gives its drawing: its own, less its padding (where the chart's menu stands)
+  function room(box) {
+    var style = getComputedStyle(box);
+    return box.clientWidth - parseFloat(style.paddingLeft || 0) - parseFloat(style.paddingRight || 0);
+  }
   function check(box) {
     var wrapper = box.querySelector(".chart-wrapper");
     var drawing = box.querySelector("svg.marks, canvas.marks");
-    if (wrapper && drawing) {  // a drawing wider than its box by more than its margin scrolls, never cut off
-      var past = drawing.getBoundingClientRect().width - box.clientWidth;
-      wrapper.classList.toggle("herd-wide-drawing", past > MARGIN);
+    if (wrapper && drawing) {  // a drawing wider than the room its box gives it scrolls, never cut off
+      var past = drawing.getBoundingClientRect().width - room(box);
+      wrapper.classList.toggle("herd-wide-drawing", past > 1);
     }
     var over = box.scrollWidth > box.clientWidth + 1;
     box.classList.toggle("herd-overflows", over);

@@ -63,9 +63,12 @@
         }
       }
     }
-    // a drawing wider than its chart's box by more than its own blank margin (8 px) must scroll, never be cut off
-    const cut = s.width - chart.clientWidth;
-    if (cut > 8 && !(scrollsX(chart) && chart.scrollWidth > chart.clientWidth + 1)) {
+    // a drawing wider than the box that shows it (its wrapper, where that clips, else the chart's box) by even a
+    // pixel must scroll, never be cut off
+    const wrapper = svg.closest(".chart-wrapper");
+    const clips = wrapper && getComputedStyle(wrapper).overflowX !== "visible";
+    const cut = s.width - (clips ? wrapper.clientWidth : chart.clientWidth);
+    if (cut > 1 && !(scrollsX(chart) && chart.scrollWidth > chart.clientWidth + 1 && !clips)) {
       found["chart cut off without a scroll box"].push(`${chart.id}: ${Math.round(cut)} px past its box`);
     }
     if (chart.scrollWidth > chart.clientWidth + 1) {

@@ -255,34 +255,48 @@ GEOMETRY = """() => [
     [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
     ...[...document.querySelectorAll(".herd-table-wrap, .pst-scrollable-table-container, .vega-embed")].map(b => {
         const cue = b.previousElementSibling, r = b.getBoundingClientRect();
+        const drawing = b.querySelector("svg.marks"), wrapper = b.querySelector(".chart-wrapper");
         return [b.id || b.className, Math.round(r.left), Math.round(r.width), b.scrollWidth, b.clientWidth,
-                cue && cue.classList.contains("herd-scroll-cue") ? cue.hidden : null];
+                cue && cue.classList.contains("herd-scroll-cue") ? cue.hidden : null,
+                drawing ? Math.round(drawing.getBoundingClientRect().width) : null,
+                wrapper ? Math.round(wrapper.getBoundingClientRect().width) : null];
     }),
 ]"""
 
 
-def test_narrowing_a_page_shows_what_loading_it_narrow_shows(server, browser, pages):
+@pytest.mark.parametrize("which", ["most boxes", "charts as wide as their column"])
+def test_narrowing_a_page_shows_what_loading_it_narrow_shows(server, browser, pages, which):
     """The phone-width layout checks look at pages loaded wide and then narrowed (see Pages): that stands
     for loading them narrow only while the two agree. The page with the most boxes that scroll sideways
-    (tables and charts) must measure the same both ways: every box's place, size and cue, and the page's."""
+    (tables and charts), and each page with a chart as wide as its column (width "container": Vega measures its
+    column when it draws, and again on a resize), must measure the same both ways: every box's place, size, cue and
+    drawing, and the page's; loaded narrow, such a page passes the layout checks too."""
     boxes = re.compile(r'class="[^"]*herd-table-wrap|<div id="altair-viz-')
-    page_path = max(BOOK_PAGES, key=lambda p: len(boxes.findall((HTML / p).read_text())))
+    if which == "most boxes":
+        page_paths = [max(BOOK_PAGES, key=lambda p: len(boxes.findall((HTML / p).read_text())))]
+    else:
+        page_paths = [p for p in BOOK_PAGES if re.search(r'"width": ?"container"', (HTML / p).read_text())]
+        assert page_paths, "no page draws a chart as wide as its column (the home page's chart did)"
     narrow = min(WIDTHS)
-    fresh = browser.new_page(viewport={"width": narrow, "height": 900})
-    try:
-        fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
-        fresh.goto(f"{server}/{page_path}", wait_until="load")
-        fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
-        fresh.wait_for_timeout(300)
-        loaded_narrow = fresh.evaluate(GEOMETRY)
-    finally:
-        fresh.close()
-    narrowed = pages.at(page_path, narrow).page.evaluate(GEOMETRY)
-    assert len(loaded_narrow) > 3, f"{page_path}: {loaded_narrow}"
-    differ = [f"loaded {a} / narrowed {b}" for a, b in zip(loaded_narrow, narrowed) if a != b]
-    assert len(loaded_narrow) == len(narrowed) and not differ, (
-        f"{page_path} at {narrow} px: narrowing the page is not loading it narrow:\n" + "\n".join(differ[:20])
-    )
+    for page_path in page_paths:
+        fresh = browser.new_page(viewport={"width": narrow, "height": 900})
+        try:
+            fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+            fresh.goto(f"{server}/{page_path}", wait_until="load")
+            fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
+            fresh.wait_for_timeout(300)
+            loaded_narrow = fresh.evaluate(GEOMETRY)
+            found = fresh.evaluate(LAYOUT, {"strictCharts": False})
+        finally:
+            fresh.close()
+        problems = [f"{kind}: {item}" for kind, items in found.items() for item in items]
+        assert not problems, f"{page_path} loaded at {narrow} px:\n" + "\n".join(problems[:30])
+        narrowed = pages.at(page_path, narrow).page.evaluate(GEOMETRY)
+        assert len(loaded_narrow) > (3 if which == "most boxes" else 1), f"{page_path}: {loaded_narrow}"
+        differ = [f"loaded {a} / narrowed {b}" for a, b in zip(loaded_narrow, narrowed) if a != b]
+        assert len(loaded_narrow) == len(narrowed) and not differ, (
+            f"{page_path} at {narrow} px: narrowing the page is not loading it narrow:\n" + "\n".join(differ[:20])
+        )
 
 
 def test_chapters_fold_their_parameters_under_the_rerun_box(pages):

@@ -22,6 +22,7 @@ from herd.base.lineage import (
     computed,
     describe,
     from_record,
+    given,
     identity,
     lineage_of,
     resolve,
@@ -109,8 +110,10 @@ def test_a_record_read_back_from_a_notebook_is_the_same_lineage(package):
         note="a note",
         output="its rows",
         after=[call(lineage.rows_where, column="key", values=["a", "b"])],
+        then=[call(lineage.rows, resource="facts")],
     )
-    for original in (read, made):
+    valued = given(made, formats.span(1.25, 3.5, unit="B"))
+    for original in (read, made, valued):
         kept = json.loads(json.dumps(original.record()))  # as the executed notebook holds it
         again = from_record(kept)
         assert again.record() == original.record() and identity(again.record()) == identity(kept)
@@ -257,12 +260,19 @@ def _book_records():
 
 def test_every_record_on_every_page_binds_to_its_function_s_signature():
     """Each computed record of the executed chapters (glued values and table cells) names functions of herd that
-    exist and take the arguments it names, its own call and every call before it."""
-    wrong, seen = [], 0
+    exist and take the arguments it names, its own call, every call before and after it, and the function of
+    herd.base.formats that wrote its value; the computed numbers a reader sees keep the value they were written from."""
+    wrong, seen, valued = [], 0, 0
     for chapter, record in _book_records():
         if record["kind"] != "computed":
             continue
-        for made in [*record.get("after", []), record]:
+        written = record.get("value")
+        if written:
+            valued += 1
+            if not written["function"].startswith("herd.base.formats.") or len(written["given"]) not in (1, 2):
+                wrong.append(f"{chapter}: a value written by {written['function']} from {written['given']}")
+        writer = [{"function": written["function"], "params": written["args"]}] if written else []
+        for made in [*record.get("after", []), *record.get("then", []), *writer, record]:
             seen += 1
             function = resolve(made["function"])
             if function is None:
@@ -271,6 +281,7 @@ def test_every_record_on_every_page_binds_to_its_function_s_signature():
                 names = ", ".join(unknown_params(function, made.get("params", {})))
                 wrong.append(f"{chapter}: {made['function']} takes no {names}")
     assert seen > 100, "the executed chapters carry computed records"
+    assert valued > 100, "the executed chapters' computed numbers keep the values they were written from"
     assert not sorted(set(wrong)), sorted(set(wrong))[:20]
 
 
@@ -290,3 +301,40 @@ def test_the_compute_checks_list_only_the_rows_they_read(package):
         assert len(frame) < len(package.tables[name])  # not the whole table
     narrowed = dataclasses.replace(package, tables={**package.tables, "facts": facts, "scaling_laws": laws})
     pd.testing.assert_frame_equal(budget.checks(narrowed, flops), budget.checks(package, flops))
+
+
+def test_a_computed_number_keeps_the_value_it_was_written_from(monkeypatch, package):
+    """A computed number glued or tabled as herd.base.formats wrote it keeps, in its record, the value before rounding
+    (at the digits the book stores), the function that wrote it and its arguments; a number read from a row does not
+    (its row holds the value), nor does a text no format wrote."""
+    shown = []
+    monkeypatch.setattr(glue_path, "display", lambda bundle, raw, metadata: shown.append(metadata))
+    group = computed(lineage.rows, reads=())
+    read = lineage.fact(package, package.facts["key"].iloc[0], formats.count)
+    values = {"n": formats.count(629.834612345678), "p": formats.number(0.123456, 2), "r": read, "t": "7"}
+    glue_path.glue_all(values, group)
+    n, p, r, t = (m[META_KEY]["record"] for m in shown)
+    assert n["value"] == {"given": [629.8346123], "function": "herd.base.formats.count", "args": {}}
+    assert p["value"] == {"given": [0.123456], "function": "herd.base.formats.number", "args": {"decimals": 2}}
+    assert "value" not in r and "value" not in t and t == group.record()
+    assert shown[0][META_KEY]["id"] == identity(n) != identity(group.record())  # the id is the record's, value and all
+    assert "value before rounding 629.8346123, written by herd.base.formats.count(value)" in describe(n)
+    # a table's cells: each computed cell its own value, under the formatter its column was given
+    frame = pd.DataFrame({"x": [1.04, 2.96]})
+    _, metadata = tables.render(frame, {"x": tables.number(1)}, lineage={"x": group})
+    found = sorted(r["value"]["given"][0] for r in metadata[META_KEY]["records"].values())
+    assert found == [1.04, 2.96]
+    # a cell that holds a text written already (an interval) keeps its values too
+    written = pd.DataFrame({"i": pd.Series([formats.interval(-0.04, 2.25)], dtype=object)})
+    _, kept = tables.render(written, lineage={"i": group})
+    (record,) = kept[META_KEY]["records"].values()
+    assert record["value"]["given"] == [-0.04, 2.25] and record["value"]["function"] == "herd.base.formats.interval"
+    (side,) = [d for d in metadata["herd"]["downloads"] if d["file"].endswith(".lineage.csv")]
+    rows = list(csv.DictReader(io.StringIO(side["csv"])))
+    assert [r["value before rounding"] for r in rows] == [
+        f"value before rounding {v}, written by herd.base.formats.number(value, decimals=1)" for v in (1.04, 2.96)
+    ]
+    # a value survives a pickle (a memo may keep it), and so does a traced text written by a format
+    assert pickle.loads(pickle.dumps(formats.count(12.6))).written["given"] == [12.6]
+    traced = Traced(formats.count(12.6), group)
+    assert pickle.loads(pickle.dumps(traced)).written == traced.written == formats.count(12.6).written

@@ -23,13 +23,18 @@ same rules inside the charts.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import ParamSpec
 
 import numpy as np
 import pandas as pd
 
+P = ParamSpec("P")
 DASH = "—"
 # Significant digits a number keeps where the book stores it rather than prints it (a chart's data, a CSV download,
 # a record glued for the tests): enough for any reader, few enough that the last bits in which two processors' maths
@@ -38,6 +43,64 @@ STORED_DIGITS = 10
 UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+class Written(str):
+    """A number as the book writes it that keeps what it was written from: ``written`` names the value(s) the
+    function of this module was given (at :data:`STORED_DIGITS` significant digits, as the book stores a number),
+    the function, and its other arguments. A lineage record shows it beside the rounded text
+    (:func:`herd.base.lineage.given`); any other use of the text sees a plain string."""
+
+    written: dict
+
+    def __new__(cls, text: str, written: dict):
+        """``text`` with ``written``."""
+        out = super().__new__(cls, text)
+        out.written = written
+        return out
+
+    def __reduce__(self):
+        """Pickled with what it was written from."""
+        return (Written, (str(self), self.written))
+
+
+def _argument(value):
+    """An argument of a writing function as a record holds it: a function by its name, a collection item by item."""
+    if callable(value):
+        name = getattr(value, "__qualname__", type(value).__name__)
+        return f"{value.__module__}.{name}" if "<" not in name else "a function of the caller"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_argument(v) for v in value]
+    return value
+
+
+def _writes(values: int = 1) -> Callable[[Callable[P, str]], Callable[P, str]]:
+    """A function of this module that writes ``values`` numbers (its first arguments) returns a :class:`Written`
+    text: what it writes, with the numbers it was given and its other arguments (their defaults included)."""
+
+    def wrap(function: Callable[P, str]) -> Callable[P, str]:
+        signature = inspect.signature(function)
+        names = list(signature.parameters)[:values]
+        name = f"{function.__module__}.{function.__qualname__}"
+
+        @functools.wraps(function)
+        def write(*args: P.args, **kwargs: P.kwargs) -> str:
+            text = function(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            given = [bound.arguments[n] for n in names]
+            if any(missing(v) or isinstance(v, bool | np.bool_) for v in given):
+                return text
+            try:
+                numbers = [stored(float(v)) for v in given]
+            except (TypeError, ValueError):
+                return text
+            rest = {k: _argument(v) for k, v in bound.arguments.items() if k not in names}
+            return Written(text, {"given": numbers, "function": name, "args": rest})
+
+        return write
+
+    return wrap
 
 
 def missing(v) -> bool:
@@ -70,16 +133,19 @@ def _round(v: float, decimals: int) -> float:
     return round(float(v), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+@_writes()
 def count(v) -> str:
     """A whole number with thousands separators: ``19,194``."""
     return DASH if missing(v) else f"{int(round(float(v))):,}"
 
 
+@_writes()
 def number(v, decimals: int = 1) -> str:
     """A decimal with ``decimals`` places and thousands separators: ``1,234.5``."""
     return DASH if missing(v) else f"{_round(v, decimals):,.{decimals}f}"
 
 
+@_writes()
 def gap(v, decimals: int = 1) -> str:
     """A signed difference: ``+1.8``, ``-2.6``, and ``0.0`` for a value that rounds to zero."""
     if missing(v):
@@ -88,6 +154,7 @@ def gap(v, decimals: int = 1) -> str:
     return f"{r:,.{decimals}f}" if r == 0 else f"{r:+,.{decimals}f}"
 
 
+@_writes(2)
 def interval(low, high, decimals: int = 1, signed: bool = True, edges=()) -> str:
     """An interval: ``+0.3 to +4.1`` (signed, for gaps) or ``77.3 to 99.1``.
 
@@ -108,6 +175,7 @@ def interval(low, high, decimals: int = 1, signed: bool = True, edges=()) -> str
     return f"{bound(float(low))} to {bound(float(high))}"
 
 
+@_writes(2)
 def span(low, high, fmt=None, unit: str = "") -> str:
     """A range of two values written with ``fmt`` (default :func:`count`), joined by an en dash,
     with the unit once at the end: ``390–1,165 B``."""
@@ -144,6 +212,7 @@ def listing(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+@_writes()
 def pvalue(v) -> str:
     """A p-value: ``< 0.001``, ``0.046``, ``> 0.999``."""
     if missing(v):
@@ -167,11 +236,13 @@ def yes_no(v) -> str:
     return "yes" if v else "no"
 
 
+@_writes()
 def percent(v, decimals: int = 1) -> str:
     """A value already in percent: ``95.2 %``."""
     return DASH if missing(v) else f"{number(v, decimals)} %"
 
 
+@_writes()
 def share(v, decimals: int = 0) -> str:
     """A fraction written as a percentage: ``0.32`` → ``32 %``."""
     return DASH if missing(v) else percent(100 * float(v), decimals)
@@ -187,11 +258,13 @@ def confidence(alpha) -> str:
     return (number.rstrip("0").rstrip(".") if "." in number else number) + " " + unit
 
 
+@_writes()
 def scaled(v, unit: str, decimals: int = 0) -> str:
     """``v`` in units of thousand, million, billion or trillion: ``scaled(4.05e11, "B")`` → ``405 B``."""
     return DASH if missing(v) else f"{number(float(v) / UNITS[unit], decimals)} {unit}"
 
 
+@_writes()
 def size(v, decimals: int = 0) -> str:
     """A parameter or token count in the unit that suits it: ``405 B``, ``15.6 T``, ``350 M``."""
     if missing(v):
@@ -201,6 +274,7 @@ def size(v, decimals: int = 0) -> str:
     return scaled(v, unit, decimals if unit != "T" else max(decimals, 1))
 
 
+@_writes()
 def params_as_printed(v) -> str:
     """A parameter count a source prints, in billions with the digits it has (up to three decimals): ``1.23 B``
     and ``3.21 B`` for the counts a card prints to two decimals, ``8 B`` and ``405 B`` for round ones, so two
@@ -212,6 +286,7 @@ def params_as_printed(v) -> str:
     return scaled(v, "B", decimals)
 
 
+@_writes()
 def params(v, decimals: int = 0) -> str:
     """A parameter count in billions: ``405 B`` (trillions from 10¹²: ``1.2 T``)."""
     if missing(v):
@@ -219,6 +294,7 @@ def params(v, decimals: int = 0) -> str:
     return scaled(v, "T", max(decimals, 1)) if abs(float(v)) >= 1e12 else scaled(v, "B", decimals)
 
 
+@_writes()
 def tokens(v, decimals: int = 1) -> str:
     """A token count in trillions: ``15.6 T`` (billions below 10¹²: ``800 B``)."""
     if missing(v):
@@ -226,6 +302,7 @@ def tokens(v, decimals: int = 1) -> str:
     return scaled(v, "T", decimals) if abs(float(v)) >= 1e12 else scaled(v, "B", 0)
 
 
+@_writes()
 def scientific(v, digits: int = 2) -> str:
     """A large magnitude as a power of ten with ``digits`` significant digits: ``3.8 × 10²⁵``."""
     if missing(v):
@@ -242,6 +319,7 @@ def scientific(v, digits: int = 2) -> str:
     return power if text == "1" else f"{text} × {power}"
 
 
+@_writes()
 def exact(v) -> str:
     """A number with every digit it has and no exponent, as a source prints it: ``0.0038``, ``1,250``."""
     if missing(v):
@@ -253,6 +331,7 @@ def exact(v) -> str:
     return ("-" if v < 0 else "") + f"{int(whole):,}" + (f".{frac}" if frac else "")
 
 
+@_writes()
 def quantity(v) -> str:
     """A bare quantity: every digit below a million (:func:`exact`), a power of ten above (:func:`scientific`)."""
     if missing(v):
@@ -272,11 +351,13 @@ def number_list(text, sep: str = ";") -> str:
     )
 
 
+@_writes()
 def times(v, decimals: int = 2) -> str:
     """A ratio: ``1.64×``."""
     return DASH if missing(v) else f"{number(v, decimals)}×"
 
 
+@_writes()
 def significant(v, digits: int = 3) -> str:
     """``digits`` significant figures, with thousands separators and no exponent: ``0.0123``, ``1,230``."""
     if missing(v):

@@ -122,6 +122,10 @@ class Lineage:
     note: str | None = None
     output: str | None = None  # which of the call's outputs the number is (a key, row, column or attribute)
     after: tuple[Call, ...] = ()  # the earlier calls whose results this call was given, in order
+    then: tuple[Call, ...] = ()  # the later calls that only present the output (e.g. see it from one model), in order
+    # the value(s) a computed number was written from, before rounding, with the function of herd.base.formats that
+    # wrote it and its other arguments (herd.base.formats.Written; :func:`given`)
+    value: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self):
         if self.kind not in ("data", "computed"):
@@ -142,6 +146,10 @@ class Lineage:
             out["output"] = self.output
         if self.after:
             out["after"] = [c.record() for c in self.after]
+        if self.then:
+            out["then"] = [c.record() for c in self.then]
+        if self.value:
+            out["value"] = {k: _plain(v) for k, v in self.value}
         if self.format:
             out["format"] = {
                 "function": self.format,
@@ -231,12 +239,14 @@ def computed(
     note: str | None = None,
     output: str | None = None,
     after: Iterable[Call] = (),
+    then: Iterable[Call] = (),
     **params,
 ) -> Lineage:
     """The lineage of a number that the call ``function(**params)`` computed from ``reads``: ``params`` are the
     call's own arguments, by the names of its signature (a wrong name is an error), with the values passed (the
     data it was given are ``reads``); ``output`` says which of the call's outputs the number is; ``after`` lists
-    the earlier calls (:func:`call`) whose results the call was given."""
+    the earlier calls (:func:`call`) whose results the call was given, ``then`` the later calls that only present
+    its output (e.g. see it from one model)."""
     return Lineage(
         "computed",
         reads=tuple(reads),
@@ -245,7 +255,18 @@ def computed(
         note=note,
         output=output,
         after=tuple(after),
+        then=tuple(then),
     )
+
+
+def given(lineage: Lineage | None, text) -> Lineage | None:
+    """``lineage`` with the value a computed number was written from, when ``text`` keeps it (a text written by
+    :mod:`herd.base.formats`, or a :class:`Traced` one): the value before rounding, the function that wrote it and
+    its arguments. A number read from a row keeps its lineage as it is: the row holds the value."""
+    written = getattr(text, "written", None)
+    if lineage is None or not written or lineage.kind != "computed" or lineage.value:
+        return lineage
+    return dataclasses.replace(lineage, value=tuple(sorted(written.items())))
 
 
 def _source_from(record: Mapping | None) -> Source | None:
@@ -286,13 +307,17 @@ def from_record(record: Mapping) -> Lineage:
         note=record.get("note"),
         output=record.get("output"),
         after=tuple(Call(c["function"], tuple(c.get("params", {}).items())) for c in record.get("after", ())),
+        then=tuple(Call(c["function"], tuple(c.get("params", {}).items())) for c in record.get("then", ())),
+        value=tuple(sorted(record.get("value", {}).items())),
     )
 
 
 class Traced(str):
-    """A formatted number (or any text shown) that carries its :class:`Lineage`."""
+    """A formatted number (or any text shown) that carries its :class:`Lineage` (and, like the text it was made
+    from, the value that text was written from, when :mod:`herd.base.formats` wrote it)."""
 
     lineage: Lineage
+    written: dict | None
 
     def __new__(cls, text: str, lineage: Lineage):
         """``text`` with ``lineage``."""
@@ -300,11 +325,18 @@ class Traced(str):
             raise TypeError(f"a traced value needs a Lineage, not {type(lineage).__name__}")
         out = super().__new__(cls, text)
         out.lineage = lineage
+        out.written = getattr(text, "written", None)
         return out
 
     def __reduce__(self):
-        """Pickled with its lineage (a memo may keep traced values)."""
-        return (Traced, (str(self), self.lineage))
+        """Pickled with its lineage (a memo may keep traced values) and what its text was written from."""
+        return (_traced, (str(self), self.lineage, self.written))
+
+
+def _traced(text: str, lineage: Lineage, written: dict | None) -> Traced:
+    out = Traced(text, lineage)
+    out.written = written
+    return out
 
 
 def lineage_of(value) -> Lineage | None:
@@ -378,4 +410,18 @@ def describe(record: Mapping) -> str:
     text = "computed by " + " then ".join(calls)
     if record.get("output"):
         text += f", output {record['output']}"
+    for later in record.get("then", []):
+        text += f", seen through {later['function']}({_arguments(later.get('params', {}))})"
+    if record.get("value"):
+        text += f", {value_text(record['value'])}"
     return text + (f" from {reads}" if reads else "")
+
+
+def value_text(value: Mapping) -> str:
+    """What a computed number was written from, in words: ``value before rounding 629.8346123, written by
+    herd.base.formats.count(value)`` (``low, high`` for the two ends of a range)."""
+    given = value.get("given", [])
+    numbers = " and ".join(repr(v) for v in given)
+    names = ["value"] if len(given) == 1 else ["low", "high"]
+    args = ", ".join([*names, *(f"{k}={json.dumps(v)}" for k, v in value.get("args", {}).items())])
+    return f"value before rounding {numbers}, written by {value.get('function')}({args})"

@@ -144,21 +144,23 @@ def question(
 
 def comparison(package, seen: pd.DataFrame, rules: compare.Rules, competitors: Iterable[str]):
     """Per row of :func:`herd.method.compare.orient` (``seen``, in the order shown, the question asked of
-    ``competitors``) and column: the lineage of that comparison, judged by :func:`herd.method.compare.against` from the
-    two printed scores and the benchmark's N, and seen from the focus model; the output is the row and column."""
+    ``competitors``) and column: the lineage of that comparison, computed (its gap, interval, p-value, N and verdict)
+    by :func:`herd.method.compare.against` from the two printed scores and the benchmark's N, then seen from the
+    focus model by :func:`herd.method.compare.orient` (which only turns the pair round); the output is the row and
+    column."""
 
     def of(i: int, column: str | None = None) -> Lineage:
         r = seen.iloc[i]
         models = [r["focus"], r["competitor"]]
         frame = _subset(package, "scores", source=r["source"], table=r["table"], row_label=r["row_label"], model=models)
         where = f"row {r['row_label']!r}, competitor {r['competitor']!r}" + (f", column {column!r}" if column else "")
+        judged = _against(r["source"], r["table"], r["focus"], competitors, rules)
         return computed(
-            compare.orient,
+            compare.against,
             rows_of.rows(package, "scores", frame) + _benchmarks(package, [r["benchmark"]]),
             output=where,
-            after=[_against(r["source"], r["table"], r["focus"], competitors, rules)],
-            focus=r["focus"],
-            competitors=list(competitors),
+            then=[call(compare.orient, focus=r["focus"], competitors=list(competitors))],
+            **dict(judged.params),
         )
 
     return of

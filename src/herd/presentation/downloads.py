@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from herd.base.formats import STORED_DIGITS
+from herd.base.lineage import value_text
 
 FOLDER = "downloads"
 ARCHIVE = "llama-3.1-reproduced-data.zip"
@@ -115,9 +116,22 @@ def frame_csv(frame: pd.DataFrame, label: str, name: str | None = None) -> dict:
 def lineage_csv(table: dict, ids: dict[tuple[int, str], str], records: dict[str, dict]) -> dict:
     """The side file of a table's download: for each numeric cell with a lineage (its row in the CSV, counting
     from 1 after the header, and its column), where the number came from: the function that computed it, the
-    arguments it was called with, which of its outputs the number is and the calls before it, or the data row it was
-    read from, with the rows read and their sources."""
-    header = ["row", "column", "lineage", "kind", "function", "arguments", "output", "after", "data read", "sources"]
+    arguments it was called with, which of its outputs the number is, the calls before it and after it, and the value
+    it was written from before rounding, or the data row it was read from, with the rows read and their sources."""
+    header = [
+        "row",
+        "column",
+        "lineage",
+        "kind",
+        "function",
+        "arguments",
+        "output",
+        "after",
+        "then",
+        "value before rounding",
+        "data read",
+        "sources",
+    ]
     rows = []
     for (i, column), key in sorted(ids.items()):
         record = records[key]
@@ -135,8 +149,9 @@ def lineage_csv(table: dict, ids: dict[tuple[int, str], str], records: dict[str,
                 place = ", ".join(str(p) for p in (r.get("location"), f"p. {r['page']}" if "page" in r else None) if p)
                 sources.append(f"{src['title']} ({src['url']})" + (f", {place}" if place and "source" in r else ""))
         params = json.dumps(record.get("params", {}), sort_keys=True) if record.get("params") else ""
-        after = "; ".join(
-            f"{c['function']}({json.dumps(c.get('params', {}), sort_keys=True)})" for c in record.get("after", [])
+        after, then = (
+            "; ".join(f"{c['function']}({json.dumps(c.get('params', {}), sort_keys=True)})" for c in record.get(k, []))
+            for k in ("after", "then")
         )
         rows.append(
             [
@@ -148,6 +163,8 @@ def lineage_csv(table: dict, ids: dict[tuple[int, str], str], records: dict[str,
                 params,
                 record.get("output", ""),
                 after,
+                then,
+                value_text(record["value"]) if record.get("value") else "",
                 read_text,
                 "; ".join(dict.fromkeys(sources)),
             ]

@@ -18,7 +18,7 @@ import IPython
 from IPython.display import Markdown, display
 from myst_nb.ext.glue import GLUE_PREFIX  # what myst-nb's glue puts before each MIME type it hides
 
-from herd.base.lineage import META_KEY, Lineage, identity, lineage_of
+from herd.base.lineage import META_KEY, Lineage, given, identity, lineage_of
 
 
 def glue(name: str, value, lineage: Lineage | None = None) -> None:
@@ -27,7 +27,7 @@ def glue(name: str, value, lineage: Lineage | None = None) -> None:
     bundle, metadata = IPython.core.formatters.format_display_data(value)
     metadata = dict(metadata)
     metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
-    found = lineage_of(value) or lineage
+    found = given(lineage_of(value) or lineage, value)
     if found is not None:
         record = found.record()
         metadata[META_KEY] = {"id": identity(record), "record": record}
@@ -48,6 +48,6 @@ def glue_all(
     if unknown:
         raise KeyError(f"named but not among the values: {', '.join(unknown)}")
     for name, value in values.items():
-        given = lineage.get(name) if isinstance(lineage, Mapping) else lineage
-        found = lineage_of(value) or given
+        group = lineage.get(name) if isinstance(lineage, Mapping) else lineage
+        found = given(lineage_of(value) or group, value)
         glue(name, Markdown(str(value)) if name in markdown else value, found)

@@ -24,7 +24,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from herd.base import formats, markup
-from herd.base.lineage import META_KEY, Lineage, Records
+from herd.base.lineage import META_KEY, Lineage, Records, given
 
 from . import downloads
 
@@ -70,14 +70,19 @@ def link(text: str, url: str) -> str:
     return markup.link(text, url)
 
 
-def _cells(column: pd.Series, fmt: Formatter | None, escape: bool) -> list[str]:
+def _cells(column: pd.Series, fmt: Formatter | None, escape: bool) -> tuple[list[str], list]:
+    """The HTML of a column's cells, and what each cell's text was written from (herd.base.formats.Written: the text
+    its formatter wrote, or a cell that holds such a text already, e.g. an interval written by
+    :func:`herd.base.formats.interval`), None where nothing says."""
     # HTML that a formatter or an unescaped column writes keeps only the tags herd writes itself (links to web
     # addresses, line breaks, emphasis): markup from the data is shown as text (herd.base.markup.sanitize)
     if fmt is not None:
-        return [markup.sanitize(str(fmt(v))) for v in column]
+        written = [fmt(v) for v in column]
+        return [markup.sanitize(str(w)) for w in written], written
+    kept = [v if isinstance(v, formats.Written) else None for v in column]
     if escape:
-        return ["" if formats.missing(v) else html.escape(str(v)) for v in column]
-    return ["" if formats.missing(v) else markup.sanitize(str(v)) for v in column]
+        return ["" if formats.missing(v) else html.escape(str(v)) for v in column], kept
+    return ["" if formats.missing(v) else markup.sanitize(str(v)) for v in column], kept
 
 
 def _kind(raw: pd.Series, shown: list[str]) -> str:
@@ -127,9 +132,10 @@ MAX_UNTRACED = 20  # untraced cells a table names (with their column), for the b
 
 
 def _traced_cells(
-    frame: pd.DataFrame, shown: dict, lineage: CellLineage | None
+    frame: pd.DataFrame, shown: dict, lineage: CellLineage | None, written: dict
 ) -> tuple[dict[tuple[int, str], str], Records, dict]:
-    """Which cells that show a number carry which lineage record (by row and column), the records, and the counts
+    """Which cells that show a number carry which lineage record (by row and column; a computed number's with the
+    value its formatter was given, ``written``), the records, and the counts
     of the numbers the cells show and of those with a lineage (a cell of words with numbers among them, "57 subsets
     of 100–1,534", takes its column's lineage as a number alone does), with the first cells whose numbers carry none."""
     ids: dict[tuple[int, str], str] = {}
@@ -141,7 +147,7 @@ def _traced_cells(
             if not found_numbers:
                 continue
             counts["numbers"] += len(found_numbers)
-            found = _lineage_of(lineage, i, str(column))
+            found = given(_lineage_of(lineage, i, str(column)), written[column][i])
             if found is not None:
                 ids[(i, str(column))] = records.add(found)
                 counts["traced"] += len(found_numbers)
@@ -190,9 +196,10 @@ def render(
     unknown = sorted(set(headers) - set(frame.columns))
     if unknown:
         raise KeyError(f"headers given for columns the table does not show: {', '.join(map(str, unknown))}")
-    cells = {c: _cells(frame[c], formats_.get(c), escape) for c in frame.columns}
+    made = {c: _cells(frame[c], formats_.get(c), escape) for c in frame.columns}
+    cells = {c: html_ for c, (html_, _) in made.items()}
     kinds = [_kind(frame[c], cells[c]) for c in frame.columns]
-    ids, records, counts = _traced_cells(frame, cells, lineage)
+    ids, records, counts = _traced_cells(frame, cells, lineage, {c: w for c, (_, w) in made.items()})
     if headers:
         # the lineage and the formats are looked up under the frame's own names; the page and the download show the
         # headers given

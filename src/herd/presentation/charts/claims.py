@@ -9,7 +9,7 @@ import pandas as pd
 
 from herd.base import formats
 
-from .figure import Figure, finish, fit_width, wrapped_title
+from .figure import Figure, finish, narrow_title
 from .theme import OKABE_ITO
 
 # The groups' colours, in the order of herd.analyses.claims.SUMMARY_GROUPS: the eight of Okabe and Ito's palette (see
@@ -29,6 +29,9 @@ GROUP_COLORS = (
     OKABE_ITO["black"],
     "#BBBBBB",
 )
+
+
+TWO_COLUMNS_PX = 480  # the chart's width from which its legend takes two columns (below, on a phone, one)
 
 
 def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], title: str) -> Figure:
@@ -58,7 +61,7 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
                 title="Verdict",
                 scale=alt.Scale(domain=order, range=[colors[g] for g in order]),
                 sort=order,
-                legend=alt.Legend(columns=3),
+                legend=alt.Legend(columns=alt.ExprRef(f"width < {TWO_COLUMNS_PX} ? 1 : 2")),  # one column on a phone
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -69,8 +72,12 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
             ],
         )
         .properties(
+            # the chart takes the width of its column (a phone's too), its title wrapped to a phone's width: the
+            # topics' names are short, so the bars fit beside them on any screen, and nothing needs scrolling
+            width="container",
             height=alt.Step(28),
-            title=wrapped_title(
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+            title=narrow_title(
                 title,
                 [
                     "Each claim is one number, comparison or statement the post makes.",
@@ -79,7 +86,6 @@ def verdict_summary(audit: pd.DataFrame, groups: Mapping[str, tuple[str, ...]], 
             ),
         )
     )
-    chart = fit_width(chart)
     by_group = data.groupby("group")["claims"].sum()
     summary = (
         f"{formats.noun(len(audit), 'claim')} in {formats.noun(len(totals), 'topic')}: "
