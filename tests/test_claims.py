@@ -1,6 +1,7 @@
 """Every claim of the audited post gets a verdict computed from the data, and known cases come
 out as the sources say. If data or rules change a verdict, these fail."""
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -102,7 +103,7 @@ def test_every_claim_has_a_verdict_a_rule_and_evidence(audit):
         ("infra-grand-teton", "correct", "Grand Teton"),
         ("adversarial-degrades", "overstated", "of all 3"),
         ("reasoning-mcts", "imprecise", "Monte Carlo"),
-        ("conclusion-no-memorization", "overstated", "5 of the 15 reported 405B gains exceed"),
+        ("conclusion-no-memorization", "not supported", "5 of the 15 reported 405B gains exceed"),
     ],
 )
 def test_known_verdicts(audit, claim_id, verdict, evidence):
@@ -410,21 +411,22 @@ def _reported(package) -> int:
 
 
 @pytest.mark.parametrize(
-    "counts, pervasive, no_effect",
+    "counts, pervasive",
     [
         # a majority beyond chance at every correlation of the range, and whichever way the undetermined count
-        ("majority", "correct", "overstated"),
-        # half exactly is no majority: "most of the benchmarks" (the claim's own reading) needs more than half
-        ("half", "overstated", "overstated"),
-        ("some", "overstated", "overstated"),
-        ("none", "contradicted", "correct"),
+        ("majority", "correct"),
+        # half exactly is no majority: "most of the benchmarks" (the claim's own reading) needs more than half; fewer
+        # does not refute it, the paper's own summary (some benchmarks and not others) does
+        ("half", "overstated"),
+        ("some", "overstated"),
+        ("none", "overstated"),
         # the range's ends disagree: a majority at one end, a minority at the other, so the data leave it open
-        ("ends disagree", "not checkable", "overstated"),
-        # a gain the Monte Carlo error leaves undetermined, which would decide both, leaves both open too
-        ("undetermined", "not checkable", "not checkable"),
+        ("ends disagree", "not checkable"),
+        # a gain the Monte Carlo error leaves undetermined, which would make a majority, leaves it open too
+        ("undetermined", "not checkable"),
     ],
 )
-def test_contamination_claims_hold_across_the_range_of_item_correlations(package, counts, pervasive, no_effect):
+def test_contamination_claims_hold_across_the_range_of_item_correlations(package, counts, pervasive):
     n = _reported(package)
     majority, half = n // 2 + 1, n // 2
     ranges = {
@@ -433,12 +435,14 @@ def test_contamination_claims_hold_across_the_range_of_item_correlations(package
         "some": [(1, 2), (2, 2), (1, 1)],
         "none": [(0, 0)] * 3,
         "ends disagree": [(majority, majority), (majority, majority), (half, half)],
-        "undetermined": [(0, 0), (0, 1), (0, 0)],
+        "undetermined": [(majority, majority), (half, majority), (majority, n)],
     }[counts]
     wanted = package.claims[package.claims["claim_id"].isin(["contam-pervasive", "conclusion-no-memorization"])]
     out = audit_in_words(package, claims=wanted, beyond_chance=chance(n, *ranges)).set_index("claim_id")
     assert out.loc["contam-pervasive", "verdict"] == pervasive
-    assert out.loc["conclusion-no-memorization", "verdict"] == no_effect
+    # a gain beyond chance is not memorisation, nor a gain within chance its absence: whatever the counts, the null
+    # cannot show "no memorisation", and the paper does not say it
+    assert out.loc["conclusion-no-memorization", "verdict"] == "not supported"
     least, most = min(lo for lo, _ in ranges), max(hi for _, hi in ranges)
     span = str(least) if least == most else f"{least}–{most}"
     assert out.loc["contam-pervasive", "evidence"].startswith(
@@ -446,11 +450,27 @@ def test_contamination_claims_hold_across_the_range_of_item_correlations(package
         f"correlations 0.3–0.7"
     )
     if counts == "ends disagree":
-        assert out.loc["contam-pervasive", "evidence"].endswith(
-            ": the claim is correct at some and overstated at others"
-        )
+        assert ": the claim is correct at some and overstated at others" in out.loc["contam-pervasive", "evidence"]
     # without the chapter's result the audit does not fall back on a rule of thumb
     assert (audit_in_words(package, claims=wanted)["verdict"] == "not checkable").all()
+
+
+def test_without_the_papers_summary_a_minority_beyond_chance_leaves_pervasive_open(package):
+    """Fewer than a majority beyond chance does not refute 'pervasive' by itself: with the paper's summary (a large
+    impact for some benchmarks, not for others) removed from the facts, the claim is not checkable."""
+    from herd.analyses.claims.facts import IMPACT_VARIES
+
+    n = _reported(package)
+    wanted = package.claims[package.claims["claim_id"] == "contam-pervasive"]
+    facts = package.tables["facts"].copy()
+    facts.loc[facts["key"] == IMPACT_VARIES, "value"] = 0
+    silent = dataclasses.replace(package, tables={**package.tables, "facts": facts})
+    out = audit_in_words(silent, claims=wanted, beyond_chance=chance(n, (1, 1), (2, 2))).iloc[0]
+    assert out["verdict"] == "not checkable"
+    assert "large impact" not in out["evidence"]
+    assert audit_in_words(package, claims=wanted, beyond_chance=chance(n, (1, 1), (2, 2))).iloc[0]["verdict"] == (
+        "overstated"
+    )
 
 
 def test_a_contamination_result_is_a_count():

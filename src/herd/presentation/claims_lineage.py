@@ -69,9 +69,10 @@ def _audit_reads(package, frame: pd.DataFrame | None = None) -> tuple:
     pairs = scores[["source", "table"]].apply(tuple, axis=1)
     reads = rows_of.rows(package, "claims", frame)
     reads += rows_of.rows(package, "scores", scores[pairs.isin({p for p in cited if p[1]})])
-    keys = [*frame["fact_key"].dropna(), *CONTEXT_FACTS]
+    contamination = (frame["kind"] == "contamination").any()
+    keys = [*frame["fact_key"].dropna(), *CONTEXT_FACTS, *([facts.IMPACT_VARIES] if contamination else [])]
     reads += _facts(package, keys)
-    if (frame["kind"] == "contamination").any():
+    if contamination:
         reads += rows_of.rows(package, "contamination")
     return reads
 

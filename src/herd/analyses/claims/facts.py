@@ -26,6 +26,11 @@ PERVASIVE = 0.5
 """Contamination is "pervasive" when more than this share of the reported gains exceed chance: the claim's own reading
 in ``data/claims.csv`` (its note: a gain "on most of the benchmarks the paper prints"), i.e. a majority."""
 
+IMPACT_VARIES = "contamination.impact-varies"
+"""The facts.csv row of the paper's own summary of its contamination analysis (§5.1.4): a large impact for some
+benchmarks and not for others (1), or no such statement (0). With fewer than a majority beyond chance it decides
+'pervasive' (the null alone cannot: a gain not resolved is not shown absent)."""
+
 
 FACT_IN_NOTE = re.compile(r"\{(value|printed):([^{}:]+)\}")
 """How a claim's note cites a row of ``facts.csv`` so that its numbers come from the data: ``{value:KEY}`` is the
@@ -250,25 +255,40 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
         )
     chance = ev.beyond_chance
     (least, most), (low, high) = chance.span, chance.correlations
-    if relation == "pervasive":
-        rule = said("null-rule", relation=relation, share=PERVASIVE, null=said("null-rule", relation=None))
-
-        def judge(k: int) -> str:
-            return "correct" if k > PERVASIVE * chance.reported else ("overstated" if k else "contradicted")
-
-    elif relation == "no-effect":
-        rule = said("null-rule", relation=relation, null=said("null-rule", relation=None))
-
-        def judge(k: int) -> str:
-            return "overstated" if k else "correct"
-
-    else:
+    null = said("null-rule", relation=None)
+    if relation == "no-effect":
+        # a gain beyond chance is a correlation, not memorisation (contaminated items may be easier), and a gain
+        # within chance is not shown absent: the null neither shows nor refutes the claim, and the paper does not
+        # say its measures ruled memorisation out, so the claim rests on nothing the source shows
+        rule = said("null-rule", relation=relation, null=null)
+        text = said("beyond-chance", least=least, most=most, reported=chance.reported, low=low, high=high, verdicts=[])
+        return Verdict("not supported", relation, rule, text, "Table 15, gain columns", ref)
+    if relation != "pervasive":
         raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
+    # fewer than a majority beyond chance does not refute 'pervasive' (a gain not resolved is not shown absent): the
+    # paper's own summary of its analysis does, where it says contamination matters for some benchmarks and not others
+    varies = bool(ev.package.fact(IMPACT_VARIES))
+    rule = said("null-rule", relation=relation, share=PERVASIVE, null=null)
+
+    def judge(k: int) -> str:
+        if k > PERVASIVE * chance.reported:
+            return "correct"
+        return "overstated" if varies else "not checkable"
+
     # the verdict must not depend on where in the published range the item correlation lies (nor on a row the Monte
     # Carlo error leaves undetermined): judged at both ends of the count at every correlation (a verdict moves with
     # the count in one direction only, so the counts between agree when the ends do)
     found = list(dict.fromkeys(judge(k) for _, fewest, most_ in chance.counts for k in (fewest, most_)))
-    text = said("beyond-chance", least=least, most=most, reported=chance.reported, low=low, high=high, verdicts=found)
+    text = said(
+        "beyond-chance",
+        least=least,
+        most=most,
+        reported=chance.reported,
+        low=low,
+        high=high,
+        verdicts=found,
+        varies=varies,
+    )
     if len(found) > 1:
         return Verdict("not checkable", "range-disagrees", rule, text, "Table 15, gain columns", ref)
     return Verdict(found[0], relation, rule, text, "Table 15, gain columns", ref)
