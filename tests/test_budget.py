@@ -155,7 +155,10 @@ def test_inconsistencies_are_counted_by_cause(checks):
     counts = budget.summary_counts(checks)
     assert (counts["inconsistencies"], counts["definitions"], counts["inconsistent_checks"]) == (3, 2, 5)
     assert counts["agree"] + counts["rounding"] + counts["approximate"] + counts["not_agreeing"] == counts["checks"]
-    assert budget_text.causes_phrase(counts) == "3 inconsistencies with distinct causes and 2 differences of definition"
+    assert budget_text.causes_phrase(counts) == (
+        f"3 inconsistencies ({counts['inconsistent_checks']} checks) and 2 differences of definition "
+        f"({counts['not_agreeing'] - counts['inconsistent_checks']} checks)"
+    )
     assert budget_text.agreement_phrase(counts) == "5 agree exactly and 7 within the precision of the printed numbers"
     assert "1 only within" in budget_text.agreement_phrase(counts | {"approximate": 1})
     assert budget_text.agreement_phrase(counts | {"agree": 1}).startswith("1 agrees exactly and 7 within")

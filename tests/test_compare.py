@@ -201,20 +201,20 @@ def test_gap_in_items_and_the_leads_they_make():
     assert text == (
         "1 is resolved as *ahead* once this question's comparisons are corrected together; 1 cannot be tested at all "
         f"({shown.loc[shown['verdict'] == 'no test', 'kind'].iloc[0].replace('-', ' ')}); and 1 is not resolved: "
-        "1 rests on fewer than 5 test items"
+        "1 is a lead of fewer than 5 items"
     )
     unresolved = shown.assign(verdict="not resolved", **{"gap in items": [float("nan"), 2.0, float("nan"), -10.0]})
     assert compare_text.leads_breakdown(unresolved, seen, metrics) == (
-        "3 are not resolved: 1 rests on fewer than 5 test items, 1 is a lead in F1 on 200 items (means of per-item "
-        "scores, not counts of items) and 1 is a lead in F1 with no published N (means of per-item scores, not counts "
-        "of items)"
+        "3 are not resolved: 1 is a lead of fewer than 5 items, 1 is a lead in F1 on a test of 200 items (means of "
+        "per-item scores, not counts of items) and 1 is a lead in F1 with no published N (means of per-item scores, "
+        "not counts of items)"
     )
     # the home page's shorter form names the same parts, each count with its own verb
     assert compare_text.leads_breakdown(shown, seen, metrics, short=True) == (
-        "1 is resolved; 1 cannot be tested (average recall); 1 is not resolved: 1 on fewer than 5 test items"
+        "1 is resolved; 1 cannot be tested (average recall); 1 is not resolved: 1 leads by fewer than 5 items"
     )
     assert compare_text.leads_breakdown(unresolved, seen, metrics, short=True) == (
-        "3 are not resolved: 1 on fewer than 5 test items, 1 in F1 on 200 items and 1 in F1 with no published N"
+        "3 are not resolved: 1 leads by fewer than 5 items, 1 F1 lead (200-item test) and 1 F1 lead (no published N)"
     )
 
 

@@ -83,7 +83,7 @@ def test_the_refit_and_null_rows_say_what_their_chapters_say(glued):
     assert re.fullmatch(rf"\d+(–\d+)? across correlations {c['corr_low']}–{c['corr_high']}", c["sweep_span"])
     # what is planted and what is simulated, as the chapter has it
     assert null_row.startswith("Planted copies: ")
-    assert f"Clean simulations: {c['null_share']} show gains;" in null_row
+    assert f"Without contamination, picking the threshold finds gains on {c['null_share']} of simulated" in null_row
 
 
 def test_every_lead_and_every_planted_copy_are_accounted_for(glued):
@@ -99,10 +99,17 @@ def test_every_lead_and_every_planted_copy_are_accounted_for(glued):
     assert sum(int(part.split()[0]) for part in parts) == int(lc["n_wins"])
     for part in parts:
         if " not resolved: " in part:
-            split = re.findall(r"(?:: |, | and )(\d+) (?:on|in) ", part)
+            split = re.findall(r"(?:: |, | and )(\d+) ", part)
             assert split and sum(map(int, split)) == int(part.split()[0]), part
     null_row = by[("contamination", "contamination-table15")]
-    assert f"{c['whole_found']} whole copies {c['part_over_but']} {c['part_over']} half copies" in null_row
+    assert f"(threshold {c['threshold_text']}) catches {c['whole_short']} whole, {c['part_short']} half." in null_row
+    # the same counts as the chapter's sentences write them ("every one of the 20", "10 of the 20", "none of the 20")
+
+    def fraction(phrase: str) -> str:
+        n = phrase.split()[-1]
+        return f"{n if phrase.startswith('every one') else '0' if phrase.startswith('none') else phrase.split()[0]}/{n}"
+
+    assert (c["whole_short"], c["part_short"]) == (fraction(c["whole_found"]), fraction(c["part_over"]))
 
 
 def test_a_home_page_number_carries_the_lineage_its_chapter_recorded(glued):
@@ -186,7 +193,7 @@ def test_a_count_of_one_takes_the_singular(glued):
         "1 is correct, 1 wrong on resolved evidence, 1 misleading",
         "; 1 other.",
         "1 is shown equivalent within ±",
-        "other 1 comes",
+        "other 1 traces to",
         "reported gains exceeds chance",
         "disagree in 1 place,",
     ):
@@ -198,7 +205,7 @@ def test_a_count_of_one_takes_the_singular(glued):
     for phrase in (
         "Of 3 comparisons with 3 rivals,",
         "3 are correct",
-        "other 3 come",
+        "other 3 trace to",
         "reported gains exceed chance",
         "3 others.",
     ):

@@ -246,12 +246,19 @@ def mfu_caveats(mfu: pd.DataFrame) -> list[str]:
 
 
 def causes_phrase(counts: dict[str, int]) -> str:
-    """'3 inconsistencies with distinct causes and 1 difference of definition', from
-    :func:`herd.analyses.compute.budget.summary_counts`."""
+    """The causes of the checks that do not agree, each kind with the checks it accounts for, from
+    :func:`herd.analyses.compute.budget.summary_counts`: '3 inconsistencies (5 checks) and 2 differences of definition
+    (2 checks)' (one inconsistency can fail several checks, so the causes need not add up to the checks)."""
     n, d = counts["inconsistencies"], counts["definitions"]
+    k = counts["inconsistent_checks"]
+    m = counts["not_agreeing"] - k
+
+    def checks(c: int) -> str:
+        return f"{c} {'check' if c == 1 else 'checks'}"
+
     return (
-        f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} with distinct causes and "
-        f"{d} {'difference' if d == 1 else 'differences'} of definition"
+        f"{n} {'inconsistency' if n == 1 else 'inconsistencies'} ({checks(k)}) and "
+        f"{d} {'difference' if d == 1 else 'differences'} of definition ({checks(m)})"
     )
 
 

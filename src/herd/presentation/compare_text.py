@@ -320,9 +320,9 @@ def leads(shown: pd.DataFrame, seen: pd.DataFrame, row_label: str, few: int = 5)
 class LeadGroups:
     """The printed leads of :func:`items_table` (its positive gaps) grouped as :func:`leads_breakdown` counts them:
     ``resolved`` (resolved *ahead*), ``untested`` (no test) with ``kinds`` (their kinds of score), ``open`` (not
-    resolved), split into ``small`` (fewer than a few items), ``counted`` (a few or more) and ``uncounted`` (one
-    (count, metric names, N) per N, for scores that count no items), and ``others`` (any other verdict, with its
-    count)."""
+    resolved), split into ``small`` (leads of fewer than a few items), ``counted`` (of a few or more) and ``uncounted``
+    (one (count, metric names, N, number of benchmarks) per N, for scores that count no items), and ``others`` (any
+    other verdict, with its count)."""
 
     resolved: int
     untested: int
@@ -330,7 +330,7 @@ class LeadGroups:
     open: int
     small: int
     counted: int
-    uncounted: list[tuple[int, list[str], float]]
+    uncounted: list[tuple[int, list[str], float, int]]
     others: list[tuple[str, int]]
 
 
@@ -341,7 +341,12 @@ def lead_groups(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5) 
     untested = ahead[ahead["verdict"] == "no test"]
     open_ = ahead[ahead["verdict"] == "not resolved"]
     uncounted = [
-        (len(group), sorted({str(metrics[k]).removesuffix(" (%)") for k in seen.loc[group.index, "benchmark"]}), n)
+        (
+            len(group),
+            sorted({str(metrics[k]).removesuffix(" (%)") for k in seen.loc[group.index, "benchmark"]}),
+            n,
+            int(seen.loc[group.index, "benchmark"].nunique()),
+        )
         for n, group in open_[open_["gap in items"].isna()].groupby("N", sort=True, dropna=False)
     ]
     others = ahead[~ahead["verdict"].isin(["ahead", "no test", "not resolved"])]
@@ -360,9 +365,10 @@ def lead_groups(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5) 
 def leads_breakdown(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int = 5, short: bool = False) -> str:
     """Every printed lead of the focus model (a positive gap of :func:`items_table`) accounted for by its
     verdict, as the chapter writes it after "Of the N comparisons where … is higher,": resolved *ahead*,
-    not testable (with the kind of score), and not resolved, split into leads of fewer than ``few`` items
-    and leads in a score that counts no items (named by its metric from ``metrics``, a mapping of benchmark
-    key to ``benchmarks.csv``'s ``metric``, and grouped by N); any other verdict by its name. The parts add
+    not testable (with the kind of score), and not resolved, split into leads by fewer than ``few`` items (gap × N),
+    by ``few`` or more, and leads in a score that counts no items (named by its metric from ``metrics``, a mapping of
+    benchmark key to ``benchmarks.csv``'s ``metric``, and grouped by the N of its test set); any other verdict by its
+    name. A lead's size in items and its test's size are never both written "on N items". The parts add
     up to every lead, whichever test a row gets. ``short``: the same parts in fewer words, as the home page
     writes them after "Of the N printed leads of the 405B," (plain text, no emphasis)."""
 
@@ -386,23 +392,35 @@ def leads_breakdown(shown: pd.DataFrame, seen: pd.DataFrame, metrics, few: int =
         split = []
         if g.small:
             split.append(
-                (f"{formats.count(g.small)} on" if short else verb(g.small, "rests", "rest") + " on")
-                + f" fewer than {formats.count(few)} test items"
+                (verb(g.small, "leads", "lead") + " by" if short else verb(g.small, "is a lead", "are leads") + " of")
+                + f" fewer than {formats.count(few)} items"
             )
         if g.counted:
             split.append(
-                (f"{formats.count(g.counted)} on" if short else verb(g.counted, "is a lead", "are leads") + " of")
-                + f" {formats.count(few)} or more test items"
+                (
+                    verb(g.counted, "leads", "lead") + " by"
+                    if short
+                    else verb(g.counted, "is a lead", "are leads") + " of"
+                )
+                + f" {formats.count(few)} or more items"
             )
-        for count, names, n in g.uncounted:
-            size = f"on {formats.count(n)} items" if pd.notna(n) else "with no published N"
+        for count, names, n, tests in g.uncounted:
+            lead = "lead" if count == 1 else "leads"
             if short:
-                split.append(f"{formats.count(count)} in {' or '.join(names)} {size}")
+                size = (
+                    f"{formats.count(n)}-item {'test' if tests == 1 else 'tests'}" if pd.notna(n) else "no published N"
+                )
+                split.append(f"{formats.count(count)} {' or '.join(names)} {lead} ({size})")
             else:
-                lead = "a lead" if count == 1 else "leads"
+                size = (
+                    f"on {'a test' if tests == 1 else 'tests'} of {formats.count(n)} items"
+                    if pd.notna(n)
+                    else "with no published N"
+                )
                 split.append(
                     verb(count, "is", "are")
-                    + f" {lead} in {' or '.join(names)} {size} (means of per-item scores, not counts of items)"
+                    + f" {'a lead' if count == 1 else 'leads'} in {' or '.join(names)} {size} (means of per-item "
+                    "scores, not counts of items)"
                 )
         parts.append(verb(g.open, "is", "are") + " not resolved: " + formats.listing(split))
     for verdict, count in g.others:

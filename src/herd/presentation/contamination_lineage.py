@@ -372,6 +372,17 @@ class Null:
             "range_note": self.ranged(),
             "range_ends": self.ranged(),
             "sweep_span": self.ranged("the corrected count at each item correlation of the published range"),
+            "null_share_span": self.ranged(
+                "the share of null benchmarks with a pick at each item correlation of the published range, from the "
+                "same runs (written by herd.presentation.selection_text.share_span)"
+            ),
+            "null_share_se": self.runs(
+                "each row's share of draws with a pick and its draws: the Monte Carlo standard error of their mean "
+                "(written by herd.presentation.selection_text.share_se)"
+            ),
+            "corr_value": computed(
+                selection.settings, output="its argument item_correlation", item_correlation=self.item_correlation
+            ),
             "corr_phrase": computed(
                 selection.published_range,
                 _range_reads(self.package),

@@ -340,7 +340,7 @@ def findings(g: Glued) -> list[Finding]:
             "scaling-checks",
             "Does the arithmetic of the training run add up?",
             f"Of {g.counted('scaling', 'n_checks', '{check|checks}')}, {s('agreement_phrase')}; the other "
-            f"{g.counted('scaling', 'n_not_agreeing', '{comes|come}')} down to {s('causes_phrase')}.",
+            f"{g.counted('scaling', 'n_not_agreeing', '{traces|trace}')} to {s('causes_phrase')}.",
         ),
         g.finding(
             "long_context",
@@ -361,10 +361,10 @@ def findings(g: Glued) -> list[Finding]:
             "contamination",
             "contamination-table15",
             "Can the paper's contamination analysis be trusted?",
-            f"Planted copies: {ct('ngram_text')} matching catches {ct('whole_found')} whole copies "
-            f"{ct('part_over_but')} {ct('part_over')} half copies. Clean simulations: {ct('null_share')} show gains; "
-            f"{ct('n_beyond')} of {ct('n_reported')} reported gains "
-            f"{g.agree('contamination', 'n_beyond', '{exceeds|exceed}')} chance in every seed "
+            f"Planted copies: {ct('ngram_text')} matching (threshold {ct('threshold_text')}) catches "
+            f"{ct('whole_short')} whole, {ct('part_short')} half. Without contamination, picking the threshold finds "
+            f"gains on {ct('null_share')} of simulated benchmarks; {ct('n_beyond')} of {ct('n_reported')} reported "
+            f"gains {g.agree('contamination', 'n_beyond', '{exceeds|exceed}')} chance in every seed "
             f"({ct('sweep_span')}).",
         ),
         g.finding(
@@ -473,4 +473,5 @@ def totals(g: Glued) -> dict[str, str]:
         "null_share": g("contamination", "null_share"),
         "n_beyond": g("contamination", "n_beyond"),
         "n_reported": g("contamination", "n_reported"),
+        "sweep_span": g("contamination", "sweep_span"),
     }

@@ -72,8 +72,9 @@ def summary_table(summary: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 def numbers(found: dict, aucs: pd.DataFrame, threshold: float) -> dict[str, str]:
     """The numbers the chapter writes about the planted copies (``found`` from :func:`planting.findings`, ``aucs``
-    from :func:`planting.aucs`): how many of each kind each rule catches, with the verbs and contrasts that agree
-    with them, the rates' intervals, the unplanted problems' largest and any share, and the AUCs compared."""
+    from :func:`planting.aucs`): how many of each kind each rule catches (also as ``k/n``, ``whole_short`` and
+    ``part_short``, for the home page), with the verbs and contrasts that agree with them, the rates' intervals, the
+    unplanted problems' largest and any share, and the AUCs compared."""
     whole, part, none = found["whole"], found["part"], found["none"]
     auc_token, auc_longest = aucs.set_index("rule")["planted in part vs none"]
     return {
@@ -81,6 +82,8 @@ def numbers(found: dict, aucs: pd.DataFrame, threshold: float) -> dict[str, str]
         "whole_found": how_many(whole["over_threshold"], whole["examples"]),
         "part_word_found": how_many(part["word13"], part["examples"]),
         "part_over": how_many(part["over_threshold"], part["examples"]),
+        "whole_short": f"{whole['over_threshold']}/{whole['examples']}",
+        "part_short": f"{part['over_threshold']}/{part['examples']}",
         "unplanted_over": how_many(none["over_threshold"], none["examples"]),
         "rate_level": LEVEL_TEXT,
         "whole_interval": rate_interval(whole["over_threshold"], whole["examples"]),

@@ -293,7 +293,7 @@ def budget_numbers(package, flops: float, names) -> dict[str, Lineage]:
         "n_checks": "checks",
         "n_not_agreeing": "not_agreeing",
         "agreement_phrase": "the count of each verdict",
-        "causes_phrase": "the count of each cause",
+        "causes_phrase": "the count of each cause, and of the checks of each kind",
     }
     reads = budget_checks(package, flops).reads
     made = [call(budget.checks, budget_flops=flops), call(budget_text.checks_table)]

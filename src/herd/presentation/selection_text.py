@@ -67,6 +67,62 @@ def sweep_span(ranged: pd.DataFrame, low: float, high: float, correction: str = 
     return f"{span} across correlations {formats.exact(low)}–{formats.exact(high)}"
 
 
+def pick_share(reported: pd.DataFrame) -> tuple[float, float]:
+    """The share of null benchmarks where the selection rule picks a threshold, over the simulated rows of
+    :func:`herd.analyses.contamination.selection.table15_null`'s table (the mean of their ``null_picked``), and its
+    Monte Carlo standard error: each row's share is a proportion of its own ``draws`` independent draws, so the mean's
+    error is √(Σ p(1 − p)/m) / R over the R rows."""
+    sim = selection.simulated(reported)
+    p, m = sim["null_picked"].astype(float).to_numpy(), sim["draws"].astype(float).to_numpy()
+    return float(p.mean()), float(np.sqrt(np.sum(p * (1 - p) / m)) / len(p))
+
+
+def share_se(reported: pd.DataFrame) -> str:
+    """:func:`pick_share`'s Monte Carlo standard error in percentage points, to one significant digit:
+    ``0.1 percentage points``."""
+    return f"{formats.significant(100 * pick_share(reported)[1], 1)} percentage points"
+
+
+def share_span(
+    package,
+    runs,
+    seed: int,
+    values: list[float],
+    low: float,
+    high: float,
+    reps: int = 10_000,
+    alpha: float = 0.05,
+    correction: str = "holm",
+    max_draws: int = selection.MAX_DRAWS,
+) -> str:
+    """The share of null benchmarks where the rule picks a threshold (:func:`pick_share`) over the published range of
+    the item correlation (``low`` to ``high``, both included, at those of ``values`` the range table shows,
+    :func:`herd.analyses.contamination.selection.range_values`), as :func:`sweep_span` writes the count:
+    ``26–33 % across correlations 0.3–0.7``. The runs at ``seed`` are reused, the other values read back as
+    :func:`herd.analyses.contamination.selection.range_counts` made them (the same kept results)."""
+    known = {float(rows["item_correlation"].iloc[0]): rows for (_, s), (_, rows) in runs.items() if s == seed}
+    inside = [float(v) for v in values if float(low) <= float(v) <= float(high)]
+    if not inside:
+        raise ValueError(f"no item correlation between {low:g} and {high:g} among {values}")
+    shares = []
+    for value in inside:
+        reported = known.get(value)
+        if reported is None:
+            reported = selection.package_null_settled(
+                package,
+                reps=reps,
+                alpha=alpha,
+                seed=seed,
+                item_correlation=value,
+                correction=correction,
+                max_draws=max_draws,
+            )[1]
+        shares.append(pick_share(reported)[0])
+    least, most = formats.share(min(shares)), formats.share(max(shares))
+    span = least if least == most else f"{least.removesuffix(' %')}–{most}"
+    return f"{span} across correlations {formats.exact(low)}–{formats.exact(high)}"
+
+
 def share_text(beyond, picks, se) -> str:
     """A Monte Carlo share with its standard error, to the digits the error allows: ``0.0172 ± 0.0022``;
     none or all of the picks (no spread): ``0 of 3,641``, ``100 of 100``."""
