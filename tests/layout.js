@@ -4,7 +4,8 @@
   const body = article.getBoundingClientRect();
   const found = { "table clipped without a scroll box": [], "scroll box without a visible cue": [],
                   "truncated chart label": [], "overlapping chart labels": [], "chart wider than the text column": [],
-                  "empty toggle": [], "page scrolls sideways": [], "chart cut off without a scroll box": [] };
+                  "empty toggle": [], "page scrolls sideways": [], "chart cut off without a scroll box": [],
+                  "chart wider than its box without a visible cue": [] };
   const name = (el) => (el.querySelector("caption, .herd-caption, th") || el).textContent.trim().slice(0, 70);
   const scrollsX = (el) => { const s = getComputedStyle(el).overflowX; return s === "auto" || s === "scroll"; };
 
@@ -70,6 +71,14 @@
     const cut = s.width - (clips ? wrapper.clientWidth : chart.clientWidth);
     if (cut > 1 && !(scrollsX(chart) && chart.scrollWidth > chart.clientWidth + 1 && !clips)) {
       found["chart cut off without a scroll box"].push(`${chart.id}: ${Math.round(cut)} px past its box`);
+    }
+    // a drawing wider than its box (a chart of fixed width on a phone) opens with part of it off-screen: the line
+    // that says so is shown, right above the box, so that a row whose marks all lie past the edge is not read as empty
+    if (s.width > chart.clientWidth + 1 || chart.scrollWidth > chart.clientWidth + 1) {
+      const cue = chart.previousElementSibling;
+      const shown = cue && cue.classList.contains("herd-scroll-cue") && !cue.hidden && cue.offsetParent
+        && cue.getBoundingClientRect().height > 0 && chart.getBoundingClientRect().top - cue.getBoundingClientRect().bottom < 24;
+      if (!shown) found["chart wider than its box without a visible cue"].push(`${chart.id}: ${Math.round(s.width)} px in ${chart.clientWidth} px`);
     }
     if (chart.scrollWidth > chart.clientWidth + 1) {
       if (strictCharts) found["chart wider than the text column"].push(`${chart.id}: ${chart.scrollWidth} px in ${chart.clientWidth} px`);

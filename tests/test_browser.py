@@ -299,6 +299,40 @@ def test_narrowing_a_page_shows_what_loading_it_narrow_shows(server, browser, pa
         )
 
 
+WIDE_CHARTS = """() => [...document.querySelectorAll("article .vega-embed")].map(c => {
+    const drawing = c.querySelector("svg.marks, canvas.marks");
+    return [c.id, drawing ? Math.round(drawing.getBoundingClientRect().width) : null, c.clientWidth];
+})"""
+
+
+def test_a_chart_wider_than_a_phone_says_so_on_a_page_loaded_narrow(server, browser):
+    """Each page with a chart, loaded at the phone's width (not narrowed): every chart draws, and each drawing
+    wider than its box (a chart of fixed width) has the line that says to scroll, shown right above it, so that a
+    row whose marks all lie past the right edge is not read as a row without data."""
+    narrow = min(WIDTHS)
+    page_paths = [p for p in BOOK_PAGES if '<div id="altair-viz-' in (HTML / p).read_text()]
+    assert page_paths
+    drawn, problems = [], []
+    for page_path in page_paths:
+        fresh = browser.new_page(viewport={"width": narrow, "height": 900})
+        try:
+            fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+            fresh.goto(f"{server}/{page_path}", wait_until="load")
+            fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
+            fresh.wait_for_timeout(300)
+            drawn += [(page_path, *c) for c in fresh.evaluate(WIDE_CHARTS)]
+            found = fresh.evaluate(LAYOUT, {"strictCharts": False})
+        finally:
+            fresh.close()
+        problems += [
+            f"{page_path}: {kind}: {item}"
+            for kind in ("chart wider than its box without a visible cue", "chart cut off without a scroll box")
+            for item in found[kind]
+        ]
+    assert drawn and all(width for _, _, width, _ in drawn), drawn
+    assert not problems, f"at {narrow} px:\n" + "\n".join(problems)
+
+
 def test_chapters_fold_their_parameters_under_the_rerun_box(pages):
     """Every page with a parameters cell shows it inside the closed "Re-run this chapter" box right
     after the answer, with the papermill command and the Binder link, and nowhere else."""

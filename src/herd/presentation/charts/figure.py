@@ -102,6 +102,16 @@ def fit_width(chart: alt.TopLevelMixin, height=None) -> alt.TopLevelMixin:
     return chart.properties(**props)
 
 
+def fit_column(chart: alt.TopLevelMixin, height=None) -> alt.TopLevelMixin:
+    """A single or layered chart as wide as its column, a phone's too (``width="container"``): Vega measures the
+    column when it draws and shrinks the plot so that the axes, legends and titles fit. For a chart whose labels
+    leave room for its marks on a phone; its title wants :func:`narrow_title`."""
+    props = {"width": "container", "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
+    if height is not None:
+        props["height"] = height
+    return chart.properties(**props)
+
+
 MARK_WORDS = {
     "bar": "bars",
     "rect": "rectangles",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from herd.base import formats
 
-from .figure import Figure, finish, fit_width, one_mark, size_axis, wrapped_title
+from .figure import Figure, finish, fit_column, fit_width, narrow_title, one_mark, size_axis, wrapped_title
 from .theme import FOCUS_COLOR, OKABE_ITO, OTHER_COLOR
 
 
@@ -36,6 +36,7 @@ def words_per_token(chunks: pd.DataFrame, title: str) -> Figure:
             ),
         )
     )
+    # the book's width: the texts' names take most of a phone's width, so on a phone the chart scrolls sideways
     chart = fit_width(chart)
     medians = data.groupby("name")["words_per_token"].median().sort_values()
     summary = (
@@ -130,8 +131,9 @@ def kv_memory(
             y=alt.datum(node_gb), color=alt.datum(node_name), tooltip=[alt.Tooltip("limit:N", title="Memory limit")]
         )
     )
-    chart = fit_width(alt.layer(lines, node, data=rows).add_params(model, weights, cache, batch), 300).properties(
-        title=wrapped_title(
+    # as wide as its column (a phone's too): two axes of numbers, the legend under the plot
+    chart = fit_column(alt.layer(lines, node, data=rows).add_params(model, weights, cache, batch), 300).properties(
+        title=narrow_title(
             title,
             "Choose the model, the precision of the weights and of the KV cache, and the number of "
             "sequences below the chart.",
@@ -181,7 +183,7 @@ def rope_bands(table: pd.DataFrame, title: str) -> Figure:
         .encode(
             x=alt.X("pair:Q", title="Rotary dimension pair (0 = fastest)"),
             y=y,
-            color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[
                 alt.Tooltip("pair:Q", title="Pair"),
                 alt.Tooltip("when:N", title="RoPE"),
@@ -200,8 +202,9 @@ def rope_bands(table: pd.DataFrame, title: str) -> Figure:
         .mark_text(align="left", dx=4, dy=-6, color="#444", fontSize=11)
         .encode(x=alt.datum(0), y=alt.Y("tokens:Q"), text="label:N")
     )
-    chart = fit_width(alt.layer(points, rules, names), 300).properties(
-        title=wrapped_title(title, "Dashed: the context lengths of pre-training and of the extended model.")
+    # as wide as its column (a phone's too): two axes of numbers, the legend under the plot
+    chart = fit_column(alt.layer(points, rules, names), 300).properties(
+        title=narrow_title(title, "Dashed: the context lengths of pre-training and of the extended model.")
     )
     changed = table[table["wavelength_after"] != table["wavelength_before"]]
     summary = (
