@@ -195,6 +195,16 @@ def test_changelog_says_why_and_lists_every_verdict_of_a_table_shown_in_one_edit
     old = {("benchmarks", ("model",), 1): {("a",): "ahead"}, ("benchmarks", ("model",), 2): {("a",): "behind"}}
     new = {("benchmarks", ("model",), 1): {("a",): "ahead"}}
     assert changelog.verdict_changes(old, new) == [("benchmarks", ("model",), 2, ("a",), "behind", None)]
+    # a row that moved from one table to another is no change, or one change if its verdict moved with it
+    old = {("claims", ("id",), 1): {("a",): "wrong", ("b",): "wrong", ("c",): "wrong"}}
+    new = {
+        ("claims", ("id",), 1): {("c",): "wrong", ("d",): "right"},
+        ("claims", ("id",), 2): {("a",): "wrong", ("b",): "misleading"},
+    }
+    assert changelog.verdict_changes(old, new) == [
+        ("claims", ("id",), 1, ("d",), None, "right"),
+        ("claims", ("id",), 2, ("b",), "wrong", "misleading"),
+    ]
 
 
 def test_changelog_reads_commits_not_the_working_tree(repo):

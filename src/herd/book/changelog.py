@@ -163,7 +163,30 @@ def verdict_changes(
             ]
         for i in sorted(set(olds) - set(pairs.values())):
             out += [(chapter, columns, i, key, verdict, None) for key, verdict in sorted(olds[i].items())]
-    return out
+    return _moved_between_tables(out)
+
+
+def _moved_between_tables(changes: list) -> list:
+    """A row that left one of a chapter's tables and appeared in another keyed by the same columns moved: with the
+    same verdict it did not change (both entries dropped), with another it is one change, old → new (in the table it
+    is now shown in). Each disappearance answers one appearance, in table order."""
+    gone: dict[tuple, list[int]] = {}
+    for n, (chapter, columns, _, key, a, b) in enumerate(changes):
+        if b is None:
+            gone.setdefault((chapter, columns, key), []).append(n)
+    dropped: set[int] = set()
+    merged: dict[int, tuple] = {}
+    for n, (chapter, columns, k, key, a, b) in enumerate(changes):
+        if a is not None or not gone.get((chapter, columns, key)):
+            continue
+        m = gone[(chapter, columns, key)].pop(0)
+        dropped.add(m)
+        before = changes[m][4]
+        if before == b:
+            dropped.add(n)
+        else:
+            merged[n] = (chapter, columns, k, key, before, b)
+    return [merged.get(n, c) for n, c in enumerate(changes) if n not in dropped]
 
 
 def glue_changes(
