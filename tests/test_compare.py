@@ -325,6 +325,16 @@ def test_the_benchmarks_chapter_counts_and_tables():
         "confidence",
     ]
     assert list(shown.loc[tested, "confidence"]) == [formats.confidence(v) for v in pair.loc[tested, "level"]]
+    # a row's answer is "no" only where its interval refutes the claim, else "not resolved", never "no" for want of
+    # evidence
+    for column, refuted in (
+        ("noninferior", pair["eq_high"] < -2.0),
+        ("equivalence", (pair["eq_low"] > 2.0) | (pair["eq_high"] < -2.0)),
+    ):
+        answers = shown.loc[tested, column]
+        assert set(answers) <= {"yes", "not resolved"} | {a for a in answers if a.startswith("no: ")}
+        assert list(answers.str.startswith("no: ")) == list(refuted[tested])
+    assert (shown.loc[tested, "noninferior"] == "not resolved").any()
     assert (shown.loc[~tested, "confidence"] == formats.DASH).all()
     tested = pair[pair["difference"] != "no test"]
     assert compare.needed_margin(pair) == tested["smallest_margin"].max()

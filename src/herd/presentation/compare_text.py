@@ -641,6 +641,15 @@ def family_text(judged: pd.DataFrame, rules: Rules) -> str:
     )
 
 
+def row_reading(shown: bool, tested: bool, refuted: bool, no: str) -> str:
+    """One row's answer to a claim about it: *yes* when the row shows it, *no* (``no``, saying how) only when the
+    row's interval refutes it over every score the printing allows, else *not resolved*, never *no* for want of
+    evidence; a dash for a row with no test."""
+    if not tested:
+        return formats.DASH
+    return "yes" if shown else no if refuted else "not resolved"
+
+
 def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
     """One pair's comparisons (rows of :func:`herd.method.compare.orient`) as the second question shows them: the two
     scores, the gap, then what decides the question, equivalence within ``margin`` and non-inferiority (the TOST
@@ -658,8 +667,14 @@ def pair_detail(seen: pd.DataFrame, margin: float) -> pd.DataFrame:
             formats.interval(lo, hi, edges=(-margin, margin)) for lo, hi in zip(seen["eq_low"], seen["eq_high"])
         ],
         eq_confidence=tost_confidence(seen),
-        noninferior=[("yes" if v else "no") if t else "—" for v, t in zip(seen["noninferior"], tested)],
-        equivalence=["yes" if e == "equivalent" else "no" if t else "—" for e, t in zip(seen["equivalence"], tested)],
+        noninferior=[
+            row_reading(v, t, hi < -margin, f"no: behind by more than {margin:g}")
+            for v, t, hi in zip(seen["noninferior"], tested, seen["eq_high"])
+        ],
+        equivalence=[
+            row_reading(e == "equivalent", t, lo > margin or hi < -margin, f"no: outside ±{margin:g}")
+            for e, t, lo, hi in zip(seen["equivalence"], tested, seen["eq_low"], seen["eq_high"])
+        ],
         reachable=reachable.map({True: "yes", False: "no"}).fillna("—"),
     )
     return detail[

@@ -261,8 +261,17 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
         # within chance is not shown absent: the null neither shows nor refutes the claim, and the paper does not
         # say its measures ruled memorisation out, so the claim rests on nothing the source shows
         rule = said("null-rule", relation=relation, null=null)
-        text = said("beyond-chance", least=least, most=most, reported=chance.reported, low=low, high=high, verdicts=[])
-        return Verdict("not supported", relation, rule, text, "Table 15, gain columns", ref)
+        text = said(
+            "beyond-chance",
+            least=least,
+            most=most,
+            reported=chance.reported,
+            low=low,
+            high=high,
+            verdicts=[],
+            memorisation=True,
+        )
+        return Verdict("not supported", relation, rule, text, "§5.1.4 (its results); Table 15, gain columns", ref)
     if relation != "pervasive":
         raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
     # fewer than a majority beyond chance does not refute 'pervasive' (a gain not resolved is not shown absent): the
@@ -289,9 +298,10 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
         verdicts=found,
         varies=varies,
     )
+    where = "§5.1.4 (its results); Table 15, gain columns" if varies else "Table 15, gain columns"
     if len(found) > 1:
-        return Verdict("not checkable", "range-disagrees", rule, text, "Table 15, gain columns", ref)
-    return Verdict(found[0], relation, rule, text, "Table 15, gain columns", ref)
+        return Verdict("not checkable", "range-disagrees", rule, text, where, ref)
+    return Verdict(found[0], relation, rule, text, where, ref)
 
 
 def _words_verdict(claim: pd.Series, ev: Evidence, per_page: float | None) -> Verdict:
