@@ -44,7 +44,7 @@ def test_every_finding_quotes_its_chapter(glued):
         f"{c['n_not_resolved']} not resolved ({c['n_within_noise']} right, {c['n_wrong_noise']} wrong in order, "
         f"{c['n_parity_open']} of parity)" in post
     )
-    assert f"{c['n_wrong']} wrong on resolved evidence" in post
+    assert f"{c['n_wrong']} shown wrong" in post
     # its groups account for every claim: the counts before "others" add up to the claims
     head = post.split(". ")[0]
     groups = re.findall(r"(?:, |; )(\d+) (?!right|wrong in|of parity)", head)
@@ -190,7 +190,7 @@ def test_a_count_of_one_takes_the_singular(glued):
     text = " ".join(f.finding for f in findings.findings(one))
     for phrase in (
         "Of 1 comparison with 1 rival,",
-        "1 is correct, 1 wrong on resolved evidence, 1 misleading",
+        "1 is correct, 1 shown wrong, 1 misleading or overstated",
         "; 1 other.",
         "1 is shown equivalent within ±",
         "other 1 traces to",
