@@ -321,7 +321,8 @@ def findings(g: Glued) -> list[Finding]:
             "How much of a popular post about the release holds?",
             f"Of {g.counted('claims', 'n_claims', '{claim|claims}')}, "
             f"{g.counted('claims', 'n_correct', '{is|are}')} correct, {c('n_wrong')} shown wrong, "
-            f"{c('n_misleading_total')} misleading or overstated; {c('n_not_resolved')} not resolved ({c('n_within_noise')} right, "
+            f"{c('n_misleading_total')} misleading or overstated; "
+            f"{c('n_not_resolved')} not resolved ({c('n_within_noise')} right, "
             f"{c('n_wrong_noise')} wrong in order, {c('n_parity_open')} of parity); "
             f"{g.counted('claims', 'n_others', '{other|others}')}. {c('family_note')}",
         ),
