@@ -4,4 +4,4 @@ every layer uses), ``record`` (the data package and what it holds), ``method`` (
 The modules beside them are the commands users type (``python -m herd.data``, ``herd.build``,
 ``herd.editions``, ``herd.vendor``, ``herd.contamination``) and the Jupyter extension (``herd.jupyter``)."""
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
