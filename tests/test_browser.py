@@ -433,6 +433,31 @@ def test_the_rerun_box_and_the_downloads_work_from_the_keyboard(server, browser)
         page.close()
 
 
+def test_a_rule_label_lands_on_its_rule(server, browser):
+    """A rule's label under a claim (claims audit) leads to that rule's own row of the one list of rules, at a phone's
+    width too, where the list is a long column of cards: the row is in view and holds the focus, not the list's top."""
+    page_path = next(p for p in BOOK_PAGES if "herd-row-link" in (HTML / p).read_text())
+    for width in WIDTHS:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            pdf.confine(page, server)
+            page.goto(f"{server}/{page_path}", wait_until="load")
+            links = page.locator("a.herd-row-link")
+            labels = list(dict.fromkeys(links.all_inner_texts()))
+            assert len(labels) > 1, f"{page_path}: fewer than two rule labels"
+            last = labels[-1]  # the furthest down the list, so the list's top is not it
+            links.filter(has_text=last).first.click()
+            page.wait_for_timeout(300)
+            landed = page.evaluate(
+                """() => { const el = document.activeElement, box = el.getBoundingClientRect();
+                   return {tag: el.tagName, key: (el.querySelector('td, th') || el).textContent.trim(),
+                           visible: box.bottom > 0 && box.top < innerHeight, hash: location.hash}; }"""
+            )
+            assert landed == {"tag": "TR", "key": last, "visible": True, "hash": "#claims-rules"}, (width, landed)
+        finally:
+            page.close()
+
+
 FOCUSED = """() => { const el = document.activeElement, style = getComputedStyle(el);
     return {tag: el.tagName, text: (el.textContent || '').trim().slice(0, 40),
             rerun: !!el.closest('details.herd-rerun') && el.tagName === 'SUMMARY', csv: el.matches('a.herd-csv'),

@@ -282,7 +282,10 @@ def test_claim_table_escapes_the_evidence_and_writes_the_gap_with_its_interval()
     )
     shown = claims_text.claim_table(frame).iloc[0]
     # the rule by its label, a link to the one list of rules; what comes from the data escaped
-    assert shown["evidence and rule"] == 'a &lt; b<br><small><em>Rule:</em> <a href="#claims-rules">note</a></small>'
+    assert (
+        shown["evidence and rule"]
+        == 'a &lt; b<br><small><em>Rule:</em> <a href="#claims-rules" class="herd-row-link">note</a></small>'
+    )
     assert shown["claim (paraphrased)"] == "p &lt; q<br><small>the post's paragraph P&lt;1&gt;</small>"
     assert (
         shown["gap (interval), points"] == "+1.8 (-0.3 to +3.9)"
@@ -314,7 +317,7 @@ def test_a_claim_table_names_each_rule_by_one_label_stated_once():
         }
     )
     shown = claims_text.claim_table(frame)["evidence and rule"]
-    labels = [re.search(r'<a href="#claims-rules">([^<]+)</a>', s).group(1) for s in shown]
+    labels = [re.search(r'<a href="#claims-rules" class="herd-row-link">([^<]+)</a>', s).group(1) for s in shown]
     # the same rule, the same label, in any table; a rule worded by its fields tells its wordings apart in words
     assert labels == ["score", "printed", "score", "number: exact", "number: rounded", "null: pervasive"]
     assert claims_words.rules_legend(frame) == "null: pervasive, number: exact, number: rounded, printed, score"

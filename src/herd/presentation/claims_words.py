@@ -101,8 +101,8 @@ def rules_legend(frame: pd.DataFrame) -> str:
 
 def rule_link(record) -> str:
     """A rule's label as a table of claims shows it: a link to the section that states every rule once
-    (:data:`RULES_ANCHOR`)."""
-    return markup.link(label(record), f"#{RULES_ANCHOR}")
+    (:data:`RULES_ANCHOR`), which lands on the rule's own row where the page's scripts run (``herd-row-link``)."""
+    return markup.link(label(record), f"#{RULES_ANCHOR}", **{"class": "herd-row-link"})
 
 
 _RULES = {
