@@ -322,6 +322,28 @@ def test_verdicts_read_from_the_chapters_tables():
     assert changelog.verdict_changes(tables, tables) == []
 
 
+def test_a_column_of_numbers_named_difference_holds_no_verdict(tmp_path):
+    """A comparison's "difference" holds its verdict (ahead, behind, not resolved); a table whose "difference" is the
+    difference of two values (the data chapter's disagreements between sources) holds none, so it is not read as
+    verdicts that change whenever a value does."""
+
+    def table(rows):
+        body = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
+        return {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {
+                "text/html": "<table><thead><tr><th>row</th><th>difference</th></tr></thead>"
+                f"<tbody>{body}</tbody></table>"
+            },
+        }
+
+    outputs = [table([("a", "ahead"), ("b", "not resolved")]), table([("a", "+0.1"), ("b", "−15.2"), ("c", "—")])]
+    notebook = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": outputs}], "metadata": {}}
+    (tmp_path / "chapter.ipynb").write_text(json.dumps(notebook))
+    assert changelog.verdicts(tmp_path) == {("chapter", ("row",), 1): {("a",): "ahead", ("b",): "not resolved"}}
+
+
 def test_glued_values_read_from_executed_notebooks():
     values = findings.glued_values(ROOT / "book")  # what the changelog compares between editions
     assert set(values) == {nb.name for nb in chapters.notebooks(ROOT)}

@@ -101,6 +101,7 @@ class _Tables(html.parser.HTMLParser):
 
 
 VERDICT_COLUMNS = ("verdict", "difference")
+_NUMBER = re.compile(r"[+\-−]?[\d.,]+\s*%?|—?")
 """The columns of a chapter's table that hold its verdicts, the first one present counting: a claim's verdict,
 or a comparison's difference (ahead, behind, not resolved, no test; equivalence is a column of its own)."""
 
@@ -126,6 +127,8 @@ def verdicts(book: Path) -> dict[tuple[str, tuple[str, ...], int], dict[tuple[st
                 continue
             col = header.index(named[0])
             rows = [r for r in table[1:] if len(r) == len(header)]
+            if rows and all(_NUMBER.fullmatch(r[col].strip()) for r in rows):
+                continue  # a column of that name holding numbers (a difference of two values) holds no verdict
             width = next((w for w in range(1, col + 1) if len({tuple(r[:w]) for r in rows}) == len(rows)), None)
             if not rows or width is None:
                 continue
