@@ -264,6 +264,20 @@ GEOMETRY = """() => [
 ]"""
 
 
+def _loaded_at(browser, server, page_path: str, width: int, *scripts) -> list:
+    """What each of ``scripts`` (a script, or a script and its argument) finds on ``page_path`` loaded at ``width``
+    (not narrowed), offline, once its charts are drawn."""
+    fresh = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+        fresh.goto(f"{server}/{page_path}", wait_until="load")
+        fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
+        fresh.wait_for_timeout(300)
+        return [fresh.evaluate(*(s if isinstance(s, tuple) else (s,))) for s in scripts]
+    finally:
+        fresh.close()
+
+
 @pytest.mark.parametrize("which", ["most boxes", "charts as wide as their column"])
 def test_narrowing_a_page_shows_what_loading_it_narrow_shows(server, browser, pages, which):
     """The phone-width layout checks look at pages loaded wide and then narrowed (see Pages): that stands
@@ -279,16 +293,9 @@ def test_narrowing_a_page_shows_what_loading_it_narrow_shows(server, browser, pa
         assert page_paths, "no page draws a chart as wide as its column (the home page's chart did)"
     narrow = min(WIDTHS)
     for page_path in page_paths:
-        fresh = browser.new_page(viewport={"width": narrow, "height": 900})
-        try:
-            fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
-            fresh.goto(f"{server}/{page_path}", wait_until="load")
-            fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
-            fresh.wait_for_timeout(300)
-            loaded_narrow = fresh.evaluate(GEOMETRY)
-            found = fresh.evaluate(LAYOUT, {"strictCharts": False})
-        finally:
-            fresh.close()
+        loaded_narrow, found = _loaded_at(
+            browser, server, page_path, narrow, GEOMETRY, (LAYOUT, {"strictCharts": False})
+        )
         problems = [f"{kind}: {item}" for kind, items in found.items() for item in items]
         assert not problems, f"{page_path} loaded at {narrow} px:\n" + "\n".join(problems[:30])
         narrowed = pages.at(page_path, narrow).page.evaluate(GEOMETRY)
@@ -314,16 +321,8 @@ def test_a_chart_wider_than_a_phone_says_so_on_a_page_loaded_narrow(server, brow
     assert page_paths
     drawn, problems = [], []
     for page_path in page_paths:
-        fresh = browser.new_page(viewport={"width": narrow, "height": 900})
-        try:
-            fresh.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
-            fresh.goto(f"{server}/{page_path}", wait_until="load")
-            fresh.wait_for_function(CHARTS_DRAWN, timeout=20000)
-            fresh.wait_for_timeout(300)
-            drawn += [(page_path, *c) for c in fresh.evaluate(WIDE_CHARTS)]
-            found = fresh.evaluate(LAYOUT, {"strictCharts": False})
-        finally:
-            fresh.close()
+        charts, found = _loaded_at(browser, server, page_path, narrow, WIDE_CHARTS, (LAYOUT, {"strictCharts": False}))
+        drawn += [(page_path, *c) for c in charts]
         problems += [
             f"{page_path}: {kind}: {item}"
             for kind in ("chart wider than its box without a visible cue", "chart cut off without a scroll box")

@@ -188,28 +188,21 @@ def tallies(package, judging: compare.Rules, beyond, names) -> dict[str, Lineage
     return {n: out[n] for n in names}
 
 
+def _of_omissions(package, function, output: str, judging: compare.Rules, beyond, **note) -> Lineage:
+    """A number ``function`` made of the omission checks' verdicts (the audit's rows of :func:`counting.omissions`)."""
+    frame = counting.omissions(package.claims)
+    return computed(function, _audit_reads(package, frame), output=output, after=[_audit(judging, beyond)], **note)
+
+
 def omitted(package, judging: compare.Rules, beyond) -> Lineage:
     """The rows whose leader the post leaves out (:func:`counting.tallies` of the omission checks)."""
-    frame = counting.omissions(package.claims)
-    return computed(
-        counting.tallies,
-        _audit_reads(package, frame),
-        output="n_omitted_leader",
-        after=[_audit(judging, beyond)],
-        note=_note(beyond),
-    )
+    return _of_omissions(package, counting.tallies, "n_omitted_leader", judging, beyond, note=_note(beyond))
 
 
 def omitted_rows(package, judging: compare.Rules, beyond) -> Lineage:
     """The names of the rows whose leader the post leaves out (:func:`claims_text.omitted_rows` of the omission
     checks)."""
-    frame = counting.omissions(package.claims)
-    return computed(
-        claims_text.omitted_rows,
-        _audit_reads(package, frame),
-        output="the rows it names",
-        after=[_audit(judging, beyond)],
-    )
+    return _of_omissions(package, claims_text.omitted_rows, "the rows it names", judging, beyond)
 
 
 def rules_legend(package, judging: compare.Rules, beyond, frame: pd.DataFrame) -> Lineage:

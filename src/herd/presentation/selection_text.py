@@ -63,8 +63,7 @@ def sweep_span(ranged: pd.DataFrame, low: float, high: float, correction: str = 
     counts = inside[name].astype(int)
     open_rows = [0 if names == "none" else len(str(names).split(", ")) for names in inside[f"not determined ({name})"]]
     least, most = int(counts.min()), int(max(c + o for c, o in zip(counts, open_rows)))
-    span = str(least) if least == most else f"{least}–{most}"
-    return f"{span} across correlations {formats.exact(low)}–{formats.exact(high)}"
+    return _across(str(least) if least == most else f"{least}–{most}", low, high)
 
 
 def pick_share(reported: pd.DataFrame) -> tuple[float, float]:
@@ -98,28 +97,20 @@ def share_span(
     """The share of null benchmarks where the rule picks a threshold (:func:`pick_share`) over the published range of
     the item correlation (``low`` to ``high``, both included, at those of ``values`` the range table shows,
     :func:`herd.analyses.contamination.selection.range_values`), as :func:`sweep_span` writes the count:
-    ``26–33 % across correlations 0.3–0.7``. The runs at ``seed`` are reused, the other values read back as
-    :func:`herd.analyses.contamination.selection.range_counts` made them (the same kept results)."""
-    known = {float(rows["item_correlation"].iloc[0]): rows for (_, s), (_, rows) in runs.items() if s == seed}
+    ``26–33 % across correlations 0.3–0.7``. The null's runs at each value are those
+    :func:`herd.analyses.contamination.selection.range_counts` counts
+    (:func:`~herd.analyses.contamination.selection.reported_at`)."""
     inside = [float(v) for v in values if float(low) <= float(v) <= float(high)]
     if not inside:
         raise ValueError(f"no item correlation between {low:g} and {high:g} among {values}")
-    shares = []
-    for value in inside:
-        reported = known.get(value)
-        if reported is None:
-            reported = selection.package_null_settled(
-                package,
-                reps=reps,
-                alpha=alpha,
-                seed=seed,
-                item_correlation=value,
-                correction=correction,
-                max_draws=max_draws,
-            )[1]
-        shares.append(pick_share(reported)[0])
+    at = selection.reported_at(package, runs, seed, inside, reps, alpha, correction, max_draws)
+    shares = [pick_share(reported)[0] for reported in at.values()]
     least, most = formats.share(min(shares)), formats.share(max(shares))
-    span = least if least == most else f"{least.removesuffix(' %')}–{most}"
+    return _across(least if least == most else f"{least.removesuffix(' %')}–{most}", low, high)
+
+
+def _across(span: str, low: float, high: float) -> str:
+    """A span over the published range of the item correlation: ``3–4 across correlations 0.3–0.7``."""
     return f"{span} across correlations {formats.exact(low)}–{formats.exact(high)}"
 
 

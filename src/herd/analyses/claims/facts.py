@@ -26,6 +26,9 @@ PERVASIVE = 0.5
 """Contamination is "pervasive" when more than this share of the reported gains exceed chance: the claim's own reading
 in ``data/claims.csv`` (its note: a gain "on most of the benchmarks the paper prints"), i.e. a majority."""
 
+GAINS_PLACE = "Table 15, gain columns"  # where the paper prints the contamination gains a check reads
+SUMMARY_PLACE = "§5.1.4 (its results)"  # where it sums them up (:data:`IMPACT_VARIES`)
+
 IMPACT_VARIES = "contamination.impact-varies"
 """The facts.csv row of the paper's own summary of its contamination analysis (§5.1.4): a large impact for some
 benchmarks and not for others (1), or no such statement (0). With fewer than a majority beyond chance it decides
@@ -250,28 +253,20 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
             "needs-null",
             said("null-rule", relation=None),
             said("needs-null"),
-            "Table 15, gain columns",
+            GAINS_PLACE,
             ref,
         )
     chance = ev.beyond_chance
     (least, most), (low, high) = chance.span, chance.correlations
     null = said("null-rule", relation=None)
+    counted = dict(least=least, most=most, reported=chance.reported, low=low, high=high)
     if relation == "no-effect":
         # a gain beyond chance is a correlation, not memorisation (contaminated items may be easier), and a gain
         # within chance is not shown absent: the null neither shows nor refutes the claim, and the paper does not
         # say its measures ruled memorisation out, so the claim rests on nothing the source shows
         rule = said("null-rule", relation=relation, null=null)
-        text = said(
-            "beyond-chance",
-            least=least,
-            most=most,
-            reported=chance.reported,
-            low=low,
-            high=high,
-            verdicts=[],
-            memorisation=True,
-        )
-        return Verdict("not supported", relation, rule, text, "§5.1.4 (its results); Table 15, gain columns", ref)
+        text = said("beyond-chance", **counted, verdicts=[], memorisation=True)
+        return Verdict("not supported", relation, rule, text, f"{SUMMARY_PLACE}; {GAINS_PLACE}", ref)
     if relation != "pervasive":
         raise ValueError(f"claim {claim['claim_id']}: unknown contamination relation {relation!r}")
     # fewer than a majority beyond chance does not refute 'pervasive' (a gain not resolved is not shown absent): the
@@ -288,17 +283,8 @@ def check_contamination(claim: pd.Series, ev: Evidence) -> Verdict:
     # Carlo error leaves undetermined): judged at both ends of the count at every correlation (a verdict moves with
     # the count in one direction only, so the counts between agree when the ends do)
     found = list(dict.fromkeys(judge(k) for _, fewest, most_ in chance.counts for k in (fewest, most_)))
-    text = said(
-        "beyond-chance",
-        least=least,
-        most=most,
-        reported=chance.reported,
-        low=low,
-        high=high,
-        verdicts=found,
-        varies=varies,
-    )
-    where = "§5.1.4 (its results); Table 15, gain columns" if varies else "Table 15, gain columns"
+    text = said("beyond-chance", **counted, verdicts=found, varies=varies)
+    where = f"{SUMMARY_PLACE}; {GAINS_PLACE}" if varies else GAINS_PLACE
     if len(found) > 1:
         return Verdict("not checkable", "range-disagrees", rule, text, where, ref)
     return Verdict(found[0], relation, rule, text, where, ref)
