@@ -103,7 +103,8 @@ def share_span(
     inside = [float(v) for v in values if float(low) <= float(v) <= float(high)]
     if not inside:
         raise ValueError(f"no item correlation between {low:g} and {high:g} among {values}")
-    at = selection.reported_at(package, runs, seed, inside, reps, alpha, correction, max_draws)
+    settings = dict(reps=reps, alpha=alpha, correction=correction, max_draws=max_draws)
+    at = selection.reported_at(package, runs, seed, inside, **settings)
     shares = [pick_share(reported)[0] for reported in at.values()]
     least, most = formats.share(min(shares)), formats.share(max(shares))
     return _across(least if least == most else f"{least.removesuffix(' %')}–{most}", low, high)

@@ -622,34 +622,16 @@ def range_values(chosen: float, low: float, high: float, step: float = 0.1, top:
     return sorted({0.0, float(low), float(chosen), float(high), *(float(v) for v in beyond)})
 
 
-def reported_at(
-    package,
-    runs,
-    seed: int,
-    values: list[float],
-    reps: int = 10_000,
-    alpha: float = 0.05,
-    correction: str = "holm",
-    max_draws: int = MAX_DRAWS,
-) -> dict[float, pd.DataFrame]:
+def reported_at(package, runs, seed: int, values: list[float], **settings) -> dict[float, pd.DataFrame]:
     """The null's table of Table 15's reported rows at ``seed`` for each item correlation in ``values``, in increasing
     order: a run of ``runs`` (:func:`null_runs`) where one was made at that correlation, else
-    :func:`package_null_settled` (its kept result, once made)."""
+    :func:`package_null_settled` with ``settings`` (``reps``, ``alpha``, ``correction``, ``max_draws``; its kept
+    result, once made)."""
     known = {float(v): runs[(label, seed)][1] for (label, s), v in zip(runs, _values(runs)) if s == seed}
-    return {
-        value: known[value]
-        if value in known
-        else package_null_settled(
-            package,
-            reps=reps,
-            alpha=alpha,
-            seed=seed,
-            item_correlation=value,
-            correction=correction,
-            max_draws=max_draws,
-        )[1]
-        for value in sorted({float(v) for v in values})
-    }
+    wanted = sorted({float(v) for v in values})
+    for value in set(wanted) - set(known):
+        known[value] = package_null_settled(package, seed=seed, item_correlation=value, **settings)[1]
+    return {value: known[value] for value in wanted}
 
 
 def range_counts(
@@ -668,7 +650,8 @@ def range_counts(
     correlation), reusing the runs already made (:func:`package_null_settled`)."""
     name = CORRECTION_NAMES.get(correction, correction)
     out = []
-    at = reported_at(package, runs, seed, values, reps, alpha, correction, max_draws)
+    settings = dict(reps=reps, alpha=alpha, correction=correction, max_draws=max_draws)
+    at = reported_at(package, runs, seed, values, **settings)
     for value, reported in at.items():
         decided = beyond_chance(reported, alpha, correction)
         out.append(
